@@ -1,0 +1,10 @@
+//! Shugu (数谷标注): a native desktop data-annotation tool.
+//!
+//! The crate is a functional core with an imperative shell; see `ARCHITECTURE.md`.
+//! `model` is plain data, `formats` converts it to and from files, `project` owns
+//! storage and the edit path, `media` decodes images, and `ui`/`cli` are the shell.
+
+pub mod formats;
+pub mod media;
+pub mod model;
+pub mod project;

@@ -1,0 +1,54 @@
+use super::{AnnotationId, BBox, BoxAnnotation, ClassId, ItemId, ItemStatus, LabelId};
+use serde::{Deserialize, Serialize};
+
+/// A box to be created; the project assigns its id and provenance.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NewBox {
+    pub item: ItemId,
+    pub class: ClassId,
+    pub bbox: BBox,
+}
+
+/// One change to the annotations. Every change goes through `Project::apply`,
+/// which validates it, stores it, and keeps its inverse for undo.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Edit {
+    AddBoxes(Vec<NewBox>),
+    /// Re-creates boxes with their original ids and provenance (the inverse of a delete).
+    RestoreBoxes(Vec<BoxAnnotation>),
+    DeleteBoxes(Vec<AnnotationId>),
+    SetBoxGeometry { id: AnnotationId, bbox: BBox },
+    SetBoxClass { id: AnnotationId, class: ClassId },
+    /// Replaces the image-level classification labels of an item.
+    SetImageLabels { item: ItemId, labels: Vec<LabelId> },
+    SetStatus { item: ItemId, status: ItemStatus },
+    /// Several edits that undo and redo as one step.
+    Batch(Vec<Edit>),
+}
+
+impl Edit {
+    /// A short stable name for the audit trail.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Edit::AddBoxes(_) => "add_boxes",
+            Edit::RestoreBoxes(_) => "restore_boxes",
+            Edit::DeleteBoxes(_) => "delete_boxes",
+            Edit::SetBoxGeometry { .. } => "set_box_geometry",
+            Edit::SetBoxClass { .. } => "set_box_class",
+            Edit::SetImageLabels { .. } => "set_image_labels",
+            Edit::SetStatus { .. } => "set_status",
+            Edit::Batch(_) => "batch",
+        }
+    }
+
+    /// True when the edit changes nothing at all.
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Edit::AddBoxes(v) => v.is_empty(),
+            Edit::RestoreBoxes(v) => v.is_empty(),
+            Edit::DeleteBoxes(v) => v.is_empty(),
+            Edit::Batch(v) => v.iter().all(Edit::is_empty),
+            _ => false,
+        }
+    }
+}

@@ -1,0 +1,33 @@
+use serde::{Deserialize, Serialize};
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub i64);
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// An image (or, later, a text record) in the dataset. Assigned once, never reused.
+    ItemId
+);
+id_type!(
+    /// A box (or other geometry) annotation. Assigned once, never reused.
+    AnnotationId
+);
+id_type!(
+    /// A box class of the label schema. Stable for the life of the project.
+    ClassId
+);
+id_type!(
+    /// An image-level classification label of the label schema.
+    LabelId
+);

@@ -1,0 +1,14 @@
+//! Plain data: items, annotations, the label schema, geometry and the `Edit`
+//! values that change them. Depends on nothing but serde.
+
+mod edit;
+mod geometry;
+mod ids;
+mod item;
+mod schema;
+
+pub use edit::{Edit, NewBox};
+pub use geometry::BBox;
+pub use ids::{AnnotationId, ClassId, ItemId, LabelId};
+pub use item::{BoxAnnotation, Item, ItemStatus, Provenance};
+pub use schema::{ClassDef, ImageLabelDef, ImageLabelMode, LabelSchema, Rgb};
