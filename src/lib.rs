@@ -4,7 +4,12 @@
 //! `model` is plain data, `formats` converts it to and from files, `project` owns
 //! storage and the edit path, `media` decodes images, and `ui`/`cli` are the shell.
 
+pub mod cli;
 pub mod formats;
+pub mod jobs;
 pub mod media;
 pub mod model;
 pub mod project;
+pub mod ui;
+
+rust_i18n::i18n!("locales", fallback = "en");

@@ -17,11 +17,23 @@ pub enum Edit {
     /// Re-creates boxes with their original ids and provenance (the inverse of a delete).
     RestoreBoxes(Vec<BoxAnnotation>),
     DeleteBoxes(Vec<AnnotationId>),
-    SetBoxGeometry { id: AnnotationId, bbox: BBox },
-    SetBoxClass { id: AnnotationId, class: ClassId },
+    SetBoxGeometry {
+        id: AnnotationId,
+        bbox: BBox,
+    },
+    SetBoxClass {
+        id: AnnotationId,
+        class: ClassId,
+    },
     /// Replaces the image-level classification labels of an item.
-    SetImageLabels { item: ItemId, labels: Vec<LabelId> },
-    SetStatus { item: ItemId, status: ItemStatus },
+    SetImageLabels {
+        item: ItemId,
+        labels: Vec<LabelId>,
+    },
+    SetStatus {
+        item: ItemId,
+        status: ItemStatus,
+    },
     /// Several edits that undo and redo as one step.
     Batch(Vec<Edit>),
 }

@@ -120,7 +120,8 @@ mod tests {
     fn clamp_and_translate_stay_inside() {
         let b = BBox::from_corners([-5.0, 3.0], [120.0, 50.0]).clamped(100.0, 40.0);
         assert_eq!(b, BBox::from_corners([0.0, 3.0], [100.0, 40.0]));
-        let m = BBox::from_xywh(10.0, 10.0, 20.0, 20.0).translated_within(200.0, -50.0, 100.0, 100.0);
+        let m =
+            BBox::from_xywh(10.0, 10.0, 20.0, 20.0).translated_within(200.0, -50.0, 100.0, 100.0);
         assert_eq!(m, BBox::from_xywh(80.0, 0.0, 20.0, 20.0));
     }
 

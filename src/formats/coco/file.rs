@@ -1,0 +1,85 @@
+//! The COCO file as typed data, shared by export and import.
+//!
+//! Field types favour reading speed for files with a million annotations: no
+//! per-annotation allocation (ids are integers, `bbox` is an inline array and
+//! `segmentation` only records its kind).
+
+use super::lenient::{self, Segmentation};
+use serde::{Deserialize, Serialize};
+
+/// A COCO detection file. Top-level keys are written in this order.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct CocoFile {
+    pub info: CocoInfo,
+    pub licenses: Vec<CocoLicense>,
+    pub images: Vec<CocoImage>,
+    pub annotations: Vec<CocoAnnotation>,
+    pub categories: Vec<CocoCategory>,
+}
+
+/// COCO's `info` block. Informational only; every field may be missing on import.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CocoInfo {
+    pub description: String,
+    pub url: String,
+    pub version: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
+    pub contributor: String,
+    pub date_created: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CocoLicense {
+    pub id: i64,
+    pub name: String,
+    pub url: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CocoImage {
+    #[serde(deserialize_with = "lenient::id")]
+    pub id: i64,
+    /// Relative to the image root, as written in the file (not normalised).
+    pub file_name: String,
+    /// EXIF-oriented size; 0 when the file does not give it.
+    #[serde(default, deserialize_with = "lenient::pixels")]
+    pub width: u32,
+    #[serde(default, deserialize_with = "lenient::pixels")]
+    pub height: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CocoAnnotation {
+    #[serde(deserialize_with = "lenient::id")]
+    pub id: i64,
+    #[serde(deserialize_with = "lenient::id")]
+    pub image_id: i64,
+    #[serde(deserialize_with = "lenient::id")]
+    pub category_id: i64,
+    /// `[x, y, w, h]` in absolute pixels. `None` when missing or malformed on import.
+    #[serde(default, deserialize_with = "lenient::bbox")]
+    pub bbox: Option<[f64; 4]>,
+    /// Exports always write it (w×h for boxes); import ignores it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area: Option<f64>,
+    #[serde(
+        default,
+        deserialize_with = "lenient::flag",
+        serialize_with = "lenient::flag_as_int"
+    )]
+    pub iscrowd: bool,
+    #[serde(default)]
+    pub segmentation: Segmentation,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CocoCategory {
+    #[serde(deserialize_with = "lenient::id")]
+    pub id: i64,
+    pub name: String,
+    #[serde(default)]
+    pub supercategory: String,
+}

@@ -1,0 +1,468 @@
+//! Planning a COCO import: which boxes go onto which project items, and what
+//! could not be imported and why. Pure: the caller looks items up and applies
+//! the plan.
+
+use super::OUTSIDE_TOLERANCE_PX;
+use super::file::{CocoAnnotation, CocoFile};
+use super::lenient::Segmentation;
+use super::paths::normalise_file_name;
+use crate::model::{BBox, ItemId};
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+/// The project item a COCO image matched, with its EXIF-oriented size.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ImportTarget {
+    pub item: ItemId,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// A box to add to the project.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlannedBox {
+    pub item: ItemId,
+    /// The category name (one of [`CocoImportPlan::categories`]).
+    pub category: String,
+    pub bbox: BBox,
+}
+
+/// One record that was not imported, or was imported with a caveat.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportProblem {
+    /// The record, e.g. `annotation id 17` or `image id 3 (a/b.jpg)`.
+    pub record: String,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CocoImportPlan {
+    /// Category names used by the planned boxes, in COCO category-id order
+    /// (names shared by several category ids appear once).
+    pub categories: Vec<String>,
+    /// In the order of the file's annotations.
+    pub boxes: Vec<PlannedBox>,
+    /// Category problems first, then images, then annotations, each in file order.
+    pub problems: Vec<ImportProblem>,
+    /// Annotations with polygon segmentations: not imported, never reduced to boxes.
+    pub skipped_polygons: usize,
+    /// Annotations with RLE masks (usually `iscrowd` regions): not imported.
+    pub skipped_rle: usize,
+}
+
+/// Plans the import of a parsed COCO file.
+///
+/// `lookup` receives each image's `file_name` normalised (`\` → `/`, leading
+/// `./` removed) and returns the matching project item, if any. Names that
+/// would leave the image root are reported and never looked up.
+///
+/// Boxes are checked against the project's image size (the COCO `width` and
+/// `height`, when given, must agree with it, or the image is skipped: boxes on a
+/// differently oriented image would land in the wrong place). A box reaching up
+/// to [`OUTSIDE_TOLERANCE_PX`] past the border is clamped; one further out is
+/// reported and skipped.
+pub fn plan_import(
+    file: &CocoFile,
+    lookup: impl Fn(&str) -> Option<ImportTarget>,
+) -> CocoImportPlan {
+    let mut plan = CocoImportPlan::default();
+    let mut boxes = Vec::new();
+    let mut categories = Categories::read(file);
+    let mut images = Images::read(file, lookup);
+    let annotation_ids = IdIndex::build(file.annotations.iter().map(|a| a.id));
+
+    let mut annotation_problems = Vec::new();
+    for (pos, ann) in file.annotations.iter().enumerate() {
+        let record = || format!("annotation id {}", ann.id);
+        let outcome = if annotation_ids.first_of(ann.id) != Some(pos) {
+            Outcome::Problem(
+                "duplicate annotation id; only the first record with this id is imported".into(),
+            )
+        } else {
+            plan_annotation(ann, &mut images, &mut categories, &mut plan, &mut boxes)
+        };
+        match outcome {
+            Outcome::Planned => {}
+            Outcome::Problem(message) => annotation_problems.push(ImportProblem {
+                record: record(),
+                message,
+            }),
+        }
+    }
+
+    (plan.categories, plan.boxes) = categories.finish(boxes);
+    plan.problems = categories.problems.finish();
+    plan.problems.extend(images.problems.finish());
+    plan.problems.extend(annotation_problems);
+    plan
+}
+
+/// A planned box whose category is still an index into `Categories::names`.
+struct IndexedBox {
+    item: ItemId,
+    name: usize,
+    bbox: BBox,
+}
+
+enum Outcome {
+    /// Planned, or counted (a polygon, an RLE mask, an annotation of a skipped
+    /// image or category).
+    Planned,
+    Problem(String),
+}
+
+fn plan_annotation(
+    ann: &CocoAnnotation,
+    images: &mut Images,
+    categories: &mut Categories,
+    plan: &mut CocoImportPlan,
+    boxes: &mut Vec<IndexedBox>,
+) -> Outcome {
+    let target = match images.target(ann.image_id) {
+        Lookup::Missing => {
+            return Outcome::Problem(format!("image id {} is not in the file", ann.image_id));
+        }
+        Lookup::Skipped => return Outcome::Planned,
+        Lookup::Found(target) => target,
+    };
+    let name = match categories.name(ann.category_id) {
+        Lookup::Missing => {
+            return Outcome::Problem(format!(
+                "category id {} is not in the file",
+                ann.category_id
+            ));
+        }
+        Lookup::Skipped => return Outcome::Planned,
+        Lookup::Found(name) => name,
+    };
+    match ann.segmentation {
+        Segmentation::Empty => {}
+        Segmentation::Polygon => {
+            plan.skipped_polygons += 1;
+            return Outcome::Planned;
+        }
+        Segmentation::Rle => {
+            plan.skipped_rle += 1;
+            return Outcome::Planned;
+        }
+        Segmentation::Unrecognised => {
+            return Outcome::Problem(
+                "its segmentation is neither a list of polygons nor an RLE object".into(),
+            );
+        }
+    }
+    let Some(xywh) = ann.bbox else {
+        return Outcome::Problem("it has no bbox of four numbers [x, y, w, h]".into());
+    };
+    match checked_box(xywh, target.width, target.height) {
+        Ok(bbox) => {
+            boxes.push(IndexedBox {
+                item: target.item,
+                name,
+                bbox,
+            });
+            if ann.iscrowd {
+                Outcome::Problem("iscrowd=1 imported as a plain box".into())
+            } else {
+                Outcome::Planned
+            }
+        }
+        Err(message) => Outcome::Problem(message),
+    }
+}
+
+/// The box in model form, clamped if it is within tolerance of the image.
+fn checked_box(xywh: [f64; 4], width: u32, height: u32) -> Result<BBox, String> {
+    let [x, y, w, h] = xywh;
+    let shown = || format!("[{x}, {y}, {w}, {h}]");
+    let (iw, ih) = (f64::from(width), f64::from(height));
+    let tol = OUTSIDE_TOLERANCE_PX;
+    if !xywh.iter().all(|v| v.is_finite()) {
+        return Err(format!(
+            "box {} has a value that is not a finite number",
+            shown()
+        ));
+    }
+    if w <= 0.0 || h <= 0.0 {
+        return Err(format!(
+            "box {} has no area (width and height must be positive)",
+            shown()
+        ));
+    }
+    if x < -tol || y < -tol || x + w > iw + tol || y + h > ih + tol {
+        return Err(format!(
+            "box {} lies outside the {width}×{height} image",
+            shown()
+        ));
+    }
+    // Corners are computed in f64, then narrowed once.
+    let bbox = BBox::from_corners([x as f32, y as f32], [(x + w) as f32, (y + h) as f32])
+        .clamped(width as f32, height as f32);
+    if bbox.is_proper() {
+        Ok(bbox)
+    } else {
+        Err(format!(
+            "box {} has no area inside the {width}×{height} image",
+            shown()
+        ))
+    }
+}
+
+enum Lookup<T> {
+    /// No record with this id.
+    Missing,
+    /// The record exists but was skipped; its own problem counts this annotation.
+    Skipped,
+    Found(T),
+}
+
+/// Problems about image or category records. Those that skip a record carry a
+/// count of the annotations skipped with it, known only after the annotation pass.
+#[derive(Default)]
+struct RecordProblems(Vec<(String, String, Option<usize>)>);
+
+impl RecordProblems {
+    /// A problem that skips the record's annotations; returns its index.
+    fn skipping(&mut self, record: String, reason: String) -> usize {
+        self.0.push((record, reason, Some(0)));
+        self.0.len() - 1
+    }
+
+    fn note(&mut self, record: String, reason: String) {
+        self.0.push((record, reason, None));
+    }
+
+    fn count_skipped(&mut self, index: usize) {
+        if let Some((_, _, Some(n))) = self.0.get_mut(index) {
+            *n += 1;
+        }
+    }
+
+    fn finish(&mut self) -> Vec<ImportProblem> {
+        self.0
+            .drain(..)
+            .map(|(record, reason, skipped)| {
+                let message = match skipped {
+                    None => reason,
+                    Some(1) => format!("{reason}; its 1 annotation was skipped"),
+                    Some(n) => format!("{reason}; its {n} annotations were skipped"),
+                };
+                ImportProblem { record, message }
+            })
+            .collect()
+    }
+}
+
+/// The file's images, each matched to a project item or skipped with a problem.
+struct Images {
+    index: IdIndex,
+    /// Per image record: the target, or the index of the problem that skips it.
+    state: Vec<Result<ImportTarget, usize>>,
+    problems: RecordProblems,
+}
+
+impl Images {
+    fn read(file: &CocoFile, lookup: impl Fn(&str) -> Option<ImportTarget>) -> Self {
+        let index = IdIndex::build(file.images.iter().map(|i| i.id));
+        let mut problems = RecordProblems::default();
+        let mut state = Vec::with_capacity(file.images.len());
+        let mut by_name: HashMap<Cow<'_, str>, i64> = HashMap::with_capacity(file.images.len());
+        for (pos, image) in file.images.iter().enumerate() {
+            let record = format!("image id {} ({})", image.id, image.file_name);
+            if index.first_of(image.id) != Some(pos) {
+                problems.note(
+                    record,
+                    "duplicate image id; annotations with this id go to the first image record"
+                        .into(),
+                );
+                state.push(Err(usize::MAX));
+                continue;
+            }
+            let target = match normalise_file_name(&image.file_name) {
+                Err(reason) => Err(format!("{reason}; it was not looked up")),
+                Ok(name) => {
+                    if let Some(first) = by_name.get(&name) {
+                        Err(format!("the same file as image id {first}"))
+                    } else {
+                        let found = lookup(&name);
+                        by_name.insert(name, image.id);
+                        found.ok_or_else(|| "not in the project".to_string())
+                    }
+                }
+            };
+            let target =
+                target.and_then(|t| size_problem(image.width, image.height, t).map_or(Ok(t), Err));
+            state.push(target.map_err(|reason| problems.skipping(record, reason)));
+        }
+        Self {
+            index,
+            state,
+            problems,
+        }
+    }
+
+    fn target(&mut self, image_id: i64) -> Lookup<ImportTarget> {
+        let Some(pos) = self.index.first_of(image_id) else {
+            return Lookup::Missing;
+        };
+        match self.state.get(pos) {
+            Some(Ok(target)) => Lookup::Found(*target),
+            Some(Err(problem)) => {
+                self.problems.count_skipped(*problem);
+                Lookup::Skipped
+            }
+            None => Lookup::Missing,
+        }
+    }
+}
+
+/// Why the COCO image's size rules out its boxes on the project item, if it does.
+fn size_problem(width: u32, height: u32, target: ImportTarget) -> Option<String> {
+    let (tw, th) = (target.width, target.height);
+    if tw == 0 || th == 0 {
+        return Some("the project does not know this image's size (is the file readable?)".into());
+    }
+    let given = width != 0 && height != 0;
+    if !given || (width, height) == (tw, th) {
+        return None;
+    }
+    let hint = if (width, height) == (th, tw) {
+        " (EXIF orientation not applied by the tool that wrote the file?)"
+    } else {
+        ""
+    };
+    Some(format!(
+        "the file says {width}×{height}, but the image in the project is {tw}×{th}{hint}"
+    ))
+}
+
+/// The file's categories, by name.
+struct Categories {
+    index: IdIndex,
+    /// Per category record: index into `names`, or the problem that skips it.
+    state: Vec<Result<usize, usize>>,
+    /// Distinct names with the smallest category id that carries each.
+    names: Vec<(String, i64)>,
+    used: Vec<bool>,
+    problems: RecordProblems,
+}
+
+impl Categories {
+    fn read(file: &CocoFile) -> Self {
+        let index = IdIndex::build(file.categories.iter().map(|c| c.id));
+        let mut problems = RecordProblems::default();
+        let mut state = Vec::with_capacity(file.categories.len());
+        let mut names: Vec<(String, i64)> = Vec::new();
+        let mut by_name: HashMap<&str, usize> = HashMap::new();
+        for (pos, cat) in file.categories.iter().enumerate() {
+            let record = format!("category id {} ({})", cat.id, cat.name);
+            if index.first_of(cat.id) != Some(pos) {
+                problems.note(
+                    record,
+                    "duplicate category id; the first category with this id is used".into(),
+                );
+                state.push(Err(usize::MAX));
+            } else if cat.name.trim().is_empty() {
+                let problem = problems.skipping(record, "the category has no name".into());
+                state.push(Err(problem));
+            } else {
+                let k = *by_name.entry(cat.name.as_str()).or_insert_with(|| {
+                    names.push((cat.name.clone(), cat.id));
+                    names.len() - 1
+                });
+                names[k].1 = names[k].1.min(cat.id);
+                state.push(Ok(k));
+            }
+        }
+        let used = vec![false; names.len()];
+        Self {
+            index,
+            state,
+            names,
+            used,
+            problems,
+        }
+    }
+
+    fn name(&mut self, category_id: i64) -> Lookup<usize> {
+        let Some(pos) = self.index.first_of(category_id) else {
+            return Lookup::Missing;
+        };
+        match self.state.get(pos) {
+            Some(Ok(k)) => {
+                self.used[*k] = true;
+                Lookup::Found(*k)
+            }
+            Some(Err(problem)) => {
+                self.problems.count_skipped(*problem);
+                Lookup::Skipped
+            }
+            None => Lookup::Missing,
+        }
+    }
+
+    /// The used names in category-id order, and the boxes with their names.
+    fn finish(&self, boxes: Vec<IndexedBox>) -> (Vec<String>, Vec<PlannedBox>) {
+        let mut order: Vec<usize> = (0..self.names.len()).filter(|&k| self.used[k]).collect();
+        order.sort_unstable_by_key(|&k| self.names[k].1);
+        let planned = boxes
+            .into_iter()
+            .map(|b| PlannedBox {
+                item: b.item,
+                category: self.names[b.name].0.clone(),
+                bbox: b.bbox,
+            })
+            .collect();
+        let names = order.into_iter().map(|k| self.names[k].0.clone()).collect();
+        (names, planned)
+    }
+}
+
+/// COCO id → position of the first record with that id. A dense table when the
+/// ids are compact (the usual 1..=N), a hash map otherwise.
+enum IdIndex {
+    Dense { min: i64, first: Vec<u32> },
+    Sparse(HashMap<i64, u32>),
+}
+
+impl IdIndex {
+    const NONE: u32 = u32::MAX;
+
+    fn build(ids: impl Iterator<Item = i64> + Clone) -> Self {
+        let (mut len, mut min, mut max) = (0usize, i64::MAX, i64::MIN);
+        for id in ids.clone() {
+            len += 1;
+            min = min.min(id);
+            max = max.max(id);
+        }
+        let span = i128::from(max) - i128::from(min) + 1;
+        if len > 0 && len < Self::NONE as usize && span <= 2 * len as i128 + 1024 {
+            let mut first = vec![Self::NONE; span as usize];
+            for (pos, id) in ids.enumerate() {
+                let slot = &mut first[(id - min) as usize];
+                if *slot == Self::NONE {
+                    *slot = pos as u32;
+                }
+            }
+            IdIndex::Dense { min, first }
+        } else {
+            let mut first = HashMap::with_capacity(len);
+            for (pos, id) in ids.enumerate() {
+                first.entry(id).or_insert(pos as u32);
+            }
+            IdIndex::Sparse(first)
+        }
+    }
+
+    /// The position of the first record with `id`.
+    fn first_of(&self, id: i64) -> Option<usize> {
+        let pos = match self {
+            IdIndex::Dense { min, first } => {
+                let offset = usize::try_from(id.checked_sub(*min)?).ok()?;
+                *first.get(offset)?
+            }
+            IdIndex::Sparse(first) => *first.get(&id)?,
+        };
+        (pos != Self::NONE).then_some(pos as usize)
+    }
+}

@@ -1,0 +1,42 @@
+//! COCO object detection files (`instances_*.json`), both ways.
+//!
+//! - Export: [`build_export`] turns items, boxes and the label schema into a
+//!   [`CocoFile`] that follows the exporter checklist in `DESIGN.md` §7, and
+//!   [`write_coco`] serialises it. Image-level labels are not COCO geometry; they
+//!   go to a JSON Lines file beside it ([`write_image_labels_jsonl`]).
+//! - Import: [`parse_coco`] reads the bytes leniently (optional fields may be
+//!   missing; errors name the record, line and column), and [`plan_import`]
+//!   matches images to project items by `file_name` and checks every annotation,
+//!   returning the boxes to add and a list of problems. Nothing is clamped or
+//!   converted behind the user's back: a box beyond the image is reported, and
+//!   polygons and RLE masks are counted, never reduced to boxes.
+//!
+//! The module opens no files: callers hand in bytes, readers or writers.
+
+mod error;
+mod export;
+mod file;
+mod import;
+mod labels;
+mod lenient;
+mod parse;
+mod paths;
+
+pub use error::CocoError;
+pub use export::{
+    CocoExport, CocoExportInput, LeftOutBox, LeftOutClass, LeftOutItem, build_export, write_coco,
+};
+pub use file::{CocoAnnotation, CocoCategory, CocoFile, CocoImage, CocoInfo, CocoLicense};
+pub use import::{CocoImportPlan, ImportProblem, ImportTarget, PlannedBox, plan_import};
+pub use labels::write_image_labels_jsonl;
+pub use lenient::Segmentation;
+pub use parse::parse_coco;
+pub use paths::normalise_file_name;
+
+/// How far (in pixels) a box may reach past the image border and still count as
+/// inside. Such boxes are clamped to the image, on export and on import alike;
+/// anything further out is reported instead of being silently changed.
+pub const OUTSIDE_TOLERANCE_PX: f64 = 0.5;
+
+#[cfg(test)]
+mod tests;

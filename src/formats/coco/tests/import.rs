@@ -1,0 +1,380 @@
+use crate::formats::coco::{
+    CocoAnnotation, CocoFile, CocoImportPlan, ImportProblem, ImportTarget, PlannedBox,
+    Segmentation, normalise_file_name, parse_coco, plan_import,
+};
+use crate::model::{BBox, ItemId};
+use std::cell::RefCell;
+
+/// The project: `a.jpg` (item 1, 640×480), `sub/b.jpg` (item 2, 100×200).
+fn project(name: &str) -> Option<ImportTarget> {
+    match name {
+        "a.jpg" => Some(ImportTarget {
+            item: ItemId(1),
+            width: 640,
+            height: 480,
+        }),
+        "sub/b.jpg" => Some(ImportTarget {
+            item: ItemId(2),
+            width: 100,
+            height: 200,
+        }),
+        _ => None,
+    }
+}
+
+fn plan(json: &str) -> CocoImportPlan {
+    let file = parse_coco(json.as_bytes()).expect("test input is valid COCO");
+    plan_import(&file, project)
+}
+
+fn problems(plan: &CocoImportPlan) -> Vec<(&str, &str)> {
+    plan.problems
+        .iter()
+        .map(|p| (p.record.as_str(), p.message.as_str()))
+        .collect()
+}
+
+/// A file with the two project images, categories 1 `car` and 2 `行人`, and the
+/// given annotations.
+fn with_annotations(annotations: &str) -> String {
+    format!(
+        r#"{{"images": [{{"id": 1, "file_name": "a.jpg", "width": 640, "height": 480}},
+                        {{"id": 2, "file_name": "sub/b.jpg", "width": 100, "height": 200}}],
+            "categories": [{{"id": 1, "name": "car"}}, {{"id": 2, "name": "行人"}}],
+            "annotations": [{annotations}]}}"#
+    )
+}
+
+fn ann(id: i64, image: i64, category: i64, bbox: &str) -> String {
+    format!(r#"{{"id": {id}, "image_id": {image}, "category_id": {category}, "bbox": {bbox}}}"#)
+}
+
+#[test]
+fn plans_boxes_onto_matched_items() {
+    let p = plan(&with_annotations(
+        &[
+            ann(1, 2, 2, "[10, 20, 30, 40.5]"),
+            ann(2, 1, 2, "[0, 0, 640, 480]"),
+        ]
+        .join(","),
+    ));
+    assert!(p.problems.is_empty(), "{:?}", p.problems);
+    assert_eq!(p.categories, ["行人"]);
+    assert_eq!(
+        p.boxes,
+        [
+            PlannedBox {
+                item: ItemId(2),
+                category: "行人".into(),
+                bbox: BBox::from_corners([10.0, 20.0], [40.0, 60.5]),
+            },
+            PlannedBox {
+                item: ItemId(1),
+                category: "行人".into(),
+                bbox: BBox::from_corners([0.0, 0.0], [640.0, 480.0]),
+            },
+        ]
+    );
+}
+
+#[test]
+fn reports_an_image_not_in_the_project_once_with_its_annotation_count() {
+    let json = r#"{"images": [{"id": 1, "file_name": "a.jpg"}, {"id": 7, "file_name": "gone/x.jpg"}],
+        "categories": [{"id": 1, "name": "car"}],
+        "annotations": [{"id": 1, "image_id": 7, "category_id": 1, "bbox": [1, 1, 2, 2]},
+                        {"id": 2, "image_id": 7, "category_id": 1, "bbox": [1, 1, 2, 2]},
+                        {"id": 3, "image_id": 1, "category_id": 1, "bbox": [1, 1, 2, 2]}]}"#;
+    let p = plan(json);
+    assert_eq!(
+        problems(&p),
+        [(
+            "image id 7 (gone/x.jpg)",
+            "not in the project; its 2 annotations were skipped"
+        )]
+    );
+    assert_eq!(p.boxes.len(), 1);
+}
+
+#[test]
+fn reports_dangling_image_and_category_ids_per_record() {
+    let p = plan(&with_annotations(
+        &[
+            ann(1, 9, 1, "[1, 1, 2, 2]"),
+            ann(2, 1, 5, "[1, 1, 2, 2]"),
+            ann(3, 1, 1, "[1, 1, 2, 2]"),
+        ]
+        .join(","),
+    ));
+    assert_eq!(
+        problems(&p),
+        [
+            ("annotation id 1", "image id 9 is not in the file"),
+            ("annotation id 2", "category id 5 is not in the file"),
+        ]
+    );
+    assert_eq!(p.categories, ["car"]);
+    assert_eq!(p.boxes.len(), 1);
+}
+
+#[test]
+fn counts_polygons_and_rle_masks_without_making_boxes() {
+    let p = plan(&with_annotations(
+        r#"{"id": 1, "image_id": 1, "category_id": 1, "bbox": [1, 1, 2, 2], "segmentation": [[1, 1, 3, 1, 3, 3]]},
+           {"id": 2, "image_id": 1, "category_id": 1, "bbox": [1, 1, 2, 2], "iscrowd": 1,
+            "segmentation": {"counts": [0, 4, 10], "size": [480, 640]}},
+           {"id": 3, "image_id": 1, "category_id": 1, "bbox": [1, 1, 2, 2], "segmentation": {"size": [1, 1]}},
+           {"id": 4, "image_id": 1, "category_id": 1, "bbox": [1, 1, 2, 2], "segmentation": []},
+           {"id": 5, "image_id": 1, "category_id": 2, "bbox": [3, 3, 2, 2], "iscrowd": 1}"#,
+    ));
+    assert_eq!((p.skipped_polygons, p.skipped_rle), (1, 1));
+    assert_eq!(
+        problems(&p),
+        [
+            (
+                "annotation id 3",
+                "its segmentation is neither a list of polygons nor an RLE object"
+            ),
+            ("annotation id 5", "iscrowd=1 imported as a plain box"),
+        ]
+    );
+    let planned: Vec<(&str, [f32; 4])> = p
+        .boxes
+        .iter()
+        .map(|b| (b.category.as_str(), b.bbox.to_xywh()))
+        .collect();
+    assert_eq!(
+        planned,
+        [
+            ("car", [1.0, 1.0, 2.0, 2.0]),
+            ("行人", [3.0, 3.0, 2.0, 2.0])
+        ]
+    );
+    assert_eq!(p.categories, ["car", "行人"]);
+}
+
+#[test]
+fn reports_boxes_outside_the_image_and_clamps_only_within_tolerance() {
+    let p = plan(&with_annotations(
+        &[
+            ann(1, 1, 1, "[600, 400, 50, 100]"),
+            ann(2, 1, 1, "[-0.4, -0.5, 640.8, 480.5]"),
+            ann(3, 1, 1, "[-1, 0, 10, 10]"),
+            ann(4, 1, 1, "[640.1, 0, 0.3, 10]"),
+            ann(5, 2, 1, "[10, 10, 0, 5]"),
+            ann(6, 2, 1, "[10, 10, 5, -5]"),
+            ann(7, 2, 1, "null"),
+            ann(8, 2, 1, "[1, 2, 3]"),
+        ]
+        .join(","),
+    ));
+    assert_eq!(
+        problems(&p),
+        [
+            (
+                "annotation id 1",
+                "box [600, 400, 50, 100] lies outside the 640×480 image"
+            ),
+            (
+                "annotation id 3",
+                "box [-1, 0, 10, 10] lies outside the 640×480 image"
+            ),
+            (
+                "annotation id 4",
+                "box [640.1, 0, 0.3, 10] has no area inside the 640×480 image"
+            ),
+            (
+                "annotation id 5",
+                "box [10, 10, 0, 5] has no area (width and height must be positive)"
+            ),
+            (
+                "annotation id 6",
+                "box [10, 10, 5, -5] has no area (width and height must be positive)"
+            ),
+            (
+                "annotation id 7",
+                "it has no bbox of four numbers [x, y, w, h]"
+            ),
+            (
+                "annotation id 8",
+                "it has no bbox of four numbers [x, y, w, h]"
+            ),
+        ]
+    );
+    let planned: Vec<BBox> = p.boxes.iter().map(|b| b.bbox).collect();
+    assert_eq!(planned, [BBox::from_corners([0.0, 0.0], [640.0, 480.0])]);
+}
+
+#[test]
+fn reports_non_finite_boxes() {
+    // JSON cannot hold NaN, but a CocoFile can be built in code.
+    let mut file =
+        parse_coco(with_annotations(&ann(1, 1, 1, "[1, 1, 2, 2]")).as_bytes()).expect("valid COCO");
+    file.annotations.push(CocoAnnotation {
+        id: 2,
+        image_id: 1,
+        category_id: 1,
+        bbox: Some([f64::NAN, 1.0, f64::INFINITY, 2.0]),
+        area: None,
+        iscrowd: false,
+        segmentation: Segmentation::Empty,
+    });
+    let p = plan_import(&file, project);
+    assert_eq!(
+        p.problems,
+        [ImportProblem {
+            record: "annotation id 2".into(),
+            message: "box [NaN, 1, inf, 2] has a value that is not a finite number".into(),
+        }]
+    );
+    assert_eq!(p.boxes.len(), 1);
+}
+
+#[test]
+fn never_looks_up_names_that_escape_the_image_root() {
+    let json = r#"{"images": [{"id": 1, "file_name": "../a.jpg"}, {"id": 2, "file_name": "/etc/a.jpg"},
+                             {"id": 3, "file_name": "C:\\data\\a.jpg"}, {"id": 4, "file_name": "sub/../../a.jpg"},
+                             {"id": 5, "file_name": ".\\sub\\b.jpg"}, {"id": 6, "file_name": ""}],
+        "categories": [{"id": 1, "name": "car"}],
+        "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [1, 1, 2, 2]},
+                        {"id": 2, "image_id": 5, "category_id": 1, "bbox": [1, 1, 2, 2]}]}"#;
+    let file = parse_coco(json.as_bytes()).expect("valid COCO");
+    let looked_up = RefCell::new(Vec::new());
+    let p = plan_import(&file, |name: &str| {
+        looked_up.borrow_mut().push(name.to_string());
+        project(name)
+    });
+    assert_eq!(*looked_up.borrow(), ["sub/b.jpg"]);
+    assert_eq!(
+        problems(&p),
+        [
+            (
+                "image id 1 (../a.jpg)",
+                "the file name leads out of the image root (`..`); it was not looked up; its 1 annotation was skipped"
+            ),
+            (
+                "image id 2 (/etc/a.jpg)",
+                "the file name is an absolute path; it was not looked up; its 0 annotations were skipped"
+            ),
+            (
+                "image id 3 (C:\\data\\a.jpg)",
+                "the file name starts with a drive letter; it was not looked up; its 0 annotations were skipped"
+            ),
+            (
+                "image id 4 (sub/../../a.jpg)",
+                "the file name leads out of the image root (`..`); it was not looked up; its 0 annotations were skipped"
+            ),
+            (
+                "image id 6 ()",
+                "the file name is empty; it was not looked up; its 0 annotations were skipped"
+            ),
+        ]
+    );
+    assert_eq!(p.boxes.len(), 1);
+    assert_eq!(p.boxes[0].item, ItemId(2));
+}
+
+#[test]
+fn normalises_separators_and_leading_dot_slashes() {
+    assert_eq!(
+        normalise_file_name("././a\\b.jpg").as_deref(),
+        Ok("a/b.jpg")
+    );
+    assert_eq!(normalise_file_name("a/./b.jpg").as_deref(), Ok("a/./b.jpg"));
+    assert_eq!(
+        normalise_file_name("\\\\server\\share\\x.jpg").as_deref(),
+        Err(&"the file name is an absolute path")
+    );
+    assert_eq!(
+        normalise_file_name("d:x.jpg").as_deref(),
+        Err(&"the file name starts with a drive letter")
+    );
+    assert_eq!(
+        normalise_file_name("..foo/x.jpg").as_deref(),
+        Ok("..foo/x.jpg")
+    );
+}
+
+#[test]
+fn reports_duplicate_ids_and_files_and_keeps_the_first() {
+    let json = r#"{"images": [{"id": 1, "file_name": "a.jpg"}, {"id": 1, "file_name": "sub/b.jpg"},
+                             {"id": 2, "file_name": "./a.jpg"}],
+        "categories": [{"id": 1, "name": "car"}, {"id": 1, "name": "bus"}, {"id": 3, "name": ""}],
+        "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [1, 1, 2, 2]},
+                        {"id": 1, "image_id": 1, "category_id": 1, "bbox": [5, 5, 2, 2]},
+                        {"id": 2, "image_id": 2, "category_id": 1, "bbox": [1, 1, 2, 2]},
+                        {"id": 3, "image_id": 1, "category_id": 3, "bbox": [1, 1, 2, 2]}]}"#;
+    let p = plan(json);
+    assert_eq!(
+        problems(&p),
+        [
+            (
+                "category id 1 (bus)",
+                "duplicate category id; the first category with this id is used"
+            ),
+            (
+                "category id 3 ()",
+                "the category has no name; its 1 annotation was skipped"
+            ),
+            (
+                "image id 1 (sub/b.jpg)",
+                "duplicate image id; annotations with this id go to the first image record"
+            ),
+            (
+                "image id 2 (./a.jpg)",
+                "the same file as image id 1; its 1 annotation was skipped"
+            ),
+            (
+                "annotation id 1",
+                "duplicate annotation id; only the first record with this id is imported"
+            ),
+        ]
+    );
+    assert_eq!(p.categories, ["car"]);
+    assert_eq!(p.boxes.len(), 1);
+    assert_eq!(p.boxes[0].bbox.to_xywh(), [1.0, 1.0, 2.0, 2.0]);
+}
+
+#[test]
+fn skips_images_whose_size_disagrees_with_the_project() {
+    let json = r#"{"images": [{"id": 1, "file_name": "a.jpg", "width": 480, "height": 640},
+                             {"id": 2, "file_name": "sub/b.jpg", "width": 101, "height": 200}],
+        "categories": [{"id": 1, "name": "car"}],
+        "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [1, 1, 2, 2]}]}"#;
+    let p = plan(json);
+    assert_eq!(
+        problems(&p),
+        [
+            (
+                "image id 1 (a.jpg)",
+                "the file says 480×640, but the image in the project is 640×480 (EXIF orientation \
+                 not applied by the tool that wrote the file?); its 1 annotation was skipped"
+            ),
+            (
+                "image id 2 (sub/b.jpg)",
+                "the file says 101×200, but the image in the project is 100×200; its 0 annotations were skipped"
+            ),
+        ]
+    );
+    assert!(p.boxes.is_empty());
+}
+
+#[test]
+fn lists_used_categories_in_category_id_order_with_shared_names_once() {
+    let json = r#"{"images": [{"id": 1, "file_name": "a.jpg"}],
+        "categories": [{"id": 9, "name": "zebra"}, {"id": 4, "name": "cat"}, {"id": 2, "name": "dog"},
+                       {"id": 7, "name": "cat"}, {"id": 1, "name": "unused"}],
+        "annotations": [{"id": 1, "image_id": 1, "category_id": 9, "bbox": [1, 1, 2, 2]},
+                        {"id": 2, "image_id": 1, "category_id": 7, "bbox": [1, 1, 2, 2]},
+                        {"id": 3, "image_id": 1, "category_id": 2, "bbox": [1, 1, 2, 2]},
+                        {"id": 4, "image_id": 1, "category_id": 4, "bbox": [1, 1, 2, 2]}]}"#;
+    let p = plan(json);
+    assert_eq!(p.categories, ["dog", "cat", "zebra"]);
+    let names: Vec<&str> = p.boxes.iter().map(|b| b.category.as_str()).collect();
+    assert_eq!(names, ["zebra", "cat", "dog", "cat"]);
+}
+
+#[test]
+fn plans_an_empty_file() {
+    let file = CocoFile::default();
+    assert_eq!(plan_import(&file, project), CocoImportPlan::default());
+}

@@ -1,0 +1,46 @@
+//! Tests of the COCO module, one file per concern, sharing the fixtures below.
+
+mod export;
+mod import;
+mod labels;
+mod parse;
+mod roundtrip;
+
+use crate::model::{
+    AnnotationId, BBox, BoxAnnotation, ClassId, Item, ItemId, ItemStatus, LabelSchema, Provenance,
+};
+
+fn item(id: i64, rel_path: &str, width: u32, height: u32) -> Item {
+    Item {
+        id: ItemId(id),
+        rel_path: rel_path.to_string(),
+        width,
+        height,
+        status: ItemStatus::Done,
+        error: None,
+    }
+}
+
+fn boxed(id: i64, item: i64, class: i64, bbox: BBox) -> BoxAnnotation {
+    BoxAnnotation {
+        id: AnnotationId(id),
+        item: ItemId(item),
+        class: ClassId(class),
+        bbox,
+        provenance: Provenance {
+            author: "tester".into(),
+            created_ms: 0,
+            updated_by: "tester".into(),
+            updated_ms: 0,
+        },
+    }
+}
+
+fn xywh(x: f32, y: f32, w: f32, h: f32) -> BBox {
+    BBox::from_xywh(x, y, w, h)
+}
+
+/// Classes `car` (id 1) and `行人` (id 2).
+fn schema() -> LabelSchema {
+    LabelSchema::with_classes(&["car", "行人"])
+}

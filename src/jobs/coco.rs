@@ -1,0 +1,155 @@
+//! COCO export and import between a project and files.
+
+use super::JobError;
+use crate::formats::coco::{
+    CocoExportInput, ImportProblem, ImportTarget, build_export, parse_coco, plan_import,
+    write_coco, write_image_labels_jsonl,
+};
+use crate::model::{Edit, NewBox};
+use crate::project::{Project, write_atomic};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// What an export wrote and what it left out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportReport {
+    pub images: usize,
+    pub annotations: usize,
+    /// The image-level labels file, when any image has labels.
+    pub labels_file: Option<PathBuf>,
+    pub labelled_images: usize,
+    /// Items left out, with the reason (unreadable images).
+    pub left_out: Vec<(String, String)>,
+}
+
+/// `out.json` → `out.labels.jsonl`.
+pub fn labels_path(out: &Path) -> PathBuf {
+    let stem = out
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "export".into());
+    out.with_file_name(format!("{stem}.labels.jsonl"))
+}
+
+/// Writes the project's boxes as COCO instances to `out`, and image-level labels
+/// to a sibling `*.labels.jsonl`. Both files are written atomically.
+pub fn export_coco(project: &Project, out: &Path) -> Result<ExportReport, JobError> {
+    let boxes = project.all_boxes()?;
+    let input = CocoExportInput {
+        items: project.items(),
+        boxes: &boxes,
+        schema: project.schema(),
+        description: project.name().to_string(),
+        date_created: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+    };
+    let export = build_export(&input);
+    write_atomic(out, |w| {
+        write_coco(&export.file, w).map_err(|e| std::io::Error::other(e.to_string()))
+    })?;
+    let labels = project.all_image_labels()?;
+    let labels_file = labels_path(out);
+    let mut labelled_images = 0;
+    if labels.is_empty() {
+        // A stale labels file from an earlier export would contradict this one.
+        if labels_file.exists() {
+            std::fs::remove_file(&labels_file)
+                .map_err(|e| JobError::Failed(format!("{}: {e}", labels_file.display())))?;
+        }
+    } else {
+        write_atomic(&labels_file, |w| {
+            labelled_images =
+                write_image_labels_jsonl(project.items(), &labels, project.schema(), w)
+                    .map_err(|e| std::io::Error::other(e.to_string()))?;
+            Ok(())
+        })?;
+    }
+    Ok(ExportReport {
+        images: export.file.images.len(),
+        annotations: export.file.annotations.len(),
+        labels_file: (!labels.is_empty()).then_some(labels_file),
+        labelled_images,
+        left_out: export
+            .left_out
+            .into_iter()
+            .map(|l| (l.rel_path, l.reason))
+            .collect(),
+    })
+}
+
+/// What an import brought in and what it could not take.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ImportReport {
+    pub boxes: usize,
+    pub new_classes: Vec<String>,
+    pub problems: Vec<ImportProblem>,
+    pub skipped_polygons: usize,
+    pub skipped_rle: usize,
+}
+
+/// Imports the boxes of a COCO file into the project as one undoable edit. Images
+/// are matched by `file_name` relative to the image root; classes missing from the
+/// schema are added.
+pub fn import_coco(project: &mut Project, file: &Path) -> Result<ImportReport, JobError> {
+    let bytes =
+        std::fs::read(file).map_err(|e| JobError::Failed(format!("{}: {e}", file.display())))?;
+    let coco =
+        parse_coco(&bytes).map_err(|e| JobError::Failed(format!("{}: {e}", file.display())))?;
+    let targets: HashMap<&str, ImportTarget> = project
+        .items()
+        .iter()
+        .filter(|it| !it.is_broken())
+        .map(|it| {
+            (
+                it.rel_path.as_str(),
+                ImportTarget {
+                    item: it.id,
+                    width: it.width,
+                    height: it.height,
+                },
+            )
+        })
+        .collect();
+    let plan = plan_import(&coco, |name| targets.get(name).cloned());
+    drop(targets);
+
+    let new_classes: Vec<String> = plan
+        .categories
+        .iter()
+        .filter(|name| project.schema().class_by_name(name).is_none())
+        .cloned()
+        .collect();
+    if !new_classes.is_empty() {
+        project.update_schema(|s| {
+            for name in &new_classes {
+                s.add_class(name);
+            }
+        })?;
+    }
+    let class_ids: HashMap<&str, _> = project
+        .schema()
+        .classes
+        .iter()
+        .map(|c| (c.name.as_str(), c.id))
+        .collect();
+    let boxes: Vec<NewBox> = plan
+        .boxes
+        .iter()
+        .filter_map(|b| {
+            class_ids.get(b.category.as_str()).map(|&class| NewBox {
+                item: b.item,
+                class,
+                bbox: b.bbox,
+            })
+        })
+        .collect();
+    let count = boxes.len();
+    drop(class_ids);
+    project.apply(Edit::AddBoxes(boxes))?;
+    Ok(ImportReport {
+        boxes: count,
+        new_classes,
+        problems: plan.problems,
+        skipped_polygons: plan.skipped_polygons,
+        skipped_rle: plan.skipped_rle,
+    })
+}

@@ -1,0 +1,31 @@
+//! Long-running work shared by the GUI and the CLI: scanning a folder into a
+//! project, and importing and exporting annotation files. Each job reports progress
+//! and collects per-file problems instead of stopping at the first one.
+
+pub mod coco;
+pub mod scan;
+
+/// How far a job has come, for progress bars and CLI progress lines.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Progress {
+    pub done: usize,
+    /// `None` while the total isn't known yet (a folder scan).
+    pub total: Option<usize>,
+}
+
+impl Progress {
+    pub fn fraction(&self) -> Option<f32> {
+        self.total
+            .filter(|&t| t > 0)
+            .map(|t| (self.done as f32 / t as f32).min(1.0))
+    }
+}
+
+/// Why a job stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    #[error(transparent)]
+    Project(#[from] crate::project::ProjectError),
+    #[error("{0}")]
+    Failed(String),
+}

@@ -1,0 +1,44 @@
+use std::path::PathBuf;
+
+/// Everything that can go wrong opening or changing a project. Messages name the
+/// file or record and the problem.
+#[derive(Debug, thiserror::Error)]
+pub enum ProjectError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: not a valid project manifest: {message}")]
+    Manifest { path: PathBuf, message: String },
+    #[error(
+        "{path}: written by a newer Shugu (project format {found}, this version reads up to {supported}); update Shugu to open it"
+    )]
+    NewerFormat {
+        path: PathBuf,
+        found: u32,
+        supported: u32,
+    },
+    #[error("{0}: there is no Shugu project here (no project.ron)")]
+    NotAProject(PathBuf),
+    #[error("{0}: a project already exists here")]
+    AlreadyExists(PathBuf),
+    #[error("{0}: the project is open in another Shugu window or process")]
+    Locked(PathBuf),
+    #[error("the project is open read-only (another Shugu has it open); changes are not saved")]
+    ReadOnly,
+    #[error("annotation database: {0}")]
+    Db(#[from] rusqlite::Error),
+    #[error("invalid edit: {0}")]
+    InvalidEdit(String),
+}
+
+impl ProjectError {
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        ProjectError::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}

@@ -1,0 +1,106 @@
+use super::{ProjectError, write_atomic};
+use crate::model::LabelSchema;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// The newest manifest format this version reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+pub const MANIFEST_FILE: &str = "project.ron";
+
+/// `project.ron`: what the project is, where its data lives, and its label schema.
+/// Human-editable; paths are relative to the project folder.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub format_version: u32,
+    pub name: String,
+    /// The image folder, relative to the project folder (or absolute when it lives
+    /// on another drive).
+    pub image_root: String,
+    pub schema: LabelSchema,
+}
+
+/// Only the version, read first so a newer manifest is refused with a clear message
+/// instead of a parse error about a field we don't know.
+/// Named like `Manifest` because RON checks struct names: the saved file starts with
+/// `Manifest(`.
+#[derive(Deserialize)]
+#[serde(rename = "Manifest")]
+struct VersionProbe {
+    format_version: u32,
+}
+
+impl Manifest {
+    pub fn new(name: &str, image_root: &str, schema: LabelSchema) -> Self {
+        Self {
+            format_version: FORMAT_VERSION,
+            name: name.to_string(),
+            image_root: image_root.to_string(),
+            schema,
+        }
+    }
+
+    pub fn load(path: &Path) -> Result<Self, ProjectError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ProjectError::io(path, e))?;
+        Self::parse(&text, path)
+    }
+
+    /// Parses manifest text; `path` is only used in messages.
+    pub fn parse(text: &str, path: &Path) -> Result<Self, ProjectError> {
+        let bad = |e: ron::error::SpannedError| ProjectError::Manifest {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        };
+        let probe: VersionProbe = ron::from_str(text).map_err(bad)?;
+        if probe.format_version > FORMAT_VERSION {
+            return Err(ProjectError::NewerFormat {
+                path: path.to_path_buf(),
+                found: probe.format_version,
+                supported: FORMAT_VERSION,
+            });
+        }
+        // Older formats are migrated here, one version step at a time, once there are any.
+        ron::from_str(text).map_err(bad)
+    }
+
+    pub fn save(&self, path: &Path) -> Result<(), ProjectError> {
+        let config = ron::ser::PrettyConfig::new().struct_names(true);
+        let text =
+            ron::ser::to_string_pretty(self, config).map_err(|e| ProjectError::Manifest {
+                path: path.to_path_buf(),
+                message: e.to_string(),
+            })?;
+        write_atomic(path, |w| w.write_all(text.as_bytes()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_through_ron() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(MANIFEST_FILE);
+        let m = Manifest::new(
+            "街景",
+            "images",
+            LabelSchema::with_classes(&["car", "行人"]),
+        );
+        m.save(&path).unwrap();
+        assert_eq!(Manifest::load(&path).unwrap(), m);
+    }
+
+    #[test]
+    fn newer_format_is_refused_with_a_clear_message() {
+        let text = "Manifest(format_version: 99, name: \"x\", image_root: \"i\", schema: (classes: []), future_field: 1)";
+        let err = Manifest::parse(text, Path::new("p/project.ron")).unwrap_err();
+        assert!(matches!(err, ProjectError::NewerFormat { found: 99, .. }));
+        assert!(err.to_string().contains("newer Shugu"), "{err}");
+    }
+
+    #[test]
+    fn garbage_names_the_file() {
+        let err = Manifest::parse("not ron at all {", Path::new("p/project.ron")).unwrap_err();
+        assert!(err.to_string().starts_with("p/project.ron"), "{err}");
+    }
+}

@@ -1,0 +1,31 @@
+//! The open project: the manifest (`project.ron`), the annotation store
+//! (`shugu.db`, SQLite), the edit path with undo/redo, and queries over them.
+//!
+//! Every change to annotations is an [`Edit`](crate::model::Edit) applied through
+//! [`Project::apply`]: it is validated, written in one SQLite transaction, recorded
+//! in the edit log with its author and time, and its inverse goes on the undo stack.
+
+mod atomic_file;
+mod error;
+mod history;
+mod lock;
+mod manifest;
+mod project;
+mod sqlite_store;
+mod stats;
+mod store;
+
+pub use atomic_file::write_atomic;
+pub use error::ProjectError;
+pub use manifest::{FORMAT_VERSION, MANIFEST_FILE, Manifest};
+pub use project::{Access, Applied, DB_FILE, Project};
+pub use stats::{ClassCount, ProjectStats};
+pub use store::{LogEntry, NewItem, Store};
+
+/// Milliseconds since the Unix epoch, the time unit of provenance and the edit log.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}

@@ -1,0 +1,583 @@
+use super::history::History;
+use super::lock::ProjectLock;
+use super::manifest::{MANIFEST_FILE, Manifest};
+use super::sqlite_store::SqliteStore;
+use super::stats::{ClassCount, ProjectStats};
+use super::store::{EditContext, LogEntry, NewItem, Store};
+use super::{ProjectError, now_ms};
+use crate::model::{
+    AnnotationId, BBox, BoxAnnotation, ClassId, Edit, ImageLabelMode, Item, ItemId, ItemStatus,
+    LabelId, LabelSchema,
+};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+pub const DB_FILE: &str = "shugu.db";
+const CURRENT_ITEM_KEY: &str = "current_item";
+
+/// How to open a project.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Take the project lock; fail with `Locked` if another process has it.
+    ReadWrite,
+    /// Take the lock if free, otherwise open read-only.
+    ReadWriteOrReadOnly,
+    ReadOnly,
+}
+
+/// What an applied edit did.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Applied {
+    pub touched: Vec<ItemId>,
+    /// Ids of boxes the edit created, in order.
+    pub created: Vec<AnnotationId>,
+}
+
+/// An open project: manifest, store, the session's undo history and the item list.
+pub struct Project {
+    dir: PathBuf,
+    manifest: Manifest,
+    store: Box<dyn Store>,
+    history: History,
+    author: String,
+    items: Vec<Item>,
+    index: HashMap<ItemId, usize>,
+    revision: u64,
+    lock: Option<ProjectLock>,
+}
+
+impl std::fmt::Debug for Project {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Project")
+            .field("dir", &self.dir)
+            .field("name", &self.manifest.name)
+            .field("items", &self.items.len())
+            .field("read_only", &self.is_read_only())
+            .finish()
+    }
+}
+
+/// `to` expressed relative to `from` when they share a root, else `to` itself.
+fn relative_path(from: &Path, to: &Path) -> PathBuf {
+    let from: Vec<_> = from.components().collect();
+    let to_c: Vec<_> = to.components().collect();
+    let common = from.iter().zip(&to_c).take_while(|(a, b)| a == b).count();
+    if common == 0 {
+        return to.to_path_buf();
+    }
+    let mut rel = PathBuf::new();
+    for _ in common..from.len() {
+        rel.push("..");
+    }
+    for c in &to_c[common..] {
+        rel.push(c);
+    }
+    if rel.as_os_str().is_empty() {
+        rel.push(".");
+    }
+    rel
+}
+
+fn canonical(path: &Path) -> Result<PathBuf, ProjectError> {
+    std::fs::canonicalize(path).map_err(|e| ProjectError::io(path, e))
+}
+
+impl Project {
+    /// True when `dir` holds a project manifest.
+    pub fn is_project_dir(dir: &Path) -> bool {
+        dir.join(MANIFEST_FILE).is_file()
+    }
+
+    /// Creates a project in `dir` (made if missing) over the images in `image_root`.
+    pub fn create(
+        dir: &Path,
+        name: &str,
+        image_root: &Path,
+        schema: LabelSchema,
+    ) -> Result<Self, ProjectError> {
+        if Self::is_project_dir(dir) {
+            return Err(ProjectError::AlreadyExists(dir.to_path_buf()));
+        }
+        std::fs::create_dir_all(dir).map_err(|e| ProjectError::io(dir, e))?;
+        let dir_abs = canonical(dir)?;
+        let root_abs = canonical(image_root)?;
+        if !root_abs.is_dir() {
+            return Err(ProjectError::io(
+                image_root,
+                std::io::Error::new(std::io::ErrorKind::NotADirectory, "not a folder"),
+            ));
+        }
+        let rel = relative_path(&dir_abs, &root_abs);
+        let root_text = rel.to_string_lossy().replace('\\', "/");
+        let manifest = Manifest::new(name, &root_text, schema);
+        let lock = ProjectLock::acquire(dir)?;
+        let store = SqliteStore::open(&dir.join(DB_FILE), false)?;
+        manifest.save(&dir.join(MANIFEST_FILE))?;
+        Ok(Self::assemble(dir, manifest, Box::new(store), Some(lock))?)
+    }
+
+    /// Opens the project in `dir`.
+    pub fn open(dir: &Path, access: Access) -> Result<Self, ProjectError> {
+        let manifest_path = dir.join(MANIFEST_FILE);
+        if !manifest_path.is_file() {
+            return Err(ProjectError::NotAProject(dir.to_path_buf()));
+        }
+        let manifest = Manifest::load(&manifest_path)?;
+        let lock = match access {
+            Access::ReadOnly => None,
+            Access::ReadWrite => Some(ProjectLock::acquire(dir)?),
+            Access::ReadWriteOrReadOnly => match ProjectLock::acquire(dir) {
+                Ok(l) => Some(l),
+                Err(ProjectError::Locked(_)) => None,
+                Err(e) => return Err(e),
+            },
+        };
+        let store = SqliteStore::open(&dir.join(DB_FILE), lock.is_none())?;
+        Self::assemble(dir, manifest, Box::new(store), lock)
+    }
+
+    fn assemble(
+        dir: &Path,
+        manifest: Manifest,
+        store: Box<dyn Store>,
+        lock: Option<ProjectLock>,
+    ) -> Result<Self, ProjectError> {
+        let mut project = Self {
+            dir: dir.to_path_buf(),
+            manifest,
+            store,
+            history: History::default(),
+            author: String::from("annotator"),
+            items: Vec::new(),
+            index: HashMap::new(),
+            revision: 0,
+            lock,
+        };
+        project.reload_items()?;
+        Ok(project)
+    }
+
+    fn reload_items(&mut self) -> Result<(), ProjectError> {
+        self.items = self.store.items()?;
+        self.index = self
+            .items
+            .iter()
+            .enumerate()
+            .map(|(i, it)| (it.id, i))
+            .collect();
+        Ok(())
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn name(&self) -> &str {
+        &self.manifest.name
+    }
+
+    pub fn manifest(&self) -> &Manifest {
+        &self.manifest
+    }
+
+    pub fn schema(&self) -> &LabelSchema {
+        &self.manifest.schema
+    }
+
+    pub fn is_read_only(&self) -> bool {
+        self.lock.is_none()
+    }
+
+    /// The absolute image folder.
+    pub fn image_root(&self) -> PathBuf {
+        let root = Path::new(&self.manifest.image_root);
+        if root.is_absolute() {
+            root.to_path_buf()
+        } else {
+            self.dir.join(root)
+        }
+    }
+
+    /// The file behind an item.
+    pub fn item_path(&self, item: &Item) -> PathBuf {
+        self.image_root().join(&item.rel_path)
+    }
+
+    pub fn author(&self) -> &str {
+        &self.author
+    }
+
+    /// Sets who the following edits are attributed to.
+    pub fn set_author(&mut self, author: &str) {
+        let trimmed = author.trim();
+        if !trimmed.is_empty() {
+            self.author = trimmed.to_string();
+        }
+    }
+
+    /// Changes with every applied, undone or redone edit and every schema change,
+    /// so views can cache what they read.
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    pub fn items(&self) -> &[Item] {
+        &self.items
+    }
+
+    pub fn item(&self, id: ItemId) -> Option<&Item> {
+        self.index.get(&id).map(|&i| &self.items[i])
+    }
+
+    /// The position of an item in `items()`.
+    pub fn position(&self, id: ItemId) -> Option<usize> {
+        self.index.get(&id).copied()
+    }
+
+    /// Adds scanned files as items; paths already present are ignored.
+    pub fn add_items(&mut self, new: &[NewItem]) -> Result<Vec<ItemId>, ProjectError> {
+        self.check_writable()?;
+        let added = self.store.insert_items(new)?;
+        let ids = added.iter().map(|i| i.id).collect();
+        for item in added {
+            self.index.insert(item.id, self.items.len());
+            self.items.push(item);
+        }
+        self.revision += 1;
+        Ok(ids)
+    }
+
+    pub fn boxes(&self, item: ItemId) -> Result<Vec<BoxAnnotation>, ProjectError> {
+        self.store.boxes_of(item)
+    }
+
+    pub fn all_boxes(&self) -> Result<Vec<BoxAnnotation>, ProjectError> {
+        self.store.all_boxes()
+    }
+
+    pub fn image_labels(&self, item: ItemId) -> Result<Vec<LabelId>, ProjectError> {
+        self.store.image_labels_of(item)
+    }
+
+    pub fn all_image_labels(&self) -> Result<Vec<(ItemId, Vec<LabelId>)>, ProjectError> {
+        self.store.all_image_labels()
+    }
+
+    pub fn items_with_class(&self, class: ClassId) -> Result<Vec<ItemId>, ProjectError> {
+        self.store.items_with_class(class)
+    }
+
+    /// The audit trail, newest first: of one item, or of the whole project.
+    pub fn history(
+        &self,
+        item: Option<ItemId>,
+        limit: usize,
+    ) -> Result<Vec<LogEntry>, ProjectError> {
+        self.store.log_of(item, limit)
+    }
+
+    /// The item the user was last on, restored on reopen.
+    pub fn current_item(&self) -> Option<ItemId> {
+        let value = self.store.session_value(CURRENT_ITEM_KEY).ok().flatten()?;
+        let id = ItemId(value.parse().ok()?);
+        self.item(id).map(|_| id)
+    }
+
+    pub fn set_current_item(&mut self, item: ItemId) -> Result<(), ProjectError> {
+        if self.is_read_only() {
+            return Ok(());
+        }
+        self.store
+            .set_session_value(CURRENT_ITEM_KEY, &item.0.to_string())
+    }
+
+    fn check_writable(&self) -> Result<(), ProjectError> {
+        if self.is_read_only() {
+            Err(ProjectError::ReadOnly)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Changes the label schema and saves the manifest.
+    pub fn update_schema(
+        &mut self,
+        change: impl FnOnce(&mut LabelSchema),
+    ) -> Result<(), ProjectError> {
+        self.check_writable()?;
+        let mut manifest = self.manifest.clone();
+        change(&mut manifest.schema);
+        manifest.save(&self.dir.join(MANIFEST_FILE))?;
+        self.manifest = manifest;
+        self.revision += 1;
+        Ok(())
+    }
+
+    fn existing_item(&self, id: ItemId) -> Result<&Item, ProjectError> {
+        self.item(id)
+            .ok_or_else(|| ProjectError::InvalidEdit(format!("there is no item with id {id}")))
+    }
+
+    fn check_class(&self, class: ClassId) -> Result<(), ProjectError> {
+        match self.schema().class(class) {
+            Some(_) => Ok(()),
+            None => Err(ProjectError::InvalidEdit(format!(
+                "there is no class with id {class}"
+            ))),
+        }
+    }
+
+    /// A box made to fit its image, or an error when nothing of it is left.
+    fn fitted_box(&self, item: ItemId, bbox: BBox) -> Result<BBox, ProjectError> {
+        let it = self.existing_item(item)?;
+        if it.is_broken() {
+            return Err(ProjectError::InvalidEdit(format!(
+                "{}: the image cannot be read, so it cannot be annotated",
+                it.rel_path
+            )));
+        }
+        if !bbox.is_finite() {
+            return Err(ProjectError::InvalidEdit(
+                "the box has non-finite coordinates".into(),
+            ));
+        }
+        let fitted = bbox.clamped(it.width as f32, it.height as f32);
+        if !fitted.is_proper() {
+            return Err(ProjectError::InvalidEdit(format!(
+                "the box {:?} has no area inside the {}×{} image",
+                bbox.to_xywh(),
+                it.width,
+                it.height
+            )));
+        }
+        Ok(fitted)
+    }
+
+    /// Checks an edit against the schema and the items, and returns it normalised:
+    /// boxes clamped to their image, label lists de-duplicated.
+    fn validated(&self, edit: Edit) -> Result<Edit, ProjectError> {
+        Ok(match edit {
+            Edit::AddBoxes(mut boxes) => {
+                for b in &mut boxes {
+                    self.check_class(b.class)?;
+                    b.bbox = self.fitted_box(b.item, b.bbox)?;
+                }
+                Edit::AddBoxes(boxes)
+            }
+            Edit::RestoreBoxes(boxes) => {
+                for b in &boxes {
+                    self.existing_item(b.item)?;
+                }
+                Edit::RestoreBoxes(boxes)
+            }
+            Edit::DeleteBoxes(ids) => Edit::DeleteBoxes(ids),
+            Edit::SetBoxGeometry { id, bbox } => {
+                let item = self.box_item(id)?;
+                Edit::SetBoxGeometry {
+                    id,
+                    bbox: self.fitted_box(item, bbox)?,
+                }
+            }
+            Edit::SetBoxClass { id, class } => {
+                self.check_class(class)?;
+                Edit::SetBoxClass { id, class }
+            }
+            Edit::SetImageLabels { item, mut labels } => {
+                self.existing_item(item)?;
+                labels.sort();
+                labels.dedup();
+                for l in &labels {
+                    if self.schema().label(*l).is_none() {
+                        return Err(ProjectError::InvalidEdit(format!(
+                            "there is no image label with id {l}"
+                        )));
+                    }
+                }
+                if self.schema().image_label_mode == ImageLabelMode::Single && labels.len() > 1 {
+                    return Err(ProjectError::InvalidEdit(
+                        "this project takes one image label per image".into(),
+                    ));
+                }
+                Edit::SetImageLabels { item, labels }
+            }
+            Edit::SetStatus { item, status } => {
+                self.existing_item(item)?;
+                Edit::SetStatus { item, status }
+            }
+            Edit::Batch(edits) => Edit::Batch(
+                edits
+                    .into_iter()
+                    .map(|e| self.validated(e))
+                    .collect::<Result<_, _>>()?,
+            ),
+        })
+    }
+
+    fn box_item(&self, id: AnnotationId) -> Result<ItemId, ProjectError> {
+        // Boxes of one item are few; the store answers by primary key.
+        self.store
+            .annotation(id)?
+            .map(|b| b.item)
+            .ok_or_else(|| ProjectError::InvalidEdit(format!("there is no box with id {id}")))
+    }
+
+    /// Applies an edit: validated, durable on return, recorded for undo and in the
+    /// audit trail with the current author and time.
+    pub fn apply(&mut self, edit: Edit) -> Result<Applied, ProjectError> {
+        self.check_writable()?;
+        let edit = self.validated(edit)?;
+        if edit.is_empty() {
+            return Ok(Applied {
+                touched: vec![],
+                created: vec![],
+            });
+        }
+        let stored = self.store_edit(&edit, "edit")?;
+        self.history.record(stored.inverse);
+        Ok(Applied {
+            touched: stored.touched,
+            created: stored.created,
+        })
+    }
+
+    fn store_edit(
+        &mut self,
+        edit: &Edit,
+        origin: &str,
+    ) -> Result<super::store::StoredEdit, ProjectError> {
+        let ctx = EditContext {
+            author: &self.author,
+            time_ms: now_ms(),
+            origin,
+        };
+        let stored = self.store.apply(edit, &ctx)?;
+        self.refresh_statuses(&stored.touched)?;
+        self.revision += 1;
+        Ok(stored)
+    }
+
+    fn refresh_statuses(&mut self, touched: &[ItemId]) -> Result<(), ProjectError> {
+        if touched.len() > 10_000 {
+            return self.reload_items();
+        }
+        for &id in touched {
+            if let (Some(&i), Some(status)) = (self.index.get(&id), self.store.item_status(id)?) {
+                self.items[i].status = status;
+            }
+        }
+        Ok(())
+    }
+
+    pub fn can_undo(&self) -> bool {
+        self.history.can_undo()
+    }
+
+    pub fn can_redo(&self) -> bool {
+        self.history.can_redo()
+    }
+
+    /// Undoes the last step; returns what it touched, or `None` with nothing to undo.
+    pub fn undo(&mut self) -> Result<Option<Applied>, ProjectError> {
+        self.check_writable()?;
+        let Some(inverse) = self.history.take_undo() else {
+            return Ok(None);
+        };
+        match self.store_edit(&inverse, "undo") {
+            Ok(stored) => {
+                self.history.push_redo(stored.inverse);
+                Ok(Some(Applied {
+                    touched: stored.touched,
+                    created: stored.created,
+                }))
+            }
+            Err(e) => {
+                self.history.push_undo(inverse);
+                Err(e)
+            }
+        }
+    }
+
+    /// Redoes the last undone step.
+    pub fn redo(&mut self) -> Result<Option<Applied>, ProjectError> {
+        self.check_writable()?;
+        let Some(edit) = self.history.take_redo() else {
+            return Ok(None);
+        };
+        match self.store_edit(&edit, "redo") {
+            Ok(stored) => {
+                self.history.push_undo(stored.inverse);
+                Ok(Some(Applied {
+                    touched: stored.touched,
+                    created: stored.created,
+                }))
+            }
+            Err(e) => {
+                self.history.push_redo(edit);
+                Err(e)
+            }
+        }
+    }
+
+    /// Counts for `shugu stats` and the status bar.
+    pub fn stats(&self) -> Result<ProjectStats, ProjectError> {
+        let count = |s: ItemStatus| self.items.iter().filter(|i| i.status == s).count();
+        let schema = self.schema();
+        let boxes_per_class: Vec<ClassCount> = self
+            .store
+            .box_counts_by_class()?
+            .into_iter()
+            .map(|(id, count)| ClassCount {
+                id: id.0,
+                name: schema
+                    .class(id)
+                    .map(|c| c.name.clone())
+                    .unwrap_or_else(|| format!("#{id}")),
+                count,
+            })
+            .collect();
+        let labels_per_class = self
+            .store
+            .label_counts()?
+            .into_iter()
+            .map(|(id, count)| ClassCount {
+                id: id.0,
+                name: schema
+                    .label(id)
+                    .map(|c| c.name.clone())
+                    .unwrap_or_else(|| format!("#{id}")),
+                count,
+            })
+            .collect();
+        Ok(ProjectStats {
+            items: self.items.len(),
+            items_new: count(ItemStatus::New),
+            items_in_progress: count(ItemStatus::InProgress),
+            items_done: count(ItemStatus::Done),
+            items_broken: self.items.iter().filter(|i| i.is_broken()).count(),
+            boxes: boxes_per_class.iter().map(|c| c.count).sum(),
+            boxes_per_class,
+            labels_per_class,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths() {
+        assert_eq!(
+            relative_path(Path::new("/a/b"), Path::new("/a/b/img")),
+            PathBuf::from("img")
+        );
+        assert_eq!(
+            relative_path(Path::new("/a/b"), Path::new("/a/c/img")),
+            PathBuf::from("../c/img")
+        );
+        assert_eq!(
+            relative_path(Path::new("/a/b"), Path::new("/a/b")),
+            PathBuf::from(".")
+        );
+    }
+}

@@ -1,0 +1,22 @@
+use serde::Serialize;
+
+/// How many annotations of one class the project has.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ClassCount {
+    pub id: i64,
+    pub name: String,
+    pub count: u64,
+}
+
+/// The figures of `shugu stats`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ProjectStats {
+    pub items: usize,
+    pub items_new: usize,
+    pub items_in_progress: usize,
+    pub items_done: usize,
+    pub items_broken: usize,
+    pub boxes: u64,
+    pub boxes_per_class: Vec<ClassCount>,
+    pub labels_per_class: Vec<ClassCount>,
+}

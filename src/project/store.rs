@@ -1,0 +1,69 @@
+use super::ProjectError;
+use crate::model::{BoxAnnotation, ClassId, Edit, Item, ItemId, ItemStatus, LabelId};
+
+/// An item found by a folder scan, before it has an id.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewItem {
+    pub rel_path: String,
+    pub width: u32,
+    pub height: u32,
+    pub error: Option<String>,
+}
+
+/// One line of the audit trail.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogEntry {
+    pub seq: i64,
+    pub time_ms: i64,
+    pub author: String,
+    pub kind: String,
+    pub item: Option<ItemId>,
+    pub detail: String,
+}
+
+/// Who is making an edit, and when.
+#[derive(Clone, Debug)]
+pub struct EditContext<'a> {
+    pub author: &'a str,
+    pub time_ms: i64,
+    /// `"edit"`, `"undo"` or `"redo"`, for the audit trail.
+    pub origin: &'a str,
+}
+
+/// What a stored edit did.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredEdit {
+    /// The edit that undoes it.
+    pub inverse: Edit,
+    /// Every item whose annotations or status changed.
+    pub touched: Vec<ItemId>,
+    /// Ids given to new boxes, in the order of the edit.
+    pub created: Vec<crate::model::AnnotationId>,
+}
+
+/// The annotation store behind a project. SQLite today; the trait keeps the rest of
+/// the program independent of it, so a server database can be added for teams.
+///
+/// `apply` runs the edit as one durable transaction and returns its inverse.
+pub trait Store {
+    fn items(&self) -> Result<Vec<Item>, ProjectError>;
+    fn insert_items(&mut self, items: &[NewItem]) -> Result<Vec<Item>, ProjectError>;
+    fn annotation(
+        &self,
+        id: crate::model::AnnotationId,
+    ) -> Result<Option<BoxAnnotation>, ProjectError>;
+    fn boxes_of(&self, item: ItemId) -> Result<Vec<BoxAnnotation>, ProjectError>;
+    /// Every box, ordered by item then id.
+    fn all_boxes(&self) -> Result<Vec<BoxAnnotation>, ProjectError>;
+    fn image_labels_of(&self, item: ItemId) -> Result<Vec<LabelId>, ProjectError>;
+    /// Every item's image-level labels, ordered by item.
+    fn all_image_labels(&self) -> Result<Vec<(ItemId, Vec<LabelId>)>, ProjectError>;
+    fn items_with_class(&self, class: ClassId) -> Result<Vec<ItemId>, ProjectError>;
+    fn box_counts_by_class(&self) -> Result<Vec<(ClassId, u64)>, ProjectError>;
+    fn label_counts(&self) -> Result<Vec<(LabelId, u64)>, ProjectError>;
+    fn apply(&mut self, edit: &Edit, ctx: &EditContext) -> Result<StoredEdit, ProjectError>;
+    fn log_of(&self, item: Option<ItemId>, limit: usize) -> Result<Vec<LogEntry>, ProjectError>;
+    fn session_value(&self, key: &str) -> Result<Option<String>, ProjectError>;
+    fn set_session_value(&mut self, key: &str, value: &str) -> Result<(), ProjectError>;
+    fn item_status(&self, item: ItemId) -> Result<Option<ItemStatus>, ProjectError>;
+}

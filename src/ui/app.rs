@@ -1,0 +1,528 @@
+//! The application: start screen or workspace, menus, settings, dialogs and
+//! background jobs (export). Owns the settings and the keymap.
+
+use super::dialogs::Dialogs;
+use super::i18n;
+use super::keymap::{Action, KeyMap};
+use super::settings::Settings;
+use super::start_screen::{self, StartChoice};
+use super::workspace::Workspace;
+use super::{Startup, fonts, theme};
+use crate::jobs::coco::{ExportReport, export_coco};
+use crate::model::LabelSchema;
+use crate::project::{Access, Project};
+use eframe::egui::{self, RichText};
+use rust_i18n::t;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, channel};
+
+/// Where the app keeps its files; tests point these at a temporary folder.
+#[derive(Clone, Debug, Default)]
+pub struct AppConfig {
+    pub settings_path: Option<PathBuf>,
+    pub keymap_path: Option<PathBuf>,
+    pub demo_projects: Vec<PathBuf>,
+}
+
+impl AppConfig {
+    pub fn from_environment() -> Self {
+        Self {
+            settings_path: Settings::default_path(),
+            keymap_path: KeyMap::default_path(),
+            demo_projects: start_screen::find_demo_projects(),
+        }
+    }
+}
+
+/// The folder that holds the project for a plain image folder opened directly.
+pub const EMBEDDED_PROJECT_DIR: &str = ".shugu";
+
+pub enum Screen {
+    Start,
+    Workspace(Box<Workspace>),
+}
+
+/// An export running on a worker thread.
+struct ExportJob {
+    output: PathBuf,
+    rx: Receiver<Result<ExportReport, String>>,
+}
+
+pub struct ShuguApp {
+    pub settings: Settings,
+    pub config: AppConfig,
+    pub keymap: KeyMap,
+    dialogs: Box<dyn Dialogs>,
+    pub screen: Screen,
+    /// A plain image folder the user opened, waiting for "create a project here?".
+    pub offer_create: Option<PathBuf>,
+    /// The name being typed on first start.
+    author_draft: String,
+    show_settings: bool,
+    show_keys: bool,
+    export: Option<ExportJob>,
+    /// A notice shown until dismissed (export results, open errors).
+    pub notice: Option<String>,
+    window_title: String,
+}
+
+impl ShuguApp {
+    pub fn new(
+        ctx: &egui::Context,
+        config: AppConfig,
+        dialogs: Box<dyn Dialogs>,
+        startup: Startup,
+    ) -> Self {
+        fonts::install(ctx);
+        theme::apply(ctx);
+        let mut warnings = Vec::new();
+        let settings = match &config.settings_path {
+            Some(p) => {
+                let (s, warning) = Settings::load(p);
+                warnings.extend(warning);
+                s
+            }
+            None => Settings::default(),
+        };
+        i18n::set_language(settings.effective_language());
+        let keymap = match &config.keymap_path {
+            Some(p) => {
+                if let Err(e) = KeyMap::write_default_if_missing(p) {
+                    warnings.push(e);
+                }
+                let (k, warning) = KeyMap::load_or_default(p);
+                warnings.extend(warning);
+                k
+            }
+            None => KeyMap::default(),
+        };
+        let mut app = Self {
+            author_draft: String::new(),
+            settings,
+            config,
+            keymap,
+            dialogs,
+            screen: Screen::Start,
+            offer_create: None,
+            show_settings: false,
+            show_keys: false,
+            export: None,
+            notice: (!warnings.is_empty()).then(|| warnings.join("\n")),
+            window_title: String::new(),
+        };
+        if let Startup::Open(dir) = startup {
+            app.open_folder(ctx, &dir);
+        }
+        app
+    }
+
+    pub fn workspace(&self) -> Option<&Workspace> {
+        match &self.screen {
+            Screen::Workspace(ws) => Some(ws),
+            Screen::Start => None,
+        }
+    }
+
+    pub fn workspace_mut(&mut self) -> Option<&mut Workspace> {
+        match &mut self.screen {
+            Screen::Workspace(ws) => Some(ws),
+            Screen::Start => None,
+        }
+    }
+
+    fn save_settings(&mut self) {
+        if let Some(p) = &self.config.settings_path {
+            if let Err(e) = self.settings.save(p) {
+                self.notice = Some(e);
+            }
+        }
+    }
+
+    fn author(&self) -> String {
+        self.settings
+            .author
+            .clone()
+            .unwrap_or_else(|| "annotator".into())
+    }
+
+    /// Opens a project folder, the project inside an image folder, or offers to
+    /// create one for a plain image folder.
+    pub fn open_folder(&mut self, ctx: &egui::Context, dir: &Path) {
+        let embedded = dir.join(EMBEDDED_PROJECT_DIR);
+        if Project::is_project_dir(dir) {
+            self.open_project(ctx, dir);
+        } else if Project::is_project_dir(&embedded) {
+            self.open_project(ctx, &embedded);
+        } else if dir.is_dir() {
+            self.offer_create = Some(dir.to_path_buf());
+        } else {
+            self.notice = Some(format!("{}: {}", dir.display(), t!("error.open_project")));
+        }
+    }
+
+    fn open_project(&mut self, ctx: &egui::Context, dir: &Path) {
+        match Project::open(dir, Access::ReadWriteOrReadOnly) {
+            Ok(project) => self.enter(ctx, project, false),
+            Err(e) => self.notice = Some(e.to_string()),
+        }
+    }
+
+    /// Creates a project inside an image folder and starts scanning it.
+    pub fn create_project_for(&mut self, ctx: &egui::Context, images: &Path) {
+        let name = images
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "project".into());
+        let dir = images.join(EMBEDDED_PROJECT_DIR);
+        match Project::create(&dir, &name, images, LabelSchema::default()) {
+            Ok(project) => self.enter(ctx, project, true),
+            Err(e) => self.notice = Some(e.to_string()),
+        }
+    }
+
+    fn enter(&mut self, ctx: &egui::Context, mut project: Project, scan: bool) {
+        project.set_author(&self.author());
+        self.settings.add_recent(project.dir());
+        self.save_settings();
+        let budget = self.settings.texture_budget_mb.max(64) * 1024 * 1024;
+        let mut ws = Workspace::new(project, ctx, budget);
+        if scan {
+            ws.start_scan();
+        }
+        self.screen = Screen::Workspace(Box::new(ws));
+    }
+
+    fn start_export(&mut self) {
+        let Some(ws) = self.workspace() else { return };
+        let dir = ws.project.dir().to_path_buf();
+        let default = format!("{}.coco.json", ws.project.name());
+        let Some(output) =
+            self.dialogs
+                .save_file(&t!("export.title"), &default, "COCO JSON", &["json"])
+        else {
+            return;
+        };
+        let (tx, rx) = channel();
+        let out = output.clone();
+        // The export reads its own read-only connection: every edit is already
+        // committed, and the UI stays responsive while it runs.
+        std::thread::spawn(move || {
+            let result = Project::open(&dir, Access::ReadOnly)
+                .map_err(|e| e.to_string())
+                .and_then(|p| export_coco(&p, &out).map_err(|e| e.to_string()));
+            let _ = tx.send(result);
+        });
+        self.export = Some(ExportJob { output, rx });
+    }
+
+    fn poll_export(&mut self) {
+        let Some(job) = &self.export else { return };
+        let Ok(result) = job.rx.try_recv() else {
+            return;
+        };
+        self.notice = Some(match result {
+            Ok(r) => {
+                let mut text = t!(
+                    "export.done",
+                    path = job.output.display(),
+                    images = r.images,
+                    boxes = r.annotations
+                )
+                .into_owned();
+                if !r.left_out.is_empty() {
+                    text.push('\n');
+                    text.push_str(&t!("export.left_out", n = r.left_out.len()));
+                    for (path, reason) in r.left_out.iter().take(20) {
+                        text.push_str(&format!("\n  {path}: {reason}"));
+                    }
+                }
+                text
+            }
+            Err(e) => format!("{}: {e}", t!("export.failed")),
+        });
+        self.export = None;
+    }
+
+    fn menu_bar(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        egui::MenuBar::new().ui(ui, |ui| {
+            ui.menu_button(t!("menu.file"), |ui| {
+                if ui.button(t!("menu.new_project")).clicked() {
+                    self.start_choice(&ctx, StartChoice::NewFromFolder);
+                }
+                if ui.button(t!("menu.open_project")).clicked() {
+                    self.start_choice(&ctx, StartChoice::OpenFolder);
+                }
+                let open = self.workspace().is_some();
+                if ui
+                    .add_enabled(
+                        open && self.export.is_none(),
+                        egui::Button::new(t!("menu.export_coco")),
+                    )
+                    .clicked()
+                {
+                    self.start_export();
+                }
+                if ui
+                    .add_enabled(open, egui::Button::new(t!("menu.close_project")))
+                    .clicked()
+                {
+                    self.screen = Screen::Start;
+                }
+                if ui.button(t!("menu.quit")).clicked() {
+                    ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+                }
+            });
+            ui.menu_button(t!("menu.edit"), |ui| {
+                let keys = &self.keymap;
+                let undo_text = format!(
+                    "{}    {}",
+                    t!("menu.undo"),
+                    keys.shortcut_text(Action::Undo)
+                );
+                let redo_text = format!(
+                    "{}    {}",
+                    t!("menu.redo"),
+                    keys.shortcut_text(Action::Redo)
+                );
+                if let Screen::Workspace(ws) = &mut self.screen {
+                    if ui
+                        .add_enabled(ws.project.can_undo(), egui::Button::new(undo_text))
+                        .clicked()
+                    {
+                        ws.undo();
+                    }
+                    if ui
+                        .add_enabled(ws.project.can_redo(), egui::Button::new(redo_text))
+                        .clicked()
+                    {
+                        ws.redo();
+                    }
+                }
+            });
+            ui.menu_button(t!("menu.view"), |ui| {
+                if ui.button(t!("menu.fit")).clicked() {
+                    if let Some(ws) = self.workspace_mut() {
+                        ws.canvas.fit_pending = true;
+                    }
+                }
+            });
+            if ui.button(t!("menu.settings")).clicked() {
+                self.show_settings = true;
+            }
+            ui.menu_button(t!("menu.help"), |ui| {
+                if ui.button(t!("menu.keys")).clicked() {
+                    self.show_keys = true;
+                }
+            });
+            if let Some(job) = &self.export {
+                ui.separator();
+                ui.add(egui::Spinner::new());
+                ui.label(format!("{} {}", t!("export.title"), job.output.display()));
+            }
+        });
+    }
+
+    fn start_choice(&mut self, ctx: &egui::Context, choice: StartChoice) {
+        match choice {
+            StartChoice::Open(dir) => self.open_folder(ctx, &dir),
+            StartChoice::NewFromFolder => {
+                if let Some(dir) = self.dialogs.pick_folder(&t!("start.new_from_folder")) {
+                    self.create_or_open(ctx, &dir);
+                }
+            }
+            StartChoice::OpenFolder => {
+                if let Some(dir) = self.dialogs.pick_folder(&t!("start.open_project")) {
+                    self.open_folder(ctx, &dir);
+                }
+            }
+        }
+    }
+
+    fn create_or_open(&mut self, ctx: &egui::Context, images: &Path) {
+        if Project::is_project_dir(&images.join(EMBEDDED_PROJECT_DIR))
+            || Project::is_project_dir(images)
+        {
+            self.open_folder(ctx, images);
+        } else {
+            self.create_project_for(ctx, images);
+        }
+    }
+
+    fn modals(&mut self, ctx: &egui::Context) {
+        if self.settings.author.is_none() {
+            egui::Window::new(t!("start.author_prompt"))
+                .collapsible(false)
+                .resizable(false)
+                .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+                .show(ctx, |ui| {
+                    let edit = ui.add(
+                        egui::TextEdit::singleline(&mut self.author_draft)
+                            .hint_text(t!("start.author_placeholder")),
+                    );
+                    let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                    if (ui.button(t!("start.continue")).clicked() || enter)
+                        && !self.author_draft.trim().is_empty()
+                    {
+                        self.settings.author = Some(self.author_draft.trim().to_string());
+                        self.save_settings();
+                        let author = self.author();
+                        if let Some(ws) = self.workspace_mut() {
+                            ws.project.set_author(&author);
+                        }
+                    }
+                });
+        }
+        if let Some(dir) = self.offer_create.clone() {
+            egui::Window::new(t!("project.create"))
+                .collapsible(false)
+                .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+                .show(ctx, |ui| {
+                    ui.label(t!("project.offer_create"));
+                    ui.label(RichText::new(dir.display().to_string()).monospace());
+                    ui.horizontal(|ui| {
+                        if ui.button(t!("project.create")).clicked() {
+                            self.offer_create = None;
+                            self.create_project_for(ctx, &dir);
+                        }
+                        if ui.button(t!("project.cancel")).clicked() {
+                            self.offer_create = None;
+                        }
+                    });
+                });
+        }
+        if self.show_settings {
+            let mut open = true;
+            egui::Window::new(t!("settings.title"))
+                .open(&mut open)
+                .show(ctx, |ui| {
+                    self.settings_ui(ui);
+                });
+            self.show_settings = open;
+        }
+        if self.show_keys {
+            let mut open = true;
+            egui::Window::new(t!("keys.title"))
+                .open(&mut open)
+                .show(ctx, |ui| {
+                    egui::Grid::new("keys").striped(true).show(ui, |ui| {
+                        for action in Action::ALL {
+                            ui.label(t!(action.label_key()));
+                            ui.label(RichText::new(self.keymap.shortcut_text(action)).monospace());
+                            ui.end_row();
+                        }
+                    });
+                    if let Some(p) = &self.config.keymap_path {
+                        ui.label(
+                            RichText::new(format!(
+                                "{}: {}",
+                                t!("settings.keymap_file"),
+                                p.display()
+                            ))
+                            .weak(),
+                        );
+                    }
+                });
+            self.show_keys = open;
+        }
+        if let Some(notice) = self.notice.clone() {
+            egui::Window::new("ℹ")
+                .collapsible(false)
+                .anchor(egui::Align2::CENTER_BOTTOM, [0.0, -40.0])
+                .show(ctx, |ui| {
+                    ui.label(notice);
+                    if ui.button("OK").clicked() {
+                        self.notice = None;
+                    }
+                });
+        }
+    }
+
+    fn settings_ui(&mut self, ui: &mut egui::Ui) {
+        let mut changed = false;
+        ui.horizontal(|ui| {
+            ui.label(t!("settings.language"));
+            let mut lang = self.settings.effective_language();
+            egui::ComboBox::from_id_salt("language")
+                .selected_text(lang.native_name())
+                .show_ui(ui, |ui| {
+                    for l in i18n::Language::ALL {
+                        changed |= ui.selectable_value(&mut lang, l, l.native_name()).changed();
+                    }
+                });
+            if changed {
+                self.settings.language = Some(lang);
+                i18n::set_language(lang);
+            }
+        });
+        ui.horizontal(|ui| {
+            ui.label(t!("settings.author"));
+            let mut author = self.settings.author.clone().unwrap_or_default();
+            if ui.text_edit_singleline(&mut author).changed() && !author.trim().is_empty() {
+                self.settings.author = Some(author.trim().to_string());
+                changed = true;
+            }
+        });
+        if changed {
+            self.save_settings();
+            let author = self.author();
+            if let Some(ws) = self.workspace_mut() {
+                ws.project.set_author(&author);
+            }
+        }
+    }
+
+    /// One frame of the whole UI; also what the tests drive.
+    pub fn frame(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        self.poll_export();
+        let title = match self.workspace() {
+            Some(ws) if ws.project.is_read_only() => format!(
+                "{} — {} — Shugu 数谷标注",
+                ws.project.name(),
+                t!("status.read_only")
+            ),
+            Some(ws) => format!("{} — Shugu 数谷标注", ws.project.name()),
+            None => "Shugu 数谷标注".to_string(),
+        };
+        // Only on change: a viewport command asks for another frame.
+        if self.window_title != title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.window_title = title;
+        }
+
+        egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui));
+        let modal_open = self.settings.author.is_none() || self.offer_create.is_some();
+        match &mut self.screen {
+            Screen::Start => {
+                let recent = self.settings.recent_projects.clone();
+                let demos = self.config.demo_projects.clone();
+                let choice = egui::CentralPanel::default()
+                    .show(ui, |ui| start_screen::show(ui, &recent, &demos))
+                    .inner;
+                if let Some(choice) = choice {
+                    self.start_choice(&ctx, choice);
+                }
+            }
+            Screen::Workspace(ws) => {
+                if !modal_open {
+                    let actions = ws.handle_keys(&ctx, &self.keymap);
+                    if actions.contains(&Action::ToggleHelp) {
+                        self.show_keys = !self.show_keys;
+                    }
+                }
+                ws.ui(ui);
+            }
+        }
+        self.modals(&ctx);
+        if self.export.is_some() {
+            ctx.request_repaint_after(std::time::Duration::from_millis(100));
+        }
+    }
+}
+
+impl eframe::App for ShuguApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.frame(ui);
+    }
+}

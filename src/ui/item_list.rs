@@ -1,0 +1,168 @@
+//! The item list: every item with its status, filtered by status and class.
+//! Virtualised with `ScrollArea::show_rows`, so 100k items cost only the visible rows.
+
+use super::theme;
+use crate::model::{ClassId, ItemStatus};
+use crate::project::Project;
+use eframe::egui::{self, RichText};
+use rust_i18n::t;
+use std::collections::HashSet;
+
+/// Which items the list shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum StatusFilter {
+    #[default]
+    All,
+    Is(ItemStatus),
+    Broken,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ItemFilter {
+    pub status: StatusFilter,
+    pub class: Option<ClassId>,
+}
+
+#[derive(Default)]
+pub struct ItemList {
+    pub filter: ItemFilter,
+    /// Positions in `project.items()` that pass the filter, and what they were
+    /// computed for.
+    visible: Vec<usize>,
+    computed_for: Option<(ItemFilter, u64, usize)>,
+    pub scroll_to_current: bool,
+}
+
+pub fn status_name(status: ItemStatus) -> std::borrow::Cow<'static, str> {
+    match status {
+        ItemStatus::New => t!("status.new"),
+        ItemStatus::InProgress => t!("status.in_progress"),
+        ItemStatus::Done => t!("status.done"),
+    }
+}
+
+impl ItemList {
+    /// The positions that pass the filter, recomputed when the filter, the project
+    /// or the item count changes.
+    pub fn visible(&mut self, project: &Project) -> Vec<usize> {
+        let key = (
+            self.filter.clone(),
+            project.revision(),
+            project.items().len(),
+        );
+        if self.computed_for.as_ref() != Some(&key) {
+            let with_class: Option<HashSet<_>> = self.filter.class.map(|c| {
+                project
+                    .items_with_class(c)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .collect()
+            });
+            self.visible = project
+                .items()
+                .iter()
+                .enumerate()
+                .filter(|(_, it)| match self.filter.status {
+                    StatusFilter::All => true,
+                    StatusFilter::Is(s) => it.status == s && !it.is_broken(),
+                    StatusFilter::Broken => it.is_broken(),
+                })
+                .filter(|(_, it)| with_class.as_ref().is_none_or(|set| set.contains(&it.id)))
+                .map(|(i, _)| i)
+                .collect();
+            self.computed_for = Some(key);
+        }
+        self.visible.clone()
+    }
+
+    fn filter_ui(&mut self, ui: &mut egui::Ui, project: &Project) {
+        let status_text = |f: StatusFilter| match f {
+            StatusFilter::All => t!("filter.all"),
+            StatusFilter::Is(s) => status_name(s),
+            StatusFilter::Broken => t!("status.broken"),
+        };
+        ui.horizontal(|ui| {
+            ui.label(t!("filter.status"));
+            egui::ComboBox::from_id_salt("status_filter")
+                .selected_text(status_text(self.filter.status))
+                .show_ui(ui, |ui| {
+                    let mut options = vec![StatusFilter::All];
+                    options.extend(ItemStatus::ALL.map(StatusFilter::Is));
+                    options.push(StatusFilter::Broken);
+                    for f in options {
+                        ui.selectable_value(&mut self.filter.status, f, status_text(f));
+                    }
+                });
+        });
+        ui.horizontal(|ui| {
+            ui.label(t!("filter.class"));
+            let current = self
+                .filter
+                .class
+                .and_then(|c| project.schema().class(c))
+                .map(|c| c.name.clone())
+                .unwrap_or_else(|| t!("filter.all").into_owned());
+            egui::ComboBox::from_id_salt("class_filter")
+                .selected_text(current)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.filter.class, None, t!("filter.all"));
+                    for c in &project.schema().classes {
+                        ui.selectable_value(&mut self.filter.class, Some(c.id), &c.name);
+                    }
+                });
+        });
+    }
+
+    /// Shows the list; returns the position of a clicked item.
+    pub fn show(
+        &mut self,
+        ui: &mut egui::Ui,
+        project: &Project,
+        current: Option<usize>,
+    ) -> Option<usize> {
+        ui.heading(t!("panel.items"));
+        self.filter_ui(ui, project);
+        let visible = self.visible(project);
+        ui.label(RichText::new(format!("{} / {}", visible.len(), project.items().len())).weak());
+        ui.separator();
+        let row_height = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
+        let mut clicked = None;
+        let mut area = egui::ScrollArea::vertical().auto_shrink([false, false]);
+        if self.scroll_to_current {
+            if let Some(row) = current.and_then(|c| visible.binary_search(&c).ok()) {
+                let spacing = ui.spacing().item_spacing.y;
+                let target = row as f32 * (row_height + spacing);
+                area = area.vertical_scroll_offset((target - 200.0).max(0.0));
+            }
+            self.scroll_to_current = false;
+        }
+        area.show_rows(ui, row_height, visible.len(), |ui, range| {
+            for &pos in &visible[range] {
+                let item = &project.items()[pos];
+                let (dot, tip) = if item.is_broken() {
+                    (
+                        ui.visuals().error_fg_color,
+                        item.error.clone().unwrap_or_default(),
+                    )
+                } else {
+                    (
+                        theme::status_color(item.status),
+                        status_name(item.status).into_owned(),
+                    )
+                };
+                ui.horizontal(|ui| {
+                    ui.label(RichText::new("●").color(dot)).on_hover_text(tip);
+                    let name = if item.is_broken() {
+                        RichText::new(&item.rel_path).color(ui.visuals().error_fg_color)
+                    } else {
+                        RichText::new(&item.rel_path)
+                    };
+                    if ui.selectable_label(Some(pos) == current, name).clicked() {
+                        clicked = Some(pos);
+                    }
+                });
+            }
+        });
+        clicked
+    }
+}

@@ -1,0 +1,41 @@
+//! The status bar: item n/N, zoom, cursor position in image pixels, save state.
+
+use super::workspace::Workspace;
+use eframe::egui::{self, RichText};
+use rust_i18n::t;
+
+pub fn show(ui: &mut egui::Ui, ws: &mut Workspace) {
+    ui.horizontal(|ui| {
+        let total = ws.project.items().len();
+        let n = ws.current.map(|c| c + 1).unwrap_or(0);
+        ui.label(t!("status.item", n = n, total = total));
+        ui.separator();
+        ui.label(t!(
+            "status.zoom",
+            zoom = format!("{:.0}", ws.canvas.view.zoom * 100.0)
+        ));
+        ui.separator();
+        match ws.canvas.cursor_image {
+            Some(p) => ui.label(t!(
+                "status.cursor",
+                x = format!("{:.1}", p.x),
+                y = format!("{:.1}", p.y)
+            )),
+            None => ui.label(t!("status.cursor", x = "–", y = "–")),
+        };
+        ui.separator();
+        if let Some(scan) = &ws.scan {
+            ui.add(egui::Spinner::new());
+            ui.label(t!("scan.progress", n = scan.found()));
+            ui.separator();
+        }
+        if let Some(message) = &ws.message {
+            ui.label(RichText::new(message).color(ui.visuals().error_fg_color));
+        } else if ws.project.is_read_only() {
+            ui.label(RichText::new(t!("status.read_only")).color(ui.visuals().warn_fg_color));
+        } else {
+            // Every edit is committed before `apply` returns, so there is never unsaved work.
+            ui.label(RichText::new(format!("✔ {}", t!("status.saved"))).weak());
+        }
+    });
+}

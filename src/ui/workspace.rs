@@ -1,0 +1,421 @@
+//! The open project: item list on the left, canvas in the centre, classes and
+//! labels on the right, status bar below. Turns keys and canvas actions into edits.
+
+use super::canvas::{CanvasAction, CanvasInput, CanvasState, Picture, Tool};
+use super::class_panel;
+use super::item_list::{ItemFilter, ItemList};
+use super::keymap::{Action, KeyMap, Shortcut};
+use super::status_bar;
+use crate::jobs::scan::BackgroundScan;
+use crate::media::{ImageLoader, LoadState};
+use crate::model::{
+    AnnotationId, BoxAnnotation, ClassId, Edit, ImageLabelMode, Item, ItemId, ItemStatus, LabelId,
+    NewBox,
+};
+use crate::project::{Project, ProjectError};
+use eframe::egui::{self, Vec2};
+
+/// The boxes and labels of the current item, re-read when the project changes.
+#[derive(Default)]
+struct ItemCache {
+    key: Option<(ItemId, u64)>,
+    boxes: Vec<BoxAnnotation>,
+    labels: Vec<LabelId>,
+}
+
+/// An open project and everything the annotator is doing with it.
+pub struct Workspace {
+    pub project: Project,
+    loader: ImageLoader,
+    /// Position in `project.items()` of the item on screen.
+    pub current: Option<usize>,
+    pub canvas: CanvasState,
+    pub tool: Tool,
+    pub selected: Option<AnnotationId>,
+    /// The class of the next box, and of the selected box when a digit is pressed.
+    pub active_class: Option<ClassId>,
+    pub items: ItemList,
+    cache: ItemCache,
+    pub scan: Option<BackgroundScan>,
+    /// The last error, shown in the status bar until the next successful action.
+    pub message: Option<String>,
+    /// The name typed into the class panel's "add class" field.
+    pub new_class_draft: String,
+}
+
+impl Workspace {
+    pub fn new(project: Project, ctx: &egui::Context, texture_budget: usize) -> Self {
+        let current = project
+            .current_item()
+            .and_then(|id| project.position(id))
+            .or(if project.items().is_empty() {
+                None
+            } else {
+                Some(0)
+            });
+        let active_class = project.schema().classes.first().map(|c| c.id);
+        Self {
+            loader: ImageLoader::new(ctx.clone(), texture_budget),
+            current,
+            canvas: CanvasState::default(),
+            tool: Tool::Box,
+            selected: None,
+            active_class,
+            items: ItemList::default(),
+            cache: ItemCache::default(),
+            scan: None,
+            message: None,
+            new_class_draft: String::new(),
+            project,
+        }
+    }
+
+    /// Starts scanning the image root for files that aren't items yet.
+    pub fn start_scan(&mut self) {
+        self.scan = Some(BackgroundScan::start(self.project.image_root()));
+    }
+
+    pub fn current_item(&self) -> Option<&Item> {
+        self.current.and_then(|i| self.project.items().get(i))
+    }
+
+    /// The boxes of the current item (cached per project revision).
+    pub fn boxes(&mut self) -> &[BoxAnnotation] {
+        self.refresh_cache();
+        &self.cache.boxes
+    }
+
+    pub fn image_labels(&mut self) -> &[LabelId] {
+        self.refresh_cache();
+        &self.cache.labels
+    }
+
+    fn refresh_cache(&mut self) {
+        let Some(item) = self.current_item().map(|i| i.id) else {
+            self.cache = ItemCache::default();
+            return;
+        };
+        let key = Some((item, self.project.revision()));
+        if self.cache.key == key {
+            return;
+        }
+        let (boxes, labels) = match (self.project.boxes(item), self.project.image_labels(item)) {
+            (Ok(b), Ok(l)) => (b, l),
+            (Err(e), _) | (_, Err(e)) => {
+                self.message = Some(e.to_string());
+                (Vec::new(), Vec::new())
+            }
+        };
+        self.cache = ItemCache { key, boxes, labels };
+        if let Some(sel) = self.selected {
+            if !self.cache.boxes.iter().any(|b| b.id == sel) {
+                self.selected = None;
+            }
+        }
+    }
+
+    /// Applies an edit, reporting a refusal in the status bar.
+    pub fn apply(&mut self, edit: Edit) -> Option<crate::project::Applied> {
+        let result = self.project.apply(edit);
+        self.report(result)
+    }
+
+    fn report<T>(&mut self, result: Result<T, ProjectError>) -> Option<T> {
+        match result {
+            Ok(v) => {
+                self.message = None;
+                Some(v)
+            }
+            Err(e) => {
+                self.message = Some(e.to_string());
+                None
+            }
+        }
+    }
+
+    /// Moves to the item at `pos` in `project.items()`.
+    pub fn go_to(&mut self, pos: usize) {
+        if pos >= self.project.items().len() || Some(pos) == self.current {
+            return;
+        }
+        self.current = Some(pos);
+        self.selected = None;
+        self.canvas.reset_interaction();
+        self.canvas.fit_pending = true;
+        self.items.scroll_to_current = true;
+        let id = self.project.items()[pos].id;
+        let r = self.project.set_current_item(id);
+        self.report(r);
+    }
+
+    /// Moves `step` items through the filtered list.
+    pub fn step(&mut self, step: isize) {
+        let visible = self.items.visible(&self.project);
+        if visible.is_empty() {
+            return;
+        }
+        let here = self.current.unwrap_or(0);
+        let target = match visible.binary_search(&here) {
+            Ok(i) => i as isize + step,
+            Err(i) if step > 0 => i as isize + step - 1,
+            Err(i) => i as isize + step,
+        };
+        let clamped = target.clamp(0, visible.len() as isize - 1) as usize;
+        self.go_to(visible[clamped]);
+    }
+
+    pub fn undo(&mut self) {
+        let r = self.project.undo();
+        self.report(r);
+    }
+
+    pub fn redo(&mut self) {
+        let r = self.project.redo();
+        self.report(r);
+    }
+
+    /// Digit hotkey: set the class of the selected box, and of the next box.
+    pub fn pick_class(&mut self, class: ClassId) {
+        self.active_class = Some(class);
+        if let Some(id) = self.selected {
+            self.apply(Edit::SetBoxClass { id, class });
+        }
+    }
+
+    /// Image-label hotkey or click: single mode picks (or clears) the label, multi
+    /// mode toggles it.
+    pub fn toggle_image_label(&mut self, label: LabelId) {
+        let Some(item) = self.current_item().map(|i| i.id) else {
+            return;
+        };
+        let mode = self.project.schema().image_label_mode;
+        let mut labels = self.image_labels().to_vec();
+        let had = labels.contains(&label);
+        match (mode, had) {
+            (_, true) => labels.retain(|l| *l != label),
+            (ImageLabelMode::Single, false) => labels = vec![label],
+            (ImageLabelMode::Multi, false) => labels.push(label),
+        }
+        self.apply(Edit::SetImageLabels { item, labels });
+    }
+
+    pub fn delete_selected(&mut self) {
+        if let Some(id) = self.selected.take() {
+            self.apply(Edit::DeleteBoxes(vec![id]));
+        }
+    }
+
+    /// Marks the current item done and moves on.
+    pub fn done_and_next(&mut self) {
+        if let Some(item) = self.current_item().map(|i| i.id) {
+            if self
+                .apply(Edit::SetStatus {
+                    item,
+                    status: ItemStatus::Done,
+                })
+                .is_some()
+            {
+                self.step(1);
+            }
+        }
+    }
+
+    /// Copies the boxes of the previous item in the list onto this one, as one step.
+    pub fn copy_previous_boxes(&mut self) {
+        let Some(pos) = self.current.filter(|&p| p > 0) else {
+            return;
+        };
+        let items = self.project.items();
+        let (prev, here) = (items[pos - 1].id, items[pos].id);
+        let boxes = match self.project.boxes(prev) {
+            Ok(b) => b,
+            Err(e) => {
+                self.message = Some(e.to_string());
+                return;
+            }
+        };
+        let (w, h) = (items[pos].width as f32, items[pos].height as f32);
+        let new: Vec<NewBox> = boxes
+            .into_iter()
+            .map(|b| NewBox {
+                item: here,
+                class: b.class,
+                bbox: b.bbox.clamped(w, h),
+            })
+            .filter(|b| b.bbox.is_proper())
+            .collect();
+        if let Some(applied) = self.apply(Edit::AddBoxes(new)) {
+            self.selected = applied.created.last().copied();
+        }
+    }
+
+    fn handle_action(&mut self, action: Action) {
+        match action {
+            Action::PrevItem => self.step(-1),
+            Action::NextItem => self.step(1),
+            Action::DoneAndNext => self.done_and_next(),
+            Action::CopyPrevBoxes => self.copy_previous_boxes(),
+            Action::Undo => self.undo(),
+            Action::Redo => self.redo(),
+            Action::Delete => self.delete_selected(),
+            Action::BoxTool => self.tool = Tool::Box,
+            Action::SelectTool => self.tool = Tool::Select,
+            Action::Fit => self.canvas.fit_pending = true,
+            Action::ZoomIn => self.canvas.zoom_centre(1.25),
+            Action::ZoomOut => self.canvas.zoom_centre(0.8),
+            Action::Deselect => self.selected = None,
+            Action::ToggleHelp => {}
+        }
+    }
+
+    /// Class and image-label hotkeys from the schema, consumed from the input.
+    fn schema_hotkeys(&mut self, ctx: &egui::Context) {
+        let pressed = |key: Option<&str>| {
+            key.and_then(|k| k.parse::<Shortcut>().ok())
+                .is_some_and(|sc| ctx.input_mut(|i| i.consume_shortcut(&sc.to_keyboard_shortcut())))
+        };
+        let schema = self.project.schema().clone();
+        for class in &schema.classes {
+            if pressed(class.hotkey.as_deref()) {
+                self.pick_class(class.id);
+            }
+        }
+        for label in &schema.image_labels {
+            if pressed(label.hotkey.as_deref()) {
+                self.toggle_image_label(label.id);
+            }
+        }
+    }
+
+    /// Keys, when no text field has focus.
+    pub fn handle_keys(&mut self, ctx: &egui::Context, keymap: &KeyMap) -> Vec<Action> {
+        if ctx.egui_wants_keyboard_input() {
+            return Vec::new();
+        }
+        let actions = keymap.triggered(ctx);
+        for &a in &actions {
+            self.handle_action(a);
+        }
+        self.schema_hotkeys(ctx);
+        actions
+    }
+
+    /// Pulls in scanned files and finishes the scan when it ends.
+    fn poll_scan(&mut self) {
+        let Some(scan) = &mut self.scan else { return };
+        let result = scan.drain_into(&mut self.project);
+        let done = scan.finished().is_some();
+        if let Err(e) = result {
+            self.message = Some(e.to_string());
+        }
+        if self.current.is_none() && !self.project.items().is_empty() {
+            self.current = Some(0);
+            self.canvas.fit_pending = true;
+        }
+        if done {
+            if let Some(Err(e)) = scan.finished() {
+                self.message = Some(e.clone());
+            }
+            self.scan = None;
+        }
+    }
+
+    fn prefetch_neighbours(&mut self) {
+        let Some(pos) = self.current else { return };
+        for p in [pos + 1, pos.wrapping_sub(1)] {
+            if let Some(item) = self.project.items().get(p).filter(|i| !i.is_broken()) {
+                let path = self.project.item_path(item);
+                self.loader.prefetch(item.id.0 as u64, path);
+            }
+        }
+    }
+
+    /// The central canvas.
+    fn canvas_ui(&mut self, ui: &mut egui::Ui) {
+        let Some(item) = self.current_item().cloned() else {
+            ui.centered_and_justified(|ui| {
+                ui.label(rust_i18n::t!("workspace.empty"));
+            });
+            return;
+        };
+        let state = match &item.error {
+            Some(e) => LoadState::Failed(e.clone()),
+            None => self
+                .loader
+                .request(item.id.0 as u64, self.project.item_path(&item)),
+        };
+        let picture = match &state {
+            LoadState::Ready { texture, .. } => Picture::Texture(texture.id()),
+            LoadState::Loading => Picture::Loading,
+            LoadState::Failed(e) => Picture::Error(e),
+        };
+        self.refresh_cache();
+        let editable = !self.project.is_read_only() && !item.is_broken();
+        let input = CanvasInput {
+            picture,
+            image_size: Vec2::new(item.width as f32, item.height as f32),
+            boxes: &self.cache.boxes,
+            schema: self.project.schema(),
+            selected: self.selected,
+            tool: self.tool,
+            draw_class: self.active_class,
+            editable,
+        };
+        let actions = self.canvas.show(ui, &input);
+        for action in actions {
+            match action {
+                CanvasAction::Select(id) => {
+                    self.selected = id;
+                    if let Some(b) = self.cache.boxes.iter().find(|b| Some(b.id) == id) {
+                        self.active_class = Some(b.class);
+                    }
+                }
+                CanvasAction::Create(bbox) => {
+                    if let Some(class) = self.active_class {
+                        let edit = Edit::AddBoxes(vec![NewBox {
+                            item: item.id,
+                            class,
+                            bbox,
+                        }]);
+                        if let Some(applied) = self.apply(edit) {
+                            self.selected = applied.created.first().copied();
+                        }
+                    }
+                }
+                CanvasAction::SetGeometry { id, bbox } => {
+                    self.apply(Edit::SetBoxGeometry { id, bbox });
+                }
+            }
+        }
+    }
+
+    /// Draws the workspace (below the menu bar, which the app owns).
+    pub fn ui(&mut self, ui: &mut egui::Ui) {
+        self.poll_scan();
+        self.prefetch_neighbours();
+        egui::Panel::bottom("status_bar").show(ui, |ui| {
+            status_bar::show(ui, self);
+        });
+        egui::Panel::left("item_list")
+            .resizable(true)
+            .default_size(260.0)
+            .show(ui, |ui| {
+                if let Some(pos) = self.items.show(ui, &self.project, self.current) {
+                    self.go_to(pos);
+                }
+            });
+        egui::Panel::right("class_panel")
+            .resizable(true)
+            .default_size(240.0)
+            .show(ui, |ui| {
+                class_panel::show(ui, self);
+            });
+        egui::CentralPanel::default().show(ui, |ui| {
+            self.canvas_ui(ui);
+        });
+    }
+
+    pub fn filter(&self) -> &ItemFilter {
+        &self.items.filter
+    }
+}

@@ -1,0 +1,55 @@
+//! Fixtures shared by the integration tests: small real images and projects.
+#![allow(dead_code)]
+
+use shugu::jobs::scan::BackgroundScan;
+use shugu::model::LabelSchema;
+use shugu::project::Project;
+use std::path::{Path, PathBuf};
+
+/// Writes a `w`×`h` RGB test image (a gradient), in the format of the extension.
+pub fn write_image(path: &Path, w: u32, h: u32) {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).unwrap();
+    }
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
+    });
+    img.save(path).unwrap();
+}
+
+/// A folder of images and a project over it, with classes and image labels.
+pub struct Fixture {
+    pub root: tempfile::TempDir,
+    pub images: PathBuf,
+    pub project: PathBuf,
+}
+
+pub fn image_project(
+    files: &[(&str, u32, u32)],
+    classes: &[&str],
+    labels: &[&str],
+    multi: bool,
+) -> Fixture {
+    let root = tempfile::tempdir().unwrap();
+    let images = root.path().join("images");
+    for (name, w, h) in files {
+        write_image(&images.join(name), *w, *h);
+    }
+    let project_dir = root.path().join("project");
+    let mut schema = LabelSchema::with_classes(classes);
+    for l in labels {
+        schema.add_image_label(l);
+    }
+    if multi {
+        schema.image_label_mode = shugu::model::ImageLabelMode::Multi;
+    }
+    let mut project = Project::create(&project_dir, "test", &images, schema).unwrap();
+    BackgroundScan::start(project.image_root())
+        .finish_into(&mut project, |_| {})
+        .unwrap();
+    Fixture {
+        images,
+        project: project_dir,
+        root,
+    }
+}

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Runs the whole test suite. The COCO tests load our exports with pycocotools, so
+# this makes a Python virtualenv with it first (once; reused afterwards).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+venv="${SHUGU_VENV:-$PWD/.venv}"
+if ! "$venv/bin/python" -c "import pycocotools, numpy" 2>/dev/null; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check pycocotools numpy
+fi
+export SHUGU_PYTHON="$venv/bin/python"
+cargo test --locked "$@"
