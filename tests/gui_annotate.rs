@@ -52,7 +52,9 @@ fn screen(h: &Harness<ShuguApp>, x: f32, y: f32) -> Pos2 {
     ws.canvas.view.image_to_screen(ws.canvas.rect, pos2(x, y))
 }
 
-fn drag(h: &mut Harness<ShuguApp>, from: Pos2, to: Pos2) {
+/// Drags with the primary button between two image points.
+fn drag(h: &mut Harness<ShuguApp>, from: (f32, f32), to: (f32, f32)) {
+    let (from, to) = (screen(h, from.0, from.1), screen(h, to.0, to.1));
     h.event(Event::PointerMoved(from));
     h.run();
     h.event(Event::PointerButton {
@@ -122,7 +124,7 @@ fn draw_classify_move_resize_undo_redo() {
     assert_eq!(h.state().workspace().unwrap().current, Some(0));
 
     // Draw a box by dragging on the canvas with the box tool.
-    drag(&mut h, screen(&h, 50.0, 40.0), screen(&h, 150.0, 120.0));
+    drag(&mut h, (50.0, 40.0), (150.0, 120.0));
     let boxes = current_boxes(&h);
     assert_eq!(boxes.len(), 1);
     assert_close(boxes[0].bbox, [50.0, 40.0, 150.0, 120.0], 0.6);
@@ -136,15 +138,15 @@ fn draw_classify_move_resize_undo_redo() {
     assert_eq!(current_boxes(&h)[0].class, ClassId(2));
 
     // Move it by dragging its inside.
-    drag(&mut h, screen(&h, 100.0, 80.0), screen(&h, 130.0, 90.0));
+    drag(&mut h, (100.0, 80.0), (130.0, 90.0));
     assert_close(current_boxes(&h)[0].bbox, [80.0, 50.0, 180.0, 130.0], 0.6);
 
     // Resize by the bottom-right corner handle, past the image edge: clamped.
-    drag(&mut h, screen(&h, 180.0, 130.0), screen(&h, 450.0, 200.0));
+    drag(&mut h, (180.0, 130.0), (450.0, 200.0));
     assert_close(current_boxes(&h)[0].bbox, [80.0, 50.0, 400.0, 200.0], 0.6);
 
     // Resize by the left edge handle.
-    drag(&mut h, screen(&h, 80.0, 125.0), screen(&h, 60.0, 125.0));
+    drag(&mut h, (80.0, 125.0), (60.0, 125.0));
     assert_close(current_boxes(&h)[0].bbox, [60.0, 50.0, 400.0, 200.0], 0.6);
 
     // Undo three geometry steps and the class change, then redo them.
@@ -200,10 +202,10 @@ fn image_labels_navigation_copy_previous_and_done() {
     );
 
     // Two boxes on the first item.
-    drag(&mut h, screen(&h, 10.0, 10.0), screen(&h, 60.0, 50.0));
+    drag(&mut h, (10.0, 10.0), (60.0, 50.0));
     press(&mut h, Key::Escape);
     press(&mut h, Key::Num3);
-    drag(&mut h, screen(&h, 200.0, 150.0), screen(&h, 390.0, 290.0));
+    drag(&mut h, (200.0, 150.0), (390.0, 290.0));
     assert_eq!(current_boxes(&h).len(), 2);
 
     // Next item (D), then copy the previous item's boxes (P).
@@ -248,7 +250,7 @@ fn reopening_restores_the_item_and_everything_on_it() {
     {
         let mut h = harness(&f);
         press(&mut h, Key::D);
-        drag(&mut h, screen(&h, 20.0, 20.0), screen(&h, 80.0, 90.0));
+        drag(&mut h, (20.0, 20.0), (80.0, 90.0));
         assert_eq!(current_boxes(&h).len(), 1);
     }
     let h = harness(&f);

@@ -10,9 +10,10 @@ use super::MediaError;
 use super::crash_guard::guard;
 use super::jpeg_markers;
 use super::limits::{check_dimensions, header_limits};
-use super::sniff::open_image;
+use super::sniff::{SniffedFile, open_image};
 use image::metadata::Orientation;
 use image::{ImageDecoder, ImageFormat, ImageReader};
+use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
 /// Header facts about an image, in display terms.
@@ -63,12 +64,14 @@ pub(crate) fn exif_orientation(exif: Option<&[u8]>) -> Orientation {
 /// Header buffer: enough for a typical JPEG header (APP0, EXIF, tables) in one read.
 const HEADER_BUFFER: usize = 16 << 10;
 
-/// Reads the size and EXIF orientation of the image at `path` from its header.
+/// Reads the size and EXIF orientation of the image at `path` from its header (for a
+/// JPEG, also its last two bytes, to catch truncated files).
 ///
 /// Errors name the file and the problem: missing or unreadable file, empty file, not an
 /// image, unsupported format, damaged header, or a size over
 /// [`MAX_PIXELS`](super::MAX_PIXELS)/[`MAX_SIDE`](super::MAX_SIDE). A file whose header is
-/// fine but whose data is damaged probes fine; [`super::decode_for_display`] finds that.
+/// fine but whose data is damaged (other than a truncated JPEG) probes fine;
+/// [`super::decode_for_display`] finds that.
 pub fn probe(path: &Path) -> Result<ImageInfo, MediaError> {
     guard(path, || probe_unguarded(path))
 }
@@ -77,6 +80,7 @@ fn probe_unguarded(path: &Path) -> Result<ImageInfo, MediaError> {
     let mut file = open_image(path, HEADER_BUFFER)?;
     let (width, height, orientation) = if file.format == ImageFormat::Jpeg {
         let header = jpeg_markers::read_header(path, &mut file.reader)?;
+        check_jpeg_end(path, &mut file)?;
         let orientation = exif_orientation(header.exif.as_deref());
         (header.width, header.height, orientation)
     } else {
@@ -92,6 +96,24 @@ fn probe_unguarded(path: &Path) -> Result<ImageInfo, MediaError> {
     };
     check_dimensions(path, width, height)?;
     Ok(ImageInfo::from_stored(width, height, orientation))
+}
+
+/// Catches truncated JPEGs at scan time, which the decoder would show half grey (see
+/// [`super::jpeg_markers`]). Nearly every JPEG ends with its end-of-image marker, so
+/// reading the last two bytes settles it; only files that end otherwise (truncated, or
+/// with data appended after the image, as some phones do) are read whole and walked.
+fn check_jpeg_end(path: &Path, file: &mut SniffedFile) -> Result<(), MediaError> {
+    let io_err = |e: std::io::Error| MediaError::from_io(path, Some("JPEG"), &e);
+    let mut tail = [0u8; 2];
+    file.reader.seek(SeekFrom::End(-2)).map_err(io_err)?;
+    file.reader.read_exact(&mut tail).map_err(io_err)?;
+    if tail == [0xFF, 0xD9] {
+        return Ok(());
+    }
+    file.reader.seek(SeekFrom::Start(0)).map_err(io_err)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(file.len).unwrap_or(0));
+    file.reader.read_to_end(&mut bytes).map_err(io_err)?;
+    jpeg_markers::check_complete(path, &bytes)
 }
 
 #[cfg(test)]

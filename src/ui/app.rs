@@ -374,7 +374,8 @@ impl ShuguApp {
                 });
         }
         if let Some(dir) = self.offer_create.clone() {
-            egui::Window::new(t!("project.create"))
+            egui::Window::new(t!("app.title"))
+                .id(egui::Id::new("offer_create"))
                 .collapsible(false)
                 .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
                 .show(ctx, |ui| {
@@ -426,7 +427,8 @@ impl ShuguApp {
             self.show_keys = open;
         }
         if let Some(notice) = self.notice.clone() {
-            egui::Window::new("ℹ")
+            egui::Window::new(t!("app.title"))
+                .id(egui::Id::new("notice"))
                 .collapsible(false)
                 .anchor(egui::Align2::CENTER_BOTTOM, [0.0, -40.0])
                 .show(ctx, |ui| {
@@ -441,9 +443,8 @@ impl ShuguApp {
     fn settings_ui(&mut self, ui: &mut egui::Ui) {
         let mut changed = false;
         ui.horizontal(|ui| {
-            ui.label(t!("settings.language"));
             let mut lang = self.settings.effective_language();
-            egui::ComboBox::from_id_salt("language")
+            egui::ComboBox::from_label(t!("settings.language"))
                 .selected_text(lang.native_name())
                 .show_ui(ui, |ui| {
                     for l in i18n::Language::ALL {

@@ -487,7 +487,12 @@ impl CanvasState {
                     let c = h.position(r);
                     let hr = Rect::from_center_size(c, Vec2::splat(2.0 * HANDLE_HALF));
                     painter.rect_filled(hr, 1.0, theme::HANDLE_FILL);
-                    painter.rect_stroke(hr, 1.0, Stroke::new(1.0, theme::HANDLE_STROKE), StrokeKind::Middle);
+                    painter.rect_stroke(
+                        hr,
+                        1.0,
+                        Stroke::new(1.0, theme::HANDLE_STROKE),
+                        StrokeKind::Middle,
+                    );
                 }
             }
         }

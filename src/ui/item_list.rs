@@ -82,8 +82,7 @@ impl ItemList {
             StatusFilter::Broken => t!("status.broken"),
         };
         ui.horizontal(|ui| {
-            ui.label(t!("filter.status"));
-            egui::ComboBox::from_id_salt("status_filter")
+            egui::ComboBox::from_label(t!("filter.status"))
                 .selected_text(status_text(self.filter.status))
                 .show_ui(ui, |ui| {
                     let mut options = vec![StatusFilter::All];
@@ -95,14 +94,13 @@ impl ItemList {
                 });
         });
         ui.horizontal(|ui| {
-            ui.label(t!("filter.class"));
             let current = self
                 .filter
                 .class
                 .and_then(|c| project.schema().class(c))
                 .map(|c| c.name.clone())
                 .unwrap_or_else(|| t!("filter.all").into_owned());
-            egui::ComboBox::from_id_salt("class_filter")
+            egui::ComboBox::from_label(t!("filter.class"))
                 .selected_text(current)
                 .show_ui(ui, |ui| {
                     ui.selectable_value(&mut self.filter.class, None, t!("filter.all"));

@@ -21,7 +21,7 @@ pub fn show(ui: &mut egui::Ui, ws: &mut Workspace) {
                 x = format!("{:.1}", p.x),
                 y = format!("{:.1}", p.y)
             )),
-            None => ui.label(t!("status.cursor", x = "–", y = "–")),
+            None => ui.label(t!("status.cursor", x = "-", y = "-")),
         };
         ui.separator();
         if let Some(scan) = &ws.scan {
@@ -35,7 +35,7 @@ pub fn show(ui: &mut egui::Ui, ws: &mut Workspace) {
             ui.label(RichText::new(t!("status.read_only")).color(ui.visuals().warn_fg_color));
         } else {
             // Every edit is committed before `apply` returns, so there is never unsaved work.
-            ui.label(RichText::new(format!("✔ {}", t!("status.saved"))).weak());
+            ui.label(RichText::new(t!("status.saved")).weak());
         }
     });
 }

@@ -51,27 +51,23 @@ pub struct CocoImage {
     pub height: u32,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// One box (or, in other tools' files, mask) annotation. Read by the hand-written
+/// impl in `annotation_de.rs`, which accepts the same forms as the attributes
+/// below suggest: ids as `3` or `3.0`, `iscrowd` as a number or a bool, and
+/// `bbox`, `area`, `iscrowd` and `segmentation` optional.
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CocoAnnotation {
-    #[serde(deserialize_with = "lenient::id")]
     pub id: i64,
-    #[serde(deserialize_with = "lenient::id")]
     pub image_id: i64,
-    #[serde(deserialize_with = "lenient::id")]
     pub category_id: i64,
-    /// `[x, y, w, h]` in absolute pixels. `None` when missing or malformed on import.
-    #[serde(default, deserialize_with = "lenient::bbox")]
+    /// `[x, y, w, h]` in absolute pixels. `None` when missing or malformed on import
+    /// (not four numbers).
     pub bbox: Option<[f64; 4]>,
     /// Exports always write it (w×h for boxes); import ignores it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub area: Option<f64>,
-    #[serde(
-        default,
-        deserialize_with = "lenient::flag",
-        serialize_with = "lenient::flag_as_int"
-    )]
+    #[serde(serialize_with = "lenient::flag_as_int")]
     pub iscrowd: bool,
-    #[serde(default)]
     pub segmentation: Segmentation,
 }
 

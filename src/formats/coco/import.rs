@@ -268,10 +268,10 @@ impl Images {
         let mut state = Vec::with_capacity(file.images.len());
         let mut by_name: HashMap<Cow<'_, str>, i64> = HashMap::with_capacity(file.images.len());
         for (pos, image) in file.images.iter().enumerate() {
-            let record = format!("image id {} ({})", image.id, image.file_name);
+            let record = || format!("image id {} ({})", image.id, image.file_name);
             if index.first_of(image.id) != Some(pos) {
                 problems.note(
-                    record,
+                    record(),
                     "duplicate image id; annotations with this id go to the first image record"
                         .into(),
                 );
@@ -292,7 +292,7 @@ impl Images {
             };
             let target =
                 target.and_then(|t| size_problem(image.width, image.height, t).map_or(Ok(t), Err));
-            state.push(target.map_err(|reason| problems.skipping(record, reason)));
+            state.push(target.map_err(|reason| problems.skipping(record(), reason)));
         }
         Self {
             index,
@@ -355,15 +355,15 @@ impl Categories {
         let mut names: Vec<(String, i64)> = Vec::new();
         let mut by_name: HashMap<&str, usize> = HashMap::new();
         for (pos, cat) in file.categories.iter().enumerate() {
-            let record = format!("category id {} ({})", cat.id, cat.name);
+            let record = || format!("category id {} ({})", cat.id, cat.name);
             if index.first_of(cat.id) != Some(pos) {
                 problems.note(
-                    record,
+                    record(),
                     "duplicate category id; the first category with this id is used".into(),
                 );
                 state.push(Err(usize::MAX));
             } else if cat.name.trim().is_empty() {
-                let problem = problems.skipping(record, "the category has no name".into());
+                let problem = problems.skipping(record(), "the category has no name".into());
                 state.push(Err(problem));
             } else {
                 let k = *by_name.entry(cat.name.as_str()).or_insert_with(|| {

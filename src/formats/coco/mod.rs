@@ -13,6 +13,7 @@
 //!
 //! The module opens no files: callers hand in bytes, readers or writers.
 
+mod annotation_de;
 mod error;
 mod export;
 mod file;
