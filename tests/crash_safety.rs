@@ -113,6 +113,42 @@ impl Model {
         }
     }
 
+    /// What differs from `expected`, briefly, for failure messages.
+    fn diff(&self, log: usize, expected: &Model, expected_log: usize) -> String {
+        let mut out = Vec::new();
+        for (id, b) in &expected.boxes {
+            match self.boxes.get(id) {
+                None => out.push(format!("box {id} missing")),
+                Some(f) if f != b => out.push(format!("box {id} is {f:?}, expected {b:?}")),
+                Some(_) => {}
+            }
+        }
+        for id in self
+            .boxes
+            .keys()
+            .filter(|id| !expected.boxes.contains_key(id))
+        {
+            out.push(format!("box {id} unexpected"));
+        }
+        if self.labels != expected.labels {
+            out.push(format!(
+                "labels {:?}, expected {:?}",
+                self.labels, expected.labels
+            ));
+        }
+        if self.in_progress != expected.in_progress {
+            out.push(format!(
+                "in progress {:?}, expected {:?}",
+                self.in_progress, expected.in_progress
+            ));
+        }
+        if log != expected_log {
+            out.push(format!("{log} edit-log entries, expected {expected_log}"));
+        }
+        out.truncate(20);
+        out.join("; ")
+    }
+
     fn item_view(&self, item: ItemId) -> (Vec<(AnnotationId, ClassId, BBox)>, Vec<LabelId>) {
         let boxes = self
             .boxes
@@ -297,8 +333,12 @@ fn run_round(dir: &Path, seed: u64, kill_after: u64) -> Round {
         if stdout.read_line(&mut line).unwrap() == 0 {
             break;
         }
-        // A line cut short by the kill was never acknowledged.
-        let Some(body) = line.strip_suffix('\n').and_then(|l| l.strip_prefix(PREFIX)) else {
+        // A line cut short by the kill was never acknowledged. libtest's own output
+        // (`test name ... ` is printed without a newline) may precede the prefix.
+        let Some(body) = line
+            .strip_suffix('\n')
+            .and_then(|l| l.find(PREFIX).map(|at| &l[at + PREFIX.len()..]))
+        else {
             continue;
         };
         let (word, rest) = body.split_once(' ').unwrap_or((body, ""));
@@ -358,6 +398,10 @@ fn integrity_check(dir: &Path) {
         .collect::<Result<_, _>>()
         .unwrap();
     assert_eq!(rows, vec!["ok".to_string()]);
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
 }
 
 fn log_len(project: &Project) -> usize {
@@ -392,7 +436,7 @@ fn run_parent() {
     let mut in_flight_landed = 0;
     let base_seed = time_seed();
     for round_no in 0..ROUNDS {
-        let seed = base_seed.wrapping_add(round_no as u64 * 0x9E37_79B9_7F4A_7C15);
+        let seed = base_seed.wrapping_add((round_no as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
         let kill_after = MIN_EDITS_PER_ROUND + (seed >> 7) % 150;
         let round = run_round(&dir, seed, kill_after);
         assert!(round.applied.len() as u64 >= kill_after);
@@ -409,10 +453,9 @@ fn run_parent() {
         let project = Project::open(&dir, Access::ReadWrite).unwrap();
         let found = Model::read(&project);
         let log = log_len(&project);
-        if found == expected {
-            assert_eq!(log, expected_log, "the edit log matches the data");
-        } else {
-            // Only the edit in flight may have landed, and only whole.
+        if (&found, log) != (&expected, expected_log) {
+            // Only the edit in flight may have landed, and only whole: its data and
+            // its line in the edit log together.
             let edit = round.in_flight.as_ref().unwrap_or_else(|| {
                 panic!("round {round_no}: acknowledged edits are missing or changed")
             });
@@ -425,14 +468,17 @@ fn run_parent() {
                 .into_iter();
             let mut with_in_flight = expected.clone();
             with_in_flight.apply(edit, &mut fresh_ids);
-            assert_eq!(
-                found, with_in_flight,
-                "round {round_no}: the project is neither the acknowledged state nor that plus the edit in flight {edit:?}"
+            assert!(
+                (&found, log) == (&with_in_flight, expected_log + 1),
+                "round {round_no}: the project is neither the acknowledged state nor that plus \
+                 the edit in flight {edit:?}\nagainst the acknowledged state: {}\nagainst that \
+                 plus the edit in flight: {}",
+                found.diff(log, &expected, expected_log),
+                found.diff(log, &with_in_flight, expected_log + 1),
             );
             expected = with_in_flight;
             expected_log += 1;
             in_flight_landed += 1;
-            assert_eq!(log, expected_log, "the edit log matches the data");
         }
         drop(project);
         integrity_check(&dir);

@@ -678,6 +678,23 @@ fn first_annotation_moves_new_to_in_progress() {
     assert_eq!(f.project.boxes(f.a).unwrap().len(), 1);
     assert_eq!(status(&f.project, f.a), ItemStatus::New);
 
+    // A status set in the same step wins over the automatic one.
+    let c = f.project.add_items(&[new_item("c.jpg", 10, 10)]).unwrap()[0];
+    f.project
+        .apply(Edit::Batch(vec![
+            Edit::SetStatus {
+                item: c,
+                status: ItemStatus::New,
+            },
+            Edit::AddBoxes(vec![NewBox {
+                item: c,
+                class: CAR,
+                bbox: bx(0.0, 0.0, 1.0, 1.0),
+            }]),
+        ]))
+        .unwrap();
+    assert_eq!(status(&f.project, c), ItemStatus::New);
+
     // Statuses are stored, not only held in memory.
     f.project
         .apply(Edit::SetStatus {

@@ -27,6 +27,24 @@ pub fn run(dir: &Path, format: Format, output: &Path) -> anyhow::Result<()> {
                     eprintln!("  {path}: {reason}");
                 }
             }
+            if !report.left_out_classes.is_empty() {
+                eprintln!(
+                    "left out {} class(es) that cannot be COCO categories:",
+                    report.left_out_classes.len()
+                );
+                for c in &report.left_out_classes {
+                    eprintln!("  class id {} ({}): {}", c.class, c.name, c.reason);
+                }
+            }
+            if !report.left_out_boxes.is_empty() {
+                eprintln!("left out {} box(es):", report.left_out_boxes.len());
+                for b in &report.left_out_boxes {
+                    let path = project
+                        .item(b.item)
+                        .map_or_else(|| format!("item {}", b.item), |it| it.rel_path.clone());
+                    eprintln!("  box id {} on {path}: {}", b.annotation, b.reason);
+                }
+            }
         }
     }
     Ok(())

@@ -5,9 +5,10 @@ use crate::formats::coco::{
     CocoExportInput, ImportProblem, ImportTarget, build_export, parse_coco, plan_import,
     write_coco, write_image_labels_jsonl,
 };
+pub use crate::formats::coco::{LeftOutBox, LeftOutClass};
 use crate::model::{Edit, NewBox};
 use crate::project::{Project, write_atomic};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// What an export wrote and what it left out.
@@ -20,6 +21,12 @@ pub struct ExportReport {
     pub labelled_images: usize,
     /// Items left out, with the reason (unreadable images).
     pub left_out: Vec<(String, String)>,
+    /// Boxes of exported images that could not be written as valid COCO boxes
+    /// (outside their image, no area, or of a left-out class).
+    pub left_out_boxes: Vec<LeftOutBox>,
+    /// Schema classes that cannot be COCO categories (only a hand-edited manifest
+    /// has these: an id below 1, or one id twice).
+    pub left_out_classes: Vec<LeftOutClass>,
 }
 
 /// `out.json` → `out.labels.jsonl`.
@@ -73,6 +80,8 @@ pub fn export_coco(project: &Project, out: &Path) -> Result<ExportReport, JobErr
             .into_iter()
             .map(|l| (l.rel_path, l.reason))
             .collect(),
+        left_out_boxes: export.left_out_boxes,
+        left_out_classes: export.left_out_classes,
     })
 }
 
@@ -87,8 +96,8 @@ pub struct ImportReport {
 }
 
 /// Imports the boxes of a COCO file into the project as one undoable edit. Images
-/// are matched by `file_name` relative to the image root; classes missing from the
-/// schema are added.
+/// are matched by `file_name` relative to the image root; categories missing from
+/// the schema are added as classes when at least one of their boxes is imported.
 pub fn import_coco(project: &mut Project, file: &Path) -> Result<ImportReport, JobError> {
     let bytes =
         std::fs::read(file).map_err(|e| JobError::Failed(format!("{}: {e}", file.display())))?;
@@ -112,12 +121,17 @@ pub fn import_coco(project: &mut Project, file: &Path) -> Result<ImportReport, J
     let plan = plan_import(&coco, |name| targets.get(name).cloned());
     drop(targets);
 
+    // Only categories that boxes are imported for become classes: one whose
+    // annotations were all skipped (polygons, boxes outside the image) adds nothing.
+    let with_boxes: HashSet<&str> = plan.boxes.iter().map(|b| b.category.as_str()).collect();
     let new_classes: Vec<String> = plan
         .categories
         .iter()
+        .filter(|name| with_boxes.contains(name.as_str()))
         .filter(|name| project.schema().class_by_name(name).is_none())
         .cloned()
         .collect();
+    drop(with_boxes);
     if !new_classes.is_empty() {
         project.update_schema(|s| {
             for name in &new_classes {

@@ -135,8 +135,12 @@ impl ImageLoader {
         if let Some(message) = &self.start_error {
             return LoadState::Failed(message.clone());
         }
-        // Pushing again also promotes a queued prefetch of the same key.
-        self.enqueue(key, path, Priority::Request);
+        if self.in_progress.contains(&key) {
+            // Queued as a prefetch, or requested earlier: serve it next.
+            self.queue.promote(key);
+        } else {
+            self.enqueue(key, path, Priority::Request);
+        }
         LoadState::Loading
     }
 

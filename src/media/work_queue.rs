@@ -69,6 +69,23 @@ impl WorkQueue {
         dropped
     }
 
+    /// Moves the waiting job for `key`, if any, to the front of the requests. Does
+    /// nothing if the job is not waiting (already being decoded, or never queued), so a
+    /// key is never decoded twice at once.
+    pub fn promote(&self, key: u64) {
+        let mut stacks = self.lock();
+        let waiting = if let Some(i) = stacks.requests.iter().position(|j| j.key == key) {
+            stacks.requests.remove(i)
+        } else if let Some(i) = stacks.prefetches.iter().position(|j| j.key == key) {
+            stacks.prefetches.remove(i)
+        } else {
+            None
+        };
+        if let Some(job) = waiting {
+            stacks.requests.push_front(job);
+        }
+    }
+
     /// Blocks until there is a job (requests first, newest first) or the queue is shut
     /// down, in which case it returns `None`.
     pub fn pop_blocking(&self) -> Option<Job> {
@@ -141,6 +158,19 @@ mod tests {
         q.push(job(1), Priority::Request);
         assert_eq!(q.pop_blocking().map(|j| j.key), Some(1));
         assert_eq!(q.pop_blocking().map(|j| j.key), Some(2));
+    }
+
+    #[test]
+    fn promote_moves_a_waiting_job_and_never_adds_one() {
+        let q = WorkQueue::default();
+        q.push(job(1), Priority::Prefetch);
+        q.push(job(2), Priority::Request);
+        q.promote(1);
+        q.promote(99);
+        assert_eq!(q.pop_blocking().map(|j| j.key), Some(1));
+        assert_eq!(q.pop_blocking().map(|j| j.key), Some(2));
+        q.shut_down();
+        assert_eq!(q.pop_blocking(), None, "nothing else was queued");
     }
 
     #[test]

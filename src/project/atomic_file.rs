@@ -12,8 +12,19 @@ pub fn write_atomic(
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".shugu-tmp-")
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".shugu-tmp-");
+    // Temporary files are private by default; the result should be as readable as
+    // the file it replaces, or as an ordinary new file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path)
+            .map(|m| m.permissions().mode())
+            .unwrap_or(0o644);
+        builder.permissions(std::fs::Permissions::from_mode(mode));
+    }
+    let mut tmp = builder
         .tempfile_in(dir)
         .map_err(|e| ProjectError::io(dir, e))?;
     {

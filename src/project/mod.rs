@@ -10,6 +10,7 @@ mod error;
 mod history;
 mod lock;
 mod manifest;
+#[allow(clippy::module_inception)] // `project::project` holds the `Project` type
 mod project;
 mod sqlite_store;
 mod stats;

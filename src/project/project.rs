@@ -113,7 +113,7 @@ impl Project {
         let lock = ProjectLock::acquire(dir)?;
         let store = SqliteStore::open(&dir.join(DB_FILE), false)?;
         manifest.save(&dir.join(MANIFEST_FILE))?;
-        Ok(Self::assemble(dir, manifest, Box::new(store), Some(lock))?)
+        Self::assemble(dir, manifest, Box::new(store), Some(lock))
     }
 
     /// Opens the project in `dir`.

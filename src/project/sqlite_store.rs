@@ -436,8 +436,15 @@ impl Store for SqliteStore {
         let mut inverse = apply_in(&tx, edit, ctx, &mut ch)?;
 
         // The first annotation on a new item puts it in progress, as part of the same step.
+        // Only for fresh edits: an undo or redo already carries the exact status change
+        // in its inverse, and an explicit status in the same edit wins.
         let mut status_inverses = Vec::new();
-        for &item in &ch.annotated {
+        let fresh = ctx.origin == "edit";
+        for &item in ch
+            .annotated
+            .iter()
+            .filter(|i| fresh && !ch.touched.contains(i))
+        {
             if item_status_in(&tx, item)? == Some(ItemStatus::New) {
                 tx.prepare_cached("UPDATE items SET status = 'in_progress' WHERE id = ?1")?
                     .execute([item.0])?;

@@ -131,10 +131,10 @@ impl ShuguApp {
     }
 
     fn save_settings(&mut self) {
-        if let Some(p) = &self.config.settings_path {
-            if let Err(e) = self.settings.save(p) {
-                self.notice = Some(e);
-            }
+        if let Some(p) = &self.config.settings_path
+            && let Err(e) = self.settings.save(p)
+        {
+            self.notice = Some(e);
         }
     }
 
@@ -301,10 +301,10 @@ impl ShuguApp {
                 }
             });
             ui.menu_button(t!("menu.view"), |ui| {
-                if ui.button(t!("menu.fit")).clicked() {
-                    if let Some(ws) = self.workspace_mut() {
-                        ws.canvas.fit_pending = true;
-                    }
+                if ui.button(t!("menu.fit")).clicked()
+                    && let Some(ws) = self.workspace_mut()
+                {
+                    ws.canvas.fit_pending = true;
                 }
             });
             if ui.button(t!("menu.settings")).clicked() {
@@ -375,7 +375,7 @@ impl ShuguApp {
         }
         if let Some(dir) = self.offer_create.clone() {
             egui::Window::new(t!("app.title"))
-                .id(egui::Id::new("offer_create"))
+                .id(egui::Id::unique("offer_create"))
                 .collapsible(false)
                 .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
                 .show(ctx, |ui| {
@@ -428,7 +428,7 @@ impl ShuguApp {
         }
         if let Some(notice) = self.notice.clone() {
             egui::Window::new(t!("app.title"))
-                .id(egui::Id::new("notice"))
+                .id(egui::Id::unique("notice"))
                 .collapsible(false)
                 .anchor(egui::Align2::CENTER_BOTTOM, [0.0, -40.0])
                 .show(ctx, |ui| {

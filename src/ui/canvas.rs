@@ -247,12 +247,12 @@ impl CanvasState {
         });
 
         // Zoom to the cursor with the wheel (and pinch / Ctrl+wheel).
-        if response.hovered() {
-            if let Some(p) = pointer {
-                let factor = (scroll * 0.0025).exp() * zoom_delta;
-                if (factor - 1.0).abs() > 1e-4 {
-                    self.view.zoom_at(rect, p, factor);
-                }
+        if response.hovered()
+            && let Some(p) = pointer
+        {
+            let factor = (scroll * 0.0025).exp() * zoom_delta;
+            if (factor - 1.0).abs() > 1e-4 {
+                self.view.zoom_at(rect, p, factor);
             }
         }
 
@@ -339,10 +339,11 @@ impl CanvasState {
                     }
                 }
                 Drag::Moving { id, original, .. } | Drag::Resizing { id, original, .. } => {
-                    if let Some((_, b)) = self.preview.take() {
-                        if b != original && b.is_proper() {
-                            actions.push(CanvasAction::SetGeometry { id, bbox: b });
-                        }
+                    if let Some((_, b)) = self.preview.take()
+                        && b != original
+                        && b.is_proper()
+                    {
+                        actions.push(CanvasAction::SetGeometry { id, bbox: b });
                     }
                 }
                 _ => {}
@@ -351,13 +352,13 @@ impl CanvasState {
             self.preview = None;
         }
 
-        if response.clicked() {
-            if let Some(p) = pointer {
-                let img = self.view.screen_to_image(rect, p);
-                let hit = Self::box_at(input.boxes, img).map(|b| b.id);
-                if hit != input.selected {
-                    actions.push(CanvasAction::Select(hit));
-                }
+        if response.clicked()
+            && let Some(p) = pointer
+        {
+            let img = self.view.screen_to_image(rect, p);
+            let hit = Self::box_at(input.boxes, img).map(|b| b.id);
+            if hit != input.selected {
+                actions.push(CanvasAction::Select(hit));
             }
         }
 
@@ -512,15 +513,14 @@ impl CanvasState {
                 StrokeKind::Middle,
             );
         }
-        if let Some(p) = pointer.filter(|p| rect.contains(*p)) {
-            if input.tool == Tool::Box
-                && input.editable
-                && !space_down
-                && matches!(self.drag, Drag::Idle | Drag::Drawing { .. })
-            {
-                painter.hline(rect.x_range(), p.y, guide);
-                painter.vline(p.x, rect.y_range(), guide);
-            }
+        if let Some(p) = pointer.filter(|p| rect.contains(*p))
+            && input.tool == Tool::Box
+            && input.editable
+            && !space_down
+            && matches!(self.drag, Drag::Idle | Drag::Drawing { .. })
+        {
+            painter.hline(rect.x_range(), p.y, guide);
+            painter.vline(p.x, rect.y_range(), guide);
         }
     }
 }

@@ -107,10 +107,10 @@ impl Workspace {
             }
         };
         self.cache = ItemCache { key, boxes, labels };
-        if let Some(sel) = self.selected {
-            if !self.cache.boxes.iter().any(|b| b.id == sel) {
-                self.selected = None;
-            }
+        if let Some(sel) = self.selected
+            && !self.cache.boxes.iter().any(|b| b.id == sel)
+        {
+            self.selected = None;
         }
     }
 
@@ -207,16 +207,15 @@ impl Workspace {
 
     /// Marks the current item done and moves on.
     pub fn done_and_next(&mut self) {
-        if let Some(item) = self.current_item().map(|i| i.id) {
-            if self
+        if let Some(item) = self.current_item().map(|i| i.id)
+            && self
                 .apply(Edit::SetStatus {
                     item,
                     status: ItemStatus::Done,
                 })
                 .is_some()
-            {
-                self.step(1);
-            }
+        {
+            self.step(1);
         }
     }
 

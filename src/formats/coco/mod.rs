@@ -7,9 +7,13 @@
 //! - Import: [`parse_coco`] reads the bytes leniently (optional fields may be
 //!   missing; errors name the record, line and column), and [`plan_import`]
 //!   matches images to project items by `file_name` and checks every annotation,
-//!   returning the boxes to add and a list of problems. Nothing is clamped or
-//!   converted behind the user's back: a box beyond the image is reported, and
-//!   polygons and RLE masks are counted, never reduced to boxes.
+//!   returning the boxes to add and a list of problems. Nothing is changed
+//!   behind the user's back: a box more than [`OUTSIDE_TOLERANCE_PX`] beyond its
+//!   image is reported, not clamped, and polygons and RLE masks are counted,
+//!   never reduced to boxes.
+//!
+//! Both directions report per record instead of failing: an export lists the
+//! items, boxes and classes it left out, an import plan lists its problems.
 //!
 //! The module opens no files: callers hand in bytes, readers or writers.
 

@@ -117,3 +117,37 @@ fn explains_files_that_are_not_coco_datasets() {
         "{trailing}"
     );
 }
+
+#[test]
+fn reads_annotation_keys_with_escapes_and_skips_unknown_ones() {
+    let text = br#"{"images": [], "categories": [],
+        "annotations": [{"attributes": {"occluded": true}, "image\u005fid": 4, "id": 1,
+                         "category_id": 2.0, "bbox": [1.5, 2, 3, 4], "score": 0.5, "iscrowd": 0}]}"#;
+    let file = parse_coco(text).expect("valid COCO");
+    let a = &file.annotations[0];
+    assert_eq!((a.id, a.image_id, a.category_id), (1, 4, 2));
+    assert_eq!(a.bbox, Some([1.5, 2.0, 3.0, 4.0]));
+}
+
+#[test]
+fn rejects_an_annotation_with_a_key_twice_or_without_an_id() {
+    let twice = parse_err(
+        br#"{"images": [], "categories": [],
+            "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [1, 1, 1, 1], "bbox": [2, 2, 2, 2]}]}"#,
+    );
+    assert!(
+        twice
+            .to_string()
+            .contains("duplicate field `bbox` in annotations[0]"),
+        "{twice}"
+    );
+    let no_id = parse_err(
+        br#"{"images": [], "categories": [], "annotations": [{"image_id": 1, "category_id": 1}]}"#,
+    );
+    assert!(
+        no_id
+            .to_string()
+            .contains("missing field `id` in annotations[0]"),
+        "{no_id}"
+    );
+}
