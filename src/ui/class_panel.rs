@@ -12,12 +12,15 @@ pub fn show(ui: &mut egui::Ui, ws: &mut Workspace) {
     ui.heading(t!("panel.classes"));
     for class in &schema.classes {
         let key = class.hotkey.as_deref().unwrap_or(" ");
-        let text =
-            RichText::new(format!("[{key}] {}", class.name)).color(class_color(&schema, class.id));
-        if ui
-            .selectable_label(ws.active_class == Some(class.id), text)
-            .clicked()
-        {
+        let selected = ws.active_class == Some(class.id);
+        let clicked = ui
+            .horizontal(|ui| {
+                ui.label(RichText::new("■").color(class_color(&schema, class.id)));
+                ui.selectable_label(selected, format!("[{key}] {}", class.name))
+                    .clicked()
+            })
+            .inner;
+        if clicked {
             ws.pick_class(class.id);
         }
     }
@@ -52,7 +55,7 @@ pub fn show(ui: &mut egui::Ui, ws: &mut Workspace) {
         .and_then(|id| ws.boxes().iter().find(|b| b.id == id).cloned());
     match selected {
         None => {
-            ui.label(RichText::new(t!("labels.none")).weak());
+            ui.label(RichText::new(t!("box.none_selected")).weak());
         }
         Some(b) => {
             let [x, y, w, h] = b.bbox.to_xywh();

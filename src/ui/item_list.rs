@@ -44,7 +44,7 @@ pub fn status_name(status: ItemStatus) -> std::borrow::Cow<'static, str> {
 impl ItemList {
     /// The positions that pass the filter, recomputed when the filter, the project
     /// or the item count changes.
-    pub fn visible(&mut self, project: &Project) -> Vec<usize> {
+    pub fn visible(&mut self, project: &Project) -> &[usize] {
         let key = (
             self.filter.clone(),
             project.revision(),
@@ -72,7 +72,7 @@ impl ItemList {
                 .collect();
             self.computed_for = Some(key);
         }
-        self.visible.clone()
+        &self.visible
     }
 
     fn filter_ui(&mut self, ui: &mut egui::Ui, project: &Project) {
@@ -120,7 +120,8 @@ impl ItemList {
     ) -> Option<usize> {
         ui.heading(t!("panel.items"));
         self.filter_ui(ui, project);
-        let visible = self.visible(project);
+        self.visible(project);
+        let visible = &self.visible;
         ui.label(RichText::new(format!("{} / {}", visible.len(), project.items().len())).weak());
         ui.separator();
         let row_height = ui.text_style_height(&egui::TextStyle::Body) + 4.0;

@@ -10,6 +10,9 @@ pub fn show(ui: &mut egui::Ui, ws: &mut Workspace) {
         let n = ws.current.map(|c| c + 1).unwrap_or(0);
         ui.label(t!("status.item", n = n, total = total));
         ui.separator();
+        let boxes = ws.boxes().len();
+        ui.label(t!("status.boxes", count = boxes));
+        ui.separator();
         ui.label(t!(
             "status.zoom",
             zoom = format!("{:.0}", ws.canvas.view.zoom * 100.0)

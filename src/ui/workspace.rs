@@ -14,6 +14,7 @@ use crate::model::{
 };
 use crate::project::{Project, ProjectError};
 use eframe::egui::{self, Vec2};
+use rust_i18n::t;
 
 /// The boxes and labels of the current item, re-read when the project changes.
 #[derive(Default)]
@@ -161,7 +162,8 @@ impl Workspace {
             Err(i) => i as isize + step,
         };
         let clamped = target.clamp(0, visible.len() as isize - 1) as usize;
-        self.go_to(visible[clamped]);
+        let pos = visible[clamped];
+        self.go_to(pos);
     }
 
     pub fn undo(&mut self) {
@@ -312,9 +314,16 @@ impl Workspace {
             self.canvas.fit_pending = true;
         }
         if done {
-            if let Some(Err(e)) = scan.finished() {
-                self.message = Some(e.clone());
-            }
+            self.message = match scan.finished() {
+                Some(Err(e)) => Some(format!("{}: {e}", t!("scan.failed"))),
+                Some(Ok(summary)) if summary.broken > 0 => Some(format!(
+                    "{} ({} {})",
+                    t!("scan.done", n = summary.images),
+                    summary.broken,
+                    t!("status.broken")
+                )),
+                _ => self.message.take(),
+            };
             self.scan = None;
         }
     }
@@ -333,7 +342,7 @@ impl Workspace {
     fn canvas_ui(&mut self, ui: &mut egui::Ui) {
         let Some(item) = self.current_item().cloned() else {
             ui.centered_and_justified(|ui| {
-                ui.label(rust_i18n::t!("workspace.empty"));
+                ui.label(t!("workspace.empty"));
             });
             return;
         };
