@@ -1,0 +1,137 @@
+//! The start screen opens a demo project; broken images are listed and refuse
+//! boxes; a second window on the same project is read-only.
+
+mod common;
+
+use eframe::egui::{Event, Modifiers, PointerButton, Vec2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use shugu::ui::Startup;
+use shugu::ui::app::{AppConfig, ShuguApp};
+use shugu::ui::dialogs::FakeDialogs;
+use shugu::ui::settings::Settings;
+use std::path::{Path, PathBuf};
+
+fn config(dir: &Path, demos: Vec<PathBuf>) -> AppConfig {
+    let settings_path = dir.join("settings.ron");
+    Settings {
+        author: Some("bob".into()),
+        language: Some(shugu::ui::i18n::Language::English),
+        ..Settings::default()
+    }
+    .save(&settings_path)
+    .unwrap();
+    AppConfig {
+        settings_path: Some(settings_path),
+        keymap_path: Some(dir.join("keymap.ron")),
+        demo_projects: demos,
+    }
+}
+
+fn start(config: AppConfig, startup: Startup) -> Harness<'static, ShuguApp> {
+    let mut h = Harness::builder()
+        .with_size(Vec2::new(1280.0, 800.0))
+        .build_eframe(move |cc| {
+            ShuguApp::new(
+                &cc.egui_ctx,
+                config,
+                Box::new(FakeDialogs::default()),
+                startup,
+            )
+        });
+    h.run();
+    h
+}
+
+#[test]
+fn start_screen_opens_a_demo_project() {
+    let f = common::image_project(
+        &[("a.png", 64, 48), ("b.png", 64, 48)],
+        &["car"],
+        &[],
+        false,
+    );
+    let mut h = start(
+        config(f.root.path(), vec![f.project.clone()]),
+        Startup::StartScreen,
+    );
+    assert!(h.state().workspace().is_none());
+    h.get_by_label("project").click();
+    h.run();
+    let ws = h.state().workspace().expect("the demo opened");
+    assert_eq!(ws.project.items().len(), 2);
+    // It is now a recent project, saved in the settings file.
+    let (saved, _) = Settings::load(&f.root.path().join("settings.ron"));
+    assert_eq!(saved.recent_projects.len(), 1);
+}
+
+#[test]
+fn broken_images_are_listed_and_refuse_boxes() {
+    let f = common::image_project(&[("good.png", 100, 80)], &["car"], &[], false);
+    // Files the scan will find broken: a text file named .png, and an empty .jpg.
+    std::fs::write(f.images.join("fake.png"), "not an image").unwrap();
+    std::fs::write(f.images.join("empty.jpg"), b"").unwrap();
+    let mut project =
+        shugu::project::Project::open(&f.project, shugu::project::Access::ReadWrite).unwrap();
+    shugu::jobs::scan::BackgroundScan::start(project.image_root())
+        .finish_into(&mut project, |_| {})
+        .unwrap();
+    drop(project);
+
+    let mut h = start(
+        config(f.root.path(), vec![]),
+        Startup::Open(f.project.clone()),
+    );
+    for name in ["good.png", "fake.png", "empty.jpg"] {
+        h.get_by_label(name);
+    }
+    h.get_by_label("fake.png").click();
+    h.run();
+    let ws = h.state().workspace().unwrap();
+    let item = ws.current_item().unwrap().clone();
+    assert_eq!(item.rel_path, "fake.png");
+    let error = item
+        .error
+        .clone()
+        .expect("the broken file carries its error");
+    assert!(error.contains("fake.png"), "{error}");
+
+    // Dragging on the canvas of a broken item makes no box.
+    let rect = ws.canvas.rect;
+    let (a, b) = (rect.center(), rect.center() + Vec2::new(80.0, 60.0));
+    h.event(Event::PointerMoved(a));
+    h.event(Event::PointerButton {
+        pos: a,
+        button: PointerButton::Primary,
+        pressed: true,
+        modifiers: Modifiers::NONE,
+    });
+    h.run();
+    h.event(Event::PointerMoved(b));
+    h.run();
+    h.event(Event::PointerButton {
+        pos: b,
+        button: PointerButton::Primary,
+        pressed: false,
+        modifiers: Modifiers::NONE,
+    });
+    h.run();
+    let ws = h.state().workspace().unwrap();
+    assert!(ws.project.boxes(item.id).unwrap().is_empty());
+    assert!(ws.project.all_boxes().unwrap().is_empty());
+}
+
+#[test]
+fn a_second_window_on_the_same_project_is_read_only() {
+    let f = common::image_project(&[("a.png", 64, 48)], &["car"], &[], false);
+    let first =
+        shugu::project::Project::open(&f.project, shugu::project::Access::ReadWrite).unwrap();
+    let h = start(
+        config(f.root.path(), vec![]),
+        Startup::Open(f.project.clone()),
+    );
+    let ws = h.state().workspace().unwrap();
+    assert!(ws.project.is_read_only());
+    h.get_by_label_contains("Read-only");
+    drop(first);
+}
