@@ -284,3 +284,15 @@ fn plain_image_folder_offers_a_project() {
         f.images.canonicalize().unwrap()
     );
 }
+
+#[test]
+fn undo_shows_the_item_it_changes() {
+    let f = fixture();
+    let mut h = harness(&f);
+    drag(&mut h, (20.0, 20.0), (90.0, 70.0));
+    press(&mut h, Key::D);
+    assert_eq!(h.state().workspace().unwrap().current, Some(1));
+    press_mod(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(h.state().workspace().unwrap().current, Some(0));
+    assert!(current_boxes(&h).is_empty());
+}

@@ -168,12 +168,26 @@ impl Workspace {
 
     pub fn undo(&mut self) {
         let r = self.project.undo();
-        self.report(r);
+        if let Some(Some(applied)) = self.report(r) {
+            self.show_touched(&applied.touched);
+        }
     }
 
     pub fn redo(&mut self) {
         let r = self.project.redo();
-        self.report(r);
+        if let Some(Some(applied)) = self.report(r) {
+            self.show_touched(&applied.touched);
+        }
+    }
+
+    /// After undo or redo, shows the item that changed, so no change happens
+    /// out of sight.
+    fn show_touched(&mut self, touched: &[ItemId]) {
+        if let [item] = touched {
+            if let Some(pos) = self.project.position(*item) {
+                self.go_to(pos);
+            }
+        }
     }
 
     /// Digit hotkey: set the class of the selected box, and of the next box.
