@@ -56,7 +56,7 @@ fn canvas_frame(c: &mut Criterion) {
     shugu::ui::fonts::install(&ctx);
     let mut state = CanvasState::default();
     let selected = Some(boxes[10].id);
-    let mut frame = |ctx: &egui::Context, state: &mut CanvasState| {
+    let frame = |ctx: &egui::Context, state: &mut CanvasState| {
         let out = ctx.run_ui(raw_input(), |ui| {
             let input = CanvasInput {
                 picture: Picture::Texture(egui::TextureId::default()),

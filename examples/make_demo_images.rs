@@ -51,7 +51,8 @@ fn main() -> anyhow::Result<()> {
             .map(|l| l.id)
     };
     // (file, [(class, [x0, y0, x1, y1])], image label, done)
-    let plan: &[(&str, &[(&str, [f32; 4])], &str, bool)] = &[
+    type Boxes = &'static [(&'static str, [f32; 4])];
+    let plan: &[(&str, Boxes, &str, bool)] = &[
         (
             "astronaut.jpg",
             &[

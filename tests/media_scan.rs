@@ -74,11 +74,8 @@ fn counts_lists_and_orders_a_messy_folder() {
     assert_eq!(summary.images, 4);
     assert_eq!(summary.broken, 4);
     assert_eq!(summary.skipped_other, 2);
-    assert_eq!(
-        dones,
-        [summary.clone()],
-        "Done carries the same summary, once"
-    );
+    assert_eq!(dones.len(), 1, "one Done event");
+    assert_eq!(dones[0], summary, "Done carries the returned summary");
 
     let good = files
         .iter()
@@ -179,33 +176,6 @@ fn symlinks_are_followed_but_loops_are_not() {
         loops.len(),
         2,
         "one loop reached through each path: {:?}",
-        summary.errors
-    );
-}
-
-#[cfg(unix)]
-#[test]
-fn unreadable_folder_is_recorded_not_fatal() {
-    use std::os::unix::fs::PermissionsExt;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let root = dir.path();
-    write(root, "ok.jpg", &jpeg_bytes(&photo(4, 4), 90));
-    write(root, "locked/secret.jpg", &jpeg_bytes(&photo(4, 4), 90));
-    let locked = root.join("locked");
-    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).expect("chmod");
-    if std::fs::read_dir(&locked).is_ok() {
-        // Running as root: permissions are not enforced, nothing to test.
-        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).ok();
-        return;
-    }
-    let (_, _, summary) = scan_all(root, 10);
-    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).ok();
-    assert_eq!(summary.images, 1);
-    assert_eq!(summary.errors.len(), 1);
-    assert_eq!(summary.errors[0].0, "locked");
-    assert!(
-        summary.errors[0].1.contains("cannot read"),
-        "{:?}",
         summary.errors
     );
 }

@@ -164,7 +164,8 @@ impl ImageLoader {
     }
 
     /// Drops what is known about `key` (its texture or error), e.g. after the file
-    /// changed on disk; the next `request` loads it again.
+    /// changed on disk; the next `request` loads it again. A decode of `key` already
+    /// running is not interrupted, and its result is still cached when it arrives.
     pub fn forget(&mut self, key: u64) {
         self.collect_outcomes();
         self.cache.remove(key);

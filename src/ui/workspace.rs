@@ -183,10 +183,10 @@ impl Workspace {
     /// After undo or redo, shows the item that changed, so no change happens
     /// out of sight.
     fn show_touched(&mut self, touched: &[ItemId]) {
-        if let [item] = touched {
-            if let Some(pos) = self.project.position(*item) {
-                self.go_to(pos);
-            }
+        if let [item] = touched
+            && let Some(pos) = self.project.position(*item)
+        {
+            self.go_to(pos);
         }
     }
 
