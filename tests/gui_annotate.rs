@@ -276,8 +276,17 @@ fn plain_image_folder_offers_a_project() {
     h.run();
     assert!(h.state().offer_create.is_some());
     h.get_by_label("Create project").click();
+    // The scan shows a spinner while it runs; step frames until it has finished.
+    for _ in 0..1000 {
+        h.step();
+        if h.state().workspace().is_some_and(|ws| ws.scan.is_none()) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
     h.run();
     let ws = h.state().workspace().expect("a project was created");
+    assert_eq!(ws.project.items().len(), 3, "the scan found the three images");
     assert!(f.images.join(".shugu").join("project.ron").is_file());
     assert_eq!(
         ws.project.image_root().canonicalize().unwrap(),

@@ -9,6 +9,9 @@ use eframe::egui::{
     self, Align2, Color32, CursorIcon, FontId, PointerButton, Pos2, Rect, Sense, Stroke,
     StrokeKind, Vec2, pos2, vec2,
 };
+use eframe::epaint::{self, Galley, Mesh, Shape};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use theme::{
     BOX_STROKE_WIDTH as BOX_STROKE, BOX_STROKE_WIDTH_SELECTED as SELECTED_STROKE,
@@ -441,8 +444,26 @@ impl CanvasState {
             }
         }
 
+        // Colours and laid-out labels per class, once per frame rather than per box.
         let label_font = theme::box_label_font();
+        let styles: HashMap<ClassId, (Color32, Arc<Galley>)> = input
+            .schema
+            .classes
+            .iter()
+            .map(|c| {
+                let galley =
+                    painter.layout_no_wrap(c.name.clone(), label_font.clone(), Color32::WHITE);
+                (c.id, (theme::class_color(c.color), galley))
+            })
+            .collect();
         let clip = painter.clip_rect();
+        // Box outlines and label backgrounds go into two meshes, so thousands of
+        // boxes are two shapes for the tessellator instead of thousands. Their edges
+        // are axis-aligned, so they need no anti-aliasing.
+        let mut outlines = Mesh::default();
+        let mut label_backgrounds = Mesh::default();
+        let mut labels = Vec::new();
+        let mut selected_rect = None;
         for b in input.boxes {
             let bbox = match self.preview {
                 Some((id, p)) if id == b.id => p,
@@ -456,45 +477,44 @@ impl CanvasState {
             if !r.intersects(clip) {
                 continue;
             }
-            let color = class_color(input.schema, b.class);
+            let (color, galley) = match styles.get(&b.class) {
+                Some((c, g)) => (*c, Some(g)),
+                None => (Color32::GRAY, None),
+            };
             let selected = Some(b.id) == input.selected;
             if selected {
                 painter.rect_filled(r, 0.0, color.gamma_multiply(0.18));
+                selected_rect = Some(r);
             }
             let width = if selected {
                 SELECTED_STROKE
             } else {
                 BOX_STROKE
             };
-            painter.rect_stroke(r, 0.0, Stroke::new(width, color), StrokeKind::Middle);
-            if r.width() > 6.0 && r.height() > 6.0 {
-                let name = input
-                    .schema
-                    .class(b.class)
-                    .map(|c| c.name.as_str())
-                    .unwrap_or("?");
-                let galley =
-                    painter.layout_no_wrap(name.to_string(), label_font.clone(), Color32::WHITE);
+            add_outline(&mut outlines, r, width, color);
+            if let Some(galley) = galley.filter(|_| r.width() > 6.0 && r.height() > 6.0) {
                 let pos = pos2(r.min.x, (r.min.y - galley.size().y).max(rect.min.y));
-                painter.rect_filled(
+                label_backgrounds.add_colored_rect(
                     Rect::from_min_size(pos, galley.size() + vec2(6.0, 0.0)),
-                    2.0,
                     color.gamma_multiply(0.85),
                 );
-                painter.galley(pos + vec2(3.0, 0.0), galley, Color32::WHITE);
+                labels.push((pos + vec2(3.0, 0.0), galley.clone()));
             }
-            if selected && input.editable {
-                for h in Handle::ALL {
-                    let c = h.position(r);
-                    let hr = Rect::from_center_size(c, Vec2::splat(2.0 * HANDLE_HALF));
-                    painter.rect_filled(hr, 1.0, theme::HANDLE_FILL);
-                    painter.rect_stroke(
-                        hr,
-                        1.0,
-                        Stroke::new(1.0, theme::HANDLE_STROKE),
-                        StrokeKind::Middle,
-                    );
-                }
+        }
+        painter.add(Shape::mesh(outlines));
+        painter.add(Shape::mesh(label_backgrounds));
+        painter.add(Shape::mesh(label_text_mesh(ui.ctx(), &labels)));
+        if let Some(r) = selected_rect.filter(|_| input.editable) {
+            for h in Handle::ALL {
+                let c = h.position(r);
+                let hr = Rect::from_center_size(c, Vec2::splat(2.0 * HANDLE_HALF));
+                painter.rect_filled(hr, 1.0, theme::HANDLE_FILL);
+                painter.rect_stroke(
+                    hr,
+                    1.0,
+                    Stroke::new(1.0, theme::HANDLE_STROKE),
+                    StrokeKind::Middle,
+                );
             }
         }
 
@@ -553,4 +573,52 @@ mod tests {
             BBox::from_corners([10.0, 2.0], [50.0, 40.0])
         );
     }
+}
+
+/// Adds a rectangle's outline, `width` wide and centred on its edges, as four quads.
+fn add_outline(mesh: &mut Mesh, r: Rect, width: f32, color: Color32) {
+    let h = width / 2.0;
+    let (x0, x1, y0, y1) = (r.min.x - h, r.max.x + h, r.min.y - h, r.max.y + h);
+    mesh.add_colored_rect(
+        Rect::from_min_max(pos2(x0, y0), pos2(x1, r.min.y + h)),
+        color,
+    );
+    mesh.add_colored_rect(
+        Rect::from_min_max(pos2(x0, r.max.y - h), pos2(x1, y1)),
+        color,
+    );
+    mesh.add_colored_rect(
+        Rect::from_min_max(pos2(x0, r.min.y + h), pos2(r.min.x + h, r.max.y - h)),
+        color,
+    );
+    mesh.add_colored_rect(
+        Rect::from_min_max(pos2(r.max.x - h, r.min.y + h), pos2(x1, r.max.y - h)),
+        color,
+    );
+}
+
+/// All box labels as one textured mesh over the font atlas. Thousands of separate
+/// text shapes cost the tessellator far more than copying their glyph quads once.
+fn label_text_mesh(ctx: &egui::Context, labels: &[(Pos2, Arc<Galley>)]) -> Mesh {
+    let [tw, th] = ctx.fonts(|f| f.font_image_size());
+    let uv_scale = vec2(1.0 / tw.max(1) as f32, 1.0 / th.max(1) as f32);
+    let ppp = ctx.pixels_per_point();
+    let mut mesh = Mesh::default();
+    for (pos, galley) in labels {
+        // Snap to physical pixels as egui does for text, so glyphs stay crisp.
+        let origin = pos2((pos.x * ppp).round() / ppp, (pos.y * ppp).round() / ppp);
+        for row in &galley.rows {
+            let offset = (origin + row.pos.to_vec2()).to_vec2();
+            let base = mesh.vertices.len() as u32;
+            mesh.indices
+                .extend(row.visuals.mesh.indices.iter().map(|i| i + base));
+            mesh.vertices
+                .extend(row.visuals.mesh.vertices.iter().map(|v| epaint::Vertex {
+                    pos: v.pos + offset,
+                    uv: pos2(v.uv.x * uv_scale.x, v.uv.y * uv_scale.y),
+                    color: Color32::WHITE,
+                }));
+        }
+    }
+    mesh
 }
