@@ -286,7 +286,11 @@ fn plain_image_folder_offers_a_project() {
     }
     h.run();
     let ws = h.state().workspace().expect("a project was created");
-    assert_eq!(ws.project.items().len(), 3, "the scan found the three images");
+    assert_eq!(
+        ws.project.items().len(),
+        3,
+        "the scan found the three images"
+    );
     assert!(f.images.join(".shugu").join("project.ron").is_file());
     assert_eq!(
         ws.project.image_root().canonicalize().unwrap(),

@@ -545,36 +545,6 @@ impl CanvasState {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn corner_handle_moves_two_edges_and_normalises() {
-        let b = BBox::from_corners([10.0, 10.0], [50.0, 40.0]);
-        let se = Handle::new(false, true, false, true);
-        assert_eq!(
-            se.resize(b, pos2(60.0, 45.0)),
-            BBox::from_corners([10.0, 10.0], [60.0, 45.0])
-        );
-        // Dragging past the opposite edge flips the box instead of inverting it.
-        assert_eq!(
-            se.resize(b, pos2(5.0, 45.0)),
-            BBox::from_corners([5.0, 10.0], [10.0, 45.0])
-        );
-    }
-
-    #[test]
-    fn edge_handle_moves_one_edge() {
-        let b = BBox::from_corners([10.0, 10.0], [50.0, 40.0]);
-        let top = Handle::new(false, false, true, false);
-        assert_eq!(
-            top.resize(b, pos2(999.0, 2.0)),
-            BBox::from_corners([10.0, 2.0], [50.0, 40.0])
-        );
-    }
-}
-
 /// Adds a rectangle's outline, `width` wide and centred on its edges, as four quads.
 fn add_outline(mesh: &mut Mesh, r: Rect, width: f32, color: Color32) {
     let h = width / 2.0;
@@ -621,4 +591,34 @@ fn label_text_mesh(ctx: &egui::Context, labels: &[(Pos2, Arc<Galley>)]) -> Mesh 
         }
     }
     mesh
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn corner_handle_moves_two_edges_and_normalises() {
+        let b = BBox::from_corners([10.0, 10.0], [50.0, 40.0]);
+        let se = Handle::new(false, true, false, true);
+        assert_eq!(
+            se.resize(b, pos2(60.0, 45.0)),
+            BBox::from_corners([10.0, 10.0], [60.0, 45.0])
+        );
+        // Dragging past the opposite edge flips the box instead of inverting it.
+        assert_eq!(
+            se.resize(b, pos2(5.0, 45.0)),
+            BBox::from_corners([5.0, 10.0], [10.0, 45.0])
+        );
+    }
+
+    #[test]
+    fn edge_handle_moves_one_edge() {
+        let b = BBox::from_corners([10.0, 10.0], [50.0, 40.0]);
+        let top = Handle::new(false, false, true, false);
+        assert_eq!(
+            top.resize(b, pos2(999.0, 2.0)),
+            BBox::from_corners([10.0, 2.0], [50.0, 40.0])
+        );
+    }
 }
