@@ -6,9 +6,9 @@ use crate::formats::coco::{
     write_coco, write_image_labels_jsonl,
 };
 pub use crate::formats::coco::{LeftOutBox, LeftOutClass};
-use crate::model::{Edit, NewBox};
+use crate::model::{ClassId, Edit, NewBox};
 use crate::project::{Project, write_atomic};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// What an export wrote and what it left out.
@@ -123,15 +123,19 @@ pub fn import_coco(project: &mut Project, file: &Path) -> Result<ImportReport, J
 
     // Only categories that boxes are imported for become classes: one whose
     // annotations were all skipped (polygons, boxes outside the image) adds nothing.
-    let with_boxes: HashSet<&str> = plan.boxes.iter().map(|b| b.category.as_str()).collect();
+    let mut used = vec![false; plan.categories.len()];
+    for b in &plan.boxes {
+        if let Some(u) = used.get_mut(b.category) {
+            *u = true;
+        }
+    }
     let new_classes: Vec<String> = plan
         .categories
         .iter()
-        .filter(|name| with_boxes.contains(name.as_str()))
-        .filter(|name| project.schema().class_by_name(name).is_none())
-        .cloned()
+        .zip(&used)
+        .filter(|(name, used)| **used && project.schema().class_by_name(name).is_none())
+        .map(|(name, _)| name.clone())
         .collect();
-    drop(with_boxes);
     if !new_classes.is_empty() {
         project.update_schema(|s| {
             for name in &new_classes {
@@ -139,25 +143,27 @@ pub fn import_coco(project: &mut Project, file: &Path) -> Result<ImportReport, J
             }
         })?;
     }
-    let class_ids: HashMap<&str, _> = project
-        .schema()
-        .classes
+    let class_of: Vec<Option<ClassId>> = plan
+        .categories
         .iter()
-        .map(|c| (c.name.as_str(), c.id))
+        .map(|name| project.schema().class_by_name(name).map(|c| c.id))
         .collect();
     let boxes: Vec<NewBox> = plan
         .boxes
         .iter()
         .filter_map(|b| {
-            class_ids.get(b.category.as_str()).map(|&class| NewBox {
-                item: b.item,
-                class,
-                bbox: b.bbox,
-            })
+            class_of
+                .get(b.category)
+                .copied()
+                .flatten()
+                .map(|class| NewBox {
+                    item: b.item,
+                    class,
+                    bbox: b.bbox,
+                })
         })
         .collect();
     let count = boxes.len();
-    drop(class_ids);
     project.apply(Edit::AddBoxes(boxes))?;
     Ok(ImportReport {
         boxes: count,

@@ -457,8 +457,13 @@ impl Project {
     }
 
     fn refresh_statuses(&mut self, touched: &[ItemId]) -> Result<(), ProjectError> {
-        if touched.len() > 10_000 {
-            return self.reload_items();
+        if touched.len() > 1_000 {
+            for (id, status) in self.store.statuses()? {
+                if let Some(&i) = self.index.get(&id) {
+                    self.items[i].status = status;
+                }
+            }
+            return Ok(());
         }
         for &id in touched {
             if let (Some(&i), Some(status)) = (self.index.get(&id), self.store.item_status(id)?) {

@@ -9,7 +9,7 @@ use crate::model::{
 };
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The database layout version (`PRAGMA user_version`).
 const DB_VERSION: i64 = 1;
@@ -59,6 +59,26 @@ const MAX_LOGGED_DETAIL: usize = 4096;
 
 pub struct SqliteStore {
     conn: Connection,
+    path: PathBuf,
+}
+
+/// Edits that write more rows than this commit without the automatic WAL
+/// checkpoint; a background connection copies the WAL into the database instead,
+/// so a bulk import returns as soon as it is durable (in the WAL).
+const BACKGROUND_CHECKPOINT_ROWS: usize = 20_000;
+/// SQLite's default automatic checkpoint threshold, in pages.
+const AUTO_CHECKPOINT_PAGES: i64 = 1000;
+
+/// Copies the WAL into the database file on a thread of its own. A passive
+/// checkpoint never blocks writers, and is safe to interrupt.
+fn checkpoint_in_background(path: PathBuf) {
+    let _ = std::thread::Builder::new()
+        .name("shugu-checkpoint".into())
+        .spawn(move || {
+            if let Ok(conn) = Connection::open(&path) {
+                let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+            }
+        });
 }
 
 impl SqliteStore {
@@ -84,10 +104,15 @@ impl SqliteStore {
         if !read_only {
             conn.pragma_update(None, "journal_mode", "WAL")?;
             conn.pragma_update(None, "synchronous", "FULL")?;
+            // 64 MiB of page cache: a bulk insert then rewrites fewer pages into the WAL.
+            conn.pragma_update(None, "cache_size", -65_536)?;
             conn.execute_batch(SCHEMA)?;
             conn.pragma_update(None, "user_version", DB_VERSION)?;
         }
-        Ok(Self { conn })
+        Ok(Self {
+            conn,
+            path: path.to_path_buf(),
+        })
     }
 }
 
@@ -590,7 +615,19 @@ impl Store for SqliteStore {
             log_item,
             log_detail(edit)
         ])?;
-        tx.commit()?;
+        let bulk = ch.created.len() + touched.len() > BACKGROUND_CHECKPOINT_ROWS;
+        if bulk {
+            tx.pragma_update(None, "wal_autocheckpoint", 0)?;
+        }
+        let committed = tx.commit();
+        if bulk {
+            self.conn
+                .pragma_update(None, "wal_autocheckpoint", AUTO_CHECKPOINT_PAGES)?;
+            if committed.is_ok() {
+                checkpoint_in_background(self.path.clone());
+            }
+        }
+        committed?;
         Ok(StoredEdit {
             inverse,
             touched,
@@ -634,6 +671,14 @@ impl Store for SqliteStore {
             .prepare_cached("INSERT INTO session(key, value) VALUES(?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value")?
             .execute([key, value])?;
         Ok(())
+    }
+
+    fn statuses(&self) -> Result<Vec<(ItemId, ItemStatus)>, ProjectError> {
+        let mut stmt = self.conn.prepare_cached("SELECT id, status FROM items")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((ItemId(r.get(0)?), status_from_db(&r.get::<_, String>(1)?)))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     fn item_status(&self, item: ItemId) -> Result<Option<ItemStatus>, ProjectError> {

@@ -65,5 +65,7 @@ pub trait Store {
     fn log_of(&self, item: Option<ItemId>, limit: usize) -> Result<Vec<LogEntry>, ProjectError>;
     fn session_value(&self, key: &str) -> Result<Option<String>, ProjectError>;
     fn set_session_value(&mut self, key: &str, value: &str) -> Result<(), ProjectError>;
+    /// Every item's status, by id.
+    fn statuses(&self) -> Result<Vec<(ItemId, ItemStatus)>, ProjectError>;
     fn item_status(&self, item: ItemId) -> Result<Option<ItemStatus>, ProjectError>;
 }

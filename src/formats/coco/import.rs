@@ -22,8 +22,9 @@ pub struct ImportTarget {
 #[derive(Clone, Debug, PartialEq)]
 pub struct PlannedBox {
     pub item: ItemId,
-    /// The category name (one of [`CocoImportPlan::categories`]).
-    pub category: String,
+    /// The category: an index into [`CocoImportPlan::categories`] (an index, not
+    /// a name, so a million boxes don't carry a million copies of a few names).
+    pub category: usize,
     pub bbox: BBox,
 }
 
@@ -405,11 +406,15 @@ impl Categories {
     fn finish(&self, boxes: Vec<IndexedBox>) -> (Vec<String>, Vec<PlannedBox>) {
         let mut order: Vec<usize> = (0..self.names.len()).filter(|&k| self.used[k]).collect();
         order.sort_unstable_by_key(|&k| self.names[k].1);
+        let mut position = vec![0; self.names.len()];
+        for (pos, &k) in order.iter().enumerate() {
+            position[k] = pos;
+        }
         let planned = boxes
             .into_iter()
             .map(|b| PlannedBox {
                 item: b.item,
-                category: self.names[b.name].0.clone(),
+                category: position[b.name],
                 bbox: b.bbox,
             })
             .collect();

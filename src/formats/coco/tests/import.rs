@@ -65,12 +65,12 @@ fn plans_boxes_onto_matched_items() {
         [
             PlannedBox {
                 item: ItemId(2),
-                category: "行人".into(),
+                category: 0,
                 bbox: BBox::from_corners([10.0, 20.0], [40.0, 60.5]),
             },
             PlannedBox {
                 item: ItemId(1),
-                category: "行人".into(),
+                category: 0,
                 bbox: BBox::from_corners([0.0, 0.0], [640.0, 480.0]),
             },
         ]
@@ -140,7 +140,7 @@ fn counts_polygons_and_rle_masks_without_making_boxes() {
     let planned: Vec<(&str, [f32; 4])> = p
         .boxes
         .iter()
-        .map(|b| (b.category.as_str(), b.bbox.to_xywh()))
+        .map(|b| (p.categories[b.category].as_str(), b.bbox.to_xywh()))
         .collect();
     assert_eq!(
         planned,
@@ -369,7 +369,11 @@ fn lists_used_categories_in_category_id_order_with_shared_names_once() {
                         {"id": 4, "image_id": 1, "category_id": 4, "bbox": [1, 1, 2, 2]}]}"#;
     let p = plan(json);
     assert_eq!(p.categories, ["dog", "cat", "zebra"]);
-    let names: Vec<&str> = p.boxes.iter().map(|b| b.category.as_str()).collect();
+    let names: Vec<&str> = p
+        .boxes
+        .iter()
+        .map(|b| p.categories[b.category].as_str())
+        .collect();
     assert_eq!(names, ["zebra", "cat", "dog", "cat"]);
 }
 

@@ -94,7 +94,7 @@ fn export_then_import_gives_the_same_boxes() {
     let mut got: Vec<(ItemId, &str, BBox)> = plan
         .boxes
         .iter()
-        .map(|b| (b.item, b.category.as_str(), b.bbox))
+        .map(|b| (b.item, plan.categories[b.category].as_str(), b.bbox))
         .collect();
     got.sort_by(|a, b| {
         (a.0, a.2.min_x, a.2.min_y)
