@@ -24,16 +24,6 @@ type Position = Cell<Option<(&'static str, usize)>>;
 /// `images`, `annotations` and `categories` must be present.
 pub fn parse_coco(bytes: &[u8]) -> Result<CocoFile, CocoError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    // Fast path: sonic-rs's SIMD parser reads a valid file about twice as fast.
-    // On any error the file is read again with serde_json, whose errors carry the
-    // line, column and record this module reports.
-    let ignored = Position::new(None);
-    let mut fast = sonic_rs::Deserializer::from_slice(bytes);
-    if let Ok(file) = (FileVisitor { at: &ignored }).deserialize(&mut fast)
-        && fast.end().is_ok()
-    {
-        return Ok(file);
-    }
     let position = Position::new(None);
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let parsed = FileVisitor { at: &position }
