@@ -48,10 +48,10 @@ impl BackgroundScan {
                                     error: None,
                                 },
                                 Err(e) => NewItem {
+                                    error: Some(format!("{}: {}", f.rel_path, e.problem())),
                                     rel_path: f.rel_path,
                                     width: 0,
                                     height: 0,
-                                    error: Some(e.to_string()),
                                 },
                             })
                             .collect();

@@ -89,6 +89,37 @@ fn too_large_reason(width: u32, height: u32) -> String {
 }
 
 impl MediaError {
+    /// The file or folder the error is about, as it starts the message.
+    pub fn path(&self) -> &str {
+        match self {
+            MediaError::Io { path, .. }
+            | MediaError::Empty { path }
+            | MediaError::NotAnImage { path }
+            | MediaError::Unsupported { path, .. }
+            | MediaError::Truncated { path, .. }
+            | MediaError::Corrupt { path, .. }
+            | MediaError::TooLarge { path, .. }
+            | MediaError::MemoryLimit { path, .. }
+            | MediaError::NotAFolder { path }
+            | MediaError::NonUnicodeName { path }
+            | MediaError::DecoderCrashed { path, .. }
+            | MediaError::LinkLoop { path } => path,
+        }
+    }
+
+    /// The message without the leading path, for reports that already name the
+    /// file (a scan summary lists files relative to the scanned folder).
+    pub fn problem(&self) -> String {
+        let full = self.to_string();
+        match full
+            .strip_prefix(self.path())
+            .and_then(|r| r.strip_prefix(": "))
+        {
+            Some(rest) => rest.to_string(),
+            None => full,
+        }
+    }
+
     /// The display form of a path used at the start of every message.
     pub(crate) fn path_string(path: &Path) -> String {
         path.display().to_string()

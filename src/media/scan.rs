@@ -136,9 +136,7 @@ fn emit_batch(
             Ok(_) => summary.images += 1,
             Err(err) => {
                 summary.broken += 1;
-                summary
-                    .errors
-                    .push((file.rel_path.clone(), err.to_string()));
+                summary.errors.push((file.rel_path.clone(), err.problem()));
             }
         }
     }
@@ -211,7 +209,7 @@ fn walk_error(root: &Path, err: &walkdir::Error) -> (String, String) {
             detail: err.to_string(),
         }
     };
-    (rel, media_error.to_string())
+    (rel, media_error.problem())
 }
 
 #[cfg(test)]
