@@ -4,46 +4,18 @@
 
 mod common;
 
-use eframe::egui::{Event, Key, Modifiers, PointerButton, Pos2, Vec2, pos2};
+use common::gui::{app_config, start};
+use eframe::egui::{Event, Key, Modifiers, PointerButton, Pos2, pos2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use shugu::model::{BBox, ClassId, ItemStatus, LabelId};
 use shugu::ui::Startup;
-use shugu::ui::app::{AppConfig, ShuguApp};
-use shugu::ui::dialogs::FakeDialogs;
-use shugu::ui::settings::Settings;
-use std::path::Path;
-
-fn app_config(dir: &Path) -> AppConfig {
-    let settings_path = dir.join("settings.ron");
-    let settings = Settings {
-        author: Some("alice".into()),
-        language: Some(shugu::ui::i18n::Language::English),
-        ..Settings::default()
-    };
-    settings.save(&settings_path).unwrap();
-    AppConfig {
-        settings_path: Some(settings_path),
-        keymap_path: Some(dir.join("keymap.ron")),
-        demo_projects: vec![],
-    }
-}
+use shugu::ui::app::ShuguApp;
+use shugu::ui::i18n::Language;
 
 fn harness(fixture: &common::Fixture) -> Harness<'static, ShuguApp> {
-    let config = app_config(fixture.root.path());
-    let project = fixture.project.clone();
-    let mut h = Harness::builder()
-        .with_size(Vec2::new(1280.0, 800.0))
-        .build_eframe(move |cc| {
-            ShuguApp::new(
-                &cc.egui_ctx,
-                config,
-                Box::new(FakeDialogs::default()),
-                Startup::Open(project),
-            )
-        });
-    h.run();
-    h
+    let config = app_config(fixture.root.path(), "alice", Language::English, vec![]);
+    start(config, Startup::Open(fixture.project.clone()))
 }
 
 /// The screen position of an image point on the canvas.
@@ -261,19 +233,8 @@ fn reopening_restores_the_item_and_everything_on_it() {
 #[test]
 fn plain_image_folder_offers_a_project() {
     let f = fixture();
-    let config = app_config(f.root.path());
-    let images = f.images.clone();
-    let mut h = Harness::builder()
-        .with_size(Vec2::new(1280.0, 800.0))
-        .build_eframe(move |cc| {
-            ShuguApp::new(
-                &cc.egui_ctx,
-                config,
-                Box::new(FakeDialogs::default()),
-                Startup::Open(images),
-            )
-        });
-    h.run();
+    let config = app_config(f.root.path(), "alice", Language::English, vec![]);
+    let mut h = start(config, Startup::Open(f.images.clone()));
     assert!(h.state().offer_create.is_some());
     h.get_by_label("Create project").click();
     // The scan shows a spinner while it runs; step frames until it has finished.

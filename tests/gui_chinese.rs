@@ -4,13 +4,10 @@
 
 mod common;
 
-use eframe::egui::Vec2;
-use egui_kittest::Harness;
+use common::gui::{app_config, start};
 use egui_kittest::kittest::Queryable;
 use shugu::ui::Startup;
-use shugu::ui::app::{AppConfig, ShuguApp};
-use shugu::ui::dialogs::FakeDialogs;
-use shugu::ui::settings::Settings;
+use shugu::ui::i18n::Language;
 
 #[test]
 fn chinese_ui_and_class_names_render() {
@@ -20,31 +17,8 @@ fn chinese_ui_and_class_names_render() {
         &["白天", "夜晚"],
         true,
     );
-    let settings_path = f.root.path().join("settings.ron");
-    Settings {
-        author: Some("小王".into()),
-        language: Some(shugu::ui::i18n::Language::Chinese),
-        ..Settings::default()
-    }
-    .save(&settings_path)
-    .unwrap();
-    let config = AppConfig {
-        settings_path: Some(settings_path),
-        keymap_path: Some(f.root.path().join("keymap.ron")),
-        demo_projects: vec![],
-    };
-    let project = f.project.clone();
-    let mut h = Harness::builder()
-        .with_size(Vec2::new(1280.0, 800.0))
-        .build_eframe(move |cc| {
-            ShuguApp::new(
-                &cc.egui_ctx,
-                config,
-                Box::new(FakeDialogs::default()),
-                Startup::Open(project),
-            )
-        });
-    h.run();
+    let config = app_config(f.root.path(), "小王", Language::Chinese, vec![]);
+    let mut h = start(config, Startup::Open(f.project.clone()));
     h.get_by_label("文件");
     h.get_by_label("图片 1.png");
     h.get_by_label("[1] 行人");

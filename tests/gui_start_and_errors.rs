@@ -3,44 +3,17 @@
 
 mod common;
 
+use common::gui::{app_config, start};
 use eframe::egui::{Event, Modifiers, PointerButton, Vec2};
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use shugu::ui::Startup;
-use shugu::ui::app::{AppConfig, ShuguApp};
-use shugu::ui::dialogs::FakeDialogs;
+use shugu::ui::app::AppConfig;
+use shugu::ui::i18n::Language;
 use shugu::ui::settings::Settings;
 use std::path::{Path, PathBuf};
 
 fn config(dir: &Path, demos: Vec<PathBuf>) -> AppConfig {
-    let settings_path = dir.join("settings.ron");
-    Settings {
-        author: Some("bob".into()),
-        language: Some(shugu::ui::i18n::Language::English),
-        ..Settings::default()
-    }
-    .save(&settings_path)
-    .unwrap();
-    AppConfig {
-        settings_path: Some(settings_path),
-        keymap_path: Some(dir.join("keymap.ron")),
-        demo_projects: demos,
-    }
-}
-
-fn start(config: AppConfig, startup: Startup) -> Harness<'static, ShuguApp> {
-    let mut h = Harness::builder()
-        .with_size(Vec2::new(1280.0, 800.0))
-        .build_eframe(move |cc| {
-            ShuguApp::new(
-                &cc.egui_ctx,
-                config,
-                Box::new(FakeDialogs::default()),
-                startup,
-            )
-        });
-    h.run();
-    h
+    app_config(dir, "bob", Language::English, demos)
 }
 
 #[test]

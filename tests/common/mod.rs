@@ -1,6 +1,8 @@
 //! Fixtures shared by the integration tests: small real images and projects.
 #![allow(dead_code)]
 
+pub mod gui;
+
 use shugu::jobs::scan::BackgroundScan;
 use shugu::model::LabelSchema;
 use shugu::project::Project;

@@ -1,0 +1,44 @@
+//! The real app in an egui_kittest harness, with its settings in a test folder.
+
+use eframe::egui::Vec2;
+use egui_kittest::Harness;
+use shugu::ui::Startup;
+use shugu::ui::app::{AppConfig, ShuguApp};
+use shugu::ui::dialogs::FakeDialogs;
+use shugu::ui::i18n::Language;
+use shugu::ui::settings::Settings;
+use std::path::{Path, PathBuf};
+
+/// Settings and keymap files in `dir`, with an author already given so the
+/// first-start prompt doesn't cover the UI.
+pub fn app_config(dir: &Path, author: &str, language: Language, demos: Vec<PathBuf>) -> AppConfig {
+    let settings_path = dir.join("settings.ron");
+    Settings {
+        author: Some(author.into()),
+        language: Some(language),
+        ..Settings::default()
+    }
+    .save(&settings_path)
+    .unwrap();
+    AppConfig {
+        settings_path: Some(settings_path),
+        keymap_path: Some(dir.join("keymap.ron")),
+        demo_projects: demos,
+    }
+}
+
+/// The app in a 1280×800 window, after its first frames have settled.
+pub fn start(config: AppConfig, startup: Startup) -> Harness<'static, ShuguApp> {
+    let mut h = Harness::builder()
+        .with_size(Vec2::new(1280.0, 800.0))
+        .build_eframe(move |cc| {
+            ShuguApp::new(
+                &cc.egui_ctx,
+                config,
+                Box::new(FakeDialogs::default()),
+                startup,
+            )
+        });
+    h.run();
+    h
+}
