@@ -351,11 +351,13 @@ impl ShuguApp {
 
     fn modals(&mut self, ctx: &egui::Context) {
         if self.settings.author.is_none() {
-            egui::Window::new(t!("start.author_prompt"))
+            egui::Window::new(t!("app.title"))
+                .id(egui::Id::unique("author_prompt"))
                 .collapsible(false)
                 .resizable(false)
                 .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
                 .show(ctx, |ui| {
+                    ui.label(t!("start.author_prompt"));
                     let edit = ui.add(
                         egui::TextEdit::singleline(&mut self.author_draft)
                             .hint_text(t!("start.author_placeholder")),
