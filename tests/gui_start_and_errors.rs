@@ -4,8 +4,8 @@
 mod common;
 
 use common::gui::{app_config, start};
-use eframe::egui::{Event, Modifiers, PointerButton, Vec2};
-use egui_kittest::kittest::Queryable;
+use eframe::egui::{self, Event, Modifiers, PointerButton, Vec2};
+use egui_kittest::kittest::{NodeT, Queryable};
 use shugu::ui::Startup;
 use shugu::ui::app::AppConfig;
 use shugu::ui::i18n::Language;
@@ -107,4 +107,34 @@ fn a_second_window_on_the_same_project_is_read_only() {
     assert!(ws.project.is_read_only());
     h.get_by_label_contains("Read-only");
     drop(first);
+}
+
+#[test]
+fn first_start_asks_for_the_annotator_name_and_keeps_it() {
+    let f = common::image_project(&[("a.png", 64, 48)], &["car"], &[], false);
+    let settings_path = f.root.path().join("settings.ron");
+    Settings {
+        language: Some(Language::English),
+        ..Settings::default()
+    }
+    .save(&settings_path)
+    .unwrap();
+    let config = AppConfig {
+        settings_path: Some(settings_path.clone()),
+        keymap_path: Some(f.root.path().join("keymap.ron")),
+        demo_projects: vec![],
+    };
+    let mut h = start(config, Startup::Open(f.project.clone()));
+    let field = h
+        .get_all_by_label("Your name (saved as the author of your annotations):")
+        .find(|n| n.accesskit_node().role() == egui::accesskit::Role::TextInput)
+        .expect("the name field");
+    field.focus();
+    field.type_text("王芳");
+    h.run();
+    h.get_by_label("Continue").click();
+    h.run();
+    let (saved, _) = Settings::load(&settings_path);
+    assert_eq!(saved.author.as_deref(), Some("王芳"));
+    assert_eq!(h.state().workspace().unwrap().project.author(), "王芳");
 }

@@ -357,11 +357,13 @@ impl ShuguApp {
                 .resizable(false)
                 .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
                 .show(ctx, |ui| {
-                    ui.label(t!("start.author_prompt"));
-                    let edit = ui.add(
-                        egui::TextEdit::singleline(&mut self.author_draft)
-                            .hint_text(t!("start.author_placeholder")),
-                    );
+                    let prompt = ui.label(t!("start.author_prompt"));
+                    let edit = ui
+                        .add(
+                            egui::TextEdit::singleline(&mut self.author_draft)
+                                .hint_text(t!("start.author_placeholder")),
+                        )
+                        .labelled_by(prompt.id);
                     let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                     if (ui.button(t!("start.continue")).clicked() || enter)
                         && !self.author_draft.trim().is_empty()
