@@ -7,6 +7,9 @@
 //! `tests/run-all.sh`), else `.venv/bin/python` in the repository. Without one the
 //! tests fail and say so; they never skip.
 
+mod common;
+
+use common::cli::copy_dir;
 use serde_json::Value;
 use shugu::jobs::coco::{export_coco, labels_path};
 use shugu::project::{Access, Project};
@@ -15,20 +18,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const REPO: &str = env!("CARGO_MANIFEST_DIR");
-
-/// Copies a folder tree, leaving out the project lock file.
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else if entry.file_name() != "shugu.lock" {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
 
 /// A copy of `projects/demo-images` (with its images) in a temp dir.
 fn demo_copy() -> (tempfile::TempDir, PathBuf) {

@@ -5,6 +5,9 @@
 //! (exit 0, one line per problem on stderr); a file that cannot be read as COCO at
 //! all fails (non-zero, the message names the file) and changes nothing.
 
+mod common;
+
+use common::cli::{copy_dir, shugu, text};
 use serde_json::{Value, json};
 use shugu::jobs::coco::import_coco;
 use shugu::model::ItemStatus;
@@ -12,34 +15,8 @@ use shugu::project::{Access, Project};
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 const REPO: &str = env!("CARGO_MANIFEST_DIR");
-
-/// Copies a folder tree, leaving out the project lock file.
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else if entry.file_name() != "shugu.lock" {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
-fn shugu<I: IntoIterator<Item = S>, S: AsRef<OsStr>>(args: I) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_shugu"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 /// Runs `shugu`, expecting success; returns (stdout, stderr).
 fn shugu_ok<I: IntoIterator<Item = S>, S: AsRef<OsStr>>(args: I) -> (String, String) {

@@ -1,6 +1,7 @@
 //! Fixtures shared by the integration tests: small real images and projects.
 #![allow(dead_code)]
 
+pub mod cli;
 pub mod gui;
 
 use shugu::jobs::scan::BackgroundScan;
