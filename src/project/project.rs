@@ -15,6 +15,12 @@ use std::path::{Path, PathBuf};
 pub const DB_FILE: &str = "shugu.db";
 const CURRENT_ITEM_KEY: &str = "current_item";
 
+#[derive(Clone, Copy)]
+enum Replay {
+    Undo,
+    Redo,
+}
+
 /// How to open a project.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Access {
@@ -483,41 +489,40 @@ impl Project {
 
     /// Undoes the last step; returns what it touched, or `None` with nothing to undo.
     pub fn undo(&mut self) -> Result<Option<Applied>, ProjectError> {
-        self.check_writable()?;
-        let Some(inverse) = self.history.take_undo() else {
-            return Ok(None);
-        };
-        match self.store_edit(&inverse, "undo") {
-            Ok(stored) => {
-                self.history.push_redo(stored.inverse);
-                Ok(Some(Applied {
-                    touched: stored.touched,
-                    created: stored.created,
-                }))
-            }
-            Err(e) => {
-                self.history.push_undo(inverse);
-                Err(e)
-            }
-        }
+        self.replay(Replay::Undo)
     }
 
     /// Redoes the last undone step.
     pub fn redo(&mut self) -> Result<Option<Applied>, ProjectError> {
+        self.replay(Replay::Redo)
+    }
+
+    /// Applies the top of the undo or redo stack and moves its inverse to the other
+    /// stack; on failure the step stays where it was.
+    fn replay(&mut self, replay: Replay) -> Result<Option<Applied>, ProjectError> {
         self.check_writable()?;
-        let Some(edit) = self.history.take_redo() else {
+        let (taken, origin) = match replay {
+            Replay::Undo => (self.history.take_undo(), "undo"),
+            Replay::Redo => (self.history.take_redo(), "redo"),
+        };
+        let Some(edit) = taken else {
             return Ok(None);
         };
-        match self.store_edit(&edit, "redo") {
+        let result = self.store_edit(&edit, origin);
+        let (done, failed): (fn(&mut History, Edit), fn(&mut History, Edit)) = match replay {
+            Replay::Undo => (History::push_redo, History::push_undo),
+            Replay::Redo => (History::push_undo, History::push_redo),
+        };
+        match result {
             Ok(stored) => {
-                self.history.push_undo(stored.inverse);
+                done(&mut self.history, stored.inverse);
                 Ok(Some(Applied {
                     touched: stored.touched,
                     created: stored.created,
                 }))
             }
             Err(e) => {
-                self.history.push_redo(edit);
+                failed(&mut self.history, edit);
                 Err(e)
             }
         }
