@@ -15,6 +15,9 @@ use std::path::{Path, PathBuf};
 pub const DB_FILE: &str = "shugu.db";
 const CURRENT_ITEM_KEY: &str = "current_item";
 
+/// Puts a step on one of the history's stacks.
+type PushStep = fn(&mut History, Edit);
+
 #[derive(Clone, Copy)]
 enum Replay {
     Undo,
@@ -509,7 +512,7 @@ impl Project {
             return Ok(None);
         };
         let result = self.store_edit(&edit, origin);
-        let (done, failed): (fn(&mut History, Edit), fn(&mut History, Edit)) = match replay {
+        let (done, failed): (PushStep, PushStep) = match replay {
             Replay::Undo => (History::push_redo, History::push_undo),
             Replay::Redo => (History::push_undo, History::push_redo),
         };
