@@ -1,3 +1,4 @@
 //! Pure conversions between the model and annotation file formats. No I/O beyond readers and writers handed in, no SQLite, no egui.
 
 pub mod coco;
+pub mod text;

@@ -6,9 +6,11 @@ mod geometry;
 mod ids;
 mod item;
 mod schema;
+mod text;
 
 pub use edit::{Edit, NewBox};
 pub use geometry::BBox;
 pub use ids::{AnnotationId, ClassId, ItemId, LabelId};
 pub use item::{BoxAnnotation, Item, ItemStatus, Provenance};
 pub use schema::{ClassDef, ImageLabelDef, ImageLabelMode, LabelSchema, Rgb};
+pub use text::{OffsetUnit, UnknownOffsetUnit};

@@ -1,0 +1,195 @@
+//! The line reader every line-based text format shares: skips a UTF-8 BOM and
+//! blank lines, drops the `\n` or `\r\n` terminator, numbers lines from 1, and
+//! parses batches of lines in parallel while handing results out in file order.
+
+use rayon::prelude::*;
+use std::collections::VecDeque;
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// The length of a UTF-8 byte-order mark at the start of `bytes` (0 or 3).
+pub(crate) fn bom_len(bytes: &[u8]) -> usize {
+    if bytes.starts_with(BOM) { BOM.len() } else { 0 }
+}
+
+/// One non-blank line.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Line<'a> {
+    /// 1-based.
+    pub number: usize,
+    /// Without its terminator.
+    pub content: &'a [u8],
+    /// Offset in the whole input just past the line and its terminator.
+    pub end: usize,
+}
+
+/// The non-blank lines of `bytes`. A line of ASCII whitespace only counts as blank.
+pub(crate) struct Lines<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    number: usize,
+}
+
+impl<'a> Lines<'a> {
+    pub fn new(bytes: &'a [u8]) -> Self {
+        Lines {
+            bytes,
+            pos: bom_len(bytes),
+            number: 0,
+        }
+    }
+
+    /// How far into the input the lines handed out so far reach.
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+}
+
+impl<'a> Iterator for Lines<'a> {
+    type Item = Line<'a>;
+
+    fn next(&mut self) -> Option<Line<'a>> {
+        while self.pos < self.bytes.len() {
+            let rest = &self.bytes[self.pos..];
+            let (raw, consumed) = match memchr::memchr(b'\n', rest) {
+                Some(i) => (&rest[..i], i + 1),
+                None => (rest, rest.len()),
+            };
+            self.pos += consumed;
+            self.number += 1;
+            let content = raw.strip_suffix(b"\r").unwrap_or(raw);
+            if !content.iter().all(u8::is_ascii_whitespace) {
+                return Some(Line {
+                    number: self.number,
+                    content,
+                    end: self.pos,
+                });
+            }
+        }
+        None
+    }
+}
+
+/// Turns one line into a result; called from several threads at once.
+pub(crate) trait LineParser: Sync {
+    type Output: Send;
+    fn parse(&self, number: usize, content: &[u8]) -> Self::Output;
+}
+
+/// Lines are parsed in batches this large (whichever limit comes first), so the
+/// threads get enough work each while memory stays bounded.
+const BATCH_LINES: usize = 8192;
+const BATCH_BYTES: usize = 4 << 20;
+
+/// Parses lines with `P` on the rayon pool, yielding results in file order.
+pub(crate) struct ParallelLines<'a, P: LineParser> {
+    lines: Lines<'a>,
+    parser: P,
+    ready: VecDeque<(P::Output, usize)>,
+    consumed: usize,
+    batch: Vec<Line<'a>>,
+}
+
+impl<'a, P: LineParser> ParallelLines<'a, P> {
+    pub fn new(bytes: &'a [u8], parser: P) -> Self {
+        ParallelLines {
+            lines: Lines::new(bytes),
+            parser,
+            ready: VecDeque::new(),
+            consumed: 0,
+            batch: Vec::new(),
+        }
+    }
+
+    /// Bytes of input behind the results handed out so far.
+    pub fn bytes_consumed(&self) -> usize {
+        self.consumed
+    }
+
+    fn fill(&mut self) {
+        self.batch.clear();
+        let mut bytes = 0;
+        while self.batch.len() < BATCH_LINES && bytes < BATCH_BYTES {
+            let Some(line) = self.lines.next() else { break };
+            bytes += line.content.len();
+            self.batch.push(line);
+        }
+        let parser = &self.parser;
+        let mut parsed = Vec::with_capacity(self.batch.len());
+        self.batch
+            .par_iter()
+            .with_min_len(64)
+            .map(|line| (parser.parse(line.number, line.content), line.end))
+            .collect_into_vec(&mut parsed);
+        self.ready.extend(parsed);
+    }
+}
+
+impl<P: LineParser> Iterator for ParallelLines<'_, P> {
+    type Item = P::Output;
+
+    fn next(&mut self) -> Option<P::Output> {
+        if self.ready.is_empty() {
+            self.fill();
+        }
+        match self.ready.pop_front() {
+            Some((output, end)) => {
+                self.consumed = end;
+                Some(output)
+            }
+            None => {
+                // Only blank lines (or nothing) were left.
+                self.consumed = self.lines.position();
+                None
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn contents(input: &[u8]) -> Vec<(usize, &[u8])> {
+        Lines::new(input).map(|l| (l.number, l.content)).collect()
+    }
+
+    #[test]
+    fn bom_crlf_and_blank_lines() {
+        let input = b"\xEF\xBB\xBFone\r\n\r\n  \t\ntwo\nthree\r";
+        assert_eq!(
+            contents(input),
+            vec![(1, &b"one"[..]), (4, &b"two"[..]), (5, &b"three"[..])]
+        );
+    }
+
+    #[test]
+    fn a_bom_after_the_start_is_kept() {
+        let input = b"a\n\xEF\xBB\xBFb";
+        assert_eq!(contents(input)[1].1, b"\xEF\xBB\xBFb");
+    }
+
+    struct Upper;
+    impl LineParser for Upper {
+        type Output = (usize, Vec<u8>);
+        fn parse(&self, number: usize, content: &[u8]) -> Self::Output {
+            (number, content.to_ascii_uppercase())
+        }
+    }
+
+    #[test]
+    fn parallel_results_keep_file_order_and_track_bytes() {
+        let input: String = (1..=20_000).map(|i| format!("l{i}\n\n")).collect();
+        let mut reader = ParallelLines::new(input.as_bytes(), Upper);
+        let first = reader.next().unwrap();
+        assert_eq!(first, (1, b"L1".to_vec()));
+        assert_eq!(reader.bytes_consumed(), 3);
+        let rest: Vec<_> = reader.by_ref().collect();
+        assert_eq!(rest.len(), 19_999);
+        for (i, (number, content)) in rest.iter().enumerate() {
+            assert_eq!(*number, 2 * (i + 2) - 1);
+            assert_eq!(content, format!("L{}", i + 2).as_bytes());
+        }
+        assert_eq!(reader.bytes_consumed(), input.len());
+    }
+}
