@@ -364,6 +364,53 @@ impl<'de, F: Fields<'de>> Visitor<'de> for ObjectSeed<F> {
     }
 }
 
+/// Like [`ObjectSeed`], but any other JSON value is skipped and its kind
+/// returned instead of failing the whole parse.
+pub(crate) struct MaybeObjectSeed<F>(pub F);
+
+type MaybeObject<F> = Result<(F, Map<String, Value>), &'static str>;
+
+impl<'de, F: Fields<'de>> DeserializeSeed<'de> for MaybeObjectSeed<F> {
+    type Value = MaybeObject<F>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de, F: Fields<'de>> Visitor<'de> for MaybeObjectSeed<F> {
+    type Value = MaybeObject<F>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Self::Value, A::Error> {
+        let meta = walk_object(&mut map, &mut self.0)?;
+        Ok(Ok((self.0, meta)))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        ScalarVisitor.visit_seq(seq).map(|s| Err(s.kind()))
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Err("null"))
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(Err("a boolean"))
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(Err("a number"))
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(Err("a number"))
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(Err("a number"))
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(Err("a string"))
+    }
+}
+
 /// Parses one JSON line as an object with `fields`. The error is a message
 /// meant to follow "line N: ".
 pub(crate) fn parse_object_line<'de, F: Fields<'de>>(

@@ -7,6 +7,8 @@
 //!
 //! The module opens no files: callers hand in bytes and writers.
 
+pub mod export;
+mod import;
 mod lenient;
 mod lines;
 pub mod offsets;
@@ -15,6 +17,11 @@ mod records;
 mod source;
 
 pub use crate::model::OffsetUnit;
+pub use export::{
+    DoccanoExporter, DoccanoLayout, ExportError, ExportRecord, HfClassificationExporter,
+    HfLabelMode, HfSummary, JsonlExporter,
+};
+pub use import::{LabelledFileError, LabelledFormat, LabelledReader, LabelledRecord, LabelledSpan};
 pub use offsets::{OffsetError, OffsetIndex, code_point_len, slice_code_points};
 pub use problem::{Place, RecordProblem};
 pub use records::{TextRecord, TextRecordReader};

@@ -1,0 +1,230 @@
+//! What every labelled-import format reduces a record to before it becomes a
+//! [`LabelledRecord`]: the shared checks of text, id, classes and spans, and the
+//! one place where span offsets are converted to code points.
+
+use super::{LabelledRecord, LabelledSpan};
+use crate::formats::text::lenient::{Entry, List, Scalar, dict_get, split_id};
+use crate::formats::text::offsets::OffsetIndex;
+use crate::formats::text::problem::{Place, RecordProblem};
+use crate::model::OffsetUnit;
+use serde_json::{Map, Value};
+use std::fmt;
+
+/// A span as found in the file, before any check.
+#[derive(Debug, Default)]
+pub(crate) struct RawSpan<'a> {
+    pub start: Option<Scalar<'a>>,
+    pub end: Option<Scalar<'a>>,
+    pub label: Option<Scalar<'a>>,
+    /// The covered text as the file states it (Label Studio's `value.text`).
+    pub text: Option<Scalar<'a>>,
+}
+
+/// The parts of one record, straight from the file.
+#[derive(Debug)]
+pub(crate) struct Parts<'a> {
+    pub text: Option<Scalar<'a>>,
+    /// How the file names its text field, for messages.
+    pub text_field: &'static str,
+    pub id: Option<Value>,
+    pub classes: Vec<Scalar<'a>>,
+    pub spans: Vec<RawSpan<'a>>,
+    pub meta: Map<String, Value>,
+    /// Parts left out while sorting the record's fields.
+    pub notes: Vec<String>,
+    pub unit: OffsetUnit,
+}
+
+/// Which entries a label list may hold.
+#[derive(Clone, Copy)]
+pub(crate) struct Accept {
+    pub classes: bool,
+    /// The keys of a span written as an object, when spans are allowed.
+    pub span_keys: Option<(&'static str, &'static str)>,
+}
+
+impl<'a> Parts<'a> {
+    pub fn new(unit: OffsetUnit, meta: Map<String, Value>) -> Self {
+        Parts {
+            text: None,
+            text_field: "text",
+            id: None,
+            classes: Vec::new(),
+            spans: Vec::new(),
+            meta,
+            notes: Vec::new(),
+            unit,
+        }
+    }
+
+    /// Sorts the entries of the list field `field` into classes and spans.
+    pub fn take_list(&mut self, field: &str, list: Option<List<'a>>, accept: Accept) {
+        let entries = match list.map(|l| l.into_entries(field)) {
+            None => return,
+            Some(Ok(entries)) => entries,
+            Some(Err(note)) => return self.notes.push(note),
+        };
+        for (i, entry) in entries.into_iter().enumerate() {
+            let what = || format!("entry #{} of `{field}`", i + 1);
+            match (entry, accept.span_keys) {
+                (Entry::Scalar(s @ Scalar::Str(_)), _) if accept.classes => self.classes.push(s),
+                (Entry::Tuple(items), Some(_)) => match <[Scalar; 3]>::try_from(items) {
+                    Ok([start, end, label]) => self.spans.push(RawSpan {
+                        start: Some(start),
+                        end: Some(end),
+                        label: Some(label),
+                        text: None,
+                    }),
+                    Err(items) => self.notes.push(format!(
+                        "{} has {} elements, not [start, end, label]; it was left out",
+                        what(),
+                        items.len()
+                    )),
+                },
+                (Entry::Dict(fields), Some((start, end))) => self.spans.push(RawSpan {
+                    start: dict_get(&fields, start).cloned(),
+                    end: dict_get(&fields, end).cloned(),
+                    label: dict_get(&fields, "label").cloned(),
+                    text: None,
+                }),
+                (other, _) => {
+                    let expected = match (accept.classes, accept.span_keys.is_some()) {
+                        (true, true) => "a class name nor a span",
+                        (true, false) => "a class name",
+                        _ => "a span",
+                    };
+                    self.notes.push(format!(
+                        "{} is {}, not {expected}; it was left out",
+                        what(),
+                        other.kind()
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Checks everything and converts the spans. A record without usable text is
+    /// a problem; anything smaller is left out of the record and reported with it.
+    pub fn finish(self, number: usize, place: Place) -> Result<LabelledRecord, RecordProblem> {
+        let problem = |message: String| RecordProblem {
+            line: number,
+            place,
+            message,
+        };
+        let text = match self.text {
+            None => Err(format!("the record has no `{}` field", self.text_field)),
+            Some(text) => text.into_string(&format!("the `{}` field", self.text_field)),
+        }
+        .map_err(problem)?;
+
+        let mut meta = self.meta;
+        let mut problems: Vec<RecordProblem> = self.notes.into_iter().map(problem).collect();
+        let id = self.id.and_then(|id| split_id(id, &mut meta));
+
+        let mut labels = Vec::with_capacity(self.classes.len());
+        for (i, class) in self.classes.into_iter().enumerate() {
+            match class {
+                Scalar::Str(name) if !name.is_empty() => labels.push(name.into_owned()),
+                Scalar::Str(_) => problems.push(problem(format!(
+                    "class #{} is an empty string; it was left out",
+                    i + 1
+                ))),
+                other => problems.push(problem(format!(
+                    "class #{} is {}, not a string; it was left out",
+                    i + 1,
+                    other.kind()
+                ))),
+            }
+        }
+
+        let mut spans = Vec::with_capacity(self.spans.len());
+        if !self.spans.is_empty() {
+            let index = OffsetIndex::new(&text);
+            for (i, raw) in self.spans.iter().enumerate() {
+                match convert_span(&index, self.unit, raw) {
+                    Ok(span) => spans.push(span),
+                    Err(why) => problems.push(problem(format!(
+                        "span #{} {} was left out: {why}",
+                        i + 1,
+                        Described(raw)
+                    ))),
+                }
+            }
+        }
+
+        Ok(LabelledRecord {
+            line: number,
+            id,
+            text,
+            labels,
+            spans,
+            meta,
+            problems,
+        })
+    }
+}
+
+/// Checks one span and converts its offsets from `unit` to code points.
+fn convert_span(
+    index: &OffsetIndex,
+    unit: OffsetUnit,
+    raw: &RawSpan,
+) -> Result<LabelledSpan, String> {
+    let start = raw
+        .start
+        .as_ref()
+        .ok_or("it has no start offset")?
+        .offset("its start")?;
+    let end = raw
+        .end
+        .as_ref()
+        .ok_or("it has no end offset")?
+        .offset("its end")?;
+    let label = match &raw.label {
+        None => return Err("it has no label".into()),
+        Some(Scalar::Str(label)) if !label.is_empty() => label,
+        Some(Scalar::Str(_)) => return Err("its label is empty".into()),
+        Some(other) => return Err(format!("its label is {}, not a string", other.kind())),
+    };
+    let (start, end) = index
+        .to_code_points(unit, start, end)
+        .map_err(|err| err.to_string())?;
+    if let Some(expected) = raw.text.as_ref().and_then(Scalar::as_str) {
+        let actual = index.slice(start, end).unwrap_or_default();
+        if actual != expected {
+            return Err(format!(
+                "the file says it covers {expected:?}, but the text there is {actual:?}"
+            ));
+        }
+    }
+    Ok(LabelledSpan {
+        start,
+        end,
+        label: label.to_string(),
+    })
+}
+
+/// A span for messages: `[3, 15) "PER"`, with whatever the file held.
+struct Described<'r, 'a>(&'r RawSpan<'a>);
+
+impl fmt::Display for Described<'_, '_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let part = |s: Option<&Scalar>| match s {
+            None => "?".to_string(),
+            Some(Scalar::Number(n)) => n.to_string(),
+            Some(Scalar::Str(s)) => format!("{s:?}"),
+            Some(other) => other.kind().to_string(),
+        };
+        let span = self.0;
+        write!(
+            f,
+            "[{}, {})",
+            part(span.start.as_ref()),
+            part(span.end.as_ref())
+        )?;
+        if span.label.is_some() {
+            write!(f, " {}", part(span.label.as_ref()))?;
+        }
+        Ok(())
+    }
+}
