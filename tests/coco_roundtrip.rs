@@ -394,3 +394,46 @@ fn undo_removes_a_whole_import_in_one_step() {
     assert!(project.all_boxes().unwrap().is_empty());
     assert!(project.items().iter().all(|i| i.status == ItemStatus::New));
 }
+
+#[test]
+fn an_error_deep_in_the_annotations_stores_nothing_of_the_import() {
+    // More annotations than one streamed chunk, so boxes are already in the
+    // open transaction when the bad record is read.
+    let s = Setup::new();
+    let fresh = s.fresh_project("fresh");
+    let mut project = Project::open(&fresh, Access::ReadWrite).unwrap();
+    let item = project.items()[0].clone();
+    let bad_at = 40_000;
+    let annotations: Vec<Value> = (1..=50_000)
+        .map(|id| {
+            let image_id = if id == bad_at + 1 {
+                json!("one")
+            } else {
+                json!(1)
+            };
+            json!({"id": id, "image_id": image_id, "category_id": 1, "bbox": [1, 1, 5, 5]})
+        })
+        .collect();
+    let coco = json!({
+        "images": [{"id": 1, "file_name": item.rel_path, "width": item.width, "height": item.height}],
+        "annotations": annotations,
+        "categories": [{"id": 1, "name": "新类别"}],
+    });
+    let file = s.path("deep-error.json");
+    std::fs::write(&file, serde_json::to_vec(&coco).unwrap()).unwrap();
+
+    let err = import_coco(&mut project, &file).unwrap_err().to_string();
+    assert!(err.contains(&file.display().to_string()), "{err}");
+    assert!(err.contains(&format!("annotations[{bad_at}]")), "{err}");
+    assert!(project.all_boxes().unwrap().is_empty());
+    assert!(!project.can_undo());
+    assert!(
+        project.schema().classes.is_empty(),
+        "the class added for the import is gone"
+    );
+    assert!(project.items().iter().all(|i| i.status == ItemStatus::New));
+    drop(project);
+    let reopened = Project::open(&fresh, Access::ReadOnly).unwrap();
+    assert!(reopened.all_boxes().unwrap().is_empty());
+    assert!(reopened.schema().classes.is_empty());
+}

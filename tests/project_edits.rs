@@ -1077,3 +1077,98 @@ fn stats_count_items_boxes_and_labels() {
     assert_eq!(f.project.items_with_class(PEDESTRIAN).unwrap(), vec![f.b]);
     assert!(f.project.items_with_class(ClassId(3)).unwrap().is_empty());
 }
+
+#[test]
+fn boxes_streamed_in_chunks_are_one_checked_durable_undo_step() {
+    let mut f = fixture();
+    let (a, b) = (f.a, f.b);
+    let new = |item, class, bbox| NewBox { item, class, bbox };
+    let chunks: Vec<Result<Vec<NewBox>, ProjectError>> = vec![
+        Ok(vec![new(a, CAR, bx(1.0, 1.0, 10.0, 10.0))]),
+        Ok(vec![]),
+        // Clamped to the 640×480 image, as a plain AddBoxes would be.
+        Ok(vec![
+            new(b, PEDESTRIAN, bx(600.0, 400.0, 700.0, 500.0)),
+            new(a, CAR, bx(2.0, 2.0, 3.0, 3.0)),
+        ]),
+    ];
+    let applied = f.project.add_boxes_streamed(chunks).unwrap();
+    assert_eq!(applied.created.len(), 3);
+    assert_eq!(applied.touched, vec![a, b]);
+    assert_eq!(
+        the_box(&f.project, applied.created[1]).bbox,
+        bx(600.0, 400.0, 640.0, 480.0)
+    );
+    assert_eq!(status(&f.project, a), ItemStatus::InProgress);
+    assert_eq!(status(&f.project, b), ItemStatus::InProgress);
+    let log = f.project.history(None, 1).unwrap();
+    assert_eq!(log[0].kind, "add_boxes");
+    assert!(log[0].detail.contains("\"count\":3"), "{}", log[0].detail);
+
+    // Durable: a reopened project has them.
+    let dir = f.dir.clone();
+    drop(f.project);
+    let mut project = Project::open(&dir, Access::ReadWrite).unwrap();
+    assert_eq!(project.all_boxes().unwrap().len(), 3);
+
+    // Reopened, there is no undo history; stream again and undo that one step.
+    let again: Vec<Result<Vec<NewBox>, ProjectError>> =
+        vec![Ok(vec![new(b, CAR, bx(5.0, 5.0, 6.0, 6.0))])];
+    project.add_boxes_streamed(again).unwrap();
+    assert_eq!(project.all_boxes().unwrap().len(), 4);
+    project.undo().unwrap().expect("one step to undo");
+    assert_eq!(project.all_boxes().unwrap().len(), 3);
+    project.redo().unwrap().expect("one step to redo");
+    assert_eq!(project.all_boxes().unwrap().len(), 4);
+}
+
+#[test]
+fn an_abandoned_or_invalid_stream_stores_nothing() {
+    let mut f = fixture();
+    let (a, broken) = (f.a, f.broken);
+    let new = |item, class| NewBox {
+        item,
+        class,
+        bbox: bx(1.0, 1.0, 10.0, 10.0),
+    };
+
+    #[derive(Debug)]
+    enum Stop {
+        Project(ProjectError),
+        Reader(&'static str),
+    }
+    impl From<ProjectError> for Stop {
+        fn from(e: ProjectError) -> Self {
+            Stop::Project(e)
+        }
+    }
+    let abandoned: Vec<Result<Vec<NewBox>, Stop>> = vec![
+        Ok(vec![new(a, CAR)]),
+        Err(Stop::Reader("the file is truncated")),
+        Ok(vec![new(a, CAR)]),
+    ];
+    match f.project.add_boxes_streamed(abandoned) {
+        Err(Stop::Reader(why)) => assert_eq!(why, "the file is truncated"),
+        other => panic!("expected the reader's error, got {other:?}"),
+    }
+
+    let invalid: Vec<Result<Vec<NewBox>, ProjectError>> =
+        vec![Ok(vec![new(a, CAR)]), Ok(vec![new(broken, CAR)])];
+    let message = invalid_message(f.project.add_boxes_streamed(invalid));
+    assert!(message.contains("broken.jpg"), "{message}");
+    let unknown_class: Vec<Result<Vec<NewBox>, ProjectError>> = vec![Ok(vec![new(a, ClassId(99))])];
+    let message = invalid_message(f.project.add_boxes_streamed(unknown_class));
+    assert!(message.contains("no class with id 99"), "{message}");
+
+    let nothing: Vec<Result<Vec<NewBox>, ProjectError>> = vec![Ok(vec![]), Ok(vec![])];
+    let applied = f.project.add_boxes_streamed(nothing).unwrap();
+    assert!(applied.created.is_empty());
+
+    assert!(f.project.all_boxes().unwrap().is_empty());
+    assert_eq!(status(&f.project, a), ItemStatus::New);
+    assert!(
+        !f.project.can_undo(),
+        "nothing was stored, so nothing to undo"
+    );
+    assert!(f.project.history(None, 10).unwrap().is_empty());
+}

@@ -2,14 +2,15 @@
 
 use super::JobError;
 use crate::formats::coco::{
-    CocoExportInput, ImportProblem, ImportTarget, build_export, parse_coco, plan_import,
-    write_coco, write_image_labels_jsonl,
+    CocoAnnotation, CocoExportInput, ImportPlanner, ImportProblem, ImportTarget, build_export,
+    parse_coco_header, stream_coco_annotations, write_coco, write_image_labels_jsonl,
 };
 pub use crate::formats::coco::{LeftOutBox, LeftOutClass};
-use crate::model::{ClassId, Edit, NewBox};
+use crate::model::{ClassId, NewBox};
 use crate::project::{Project, write_atomic};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 
 /// What an export wrote and what it left out.
 #[derive(Debug, Clone, PartialEq)]
@@ -95,78 +96,125 @@ pub struct ImportReport {
     pub skipped_rle: usize,
 }
 
+/// Annotations per chunk handed from the parsing thread to the storing one.
+const IMPORT_CHUNK: usize = 16_384;
+/// Chunks parsed ahead of the store.
+const CHUNKS_IN_FLIGHT: usize = 4;
+
+fn file_error(file: &Path, e: impl std::fmt::Display) -> JobError {
+    JobError::Failed(format!("{}: {e}", file.display()))
+}
+
 /// Imports the boxes of a COCO file into the project as one undoable edit. Images
 /// are matched by `file_name` relative to the image root; categories missing from
 /// the schema are added as classes when at least one of their boxes is imported.
+///
+/// The file is read in two passes: images and categories first, then the
+/// annotations in chunks on a thread of their own, each chunk stored in the
+/// edit's open transaction while the next is parsed. A parse error anywhere
+/// stores nothing.
 pub fn import_coco(project: &mut Project, file: &Path) -> Result<ImportReport, JobError> {
-    let bytes =
-        std::fs::read(file).map_err(|e| JobError::Failed(format!("{}: {e}", file.display())))?;
-    let coco =
-        parse_coco(&bytes).map_err(|e| JobError::Failed(format!("{}: {e}", file.display())))?;
-    let targets: HashMap<&str, ImportTarget> = project
-        .items()
-        .iter()
-        .filter(|it| !it.is_broken())
-        .map(|it| {
-            (
-                it.rel_path.as_str(),
-                ImportTarget {
-                    item: it.id,
-                    width: it.width,
-                    height: it.height,
-                },
-            )
-        })
-        .collect();
-    let plan = plan_import(&coco, |name| targets.get(name).cloned());
-    drop(targets);
+    let bytes = std::fs::read(file).map_err(|e| file_error(file, e))?;
+    let header = parse_coco_header(&bytes).map_err(|e| file_error(file, e))?;
+    let planner = {
+        let targets: HashMap<&str, ImportTarget> = project
+            .items()
+            .iter()
+            .filter(|it| !it.is_broken())
+            .map(|it| {
+                (
+                    it.rel_path.as_str(),
+                    ImportTarget {
+                        item: it.id,
+                        width: it.width,
+                        height: it.height,
+                    },
+                )
+            })
+            .collect();
+        ImportPlanner::new(&header, |name| targets.get(name).cloned())
+    };
+    drop(header);
 
-    // Only categories that boxes are imported for become classes: one whose
-    // annotations were all skipped (polygons, boxes outside the image) adds nothing.
-    let mut used = vec![false; plan.categories.len()];
-    for b in &plan.boxes {
-        if let Some(u) = used.get_mut(b.category) {
-            *u = true;
-        }
-    }
-    let new_classes: Vec<String> = plan
-        .categories
+    // Boxes are stored as they arrive, so every category needs its class first;
+    // the classes no imported box turned out to use are removed again after.
+    let names = planner.category_names();
+    let added: Vec<String> = names
         .iter()
-        .zip(&used)
-        .filter(|(name, used)| **used && project.schema().class_by_name(name).is_none())
-        .map(|(name, _)| name.clone())
+        .filter(|name| project.schema().class_by_name(name).is_none())
+        .cloned()
         .collect();
-    if !new_classes.is_empty() {
+    if !added.is_empty() {
         project.update_schema(|s| {
-            for name in &new_classes {
+            for name in &added {
                 s.add_class(name);
             }
         })?;
     }
-    let class_of: Vec<Option<ClassId>> = plan
-        .categories
+    let class_of: Vec<Option<ClassId>> = names
         .iter()
         .map(|name| project.schema().class_by_name(name).map(|c| c.id))
         .collect();
-    let boxes: Vec<NewBox> = plan
-        .boxes
+
+    let (sender, receiver) = mpsc::sync_channel(CHUNKS_IN_FLIGHT);
+    let (applied, planner) = std::thread::scope(|scope| {
+        let parser = scope.spawn(|| {
+            let mut planner = planner;
+            let mut send_chunk = |chunk: Vec<CocoAnnotation>| {
+                let boxes = planner
+                    .plan(&chunk)
+                    .into_iter()
+                    .filter_map(|b| {
+                        let class = class_of.get(b.category).copied().flatten()?;
+                        Some(NewBox {
+                            item: b.item,
+                            class,
+                            bbox: b.bbox,
+                        })
+                    })
+                    .collect();
+                sender.send(Ok(boxes)).is_ok()
+            };
+            if let Err(e) = stream_coco_annotations(&bytes, IMPORT_CHUNK, &mut send_chunk) {
+                let _ = sender.send(Err(file_error(file, e)));
+            }
+            drop(sender);
+            planner
+        });
+        // The receiver is handed over, so it is dropped as soon as the store
+        // stops taking chunks, and the parser's next send fails.
+        let applied = project.add_boxes_streamed(receiver);
+        let planner = parser
+            .join()
+            .map_err(|_| JobError::Failed(format!("{}: the import failed", file.display())));
+        (applied, planner)
+    });
+    let outcome = applied.and_then(|applied| Ok((applied, planner?)));
+    let (applied, planner) = match outcome {
+        Ok(done) => done,
+        Err(err) => {
+            if !added.is_empty() {
+                project.update_schema(|s| s.classes.retain(|c| !added.contains(&c.name)))?;
+            }
+            return Err(err);
+        }
+    };
+    let plan = planner.finish();
+    let unused: Vec<&String> = added
         .iter()
-        .filter_map(|b| {
-            class_of
-                .get(b.category)
-                .copied()
-                .flatten()
-                .map(|class| NewBox {
-                    item: b.item,
-                    class,
-                    bbox: b.bbox,
-                })
-        })
+        .filter(|name| !plan.categories.contains(name))
         .collect();
-    let count = boxes.len();
-    project.apply(Edit::AddBoxes(boxes))?;
+    if !unused.is_empty() {
+        project.update_schema(|s| s.classes.retain(|c| !unused.contains(&&c.name)))?;
+    }
+    let new_classes = plan
+        .categories
+        .iter()
+        .filter(|name| added.contains(name))
+        .cloned()
+        .collect();
     Ok(ImportReport {
-        boxes: count,
+        boxes: applied.created.len(),
         new_classes,
         problems: plan.problems,
         skipped_polygons: plan.skipped_polygons,

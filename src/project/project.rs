@@ -7,7 +7,7 @@ use super::store::{EditContext, LogEntry, NewItem, Store};
 use super::{ProjectError, now_ms};
 use crate::model::{
     AnnotationId, BBox, BoxAnnotation, ClassId, Edit, ImageLabelMode, Item, ItemId, ItemStatus,
-    LabelId, LabelSchema,
+    LabelId, LabelSchema, NewBox,
 };
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -64,6 +64,40 @@ impl std::fmt::Debug for Project {
             .field("read_only", &self.is_read_only())
             .finish()
     }
+}
+
+fn check_class(schema: &LabelSchema, class: ClassId) -> Result<(), ProjectError> {
+    match schema.class(class) {
+        Some(_) => Ok(()),
+        None => Err(ProjectError::InvalidEdit(format!(
+            "there is no class with id {class}"
+        ))),
+    }
+}
+
+/// The box clamped to its item's image, or why it cannot go there.
+fn fitted_box(item: &Item, bbox: BBox) -> Result<BBox, ProjectError> {
+    if item.is_broken() {
+        return Err(ProjectError::InvalidEdit(format!(
+            "{}: the image cannot be read, so it cannot be annotated",
+            item.rel_path
+        )));
+    }
+    if !bbox.is_finite() {
+        return Err(ProjectError::InvalidEdit(
+            "the box has non-finite coordinates".into(),
+        ));
+    }
+    let fitted = bbox.clamped(item.width as f32, item.height as f32);
+    if !fitted.is_proper() {
+        return Err(ProjectError::InvalidEdit(format!(
+            "the box {:?} has no area inside the {}×{} image",
+            bbox.to_xywh(),
+            item.width,
+            item.height
+        )));
+    }
+    Ok(fitted)
 }
 
 /// `to` expressed relative to `from` when they share a root, else `to` itself.
@@ -328,38 +362,11 @@ impl Project {
     }
 
     fn check_class(&self, class: ClassId) -> Result<(), ProjectError> {
-        match self.schema().class(class) {
-            Some(_) => Ok(()),
-            None => Err(ProjectError::InvalidEdit(format!(
-                "there is no class with id {class}"
-            ))),
-        }
+        check_class(self.schema(), class)
     }
 
-    /// A box made to fit its image, or an error when nothing of it is left.
     fn fitted_box(&self, item: ItemId, bbox: BBox) -> Result<BBox, ProjectError> {
-        let it = self.existing_item(item)?;
-        if it.is_broken() {
-            return Err(ProjectError::InvalidEdit(format!(
-                "{}: the image cannot be read, so it cannot be annotated",
-                it.rel_path
-            )));
-        }
-        if !bbox.is_finite() {
-            return Err(ProjectError::InvalidEdit(
-                "the box has non-finite coordinates".into(),
-            ));
-        }
-        let fitted = bbox.clamped(it.width as f32, it.height as f32);
-        if !fitted.is_proper() {
-            return Err(ProjectError::InvalidEdit(format!(
-                "the box {:?} has no area inside the {}×{} image",
-                bbox.to_xywh(),
-                it.width,
-                it.height
-            )));
-        }
-        Ok(fitted)
+        fitted_box(self.existing_item(item)?, bbox)
     }
 
     /// Checks an edit against the schema and the items, and returns it normalised:
@@ -442,6 +449,71 @@ impl Project {
             });
         }
         let stored = self.store_edit(&edit, "edit")?;
+        self.history.record(stored.inverse);
+        Ok(Applied {
+            touched: stored.touched,
+            created: stored.created,
+        })
+    }
+
+    /// Adds boxes that arrive in chunks (an import that is still being read) as
+    /// one edit: each box is checked and clamped as in [`Edit::AddBoxes`], all
+    /// of them go into one transaction, and they are one step of undo. An `Err`
+    /// from `chunks` abandons the edit, nothing is stored, and that error is
+    /// returned.
+    pub fn add_boxes_streamed<E: From<ProjectError>>(
+        &mut self,
+        chunks: impl IntoIterator<Item = Result<Vec<NewBox>, E>>,
+    ) -> Result<Applied, E> {
+        self.check_writable()?;
+        let mut chunks = chunks.into_iter();
+        let mut abandoned: Option<E> = None;
+        let Project {
+            store,
+            manifest,
+            items,
+            index,
+            author,
+            ..
+        } = self;
+        let mut next_chunk = || -> Result<Option<Vec<NewBox>>, ProjectError> {
+            let mut chunk = match chunks.next() {
+                None => return Ok(None),
+                Some(Ok(chunk)) => chunk,
+                Some(Err(err)) => {
+                    abandoned = Some(err);
+                    return Err(ProjectError::InvalidEdit("the edit was abandoned".into()));
+                }
+            };
+            for b in &mut chunk {
+                check_class(&manifest.schema, b.class)?;
+                let item = index
+                    .get(&b.item)
+                    .and_then(|&i| items.get(i))
+                    .ok_or_else(|| {
+                        ProjectError::InvalidEdit(format!("there is no item with id {}", b.item))
+                    })?;
+                b.bbox = fitted_box(item, b.bbox)?;
+            }
+            Ok(Some(chunk))
+        };
+        let ctx = EditContext {
+            author,
+            time_ms: now_ms(),
+            origin: "edit",
+        };
+        let stored = match store.add_boxes_streamed(&mut next_chunk, &ctx) {
+            Ok(stored) => stored,
+            Err(err) => return Err(abandoned.unwrap_or_else(|| err.into())),
+        };
+        if stored.created.is_empty() {
+            return Ok(Applied {
+                touched: vec![],
+                created: vec![],
+            });
+        }
+        self.refresh_statuses(&stored.touched)?;
+        self.revision += 1;
         self.history.record(stored.inverse);
         Ok(Applied {
             touched: stored.touched,

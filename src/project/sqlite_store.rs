@@ -116,6 +116,27 @@ impl SqliteStore {
     }
 }
 
+impl SqliteStore {
+    /// Ends an edit whose transaction was just committed (or failed to). After
+    /// a bulk edit the automatic checkpoint is turned back on and a background
+    /// connection copies the WAL into the database instead.
+    fn after_commit(
+        &self,
+        committed: rusqlite::Result<()>,
+        finished: Finished,
+    ) -> Result<StoredEdit, ProjectError> {
+        if finished.bulk {
+            self.conn
+                .pragma_update(None, "wal_autocheckpoint", AUTO_CHECKPOINT_PAGES)?;
+            if committed.is_ok() {
+                checkpoint_in_background(self.path.clone());
+            }
+        }
+        committed?;
+        Ok(finished.stored)
+    }
+}
+
 fn status_from_db(s: &str) -> ItemStatus {
     ItemStatus::parse(s).unwrap_or(ItemStatus::New)
 }
@@ -419,6 +440,81 @@ fn apply_in(
     })
 }
 
+/// An edit's work inside its transaction, done and logged; ready to commit.
+struct Finished {
+    stored: StoredEdit,
+    /// Written so many rows that the WAL is checkpointed in the background.
+    bulk: bool,
+}
+
+/// The common end of every edit's transaction: the first annotation on a new
+/// item puts it in progress (unless the caller did, and says which items it
+/// `started`), the edit goes into the audit trail, and a bulk edit turns off the
+/// automatic checkpoint for its commit.
+fn finish_in(
+    tx: &Transaction,
+    kind: &str,
+    detail: String,
+    mut inverse: Edit,
+    ch: Changes,
+    started: Option<Vec<ItemId>>,
+    ctx: &EditContext,
+) -> Result<Finished, ProjectError> {
+    // Only for fresh edits: an undo or redo already carries the exact status change
+    // in its inverse, and an explicit status in the same edit wins.
+    let fresh = ctx.origin == "edit";
+    let mut status_inverses: Vec<Edit> = if fresh {
+        let started = match started {
+            Some(started) => started,
+            None => {
+                let candidates = ch.annotated.iter().copied();
+                start_progress(tx, candidates.filter(|i| !ch.touched.contains(i)))?
+            }
+        };
+        started
+            .into_iter()
+            .map(|item| Edit::SetStatus {
+                item,
+                status: ItemStatus::New,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    if !status_inverses.is_empty() {
+        status_inverses.insert(0, inverse);
+        inverse = Edit::Batch(status_inverses);
+    }
+
+    let touched: Vec<ItemId> = ch.touched.union(&ch.annotated).copied().collect();
+    let log_item = if touched.len() == 1 {
+        Some(touched[0].0)
+    } else {
+        None
+    };
+    let kind = if fresh {
+        kind.to_string()
+    } else {
+        format!("{}:{kind}", ctx.origin)
+    };
+    tx.prepare_cached(
+        "INSERT INTO edit_log(time_ms, author, kind, item_id, detail) VALUES(?1,?2,?3,?4,?5)",
+    )?
+    .execute(params![ctx.time_ms, ctx.author, kind, log_item, detail])?;
+    let bulk = ch.created.len() + touched.len() > BACKGROUND_CHECKPOINT_ROWS;
+    if bulk {
+        tx.pragma_update(None, "wal_autocheckpoint", 0)?;
+    }
+    Ok(Finished {
+        stored: StoredEdit {
+            inverse,
+            touched,
+            created: ch.created,
+        },
+        bulk,
+    })
+}
+
 /// The audit-trail text of an edit: its JSON, or a count when it is large.
 fn log_detail(edit: &Edit) -> String {
     // Serialise into a buffer that refuses to grow past the limit, so a
@@ -436,7 +532,12 @@ fn log_detail(edit: &Edit) -> String {
         Edit::Batch(v) => v.len(),
         _ => 1,
     };
-    serde_json::json!({ "kind": edit.kind(), "count": count }).to_string()
+    count_detail(edit.kind(), count)
+}
+
+/// The audit-trail summary of a large edit.
+fn count_detail(kind: &str, count: usize) -> String {
+    serde_json::json!({ "kind": kind, "count": count }).to_string()
 }
 
 /// A writer that fails once more than [`MAX_LOGGED_DETAIL`] bytes are written.
@@ -571,68 +672,48 @@ impl Store for SqliteStore {
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut ch = Changes::default();
-        let mut inverse = apply_in(&tx, edit, ctx, &mut ch)?;
-
-        // The first annotation on a new item puts it in progress, as part of the same step.
-        // Only for fresh edits: an undo or redo already carries the exact status change
-        // in its inverse, and an explicit status in the same edit wins.
-        let fresh = ctx.origin == "edit";
-        let mut status_inverses: Vec<Edit> = if fresh {
-            let candidates = ch.annotated.iter().copied();
-            start_progress(&tx, candidates.filter(|i| !ch.touched.contains(i)))?
-                .into_iter()
-                .map(|item| Edit::SetStatus {
-                    item,
-                    status: ItemStatus::New,
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
-        if !status_inverses.is_empty() {
-            status_inverses.insert(0, inverse);
-            inverse = Edit::Batch(status_inverses);
-        }
-
-        let touched: Vec<ItemId> = ch.touched.union(&ch.annotated).copied().collect();
-        let log_item = if touched.len() == 1 {
-            Some(touched[0].0)
-        } else {
-            None
-        };
-        let kind = if ctx.origin == "edit" {
-            edit.kind().to_string()
-        } else {
-            format!("{}:{}", ctx.origin, edit.kind())
-        };
-        tx.prepare_cached(
-            "INSERT INTO edit_log(time_ms, author, kind, item_id, detail) VALUES(?1,?2,?3,?4,?5)",
-        )?
-        .execute(params![
-            ctx.time_ms,
-            ctx.author,
-            kind,
-            log_item,
-            log_detail(edit)
-        ])?;
-        let bulk = ch.created.len() + touched.len() > BACKGROUND_CHECKPOINT_ROWS;
-        if bulk {
-            tx.pragma_update(None, "wal_autocheckpoint", 0)?;
-        }
+        let inverse = apply_in(&tx, edit, ctx, &mut ch)?;
+        let finished = finish_in(&tx, edit.kind(), log_detail(edit), inverse, ch, None, ctx)?;
         let committed = tx.commit();
-        if bulk {
-            self.conn
-                .pragma_update(None, "wal_autocheckpoint", AUTO_CHECKPOINT_PAGES)?;
-            if committed.is_ok() {
-                checkpoint_in_background(self.path.clone());
-            }
+        self.after_commit(committed, finished)
+    }
+
+    fn add_boxes_streamed(
+        &mut self,
+        next_chunk: &mut dyn FnMut() -> Result<Option<Vec<NewBox>>, ProjectError>,
+        ctx: &EditContext,
+    ) -> Result<StoredEdit, ProjectError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut ch = Changes::default();
+        let mut started = Vec::new();
+        // An error from the chunks or the insert drops `tx`, which rolls back.
+        while let Some(chunk) = next_chunk()? {
+            let mut chunk_changes = Changes::default();
+            apply_in(&tx, &Edit::AddBoxes(chunk), ctx, &mut chunk_changes)?;
+            // Statuses are updated chunk by chunk, while the next chunk is read.
+            started.extend(start_progress(
+                &tx,
+                chunk_changes.annotated.iter().copied(),
+            )?);
+            ch.annotated.append(&mut chunk_changes.annotated);
+            ch.created.append(&mut chunk_changes.created);
         }
-        committed?;
-        Ok(StoredEdit {
-            inverse,
-            touched,
-            created: ch.created,
-        })
+        if ch.created.is_empty() {
+            // Nothing to store or log; dropping `tx` rolls back.
+            return Ok(StoredEdit {
+                inverse: Edit::DeleteBoxes(Vec::new()),
+                touched: Vec::new(),
+                created: Vec::new(),
+            });
+        }
+        let kind = Edit::AddBoxes(Vec::new()).kind();
+        let detail = count_detail(kind, ch.created.len());
+        let inverse = Edit::DeleteBoxes(ch.created.clone());
+        let finished = finish_in(&tx, kind, detail, inverse, ch, Some(started), ctx)?;
+        let committed = tx.commit();
+        self.after_commit(committed, finished)
     }
 
     fn log_of(&self, item: Option<ItemId>, limit: usize) -> Result<Vec<LogEntry>, ProjectError> {

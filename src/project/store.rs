@@ -1,5 +1,5 @@
 use super::ProjectError;
-use crate::model::{BoxAnnotation, ClassId, Edit, Item, ItemId, ItemStatus, LabelId};
+use crate::model::{BoxAnnotation, ClassId, Edit, Item, ItemId, ItemStatus, LabelId, NewBox};
 
 /// An item found by a folder scan, before it has an id.
 #[derive(Clone, Debug, PartialEq)]
@@ -62,6 +62,14 @@ pub trait Store {
     fn box_counts_by_class(&self) -> Result<Vec<(ClassId, u64)>, ProjectError>;
     fn label_counts(&self) -> Result<Vec<(LabelId, u64)>, ProjectError>;
     fn apply(&mut self, edit: &Edit, ctx: &EditContext) -> Result<StoredEdit, ProjectError>;
+    /// Adds boxes that arrive in chunks as one transaction, stored and logged as
+    /// one `AddBoxes` edit of them all. `next_chunk` gives the next chunk, or
+    /// `None` at the end; an error from it rolls the whole edit back.
+    fn add_boxes_streamed(
+        &mut self,
+        next_chunk: &mut dyn FnMut() -> Result<Option<Vec<NewBox>>, ProjectError>,
+        ctx: &EditContext,
+    ) -> Result<StoredEdit, ProjectError>;
     fn log_of(&self, item: Option<ItemId>, limit: usize) -> Result<Vec<LogEntry>, ProjectError>;
     fn session_value(&self, key: &str) -> Result<Option<String>, ProjectError>;
     fn set_session_value(&mut self, key: &str, value: &str) -> Result<(), ProjectError>;

@@ -8,7 +8,7 @@ use super::lenient::Segmentation;
 use super::paths::normalise_file_name;
 use crate::model::{BBox, ItemId};
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The project item a COCO image matched, with its EXIF-oriented size.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,7 +53,7 @@ pub struct CocoImportPlan {
 
 /// Plans the import of a parsed COCO file.
 ///
-/// `lookup` receives each image's `file_name` normalised (`\` → `/`, leading
+/// `lookup` receives each image's `file_name` normalised (`\\` → `/`, leading
 /// `./` removed) and returns the matching project item, if any. Names that
 /// would leave the image root are reported and never looked up.
 ///
@@ -66,43 +66,146 @@ pub fn plan_import(
     file: &CocoFile,
     lookup: impl Fn(&str) -> Option<ImportTarget>,
 ) -> CocoImportPlan {
-    let mut plan = CocoImportPlan::default();
-    let mut boxes = Vec::new();
-    let mut categories = Categories::read(file);
-    let mut images = Images::read(file, lookup);
-    let annotation_ids = IdIndex::build(file.annotations.iter().map(|a| a.id));
-
-    let mut annotation_problems = Vec::new();
-    for (pos, ann) in file.annotations.iter().enumerate() {
-        let record = || format!("annotation id {}", ann.id);
-        let outcome = if annotation_ids.first_of(ann.id) != Some(pos) {
-            Outcome::Problem(
-                "duplicate annotation id; only the first record with this id is imported".into(),
-            )
-        } else {
-            plan_annotation(ann, &mut images, &mut categories, &mut plan, &mut boxes)
-        };
-        match outcome {
-            Outcome::Planned => {}
-            Outcome::Problem(message) => annotation_problems.push(ImportProblem {
-                record: record(),
-                message,
-            }),
-        }
+    let mut planner = ImportPlanner::new(file, lookup);
+    let mut boxes = planner.plan(&file.annotations);
+    let position = planner.categories.used_positions();
+    for b in &mut boxes {
+        b.category = position[b.category];
     }
-
-    (plan.categories, plan.boxes) = categories.finish(boxes);
-    plan.problems = categories.problems.finish();
-    plan.problems.extend(images.problems.finish());
-    plan.problems.extend(annotation_problems);
+    let mut plan = planner.finish();
+    plan.boxes = boxes;
     plan
 }
 
-/// A planned box whose category is still an index into `Categories::names`.
-struct IndexedBox {
-    item: ItemId,
-    name: usize,
-    bbox: BBox,
+/// Plans an import a chunk of annotations at a time, for a file whose
+/// annotations are read in chunks ([`super::stream_coco_annotations`]) and
+/// imported while the rest is still being read. Same checks as [`plan_import`].
+pub struct ImportPlanner {
+    images: Images,
+    categories: Categories,
+    seen: SeenIds,
+    annotation_problems: Vec<ImportProblem>,
+    skipped_polygons: usize,
+    skipped_rle: usize,
+}
+
+impl ImportPlanner {
+    /// Matches the images of `header` (a file whose annotations may be left
+    /// out, see [`super::parse_coco_header`]) to project items and reads its
+    /// categories.
+    pub fn new(header: &CocoFile, lookup: impl Fn(&str) -> Option<ImportTarget>) -> Self {
+        Self {
+            images: Images::read(header, lookup),
+            categories: Categories::read(header),
+            seen: SeenIds::default(),
+            annotation_problems: Vec::new(),
+            skipped_polygons: 0,
+            skipped_rle: 0,
+        }
+    }
+
+    /// Every distinct category name in the file. The boxes of [`Self::plan`]
+    /// carry an index into this list.
+    pub fn category_names(&self) -> Vec<String> {
+        self.categories
+            .names
+            .iter()
+            .map(|(n, _)| n.clone())
+            .collect()
+    }
+
+    /// The boxes to add for the next annotations of the file, in file order.
+    pub fn plan(&mut self, annotations: &[CocoAnnotation]) -> Vec<PlannedBox> {
+        let mut boxes = Vec::with_capacity(annotations.len());
+        for ann in annotations {
+            let outcome = if self.seen.insert(ann.id) {
+                self.plan_annotation(ann, &mut boxes)
+            } else {
+                Outcome::Problem(
+                    "duplicate annotation id; only the first record with this id is imported"
+                        .into(),
+                )
+            };
+            if let Outcome::Problem(message) = outcome {
+                self.annotation_problems.push(ImportProblem {
+                    record: format!("annotation id {}", ann.id),
+                    message,
+                });
+            }
+        }
+        boxes
+    }
+
+    /// The problems and counts of the whole import, and the names of the
+    /// categories that boxes were planned for, in category-id order. `boxes`
+    /// is left empty: they were handed out by [`Self::plan`].
+    pub fn finish(mut self) -> CocoImportPlan {
+        let mut problems = self.categories.problems.finish();
+        problems.extend(self.images.problems.finish());
+        problems.append(&mut self.annotation_problems);
+        CocoImportPlan {
+            categories: self.categories.used_names(),
+            boxes: Vec::new(),
+            problems,
+            skipped_polygons: self.skipped_polygons,
+            skipped_rle: self.skipped_rle,
+        }
+    }
+
+    fn plan_annotation(&mut self, ann: &CocoAnnotation, boxes: &mut Vec<PlannedBox>) -> Outcome {
+        let target = match self.images.target(ann.image_id) {
+            Lookup::Missing => {
+                return Outcome::Problem(format!("image id {} is not in the file", ann.image_id));
+            }
+            Lookup::Skipped => return Outcome::Planned,
+            Lookup::Found(target) => target,
+        };
+        let category = match self.categories.name(ann.category_id) {
+            Lookup::Missing => {
+                return Outcome::Problem(format!(
+                    "category id {} is not in the file",
+                    ann.category_id
+                ));
+            }
+            Lookup::Skipped => return Outcome::Planned,
+            Lookup::Found(name) => name,
+        };
+        match ann.segmentation {
+            Segmentation::Empty => {}
+            Segmentation::Polygon => {
+                self.skipped_polygons += 1;
+                return Outcome::Planned;
+            }
+            Segmentation::Rle => {
+                self.skipped_rle += 1;
+                return Outcome::Planned;
+            }
+            Segmentation::Unrecognised => {
+                return Outcome::Problem(
+                    "its segmentation is neither a list of polygons nor an RLE object".into(),
+                );
+            }
+        }
+        let Some(xywh) = ann.bbox else {
+            return Outcome::Problem("it has no bbox of four numbers [x, y, w, h]".into());
+        };
+        match checked_box(xywh, target.width, target.height) {
+            Ok(bbox) => {
+                self.categories.used[category] = true;
+                boxes.push(PlannedBox {
+                    item: target.item,
+                    category,
+                    bbox,
+                });
+                if ann.iscrowd {
+                    Outcome::Problem("iscrowd=1 imported as a plain box".into())
+                } else {
+                    Outcome::Planned
+                }
+            }
+            Err(message) => Outcome::Problem(message),
+        }
+    }
 }
 
 enum Outcome {
@@ -112,63 +215,31 @@ enum Outcome {
     Problem(String),
 }
 
-fn plan_annotation(
-    ann: &CocoAnnotation,
-    images: &mut Images,
-    categories: &mut Categories,
-    plan: &mut CocoImportPlan,
-    boxes: &mut Vec<IndexedBox>,
-) -> Outcome {
-    let target = match images.target(ann.image_id) {
-        Lookup::Missing => {
-            return Outcome::Problem(format!("image id {} is not in the file", ann.image_id));
+/// Annotation ids seen so far: a bitmap for the usual small non-negative ids,
+/// a hash set for the rest.
+#[derive(Default)]
+struct SeenIds {
+    bits: Vec<u64>,
+    others: HashSet<i64>,
+}
+
+impl SeenIds {
+    /// Ids below this go into the bitmap (at most 2 MiB of it).
+    const DENSE_LIMIT: i64 = 1 << 24;
+
+    /// True when `id` had not been seen.
+    fn insert(&mut self, id: i64) -> bool {
+        if !(0..Self::DENSE_LIMIT).contains(&id) {
+            return self.others.insert(id);
         }
-        Lookup::Skipped => return Outcome::Planned,
-        Lookup::Found(target) => target,
-    };
-    let name = match categories.name(ann.category_id) {
-        Lookup::Missing => {
-            return Outcome::Problem(format!(
-                "category id {} is not in the file",
-                ann.category_id
-            ));
+        let (word, bit) = ((id / 64) as usize, id % 64);
+        if word >= self.bits.len() {
+            self.bits.resize((word + 1).next_power_of_two(), 0);
         }
-        Lookup::Skipped => return Outcome::Planned,
-        Lookup::Found(name) => name,
-    };
-    match ann.segmentation {
-        Segmentation::Empty => {}
-        Segmentation::Polygon => {
-            plan.skipped_polygons += 1;
-            return Outcome::Planned;
-        }
-        Segmentation::Rle => {
-            plan.skipped_rle += 1;
-            return Outcome::Planned;
-        }
-        Segmentation::Unrecognised => {
-            return Outcome::Problem(
-                "its segmentation is neither a list of polygons nor an RLE object".into(),
-            );
-        }
-    }
-    let Some(xywh) = ann.bbox else {
-        return Outcome::Problem("it has no bbox of four numbers [x, y, w, h]".into());
-    };
-    match checked_box(xywh, target.width, target.height) {
-        Ok(bbox) => {
-            boxes.push(IndexedBox {
-                item: target.item,
-                name,
-                bbox,
-            });
-            if ann.iscrowd {
-                Outcome::Problem("iscrowd=1 imported as a plain box".into())
-            } else {
-                Outcome::Planned
-            }
-        }
-        Err(message) => Outcome::Problem(message),
+        let mask = 1u64 << bit;
+        let fresh = self.bits[word] & mask == 0;
+        self.bits[word] |= mask;
+        fresh
     }
 }
 
@@ -390,10 +461,7 @@ impl Categories {
             return Lookup::Missing;
         };
         match self.state.get(pos) {
-            Some(Ok(k)) => {
-                self.used[*k] = true;
-                Lookup::Found(*k)
-            }
+            Some(Ok(k)) => Lookup::Found(*k),
             Some(Err(problem)) => {
                 self.problems.count_skipped(*problem);
                 Lookup::Skipped
@@ -402,24 +470,29 @@ impl Categories {
         }
     }
 
-    /// The used names in category-id order, and the boxes with their names.
-    fn finish(&self, boxes: Vec<IndexedBox>) -> (Vec<String>, Vec<PlannedBox>) {
+    /// The indices of the used names, in category-id order.
+    fn used_order(&self) -> Vec<usize> {
         let mut order: Vec<usize> = (0..self.names.len()).filter(|&k| self.used[k]).collect();
         order.sort_unstable_by_key(|&k| self.names[k].1);
+        order
+    }
+
+    /// The used names in category-id order.
+    fn used_names(&self) -> Vec<String> {
+        self.used_order()
+            .into_iter()
+            .map(|k| self.names[k].0.clone())
+            .collect()
+    }
+
+    /// For each name index, its position among [`Self::used_names`] (0 for
+    /// names no box uses).
+    fn used_positions(&self) -> Vec<usize> {
         let mut position = vec![0; self.names.len()];
-        for (pos, &k) in order.iter().enumerate() {
+        for (pos, k) in self.used_order().into_iter().enumerate() {
             position[k] = pos;
         }
-        let planned = boxes
-            .into_iter()
-            .map(|b| PlannedBox {
-                item: b.item,
-                category: position[b.name],
-                bbox: b.bbox,
-            })
-            .collect();
-        let names = order.into_iter().map(|k| self.names[k].0.clone()).collect();
-        (names, planned)
+        position
     }
 }
 

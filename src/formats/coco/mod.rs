@@ -26,16 +26,19 @@ mod labels;
 mod lenient;
 mod parse;
 mod paths;
+mod skim;
 
 pub use error::CocoError;
 pub use export::{
     CocoExport, CocoExportInput, LeftOutBox, LeftOutClass, LeftOutItem, build_export, write_coco,
 };
 pub use file::{CocoAnnotation, CocoCategory, CocoFile, CocoImage, CocoInfo, CocoLicense};
-pub use import::{CocoImportPlan, ImportProblem, ImportTarget, PlannedBox, plan_import};
+pub use import::{
+    CocoImportPlan, ImportPlanner, ImportProblem, ImportTarget, PlannedBox, plan_import,
+};
 pub use labels::write_image_labels_jsonl;
 pub use lenient::Segmentation;
-pub use parse::parse_coco;
+pub use parse::{parse_coco, parse_coco_header, stream_coco_annotations};
 pub use paths::normalise_file_name;
 
 /// How far (in pixels) a box may reach past the image border and still count as

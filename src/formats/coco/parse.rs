@@ -6,6 +6,7 @@
 
 use super::error::CocoError;
 use super::file::{CocoAnnotation, CocoCategory, CocoFile, CocoImage, CocoInfo, CocoLicense};
+use super::skim;
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::cell::Cell;
@@ -23,13 +24,108 @@ type Position = Cell<Option<(&'static str, usize)>>;
 /// `licenses` block is replaced by defaults (neither is needed to import).
 /// `images`, `annotations` and `categories` must be present.
 pub fn parse_coco(bytes: &[u8]) -> Result<CocoFile, CocoError> {
+    parse_with(bytes, Annotations::Collect)
+}
+
+/// Parses everything but the annotations, which are skipped, not checked
+/// (`annotations` is empty; the stream reports their errors). With [`stream_coco_annotations`] this
+/// reads a large file in two passes: images and categories first, wherever they
+/// are in the file (official COCO files put `categories` last), then the
+/// annotations in chunks that can be imported while the rest is still read.
+pub fn parse_coco_header(bytes: &[u8]) -> Result<CocoFile, CocoError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    // The skim passes over the annotations three times faster than serde can
+    // skip them; any surprise, and the full pass finds and explains the problem.
+    header_from_skim(bytes).map_or_else(|| parse_with(bytes, Annotations::Skip), Ok)
+}
+
+/// The header read from the values the skim found, or `None` when the file
+/// needs the full pass (an error to explain, or a key given twice).
+fn header_from_skim(bytes: &[u8]) -> Option<CocoFile> {
+    let entries = skim::top_level(bytes)?;
+    let (mut info, mut licenses) = (None, None);
+    let (mut images, mut annotations, mut categories) = (None, None, None);
+    for (key, range) in entries {
+        let value = &bytes[range];
+        let fresh = match key {
+            b"info" => info
+                .replace(serde_json::from_slice::<CocoInfo>(value).unwrap_or_default())
+                .is_none(),
+            b"licenses" => licenses
+                .replace(serde_json::from_slice::<Vec<CocoLicense>>(value).unwrap_or_default())
+                .is_none(),
+            b"images" => images
+                .replace(serde_json::from_slice::<Vec<CocoImage>>(value).ok()?)
+                .is_none(),
+            b"categories" => categories
+                .replace(serde_json::from_slice::<Vec<CocoCategory>>(value).ok()?)
+                .is_none(),
+            b"annotations" => annotations.replace(()).is_none(),
+            _ => true,
+        };
+        if !fresh {
+            return None;
+        }
+    }
+    annotations?;
+    Some(CocoFile {
+        info: info.unwrap_or_default(),
+        licenses: licenses.unwrap_or_default(),
+        images: images?,
+        annotations: Vec::new(),
+        categories: categories?,
+    })
+}
+
+/// Hands the file's annotations to `sink` in chunks of `chunk_len`, in file
+/// order, without keeping them; everything else in the file is skipped.
+/// `sink` returns `false` to stop early, which is not an error.
+pub fn stream_coco_annotations(
+    bytes: &[u8],
+    chunk_len: usize,
+    sink: &mut dyn FnMut(Vec<CocoAnnotation>) -> bool,
+) -> Result<(), CocoError> {
+    let stopped = Cell::new(false);
+    let stream = Stream {
+        chunk_len: chunk_len.max(1),
+        sink,
+        stopped: &stopped,
+    };
+    match parse_with(bytes, Annotations::Stream(stream)) {
+        Err(_) if stopped.get() => Ok(()),
+        other => other.map(|_| ()),
+    }
+}
+
+fn parse_with(bytes: &[u8], annotations: Annotations) -> Result<CocoFile, CocoError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let position = Position::new(None);
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let parsed = FileVisitor { at: &position }
-        .deserialize(&mut de)
-        .and_then(|file| de.end().map(|()| file));
+    let parsed = FileVisitor {
+        at: &position,
+        annotations,
+    }
+    .deserialize(&mut de)
+    .and_then(|file| de.end().map(|()| file));
     parsed.map_err(|err| parse_error(bytes, &err, position.get()))
+}
+
+/// What a pass over the file does with the `annotations` list.
+enum Annotations<'s> {
+    /// Keep them all in the [`CocoFile`].
+    Collect,
+    /// Check their syntax, keep none.
+    Skip,
+    /// Hand them on in chunks; skip `images` and `categories`.
+    Stream(Stream<'s>),
+}
+
+struct Stream<'s> {
+    chunk_len: usize,
+    sink: &'s mut dyn FnMut(Vec<CocoAnnotation>) -> bool,
+    /// Set when `sink` asked to stop; the parse then ends with an error that is
+    /// not reported.
+    stopped: &'s Cell<bool>,
 }
 
 fn parse_error(bytes: &[u8], err: &serde_json::Error, at: Option<(&str, usize)>) -> CocoError {
@@ -65,11 +161,12 @@ fn excerpt(bytes: &[u8], line: usize, column: usize) -> String {
         .to_string()
 }
 
-struct FileVisitor<'p> {
+struct FileVisitor<'p, 's> {
     at: &'p Position,
+    annotations: Annotations<'s>,
 }
 
-impl<'de> DeserializeSeed<'de> for FileVisitor<'_> {
+impl<'de> DeserializeSeed<'de> for FileVisitor<'_, '_> {
     type Value = CocoFile;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<CocoFile, D::Error> {
@@ -120,7 +217,7 @@ fn fill<T, E: de::Error>(slot: &mut Option<T>, key: &'static str, value: T) -> R
     Ok(())
 }
 
-impl<'de> Visitor<'de> for FileVisitor<'_> {
+impl<'de> Visitor<'de> for FileVisitor<'_, '_> {
     type Value = CocoFile;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -137,6 +234,8 @@ impl<'de> Visitor<'de> for FileVisitor<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<CocoFile, A::Error> {
         let (mut info, mut licenses) = (None, None);
         let (mut images, mut annotations, mut categories) = (None, None, None);
+        let mut mode = self.annotations;
+        let streaming = matches!(mode, Annotations::Stream(_));
         while let Some(key) = map.next_key::<TopKey>()? {
             match key {
                 TopKey::Info => {
@@ -149,13 +248,30 @@ impl<'de> Visitor<'de> for FileVisitor<'_> {
                     let parsed = Vec::<CocoLicense>::deserialize(value).unwrap_or_default();
                     fill(&mut licenses, "licenses", parsed)?;
                 }
+                TopKey::Images | TopKey::Categories if streaming => {
+                    map.next_value::<IgnoredAny>()?;
+                }
                 TopKey::Images => {
                     let list = map.next_value_seed(List::<CocoImage>::new("images", self.at))?;
                     fill(&mut images, "images", list)?;
                 }
                 TopKey::Annotations => {
-                    let seed = List::<CocoAnnotation>::new("annotations", self.at);
-                    fill(&mut annotations, "annotations", map.next_value_seed(seed)?)?;
+                    let list = match &mut mode {
+                        Annotations::Collect => map
+                            .next_value_seed(List::<CocoAnnotation>::new("annotations", self.at))?,
+                        Annotations::Skip => {
+                            map.next_value::<IgnoredAny>()?;
+                            Vec::new()
+                        }
+                        Annotations::Stream(stream) => {
+                            map.next_value_seed(StreamList {
+                                at: self.at,
+                                stream,
+                            })?;
+                            Vec::new()
+                        }
+                    };
+                    fill(&mut annotations, "annotations", list)?;
                 }
                 TopKey::Categories => {
                     let seed = List::<CocoCategory>::new("categories", self.at);
@@ -165,6 +281,11 @@ impl<'de> Visitor<'de> for FileVisitor<'_> {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
+        }
+        if streaming {
+            // Images and categories were skipped on purpose.
+            images = images.or(Some(Vec::new()));
+            categories = categories.or(Some(Vec::new()));
         }
         Ok(CocoFile {
             info: info.unwrap_or_default(),
@@ -220,5 +341,57 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for List<'_, T> {
                 }
             }
         }
+    }
+}
+
+/// Reads the `annotations` list in chunks, handing each to the stream's sink.
+struct StreamList<'p, 's> {
+    at: &'p Position,
+    stream: &'p mut Stream<'s>,
+}
+
+impl<'de> DeserializeSeed<'de> for StreamList<'_, '_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for StreamList<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list of annotations")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let chunk_len = self.stream.chunk_len;
+        let mut chunk = Vec::with_capacity(chunk_len);
+        let mut index = 0;
+        loop {
+            match seq.next_element::<CocoAnnotation>() {
+                Ok(Some(element)) => {
+                    chunk.push(element);
+                    index += 1;
+                    if chunk.len() == chunk_len {
+                        let full = std::mem::replace(&mut chunk, Vec::with_capacity(chunk_len));
+                        if !(self.stream.sink)(full) {
+                            self.stream.stopped.set(true);
+                            return Err(de::Error::custom("stopped"));
+                        }
+                    }
+                }
+                Ok(None) => break,
+                Err(err) => {
+                    self.at.set(Some(("annotations", index)));
+                    return Err(err);
+                }
+            }
+        }
+        if !chunk.is_empty() && !(self.stream.sink)(chunk) {
+            self.stream.stopped.set(true);
+        }
+        Ok(())
     }
 }

@@ -1,6 +1,6 @@
 use crate::formats::coco::{
-    CocoAnnotation, CocoFile, CocoImportPlan, ImportProblem, ImportTarget, PlannedBox,
-    Segmentation, normalise_file_name, parse_coco, plan_import,
+    CocoAnnotation, CocoFile, CocoImportPlan, ImportPlanner, ImportProblem, ImportTarget,
+    PlannedBox, Segmentation, normalise_file_name, parse_coco, plan_import,
 };
 use crate::model::{BBox, ItemId};
 use std::cell::RefCell;
@@ -381,4 +381,42 @@ fn lists_used_categories_in_category_id_order_with_shared_names_once() {
 fn plans_an_empty_file() {
     let file = CocoFile::default();
     assert_eq!(plan_import(&file, project), CocoImportPlan::default());
+}
+
+#[test]
+fn planning_in_chunks_gives_the_same_boxes_and_problems_as_at_once() {
+    let json = with_annotations(
+        &[
+            ann(1, 1, 1, "[1, 1, 10, 10]"),
+            ann(2, 2, 2, "[0, 0, 5, 5]"),
+            ann(3, 9, 1, "[0, 0, 5, 5]"),
+            ann(1, 1, 1, "[2, 2, 10, 10]"),
+            ann(4, 1, 2, "[600, 400, 100, 100]"),
+            ann(5, 2, 1, "[3, 3, 3, 3]"),
+        ]
+        .join(","),
+    );
+    let file = parse_coco(json.as_bytes()).unwrap();
+    let whole = plan_import(&file, project);
+
+    let mut planner = ImportPlanner::new(&file, project);
+    let names = planner.category_names();
+    let mut boxes = Vec::new();
+    // Chunks of two: the duplicate id 1 is in another chunk than its first.
+    for chunk in file.annotations.chunks(2) {
+        boxes.extend(planner.plan(chunk));
+    }
+    let streamed = planner.finish();
+    assert_eq!(streamed.problems, whole.problems);
+    assert_eq!(streamed.categories, whole.categories);
+    let by_name = |b: &PlannedBox, names: &[String]| (b.item, names[b.category].clone(), b.bbox);
+    assert_eq!(
+        boxes.iter().map(|b| by_name(b, &names)).collect::<Vec<_>>(),
+        whole
+            .boxes
+            .iter()
+            .map(|b| by_name(b, &whole.categories))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(boxes.len(), 3);
 }

@@ -1,4 +1,6 @@
-use crate::formats::coco::{CocoError, Segmentation, parse_coco};
+use crate::formats::coco::{
+    CocoError, Segmentation, parse_coco, parse_coco_header, stream_coco_annotations,
+};
 
 fn parse_err(bytes: &[u8]) -> CocoError {
     match parse_coco(bytes) {
@@ -150,4 +152,107 @@ fn rejects_an_annotation_with_a_key_twice_or_without_an_id() {
             .contains("missing field `id` in annotations[0]"),
         "{no_id}"
     );
+}
+
+/// Annotations of `n` boxes on image 1, category 1.
+fn file_with_categories_last(n: usize) -> String {
+    let annotations: Vec<String> = (1..=n)
+        .map(|id| {
+            format!(r#"{{"id": {id}, "image_id": 1, "category_id": 1, "bbox": [1, 2, 3, 4]}}"#)
+        })
+        .collect();
+    format!(
+        "\u{feff}{{\"info\": {{\"description\": \"x\"}}, \"images\": [{{\"id\": 1, \"file_name\": \"a.jpg\", \"width\": 10, \"height\": 10}}],\n\
+         \"annotations\": [{}],\n\"categories\": [{{\"id\": 1, \"name\": \"猫\"}}]}}",
+        annotations.join(",\n")
+    )
+}
+
+#[test]
+fn the_header_has_everything_but_the_annotations_wherever_they_are() {
+    let text = file_with_categories_last(5);
+    let full = parse_coco(text.as_bytes()).unwrap();
+    let header = parse_coco_header(text.as_bytes()).unwrap();
+    assert_eq!(full.annotations.len(), 5);
+    assert!(header.annotations.is_empty());
+    assert_eq!(header.images, full.images);
+    assert_eq!(header.categories, full.categories);
+    assert_eq!(header.info, full.info);
+}
+
+#[test]
+fn a_header_error_is_explained_like_a_full_parse_error() {
+    // A syntax error inside the annotations is the stream's to report; the
+    // header pass skims past it.
+    let broken = file_with_categories_last(3).replace(r#""id": 2,"#, r#""id": 2,,"#);
+    assert_eq!(
+        parse_coco_header(broken.as_bytes()).unwrap().images.len(),
+        1
+    );
+    let err = stream_coco_annotations(broken.as_bytes(), 10, &mut |_| true).unwrap_err();
+    match &err {
+        CocoError::Parse { record, line, .. } => {
+            assert_eq!(
+                (record.as_deref(), *line),
+                (Some("annotations[1]"), 3),
+                "{err}"
+            );
+        }
+        other => panic!("expected a parse error, got {other:?}"),
+    }
+    // Elsewhere, the skim gives up and the full pass explains.
+    let broken = file_with_categories_last(1).replace(r#""width": 10"#, r#""width": 10,,"#);
+    match parse_coco_header(broken.as_bytes()).unwrap_err() {
+        CocoError::Parse { record, line, .. } => {
+            assert_eq!((record.as_deref(), line), (Some("images[0]"), 1));
+        }
+        other => panic!("expected a parse error, got {other:?}"),
+    }
+    let twice = r#"{"images": [], "categories": [], "annotations": [], "images": []}"#;
+    let err = parse_coco_header(twice.as_bytes()).unwrap_err().to_string();
+    assert!(err.contains("duplicate field `images`"), "{err}");
+    let missing = r#"{"images": [], "annotations": []}"#;
+    let err = parse_coco_header(missing.as_bytes())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("missing field `categories`"), "{err}");
+}
+
+#[test]
+fn annotations_stream_in_chunks_in_file_order() {
+    let text = file_with_categories_last(7);
+    let mut chunks: Vec<Vec<i64>> = Vec::new();
+    stream_coco_annotations(text.as_bytes(), 3, &mut |chunk| {
+        chunks.push(chunk.iter().map(|a| a.id).collect());
+        true
+    })
+    .unwrap();
+    assert_eq!(chunks, vec![vec![1, 2, 3], vec![4, 5, 6], vec![7]]);
+
+    let mut seen = 0;
+    stream_coco_annotations(text.as_bytes(), 2, &mut |chunk| {
+        seen += chunk.len();
+        false
+    })
+    .expect("stopping is not an error");
+    assert_eq!(seen, 2);
+}
+
+#[test]
+fn a_stream_error_names_the_annotation_after_the_chunks_handed_out() {
+    let text = file_with_categories_last(6).replace(
+        r#"{"id": 5, "image_id": 1"#,
+        r#"{"id": 5, "image_id": "one""#,
+    );
+    let mut handed_out = 0;
+    let err = stream_coco_annotations(text.as_bytes(), 2, &mut |chunk| {
+        handed_out += chunk.len();
+        true
+    })
+    .unwrap_err();
+    assert_eq!(handed_out, 4);
+    match err {
+        CocoError::Parse { record, .. } => assert_eq!(record.as_deref(), Some("annotations[4]")),
+        other => panic!("expected a parse error, got {other:?}"),
+    }
 }
