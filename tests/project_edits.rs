@@ -6,7 +6,9 @@ use shugu::model::{
     AnnotationId, BBox, BoxAnnotation, ClassId, Edit, ImageLabelMode, ItemId, ItemStatus, LabelId,
     LabelSchema, NewBox,
 };
-use shugu::project::{Access, MANIFEST_FILE, NewItem, Project, ProjectError, now_ms};
+use shugu::project::{
+    Access, FORMAT_VERSION, MANIFEST_FILE, NewItem, Project, ProjectError, now_ms,
+};
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
@@ -900,8 +902,9 @@ fn creating_over_a_project_or_opening_a_plain_folder_fails() {
 fn set_format_version(dir: &Path, version: u32) {
     let path = dir.join(MANIFEST_FILE);
     let text = std::fs::read_to_string(&path).unwrap();
-    assert!(text.contains("format_version: 1,"), "{text}");
-    let text = text.replace("format_version: 1,", &format!("format_version: {version},"));
+    let current = format!("format_version: {FORMAT_VERSION},");
+    assert!(text.contains(&current), "{text}");
+    let text = text.replace(&current, &format!("format_version: {version},"));
     std::fs::write(&path, text).unwrap();
 }
 

@@ -1,4 +1,4 @@
-use crate::project::{Access, Project};
+use crate::project::{Access, ClassCount, Project, ProjectKind};
 use anyhow::Context;
 use std::path::Path;
 
@@ -18,14 +18,23 @@ pub fn run(dir: &Path, json: bool) -> anyhow::Result<()> {
         "  new {}, in progress {}, done {}, unreadable {}",
         stats.items_new, stats.items_in_progress, stats.items_done, stats.items_broken
     );
-    println!("boxes        {}", stats.boxes);
-    for c in &stats.boxes_per_class {
-        println!("  {:<12} {}", c.name, c.count);
-    }
+    let text = project.kind() == ProjectKind::Text;
+    let (annotations, count, per_class) = if text {
+        ("spans", stats.spans, &stats.spans_per_class)
+    } else {
+        ("boxes", stats.boxes, &stats.boxes_per_class)
+    };
+    println!("{annotations:<12} {count}");
+    print_counts(per_class);
     let labels: u64 = stats.labels_per_class.iter().map(|c| c.count).sum();
-    println!("image labels {labels}");
-    for c in &stats.labels_per_class {
+    let labels_name = if text { "doc classes" } else { "image labels" };
+    println!("{labels_name:<12} {labels}");
+    print_counts(&stats.labels_per_class);
+    Ok(())
+}
+
+fn print_counts(counts: &[ClassCount]) {
+    for c in counts {
         println!("  {:<12} {}", c.name, c.count);
     }
-    Ok(())
 }

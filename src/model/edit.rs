@@ -1,4 +1,7 @@
-use super::{AnnotationId, BBox, BoxAnnotation, ClassId, ItemId, ItemStatus, LabelId};
+use super::{
+    AnnotationId, BBox, BoxAnnotation, ClassId, ItemId, ItemStatus, LabelId, NewSpan,
+    SpanAnnotation, SpanId,
+};
 use serde::{Deserialize, Serialize};
 
 /// A box to be created; the project assigns its id and provenance.
@@ -25,7 +28,16 @@ pub enum Edit {
         id: AnnotationId,
         class: ClassId,
     },
-    /// Replaces the image-level classification labels of an item.
+    AddSpans(Vec<NewSpan>),
+    /// Re-creates spans with their original ids and provenance (the inverse of a delete).
+    RestoreSpans(Vec<SpanAnnotation>),
+    DeleteSpans(Vec<SpanId>),
+    SetSpanClass {
+        id: SpanId,
+        class: ClassId,
+    },
+    /// Replaces the item-level classification labels of an item (image labels,
+    /// or document classes of a text).
     SetImageLabels {
         item: ItemId,
         labels: Vec<LabelId>,
@@ -47,6 +59,10 @@ impl Edit {
             Edit::DeleteBoxes(_) => "delete_boxes",
             Edit::SetBoxGeometry { .. } => "set_box_geometry",
             Edit::SetBoxClass { .. } => "set_box_class",
+            Edit::AddSpans(_) => "add_spans",
+            Edit::RestoreSpans(_) => "restore_spans",
+            Edit::DeleteSpans(_) => "delete_spans",
+            Edit::SetSpanClass { .. } => "set_span_class",
             Edit::SetImageLabels { .. } => "set_image_labels",
             Edit::SetStatus { .. } => "set_status",
             Edit::Batch(_) => "batch",
@@ -59,6 +75,9 @@ impl Edit {
             Edit::AddBoxes(v) => v.is_empty(),
             Edit::RestoreBoxes(v) => v.is_empty(),
             Edit::DeleteBoxes(v) => v.is_empty(),
+            Edit::AddSpans(v) => v.is_empty(),
+            Edit::RestoreSpans(v) => v.is_empty(),
+            Edit::DeleteSpans(v) => v.is_empty(),
             Edit::Batch(v) => v.iter().all(Edit::is_empty),
             _ => false,
         }

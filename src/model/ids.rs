@@ -24,7 +24,11 @@ id_type!(
     AnnotationId
 );
 id_type!(
-    /// A box class of the label schema. Stable for the life of the project.
+    /// A text span annotation. Assigned once, never reused.
+    SpanId
+);
+id_type!(
+    /// A box or span class of the label schema. Stable for the life of the project.
     ClassId
 );
 id_type!(

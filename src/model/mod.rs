@@ -6,11 +6,13 @@ mod geometry;
 mod ids;
 mod item;
 mod schema;
+mod span;
 mod text;
 
 pub use edit::{Edit, NewBox};
 pub use geometry::BBox;
-pub use ids::{AnnotationId, ClassId, ItemId, LabelId};
+pub use ids::{AnnotationId, ClassId, ItemId, LabelId, SpanId};
 pub use item::{BoxAnnotation, Item, ItemStatus, Provenance};
 pub use schema::{ClassDef, ImageLabelDef, ImageLabelMode, LabelSchema, Rgb};
+pub use span::{NewSpan, SpanAnnotation, TextDoc};
 pub use text::{OffsetUnit, UnknownOffsetUnit};

@@ -42,6 +42,9 @@ pub struct LabelSchema {
     pub image_label_mode: ImageLabelMode,
     #[serde(default)]
     pub image_labels: Vec<ImageLabelDef>,
+    /// Text projects: whether spans may overlap or nest.
+    #[serde(default)]
+    pub allow_overlapping_spans: bool,
 }
 
 /// A palette of well-separated colours; classes take them in turn.

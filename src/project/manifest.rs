@@ -3,8 +3,9 @@ use crate::model::LabelSchema;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
-/// The newest manifest format this version reads and writes.
-pub const FORMAT_VERSION: u32 = 1;
+/// The newest manifest format this version reads and writes. 2 added `kind`
+/// (text projects); a version-1 manifest is an image project.
+pub const FORMAT_VERSION: u32 = 2;
 pub const MANIFEST_FILE: &str = "project.ron";
 
 /// `project.ron`: what the project is, where its data lives, and its label schema.
@@ -16,7 +17,19 @@ pub struct Manifest {
     /// The image folder, relative to the project folder (or absolute when it lives
     /// on another drive).
     pub image_root: String,
+    #[serde(default)]
+    pub kind: ProjectKind,
     pub schema: LabelSchema,
+}
+
+/// What a project's items are.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ProjectKind {
+    /// Image files under `image_root`; annotated with boxes and image labels.
+    #[default]
+    Images,
+    /// Text records stored in the database; annotated with spans and document classes.
+    Text,
 }
 
 /// Only the version, read first so a newer manifest is refused with a clear message
@@ -35,6 +48,7 @@ impl Manifest {
             format_version: FORMAT_VERSION,
             name: name.to_string(),
             image_root: image_root.to_string(),
+            kind: ProjectKind::Images,
             schema,
         }
     }
@@ -96,6 +110,15 @@ mod tests {
         let err = Manifest::parse(text, Path::new("p/project.ron")).unwrap_err();
         assert!(matches!(err, ProjectError::NewerFormat { found: 99, .. }));
         assert!(err.to_string().contains("newer Shugu"), "{err}");
+    }
+
+    #[test]
+    fn a_version_1_manifest_is_an_image_project() {
+        let text =
+            "Manifest(format_version: 1, name: \"x\", image_root: \"i\", schema: (classes: []))";
+        let m = Manifest::parse(text, Path::new("p/project.ron")).unwrap();
+        assert_eq!(m.kind, ProjectKind::Images);
+        assert!(!m.schema.allow_overlapping_spans);
     }
 
     #[test]

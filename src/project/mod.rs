@@ -13,15 +13,16 @@ mod manifest;
 #[allow(clippy::module_inception)] // `project::project` holds the `Project` type
 mod project;
 mod sqlite_store;
+mod sqlite_text;
 mod stats;
 mod store;
 
 pub use atomic_file::write_atomic;
 pub use error::ProjectError;
-pub use manifest::{FORMAT_VERSION, MANIFEST_FILE, Manifest};
+pub use manifest::{FORMAT_VERSION, MANIFEST_FILE, Manifest, ProjectKind};
 pub use project::{Access, Applied, DB_FILE, Project};
 pub use stats::{ClassCount, ProjectStats};
-pub use store::{LogEntry, NewItem, Store};
+pub use store::{LogEntry, NewItem, NewTextItem, Store};
 
 /// Milliseconds since the Unix epoch, the time unit of provenance and the edit log.
 pub fn now_ms() -> i64 {

@@ -1,13 +1,13 @@
 use super::history::History;
 use super::lock::ProjectLock;
-use super::manifest::{MANIFEST_FILE, Manifest};
+use super::manifest::{MANIFEST_FILE, Manifest, ProjectKind};
 use super::sqlite_store::SqliteStore;
 use super::stats::{ClassCount, ProjectStats};
-use super::store::{EditContext, LogEntry, NewItem, Store};
+use super::store::{EditContext, LogEntry, NewItem, NewTextItem, Store};
 use super::{ProjectError, now_ms};
 use crate::model::{
     AnnotationId, BBox, BoxAnnotation, ClassId, Edit, ImageLabelMode, Item, ItemId, ItemStatus,
-    LabelId, LabelSchema, NewBox,
+    LabelId, LabelSchema, NewBox, NewSpan, SpanAnnotation, SpanId, TextDoc,
 };
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -40,6 +40,28 @@ pub struct Applied {
     pub touched: Vec<ItemId>,
     /// Ids of boxes the edit created, in order.
     pub created: Vec<AnnotationId>,
+    /// Ids of spans the edit created, in order.
+    pub created_spans: Vec<SpanId>,
+}
+
+impl Applied {
+    fn nothing() -> Self {
+        Self {
+            touched: vec![],
+            created: vec![],
+            created_spans: vec![],
+        }
+    }
+}
+
+impl From<super::store::StoredEdit> for Applied {
+    fn from(stored: super::store::StoredEdit) -> Self {
+        Self {
+            touched: stored.touched,
+            created: stored.created,
+            created_spans: stored.created_spans,
+        }
+    }
 }
 
 /// An open project: manifest, store, the session's undo history and the item list.
@@ -157,6 +179,25 @@ impl Project {
         let store = SqliteStore::open(&dir.join(DB_FILE), false)?;
         manifest.save(&dir.join(MANIFEST_FILE))?;
         Self::assemble(dir, manifest, Box::new(store), Some(lock))
+    }
+
+    /// Creates a text project in `dir` (made if missing). Its items are added
+    /// with [`Project::add_text_items`]; the text lives in the database.
+    pub fn create_text(dir: &Path, name: &str, schema: LabelSchema) -> Result<Self, ProjectError> {
+        if Self::is_project_dir(dir) {
+            return Err(ProjectError::AlreadyExists(dir.to_path_buf()));
+        }
+        std::fs::create_dir_all(dir).map_err(|e| ProjectError::io(dir, e))?;
+        let mut manifest = Manifest::new(name, ".", schema);
+        manifest.kind = ProjectKind::Text;
+        let lock = ProjectLock::acquire(dir)?;
+        let store = SqliteStore::open(&dir.join(DB_FILE), false)?;
+        manifest.save(&dir.join(MANIFEST_FILE))?;
+        Self::assemble(dir, manifest, Box::new(store), Some(lock))
+    }
+
+    pub fn kind(&self) -> ProjectKind {
+        self.manifest.kind
     }
 
     /// Opens the project in `dir`.
@@ -281,13 +322,18 @@ impl Project {
     pub fn add_items(&mut self, new: &[NewItem]) -> Result<Vec<ItemId>, ProjectError> {
         self.check_writable()?;
         let added = self.store.insert_items(new)?;
+        Ok(self.adopt_items(added))
+    }
+
+    /// Appends items the store just added to the item list.
+    fn adopt_items(&mut self, added: Vec<Item>) -> Vec<ItemId> {
         let ids = added.iter().map(|i| i.id).collect();
         for item in added {
             self.index.insert(item.id, self.items.len());
             self.items.push(item);
         }
         self.revision += 1;
-        Ok(ids)
+        ids
     }
 
     pub fn boxes(&self, item: ItemId) -> Result<Vec<BoxAnnotation>, ProjectError> {
@@ -296,6 +342,37 @@ impl Project {
 
     pub fn all_boxes(&self) -> Result<Vec<BoxAnnotation>, ProjectError> {
         self.store.all_boxes()
+    }
+
+    /// Adds text records as items; those whose `rel_path` is taken are skipped.
+    pub fn add_text_items(&mut self, new: &[NewTextItem]) -> Result<Vec<ItemId>, ProjectError> {
+        self.check_writable()?;
+        let added = self.store.insert_text_items(new)?;
+        Ok(self.adopt_items(added))
+    }
+
+    /// The content of a text item; `None` for an image item.
+    pub fn text(&self, item: ItemId) -> Result<Option<TextDoc>, ProjectError> {
+        self.store.text_of(item)
+    }
+
+    /// Every text item's content, ordered by item.
+    pub fn all_texts(&self) -> Result<Vec<(ItemId, TextDoc)>, ProjectError> {
+        self.store.all_texts()
+    }
+
+    /// An item's spans ordered by start, end, id.
+    pub fn spans(&self, item: ItemId) -> Result<Vec<SpanAnnotation>, ProjectError> {
+        self.store.spans_of(item)
+    }
+
+    /// Every span, ordered by item, start, end, id.
+    pub fn all_spans(&self) -> Result<Vec<SpanAnnotation>, ProjectError> {
+        self.store.all_spans()
+    }
+
+    pub fn span(&self, id: SpanId) -> Result<Option<SpanAnnotation>, ProjectError> {
+        self.store.span(id)
     }
 
     pub fn image_labels(&self, item: ItemId) -> Result<Vec<LabelId>, ProjectError> {
@@ -398,6 +475,21 @@ impl Project {
                 self.check_class(class)?;
                 Edit::SetBoxClass { id, class }
             }
+            Edit::AddSpans(spans) => {
+                self.check_new_spans(&spans)?;
+                Edit::AddSpans(spans)
+            }
+            Edit::RestoreSpans(spans) => {
+                for s in &spans {
+                    self.existing_item(s.item)?;
+                }
+                Edit::RestoreSpans(spans)
+            }
+            Edit::DeleteSpans(ids) => Edit::DeleteSpans(ids),
+            Edit::SetSpanClass { id, class } => {
+                self.check_class(class)?;
+                Edit::SetSpanClass { id, class }
+            }
             Edit::SetImageLabels { item, mut labels } => {
                 self.existing_item(item)?;
                 labels.sort();
@@ -429,6 +521,48 @@ impl Project {
         })
     }
 
+    /// New spans must name a class, lie inside their text, and (unless the
+    /// schema allows it) overlap neither the item's spans nor each other.
+    fn check_new_spans(&self, spans: &[NewSpan]) -> Result<(), ProjectError> {
+        let mut by_item: HashMap<ItemId, Vec<&NewSpan>> = HashMap::new();
+        for s in spans {
+            self.check_class(s.class)?;
+            by_item.entry(s.item).or_default().push(s);
+        }
+        for (item, new) in by_item {
+            let it = self.existing_item(item)?;
+            let len = self.store.text_len(item)?.ok_or_else(|| {
+                ProjectError::InvalidEdit(format!("{} is not a text item", it.rel_path))
+            })?;
+            for s in &new {
+                if s.start >= s.end || s.end > len {
+                    return Err(ProjectError::InvalidEdit(format!(
+                        "span [{}, {}) does not fit the {len} characters of {}",
+                        s.start, s.end, it.rel_path
+                    )));
+                }
+            }
+            if self.schema().allow_overlapping_spans {
+                continue;
+            }
+            let existing = self.store.spans_of(item)?;
+            for (i, s) in new.iter().enumerate() {
+                let clash = existing
+                    .iter()
+                    .map(|e| (e.start, e.end))
+                    .chain(new[..i].iter().map(|n| (n.start, n.end)))
+                    .find(|&(start, end)| start < s.end && s.start < end);
+                if let Some((start, end)) = clash {
+                    return Err(ProjectError::InvalidEdit(format!(
+                        "span [{}, {}) overlaps span [{start}, {end}); this project does not allow overlapping spans",
+                        s.start, s.end
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
     fn box_item(&self, id: AnnotationId) -> Result<ItemId, ProjectError> {
         // Boxes of one item are few; the store answers by primary key.
         self.store
@@ -443,17 +577,12 @@ impl Project {
         self.check_writable()?;
         let edit = self.validated(edit)?;
         if edit.is_empty() {
-            return Ok(Applied {
-                touched: vec![],
-                created: vec![],
-            });
+            return Ok(Applied::nothing());
         }
-        let stored = self.store_edit(&edit, "edit")?;
-        self.history.record(stored.inverse);
-        Ok(Applied {
-            touched: stored.touched,
-            created: stored.created,
-        })
+        let mut stored = self.store_edit(&edit, "edit")?;
+        let inverse = std::mem::replace(&mut stored.inverse, Edit::Batch(Vec::new()));
+        self.history.record(inverse);
+        Ok(stored.into())
     }
 
     /// Adds boxes that arrive in chunks (an import that is still being read) as
@@ -507,18 +636,14 @@ impl Project {
             Err(err) => return Err(abandoned.unwrap_or_else(|| err.into())),
         };
         if stored.created.is_empty() {
-            return Ok(Applied {
-                touched: vec![],
-                created: vec![],
-            });
+            return Ok(Applied::nothing());
         }
         self.refresh_statuses(&stored.touched)?;
         self.revision += 1;
-        self.history.record(stored.inverse);
-        Ok(Applied {
-            touched: stored.touched,
-            created: stored.created,
-        })
+        let mut stored = stored;
+        let inverse = std::mem::replace(&mut stored.inverse, Edit::Batch(Vec::new()));
+        self.history.record(inverse);
+        Ok(stored.into())
     }
 
     fn store_edit(
@@ -589,12 +714,10 @@ impl Project {
             Replay::Redo => (History::push_undo, History::push_redo),
         };
         match result {
-            Ok(stored) => {
-                done(&mut self.history, stored.inverse);
-                Ok(Some(Applied {
-                    touched: stored.touched,
-                    created: stored.created,
-                }))
+            Ok(mut stored) => {
+                let inverse = std::mem::replace(&mut stored.inverse, Edit::Batch(Vec::new()));
+                done(&mut self.history, inverse);
+                Ok(Some(stored.into()))
             }
             Err(e) => {
                 failed(&mut self.history, edit);
@@ -607,19 +730,21 @@ impl Project {
     pub fn stats(&self) -> Result<ProjectStats, ProjectError> {
         let count = |s: ItemStatus| self.items.iter().filter(|i| i.status == s).count();
         let schema = self.schema();
-        let boxes_per_class: Vec<ClassCount> = self
-            .store
-            .box_counts_by_class()?
-            .into_iter()
-            .map(|(id, count)| ClassCount {
-                id: id.0,
-                name: schema
-                    .class(id)
-                    .map(|c| c.name.clone())
-                    .unwrap_or_else(|| format!("#{id}")),
-                count,
-            })
-            .collect();
+        let class_counts = |counts: Vec<(ClassId, u64)>| -> Vec<ClassCount> {
+            counts
+                .into_iter()
+                .map(|(id, count)| ClassCount {
+                    id: id.0,
+                    name: schema
+                        .class(id)
+                        .map(|c| c.name.clone())
+                        .unwrap_or_else(|| format!("#{id}")),
+                    count,
+                })
+                .collect()
+        };
+        let boxes_per_class = class_counts(self.store.box_counts_by_class()?);
+        let spans_per_class = class_counts(self.store.span_counts_by_class()?);
         let labels_per_class = self
             .store
             .label_counts()?
@@ -641,6 +766,8 @@ impl Project {
             items_broken: self.items.iter().filter(|i| i.is_broken()).count(),
             boxes: boxes_per_class.iter().map(|c| c.count).sum(),
             boxes_per_class,
+            spans: spans_per_class.iter().map(|c| c.count).sum(),
+            spans_per_class,
             labels_per_class,
         })
     }

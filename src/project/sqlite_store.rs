@@ -2,10 +2,11 @@
 //! edit is on disk when `apply` returns and survives a crash or power loss.
 
 use super::ProjectError;
-use super::store::{EditContext, LogEntry, NewItem, Store, StoredEdit};
+use super::sqlite_text;
+use super::store::{EditContext, LogEntry, NewItem, NewTextItem, Store, StoredEdit};
 use crate::model::{
     AnnotationId, BBox, BoxAnnotation, ClassId, Edit, Item, ItemId, ItemStatus, LabelId, NewBox,
-    Provenance,
+    Provenance, SpanAnnotation, SpanId, TextDoc,
 };
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
 use std::collections::BTreeSet;
@@ -107,6 +108,7 @@ impl SqliteStore {
             // 64 MiB of page cache: a bulk insert then rewrites fewer pages into the WAL.
             conn.pragma_update(None, "cache_size", -65_536)?;
             conn.execute_batch(SCHEMA)?;
+            conn.execute_batch(sqlite_text::TEXT_SCHEMA)?;
             conn.pragma_update(None, "user_version", DB_VERSION)?;
         }
         Ok(Self {
@@ -335,6 +337,7 @@ struct Changes {
     annotated: BTreeSet<ItemId>,
     touched: BTreeSet<ItemId>,
     created: Vec<AnnotationId>,
+    created_spans: Vec<SpanId>,
 }
 
 fn apply_in(
@@ -397,6 +400,36 @@ fn apply_in(
             .execute(params![id.0, class.0, ctx.author, ctx.time_ms])?;
             ch.annotated.insert(old.item);
             Edit::SetBoxClass {
+                id: *id,
+                class: old.class,
+            }
+        }
+        Edit::AddSpans(new) => {
+            let ids = sqlite_text::insert_spans(tx, new, ctx)?;
+            ch.annotated.extend(new.iter().map(|s| s.item));
+            ch.created_spans.extend(&ids);
+            Edit::DeleteSpans(ids)
+        }
+        Edit::RestoreSpans(spans) => {
+            for s in spans {
+                sqlite_text::restore_span(tx, s)?;
+                ch.annotated.insert(s.item);
+            }
+            Edit::DeleteSpans(spans.iter().map(|s| s.id).collect())
+        }
+        Edit::DeleteSpans(ids) => {
+            let mut removed = Vec::with_capacity(ids.len());
+            for &id in ids {
+                let s = sqlite_text::delete_span(tx, id)?;
+                ch.annotated.insert(s.item);
+                removed.push(s);
+            }
+            Edit::RestoreSpans(removed)
+        }
+        Edit::SetSpanClass { id, class } => {
+            let old = sqlite_text::set_span_class(tx, *id, *class, ctx)?;
+            ch.annotated.insert(old.item);
+            Edit::SetSpanClass {
                 id: *id,
                 class: old.class,
             }
@@ -501,7 +534,8 @@ fn finish_in(
         "INSERT INTO edit_log(time_ms, author, kind, item_id, detail) VALUES(?1,?2,?3,?4,?5)",
     )?
     .execute(params![ctx.time_ms, ctx.author, kind, log_item, detail])?;
-    let bulk = ch.created.len() + touched.len() > BACKGROUND_CHECKPOINT_ROWS;
+    let bulk =
+        ch.created.len() + ch.created_spans.len() + touched.len() > BACKGROUND_CHECKPOINT_ROWS;
     if bulk {
         tx.pragma_update(None, "wal_autocheckpoint", 0)?;
     }
@@ -510,6 +544,7 @@ fn finish_in(
             inverse,
             touched,
             created: ch.created,
+            created_spans: ch.created_spans,
         },
         bulk,
     })
@@ -599,6 +634,45 @@ impl Store for SqliteStore {
         Ok(added)
     }
 
+    fn insert_text_items(&mut self, items: &[NewTextItem]) -> Result<Vec<Item>, ProjectError> {
+        let tx = self.conn.transaction()?;
+        let added = sqlite_text::insert_text_items(&tx, items)?;
+        tx.commit()?;
+        Ok(added)
+    }
+
+    fn text_of(&self, item: ItemId) -> Result<Option<TextDoc>, ProjectError> {
+        sqlite_text::text_of(&self.conn, item)
+    }
+
+    fn text_len(&self, item: ItemId) -> Result<Option<u32>, ProjectError> {
+        sqlite_text::text_len(&self.conn, item)
+    }
+
+    fn all_texts(&self) -> Result<Vec<(ItemId, TextDoc)>, ProjectError> {
+        sqlite_text::all_texts(&self.conn)
+    }
+
+    fn span(&self, id: SpanId) -> Result<Option<SpanAnnotation>, ProjectError> {
+        match sqlite_text::span_by_id(&self.conn, id) {
+            Ok(span) => Ok(Some(span)),
+            Err(ProjectError::InvalidEdit(_)) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn spans_of(&self, item: ItemId) -> Result<Vec<SpanAnnotation>, ProjectError> {
+        sqlite_text::spans_of(&self.conn, item)
+    }
+
+    fn all_spans(&self) -> Result<Vec<SpanAnnotation>, ProjectError> {
+        sqlite_text::all_spans(&self.conn)
+    }
+
+    fn span_counts_by_class(&self) -> Result<Vec<(ClassId, u64)>, ProjectError> {
+        sqlite_text::span_counts_by_class(&self.conn)
+    }
+
     fn annotation(&self, id: AnnotationId) -> Result<Option<BoxAnnotation>, ProjectError> {
         Ok(self
             .conn
@@ -644,9 +718,10 @@ impl Store for SqliteStore {
     }
 
     fn items_with_class(&self, class: ClassId) -> Result<Vec<ItemId>, ProjectError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT DISTINCT item_id FROM boxes WHERE class_id = ?1")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT item_id FROM boxes WHERE class_id = ?1 \
+                 UNION SELECT item_id FROM spans WHERE class_id = ?1",
+        )?;
         let rows = stmt.query_map([class.0], |r| Ok(ItemId(r.get(0)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
@@ -706,6 +781,7 @@ impl Store for SqliteStore {
                 inverse: Edit::DeleteBoxes(Vec::new()),
                 touched: Vec::new(),
                 created: Vec::new(),
+                created_spans: Vec::new(),
             });
         }
         let kind = Edit::AddBoxes(Vec::new()).kind();

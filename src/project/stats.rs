@@ -18,5 +18,8 @@ pub struct ProjectStats {
     pub items_broken: usize,
     pub boxes: u64,
     pub boxes_per_class: Vec<ClassCount>,
+    pub spans: u64,
+    pub spans_per_class: Vec<ClassCount>,
+    /// Image labels, or the document classes of a text project.
     pub labels_per_class: Vec<ClassCount>,
 }

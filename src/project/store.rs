@@ -1,5 +1,8 @@
 use super::ProjectError;
-use crate::model::{BoxAnnotation, ClassId, Edit, Item, ItemId, ItemStatus, LabelId, NewBox};
+use crate::model::{
+    BoxAnnotation, ClassId, Edit, Item, ItemId, ItemStatus, LabelId, NewBox, SpanAnnotation,
+    SpanId, TextDoc,
+};
 
 /// An item found by a folder scan, before it has an id.
 #[derive(Clone, Debug, PartialEq)]
@@ -8,6 +11,14 @@ pub struct NewItem {
     pub width: u32,
     pub height: u32,
     pub error: Option<String>,
+}
+
+/// A text record to add as an item.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewTextItem {
+    /// Where the record came from, e.g. `reviews.jsonl:17`; unique in the project.
+    pub rel_path: String,
+    pub doc: TextDoc,
 }
 
 /// One line of the audit trail.
@@ -39,6 +50,8 @@ pub struct StoredEdit {
     pub touched: Vec<ItemId>,
     /// Ids given to new boxes, in the order of the edit.
     pub created: Vec<crate::model::AnnotationId>,
+    /// Ids given to new spans, in the order of the edit.
+    pub created_spans: Vec<SpanId>,
 }
 
 /// The annotation store behind a project. SQLite today; the trait keeps the rest of
@@ -61,6 +74,19 @@ pub trait Store {
     fn items_with_class(&self, class: ClassId) -> Result<Vec<ItemId>, ProjectError>;
     fn box_counts_by_class(&self) -> Result<Vec<(ClassId, u64)>, ProjectError>;
     fn label_counts(&self) -> Result<Vec<(LabelId, u64)>, ProjectError>;
+    /// Adds text items in one transaction; those whose `rel_path` is taken are skipped.
+    fn insert_text_items(&mut self, items: &[NewTextItem]) -> Result<Vec<Item>, ProjectError>;
+    fn text_of(&self, item: ItemId) -> Result<Option<TextDoc>, ProjectError>;
+    /// A text item's length in code points; `None` for an item without text.
+    fn text_len(&self, item: ItemId) -> Result<Option<u32>, ProjectError>;
+    /// Every text item's content, ordered by item.
+    fn all_texts(&self) -> Result<Vec<(ItemId, TextDoc)>, ProjectError>;
+    fn span(&self, id: SpanId) -> Result<Option<SpanAnnotation>, ProjectError>;
+    /// An item's spans ordered by start, end, id.
+    fn spans_of(&self, item: ItemId) -> Result<Vec<SpanAnnotation>, ProjectError>;
+    /// Every span, ordered by item, start, end, id.
+    fn all_spans(&self) -> Result<Vec<SpanAnnotation>, ProjectError>;
+    fn span_counts_by_class(&self) -> Result<Vec<(ClassId, u64)>, ProjectError>;
     fn apply(&mut self, edit: &Edit, ctx: &EditContext) -> Result<StoredEdit, ProjectError>;
     /// Adds boxes that arrive in chunks as one transaction, stored and logged as
     /// one `AddBoxes` edit of them all. `next_chunk` gives the next chunk, or

@@ -1,0 +1,228 @@
+//! The text side of the SQLite store: text items (`texts`) and their spans
+//! (`spans`). Spans are `[start, end)` in code points of the stored text.
+
+use super::ProjectError;
+use super::store::{EditContext, NewTextItem};
+use crate::model::{
+    ClassId, Item, ItemId, ItemStatus, NewSpan, Provenance, SpanAnnotation, SpanId, TextDoc,
+};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+
+pub(super) const TEXT_SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS texts(
+    item_id INTEGER PRIMARY KEY,
+    ext_id TEXT,
+    body TEXT NOT NULL,
+    char_len INTEGER NOT NULL,
+    meta TEXT
+);
+CREATE TABLE IF NOT EXISTS spans(
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    item_id INTEGER NOT NULL,
+    class_id INTEGER NOT NULL,
+    start_cp INTEGER NOT NULL,
+    end_cp INTEGER NOT NULL,
+    author TEXT NOT NULL,
+    created_ms INTEGER NOT NULL,
+    updated_by TEXT NOT NULL,
+    updated_ms INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS spans_by_item ON spans(item_id);
+";
+
+const SPAN_COLUMNS: &str =
+    "id, item_id, class_id, start_cp, end_cp, author, created_ms, updated_by, updated_ms";
+
+fn row_to_span(r: &rusqlite::Row) -> rusqlite::Result<SpanAnnotation> {
+    Ok(SpanAnnotation {
+        id: SpanId(r.get(0)?),
+        item: ItemId(r.get(1)?),
+        class: ClassId(r.get(2)?),
+        start: r.get(3)?,
+        end: r.get(4)?,
+        provenance: Provenance {
+            author: r.get(5)?,
+            created_ms: r.get(6)?,
+            updated_by: r.get(7)?,
+            updated_ms: r.get(8)?,
+        },
+    })
+}
+
+pub(super) fn span_by_id(conn: &Connection, id: SpanId) -> Result<SpanAnnotation, ProjectError> {
+    conn.prepare_cached(&format!("SELECT {SPAN_COLUMNS} FROM spans WHERE id = ?1"))?
+        .query_row([id.0], row_to_span)
+        .optional()?
+        .ok_or_else(|| ProjectError::InvalidEdit(format!("there is no span with id {id}")))
+}
+
+pub(super) fn spans_of(
+    conn: &Connection,
+    item: ItemId,
+) -> Result<Vec<SpanAnnotation>, ProjectError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {SPAN_COLUMNS} FROM spans WHERE item_id = ?1 ORDER BY start_cp, end_cp, id"
+    ))?;
+    let rows = stmt.query_map([item.0], row_to_span)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub(super) fn all_spans(conn: &Connection) -> Result<Vec<SpanAnnotation>, ProjectError> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {SPAN_COLUMNS} FROM spans ORDER BY item_id, start_cp, end_cp, id"
+    ))?;
+    let rows = stmt.query_map([], row_to_span)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Inserts new spans with the edit's author and time; returns their ids in order.
+pub(super) fn insert_spans(
+    tx: &Transaction,
+    new: &[NewSpan],
+    ctx: &EditContext,
+) -> Result<Vec<SpanId>, ProjectError> {
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO spans(item_id, class_id, start_cp, end_cp, author, created_ms, updated_by, updated_ms) \
+         VALUES(?1,?2,?3,?4,?5,?6,?5,?6)",
+    )?;
+    let mut ids = Vec::with_capacity(new.len());
+    for s in new {
+        stmt.execute(params![
+            s.item.0,
+            s.class.0,
+            s.start,
+            s.end,
+            ctx.author,
+            ctx.time_ms
+        ])?;
+        ids.push(SpanId(tx.last_insert_rowid()));
+    }
+    Ok(ids)
+}
+
+/// Re-inserts a span with its original id and provenance (undo of a delete).
+pub(super) fn restore_span(tx: &Transaction, s: &SpanAnnotation) -> Result<(), ProjectError> {
+    let p = &s.provenance;
+    tx.prepare_cached(&format!(
+        "INSERT INTO spans({SPAN_COLUMNS}) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)"
+    ))?
+    .execute(params![
+        s.id.0,
+        s.item.0,
+        s.class.0,
+        s.start,
+        s.end,
+        p.author,
+        p.created_ms,
+        p.updated_by,
+        p.updated_ms
+    ])
+    .map_err(|e| match e {
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
+            ProjectError::InvalidEdit(format!("a span with id {} already exists", s.id))
+        }
+        e => e.into(),
+    })?;
+    Ok(())
+}
+
+pub(super) fn delete_span(tx: &Transaction, id: SpanId) -> Result<SpanAnnotation, ProjectError> {
+    let old = span_by_id(tx, id)?;
+    tx.prepare_cached("DELETE FROM spans WHERE id = ?1")?
+        .execute([id.0])?;
+    Ok(old)
+}
+
+/// Changes a span's class; returns the span as it was.
+pub(super) fn set_span_class(
+    tx: &Transaction,
+    id: SpanId,
+    class: ClassId,
+    ctx: &EditContext,
+) -> Result<SpanAnnotation, ProjectError> {
+    let old = span_by_id(tx, id)?;
+    tx.prepare_cached(
+        "UPDATE spans SET class_id = ?2, updated_by = ?3, updated_ms = ?4 WHERE id = ?1",
+    )?
+    .execute(params![id.0, class.0, ctx.author, ctx.time_ms])?;
+    Ok(old)
+}
+
+/// Inserts text items (an `items` row and a `texts` row each). Items whose
+/// `rel_path` is already in the project are skipped.
+pub(super) fn insert_text_items(
+    tx: &Transaction,
+    new: &[NewTextItem],
+) -> Result<Vec<Item>, ProjectError> {
+    let mut item_stmt = tx.prepare_cached(
+        "INSERT OR IGNORE INTO items(rel_path, width, height, status, error) VALUES(?1,0,0,'new',NULL)",
+    )?;
+    let mut text_stmt = tx.prepare_cached(
+        "INSERT INTO texts(item_id, ext_id, body, char_len, meta) VALUES(?1,?2,?3,?4,?5)",
+    )?;
+    let mut added = Vec::with_capacity(new.len());
+    for t in new {
+        if item_stmt.execute([&t.rel_path])? != 1 {
+            continue;
+        }
+        let id = tx.last_insert_rowid();
+        let char_len = t.doc.text.chars().count() as i64;
+        text_stmt.execute(params![id, t.doc.ext_id, t.doc.text, char_len, t.doc.meta])?;
+        added.push(Item {
+            id: ItemId(id),
+            rel_path: t.rel_path.clone(),
+            width: 0,
+            height: 0,
+            status: ItemStatus::New,
+            error: None,
+        });
+    }
+    Ok(added)
+}
+
+pub(super) fn text_of(conn: &Connection, item: ItemId) -> Result<Option<TextDoc>, ProjectError> {
+    Ok(conn
+        .prepare_cached("SELECT ext_id, body, meta FROM texts WHERE item_id = ?1")?
+        .query_row([item.0], |r| {
+            Ok(TextDoc {
+                ext_id: r.get(0)?,
+                text: r.get(1)?,
+                meta: r.get(2)?,
+            })
+        })
+        .optional()?)
+}
+
+/// The length of a text item in code points; `None` when the item has no text.
+pub(super) fn text_len(conn: &Connection, item: ItemId) -> Result<Option<u32>, ProjectError> {
+    Ok(conn
+        .prepare_cached("SELECT char_len FROM texts WHERE item_id = ?1")?
+        .query_row([item.0], |r| r.get(0))
+        .optional()?)
+}
+
+/// Every text item's content, ordered by item.
+pub(super) fn all_texts(conn: &Connection) -> Result<Vec<(ItemId, TextDoc)>, ProjectError> {
+    let mut stmt =
+        conn.prepare("SELECT item_id, ext_id, body, meta FROM texts ORDER BY item_id")?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            ItemId(r.get(0)?),
+            TextDoc {
+                ext_id: r.get(1)?,
+                text: r.get(2)?,
+                meta: r.get(3)?,
+            },
+        ))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub(super) fn span_counts_by_class(conn: &Connection) -> Result<Vec<(ClassId, u64)>, ProjectError> {
+    let mut stmt =
+        conn.prepare("SELECT class_id, COUNT(*) FROM spans GROUP BY class_id ORDER BY class_id")?;
+    let rows = stmt.query_map([], |r| Ok((ClassId(r.get(0)?), r.get::<_, i64>(1)? as u64)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

@@ -1,0 +1,216 @@
+//! Text projects through the project API: text items stored exactly, spans
+//! validated in code points, the overlap rule, undo/redo, document classes and
+//! statistics, and everything surviving a reopen.
+
+use shugu::model::{ClassId, Edit, ItemStatus, LabelId, LabelSchema, NewSpan, TextDoc};
+use shugu::project::{Access, NewTextItem, Project, ProjectError, ProjectKind};
+use tempfile::TempDir;
+
+const PRODUCT: ClassId = ClassId(1);
+const ORIGIN: ClassId = ClassId(2);
+
+fn schema(overlapping: bool) -> LabelSchema {
+    let mut schema = LabelSchema::with_classes(&["PRODUCT", "ORIGIN"]);
+    schema.add_image_label("好评");
+    schema.add_image_label("差评");
+    schema.allow_overlapping_spans = overlapping;
+    schema
+}
+
+fn text_item(line: usize, text: &str) -> NewTextItem {
+    NewTextItem {
+        rel_path: format!("reviews.jsonl:{line}"),
+        doc: TextDoc {
+            ext_id: Some(format!("r{line}")),
+            text: text.to_string(),
+            meta: Some(r#"{"shop":"遵义"}"#.into()),
+        },
+    }
+}
+
+/// "贵州𠮷猕猴桃\r\n😀好吃": 𠮷 and 😀 are astral, so code points ≠ UTF-16 units.
+const REVIEW: &str = "贵州𠮷猕猴桃\r\n😀好吃";
+
+fn project(overlapping: bool) -> (TempDir, Project) {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut project =
+        Project::create_text(&tmp.path().join("评论"), "评论", schema(overlapping)).unwrap();
+    let ids = project
+        .add_text_items(&[text_item(1, REVIEW), text_item(2, "plain ascii")])
+        .unwrap();
+    assert_eq!(ids.len(), 2);
+    (tmp, project)
+}
+
+fn span(project: &Project, index: usize, class: ClassId, start: u32, end: u32) -> NewSpan {
+    NewSpan {
+        item: project.items()[index].id,
+        class,
+        start,
+        end,
+    }
+}
+
+fn invalid(result: Result<impl std::fmt::Debug, ProjectError>) -> String {
+    match result {
+        Err(ProjectError::InvalidEdit(m)) => m,
+        other => panic!("expected InvalidEdit, got {other:?}"),
+    }
+}
+
+#[test]
+fn text_is_stored_exactly_and_spans_count_code_points() {
+    let (tmp, mut project) = project(false);
+    assert_eq!(project.kind(), ProjectKind::Text);
+    let item = project.items()[0].id;
+    let doc = project.text(item).unwrap().unwrap();
+    assert_eq!(doc.text, REVIEW, "CRLF and astral characters kept");
+    assert_eq!(doc.ext_id.as_deref(), Some("r1"));
+
+    // 贵州 = [0,2), 𠮷猕猴桃 = [2,6), 😀 = [8,9) after the \r\n at 6..8.
+    let applied = project
+        .apply(Edit::AddSpans(vec![
+            span(&project, 0, ORIGIN, 0, 2),
+            span(&project, 0, PRODUCT, 2, 6),
+            span(&project, 0, PRODUCT, 8, 11),
+        ]))
+        .unwrap();
+    assert_eq!(applied.created_spans.len(), 3);
+    assert_eq!(project.items()[0].status, ItemStatus::InProgress);
+    let covered: Vec<String> = project
+        .spans(item)
+        .unwrap()
+        .iter()
+        .map(|s| {
+            doc.text
+                .chars()
+                .skip(s.start as usize)
+                .take((s.end - s.start) as usize)
+                .collect()
+        })
+        .collect();
+    assert_eq!(covered, ["贵州", "𠮷猕猴桃", "😀好吃"]);
+
+    let message = invalid(project.apply(Edit::AddSpans(vec![span(&project, 0, PRODUCT, 9, 12)])));
+    assert!(
+        message.contains("does not fit the 11 characters"),
+        "{message}"
+    );
+    let message = invalid(project.apply(Edit::AddSpans(vec![span(&project, 0, PRODUCT, 3, 3)])));
+    assert!(message.contains("[3, 3)"), "{message}");
+    let message = invalid(project.apply(Edit::AddSpans(vec![span(&project, 0, ClassId(9), 0, 1)])));
+    assert!(message.contains("no class with id 9"), "{message}");
+
+    // Reopened, the text and spans are the same.
+    let dir = project.dir().to_path_buf();
+    drop(project);
+    let reopened = Project::open(&dir, Access::ReadOnly).unwrap();
+    assert_eq!(reopened.kind(), ProjectKind::Text);
+    assert_eq!(reopened.text(item).unwrap().unwrap().text, REVIEW);
+    assert_eq!(reopened.spans(item).unwrap().len(), 3);
+    drop(tmp);
+}
+
+#[test]
+fn overlapping_spans_are_refused_unless_the_schema_allows_them() {
+    let (_tmp, mut strict) = project(false);
+    strict
+        .apply(Edit::AddSpans(vec![span(&strict, 0, PRODUCT, 2, 6)]))
+        .unwrap();
+    let message = invalid(strict.apply(Edit::AddSpans(vec![span(&strict, 0, ORIGIN, 0, 3)])));
+    assert!(message.contains("overlaps span [2, 6)"), "{message}");
+    let message = invalid(strict.apply(Edit::AddSpans(vec![
+        span(&strict, 1, ORIGIN, 0, 5),
+        span(&strict, 1, ORIGIN, 4, 6),
+    ])));
+    assert!(message.contains("overlaps span [0, 5)"), "{message}");
+    // Touching is not overlapping.
+    strict
+        .apply(Edit::AddSpans(vec![span(&strict, 0, ORIGIN, 0, 2)]))
+        .unwrap();
+
+    let (_tmp2, mut nested) = project(true);
+    nested
+        .apply(Edit::AddSpans(vec![
+            span(&nested, 0, PRODUCT, 0, 6),
+            span(&nested, 0, ORIGIN, 0, 2),
+        ]))
+        .unwrap();
+    assert_eq!(nested.all_spans().unwrap().len(), 2);
+}
+
+#[test]
+fn span_edits_and_document_classes_undo_and_redo() {
+    let (_tmp, mut project) = project(false);
+    let item = project.items()[0].id;
+    let created = project
+        .apply(Edit::AddSpans(vec![span(&project, 0, PRODUCT, 2, 6)]))
+        .unwrap()
+        .created_spans[0];
+    project
+        .apply(Edit::SetSpanClass {
+            id: created,
+            class: ORIGIN,
+        })
+        .unwrap();
+    assert_eq!(project.span(created).unwrap().unwrap().class, ORIGIN);
+    project
+        .apply(Edit::SetImageLabels {
+            item,
+            labels: vec![LabelId(2)],
+        })
+        .unwrap();
+    project.apply(Edit::DeleteSpans(vec![created])).unwrap();
+    assert!(project.spans(item).unwrap().is_empty());
+
+    project.undo().unwrap().unwrap(); // the delete
+    let restored = project.span(created).unwrap().expect("same id restored");
+    assert_eq!(
+        (restored.class, restored.start, restored.end),
+        (ORIGIN, 2, 6)
+    );
+    project.undo().unwrap().unwrap(); // the document class
+    assert!(project.image_labels(item).unwrap().is_empty());
+    project.undo().unwrap().unwrap(); // the class change
+    assert_eq!(project.span(created).unwrap().unwrap().class, PRODUCT);
+    project.undo().unwrap().unwrap(); // the add
+    assert!(project.spans(item).unwrap().is_empty());
+    assert_eq!(project.items()[0].status, ItemStatus::New);
+
+    for _ in 0..4 {
+        project.redo().unwrap().unwrap();
+    }
+    assert!(project.spans(item).unwrap().is_empty());
+    assert_eq!(project.image_labels(item).unwrap(), vec![LabelId(2)]);
+
+    let stats = project.stats().unwrap();
+    assert_eq!(stats.spans, 0);
+    project.undo().unwrap().unwrap();
+    let stats = project.stats().unwrap();
+    assert_eq!(stats.spans, 1);
+    assert_eq!(stats.spans_per_class[0].name, "ORIGIN");
+    assert_eq!(stats.labels_per_class[0].name, "差评");
+}
+
+#[test]
+fn spans_are_refused_on_image_items() {
+    let tmp = tempfile::tempdir().unwrap();
+    let images = tmp.path().join("images");
+    std::fs::create_dir(&images).unwrap();
+    let mut project = Project::create(&tmp.path().join("p"), "p", &images, schema(false)).unwrap();
+    let id = project
+        .add_items(&[shugu::project::NewItem {
+            rel_path: "a.jpg".into(),
+            width: 10,
+            height: 10,
+            error: None,
+        }])
+        .unwrap()[0];
+    let message = invalid(project.apply(Edit::AddSpans(vec![NewSpan {
+        item: id,
+        class: PRODUCT,
+        start: 0,
+        end: 1,
+    }])));
+    assert!(message.contains("a.jpg is not a text item"), "{message}");
+}
