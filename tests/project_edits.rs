@@ -1152,7 +1152,8 @@ fn an_abandoned_or_invalid_stream_stores_nothing() {
     ];
     match f.project.add_boxes_streamed(abandoned) {
         Err(Stop::Reader(why)) => assert_eq!(why, "the file is truncated"),
-        other => panic!("expected the reader's error, got {other:?}"),
+        Err(Stop::Project(e)) => panic!("expected the reader's error, got {e}"),
+        Ok(applied) => panic!("expected the reader's error, got {applied:?}"),
     }
 
     let invalid: Vec<Result<Vec<NewBox>, ProjectError>> =

@@ -1,50 +1,88 @@
-use super::Format;
+use super::{Format, default_format};
 use crate::jobs::coco::export_coco;
+use crate::jobs::text::{TextExportFormat, export_text};
+use crate::model::OffsetUnit;
 use crate::project::{Access, Project};
 use std::path::Path;
 
-pub fn run(dir: &Path, format: Format, output: &Path) -> anyhow::Result<()> {
+pub fn run(
+    dir: &Path,
+    format: Option<Format>,
+    offsets: Option<OffsetUnit>,
+    output: &Path,
+) -> anyhow::Result<()> {
     let project = Project::open(dir, Access::ReadOnly)?;
-    match format {
-        Format::Coco => {
-            let report = export_coco(&project, output)?;
-            println!(
-                "wrote {}: {} images, {} boxes",
-                output.display(),
-                report.images,
-                report.annotations
-            );
-            if let Some(labels) = &report.labels_file {
-                println!(
-                    "wrote {}: image labels of {} images",
-                    labels.display(),
-                    report.labelled_images
-                );
+    let text_format = match format.unwrap_or(default_format(project.kind())) {
+        Format::Coco => return export_boxes(&project, output),
+        Format::Jsonl => TextExportFormat::Jsonl,
+        Format::Doccano => {
+            if offsets.is_some_and(|u| u != OffsetUnit::Utf16) {
+                anyhow::bail!("doccano files count offsets in UTF-16 units; leave out --offsets");
             }
-            if !report.left_out.is_empty() {
-                eprintln!("left out {} unreadable image(s):", report.left_out.len());
-                for (path, reason) in &report.left_out {
-                    eprintln!("  {path}: {reason}");
-                }
-            }
-            if !report.left_out_classes.is_empty() {
-                eprintln!(
-                    "left out {} class(es) that cannot be COCO categories:",
-                    report.left_out_classes.len()
-                );
-                for c in &report.left_out_classes {
-                    eprintln!("  class id {} ({}): {}", c.class, c.name, c.reason);
-                }
-            }
-            if !report.left_out_boxes.is_empty() {
-                eprintln!("left out {} box(es):", report.left_out_boxes.len());
-                for b in &report.left_out_boxes {
-                    let path = project
-                        .item(b.item)
-                        .map_or_else(|| format!("item {}", b.item), |it| it.rel_path.clone());
-                    eprintln!("  box id {} on {path}: {}", b.annotation, b.reason);
-                }
-            }
+            TextExportFormat::Doccano
+        }
+        Format::Hf => TextExportFormat::HuggingFace,
+        Format::Labelstudio => anyhow::bail!("Label Studio is an import format here; export jsonl"),
+    };
+    let report = export_text(&project, output, text_format, offsets.unwrap_or_default())?;
+    println!(
+        "wrote {}: {} texts, {} spans",
+        output.display(),
+        report.items - report.without_class - report.with_several_classes,
+        report.spans
+    );
+    if let Some(labels) = &report.labels_file {
+        println!(
+            "wrote {}: the class names in label-index order",
+            labels.display()
+        );
+    }
+    if report.without_class + report.with_several_classes > 0 {
+        eprintln!(
+            "left out {} text(s) without a document class and {} with several",
+            report.without_class, report.with_several_classes
+        );
+    }
+    Ok(())
+}
+
+fn export_boxes(project: &Project, output: &Path) -> anyhow::Result<()> {
+    let report = export_coco(project, output)?;
+    println!(
+        "wrote {}: {} images, {} boxes",
+        output.display(),
+        report.images,
+        report.annotations
+    );
+    if let Some(labels) = &report.labels_file {
+        println!(
+            "wrote {}: image labels of {} images",
+            labels.display(),
+            report.labelled_images
+        );
+    }
+    if !report.left_out.is_empty() {
+        eprintln!("left out {} unreadable image(s):", report.left_out.len());
+        for (path, reason) in &report.left_out {
+            eprintln!("  {path}: {reason}");
+        }
+    }
+    if !report.left_out_classes.is_empty() {
+        eprintln!(
+            "left out {} class(es) that cannot be COCO categories:",
+            report.left_out_classes.len()
+        );
+        for c in &report.left_out_classes {
+            eprintln!("  class id {} ({}): {}", c.class, c.name, c.reason);
+        }
+    }
+    if !report.left_out_boxes.is_empty() {
+        eprintln!("left out {} box(es):", report.left_out_boxes.len());
+        for b in &report.left_out_boxes {
+            let path = project
+                .item(b.item)
+                .map_or_else(|| format!("item {}", b.item), |it| it.rel_path.clone());
+            eprintln!("  box id {} on {path}: {}", b.annotation, b.reason);
         }
     }
     Ok(())

@@ -1,30 +1,83 @@
-use super::Format;
+use super::{Format, default_format, progress_line};
+use crate::formats::text::LabelledFormat;
 use crate::jobs::coco::import_coco;
+use crate::jobs::text::{describe, import_labelled};
+use crate::model::OffsetUnit;
 use crate::project::{Access, Project};
 use std::path::Path;
 
-pub fn run(dir: &Path, file: &Path, format: Format, author: &str) -> anyhow::Result<()> {
+pub fn run(
+    dir: &Path,
+    file: &Path,
+    format: Option<Format>,
+    offsets: Option<OffsetUnit>,
+    author: &str,
+) -> anyhow::Result<()> {
     let mut project = Project::open(dir, Access::ReadWrite)?;
     project.set_author(author);
-    match format {
-        Format::Coco => {
-            let report = import_coco(&mut project, file)?;
-            println!("imported {} boxes from {}", report.boxes, file.display());
-            if !report.new_classes.is_empty() {
-                println!("added classes: {}", report.new_classes.join(", "));
-            }
-            if report.skipped_polygons + report.skipped_rle > 0 {
-                eprintln!(
-                    "skipped {} polygon and {} RLE annotation(s): this version imports boxes only",
-                    report.skipped_polygons, report.skipped_rle
-                );
-            }
-            if !report.problems.is_empty() {
-                eprintln!("{} record(s) not imported:", report.problems.len());
-                for p in &report.problems {
-                    eprintln!("  {}: {}", p.record, p.message);
-                }
-            }
+    let format = format.unwrap_or(default_format(project.kind()));
+    let labelled = match format {
+        Format::Coco => return import_boxes(&mut project, file),
+        Format::Jsonl => LabelledFormat::Jsonl,
+        Format::Doccano => LabelledFormat::Doccano,
+        Format::Labelstudio => LabelledFormat::LabelStudio,
+        Format::Hf => anyhow::bail!(
+            "the Hugging Face layout holds no offsets or ids to match records by; import jsonl, doccano or labelstudio"
+        ),
+    };
+    let report = import_labelled(
+        &mut project,
+        file,
+        labelled,
+        offsets,
+        &mut progress_line("importing"),
+    )?;
+    println!(
+        "imported {} records from {}: {} matched to items, {} added as new items; {} spans, document classes on {} items",
+        report.records,
+        file.display(),
+        report.matched,
+        report.added_items,
+        report.spans,
+        report.classified_items
+    );
+    if !report.new_classes.is_empty() {
+        println!("added span classes: {}", report.new_classes.join(", "));
+    }
+    if !report.new_doc_classes.is_empty() {
+        println!(
+            "added document classes: {}",
+            report.new_doc_classes.join(", ")
+        );
+    }
+    if !report.problems.is_empty() {
+        eprintln!(
+            "{} problem(s); those records or spans were left out:",
+            report.problems.len()
+        );
+        for p in &report.problems {
+            eprintln!("  {}: {}", file.display(), describe(p));
+        }
+    }
+    Ok(())
+}
+
+fn import_boxes(project: &mut Project, file: &Path) -> anyhow::Result<()> {
+    let report = import_coco(project, file)?;
+    println!("imported {} boxes from {}", report.boxes, file.display());
+    if !report.new_classes.is_empty() {
+        println!("added classes: {}", report.new_classes.join(", "));
+    }
+    if report.skipped_polygons + report.skipped_rle > 0 {
+        eprintln!(
+            "skipped {} polygon and {} RLE annotation(s): this version imports boxes only",
+            report.skipped_polygons, report.skipped_rle
+        );
+    }
+    if !report.problems.is_empty() {
+        eprintln!("{} record(s) not imported:", report.problems.len());
+        for p in &report.problems {
+            eprintln!("  {}: {}", p.record, p.message);
         }
     }
     Ok(())

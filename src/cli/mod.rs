@@ -7,6 +7,8 @@ mod import;
 mod new;
 mod stats;
 
+use crate::model::OffsetUnit;
+use crate::project::ProjectKind;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -14,7 +16,7 @@ use std::path::PathBuf;
 #[command(
     name = "shugu",
     version,
-    about = "Shugu (数谷标注): label images with boxes and classes, review, export COCO",
+    about = "Shugu (数谷标注): label images with boxes and classes, texts with spans and classes; export COCO and JSONL",
     long_about = "Shugu (数谷标注): a desktop annotation tool.\n\nRun without a command to open the start screen."
 )]
 pub struct Cli {
@@ -24,29 +26,47 @@ pub struct Cli {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// COCO instances JSON (image projects)
     Coco,
+    /// Shugu's JSONL: text, labels, spans, offset_unit, meta (text projects)
+    Jsonl,
+    /// doccano JSONL (text projects; UTF-16 offsets unless --offsets says otherwise)
+    Doccano,
+    /// Label Studio JSON export (import only)
+    Labelstudio,
+    /// Hugging Face classification JSONL plus labels.json (export only)
+    Hf,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Open a project in the GUI (given a plain image folder, offer to make a project for it)
     Open { dir: PathBuf },
-    /// Create a project over a folder of images
+    /// Create a project over a folder of images, or over a file of texts
     New {
         /// The project folder to create
         dir: PathBuf,
         /// The image folder (scanned recursively)
+        #[arg(long, required_unless_present = "text", conflicts_with = "text")]
+        images: Option<PathBuf>,
+        /// A file of texts: .jsonl/.ndjson, .csv, .tsv (with a header) or .txt (one per line)
         #[arg(long)]
-        images: PathBuf,
-        /// Box classes, comma-separated, e.g. "car,person,行人"
+        text: Option<PathBuf>,
+        /// The JSON field or CSV column holding the text
+        #[arg(long, requires = "text")]
+        text_field: Option<String>,
+        /// Box classes, or span classes of a text project, comma-separated, e.g. "car,person,行人"
         #[arg(long, default_value = "")]
         classes: String,
-        /// Image-level classification labels, comma-separated
-        #[arg(long, default_value = "")]
+        /// Image-level labels, or document classes of a text project, comma-separated
+        #[arg(long, visible_alias = "doc-classes", default_value = "")]
         image_labels: String,
-        /// Let an image take several image-level labels (default: one)
+        /// Let an item take several image labels / document classes (default: one)
         #[arg(long)]
         multi_label: bool,
+        /// Text projects: allow spans to overlap or nest
+        #[arg(long, requires = "text")]
+        overlapping_spans: bool,
         /// The project's name (default: the folder name)
         #[arg(long)]
         name: Option<String>,
@@ -55,8 +75,13 @@ pub enum Command {
     Import {
         dir: PathBuf,
         file: PathBuf,
-        #[arg(long, value_enum, default_value = "coco")]
-        format: Format,
+        /// Default: coco for image projects, jsonl for text projects
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+        /// What the file's text offsets count: codepoint, utf16 or byte
+        /// (default: utf16 for doccano, codepoint otherwise)
+        #[arg(long)]
+        offsets: Option<OffsetUnit>,
         /// Who the imported boxes are attributed to
         #[arg(long, default_value = "import")]
         author: String,
@@ -64,8 +89,13 @@ pub enum Command {
     /// Export a project's annotations
     Export {
         dir: PathBuf,
-        #[arg(long, value_enum, default_value = "coco")]
-        format: Format,
+        /// Default: coco for image projects, jsonl for text projects
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+        /// The unit of exported text offsets: codepoint (default), utf16 or byte.
+        /// doccano files are always UTF-16
+        #[arg(long)]
+        offsets: Option<OffsetUnit>,
         /// Output file
         #[arg(short, long)]
         output: PathBuf,
@@ -86,23 +116,66 @@ pub fn run(command: Command) -> anyhow::Result<()> {
         Command::New {
             dir,
             images,
+            text,
+            text_field,
             classes,
             image_labels,
             multi_label,
+            overlapping_spans,
             name,
-        } => new::run(&dir, &images, &classes, &image_labels, multi_label, name),
+        } => {
+            let labels = new::Labels {
+                classes: split_list(&classes),
+                item_labels: split_list(&image_labels),
+                multi_label,
+                overlapping_spans,
+            };
+            match (images, text) {
+                (_, Some(text)) => new::run_text(&dir, &text, text_field.as_deref(), labels, name),
+                (Some(images), None) => new::run(&dir, &images, labels, name),
+                (None, None) => {
+                    anyhow::bail!("say what to annotate: --images FOLDER or --text FILE")
+                }
+            }
+        }
         Command::Import {
             dir,
             file,
             format,
+            offsets,
             author,
-        } => import::run(&dir, &file, format, &author),
+        } => import::run(&dir, &file, format, offsets, &author),
         Command::Export {
             dir,
             format,
+            offsets,
             output,
-        } => export::run(&dir, format, &output),
+        } => export::run(&dir, format, offsets, &output),
         Command::Stats { dir, json } => stats::run(&dir, json),
+    }
+}
+
+/// The format a command uses when none is given.
+fn default_format(kind: ProjectKind) -> Format {
+    match kind {
+        ProjectKind::Images => Format::Coco,
+        ProjectKind::Text => Format::Jsonl,
+    }
+}
+
+/// A progress line on stderr, redrawn in place when stderr is a terminal.
+fn progress_line(what: &str) -> impl FnMut(crate::jobs::Progress) {
+    use std::io::{IsTerminal, Write};
+    let interactive = std::io::stderr().is_terminal();
+    let what = what.to_string();
+    move |p: crate::jobs::Progress| {
+        if let (true, Some(f)) = (interactive, p.fraction()) {
+            eprint!("\r{what}… {:>3.0}%", f * 100.0);
+            if f >= 1.0 {
+                eprintln!();
+            }
+            let _ = std::io::stderr().flush();
+        }
     }
 }
 

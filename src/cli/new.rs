@@ -1,36 +1,51 @@
-use super::split_list;
+use super::progress_line;
 use crate::jobs::scan::BackgroundScan;
+use crate::jobs::text::{describe, import_texts};
 use crate::model::{ImageLabelMode, LabelSchema};
 use crate::project::Project;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
-pub fn run(
-    dir: &Path,
-    images: &Path,
-    classes: &str,
-    image_labels: &str,
-    multi_label: bool,
-    name: Option<String>,
-) -> anyhow::Result<()> {
-    if !images.is_dir() {
-        anyhow::bail!("{}: not a folder of images", images.display());
+/// The label schema asked for on the command line.
+pub struct Labels {
+    /// Box classes, or span classes of a text project.
+    pub classes: Vec<String>,
+    /// Image labels, or document classes of a text project.
+    pub item_labels: Vec<String>,
+    pub multi_label: bool,
+    pub overlapping_spans: bool,
+}
+
+impl Labels {
+    fn schema(&self) -> LabelSchema {
+        let mut schema = LabelSchema::with_classes(&self.classes);
+        for label in &self.item_labels {
+            schema.add_image_label(label);
+        }
+        schema.image_label_mode = if self.multi_label {
+            ImageLabelMode::Multi
+        } else {
+            ImageLabelMode::Single
+        };
+        schema.allow_overlapping_spans = self.overlapping_spans;
+        schema
     }
-    let mut schema = LabelSchema::with_classes(&split_list(classes));
-    for label in split_list(image_labels) {
-        schema.add_image_label(&label);
-    }
-    schema.image_label_mode = if multi_label {
-        ImageLabelMode::Multi
-    } else {
-        ImageLabelMode::Single
-    };
-    let name = name.unwrap_or_else(|| {
+}
+
+fn project_name(dir: &Path, name: Option<String>) -> String {
+    name.unwrap_or_else(|| {
         dir.file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "project".into())
-    });
-    let mut project = Project::create(dir, &name, images, schema)?;
+    })
+}
+
+pub fn run(dir: &Path, images: &Path, labels: Labels, name: Option<String>) -> anyhow::Result<()> {
+    if !images.is_dir() {
+        anyhow::bail!("{}: not a folder of images", images.display());
+    }
+    let name = project_name(dir, name);
+    let mut project = Project::create(dir, &name, images, labels.schema())?;
     let interactive = std::io::stderr().is_terminal();
     let summary =
         BackgroundScan::start(project.image_root()).finish_into(&mut project, |found| {
@@ -54,6 +69,40 @@ pub fn run(
         eprintln!("could not read {} file(s):", summary.errors.len());
         for (path, message) in &summary.errors {
             eprintln!("  {path}: {message}");
+        }
+    }
+    Ok(())
+}
+
+pub fn run_text(
+    dir: &Path,
+    file: &Path,
+    text_field: Option<&str>,
+    labels: Labels,
+    name: Option<String>,
+) -> anyhow::Result<()> {
+    if !file.is_file() {
+        anyhow::bail!("{}: no such file of texts", file.display());
+    }
+    let name = project_name(dir, name);
+    let mut project = Project::create_text(dir, &name, labels.schema())?;
+    let report = import_texts(
+        &mut project,
+        file,
+        text_field,
+        &mut progress_line("reading"),
+    )?;
+    println!(
+        "created text project {:?} in {}: {} texts from {}",
+        project.name(),
+        dir.display(),
+        report.added,
+        file.display()
+    );
+    if !report.problems.is_empty() {
+        eprintln!("could not read {} record(s):", report.problems.len());
+        for p in &report.problems {
+            eprintln!("  {}: {}", file.display(), describe(p));
         }
     }
     Ok(())

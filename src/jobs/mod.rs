@@ -4,6 +4,7 @@
 
 pub mod coco;
 pub mod scan;
+pub mod text;
 
 /// How far a job has come, for progress bars and CLI progress lines.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]

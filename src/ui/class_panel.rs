@@ -9,7 +9,12 @@ use rust_i18n::t;
 
 pub fn show(ui: &mut egui::Ui, ws: &mut Workspace) {
     let schema = ws.project.schema().clone();
-    ui.heading(t!("panel.classes"));
+    let text = ws.is_text();
+    ui.heading(if text {
+        t!("panel.span_classes")
+    } else {
+        t!("panel.classes")
+    });
     for class in &schema.classes {
         let key = class.hotkey.as_deref().unwrap_or(" ");
         let selected = ws.active_class == Some(class.id);
@@ -29,26 +34,41 @@ pub fn show(ui: &mut egui::Ui, ws: &mut Workspace) {
 
     if !schema.image_labels.is_empty() {
         ui.separator();
-        ui.heading(t!("panel.image_labels"));
+        ui.heading(if text {
+            t!("panel.doc_classes")
+        } else {
+            t!("panel.image_labels")
+        });
         let current = ws.image_labels().to_vec();
-        for label in &schema.image_labels {
-            let key = label.hotkey.as_deref().unwrap_or(" ");
-            let text = format!("[{key}] {}", label.name);
-            let on = current.contains(&label.id);
-            let clicked = match schema.image_label_mode {
-                ImageLabelMode::Single => ui.radio(on, text).clicked(),
-                ImageLabelMode::Multi => {
-                    let mut checked = on;
-                    ui.checkbox(&mut checked, text).clicked()
+        ui.horizontal_wrapped(|ui| {
+            for label in &schema.image_labels {
+                let key = label.hotkey.as_deref().unwrap_or(" ");
+                let caption = format!("[{key}] {}", label.name);
+                let on = current.contains(&label.id);
+                let clicked = match (text, schema.image_label_mode) {
+                    // Document classes are toggle chips.
+                    (true, _) => ui.selectable_label(on, caption).clicked(),
+                    (false, ImageLabelMode::Single) => ui.radio(on, caption).clicked(),
+                    (false, ImageLabelMode::Multi) => {
+                        let mut checked = on;
+                        ui.checkbox(&mut checked, caption).clicked()
+                    }
+                };
+                if clicked {
+                    ws.toggle_image_label(label.id);
                 }
-            };
-            if clicked {
-                ws.toggle_image_label(label.id);
+                if !text {
+                    ui.end_row();
+                }
             }
-        }
+        });
     }
 
     ui.separator();
+    if text {
+        selected_span(ui, ws, &schema);
+        return;
+    }
     ui.heading(t!("panel.selected"));
     let selected = ws
         .selected
@@ -88,6 +108,36 @@ pub fn show(ui: &mut egui::Ui, ws: &mut Workspace) {
                 ws.delete_selected();
             }
         }
+    }
+}
+
+/// The selected span of a text project, and the snap-to-token switch.
+fn selected_span(ui: &mut egui::Ui, ws: &mut Workspace, schema: &crate::model::LabelSchema) {
+    ui.checkbox(&mut ws.text.snap_to_token, t!("text.snap_to_token"));
+    ui.separator();
+    ui.heading(t!("panel.selected_span"));
+    let Some(span) = ws.text.selected_span().cloned() else {
+        ui.label(RichText::new(t!("span.none_selected")).weak());
+        return;
+    };
+    let class = schema
+        .class(span.class)
+        .map(|c| c.name.clone())
+        .unwrap_or_default();
+    ui.label(format!(
+        "#{}  [{}, {})  {class}",
+        span.id, span.start, span.end
+    ));
+    ui.label(
+        RichText::new(format!(
+            "{} · {}",
+            span.provenance.updated_by,
+            format_time(span.provenance.updated_ms)
+        ))
+        .weak(),
+    );
+    if ui.button(t!("box.delete")).clicked() {
+        ws.delete_selected();
     }
 }
 

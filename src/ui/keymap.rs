@@ -126,11 +126,29 @@ impl Shortcut {
     /// Whether a key event is a press of this shortcut (modifiers matched
     /// logically, as egui does: an extra Shift or Alt is ignored).
     fn matches(&self, event: &egui::Event) -> bool {
-        matches!(
-            event,
-            egui::Event::Key { key, pressed: true, modifiers, .. }
-                if *key == self.key && modifiers.matches_logically(self.modifiers)
-        )
+        let egui::Event::Key {
+            key,
+            pressed: true,
+            modifiers,
+            ..
+        } = event
+        else {
+            return false;
+        };
+        // Shift+arrow extends a text selection everywhere; a plain-arrow
+        // binding must not take it.
+        let extends_selection = modifiers.shift
+            && !self.modifiers.shift
+            && matches!(
+                key,
+                egui::Key::ArrowLeft
+                    | egui::Key::ArrowRight
+                    | egui::Key::ArrowUp
+                    | egui::Key::ArrowDown
+                    | egui::Key::Home
+                    | egui::Key::End
+            );
+        *key == self.key && modifiers.matches_logically(self.modifiers) && !extends_selection
     }
 
     /// Consumes this frame's presses of the shortcut, returning whether there

@@ -10,23 +10,32 @@ pub fn show(ui: &mut egui::Ui, ws: &mut Workspace) {
         let n = ws.current.map(|c| c + 1).unwrap_or(0);
         ui.label(t!("status.item", n = n, total = total));
         ui.separator();
-        let boxes = ws.boxes().len();
-        ui.label(t!("status.boxes", count = boxes));
-        ui.separator();
-        ui.label(t!(
-            "status.zoom",
-            zoom = format!("{:.0}", ws.canvas.view.zoom * 100.0)
-        ));
-        ui.separator();
-        match ws.canvas.cursor_image {
-            Some(p) => ui.label(t!(
-                "status.cursor",
-                x = format!("{:.1}", p.x),
-                y = format!("{:.1}", p.y)
-            )),
-            None => ui.label(t!("status.cursor", x = "-", y = "-")),
-        };
-        ui.separator();
+        if ws.is_text() {
+            ui.label(t!("status.spans", count = ws.text.spans().len()));
+            ui.separator();
+            if let Some(range) = &ws.text.selection {
+                ui.label(t!("status.selection", start = range.start, end = range.end));
+                ui.separator();
+            }
+        } else {
+            let boxes = ws.boxes().len();
+            ui.label(t!("status.boxes", count = boxes));
+            ui.separator();
+            ui.label(t!(
+                "status.zoom",
+                zoom = format!("{:.0}", ws.canvas.view.zoom * 100.0)
+            ));
+            ui.separator();
+            match ws.canvas.cursor_image {
+                Some(p) => ui.label(t!(
+                    "status.cursor",
+                    x = format!("{:.1}", p.x),
+                    y = format!("{:.1}", p.y)
+                )),
+                None => ui.label(t!("status.cursor", x = "-", y = "-")),
+            };
+            ui.separator();
+        }
         if let Some(scan) = &ws.scan {
             ui.add(egui::Spinner::new());
             ui.label(t!("scan.progress", n = scan.found()));

@@ -6,13 +6,14 @@ use super::class_panel;
 use super::item_list::{ItemFilter, ItemList};
 use super::keymap::{Action, KeyMap, Shortcut};
 use super::status_bar;
+use super::text_pane::TextPane;
 use crate::jobs::scan::BackgroundScan;
 use crate::media::{ImageLoader, LoadState};
 use crate::model::{
     AnnotationId, BoxAnnotation, ClassId, Edit, ImageLabelMode, Item, ItemId, ItemStatus, LabelId,
-    NewBox,
+    NewBox, NewSpan,
 };
-use crate::project::{Project, ProjectError};
+use crate::project::{Project, ProjectError, ProjectKind};
 use eframe::egui::{self, Vec2};
 use rust_i18n::t;
 
@@ -31,6 +32,8 @@ pub struct Workspace {
     /// Position in `project.items()` of the item on screen.
     pub current: Option<usize>,
     pub canvas: CanvasState,
+    /// The document view of a text project.
+    pub text: TextPane,
     pub tool: Tool,
     pub selected: Option<AnnotationId>,
     /// The class of the next box, and of the selected box when a digit is pressed.
@@ -59,6 +62,7 @@ impl Workspace {
             loader: ImageLoader::new(ctx.clone(), texture_budget),
             current,
             canvas: CanvasState::default(),
+            text: TextPane::default(),
             tool: Tool::Box,
             selected: None,
             active_class,
@@ -141,6 +145,7 @@ impl Workspace {
         }
         self.current = Some(pos);
         self.selected = None;
+        self.text.reset();
         self.canvas.reset_interaction();
         self.canvas.fit_pending = true;
         self.items.scroll_to_current = true;
@@ -190,11 +195,39 @@ impl Workspace {
         }
     }
 
-    /// Digit hotkey: set the class of the selected box, and of the next box.
+    pub fn is_text(&self) -> bool {
+        self.project.kind() == ProjectKind::Text
+    }
+
+    /// Digit hotkey. Images: set the class of the selected box, and of the next
+    /// box. Texts: make the selected characters a span of the class, or else
+    /// change the class of the selected span.
     pub fn pick_class(&mut self, class: ClassId) {
         self.active_class = Some(class);
-        if let Some(id) = self.selected {
+        if self.is_text() {
+            self.label_text(class);
+        } else if let Some(id) = self.selected {
             self.apply(Edit::SetBoxClass { id, class });
+        }
+    }
+
+    fn label_text(&mut self, class: ClassId) {
+        let Some(item) = self.current_item().map(|i| i.id) else {
+            return;
+        };
+        if let Some(range) = self.text.selection.clone() {
+            let edit = Edit::AddSpans(vec![NewSpan {
+                item,
+                class,
+                start: range.start as u32,
+                end: range.end as u32,
+            }]);
+            if let Some(applied) = self.apply(edit) {
+                self.text.clear_selection();
+                self.text.selected = applied.created_spans.first().copied();
+            }
+        } else if let Some(id) = self.text.selected {
+            self.apply(Edit::SetSpanClass { id, class });
         }
     }
 
@@ -216,7 +249,9 @@ impl Workspace {
     }
 
     pub fn delete_selected(&mut self) {
-        if let Some(id) = self.selected.take() {
+        if let Some(id) = self.text.selected.take() {
+            self.apply(Edit::DeleteSpans(vec![id]));
+        } else if let Some(id) = self.selected.take() {
             self.apply(Edit::DeleteBoxes(vec![id]));
         }
     }
@@ -278,7 +313,10 @@ impl Workspace {
             Action::Fit => self.canvas.fit_pending = true,
             Action::ZoomIn => self.canvas.zoom_centre(1.25),
             Action::ZoomOut => self.canvas.zoom_centre(0.8),
-            Action::Deselect => self.selected = None,
+            Action::Deselect => {
+                self.selected = None;
+                self.text.reset();
+            }
             Action::ToggleHelp => {}
         }
     }
@@ -302,9 +340,11 @@ impl Workspace {
         }
     }
 
-    /// Keys, when no text field has focus.
+    /// Keys, when no text field has focus. (The document view of a text
+    /// project takes focus for Shift+arrows but types nothing, so it does not
+    /// count.)
     pub fn handle_keys(&mut self, ctx: &egui::Context, keymap: &KeyMap) -> Vec<Action> {
-        if ctx.egui_wants_keyboard_input() {
+        if ctx.text_edit_focused() {
             return Vec::new();
         }
         let actions = keymap.triggered(ctx);
@@ -343,7 +383,9 @@ impl Workspace {
     }
 
     fn prefetch_neighbours(&mut self) {
-        let Some(pos) = self.current else { return };
+        let Some(pos) = self.current.filter(|_| !self.is_text()) else {
+            return;
+        };
         for p in [pos + 1, pos.wrapping_sub(1)] {
             if let Some(item) = self.project.items().get(p).filter(|i| !i.is_broken()) {
                 let path = self.project.item_path(item);
@@ -411,6 +453,23 @@ impl Workspace {
         }
     }
 
+    /// The central document of a text project.
+    fn text_ui(&mut self, ui: &mut egui::Ui) {
+        let Some(item) = self.current_item().map(|i| i.id) else {
+            ui.centered_and_justified(|ui| {
+                ui.label(t!("workspace.empty"));
+            });
+            return;
+        };
+        let refreshed = self.text.refresh(&self.project, item);
+        self.report(refreshed);
+        if let Some(span) = self.text.show(ui, &self.project)
+            && let Some(class) = self.text.class_of(span)
+        {
+            self.active_class = Some(class);
+        }
+    }
+
     /// Draws the workspace (below the menu bar, which the app owns).
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         self.poll_scan();
@@ -433,7 +492,11 @@ impl Workspace {
                 class_panel::show(ui, self);
             });
         egui::CentralPanel::default().show(ui, |ui| {
-            self.canvas_ui(ui);
+            if self.is_text() {
+                self.text_ui(ui);
+            } else {
+                self.canvas_ui(ui);
+            }
         });
     }
 

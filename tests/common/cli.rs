@@ -28,3 +28,28 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// The Python that checks exports: `$SHUGU_PYTHON`, else `python3`.
+pub fn python() -> std::path::PathBuf {
+    std::env::var_os("SHUGU_PYTHON").map_or_else(|| "python3".into(), Into::into)
+}
+
+/// Runs a checker script of `tests/python/` and fails the test with its output
+/// unless it exits 0. A missing Python fails too: the check must not be skipped.
+pub fn run_python_check(script: &str, args: &[&OsStr]) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/python")
+        .join(script);
+    let out = Command::new(python())
+        .arg(&script)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {:?} ({e}); set SHUGU_PYTHON", python()));
+    assert!(
+        out.status.success(),
+        "{} failed:\n{}{}",
+        script.display(),
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+}

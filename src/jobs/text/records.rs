@@ -1,0 +1,67 @@
+//! `shugu new --text`: the records of a JSONL, CSV/TSV or TXT file become items.
+
+use super::{meta_text, record_key};
+use crate::formats::text::{RecordProblem, TextRecordReader, TextSource};
+use crate::jobs::{JobError, Progress};
+use crate::model::TextDoc;
+use crate::project::{NewTextItem, Project};
+use std::path::Path;
+
+/// Records per transaction.
+const CHUNK: usize = 20_000;
+
+/// What reading a text file added.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TextsReport {
+    pub added: usize,
+    /// Records already in the project (same file and line), not added again.
+    pub already_present: usize,
+    /// Lines that could not be read, each with its reason; the rest were added.
+    pub problems: Vec<RecordProblem>,
+}
+
+/// Adds every record of `file` as a text item. The layout follows the file's
+/// extension; `text_field` names the JSON field or CSV column (default `text`).
+pub fn import_texts(
+    project: &mut Project,
+    file: &Path,
+    text_field: Option<&str>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<TextsReport, JobError> {
+    let failed = |e: &dyn std::fmt::Display| JobError::Failed(format!("{}: {e}", file.display()));
+    let source = TextSource::from_path(file, text_field).map_err(|e| failed(&e))?;
+    let bytes = std::fs::read(file).map_err(|e| failed(&e))?;
+    let mut reader = TextRecordReader::new(&bytes, &source).map_err(|e| failed(&e))?;
+    let total = reader.total_bytes();
+    let mut report = TextsReport::default();
+    let mut chunk = Vec::with_capacity(CHUNK);
+    loop {
+        let next = reader.next();
+        let done = next.is_none();
+        match next {
+            Some(Ok(record)) => chunk.push(NewTextItem {
+                rel_path: record_key(file, record.line),
+                doc: TextDoc {
+                    ext_id: record.id,
+                    meta: meta_text(&record.meta),
+                    text: record.text,
+                },
+            }),
+            Some(Err(problem)) => report.problems.push(problem),
+            None => {}
+        }
+        if chunk.len() == CHUNK || (done && !chunk.is_empty()) {
+            let added = project.add_text_items(&chunk)?.len();
+            report.added += added;
+            report.already_present += chunk.len() - added;
+            chunk.clear();
+            progress(Progress {
+                done: reader.bytes_consumed(),
+                total: Some(total),
+            });
+        }
+        if done {
+            return Ok(report);
+        }
+    }
+}

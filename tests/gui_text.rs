@@ -1,0 +1,185 @@
+//! The real app on a text project, driven headless: select characters in the
+//! document and press a class key, click a span and change or delete it,
+//! toggle a document class, undo and redo; the project's state is asserted.
+
+mod common;
+
+use common::gui::{app_config, start_allowing_missing_glyphs};
+use eframe::egui::{Event, Key, Modifiers, PointerButton, Pos2, Vec2, pos2};
+use egui_kittest::Harness;
+use shugu::model::{ClassId, LabelSchema, SpanAnnotation, TextDoc};
+use shugu::project::{NewTextItem, Project};
+use shugu::ui::Startup;
+use shugu::ui::app::ShuguApp;
+use shugu::ui::i18n::Language;
+
+/// 𠮷 and 😀 are astral characters, é is e + a combining accent.
+const REVIEW: &str = "修文猕猴桃😀 很甜, 𠮷祥 cafe\u{301} ¥39.9";
+
+fn harness(tmp: &tempfile::TempDir) -> Harness<'static, ShuguApp> {
+    let dir = tmp.path().join("reviews");
+    let mut schema = LabelSchema::with_classes(&["PRODUCT", "ORIGIN", "PRICE"]);
+    schema.add_image_label("好评");
+    schema.add_image_label("差评");
+    let mut project = Project::create_text(&dir, "reviews", schema).unwrap();
+    project
+        .add_text_items(&[NewTextItem {
+            rel_path: "r.jsonl:1".into(),
+            doc: TextDoc {
+                ext_id: Some("r1".into()),
+                text: REVIEW.into(),
+                meta: None,
+            },
+        }])
+        .unwrap();
+    drop(project);
+    let config = app_config(tmp.path(), "测试员", Language::English, vec![]);
+    let mut h = start_allowing_missing_glyphs(config, Startup::Open(dir));
+    h.run_steps(5);
+    h
+}
+
+fn spans(h: &Harness<ShuguApp>) -> Vec<SpanAnnotation> {
+    let ws = h.state().workspace().expect("a project is open");
+    ws.project.all_spans().unwrap()
+}
+
+fn boundary(h: &Harness<ShuguApp>, index: usize) -> Pos2 {
+    let ws = h.state().workspace().unwrap();
+    let r = ws
+        .text
+        .caret_rect(index)
+        .unwrap_or_else(|| panic!("char {index} is not on screen"));
+    pos2(r.left(), r.center().y)
+}
+
+fn button(h: &mut Harness<ShuguApp>, pos: Pos2, pressed: bool) {
+    h.event(Event::PointerButton {
+        pos,
+        button: PointerButton::Primary,
+        pressed,
+        modifiers: Modifiers::NONE,
+    });
+    h.run();
+}
+
+/// Drags from the boundary before char `from` to the one before char `to`.
+fn select_chars(h: &mut Harness<ShuguApp>, from: usize, to: usize) {
+    let (a, b) = (boundary(h, from), boundary(h, to));
+    h.event(Event::PointerMoved(a));
+    h.run();
+    button(h, a, true);
+    let detour = a + Vec2::new(0.0, 12.0);
+    for i in 0..=4 {
+        h.event(Event::PointerMoved(
+            detour + (b - detour) * (i as f32 / 4.0),
+        ));
+        h.run();
+    }
+    button(h, b, false);
+}
+
+fn click_char(h: &mut Harness<ShuguApp>, index: usize) {
+    h.run_steps(40);
+    let pos = h
+        .state()
+        .workspace()
+        .unwrap()
+        .text
+        .char_rect(index)
+        .unwrap()
+        .center();
+    h.event(Event::PointerMoved(pos));
+    h.run();
+    button(h, pos, true);
+    button(h, pos, false);
+}
+
+fn press(h: &mut Harness<ShuguApp>, modifiers: Modifiers, key: Key) {
+    h.key_press_modifiers(modifiers, key);
+    h.run();
+}
+
+fn shape(spans: &[SpanAnnotation]) -> Vec<(u32, u32, ClassId)> {
+    spans.iter().map(|s| (s.start, s.end, s.class)).collect()
+}
+
+#[test]
+fn select_label_change_delete_classify_undo_redo() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut h = harness(&tmp);
+
+    // 修文 = [0, 2) as ORIGIN (key 2), 猕猴桃😀 = [2, 6) as PRODUCT (key 1).
+    select_chars(&mut h, 0, 2);
+    press(&mut h, Modifiers::NONE, Key::Num2);
+    select_chars(&mut h, 2, 6);
+    press(&mut h, Modifiers::NONE, Key::Num1);
+    assert_eq!(
+        shape(&spans(&h)),
+        vec![(0, 2, ClassId(2)), (2, 6, ClassId(1))]
+    );
+    let s = &spans(&h)[1];
+    assert_eq!(s.provenance.author, "测试员");
+
+    // Shift+Right extends a selection by one code point: 𠮷祥 is [11, 13).
+    select_chars(&mut h, 11, 12);
+    press(&mut h, Modifiers::SHIFT, Key::ArrowRight);
+    press(&mut h, Modifiers::NONE, Key::Num1);
+    assert_eq!(shape(&spans(&h))[2], (11, 13, ClassId(1)));
+
+    // cafe + combining accent is [14, 19): five code points.
+    select_chars(&mut h, 14, 19);
+    press(&mut h, Modifiers::NONE, Key::Num3);
+    assert_eq!(shape(&spans(&h))[3], (14, 19, ClassId(3)));
+
+    // Click the 𠮷祥 span, change its class to ORIGIN, then delete it.
+    click_char(&mut h, 12);
+    press(&mut h, Modifiers::NONE, Key::Num2);
+    assert_eq!(shape(&spans(&h))[2], (11, 13, ClassId(2)));
+    click_char(&mut h, 12);
+    press(&mut h, Modifiers::NONE, Key::Delete);
+    assert_eq!(spans(&h).len(), 3);
+    assert!(spans(&h).iter().all(|s| s.start != 11));
+
+    // The first document class's hotkey toggles it.
+    let (item, hotkey) = {
+        let ws = h.state().workspace().unwrap();
+        let schema = ws.project.schema();
+        (
+            ws.project.items()[0].id,
+            schema.image_labels[0].hotkey.clone().unwrap(),
+        )
+    };
+    let key = Key::from_name(&hotkey).unwrap();
+    press(&mut h, Modifiers::NONE, key);
+    let labels = |h: &Harness<ShuguApp>| {
+        h.state()
+            .workspace()
+            .unwrap()
+            .project
+            .image_labels(item)
+            .unwrap()
+    };
+    assert_eq!(labels(&h).len(), 1);
+    press(&mut h, Modifiers::NONE, key);
+    assert!(labels(&h).is_empty());
+
+    // Undo: the two class toggles, the delete, the class change; then redo all.
+    let before = shape(&spans(&h));
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(labels(&h).len(), 1);
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert!(labels(&h).is_empty());
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(spans(&h).len(), 4, "the delete is undone");
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(shape(&spans(&h))[2], (11, 13, ClassId(1)));
+    press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    assert_eq!(shape(&spans(&h))[2], (11, 13, ClassId(2)));
+    press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    press(&mut h, Modifiers::COMMAND, Key::Y);
+    assert_eq!(labels(&h).len(), 1);
+    press(&mut h, Modifiers::COMMAND, Key::Y);
+    assert_eq!(shape(&spans(&h)), before);
+    assert!(labels(&h).is_empty());
+}
