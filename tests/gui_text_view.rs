@@ -193,6 +193,10 @@ fn dragging_into_a_cluster_selects_the_whole_cluster() {
         sel.end == 7 || sel.end == 9,
         "split e from its accent: {sel:?}"
     );
+    // A selection set by the host inside the family is widened to all of it.
+    h.state_mut().state.set_selection(Some(14..15));
+    h.run();
+    assert_eq!(h.state().selection, Some(12..17));
 }
 
 #[test]

@@ -78,11 +78,12 @@ fn pointer(
             state.selecting = true;
             response.request_focus();
         }
-    } else if state.selecting && response.dragged_by(PointerButton::Primary) {
-        if let Some(now) = response.interact_pointer_pos() {
-            state.selection.cursor = layout.boundary_at(to_content(now));
-            autoscroll(ui, response, now);
-        }
+    } else if state.selecting
+        && response.dragged_by(PointerButton::Primary)
+        && let Some(now) = response.interact_pointer_pos()
+    {
+        state.selection.cursor = layout.boundary_at(to_content(now));
+        autoscroll(ui, response, now);
     }
     if state.selecting && response.drag_stopped() {
         state.selecting = false;

@@ -7,12 +7,14 @@
 use super::document::Document;
 use super::tokens;
 use eframe::egui::{
-    self, Color32, FontId, Galley, Pos2, Rect,
+    self, Color32, FontId, Galley,
     text::{LayoutJob, TextFormat, TextWrapping},
 };
 use std::ops::Range;
 use std::sync::Arc;
 use std::time::Instant;
+
+mod geometry;
 
 /// How the text is set. Rows are taller than the font: tags sit in a band
 /// above the text and underline bars in a band below it.
@@ -244,181 +246,5 @@ impl DocumentLayout {
     /// positions through `&self` methods.
     pub fn settle(&mut self) {
         self.tops();
-    }
-
-    /// The code-point boundary nearest to `pos`: before the first glyph
-    /// whose middle is right of it. Zero-width glyphs (joiners, marks, the
-    /// tail of a shaped cluster) cannot be pointed at, so they never decide.
-    pub fn boundary_at(&self, pos: Pos2) -> usize {
-        let Some((block, top, galley)) = self.block_near(pos.y) else {
-            return if pos.y < 0.0 { 0 } else { self.doc.len() };
-        };
-        let chars = &self.doc.blocks[block].chars;
-        let y = pos.y - top;
-        let mut start = 0;
-        let mut best: Option<(f32, usize)> = None;
-        for row in &galley.rows {
-            let glyphs = &row.row.glyphs;
-            let distance = if y < row.min_y() {
-                row.min_y() - y
-            } else {
-                (y - row.max_y()).max(0.0)
-            };
-            if best.is_none_or(|(d, _)| distance < d) {
-                let column = glyphs
-                    .iter()
-                    .position(|g| {
-                        g.advance_width > 0.0 && pos.x < row.pos.x + g.pos.x + g.advance_width / 2.0
-                    })
-                    .unwrap_or(glyphs.len());
-                best = Some((distance, start + column));
-            }
-            start += glyphs.len() + usize::from(row.ends_with_newline);
-        }
-        let local = best.map_or(0, |(_, local)| local);
-        self.before_carriage_return(chars.start + local.min(chars.len()))
-    }
-
-    /// A `\r` has no width, so the boundaries before and after it are at the
-    /// same place; pointing there means "before it", so that selecting to
-    /// the end of a CRLF line does not take the `\r` along.
-    fn before_carriage_return(&self, index: usize) -> usize {
-        match index.checked_sub(1).map(|i| self.doc.chars[i]) {
-            Some('\r') => index - 1,
-            _ => index,
-        }
-    }
-
-    /// The character drawn under `pos`, if any.
-    pub fn char_at(&self, pos: Pos2) -> Option<usize> {
-        let (block, top, galley) = self.block_near(pos.y)?;
-        let (x, y) = (pos.x, pos.y - top);
-        let mut start = 0;
-        for row in &galley.rows {
-            let n = row.row.glyphs.len();
-            if row.min_y() <= y && y < row.max_y() {
-                let hit = row.row.glyphs.iter().position(|g| {
-                    let left = row.pos.x + g.pos.x;
-                    left <= x && x < left + g.advance_width
-                })?;
-                let local = start + hit;
-                let chars = &self.doc.blocks[block].chars;
-                return (local < chars.len()).then_some(chars.start + local);
-            }
-            start += n + usize::from(row.ends_with_newline);
-        }
-        None
-    }
-
-    /// The shown block whose extent holds `y`, with its top.
-    fn block_near(&self, y: f32) -> Option<(usize, f32, &Arc<Galley>)> {
-        let n = self.doc.blocks.len();
-        if self.tops.len() != n + 1 || y < 0.0 || y >= self.tops[n] {
-            return None;
-        }
-        let block = self.tops[..n]
-            .partition_point(|top| *top <= y)
-            .saturating_sub(1);
-        self.galley(block).map(|g| (block, self.tops[block], g))
-    }
-
-    /// Text rectangles (one per row) covering the chars of `range` that lie
-    /// in shown blocks.
-    pub fn range_rects(&self, range: Range<usize>, out: &mut Vec<Rect>) {
-        let Some(m) = &self.metrics else { return };
-        if range.is_empty() {
-            return;
-        }
-        for (block, galley) in &self.shown {
-            let chars = &self.doc.blocks[*block].chars;
-            let (a, b) = (range.start.max(chars.start), range.end.min(chars.end));
-            if a >= b {
-                continue;
-            }
-            let top = self.tops.get(*block).copied().unwrap_or(0.0);
-            let (a, b) = (a - chars.start, b - chars.start);
-            let mut start = 0;
-            for row in &galley.rows {
-                let glyphs = &row.row.glyphs;
-                let (s, e) = (a.max(start), b.min(start + glyphs.len()));
-                if s < e {
-                    let left = row.pos.x + glyphs[s - start].pos.x;
-                    let right = row.pos.x + glyphs[e - 1 - start].max_x();
-                    let center = top + row.rect().center().y;
-                    out.push(Rect::from_x_y_ranges(
-                        left..=right,
-                        center - m.font_height / 2.0..=center + m.font_height / 2.0,
-                    ));
-                }
-                start += glyphs.len() + usize::from(row.ends_with_newline);
-            }
-        }
-    }
-
-    /// The text rectangle of the char at `index`, or a zero-width one at the
-    /// end of its block for the boundary after the last char.
-    pub fn char_rect(&self, index: usize) -> Option<Rect> {
-        let mut rects = Vec::new();
-        self.range_rects(index..index + 1, &mut rects);
-        if let Some(rect) = rects.first() {
-            return Some(*rect);
-        }
-        let block = self.doc.block_of(index);
-        let chars = &self.doc.blocks.get(block)?.chars;
-        if index != chars.end {
-            return None;
-        }
-        self.caret_rect(index)
-    }
-
-    /// A zero-width rectangle at the boundary before `index` (at the end of
-    /// the text or block: after its last char).
-    pub fn caret_rect(&self, index: usize) -> Option<Rect> {
-        let m = self.metrics.as_ref()?;
-        let block = self.doc.block_of(index);
-        let galley = self.galley(block)?;
-        let chars = &self.doc.blocks[block].chars;
-        let local = index.clamp(chars.start, chars.end) - chars.start;
-        let top = self.tops.get(block).copied().unwrap_or(0.0);
-        let mut start = 0;
-        for (i, row) in galley.rows.iter().enumerate() {
-            let glyphs = &row.row.glyphs;
-            let is_last = i + 1 == galley.rows.len();
-            if local < start + glyphs.len() || is_last {
-                let x = match glyphs.get(local.saturating_sub(start)) {
-                    Some(g) if local >= start => row.pos.x + g.pos.x,
-                    _ => row.pos.x + glyphs.last().map_or(0.0, |g| g.max_x()),
-                };
-                let center = top + row.rect().center().y;
-                return Some(Rect::from_x_y_ranges(
-                    x..=x,
-                    center - m.font_height / 2.0..=center + m.font_height / 2.0,
-                ));
-            }
-            start += glyphs.len() + usize::from(row.ends_with_newline);
-        }
-        None
-    }
-
-    /// The document range of the visual row holding the boundary `index`
-    /// (its block if that is not laid out).
-    pub fn row_range(&self, index: usize) -> Range<usize> {
-        let block = self.doc.block_of(index);
-        let chars = self.doc.blocks[block].chars.clone();
-        let Some(galley) = self.galley(block) else {
-            return chars;
-        };
-        let local = index.clamp(chars.start, chars.end) - chars.start;
-        let mut start = 0;
-        for (i, row) in galley.rows.iter().enumerate() {
-            let end = start + row.row.glyphs.len();
-            if local < end || i + 1 == galley.rows.len() {
-                let end = end.min(chars.len());
-                let start = chars.start + start.min(end);
-                return start..self.before_carriage_return(chars.start + end).max(start);
-            }
-            start = end + usize::from(row.ends_with_newline);
-        }
-        chars
     }
 }

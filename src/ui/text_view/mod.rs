@@ -87,9 +87,7 @@ pub fn show(
     let text_color = ui.visuals().text_color();
 
     if state.layout.sync_text(text) {
-        let len = state.layout.doc.len();
         state.selection = state::Selection::default();
-        state.selection.cursor = state.selection.cursor.min(len);
         state.scroll_anchor = (0, 0.0);
         state.scroll_offset = -1.0; // forces the offset below
         state.tag_hits.clear();
