@@ -66,10 +66,10 @@ impl<'a> Scalar<'a> {
     }
 
     /// The string, or a message saying what was found instead.
-    pub fn into_string(self, what: &str) -> Result<String, String> {
+    pub fn into_string(self, what: impl FnOnce() -> String) -> Result<String, String> {
         match self {
             Scalar::Str(s) => Ok(s.into_owned()),
-            other => Err(format!("{what} is {}, not a string", other.kind())),
+            other => Err(format!("{} is {}, not a string", what(), other.kind())),
         }
     }
 
@@ -153,7 +153,8 @@ impl<'de> Deserialize<'de> for Scalar<'de> {
 #[derive(Debug)]
 pub(crate) enum Entry<'a> {
     Scalar(Scalar<'a>),
-    Tuple(Vec<Scalar<'a>>),
+    /// An array: its first three elements and how many it had.
+    Tuple([Option<Scalar<'a>>; 3], usize),
     Dict(Vec<(Cow<'a, str>, Scalar<'a>)>),
 }
 
@@ -161,7 +162,7 @@ impl<'a> Entry<'a> {
     pub fn kind(&self) -> &'static str {
         match self {
             Entry::Scalar(s) => s.kind(),
-            Entry::Tuple(_) => "an array",
+            Entry::Tuple(..) => "an array",
             Entry::Dict(_) => "an object",
         }
     }
@@ -184,11 +185,15 @@ impl<'de> Deserialize<'de> for Entry<'de> {
                 f.write_str("any JSON value")
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Entry<'de>, A::Error> {
-                let mut items = Vec::with_capacity(3);
-                while let Some(item) = seq.next_element()? {
-                    items.push(item);
+                let mut items = [None, None, None];
+                let mut len = 0;
+                while let Some(item) = seq.next_element::<Scalar>()? {
+                    if let Some(slot) = items.get_mut(len) {
+                        *slot = Some(item);
+                    }
+                    len += 1;
                 }
-                Ok(Entry::Tuple(items))
+                Ok(Entry::Tuple(items, len))
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entry<'de>, A::Error> {
                 let mut fields = Vec::with_capacity(4);
@@ -226,77 +231,59 @@ impl<'de> Deserialize<'de> for Entry<'de> {
     }
 }
 
-/// A field that should hold a list. A lone string counts as a list of one (some
-/// tools write `"label": "pos"`), null as empty; anything else is kept as its kind.
-#[derive(Debug)]
-pub(crate) enum List<'a> {
-    Items(Vec<Entry<'a>>),
-    Not(&'static str),
-}
+/// Reads a field that should hold a list, handing each element to the closure
+/// as it is parsed, with its index. A lone string counts as a list of one (some
+/// tools write `"label": "pos"`), null as empty; anything else is skipped and its
+/// kind returned.
+pub(crate) struct EachEntry<F>(pub F);
 
-impl<'a> List<'a> {
-    /// The entries, or a message naming `field` and what it held instead.
-    pub fn into_entries(self, field: &str) -> Result<Vec<Entry<'a>>, String> {
-        match self {
-            List::Items(items) => Ok(items),
-            List::Not(kind) => Err(format!(
-                "the `{field}` field is {kind}, not a list; it was left out"
-            )),
-        }
+impl<'de, F: FnMut(usize, Entry<'de>)> DeserializeSeed<'de> for EachEntry<F> {
+    type Value = Result<(), &'static str>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
     }
 }
 
-impl<'de> Deserialize<'de> for List<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ListVisitor;
-        impl<'de> Visitor<'de> for ListVisitor {
-            type Value = List<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a list")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<List<'de>, A::Error> {
-                let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(4));
-                while let Some(item) = seq.next_element()? {
-                    items.push(item);
-                }
-                Ok(List::Items(items))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<List<'de>, A::Error> {
-                ScalarVisitor.visit_map(map).map(|s| List::Not(s.kind()))
-            }
-            fn visit_unit<E>(self) -> Result<List<'de>, E> {
-                Ok(List::Items(Vec::new()))
-            }
-            fn visit_none<E>(self) -> Result<List<'de>, E> {
-                Ok(List::Items(Vec::new()))
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<List<'de>, E> {
-                Ok(List::Not("a boolean"))
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<List<'de>, E> {
-                Ok(List::Not("a number"))
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<List<'de>, E> {
-                Ok(List::Not("a number"))
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<List<'de>, E> {
-                Ok(List::Not("a number"))
-            }
-            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<List<'de>, E> {
-                Ok(List::Items(vec![Entry::Scalar(Scalar::Str(
-                    Cow::Borrowed(v),
-                ))]))
-            }
-            fn visit_str<E>(self, v: &str) -> Result<List<'de>, E> {
-                Ok(List::Items(vec![Entry::Scalar(Scalar::Str(Cow::Owned(
-                    v.to_owned(),
-                )))]))
-            }
-            fn visit_string<E>(self, v: String) -> Result<List<'de>, E> {
-                Ok(List::Items(vec![Entry::Scalar(Scalar::Str(Cow::Owned(v)))]))
-            }
+impl<'de, F: FnMut(usize, Entry<'de>)> Visitor<'de> for EachEntry<F> {
+    type Value = Result<(), &'static str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut i = 0;
+        while let Some(entry) = seq.next_element()? {
+            (self.0)(i, entry);
+            i += 1;
         }
-        deserializer.deserialize_any(ListVisitor)
+        Ok(Ok(()))
+    }
+    fn visit_borrowed_str<E>(mut self, v: &'de str) -> Result<Self::Value, E> {
+        (self.0)(0, Entry::Scalar(Scalar::Str(Cow::Borrowed(v))));
+        Ok(Ok(()))
+    }
+    fn visit_str<E>(mut self, v: &str) -> Result<Self::Value, E> {
+        (self.0)(0, Entry::Scalar(Scalar::Str(Cow::Owned(v.to_owned()))));
+        Ok(Ok(()))
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Ok(()))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        ScalarVisitor.visit_map(map).map(|s| Err(s.kind()))
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(Err("a boolean"))
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(Err("a number"))
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(Err("a number"))
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(Err("a number"))
     }
 }
 

@@ -78,7 +78,7 @@ pub(crate) trait LineParser: Sync {
 
 /// Lines are parsed in batches this large (whichever limit comes first), so the
 /// threads get enough work each while memory stays bounded.
-const BATCH_LINES: usize = 8192;
+const BATCH_LINES: usize = 4096;
 const BATCH_BYTES: usize = 4 << 20;
 
 /// Parses lines with `P` on the rayon pool, yielding results in file order.
@@ -87,7 +87,10 @@ pub(crate) struct ParallelLines<'a, P: LineParser> {
     parser: P,
     ready: VecDeque<(P::Output, usize)>,
     consumed: usize,
+    /// Buffers kept from batch to batch: allocating them anew makes glibc
+    /// consolidate its free lists every time, which costs more than the parsing.
     batch: Vec<Line<'a>>,
+    parsed: Vec<(P::Output, usize)>,
 }
 
 impl<'a, P: LineParser> ParallelLines<'a, P> {
@@ -98,6 +101,7 @@ impl<'a, P: LineParser> ParallelLines<'a, P> {
             ready: VecDeque::new(),
             consumed: 0,
             batch: Vec::new(),
+            parsed: Vec::new(),
         }
     }
 
@@ -115,13 +119,12 @@ impl<'a, P: LineParser> ParallelLines<'a, P> {
             self.batch.push(line);
         }
         let parser = &self.parser;
-        let mut parsed = Vec::with_capacity(self.batch.len());
         self.batch
             .par_iter()
             .with_min_len(64)
             .map(|line| (parser.parse(line.number, line.content), line.end))
-            .collect_into_vec(&mut parsed);
-        self.ready.extend(parsed);
+            .collect_into_vec(&mut self.parsed);
+        self.ready.extend(self.parsed.drain(..));
     }
 }
 

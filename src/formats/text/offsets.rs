@@ -92,18 +92,26 @@ impl<'t> OffsetIndex<'t> {
                 wide: Vec::new(),
             };
         }
-        let mut wide = Vec::new();
-        let mut code_points = 0;
-        let mut utf16 = 0;
-        for (byte, ch) in text.char_indices() {
-            if !ch.is_ascii() {
-                wide.push(Wide {
-                    code_point: code_points,
-                    byte,
-                    utf16,
-                    ch,
-                });
-            }
+        let bytes = text.as_bytes();
+        // Every non-ASCII character has exactly one lead byte (0b11xx_xxxx).
+        let mut wide = Vec::with_capacity(bytes.iter().filter(|&&b| b >= 0xC0).count());
+        let (mut byte, mut code_points, mut utf16) = (0, 0, 0);
+        loop {
+            let run = ascii_prefix_len(&bytes[byte..]);
+            byte += run;
+            code_points += run;
+            utf16 += run;
+            // `byte` is always on a character boundary: only whole characters are skipped.
+            let Some(ch) = text.get(byte..).and_then(|rest| rest.chars().next()) else {
+                break;
+            };
+            wide.push(Wide {
+                code_point: code_points,
+                byte,
+                utf16,
+                ch,
+            });
+            byte += ch.len_utf8();
             code_points += 1;
             utf16 += ch.len_utf16();
         }
@@ -222,6 +230,21 @@ impl<'t> OffsetIndex<'t> {
             Some(w) => w.end(unit) + (code_point - w.code_point - 1),
         })
     }
+}
+
+/// How many bytes at the start of `bytes` are ASCII, eight at a time.
+fn ascii_prefix_len(bytes: &[u8]) -> usize {
+    let (words, _) = bytes.as_chunks::<8>();
+    let whole = words
+        .iter()
+        .position(|word| u64::from_ne_bytes(*word) & 0x8080_8080_8080_8080 != 0)
+        .unwrap_or(words.len())
+        * 8;
+    whole
+        + bytes[whole..]
+            .iter()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(bytes.len() - whole)
 }
 
 /// The text between two code-point offsets, or `None` when the span does not fit.

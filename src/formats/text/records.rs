@@ -122,7 +122,7 @@ impl LineParser for JsonlParser {
         let text = fields
             .text
             .ok_or_else(|| format!("the record has no `{}` field", self.text_field))
-            .and_then(|text| text.into_string(&format!("the `{}` field", self.text_field)))
+            .and_then(|text| text.into_string(|| format!("the `{}` field", self.text_field)))
             .map_err(problem)?;
         let id = fields.id.and_then(|id| split_id(id, &mut meta));
         Ok(TextRecord {

@@ -1,63 +1,56 @@
 use super::parts::{Accept, Parts};
-use crate::formats::text::lenient::{Fields, List, Scalar, parse_object_line};
+use crate::formats::text::lenient::{Fields, parse_object_line};
 use crate::model::OffsetUnit;
 use serde::de::MapAccess;
-use serde_json::Value;
+use serde_json::Map;
 
-#[derive(Default)]
-struct DoccanoFields<'a> {
-    text: Option<Scalar<'a>>,
-    id: Option<Value>,
-    label: Option<List<'a>>,
-    entities: Option<List<'a>>,
-    cats: Option<List<'a>>,
-}
+/// doccano writes a span as an object with these keys in the `entities` of a
+/// project with relations.
+const SPAN_KEYS: Option<(&str, &str)> = Some(("start_offset", "end_offset"));
+
+struct DoccanoFields<'a>(Parts<'a>);
 
 impl<'de> Fields<'de> for DoccanoFields<'de> {
     fn read<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+        let parts = &mut self.0;
         match key {
-            "text" => self.text = Some(map.next_value()?),
-            "id" => self.id = Some(map.next_value()?),
-            "label" => self.label = Some(map.next_value()?),
-            "entities" => self.entities = Some(map.next_value()?),
-            "cats" => self.cats = Some(map.next_value()?),
+            "text" => parts.text = Some(map.next_value()?),
+            "id" => parts.id = Some(map.next_value()?),
+            "label" => parts.read_list(
+                map,
+                "label",
+                Accept {
+                    classes: true,
+                    span_keys: SPAN_KEYS,
+                },
+            )?,
+            "entities" => parts.read_list(
+                map,
+                "entities",
+                Accept {
+                    classes: false,
+                    span_keys: SPAN_KEYS,
+                },
+            )?,
+            "cats" => parts.read_list(
+                map,
+                "cats",
+                Accept {
+                    classes: true,
+                    span_keys: None,
+                },
+            )?,
             _ => return Ok(false),
         }
         Ok(true)
     }
 }
 
-/// doccano writes a span as an object with these keys in the `entities` of a
-/// project with relations.
-const SPAN_KEYS: Option<(&str, &str)> = Some(("start_offset", "end_offset"));
-
 /// One doccano JSONL line. `label` holds spans (`[s, e, "TAG"]`) or class names
 /// (strings), told apart per entry; `entities` holds spans; `cats` class names.
 pub(super) fn parse_line(line: &[u8], unit: OffsetUnit) -> Result<Parts<'_>, String> {
-    let (fields, meta) = parse_object_line(line, DoccanoFields::default())?;
-    let mut parts = Parts::new(unit, meta);
-    parts.text = fields.text;
-    parts.id = fields.id;
-    let classes_or_spans = Accept {
-        classes: true,
-        span_keys: SPAN_KEYS,
-    };
-    parts.take_list("label", fields.label, classes_or_spans);
-    parts.take_list(
-        "entities",
-        fields.entities,
-        Accept {
-            classes: false,
-            span_keys: SPAN_KEYS,
-        },
-    );
-    parts.take_list(
-        "cats",
-        fields.cats,
-        Accept {
-            classes: true,
-            span_keys: None,
-        },
-    );
+    let fields = DoccanoFields(Parts::new(unit, Map::new()));
+    let (DoccanoFields(mut parts), meta) = parse_object_line(line, fields)?;
+    parts.meta = meta;
     Ok(parts)
 }

@@ -3,10 +3,11 @@
 //! one place where span offsets are converted to code points.
 
 use super::{LabelledRecord, LabelledSpan};
-use crate::formats::text::lenient::{Entry, List, Scalar, dict_get, split_id};
+use crate::formats::text::lenient::{EachEntry, Entry, Scalar, dict_get, split_id};
 use crate::formats::text::offsets::OffsetIndex;
 use crate::formats::text::problem::{Place, RecordProblem};
 use crate::model::OffsetUnit;
+use serde::de::MapAccess;
 use serde_json::{Map, Value};
 use std::fmt;
 
@@ -57,48 +58,56 @@ impl<'a> Parts<'a> {
         }
     }
 
-    /// Sorts the entries of the list field `field` into classes and spans.
-    pub fn take_list(&mut self, field: &str, list: Option<List<'a>>, accept: Accept) {
-        let entries = match list.map(|l| l.into_entries(field)) {
-            None => return,
-            Some(Ok(entries)) => entries,
-            Some(Err(note)) => return self.notes.push(note),
-        };
-        for (i, entry) in entries.into_iter().enumerate() {
-            let what = || format!("entry #{} of `{field}`", i + 1);
-            match (entry, accept.span_keys) {
-                (Entry::Scalar(s @ Scalar::Str(_)), _) if accept.classes => self.classes.push(s),
-                (Entry::Tuple(items), Some(_)) => match <[Scalar; 3]>::try_from(items) {
-                    Ok([start, end, label]) => self.spans.push(RawSpan {
-                        start: Some(start),
-                        end: Some(end),
-                        label: Some(label),
-                        text: None,
-                    }),
-                    Err(items) => self.notes.push(format!(
-                        "{} has {} elements, not [start, end, label]; it was left out",
-                        what(),
-                        items.len()
-                    )),
-                },
-                (Entry::Dict(fields), Some((start, end))) => self.spans.push(RawSpan {
-                    start: dict_get(&fields, start).cloned(),
-                    end: dict_get(&fields, end).cloned(),
-                    label: dict_get(&fields, "label").cloned(),
-                    text: None,
-                }),
-                (other, _) => {
-                    let expected = match (accept.classes, accept.span_keys.is_some()) {
-                        (true, true) => "a class name nor a span",
-                        (true, false) => "a class name",
-                        _ => "a span",
-                    };
-                    self.notes.push(format!(
-                        "{} is {}, not {expected}; it was left out",
-                        what(),
-                        other.kind()
-                    ));
-                }
+    /// Reads the value of the list field `field`, sorting its entries into
+    /// classes and spans as they are parsed.
+    pub fn read_list<A: MapAccess<'a>>(
+        &mut self,
+        map: &mut A,
+        field: &'static str,
+        accept: Accept,
+    ) -> Result<(), A::Error> {
+        let read = map.next_value_seed(EachEntry(|i, entry| {
+            self.take_entry(field, i, entry, accept)
+        }))?;
+        if let Err(kind) = read {
+            self.notes.push(format!(
+                "the `{field}` field is {kind}, not a list; it was left out"
+            ));
+        }
+        Ok(())
+    }
+
+    fn take_entry(&mut self, field: &str, i: usize, entry: Entry<'a>, accept: Accept) {
+        let what = || format!("entry #{} of `{field}`", i + 1);
+        match (entry, accept.span_keys) {
+            (Entry::Scalar(s @ Scalar::Str(_)), _) if accept.classes => self.classes.push(s),
+            (Entry::Tuple([start, end, label], 3), Some(_)) => self.spans.push(RawSpan {
+                start,
+                end,
+                label,
+                text: None,
+            }),
+            (Entry::Tuple(_, len), Some(_)) => self.notes.push(format!(
+                "{} has {len} elements, not [start, end, label]; it was left out",
+                what()
+            )),
+            (Entry::Dict(fields), Some((start, end))) => self.spans.push(RawSpan {
+                start: dict_get(&fields, start).cloned(),
+                end: dict_get(&fields, end).cloned(),
+                label: dict_get(&fields, "label").cloned(),
+                text: None,
+            }),
+            (other, _) => {
+                let expected = match (accept.classes, accept.span_keys.is_some()) {
+                    (true, true) => "a class name nor a span",
+                    (true, false) => "a class name",
+                    _ => "a span",
+                };
+                self.notes.push(format!(
+                    "{} is {}, not {expected}; it was left out",
+                    what(),
+                    other.kind()
+                ));
             }
         }
     }
@@ -112,10 +121,21 @@ impl<'a> Parts<'a> {
             message,
         };
         let text = match self.text {
-            None => Err(format!("the record has no `{}` field", self.text_field)),
-            Some(text) => text.into_string(&format!("the `{}` field", self.text_field)),
-        }
-        .map_err(problem)?;
+            Some(Scalar::Str(text)) => text.into_owned(),
+            None => {
+                return Err(problem(format!(
+                    "the record has no `{}` field",
+                    self.text_field
+                )));
+            }
+            Some(other) => {
+                return Err(problem(format!(
+                    "the `{}` field is {}, not a string",
+                    self.text_field,
+                    other.kind()
+                )));
+            }
+        };
 
         let mut meta = self.meta;
         let mut problems: Vec<RecordProblem> = self.notes.into_iter().map(problem).collect();
