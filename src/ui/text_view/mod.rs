@@ -83,94 +83,19 @@ pub fn show(
     options: &TextViewOptions,
 ) -> TextViewResponse {
     let frame_start = Instant::now();
-    let ctx = ui.ctx().clone();
     let text_color = ui.visuals().text_color();
+    prepare(ui, text, state, text_color, frame_start + MEASURE_BUDGET);
 
-    if state.layout.sync_text(text) {
-        state.selection = state::Selection::default();
-        state.scroll_anchor = (0, 0.0);
-        state.scroll_offset = -1.0; // forces the offset below
-        state.tag_hits.clear();
-    }
-    let metrics = metrics(ui);
-    state.layout.sync_metrics(&ctx, metrics);
-    state.layout.begin_frame();
-    state
-        .layout
-        .measure_until(&ctx, text, text_color, frame_start + MEASURE_BUDGET);
-
-    // Keep the first visible line in place while heights above it change.
-    let (anchor_block, anchor_offset) = state.scroll_anchor;
-    let anchored = state.layout.block_top(anchor_block) + anchor_offset;
-    let mut area = egui::ScrollArea::vertical()
-        .id_salt(options.id_salt)
-        .auto_shrink(false)
-        .scroll_source(egui::scroll_area::ScrollSource {
-            drag: egui::scroll_area::DragScroll::Never,
-            ..Default::default()
-        });
-    if (anchored - state.scroll_offset).abs() > 0.5 {
-        area = area.vertical_scroll_offset(anchored.max(0.0));
-    }
-
-    let id = ui.make_persistent_id((options.id_salt, "text"));
-    let output = area.show_viewport(ui, |ui, viewport| {
-        let content_min = ui.min_rect().min;
-        let origin = content_min + vec2(PADDING, PADDING);
-        let content_view = viewport.translate(-vec2(PADDING, PADDING));
-        lay_out_visible(ui, text, state, content_view.y_range(), text_color);
-        if let Some(index) = state.scroll_to.take() {
-            scroll_to(ui, text, state, index, origin, text_color);
-        }
-
-        let view_rect = viewport.translate(content_min.to_vec2());
-        let response = ui.interact(view_rect, id, Sense::click_and_drag());
-        let label = options.label.clone();
-        response.widget_info(|| {
-            egui::WidgetInfo::labeled(egui::accesskit::Role::Document, true, &label)
-        });
-
-        let len = state.layout.doc.len();
-        let placed = stacking::place(spans, len);
-        let outcome = input::handle(ui, &response, state, &placed, origin, options.snap_to_token);
-        if outcome.caret_moved {
-            scroll_to(ui, text, state, state.selection.cursor, origin, text_color);
-        }
-        state.layout.settle();
-        let visible = visible_chars(state);
-        let visible_spans: Vec<_> = placed
-            .into_iter()
-            .filter(|p| p.range.start < visible.end && visible.start < p.range.end)
-            .collect();
-
-        let selection = state.selection(options.snap_to_token);
-        let frame = paint::Frame {
-            text_color,
-            selection_color: ui.visuals().selection.bg_fill.gamma_multiply(0.7),
-            spans,
-            visible_spans: &visible_spans,
-            selection: selection.clone(),
-            caret: response.has_focus().then_some(state.selection.cursor),
-            origin,
-        };
-        state.tag_hits = paint::paint(ui.painter(), &state.layout, &frame);
-        state.origin = Some(origin);
-
-        let total = state.layout.total_height();
-        ui.set_min_size(Vec2::new(ui.available_width(), total + 2.0 * PADDING));
-        (response, outcome, selection)
+    let output = scroll_area(state, options).show_viewport(ui, |ui, viewport| {
+        contents(ui, viewport, text, spans, state, options)
     });
-
     let (response, outcome, selection) = output.inner;
-    state.scroll_offset = output.state.unclamped_offset().y;
-    // The anchor is the block at the top of the view and the scroll offset
-    // relative to that block's top (padding included).
-    let block = state.layout.block_at_y(state.scroll_offset - PADDING);
-    state.scroll_anchor = (block, state.scroll_offset - state.layout.block_top(block));
+    remember_scroll(state, output.state.unclamped_offset().y);
+
     if !state.layout.is_fully_measured() {
         // Not an immediate repaint: the rest is measured in idle frames, and
         // test harnesses still see the UI as settled.
-        ctx.request_repaint_after(Duration::from_millis(5));
+        ui.ctx().request_repaint_after(Duration::from_millis(5));
     }
     TextViewResponse {
         response,
@@ -178,6 +103,121 @@ pub fn show(
         clicked_span: outcome.clicked_span,
         hovered_span: outcome.hovered_span,
     }
+}
+
+/// Follows a new text or width, and measures off-screen blocks until
+/// `measure_deadline`.
+fn prepare(
+    ui: &Ui,
+    text: &str,
+    state: &mut TextViewState,
+    text_color: egui::Color32,
+    measure_deadline: Instant,
+) {
+    if state.layout.sync_text(text) {
+        state.selection = state::Selection::default();
+        state.scroll_anchor = (0, 0.0);
+        state.scroll_offset = -1.0; // forces the offset in `scroll_area`
+        state.tag_hits.clear();
+    }
+    state.layout.sync_metrics(ui.ctx(), metrics(ui));
+    state.layout.begin_frame();
+    state
+        .layout
+        .measure_until(ui.ctx(), text, text_color, measure_deadline);
+}
+
+/// The scroll area, moved so the text at the top of the view stays put when
+/// blocks above it got their exact height since the last frame.
+fn scroll_area(state: &mut TextViewState, options: &TextViewOptions) -> egui::ScrollArea {
+    let (anchor_block, anchor_offset) = state.scroll_anchor;
+    let anchored = state.layout.block_top(anchor_block) + anchor_offset;
+    let area = egui::ScrollArea::vertical()
+        .id_salt(options.id_salt)
+        .auto_shrink(false)
+        .scroll_source(egui::scroll_area::ScrollSource {
+            drag: egui::scroll_area::DragScroll::Never,
+            ..Default::default()
+        });
+    if (anchored - state.scroll_offset).abs() > 0.5 {
+        area.vertical_scroll_offset(anchored.max(0.0))
+    } else {
+        area
+    }
+}
+
+/// Remembers the block at the top of the view and the scroll offset
+/// relative to that block's top (padding included).
+fn remember_scroll(state: &mut TextViewState, offset: f32) {
+    state.scroll_offset = offset;
+    let block = state.layout.block_at_y(offset - PADDING);
+    state.scroll_anchor = (block, offset - state.layout.block_top(block));
+}
+
+/// The inside of the scroll area: lays out what is in view, handles input
+/// and paints.
+fn contents(
+    ui: &mut Ui,
+    viewport: egui::Rect,
+    text: &str,
+    spans: &[SpanPaint],
+    state: &mut TextViewState,
+    options: &TextViewOptions,
+) -> (egui::Response, input::InputOutcome, Option<Range<usize>>) {
+    let text_color = ui.visuals().text_color();
+    let content_min = ui.min_rect().min;
+    let origin = content_min + vec2(PADDING, PADDING);
+    let content_view = viewport.translate(-vec2(PADDING, PADDING));
+    lay_out_visible(ui, text, state, content_view.y_range(), text_color);
+    if let Some(index) = state.scroll_to.take() {
+        scroll_to(ui, text, state, index, origin, text_color);
+    }
+
+    let id = ui.make_persistent_id((options.id_salt, "text"));
+    let response = ui.interact(
+        viewport.translate(content_min.to_vec2()),
+        id,
+        Sense::click_and_drag(),
+    );
+    response.widget_info(|| {
+        egui::WidgetInfo::labeled(egui::accesskit::Role::Document, true, &options.label)
+    });
+
+    let placed = stacking::place(spans, state.layout.doc.len());
+    let outcome = input::handle(ui, &response, state, &placed, origin, options.snap_to_token);
+    if outcome.caret_moved {
+        scroll_to(ui, text, state, state.selection.cursor, origin, text_color);
+    }
+    if response.hovered() {
+        ui.ctx().set_cursor_icon(if outcome.hovered_span.is_some() {
+            egui::CursorIcon::PointingHand
+        } else {
+            egui::CursorIcon::Text
+        });
+    }
+
+    state.layout.settle();
+    let visible = visible_chars(state);
+    let visible_spans: Vec<_> = placed
+        .into_iter()
+        .filter(|p| p.range.start < visible.end && visible.start < p.range.end)
+        .collect();
+    let selection = state.selection(options.snap_to_token);
+    let frame = paint::Frame {
+        text_color,
+        selection_color: ui.visuals().selection.bg_fill.gamma_multiply(0.7),
+        spans,
+        visible_spans: &visible_spans,
+        selection: selection.clone(),
+        caret: response.has_focus().then_some(state.selection.cursor),
+        origin,
+    };
+    state.tag_hits = paint::paint(ui.painter(), &state.layout, &frame);
+    state.origin = Some(origin);
+
+    let total = state.layout.total_height();
+    ui.set_min_size(Vec2::new(ui.available_width(), total + 2.0 * PADDING));
+    (response, outcome, selection)
 }
 
 fn metrics(ui: &Ui) -> layout::Metrics {
