@@ -244,6 +244,10 @@ fn clicking_a_span_reports_the_smallest_one_under_the_pointer() {
     click(&mut h, p);
     assert_eq!(h.state().clicked, vec![1, 0, 2]);
     assert_eq!(h.state().selection, None, "a click is not a selection");
+    // The tags sit just above the first char; the outer span's comes first.
+    let first = h.state().state.char_rect(0).unwrap();
+    click(&mut h, first.left_top() + Vec2::new(4.0, -5.0));
+    assert_eq!(h.state().clicked, vec![1, 0, 2, 0]);
 }
 
 #[test]

@@ -10,6 +10,10 @@
 
 const ZWJ: char = '\u{200D}';
 
+/// Real clusters are a handful of chars; looking no further than this keeps
+/// pathological input (thousands of stacked accents) from being quadratic.
+const MAX_CLUSTER_CHARS: usize = 64;
+
 /// Is there a cluster boundary before `chars[index]`? The ends always are.
 pub fn is_boundary(chars: &[char], index: usize) -> bool {
     if index == 0 || index >= chars.len() {
@@ -24,6 +28,7 @@ pub fn is_boundary(chars: &[char], index: usize) -> bool {
         let run = chars[..index]
             .iter()
             .rev()
+            .take(MAX_CLUSTER_CHARS)
             .take_while(|c| is_regional_indicator(**c))
             .count();
         return run % 2 == 0;
@@ -33,8 +38,9 @@ pub fn is_boundary(chars: &[char], index: usize) -> bool {
 
 /// The boundary at or before `index` (clamped to the text).
 pub fn floor_boundary(chars: &[char], index: usize) -> usize {
-    let mut i = index.min(chars.len());
-    while !is_boundary(chars, i) {
+    let start = index.min(chars.len());
+    let mut i = start;
+    while !is_boundary(chars, i) && start - i < MAX_CLUSTER_CHARS {
         i -= 1;
     }
     i
@@ -42,8 +48,9 @@ pub fn floor_boundary(chars: &[char], index: usize) -> usize {
 
 /// The boundary at or after `index` (clamped to the text).
 pub fn ceil_boundary(chars: &[char], index: usize) -> usize {
-    let mut i = index.min(chars.len());
-    while !is_boundary(chars, i) {
+    let start = index.min(chars.len());
+    let mut i = start;
+    while !is_boundary(chars, i) && i - start < MAX_CLUSTER_CHARS {
         i += 1;
     }
     i
@@ -157,6 +164,16 @@ mod tests {
     #[test]
     fn carriage_return_is_its_own_cluster() {
         assert_eq!(boundaries("a\r\u{301}"), vec![0, 1, 2, 3]);
+    }
+
+    #[test]
+    fn endless_accents_are_cut_into_bounded_clusters() {
+        let mut text = String::from("a");
+        text.push_str(&"\u{301}".repeat(10_000));
+        let c = chars(&text);
+        let end = next_boundary(&c, 0);
+        assert!((1..=MAX_CLUSTER_CHARS + 1).contains(&end), "{end}");
+        assert!(floor_boundary(&c, 5_000) >= 5_000 - MAX_CLUSTER_CHARS);
     }
 
     #[test]

@@ -53,8 +53,14 @@ pub fn handle(
 }
 
 fn span_at(state: &TextViewState, placed: &[stacking::PlacedSpan], pos: Pos2) -> Option<usize> {
-    if let Some((_, span)) = state.tag_hits.iter().rev().find(|(r, _)| r.contains(pos)) {
-        return Some(*span);
+    // Tags are from the last frame: only trust one whose span is still there.
+    let tag = state.tag_hits.iter().rev().find(|t| t.rect.contains(pos));
+    if let Some(tag) = tag
+        && placed
+            .iter()
+            .any(|p| p.index == tag.span && p.range.start == tag.start)
+    {
+        return Some(tag.span);
     }
     let index = state.layout.char_at(pos)?;
     stacking::smallest_at(placed, index)

@@ -28,21 +28,25 @@ pub struct Frame<'a> {
     pub origin: Pos2,
 }
 
-/// Paints the frame; returns the tag rectangles (content coordinates) for
-/// hit testing in the next frame.
-pub fn paint(
-    painter: &egui::Painter,
-    layout: &DocumentLayout,
-    f: &Frame<'_>,
-) -> Vec<(Rect, usize)> {
+/// A drawn class tag, for clicking it in the next frame.
+pub struct TagHit {
+    /// Content coordinates.
+    pub rect: Rect,
+    pub span: usize,
+    /// Where the span started when drawn (the span list may change).
+    pub start: usize,
+}
+
+/// Paints the frame; returns the tags drawn.
+pub fn paint(painter: &egui::Painter, layout: &DocumentLayout, f: &Frame<'_>) -> Vec<TagHit> {
     let shift = f.origin.to_vec2();
     let mut rects = Vec::new();
-    let mut span_rects: Vec<(usize, Range<usize>)> = Vec::with_capacity(f.visible_spans.len());
+    let mut span_rects: Vec<Range<usize>> = Vec::with_capacity(f.visible_spans.len());
 
     for placed in f.visible_spans {
         let first = rects.len();
         layout.range_rects(placed.range.clone(), &mut rects);
-        span_rects.push((first, first..rects.len()));
+        span_rects.push(first..rects.len());
         let span = &f.spans[placed.index];
         let fill = span
             .color
@@ -68,7 +72,7 @@ pub fn paint(
         painter.galley(f.origin + vec2(0.0, top), galley, f.text_color);
     }
 
-    for (placed, (_, range)) in f.visible_spans.iter().zip(&span_rects) {
+    for (placed, range) in f.visible_spans.iter().zip(&span_rects) {
         let span = &f.spans[placed.index];
         let level = placed.level.min(MAX_BAR_LEVELS - 1) as f32;
         for r in &rects[range.clone()] {
@@ -103,14 +107,10 @@ pub fn paint(
 
 /// One tag per span, just above its first char, pushed right when it would
 /// cover the tag before it on the same row.
-fn paint_tags(
-    painter: &egui::Painter,
-    layout: &DocumentLayout,
-    f: &Frame<'_>,
-) -> Vec<(Rect, usize)> {
+fn paint_tags(painter: &egui::Painter, layout: &DocumentLayout, f: &Frame<'_>) -> Vec<TagHit> {
     let shift = f.origin.to_vec2();
     let font = FontId::proportional(TAG_FONT_SIZE);
-    let mut tags: Vec<(Rect, usize)> = Vec::new();
+    let mut tags = Vec::new();
     let mut previous: Option<Rect> = None;
     for placed in f.visible_spans {
         let Some(first_char) = layout.char_rect(placed.range.start) else {
@@ -146,7 +146,11 @@ fn paint_tags(
             );
         }
         painter.galley(screen.min + vec2(3.0, 0.0), galley, ink);
-        tags.push((rect, placed.index));
+        tags.push(TagHit {
+            rect,
+            span: placed.index,
+            start: placed.range.start,
+        });
     }
     tags
 }

@@ -2,6 +2,7 @@
 //! position and the laid-out document.
 
 use super::layout::DocumentLayout;
+use super::paint::TagHit;
 use super::{clusters, tokens};
 use eframe::egui::{Pos2, Rect};
 use std::ops::Range;
@@ -58,8 +59,8 @@ pub struct TextViewState {
     pub(super) scroll_anchor: (usize, f32),
     pub(super) scroll_offset: f32,
     pub(super) scroll_to: Option<usize>,
-    /// Tag rectangles of the last frame (content coordinates) and their span.
-    pub(super) tag_hits: Vec<(Rect, usize)>,
+    /// The tags drawn in the last frame.
+    pub(super) tag_hits: Vec<TagHit>,
     /// A primary-button drag that started on the text is selecting.
     pub(super) selecting: bool,
 }
