@@ -218,6 +218,24 @@ fn shift_arrows_extend_from_the_caret() {
     press(&mut h, Modifiers::SHIFT, Key::ArrowRight);
     assert_eq!(h.state().selection, Some(9..17));
 
+    // Shift+click moves the free end to the clicked boundary.
+    h.run_steps(40);
+    let p = boundary(&h, 18);
+    h.event(Event::PointerMoved(p));
+    h.run();
+    for pressed in [true, false] {
+        h.event(Event::PointerButton {
+            pos: p,
+            button: PointerButton::Primary,
+            pressed,
+            modifiers: Modifiers::SHIFT,
+        });
+        h.run();
+    }
+    assert_eq!(h.state().selection, Some(9..18));
+    press(&mut h, Modifiers::SHIFT, Key::ArrowLeft);
+    assert_eq!(h.state().selection, Some(9..17));
+
     // Shift+End goes to the end of the row, before the \r; Shift+Home back
     // past the anchor to the row start.
     press(&mut h, Modifiers::SHIFT, Key::End);

@@ -1,5 +1,6 @@
 //! Mouse and keyboard: drag or double-click to select, click a span or its
-//! tag to pick it, Shift+arrows / Home / End to extend from the caret.
+//! tag to pick it, Shift+click, Shift+arrows / Home / End to extend from the
+//! caret.
 
 use super::state::TextViewState;
 use super::{clusters, stacking, tokens};
@@ -112,11 +113,34 @@ fn pointer(
         response.request_focus();
         if let Some(pos) = response.interact_pointer_pos() {
             let pos = to_content(pos);
-            out.clicked_span = span_at(state, placed, pos);
-            state.selection.anchor = None;
-            state.selection.cursor = state.layout.boundary_at(pos);
+            let boundary = state.layout.boundary_at(pos);
+            if shift_held_on_release(ui) {
+                // Shift+click extends the selection from the caret.
+                let caret = state.selection.cursor;
+                state.selection.anchor.get_or_insert(caret);
+            } else {
+                out.clicked_span = span_at(state, placed, pos);
+                state.selection.anchor = None;
+            }
+            state.selection.cursor = boundary;
         }
     }
+}
+
+/// Whether Shift was down when the primary button was released (the event
+/// says so even if Shift was let go in the same frame).
+fn shift_held_on_release(ui: &egui::Ui) -> bool {
+    ui.input(|i| {
+        i.modifiers.shift
+            || i.events.iter().any(|e| {
+                matches!(e, Event::PointerButton {
+                    button: PointerButton::Primary,
+                    pressed: false,
+                    modifiers,
+                    ..
+                } if modifiers.shift)
+            })
+    })
 }
 
 /// Dragging past the top or bottom edge scrolls the text.
