@@ -76,10 +76,11 @@ pub(crate) trait LineParser: Sync {
     fn parse(&self, number: usize, content: &[u8]) -> Self::Output;
 }
 
-/// Lines are parsed in batches this large (whichever limit comes first), so the
-/// threads get enough work each while memory stays bounded.
-const BATCH_LINES: usize = 4096;
-const BATCH_BYTES: usize = 4 << 20;
+/// Lines are parsed in batches this large (whichever limit comes first). Small
+/// batches keep the records being built, handed out and dropped in the CPU
+/// cache: 4096-line batches made parsing 1.5x slower than 256-line ones.
+const BATCH_LINES: usize = 256;
+const BATCH_BYTES: usize = 256 << 10;
 
 /// Parses lines with `P` on the rayon pool, yielding results in file order.
 pub(crate) struct ParallelLines<'a, P: LineParser> {
@@ -121,7 +122,7 @@ impl<'a, P: LineParser> ParallelLines<'a, P> {
         let parser = &self.parser;
         self.batch
             .par_iter()
-            .with_min_len(64)
+            .with_min_len(32)
             .map(|line| (parser.parse(line.number, line.content), line.end))
             .collect_into_vec(&mut self.parsed);
         self.ready.extend(self.parsed.drain(..));
