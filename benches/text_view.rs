@@ -149,6 +149,7 @@ fn text_view_frames(c: &mut Criterion) {
         }
     }
 
+    report_first_frame(&scenes[1]);
     report_measuring(&ctx, &scenes[0]);
 
     let mut group = c.benchmark_group("text view 100k chars 2000 spans");
@@ -174,6 +175,20 @@ fn text_view_frames(c: &mut Criterion) {
         b.iter(|| frame(&ctx, &scenes[0], &mut state))
     });
     group.finish();
+}
+
+/// The very first frame in a new context: fonts loaded and every glyph in
+/// view rasterised (printed, not benchmarked).
+fn report_first_frame(scene: &Scene) {
+    let ctx = egui::Context::default();
+    shugu::ui::fonts::install(&ctx);
+    let mut state = TextViewState::default();
+    let t = Instant::now();
+    frame(&ctx, scene, &mut state);
+    eprintln!(
+        "text view: first frame in a new egui context (font loading and glyph rasterising included): {:.1} ms",
+        t.elapsed().as_secs_f64() * 1e3
+    );
 }
 
 /// How many frames until every block has its exact height, and how long the
