@@ -80,9 +80,51 @@ pub struct OffsetIndex<'t> {
     code_points: usize,
     utf16_len: usize,
     wide: Vec<Wide>,
+    /// `wide` holds only the astral characters (those UTF-16 counts twice); byte
+    /// offsets are then found by walking the text.
+    astral_only: bool,
 }
 
 impl<'t> OffsetIndex<'t> {
+    /// An index for conversions in `unit` (any unit works, others more slowly).
+    /// For code points and UTF-16 only astral characters matter, so text without
+    /// emoji or rare CJK (the usual case, Chinese included) needs no table at all.
+    pub fn for_unit(text: &'t str, unit: OffsetUnit) -> Self {
+        if unit == OffsetUnit::Byte || text.is_ascii() {
+            return Self::new(text);
+        }
+        let bytes = text.as_bytes();
+        // An astral character is the only kind with a 4-byte UTF-8 form, lead byte 0xF0..=0xF4.
+        let astral = bytes.iter().filter(|&&b| b >= 0xF0).count();
+        let mut wide = Vec::with_capacity(astral);
+        let (mut code_points, mut from) = (0, 0);
+        if astral > 0 {
+            for (byte, _) in bytes.iter().enumerate().filter(|&(_, &b)| b >= 0xF0) {
+                let Some(ch) = text.get(byte..).and_then(|rest| rest.chars().next()) else {
+                    break;
+                };
+                code_points += count_chars(&bytes[from..byte]);
+                wide.push(Wide {
+                    code_point: code_points,
+                    byte,
+                    utf16: code_points + wide.len(),
+                    ch,
+                });
+                code_points += 1;
+                from = byte + ch.len_utf8();
+            }
+        }
+        code_points += count_chars(&bytes[from..]);
+        OffsetIndex {
+            text,
+            code_points,
+            utf16_len: code_points + wide.len(),
+            wide,
+            astral_only: true,
+        }
+    }
+
+    /// An index for conversions in every unit.
     pub fn new(text: &'t str) -> Self {
         if text.is_ascii() {
             return OffsetIndex {
@@ -90,6 +132,7 @@ impl<'t> OffsetIndex<'t> {
                 code_points: text.len(),
                 utf16_len: text.len(),
                 wide: Vec::new(),
+                astral_only: false,
             };
         }
         let bytes = text.as_bytes();
@@ -120,6 +163,7 @@ impl<'t> OffsetIndex<'t> {
             code_points,
             utf16_len: utf16,
             wide,
+            astral_only: false,
         }
     }
 
@@ -191,6 +235,9 @@ impl<'t> OffsetIndex<'t> {
         if unit == OffsetUnit::CodePoint {
             return Ok(offset);
         }
+        if unit == OffsetUnit::Byte && self.astral_only {
+            return self.byte_to_code_point_by_walking(offset);
+        }
         // The last non-ASCII character starting at or before `offset`.
         let before = self.wide.partition_point(|w| w.start(unit) <= offset);
         let Some(w) = before.checked_sub(1).map(|i| self.wide[i]) else {
@@ -224,12 +271,41 @@ impl<'t> OffsetIndex<'t> {
         if unit == OffsetUnit::CodePoint {
             return Ok(code_point);
         }
+        if unit == OffsetUnit::Byte && self.astral_only {
+            let byte = self
+                .text
+                .char_indices()
+                .nth(code_point)
+                .map(|(byte, _)| byte);
+            return Ok(byte.unwrap_or(self.text.len()));
+        }
         let before = self.wide.partition_point(|w| w.code_point < code_point);
         Ok(match before.checked_sub(1).map(|i| self.wide[i]) {
             None => code_point,
             Some(w) => w.end(unit) + (code_point - w.code_point - 1),
         })
     }
+}
+
+impl OffsetIndex<'_> {
+    fn byte_to_code_point_by_walking(&self, offset: usize) -> Result<usize, OffsetError> {
+        if self.text.is_char_boundary(offset) {
+            return Ok(count_chars(&self.text.as_bytes()[..offset]));
+        }
+        let start = (0..offset).rev().find(|&i| self.text.is_char_boundary(i));
+        let ch = start
+            .and_then(|i| self.text.get(i..))
+            .and_then(|rest| rest.chars().next());
+        Err(OffsetError::NotCharBoundary {
+            offset,
+            ch: ch.unwrap_or(char::REPLACEMENT_CHARACTER),
+        })
+    }
+}
+
+/// The number of characters in valid UTF-8: every byte that is not a continuation byte.
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
 /// How many bytes at the start of `bytes` are ASCII, eight at a time.
@@ -309,6 +385,46 @@ mod tests {
         assert_eq!(index.len(CodePoint), MIXED.chars().count());
         assert_eq!(index.len(Utf16), MIXED.encode_utf16().count());
         assert_eq!(index.len(Byte), MIXED.len());
+    }
+
+    #[test]
+    fn indexes_for_one_unit_agree_with_the_full_index() {
+        let texts = [
+            MIXED,
+            "中文没有星体字符",
+            "a😀b",
+            "😀",
+            "e\u{301}",
+            "plain",
+            "",
+        ];
+        for text in texts {
+            let full = OffsetIndex::new(text);
+            for unit in OffsetUnit::ALL {
+                let lean = OffsetIndex::for_unit(text, unit);
+                for other in OffsetUnit::ALL {
+                    assert_eq!(lean.len(other), full.len(other), "{text:?} {other:?}");
+                    for offset in 0..=full.len(other) + 1 {
+                        assert_eq!(
+                            lean.offset_to_code_point(other, offset),
+                            full.offset_to_code_point(other, offset),
+                            "{text:?} built for {unit:?}, offset {offset} in {other:?}"
+                        );
+                    }
+                    for cp in 0..=full.len(CodePoint) + 1 {
+                        assert_eq!(
+                            lean.code_point_to_offset(other, cp),
+                            full.code_point_to_offset(other, cp)
+                        );
+                    }
+                }
+            }
+        }
+        assert!(
+            OffsetIndex::for_unit("中文没有星体字符", Utf16)
+                .wide
+                .is_empty()
+        );
     }
 
     #[test]

@@ -86,13 +86,13 @@ impl<W: Write> HfClassificationExporter<W> {
                 })?;
             self.indices.push(*i);
         }
-        match self.mode {
-            HfLabelMode::Single => self.sink.push(&Line {
+        match (self.mode, self.indices.first(), record.labels.first()) {
+            (HfLabelMode::Single, Some(&index), Some(&name)) => self.sink.push(&Line {
                 text: record.text,
-                label: self.indices[0],
-                label_text: record.labels[0],
+                label: index,
+                label_text: name,
             })?,
-            HfLabelMode::Multi => self.sink.push(&Line {
+            _ => self.sink.push(&Line {
                 text: record.text,
                 label: &self.indices,
                 label_text: record.labels,

@@ -95,7 +95,7 @@ fn convert_spans(
         }
         return Ok(());
     }
-    let index = OffsetIndex::new(record.text);
+    let index = OffsetIndex::for_unit(record.text, unit);
     for span in record.spans {
         let converted = index
             .from_code_points(unit, span.0, span.1)

@@ -159,7 +159,7 @@ impl<'a> Parts<'a> {
 
         let mut spans = Vec::with_capacity(self.spans.len());
         if !self.spans.is_empty() {
-            let index = OffsetIndex::new(&text);
+            let index = OffsetIndex::for_unit(&text, self.unit);
             for (i, raw) in self.spans.iter().enumerate() {
                 match convert_span(&index, self.unit, raw) {
                     Ok(span) => spans.push(span),
