@@ -214,3 +214,85 @@ fn spans_are_refused_on_image_items() {
     }])));
     assert!(message.contains("a.jpg is not a text item"), "{message}");
 }
+
+#[test]
+fn a_labelled_file_imports_into_an_empty_project_as_one_undo_step() {
+    use shugu::formats::text::LabelledFormat;
+    use shugu::jobs::text::import_labelled;
+    let tmp = tempfile::tempdir().unwrap();
+    let mut project =
+        Project::create_text(&tmp.path().join("p"), "p", LabelSchema::default()).unwrap();
+    let file = tmp.path().join("labelled.jsonl");
+    std::fs::write(
+        &file,
+        concat!(
+            "{\"id\": \"a\", \"text\": \"贵州𠮷猕猴桃\", \"labels\": [\"好评\"], \"spans\": [{\"start\": 0, \"end\": 2, \"label\": \"ORIGIN\"}, {\"start\": 1, \"end\": 3, \"label\": \"X\"}, {\"start\": 2, \"end\": 6, \"label\": \"PRODUCT\"}]}\n",
+            "{\"id\": \"b\", \"text\": \"plain\"}\n",
+            "not json\n",
+        ),
+    )
+    .unwrap();
+    let report = import_labelled(
+        &mut project,
+        &file,
+        LabelledFormat::Jsonl,
+        None,
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(
+        (report.records, report.added_items, report.spans),
+        (2, 2, 2)
+    );
+    assert_eq!(report.classified_items, 1);
+    assert_eq!(report.new_classes, ["ORIGIN", "PRODUCT"]);
+    assert_eq!(report.new_doc_classes, ["好评"]);
+    let messages: Vec<String> = report
+        .problems
+        .iter()
+        .map(|p| format!("{}: {}", p.line, p.message))
+        .collect();
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert!(
+        messages[0].starts_with("1: span [1, 3) \"X\" overlaps span [0, 2)"),
+        "{messages:?}"
+    );
+    assert!(messages[1].starts_with("3: "), "{messages:?}");
+
+    let a = project.items()[0].id;
+    assert_eq!(project.items()[0].status, ItemStatus::InProgress);
+    assert_eq!(project.items()[1].status, ItemStatus::New);
+    assert_eq!(
+        project.text(a).unwrap().unwrap().ext_id.as_deref(),
+        Some("a")
+    );
+    let spans: Vec<(u32, u32)> = project
+        .spans(a)
+        .unwrap()
+        .iter()
+        .map(|s| (s.start, s.end))
+        .collect();
+    assert_eq!(spans, [(0, 2), (2, 6)]);
+    assert_eq!(project.image_labels(a).unwrap().len(), 1);
+
+    // One undo takes the labels away; the texts stay, like scanned images.
+    project.undo().unwrap().expect("the import is one step");
+    assert!(project.all_spans().unwrap().is_empty());
+    assert!(project.image_labels(a).unwrap().is_empty());
+    assert_eq!(project.items().len(), 2);
+    assert_eq!(project.items()[0].status, ItemStatus::New);
+    project.redo().unwrap().unwrap();
+    assert_eq!(project.all_spans().unwrap().len(), 2);
+
+    // Importing the same file again matches every record: nothing new.
+    let again = import_labelled(
+        &mut project,
+        &file,
+        LabelledFormat::Jsonl,
+        None,
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!((again.matched, again.added_items, again.spans), (2, 0, 0));
+    assert_eq!(project.all_spans().unwrap().len(), 2);
+}

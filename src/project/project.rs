@@ -3,7 +3,7 @@ use super::lock::ProjectLock;
 use super::manifest::{MANIFEST_FILE, Manifest, ProjectKind};
 use super::sqlite_store::SqliteStore;
 use super::stats::{ClassCount, ProjectStats};
-use super::store::{EditContext, LogEntry, NewItem, NewTextItem, Store};
+use super::store::{EditContext, LogEntry, NewItem, NewTextItem, ResolvedText, SpanExtent, Store};
 use super::{ProjectError, now_ms};
 use crate::model::{
     AnnotationId, BBox, BoxAnnotation, ClassId, Edit, ImageLabelMode, Item, ItemId, ItemStatus,
@@ -120,6 +120,102 @@ fn fitted_box(item: &Item, bbox: BBox) -> Result<BBox, ProjectError> {
         )));
     }
     Ok(fitted)
+}
+
+/// A text record to add with its labels, classes named.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LabelledText {
+    pub item: NewTextItem,
+    /// `(start, end, class name)` in code points.
+    pub spans: Vec<(u32, u32, String)>,
+    /// Document class names.
+    pub labels: Vec<String>,
+}
+
+/// What [`Project::add_labelled_texts`] added.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LabelledAdded {
+    pub items: usize,
+    pub spans: usize,
+    /// Items given document classes.
+    pub classified: usize,
+    /// Span classes and document classes added to the schema, in order.
+    pub new_classes: Vec<String>,
+    pub new_doc_classes: Vec<String>,
+    saved_schema: Option<LabelSchema>,
+}
+
+impl LabelledAdded {
+    fn schema_saved_with(&self, schema: &LabelSchema) -> bool {
+        self.saved_schema.as_ref() == Some(schema)
+    }
+}
+
+/// Resolves class names (adding missing classes to `schema`) and checks each
+/// record's spans and document classes against its text and the schema.
+fn resolve_labelled(
+    chunk: Vec<LabelledText>,
+    schema: &mut LabelSchema,
+    added: &mut LabelledAdded,
+) -> Result<Vec<ResolvedText>, ProjectError> {
+    let mut resolved = Vec::with_capacity(chunk.len());
+    for record in chunk {
+        let len = record.item.doc.text.chars().count() as u32;
+        let mut spans = Vec::with_capacity(record.spans.len());
+        for (start, end, name) in &record.spans {
+            if start >= end || *end > len {
+                return Err(ProjectError::InvalidEdit(format!(
+                    "{}: span [{start}, {end}) does not fit the {len} characters of the text",
+                    record.item.rel_path
+                )));
+            }
+            let class = match schema.class_by_name(name) {
+                Some(c) => c.id,
+                None => {
+                    added.new_classes.push(name.clone());
+                    schema.add_class(name)
+                }
+            };
+            spans.push((*start, *end, class));
+        }
+        if !schema.allow_overlapping_spans {
+            spans.sort_unstable();
+            if let Some(w) = spans.windows(2).find(|w| w[1].0 < w[0].1) {
+                return Err(ProjectError::InvalidEdit(format!(
+                    "{}: span [{}, {}) overlaps span [{}, {}); this project does not allow overlapping spans",
+                    record.item.rel_path, w[1].0, w[1].1, w[0].0, w[0].1
+                )));
+            }
+        }
+        let mut labels = Vec::with_capacity(record.labels.len());
+        for name in &record.labels {
+            let label = match schema.image_labels.iter().find(|l| &l.name == name) {
+                Some(l) => l.id,
+                None => {
+                    added.new_doc_classes.push(name.clone());
+                    schema.add_image_label(name)
+                }
+            };
+            labels.push(label);
+        }
+        labels.sort_unstable();
+        labels.dedup();
+        if schema.image_label_mode == ImageLabelMode::Single && labels.len() > 1 {
+            return Err(ProjectError::InvalidEdit(format!(
+                "{}: this project takes one document class per text",
+                record.item.rel_path
+            )));
+        }
+        if !labels.is_empty() {
+            added.classified += 1;
+        }
+        resolved.push(ResolvedText {
+            item: record.item,
+            spans,
+            labels,
+        });
+    }
+    Ok(resolved)
 }
 
 /// `to` expressed relative to `from` when they share a root, else `to` itself.
@@ -369,6 +465,11 @@ impl Project {
     /// Every span, ordered by item, start, end, id.
     pub fn all_spans(&self) -> Result<Vec<SpanAnnotation>, ProjectError> {
         self.store.all_spans()
+    }
+
+    /// Every span's item, class and range, ordered by item and start (for exports).
+    pub fn all_span_extents(&self) -> Result<Vec<SpanExtent>, ProjectError> {
+        self.store.all_span_extents()
     }
 
     pub fn span(&self, id: SpanId) -> Result<Option<SpanAnnotation>, ProjectError> {
@@ -644,6 +745,76 @@ impl Project {
         let inverse = std::mem::replace(&mut stored.inverse, Edit::Batch(Vec::new()));
         self.history.record(inverse);
         Ok(stored.into())
+    }
+
+    /// Adds labelled text records that arrive in chunks (an import still being
+    /// read) as new items with their spans and document classes: one
+    /// transaction, one step of undo. Class names are looked up in the schema;
+    /// missing ones are added to it as they appear (and removed again if the
+    /// import fails). Spans must fit their text and, unless the schema allows
+    /// it, not overlap; a record that breaks a rule fails the whole import, so
+    /// callers leave such spans out and report them. An `Err` from `chunks`
+    /// abandons the import and is returned.
+    pub fn add_labelled_texts<E: From<ProjectError>>(
+        &mut self,
+        chunks: impl IntoIterator<Item = Result<Vec<LabelledText>, E>>,
+    ) -> Result<LabelledAdded, E> {
+        self.check_writable()?;
+        let mut chunks = chunks.into_iter();
+        let mut abandoned: Option<E> = None;
+        let original_schema = self.manifest.schema.clone();
+        let manifest_path = self.dir.join(MANIFEST_FILE);
+        let mut added = LabelledAdded::default();
+        let Project {
+            store,
+            manifest,
+            author,
+            ..
+        } = self;
+        let mut next_chunk = || -> Result<Option<Vec<ResolvedText>>, ProjectError> {
+            let chunk = match chunks.next() {
+                None => return Ok(None),
+                Some(Ok(chunk)) => chunk,
+                Some(Err(err)) => {
+                    abandoned = Some(err);
+                    return Err(ProjectError::InvalidEdit("the import was abandoned".into()));
+                }
+            };
+            let resolved = resolve_labelled(chunk, &mut manifest.schema, &mut added)?;
+            if manifest.schema != original_schema && !added.schema_saved_with(&manifest.schema) {
+                manifest.save(&manifest_path)?;
+                added.saved_schema = Some(manifest.schema.clone());
+            }
+            Ok(Some(resolved))
+        };
+        let ctx = EditContext {
+            author,
+            time_ms: now_ms(),
+            origin: "edit",
+        };
+        let result = store.add_labelled_texts(&mut next_chunk, &ctx);
+        let (items, mut stored) = match result {
+            Ok(done) => done,
+            Err(err) => {
+                if self.manifest.schema != original_schema {
+                    let mut manifest = self.manifest.clone();
+                    manifest.schema = original_schema;
+                    if manifest.save(&manifest_path).is_ok() {
+                        self.manifest = manifest;
+                    }
+                    self.revision += 1;
+                }
+                return Err(abandoned.unwrap_or_else(|| err.into()));
+            }
+        };
+        added.items = items.len();
+        added.spans = stored.created_spans.len();
+        self.adopt_items(items);
+        if !stored.touched.is_empty() {
+            let inverse = std::mem::replace(&mut stored.inverse, Edit::Batch(Vec::new()));
+            self.history.record(inverse);
+        }
+        Ok(added)
     }
 
     fn store_edit(

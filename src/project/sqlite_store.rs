@@ -669,6 +669,10 @@ impl Store for SqliteStore {
         sqlite_text::all_spans(&self.conn)
     }
 
+    fn all_span_extents(&self) -> Result<Vec<sqlite_text::SpanExtent>, ProjectError> {
+        sqlite_text::all_span_extents(&self.conn)
+    }
+
     fn span_counts_by_class(&self) -> Result<Vec<(ClassId, u64)>, ProjectError> {
         sqlite_text::span_counts_by_class(&self.conn)
     }
@@ -790,6 +794,51 @@ impl Store for SqliteStore {
         let finished = finish_in(&tx, kind, detail, inverse, ch, Some(started), ctx)?;
         let committed = tx.commit();
         self.after_commit(committed, finished)
+    }
+
+    fn add_labelled_texts(
+        &mut self,
+        next_chunk: &mut dyn FnMut()
+            -> Result<Option<Vec<sqlite_text::ResolvedText>>, ProjectError>,
+        ctx: &EditContext,
+    ) -> Result<(Vec<Item>, StoredEdit), ProjectError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut bulk = sqlite_text::BulkTexts::default();
+        while let Some(chunk) = next_chunk()? {
+            sqlite_text::insert_labelled_chunk(&tx, &chunk, ctx, &mut bulk)?;
+        }
+        let kind = "add_labelled_texts";
+        let detail = serde_json::json!({
+            "kind": kind,
+            "items": bulk.items.len(),
+            "spans": bulk.spans.len(),
+            "classified": bulk.classified.len(),
+        })
+        .to_string();
+        let mut undo = vec![Edit::DeleteSpans(bulk.spans.clone())];
+        undo.extend(bulk.classified.iter().map(|&item| Edit::SetImageLabels {
+            item,
+            labels: Vec::new(),
+        }));
+        let ch = Changes {
+            annotated: bulk.started.iter().copied().collect(),
+            created_spans: bulk.spans,
+            ..Changes::default()
+        };
+        let finished = finish_in(
+            &tx,
+            kind,
+            detail,
+            Edit::Batch(undo),
+            ch,
+            Some(bulk.started),
+            ctx,
+        )?;
+        let committed = tx.commit();
+        let stored = self.after_commit(committed, finished)?;
+        Ok((bulk.items, stored))
     }
 
     fn log_of(&self, item: Option<ItemId>, limit: usize) -> Result<Vec<LogEntry>, ProjectError> {

@@ -4,7 +4,8 @@
 use super::ProjectError;
 use super::store::{EditContext, NewTextItem};
 use crate::model::{
-    ClassId, Item, ItemId, ItemStatus, NewSpan, Provenance, SpanAnnotation, SpanId, TextDoc,
+    ClassId, Item, ItemId, ItemStatus, LabelId, NewSpan, Provenance, SpanAnnotation, SpanId,
+    TextDoc,
 };
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
@@ -73,6 +74,32 @@ pub(super) fn all_spans(conn: &Connection) -> Result<Vec<SpanAnnotation>, Projec
     ))?;
     let rows = stmt.query_map([], row_to_span)?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Every span's item, class and range, ordered by item and start: what an
+/// export needs, without the provenance strings.
+pub(super) fn all_span_extents(conn: &Connection) -> Result<Vec<SpanExtent>, ProjectError> {
+    let mut stmt = conn.prepare(
+        "SELECT item_id, class_id, start_cp, end_cp FROM spans ORDER BY item_id, start_cp, end_cp, id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(SpanExtent {
+            item: ItemId(r.get(0)?),
+            class: ClassId(r.get(1)?),
+            start: r.get(2)?,
+            end: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Where a span is and what class it has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SpanExtent {
+    pub item: ItemId,
+    pub class: ClassId,
+    pub start: u32,
+    pub end: u32,
 }
 
 /// Inserts new spans with the edit's author and time; returns their ids in order.
@@ -225,4 +252,173 @@ pub(super) fn span_counts_by_class(conn: &Connection) -> Result<Vec<(ClassId, u6
         conn.prepare("SELECT class_id, COUNT(*) FROM spans GROUP BY class_id ORDER BY class_id")?;
     let rows = stmt.query_map([], |r| Ok((ClassId(r.get(0)?), r.get::<_, i64>(1)? as u64)))?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A text record to add with its labels, resolved to schema ids and checked.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResolvedText {
+    pub item: NewTextItem,
+    /// `(start, end, class)` in code points.
+    pub spans: Vec<(u32, u32, ClassId)>,
+    pub labels: Vec<LabelId>,
+}
+
+/// What a bulk insert of labelled texts created, gathered chunk by chunk.
+#[derive(Default)]
+pub(super) struct BulkTexts {
+    pub items: Vec<Item>,
+    pub spans: Vec<SpanId>,
+    /// Items inserted in progress (they have labels).
+    pub started: Vec<ItemId>,
+    /// Items given document classes.
+    pub classified: Vec<ItemId>,
+}
+
+/// At most this many rows per multi-row `INSERT`; SQLite allows 32766
+/// parameters per statement.
+const ROWS_PER_INSERT: usize = 400;
+
+/// Inserts `rows` with multi-row `INSERT … VALUES (…),(…)` statements. `row`
+/// is one row's values, e.g. `(?,?,0)`, holding `per_row` parameters; `bind`
+/// binds one row from parameter `first`. One statement per
+/// [`ROWS_PER_INSERT`] rows instead of one per row is what makes a
+/// million-line import take seconds.
+fn insert_rows<T>(
+    tx: &Transaction,
+    head: &str,
+    row: &str,
+    per_row: usize,
+    rows: &[T],
+    bind: impl Fn(&mut rusqlite::Statement, &T, usize) -> rusqlite::Result<()>,
+) -> Result<(), ProjectError> {
+    let sql = |n: usize| format!("{head} VALUES {}", vec![row; n].join(","));
+    let full = sql(ROWS_PER_INSERT);
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        let mut stmt = if chunk.len() == ROWS_PER_INSERT {
+            tx.prepare_cached(&full)?
+        } else {
+            tx.prepare_cached(&sql(chunk.len()))?
+        };
+        for (r, item) in chunk.iter().enumerate() {
+            bind(&mut stmt, item, 1 + r * per_row)?;
+        }
+        stmt.raw_execute()?;
+    }
+    Ok(())
+}
+
+/// The ids `AUTOINCREMENT` gave the `n` rows one statement just inserted:
+/// consecutive, the last being `last_insert_rowid()` (as for boxes).
+fn consecutive_ids(tx: &Transaction, n: usize) -> std::ops::RangeInclusive<i64> {
+    let last = tx.last_insert_rowid();
+    (last + 1 - n as i64)..=last
+}
+
+/// Inserts one chunk of labelled texts: items (in progress when labelled),
+/// their texts, spans and document classes.
+pub(super) fn insert_labelled_chunk(
+    tx: &Transaction,
+    chunk: &[ResolvedText],
+    ctx: &EditContext,
+    out: &mut BulkTexts,
+) -> Result<(), ProjectError> {
+    let labelled = |t: &ResolvedText| !(t.spans.is_empty() && t.labels.is_empty());
+    let mut ids = Vec::with_capacity(chunk.len());
+    for rows in chunk.chunks(ROWS_PER_INSERT) {
+        insert_rows(
+            tx,
+            "INSERT INTO items(rel_path, status, width, height)",
+            "(?,?,0,0)",
+            2,
+            rows,
+            |stmt, t, p| {
+                let status = if labelled(t) {
+                    ItemStatus::InProgress
+                } else {
+                    ItemStatus::New
+                };
+                stmt.raw_bind_parameter(p, &t.item.rel_path)?;
+                stmt.raw_bind_parameter(p + 1, status.as_str())
+            },
+        )?;
+        ids.extend(consecutive_ids(tx, rows.len()).map(ItemId));
+    }
+    let with_ids: Vec<(ItemId, &ResolvedText)> = ids.iter().copied().zip(chunk).collect();
+    insert_rows(
+        tx,
+        "INSERT INTO texts(item_id, ext_id, body, char_len, meta)",
+        "(?,?,?,?,?)",
+        5,
+        &with_ids,
+        |stmt, (id, t), p| {
+            stmt.raw_bind_parameter(p, id.0)?;
+            stmt.raw_bind_parameter(p + 1, &t.item.doc.ext_id)?;
+            stmt.raw_bind_parameter(p + 2, &t.item.doc.text)?;
+            stmt.raw_bind_parameter(p + 3, t.item.doc.text.chars().count() as i64)?;
+            stmt.raw_bind_parameter(p + 4, &t.item.doc.meta)
+        },
+    )?;
+    let spans: Vec<(ItemId, (u32, u32, ClassId))> = with_ids
+        .iter()
+        .flat_map(|(id, t)| t.spans.iter().map(move |s| (*id, *s)))
+        .collect();
+    for rows in spans.chunks(ROWS_PER_INSERT) {
+        insert_rows(
+            tx,
+            "INSERT INTO spans(item_id, class_id, start_cp, end_cp, author, created_ms, updated_by, updated_ms)",
+            "(?,?,?,?,?,?,?,?)",
+            8,
+            rows,
+            |stmt, (id, (start, end, class)), p| {
+                stmt.raw_bind_parameter(p, id.0)?;
+                stmt.raw_bind_parameter(p + 1, class.0)?;
+                stmt.raw_bind_parameter(p + 2, start)?;
+                stmt.raw_bind_parameter(p + 3, end)?;
+                stmt.raw_bind_parameter(p + 4, ctx.author)?;
+                stmt.raw_bind_parameter(p + 5, ctx.time_ms)?;
+                stmt.raw_bind_parameter(p + 6, ctx.author)?;
+                stmt.raw_bind_parameter(p + 7, ctx.time_ms)
+            },
+        )?;
+        out.spans
+            .extend(consecutive_ids(tx, rows.len()).map(SpanId));
+    }
+    let labels: Vec<(ItemId, LabelId)> = with_ids
+        .iter()
+        .flat_map(|(id, t)| t.labels.iter().map(move |l| (*id, *l)))
+        .collect();
+    insert_rows(
+        tx,
+        "INSERT OR IGNORE INTO image_labels(item_id, label_id, author, created_ms)",
+        "(?,?,?,?)",
+        4,
+        &labels,
+        |stmt, (id, label), p| {
+            stmt.raw_bind_parameter(p, id.0)?;
+            stmt.raw_bind_parameter(p + 1, label.0)?;
+            stmt.raw_bind_parameter(p + 2, ctx.author)?;
+            stmt.raw_bind_parameter(p + 3, ctx.time_ms)
+        },
+    )?;
+    for (id, t) in &with_ids {
+        if labelled(t) {
+            out.started.push(*id);
+        }
+        if !t.labels.is_empty() {
+            out.classified.push(*id);
+        }
+        out.items.push(Item {
+            id: *id,
+            rel_path: t.item.rel_path.clone(),
+            width: 0,
+            height: 0,
+            status: if labelled(t) {
+                ItemStatus::InProgress
+            } else {
+                ItemStatus::New
+            },
+            error: None,
+        });
+    }
+    Ok(())
 }

@@ -21,6 +21,8 @@ pub struct NewTextItem {
     pub doc: TextDoc,
 }
 
+pub use super::sqlite_text::{ResolvedText, SpanExtent};
+
 /// One line of the audit trail.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LogEntry {
@@ -86,8 +88,19 @@ pub trait Store {
     fn spans_of(&self, item: ItemId) -> Result<Vec<SpanAnnotation>, ProjectError>;
     /// Every span, ordered by item, start, end, id.
     fn all_spans(&self) -> Result<Vec<SpanAnnotation>, ProjectError>;
+    /// Every span's item, class and range, ordered by item and start.
+    fn all_span_extents(&self) -> Result<Vec<SpanExtent>, ProjectError>;
     fn span_counts_by_class(&self) -> Result<Vec<(ClassId, u64)>, ProjectError>;
     fn apply(&mut self, edit: &Edit, ctx: &EditContext) -> Result<StoredEdit, ProjectError>;
+    /// Adds labelled text records that arrive in chunks as new items, with
+    /// their spans and document classes, in one transaction that is one step
+    /// of undo (undo removes the labels; the items stay, like scanned images).
+    /// An error from `next_chunk` rolls everything back.
+    fn add_labelled_texts(
+        &mut self,
+        next_chunk: &mut dyn FnMut() -> Result<Option<Vec<ResolvedText>>, ProjectError>,
+        ctx: &EditContext,
+    ) -> Result<(Vec<Item>, StoredEdit), ProjectError>;
     /// Adds boxes that arrive in chunks as one transaction, stored and logged as
     /// one `AddBoxes` edit of them all. `next_chunk` gives the next chunk, or
     /// `None` at the end; an error from it rolls the whole edit back.

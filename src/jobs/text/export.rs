@@ -5,8 +5,8 @@ use crate::formats::text::{
     HfLabelMode, JsonlExporter,
 };
 use crate::jobs::JobError;
-use crate::model::{ImageLabelMode, ItemId, LabelId, OffsetUnit, SpanAnnotation};
-use crate::project::{Project, ProjectKind, write_atomic};
+use crate::model::{ImageLabelMode, ItemId, LabelId, OffsetUnit};
+use crate::project::{Project, ProjectKind, SpanExtent, write_atomic};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -47,7 +47,7 @@ pub fn export_text(
         )));
     }
     let texts = project.all_texts()?;
-    let spans = project.all_spans()?;
+    let spans = project.all_span_extents()?;
     let labels: HashMap<ItemId, Vec<LabelId>> = project.all_image_labels()?.into_iter().collect();
     let schema = project.schema();
     let class_name: HashMap<_, &str> = schema
@@ -154,7 +154,7 @@ pub fn export_text(
     Ok(report)
 }
 
-fn group_by_item(spans: &[SpanAnnotation]) -> HashMap<ItemId, &[SpanAnnotation]> {
+fn group_by_item(spans: &[SpanExtent]) -> HashMap<ItemId, &[SpanExtent]> {
     let mut by_item = HashMap::new();
     for run in spans.chunk_by(|a, b| a.item == b.item) {
         by_item.insert(run[0].item, run);

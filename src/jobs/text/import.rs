@@ -4,15 +4,17 @@
 //! become new items. All labels arrive as one undoable edit.
 
 use super::{meta_text, record_key};
-use crate::formats::text::{LabelledFormat, LabelledReader, LabelledRecord, RecordProblem};
+use crate::formats::text::{LabelledFormat, LabelledReader, LabelledRecord, Place, RecordProblem};
 use crate::jobs::{JobError, Progress};
 use crate::model::{ClassId, Edit, ImageLabelMode, ItemId, LabelId, NewSpan, OffsetUnit, TextDoc};
-use crate::project::{NewTextItem, Project, ProjectKind};
-use std::collections::HashMap;
+use crate::project::{LabelledText, NewTextItem, Project, ProjectKind};
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
 
-/// Records per transaction when new items are added.
-const CHUNK: usize = 20_000;
+/// New records per chunk handed from the reading thread to the store.
+const CHUNK: usize = 10_000;
 
 /// What a labelled import brought in and what it left out.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -48,122 +50,201 @@ pub fn import_labelled(
     }
     let bytes = std::fs::read(file).map_err(|e| failed(&e))?;
     let unit = unit.unwrap_or(format.default_unit());
-    let mut reader = LabelledReader::new(&bytes, format, unit).map_err(|e| failed(&e))?;
-    let mut report = LabelledImportReport::default();
-    let mut records = Vec::new();
-    while let Some(next) = reader.next() {
-        match next {
-            Ok(mut record) => {
-                report.problems.append(&mut record.problems);
-                records.push(record);
-            }
-            Err(problem) => report.problems.push(problem),
-        }
-        if records.len() % CHUNK == 0 {
-            progress(Progress {
-                done: reader.bytes_consumed() / 2,
-                total: Some(reader.total_bytes()),
-            });
-        }
-    }
-    report.records = records.len();
+    let reader = LabelledReader::new(&bytes, format, unit).map_err(|e| failed(&e))?;
+    let total = reader.total_bytes();
+    let index = ItemIndex::build(project)?;
+    let overlapping = project.schema().allow_overlapping_spans;
+    let consumed = AtomicUsize::new(0);
 
-    let items = match_items(project, file, &records, &mut report)?;
-    add_missing_classes(project, &records, &mut report)?;
-    let edit = labels_edit(project, &records, &items, &mut report)?;
-    progress(Progress {
-        done: bytes.len() * 3 / 4,
-        total: Some(bytes.len()),
+    // Records the project lacks stream into new items on this thread while the
+    // reader parses the next ones on another; matched records wait until after.
+    let (sender, receiver) = mpsc::sync_channel(CHUNKS_IN_FLIGHT);
+    let (added, sorted) = std::thread::scope(|scope| {
+        let parser = scope.spawn(|| {
+            // Owned here, so the store sees the end of the records when this ends.
+            let sender = sender;
+            let mut sorted = Sorted::default();
+            let mut chunk = Vec::with_capacity(CHUNK);
+            let mut reader = reader;
+            while let Some(next) = reader.next() {
+                match next {
+                    Ok(record) => {
+                        if let Some(text) = sorted.take(record, &index, file, overlapping) {
+                            chunk.push(text);
+                        }
+                    }
+                    Err(problem) => sorted.problems.push(problem),
+                }
+                if chunk.len() == CHUNK {
+                    consumed.store(reader.bytes_consumed(), Ordering::Relaxed);
+                    let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
+                    if sender.send(Ok::<_, JobError>(full)).is_err() {
+                        return sorted;
+                    }
+                }
+            }
+            if !chunk.is_empty() {
+                let _ = sender.send(Ok(chunk));
+            }
+            sorted
+        });
+        let chunks = receiver.into_iter().inspect(|_| {
+            progress(Progress {
+                done: consumed.load(Ordering::Relaxed),
+                total: Some(total),
+            })
+        });
+        let added = project.add_labelled_texts(chunks);
+        let sorted = parser
+            .join()
+            .map_err(|_| failed(&"the import failed while reading"));
+        (added, sorted)
     });
-    if !edit.is_empty() {
-        project.apply(edit)?;
+    let added = added?;
+    let Sorted {
+        matched,
+        problems,
+        records,
+    } = sorted?;
+    let mut report = LabelledImportReport {
+        records,
+        matched: matched.len(),
+        added_items: added.items,
+        spans: 0,
+        classified_items: 0,
+        new_classes: added.new_classes,
+        new_doc_classes: added.new_doc_classes,
+        problems,
+    };
+    if !matched.is_empty() {
+        let (records, items): (Vec<LabelledRecord>, Vec<Option<ItemId>>) =
+            matched.into_iter().map(|(r, item)| (r, Some(item))).unzip();
+        add_missing_classes(project, &records, &mut report)?;
+        let edit = labels_edit(project, &records, &items, &mut report)?;
+        if !edit.is_empty() {
+            project.apply(edit)?;
+        }
     }
+    report.spans += added.spans;
+    report.classified_items += added.classified;
     report.problems.sort_by_key(|p| p.line);
     progress(Progress {
-        done: bytes.len(),
-        total: Some(bytes.len()),
+        done: total,
+        total: Some(total),
     });
     Ok(report)
 }
 
-/// The item of each record (`None` when it was left out), adding new items for
-/// records the project does not have.
-fn match_items(
-    project: &mut Project,
-    file: &Path,
-    records: &[LabelledRecord],
-    report: &mut LabelledImportReport,
-) -> Result<Vec<Option<ItemId>>, JobError> {
-    let existing = if project.items().is_empty() {
-        Vec::new()
-    } else {
-        project.all_texts()?
-    };
-    let mut by_id: HashMap<&str, (ItemId, &str)> = HashMap::new();
-    let mut by_text: HashMap<&str, ItemId> = HashMap::new();
-    for (item, doc) in &existing {
-        if let Some(id) = &doc.ext_id {
-            by_id.entry(id).or_insert((*item, &doc.text));
-        }
-        by_text.entry(&doc.text).or_insert(*item);
-    }
+/// Chunks of new records handed to the store, and how many may wait.
+const CHUNKS_IN_FLIGHT: usize = 4;
 
-    let mut items = vec![None; records.len()];
-    let mut new = Vec::new();
-    for (i, r) in records.iter().enumerate() {
-        let by_own_id = r.id.as_deref().and_then(|id| by_id.get(id));
-        match by_own_id {
-            Some((item, text)) if *text == r.text => items[i] = Some(*item),
-            Some(_) => report.problems.push(RecordProblem {
-                line: r.line,
-                place: problem_place(r),
-                message: format!(
-                    "the project's item with id {:?} has a different text; the record was left out",
-                    r.id.as_deref().unwrap_or_default()
-                ),
-            }),
-            None => match by_text.get(r.text.as_str()) {
-                Some(item) => items[i] = Some(*item),
-                None => new.push(i),
+/// The project's text items by record id and by text, and the record keys in
+/// use, for telling matched records from new ones.
+struct ItemIndex {
+    by_id: HashMap<String, (ItemId, String)>,
+    by_text: HashMap<String, ItemId>,
+    keys: HashSet<String>,
+}
+
+impl ItemIndex {
+    fn build(project: &Project) -> Result<Self, JobError> {
+        let mut index = ItemIndex {
+            by_id: HashMap::new(),
+            by_text: HashMap::new(),
+            keys: project.items().iter().map(|i| i.rel_path.clone()).collect(),
+        };
+        if project.items().is_empty() {
+            return Ok(index);
+        }
+        for (item, doc) in project.all_texts()? {
+            if let Some(id) = doc.ext_id {
+                index.by_id.entry(id).or_insert((item, doc.text.clone()));
+            }
+            index.by_text.entry(doc.text).or_insert(item);
+        }
+        Ok(index)
+    }
+}
+
+/// What the reading thread makes of the records.
+#[derive(Default)]
+struct Sorted {
+    records: usize,
+    /// Records of items the project has, with the item.
+    matched: Vec<(LabelledRecord, ItemId)>,
+    problems: Vec<RecordProblem>,
+}
+
+impl Sorted {
+    /// Files a record: matched, or returned as a new item to add.
+    fn take(
+        &mut self,
+        mut r: LabelledRecord,
+        index: &ItemIndex,
+        file: &Path,
+        overlapping: bool,
+    ) -> Option<LabelledText> {
+        self.records += 1;
+        self.problems.append(&mut r.problems);
+        if let Some(id) = r.id.as_deref()
+            && let Some((item, text)) = index.by_id.get(id)
+        {
+            if *text == r.text {
+                self.matched.push((r, *item));
+            } else {
+                self.problems.push(RecordProblem {
+                    line: r.line,
+                    place: Place::Line,
+                    message: format!(
+                        "the project's item with id {id:?} has a different text; the record was left out"
+                    ),
+                });
+            }
+            return None;
+        }
+        if let Some(item) = index.by_text.get(&r.text) {
+            self.matched.push((r, *item));
+            return None;
+        }
+        let mut key = record_key(file, r.line);
+        let mut n = 2;
+        while index.keys.contains(&key) {
+            key = format!("{}#{n}", record_key(file, r.line));
+            n += 1;
+        }
+        let mut spans: Vec<(u32, u32, String)> = Vec::with_capacity(r.spans.len());
+        for s in r.spans {
+            let (Ok(start), Ok(end)) = (u32::try_from(s.start), u32::try_from(s.end)) else {
+                continue;
+            };
+            if !overlapping
+                && let Some((a, b, _)) = spans.iter().find(|(a, b, _)| *a < end && start < *b)
+            {
+                self.problems.push(RecordProblem {
+                    line: r.line,
+                    place: Place::Line,
+                    message: format!(
+                        "span [{start}, {end}) {:?} overlaps span [{a}, {b}) and the project does not allow overlapping spans; it was left out",
+                        s.label
+                    ),
+                });
+                continue;
+            }
+            spans.push((start, end, s.label));
+        }
+        Some(LabelledText {
+            item: NewTextItem {
+                rel_path: key,
+                doc: TextDoc {
+                    ext_id: r.id,
+                    meta: meta_text(&r.meta),
+                    text: r.text,
+                },
             },
-        }
+            spans,
+            labels: r.labels,
+        })
     }
-    report.matched = items.iter().flatten().count();
-    drop(by_id);
-    drop(by_text);
-    drop(existing);
-
-    for chunk in new.chunks(CHUNK) {
-        let docs: Vec<NewTextItem> = chunk
-            .iter()
-            .map(|&i| {
-                let r = &records[i];
-                NewTextItem {
-                    rel_path: record_key(file, r.line),
-                    doc: TextDoc {
-                        ext_id: r.id.clone(),
-                        text: r.text.clone(),
-                        meta: meta_text(&r.meta),
-                    },
-                }
-            })
-            .collect();
-        let added = project.add_text_items(&docs)?;
-        report.added_items += added.len();
-    }
-    if !new.is_empty() {
-        let by_key: HashMap<&str, ItemId> = project
-            .items()
-            .iter()
-            .map(|it| (it.rel_path.as_str(), it.id))
-            .collect();
-        for &i in &new {
-            items[i] = by_key
-                .get(record_key(file, records[i].line).as_str())
-                .copied();
-        }
-    }
-    Ok(items)
 }
 
 fn problem_place(r: &LabelledRecord) -> crate::formats::text::Place {
