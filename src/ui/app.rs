@@ -9,7 +9,9 @@ use super::start_screen::{self, StartChoice};
 use super::workspace::Workspace;
 use super::{Startup, fonts, theme};
 use crate::jobs::coco::{ExportReport, export_coco};
+use crate::jobs::text::{TextExportFormat, export_text};
 use crate::model::LabelSchema;
+use crate::model::OffsetUnit;
 use crate::project::{Access, Project};
 use eframe::egui::{self, RichText};
 use rust_i18n::t;
@@ -42,10 +44,10 @@ pub enum Screen {
     Workspace(Box<Workspace>),
 }
 
-/// An export running on a worker thread.
+/// An export running on a worker thread; it sends the notice to show.
 struct ExportJob {
     output: PathBuf,
-    rx: Receiver<Result<ExportReport, String>>,
+    rx: Receiver<String>,
 }
 
 pub struct ShuguApp {
@@ -195,10 +197,23 @@ impl ShuguApp {
     fn start_export(&mut self) {
         let Some(ws) = self.workspace() else { return };
         let dir = ws.project.dir().to_path_buf();
-        let default = format!("{}.coco.json", ws.project.name());
+        let text = ws.is_text();
+        let (default, filter, extension) = if text {
+            (
+                format!("{}.jsonl", ws.project.name()),
+                "JSON Lines",
+                "jsonl",
+            )
+        } else {
+            (
+                format!("{}.coco.json", ws.project.name()),
+                "COCO JSON",
+                "json",
+            )
+        };
         let Some(output) =
             self.dialogs
-                .save_file(&t!("export.title"), &default, "COCO JSON", &["json"])
+                .save_file(&t!("export.title"), &default, filter, &[extension])
         else {
             return;
         };
@@ -207,39 +222,36 @@ impl ShuguApp {
         // The export reads its own read-only connection: every edit is already
         // committed, and the UI stays responsive while it runs.
         std::thread::spawn(move || {
-            let result = Project::open(&dir, Access::ReadOnly)
-                .map_err(|e| e.to_string())
-                .and_then(|p| export_coco(&p, &out).map_err(|e| e.to_string()));
-            let _ = tx.send(result);
+            let notice = match Project::open(&dir, Access::ReadOnly) {
+                Err(e) => export_failed(&e),
+                Ok(p) if text => {
+                    match export_text(&p, &out, TextExportFormat::Jsonl, OffsetUnit::CodePoint) {
+                        Ok(r) => t!(
+                            "export.done_text",
+                            path = out.display(),
+                            texts = r.items,
+                            spans = r.spans
+                        )
+                        .into_owned(),
+                        Err(e) => export_failed(&e),
+                    }
+                }
+                Ok(p) => match export_coco(&p, &out) {
+                    Ok(r) => coco_notice(&out, &r),
+                    Err(e) => export_failed(&e),
+                },
+            };
+            let _ = tx.send(notice);
         });
         self.export = Some(ExportJob { output, rx });
     }
 
     fn poll_export(&mut self) {
         let Some(job) = &self.export else { return };
-        let Ok(result) = job.rx.try_recv() else {
+        let Ok(notice) = job.rx.try_recv() else {
             return;
         };
-        self.notice = Some(match result {
-            Ok(r) => {
-                let mut text = t!(
-                    "export.done",
-                    path = job.output.display(),
-                    images = r.images,
-                    boxes = r.annotations
-                )
-                .into_owned();
-                if !r.left_out.is_empty() {
-                    text.push('\n');
-                    text.push_str(&t!("export.left_out", n = r.left_out.len()));
-                    for (path, reason) in r.left_out.iter().take(20) {
-                        text.push_str(&format!("\n  {path}: {reason}"));
-                    }
-                }
-                text
-            }
-            Err(e) => format!("{}: {e}", t!("export.failed")),
-        });
+        self.notice = Some(notice);
         self.export = None;
     }
 
@@ -257,7 +269,11 @@ impl ShuguApp {
                 if ui
                     .add_enabled(
                         open && self.export.is_none(),
-                        egui::Button::new(t!("menu.export_coco")),
+                        egui::Button::new(if self.workspace().is_some_and(|w| w.is_text()) {
+                            t!("menu.export_jsonl")
+                        } else {
+                            t!("menu.export_coco")
+                        }),
                     )
                     .clicked()
                 {
@@ -530,4 +546,27 @@ impl eframe::App for ShuguApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.frame(ui);
     }
+}
+
+fn export_failed(e: &dyn std::fmt::Display) -> String {
+    format!("{}: {e}", t!("export.failed"))
+}
+
+/// What a COCO export wrote and left out, for the notice.
+fn coco_notice(out: &std::path::Path, r: &ExportReport) -> String {
+    let mut text = t!(
+        "export.done",
+        path = out.display(),
+        images = r.images,
+        boxes = r.annotations
+    )
+    .into_owned();
+    if !r.left_out.is_empty() {
+        text.push('\n');
+        text.push_str(&t!("export.left_out", n = r.left_out.len()));
+        for (path, reason) in r.left_out.iter().take(20) {
+            text.push_str(&format!("\n  {path}: {reason}"));
+        }
+    }
+    text
 }
