@@ -7,10 +7,12 @@ mod common;
 use common::gui::{app_config, start_allowing_missing_glyphs};
 use eframe::egui::{Event, Key, Modifiers, PointerButton, Pos2, Vec2, pos2};
 use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
 use shugu::model::{ClassId, LabelSchema, SpanAnnotation, TextDoc};
 use shugu::project::{NewTextItem, Project};
 use shugu::ui::Startup;
 use shugu::ui::app::ShuguApp;
+use shugu::ui::dialogs::FakeDialogs;
 use shugu::ui::i18n::Language;
 
 /// 𠮷 and 😀 are astral characters, é is e + a combining accent.
@@ -34,7 +36,7 @@ fn harness(tmp: &tempfile::TempDir) -> Harness<'static, ShuguApp> {
         .unwrap();
     drop(project);
     let config = app_config(tmp.path(), "测试员", Language::English, vec![]);
-    let mut h = start_allowing_missing_glyphs(config, Startup::Open(dir));
+    let mut h = start_allowing_missing_glyphs(config, Startup::Open(dir), FakeDialogs::default());
     h.run_steps(5);
     h
 }
@@ -182,4 +184,49 @@ fn select_label_change_delete_classify_undo_redo() {
     press(&mut h, Modifiers::COMMAND, Key::Y);
     assert_eq!(shape(&spans(&h)), before);
     assert!(labels(&h).is_empty());
+}
+
+#[test]
+fn a_text_file_becomes_a_project_from_the_start_screen() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("评论.jsonl");
+    std::fs::write(
+        &file,
+        "\u{feff}{\"id\": 1, \"text\": \"贵州猕猴桃很甜\"}\r\n{broken\r\n\r\n{\"text\": \"湄潭翠芽\"}\r\n",
+    )
+    .unwrap();
+    let config = app_config(tmp.path(), "测试员", Language::English, vec![]);
+    let dialogs = FakeDialogs {
+        files: vec![file.clone()],
+        ..FakeDialogs::default()
+    };
+    let mut h = start_allowing_missing_glyphs(config, Startup::StartScreen, dialogs);
+    h.get_by_label("New text project from file…").click();
+    for _ in 0..200 {
+        h.step();
+        if h.state().workspace().is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let ws = h
+        .state()
+        .workspace()
+        .expect("the new project opens when the texts are in");
+    assert!(ws.is_text());
+    assert_eq!(ws.project.dir(), tmp.path().join("评论.shugu"));
+    let texts: Vec<String> = ws
+        .project
+        .all_texts()
+        .unwrap()
+        .into_iter()
+        .map(|(_, d)| d.text)
+        .collect();
+    assert_eq!(texts, ["贵州猕猴桃很甜", "湄潭翠芽"]);
+    let notice = h
+        .state()
+        .notice
+        .clone()
+        .expect("the unreadable line is reported");
+    assert!(notice.contains("line 2: not valid JSON"), "{notice}");
 }

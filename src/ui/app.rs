@@ -6,6 +6,7 @@ use super::i18n;
 use super::keymap::{Action, KeyMap};
 use super::settings::Settings;
 use super::start_screen::{self, StartChoice};
+use super::text_import::TextImportJob;
 use super::workspace::Workspace;
 use super::{Startup, fonts, theme};
 use crate::jobs::coco::{ExportReport, export_coco};
@@ -65,6 +66,8 @@ pub struct ShuguApp {
     export: Option<ExportJob>,
     /// A notice shown until dismissed (export results, open errors).
     pub notice: Option<String>,
+    /// A text file being read into a new project.
+    text_import: Option<TextImportJob>,
     window_title: String,
 }
 
@@ -110,6 +113,7 @@ impl ShuguApp {
             show_keys: false,
             export: None,
             notice: (!warnings.is_empty()).then(|| warnings.join("\n")),
+            text_import: None,
             window_title: String::new(),
         };
         if let Startup::Open(dir) = startup {
@@ -246,6 +250,26 @@ impl ShuguApp {
         self.export = Some(ExportJob { output, rx });
     }
 
+    fn poll_text_import(&mut self, ctx: &egui::Context) {
+        let Some(job) = &mut self.text_import else {
+            return;
+        };
+        let Some(result) = job.poll() else {
+            job.show(ctx);
+            return;
+        };
+        self.text_import = None;
+        match result {
+            Ok((dir, notice)) => {
+                self.open_folder(ctx, &dir);
+                if notice.is_some() {
+                    self.notice = notice;
+                }
+            }
+            Err(e) => self.notice = Some(e),
+        }
+    }
+
     fn poll_export(&mut self) {
         let Some(job) = &self.export else { return };
         let Ok(notice) = job.rx.try_recv() else {
@@ -261,6 +285,9 @@ impl ShuguApp {
             ui.menu_button(t!("menu.file"), |ui| {
                 if ui.button(t!("menu.new_project")).clicked() {
                     self.start_choice(&ctx, StartChoice::NewFromFolder);
+                }
+                if ui.button(t!("start.new_from_text")).clicked() {
+                    self.start_choice(&ctx, StartChoice::NewFromTextFile);
                 }
                 if ui.button(t!("menu.open_project")).clicked() {
                     self.start_choice(&ctx, StartChoice::OpenFolder);
@@ -345,6 +372,16 @@ impl ShuguApp {
             StartChoice::NewFromFolder => {
                 if let Some(dir) = self.dialogs.pick_folder(&t!("start.new_from_folder")) {
                     self.create_or_open(ctx, &dir);
+                }
+            }
+            StartChoice::NewFromTextFile => {
+                let extensions = ["jsonl", "ndjson", "csv", "tsv", "txt"];
+                if self.text_import.is_none()
+                    && let Some(file) =
+                        self.dialogs
+                            .pick_file(&t!("start.new_from_text"), "Texts", &extensions)
+                {
+                    self.text_import = Some(TextImportJob::start(file));
                 }
             }
             StartChoice::OpenFolder => {
@@ -497,6 +534,7 @@ impl ShuguApp {
     pub fn frame(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         self.poll_export();
+        self.poll_text_import(&ctx);
         let title = match self.workspace() {
             Some(ws) if ws.project.is_read_only() => format!(
                 "{} — {} — Shugu 数谷标注",

@@ -7,6 +7,10 @@ pub trait Dialogs {
     /// Asks for a folder; `None` if the user cancelled.
     fn pick_folder(&mut self, title: &str) -> Option<PathBuf>;
 
+    /// Asks for a file to open. `extensions` are without the dot.
+    fn pick_file(&mut self, title: &str, filter_name: &str, extensions: &[&str])
+    -> Option<PathBuf>;
+
     /// Asks where to save a file. `extensions` are without the dot (`["json"]`).
     fn save_file(
         &mut self,
@@ -25,6 +29,19 @@ pub struct RfdDialogs;
 impl Dialogs for RfdDialogs {
     fn pick_folder(&mut self, title: &str) -> Option<PathBuf> {
         rfd::FileDialog::new().set_title(title).pick_folder()
+    }
+
+    fn pick_file(
+        &mut self,
+        title: &str,
+        filter_name: &str,
+        extensions: &[&str],
+    ) -> Option<PathBuf> {
+        let mut dialog = rfd::FileDialog::new().set_title(title);
+        if !extensions.is_empty() {
+            dialog = dialog.add_filter(filter_name, extensions);
+        }
+        dialog.pick_file()
     }
 
     fn save_file(
@@ -49,6 +66,7 @@ impl Dialogs for RfdDialogs {
 #[derive(Debug, Default, Clone)]
 pub struct FakeDialogs {
     pub folders: Vec<PathBuf>,
+    pub files: Vec<PathBuf>,
     pub save_paths: Vec<PathBuf>,
 }
 
@@ -59,6 +77,10 @@ fn take_first(paths: &mut Vec<PathBuf>) -> Option<PathBuf> {
 impl Dialogs for FakeDialogs {
     fn pick_folder(&mut self, _title: &str) -> Option<PathBuf> {
         take_first(&mut self.folders)
+    }
+
+    fn pick_file(&mut self, _title: &str, _filter: &str, _extensions: &[&str]) -> Option<PathBuf> {
+        take_first(&mut self.files)
     }
 
     fn save_file(
@@ -80,6 +102,7 @@ mod tests {
     fn fake_dialogs_answer_in_order_then_cancel() {
         let mut dialogs = FakeDialogs {
             folders: vec![PathBuf::from("/a"), PathBuf::from("/b")],
+            files: vec![],
             save_paths: vec![PathBuf::from("/out.json")],
         };
         let d: &mut dyn Dialogs = &mut dialogs;

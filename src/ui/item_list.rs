@@ -3,7 +3,7 @@
 
 use super::theme;
 use crate::model::{ClassId, ItemStatus};
-use crate::project::Project;
+use crate::project::{Project, ProjectKind};
 use eframe::egui::{self, RichText};
 use rust_i18n::t;
 use std::collections::HashSet;
@@ -118,7 +118,10 @@ impl ItemList {
         project: &Project,
         current: Option<usize>,
     ) -> Option<usize> {
-        ui.heading(t!("panel.items"));
+        ui.heading(match project.kind() {
+            ProjectKind::Images => t!("panel.items"),
+            ProjectKind::Text => t!("panel.texts"),
+        });
         self.filter_ui(ui, project);
         self.visible(project);
         let visible = &self.visible;

@@ -14,6 +14,7 @@ pub mod keymap;
 pub mod settings;
 pub mod start_screen;
 pub mod status_bar;
+pub mod text_import;
 pub mod text_pane;
 pub mod text_view;
 pub mod theme;

@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 pub enum StartChoice {
     Open(PathBuf),
     NewFromFolder,
+    /// A text project from a JSONL, CSV/TSV or TXT file.
+    NewFromTextFile,
     OpenFolder,
 }
 
@@ -66,6 +68,9 @@ pub fn show(ui: &mut egui::Ui, recent: &[PathBuf], demos: &[PathBuf]) -> Option<
         ui.horizontal(|ui| {
             if ui.button(t!("start.new_from_folder")).clicked() {
                 choice = Some(StartChoice::NewFromFolder);
+            }
+            if ui.button(t!("start.new_from_text")).clicked() {
+                choice = Some(StartChoice::NewFromTextFile);
             }
             if ui.button(t!("start.open_project")).clicked() {
                 choice = Some(StartChoice::OpenFolder);

@@ -30,33 +30,34 @@ pub fn app_config(dir: &Path, author: &str, language: Language, demos: Vec<PathB
 /// The app in a 1280×800 window, after its first frames have settled. A
 /// character without a glyph in the bundled fonts fails the test.
 pub fn start(config: AppConfig, startup: Startup) -> Harness<'static, ShuguApp> {
-    start_with(Harness::builder(), config, startup)
+    start_with(Harness::builder(), config, startup, FakeDialogs::default())
 }
 
 /// Like [`start`], for texts with characters beyond the bundled fonts (emoji,
-/// CJK Extension B), which draw as boxes of their own width.
+/// CJK Extension B), which draw as boxes of their own width; file dialogs
+/// answer from `dialogs`.
 pub fn start_allowing_missing_glyphs(
     config: AppConfig,
     startup: Startup,
+    dialogs: FakeDialogs,
 ) -> Harness<'static, ShuguApp> {
-    start_with(Harness::builder().allow_missing_glyphs(), config, startup)
+    start_with(
+        Harness::builder().allow_missing_glyphs(),
+        config,
+        startup,
+        dialogs,
+    )
 }
 
 fn start_with(
     builder: egui_kittest::HarnessBuilder<ShuguApp>,
     config: AppConfig,
     startup: Startup,
+    dialogs: FakeDialogs,
 ) -> Harness<'static, ShuguApp> {
     let mut h = builder
         .with_size(Vec2::new(1280.0, 800.0))
-        .build_eframe(move |cc| {
-            ShuguApp::new(
-                &cc.egui_ctx,
-                config,
-                Box::new(FakeDialogs::default()),
-                startup,
-            )
-        });
+        .build_eframe(move |cc| ShuguApp::new(&cc.egui_ctx, config, Box::new(dialogs), startup));
     h.run();
     h
 }

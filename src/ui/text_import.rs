@@ -1,0 +1,115 @@
+//! "New text project from file…": the project is made beside the file and the
+//! records are read on a worker thread, with a progress bar; the project opens
+//! when they are in.
+
+use crate::jobs::text::{describe, import_texts};
+use crate::model::LabelSchema;
+use crate::project::Project;
+use eframe::egui;
+use rust_i18n::t;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, channel};
+
+/// The project folder made for a text file: `reviews.jsonl` → `reviews.shugu/`
+/// beside it.
+pub fn project_dir_for(file: &Path) -> PathBuf {
+    let stem = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "texts".into());
+    file.with_file_name(format!("{stem}.shugu"))
+}
+
+enum Message {
+    Progress(f32),
+    /// The project folder, and the notice to show (problems), or why it failed.
+    Done(Result<(PathBuf, Option<String>), String>),
+}
+
+/// A text file being read into a new project.
+pub struct TextImportJob {
+    file: PathBuf,
+    rx: Receiver<Message>,
+    fraction: f32,
+}
+
+impl TextImportJob {
+    pub fn start(file: PathBuf) -> Self {
+        let (tx, rx) = channel();
+        let source = file.clone();
+        std::thread::spawn(move || {
+            let progress_tx = tx.clone();
+            let result = read_into_project(&source, &mut |f| {
+                let _ = progress_tx.send(Message::Progress(f));
+            });
+            let _ = tx.send(Message::Done(result));
+        });
+        Self {
+            file,
+            rx,
+            fraction: 0.0,
+        }
+    }
+
+    /// The project to open and a notice, once the job has ended.
+    pub fn poll(&mut self) -> Option<Result<(PathBuf, Option<String>), String>> {
+        while let Ok(message) = self.rx.try_recv() {
+            match message {
+                Message::Progress(f) => self.fraction = f,
+                Message::Done(result) => return Some(result),
+            }
+        }
+        None
+    }
+
+    /// The progress window.
+    pub fn show(&self, ctx: &egui::Context) {
+        egui::Window::new(t!("text_import.title"))
+            .id(egui::Id::unique("text_import"))
+            .collapsible(false)
+            .resizable(false)
+            .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+            .show(ctx, |ui| {
+                ui.label(self.file.display().to_string());
+                ui.add(egui::ProgressBar::new(self.fraction).show_percentage());
+            });
+        ctx.request_repaint_after(std::time::Duration::from_millis(100));
+    }
+}
+
+/// Makes the project (or reuses one already made for this file) and reads
+/// the records into it.
+fn read_into_project(
+    file: &Path,
+    progress: &mut dyn FnMut(f32),
+) -> Result<(PathBuf, Option<String>), String> {
+    let dir = project_dir_for(file);
+    if Project::is_project_dir(&dir) {
+        return Ok((dir, None));
+    }
+    let name = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut project =
+        Project::create_text(&dir, &name, LabelSchema::default()).map_err(|e| e.to_string())?;
+    let report = import_texts(&mut project, file, None, &mut |p| {
+        if let Some(f) = p.fraction() {
+            progress(f);
+        }
+    })
+    .map_err(|e| e.to_string())?;
+    let notice = (!report.problems.is_empty()).then(|| {
+        let mut text = t!(
+            "text_import.problems",
+            n = report.problems.len(),
+            added = report.added
+        )
+        .into_owned();
+        for p in report.problems.iter().take(20) {
+            text.push_str(&format!("\n  {}: {}", file.display(), describe(p)));
+        }
+        text
+    });
+    Ok((dir, notice))
+}
