@@ -8,7 +8,11 @@ pub fn show(ui: &mut egui::Ui, ws: &mut Workspace) {
     ui.horizontal(|ui| {
         let total = ws.project.items().len();
         let n = ws.current.map(|c| c + 1).unwrap_or(0);
-        ui.label(t!("status.item", n = n, total = total));
+        if ws.is_text() {
+            ui.label(t!("status.text_item", n = n, total = total));
+        } else {
+            ui.label(t!("status.item", n = n, total = total));
+        }
         ui.separator();
         if ws.is_text() {
             ui.label(t!("status.spans", count = ws.text.spans().len()));
