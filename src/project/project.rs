@@ -3,7 +3,9 @@ use super::lock::ProjectLock;
 use super::manifest::{MANIFEST_FILE, Manifest, ProjectKind};
 use super::sqlite_store::SqliteStore;
 use super::stats::{ClassCount, ProjectStats};
-use super::store::{EditContext, LogEntry, NewItem, NewTextItem, ResolvedText, SpanExtent, Store};
+use super::store::{
+    EditContext, LogEntry, NewItem, NewTextItem, ResolvedText, SpanExtent, Store, TextRow,
+};
 use super::{ProjectError, now_ms};
 use crate::model::{
     AnnotationId, BBox, BoxAnnotation, ClassId, Edit, ImageLabelMode, Item, ItemId, ItemStatus,
@@ -455,6 +457,15 @@ impl Project {
     /// Every text item's content, ordered by item.
     pub fn all_texts(&self) -> Result<Vec<(ItemId, TextDoc)>, ProjectError> {
         self.store.all_texts()
+    }
+
+    /// Calls `f` with every text item in item order, the text borrowed from
+    /// the database (an export of a million texts copies none of them).
+    pub fn for_each_text(
+        &self,
+        f: &mut dyn FnMut(TextRow<'_>) -> Result<(), ProjectError>,
+    ) -> Result<(), ProjectError> {
+        self.store.for_each_text(f)
     }
 
     /// An item's spans ordered by start, end, id.

@@ -653,6 +653,13 @@ impl Store for SqliteStore {
         sqlite_text::all_texts(&self.conn)
     }
 
+    fn for_each_text(
+        &self,
+        f: &mut dyn FnMut(sqlite_text::TextRow<'_>) -> Result<(), ProjectError>,
+    ) -> Result<(), ProjectError> {
+        sqlite_text::for_each_text(&self.conn, f)
+    }
+
     fn span(&self, id: SpanId) -> Result<Option<SpanAnnotation>, ProjectError> {
         match sqlite_text::span_by_id(&self.conn, id) {
             Ok(span) => Ok(Some(span)),

@@ -247,6 +247,42 @@ pub(super) fn all_texts(conn: &Connection) -> Result<Vec<(ItemId, TextDoc)>, Pro
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// A text item's content borrowed from the database row being read.
+#[derive(Clone, Copy, Debug)]
+pub struct TextRow<'a> {
+    pub item: ItemId,
+    pub ext_id: Option<&'a str>,
+    pub text: &'a str,
+    pub meta: Option<&'a str>,
+}
+
+/// Calls `f` with every text item in item order, without copying the texts.
+pub(super) fn for_each_text(
+    conn: &Connection,
+    f: &mut dyn FnMut(TextRow<'_>) -> Result<(), ProjectError>,
+) -> Result<(), ProjectError> {
+    let mut stmt =
+        conn.prepare("SELECT item_id, ext_id, body, meta FROM texts ORDER BY item_id")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let text = |i: usize| -> rusqlite::Result<Option<&str>> {
+            match r.get_ref(i)? {
+                rusqlite::types::ValueRef::Null => Ok(None),
+                v => v.as_str().map(Some).map_err(|e| {
+                    rusqlite::Error::FromSqlConversionFailure(i, v.data_type(), Box::new(e))
+                }),
+            }
+        };
+        f(TextRow {
+            item: ItemId(r.get(0)?),
+            ext_id: text(1)?,
+            text: text(2)?.unwrap_or_default(),
+            meta: text(3)?,
+        })?;
+    }
+    Ok(())
+}
+
 pub(super) fn span_counts_by_class(conn: &Connection) -> Result<Vec<(ClassId, u64)>, ProjectError> {
     let mut stmt =
         conn.prepare("SELECT class_id, COUNT(*) FROM spans GROUP BY class_id ORDER BY class_id")?;

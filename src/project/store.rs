@@ -21,7 +21,7 @@ pub struct NewTextItem {
     pub doc: TextDoc,
 }
 
-pub use super::sqlite_text::{ResolvedText, SpanExtent};
+pub use super::sqlite_text::{ResolvedText, SpanExtent, TextRow};
 
 /// One line of the audit trail.
 #[derive(Clone, Debug, PartialEq)]
@@ -83,6 +83,11 @@ pub trait Store {
     fn text_len(&self, item: ItemId) -> Result<Option<u32>, ProjectError>;
     /// Every text item's content, ordered by item.
     fn all_texts(&self) -> Result<Vec<(ItemId, TextDoc)>, ProjectError>;
+    /// Calls `f` with every text item in item order, the text borrowed.
+    fn for_each_text(
+        &self,
+        f: &mut dyn FnMut(TextRow<'_>) -> Result<(), ProjectError>,
+    ) -> Result<(), ProjectError>;
     fn span(&self, id: SpanId) -> Result<Option<SpanAnnotation>, ProjectError>;
     /// An item's spans ordered by start, end, id.
     fn spans_of(&self, item: ItemId) -> Result<Vec<SpanAnnotation>, ProjectError>;

@@ -5,8 +5,8 @@ use crate::formats::text::{
     HfLabelMode, JsonlExporter,
 };
 use crate::jobs::JobError;
-use crate::model::{ImageLabelMode, ItemId, LabelId, OffsetUnit};
-use crate::project::{Project, ProjectKind, SpanExtent, write_atomic};
+use crate::model::{ImageLabelMode, LabelId, OffsetUnit};
+use crate::project::{Project, ProjectError, ProjectKind, write_atomic};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -46,9 +46,8 @@ pub fn export_text(
             project.dir().display()
         )));
     }
-    let texts = project.all_texts()?;
     let spans = project.all_span_extents()?;
-    let labels: HashMap<ItemId, Vec<LabelId>> = project.all_image_labels()?.into_iter().collect();
+    let labels = project.all_image_labels()?;
     let schema = project.schema();
     let class_name: HashMap<_, &str> = schema
         .classes
@@ -60,64 +59,77 @@ pub fn export_text(
         .iter()
         .map(|l| (l.id, l.name.as_str()))
         .collect();
-    let spans_of = group_by_item(&spans);
 
-    let mut report = TextExportReport {
-        items: 0,
-        spans: 0,
-        ..Default::default()
-    };
+    let mut report = TextExportReport::default();
+    // Texts, spans and labels all come in item order: each record takes the
+    // runs of spans and labels of its item from two cursors.
     let write_all = |w: &mut dyn FnMut(&ExportRecord) -> Result<(), ExportError>| {
         let mut item_spans: Vec<(usize, usize, &str)> = Vec::new();
         let mut item_labels: Vec<&str> = Vec::new();
-        for (item, doc) in &texts {
+        let (mut next_span, mut next_label) = (0, 0);
+        let mut failed: Option<ExportError> = None;
+        let mut items = 0;
+        let visited = project.for_each_text(&mut |row| {
+            let item = row.item;
+            while spans.get(next_span).is_some_and(|s| s.item < item) {
+                next_span += 1;
+            }
             item_spans.clear();
-            item_spans.extend(
-                spans_of
-                    .get(item)
-                    .into_iter()
-                    .flat_map(|run| run.iter())
-                    .filter_map(|s| {
-                        let name = class_name.get(&s.class)?;
-                        Some((s.start as usize, s.end as usize, *name))
-                    }),
-            );
+            while let Some(s) = spans.get(next_span).filter(|s| s.item == item) {
+                if let Some(name) = class_name.get(&s.class) {
+                    item_spans.push((s.start as usize, s.end as usize, name));
+                }
+                next_span += 1;
+            }
+            while labels.get(next_label).is_some_and(|(i, _)| *i < item) {
+                next_label += 1;
+            }
             item_labels.clear();
-            item_labels.extend(
-                labels
-                    .get(item)
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|l| label_name.get(l).copied()),
-            );
-            let meta: Option<Map<String, Value>> = doc
-                .meta
-                .as_deref()
-                .and_then(|m| serde_json::from_str(m).ok());
-            let fallback_id = item.0.to_string();
+            if let Some((_, ids)) = labels.get(next_label).filter(|(i, _)| *i == item) {
+                item_labels.extend(ids.iter().filter_map(|l| label_name.get(l).copied()));
+            }
+            let meta: Option<Map<String, Value>> =
+                row.meta.and_then(|m| serde_json::from_str(m).ok());
+            let fallback_id;
+            let id = match row.ext_id {
+                Some(id) => id,
+                None => {
+                    fallback_id = item.0.to_string();
+                    &fallback_id
+                }
+            };
             let record = ExportRecord {
-                id: Some(doc.ext_id.as_deref().unwrap_or(&fallback_id)),
-                text: &doc.text,
+                id: Some(id),
+                text: row.text,
                 labels: &item_labels,
                 spans: &item_spans,
                 meta: meta.as_ref(),
             };
-            w(&record)?;
+            items += 1;
+            w(&record).map_err(|e| {
+                let message = e.to_string();
+                failed = Some(e);
+                ProjectError::InvalidEdit(message)
+            })
+        });
+        match (visited, failed) {
+            (_, Some(e)) => Err(e),
+            (Err(e), None) => Err(ExportError::Io(std::io::Error::other(e.to_string()))),
+            (Ok(()), None) => Ok(items),
         }
-        Ok::<(), ExportError>(())
     };
     let io_error = |e: ExportError| std::io::Error::other(e.to_string());
 
     match format {
         TextExportFormat::Jsonl => write_atomic(out, |file| {
             let mut exporter = JsonlExporter::new(file, unit);
-            write_all(&mut |r| exporter.write(r)).map_err(io_error)?;
+            report.items = write_all(&mut |r| exporter.write(r)).map_err(io_error)?;
             exporter.finish().map_err(io_error)?.flush()
         })?,
         TextExportFormat::Doccano => write_atomic(out, |file| {
             let layout = DoccanoLayout::for_contents(!spans.is_empty(), !labels.is_empty());
             let mut exporter = DoccanoExporter::new(file, layout);
-            write_all(&mut |r| exporter.write(r)).map_err(io_error)?;
+            report.items = write_all(&mut |r| exporter.write(r)).map_err(io_error)?;
             exporter.finish().map_err(io_error)?.flush()
         })?,
         TextExportFormat::HuggingFace => {
@@ -133,7 +145,8 @@ pub fn export_text(
             let mut summary = None;
             write_atomic(out, |file| {
                 let mut exporter = HfClassificationExporter::new(file, &names, mode);
-                write_all(&mut |r| exporter.write(r).map(|_| ())).map_err(io_error)?;
+                report.items =
+                    write_all(&mut |r| exporter.write(r).map(|_| ())).map_err(io_error)?;
                 let (file, done) = exporter.finish().map_err(io_error)?;
                 summary = Some(done);
                 file.flush()
@@ -149,15 +162,6 @@ pub fn export_text(
             }
         }
     }
-    report.items = texts.len();
     report.spans = spans.len();
     Ok(report)
-}
-
-fn group_by_item(spans: &[SpanExtent]) -> HashMap<ItemId, &[SpanExtent]> {
-    let mut by_item = HashMap::new();
-    for run in spans.chunk_by(|a, b| a.item == b.item) {
-        by_item.insert(run[0].item, run);
-    }
-    by_item
 }
