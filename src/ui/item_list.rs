@@ -2,11 +2,11 @@
 //! Virtualised with `ScrollArea::show_rows`, so 100k items cost only the visible rows.
 
 use super::theme;
-use crate::model::{ClassId, ItemStatus};
+use crate::model::{ClassId, ItemId, ItemStatus};
 use crate::project::{Project, ProjectKind};
 use eframe::egui::{self, RichText};
 use rust_i18n::t;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Which items the list shows.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -31,6 +31,26 @@ pub struct ItemList {
     visible: Vec<usize>,
     computed_for: Option<(ItemFilter, u64, usize)>,
     pub scroll_to_current: bool,
+    /// The opening words of text items shown so far, read as rows scroll in.
+    previews: HashMap<ItemId, String>,
+}
+
+/// Characters of a text shown in its row.
+const PREVIEW_CHARS: usize = 40;
+/// Previews kept before the cache starts over.
+const MAX_PREVIEWS: usize = 10_000;
+
+/// The start of a text on one line.
+fn preview(text: &str) -> String {
+    let mut line: String = text
+        .chars()
+        .take(PREVIEW_CHARS)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if text.chars().nth(PREVIEW_CHARS).is_some() {
+        line.push('…');
+    }
+    line
 }
 
 pub fn status_name(status: ItemStatus) -> std::borrow::Cow<'static, str> {
@@ -138,9 +158,25 @@ impl ItemList {
             }
             self.scroll_to_current = false;
         }
+        let text = project.kind() == ProjectKind::Text;
+        if self.previews.len() > MAX_PREVIEWS {
+            self.previews.clear();
+        }
+        let previews = &mut self.previews;
         area.show_rows(ui, row_height, visible.len(), |ui, range| {
             for &pos in &visible[range] {
                 let item = &project.items()[pos];
+                let caption = if text {
+                    previews
+                        .entry(item.id)
+                        .or_insert_with(|| match project.text(item.id) {
+                            Ok(Some(doc)) => preview(&doc.text),
+                            _ => item.rel_path.clone(),
+                        })
+                        .as_str()
+                } else {
+                    item.rel_path.as_str()
+                };
                 let (dot, tip) = if item.is_broken() {
                     (
                         ui.visuals().error_fg_color,
@@ -155,16 +191,35 @@ impl ItemList {
                 ui.horizontal(|ui| {
                     ui.label(RichText::new("●").color(dot)).on_hover_text(tip);
                     let name = if item.is_broken() {
-                        RichText::new(&item.rel_path).color(ui.visuals().error_fg_color)
+                        RichText::new(caption).color(ui.visuals().error_fg_color)
                     } else {
-                        RichText::new(&item.rel_path)
+                        RichText::new(caption)
                     };
-                    if ui.selectable_label(Some(pos) == current, name).clicked() {
+                    let row = ui.selectable_label(Some(pos) == current, name);
+                    let row = if text {
+                        row.on_hover_text(&item.rel_path)
+                    } else {
+                        row
+                    };
+                    if row.clicked() {
                         clicked = Some(pos);
                     }
                 });
             }
         });
         clicked
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::preview;
+
+    #[test]
+    fn a_preview_is_one_line_of_the_opening_characters() {
+        assert_eq!(preview("贵州\r\n猕猴桃"), "贵州  猕猴桃");
+        let long = "字".repeat(50);
+        assert_eq!(preview(&long), format!("{}…", "字".repeat(40)));
+        assert_eq!(preview(""), "");
     }
 }
