@@ -184,6 +184,14 @@ fn select_label_change_delete_classify_undo_redo() {
     press(&mut h, Modifiers::COMMAND, Key::Y);
     assert_eq!(shape(&spans(&h)), before);
     assert!(labels(&h).is_empty());
+
+    // The item's history panel lists the changes with their author.
+    h.get_by_label("History").click();
+    h.run();
+    let count = |h: &Harness<ShuguApp>, text: &str| h.get_all_by_label_contains(text).count();
+    assert_eq!(count(&h, "测试员 · added spans"), 4);
+    assert_eq!(count(&h, "测试员 · Redo: deleted spans"), 1);
+    assert_eq!(count(&h, "测试员 · Undo: changed a class"), 1);
 }
 
 #[test]

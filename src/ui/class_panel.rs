@@ -67,8 +67,74 @@ pub fn show(ui: &mut egui::Ui, ws: &mut Workspace) {
     ui.separator();
     if text {
         selected_span(ui, ws, &schema);
-        return;
+    } else {
+        selected_box(ui, ws, &schema);
     }
+    ui.separator();
+    history(ui, ws);
+}
+
+/// The current item's audit trail: who changed what, and when.
+fn history(ui: &mut egui::Ui, ws: &mut Workspace) {
+    let Some(item) = ws.current_item().map(|i| i.id) else {
+        return;
+    };
+    egui::CollapsingHeader::new(t!("panel.history"))
+        .id_salt("history")
+        .show(ui, |ui| {
+            match ws.project.history(Some(item), HISTORY_ROWS) {
+                Err(e) => {
+                    ui.label(RichText::new(e.to_string()).color(ui.visuals().error_fg_color));
+                }
+                Ok(entries) if entries.is_empty() => {
+                    ui.label(RichText::new(t!("history.none")).weak());
+                }
+                Ok(entries) => {
+                    for e in entries {
+                        ui.label(format!(
+                            "{} · {} · {}",
+                            format_time(e.time_ms),
+                            e.author,
+                            describe_change(&e.kind)
+                        ));
+                    }
+                }
+            }
+        });
+}
+
+/// Entries of the history shown for an item.
+const HISTORY_ROWS: usize = 50;
+
+/// An edit-log kind in words: `undo:add_boxes` → "undo: added boxes".
+fn describe_change(kind: &str) -> String {
+    let (origin, kind) = match kind.split_once(':') {
+        Some((origin, kind)) => (Some(origin), kind),
+        None => (None, kind),
+    };
+    let words = match kind {
+        "add_boxes" => t!("history.add_boxes"),
+        "restore_boxes" => t!("history.restore_boxes"),
+        "delete_boxes" => t!("history.delete_boxes"),
+        "set_box_geometry" => t!("history.set_box_geometry"),
+        "set_box_class" | "set_span_class" => t!("history.set_class"),
+        "add_spans" => t!("history.add_spans"),
+        "restore_spans" => t!("history.restore_spans"),
+        "delete_spans" => t!("history.delete_spans"),
+        "set_image_labels" => t!("history.set_labels"),
+        "set_status" => t!("history.set_status"),
+        other => other.to_string().into(),
+    };
+    match origin {
+        Some("undo") => format!("{}: {words}", t!("menu.undo")),
+        Some("redo") => format!("{}: {words}", t!("menu.redo")),
+        Some(other) => format!("{other}: {words}"),
+        None => words.into_owned(),
+    }
+}
+
+/// The selected box of an image project: its geometry, class and provenance.
+fn selected_box(ui: &mut egui::Ui, ws: &mut Workspace, schema: &crate::model::LabelSchema) {
     ui.heading(t!("panel.selected"));
     let selected = ws
         .selected
