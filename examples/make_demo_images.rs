@@ -132,11 +132,11 @@ fn main() -> anyhow::Result<()> {
         if *done {
             project.apply(Edit::SetStatus {
                 item,
-                status: ItemStatus::Done,
+                status: ItemStatus::Submitted,
             })?;
         }
     }
     let stats = project.stats()?;
-    println!("{} boxes, {} done", stats.boxes, stats.items_done);
+    println!("{} boxes, {} done", stats.boxes, stats.items_submitted);
     Ok(())
 }

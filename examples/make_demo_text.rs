@@ -186,7 +186,7 @@ fn main() -> anyhow::Result<()> {
         if p.done {
             project.apply(Edit::SetStatus {
                 item,
-                status: ItemStatus::Done,
+                status: ItemStatus::Submitted,
             })?;
         }
     }
@@ -195,7 +195,7 @@ fn main() -> anyhow::Result<()> {
         "{} reviews, {} pre-labelled ({} done), {} spans",
         stats.items,
         prelabels.len(),
-        stats.items_done,
+        stats.items_submitted,
         stats.spans
     );
     if stats.spans != spans_added as u64 {

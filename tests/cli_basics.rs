@@ -160,7 +160,7 @@ fn stats_json_has_the_counts() {
     assert_eq!(stats["items"], 5, "{stats}");
     assert_eq!(stats["items_new"], 5, "{stats}");
     assert_eq!(stats["items_in_progress"], 0, "{stats}");
-    assert_eq!(stats["items_done"], 0, "{stats}");
+    assert_eq!(stats["items_submitted"], 0, "{stats}");
     assert_eq!(stats["items_broken"], 3, "{stats}");
     assert_eq!(stats["boxes"], 0, "{stats}");
     assert_eq!(stats["boxes_per_class"], serde_json::json!([]), "{stats}");

@@ -200,7 +200,7 @@ fn image_labels_navigation_copy_previous_and_done() {
     // clamps the boxes to the smaller image and drops the one wholly outside it.
     press(&mut h, Key::Enter);
     let ws = h.state().workspace().unwrap();
-    assert_eq!(ws.project.items()[1].status, ItemStatus::Done);
+    assert_eq!(ws.project.items()[1].status, ItemStatus::Submitted);
     assert_eq!(ws.current, Some(2));
     press(&mut h, Key::P);
     let clamped = current_boxes(&h);

@@ -489,7 +489,7 @@ fn a_batch_undoes_and_redoes_as_one_step() {
             },
             Edit::SetStatus {
                 item: f.b,
-                status: ItemStatus::Done,
+                status: ItemStatus::Submitted,
             },
         ]))
         .unwrap();
@@ -498,7 +498,7 @@ fn a_batch_undoes_and_redoes_as_one_step() {
     assert_eq!(after.len(), 3);
     assert_eq!(f.project.image_labels(f.a).unwrap(), vec![day]);
     assert_eq!(status(&f.project, f.a), ItemStatus::InProgress);
-    assert_eq!(status(&f.project, f.b), ItemStatus::Done);
+    assert_eq!(status(&f.project, f.b), ItemStatus::Submitted);
 
     f.project.undo().unwrap().unwrap();
     assert_eq!(shape(&f.project), before);
@@ -510,7 +510,7 @@ fn a_batch_undoes_and_redoes_as_one_step() {
     assert_eq!(shape(&f.project), after);
     assert_eq!(f.project.image_labels(f.a).unwrap(), vec![day]);
     assert_eq!(status(&f.project, f.a), ItemStatus::InProgress);
-    assert_eq!(status(&f.project, f.b), ItemStatus::Done);
+    assert_eq!(status(&f.project, f.b), ItemStatus::Submitted);
 
     // The batch was one step: one more undo, and then only the first add is left.
     f.project.undo().unwrap().unwrap();
@@ -652,19 +652,19 @@ fn first_annotation_moves_new_to_in_progress() {
     f.project
         .apply(Edit::SetStatus {
             item: f.a,
-            status: ItemStatus::Done,
+            status: ItemStatus::Submitted,
         })
         .unwrap();
-    assert_eq!(status(&f.project, f.a), ItemStatus::Done);
+    assert_eq!(status(&f.project, f.a), ItemStatus::Submitted);
     f.project
         .apply(Edit::SetBoxGeometry {
             id,
             bbox: bx(1.0, 1.0, 5.0, 5.0),
         })
         .unwrap();
-    assert_eq!(status(&f.project, f.a), ItemStatus::Done);
+    assert_eq!(status(&f.project, f.a), ItemStatus::Submitted);
     f.project.undo().unwrap().unwrap();
-    assert_eq!(status(&f.project, f.a), ItemStatus::Done);
+    assert_eq!(status(&f.project, f.a), ItemStatus::Submitted);
     f.project.undo().unwrap().unwrap();
     assert_eq!(status(&f.project, f.a), ItemStatus::InProgress);
 
@@ -701,13 +701,13 @@ fn first_annotation_moves_new_to_in_progress() {
     f.project
         .apply(Edit::SetStatus {
             item: f.b,
-            status: ItemStatus::Done,
+            status: ItemStatus::Submitted,
         })
         .unwrap();
     drop(f.project);
     let project = Project::open(&f.dir, Access::ReadWrite).unwrap();
     assert_eq!(status(&project, f.a), ItemStatus::New);
-    assert_eq!(status(&project, f.b), ItemStatus::Done);
+    assert_eq!(status(&project, f.b), ItemStatus::Submitted);
 }
 
 #[test]
@@ -730,7 +730,7 @@ fn history_records_author_and_kind() {
     f.project
         .apply(Edit::SetStatus {
             item: f.b,
-            status: ItemStatus::Done,
+            status: ItemStatus::Submitted,
         })
         .unwrap();
 
@@ -829,7 +829,7 @@ fn reopening_restores_every_box_label_and_status() {
     f.project
         .apply(Edit::SetStatus {
             item: f.b,
-            status: ItemStatus::Done,
+            status: ItemStatus::Submitted,
         })
         .unwrap();
     // The highest id is deleted: it must not come back for a new box after reopening.
@@ -1018,7 +1018,7 @@ fn stats_count_items_boxes_and_labels() {
             empty.items,
             empty.items_new,
             empty.items_in_progress,
-            empty.items_done
+            empty.items_submitted
         ),
         (4, 4, 0, 0)
     );
@@ -1047,14 +1047,18 @@ fn stats_count_items_boxes_and_labels() {
     f.project
         .apply(Edit::SetStatus {
             item: f.a,
-            status: ItemStatus::Done,
+            status: ItemStatus::Submitted,
         })
         .unwrap();
 
     let stats = f.project.stats().unwrap();
     assert_eq!(stats.items, 4);
     assert_eq!(
-        (stats.items_new, stats.items_in_progress, stats.items_done),
+        (
+            stats.items_new,
+            stats.items_in_progress,
+            stats.items_submitted
+        ),
         (1, 2, 1)
     );
     assert_eq!(stats.items_broken, 1);
@@ -1175,4 +1179,70 @@ fn an_abandoned_or_invalid_stream_stores_nothing() {
         "nothing was stored, so nothing to undo"
     );
     assert!(f.project.history(None, 10).unwrap().is_empty());
+}
+
+#[test]
+fn done_items_of_an_earlier_version_open_as_submitted() {
+    let mut f = fixture();
+    let a = f.a;
+    f.project
+        .apply(Edit::SetStatus {
+            item: a,
+            status: ItemStatus::Submitted,
+        })
+        .unwrap();
+    drop(f.project);
+    // What version 1 of the database said.
+    let db = f.dir.join(shugu::project::DB_FILE);
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute("UPDATE items SET status = 'done' WHERE id = ?1", [a.0])
+            .unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+    }
+    let read_only = Project::open(&f.dir, Access::ReadOnly).unwrap();
+    assert_eq!(status(&read_only, a), ItemStatus::Submitted);
+    drop(read_only);
+
+    let project = Project::open(&f.dir, Access::ReadWrite).unwrap();
+    assert_eq!(status(&project, a), ItemStatus::Submitted);
+    assert_eq!(project.stats().unwrap().items_submitted, 1);
+    drop(project);
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let stored: String = conn
+        .query_row("SELECT status FROM items WHERE id = ?1", [a.0], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(stored, "submitted", "migrated in the database too");
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 2);
+}
+
+#[test]
+fn review_statuses_are_edits_that_undo() {
+    let mut f = fixture();
+    let a = f.a;
+    for next in [
+        ItemStatus::Submitted,
+        ItemStatus::Rejected,
+        ItemStatus::Submitted,
+        ItemStatus::Accepted,
+    ] {
+        f.project
+            .apply(Edit::SetStatus {
+                item: a,
+                status: next,
+            })
+            .unwrap();
+        assert_eq!(status(&f.project, a), next);
+    }
+    f.project.undo().unwrap().unwrap();
+    assert_eq!(status(&f.project, a), ItemStatus::Submitted);
+    f.project.undo().unwrap().unwrap();
+    assert_eq!(status(&f.project, a), ItemStatus::Rejected);
+    let stats = f.project.stats().unwrap();
+    assert_eq!((stats.items_rejected, stats.items_accepted), (1, 0));
 }

@@ -97,7 +97,11 @@ fn twenty_thousand_items_two_hundred_thousand_boxes() {
     let stats = project.stats().unwrap();
     assert_eq!(stats.items, ITEMS);
     assert_eq!(
-        (stats.items_new, stats.items_in_progress, stats.items_done),
+        (
+            stats.items_new,
+            stats.items_in_progress,
+            stats.items_submitted
+        ),
         (0, ITEMS, 0)
     );
     assert_eq!(stats.boxes, 200_000);

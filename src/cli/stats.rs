@@ -15,8 +15,13 @@ pub fn run(dir: &Path, json: bool) -> anyhow::Result<()> {
     println!("project      {}", project.name());
     println!("items        {}", stats.items);
     println!(
-        "  new {}, in progress {}, done {}, unreadable {}",
-        stats.items_new, stats.items_in_progress, stats.items_done, stats.items_broken
+        "  new {}, in progress {}, submitted {}, accepted {}, rejected {}, unreadable {}",
+        stats.items_new,
+        stats.items_in_progress,
+        stats.items_submitted,
+        stats.items_accepted,
+        stats.items_rejected,
+        stats.items_broken
     );
     let text = project.kind() == ProjectKind::Text;
     let (annotations, count, per_class) = if text {

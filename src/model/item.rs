@@ -1,28 +1,47 @@
 use super::{AnnotationId, BBox, ClassId, ItemId};
 use serde::{Deserialize, Serialize};
 
-/// Where an item is in the annotation workflow.
+/// Where an item is in the annotation workflow:
+/// `new → in progress → submitted → accepted | rejected → (rework) → submitted …`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ItemStatus {
     New,
     InProgress,
-    Done,
+    /// The annotator is done with it; it waits for review. Earlier versions
+    /// called this `done`.
+    #[serde(alias = "done")]
+    Submitted,
+    Accepted,
+    /// Sent back to its annotator for rework.
+    Rejected,
 }
 
 impl ItemStatus {
-    pub const ALL: [ItemStatus; 3] = [ItemStatus::New, ItemStatus::InProgress, ItemStatus::Done];
+    pub const ALL: [ItemStatus; 5] = [
+        ItemStatus::New,
+        ItemStatus::InProgress,
+        ItemStatus::Submitted,
+        ItemStatus::Accepted,
+        ItemStatus::Rejected,
+    ];
 
     /// The stable name used in storage, files and the CLI.
     pub fn as_str(self) -> &'static str {
         match self {
             ItemStatus::New => "new",
             ItemStatus::InProgress => "in_progress",
-            ItemStatus::Done => "done",
+            ItemStatus::Submitted => "submitted",
+            ItemStatus::Accepted => "accepted",
+            ItemStatus::Rejected => "rejected",
         }
     }
 
+    /// A stored name; `done`, the name earlier versions gave `submitted`, too.
     pub fn parse(s: &str) -> Option<Self> {
+        if s == "done" {
+            return Some(ItemStatus::Submitted);
+        }
         Self::ALL.into_iter().find(|st| st.as_str() == s)
     }
 }

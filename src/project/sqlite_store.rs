@@ -12,8 +12,9 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-/// The database layout version (`PRAGMA user_version`).
-const DB_VERSION: i64 = 1;
+/// The database layout version (`PRAGMA user_version`). 2: the `done`
+/// status became `submitted`, and review statuses exist.
+const DB_VERSION: i64 = 2;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS items(
@@ -109,6 +110,12 @@ impl SqliteStore {
             conn.pragma_update(None, "cache_size", -65_536)?;
             conn.execute_batch(SCHEMA)?;
             conn.execute_batch(sqlite_text::TEXT_SCHEMA)?;
+            if version < 2 {
+                conn.execute(
+                    "UPDATE items SET status = 'submitted' WHERE status = 'done'",
+                    [],
+                )?;
+            }
             conn.pragma_update(None, "user_version", DB_VERSION)?;
         }
         Ok(Self {
@@ -988,7 +995,7 @@ mod tests {
             .apply(
                 &Edit::SetStatus {
                     item: items[4],
-                    status: ItemStatus::Done,
+                    status: ItemStatus::Submitted,
                 },
                 &ctx(),
             )
@@ -1007,7 +1014,7 @@ mod tests {
         let mut edits = boxes_on(&[0, 1, 2, 3, 4, 6, 8, 9]);
         edits.push(Edit::SetStatus {
             item: items[2],
-            status: ItemStatus::Done,
+            status: ItemStatus::Submitted,
         });
         let stored = store.apply(&Edit::Batch(edits), &ctx()).unwrap();
         let statuses = |store: &SqliteStore| -> Vec<ItemStatus> {
@@ -1019,9 +1026,9 @@ mod tests {
         let expected = [
             ItemStatus::InProgress,
             ItemStatus::InProgress,
-            ItemStatus::Done,
+            ItemStatus::Submitted,
             ItemStatus::InProgress,
-            ItemStatus::Done,
+            ItemStatus::Submitted,
             ItemStatus::New,
             ItemStatus::InProgress,
             ItemStatus::New,
@@ -1053,7 +1060,7 @@ mod tests {
             )
             .unwrap();
         let mut before = [ItemStatus::New; 10];
-        before[4] = ItemStatus::Done;
+        before[4] = ItemStatus::Submitted;
         assert_eq!(statuses(&store), before);
     }
 

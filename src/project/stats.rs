@@ -14,7 +14,10 @@ pub struct ProjectStats {
     pub items: usize,
     pub items_new: usize,
     pub items_in_progress: usize,
-    pub items_done: usize,
+    /// Submitted for review (`done` in earlier versions).
+    pub items_submitted: usize,
+    pub items_accepted: usize,
+    pub items_rejected: usize,
     pub items_broken: usize,
     pub boxes: u64,
     pub boxes_per_class: Vec<ClassCount>,

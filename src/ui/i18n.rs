@@ -68,7 +68,9 @@ pub fn status_key(status: ItemStatus) -> &'static str {
     match status {
         ItemStatus::New => "status.new",
         ItemStatus::InProgress => "status.in_progress",
-        ItemStatus::Done => "status.done",
+        ItemStatus::Submitted => "status.submitted",
+        ItemStatus::Accepted => "status.accepted",
+        ItemStatus::Rejected => "status.rejected",
     }
 }
 
@@ -116,7 +118,9 @@ mod tests {
         "filter.all",
         "status.new",
         "status.in_progress",
-        "status.done",
+        "status.submitted",
+        "status.accepted",
+        "status.rejected",
         "status.broken",
         "status.saved",
         "status.saving",

@@ -57,7 +57,9 @@ pub fn status_name(status: ItemStatus) -> std::borrow::Cow<'static, str> {
     match status {
         ItemStatus::New => t!("status.new"),
         ItemStatus::InProgress => t!("status.in_progress"),
-        ItemStatus::Done => t!("status.done"),
+        ItemStatus::Submitted => t!("status.submitted"),
+        ItemStatus::Accepted => t!("status.accepted"),
+        ItemStatus::Rejected => t!("status.rejected"),
     }
 }
 

@@ -61,6 +61,10 @@ pub const OK_COLOR: Color32 = Color32::from_rgb(80, 200, 120);
 pub const WARN_COLOR: Color32 = Color32::from_rgb(240, 180, 40);
 pub const ERROR_COLOR: Color32 = Color32::from_rgb(240, 85, 85);
 pub const BROKEN_COLOR: Color32 = ERROR_COLOR;
+/// Waiting for review.
+pub const SUBMITTED_COLOR: Color32 = Color32::from_rgb(175, 130, 240);
+/// Sent back for rework.
+pub const REJECTED_COLOR: Color32 = Color32::from_rgb(240, 140, 60);
 
 pub fn class_color(rgb: Rgb) -> Color32 {
     Color32::from_rgb(rgb.0, rgb.1, rgb.2)
@@ -92,7 +96,9 @@ pub fn status_color(status: ItemStatus) -> Color32 {
     match status {
         ItemStatus::New => Color32::from_rgb(140, 140, 150),
         ItemStatus::InProgress => Color32::from_rgb(90, 160, 240),
-        ItemStatus::Done => OK_COLOR,
+        ItemStatus::Submitted => SUBMITTED_COLOR,
+        ItemStatus::Accepted => OK_COLOR,
+        ItemStatus::Rejected => REJECTED_COLOR,
     }
 }
 

@@ -256,13 +256,13 @@ impl Workspace {
         }
     }
 
-    /// Marks the current item done and moves on.
+    /// Submits the current item for review and moves on.
     pub fn done_and_next(&mut self) {
         if let Some(item) = self.current_item().map(|i| i.id)
             && self
                 .apply(Edit::SetStatus {
                     item,
-                    status: ItemStatus::Done,
+                    status: ItemStatus::Submitted,
                 })
                 .is_some()
         {

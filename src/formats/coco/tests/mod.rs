@@ -16,7 +16,7 @@ fn item(id: i64, rel_path: &str, width: u32, height: u32) -> Item {
         rel_path: rel_path.to_string(),
         width,
         height,
-        status: ItemStatus::Done,
+        status: ItemStatus::Submitted,
         error: None,
     }
 }
