@@ -1,6 +1,7 @@
 use super::{Format, default_format};
-use crate::jobs::coco::export_coco;
-use crate::jobs::text::{TextExportFormat, export_text};
+use crate::jobs::ItemScope;
+use crate::jobs::coco::export_coco_scoped;
+use crate::jobs::text::{TextExportFormat, export_text_scoped};
 use crate::model::OffsetUnit;
 use crate::project::{Access, Project};
 use std::path::Path;
@@ -9,11 +10,12 @@ pub fn run(
     dir: &Path,
     format: Option<Format>,
     offsets: Option<OffsetUnit>,
+    scope: ItemScope,
     output: &Path,
 ) -> anyhow::Result<()> {
     let project = Project::open(dir, Access::ReadOnly)?;
     let text_format = match format.unwrap_or(default_format(project.kind())) {
-        Format::Coco => return export_boxes(&project, output),
+        Format::Coco => return export_boxes(&project, output, scope),
         Format::Jsonl => TextExportFormat::Jsonl,
         Format::Doccano => {
             if offsets.is_some_and(|u| u != OffsetUnit::Utf16) {
@@ -24,7 +26,13 @@ pub fn run(
         Format::Hf => TextExportFormat::HuggingFace,
         Format::Labelstudio => anyhow::bail!("Label Studio is an import format here; export jsonl"),
     };
-    let report = export_text(&project, output, text_format, offsets.unwrap_or_default())?;
+    let report = export_text_scoped(
+        &project,
+        output,
+        text_format,
+        offsets.unwrap_or_default(),
+        scope,
+    )?;
     println!(
         "wrote {}: {} texts, {} spans",
         output.display(),
@@ -46,8 +54,8 @@ pub fn run(
     Ok(())
 }
 
-fn export_boxes(project: &Project, output: &Path) -> anyhow::Result<()> {
-    let report = export_coco(project, output)?;
+fn export_boxes(project: &Project, output: &Path, scope: ItemScope) -> anyhow::Result<()> {
+    let report = export_coco_scoped(project, output, scope)?;
     println!(
         "wrote {}: {} images, {} boxes",
         output.display(),

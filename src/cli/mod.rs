@@ -7,7 +7,8 @@ mod import;
 mod new;
 mod stats;
 
-use crate::model::OffsetUnit;
+use crate::jobs::ItemScope;
+use crate::model::{ItemStatus, OffsetUnit};
 use crate::project::ProjectKind;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -96,6 +97,10 @@ pub enum Command {
         /// doccano files are always UTF-16
         #[arg(long)]
         offsets: Option<OffsetUnit>,
+        /// Export only the items with this status: new, in_progress, submitted,
+        /// accepted or rejected (default: all items)
+        #[arg(long, value_parser = parse_status)]
+        status: Option<ItemStatus>,
         /// Output file
         #[arg(short, long)]
         output: PathBuf,
@@ -149,10 +154,24 @@ pub fn run(command: Command) -> anyhow::Result<()> {
             dir,
             format,
             offsets,
+            status,
             output,
-        } => export::run(&dir, format, offsets, &output),
+        } => {
+            let scope = status.map_or(ItemScope::All, ItemScope::Status);
+            export::run(&dir, format, offsets, scope, &output)
+        }
         Command::Stats { dir, json } => stats::run(&dir, json),
     }
+}
+
+fn parse_status(name: &str) -> Result<ItemStatus, String> {
+    ItemStatus::parse(name).ok_or_else(|| {
+        let names: Vec<&str> = ItemStatus::ALL.iter().map(|s| s.as_str()).collect();
+        format!(
+            "unknown status `{name}`: expected one of {}",
+            names.join(", ")
+        )
+    })
 }
 
 /// The format a command uses when none is given.

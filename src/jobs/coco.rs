@@ -1,14 +1,14 @@
 //! COCO export and import between a project and files.
 
-use super::JobError;
+use super::{ItemScope, JobError};
 use crate::formats::coco::{
     CocoAnnotation, CocoExportInput, ImportPlanner, ImportProblem, ImportTarget, build_export,
     parse_coco_header, stream_coco_annotations, write_coco, write_image_labels_jsonl,
 };
 pub use crate::formats::coco::{LeftOutBox, LeftOutClass};
-use crate::model::{ClassId, NewBox};
+use crate::model::{ClassId, Item, ItemId, NewBox};
 use crate::project::{Project, write_atomic};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
@@ -42,9 +42,35 @@ pub fn labels_path(out: &Path) -> PathBuf {
 /// Writes the project's boxes as COCO instances to `out`, and image-level labels
 /// to a sibling `*.labels.jsonl`. Both files are written atomically.
 pub fn export_coco(project: &Project, out: &Path) -> Result<ExportReport, JobError> {
-    let boxes = project.all_boxes()?;
+    export_coco_scoped(project, out, ItemScope::All)
+}
+
+/// [`export_coco`] of the items in `scope` only.
+pub fn export_coco_scoped(
+    project: &Project,
+    out: &Path,
+    scope: ItemScope,
+) -> Result<ExportReport, JobError> {
+    let scoped: Vec<Item>;
+    let items = match scope {
+        ItemScope::All => project.items(),
+        _ => {
+            scoped = project
+                .items()
+                .iter()
+                .filter(|i| scope.includes(i))
+                .cloned()
+                .collect();
+            &scoped
+        }
+    };
+    let included: HashSet<ItemId> = items.iter().map(|i| i.id).collect();
+    let mut boxes = project.all_boxes()?;
+    if scope != ItemScope::All {
+        boxes.retain(|b| included.contains(&b.item));
+    }
     let input = CocoExportInput {
-        items: project.items(),
+        items,
         boxes: &boxes,
         schema: project.schema(),
         description: project.name().to_string(),
@@ -54,7 +80,10 @@ pub fn export_coco(project: &Project, out: &Path) -> Result<ExportReport, JobErr
     write_atomic(out, |w| {
         write_coco(&export.file, w).map_err(|e| std::io::Error::other(e.to_string()))
     })?;
-    let labels = project.all_image_labels()?;
+    let mut labels = project.all_image_labels()?;
+    if scope != ItemScope::All {
+        labels.retain(|(item, _)| included.contains(item));
+    }
     let labels_file = labels_path(out);
     let mut labelled_images = 0;
     if labels.is_empty() {
@@ -65,9 +94,8 @@ pub fn export_coco(project: &Project, out: &Path) -> Result<ExportReport, JobErr
         }
     } else {
         write_atomic(&labels_file, |w| {
-            labelled_images =
-                write_image_labels_jsonl(project.items(), &labels, project.schema(), w)
-                    .map_err(|e| std::io::Error::other(e.to_string()))?;
+            labelled_images = write_image_labels_jsonl(items, &labels, project.schema(), w)
+                .map_err(|e| std::io::Error::other(e.to_string()))?;
             Ok(())
         })?;
     }

@@ -22,6 +22,24 @@ impl Progress {
     }
 }
 
+/// Which items an export writes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ItemScope {
+    #[default]
+    All,
+    /// Only the items with this status, e.g. the accepted ones.
+    Status(crate::model::ItemStatus),
+}
+
+impl ItemScope {
+    pub fn includes(self, item: &crate::model::Item) -> bool {
+        match self {
+            ItemScope::All => true,
+            ItemScope::Status(status) => item.status == status,
+        }
+    }
+}
+
 /// Why a job stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum JobError {

@@ -4,7 +4,7 @@ use crate::formats::text::{
     DoccanoExporter, DoccanoLayout, ExportError, ExportRecord, HfClassificationExporter,
     HfLabelMode, JsonlExporter,
 };
-use crate::jobs::JobError;
+use crate::jobs::{ItemScope, JobError};
 use crate::model::{ImageLabelMode, LabelId, OffsetUnit};
 use crate::project::{Project, ProjectError, ProjectKind, write_atomic};
 use serde_json::{Map, Value};
@@ -40,6 +40,17 @@ pub fn export_text(
     format: TextExportFormat,
     unit: OffsetUnit,
 ) -> Result<TextExportReport, JobError> {
+    export_text_scoped(project, out, format, unit, ItemScope::All)
+}
+
+/// [`export_text`] of the items in `scope` only.
+pub fn export_text_scoped(
+    project: &Project,
+    out: &Path,
+    format: TextExportFormat,
+    unit: OffsetUnit,
+    scope: ItemScope,
+) -> Result<TextExportReport, JobError> {
     if project.kind() != ProjectKind::Text {
         return Err(JobError::Failed(format!(
             "{} is an image project; text formats need a text project (export COCO instead)",
@@ -68,9 +79,12 @@ pub fn export_text(
         let mut item_labels: Vec<&str> = Vec::new();
         let (mut next_span, mut next_label) = (0, 0);
         let mut failed: Option<ExportError> = None;
-        let mut items = 0;
+        let (mut items, mut written_spans) = (0, 0);
         let visited = project.for_each_text(&mut |row| {
             let item = row.item;
+            if scope != ItemScope::All && !project.item(item).is_some_and(|i| scope.includes(i)) {
+                return Ok(());
+            }
             while spans.get(next_span).is_some_and(|s| s.item < item) {
                 next_span += 1;
             }
@@ -106,6 +120,7 @@ pub fn export_text(
                 meta: meta.as_ref(),
             };
             items += 1;
+            written_spans += item_spans.len();
             w(&record).map_err(|e| {
                 let message = e.to_string();
                 failed = Some(e);
@@ -115,7 +130,7 @@ pub fn export_text(
         match (visited, failed) {
             (_, Some(e)) => Err(e),
             (Err(e), None) => Err(ExportError::Io(std::io::Error::other(e.to_string()))),
-            (Ok(()), None) => Ok(items),
+            (Ok(()), None) => Ok((items, written_spans)),
         }
     };
     let io_error = |e: ExportError| std::io::Error::other(e.to_string());
@@ -123,13 +138,15 @@ pub fn export_text(
     match format {
         TextExportFormat::Jsonl => write_atomic(out, |file| {
             let mut exporter = JsonlExporter::new(file, unit);
-            report.items = write_all(&mut |r| exporter.write(r)).map_err(io_error)?;
+            (report.items, report.spans) =
+                write_all(&mut |r| exporter.write(r)).map_err(io_error)?;
             exporter.finish().map_err(io_error)?.flush()
         })?,
         TextExportFormat::Doccano => write_atomic(out, |file| {
             let layout = DoccanoLayout::for_contents(!spans.is_empty(), !labels.is_empty());
             let mut exporter = DoccanoExporter::new(file, layout);
-            report.items = write_all(&mut |r| exporter.write(r)).map_err(io_error)?;
+            (report.items, report.spans) =
+                write_all(&mut |r| exporter.write(r)).map_err(io_error)?;
             exporter.finish().map_err(io_error)?.flush()
         })?,
         TextExportFormat::HuggingFace => {
@@ -145,7 +162,7 @@ pub fn export_text(
             let mut summary = None;
             write_atomic(out, |file| {
                 let mut exporter = HfClassificationExporter::new(file, &names, mode);
-                report.items =
+                (report.items, report.spans) =
                     write_all(&mut |r| exporter.write(r).map(|_| ())).map_err(io_error)?;
                 let (file, done) = exporter.finish().map_err(io_error)?;
                 summary = Some(done);
@@ -162,6 +179,5 @@ pub fn export_text(
             }
         }
     }
-    report.spans = spans.len();
     Ok(report)
 }

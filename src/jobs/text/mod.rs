@@ -4,7 +4,7 @@ mod export;
 mod import;
 mod records;
 
-pub use export::{TextExportFormat, TextExportReport, export_text};
+pub use export::{TextExportFormat, TextExportReport, export_text, export_text_scoped};
 pub use import::{LabelledImportReport, import_labelled};
 pub use records::{TextsReport, import_texts};
 
