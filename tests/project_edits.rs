@@ -1246,3 +1246,60 @@ fn review_statuses_are_edits_that_undo() {
     let stats = f.project.stats().unwrap();
     assert_eq!((stats.items_rejected, stats.items_accepted), (1, 0));
 }
+
+#[test]
+fn review_comments_pin_to_items_and_boxes_and_undo() {
+    use shugu::model::{CommentTarget, NewComment};
+    let mut f = fixture();
+    let (a, b) = (f.a, f.b);
+    let on_a = add(&mut f.project, a, CAR, bx(1.0, 1.0, 10.0, 10.0));
+    let comment = |item, target, body: &str| NewComment {
+        item,
+        target,
+        body: body.into(),
+    };
+    f.project
+        .apply(Edit::Batch(vec![
+            Edit::SetStatus {
+                item: a,
+                status: ItemStatus::Rejected,
+            },
+            Edit::AddComments(vec![
+                comment(a, None, "missed object"),
+                comment(a, Some(CommentTarget::Box(on_a)), "loose box"),
+            ]),
+        ]))
+        .unwrap();
+    let comments = f.project.comments(a).unwrap();
+    let bodies: Vec<&str> = comments.iter().map(|c| c.body.as_str()).collect();
+    assert_eq!(bodies, ["missed object", "loose box"]);
+    assert_eq!(comments[1].target, Some(CommentTarget::Box(on_a)));
+    assert_eq!(comments[0].author, f.project.author());
+
+    let message = invalid_message(f.project.apply(Edit::AddComments(vec![comment(
+        b,
+        Some(CommentTarget::Box(on_a)),
+        "wrong item",
+    )])));
+    assert!(message.contains("is not on item"), "{message}");
+    let message = invalid_message(
+        f.project
+            .apply(Edit::AddComments(vec![comment(a, None, "  ")])),
+    );
+    assert!(message.contains("needs some text"), "{message}");
+
+    f.project.undo().unwrap().unwrap();
+    assert!(f.project.comments(a).unwrap().is_empty());
+    assert_eq!(status(&f.project, a), ItemStatus::InProgress);
+    f.project.redo().unwrap().unwrap();
+    assert_eq!(
+        f.project.comments(a).unwrap(),
+        comments,
+        "same ids and authors"
+    );
+
+    let dir = f.dir.clone();
+    drop(f.project);
+    let reopened = Project::open(&dir, Access::ReadOnly).unwrap();
+    assert_eq!(reopened.comments(a).unwrap(), comments);
+}

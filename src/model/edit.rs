@@ -1,6 +1,6 @@
 use super::{
-    AnnotationId, BBox, BoxAnnotation, ClassId, ItemId, ItemStatus, LabelId, NewSpan,
-    SpanAnnotation, SpanId,
+    AnnotationId, BBox, BoxAnnotation, ClassId, Comment, CommentId, ItemId, ItemStatus, LabelId,
+    NewComment, NewSpan, SpanAnnotation, SpanId,
 };
 use serde::{Deserialize, Serialize};
 
@@ -46,6 +46,10 @@ pub enum Edit {
         item: ItemId,
         status: ItemStatus,
     },
+    AddComments(Vec<NewComment>),
+    /// Re-creates comments with their original ids (the inverse of a delete).
+    RestoreComments(Vec<Comment>),
+    DeleteComments(Vec<CommentId>),
     /// Several edits that undo and redo as one step.
     Batch(Vec<Edit>),
 }
@@ -65,6 +69,9 @@ impl Edit {
             Edit::SetSpanClass { .. } => "set_span_class",
             Edit::SetImageLabels { .. } => "set_image_labels",
             Edit::SetStatus { .. } => "set_status",
+            Edit::AddComments(_) => "add_comments",
+            Edit::RestoreComments(_) => "restore_comments",
+            Edit::DeleteComments(_) => "delete_comments",
             Edit::Batch(_) => "batch",
         }
     }
@@ -78,6 +85,9 @@ impl Edit {
             Edit::AddSpans(v) => v.is_empty(),
             Edit::RestoreSpans(v) => v.is_empty(),
             Edit::DeleteSpans(v) => v.is_empty(),
+            Edit::AddComments(v) => v.is_empty(),
+            Edit::RestoreComments(v) => v.is_empty(),
+            Edit::DeleteComments(v) => v.is_empty(),
             Edit::Batch(v) => v.iter().all(Edit::is_empty),
             _ => false,
         }

@@ -28,6 +28,10 @@ id_type!(
     SpanId
 );
 id_type!(
+    /// A review comment. Assigned once, never reused.
+    CommentId
+);
+id_type!(
     /// A box or span class of the label schema. Stable for the life of the project.
     ClassId
 );

@@ -1,6 +1,7 @@
 //! Plain data: items, annotations, the label schema, geometry and the `Edit`
 //! values that change them. Depends on nothing but serde.
 
+mod comment;
 mod edit;
 mod geometry;
 mod ids;
@@ -9,9 +10,10 @@ mod schema;
 mod span;
 mod text;
 
+pub use comment::{Comment, CommentTarget, NewComment};
 pub use edit::{Edit, NewBox};
 pub use geometry::BBox;
-pub use ids::{AnnotationId, ClassId, ItemId, LabelId, SpanId};
+pub use ids::{AnnotationId, ClassId, CommentId, ItemId, LabelId, SpanId};
 pub use item::{BoxAnnotation, Item, ItemStatus, Provenance};
 pub use schema::{ClassDef, ImageLabelDef, ImageLabelMode, LabelSchema, Rgb};
 pub use span::{NewSpan, SpanAnnotation, TextDoc};

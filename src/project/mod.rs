@@ -12,6 +12,7 @@ mod lock;
 mod manifest;
 #[allow(clippy::module_inception)] // `project::project` holds the `Project` type
 mod project;
+mod sqlite_review;
 mod sqlite_store;
 mod sqlite_text;
 mod stats;

@@ -11,6 +11,7 @@ use crate::model::{
     AnnotationId, BBox, BoxAnnotation, ClassId, Edit, ImageLabelMode, Item, ItemId, ItemStatus,
     LabelId, LabelSchema, NewBox, NewSpan, SpanAnnotation, SpanId, TextDoc,
 };
+use crate::model::{Comment, CommentTarget, NewComment};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -602,6 +603,19 @@ impl Project {
                 self.check_class(class)?;
                 Edit::SetSpanClass { id, class }
             }
+            Edit::AddComments(comments) => {
+                for c in &comments {
+                    self.check_comment(c)?;
+                }
+                Edit::AddComments(comments)
+            }
+            Edit::RestoreComments(comments) => {
+                for c in &comments {
+                    self.existing_item(c.item)?;
+                }
+                Edit::RestoreComments(comments)
+            }
+            Edit::DeleteComments(ids) => Edit::DeleteComments(ids),
             Edit::SetImageLabels { item, mut labels } => {
                 self.existing_item(item)?;
                 labels.sort();
@@ -673,6 +687,35 @@ impl Project {
             }
         }
         Ok(())
+    }
+
+    /// A comment needs words, and its box or span must be on its item.
+    fn check_comment(&self, c: &NewComment) -> Result<(), ProjectError> {
+        self.existing_item(c.item)?;
+        if c.body.trim().is_empty() {
+            return Err(ProjectError::InvalidEdit(
+                "a comment needs some text".into(),
+            ));
+        }
+        let on_item = match c.target {
+            None => true,
+            Some(CommentTarget::Box(id)) => {
+                self.store.annotation(id)?.is_some_and(|b| b.item == c.item)
+            }
+            Some(CommentTarget::Span(id)) => self.store.span(id)?.is_some_and(|s| s.item == c.item),
+        };
+        if !on_item {
+            return Err(ProjectError::InvalidEdit(format!(
+                "the comment's {:?} is not on item {}",
+                c.target, c.item
+            )));
+        }
+        Ok(())
+    }
+
+    /// An item's review comments, oldest first.
+    pub fn comments(&self, item: ItemId) -> Result<Vec<Comment>, ProjectError> {
+        self.store.comments_of(item)
     }
 
     fn box_item(&self, id: AnnotationId) -> Result<ItemId, ProjectError> {

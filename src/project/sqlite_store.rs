@@ -2,6 +2,7 @@
 //! edit is on disk when `apply` returns and survives a crash or power loss.
 
 use super::ProjectError;
+use super::sqlite_review;
 use super::sqlite_text;
 use super::store::{EditContext, LogEntry, NewItem, NewTextItem, Store, StoredEdit};
 use crate::model::{
@@ -110,6 +111,7 @@ impl SqliteStore {
             conn.pragma_update(None, "cache_size", -65_536)?;
             conn.execute_batch(SCHEMA)?;
             conn.execute_batch(sqlite_text::TEXT_SCHEMA)?;
+            conn.execute_batch(sqlite_review::REVIEW_SCHEMA)?;
             if version < 2 {
                 conn.execute(
                     "UPDATE items SET status = 'submitted' WHERE status = 'done'",
@@ -441,6 +443,27 @@ fn apply_in(
                 class: old.class,
             }
         }
+        Edit::AddComments(new) => {
+            let ids = sqlite_review::insert_comments(tx, new, ctx)?;
+            ch.touched.extend(new.iter().map(|c| c.item));
+            Edit::DeleteComments(ids)
+        }
+        Edit::RestoreComments(comments) => {
+            for c in comments {
+                sqlite_review::restore_comment(tx, c)?;
+                ch.touched.insert(c.item);
+            }
+            Edit::DeleteComments(comments.iter().map(|c| c.id).collect())
+        }
+        Edit::DeleteComments(ids) => {
+            let mut removed = Vec::with_capacity(ids.len());
+            for &id in ids {
+                let c = sqlite_review::delete_comment(tx, id)?;
+                ch.touched.insert(c.item);
+                removed.push(c);
+            }
+            Edit::RestoreComments(removed)
+        }
         Edit::SetImageLabels { item, labels } => {
             let old = labels_in(tx, *item)?;
             tx.prepare_cached("DELETE FROM image_labels WHERE item_id = ?1")?
@@ -665,6 +688,10 @@ impl Store for SqliteStore {
         f: &mut dyn FnMut(sqlite_text::TextRow<'_>) -> Result<(), ProjectError>,
     ) -> Result<(), ProjectError> {
         sqlite_text::for_each_text(&self.conn, f)
+    }
+
+    fn comments_of(&self, item: ItemId) -> Result<Vec<crate::model::Comment>, ProjectError> {
+        sqlite_review::comments_of(&self.conn, item)
     }
 
     fn span(&self, id: SpanId) -> Result<Option<SpanAnnotation>, ProjectError> {

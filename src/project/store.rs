@@ -88,6 +88,8 @@ pub trait Store {
         &self,
         f: &mut dyn FnMut(TextRow<'_>) -> Result<(), ProjectError>,
     ) -> Result<(), ProjectError>;
+    /// An item's review comments, oldest first.
+    fn comments_of(&self, item: ItemId) -> Result<Vec<crate::model::Comment>, ProjectError>;
     fn span(&self, id: SpanId) -> Result<Option<SpanAnnotation>, ProjectError>;
     /// An item's spans ordered by start, end, id.
     fn spans_of(&self, item: ItemId) -> Result<Vec<SpanAnnotation>, ProjectError>;

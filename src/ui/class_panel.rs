@@ -123,6 +123,9 @@ fn describe_change(kind: &str) -> String {
         "delete_spans" => t!("history.delete_spans"),
         "set_image_labels" => t!("history.set_labels"),
         "set_status" => t!("history.set_status"),
+        "add_comments" => t!("history.add_comments"),
+        "restore_comments" => t!("history.restore_comments"),
+        "delete_comments" => t!("history.delete_comments"),
         other => other.to_string().into(),
     };
     match origin {

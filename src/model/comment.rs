@@ -1,0 +1,29 @@
+use super::{AnnotationId, CommentId, ItemId, SpanId};
+use serde::{Deserialize, Serialize};
+
+/// What a review comment is pinned to, besides its item.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CommentTarget {
+    Box(AnnotationId),
+    Span(SpanId),
+}
+
+/// A reviewer's note on an item, or on one box or span of it; a rejection's
+/// reason is one too.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Comment {
+    pub id: CommentId,
+    pub item: ItemId,
+    pub target: Option<CommentTarget>,
+    pub body: String,
+    pub author: String,
+    pub created_ms: i64,
+}
+
+/// A comment to be added; the project assigns its id, author and time.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NewComment {
+    pub item: ItemId,
+    pub target: Option<CommentTarget>,
+    pub body: String,
+}

@@ -1,0 +1,110 @@
+//! Review comments in the SQLite store (`comments`): a note on an item, or on
+//! one box or span of it.
+
+use super::ProjectError;
+use super::store::EditContext;
+use crate::model::{AnnotationId, Comment, CommentId, CommentTarget, ItemId, NewComment, SpanId};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+
+pub(super) const REVIEW_SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS comments(
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    item_id INTEGER NOT NULL,
+    target_kind TEXT,
+    target_id INTEGER,
+    body TEXT NOT NULL,
+    author TEXT NOT NULL,
+    created_ms INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS comments_by_item ON comments(item_id);
+";
+
+const COLUMNS: &str = "id, item_id, target_kind, target_id, body, author, created_ms";
+
+fn target_columns(target: Option<CommentTarget>) -> (Option<&'static str>, Option<i64>) {
+    match target {
+        None => (None, None),
+        Some(CommentTarget::Box(id)) => (Some("box"), Some(id.0)),
+        Some(CommentTarget::Span(id)) => (Some("span"), Some(id.0)),
+    }
+}
+
+fn row_to_comment(r: &rusqlite::Row) -> rusqlite::Result<Comment> {
+    let kind: Option<String> = r.get(2)?;
+    let target_id: Option<i64> = r.get(3)?;
+    let target = match (kind.as_deref(), target_id) {
+        (Some("box"), Some(id)) => Some(CommentTarget::Box(AnnotationId(id))),
+        (Some("span"), Some(id)) => Some(CommentTarget::Span(SpanId(id))),
+        _ => None,
+    };
+    Ok(Comment {
+        id: CommentId(r.get(0)?),
+        item: ItemId(r.get(1)?),
+        target,
+        body: r.get(4)?,
+        author: r.get(5)?,
+        created_ms: r.get(6)?,
+    })
+}
+
+/// An item's comments, oldest first.
+pub(super) fn comments_of(conn: &Connection, item: ItemId) -> Result<Vec<Comment>, ProjectError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM comments WHERE item_id = ?1 ORDER BY id"
+    ))?;
+    let rows = stmt.query_map([item.0], row_to_comment)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub(super) fn insert_comments(
+    tx: &Transaction,
+    new: &[NewComment],
+    ctx: &EditContext,
+) -> Result<Vec<CommentId>, ProjectError> {
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO comments(item_id, target_kind, target_id, body, author, created_ms) \
+         VALUES(?1,?2,?3,?4,?5,?6)",
+    )?;
+    let mut ids = Vec::with_capacity(new.len());
+    for c in new {
+        let (kind, target) = target_columns(c.target);
+        stmt.execute(params![
+            c.item.0,
+            kind,
+            target,
+            c.body,
+            ctx.author,
+            ctx.time_ms
+        ])?;
+        ids.push(CommentId(tx.last_insert_rowid()));
+    }
+    Ok(ids)
+}
+
+pub(super) fn restore_comment(tx: &Transaction, c: &Comment) -> Result<(), ProjectError> {
+    let (kind, target) = target_columns(c.target);
+    tx.prepare_cached(&format!(
+        "INSERT INTO comments({COLUMNS}) VALUES(?1,?2,?3,?4,?5,?6,?7)"
+    ))?
+    .execute(params![
+        c.id.0,
+        c.item.0,
+        kind,
+        target,
+        c.body,
+        c.author,
+        c.created_ms
+    ])?;
+    Ok(())
+}
+
+pub(super) fn delete_comment(tx: &Transaction, id: CommentId) -> Result<Comment, ProjectError> {
+    let old = tx
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM comments WHERE id = ?1"))?
+        .query_row([id.0], row_to_comment)
+        .optional()?
+        .ok_or_else(|| ProjectError::InvalidEdit(format!("there is no comment with id {id}")))?;
+    tx.prepare_cached("DELETE FROM comments WHERE id = ?1")?
+        .execute([id.0])?;
+    Ok(old)
+}
