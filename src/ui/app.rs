@@ -4,7 +4,7 @@
 use super::dialogs::Dialogs;
 use super::i18n;
 use super::keymap::{Action, KeyMap};
-use super::settings::Settings;
+use super::settings::{Role, Settings};
 use super::start_screen::{self, StartChoice};
 use super::text_import::TextImportJob;
 use super::workspace::Workspace;
@@ -62,6 +62,8 @@ pub struct ShuguApp {
     /// The name being typed on first start.
     author_draft: String,
     show_settings: bool,
+    /// The window title last set.
+    pub shown_title: String,
     show_keys: bool,
     export: Option<ExportJob>,
     /// A notice shown until dismissed (export results, open errors).
@@ -110,6 +112,7 @@ impl ShuguApp {
             screen: Screen::Start,
             offer_create: None,
             show_settings: false,
+            shown_title: String::new(),
             show_keys: false,
             export: None,
             notice: (!warnings.is_empty()).then(|| warnings.join("\n")),
@@ -514,6 +517,19 @@ impl ShuguApp {
             }
         });
         ui.horizontal(|ui| {
+            ui.label(t!("settings.role"));
+            changed |= ui
+                .radio_value(
+                    &mut self.settings.role,
+                    Role::Annotator,
+                    t!("role.annotator"),
+                )
+                .changed();
+            changed |= ui
+                .radio_value(&mut self.settings.role, Role::Reviewer, t!("role.reviewer"))
+                .changed();
+        });
+        ui.horizontal(|ui| {
             ui.label(t!("settings.author"));
             let mut author = self.settings.author.clone().unwrap_or_default();
             if ui.text_edit_singleline(&mut author).changed() && !author.trim().is_empty() {
@@ -530,9 +546,22 @@ impl ShuguApp {
         }
     }
 
+    /// The window title names the role, so a reviewer always knows.
+    fn window_title(&self) -> String {
+        match self.settings.role {
+            Role::Annotator => "Shugu 数谷标注".to_string(),
+            Role::Reviewer => format!("Shugu 数谷标注 — {}", t!("role.reviewer_mode")),
+        }
+    }
+
     /// One frame of the whole UI; also what the tests drive.
     pub fn frame(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
+        let title = self.window_title();
+        if self.shown_title != title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.shown_title = title;
+        }
         self.poll_export();
         self.poll_text_import(&ctx);
         let title = match self.workspace() {
@@ -564,6 +593,7 @@ impl ShuguApp {
                 }
             }
             Screen::Workspace(ws) => {
+                ws.reviewer = self.settings.role == Role::Reviewer;
                 if !modal_open {
                     let actions = ws.handle_keys(&ctx, &self.keymap);
                     if actions.contains(&Action::ToggleHelp) {

@@ -71,7 +71,32 @@ pub fn show(ui: &mut egui::Ui, ws: &mut Workspace) {
         selected_box(ui, ws, &schema);
     }
     ui.separator();
+    comments(ui, ws);
     history(ui, ws);
+}
+
+/// The review comments of the current item: a rejection's reason shows here
+/// when the item comes back for rework.
+fn comments(ui: &mut egui::Ui, ws: &mut Workspace) {
+    let Some(item) = ws.current_item().map(|i| i.id) else {
+        return;
+    };
+    let comments = match ws.project.comments(item) {
+        Ok(c) => c,
+        Err(e) => {
+            ui.label(RichText::new(e.to_string()).color(ui.visuals().error_fg_color));
+            return;
+        }
+    };
+    if comments.is_empty() {
+        return;
+    }
+    ui.heading(t!("panel.comments"));
+    for c in comments {
+        ui.label(RichText::new(&c.body).strong());
+        ui.label(RichText::new(format!("{} · {}", c.author, format_time(c.created_ms))).weak());
+    }
+    ui.separator();
 }
 
 /// The current item's audit trail: who changed what, and when.

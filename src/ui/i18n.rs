@@ -82,6 +82,11 @@ mod tests {
 
     /// Keys the UI is written against; each must exist in every language.
     const REQUIRED: &[&str] = &[
+        "review.reason_missed",
+        "review.reason_wrong_class",
+        "review.reason_loose",
+        "action.accept",
+        "action.reject",
         "app.title",
         "start.title",
         "start.recent",

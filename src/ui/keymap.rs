@@ -33,10 +33,14 @@ pub enum Action {
     ZoomOut,
     Deselect,
     ToggleHelp,
+    /// Reviewer mode: accept the item and go to the next.
+    Accept,
+    /// Reviewer mode: reject the item with a reason.
+    Reject,
 }
 
 impl Action {
-    pub const ALL: [Action; 14] = [
+    pub const ALL: [Action; 16] = [
         Action::PrevItem,
         Action::NextItem,
         Action::DoneAndNext,
@@ -51,6 +55,8 @@ impl Action {
         Action::ZoomOut,
         Action::Deselect,
         Action::ToggleHelp,
+        Action::Accept,
+        Action::Reject,
     ];
 
     /// The translation key of the action's name, for menus and the help screen.
@@ -70,6 +76,8 @@ impl Action {
             Action::ZoomOut => "action.zoom_out",
             Action::Deselect => "action.deselect",
             Action::ToggleHelp => "action.toggle_help",
+            Action::Accept => "action.accept",
+            Action::Reject => "action.reject",
         }
     }
 

@@ -24,6 +24,16 @@ pub struct Settings {
     pub recent_projects: Vec<PathBuf>,
     /// GPU memory the image texture cache may use.
     pub texture_budget_mb: usize,
+    /// Annotator, or reviewer (accepts and rejects submitted items).
+    pub role: Role,
+}
+
+/// What the person at the machine does with a project.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Role {
+    #[default]
+    Annotator,
+    Reviewer,
 }
 
 impl Default for Settings {
@@ -33,6 +43,7 @@ impl Default for Settings {
             language: None,
             recent_projects: Vec::new(),
             texture_budget_mb: 512,
+            role: Role::Annotator,
         }
     }
 }

@@ -11,11 +11,18 @@ use crate::jobs::scan::BackgroundScan;
 use crate::media::{ImageLoader, LoadState};
 use crate::model::{
     AnnotationId, BoxAnnotation, ClassId, Edit, ImageLabelMode, Item, ItemId, ItemStatus, LabelId,
-    NewBox, NewSpan,
+    NewBox, NewComment, NewSpan,
 };
 use crate::project::{Project, ProjectError, ProjectKind};
 use eframe::egui::{self, Vec2};
 use rust_i18n::t;
+
+/// Preset reasons offered when rejecting (translation keys).
+const REJECT_REASONS: [&str; 3] = [
+    "review.reason_missed",
+    "review.reason_wrong_class",
+    "review.reason_loose",
+];
 
 /// The boxes and labels of the current item, re-read when the project changes.
 #[derive(Default)]
@@ -45,6 +52,10 @@ pub struct Workspace {
     pub message: Option<String>,
     /// The name typed into the class panel's "add class" field.
     pub new_class_draft: String,
+    /// Reviewer mode (from the settings): accept and reject keys work.
+    pub reviewer: bool,
+    /// The reason being written for a rejection, while its window is open.
+    pub rejecting: Option<String>,
 }
 
 impl Workspace {
@@ -71,6 +82,8 @@ impl Workspace {
             scan: None,
             message: None,
             new_class_draft: String::new(),
+            reviewer: false,
+            rejecting: None,
             project,
         }
     }
@@ -258,15 +271,84 @@ impl Workspace {
 
     /// Submits the current item for review and moves on.
     pub fn done_and_next(&mut self) {
+        self.set_status_and_next(ItemStatus::Submitted);
+    }
+
+    /// Reviewer: accepts the current item and moves on.
+    pub fn accept_and_next(&mut self) {
+        self.set_status_and_next(ItemStatus::Accepted);
+    }
+
+    fn set_status_and_next(&mut self, status: ItemStatus) {
         if let Some(item) = self.current_item().map(|i| i.id)
-            && self
-                .apply(Edit::SetStatus {
-                    item,
-                    status: ItemStatus::Submitted,
-                })
-                .is_some()
+            && self.apply(Edit::SetStatus { item, status }).is_some()
         {
             self.step(1);
+        }
+    }
+
+    /// Reviewer: rejects the current item with `reason` (a comment on the
+    /// item, in the same undo step) and moves on.
+    pub fn reject_and_next(&mut self, reason: &str) {
+        let Some(item) = self.current_item().map(|i| i.id) else {
+            return;
+        };
+        let edit = Edit::Batch(vec![
+            Edit::SetStatus {
+                item,
+                status: ItemStatus::Rejected,
+            },
+            Edit::AddComments(vec![NewComment {
+                item,
+                target: None,
+                body: reason.trim().to_string(),
+            }]),
+        ]);
+        if self.apply(edit).is_some() {
+            self.rejecting = None;
+            self.step(1);
+        }
+    }
+
+    /// The window asking why an item is rejected.
+    fn reject_window(&mut self, ctx: &egui::Context) {
+        let Some(mut reason) = self.rejecting.take() else {
+            return;
+        };
+        let mut open = true;
+        let mut chosen: Option<String> = None;
+        egui::Window::new(t!("review.reject_title"))
+            .open(&mut open)
+            .collapsible(false)
+            .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+            .show(ctx, |ui| {
+                ui.label(t!("review.reject_prompt"));
+                ui.horizontal_wrapped(|ui| {
+                    for key in REJECT_REASONS {
+                        let preset = t!(key);
+                        if ui.button(preset.as_ref()).clicked() {
+                            chosen = Some(preset.into_owned());
+                        }
+                    }
+                });
+                let field = ui.add(
+                    egui::TextEdit::singleline(&mut reason).hint_text(t!("review.reason_hint")),
+                );
+                let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                let confirm = ui
+                    .add_enabled(
+                        !reason.trim().is_empty(),
+                        egui::Button::new(t!("review.reject")),
+                    )
+                    .clicked();
+                if (confirm || enter) && !reason.trim().is_empty() {
+                    chosen = Some(reason.clone());
+                }
+            });
+        match chosen {
+            Some(reason) => self.reject_and_next(&reason),
+            None if open => self.rejecting = Some(reason),
+            None => {}
         }
     }
 
@@ -318,6 +400,11 @@ impl Workspace {
                 self.text.reset();
             }
             Action::ToggleHelp => {}
+            Action::Accept if self.reviewer => self.accept_and_next(),
+            Action::Reject if self.reviewer && self.current_item().is_some() => {
+                self.rejecting = Some(String::new());
+            }
+            Action::Accept | Action::Reject => {}
         }
     }
 
@@ -472,6 +559,7 @@ impl Workspace {
 
     /// Draws the workspace (below the menu bar, which the app owns).
     pub fn ui(&mut self, ui: &mut egui::Ui) {
+        self.reject_window(&ui.ctx().clone());
         self.poll_scan();
         self.prefetch_neighbours();
         egui::Panel::bottom("status_bar").show(ui, |ui| {

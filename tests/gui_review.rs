@@ -1,0 +1,121 @@
+//! Reviewer mode driven headless: accept with one key, reject with a preset
+//! reason that becomes a comment the annotator sees, all in the audit trail.
+
+mod common;
+
+use common::gui::{app_config, start};
+use eframe::egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use shugu::model::{Edit, ItemStatus};
+use shugu::project::{Access, Project};
+use shugu::ui::Startup;
+use shugu::ui::app::ShuguApp;
+use shugu::ui::i18n::Language;
+use shugu::ui::settings::{Role, Settings};
+
+fn status(h: &Harness<ShuguApp>, index: usize) -> ItemStatus {
+    h.state().workspace().unwrap().project.items()[index].status
+}
+
+fn press(h: &mut Harness<ShuguApp>, key: Key) {
+    h.key_press_modifiers(Modifiers::NONE, key);
+    h.run();
+}
+
+#[test]
+fn a_reviewer_accepts_one_item_and_rejects_another_with_a_reason() {
+    let f = common::image_project(
+        &[("a.jpg", 40, 30), ("b.jpg", 40, 30), ("c.jpg", 40, 30)],
+        &["car"],
+        &[],
+        false,
+    );
+    {
+        let mut project = Project::open(&f.project, Access::ReadWrite).unwrap();
+        project.set_author("alice");
+        for item in project.items().iter().map(|i| i.id).collect::<Vec<_>>() {
+            project
+                .apply(Edit::SetStatus {
+                    item,
+                    status: ItemStatus::Submitted,
+                })
+                .unwrap();
+        }
+    }
+    let config = app_config(f.root.path(), "王审核", Language::English, vec![]);
+    let settings_path = config.settings_path.clone().unwrap();
+    let (mut settings, warning) = Settings::load(&settings_path);
+    assert_eq!(warning, None);
+    settings.role = Role::Reviewer;
+    settings.save(&settings_path).unwrap();
+
+    let mut h = start(config, Startup::Open(f.project.clone()));
+    assert!(
+        h.state().shown_title.contains("reviewer mode"),
+        "{}",
+        h.state().shown_title
+    );
+
+    press(&mut h, Key::Y);
+    assert_eq!(status(&h, 0), ItemStatus::Accepted);
+    assert_eq!(h.state().workspace().unwrap().current, Some(1));
+
+    press(&mut h, Key::R);
+    h.get_by_label("loose box").click();
+    h.run();
+    assert_eq!(status(&h, 1), ItemStatus::Rejected);
+    let (b, comments) = {
+        let ws = h.state().workspace().unwrap();
+        let b = ws.project.items()[1].id;
+        (b, ws.project.comments(b).unwrap())
+    };
+    assert_eq!(comments.len(), 1);
+    assert_eq!(
+        (comments[0].body.as_str(), comments[0].author.as_str()),
+        ("loose box", "王审核")
+    );
+    assert_eq!(h.state().workspace().unwrap().current, Some(2));
+
+    // Back on the rejected item, the reason is in the panel and the trail.
+    press(&mut h, Key::A);
+    h.get_by_label("loose box");
+    let log = h
+        .state()
+        .workspace()
+        .unwrap()
+        .project
+        .history(Some(b), 10)
+        .unwrap();
+    assert!(
+        log.iter()
+            .all(|e| e.author == "王审核" || e.author == "alice")
+    );
+    assert_eq!(log[0].author, "王审核");
+
+    // One undo takes back the rejection and its reason together.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(status(&h, 1), ItemStatus::Submitted);
+    assert!(
+        h.state()
+            .workspace()
+            .unwrap()
+            .project
+            .comments(b)
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn an_annotator_cannot_accept_or_reject() {
+    let f = common::image_project(&[("a.jpg", 40, 30)], &["car"], &[], false);
+    let config = app_config(f.root.path(), "alice", Language::English, vec![]);
+    let mut h = start(config, Startup::Open(f.project.clone()));
+    assert!(!h.state().shown_title.contains("reviewer"));
+    press(&mut h, Key::Y);
+    press(&mut h, Key::R);
+    assert_eq!(status(&h, 0), ItemStatus::New);
+    assert!(h.query_by_label("loose box").is_none(), "no reject window");
+}
