@@ -67,6 +67,7 @@ fn canvas_frame(c: &mut Criterion) {
                 tool: Tool::Box,
                 draw_class: Some(ClassId(1)),
                 editable: true,
+                commented: &[],
             };
             state.show(ui, &input);
         });

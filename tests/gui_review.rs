@@ -4,10 +4,10 @@
 mod common;
 
 use common::gui::{app_config, start};
-use eframe::egui::{Key, Modifiers};
+use eframe::egui::{Event, Key, Modifiers, PointerButton, pos2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use shugu::model::{Edit, ItemStatus};
+use shugu::model::{BBox, ClassId, CommentTarget, Edit, ItemStatus, NewBox};
 use shugu::project::{Access, Project};
 use shugu::ui::Startup;
 use shugu::ui::app::ShuguApp;
@@ -31,9 +31,18 @@ fn a_reviewer_accepts_one_item_and_rejects_another_with_a_reason() {
         &[],
         false,
     );
-    {
+    let boxed = {
         let mut project = Project::open(&f.project, Access::ReadWrite).unwrap();
         project.set_author("alice");
+        let c = project.items()[2].id;
+        let boxed = project
+            .apply(Edit::AddBoxes(vec![NewBox {
+                item: c,
+                class: ClassId(1),
+                bbox: BBox::from_corners([10.0, 8.0], [30.0, 22.0]),
+            }]))
+            .unwrap()
+            .created[0];
         for item in project.items().iter().map(|i| i.id).collect::<Vec<_>>() {
             project
                 .apply(Edit::SetStatus {
@@ -42,7 +51,8 @@ fn a_reviewer_accepts_one_item_and_rejects_another_with_a_reason() {
                 })
                 .unwrap();
         }
-    }
+        boxed
+    };
     let config = app_config(f.root.path(), "王审核", Language::English, vec![]);
     let settings_path = config.settings_path.clone().unwrap();
     let (mut settings, warning) = Settings::load(&settings_path);
@@ -77,7 +87,41 @@ fn a_reviewer_accepts_one_item_and_rejects_another_with_a_reason() {
     );
     assert_eq!(h.state().workspace().unwrap().current, Some(2));
 
+    // On the next item, the reviewer pins a comment to its box.
+    press(&mut h, Key::Q);
+    let at = {
+        let ws = h.state().workspace().unwrap();
+        ws.canvas
+            .view
+            .image_to_screen(ws.canvas.rect, pos2(20.0, 15.0))
+    };
+    h.event(Event::PointerMoved(at));
+    h.run();
+    for pressed in [true, false] {
+        h.event(Event::PointerButton {
+            pos: at,
+            button: PointerButton::Primary,
+            pressed,
+            modifiers: Modifiers::NONE,
+        });
+        h.run();
+    }
+    assert_eq!(h.state().workspace().unwrap().selected, Some(boxed));
+    h.get_by_label("Review comment on this one:").click();
+    h.run();
+    h.event(Event::Text("box is 3 px too wide".into()));
+    h.run();
+    h.get_by_label("Comment").click();
+    h.run();
+    let c = h.state().workspace().unwrap().project.items()[2].id;
+    let pinned = h.state().workspace().unwrap().project.comments(c).unwrap();
+    assert_eq!(pinned.len(), 1);
+    assert_eq!(pinned[0].target, Some(CommentTarget::Box(boxed)));
+    assert_eq!(pinned[0].body, "box is 3 px too wide");
+    h.get_by_label_contains("box is 3 px too wide");
+
     // Back on the rejected item, the reason is in the panel and the trail.
+    press(&mut h, Key::Escape);
     press(&mut h, Key::A);
     h.get_by_label("loose box");
     let log = h
@@ -93,7 +137,19 @@ fn a_reviewer_accepts_one_item_and_rejects_another_with_a_reason() {
     );
     assert_eq!(log[0].author, "王审核");
 
-    // One undo takes back the rejection and its reason together.
+    // Undo takes back the pinned comment, then the rejection and its reason
+    // together.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert!(
+        h.state()
+            .workspace()
+            .unwrap()
+            .project
+            .comments(c)
+            .unwrap()
+            .is_empty()
+    );
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run();
     assert_eq!(status(&h, 1), ItemStatus::Submitted);

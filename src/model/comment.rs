@@ -20,6 +20,24 @@ pub struct Comment {
     pub created_ms: i64,
 }
 
+impl Comment {
+    /// The box the comment is pinned to, if it is.
+    pub fn on_box(&self) -> Option<AnnotationId> {
+        match self.target {
+            Some(CommentTarget::Box(id)) => Some(id),
+            _ => None,
+        }
+    }
+
+    /// The span the comment is pinned to, if it is.
+    pub fn on_span(&self) -> Option<SpanId> {
+        match self.target {
+            Some(CommentTarget::Span(id)) => Some(id),
+            _ => None,
+        }
+    }
+}
+
 /// A comment to be added; the project assigns its id, author and time.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct NewComment {

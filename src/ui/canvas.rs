@@ -17,6 +17,8 @@ use theme::{
     BOX_STROKE_WIDTH as BOX_STROKE, BOX_STROKE_WIDTH_SELECTED as SELECTED_STROKE,
     HANDLE_GRAB_RADIUS as HANDLE_GRAB, MIN_DRAWN_BOX_SIZE as MIN_DRAW,
 };
+/// The marker on a box that has a review comment pinned to it.
+const COMMENT_MARKER_RADIUS: f32 = 7.0;
 const HANDLE_HALF: f32 = theme::HANDLE_SIZE / 2.0;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -150,6 +152,8 @@ pub struct CanvasInput<'a> {
     /// The class a new box gets; without one, drawing is off.
     pub draw_class: Option<ClassId>,
     pub editable: bool,
+    /// Boxes a review comment is pinned to; they get a marker.
+    pub commented: &'a [AnnotationId],
 }
 
 /// The canvas's own state, kept across frames.
@@ -463,6 +467,7 @@ impl CanvasState {
         let mut outlines = Mesh::default();
         let mut label_backgrounds = Mesh::default();
         let mut labels = Vec::new();
+        let mut markers = Vec::new();
         let mut selected_rect = None;
         for b in input.boxes {
             let bbox = match self.preview {
@@ -492,6 +497,9 @@ impl CanvasState {
                 BOX_STROKE
             };
             add_outline(&mut outlines, r, width, color);
+            if input.commented.contains(&b.id) {
+                markers.push(r.right_top());
+            }
             if let Some(galley) = galley.filter(|_| r.width() > 6.0 && r.height() > 6.0) {
                 let pos = pos2(r.min.x, (r.min.y - galley.size().y).max(rect.min.y));
                 label_backgrounds.add_colored_rect(
@@ -504,6 +512,21 @@ impl CanvasState {
         painter.add(Shape::mesh(outlines));
         painter.add(Shape::mesh(label_backgrounds));
         painter.add(Shape::mesh(label_text_mesh(ui.ctx(), &labels)));
+        for m in markers {
+            painter.circle(
+                m,
+                COMMENT_MARKER_RADIUS,
+                theme::REJECTED_COLOR,
+                Stroke::new(1.5, Color32::WHITE),
+            );
+            painter.text(
+                m,
+                Align2::CENTER_CENTER,
+                "!",
+                FontId::proportional(COMMENT_MARKER_RADIUS * 1.6),
+                Color32::WHITE,
+            );
+        }
         if let Some(r) = selected_rect.filter(|_| input.editable) {
             for h in Handle::ALL {
                 let c = h.position(r);

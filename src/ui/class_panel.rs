@@ -3,7 +3,7 @@
 
 use super::canvas::class_color;
 use super::workspace::Workspace;
-use crate::model::{Edit, ImageLabelMode};
+use crate::model::{CommentTarget, Edit, ImageLabelMode};
 use eframe::egui::{self, RichText};
 use rust_i18n::t;
 
@@ -93,7 +93,12 @@ fn comments(ui: &mut egui::Ui, ws: &mut Workspace) {
     }
     ui.heading(t!("panel.comments"));
     for c in comments {
-        ui.label(RichText::new(&c.body).strong());
+        let on = match c.target {
+            None => String::new(),
+            Some(CommentTarget::Box(id)) => format!("{} #{id}: ", t!("review.on_box")),
+            Some(CommentTarget::Span(id)) => format!("{} #{id}: ", t!("review.on_span")),
+        };
+        ui.label(RichText::new(format!("{on}{}", c.body)).strong());
         ui.label(RichText::new(format!("{} · {}", c.author, format_time(c.created_ms))).weak());
     }
     ui.separator();
@@ -201,6 +206,7 @@ fn selected_box(ui: &mut egui::Ui, ws: &mut Workspace, schema: &crate::model::La
             if ui.button(t!("box.delete")).clicked() {
                 ws.delete_selected();
             }
+            comment_field(ui, ws);
         }
     }
 }
@@ -233,6 +239,32 @@ fn selected_span(ui: &mut egui::Ui, ws: &mut Workspace, schema: &crate::model::L
     if ui.button(t!("box.delete")).clicked() {
         ws.delete_selected();
     }
+    comment_field(ui, ws);
+}
+
+/// A field to pin a review comment to the selected box or span.
+fn comment_field(ui: &mut egui::Ui, ws: &mut Workspace) {
+    if ws.project.is_read_only() {
+        return;
+    }
+    let caption = ui.label(RichText::new(t!("review.comment_label")).weak());
+    ui.horizontal(|ui| {
+        let field = ui
+            .add(
+                egui::TextEdit::singleline(&mut ws.comment_draft)
+                    .hint_text(t!("review.comment_hint"))
+                    .desired_width(140.0),
+            )
+            .labelled_by(caption.id);
+        let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        let has_text = !ws.comment_draft.trim().is_empty();
+        let clicked = ui
+            .add_enabled(has_text, egui::Button::new(t!("review.comment")))
+            .clicked();
+        if (clicked || enter) && has_text {
+            ws.comment_on_selection();
+        }
+    });
 }
 
 fn format_time(ms: i64) -> String {

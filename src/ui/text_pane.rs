@@ -3,7 +3,7 @@
 
 use super::canvas::class_color;
 use super::text_view::{self, SpanPaint, TextViewOptions, TextViewState};
-use crate::model::{ClassId, ItemId, SpanAnnotation, SpanId, TextDoc};
+use crate::model::{ClassId, Comment, ItemId, SpanAnnotation, SpanId, TextDoc};
 use crate::project::{Project, ProjectError};
 use eframe::egui;
 use rust_i18n::t;
@@ -15,6 +15,8 @@ struct TextCache {
     key: Option<(ItemId, u64)>,
     doc: TextDoc,
     spans: Vec<SpanAnnotation>,
+    /// Spans with a review comment pinned to them.
+    commented: Vec<SpanId>,
 }
 
 #[derive(Default)]
@@ -59,7 +61,17 @@ impl TextPane {
         }
         let doc = project.text(item)?.unwrap_or_default();
         let spans = project.spans(item)?;
-        self.cache = TextCache { key, doc, spans };
+        let commented = project
+            .comments(item)?
+            .iter()
+            .filter_map(Comment::on_span)
+            .collect();
+        self.cache = TextCache {
+            key,
+            doc,
+            spans,
+            commented,
+        };
         if let Some(sel) = self.selected
             && !self.cache.spans.iter().any(|s| s.id == sel)
         {
@@ -79,10 +91,18 @@ impl TextPane {
                 start: s.start as usize,
                 end: s.end as usize,
                 color: class_color(schema, s.class),
-                label: schema
-                    .class(s.class)
-                    .map(|c| c.name.clone())
-                    .unwrap_or_else(|| format!("#{}", s.class)),
+                label: {
+                    let name = schema
+                        .class(s.class)
+                        .map(|c| c.name.clone())
+                        .unwrap_or_else(|| format!("#{}", s.class));
+                    // A pinned review comment shows as a mark on the tag.
+                    if self.cache.commented.contains(&s.id) {
+                        format!("{name} !")
+                    } else {
+                        name
+                    }
+                },
                 selected: self.selected == Some(s.id),
             })
             .collect();

@@ -13,6 +13,7 @@ use crate::model::{
     AnnotationId, BoxAnnotation, ClassId, Edit, ImageLabelMode, Item, ItemId, ItemStatus, LabelId,
     NewBox, NewComment, NewSpan,
 };
+use crate::model::{Comment, CommentTarget};
 use crate::project::{Project, ProjectError, ProjectKind};
 use eframe::egui::{self, Vec2};
 use rust_i18n::t;
@@ -30,6 +31,8 @@ struct ItemCache {
     key: Option<(ItemId, u64)>,
     boxes: Vec<BoxAnnotation>,
     labels: Vec<LabelId>,
+    /// Boxes with a review comment pinned to them.
+    commented: Vec<AnnotationId>,
 }
 
 /// An open project and everything the annotator is doing with it.
@@ -56,6 +59,8 @@ pub struct Workspace {
     pub reviewer: bool,
     /// The reason being written for a rejection, while its window is open.
     pub rejecting: Option<String>,
+    /// A comment being written for the selected box or span.
+    pub comment_draft: String,
 }
 
 impl Workspace {
@@ -84,6 +89,7 @@ impl Workspace {
             new_class_draft: String::new(),
             reviewer: false,
             rejecting: None,
+            comment_draft: String::new(),
             project,
         }
     }
@@ -117,14 +123,25 @@ impl Workspace {
         if self.cache.key == key {
             return;
         }
-        let (boxes, labels) = match (self.project.boxes(item), self.project.image_labels(item)) {
-            (Ok(b), Ok(l)) => (b, l),
-            (Err(e), _) | (_, Err(e)) => {
+        let read = (
+            self.project.boxes(item),
+            self.project.image_labels(item),
+            self.project.comments(item),
+        );
+        let (boxes, labels, comments) = match read {
+            (Ok(b), Ok(l), Ok(c)) => (b, l, c),
+            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
                 self.message = Some(e.to_string());
-                (Vec::new(), Vec::new())
+                (Vec::new(), Vec::new(), Vec::new())
             }
         };
-        self.cache = ItemCache { key, boxes, labels };
+        let commented = comments.iter().filter_map(Comment::on_box).collect();
+        self.cache = ItemCache {
+            key,
+            boxes,
+            labels,
+            commented,
+        };
         if let Some(sel) = self.selected
             && !self.cache.boxes.iter().any(|b| b.id == sel)
         {
@@ -307,6 +324,26 @@ impl Workspace {
         if self.apply(edit).is_some() {
             self.rejecting = None;
             self.step(1);
+        }
+    }
+
+    /// Pins the comment being written to the selected box or span.
+    pub fn comment_on_selection(&mut self) {
+        let Some(item) = self.current_item().map(|i| i.id) else {
+            return;
+        };
+        let target = match (self.text.selected, self.selected) {
+            (Some(span), _) => CommentTarget::Span(span),
+            (None, Some(b)) => CommentTarget::Box(b),
+            (None, None) => return,
+        };
+        let edit = Edit::AddComments(vec![NewComment {
+            item,
+            target: Some(target),
+            body: self.comment_draft.trim().to_string(),
+        }]);
+        if self.apply(edit).is_some() {
+            self.comment_draft.clear();
         }
     }
 
@@ -511,6 +548,7 @@ impl Workspace {
             tool: self.tool,
             draw_class: self.active_class,
             editable,
+            commented: &self.cache.commented,
         };
         let actions = self.canvas.show(ui, &input);
         for action in actions {
