@@ -175,3 +175,42 @@ fn an_annotator_cannot_accept_or_reject() {
     assert_eq!(status(&h, 0), ItemStatus::New);
     assert!(h.query_by_label("loose box").is_none(), "no reject window");
 }
+
+#[test]
+fn the_item_list_filters_by_annotator() {
+    let f = common::image_project(
+        &[("a.jpg", 40, 30), ("b.jpg", 40, 30), ("c.jpg", 40, 30)],
+        &["car"],
+        &[],
+        false,
+    );
+    {
+        let mut project = Project::open(&f.project, Access::ReadWrite).unwrap();
+        for (index, author) in [(0, "alice"), (2, "bob")] {
+            project.set_author(author);
+            let item = project.items()[index].id;
+            project
+                .apply(Edit::AddBoxes(vec![NewBox {
+                    item,
+                    class: ClassId(1),
+                    bbox: BBox::from_corners([1.0, 1.0], [9.0, 9.0]),
+                }]))
+                .unwrap();
+        }
+        assert_eq!(project.annotators().unwrap(), ["alice", "bob"]);
+    }
+    let config = app_config(f.root.path(), "王审核", Language::English, vec![]);
+    let mut h = start(config, Startup::Open(f.project.clone()));
+    h.get_by_label("b.jpg");
+    h.get_by_label("Annotator").click();
+    h.run();
+    h.get_by_label("bob").click();
+    h.run();
+    assert_eq!(
+        h.state().workspace().unwrap().filter().annotator.as_deref(),
+        Some("bob")
+    );
+    h.get_by_label("c.jpg");
+    assert!(h.query_by_label("a.jpg").is_none());
+    assert!(h.query_by_label("b.jpg").is_none());
+}

@@ -496,6 +496,16 @@ impl Project {
         self.store.all_image_labels()
     }
 
+    /// Everyone who made a box or span, by name.
+    pub fn annotators(&self) -> Result<Vec<String>, ProjectError> {
+        self.store.annotators()
+    }
+
+    /// Items with a box or span made by `author` (a review queue per annotator).
+    pub fn items_by_author(&self, author: &str) -> Result<Vec<ItemId>, ProjectError> {
+        self.store.items_by_author(author)
+    }
+
     pub fn items_with_class(&self, class: ClassId) -> Result<Vec<ItemId>, ProjectError> {
         self.store.items_with_class(class)
     }

@@ -771,6 +771,23 @@ impl Store for SqliteStore {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    fn annotators(&self) -> Result<Vec<String>, ProjectError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT author FROM boxes UNION SELECT author FROM spans ORDER BY author")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn items_by_author(&self, author: &str) -> Result<Vec<ItemId>, ProjectError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT item_id FROM boxes WHERE author = ?1 \
+             UNION SELECT item_id FROM spans WHERE author = ?1",
+        )?;
+        let rows = stmt.query_map([author], |r| Ok(ItemId(r.get(0)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     fn box_counts_by_class(&self) -> Result<Vec<(ClassId, u64)>, ProjectError> {
         let mut stmt = self
             .conn

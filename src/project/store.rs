@@ -74,6 +74,10 @@ pub trait Store {
     /// Every item's image-level labels, ordered by item.
     fn all_image_labels(&self) -> Result<Vec<(ItemId, Vec<LabelId>)>, ProjectError>;
     fn items_with_class(&self, class: ClassId) -> Result<Vec<ItemId>, ProjectError>;
+    /// Everyone who made a box or span, by name.
+    fn annotators(&self) -> Result<Vec<String>, ProjectError>;
+    /// Items with a box or span made by `author`.
+    fn items_by_author(&self, author: &str) -> Result<Vec<ItemId>, ProjectError>;
     fn box_counts_by_class(&self) -> Result<Vec<(ClassId, u64)>, ProjectError>;
     fn label_counts(&self) -> Result<Vec<(LabelId, u64)>, ProjectError>;
     /// Adds text items in one transaction; those whose `rel_path` is taken are skipped.

@@ -1,4 +1,4 @@
-//! The item list: every item with its status, filtered by status and class.
+//! The item list: every item with its status, filtered by status, class and annotator.
 //! Virtualised with `ScrollArea::show_rows`, so 100k items cost only the visible rows.
 
 use super::theme;
@@ -21,6 +21,8 @@ pub enum StatusFilter {
 pub struct ItemFilter {
     pub status: StatusFilter,
     pub class: Option<ClassId>,
+    /// Items with a box or span by this annotator (a reviewer's queue).
+    pub annotator: Option<String>,
 }
 
 #[derive(Default)]
@@ -80,6 +82,13 @@ impl ItemList {
                     .into_iter()
                     .collect()
             });
+            let by_annotator: Option<HashSet<_>> = self.filter.annotator.as_deref().map(|a| {
+                project
+                    .items_by_author(a)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .collect()
+            });
             self.visible = project
                 .items()
                 .iter()
@@ -90,6 +99,7 @@ impl ItemList {
                     StatusFilter::Broken => it.is_broken(),
                 })
                 .filter(|(_, it)| with_class.as_ref().is_none_or(|set| set.contains(&it.id)))
+                .filter(|(_, it)| by_annotator.as_ref().is_none_or(|set| set.contains(&it.id)))
                 .map(|(i, _)| i)
                 .collect();
             self.computed_for = Some(key);
@@ -128,6 +138,22 @@ impl ItemList {
                     ui.selectable_value(&mut self.filter.class, None, t!("filter.all"));
                     for c in &project.schema().classes {
                         ui.selectable_value(&mut self.filter.class, Some(c.id), &c.name);
+                    }
+                });
+        });
+        ui.horizontal(|ui| {
+            let current = self
+                .filter
+                .annotator
+                .clone()
+                .unwrap_or_else(|| t!("filter.all").into_owned());
+            egui::ComboBox::from_label(t!("filter.annotator"))
+                .selected_text(current)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.filter.annotator, None, t!("filter.all"));
+                    for name in project.annotators().unwrap_or_default() {
+                        let value = Some(name.clone());
+                        ui.selectable_value(&mut self.filter.annotator, value, name);
                     }
                 });
         });
