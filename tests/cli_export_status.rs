@@ -24,12 +24,7 @@ fn export(project: &Path, out: &Path, status: &str) -> String {
 
 #[test]
 fn coco_export_of_accepted_items_only() {
-    let f = common::image_project(
-        &[("a.jpg", 40, 30), ("b.jpg", 40, 30), ("c.jpg", 40, 30)],
-        &["car"],
-        &[],
-        false,
-    );
+    let f = common::three_images();
     let mut project = Project::open(&f.project, Access::ReadWrite).unwrap();
     let items: Vec<_> = project.items().iter().map(|i| i.id).collect();
     let statuses = [

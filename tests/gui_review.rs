@@ -25,12 +25,7 @@ fn press(h: &mut Harness<ShuguApp>, key: Key) {
 
 #[test]
 fn a_reviewer_accepts_one_item_and_rejects_another_with_a_reason() {
-    let f = common::image_project(
-        &[("a.jpg", 40, 30), ("b.jpg", 40, 30), ("c.jpg", 40, 30)],
-        &["car"],
-        &[],
-        false,
-    );
+    let f = common::three_images();
     let boxed = {
         let mut project = Project::open(&f.project, Access::ReadWrite).unwrap();
         project.set_author("alice");
@@ -178,12 +173,7 @@ fn an_annotator_cannot_accept_or_reject() {
 
 #[test]
 fn the_item_list_filters_by_annotator() {
-    let f = common::image_project(
-        &[("a.jpg", 40, 30), ("b.jpg", 40, 30), ("c.jpg", 40, 30)],
-        &["car"],
-        &[],
-        false,
-    );
+    let f = common::three_images();
     {
         let mut project = Project::open(&f.project, Access::ReadWrite).unwrap();
         for (index, author) in [(0, "alice"), (2, "bob")] {

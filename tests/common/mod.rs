@@ -56,3 +56,14 @@ pub fn image_project(
         root,
     }
 }
+
+/// Three 40×30 images `a.jpg`, `b.jpg`, `c.jpg` and a project over them with
+/// one class, `car`.
+pub fn three_images() -> Fixture {
+    image_project(
+        &[("a.jpg", 40, 30), ("b.jpg", 40, 30), ("c.jpg", 40, 30)],
+        &["car"],
+        &[],
+        false,
+    )
+}
