@@ -10,6 +10,7 @@ pub mod jobs;
 pub mod media;
 pub mod model;
 pub mod project;
+pub mod quality;
 pub mod ui;
 
 rust_i18n::i18n!("locales", fallback = "en");
