@@ -192,7 +192,7 @@ fn the_item_list_filters_by_annotator() {
     let config = app_config(f.root.path(), "王审核", Language::English, vec![]);
     let mut h = start(config, Startup::Open(f.project.clone()));
     h.get_by_label("b.jpg");
-    h.get_by_label("Annotator").click();
+    h.get_by_label("Annotated by").click();
     h.run();
     h.get_by_label("bob").click();
     h.run();
@@ -203,4 +203,98 @@ fn the_item_list_filters_by_annotator() {
     h.get_by_label("c.jpg");
     assert!(h.query_by_label("a.jpg").is_none());
     assert!(h.query_by_label("b.jpg").is_none());
+}
+
+/// Switches role and name in the settings window, as a shared workstation would.
+fn become_(h: &mut Harness<ShuguApp>, role: &str, name: &str) {
+    h.get_by_label("Settings…").click();
+    h.run();
+    h.get_by_label(role).click();
+    h.run();
+    let field = h.get_by_label("Annotator name");
+    field.click();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.event(Event::Text(name.into()));
+    h.run();
+    h.key_press(Key::Escape);
+    h.run();
+}
+
+#[test]
+fn submit_review_rework_resubmit_accept() {
+    let f = common::three_images();
+    let config = app_config(f.root.path(), "alice", Language::English, vec![]);
+    let mut h = start(config, Startup::Open(f.project.clone()));
+    let item =
+        |h: &Harness<ShuguApp>, i: usize| h.state().workspace().unwrap().project.items()[i].id;
+
+    // The annotator submits the first two items.
+    press(&mut h, Key::Enter);
+    press(&mut h, Key::Enter);
+    assert_eq!(
+        (status(&h, 0), status(&h, 1)),
+        (ItemStatus::Submitted, ItemStatus::Submitted)
+    );
+
+    // The reviewer accepts the first and rejects the second.
+    become_(&mut h, "Reviewer", "bob");
+    assert_eq!(h.state().settings.author.as_deref(), Some("bob"));
+    press(&mut h, Key::A);
+    press(&mut h, Key::A);
+    press(&mut h, Key::Y);
+    press(&mut h, Key::R);
+    h.get_by_label("wrong class").click();
+    h.run();
+    assert_eq!(
+        (status(&h, 0), status(&h, 1)),
+        (ItemStatus::Accepted, ItemStatus::Rejected)
+    );
+
+    // The annotator finds the rework item with the reason, and resubmits it.
+    become_(&mut h, "Annotator", "alice");
+    press(&mut h, Key::A);
+    assert_eq!(h.state().workspace().unwrap().current, Some(1));
+    h.get_by_label_contains("wrong class");
+    press(&mut h, Key::Enter);
+    assert_eq!(status(&h, 1), ItemStatus::Submitted);
+
+    // The reviewer accepts it.
+    become_(&mut h, "Reviewer", "bob");
+    press(&mut h, Key::A);
+    press(&mut h, Key::Y);
+    assert_eq!(status(&h, 1), ItemStatus::Accepted);
+
+    // The audit trail of the second item, newest first.
+    let log = h
+        .state()
+        .workspace()
+        .unwrap()
+        .project
+        .history(Some(item(&h, 1)), 10)
+        .unwrap();
+    let trail: Vec<(&str, &str)> = log
+        .iter()
+        .map(|e| (e.author.as_str(), e.kind.as_str()))
+        .collect();
+    assert_eq!(
+        trail,
+        [
+            ("bob", "set_status"),
+            ("alice", "set_status"),
+            ("bob", "batch"),
+            ("alice", "set_status"),
+        ]
+    );
+    let comments = h
+        .state()
+        .workspace()
+        .unwrap()
+        .project
+        .comments(item(&h, 1))
+        .unwrap();
+    assert_eq!(
+        (comments[0].author.as_str(), comments[0].body.as_str()),
+        ("bob", "wrong class")
+    );
 }

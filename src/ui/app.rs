@@ -530,9 +530,10 @@ impl ShuguApp {
                 .changed();
         });
         ui.horizontal(|ui| {
-            ui.label(t!("settings.author"));
+            let caption = ui.label(t!("settings.author"));
             let mut author = self.settings.author.clone().unwrap_or_default();
-            if ui.text_edit_singleline(&mut author).changed() && !author.trim().is_empty() {
+            let field = ui.text_edit_singleline(&mut author).labelled_by(caption.id);
+            if field.changed() && !author.trim().is_empty() {
                 self.settings.author = Some(author.trim().to_string());
                 changed = true;
             }
