@@ -70,7 +70,6 @@ pub struct ShuguApp {
     pub notice: Option<String>,
     /// A text file being read into a new project.
     text_import: Option<TextImportJob>,
-    window_title: String,
 }
 
 impl ShuguApp {
@@ -117,7 +116,6 @@ impl ShuguApp {
             export: None,
             notice: (!warnings.is_empty()).then(|| warnings.join("\n")),
             text_import: None,
-            window_title: String::new(),
         };
         if let Startup::Open(dir) = startup {
             app.open_folder(ctx, &dir);
@@ -547,37 +545,33 @@ impl ShuguApp {
         }
     }
 
-    /// The window title names the role, so a reviewer always knows.
+    /// The window title: the project, whether it is read-only, and the role,
+    /// so a reviewer always knows they are reviewing.
     fn window_title(&self) -> String {
-        match self.settings.role {
-            Role::Annotator => "Shugu 数谷标注".to_string(),
-            Role::Reviewer => format!("Shugu 数谷标注 — {}", t!("role.reviewer_mode")),
+        let mut parts: Vec<String> = Vec::new();
+        if let Some(ws) = self.workspace() {
+            parts.push(ws.project.name().to_string());
+            if ws.project.is_read_only() {
+                parts.push(t!("status.read_only").into_owned());
+            }
         }
+        if self.settings.role == Role::Reviewer {
+            parts.push(t!("role.reviewer_mode").into_owned());
+        }
+        parts.push("Shugu 数谷标注".to_string());
+        parts.join(" — ")
     }
 
     /// One frame of the whole UI; also what the tests drive.
     pub fn frame(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
+        self.poll_export();
+        self.poll_text_import(&ctx);
         let title = self.window_title();
+        // Only on change: a viewport command asks for another frame.
         if self.shown_title != title {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
             self.shown_title = title;
-        }
-        self.poll_export();
-        self.poll_text_import(&ctx);
-        let title = match self.workspace() {
-            Some(ws) if ws.project.is_read_only() => format!(
-                "{} — {} — Shugu 数谷标注",
-                ws.project.name(),
-                t!("status.read_only")
-            ),
-            Some(ws) => format!("{} — Shugu 数谷标注", ws.project.name()),
-            None => "Shugu 数谷标注".to_string(),
-        };
-        // Only on change: a viewport command asks for another frame.
-        if self.window_title != title {
-            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
-            self.window_title = title;
         }
 
         egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui));
