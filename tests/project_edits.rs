@@ -1303,3 +1303,35 @@ fn review_comments_pin_to_items_and_boxes_and_undo() {
     let reopened = Project::open(&dir, Access::ReadOnly).unwrap();
     assert_eq!(reopened.comments(a).unwrap(), comments);
 }
+
+#[test]
+fn stats_give_each_annotator_their_review_figures() {
+    let mut f = fixture();
+    let (a, b) = (f.a, f.b);
+    f.project.set_author("alice");
+    add(&mut f.project, a, CAR, bx(1.0, 1.0, 10.0, 10.0));
+    add(&mut f.project, b, CAR, bx(1.0, 1.0, 10.0, 10.0));
+    f.project.set_author("bob");
+    add(&mut f.project, b, PEDESTRIAN, bx(2.0, 2.0, 9.0, 9.0));
+    for (item, status) in [(a, ItemStatus::Accepted), (b, ItemStatus::Rejected)] {
+        f.project.apply(Edit::SetStatus { item, status }).unwrap();
+    }
+    let stats = f.project.stats().unwrap();
+    let figures: Vec<(&str, usize, usize, usize, Option<f64>)> = stats
+        .annotators
+        .iter()
+        .map(|s| {
+            (
+                s.name.as_str(),
+                s.items,
+                s.accepted,
+                s.rejected,
+                s.rejection_rate,
+            )
+        })
+        .collect();
+    assert_eq!(
+        figures,
+        [("alice", 2, 1, 1, Some(0.5)), ("bob", 1, 0, 1, Some(1.0))]
+    );
+}

@@ -35,6 +35,18 @@ pub fn run(dir: &Path, json: bool) -> anyhow::Result<()> {
     let labels_name = if text { "doc classes" } else { "image labels" };
     println!("{labels_name:<12} {labels}");
     print_counts(&stats.labels_per_class);
+    if !stats.annotators.is_empty() {
+        println!("annotators   items, submitted, accepted, rejected, rejection rate");
+        for a in &stats.annotators {
+            let rate = a
+                .rejection_rate
+                .map_or_else(|| "-".to_string(), |r| format!("{:.0}%", r * 100.0));
+            println!(
+                "  {:<12} {}, {}, {}, {}, {rate}",
+                a.name, a.items, a.submitted, a.accepted, a.rejected
+            );
+        }
+    }
     Ok(())
 }
 

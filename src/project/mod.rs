@@ -22,7 +22,7 @@ pub use atomic_file::write_atomic;
 pub use error::ProjectError;
 pub use manifest::{FORMAT_VERSION, MANIFEST_FILE, Manifest, ProjectKind};
 pub use project::{Access, Applied, DB_FILE, LabelledAdded, LabelledText, Project};
-pub use stats::{ClassCount, ProjectStats};
+pub use stats::{AnnotatorStats, ClassCount, ProjectStats};
 pub use store::{LogEntry, NewItem, NewTextItem, SpanExtent, Store, TextRow};
 
 /// Milliseconds since the Unix epoch, the time unit of provenance and the edit log.

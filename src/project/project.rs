@@ -2,7 +2,7 @@ use super::history::History;
 use super::lock::ProjectLock;
 use super::manifest::{MANIFEST_FILE, Manifest, ProjectKind};
 use super::sqlite_store::SqliteStore;
-use super::stats::{ClassCount, ProjectStats};
+use super::stats::{AnnotatorStats, ClassCount, ProjectStats};
 use super::store::{
     EditContext, LogEntry, NewItem, NewTextItem, ResolvedText, SpanExtent, Store, TextRow,
 };
@@ -961,6 +961,31 @@ impl Project {
         }
     }
 
+    fn annotator_stats(&self) -> Result<Vec<AnnotatorStats>, ProjectError> {
+        let mut out: Vec<AnnotatorStats> = Vec::new();
+        for (name, status, n) in self.store.annotator_statuses()? {
+            if out.last().is_none_or(|a| a.name != name) {
+                out.push(AnnotatorStats {
+                    name,
+                    ..AnnotatorStats::default()
+                });
+            }
+            let Some(a) = out.last_mut() else { continue };
+            a.items += n;
+            match status {
+                ItemStatus::Submitted => a.submitted += n,
+                ItemStatus::Accepted => a.accepted += n,
+                ItemStatus::Rejected => a.rejected += n,
+                ItemStatus::New | ItemStatus::InProgress => {}
+            }
+        }
+        for a in &mut out {
+            let reviewed = a.accepted + a.rejected;
+            a.rejection_rate = (reviewed > 0).then(|| a.rejected as f64 / reviewed as f64);
+        }
+        Ok(out)
+    }
+
     /// Counts for `shugu stats` and the status bar.
     pub fn stats(&self) -> Result<ProjectStats, ProjectError> {
         let count = |s: ItemStatus| self.items.iter().filter(|i| i.status == s).count();
@@ -1005,6 +1030,7 @@ impl Project {
             boxes_per_class,
             spans: spans_per_class.iter().map(|c| c.count).sum(),
             spans_per_class,
+            annotators: self.annotator_stats()?,
             labels_per_class,
         })
     }

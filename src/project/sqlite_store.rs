@@ -779,6 +779,22 @@ impl Store for SqliteStore {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    fn annotator_statuses(&self) -> Result<Vec<(String, ItemStatus, usize)>, ProjectError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT a.author, i.status, COUNT(*) FROM \
+             (SELECT author, item_id FROM boxes UNION SELECT author, item_id FROM spans) a \
+             JOIN items i ON i.id = a.item_id GROUP BY a.author, i.status ORDER BY a.author",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                status_from_db(&r.get::<_, String>(1)?),
+                r.get::<_, i64>(2)? as usize,
+            ))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     fn items_by_author(&self, author: &str) -> Result<Vec<ItemId>, ProjectError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT item_id FROM boxes WHERE author = ?1 \

@@ -8,6 +8,19 @@ pub struct ClassCount {
     pub count: u64,
 }
 
+/// One annotator's items by their review status now. An item counts for
+/// everyone who made a box or span on it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct AnnotatorStats {
+    pub name: String,
+    pub items: usize,
+    pub submitted: usize,
+    pub accepted: usize,
+    pub rejected: usize,
+    /// rejected / (accepted + rejected); `None` before any review.
+    pub rejection_rate: Option<f64>,
+}
+
 /// The figures of `shugu stats`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ProjectStats {
@@ -25,4 +38,5 @@ pub struct ProjectStats {
     pub spans_per_class: Vec<ClassCount>,
     /// Image labels, or the document classes of a text project.
     pub labels_per_class: Vec<ClassCount>,
+    pub annotators: Vec<AnnotatorStats>,
 }

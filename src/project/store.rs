@@ -76,6 +76,9 @@ pub trait Store {
     fn items_with_class(&self, class: ClassId) -> Result<Vec<ItemId>, ProjectError>;
     /// Everyone who made a box or span, by name.
     fn annotators(&self) -> Result<Vec<String>, ProjectError>;
+    /// For each annotator, how many of the items they made boxes or spans on
+    /// have each status: `(author, status, items)`.
+    fn annotator_statuses(&self) -> Result<Vec<(String, ItemStatus, usize)>, ProjectError>;
     /// Items with a box or span made by `author`.
     fn items_by_author(&self, author: &str) -> Result<Vec<ItemId>, ProjectError>;
     fn box_counts_by_class(&self) -> Result<Vec<(ClassId, u64)>, ProjectError>;
