@@ -55,8 +55,11 @@ fn start_with(
     startup: Startup,
     dialogs: FakeDialogs,
 ) -> Harness<'static, ShuguApp> {
+    // Images decode on worker threads and ask for a repaint when they are
+    // ready, so the UI may take a few more frames to settle than the default 4.
     let mut h = builder
         .with_size(Vec2::new(1280.0, 800.0))
+        .with_max_steps(20)
         .build_eframe(move |cc| ShuguApp::new(&cc.egui_ctx, config, Box::new(dialogs), startup));
     h.run();
     h
