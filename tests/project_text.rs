@@ -296,3 +296,58 @@ fn a_labelled_file_imports_into_an_empty_project_as_one_undo_step() {
     assert_eq!((again.matched, again.added_items, again.spans), (2, 0, 0));
     assert_eq!(project.all_spans().unwrap().len(), 2);
 }
+
+#[test]
+fn a_single_label_project_keeps_the_first_class_of_a_new_record_and_says_so() {
+    use shugu::formats::text::{LabelledFormat, Place};
+    use shugu::jobs::text::import_labelled;
+    let tmp = tempfile::tempdir().unwrap();
+    let mut project =
+        Project::create_text(&tmp.path().join("p"), "p", LabelSchema::default()).unwrap();
+    // A Label Studio task with two choices and two overlapping spans.
+    let file = tmp.path().join("ls.json");
+    std::fs::write(
+        &file,
+        r#"[{"id": 7, "data": {"text": "贵州猕猴桃"}, "annotations": [{"result": [
+            {"type": "choices", "value": {"choices": ["好评", "差评"]}},
+            {"type": "labels", "value": {"start": 0, "end": 2, "labels": ["ORIGIN"]}},
+            {"type": "labels", "value": {"start": 1, "end": 5, "labels": ["PRODUCT"]}}
+        ]}]}]"#,
+    )
+    .unwrap();
+    let report = import_labelled(
+        &mut project,
+        &file,
+        LabelledFormat::LabelStudio,
+        None,
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(
+        (report.added_items, report.spans, report.classified_items),
+        (1, 1, 1)
+    );
+    let problems: Vec<(Place, usize, &str)> = report
+        .problems
+        .iter()
+        .map(|p| (p.place, p.line, p.message.as_str()))
+        .collect();
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert!(
+        problems
+            .iter()
+            .all(|(place, line, _)| (*place, *line) == (Place::Task, 1))
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|(_, _, m)| m.contains("only \"好评\" was imported"))
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|(_, _, m)| m.contains("overlaps span [0, 2)"))
+    );
+    let item = project.items()[0].id;
+    assert_eq!(project.image_labels(item).unwrap().len(), 1);
+}

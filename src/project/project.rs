@@ -145,12 +145,11 @@ pub struct LabelledAdded {
     /// Span classes and document classes added to the schema, in order.
     pub new_classes: Vec<String>,
     pub new_doc_classes: Vec<String>,
-    saved_schema: Option<LabelSchema>,
 }
 
 impl LabelledAdded {
-    fn schema_saved_with(&self, schema: &LabelSchema) -> bool {
-        self.saved_schema.as_ref() == Some(schema)
+    fn added_to_schema(&self) -> usize {
+        self.new_classes.len() + self.new_doc_classes.len()
     }
 }
 
@@ -844,10 +843,11 @@ impl Project {
                     return Err(ProjectError::InvalidEdit("the import was abandoned".into()));
                 }
             };
+            let before = added.added_to_schema();
             let resolved = resolve_labelled(chunk, &mut manifest.schema, &mut added)?;
-            if manifest.schema != original_schema && !added.schema_saved_with(&manifest.schema) {
+            // The classes a chunk adds are saved before its spans refer to them.
+            if added.added_to_schema() > before {
                 manifest.save(&manifest_path)?;
-                added.saved_schema = Some(manifest.schema.clone());
             }
             Ok(Some(resolved))
         };

@@ -2,6 +2,7 @@
 //! one box or span of it.
 
 use super::ProjectError;
+use super::sqlite_store::taken_id;
 use super::store::EditContext;
 use crate::model::{AnnotationId, Comment, CommentId, CommentTarget, ItemId, NewComment, SpanId};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
@@ -94,7 +95,8 @@ pub(super) fn restore_comment(tx: &Transaction, c: &Comment) -> Result<(), Proje
         c.body,
         c.author,
         c.created_ms
-    ])?;
+    ])
+    .map_err(taken_id("comment", c.id))?;
     Ok(())
 }
 

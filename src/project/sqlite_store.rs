@@ -182,6 +182,22 @@ fn box_by_id(tx: &Transaction, id: AnnotationId) -> Result<BoxAnnotation, Projec
         .ok_or_else(|| ProjectError::InvalidEdit(format!("there is no box with id {id}")))
 }
 
+/// For re-inserting a row under its original id (undo of a delete): a
+/// constraint violation means the id is in use, which the edit is told.
+pub(super) fn taken_id(
+    what: &'static str,
+    id: impl std::fmt::Display,
+) -> impl FnOnce(rusqlite::Error) -> ProjectError {
+    move |e| match e {
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
+            ProjectError::InvalidEdit(format!("a {what} with id {id} already exists"))
+        }
+        e => e.into(),
+    }
+}
+
 /// Re-inserts a box with its original id and provenance (undo of a delete).
 fn restore_box(tx: &Transaction, b: &BoxAnnotation) -> Result<(), ProjectError> {
     let p = &b.provenance;
@@ -202,14 +218,7 @@ fn restore_box(tx: &Transaction, b: &BoxAnnotation) -> Result<(), ProjectError> 
         p.updated_by,
         p.updated_ms
     ])
-    .map_err(|e| match e {
-        rusqlite::Error::SqliteFailure(f, _)
-            if f.code == rusqlite::ErrorCode::ConstraintViolation =>
-        {
-            ProjectError::InvalidEdit(format!("a box with id {} already exists", b.id))
-        }
-        e => e.into(),
-    })?;
+    .map_err(taken_id("box", b.id))?;
     Ok(())
 }
 
@@ -695,11 +704,7 @@ impl Store for SqliteStore {
     }
 
     fn span(&self, id: SpanId) -> Result<Option<SpanAnnotation>, ProjectError> {
-        match sqlite_text::span_by_id(&self.conn, id) {
-            Ok(span) => Ok(Some(span)),
-            Err(ProjectError::InvalidEdit(_)) => Ok(None),
-            Err(e) => Err(e),
-        }
+        sqlite_text::find_span(&self.conn, id)
     }
 
     fn spans_of(&self, item: ItemId) -> Result<Vec<SpanAnnotation>, ProjectError> {

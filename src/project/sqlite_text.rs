@@ -2,6 +2,7 @@
 //! (`spans`). Spans are `[start, end)` in code points of the stored text.
 
 use super::ProjectError;
+use super::sqlite_store::taken_id;
 use super::store::{EditContext, NewTextItem};
 use crate::model::{
     ClassId, Item, ItemId, ItemStatus, LabelId, NewSpan, Provenance, SpanAnnotation, SpanId,
@@ -50,10 +51,18 @@ fn row_to_span(r: &rusqlite::Row) -> rusqlite::Result<SpanAnnotation> {
     })
 }
 
-pub(super) fn span_by_id(conn: &Connection, id: SpanId) -> Result<SpanAnnotation, ProjectError> {
-    conn.prepare_cached(&format!("SELECT {SPAN_COLUMNS} FROM spans WHERE id = ?1"))?
+pub(super) fn find_span(
+    conn: &Connection,
+    id: SpanId,
+) -> Result<Option<SpanAnnotation>, ProjectError> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {SPAN_COLUMNS} FROM spans WHERE id = ?1"))?
         .query_row([id.0], row_to_span)
-        .optional()?
+        .optional()?)
+}
+
+fn span_by_id(conn: &Connection, id: SpanId) -> Result<SpanAnnotation, ProjectError> {
+    find_span(conn, id)?
         .ok_or_else(|| ProjectError::InvalidEdit(format!("there is no span with id {id}")))
 }
 
@@ -150,14 +159,7 @@ pub(super) fn restore_span(tx: &Transaction, s: &SpanAnnotation) -> Result<(), P
         p.updated_by,
         p.updated_ms
     ])
-    .map_err(|e| match e {
-        rusqlite::Error::SqliteFailure(f, _)
-            if f.code == rusqlite::ErrorCode::ConstraintViolation =>
-        {
-            ProjectError::InvalidEdit(format!("a span with id {} already exists", s.id))
-        }
-        e => e.into(),
-    })?;
+    .map_err(taken_id("span", s.id))?;
     Ok(())
 }
 

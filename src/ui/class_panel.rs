@@ -78,16 +78,7 @@ pub fn show(ui: &mut egui::Ui, ws: &mut Workspace) {
 /// The review comments of the current item: a rejection's reason shows here
 /// when the item comes back for rework.
 fn comments(ui: &mut egui::Ui, ws: &mut Workspace) {
-    let Some(item) = ws.current_item().map(|i| i.id) else {
-        return;
-    };
-    let comments = match ws.project.comments(item) {
-        Ok(c) => c,
-        Err(e) => {
-            ui.label(RichText::new(e.to_string()).color(ui.visuals().error_fg_color));
-            return;
-        }
-    };
+    let comments = ws.comments().to_vec();
     if comments.is_empty() {
         return;
     }
@@ -106,35 +97,26 @@ fn comments(ui: &mut egui::Ui, ws: &mut Workspace) {
 
 /// The current item's audit trail: who changed what, and when.
 fn history(ui: &mut egui::Ui, ws: &mut Workspace) {
-    let Some(item) = ws.current_item().map(|i| i.id) else {
+    if ws.current_item().is_none() {
         return;
-    };
+    }
+    let entries = ws.history();
     egui::CollapsingHeader::new(t!("panel.history"))
         .id_salt("history")
         .show(ui, |ui| {
-            match ws.project.history(Some(item), HISTORY_ROWS) {
-                Err(e) => {
-                    ui.label(RichText::new(e.to_string()).color(ui.visuals().error_fg_color));
-                }
-                Ok(entries) if entries.is_empty() => {
-                    ui.label(RichText::new(t!("history.none")).weak());
-                }
-                Ok(entries) => {
-                    for e in entries {
-                        ui.label(format!(
-                            "{} · {} · {}",
-                            format_time(e.time_ms),
-                            e.author,
-                            describe_change(&e.kind)
-                        ));
-                    }
-                }
+            if entries.is_empty() {
+                ui.label(RichText::new(t!("history.none")).weak());
+            }
+            for e in entries {
+                ui.label(format!(
+                    "{} · {} · {}",
+                    format_time(e.time_ms),
+                    e.author,
+                    describe_change(&e.kind)
+                ));
             }
         });
 }
-
-/// Entries of the history shown for an item.
-const HISTORY_ROWS: usize = 50;
 
 /// An edit-log kind in words: `undo:add_boxes` → "undo: added boxes".
 fn describe_change(kind: &str) -> String {

@@ -3,7 +3,7 @@
 
 use super::canvas::class_color;
 use super::text_view::{self, SpanPaint, TextViewOptions, TextViewState};
-use crate::model::{ClassId, Comment, ItemId, SpanAnnotation, SpanId, TextDoc};
+use crate::model::{ClassId, ItemId, SpanAnnotation, SpanId, TextDoc};
 use crate::project::{Project, ProjectError};
 use eframe::egui;
 use rust_i18n::t;
@@ -15,8 +15,6 @@ struct TextCache {
     key: Option<(ItemId, u64)>,
     doc: TextDoc,
     spans: Vec<SpanAnnotation>,
-    /// Spans with a review comment pinned to them.
-    commented: Vec<SpanId>,
 }
 
 #[derive(Default)]
@@ -61,17 +59,7 @@ impl TextPane {
         }
         let doc = project.text(item)?.unwrap_or_default();
         let spans = project.spans(item)?;
-        let commented = project
-            .comments(item)?
-            .iter()
-            .filter_map(Comment::on_span)
-            .collect();
-        self.cache = TextCache {
-            key,
-            doc,
-            spans,
-            commented,
-        };
+        self.cache = TextCache { key, doc, spans };
         if let Some(sel) = self.selected
             && !self.cache.spans.iter().any(|s| s.id == sel)
         {
@@ -81,7 +69,13 @@ impl TextPane {
     }
 
     /// Shows the document; returns the span clicked this frame, if any.
-    pub fn show(&mut self, ui: &mut egui::Ui, project: &Project) -> Option<SpanId> {
+    /// Spans in `commented` have a review comment pinned to them.
+    pub fn show(
+        &mut self,
+        ui: &mut egui::Ui,
+        project: &Project,
+        commented: &[SpanId],
+    ) -> Option<SpanId> {
         let schema = project.schema();
         let paints: Vec<SpanPaint> = self
             .cache
@@ -97,7 +91,7 @@ impl TextPane {
                         .map(|c| c.name.clone())
                         .unwrap_or_else(|| format!("#{}", s.class));
                     // A pinned review comment shows as a mark on the tag.
-                    if self.cache.commented.contains(&s.id) {
+                    if commented.contains(&s.id) {
                         format!("{name} !")
                     } else {
                         name

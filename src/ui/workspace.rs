@@ -13,8 +13,8 @@ use crate::model::{
     AnnotationId, BoxAnnotation, ClassId, Edit, ImageLabelMode, Item, ItemId, ItemStatus, LabelId,
     NewBox, NewComment, NewSpan,
 };
-use crate::model::{Comment, CommentTarget};
-use crate::project::{Project, ProjectError, ProjectKind};
+use crate::model::{Comment, CommentTarget, SpanId};
+use crate::project::{LogEntry, Project, ProjectError, ProjectKind};
 use eframe::egui::{self, Vec2};
 use rust_i18n::t;
 
@@ -31,9 +31,13 @@ struct ItemCache {
     key: Option<(ItemId, u64)>,
     boxes: Vec<BoxAnnotation>,
     labels: Vec<LabelId>,
-    /// Boxes with a review comment pinned to them.
-    commented: Vec<AnnotationId>,
+    comments: Vec<Comment>,
+    /// The item's latest edit-log entries, newest first.
+    history: Vec<LogEntry>,
 }
+
+/// Entries of the history kept for the current item.
+const HISTORY_ROWS: usize = 50;
 
 /// An open project and everything the annotator is doing with it.
 pub struct Workspace {
@@ -114,6 +118,18 @@ impl Workspace {
         &self.cache.labels
     }
 
+    /// The review comments of the current item, oldest first.
+    pub fn comments(&mut self) -> &[Comment] {
+        self.refresh_cache();
+        &self.cache.comments
+    }
+
+    /// The current item's latest changes, newest first.
+    pub fn history(&mut self) -> &[LogEntry] {
+        self.refresh_cache();
+        &self.cache.history
+    }
+
     fn refresh_cache(&mut self) {
         let Some(item) = self.current_item().map(|i| i.id) else {
             self.cache = ItemCache::default();
@@ -123,24 +139,25 @@ impl Workspace {
         if self.cache.key == key {
             return;
         }
-        let read = (
-            self.project.boxes(item),
-            self.project.image_labels(item),
-            self.project.comments(item),
-        );
-        let (boxes, labels, comments) = match read {
-            (Ok(b), Ok(l), Ok(c)) => (b, l, c),
-            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
-                self.message = Some(e.to_string());
-                (Vec::new(), Vec::new(), Vec::new())
-            }
+        let project = &self.project;
+        let read = || -> Result<ItemCache, ProjectError> {
+            Ok(ItemCache {
+                key,
+                boxes: project.boxes(item)?,
+                labels: project.image_labels(item)?,
+                comments: project.comments(item)?,
+                history: project.history(Some(item), HISTORY_ROWS)?,
+            })
         };
-        let commented = comments.iter().filter_map(Comment::on_box).collect();
-        self.cache = ItemCache {
-            key,
-            boxes,
-            labels,
-            commented,
+        self.cache = match read() {
+            Ok(cache) => cache,
+            Err(e) => {
+                self.message = Some(e.to_string());
+                ItemCache {
+                    key,
+                    ..ItemCache::default()
+                }
+            }
         };
         if let Some(sel) = self.selected
             && !self.cache.boxes.iter().any(|b| b.id == sel)
@@ -539,6 +556,12 @@ impl Workspace {
         };
         self.refresh_cache();
         let editable = !self.project.is_read_only() && !item.is_broken();
+        let commented: Vec<AnnotationId> = self
+            .cache
+            .comments
+            .iter()
+            .filter_map(Comment::on_box)
+            .collect();
         let input = CanvasInput {
             picture,
             image_size: Vec2::new(item.width as f32, item.height as f32),
@@ -548,7 +571,7 @@ impl Workspace {
             tool: self.tool,
             draw_class: self.active_class,
             editable,
-            commented: &self.cache.commented,
+            commented: &commented,
         };
         let actions = self.canvas.show(ui, &input);
         for action in actions {
@@ -588,7 +611,14 @@ impl Workspace {
         };
         let refreshed = self.text.refresh(&self.project, item);
         self.report(refreshed);
-        if let Some(span) = self.text.show(ui, &self.project)
+        self.refresh_cache();
+        let commented: Vec<SpanId> = self
+            .cache
+            .comments
+            .iter()
+            .filter_map(Comment::on_span)
+            .collect();
+        if let Some(span) = self.text.show(ui, &self.project, &commented)
             && let Some(class) = self.text.class_of(span)
         {
             self.active_class = Some(class);

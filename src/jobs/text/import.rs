@@ -53,7 +53,14 @@ pub fn import_labelled(
     let reader = LabelledReader::new(&bytes, format, unit).map_err(|e| failed(&e))?;
     let total = reader.total_bytes();
     let index = ItemIndex::build(project)?;
-    let overlapping = project.schema().allow_overlapping_spans;
+    let rules = Rules {
+        overlapping: project.schema().allow_overlapping_spans,
+        single: project.schema().image_label_mode == ImageLabelMode::Single,
+        place: match format {
+            LabelledFormat::LabelStudio => Place::Task,
+            LabelledFormat::Doccano | LabelledFormat::Jsonl => Place::Line,
+        },
+    };
     let consumed = AtomicUsize::new(0);
 
     // Records the project lacks stream into new items on this thread while the
@@ -69,7 +76,7 @@ pub fn import_labelled(
             while let Some(next) = reader.next() {
                 match next {
                     Ok(record) => {
-                        if let Some(text) = sorted.take(record, &index, file, overlapping) {
+                        if let Some(text) = sorted.take(record, &index, file, &rules) {
                             chunk.push(text);
                         }
                     }
@@ -117,10 +124,8 @@ pub fn import_labelled(
         problems,
     };
     if !matched.is_empty() {
-        let (records, items): (Vec<LabelledRecord>, Vec<Option<ItemId>>) =
-            matched.into_iter().map(|(r, item)| (r, Some(item))).unzip();
-        add_missing_classes(project, &records, &mut report)?;
-        let edit = labels_edit(project, &records, &items, &mut report)?;
+        add_missing_classes(project, &matched, &mut report)?;
+        let edit = labels_edit(project, &matched, &rules, &mut report)?;
         if !edit.is_empty() {
             project.apply(edit)?;
         }
@@ -182,7 +187,7 @@ impl Sorted {
         mut r: LabelledRecord,
         index: &ItemIndex,
         file: &Path,
-        overlapping: bool,
+        rules: &Rules,
     ) -> Option<LabelledText> {
         self.records += 1;
         self.problems.append(&mut r.problems);
@@ -194,7 +199,7 @@ impl Sorted {
             } else {
                 self.problems.push(RecordProblem {
                     line: r.line,
-                    place: Place::Line,
+                    place: rules.place,
                     message: format!(
                         "the project's item with id {id:?} has a different text; the record was left out"
                     ),
@@ -212,26 +217,19 @@ impl Sorted {
             key = format!("{}#{n}", record_key(file, r.line));
             n += 1;
         }
+        let mut taken: Vec<(u32, u32)> = Vec::with_capacity(r.spans.len());
         let mut spans: Vec<(u32, u32, String)> = Vec::with_capacity(r.spans.len());
         for s in r.spans {
             let (Ok(start), Ok(end)) = (u32::try_from(s.start), u32::try_from(s.end)) else {
                 continue;
             };
-            if !overlapping
-                && let Some((a, b, _)) = spans.iter().find(|(a, b, _)| *a < end && start < *b)
-            {
-                self.problems.push(RecordProblem {
-                    line: r.line,
-                    place: Place::Line,
-                    message: format!(
-                        "span [{start}, {end}) {:?} overlaps span [{a}, {b}) and the project does not allow overlapping spans; it was left out",
-                        s.label
-                    ),
-                });
-                continue;
+            if rules.admits_span(&taken, (start, end), &s.label, r.line, &mut self.problems) {
+                taken.push((start, end));
+                spans.push((start, end, s.label));
             }
-            spans.push((start, end, s.label));
         }
+        let mut labels = r.labels;
+        rules.admit_labels(&mut labels, r.line, &mut self.problems);
         Some(LabelledText {
             item: NewTextItem {
                 rel_path: key,
@@ -242,25 +240,79 @@ impl Sorted {
                 },
             },
             spans,
-            labels: r.labels,
+            labels,
         })
     }
 }
 
-fn problem_place(r: &LabelledRecord) -> crate::formats::text::Place {
-    r.problems
-        .first()
-        .map_or(crate::formats::text::Place::Line, |p| p.place)
+/// The schema's rules for what a record may add, and how its problems are placed.
+struct Rules {
+    /// Spans may overlap or nest.
+    overlapping: bool,
+    /// One document class per text.
+    single: bool,
+    /// Lines, or Label Studio tasks.
+    place: Place,
+}
+
+impl Rules {
+    /// Whether a span may join those `taken` on its text; a refused one is
+    /// reported (the first of overlapping spans wins).
+    fn admits_span(
+        &self,
+        taken: &[(u32, u32)],
+        (start, end): (u32, u32),
+        label: &str,
+        line: usize,
+        problems: &mut Vec<RecordProblem>,
+    ) -> bool {
+        if self.overlapping {
+            return true;
+        }
+        let Some((a, b)) = taken.iter().find(|(a, b)| *a < end && start < *b) else {
+            return true;
+        };
+        problems.push(RecordProblem {
+            line,
+            place: self.place,
+            message: format!(
+                "span [{start}, {end}) {label:?} overlaps span [{a}, {b}) and the project does not allow overlapping spans; it was left out"
+            ),
+        });
+        false
+    }
+
+    /// Keeps the first document class when the project takes one, reporting
+    /// the rest.
+    fn admit_labels(
+        &self,
+        labels: &mut Vec<String>,
+        line: usize,
+        problems: &mut Vec<RecordProblem>,
+    ) {
+        if self.single && labels.len() > 1 {
+            problems.push(RecordProblem {
+                line,
+                place: self.place,
+                message: format!(
+                    "the project takes one document class, the record has {}; only {:?} was imported",
+                    labels.len(),
+                    labels[0]
+                ),
+            });
+            labels.truncate(1);
+        }
+    }
 }
 
 /// Adds the span and document classes the records use and the schema lacks.
 fn add_missing_classes(
     project: &mut Project,
-    records: &[LabelledRecord],
+    records: &[(LabelledRecord, ItemId)],
     report: &mut LabelledImportReport,
 ) -> Result<(), JobError> {
     let schema = project.schema();
-    for r in records {
+    for (r, _) in records {
         for s in &r.spans {
             if schema.class_by_name(&s.label).is_none() && !report.new_classes.contains(&s.label) {
                 report.new_classes.push(s.label.clone());
@@ -293,8 +345,8 @@ fn add_missing_classes(
 /// are left out; the first of overlapping spans wins.
 fn labels_edit(
     project: &Project,
-    records: &[LabelledRecord],
-    items: &[Option<ItemId>],
+    records: &[(LabelledRecord, ItemId)],
+    rules: &Rules,
     report: &mut LabelledImportReport,
 ) -> Result<Edit, JobError> {
     let schema = project.schema();
@@ -308,16 +360,13 @@ fn labels_edit(
         .iter()
         .map(|l| (l.name.as_str(), l.id))
         .collect();
-    let single = schema.image_label_mode == ImageLabelMode::Single;
-    let overlapping = schema.allow_overlapping_spans;
 
     let mut spans = Vec::new();
     let mut label_edits = Vec::new();
     let mut existing_labels: HashMap<ItemId, Vec<LabelId>> = HashMap::new();
-    for (r, item) in records.iter().zip(items) {
-        let Some(item) = *item else { continue };
-        let place = problem_place(r);
-        // Matched items may already have spans; new ones have none.
+    for (r, item) in records {
+        let item = *item;
+        // The item may already have spans.
         let mut taken: Vec<(u32, u32, ClassId)> = project
             .spans(item)?
             .iter()
@@ -333,17 +382,14 @@ fn labels_edit(
             if taken.contains(&(start, end, class)) {
                 continue;
             }
-            if !overlapping
-                && let Some((a, b, _)) = taken.iter().find(|(a, b, _)| *a < end && start < *b)
-            {
-                report.problems.push(RecordProblem {
-                    line: r.line,
-                    place,
-                    message: format!(
-                        "span [{start}, {end}) {:?} overlaps span [{a}, {b}) and the project does not allow overlapping spans; it was left out",
-                        s.label
-                    ),
-                });
+            let ranges: Vec<(u32, u32)> = taken.iter().map(|&(a, b, _)| (a, b)).collect();
+            if !rules.admits_span(
+                &ranges,
+                (start, end),
+                &s.label,
+                r.line,
+                &mut report.problems,
+            ) {
                 continue;
             }
             taken.push((start, end, class));
@@ -357,24 +403,13 @@ fn labels_edit(
         if r.labels.is_empty() {
             continue;
         }
-        let mut labels: Vec<LabelId> = r
-            .labels
+        let mut names = r.labels.clone();
+        rules.admit_labels(&mut names, r.line, &mut report.problems);
+        let mut labels: Vec<LabelId> = names
             .iter()
             .filter_map(|l| label_of.get(l.as_str()).copied())
             .collect();
-        if single && labels.len() > 1 {
-            report.problems.push(RecordProblem {
-                line: r.line,
-                place,
-                message: format!(
-                    "the project takes one document class, the record has {}; only {:?} was imported",
-                    r.labels.len(),
-                    r.labels[0]
-                ),
-            });
-            labels.truncate(1);
-        }
-        if !single {
+        if !rules.single {
             let before = match existing_labels.get(&item) {
                 Some(l) => l.clone(),
                 None => project.image_labels(item)?,
