@@ -442,11 +442,21 @@ impl Project {
         self.store.all_boxes()
     }
 
-    /// Adds text records as items; those whose `rel_path` is taken are skipped.
+    /// Adds text records as items without labels, in one transaction (see
+    /// [`Project::add_labelled_texts`]); a `rel_path` already taken fails it.
     pub fn add_text_items(&mut self, new: &[NewTextItem]) -> Result<Vec<ItemId>, ProjectError> {
-        self.check_writable()?;
-        let added = self.store.insert_text_items(new)?;
-        Ok(self.adopt_items(added))
+        let before = self.items.len();
+        let texts = new
+            .iter()
+            .cloned()
+            .map(|item| LabelledText {
+                item,
+                spans: Vec::new(),
+                labels: Vec::new(),
+            })
+            .collect();
+        self.add_labelled_texts(std::iter::once(Ok::<_, ProjectError>(texts)))?;
+        Ok(self.items[before..].iter().map(|i| i.id).collect())
     }
 
     /// The content of a text item; `None` for an image item.

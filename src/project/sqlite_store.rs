@@ -4,7 +4,7 @@
 use super::ProjectError;
 use super::sqlite_review;
 use super::sqlite_text;
-use super::store::{EditContext, LogEntry, NewItem, NewTextItem, Store, StoredEdit};
+use super::store::{EditContext, LogEntry, NewItem, Store, StoredEdit};
 use crate::model::{
     AnnotationId, BBox, BoxAnnotation, ClassId, Edit, Item, ItemId, ItemStatus, LabelId, NewBox,
     Provenance, SpanAnnotation, SpanId, TextDoc,
@@ -669,13 +669,6 @@ impl Store for SqliteStore {
                 }
             }
         }
-        tx.commit()?;
-        Ok(added)
-    }
-
-    fn insert_text_items(&mut self, items: &[NewTextItem]) -> Result<Vec<Item>, ProjectError> {
-        let tx = self.conn.transaction()?;
-        let added = sqlite_text::insert_text_items(&tx, items)?;
         tx.commit()?;
         Ok(added)
     }

@@ -185,38 +185,6 @@ pub(super) fn set_span_class(
     Ok(old)
 }
 
-/// Inserts text items (an `items` row and a `texts` row each). Items whose
-/// `rel_path` is already in the project are skipped.
-pub(super) fn insert_text_items(
-    tx: &Transaction,
-    new: &[NewTextItem],
-) -> Result<Vec<Item>, ProjectError> {
-    let mut item_stmt = tx.prepare_cached(
-        "INSERT OR IGNORE INTO items(rel_path, width, height, status, error) VALUES(?1,0,0,'new',NULL)",
-    )?;
-    let mut text_stmt = tx.prepare_cached(
-        "INSERT INTO texts(item_id, ext_id, body, char_len, meta) VALUES(?1,?2,?3,?4,?5)",
-    )?;
-    let mut added = Vec::with_capacity(new.len());
-    for t in new {
-        if item_stmt.execute([&t.rel_path])? != 1 {
-            continue;
-        }
-        let id = tx.last_insert_rowid();
-        let char_len = t.doc.text.chars().count() as i64;
-        text_stmt.execute(params![id, t.doc.ext_id, t.doc.text, char_len, t.doc.meta])?;
-        added.push(Item {
-            id: ItemId(id),
-            rel_path: t.rel_path.clone(),
-            width: 0,
-            height: 0,
-            status: ItemStatus::New,
-            error: None,
-        });
-    }
-    Ok(added)
-}
-
 pub(super) fn text_of(conn: &Connection, item: ItemId) -> Result<Option<TextDoc>, ProjectError> {
     Ok(conn
         .prepare_cached("SELECT ext_id, body, meta FROM texts WHERE item_id = ?1")?

@@ -83,8 +83,6 @@ pub trait Store {
     fn items_by_author(&self, author: &str) -> Result<Vec<ItemId>, ProjectError>;
     fn box_counts_by_class(&self) -> Result<Vec<(ClassId, u64)>, ProjectError>;
     fn label_counts(&self) -> Result<Vec<(LabelId, u64)>, ProjectError>;
-    /// Adds text items in one transaction; those whose `rel_path` is taken are skipped.
-    fn insert_text_items(&mut self, items: &[NewTextItem]) -> Result<Vec<Item>, ProjectError>;
     fn text_of(&self, item: ItemId) -> Result<Option<TextDoc>, ProjectError>;
     /// A text item's length in code points; `None` for an item without text.
     fn text_len(&self, item: ItemId) -> Result<Option<u32>, ProjectError>;

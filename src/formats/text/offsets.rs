@@ -85,6 +85,18 @@ pub struct OffsetIndex<'t> {
     astral_only: bool,
 }
 
+/// Converts both ends of a span with `convert`, refusing a reversed span.
+fn both_ends(
+    start: usize,
+    end: usize,
+    convert: impl Fn(usize) -> Result<usize, OffsetError>,
+) -> Result<(usize, usize), OffsetError> {
+    if end < start {
+        return Err(OffsetError::EndBeforeStart { start, end });
+    }
+    Ok((convert(start)?, convert(end)?))
+}
+
 impl<'t> OffsetIndex<'t> {
     /// An index for conversions in `unit` (any unit works, others more slowly).
     /// For code points and UTF-16 only astral characters matter, so text without
@@ -191,13 +203,7 @@ impl<'t> OffsetIndex<'t> {
         start: usize,
         end: usize,
     ) -> Result<(usize, usize), OffsetError> {
-        if end < start {
-            return Err(OffsetError::EndBeforeStart { start, end });
-        }
-        Ok((
-            self.offset_to_code_point(unit, start)?,
-            self.offset_to_code_point(unit, end)?,
-        ))
+        both_ends(start, end, |o| self.offset_to_code_point(unit, o))
     }
 
     /// Converts a span in code points to `unit`.
@@ -207,13 +213,7 @@ impl<'t> OffsetIndex<'t> {
         start: usize,
         end: usize,
     ) -> Result<(usize, usize), OffsetError> {
-        if end < start {
-            return Err(OffsetError::EndBeforeStart { start, end });
-        }
-        Ok((
-            self.code_point_to_offset(unit, start)?,
-            self.code_point_to_offset(unit, end)?,
-        ))
+        both_ends(start, end, |o| self.code_point_to_offset(unit, o))
     }
 
     /// The text between two code-point offsets, or `None` when the span does not fit.

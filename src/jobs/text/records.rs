@@ -4,18 +4,16 @@ use super::{meta_text, record_key};
 use crate::formats::text::{RecordProblem, TextRecordReader, TextSource};
 use crate::jobs::{JobError, Progress};
 use crate::model::TextDoc;
-use crate::project::{NewTextItem, Project};
+use crate::project::{LabelledText, NewTextItem, Project};
 use std::path::Path;
 
-/// Records per transaction.
+/// Records per chunk handed to the store.
 const CHUNK: usize = 20_000;
 
 /// What reading a text file added.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TextsReport {
     pub added: usize,
-    /// Records already in the project (same file and line), not added again.
-    pub already_present: usize,
     /// Lines that could not be read, each with its reason; the rest were added.
     pub problems: Vec<RecordProblem>,
 }
@@ -33,35 +31,39 @@ pub fn import_texts(
     let bytes = std::fs::read(file).map_err(|e| failed(&e))?;
     let mut reader = TextRecordReader::new(&bytes, &source).map_err(|e| failed(&e))?;
     let total = reader.total_bytes();
-    let mut report = TextsReport::default();
-    let mut chunk = Vec::with_capacity(CHUNK);
-    loop {
-        let next = reader.next();
-        let done = next.is_none();
-        match next {
-            Some(Ok(record)) => chunk.push(NewTextItem {
-                rel_path: record_key(file, record.line),
-                doc: TextDoc {
-                    ext_id: record.id,
-                    meta: meta_text(&record.meta),
-                    text: record.text,
-                },
-            }),
-            Some(Err(problem)) => report.problems.push(problem),
-            None => {}
+    let mut problems = Vec::new();
+    // The records go in as one bulk transaction, in chunks read as it goes.
+    let chunks = std::iter::from_fn(|| {
+        let mut chunk = Vec::with_capacity(CHUNK);
+        for next in reader.by_ref() {
+            match next {
+                Ok(record) => chunk.push(LabelledText {
+                    item: NewTextItem {
+                        rel_path: record_key(file, record.line),
+                        doc: TextDoc {
+                            ext_id: record.id,
+                            meta: meta_text(&record.meta),
+                            text: record.text,
+                        },
+                    },
+                    spans: Vec::new(),
+                    labels: Vec::new(),
+                }),
+                Err(problem) => problems.push(problem),
+            }
+            if chunk.len() == CHUNK {
+                break;
+            }
         }
-        if chunk.len() == CHUNK || (done && !chunk.is_empty()) {
-            let added = project.add_text_items(&chunk)?.len();
-            report.added += added;
-            report.already_present += chunk.len() - added;
-            chunk.clear();
-            progress(Progress {
-                done: reader.bytes_consumed(),
-                total: Some(total),
-            });
-        }
-        if done {
-            return Ok(report);
-        }
-    }
+        progress(Progress {
+            done: reader.bytes_consumed(),
+            total: Some(total),
+        });
+        (!chunk.is_empty()).then_some(Ok::<_, JobError>(chunk))
+    });
+    let added = project.add_labelled_texts(chunks)?;
+    Ok(TextsReport {
+        added: added.items,
+        problems,
+    })
 }
