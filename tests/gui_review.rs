@@ -297,3 +297,39 @@ fn submit_review_rework_resubmit_accept() {
         ("bob", "wrong class")
     );
 }
+
+#[test]
+fn the_dashboard_opens_with_its_key_and_shows_the_projects_figures() {
+    let f = common::three_images();
+    {
+        let mut project = Project::open(&f.project, Access::ReadWrite).unwrap();
+        project.set_author("alice");
+        let a = project.items()[0].id;
+        project
+            .apply(Edit::SetStatus {
+                item: a,
+                status: ItemStatus::Submitted,
+            })
+            .unwrap();
+    }
+    let config = app_config(f.root.path(), "王审核", Language::English, vec![]);
+    let mut h = start(config, Startup::Open(f.project.clone()));
+    assert!(h.query_by_label("Items per status").is_none());
+
+    press(&mut h, Key::F9);
+    assert!(h.state().dashboard.open);
+    h.get_by_label("Items per status");
+    h.get_by_label("Items submitted per hour, per annotator");
+    // Nobody was reviewed yet and no box was drawn: those charts say so.
+    assert_eq!(h.query_all_by_label("Nothing to show yet").count(), 2);
+
+    press(&mut h, Key::F9);
+    assert!(!h.state().dashboard.open);
+    assert!(h.query_by_label("Items per status").is_none());
+
+    h.get_by_label("View").click();
+    h.run();
+    h.get_by_label("Statistics dashboard").click();
+    h.run();
+    assert!(h.state().dashboard.open);
+}

@@ -1335,3 +1335,96 @@ fn stats_give_each_annotator_their_review_figures() {
         [("alice", 2, 1, 1, Some(0.5)), ("bob", 1, 0, 1, Some(1.0))]
     );
 }
+
+#[test]
+fn stats_count_each_annotators_submissions_per_hour() {
+    let mut f = fixture();
+    let (a, b) = (f.a, f.b);
+    let before = now_ms();
+    f.project.set_author("alice");
+    add(&mut f.project, a, CAR, bx(1.0, 1.0, 10.0, 10.0));
+    for item in [a, b] {
+        let submit = Edit::SetStatus {
+            item,
+            status: ItemStatus::Submitted,
+        };
+        f.project.apply(submit).unwrap();
+    }
+    // Undone and submitted again: still one item in that hour.
+    f.project.undo().unwrap().unwrap();
+    f.project.redo().unwrap().unwrap();
+    f.project.set_author("bob");
+    let rework = Edit::SetStatus {
+        item: a,
+        status: ItemStatus::Submitted,
+    };
+    f.project.apply(rework).unwrap();
+    let after = now_ms();
+
+    let stats = f.project.stats().unwrap();
+    let pace: Vec<(&str, usize, usize)> = stats
+        .throughput
+        .iter()
+        .map(|t| (t.name.as_str(), t.submitted, t.active_hours))
+        .collect();
+    let hours =
+        |t: &shugu::project::AnnotatorThroughput| t.per_hour.iter().map(|h| h.items).sum::<usize>();
+    // The run may straddle an hour boundary; the totals hold either way.
+    let straddles = before / 3_600_000 != after / 3_600_000;
+    if !straddles {
+        assert_eq!(pace, [("alice", 2, 1), ("bob", 1, 1)]);
+        assert_eq!(stats.throughput[0].items_per_hour, 2.0);
+        let hour = stats.throughput[0].per_hour[0].hour_start_ms;
+        assert!(hour <= before && before - hour < 3_600_000, "{hour}");
+    }
+    assert_eq!(hours(&stats.throughput[0]), stats.throughput[0].submitted);
+    assert_eq!(stats.throughput.len(), 2);
+}
+
+#[test]
+fn item_queries_filter_by_status_class_annotator_and_recency() {
+    use shugu::project::{ItemQuery, StatusFilter};
+    let mut f = fixture();
+    let (a, b) = (f.a, f.b);
+    f.project.set_author("alice");
+    add(&mut f.project, a, CAR, bx(1.0, 1.0, 10.0, 10.0));
+    f.project.set_author("bob");
+    add(&mut f.project, b, PEDESTRIAN, bx(1.0, 1.0, 10.0, 10.0));
+    for item in [a, b] {
+        let submit = Edit::SetStatus {
+            item,
+            status: ItemStatus::Submitted,
+        };
+        f.project.apply(submit).unwrap();
+    }
+    let ids = |q: &ItemQuery| -> Vec<ItemId> {
+        let positions = f.project.query_items(q).unwrap();
+        positions.iter().map(|&i| f.project.items()[i].id).collect()
+    };
+    assert_eq!(ids(&ItemQuery::review_queue()), [a, b]);
+    let alice = ItemQuery {
+        annotator: Some("alice".into()),
+        ..ItemQuery::review_queue()
+    };
+    assert_eq!(ids(&alice), [a]);
+    let pedestrians = ItemQuery {
+        class: Some(PEDESTRIAN),
+        ..ItemQuery::default()
+    };
+    assert_eq!(ids(&pedestrians), [b]);
+    let broken = ItemQuery {
+        status: StatusFilter::Broken,
+        ..ItemQuery::default()
+    };
+    assert_eq!(ids(&broken), [f.broken]);
+    let future = ItemQuery {
+        changed_since_ms: Some(now_ms() + 60_000),
+        ..ItemQuery::default()
+    };
+    assert!(ids(&future).is_empty());
+    let last_hour = ItemQuery {
+        changed_since_ms: Some(now_ms() - 3_600_000),
+        ..ItemQuery::default()
+    };
+    assert_eq!(ids(&last_hour), [a, b], "the broken item was never edited");
+}

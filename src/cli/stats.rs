@@ -47,6 +47,15 @@ pub fn run(dir: &Path, json: bool) -> anyhow::Result<()> {
             );
         }
     }
+    if !stats.throughput.is_empty() {
+        println!("pace         submitted, hours worked, items per hour");
+        for a in &stats.throughput {
+            println!(
+                "  {:<12} {}, {}, {:.1}",
+                a.name, a.submitted, a.active_hours, a.items_per_hour
+            );
+        }
+    }
     Ok(())
 }
 

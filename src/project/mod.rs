@@ -8,10 +8,12 @@
 mod atomic_file;
 mod error;
 mod history;
+mod item_query;
 mod lock;
 mod manifest;
 #[allow(clippy::module_inception)] // `project::project` holds the `Project` type
 mod project;
+mod sqlite_activity;
 mod sqlite_review;
 mod sqlite_store;
 mod sqlite_text;
@@ -20,10 +22,11 @@ mod store;
 
 pub use atomic_file::write_atomic;
 pub use error::ProjectError;
+pub use item_query::{ItemQuery, StatusFilter};
 pub use manifest::{FORMAT_VERSION, MANIFEST_FILE, Manifest, ProjectKind};
 pub use project::{Access, Applied, DB_FILE, LabelledAdded, LabelledText, Project};
-pub use stats::{AnnotatorStats, ClassCount, ProjectStats};
-pub use store::{LogEntry, NewItem, NewTextItem, SpanExtent, Store, TextRow};
+pub use stats::{AnnotatorStats, AnnotatorThroughput, ClassCount, HourCount, ProjectStats};
+pub use store::{Census, LogEntry, NewItem, NewTextItem, SpanExtent, Store, TextRow};
 
 /// Milliseconds since the Unix epoch, the time unit of provenance and the edit log.
 pub fn now_ms() -> i64 {

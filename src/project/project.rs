@@ -2,7 +2,7 @@ use super::history::History;
 use super::lock::ProjectLock;
 use super::manifest::{MANIFEST_FILE, Manifest, ProjectKind};
 use super::sqlite_store::SqliteStore;
-use super::stats::{AnnotatorStats, ClassCount, ProjectStats};
+use super::stats::{AnnotatorStats, AnnotatorThroughput, ClassCount, HourCount, ProjectStats};
 use super::store::{
     EditContext, LogEntry, NewItem, NewTextItem, ResolvedText, SpanExtent, Store, TextRow,
 };
@@ -519,6 +519,11 @@ impl Project {
         self.store.items_with_class(class)
     }
 
+    /// Items with an edit logged at or after `since_ms`.
+    pub fn items_changed_since(&self, since_ms: i64) -> Result<Vec<ItemId>, ProjectError> {
+        self.store.items_changed_since(since_ms)
+    }
+
     /// The audit trail, newest first: of one item, or of the whole project.
     pub fn history(
         &self,
@@ -971,27 +976,54 @@ impl Project {
         }
     }
 
-    fn annotator_stats(&self) -> Result<Vec<AnnotatorStats>, ProjectError> {
-        let mut out: Vec<AnnotatorStats> = Vec::new();
-        for (name, status, n) in self.store.annotator_statuses()? {
-            if out.last().is_none_or(|a| a.name != name) {
-                out.push(AnnotatorStats {
+    fn annotator_stats(
+        &self,
+        items_by_annotator: Vec<(String, Vec<ItemId>)>,
+    ) -> Vec<AnnotatorStats> {
+        let status: HashMap<ItemId, ItemStatus> =
+            self.items.iter().map(|i| (i.id, i.status)).collect();
+        items_by_annotator
+            .into_iter()
+            .map(|(name, items)| {
+                let mut a = AnnotatorStats {
                     name,
+                    items: items.len(),
                     ..AnnotatorStats::default()
+                };
+                for item in items {
+                    match status.get(&item) {
+                        Some(ItemStatus::Submitted) => a.submitted += 1,
+                        Some(ItemStatus::Accepted) => a.accepted += 1,
+                        Some(ItemStatus::Rejected) => a.rejected += 1,
+                        _ => {}
+                    }
+                }
+                let reviewed = a.accepted + a.rejected;
+                a.rejection_rate = (reviewed > 0).then(|| a.rejected as f64 / reviewed as f64);
+                a
+            })
+            .collect()
+    }
+
+    fn throughput(&self) -> Result<Vec<AnnotatorThroughput>, ProjectError> {
+        let mut out: Vec<AnnotatorThroughput> = Vec::new();
+        for (name, hour_start_ms, items) in self.store.submissions_per_hour()? {
+            if out.last().is_none_or(|a| a.name != name) {
+                out.push(AnnotatorThroughput {
+                    name,
+                    ..AnnotatorThroughput::default()
                 });
             }
             let Some(a) = out.last_mut() else { continue };
-            a.items += n;
-            match status {
-                ItemStatus::Submitted => a.submitted += n,
-                ItemStatus::Accepted => a.accepted += n,
-                ItemStatus::Rejected => a.rejected += n,
-                ItemStatus::New | ItemStatus::InProgress => {}
-            }
+            a.submitted += items;
+            a.active_hours += 1;
+            a.per_hour.push(HourCount {
+                hour_start_ms,
+                items,
+            });
         }
         for a in &mut out {
-            let reviewed = a.accepted + a.rejected;
-            a.rejection_rate = (reviewed > 0).then(|| a.rejected as f64 / reviewed as f64);
+            a.items_per_hour = a.submitted as f64 / a.active_hours.max(1) as f64;
         }
         Ok(out)
     }
@@ -1013,8 +1045,9 @@ impl Project {
                 })
                 .collect()
         };
-        let boxes_per_class = class_counts(self.store.box_counts_by_class()?);
-        let spans_per_class = class_counts(self.store.span_counts_by_class()?);
+        let census = self.store.census()?;
+        let boxes_per_class = class_counts(census.boxes_per_class);
+        let spans_per_class = class_counts(census.spans_per_class);
         let labels_per_class = self
             .store
             .label_counts()?
@@ -1040,7 +1073,8 @@ impl Project {
             boxes_per_class,
             spans: spans_per_class.iter().map(|c| c.count).sum(),
             spans_per_class,
-            annotators: self.annotator_stats()?,
+            annotators: self.annotator_stats(census.items_by_annotator),
+            throughput: self.throughput()?,
             labels_per_class,
         })
     }

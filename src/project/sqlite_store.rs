@@ -2,6 +2,7 @@
 //! edit is on disk when `apply` returns and survives a crash or power loss.
 
 use super::ProjectError;
+use super::sqlite_activity;
 use super::sqlite_review;
 use super::sqlite_text;
 use super::store::{EditContext, LogEntry, NewItem, Store, StoredEdit};
@@ -712,10 +713,6 @@ impl Store for SqliteStore {
         sqlite_text::all_span_extents(&self.conn)
     }
 
-    fn span_counts_by_class(&self) -> Result<Vec<(ClassId, u64)>, ProjectError> {
-        sqlite_text::span_counts_by_class(&self.conn)
-    }
-
     fn annotation(&self, id: AnnotationId) -> Result<Option<BoxAnnotation>, ProjectError> {
         Ok(self
             .conn
@@ -777,22 +774,6 @@ impl Store for SqliteStore {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    fn annotator_statuses(&self) -> Result<Vec<(String, ItemStatus, usize)>, ProjectError> {
-        let mut stmt = self.conn.prepare(
-            "SELECT a.author, i.status, COUNT(*) FROM \
-             (SELECT author, item_id FROM boxes UNION SELECT author, item_id FROM spans) a \
-             JOIN items i ON i.id = a.item_id GROUP BY a.author, i.status ORDER BY a.author",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                status_from_db(&r.get::<_, String>(1)?),
-                r.get::<_, i64>(2)? as usize,
-            ))
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    }
-
     fn items_by_author(&self, author: &str) -> Result<Vec<ItemId>, ProjectError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT item_id FROM boxes WHERE author = ?1 \
@@ -802,12 +783,8 @@ impl Store for SqliteStore {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    fn box_counts_by_class(&self) -> Result<Vec<(ClassId, u64)>, ProjectError> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT class_id, COUNT(*) FROM boxes GROUP BY class_id ORDER BY class_id")?;
-        let rows = stmt.query_map([], |r| Ok((ClassId(r.get(0)?), r.get::<_, i64>(1)? as u64)))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+    fn census(&self) -> Result<super::store::Census, ProjectError> {
+        sqlite_activity::census(&self.conn)
     }
 
     fn label_counts(&self) -> Result<Vec<(LabelId, u64)>, ProjectError> {
@@ -961,6 +938,14 @@ impl Store for SqliteStore {
 
     fn item_status(&self, item: ItemId) -> Result<Option<ItemStatus>, ProjectError> {
         item_status_in(&self.conn, item)
+    }
+
+    fn submissions_per_hour(&self) -> Result<Vec<(String, i64, usize)>, ProjectError> {
+        sqlite_activity::submissions_per_hour(&self.conn)
+    }
+
+    fn items_changed_since(&self, since_ms: i64) -> Result<Vec<ItemId>, ProjectError> {
+        sqlite_activity::items_changed_since(&self.conn, since_ms)
     }
 }
 

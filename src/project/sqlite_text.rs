@@ -259,13 +259,6 @@ pub(super) fn for_each_text(
     Ok(())
 }
 
-pub(super) fn span_counts_by_class(conn: &Connection) -> Result<Vec<(ClassId, u64)>, ProjectError> {
-    let mut stmt =
-        conn.prepare("SELECT class_id, COUNT(*) FROM spans GROUP BY class_id ORDER BY class_id")?;
-    let rows = stmt.query_map([], |r| Ok((ClassId(r.get(0)?), r.get::<_, i64>(1)? as u64)))?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
-
 /// A text record to add with its labels, resolved to schema ids and checked.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ResolvedText {

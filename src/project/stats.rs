@@ -21,6 +21,27 @@ pub struct AnnotatorStats {
     pub rejection_rate: Option<f64>,
 }
 
+/// How many items one annotator submitted in one hour.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct HourCount {
+    /// The start of the hour, in milliseconds since the Unix epoch (UTC).
+    pub hour_start_ms: i64,
+    pub items: usize,
+}
+
+/// One annotator's pace: items submitted per hour they worked, from the
+/// audit trail. An hour counts when they submitted something in it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct AnnotatorThroughput {
+    pub name: String,
+    /// Distinct items submitted, counted once per hour they were submitted in.
+    pub submitted: usize,
+    pub active_hours: usize,
+    /// `submitted / active_hours`.
+    pub items_per_hour: f64,
+    pub per_hour: Vec<HourCount>,
+}
+
 /// The figures of `shugu stats`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ProjectStats {
@@ -39,4 +60,5 @@ pub struct ProjectStats {
     /// Image labels, or the document classes of a text project.
     pub labels_per_class: Vec<ClassCount>,
     pub annotators: Vec<AnnotatorStats>,
+    pub throughput: Vec<AnnotatorThroughput>,
 }

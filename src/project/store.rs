@@ -56,6 +56,16 @@ pub struct StoredEdit {
     pub created_spans: Vec<SpanId>,
 }
 
+/// Who made which annotations of which class: what the dashboard counts.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Census {
+    /// Boxes of each class, by class id.
+    pub boxes_per_class: Vec<(ClassId, u64)>,
+    pub spans_per_class: Vec<(ClassId, u64)>,
+    /// Each annotator with the items they made a box or span on, by name and item.
+    pub items_by_annotator: Vec<(String, Vec<ItemId>)>,
+}
+
 /// The annotation store behind a project. SQLite today; the trait keeps the rest of
 /// the program independent of it, so a server database can be added for teams.
 ///
@@ -76,12 +86,10 @@ pub trait Store {
     fn items_with_class(&self, class: ClassId) -> Result<Vec<ItemId>, ProjectError>;
     /// Everyone who made a box or span, by name.
     fn annotators(&self) -> Result<Vec<String>, ProjectError>;
-    /// For each annotator, how many of the items they made boxes or spans on
-    /// have each status: `(author, status, items)`.
-    fn annotator_statuses(&self) -> Result<Vec<(String, ItemStatus, usize)>, ProjectError>;
     /// Items with a box or span made by `author`.
     fn items_by_author(&self, author: &str) -> Result<Vec<ItemId>, ProjectError>;
-    fn box_counts_by_class(&self) -> Result<Vec<(ClassId, u64)>, ProjectError>;
+    /// Annotations per class and each annotator's items, in one pass.
+    fn census(&self) -> Result<Census, ProjectError>;
     fn label_counts(&self) -> Result<Vec<(LabelId, u64)>, ProjectError>;
     fn text_of(&self, item: ItemId) -> Result<Option<TextDoc>, ProjectError>;
     /// A text item's length in code points; `None` for an item without text.
@@ -102,7 +110,6 @@ pub trait Store {
     fn all_spans(&self) -> Result<Vec<SpanAnnotation>, ProjectError>;
     /// Every span's item, class and range, ordered by item and start.
     fn all_span_extents(&self) -> Result<Vec<SpanExtent>, ProjectError>;
-    fn span_counts_by_class(&self) -> Result<Vec<(ClassId, u64)>, ProjectError>;
     fn apply(&mut self, edit: &Edit, ctx: &EditContext) -> Result<StoredEdit, ProjectError>;
     /// Adds labelled text records that arrive in chunks as new items, with
     /// their spans and document classes, in one transaction that is one step
@@ -127,4 +134,9 @@ pub trait Store {
     /// Every item's status, by id.
     fn statuses(&self) -> Result<Vec<(ItemId, ItemStatus)>, ProjectError>;
     fn item_status(&self, item: ItemId) -> Result<Option<ItemStatus>, ProjectError>;
+    /// From the edit log: how many distinct items each author submitted in
+    /// each hour, `(author, hour start in ms since the epoch, items)`, by author and hour.
+    fn submissions_per_hour(&self) -> Result<Vec<(String, i64, usize)>, ProjectError>;
+    /// Items with an edit logged at or after `since_ms`.
+    fn items_changed_since(&self, since_ms: i64) -> Result<Vec<ItemId>, ProjectError>;
 }

@@ -1,6 +1,7 @@
 //! The application: start screen or workspace, menus, settings, dialogs and
 //! background jobs (export). Owns the settings and the keymap.
 
+use super::dashboard::Dashboard;
 use super::dialogs::Dialogs;
 use super::i18n;
 use super::keymap::{Action, KeyMap};
@@ -65,6 +66,7 @@ pub struct ShuguApp {
     /// The window title last set.
     pub shown_title: String,
     show_keys: bool,
+    pub dashboard: Dashboard,
     export: Option<ExportJob>,
     /// A notice shown until dismissed (export results, open errors).
     pub notice: Option<String>,
@@ -113,6 +115,7 @@ impl ShuguApp {
             show_settings: false,
             shown_title: String::new(),
             show_keys: false,
+            dashboard: Dashboard::default(),
             export: None,
             notice: (!warnings.is_empty()).then(|| warnings.join("\n")),
             text_import: None,
@@ -349,6 +352,13 @@ impl ShuguApp {
                     && let Some(ws) = self.workspace_mut()
                 {
                     ws.canvas.fit_pending = true;
+                }
+                let open = self.workspace().is_some();
+                if ui
+                    .add_enabled(open, egui::Button::new(t!("menu.dashboard")))
+                    .clicked()
+                {
+                    self.dashboard.open = true;
                 }
             });
             if ui.button(t!("menu.settings")).clicked() {
@@ -594,8 +604,12 @@ impl ShuguApp {
                     if actions.contains(&Action::ToggleHelp) {
                         self.show_keys = !self.show_keys;
                     }
+                    if actions.contains(&Action::ToggleDashboard) {
+                        self.dashboard.open = !self.dashboard.open;
+                    }
                 }
                 ws.ui(ui);
+                self.dashboard.show(&ctx, &ws.project);
             }
         }
         self.modals(&ctx);

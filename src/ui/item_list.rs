@@ -1,38 +1,65 @@
-//! The item list: every item with its status, filtered by status, class and annotator.
+//! The item list: every item with its status, filtered by status, class,
+//! annotator and how recently it changed.
 //! Virtualised with `ScrollArea::show_rows`, so 100k items cost only the visible rows.
 
 use super::theme;
-use crate::model::{ClassId, ItemId, ItemStatus};
-use crate::project::{Project, ProjectKind};
+use crate::model::{ItemId, ItemStatus};
+use crate::project::{ItemQuery, Project, ProjectKind, StatusFilter};
 use eframe::egui::{self, RichText};
 use rust_i18n::t;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
-/// Which items the list shows.
+/// How recently an item must have changed to be listed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum StatusFilter {
+pub enum Recency {
     #[default]
-    All,
-    Is(ItemStatus),
-    Broken,
+    Any,
+    LastHour,
+    LastDay,
+    LastWeek,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ItemFilter {
-    pub status: StatusFilter,
-    pub class: Option<ClassId>,
-    /// Items with a box or span by this annotator (a reviewer's queue).
-    pub annotator: Option<String>,
+impl Recency {
+    const ALL: [Recency; 4] = [
+        Recency::Any,
+        Recency::LastHour,
+        Recency::LastDay,
+        Recency::LastWeek,
+    ];
+
+    fn window_ms(self) -> Option<i64> {
+        const HOUR: i64 = 3_600_000;
+        match self {
+            Recency::Any => None,
+            Recency::LastHour => Some(HOUR),
+            Recency::LastDay => Some(24 * HOUR),
+            Recency::LastWeek => Some(7 * 24 * HOUR),
+        }
+    }
+
+    fn name(self) -> std::borrow::Cow<'static, str> {
+        match self {
+            Recency::Any => t!("filter.any_time"),
+            Recency::LastHour => t!("filter.last_hour"),
+            Recency::LastDay => t!("filter.last_day"),
+            Recency::LastWeek => t!("filter.last_week"),
+        }
+    }
 }
 
 #[derive(Default)]
 pub struct ItemList {
-    pub filter: ItemFilter,
+    pub filter: ItemQuery,
+    /// The choice behind `filter.changed_since_ms`, fixed when it is made.
+    recency: Recency,
     /// Positions in `project.items()` that pass the filter, and what they were
     /// computed for.
     visible: Vec<usize>,
-    computed_for: Option<(ItemFilter, u64, usize)>,
+    computed_for: Option<(ItemQuery, u64, usize)>,
     pub scroll_to_current: bool,
+    /// Everyone who annotated, and the project revision they were read at:
+    /// reading them scans every box, so not every frame the menu is open.
+    annotators: Option<(u64, Vec<String>)>,
     /// The opening words of text items shown so far, read as rows scroll in.
     previews: HashMap<ItemId, String>,
 }
@@ -75,33 +102,7 @@ impl ItemList {
             project.items().len(),
         );
         if self.computed_for.as_ref() != Some(&key) {
-            let with_class: Option<HashSet<_>> = self.filter.class.map(|c| {
-                project
-                    .items_with_class(c)
-                    .unwrap_or_default()
-                    .into_iter()
-                    .collect()
-            });
-            let by_annotator: Option<HashSet<_>> = self.filter.annotator.as_deref().map(|a| {
-                project
-                    .items_by_author(a)
-                    .unwrap_or_default()
-                    .into_iter()
-                    .collect()
-            });
-            self.visible = project
-                .items()
-                .iter()
-                .enumerate()
-                .filter(|(_, it)| match self.filter.status {
-                    StatusFilter::All => true,
-                    StatusFilter::Is(s) => it.status == s && !it.is_broken(),
-                    StatusFilter::Broken => it.is_broken(),
-                })
-                .filter(|(_, it)| with_class.as_ref().is_none_or(|set| set.contains(&it.id)))
-                .filter(|(_, it)| by_annotator.as_ref().is_none_or(|set| set.contains(&it.id)))
-                .map(|(i, _)| i)
-                .collect();
+            self.visible = project.query_items(&self.filter).unwrap_or_default();
             self.computed_for = Some(key);
         }
         &self.visible
@@ -151,11 +152,32 @@ impl ItemList {
                 .selected_text(current)
                 .show_ui(ui, |ui| {
                     ui.selectable_value(&mut self.filter.annotator, None, t!("filter.all"));
-                    for name in project.annotators().unwrap_or_default() {
+                    let revision = project.revision();
+                    if self.annotators.as_ref().is_none_or(|(r, _)| *r != revision) {
+                        let names = project.annotators().unwrap_or_default();
+                        self.annotators = Some((revision, names));
+                    }
+                    for name in self.annotators.iter().flat_map(|(_, names)| names) {
                         let value = Some(name.clone());
                         ui.selectable_value(&mut self.filter.annotator, value, name);
                     }
                 });
+        });
+        ui.horizontal(|ui| {
+            let before = self.recency;
+            egui::ComboBox::from_label(t!("filter.changed"))
+                .selected_text(self.recency.name())
+                .show_ui(ui, |ui| {
+                    for r in Recency::ALL {
+                        ui.selectable_value(&mut self.recency, r, r.name());
+                    }
+                });
+            if self.recency != before {
+                self.filter.changed_since_ms = self
+                    .recency
+                    .window_ms()
+                    .map(|w| crate::project::now_ms() - w);
+            }
         });
     }
 

@@ -33,6 +33,8 @@ pub enum Action {
     ZoomOut,
     Deselect,
     ToggleHelp,
+    /// Show or hide the statistics dashboard.
+    ToggleDashboard,
     /// Reviewer mode: accept the item and go to the next.
     Accept,
     /// Reviewer mode: reject the item with a reason.
@@ -40,7 +42,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 17] = [
         Action::PrevItem,
         Action::NextItem,
         Action::DoneAndNext,
@@ -55,6 +57,7 @@ impl Action {
         Action::ZoomOut,
         Action::Deselect,
         Action::ToggleHelp,
+        Action::ToggleDashboard,
         Action::Accept,
         Action::Reject,
     ];
@@ -76,6 +79,7 @@ impl Action {
             Action::ZoomOut => "action.zoom_out",
             Action::Deselect => "action.deselect",
             Action::ToggleHelp => "action.toggle_help",
+            Action::ToggleDashboard => "action.toggle_dashboard",
             Action::Accept => "action.accept",
             Action::Reject => "action.reject",
         }

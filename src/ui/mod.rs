@@ -6,6 +6,7 @@ pub mod app;
 pub mod canvas;
 pub mod canvas_view;
 pub mod class_panel;
+pub mod dashboard;
 pub mod dialogs;
 pub mod fonts;
 pub mod i18n;

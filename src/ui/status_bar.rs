@@ -1,4 +1,5 @@
-//! The status bar: item n/N, zoom, cursor position in image pixels, save state.
+//! The status bar: reviewer mode with the items waiting for review, item n/N,
+//! zoom, cursor position in image pixels, save state.
 
 use super::workspace::Workspace;
 use eframe::egui::{self, RichText};
@@ -6,6 +7,25 @@ use rust_i18n::t;
 
 pub fn show(ui: &mut egui::Ui, ws: &mut Workspace) {
     ui.horizontal(|ui| {
+        if ws.reviewer {
+            let waiting = ws
+                .project
+                .items()
+                .iter()
+                .filter(|i| i.status == crate::model::ItemStatus::Submitted)
+                .count();
+            let badge = format!(
+                "{} · {}",
+                t!("role.reviewer_mode"),
+                t!("status.to_review", count = waiting)
+            );
+            ui.label(
+                RichText::new(badge)
+                    .strong()
+                    .color(ui.visuals().warn_fg_color),
+            );
+            ui.separator();
+        }
         let total = ws.project.items().len();
         let n = ws.current.map(|c| c + 1).unwrap_or(0);
         if ws.is_text() {

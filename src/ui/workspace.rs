@@ -3,7 +3,7 @@
 
 use super::canvas::{CanvasAction, CanvasInput, CanvasState, Picture, Tool};
 use super::class_panel;
-use super::item_list::{ItemFilter, ItemList};
+use super::item_list::ItemList;
 use super::keymap::{Action, KeyMap, Shortcut};
 use super::status_bar;
 use super::text_pane::TextPane;
@@ -14,7 +14,7 @@ use crate::model::{
     NewBox, NewComment, NewSpan,
 };
 use crate::model::{Comment, CommentTarget, SpanId};
-use crate::project::{LogEntry, Project, ProjectError, ProjectKind};
+use crate::project::{ItemQuery, LogEntry, Project, ProjectError, ProjectKind};
 use eframe::egui::{self, Vec2};
 use rust_i18n::t;
 
@@ -453,7 +453,7 @@ impl Workspace {
                 self.selected = None;
                 self.text.reset();
             }
-            Action::ToggleHelp => {}
+            Action::ToggleHelp | Action::ToggleDashboard => {}
             Action::Accept if self.reviewer => self.accept_and_next(),
             Action::Reject if self.reviewer && self.current_item().is_some() => {
                 self.rejecting = Some(String::new());
@@ -656,7 +656,7 @@ impl Workspace {
         });
     }
 
-    pub fn filter(&self) -> &ItemFilter {
+    pub fn filter(&self) -> &ItemQuery {
         &self.items.filter
     }
 }

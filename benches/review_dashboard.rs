@@ -1,0 +1,152 @@
+//! Review at scale: a 100k-item, 1M-box image project worked on by 10
+//! annotators, with items in every review state and 20k single submits in the
+//! edit log.
+//!
+//! - `review queue 100k items 1M boxes / open`: `Project::query_items` for the
+//!   submitted items (the reviewer's queue), and the same queue for one
+//!   annotator (which reads that annotator's items from the boxes).
+//! - `dashboard 100k items 1M boxes / compute`: `Project::stats`, every figure
+//!   of the dashboard and of `shugu stats --json`.
+//!
+//! The project is built once through the project API (untimed): items with
+//! `add_items`, each annotator's boxes with `add_boxes_streamed` under their
+//! name, statuses with `SetStatus` edits. Target: each under 500 ms.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use shugu::model::{BBox, ClassId, Edit, ItemStatus, LabelSchema, NewBox};
+use shugu::project::{ItemQuery, NewItem, Project};
+use std::hint::black_box;
+use std::path::Path;
+
+const ITEMS: usize = 100_000;
+const BOXES_PER_ITEM: usize = 10;
+const ANNOTATORS: usize = 10;
+/// Items submitted one edit at a time, as an annotator does, so the edit log
+/// holds what the pace chart reads.
+const SINGLE_SUBMITS: usize = 20_000;
+
+fn annotator(i: usize) -> String {
+    format!("annotator-{i:02}")
+}
+
+fn build(dir: &Path) -> Project {
+    std::fs::create_dir_all(dir.join("images")).unwrap();
+    let classes: Vec<String> = (0..20).map(|c| format!("class-{c}")).collect();
+    let mut project = Project::create(
+        dir,
+        "review bench",
+        &dir.join("images"),
+        LabelSchema::with_classes(&classes),
+    )
+    .unwrap();
+    let items: Vec<NewItem> = (0..ITEMS)
+        .map(|i| NewItem {
+            rel_path: format!("batch-{:03}/img-{i:06}.jpg", i / 1000),
+            width: 1920,
+            height: 1080,
+            error: None,
+        })
+        .collect();
+    let ids = project.add_items(&items).unwrap();
+    let per_annotator = ITEMS / ANNOTATORS;
+    for (a, mine) in ids.chunks(per_annotator).enumerate() {
+        project.set_author(&annotator(a));
+        let boxes: Vec<NewBox> = mine
+            .iter()
+            .flat_map(|&item| {
+                (0..BOXES_PER_ITEM).map(move |b| {
+                    let x = (b * 150) as f32;
+                    NewBox {
+                        item,
+                        class: ClassId(1 + ((item.0 as usize + b) % 20) as i64),
+                        bbox: BBox {
+                            min_x: x,
+                            min_y: 100.0,
+                            max_x: x + 120.0,
+                            max_y: 300.0,
+                        },
+                    }
+                })
+            })
+            .collect();
+        project
+            .add_boxes_streamed(
+                boxes
+                    .chunks(16_384)
+                    .map(|c| Ok::<_, shugu::project::ProjectError>(c.to_vec())),
+            )
+            .unwrap();
+    }
+    // Per annotator: 40% submitted, 30% accepted, 10% rejected, the rest in progress.
+    let singles_per_annotator = SINGLE_SUBMITS / ANNOTATORS;
+    for (a, mine) in ids.chunks(per_annotator).enumerate() {
+        project.set_author(&annotator(a));
+        let n = mine.len();
+        let status_of = |k: usize| match k * 10 / n {
+            0..=3 => ItemStatus::Submitted,
+            4..=6 => ItemStatus::Accepted,
+            7 => ItemStatus::Rejected,
+            _ => ItemStatus::InProgress,
+        };
+        let batch: Vec<Edit> = mine
+            .iter()
+            .enumerate()
+            .skip(singles_per_annotator)
+            .map(|(k, &item)| Edit::SetStatus {
+                item,
+                status: status_of(k),
+            })
+            .collect();
+        project.apply(Edit::Batch(batch)).unwrap();
+        for &item in &mine[..singles_per_annotator] {
+            project
+                .apply(Edit::SetStatus {
+                    item,
+                    status: ItemStatus::Submitted,
+                })
+                .unwrap();
+        }
+    }
+    project
+}
+
+fn review_dashboard(c: &mut Criterion) {
+    // tmpfs when there is one: building means 20k durable transactions.
+    let shm = Path::new("/dev/shm");
+    let work = if shm.is_dir() {
+        tempfile::tempdir_in(shm).unwrap()
+    } else {
+        tempfile::tempdir().unwrap()
+    };
+    eprintln!("building the 100k-item, 1M-box project…");
+    let project = build(&work.path().join("project"));
+    let stats = project.stats().unwrap();
+    assert_eq!(stats.items, ITEMS);
+    assert_eq!(stats.boxes, (ITEMS * BOXES_PER_ITEM) as u64);
+    assert_eq!(stats.annotators.len(), ANNOTATORS);
+    assert_eq!(stats.throughput.len(), ANNOTATORS);
+
+    let mut group = c.benchmark_group("review queue 100k items 1M boxes");
+    group.bench_function("open submitted queue", |b| {
+        let query = ItemQuery::review_queue();
+        b.iter(|| black_box(project.query_items(&query).unwrap().len()))
+    });
+    group.bench_function("open submitted queue of one annotator", |b| {
+        let query = ItemQuery {
+            annotator: Some(annotator(3)),
+            ..ItemQuery::review_queue()
+        };
+        b.iter(|| black_box(project.query_items(&query).unwrap().len()))
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("dashboard 100k items 1M boxes");
+    group.sample_size(20);
+    group.bench_function("compute", |b| {
+        b.iter(|| black_box(project.stats().unwrap()))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, review_dashboard);
+criterion_main!(benches);
