@@ -114,8 +114,11 @@ fn a_reviewer_accepts_one_item_and_rejects_another_with_a_reason() {
     assert_eq!(pinned[0].body, "box is 3 px too wide");
     h.get_by_label_contains("box is 3 px too wide");
 
-    // Back on the rejected item, the reason is in the panel and the trail.
+    // Back on the rejected item (it has left the queue of submitted items,
+    // so the list shows every item again), the reason is in the panel and the trail.
     press(&mut h, Key::Escape);
+    h.state_mut().workspace_mut().unwrap().items.filter = Default::default();
+    h.run();
     press(&mut h, Key::A);
     h.get_by_label("loose box");
     let log = h
@@ -332,4 +335,48 @@ fn the_dashboard_opens_with_its_key_and_shows_the_projects_figures() {
     h.get_by_label("Statistics dashboard").click();
     h.run();
     assert!(h.state().dashboard.open);
+}
+
+#[test]
+fn a_reviewer_starts_on_the_queue_of_submitted_items() {
+    let f = common::three_images();
+    {
+        let mut project = Project::open(&f.project, Access::ReadWrite).unwrap();
+        for item in project.items()[1..]
+            .iter()
+            .map(|i| i.id)
+            .collect::<Vec<_>>()
+        {
+            project
+                .apply(Edit::SetStatus {
+                    item,
+                    status: ItemStatus::Submitted,
+                })
+                .unwrap();
+        }
+    }
+    let config = app_config(f.root.path(), "王审核", Language::English, vec![]);
+    let settings_path = config.settings_path.clone().unwrap();
+    let (mut settings, _) = Settings::load(&settings_path);
+    settings.role = Role::Reviewer;
+    settings.save(&settings_path).unwrap();
+
+    let mut h = start(config, Startup::Open(f.project.clone()));
+    {
+        let ws = h.state().workspace().unwrap();
+        assert_eq!(ws.filter(), &shugu::project::ItemQuery::review_queue());
+        assert_eq!(ws.current, Some(1), "the first submitted item");
+    }
+    h.get_by_label("2 / 3");
+    h.get_by_label("reviewer mode · 2 to review");
+    press(&mut h, Key::Y);
+    press(&mut h, Key::Y);
+    assert_eq!(status(&h, 1), ItemStatus::Accepted);
+    assert_eq!(status(&h, 2), ItemStatus::Accepted);
+    assert_eq!(
+        status(&h, 0),
+        ItemStatus::New,
+        "not in the queue, not reviewed"
+    );
+    h.get_by_label("reviewer mode · 0 to review");
 }

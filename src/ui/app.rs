@@ -199,6 +199,9 @@ impl ShuguApp {
         if scan {
             ws.start_scan();
         }
+        if self.settings.role == Role::Reviewer {
+            ws.open_review_queue();
+        }
         self.screen = Screen::Workspace(Box::new(ws));
     }
 

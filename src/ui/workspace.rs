@@ -202,6 +202,20 @@ impl Workspace {
     }
 
     /// Moves `step` items through the filtered list.
+    /// Reviewer: lists the submitted items and goes to the first of them
+    /// unless the current item is one.
+    pub fn open_review_queue(&mut self) {
+        self.items.filter = ItemQuery::review_queue();
+        let queue = self.items.visible(&self.project);
+        if let Some(&first) = queue.first()
+            && self
+                .current
+                .is_none_or(|c| queue.binary_search(&c).is_err())
+        {
+            self.go_to(first);
+        }
+    }
+
     pub fn step(&mut self, step: isize) {
         let visible = self.items.visible(&self.project);
         if visible.is_empty() {
