@@ -354,6 +354,15 @@ impl Project {
         &self.dir
     }
 
+    pub(super) fn store(&self) -> &dyn Store {
+        self.store.as_ref()
+    }
+
+    pub(super) fn store_mut(&mut self) -> Result<&mut dyn Store, ProjectError> {
+        self.check_writable()?;
+        Ok(self.store.as_mut())
+    }
+
     pub fn name(&self) -> &str {
         &self.manifest.name
     }
@@ -596,6 +605,13 @@ impl Project {
                 Edit::RestoreBoxes(boxes)
             }
             Edit::DeleteBoxes(ids) => Edit::DeleteBoxes(ids),
+            Edit::CopyBoxes(mut boxes) => {
+                for b in &mut boxes {
+                    self.check_class(b.class)?;
+                    b.bbox = self.fitted_box(b.item, b.bbox)?;
+                }
+                Edit::CopyBoxes(boxes)
+            }
             Edit::SetBoxGeometry { id, bbox } => {
                 let item = self.box_item(id)?;
                 Edit::SetBoxGeometry {
@@ -618,6 +634,23 @@ impl Project {
                 Edit::RestoreSpans(spans)
             }
             Edit::DeleteSpans(ids) => Edit::DeleteSpans(ids),
+            Edit::CopySpans(spans) => {
+                // Only class and range: the spans come from a project with the
+                // same schema, which kept them apart if it had to, and a batch
+                // that copies them usually deletes the ones they replace.
+                for s in &spans {
+                    self.check_class(s.class)?;
+                    let it = self.existing_item(s.item)?;
+                    let len = self.store.text_len(s.item)?.unwrap_or(0);
+                    if s.start >= s.end || s.end > len {
+                        return Err(ProjectError::InvalidEdit(format!(
+                            "span [{}, {}) does not fit the {len} characters of {}",
+                            s.start, s.end, it.rel_path
+                        )));
+                    }
+                }
+                Edit::CopySpans(spans)
+            }
             Edit::SetSpanClass { id, class } => {
                 self.check_class(class)?;
                 Edit::SetSpanClass { id, class }
@@ -656,6 +689,29 @@ impl Project {
             Edit::SetStatus { item, status } => {
                 self.existing_item(item)?;
                 Edit::SetStatus { item, status }
+            }
+            Edit::SetGolden { item, golden } => {
+                self.existing_item(item)?;
+                Edit::SetGolden { item, golden }
+            }
+            Edit::SetItemVersion {
+                item,
+                annotator,
+                kind,
+                body,
+            } => {
+                self.existing_item(item)?;
+                if annotator.trim().is_empty() {
+                    return Err(ProjectError::InvalidEdit(
+                        "an item version needs its annotator's name".into(),
+                    ));
+                }
+                Edit::SetItemVersion {
+                    item,
+                    annotator,
+                    kind,
+                    body,
+                }
             }
             Edit::Batch(edits) => Edit::Batch(
                 edits

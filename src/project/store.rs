@@ -21,6 +21,7 @@ pub struct NewTextItem {
     pub doc: TextDoc,
 }
 
+pub use super::sqlite_packages::PackageItem;
 pub use super::sqlite_text::{ResolvedText, SpanExtent, TextRow};
 
 /// One line of the audit trail.
@@ -127,4 +128,20 @@ pub trait Store {
     /// Every item's status, by id.
     fn statuses(&self) -> Result<Vec<(ItemId, ItemStatus)>, ProjectError>;
     fn item_status(&self, item: ItemId) -> Result<Option<ItemStatus>, ProjectError>;
+    /// Golden items, ascending.
+    fn golden_items(&self) -> Result<Vec<ItemId>, ProjectError>;
+    /// Every kept version of an item, ordered by item, kind and annotator.
+    fn item_versions(&self) -> Result<Vec<crate::model::ItemVersion>, ProjectError>;
+    /// The largest box and span ids ever given out.
+    fn id_floors(&self) -> Result<(i64, i64), ProjectError>;
+    /// Records that the project is a work package (see [`PackageItem`]) and
+    /// moves its id sequences up to `info`'s floors.
+    fn write_package(
+        &mut self,
+        info: &crate::model::PackageInfo,
+        items: &[PackageItem],
+    ) -> Result<(), ProjectError>;
+    /// `Some` when the project is a work package.
+    fn package_info(&self) -> Result<Option<crate::model::PackageInfo>, ProjectError>;
+    fn package_items(&self) -> Result<Vec<PackageItem>, ProjectError>;
 }

@@ -37,10 +37,13 @@ pub enum Action {
     Accept,
     /// Reviewer mode: reject the item with a reason.
     Reject,
+    /// Reviewer mode: mark the item golden (its annotations become the
+    /// trusted answer), or not any more.
+    ToggleGolden,
 }
 
 impl Action {
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 17] = [
         Action::PrevItem,
         Action::NextItem,
         Action::DoneAndNext,
@@ -57,6 +60,7 @@ impl Action {
         Action::ToggleHelp,
         Action::Accept,
         Action::Reject,
+        Action::ToggleGolden,
     ];
 
     /// The translation key of the action's name, for menus and the help screen.
@@ -78,6 +82,7 @@ impl Action {
             Action::ToggleHelp => "action.toggle_help",
             Action::Accept => "action.accept",
             Action::Reject => "action.reject",
+            Action::ToggleGolden => "action.golden",
         }
     }
 
