@@ -3,14 +3,14 @@
 
 mod common;
 
-use common::cli::{fails_cleanly, shugu, succeeds};
+use common::cli::{fails_cleanly, open_when_free, shugu, succeeds};
 use common::image_project;
 use shugu::model::{BBox, ClassId, Edit, NewBox};
 use shugu::project::{Access, Project};
 use std::path::Path;
 
 fn add_box(dir: &Path, author: &str, item: usize) {
-    let mut p = Project::open(dir, Access::ReadWrite).unwrap();
+    let mut p = open_when_free(dir);
     p.set_author(author);
     let item = p.items()[item].id;
     p.apply(Edit::AddBoxes(vec![NewBox {

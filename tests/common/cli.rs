@@ -78,3 +78,19 @@ pub fn fails_cleanly(out: &Output) -> String {
     assert!(!stderr.contains("panicked"), "{stderr}");
     stderr
 }
+
+/// Opens a project for writing, waiting a little while it is locked: a
+/// binary another test is just starting can briefly hold a copy of this
+/// process's lock (between its fork and its exec).
+pub fn open_when_free(dir: &Path) -> shugu::project::Project {
+    use shugu::project::{Access, Project, ProjectError};
+    for _ in 0..50 {
+        match Project::open(dir, Access::ReadWrite) {
+            Err(ProjectError::Locked(_)) => {
+                std::thread::sleep(std::time::Duration::from_millis(50))
+            }
+            other => return other.unwrap(),
+        }
+    }
+    panic!("{}: still locked", dir.display())
+}
