@@ -4,8 +4,9 @@
 //! - `OUT/review-images`: a copy of `projects/demo-images` where annotators
 //!   have submitted every image and a reviewer has accepted some and rejected
 //!   one with a reason and a comment pinned to a box.
-//! - `OUT/team-text`: a copy of `projects/demo-text` where three annotators
-//!   each labelled and submitted a share of the reviews, some of it reviewed.
+//! - `OUT/team-text`: a copy of `projects/demo-text` with golden items, split
+//!   into work packages for three annotators (15% overlap) who each label and
+//!   submit theirs in `OUT/team-text-packages`, merged back and partly reviewed.
 //!
 //! Every change goes through `Project::apply`. Then, and only for the pace
 //! chart, the times of the submissions in the edit log are spread over a
@@ -15,6 +16,7 @@
 //! `cargo run --example make_review_screenshots -- /tmp/shots`
 
 use anyhow::{Context, bail};
+use shugu::jobs::packages::{SplitOptions, merge_packages, split_project};
 use shugu::model::{CommentTarget, Edit, ItemId, ItemStatus, NewComment, NewSpan};
 use shugu::project::{Access, Project, now_ms};
 use std::path::{Path, PathBuf};
@@ -126,49 +128,100 @@ fn review_images(dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Words of the demo reviews that name a product, for the annotators' spans.
-const PRODUCTS: [&str; 6] = ["猕猴桃", "绿茶", "辣椒酱", "土豆", "茶叶", "刺梨"];
+/// Words each annotator labels in the demo reviews, `(class, words)`: they
+/// know different products and one also marks places, so they agree on some
+/// items and not on others.
+fn vocabulary(annotator: usize) -> Vec<(&'static str, &'static [&'static str])> {
+    const PRODUCTS: &[&str] = &["猕猴桃", "绿茶", "辣椒酱", "土豆", "茶叶", "刺梨"];
+    const FEWER_PRODUCTS: &[&str] = &["猕猴桃", "辣椒酱", "土豆"];
+    const PLACES: &[&str] = &["贵州", "湄潭", "修文", "威宁", "都匀"];
+    match annotator {
+        0 => vec![("PRODUCT", PRODUCTS)],
+        1 => vec![("PRODUCT", PRODUCTS), ("ORIGIN", PLACES)],
+        _ => vec![("PRODUCT", FEWER_PRODUCTS)],
+    }
+}
+
+/// The spans an annotator makes on one text: the first place of each word
+/// they know, left out where it would overlap a span already there.
+fn spans_for(project: &Project, item: ItemId, annotator: usize) -> anyhow::Result<Vec<NewSpan>> {
+    let Some(doc) = project.text(item)? else {
+        return Ok(Vec::new());
+    };
+    let mut taken: Vec<(u32, u32)> = project
+        .spans(item)?
+        .iter()
+        .map(|s| (s.start, s.end))
+        .collect();
+    let mut spans = Vec::new();
+    for (class_name, words) in vocabulary(annotator) {
+        let Some(class) = project.schema().class_by_name(class_name).map(|c| c.id) else {
+            bail!("the demo text project has no {class_name} class");
+        };
+        for word in words {
+            let Some(at) = doc.text.find(word) else {
+                continue;
+            };
+            let start = doc.text[..at].chars().count() as u32;
+            let end = start + word.chars().count() as u32;
+            if taken.iter().all(|&(a, b)| b <= start || end <= a) {
+                taken.push((start, end));
+                spans.push(NewSpan {
+                    item,
+                    class,
+                    start,
+                    end,
+                });
+            }
+        }
+    }
+    Ok(spans)
+}
 
 fn team_text(dir: &Path) -> anyhow::Result<()> {
     let mut project = Project::open(dir, Access::ReadWrite)?;
-    let Some(product) = project.schema().class_by_name("PRODUCT").map(|c| c.id) else {
-        bail!("the demo text project has no PRODUCT class");
+    project.identity()?;
+    // The reviewer makes a few of the labelled reviews golden, hidden tests
+    // that every package gets.
+    project.set_author(REVIEWER);
+    let golden: Vec<ItemId> = project
+        .items()
+        .iter()
+        .filter(|i| i.status != ItemStatus::New)
+        .map(|i| i.id)
+        .step_by(9)
+        .take(8)
+        .collect();
+    for &item in &golden {
+        project.apply(Edit::SetGolden { item, golden: true })?;
+    }
+    let packages = dir.with_file_name("team-text-packages");
+    if packages.exists() {
+        std::fs::remove_dir_all(&packages)?;
+    }
+    let options = SplitOptions {
+        annotators: ANNOTATORS.iter().map(|a| a.to_string()).collect(),
+        overlap_percent: 15.0,
+        out_dir: packages.clone(),
     };
-    let items: Vec<ItemId> = project.items().iter().map(|i| i.id).collect();
-    // Shares of 70, 55 and 40 reviews: annotators work at different paces.
-    let shares = [70usize, 55, 40];
-    let mut next = items.iter().copied();
-    for (who, share) in ANNOTATORS.iter().zip(shares) {
-        project.set_author(who);
-        for item in next.by_ref().take(share) {
-            let Some(doc) = project.text(item)? else {
-                continue;
-            };
-            let spans: Vec<NewSpan> = PRODUCTS
-                .iter()
-                .filter_map(|word| {
-                    let at = doc.text.find(word)?;
-                    let start = doc.text[..at].chars().count() as u32;
-                    Some(NewSpan {
-                        item,
-                        class: product,
-                        start,
-                        end: start + word.chars().count() as u32,
-                    })
-                })
-                .filter(|s| {
-                    project
-                        .spans(item)
-                        .is_ok_and(|have| have.iter().all(|h| h.end <= s.start || s.end <= h.start))
-                })
-                .take(1)
-                .collect();
+    let made = split_project(&project, &options, |_| {})?;
+    for (k, package) in made.iter().enumerate() {
+        let mut work = Project::open(&package.dir, Access::ReadWrite)?;
+        work.set_author(&package.annotator);
+        let items: Vec<ItemId> = work.items().iter().map(|i| i.id).collect();
+        // Annotators work at different paces: the slowest leaves a third undone.
+        let done = items.len() * [10, 9, 7][k % 3] / 10;
+        for &item in &items[..done] {
+            let spans = spans_for(&work, item, k)?;
             if !spans.is_empty() {
-                project.apply(Edit::AddSpans(spans))?;
+                work.apply(Edit::AddSpans(spans))?;
             }
-            submit(&mut project, item)?;
+            submit(&mut work, item)?;
         }
     }
+    let dirs: Vec<PathBuf> = made.iter().map(|p| p.dir.clone()).collect();
+    merge_packages(&mut project, &dirs)?;
+
     project.set_author(REVIEWER);
     let submitted: Vec<ItemId> = project
         .items()

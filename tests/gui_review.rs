@@ -324,7 +324,7 @@ fn the_dashboard_opens_with_its_key_and_shows_the_projects_figures() {
     h.get_by_label("Items per status");
     h.get_by_label("Items submitted per hour, per annotator");
     // Nobody was reviewed yet and no box was drawn: those charts say so.
-    assert_eq!(h.query_all_by_label("Nothing to show yet").count(), 2);
+    assert_eq!(h.query_all_by_label("Nothing to show yet").count(), 4);
 
     press(&mut h, Key::F9);
     assert!(!h.state().dashboard.open);

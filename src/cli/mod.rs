@@ -1,13 +1,16 @@
-//! Headless commands for scripts and CI pipelines: `new`, `import`, `export`, `stats`.
+//! Headless commands for scripts and CI pipelines: `new`, `import`, `export`,
+//! `stats`, `split` and `merge` (work packages).
 //! Errors go to stderr and make the exit code non-zero; per-record problems of an
 //! import or export are listed on stderr and the rest of the work goes on.
 
 mod export;
 mod import;
+mod merge;
 mod new;
+mod split;
 mod stats;
 
-use crate::jobs::ItemScope;
+use crate::jobs::{ItemScope, split_list};
 use crate::model::{ItemStatus, OffsetUnit};
 use crate::project::ProjectKind;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -112,6 +115,26 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Cut a project into work packages, one project per annotator
+    Split {
+        dir: PathBuf,
+        /// The annotators, comma-separated; each gets OUTPUT/NAME
+        #[arg(long)]
+        annotators: String,
+        /// The share of items given to two annotators to measure agreement, e.g. 10%
+        #[arg(long, default_value = "0%", value_parser = crate::jobs::packages::parse_overlap)]
+        overlap: f64,
+        /// The folder the packages go into
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Bring work packages back into the project they were split from
+    Merge {
+        dir: PathBuf,
+        /// Package folders made by `shugu split`
+        #[arg(required = true)]
+        packages: Vec<PathBuf>,
+    },
 }
 
 /// Runs a headless command.
@@ -161,6 +184,13 @@ pub fn run(command: Command) -> anyhow::Result<()> {
             export::run(&dir, format, offsets, scope, &output)
         }
         Command::Stats { dir, json } => stats::run(&dir, json),
+        Command::Split {
+            dir,
+            annotators,
+            overlap,
+            output,
+        } => split::run(&dir, split_list(&annotators), overlap, &output),
+        Command::Merge { dir, packages } => merge::run(&dir, &packages),
     }
 }
 
@@ -196,13 +226,4 @@ fn progress_line(what: &str) -> impl FnMut(crate::jobs::Progress) {
             let _ = std::io::stderr().flush();
         }
     }
-}
-
-/// Splits a comma-separated list, dropping blanks (full-width commas count too).
-fn split_list(list: &str) -> Vec<String> {
-    list.split([',', '，'])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect()
 }

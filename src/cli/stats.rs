@@ -38,9 +38,7 @@ pub fn run(dir: &Path, json: bool) -> anyhow::Result<()> {
     if !stats.annotators.is_empty() {
         println!("annotators   items, submitted, accepted, rejected, rejection rate");
         for a in &stats.annotators {
-            let rate = a
-                .rejection_rate
-                .map_or_else(|| "-".to_string(), |r| format!("{:.0}%", r * 100.0));
+            let rate = share(a.rejection_rate);
             println!(
                 "  {:<12} {}, {}, {}, {}, {rate}",
                 a.name, a.items, a.submitted, a.accepted, a.rejected
@@ -56,7 +54,34 @@ pub fn run(dir: &Path, json: bool) -> anyhow::Result<()> {
             );
         }
     }
+    let agreement = &stats.agreement;
+    if agreement.overlap_items > 0 || agreement.golden_items > 0 {
+        println!(
+            "agreement    {} overlap items, mean F1 {}; {} golden items",
+            agreement.overlap_items,
+            share(agreement.mean_f1),
+            agreement.golden_items
+        );
+        println!("quality      overlap items, agreement F1, kappa, golden items, golden accuracy");
+        for q in &stats.quality {
+            println!(
+                "  {:<12} {}, {}, {}, {}, {}",
+                q.name,
+                q.overlap_items,
+                share(q.agreement_f1),
+                q.kappa
+                    .map_or_else(|| "-".to_string(), |k| format!("{k:.2}")),
+                q.golden_items,
+                share(q.golden_accuracy)
+            );
+        }
+    }
     Ok(())
+}
+
+/// A 0–1 figure as a percentage, `-` when there is none.
+fn share(value: Option<f64>) -> String {
+    value.map_or_else(|| "-".to_string(), |v| format!("{:.0}%", v * 100.0))
 }
 
 fn print_counts(counts: &[ClassCount]) {

@@ -3,6 +3,7 @@
 //! and collects per-file problems instead of stopping at the first one.
 
 pub mod coco;
+pub mod packages;
 pub mod scan;
 pub mod text;
 
@@ -38,6 +39,15 @@ impl ItemScope {
             ItemScope::Status(status) => item.status == status,
         }
     }
+}
+
+/// Splits a comma-separated list, dropping blanks (full-width commas count too).
+pub fn split_list(list: &str) -> Vec<String> {
+    list.split([',', '，'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// Why a job stopped.

@@ -1,6 +1,6 @@
 use super::{
-    AnnotationId, BBox, BoxAnnotation, ClassId, Comment, CommentId, ItemId, ItemStatus, LabelId,
-    NewComment, NewSpan, SpanAnnotation, SpanId,
+    AnnotationId, BBox, BoxAnnotation, ClassId, Comment, CommentId, ItemId, ItemSnapshot,
+    ItemStatus, LabelId, NewComment, NewSpan, SpanAnnotation, SpanId, VersionKind,
 };
 use serde::{Deserialize, Serialize};
 
@@ -20,6 +20,9 @@ pub enum Edit {
     /// Re-creates boxes with their original ids and provenance (the inverse of a delete).
     RestoreBoxes(Vec<BoxAnnotation>),
     DeleteBoxes(Vec<AnnotationId>),
+    /// Adds boxes made in another project (a work package) under new ids,
+    /// keeping their class, place and provenance; their `id` is ignored.
+    CopyBoxes(Vec<BoxAnnotation>),
     SetBoxGeometry {
         id: AnnotationId,
         bbox: BBox,
@@ -32,6 +35,9 @@ pub enum Edit {
     /// Re-creates spans with their original ids and provenance (the inverse of a delete).
     RestoreSpans(Vec<SpanAnnotation>),
     DeleteSpans(Vec<SpanId>),
+    /// Adds spans made in another project under new ids, keeping their
+    /// provenance; their `id` is ignored.
+    CopySpans(Vec<SpanAnnotation>),
     SetSpanClass {
         id: SpanId,
         class: ClassId,
@@ -50,6 +56,18 @@ pub enum Edit {
     /// Re-creates comments with their original ids (the inverse of a delete).
     RestoreComments(Vec<Comment>),
     DeleteComments(Vec<CommentId>),
+    /// Marks an item golden (its annotations are the trusted answer) or not.
+    SetGolden {
+        item: ItemId,
+        golden: bool,
+    },
+    /// Keeps (`Some`) or drops (`None`) an annotator's version of an item.
+    SetItemVersion {
+        item: ItemId,
+        annotator: String,
+        kind: VersionKind,
+        body: Option<ItemSnapshot>,
+    },
     /// Several edits that undo and redo as one step.
     Batch(Vec<Edit>),
 }
@@ -61,17 +79,21 @@ impl Edit {
             Edit::AddBoxes(_) => "add_boxes",
             Edit::RestoreBoxes(_) => "restore_boxes",
             Edit::DeleteBoxes(_) => "delete_boxes",
+            Edit::CopyBoxes(_) => "copy_boxes",
             Edit::SetBoxGeometry { .. } => "set_box_geometry",
             Edit::SetBoxClass { .. } => "set_box_class",
             Edit::AddSpans(_) => "add_spans",
             Edit::RestoreSpans(_) => "restore_spans",
             Edit::DeleteSpans(_) => "delete_spans",
+            Edit::CopySpans(_) => "copy_spans",
             Edit::SetSpanClass { .. } => "set_span_class",
             Edit::SetImageLabels { .. } => "set_image_labels",
             Edit::SetStatus { .. } => "set_status",
             Edit::AddComments(_) => "add_comments",
             Edit::RestoreComments(_) => "restore_comments",
             Edit::DeleteComments(_) => "delete_comments",
+            Edit::SetGolden { .. } => "set_golden",
+            Edit::SetItemVersion { .. } => "set_item_version",
             Edit::Batch(_) => "batch",
         }
     }
@@ -82,9 +104,11 @@ impl Edit {
             Edit::AddBoxes(v) => v.is_empty(),
             Edit::RestoreBoxes(v) => v.is_empty(),
             Edit::DeleteBoxes(v) => v.is_empty(),
+            Edit::CopyBoxes(v) => v.is_empty(),
             Edit::AddSpans(v) => v.is_empty(),
             Edit::RestoreSpans(v) => v.is_empty(),
             Edit::DeleteSpans(v) => v.is_empty(),
+            Edit::CopySpans(v) => v.is_empty(),
             Edit::AddComments(v) => v.is_empty(),
             Edit::RestoreComments(v) => v.is_empty(),
             Edit::DeleteComments(v) => v.is_empty(),

@@ -6,6 +6,7 @@ mod edit;
 mod geometry;
 mod ids;
 mod item;
+mod package;
 mod schema;
 mod span;
 mod text;
@@ -15,6 +16,10 @@ pub use edit::{Edit, NewBox};
 pub use geometry::BBox;
 pub use ids::{AnnotationId, ClassId, CommentId, ItemId, LabelId, SpanId};
 pub use item::{BoxAnnotation, Item, ItemStatus, Provenance};
+pub use package::{
+    BoxKey, ItemSnapshot, ItemVersion, PackageInfo, PackageRole, SpanKey, VersionKind, box_key,
+    span_key,
+};
 pub use schema::{ClassDef, ImageLabelDef, ImageLabelMode, LabelSchema, Rgb};
 pub use span::{NewSpan, SpanAnnotation, TextDoc};
 pub use text::{OffsetUnit, UnknownOffsetUnit};

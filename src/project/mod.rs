@@ -11,9 +11,12 @@ mod history;
 mod item_query;
 mod lock;
 mod manifest;
+mod packages;
 #[allow(clippy::module_inception)] // `project::project` holds the `Project` type
 mod project;
+mod quality;
 mod sqlite_activity;
+mod sqlite_packages;
 mod sqlite_review;
 mod sqlite_store;
 mod sqlite_text;
@@ -24,9 +27,11 @@ pub use atomic_file::write_atomic;
 pub use error::ProjectError;
 pub use item_query::{ItemQuery, StatusFilter};
 pub use manifest::{FORMAT_VERSION, MANIFEST_FILE, Manifest, ProjectKind};
+pub use packages::stable_hash;
 pub use project::{Access, Applied, DB_FILE, LabelledAdded, LabelledText, Project};
+pub use quality::{AgreementReport, AnnotatorQuality, MATCH_IOU, PairAgreement};
 pub use stats::{AnnotatorStats, AnnotatorThroughput, ClassCount, HourCount, ProjectStats};
-pub use store::{Census, LogEntry, NewItem, NewTextItem, SpanExtent, Store, TextRow};
+pub use store::{Census, LogEntry, NewItem, NewTextItem, PackageItem, SpanExtent, Store, TextRow};
 
 /// Milliseconds since the Unix epoch, the time unit of provenance and the edit log.
 pub fn now_ms() -> i64 {

@@ -354,6 +354,15 @@ impl Project {
         &self.dir
     }
 
+    pub(super) fn store(&self) -> &dyn Store {
+        self.store.as_ref()
+    }
+
+    pub(super) fn store_mut(&mut self) -> Result<&mut dyn Store, ProjectError> {
+        self.check_writable()?;
+        Ok(self.store.as_mut())
+    }
+
     pub fn name(&self) -> &str {
         &self.manifest.name
     }
@@ -519,6 +528,17 @@ impl Project {
         self.store.items_with_class(class)
     }
 
+    /// Adds a work package's audit trail of this project's items (already
+    /// mapped to them) to the edit log, once; returns how many entries were new.
+    pub fn adopt_log(&mut self, entries: &[LogEntry]) -> Result<usize, ProjectError> {
+        self.check_writable()?;
+        let added = self.store.adopt_log(entries)?;
+        if added > 0 {
+            self.revision += 1;
+        }
+        Ok(added)
+    }
+
     /// Items with an edit logged at or after `since_ms`.
     pub fn items_changed_since(&self, since_ms: i64) -> Result<Vec<ItemId>, ProjectError> {
         self.store.items_changed_since(since_ms)
@@ -601,6 +621,13 @@ impl Project {
                 Edit::RestoreBoxes(boxes)
             }
             Edit::DeleteBoxes(ids) => Edit::DeleteBoxes(ids),
+            Edit::CopyBoxes(mut boxes) => {
+                for b in &mut boxes {
+                    self.check_class(b.class)?;
+                    b.bbox = self.fitted_box(b.item, b.bbox)?;
+                }
+                Edit::CopyBoxes(boxes)
+            }
             Edit::SetBoxGeometry { id, bbox } => {
                 let item = self.box_item(id)?;
                 Edit::SetBoxGeometry {
@@ -623,6 +650,23 @@ impl Project {
                 Edit::RestoreSpans(spans)
             }
             Edit::DeleteSpans(ids) => Edit::DeleteSpans(ids),
+            Edit::CopySpans(spans) => {
+                // Only class and range: the spans come from a project with the
+                // same schema, which kept them apart if it had to, and a batch
+                // that copies them usually deletes the ones they replace.
+                for s in &spans {
+                    self.check_class(s.class)?;
+                    let it = self.existing_item(s.item)?;
+                    let len = self.store.text_len(s.item)?.unwrap_or(0);
+                    if s.start >= s.end || s.end > len {
+                        return Err(ProjectError::InvalidEdit(format!(
+                            "span [{}, {}) does not fit the {len} characters of {}",
+                            s.start, s.end, it.rel_path
+                        )));
+                    }
+                }
+                Edit::CopySpans(spans)
+            }
             Edit::SetSpanClass { id, class } => {
                 self.check_class(class)?;
                 Edit::SetSpanClass { id, class }
@@ -661,6 +705,29 @@ impl Project {
             Edit::SetStatus { item, status } => {
                 self.existing_item(item)?;
                 Edit::SetStatus { item, status }
+            }
+            Edit::SetGolden { item, golden } => {
+                self.existing_item(item)?;
+                Edit::SetGolden { item, golden }
+            }
+            Edit::SetItemVersion {
+                item,
+                annotator,
+                kind,
+                body,
+            } => {
+                self.existing_item(item)?;
+                if annotator.trim().is_empty() {
+                    return Err(ProjectError::InvalidEdit(
+                        "an item version needs its annotator's name".into(),
+                    ));
+                }
+                Edit::SetItemVersion {
+                    item,
+                    annotator,
+                    kind,
+                    body,
+                }
             }
             Edit::Batch(edits) => Edit::Batch(
                 edits
@@ -1075,6 +1142,8 @@ impl Project {
             spans_per_class,
             annotators: self.annotator_stats(census.items_by_annotator),
             throughput: self.throughput()?,
+            quality: self.annotator_quality()?,
+            agreement: self.agreement_report()?,
             labels_per_class,
         })
     }

@@ -3,7 +3,7 @@
 //! annotations of which class (one pass over boxes and spans).
 
 use super::ProjectError;
-use super::store::Census;
+use super::store::{Census, LogEntry};
 use crate::model::{ClassId, ItemId};
 use rusqlite::Connection;
 use std::collections::HashMap;
@@ -103,4 +103,28 @@ pub(super) fn census(conn: &Connection) -> Result<Census, ProjectError> {
         spans_per_class: sorted_counts(spans),
         items_by_annotator,
     })
+}
+
+pub(super) fn adopt_log(
+    conn: &mut Connection,
+    entries: &[LogEntry],
+) -> Result<usize, ProjectError> {
+    let tx = conn.transaction()?;
+    let mut added = 0;
+    {
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO edit_log(time_ms, author, kind, item_id, detail)              SELECT ?1, ?2, ?3, ?4, ?5 WHERE NOT EXISTS (SELECT 1 FROM edit_log              WHERE item_id IS ?4 AND time_ms = ?1 AND author = ?2 AND kind = ?3)",
+        )?;
+        for e in entries {
+            added += insert.execute(rusqlite::params![
+                e.time_ms,
+                e.author,
+                e.kind,
+                e.item.map(|i| i.0),
+                e.detail
+            ])?;
+        }
+    }
+    tx.commit()?;
+    Ok(added)
 }

@@ -3,6 +3,7 @@
 
 use super::ProjectError;
 use super::sqlite_activity;
+use super::sqlite_packages;
 use super::sqlite_review;
 use super::sqlite_text;
 use super::store::{EditContext, LogEntry, NewItem, Store, StoredEdit};
@@ -113,6 +114,7 @@ impl SqliteStore {
             conn.execute_batch(SCHEMA)?;
             conn.execute_batch(sqlite_text::TEXT_SCHEMA)?;
             conn.execute_batch(sqlite_review::REVIEW_SCHEMA)?;
+            conn.execute_batch(sqlite_packages::PACKAGE_SCHEMA)?;
             if version < 2 {
                 conn.execute(
                     "UPDATE items SET status = 'submitted' WHERE status = 'done'",
@@ -201,13 +203,23 @@ pub(super) fn taken_id(
 
 /// Re-inserts a box with its original id and provenance (undo of a delete).
 fn restore_box(tx: &Transaction, b: &BoxAnnotation) -> Result<(), ProjectError> {
+    insert_box_row(tx, Some(b.id), b).map(|_| ())
+}
+
+/// Inserts a box with its provenance, under `id` or, when `None`, a new one;
+/// returns the id.
+fn insert_box_row(
+    tx: &Transaction,
+    id: Option<AnnotationId>,
+    b: &BoxAnnotation,
+) -> Result<AnnotationId, ProjectError> {
     let p = &b.provenance;
     let bb = &b.bbox;
     tx.prepare_cached(&format!(
         "INSERT INTO boxes({BOX_COLUMNS}) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)"
     ))?
     .execute(params![
-        b.id.0,
+        id.map(|id| id.0),
         b.item.0,
         b.class.0,
         bb.min_x,
@@ -220,7 +232,7 @@ fn restore_box(tx: &Transaction, b: &BoxAnnotation) -> Result<(), ProjectError> 
         p.updated_ms
     ])
     .map_err(taken_id("box", b.id))?;
-    Ok(())
+    Ok(AnnotationId(tx.last_insert_rowid()))
 }
 
 /// Rows per multi-row `INSERT` of new boxes: 6 parameters each plus 3 shared,
@@ -397,6 +409,15 @@ fn apply_in(
             }
             Edit::RestoreBoxes(removed)
         }
+        Edit::CopyBoxes(boxes) => {
+            let mut ids = Vec::with_capacity(boxes.len());
+            for b in boxes {
+                ids.push(insert_box_row(tx, None, b)?);
+                ch.annotated.insert(b.item);
+            }
+            ch.created.extend(&ids);
+            Edit::DeleteBoxes(ids)
+        }
         Edit::SetBoxGeometry { id, bbox } => {
             let old = box_by_id(tx, *id)?;
             tx.prepare_cached(
@@ -444,6 +465,15 @@ fn apply_in(
                 removed.push(s);
             }
             Edit::RestoreSpans(removed)
+        }
+        Edit::CopySpans(spans) => {
+            let mut ids = Vec::with_capacity(spans.len());
+            for sp in spans {
+                ids.push(sqlite_text::insert_span_row(tx, None, sp)?);
+                ch.annotated.insert(sp.item);
+            }
+            ch.created_spans.extend(&ids);
+            Edit::DeleteSpans(ids)
         }
         Edit::SetSpanClass { id, class } => {
             let old = sqlite_text::set_span_class(tx, *id, *class, ctx)?;
@@ -500,6 +530,30 @@ fn apply_in(
             Edit::SetStatus {
                 item: *item,
                 status: old,
+            }
+        }
+        Edit::SetGolden { item, golden } => {
+            let was = sqlite_packages::set_golden(tx, *item, *golden, ctx)?;
+            ch.touched.insert(*item);
+            Edit::SetGolden {
+                item: *item,
+                golden: was,
+            }
+        }
+        Edit::SetItemVersion {
+            item,
+            annotator,
+            kind,
+            body,
+        } => {
+            let old =
+                sqlite_packages::set_version(tx, *item, annotator, *kind, body.as_ref(), ctx)?;
+            ch.touched.insert(*item);
+            Edit::SetItemVersion {
+                item: *item,
+                annotator: annotator.clone(),
+                kind: *kind,
+                body: old,
             }
         }
         Edit::Batch(edits) => {
@@ -946,6 +1000,38 @@ impl Store for SqliteStore {
 
     fn items_changed_since(&self, since_ms: i64) -> Result<Vec<ItemId>, ProjectError> {
         sqlite_activity::items_changed_since(&self.conn, since_ms)
+    }
+
+    fn adopt_log(&mut self, entries: &[LogEntry]) -> Result<usize, ProjectError> {
+        sqlite_activity::adopt_log(&mut self.conn, entries)
+    }
+
+    fn golden_items(&self) -> Result<Vec<ItemId>, ProjectError> {
+        sqlite_packages::golden_items(&self.conn)
+    }
+
+    fn item_versions(&self) -> Result<Vec<crate::model::ItemVersion>, ProjectError> {
+        sqlite_packages::item_versions(&self.conn)
+    }
+
+    fn id_floors(&self) -> Result<(i64, i64), ProjectError> {
+        sqlite_packages::id_floors(&self.conn)
+    }
+
+    fn write_package(
+        &mut self,
+        info: &crate::model::PackageInfo,
+        items: &[sqlite_packages::PackageItem],
+    ) -> Result<(), ProjectError> {
+        sqlite_packages::write_package(&mut self.conn, info, items)
+    }
+
+    fn package_info(&self) -> Result<Option<crate::model::PackageInfo>, ProjectError> {
+        sqlite_packages::package_info(&self.conn)
+    }
+
+    fn package_items(&self) -> Result<Vec<sqlite_packages::PackageItem>, ProjectError> {
+        sqlite_packages::package_items(&self.conn)
     }
 }
 

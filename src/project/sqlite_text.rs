@@ -144,12 +144,22 @@ pub(super) fn insert_spans(
 
 /// Re-inserts a span with its original id and provenance (undo of a delete).
 pub(super) fn restore_span(tx: &Transaction, s: &SpanAnnotation) -> Result<(), ProjectError> {
+    insert_span_row(tx, Some(s.id), s).map(|_| ())
+}
+
+/// Inserts a span with its provenance, under `id` or, when `None`, a new one;
+/// returns the id.
+pub(super) fn insert_span_row(
+    tx: &Transaction,
+    id: Option<SpanId>,
+    s: &SpanAnnotation,
+) -> Result<SpanId, ProjectError> {
     let p = &s.provenance;
     tx.prepare_cached(&format!(
         "INSERT INTO spans({SPAN_COLUMNS}) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)"
     ))?
     .execute(params![
-        s.id.0,
+        id.map(|id| id.0),
         s.item.0,
         s.class.0,
         s.start,
@@ -160,7 +170,7 @@ pub(super) fn restore_span(tx: &Transaction, s: &SpanAnnotation) -> Result<(), P
         p.updated_ms
     ])
     .map_err(taken_id("span", s.id))?;
-    Ok(())
+    Ok(SpanId(tx.last_insert_rowid()))
 }
 
 pub(super) fn delete_span(tx: &Transaction, id: SpanId) -> Result<SpanAnnotation, ProjectError> {

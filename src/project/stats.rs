@@ -1,3 +1,4 @@
+use super::quality::{AgreementReport, AnnotatorQuality};
 use serde::Serialize;
 
 /// How many annotations of one class the project has.
@@ -61,4 +62,7 @@ pub struct ProjectStats {
     pub labels_per_class: Vec<ClassCount>,
     pub annotators: Vec<AnnotatorStats>,
     pub throughput: Vec<AnnotatorThroughput>,
+    /// Agreement on overlap items and accuracy on golden items, per annotator.
+    pub quality: Vec<AnnotatorQuality>,
+    pub agreement: AgreementReport,
 }

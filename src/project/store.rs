@@ -21,6 +21,7 @@ pub struct NewTextItem {
     pub doc: TextDoc,
 }
 
+pub use super::sqlite_packages::PackageItem;
 pub use super::sqlite_text::{ResolvedText, SpanExtent, TextRow};
 
 /// One line of the audit trail.
@@ -139,4 +140,24 @@ pub trait Store {
     fn submissions_per_hour(&self) -> Result<Vec<(String, i64, usize)>, ProjectError>;
     /// Items with an edit logged at or after `since_ms`.
     fn items_changed_since(&self, since_ms: i64) -> Result<Vec<ItemId>, ProjectError>;
+    /// Appends entries of another log (a work package's) as they were, except
+    /// those already there (same time, author, kind and item); returns how
+    /// many were added. Their `seq` is ignored.
+    fn adopt_log(&mut self, entries: &[LogEntry]) -> Result<usize, ProjectError>;
+    /// Golden items, ascending.
+    fn golden_items(&self) -> Result<Vec<ItemId>, ProjectError>;
+    /// Every kept version of an item, ordered by item, kind and annotator.
+    fn item_versions(&self) -> Result<Vec<crate::model::ItemVersion>, ProjectError>;
+    /// The largest box and span ids ever given out.
+    fn id_floors(&self) -> Result<(i64, i64), ProjectError>;
+    /// Records that the project is a work package (see [`PackageItem`]) and
+    /// moves its id sequences up to `info`'s floors.
+    fn write_package(
+        &mut self,
+        info: &crate::model::PackageInfo,
+        items: &[PackageItem],
+    ) -> Result<(), ProjectError>;
+    /// `Some` when the project is a work package.
+    fn package_info(&self) -> Result<Option<crate::model::PackageInfo>, ProjectError>;
+    fn package_items(&self) -> Result<Vec<PackageItem>, ProjectError>;
 }

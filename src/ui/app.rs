@@ -5,12 +5,14 @@ use super::dashboard::Dashboard;
 use super::dialogs::Dialogs;
 use super::i18n;
 use super::keymap::{Action, KeyMap};
+use super::packages::{PackagesDone, PackagesUi, merge_notice};
 use super::settings::{Role, Settings};
 use super::start_screen::{self, StartChoice};
 use super::text_import::TextImportJob;
 use super::workspace::Workspace;
 use super::{Startup, fonts, theme};
 use crate::jobs::coco::{ExportReport, export_coco};
+use crate::jobs::packages::{SplitOptions, merge_package};
 use crate::jobs::text::{TextExportFormat, export_text};
 use crate::model::LabelSchema;
 use crate::model::OffsetUnit;
@@ -72,6 +74,8 @@ pub struct ShuguApp {
     pub notice: Option<String>,
     /// A text file being read into a new project.
     text_import: Option<TextImportJob>,
+    /// Splitting into and merging work packages.
+    packages: PackagesUi,
 }
 
 impl ShuguApp {
@@ -119,6 +123,7 @@ impl ShuguApp {
             export: None,
             notice: (!warnings.is_empty()).then(|| warnings.join("\n")),
             text_import: None,
+            packages: PackagesUi::default(),
         };
         if let Startup::Open(dir) = startup {
             app.open_folder(ctx, &dir);
@@ -277,6 +282,52 @@ impl ShuguApp {
         }
     }
 
+    /// Asks where the packages go, gives the project its identity, and
+    /// starts the split.
+    fn start_split(&mut self, annotators: Vec<String>, overlap_percent: f64) {
+        let Some(out_dir) = self.dialogs.pick_folder(&t!("packages.choose_output")) else {
+            return;
+        };
+        let Some(ws) = self.workspace_mut() else {
+            return;
+        };
+        if let Err(e) = ws.project.identity() {
+            self.notice = Some(format!("{}: {e}", t!("packages.failed")));
+            return;
+        }
+        let dir = ws.project.dir().to_path_buf();
+        let options = SplitOptions {
+            annotators,
+            overlap_percent,
+            out_dir,
+        };
+        self.packages.start_split(dir, options);
+    }
+
+    fn poll_packages(&mut self) {
+        let Some(done) = self.packages.poll() else {
+            return;
+        };
+        let notice = match done {
+            PackagesDone::Split(notice) => notice,
+            PackagesDone::Loaded(Err(e)) => format!("{}: {e}", t!("packages.failed")),
+            PackagesDone::Loaded(Ok(packages)) => match self.workspace_mut() {
+                None => return,
+                Some(ws) => {
+                    let merged: Result<Vec<_>, _> = packages
+                        .iter()
+                        .map(|p| merge_package(&mut ws.project, p))
+                        .collect();
+                    match merged {
+                        Ok(merged) => merge_notice(&merged),
+                        Err(e) => format!("{}: {e}", t!("packages.failed")),
+                    }
+                }
+            },
+        };
+        self.notice = Some(notice);
+    }
+
     fn poll_export(&mut self) {
         let Some(job) = &self.export else { return };
         let Ok(notice) = job.rx.try_recv() else {
@@ -312,6 +363,21 @@ impl ShuguApp {
                     .clicked()
                 {
                     self.start_export();
+                }
+                let writable = self.workspace().is_some_and(|w| !w.project.is_read_only());
+                let free = writable && !self.packages.busy();
+                if ui
+                    .add_enabled(free, egui::Button::new(t!("menu.split_packages")))
+                    .clicked()
+                {
+                    self.packages.open_split_form();
+                }
+                if ui
+                    .add_enabled(free, egui::Button::new(t!("menu.merge_packages")))
+                    .clicked()
+                    && let Some(picked) = self.dialogs.pick_folder(&t!("packages.choose_merge"))
+                {
+                    self.packages.start_loading(picked);
                 }
                 if ui
                     .add_enabled(open, egui::Button::new(t!("menu.close_project")))
@@ -372,6 +438,11 @@ impl ShuguApp {
                     self.show_keys = true;
                 }
             });
+            if self.packages.busy() {
+                ui.separator();
+                ui.add(egui::Spinner::new());
+                ui.label(t!("packages.working"));
+            }
             if let Some(job) = &self.export {
                 ui.separator();
                 ui.add(egui::Spinner::new());
@@ -579,6 +650,7 @@ impl ShuguApp {
     pub fn frame(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         self.poll_export();
+        self.poll_packages();
         self.poll_text_import(&ctx);
         let title = self.window_title();
         // Only on change: a viewport command asks for another frame.
@@ -616,7 +688,10 @@ impl ShuguApp {
             }
         }
         self.modals(&ctx);
-        if self.export.is_some() {
+        if let Some((names, overlap)) = self.packages.form_ui(&ctx) {
+            self.start_split(names, overlap);
+        }
+        if self.export.is_some() || self.packages.busy() {
             ctx.request_repaint_after(std::time::Duration::from_millis(100));
         }
     }

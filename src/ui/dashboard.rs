@@ -1,6 +1,7 @@
-//! The statistics dashboard: items per status, labels per class, each
-//! annotator's pace and rejection rate, drawn with `egui_plot` from
-//! [`ProjectStats`]. The figures are those of `shugu stats --json`.
+//! The statistics dashboard, drawn with `egui_plot` from [`ProjectStats`]:
+//! items per status, labels per class, and per annotator their pace, rejection
+//! rate, agreement on overlap items and accuracy on golden items. The figures
+//! are those of `shugu stats --json`.
 
 use super::item_list::status_name;
 use super::theme;
@@ -93,6 +94,11 @@ fn charts(ui: &mut egui::Ui, stats: &ProjectStats, schema: &LabelSchema, text: b
             });
             chart_cell(ui, &t!("dashboard.rejection_rate"), |ui| {
                 rejection_rate(ui, stats)
+            });
+            ui.end_row();
+            chart_cell(ui, &t!("dashboard.agreement"), |ui| agreement(ui, stats));
+            chart_cell(ui, &t!("dashboard.golden_accuracy"), |ui| {
+                golden_accuracy(ui, stats)
             });
             ui.end_row();
         });
@@ -286,20 +292,38 @@ fn labels_per_class(
 }
 
 fn rejection_rate(ui: &mut egui::Ui, stats: &ProjectStats) -> bool {
-    let bars: Vec<(String, f64, Color32)> = stats
-        .annotators
-        .iter()
-        .filter_map(|a| {
-            let rate = a.rejection_rate?;
-            Some((
-                a.name.clone(),
-                rate * 100.0,
-                theme::status_color(ItemStatus::Rejected),
-            ))
-        })
-        .collect();
-    category_bars(ui, "rejection-rate", bars, Some(100.0))
+    let rates = stats.annotators.iter().map(|a| (&a.name, a.rejection_rate));
+    let color = theme::status_color(ItemStatus::Rejected);
+    percent_bars(ui, "rejection-rate", rates, color)
 }
+
+/// Each annotator's agreement F1 with the others on overlap items.
+fn agreement(ui: &mut egui::Ui, stats: &ProjectStats) -> bool {
+    let f1 = stats.quality.iter().map(|q| (&q.name, q.agreement_f1));
+    percent_bars(ui, "agreement", f1, AGREEMENT_COLOR)
+}
+
+/// Each annotator's F1 against the golden answers.
+fn golden_accuracy(ui: &mut egui::Ui, stats: &ProjectStats) -> bool {
+    let f1 = stats.quality.iter().map(|q| (&q.name, q.golden_accuracy));
+    percent_bars(ui, "golden-accuracy", f1, GOLDEN_COLOR)
+}
+
+/// One bar per annotator with a 0–1 figure, drawn in percent on a 0–100 axis.
+fn percent_bars<'a>(
+    ui: &mut egui::Ui,
+    id: &str,
+    figures: impl Iterator<Item = (&'a String, Option<f64>)>,
+    color: Color32,
+) -> bool {
+    let bars = figures
+        .filter_map(|(name, figure)| Some((name.clone(), figure? * 100.0, color)))
+        .collect();
+    category_bars(ui, id, bars, Some(100.0))
+}
+
+const AGREEMENT_COLOR: Color32 = Color32::from_rgb(66, 133, 244);
+const GOLDEN_COLOR: Color32 = Color32::from_rgb(230, 176, 30);
 
 /// Items submitted per hour, one line per annotator over the hours they worked.
 fn items_per_hour(ui: &mut egui::Ui, stats: &ProjectStats) -> bool {

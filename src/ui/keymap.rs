@@ -39,10 +39,13 @@ pub enum Action {
     Accept,
     /// Reviewer mode: reject the item with a reason.
     Reject,
+    /// Reviewer mode: mark the item golden (its annotations become the
+    /// trusted answer), or not any more.
+    ToggleGolden,
 }
 
 impl Action {
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 18] = [
         Action::PrevItem,
         Action::NextItem,
         Action::DoneAndNext,
@@ -60,6 +63,7 @@ impl Action {
         Action::ToggleDashboard,
         Action::Accept,
         Action::Reject,
+        Action::ToggleGolden,
     ];
 
     /// The translation key of the action's name, for menus and the help screen.
@@ -82,6 +86,7 @@ impl Action {
             Action::ToggleDashboard => "action.toggle_dashboard",
             Action::Accept => "action.accept",
             Action::Reject => "action.reject",
+            Action::ToggleGolden => "action.golden",
         }
     }
 

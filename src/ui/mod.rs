@@ -12,6 +12,7 @@ pub mod fonts;
 pub mod i18n;
 pub mod item_list;
 pub mod keymap;
+pub mod packages;
 pub mod settings;
 pub mod start_screen;
 pub mod status_bar;

@@ -327,6 +327,18 @@ impl Workspace {
         self.set_status_and_next(ItemStatus::Accepted);
     }
 
+    /// Reviewer: makes the current item golden (its annotations become the
+    /// trusted answer for work packages), or not any more.
+    pub fn toggle_golden(&mut self) {
+        let Some(item) = self.current_item().map(|i| i.id) else {
+            return;
+        };
+        let result = self.project.is_golden(item);
+        if let Some(was) = self.report(result) {
+            self.apply(Edit::SetGolden { item, golden: !was });
+        }
+    }
+
     fn set_status_and_next(&mut self, status: ItemStatus) {
         if let Some(item) = self.current_item().map(|i| i.id)
             && self.apply(Edit::SetStatus { item, status }).is_some()
@@ -472,7 +484,8 @@ impl Workspace {
             Action::Reject if self.reviewer && self.current_item().is_some() => {
                 self.rejecting = Some(String::new());
             }
-            Action::Accept | Action::Reject => {}
+            Action::ToggleGolden if self.reviewer => self.toggle_golden(),
+            Action::Accept | Action::Reject | Action::ToggleGolden => {}
         }
     }
 

@@ -53,3 +53,44 @@ pub fn run_python_check(script: &str, args: &[&OsStr]) {
         text(&out.stderr)
     );
 }
+
+/// Checks a run succeeded; returns its stdout.
+pub fn succeeds(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "exit {}:\nstdout: {}\nstderr: {}",
+        out.status,
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    text(&out.stdout)
+}
+
+/// Checks a run failed cleanly (an exit code, no panic); returns its stderr.
+pub fn fails_cleanly(out: &Output) -> String {
+    let stderr = text(&out.stderr);
+    assert!(
+        matches!(out.status.code(), Some(1 | 2)),
+        "expected exit 1 or 2, got {}:\nstdout: {}\nstderr: {stderr}",
+        out.status,
+        text(&out.stdout)
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    stderr
+}
+
+/// Opens a project for writing, waiting a little while it is locked: a
+/// binary another test is just starting can briefly hold a copy of this
+/// process's lock (between its fork and its exec).
+pub fn open_when_free(dir: &Path) -> shugu::project::Project {
+    use shugu::project::{Access, Project, ProjectError};
+    for _ in 0..50 {
+        match Project::open(dir, Access::ReadWrite) {
+            Err(ProjectError::Locked(_)) => {
+                std::thread::sleep(std::time::Duration::from_millis(50))
+            }
+            other => return other.unwrap(),
+        }
+    }
+    panic!("{}: still locked", dir.display())
+}

@@ -1,0 +1,233 @@
+//! Workforce quality from the versions a merge keeps: agreement between
+//! annotators on overlap items, and accuracy on golden items against their
+//! trusted answer. The figures are the pure ones of [`crate::quality`].
+
+use super::{Project, ProjectError, ProjectKind};
+use crate::model::{ImageLabelMode, ItemId, ItemSnapshot, LabelId, VersionKind};
+use crate::quality::{box_agreement, cohens_kappa, span_agreement};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// Boxes of the same class match at this IoU or more.
+pub const MATCH_IOU: f64 = 0.5;
+
+/// One annotator's figures. F1 is box F1 at IoU ≥ 0.5 for images, exact span
+/// F1 for texts; `agreement_f1` and `mean_iou` are averaged over the
+/// annotator's overlap pairs (an item and one other annotator of it).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AnnotatorQuality {
+    pub name: String,
+    /// Overlap items this annotator and someone else both did.
+    pub overlap_items: usize,
+    pub agreement_f1: Option<f64>,
+    /// Mean IoU of matched boxes over the overlap pairs that matched any.
+    pub mean_iou: Option<f64>,
+    /// Cohen's kappa of single image labels / document classes against the
+    /// other annotators, for single-label projects.
+    pub kappa: Option<f64>,
+    pub golden_items: usize,
+    /// Mean F1 against the golden answers.
+    pub golden_accuracy: Option<f64>,
+}
+
+/// Two annotators on the overlap items they both did.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PairAgreement {
+    /// The two names, in order.
+    pub first: String,
+    pub second: String,
+    pub items: usize,
+    /// Mean F1 over the items.
+    pub f1: Option<f64>,
+    pub mean_iou: Option<f64>,
+    pub kappa: Option<f64>,
+}
+
+/// The project's agreement at a glance, for `shugu stats` and the dashboard.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct AgreementReport {
+    /// Items with overlap versions of at least two annotators.
+    pub overlap_items: usize,
+    pub pairs: Vec<PairAgreement>,
+    /// Mean F1 over every overlap pair of the project.
+    pub mean_f1: Option<f64>,
+    pub golden_items: usize,
+}
+
+/// Two versions of one item compared.
+struct Compared {
+    f1: f64,
+    iou: Option<f64>,
+}
+
+fn compare(kind: ProjectKind, a: &ItemSnapshot, b: &ItemSnapshot) -> Compared {
+    match kind {
+        ProjectKind::Images => {
+            let boxes = |s: &ItemSnapshot| s.boxes.iter().map(|x| (x.class, x.bbox)).collect();
+            let (ba, bb): (Vec<_>, Vec<_>) = (boxes(a), boxes(b));
+            let agreement = box_agreement(&ba, &bb, MATCH_IOU);
+            Compared {
+                f1: agreement.f1,
+                iou: agreement.mean_iou,
+            }
+        }
+        ProjectKind::Text => {
+            let spans =
+                |s: &ItemSnapshot| s.spans.iter().map(|x| (x.start, x.end, x.class)).collect();
+            let (sa, sb): (Vec<_>, Vec<_>) = (spans(a), spans(b));
+            Compared {
+                f1: span_agreement(&sa, &sb).exact_f1,
+                iou: None,
+            }
+        }
+    }
+}
+
+fn single_label(s: &ItemSnapshot) -> Option<LabelId> {
+    match s.labels.as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    }
+}
+
+fn mean(values: &[f64]) -> Option<f64> {
+    (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
+}
+
+/// Figures gathered for one annotator, or one pair.
+#[derive(Default)]
+struct Tally {
+    items: usize,
+    f1: Vec<f64>,
+    iou: Vec<f64>,
+    labels: Vec<(LabelId, LabelId)>,
+}
+
+impl Tally {
+    fn add(&mut self, c: &Compared, labels: Option<(LabelId, LabelId)>) {
+        self.f1.push(c.f1);
+        self.iou.extend(c.iou);
+        self.labels.extend(labels);
+    }
+
+    fn kappa(&self, single: bool) -> Option<f64> {
+        single.then(|| cohens_kappa(&self.labels)).flatten()
+    }
+}
+
+/// Every overlap comparison: (item, first annotator, second, compared, labels).
+type PairRow<'a> = (
+    ItemId,
+    &'a str,
+    &'a str,
+    Compared,
+    Option<(LabelId, LabelId)>,
+);
+
+impl Project {
+    fn overlap_pairs<'a>(&self, versions: &'a [crate::model::ItemVersion]) -> Vec<PairRow<'a>> {
+        let mut by_item: BTreeMap<ItemId, Vec<&crate::model::ItemVersion>> = BTreeMap::new();
+        for v in versions.iter().filter(|v| v.kind == VersionKind::Overlap) {
+            by_item.entry(v.item).or_default().push(v);
+        }
+        let mut rows = Vec::new();
+        for (item, vs) in by_item {
+            for (i, a) in vs.iter().enumerate() {
+                for b in &vs[i + 1..] {
+                    let labels = single_label(&a.body).zip(single_label(&b.body));
+                    let c = compare(self.kind(), &a.body, &b.body);
+                    rows.push((item, a.annotator.as_str(), b.annotator.as_str(), c, labels));
+                }
+            }
+        }
+        rows
+    }
+
+    fn single_label_mode(&self) -> bool {
+        self.schema().image_label_mode == ImageLabelMode::Single
+    }
+
+    /// Each annotator's agreement with the others on overlap items and
+    /// accuracy on golden items, by name.
+    pub fn annotator_quality(&self) -> Result<Vec<AnnotatorQuality>, ProjectError> {
+        let versions = self.item_versions()?;
+        let mut tallies: BTreeMap<&str, Tally> = BTreeMap::new();
+        let mut items: HashMap<&str, std::collections::HashSet<ItemId>> = HashMap::new();
+        for (item, a, b, c, labels) in self.overlap_pairs(&versions) {
+            tallies.entry(a).or_default().add(&c, labels);
+            tallies
+                .entry(b)
+                .or_default()
+                .add(&c, labels.map(|(x, y)| (y, x)));
+            items.entry(a).or_default().insert(item);
+            items.entry(b).or_default().insert(item);
+        }
+        let golden: std::collections::HashSet<ItemId> = self.golden_items()?.into_iter().collect();
+        let mut golden_f1: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+        for v in &versions {
+            if v.kind == VersionKind::Golden && golden.contains(&v.item) {
+                let answer = self.snapshot(v.item)?;
+                golden_f1
+                    .entry(&v.annotator)
+                    .or_default()
+                    .push(compare(self.kind(), &v.body, &answer).f1);
+                tallies.entry(&v.annotator).or_default();
+            }
+        }
+        let single = self.single_label_mode();
+        Ok(tallies
+            .into_iter()
+            .map(|(name, t)| {
+                let g = golden_f1.get(name).map(Vec::as_slice).unwrap_or_default();
+                AnnotatorQuality {
+                    name: name.to_string(),
+                    overlap_items: items.get(name).map_or(0, |s| s.len()),
+                    agreement_f1: mean(&t.f1),
+                    mean_iou: mean(&t.iou),
+                    kappa: t.kappa(single),
+                    golden_items: g.len(),
+                    golden_accuracy: mean(g),
+                }
+            })
+            .collect())
+    }
+
+    /// Agreement of every pair of annotators on their overlap items.
+    pub fn agreement_report(&self) -> Result<AgreementReport, ProjectError> {
+        let versions = self.item_versions()?;
+        let rows = self.overlap_pairs(&versions);
+        let mut pairs: BTreeMap<(&str, &str), Tally> = BTreeMap::new();
+        let mut items = std::collections::HashSet::new();
+        let mut all = Vec::new();
+        for (item, a, b, c, labels) in rows {
+            items.insert(item);
+            all.push(c.f1);
+            let (key, labels) = if a <= b {
+                ((a, b), labels)
+            } else {
+                ((b, a), labels.map(|(x, y)| (y, x)))
+            };
+            let t = pairs.entry(key).or_default();
+            t.items += 1;
+            t.add(&c, labels);
+        }
+        let golden: std::collections::HashSet<ItemId> = self.golden_items()?.into_iter().collect();
+        let single = self.single_label_mode();
+        Ok(AgreementReport {
+            overlap_items: items.len(),
+            pairs: pairs
+                .into_iter()
+                .map(|((a, b), t)| PairAgreement {
+                    first: a.to_string(),
+                    second: b.to_string(),
+                    items: t.items,
+                    f1: mean(&t.f1),
+                    mean_iou: mean(&t.iou),
+                    kappa: t.kappa(single),
+                })
+                .collect(),
+            mean_f1: mean(&all),
+            golden_items: golden.len(),
+        })
+    }
+}
