@@ -10,10 +10,12 @@
 //!
 //! The project is built once through the project API (untimed): items with
 //! `add_items`, each annotator's boxes with `add_boxes_streamed` under their
-//! name, statuses with `SetStatus` edits. Target: each under 500 ms.
+//! name, statuses with `SetStatus` edits, and the versions a merge of work
+//! packages keeps (5k overlap items with two versions, 1k golden items) for
+//! the agreement figures. Target: each under 500 ms.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use shugu::model::{BBox, ClassId, Edit, ItemStatus, LabelSchema, NewBox};
+use shugu::model::{BBox, ClassId, Edit, ItemId, ItemStatus, LabelSchema, NewBox, VersionKind};
 use shugu::project::{ItemQuery, NewItem, Project};
 use std::hint::black_box;
 use std::path::Path;
@@ -107,7 +109,53 @@ fn build(dir: &Path) -> Project {
                 .unwrap();
         }
     }
+    add_quality_versions(&mut project, &ids);
     project
+}
+
+/// What merged work packages leave: two annotators' versions of every 20th
+/// item (overlap; the second's boxes shifted a little) and one annotator's
+/// version of every 100th item, which is golden.
+fn add_quality_versions(project: &mut Project, ids: &[ItemId]) {
+    project.set_author("lead");
+    let mut edits = Vec::new();
+    for (i, &item) in ids.iter().enumerate() {
+        let overlap = i % 20 == 0;
+        let golden = i % 100 == 1;
+        if !overlap && !golden {
+            continue;
+        }
+        let snapshot = project.snapshot(item).unwrap();
+        let owner = i / (ITEMS / ANNOTATORS);
+        if golden {
+            edits.push(Edit::SetGolden { item, golden: true });
+        }
+        let kind = if golden {
+            VersionKind::Golden
+        } else {
+            VersionKind::Overlap
+        };
+        edits.push(Edit::SetItemVersion {
+            item,
+            annotator: annotator(owner),
+            kind,
+            body: Some(snapshot.clone()),
+        });
+        if overlap {
+            let mut other = snapshot;
+            for b in &mut other.boxes {
+                b.bbox.min_x += 12.0;
+                b.bbox.max_x += 12.0;
+            }
+            edits.push(Edit::SetItemVersion {
+                item,
+                annotator: annotator((owner + 1) % ANNOTATORS),
+                kind: VersionKind::Overlap,
+                body: Some(other),
+            });
+        }
+    }
+    project.apply(Edit::Batch(edits)).unwrap();
 }
 
 fn review_dashboard(c: &mut Criterion) {
@@ -125,6 +173,9 @@ fn review_dashboard(c: &mut Criterion) {
     assert_eq!(stats.boxes, (ITEMS * BOXES_PER_ITEM) as u64);
     assert_eq!(stats.annotators.len(), ANNOTATORS);
     assert_eq!(stats.throughput.len(), ANNOTATORS);
+    assert_eq!(stats.agreement.overlap_items, ITEMS / 20);
+    assert_eq!(stats.agreement.golden_items, ITEMS / 100);
+    assert!(stats.quality.iter().all(|q| q.agreement_f1.is_some()));
 
     let mut group = c.benchmark_group("review queue 100k items 1M boxes");
     group.bench_function("open submitted queue", |b| {

@@ -210,7 +210,7 @@ fn split_then_merge_brings_every_annotation_back_once() {
     // overlap item the first annotator by name wins and both versions are kept.
     let persons: Vec<&BoxAnnotation> = boxes.iter().filter(|b| b.class == PERSON).collect();
     assert_eq!(persons.len(), 33);
-    let keys: HashSet<_> = boxes.iter().map(box_key).collect();
+    let keys: HashSet<_> = boxes.iter().map(|b| (b.item, box_key(b))).collect();
     assert_eq!(keys.len(), boxes.len(), "no duplicates");
     for b in &persons {
         let path = &path_of[&b.item];

@@ -1047,8 +1047,7 @@ impl Project {
         &self,
         items_by_annotator: Vec<(String, Vec<ItemId>)>,
     ) -> Vec<AnnotatorStats> {
-        let status: HashMap<ItemId, ItemStatus> =
-            self.items.iter().map(|i| (i.id, i.status)).collect();
+        let status = |id: ItemId| self.item(id).map(|i| i.status);
         items_by_annotator
             .into_iter()
             .map(|(name, items)| {
@@ -1058,7 +1057,7 @@ impl Project {
                     ..AnnotatorStats::default()
                 };
                 for item in items {
-                    match status.get(&item) {
+                    match status(item) {
                         Some(ItemStatus::Submitted) => a.submitted += 1,
                         Some(ItemStatus::Accepted) => a.accepted += 1,
                         Some(ItemStatus::Rejected) => a.rejected += 1,
@@ -1112,7 +1111,18 @@ impl Project {
                 })
                 .collect()
         };
-        let census = self.store.census()?;
+        // The census reads every box and span; on a connection of its own it
+        // runs beside the quality figures instead of before them.
+        let db = self.dir.join(DB_FILE);
+        let (census, quality) = std::thread::scope(|scope| {
+            let census = scope.spawn(|| SqliteStore::open(&db, true)?.census());
+            (census.join(), self.quality_figures())
+        });
+        let census = match census {
+            Ok(Ok(census)) => census,
+            _ => self.store.census()?,
+        };
+        let (quality, agreement) = quality?;
         let boxes_per_class = class_counts(census.boxes_per_class);
         let spans_per_class = class_counts(census.spans_per_class);
         let labels_per_class = self
@@ -1142,8 +1152,8 @@ impl Project {
             spans_per_class,
             annotators: self.annotator_stats(census.items_by_annotator),
             throughput: self.throughput()?,
-            quality: self.annotator_quality()?,
-            agreement: self.agreement_report()?,
+            quality,
+            agreement,
             labels_per_class,
         })
     }

@@ -150,21 +150,46 @@ impl Project {
     /// Each annotator's agreement with the others on overlap items and
     /// accuracy on golden items, by name.
     pub fn annotator_quality(&self) -> Result<Vec<AnnotatorQuality>, ProjectError> {
+        Ok(self.quality_figures()?.0)
+    }
+
+    /// Agreement of every pair of annotators on their overlap items.
+    pub fn agreement_report(&self) -> Result<AgreementReport, ProjectError> {
+        Ok(self.quality_figures()?.1)
+    }
+
+    /// Both figures from one read of the versions and one comparison of
+    /// each overlap pair.
+    pub fn quality_figures(
+        &self,
+    ) -> Result<(Vec<AnnotatorQuality>, AgreementReport), ProjectError> {
         let versions = self.item_versions()?;
+        let rows = self.overlap_pairs(&versions);
+        let golden: std::collections::HashSet<ItemId> = self.golden_items()?.into_iter().collect();
+        let quality = self.annotator_quality_of(&versions, &rows, &golden)?;
+        let report = self.agreement_of(&rows, golden.len());
+        Ok((quality, report))
+    }
+
+    fn annotator_quality_of(
+        &self,
+        versions: &[crate::model::ItemVersion],
+        rows: &[PairRow<'_>],
+        golden: &std::collections::HashSet<ItemId>,
+    ) -> Result<Vec<AnnotatorQuality>, ProjectError> {
         let mut tallies: BTreeMap<&str, Tally> = BTreeMap::new();
         let mut items: HashMap<&str, std::collections::HashSet<ItemId>> = HashMap::new();
-        for (item, a, b, c, labels) in self.overlap_pairs(&versions) {
-            tallies.entry(a).or_default().add(&c, labels);
+        for &(item, a, b, ref c, labels) in rows {
+            tallies.entry(a).or_default().add(c, labels);
             tallies
                 .entry(b)
                 .or_default()
-                .add(&c, labels.map(|(x, y)| (y, x)));
+                .add(c, labels.map(|(x, y)| (y, x)));
             items.entry(a).or_default().insert(item);
             items.entry(b).or_default().insert(item);
         }
-        let golden: std::collections::HashSet<ItemId> = self.golden_items()?.into_iter().collect();
         let mut golden_f1: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
-        for v in &versions {
+        for v in versions {
             if v.kind == VersionKind::Golden && golden.contains(&v.item) {
                 let answer = self.snapshot(v.item)?;
                 golden_f1
@@ -192,14 +217,11 @@ impl Project {
             .collect())
     }
 
-    /// Agreement of every pair of annotators on their overlap items.
-    pub fn agreement_report(&self) -> Result<AgreementReport, ProjectError> {
-        let versions = self.item_versions()?;
-        let rows = self.overlap_pairs(&versions);
+    fn agreement_of(&self, rows: &[PairRow<'_>], golden_items: usize) -> AgreementReport {
         let mut pairs: BTreeMap<(&str, &str), Tally> = BTreeMap::new();
         let mut items = std::collections::HashSet::new();
         let mut all = Vec::new();
-        for (item, a, b, c, labels) in rows {
+        for &(item, a, b, ref c, labels) in rows {
             items.insert(item);
             all.push(c.f1);
             let (key, labels) = if a <= b {
@@ -209,11 +231,10 @@ impl Project {
             };
             let t = pairs.entry(key).or_default();
             t.items += 1;
-            t.add(&c, labels);
+            t.add(c, labels);
         }
-        let golden: std::collections::HashSet<ItemId> = self.golden_items()?.into_iter().collect();
         let single = self.single_label_mode();
-        Ok(AgreementReport {
+        AgreementReport {
             overlap_items: items.len(),
             pairs: pairs
                 .into_iter()
@@ -227,7 +248,7 @@ impl Project {
                 })
                 .collect(),
             mean_f1: mean(&all),
-            golden_items: golden.len(),
-        })
+            golden_items,
+        }
     }
 }

@@ -6,7 +6,6 @@ use super::ProjectError;
 use super::store::{Census, LogEntry};
 use crate::model::{ClassId, ItemId};
 use rusqlite::Connection;
-use std::collections::HashMap;
 
 const HOUR_MS: i64 = 3_600_000;
 
@@ -47,7 +46,7 @@ pub(super) fn items_changed_since(
 fn count_annotations(
     conn: &Connection,
     table: &str,
-    per_class: &mut HashMap<i64, u64>,
+    per_class: &mut Vec<(i64, u64)>,
     authors: &mut Vec<(String, Vec<i64>)>,
 ) -> Result<(), ProjectError> {
     let mut stmt = conn.prepare(&format!("SELECT item_id, class_id, author FROM {table}"))?;
@@ -55,7 +54,12 @@ fn count_annotations(
     let mut last_author = usize::MAX;
     while let Some(r) = rows.next()? {
         let item: i64 = r.get(0)?;
-        *per_class.entry(r.get(1)?).or_default() += 1;
+        let class: i64 = r.get(1)?;
+        // A schema has tens of classes: a short list beats hashing a million times.
+        match per_class.iter_mut().find(|(c, _)| *c == class) {
+            Some((_, n)) => *n += 1,
+            None => per_class.push((class, 1)),
+        }
         let author = r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?;
         if authors
             .get(last_author)
@@ -79,15 +83,15 @@ fn count_annotations(
 }
 
 pub(super) fn census(conn: &Connection) -> Result<Census, ProjectError> {
-    let sorted_counts = |m: HashMap<i64, u64>| {
+    let sorted_counts = |m: Vec<(i64, u64)>| {
         let mut v: Vec<(ClassId, u64)> = m.into_iter().map(|(c, n)| (ClassId(c), n)).collect();
         v.sort_unstable();
         v
     };
     let mut authors = Vec::new();
-    let mut boxes = HashMap::new();
+    let mut boxes = Vec::new();
     count_annotations(conn, "boxes", &mut boxes, &mut authors)?;
-    let mut spans = HashMap::new();
+    let mut spans = Vec::new();
     count_annotations(conn, "spans", &mut spans, &mut authors)?;
     let mut items_by_annotator: Vec<(String, Vec<ItemId>)> = authors
         .into_iter()
