@@ -9,9 +9,11 @@ use super::settings::{Role, Settings};
 use super::start_screen::{self, StartChoice};
 use super::text_import::TextImportJob;
 use super::workspace::Workspace;
+use super::yolo_jobs::{YoloJob, YoloOutcome, import_notice};
 use super::{Startup, fonts, theme};
 use crate::jobs::coco::{ExportReport, export_coco};
 use crate::jobs::text::{TextExportFormat, export_text};
+use crate::jobs::yolo::apply_yolo_plan;
 use crate::model::LabelSchema;
 use crate::model::OffsetUnit;
 use crate::project::{Access, Project};
@@ -72,6 +74,8 @@ pub struct ShuguApp {
     pub notice: Option<String>,
     /// A text file being read into a new project.
     text_import: Option<TextImportJob>,
+    /// A YOLO import being read, or a YOLO export being written.
+    yolo: Option<YoloJob>,
 }
 
 impl ShuguApp {
@@ -119,6 +123,7 @@ impl ShuguApp {
             export: None,
             notice: (!warnings.is_empty()).then(|| warnings.join("\n")),
             text_import: None,
+            yolo: None,
         };
         if let Startup::Open(dir) = startup {
             app.open_folder(ctx, &dir);
@@ -274,6 +279,43 @@ impl ShuguApp {
         }
     }
 
+    fn start_yolo_import(&mut self) {
+        let Some(ws) = self.workspace() else { return };
+        let items = ws.project.items().to_vec();
+        if let Some(root) = self.dialogs.pick_folder(&t!("yolo.import_title")) {
+            self.yolo = Some(YoloJob::read(root, items));
+        }
+    }
+
+    fn start_yolo_export(&mut self) {
+        let Some(ws) = self.workspace() else { return };
+        let dir = ws.project.dir().to_path_buf();
+        if let Some(out) = self.dialogs.pick_folder(&t!("yolo.export_title")) {
+            self.yolo = Some(YoloJob::export(dir, out));
+        }
+    }
+
+    /// A finished read is stored here, on the UI thread, through the edit path.
+    fn poll_yolo(&mut self, ctx: &egui::Context) {
+        let Some(job) = &mut self.yolo else { return };
+        let Some(outcome) = job.poll() else {
+            job.show(ctx);
+            return;
+        };
+        let folder = job.folder().to_path_buf();
+        self.yolo = None;
+        self.notice = Some(match outcome {
+            YoloOutcome::Notice(text) => text,
+            YoloOutcome::Read(plan) => match self.workspace_mut() {
+                None => return,
+                Some(ws) => match apply_yolo_plan(&mut ws.project, *plan) {
+                    Ok(report) => import_notice(&folder, &report),
+                    Err(e) => format!("{}: {e}", t!("yolo.import_failed")),
+                },
+            },
+        });
+    }
+
     fn poll_export(&mut self) {
         let Some(job) = &self.export else { return };
         let Ok(notice) = job.rx.try_recv() else {
@@ -309,6 +351,20 @@ impl ShuguApp {
                     .clicked()
                 {
                     self.start_export();
+                }
+                let images = self.workspace().is_some_and(|w| !w.is_text());
+                let idle = self.yolo.is_none() && self.export.is_none();
+                if ui
+                    .add_enabled(images && idle, egui::Button::new(t!("menu.import_yolo")))
+                    .clicked()
+                {
+                    self.start_yolo_import();
+                }
+                if ui
+                    .add_enabled(images && idle, egui::Button::new(t!("menu.export_yolo")))
+                    .clicked()
+                {
+                    self.start_yolo_export();
                 }
                 if ui
                     .add_enabled(open, egui::Button::new(t!("menu.close_project")))
@@ -577,6 +633,7 @@ impl ShuguApp {
         let ctx = ui.ctx().clone();
         self.poll_export();
         self.poll_text_import(&ctx);
+        self.poll_yolo(&ctx);
         let title = self.window_title();
         // Only on change: a viewport command asks for another frame.
         if self.shown_title != title {
