@@ -2,6 +2,7 @@ use super::{Format, default_format};
 use crate::jobs::ItemScope;
 use crate::jobs::coco::export_coco_scoped;
 use crate::jobs::text::{TextExportFormat, export_text_scoped};
+use crate::jobs::yolo::export_yolo;
 use crate::model::OffsetUnit;
 use crate::project::{Access, Project};
 use std::path::Path;
@@ -16,6 +17,7 @@ pub fn run(
     let project = Project::open(dir, Access::ReadOnly)?;
     let text_format = match format.unwrap_or(default_format(project.kind())) {
         Format::Coco => return export_boxes(&project, output, scope),
+        Format::Yolo => return export_yolo_folder(&project, output, scope),
         Format::Jsonl => TextExportFormat::Jsonl,
         Format::Doccano => {
             if offsets.is_some_and(|u| u != OffsetUnit::Utf16) {
@@ -91,6 +93,35 @@ fn export_boxes(project: &Project, output: &Path, scope: ItemScope) -> anyhow::R
                 .item(b.item)
                 .map_or_else(|| format!("item {}", b.item), |it| it.rel_path.clone());
             eprintln!("  box id {} on {path}: {}", b.annotation, b.reason);
+        }
+    }
+    Ok(())
+}
+
+fn export_yolo_folder(project: &Project, output: &Path, scope: ItemScope) -> anyhow::Result<()> {
+    let report = export_yolo(
+        project,
+        output,
+        scope,
+        &mut super::progress_line("exporting"),
+    )?;
+    println!(
+        "wrote {}: data.yaml ({} classes) and {} label files, {} boxes",
+        output.display(),
+        report.classes,
+        report.images,
+        report.boxes
+    );
+    if !report.left_out.is_empty() {
+        eprintln!("left out {} image(s):", report.left_out.len());
+        for (path, reason) in &report.left_out {
+            eprintln!("  {path}: {reason}");
+        }
+    }
+    if !report.left_out_boxes.is_empty() {
+        eprintln!("left out {} box(es):", report.left_out_boxes.len());
+        for (path, reason) in &report.left_out_boxes {
+            eprintln!("  {path}: {reason}");
         }
     }
     Ok(())

@@ -2,6 +2,7 @@ use super::{Format, default_format, progress_line};
 use crate::formats::text::LabelledFormat;
 use crate::jobs::coco::import_coco;
 use crate::jobs::text::{describe, import_labelled};
+use crate::jobs::yolo::{YoloImportOptions, import_yolo};
 use crate::model::OffsetUnit;
 use crate::project::{Access, Project};
 use std::path::Path;
@@ -12,12 +13,14 @@ pub fn run(
     format: Option<Format>,
     offsets: Option<OffsetUnit>,
     author: &str,
+    yolo: YoloImportOptions,
 ) -> anyhow::Result<()> {
     let mut project = Project::open(dir, Access::ReadWrite)?;
     project.set_author(author);
     let format = format.unwrap_or(default_format(project.kind()));
     let labelled = match format {
         Format::Coco => return import_boxes(&mut project, file),
+        Format::Yolo => return import_yolo_folder(&mut project, file, yolo),
         Format::Jsonl => LabelledFormat::Jsonl,
         Format::Doccano => LabelledFormat::Doccano,
         Format::Labelstudio => LabelledFormat::LabelStudio,
@@ -78,6 +81,38 @@ fn import_boxes(project: &mut Project, file: &Path) -> anyhow::Result<()> {
         eprintln!("{} record(s) not imported:", report.problems.len());
         for p in &report.problems {
             eprintln!("  {}: {}", p.record, p.message);
+        }
+    }
+    Ok(())
+}
+
+fn import_yolo_folder(
+    project: &mut Project,
+    root: &Path,
+    options: YoloImportOptions,
+) -> anyhow::Result<()> {
+    let report = import_yolo(project, root, options, &mut progress_line("reading labels"))?;
+    println!(
+        "imported {} boxes from {} ({} label files, {} matched to images; classes from {})",
+        report.boxes,
+        root.display(),
+        report.label_files,
+        report.matched_files,
+        report.class_file
+    );
+    if !report.new_classes.is_empty() {
+        println!("added classes: {}", report.new_classes.join(", "));
+    }
+    if report.with_confidence > 0 {
+        println!(
+            "{} box(es) carried a confidence (6th column); it is read but not stored yet",
+            report.with_confidence
+        );
+    }
+    if !report.problems.is_empty() {
+        eprintln!("{} problem(s):", report.problems.len());
+        for p in &report.problems {
+            eprintln!("  {p}");
         }
     }
     Ok(())

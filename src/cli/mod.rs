@@ -20,7 +20,7 @@ use std::path::PathBuf;
 #[command(
     name = "shugu",
     version,
-    about = "Shugu (数谷标注): label images with boxes and classes, texts with spans and classes; export COCO and JSONL",
+    about = "Shugu (数谷标注): label images with boxes and classes, texts with spans and classes; export COCO, YOLO and JSONL",
     long_about = "Shugu (数谷标注): a desktop annotation tool.\n\nRun without a command to open the start screen."
 )]
 pub struct Cli {
@@ -40,6 +40,8 @@ pub enum Format {
     Labelstudio,
     /// Hugging Face classification JSONL plus labels.json (export only)
     Hf,
+    /// YOLO dataset folder (image projects): data.yaml or classes.txt, one label .txt per image
+    Yolo,
 }
 
 #[derive(Debug, Subcommand)]
@@ -89,6 +91,14 @@ pub enum Command {
         /// Who the imported boxes are attributed to
         #[arg(long, default_value = "import")]
         author: String,
+        /// YOLO: add class ids the class list does not name as classes `class<id>`
+        /// (default: report and skip their boxes)
+        #[arg(long)]
+        add_unknown_classes: bool,
+        /// YOLO: skip boxes that reach outside their image (default: clamp them);
+        /// either way each one is reported
+        #[arg(long)]
+        skip_outside: bool,
     },
     /// Export a project's annotations
     Export {
@@ -104,7 +114,7 @@ pub enum Command {
         /// accepted or rejected (default: all items)
         #[arg(long, value_parser = parse_status)]
         status: Option<ItemStatus>,
-        /// Output file
+        /// Output file (a folder for yolo)
         #[arg(short, long)]
         output: PathBuf,
     },
@@ -172,7 +182,19 @@ pub fn run(command: Command) -> anyhow::Result<()> {
             format,
             offsets,
             author,
-        } => import::run(&dir, &file, format, offsets, &author),
+            add_unknown_classes,
+            skip_outside,
+        } => {
+            let yolo = crate::jobs::yolo::YoloImportOptions {
+                outside: if skip_outside {
+                    crate::jobs::yolo::OutsidePolicy::Skip
+                } else {
+                    crate::jobs::yolo::OutsidePolicy::Clamp
+                },
+                add_unknown_classes,
+            };
+            import::run(&dir, &file, format, offsets, &author, yolo)
+        }
         Command::Export {
             dir,
             format,

@@ -1,4 +1,6 @@
 //! Pure conversions between the model and annotation file formats. No I/O beyond readers and writers handed in, no SQLite, no egui.
 
 pub mod coco;
+pub mod label_paths;
 pub mod text;
+pub mod yolo;

@@ -1,12 +1,12 @@
 //! COCO export and import between a project and files.
 
-use super::{ItemScope, JobError};
+use super::{ItemScope, JobError, add_missing_classes};
 use crate::formats::coco::{
     CocoAnnotation, CocoExportInput, ImportPlanner, ImportProblem, ImportTarget, build_export,
     parse_coco_header, stream_coco_annotations, write_coco, write_image_labels_jsonl,
 };
 pub use crate::formats::coco::{LeftOutBox, LeftOutClass};
-use crate::model::{ClassId, Item, ItemId, NewBox};
+use crate::model::{Item, ItemId, NewBox};
 use crate::project::{Project, write_atomic};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -167,22 +167,7 @@ pub fn import_coco(project: &mut Project, file: &Path) -> Result<ImportReport, J
     // Boxes are stored as they arrive, so every category needs its class first;
     // the classes no imported box turned out to use are removed again after.
     let names = planner.category_names();
-    let added: Vec<String> = names
-        .iter()
-        .filter(|name| project.schema().class_by_name(name).is_none())
-        .cloned()
-        .collect();
-    if !added.is_empty() {
-        project.update_schema(|s| {
-            for name in &added {
-                s.add_class(name);
-            }
-        })?;
-    }
-    let class_of: Vec<Option<ClassId>> = names
-        .iter()
-        .map(|name| project.schema().class_by_name(name).map(|c| c.id))
-        .collect();
+    let (added, class_of) = add_missing_classes(project, &names)?;
 
     let (sender, receiver) = mpsc::sync_channel(CHUNKS_IN_FLIGHT);
     let (applied, planner) = std::thread::scope(|scope| {

@@ -6,6 +6,7 @@ pub mod coco;
 pub mod packages;
 pub mod scan;
 pub mod text;
+pub mod yolo;
 
 /// How far a job has come, for progress bars and CLI progress lines.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -57,4 +58,30 @@ pub enum JobError {
     Project(#[from] crate::project::ProjectError),
     #[error("{0}")]
     Failed(String),
+}
+
+/// Adds the `names` the schema lacks as box classes, before an import stores
+/// boxes of them. Returns the names added (to remove again if the import
+/// fails) and the class of each name, in order.
+pub(crate) fn add_missing_classes(
+    project: &mut crate::project::Project,
+    names: &[String],
+) -> Result<(Vec<String>, Vec<Option<crate::model::ClassId>>), JobError> {
+    let added: Vec<String> = names
+        .iter()
+        .filter(|name| project.schema().class_by_name(name).is_none())
+        .cloned()
+        .collect();
+    if !added.is_empty() {
+        project.update_schema(|s| {
+            for name in &added {
+                s.add_class(name);
+            }
+        })?;
+    }
+    let class_of = names
+        .iter()
+        .map(|name| project.schema().class_by_name(name).map(|c| c.id))
+        .collect();
+    Ok((added, class_of))
 }

@@ -23,7 +23,7 @@ mod sqlite_text;
 mod stats;
 mod store;
 
-pub use atomic_file::write_atomic;
+pub use atomic_file::{write_atomic, write_dir_atomic};
 pub use error::ProjectError;
 pub use item_query::{ItemQuery, StatusFilter};
 pub use manifest::{FORMAT_VERSION, MANIFEST_FILE, Manifest, ProjectKind};

@@ -10,10 +10,12 @@ use super::settings::{Role, Settings};
 use super::start_screen::{self, StartChoice};
 use super::text_import::TextImportJob;
 use super::workspace::Workspace;
+use super::yolo_jobs::{YoloJob, YoloOutcome, import_notice};
 use super::{Startup, fonts, theme};
 use crate::jobs::coco::{ExportReport, export_coco};
 use crate::jobs::packages::{SplitOptions, merge_package};
 use crate::jobs::text::{TextExportFormat, export_text};
+use crate::jobs::yolo::apply_yolo_plan;
 use crate::model::LabelSchema;
 use crate::model::OffsetUnit;
 use crate::project::{Access, Project};
@@ -76,6 +78,8 @@ pub struct ShuguApp {
     text_import: Option<TextImportJob>,
     /// Splitting into and merging work packages.
     packages: PackagesUi,
+    /// A YOLO import being read, or a YOLO export being written.
+    yolo: Option<YoloJob>,
 }
 
 impl ShuguApp {
@@ -124,6 +128,7 @@ impl ShuguApp {
             notice: (!warnings.is_empty()).then(|| warnings.join("\n")),
             text_import: None,
             packages: PackagesUi::default(),
+            yolo: None,
         };
         if let Startup::Open(dir) = startup {
             app.open_folder(ctx, &dir);
@@ -328,6 +333,43 @@ impl ShuguApp {
         self.notice = Some(notice);
     }
 
+    fn start_yolo_import(&mut self) {
+        let Some(ws) = self.workspace() else { return };
+        let items = ws.project.items().to_vec();
+        if let Some(root) = self.dialogs.pick_folder(&t!("yolo.import_title")) {
+            self.yolo = Some(YoloJob::read(root, items));
+        }
+    }
+
+    fn start_yolo_export(&mut self) {
+        let Some(ws) = self.workspace() else { return };
+        let dir = ws.project.dir().to_path_buf();
+        if let Some(out) = self.dialogs.pick_folder(&t!("yolo.export_title")) {
+            self.yolo = Some(YoloJob::export(dir, out));
+        }
+    }
+
+    /// A finished read is stored here, on the UI thread, through the edit path.
+    fn poll_yolo(&mut self, ctx: &egui::Context) {
+        let Some(job) = &mut self.yolo else { return };
+        let Some(outcome) = job.poll() else {
+            job.show(ctx);
+            return;
+        };
+        let folder = job.folder().to_path_buf();
+        self.yolo = None;
+        self.notice = Some(match outcome {
+            YoloOutcome::Notice(text) => text,
+            YoloOutcome::Read(plan) => match self.workspace_mut() {
+                None => return,
+                Some(ws) => match apply_yolo_plan(&mut ws.project, *plan) {
+                    Ok(report) => import_notice(&folder, &report),
+                    Err(e) => format!("{}: {e}", t!("yolo.import_failed")),
+                },
+            },
+        });
+    }
+
     fn poll_export(&mut self) {
         let Some(job) = &self.export else { return };
         let Ok(notice) = job.rx.try_recv() else {
@@ -378,6 +420,20 @@ impl ShuguApp {
                     && let Some(picked) = self.dialogs.pick_folder(&t!("packages.choose_merge"))
                 {
                     self.packages.start_loading(picked);
+                }
+                let images = self.workspace().is_some_and(|w| !w.is_text());
+                let idle = self.yolo.is_none() && self.export.is_none();
+                if ui
+                    .add_enabled(images && idle, egui::Button::new(t!("menu.import_yolo")))
+                    .clicked()
+                {
+                    self.start_yolo_import();
+                }
+                if ui
+                    .add_enabled(images && idle, egui::Button::new(t!("menu.export_yolo")))
+                    .clicked()
+                {
+                    self.start_yolo_export();
                 }
                 if ui
                     .add_enabled(open, egui::Button::new(t!("menu.close_project")))
@@ -652,6 +708,7 @@ impl ShuguApp {
         self.poll_export();
         self.poll_packages();
         self.poll_text_import(&ctx);
+        self.poll_yolo(&ctx);
         let title = self.window_title();
         // Only on change: a viewport command asks for another frame.
         if self.shown_title != title {

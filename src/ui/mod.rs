@@ -21,6 +21,7 @@ pub mod text_pane;
 pub mod text_view;
 pub mod theme;
 pub mod workspace;
+pub mod yolo_jobs;
 
 use std::path::PathBuf;
 

@@ -29,18 +29,4 @@ pub fn normalise_file_name(name: &str) -> Result<Cow<'_, str>, &'static str> {
     relative_problem(&normal).map_or(Ok(normal), Err)
 }
 
-/// Why a `/`-separated path is not a plain path inside the image root, if it is not.
-pub(super) fn relative_problem(path: &str) -> Option<&'static str> {
-    let bytes = path.as_bytes();
-    if path.is_empty() {
-        Some("the file name is empty")
-    } else if path.starts_with('/') {
-        Some("the file name is an absolute path")
-    } else if bytes.len() >= 2 && bytes[1] == b':' && bytes[0].is_ascii_alphabetic() {
-        Some("the file name starts with a drive letter")
-    } else if path.split('/').any(|part| part == "..") {
-        Some("the file name leads out of the image root (`..`)")
-    } else {
-        None
-    }
-}
+pub(super) use crate::formats::label_paths::relative_problem;

@@ -1,0 +1,190 @@
+//! Writing a project's boxes as a YOLO dataset folder: `data.yaml` and
+//! `labels/…/<stem>.txt`, one file per exported image (empty when it has no
+//! boxes), the whole folder replaced atomically.
+
+use super::super::{ItemScope, JobError, Progress};
+use crate::formats::coco::OUTSIDE_TOLERANCE_PX;
+use crate::formats::yolo::{format_label_line, label_path_for, split_names, write_data_yaml};
+use crate::model::{BoxAnnotation, ClassId, Item, ItemId};
+use crate::project::{Project, write_dir_atomic};
+use std::collections::HashMap;
+use std::path::Path;
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct YoloExportReport {
+    pub images: usize,
+    pub boxes: usize,
+    pub classes: usize,
+    /// Items left out, with the reason (unreadable, or a label path taken).
+    pub left_out: Vec<(String, String)>,
+    /// Boxes left out (outside their image, or of a class not in the schema).
+    pub left_out_boxes: Vec<(String, String)>,
+}
+
+/// What an existing output folder may hold for an export to replace it.
+const OWN_ENTRIES: [&str; 3] = ["data.yaml", "labels", "classes.txt"];
+
+/// Writes the boxes of the items in `scope` to the folder `out`. An existing
+/// `out` is replaced only when it looks like an earlier export (nothing but
+/// `data.yaml` and `labels/`), so a mistyped path cannot wipe other files.
+pub fn export_yolo(
+    project: &Project,
+    out: &Path,
+    scope: ItemScope,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<YoloExportReport, JobError> {
+    check_output(out)?;
+    let schema = project.schema();
+    let class_index: HashMap<ClassId, usize> = schema
+        .classes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id, i))
+        .collect();
+    let names: Vec<&str> = schema.classes.iter().map(|c| c.name.as_str()).collect();
+    let mut boxes = project.all_boxes()?;
+    boxes.sort_unstable_by_key(|b| (b.item, b.id));
+    let by_item = group_by_item(&boxes);
+
+    let mut report = YoloExportReport {
+        classes: names.len(),
+        ..Default::default()
+    };
+    let items: Vec<&Item> = project
+        .items()
+        .iter()
+        .filter(|i| scope.includes(i))
+        .collect();
+    let mut files: Vec<(String, String)> = Vec::with_capacity(items.len());
+    let mut taken: HashMap<String, &str> = HashMap::with_capacity(items.len());
+    for item in items {
+        if let Some(reason) = unusable(item) {
+            report.left_out.push((item.rel_path.clone(), reason));
+            continue;
+        }
+        let label = label_path_for(&item.rel_path);
+        if let Some(first) = taken.get(&label) {
+            let reason = format!("{first} already writes {label}");
+            report.left_out.push((item.rel_path.clone(), reason));
+            continue;
+        }
+        taken.insert(label.clone(), &item.rel_path);
+        let mut text = String::new();
+        for b in by_item.get(&item.id).copied().unwrap_or_default() {
+            match box_problem(b, item, &class_index) {
+                Some(reason) => report.left_out_boxes.push((item.rel_path.clone(), reason)),
+                None => {
+                    let bbox = b.bbox.clamped(item.width as f32, item.height as f32);
+                    format_label_line(
+                        &mut text,
+                        class_index[&b.class],
+                        &bbox,
+                        item.width,
+                        item.height,
+                    );
+                    report.boxes += 1;
+                }
+            }
+        }
+        files.push((label, text));
+    }
+    report.images = files.len();
+    let splits = split_names(files.iter().map(|(p, _)| p.as_str()));
+    let total = Some(files.len());
+    write_dir_atomic(out, |tmp| {
+        let mut yaml = std::io::BufWriter::new(std::fs::File::create(tmp.join("data.yaml"))?);
+        write_data_yaml(&names, &splits, &mut yaml)?;
+        std::io::Write::flush(&mut yaml)?;
+        for (done, (label, text)) in files.iter().enumerate() {
+            let path = tmp.join(label);
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            std::fs::write(&path, text)?;
+            if done % 1024 == 0 {
+                progress(Progress { done, total });
+            }
+        }
+        progress(Progress {
+            done: files.len(),
+            total,
+        });
+        Ok(())
+    })?;
+    Ok(report)
+}
+
+fn check_output(out: &Path) -> Result<(), JobError> {
+    if !out.exists() {
+        return Ok(());
+    }
+    let fail = |e: String| JobError::Failed(format!("{}: {e}", out.display()));
+    if !out.is_dir() {
+        return Err(fail(
+            "exists and is not a folder; a YOLO export is a folder".into(),
+        ));
+    }
+    let entries = std::fs::read_dir(out).map_err(|e| fail(e.to_string()))?;
+    let foreign: Vec<String> = entries
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| !OWN_ENTRIES.contains(&name.as_str()))
+        .take(3)
+        .collect();
+    if foreign.is_empty() {
+        Ok(())
+    } else {
+        Err(fail(format!(
+            "holds files that are not part of a YOLO export ({}); choose an empty or new folder",
+            foreign.join(", ")
+        )))
+    }
+}
+
+fn group_by_item(sorted: &[BoxAnnotation]) -> HashMap<ItemId, &[BoxAnnotation]> {
+    let mut groups = HashMap::new();
+    for run in sorted.chunk_by(|a, b| a.item == b.item) {
+        groups.insert(run[0].item, run);
+    }
+    groups
+}
+
+fn unusable(item: &Item) -> Option<String> {
+    if let Some(error) = &item.error {
+        Some(format!("the image cannot be read: {error}"))
+    } else if item.width == 0 || item.height == 0 {
+        Some("the image size is unknown".into())
+    } else {
+        None
+    }
+}
+
+fn box_problem(
+    b: &BoxAnnotation,
+    item: &Item,
+    classes: &HashMap<ClassId, usize>,
+) -> Option<String> {
+    let tol = OUTSIDE_TOLERANCE_PX as f32;
+    let (w, h) = (item.width as f32, item.height as f32);
+    if !classes.contains_key(&b.class) {
+        Some(format!(
+            "box {}: class id {} is not in the schema",
+            b.id, b.class
+        ))
+    } else if !b.bbox.is_proper()
+        || b.bbox.min_x < -tol
+        || b.bbox.min_y < -tol
+        || b.bbox.max_x > w + tol
+        || b.bbox.max_y > h + tol
+    {
+        Some(format!(
+            "box {}: {:?} does not fit the {}×{} image",
+            b.id,
+            b.bbox.to_xywh(),
+            item.width,
+            item.height
+        ))
+    } else {
+        None
+    }
+}

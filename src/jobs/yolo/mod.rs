@@ -1,0 +1,15 @@
+//! YOLO import and export between a project and a dataset folder.
+//!
+//! The import is split in two so the GUI can read on a worker thread and store
+//! on its own: [`read_yolo`] finds and parses the files (in parallel) into a
+//! [`YoloImportPlan`] without touching the project, [`apply_yolo_plan`] stores
+//! it as one undoable edit. [`import_yolo`] does both.
+
+mod export;
+mod import;
+mod read;
+
+pub use crate::formats::yolo::OutsidePolicy;
+pub use export::{YoloExportReport, export_yolo};
+pub use import::{YoloImportReport, apply_yolo_plan, import_yolo};
+pub use read::{PlannedYoloBox, YoloImportOptions, YoloImportPlan, YoloProblem, read_yolo};

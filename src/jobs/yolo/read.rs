@@ -1,0 +1,448 @@
+//! Reading a YOLO dataset folder into an import plan. Opens only files inside
+//! the dataset root: list-file entries and `data.yaml` entries that would leave
+//! it are reported, and symbolic links are not followed.
+
+use super::super::{JobError, Progress};
+use crate::formats::label_paths::{PathMatch, PathMatcher, relative_problem};
+use crate::formats::yolo::{
+    FORMAT_FOLDERS, OutsidePolicy, YoloBox, parse_class_names, parse_data_yaml, parse_label_file,
+    parse_list_file, to_bbox,
+};
+use crate::model::{BBox, Item, ItemId};
+use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct YoloImportOptions {
+    pub outside: OutsidePolicy,
+    /// Add class ids the class list does not name as classes `class<id>`,
+    /// instead of reporting and skipping their boxes.
+    pub add_unknown_classes: bool,
+}
+
+/// Something the import could not take (or took with a caveat), by file and line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct YoloProblem {
+    /// Relative to the dataset root, `/` separators.
+    pub file: String,
+    /// 1-based; 0 for the file as a whole.
+    pub line: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for YoloProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            0 => write!(f, "{}: {}", self.file, self.message),
+            n => write!(f, "{}:{n}: {}", self.file, self.message),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlannedYoloBox {
+    pub item: ItemId,
+    /// Index into [`YoloImportPlan::class_names`].
+    pub class: usize,
+    pub bbox: BBox,
+    pub confidence: Option<f32>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct YoloImportPlan {
+    /// The class file it read (`data.yaml`, `classes.txt`, …).
+    pub class_file: String,
+    /// The dataset's classes by YOLO id, then any unknown ids added by the options.
+    pub class_names: Vec<String>,
+    pub boxes: Vec<PlannedYoloBox>,
+    pub problems: Vec<YoloProblem>,
+    pub label_files: usize,
+    pub matched_files: usize,
+    /// Boxes with a 6th column (prediction files). The confidences are read and
+    /// kept in the plan; the project does not store them yet.
+    pub with_confidence: usize,
+    pub clamped: usize,
+}
+
+/// Class files, in the order they are looked for.
+const CLASS_FILES: [&str; 5] = [
+    "data.yaml",
+    "data.yml",
+    "dataset.yaml",
+    "classes.txt",
+    "obj.names",
+];
+/// Darknet's split lists at the root.
+const ROOT_LISTS: [&str; 4] = ["train.txt", "val.txt", "valid.txt", "test.txt"];
+/// Label and list files larger than this are reported, not read.
+const MAX_TEXT_FILE: u64 = 256 << 20;
+/// Label files read in parallel between progress reports.
+const FILES_PER_STEP: usize = 4096;
+
+fn fail(file: &Path, e: impl std::fmt::Display) -> JobError {
+    JobError::Failed(format!("{}: {e}", file.display()))
+}
+
+/// Reads the dataset at `root` and plans its boxes onto `items` (matched by
+/// relative path, see [`crate::formats::label_paths`]). Fails only when there is
+/// no readable class list; everything else is a problem in the plan.
+pub fn read_yolo(
+    root: &Path,
+    items: &[Item],
+    options: YoloImportOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<YoloImportPlan, JobError> {
+    if !root.is_dir() {
+        return Err(fail(
+            root,
+            "not a folder (give the YOLO dataset's root folder)",
+        ));
+    }
+    let (class_file, names, splits) = read_classes(root)?;
+    let mut plan = YoloImportPlan {
+        class_file: class_file.clone(),
+        ..Default::default()
+    };
+    let matcher = PathMatcher::new(
+        items
+            .iter()
+            .filter(|it| !it.is_broken())
+            .map(|it| (it.rel_path.clone(), (it.id, it.width, it.height))),
+        &FORMAT_FOLDERS,
+    );
+    let mut not_labels: HashSet<String> = CLASS_FILES.iter().map(|f| f.to_string()).collect();
+    for split in splits {
+        let entry = split.trim_start_matches("./").replace('\\', "/");
+        if let Some(reason) = relative_problem(&entry) {
+            plan.problems.push(YoloProblem {
+                file: class_file.clone(),
+                line: 0,
+                message: format!("`{split}`: {reason}; it was not opened"),
+            });
+        } else if entry.ends_with(".txt") {
+            not_labels.insert(entry);
+        }
+    }
+    for list in ROOT_LISTS {
+        not_labels.insert(list.to_string());
+    }
+    for list in &not_labels {
+        if !list.ends_with(".txt") || list == "classes.txt" {
+            continue;
+        }
+        check_list_file(root, list, &matcher, &mut plan.problems);
+    }
+
+    let files = label_files(root, &not_labels, &mut plan.problems);
+    plan.label_files = files.len();
+    let mut classes = ClassMap::new(&names, &class_file, options.add_unknown_classes);
+    let total = Some(files.len());
+    progress(Progress { done: 0, total });
+    for (step, chunk) in files.chunks(FILES_PER_STEP).enumerate() {
+        let parsed: Vec<ParsedFile> = chunk
+            .par_iter()
+            .map(|rel| read_label_file(root, rel, &matcher))
+            .collect();
+        for file in parsed {
+            plan_file(file, &mut classes, options, &mut plan);
+        }
+        progress(Progress {
+            done: (step * FILES_PER_STEP + chunk.len()).min(files.len()),
+            total,
+        });
+    }
+    plan.class_names = classes.names;
+    Ok(plan)
+}
+
+/// The class file's name, the class names by id, and the split entries.
+type ClassFile = (String, Vec<Option<String>>, Vec<String>);
+
+fn read_classes(root: &Path) -> Result<ClassFile, JobError> {
+    let Some(name) = CLASS_FILES.iter().find(|f| root.join(f).is_file()) else {
+        return Err(fail(
+            root,
+            "no data.yaml or classes.txt (nor obj.names) here: is this a YOLO dataset's root folder?",
+        ));
+    };
+    let path = root.join(name);
+    let bytes = std::fs::read(&path).map_err(|e| fail(&path, e))?;
+    let text = String::from_utf8(bytes).map_err(|_| fail(&path, "the file is not UTF-8 text"))?;
+    if name.ends_with(".yaml") || name.ends_with(".yml") {
+        let data = parse_data_yaml(&text).map_err(|e| fail(&path, e))?;
+        Ok((name.to_string(), data.names, data.splits))
+    } else {
+        let names = parse_class_names(&text).map_err(|e| fail(&path, e))?;
+        Ok((
+            name.to_string(),
+            names.into_iter().map(Some).collect(),
+            Vec::new(),
+        ))
+    }
+}
+
+type Target = (ItemId, u32, u32);
+
+/// Reports the entries of a split list that are unsafe or name no project image.
+fn check_list_file(
+    root: &Path,
+    list: &str,
+    matcher: &PathMatcher<Target>,
+    problems: &mut Vec<YoloProblem>,
+) {
+    let path = root.join(list);
+    if !path.is_file() {
+        return;
+    }
+    let problem = |line, message| YoloProblem {
+        file: list.to_string(),
+        line,
+        message,
+    };
+    let bytes = match read_small(&path) {
+        Ok(bytes) => bytes,
+        Err(message) => return problems.push(problem(0, message)),
+    };
+    let (paths, line_problems) = parse_list_file(&bytes);
+    problems.extend(
+        line_problems
+            .into_iter()
+            .map(|p| problem(p.line, p.message)),
+    );
+    for (line, image) in paths {
+        match matcher.find(&image) {
+            PathMatch::Found(_) => {}
+            PathMatch::NotFound => problems.push(problem(
+                line,
+                format!("image `{image}` is not in the project"),
+            )),
+            PathMatch::Ambiguous(candidates) => problems.push(problem(
+                line,
+                format!("image `{image}` could be any of {}", candidates.join(", ")),
+            )),
+        }
+    }
+}
+
+fn read_small(path: &Path) -> Result<Vec<u8>, String> {
+    let size = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
+    if size > MAX_TEXT_FILE {
+        return Err(format!(
+            "the file is {size} bytes, too large for a label file"
+        ));
+    }
+    std::fs::read(path).map_err(|e| e.to_string())
+}
+
+/// The `.txt` files under `root` other than class and list files, sorted, as
+/// `/`-separated relative paths. Hidden folders and symbolic links are skipped.
+fn label_files(
+    root: &Path,
+    not_labels: &HashSet<String>,
+    problems: &mut Vec<YoloProblem>,
+) -> Vec<String> {
+    let mut files = Vec::new();
+    let walk = walkdir::WalkDir::new(root)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walk {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let file = e
+                    .path()
+                    .and_then(|p| p.strip_prefix(root).ok())
+                    .map_or_else(|| ".".to_string(), |p| p.to_string_lossy().into_owned());
+                problems.push(YoloProblem {
+                    file,
+                    line: 0,
+                    message: format!("cannot be read: {e}"),
+                });
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() || entry.path().extension().is_none_or(|x| x != "txt") {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(root) else {
+            continue;
+        };
+        let rel: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        let rel = rel.join("/");
+        if !not_labels.contains(&rel) {
+            files.push(rel);
+        }
+    }
+    files
+}
+
+struct ParsedFile {
+    rel: String,
+    target: PathMatch<Target>,
+    read: Result<(Vec<YoloBox>, Vec<crate::formats::yolo::LineProblem>), String>,
+}
+
+fn read_label_file(root: &Path, rel: &str, matcher: &PathMatcher<Target>) -> ParsedFile {
+    let target = matcher.find(rel);
+    let read = match target {
+        PathMatch::Found(_) => read_small(&root.join(rel)).map(|bytes| parse_label_file(&bytes)),
+        _ => Ok((Vec::new(), Vec::new())),
+    };
+    ParsedFile {
+        rel: rel.to_string(),
+        target,
+        read,
+    }
+}
+
+fn plan_file(
+    file: ParsedFile,
+    classes: &mut ClassMap,
+    options: YoloImportOptions,
+    plan: &mut YoloImportPlan,
+) {
+    let rel = file.rel;
+    let problem = |line, message| YoloProblem {
+        file: rel.clone(),
+        line,
+        message,
+    };
+    let (item, width, height) = match file.target {
+        PathMatch::Found(target) => target,
+        PathMatch::NotFound => {
+            plan.problems.push(problem(
+                0,
+                "no image in the project matches this label file".into(),
+            ));
+            return;
+        }
+        PathMatch::Ambiguous(candidates) => {
+            plan.problems.push(problem(
+                0,
+                format!(
+                    "several images match this label file ({}); it was skipped",
+                    candidates.join(", ")
+                ),
+            ));
+            return;
+        }
+    };
+    let (boxes, line_problems) = match file.read {
+        Ok(read) => read,
+        Err(e) => {
+            plan.problems
+                .push(problem(0, format!("cannot be read: {e}")));
+            return;
+        }
+    };
+    plan.matched_files += 1;
+    plan.problems.extend(
+        line_problems
+            .into_iter()
+            .map(|p| problem(p.line, p.message)),
+    );
+    if width == 0 || height == 0 {
+        if !boxes.is_empty() {
+            plan.problems.push(problem(
+                0,
+                "the project does not know this image's size (is the file readable?)".into(),
+            ));
+        }
+        return;
+    }
+    for b in boxes {
+        let class = match classes.index(b.class) {
+            Ok(class) => class,
+            Err(message) => {
+                plan.problems.push(problem(b.line, message));
+                continue;
+            }
+        };
+        match to_bbox(&b, width, height, options.outside) {
+            Ok(placed) => {
+                if placed.clamped {
+                    plan.clamped += 1;
+                    plan.problems.push(problem(
+                        b.line,
+                        format!(
+                            "the box reaches outside the {width}×{height} image; it was clamped"
+                        ),
+                    ));
+                }
+                plan.with_confidence += usize::from(b.confidence.is_some());
+                plan.boxes.push(PlannedYoloBox {
+                    item,
+                    class,
+                    bbox: placed.bbox,
+                    confidence: b.confidence,
+                });
+            }
+            Err(message) => plan.problems.push(problem(b.line, message)),
+        }
+    }
+}
+
+/// YOLO class ids → indices into the plan's class names.
+struct ClassMap {
+    names: Vec<String>,
+    by_id: Vec<Option<usize>>,
+    added: HashMap<u32, usize>,
+    class_file: String,
+    add_unknown: bool,
+}
+
+impl ClassMap {
+    fn new(names: &[Option<String>], class_file: &str, add_unknown: bool) -> Self {
+        let mut map = Self {
+            names: Vec::new(),
+            by_id: Vec::with_capacity(names.len()),
+            added: HashMap::new(),
+            class_file: class_file.to_string(),
+            add_unknown,
+        };
+        for name in names {
+            let slot = name
+                .as_ref()
+                .filter(|n| !n.trim().is_empty())
+                .map(|n| map.slot(n));
+            map.by_id.push(slot);
+        }
+        map
+    }
+
+    fn slot(&mut self, name: &str) -> usize {
+        match self.names.iter().position(|n| n == name) {
+            Some(pos) => pos,
+            None => {
+                self.names.push(name.to_string());
+                self.names.len() - 1
+            }
+        }
+    }
+
+    fn index(&mut self, id: u32) -> Result<usize, String> {
+        if let Some(Some(slot)) = self.by_id.get(id as usize) {
+            return Ok(*slot);
+        }
+        if let Some(&slot) = self.added.get(&id) {
+            return Ok(slot);
+        }
+        if !self.add_unknown {
+            return Err(format!(
+                "class id {id} is not named in {} ({} classes); the box was skipped \
+                 (--add-unknown-classes adds it as `class{id}`)",
+                self.class_file,
+                self.by_id.len()
+            ));
+        }
+        let slot = self.slot(&format!("class{id}"));
+        self.added.insert(id, slot);
+        Ok(slot)
+    }
+}
