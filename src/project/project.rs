@@ -1116,7 +1116,8 @@ impl Project {
         let db = self.dir.join(DB_FILE);
         let (census, quality) = std::thread::scope(|scope| {
             let census = scope.spawn(|| SqliteStore::open(&db, true)?.census());
-            (census.join(), self.quality_figures())
+            let quality = self.quality_figures();
+            (census.join(), quality)
         });
         let census = match census {
             Ok(Ok(census)) => census,
