@@ -255,8 +255,13 @@ fn submit_review_rework_resubmit_accept() {
 
     // The annotator finds the rework item with the reason, and resubmits it.
     become_(&mut h, "Annotator", "alice");
-    press(&mut h, Key::A);
+    h.get_by_label("1 rejected to rework").click();
+    h.run();
     assert_eq!(h.state().workspace().unwrap().current, Some(1));
+    assert_eq!(
+        h.state().workspace().unwrap().filter().status,
+        shugu::project::StatusFilter::Is(ItemStatus::Rejected)
+    );
     h.get_by_label_contains("wrong class");
     press(&mut h, Key::Enter);
     assert_eq!(status(&h, 1), ItemStatus::Submitted);

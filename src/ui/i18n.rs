@@ -89,6 +89,7 @@ mod tests {
         "action.reject",
         "action.toggle_dashboard",
         "status.to_review",
+        "status.to_rework",
         "menu.dashboard",
         "dashboard.title",
         "dashboard.items",

@@ -1,19 +1,39 @@
-//! The status bar: reviewer mode with the items waiting for review, item n/N,
-//! zoom, cursor position in image pixels, save state.
+//! The status bar: reviewer mode with the items waiting for review (or, for
+//! an annotator, the rejected items to rework: a click lists them), item n/N, zoom,
+//! cursor position in image pixels, save state.
 
 use super::workspace::Workspace;
+use crate::model::ItemStatus;
+use crate::project::{ItemQuery, StatusFilter};
 use eframe::egui::{self, RichText};
 use rust_i18n::t;
 
+fn count(ws: &Workspace, status: ItemStatus) -> usize {
+    ws.project
+        .items()
+        .iter()
+        .filter(|i| i.status == status)
+        .count()
+}
+
 pub fn show(ui: &mut egui::Ui, ws: &mut Workspace) {
     ui.horizontal(|ui| {
+        let rework = count(ws, ItemStatus::Rejected);
+        if !ws.reviewer && rework > 0 {
+            let badge = RichText::new(t!("status.to_rework", count = rework))
+                .strong()
+                .color(ui.visuals().warn_fg_color);
+            if ui.link(badge).clicked() {
+                ws.items.filter = ItemQuery {
+                    status: StatusFilter::Is(ItemStatus::Rejected),
+                    ..ItemQuery::default()
+                };
+                ws.step(0);
+            }
+            ui.separator();
+        }
         if ws.reviewer {
-            let waiting = ws
-                .project
-                .items()
-                .iter()
-                .filter(|i| i.status == crate::model::ItemStatus::Submitted)
-                .count();
+            let waiting = count(ws, ItemStatus::Submitted);
             let badge = format!(
                 "{} · {}",
                 t!("role.reviewer_mode"),
