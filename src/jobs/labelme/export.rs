@@ -37,9 +37,7 @@ pub fn export_labelme(
     scope: ItemScope,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<LabelmeExportReport, JobError> {
-    check_output(out, "labelme", |e| {
-        e.file_type().is_ok_and(|t| t.is_dir()) || e.path().extension().is_some_and(|x| x == "json")
-    })?;
+    check_output(out, "labelme", |e| only_json(&e.path()))?;
     let schema = project.schema();
     let ExportData {
         class_name,
@@ -84,6 +82,21 @@ pub fn export_labelme(
     Ok(report)
 }
 
+/// True when `path` is a `.json` file or a folder holding nothing else (at
+/// any depth, links not followed), so replacing it loses no other files.
+fn only_json(path: &Path) -> bool {
+    walkdir::WalkDir::new(path)
+        .follow_links(false)
+        .into_iter()
+        .all(|e| {
+            e.is_ok_and(|e| {
+                e.file_type().is_dir()
+                    || (e.file_type().is_file()
+                        && e.path().extension().is_some_and(|x| x == "json"))
+            })
+        })
+}
+
 fn item_boxes<'a>(
     item: &Item,
     boxes: Option<&[crate::model::BoxAnnotation]>,
@@ -107,6 +120,17 @@ fn item_boxes<'a>(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_existing_folder_is_replaced_only_if_it_holds_json_alone() {
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let dir = tmp.path().join("out/sub");
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(dir.join("a.json"), "{}").unwrap_or_else(|e| panic!("{e}"));
+        assert!(super::only_json(&tmp.path().join("out")));
+        std::fs::write(dir.join("a.jpg"), "x").unwrap_or_else(|e| panic!("{e}"));
+        assert!(!super::only_json(&tmp.path().join("out")));
+    }
+
     #[test]
     fn json_paths_mirror_the_image_tree() {
         assert_eq!(
