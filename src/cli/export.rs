@@ -1,10 +1,12 @@
 use super::{Format, default_format};
 use crate::jobs::ItemScope;
 use crate::jobs::coco::export_coco_scoped;
+use crate::jobs::label_studio_images::export_label_studio_images;
+use crate::jobs::labelme::export_labelme;
 use crate::jobs::text::{TextExportFormat, export_text_scoped};
 use crate::jobs::yolo::export_yolo;
 use crate::model::OffsetUnit;
-use crate::project::{Access, Project};
+use crate::project::{Access, Project, ProjectKind};
 use std::path::Path;
 
 pub fn run(
@@ -18,6 +20,31 @@ pub fn run(
     let text_format = match format.unwrap_or(default_format(project.kind())) {
         Format::Coco => return export_boxes(&project, output, scope),
         Format::Yolo => return export_yolo_folder(&project, output, scope),
+        Format::Labelme => {
+            let r = export_labelme(
+                &project,
+                output,
+                scope,
+                &mut super::progress_line("exporting"),
+            )?;
+            println!(
+                "wrote {}: {} labelme files, {} boxes",
+                output.display(),
+                r.files,
+                r.boxes
+            );
+            return report_left_out(&r.left_out, &r.left_out_boxes);
+        }
+        Format::Labelstudio if project.kind() == ProjectKind::Images => {
+            let r = export_label_studio_images(&project, output, scope)?;
+            println!(
+                "wrote {}: {} tasks, {} boxes",
+                output.display(),
+                r.tasks,
+                r.boxes
+            );
+            return report_left_out(&r.left_out, &r.left_out_boxes);
+        }
         Format::Jsonl => TextExportFormat::Jsonl,
         Format::Doccano => {
             if offsets.is_some_and(|u| u != OffsetUnit::Utf16) {
@@ -26,7 +53,9 @@ pub fn run(
             TextExportFormat::Doccano
         }
         Format::Hf => TextExportFormat::HuggingFace,
-        Format::Labelstudio => anyhow::bail!("Label Studio is an import format here; export jsonl"),
+        Format::Labelstudio => {
+            anyhow::bail!("Label Studio is an import format for text projects; export jsonl")
+        }
     };
     let report = export_text_scoped(
         &project,
@@ -112,15 +141,20 @@ fn export_yolo_folder(project: &Project, output: &Path, scope: ItemScope) -> any
         report.images,
         report.boxes
     );
-    if !report.left_out.is_empty() {
-        eprintln!("left out {} image(s):", report.left_out.len());
-        for (path, reason) in &report.left_out {
+    report_left_out(&report.left_out, &report.left_out_boxes)
+}
+
+/// Prints the images and boxes an export left out, with the reasons.
+fn report_left_out(images: &[(String, String)], boxes: &[(String, String)]) -> anyhow::Result<()> {
+    if !images.is_empty() {
+        eprintln!("left out {} image(s):", images.len());
+        for (path, reason) in images {
             eprintln!("  {path}: {reason}");
         }
     }
-    if !report.left_out_boxes.is_empty() {
-        eprintln!("left out {} box(es):", report.left_out_boxes.len());
-        for (path, reason) in &report.left_out_boxes {
+    if !boxes.is_empty() {
+        eprintln!("left out {} box(es):", boxes.len());
+        for (path, reason) in boxes {
             eprintln!("  {path}: {reason}");
         }
     }

@@ -1,10 +1,13 @@
 use super::{Format, default_format, progress_line};
 use crate::formats::text::LabelledFormat;
+use crate::jobs::box_labels::BoxLabelReport;
 use crate::jobs::coco::import_coco;
+use crate::jobs::label_studio_images::import_label_studio_images;
+use crate::jobs::labelme::import_labelme;
 use crate::jobs::text::{describe, import_labelled};
 use crate::jobs::yolo::{YoloImportOptions, import_yolo};
 use crate::model::OffsetUnit;
-use crate::project::{Access, Project};
+use crate::project::{Access, Project, ProjectKind};
 use std::path::Path;
 
 pub fn run(
@@ -21,6 +24,19 @@ pub fn run(
     let labelled = match format {
         Format::Coco => return import_boxes(&mut project, file),
         Format::Yolo => return import_yolo_folder(&mut project, file, yolo),
+        Format::Labelme => {
+            let report = import_labelme(
+                &mut project,
+                file,
+                yolo.add_unknown_classes,
+                &mut progress_line("reading labelme files"),
+            )?;
+            return print_box_labels(file, "labelme files", &report);
+        }
+        Format::Labelstudio if project.kind() == ProjectKind::Images => {
+            let report = import_label_studio_images(&mut project, file, yolo.add_unknown_classes)?;
+            return print_box_labels(file, "tasks", &report);
+        }
         Format::Jsonl => LabelledFormat::Jsonl,
         Format::Doccano => LabelledFormat::Doccano,
         Format::Labelstudio => LabelledFormat::LabelStudio,
@@ -108,6 +124,38 @@ fn import_yolo_folder(
             "{} box(es) carried a confidence (6th column); it is read but not stored yet",
             report.with_confidence
         );
+    }
+    if !report.problems.is_empty() {
+        eprintln!("{} problem(s):", report.problems.len());
+        for p in &report.problems {
+            eprintln!("  {p}");
+        }
+    }
+    Ok(())
+}
+
+fn print_box_labels(from: &Path, records: &str, report: &BoxLabelReport) -> anyhow::Result<()> {
+    println!(
+        "imported {} boxes and image labels on {} images from {} ({} {records}, {} matched to images)",
+        report.boxes,
+        report.labelled_items,
+        from.display(),
+        report.records,
+        report.matched
+    );
+    if !report.new_classes.is_empty() {
+        println!("added classes: {}", report.new_classes.join(", "));
+    }
+    if !report.new_labels.is_empty() {
+        println!("added image labels: {}", report.new_labels.join(", "));
+    }
+    if !report.skipped.is_empty() {
+        let skipped: Vec<String> = report
+            .skipped
+            .iter()
+            .map(|(kind, n)| format!("{n} {kind}"))
+            .collect();
+        eprintln!("skipped (boxes only): {}", skipped.join(", "));
     }
     if !report.problems.is_empty() {
         eprintln!("{} problem(s):", report.problems.len());

@@ -20,7 +20,7 @@ use std::path::PathBuf;
 #[command(
     name = "shugu",
     version,
-    about = "Shugu (数谷标注): label images with boxes and classes, texts with spans and classes; export COCO, YOLO and JSONL",
+    about = "Shugu (数谷标注): label images with boxes and classes, texts with spans and classes; export COCO, YOLO, labelme, Label Studio and JSONL",
     long_about = "Shugu (数谷标注): a desktop annotation tool.\n\nRun without a command to open the start screen."
 )]
 pub struct Cli {
@@ -36,12 +36,15 @@ pub enum Format {
     Jsonl,
     /// doccano JSONL (text projects; UTF-16 offsets unless --offsets says otherwise)
     Doccano,
-    /// Label Studio JSON export (import only)
+    /// Label Studio JSON: text projects import only; image projects both ways
+    /// (rectanglelabels and choices)
     Labelstudio,
     /// Hugging Face classification JSONL plus labels.json (export only)
     Hf,
     /// YOLO dataset folder (image projects): data.yaml or classes.txt, one label .txt per image
     Yolo,
+    /// labelme JSON folder (image projects): one .json per image, rectangles and flags
+    Labelme,
 }
 
 #[derive(Debug, Subcommand)]
@@ -92,7 +95,8 @@ pub enum Command {
         #[arg(long, default_value = "import")]
         author: String,
         /// YOLO: add class ids the class list does not name as classes `class<id>`
-        /// (default: report and skip their boxes)
+        /// (default: report and skip their boxes). labelme and Label Studio: add
+        /// image labels (flags, choices) the schema lacks (default: report them)
         #[arg(long)]
         add_unknown_classes: bool,
         /// YOLO: skip boxes that reach outside their image (default: clamp them);
@@ -114,7 +118,7 @@ pub enum Command {
         /// accepted or rejected (default: all items)
         #[arg(long, value_parser = parse_status)]
         status: Option<ItemStatus>,
-        /// Output file (a folder for yolo)
+        /// Output file (a folder for yolo and labelme)
         #[arg(short, long)]
         output: PathBuf,
     },

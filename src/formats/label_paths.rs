@@ -31,6 +31,36 @@ pub fn relative_problem(path: &str) -> Option<&'static str> {
     }
 }
 
+/// `path` as written in a file inside `base_dir` (both `/`-separated and
+/// relative to a root), resolved to a path relative to that root: `.` and
+/// `..` are folded. Absolute paths, drive letters and paths climbing above the
+/// root are refused with the reason, and are never opened.
+pub fn resolve_relative(base_dir: &str, path: &str) -> Result<String, &'static str> {
+    match relative_problem(path) {
+        Some(reason) if !reason.contains("..") => return Err(reason),
+        _ => {}
+    }
+    let mut parts: Vec<&str> = base_dir
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
+    for part in path.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return Err("the file name leads out of the root (`..`)");
+                }
+            }
+            other => parts.push(other),
+        }
+    }
+    if parts.is_empty() {
+        return Err("the file name is empty");
+    }
+    Ok(parts.join("/"))
+}
+
 /// How a label file found its item, or why it did not.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PathMatch<T> {
@@ -178,5 +208,18 @@ mod tests {
         assert!(relative_problem("C:\\x.jpg").is_some());
         assert!(relative_problem("a\\..\\..\\b").is_some());
         assert!(relative_problem("images/a.jpg").is_none());
+    }
+
+    #[test]
+    fn relative_paths_resolve_inside_the_root_only() {
+        assert_eq!(
+            resolve_relative("ann/x", "../../img/x/a.jpg"),
+            Ok("img/x/a.jpg".into())
+        );
+        assert_eq!(resolve_relative("", "./a.jpg"), Ok("a.jpg".into()));
+        assert_eq!(resolve_relative("sub", "..\\b.jpg"), Ok("b.jpg".into()));
+        assert!(resolve_relative("ann", "../../etc/passwd").is_err());
+        assert!(resolve_relative("ann", "/etc/passwd").is_err());
+        assert!(resolve_relative("ann", "C:\\x\\a.jpg").is_err());
     }
 }

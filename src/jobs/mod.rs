@@ -2,7 +2,11 @@
 //! project, and importing and exporting annotation files. Each job reports progress
 //! and collects per-file problems instead of stopping at the first one.
 
+pub mod box_labels;
 pub mod coco;
+mod export_common;
+pub mod label_studio_images;
+pub mod labelme;
 pub mod packages;
 pub mod scan;
 pub mod text;

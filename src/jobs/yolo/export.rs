@@ -2,10 +2,12 @@
 //! `labels/…/<stem>.txt`, one file per exported image (empty when it has no
 //! boxes), the whole folder replaced atomically.
 
+use super::super::export_common::{
+    box_problem, check_output, group_by_item, unusable, write_files,
+};
 use super::super::{ItemScope, JobError, Progress};
-use crate::formats::coco::OUTSIDE_TOLERANCE_PX;
 use crate::formats::yolo::{format_label_line, label_path_for, split_names, write_data_yaml};
-use crate::model::{BoxAnnotation, ClassId, Item, ItemId};
+use crate::model::{ClassId, Item};
 use crate::project::{Project, write_dir_atomic};
 use std::collections::HashMap;
 use std::path::Path;
@@ -33,7 +35,9 @@ pub fn export_yolo(
     scope: ItemScope,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<YoloExportReport, JobError> {
-    check_output(out)?;
+    check_output(out, "YOLO", |e| {
+        OWN_ENTRIES.contains(&e.file_name().to_string_lossy().as_ref())
+    })?;
     let schema = project.schema();
     let class_index: HashMap<ClassId, usize> = schema
         .classes
@@ -90,101 +94,11 @@ pub fn export_yolo(
     }
     report.images = files.len();
     let splits = split_names(files.iter().map(|(p, _)| p.as_str()));
-    let total = Some(files.len());
     write_dir_atomic(out, |tmp| {
         let mut yaml = std::io::BufWriter::new(std::fs::File::create(tmp.join("data.yaml"))?);
         write_data_yaml(&names, &splits, &mut yaml)?;
         std::io::Write::flush(&mut yaml)?;
-        for (done, (label, text)) in files.iter().enumerate() {
-            let path = tmp.join(label);
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir)?;
-            }
-            std::fs::write(&path, text)?;
-            if done % 1024 == 0 {
-                progress(Progress { done, total });
-            }
-        }
-        progress(Progress {
-            done: files.len(),
-            total,
-        });
-        Ok(())
+        write_files(tmp, &files, progress)
     })?;
     Ok(report)
-}
-
-fn check_output(out: &Path) -> Result<(), JobError> {
-    if !out.exists() {
-        return Ok(());
-    }
-    let fail = |e: String| JobError::Failed(format!("{}: {e}", out.display()));
-    if !out.is_dir() {
-        return Err(fail(
-            "exists and is not a folder; a YOLO export is a folder".into(),
-        ));
-    }
-    let entries = std::fs::read_dir(out).map_err(|e| fail(e.to_string()))?;
-    let foreign: Vec<String> = entries
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|name| !OWN_ENTRIES.contains(&name.as_str()))
-        .take(3)
-        .collect();
-    if foreign.is_empty() {
-        Ok(())
-    } else {
-        Err(fail(format!(
-            "holds files that are not part of a YOLO export ({}); choose an empty or new folder",
-            foreign.join(", ")
-        )))
-    }
-}
-
-fn group_by_item(sorted: &[BoxAnnotation]) -> HashMap<ItemId, &[BoxAnnotation]> {
-    let mut groups = HashMap::new();
-    for run in sorted.chunk_by(|a, b| a.item == b.item) {
-        groups.insert(run[0].item, run);
-    }
-    groups
-}
-
-fn unusable(item: &Item) -> Option<String> {
-    if let Some(error) = &item.error {
-        Some(format!("the image cannot be read: {error}"))
-    } else if item.width == 0 || item.height == 0 {
-        Some("the image size is unknown".into())
-    } else {
-        None
-    }
-}
-
-fn box_problem(
-    b: &BoxAnnotation,
-    item: &Item,
-    classes: &HashMap<ClassId, usize>,
-) -> Option<String> {
-    let tol = OUTSIDE_TOLERANCE_PX as f32;
-    let (w, h) = (item.width as f32, item.height as f32);
-    if !classes.contains_key(&b.class) {
-        Some(format!(
-            "box {}: class id {} is not in the schema",
-            b.id, b.class
-        ))
-    } else if !b.bbox.is_proper()
-        || b.bbox.min_x < -tol
-        || b.bbox.min_y < -tol
-        || b.bbox.max_x > w + tol
-        || b.bbox.max_y > h + tol
-    {
-        Some(format!(
-            "box {}: {:?} does not fit the {}×{} image",
-            b.id,
-            b.bbox.to_xywh(),
-            item.width,
-            item.height
-        ))
-    } else {
-        None
-    }
 }

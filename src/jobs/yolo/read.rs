@@ -2,6 +2,7 @@
 //! the dataset root: list-file entries and `data.yaml` entries that would leave
 //! it are reported, and symbolic links are not followed.
 
+use super::super::export_common::{files_with_ext, read_capped};
 use super::super::{JobError, Progress};
 use crate::formats::label_paths::{PathMatch, PathMatcher, relative_problem};
 use crate::formats::yolo::{
@@ -226,60 +227,25 @@ fn check_list_file(
 }
 
 fn read_small(path: &Path) -> Result<Vec<u8>, String> {
-    let size = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
-    if size > MAX_TEXT_FILE {
-        return Err(format!(
-            "the file is {size} bytes, too large for a label file"
-        ));
-    }
-    std::fs::read(path).map_err(|e| e.to_string())
+    read_capped(path, MAX_TEXT_FILE)
 }
 
-/// The `.txt` files under `root` other than class and list files, sorted, as
-/// `/`-separated relative paths. Hidden folders and symbolic links are skipped.
+/// The `.txt` files under `root` other than class and list files.
 fn label_files(
     root: &Path,
     not_labels: &HashSet<String>,
     problems: &mut Vec<YoloProblem>,
 ) -> Vec<String> {
-    let mut files = Vec::new();
-    let walk = walkdir::WalkDir::new(root)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in walk {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(e) => {
-                let file = e
-                    .path()
-                    .and_then(|p| p.strip_prefix(root).ok())
-                    .map_or_else(|| ".".to_string(), |p| p.to_string_lossy().into_owned());
-                problems.push(YoloProblem {
-                    file,
-                    line: 0,
-                    message: format!("cannot be read: {e}"),
-                });
-                continue;
-            }
-        };
-        if !entry.file_type().is_file() || entry.path().extension().is_none_or(|x| x != "txt") {
-            continue;
-        }
-        let Ok(rel) = entry.path().strip_prefix(root) else {
-            continue;
-        };
-        let rel: Vec<String> = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect();
-        let rel = rel.join("/");
-        if !not_labels.contains(&rel) {
-            files.push(rel);
-        }
-    }
+    let (files, errors) = files_with_ext(root, "txt");
+    problems.extend(errors.into_iter().map(|(file, message)| YoloProblem {
+        file,
+        line: 0,
+        message,
+    }));
     files
+        .into_iter()
+        .filter(|rel| !not_labels.contains(rel))
+        .collect()
 }
 
 struct ParsedFile {

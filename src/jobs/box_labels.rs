@@ -1,0 +1,271 @@
+//! The import plan shared by the formats that carry boxes with class names and
+//! image-level labels by name (labelme, Label Studio): items are matched by
+//! path through [`crate::formats::label_paths`], problems are kept per file and
+//! place, and [`apply_box_label_plan`] stores the plan as one edit (one
+//! transaction, one undo step, the current author).
+
+use super::{JobError, add_missing_classes};
+use crate::formats::label_paths::{PathMatch, PathMatcher};
+use crate::model::{BBox, Edit, ImageLabelMode, Item, ItemId, LabelId, NewBox};
+use crate::project::Project;
+use std::collections::{BTreeMap, HashMap};
+
+/// Something an import could not take (or took with a caveat).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportProblem {
+    /// The file, relative to the folder read (or the file's name).
+    pub file: String,
+    /// Where in the file (`shape 3`, `task 2, annotation 0, result 1`); empty
+    /// for the file as a whole.
+    pub at: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for ImportProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.at.is_empty() {
+            write!(f, "{}: {}", self.file, self.message)
+        } else {
+            write!(f, "{}: {}: {}", self.file, self.at, self.message)
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlannedBox {
+    pub item: ItemId,
+    /// Index into [`BoxLabelPlan::class_names`].
+    pub class: usize,
+    pub bbox: BBox,
+}
+
+/// Image labels by name for one item, and the file that set them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlannedLabels {
+    pub item: ItemId,
+    pub names: Vec<String>,
+    pub file: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BoxLabelPlan {
+    pub class_names: Vec<String>,
+    pub boxes: Vec<PlannedBox>,
+    pub labels: Vec<PlannedLabels>,
+    pub problems: Vec<ImportProblem>,
+    /// Label files (labelme) or tasks (Label Studio) read.
+    pub records: usize,
+    pub matched: usize,
+    /// Shapes or results of types this import does not take, per type.
+    pub skipped: BTreeMap<String, usize>,
+}
+
+impl BoxLabelPlan {
+    /// The index of a class name, added on first use.
+    pub fn class(&mut self, name: &str) -> usize {
+        match self.class_names.iter().position(|n| n == name) {
+            Some(pos) => pos,
+            None => {
+                self.class_names.push(name.to_string());
+                self.class_names.len() - 1
+            }
+        }
+    }
+
+    pub fn problem(&mut self, file: &str, at: impl Into<String>, message: impl Into<String>) {
+        self.problems.push(ImportProblem {
+            file: file.to_string(),
+            at: at.into(),
+            message: message.into(),
+        });
+    }
+
+    pub fn count_skipped(&mut self, skipped: BTreeMap<String, usize>) {
+        for (kind, n) in skipped {
+            *self.skipped.entry(kind).or_default() += n;
+        }
+    }
+}
+
+/// An item a record may be for: its id and EXIF-oriented size.
+pub type Target = (ItemId, u32, u32);
+
+/// The project's readable items indexed by path.
+pub fn item_matcher(items: &[Item]) -> PathMatcher<Target> {
+    PathMatcher::new(
+        items
+            .iter()
+            .filter(|it| !it.is_broken() && it.width > 0 && it.height > 0)
+            .map(|it| (it.rel_path.clone(), (it.id, it.width, it.height))),
+        &[],
+    )
+}
+
+/// The item `path` names, or why there is none.
+pub fn find_item(matcher: &PathMatcher<Target>, path: &str) -> Result<Target, String> {
+    match matcher.find(path) {
+        PathMatch::Found(target) => Ok(target),
+        PathMatch::NotFound => Err(format!("no image in the project matches `{path}`")),
+        PathMatch::Ambiguous(candidates) => Err(format!(
+            "several images match `{path}` ({}); skipped",
+            candidates.join(", ")
+        )),
+    }
+}
+
+/// What an import stored and what it could not take.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BoxLabelReport {
+    pub boxes: usize,
+    pub labelled_items: usize,
+    pub new_classes: Vec<String>,
+    pub new_labels: Vec<String>,
+    pub problems: Vec<ImportProblem>,
+    pub records: usize,
+    pub matched: usize,
+    pub skipped: BTreeMap<String, usize>,
+}
+
+/// Stores a plan: box classes the schema lacks are added; image labels it
+/// lacks are added only with `add_unknown_labels`, else reported. Boxes and
+/// labels go in as one `Edit::Batch`; the schema is restored if that fails.
+pub fn apply_box_label_plan(
+    project: &mut Project,
+    mut plan: BoxLabelPlan,
+    add_unknown_labels: bool,
+) -> Result<BoxLabelReport, JobError> {
+    let new_labels = missing_labels(project, &plan, add_unknown_labels);
+    if !new_labels.is_empty() {
+        project.update_schema(|s| {
+            for name in &new_labels {
+                s.add_image_label(name);
+            }
+        })?;
+    }
+    let (new_classes, _) = add_missing_classes(project, &plan.class_names)?;
+    let built = build_edit(project, &mut plan);
+    let stored = built.and_then(|(edit, boxes, labelled)| {
+        if let Edit::Batch(edits) = &edit
+            && !edits.is_empty()
+        {
+            project.apply(edit)?;
+        }
+        Ok((boxes, labelled))
+    });
+    let (boxes, labelled_items) = match stored {
+        Ok(done) => done,
+        Err(err) => {
+            project.update_schema(|s| {
+                s.classes.retain(|c| !new_classes.contains(&c.name));
+                s.image_labels.retain(|l| !new_labels.contains(&l.name));
+            })?;
+            return Err(err);
+        }
+    };
+    Ok(BoxLabelReport {
+        boxes,
+        labelled_items,
+        new_classes,
+        new_labels,
+        problems: plan.problems,
+        records: plan.records,
+        matched: plan.matched,
+        skipped: plan.skipped,
+    })
+}
+
+fn missing_labels(project: &Project, plan: &BoxLabelPlan, add: bool) -> Vec<String> {
+    if !add {
+        return Vec::new();
+    }
+    let mut missing: Vec<String> = Vec::new();
+    for name in plan.labels.iter().flat_map(|l| &l.names) {
+        if !project
+            .schema()
+            .image_labels
+            .iter()
+            .any(|l| &l.name == name)
+            && !missing.contains(name)
+        {
+            missing.push(name.clone());
+        }
+    }
+    missing
+}
+
+/// The batch edit of a plan (after the schema has every class), the number of
+/// boxes and of items whose labels it sets. Unknown labels become problems.
+fn build_edit(
+    project: &Project,
+    plan: &mut BoxLabelPlan,
+) -> Result<(Edit, usize, usize), JobError> {
+    let schema = project.schema();
+    let mut boxes = Vec::with_capacity(plan.boxes.len());
+    for b in &plan.boxes {
+        let name = &plan.class_names[b.class];
+        let class = schema
+            .class_by_name(name)
+            .ok_or_else(|| JobError::Failed(format!("class {name} is missing from the schema")))?;
+        boxes.push(NewBox {
+            item: b.item,
+            class: class.id,
+            bbox: b.bbox,
+        });
+    }
+    let label_id: HashMap<&str, LabelId> = schema
+        .image_labels
+        .iter()
+        .map(|l| (l.name.as_str(), l.id))
+        .collect();
+    let single = schema.image_label_mode == ImageLabelMode::Single;
+    let mut by_item: BTreeMap<ItemId, Vec<LabelId>> = BTreeMap::new();
+    let mut problems = Vec::new();
+    for planned in &plan.labels {
+        let mut ids = Vec::new();
+        for name in &planned.names {
+            match label_id.get(name.as_str()) {
+                Some(&id) => ids.push(id),
+                None => problems.push(ImportProblem {
+                    file: planned.file.clone(),
+                    at: String::new(),
+                    message: format!(
+                        "image label `{name}` is not in the project's schema; skipped \
+                         (--add-unknown-classes adds it)"
+                    ),
+                }),
+            }
+        }
+        if ids.is_empty() {
+            continue;
+        }
+        let labels = match by_item.get(&planned.item) {
+            Some(labels) => labels.clone(),
+            None => project.image_labels(planned.item)?,
+        };
+        let mut merged = if single { Vec::new() } else { labels };
+        merged.extend(ids);
+        merged.sort();
+        merged.dedup();
+        if single && merged.len() > 1 {
+            problems.push(ImportProblem {
+                file: planned.file.clone(),
+                at: String::new(),
+                message: "the project takes one image label per image and this file sets several; its labels were skipped".into(),
+            });
+            continue;
+        }
+        by_item.insert(planned.item, merged);
+    }
+    plan.problems.extend(problems);
+    let (box_count, labelled) = (boxes.len(), by_item.len());
+    let mut edits = Vec::new();
+    if !boxes.is_empty() {
+        edits.push(Edit::AddBoxes(boxes));
+    }
+    edits.extend(
+        by_item
+            .into_iter()
+            .map(|(item, labels)| Edit::SetImageLabels { item, labels }),
+    );
+    Ok((Edit::Batch(edits), box_count, labelled))
+}

@@ -1,0 +1,195 @@
+//! Pieces shared by the per-image exports (YOLO, labelme, Label Studio):
+//! which items and boxes can be written, and the check that an output folder
+//! may be replaced.
+
+use crate::formats::coco::OUTSIDE_TOLERANCE_PX;
+use crate::model::{BoxAnnotation, ClassId, Item, ItemId, LabelId};
+use crate::project::Project;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// Refuses an existing `out` that holds entries `is_own` does not recognise,
+/// so a mistyped path cannot wipe other files. `what` names the format.
+pub(crate) fn check_output(
+    out: &Path,
+    what: &str,
+    is_own: impl Fn(&std::fs::DirEntry) -> bool,
+) -> Result<(), super::JobError> {
+    if !out.exists() {
+        return Ok(());
+    }
+    let fail = |e: String| super::JobError::Failed(format!("{}: {e}", out.display()));
+    if !out.is_dir() {
+        return Err(fail(format!(
+            "exists and is not a folder; a {what} export is a folder"
+        )));
+    }
+    let entries = std::fs::read_dir(out).map_err(|e| fail(e.to_string()))?;
+    let foreign: Vec<String> = entries
+        .flatten()
+        .filter(|e| !is_own(e))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .take(3)
+        .collect();
+    if foreign.is_empty() {
+        Ok(())
+    } else {
+        Err(fail(format!(
+            "holds files that are not part of a {what} export ({}); choose an empty or new folder",
+            foreign.join(", ")
+        )))
+    }
+}
+
+/// Boxes sorted by item, grouped per item.
+pub(crate) fn group_by_item(sorted: &[BoxAnnotation]) -> HashMap<ItemId, &[BoxAnnotation]> {
+    let mut groups = HashMap::new();
+    for run in sorted.chunk_by(|a, b| a.item == b.item) {
+        groups.insert(run[0].item, run);
+    }
+    groups
+}
+
+/// Why an item cannot be exported, if it cannot.
+pub(crate) fn unusable(item: &Item) -> Option<String> {
+    if let Some(error) = &item.error {
+        Some(format!("the image cannot be read: {error}"))
+    } else if item.width == 0 || item.height == 0 {
+        Some("the image size is unknown".into())
+    } else {
+        None
+    }
+}
+
+/// Why a box cannot be exported (its class is not in `classes`, or it does
+/// not fit its image), if it cannot.
+pub(crate) fn box_problem<V>(
+    b: &BoxAnnotation,
+    item: &Item,
+    classes: &HashMap<ClassId, V>,
+) -> Option<String> {
+    let tol = OUTSIDE_TOLERANCE_PX as f32;
+    let (w, h) = (item.width as f32, item.height as f32);
+    if !classes.contains_key(&b.class) {
+        Some(format!(
+            "box {}: class id {} is not in the schema",
+            b.id, b.class
+        ))
+    } else if !b.bbox.is_proper()
+        || b.bbox.min_x < -tol
+        || b.bbox.min_y < -tol
+        || b.bbox.max_x > w + tol
+        || b.bbox.max_y > h + tol
+    {
+        Some(format!(
+            "box {}: {:?} does not fit the {}×{} image",
+            b.id,
+            b.bbox.to_xywh(),
+            item.width,
+            item.height
+        ))
+    } else {
+        None
+    }
+}
+
+/// Files under `root` whose name ends with `.ext`, sorted, as `/`-separated
+/// relative paths, and the entries that could not be read (path, message).
+/// Hidden folders and symbolic links are skipped.
+pub(crate) fn files_with_ext(root: &Path, ext: &str) -> (Vec<String>, Vec<(String, String)>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    let walk = walkdir::WalkDir::new(root)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walk {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let file = e
+                    .path()
+                    .and_then(|p| p.strip_prefix(root).ok())
+                    .map_or_else(|| ".".to_string(), |p| p.to_string_lossy().into_owned());
+                errors.push((file, format!("cannot be read: {e}")));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() || entry.path().extension().is_none_or(|x| x != ext) {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(root) else {
+            continue;
+        };
+        let rel: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        files.push(rel.join("/"));
+    }
+    (files, errors)
+}
+
+/// The bytes of a file of at most `max` bytes.
+pub(crate) fn read_capped(path: &Path, max: u64) -> Result<Vec<u8>, String> {
+    let size = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
+    if size > max {
+        return Err(format!(
+            "the file is {size} bytes, too large for a label file"
+        ));
+    }
+    std::fs::read(path).map_err(|e| e.to_string())
+}
+
+/// What the per-image exports read from a project: class names, boxes sorted
+/// by item (group them with [`group_by_item`]) and image labels per item.
+pub(crate) struct ExportData<'a> {
+    pub class_name: HashMap<ClassId, &'a str>,
+    pub boxes: Vec<BoxAnnotation>,
+    pub labels: HashMap<ItemId, Vec<LabelId>>,
+}
+
+impl<'a> ExportData<'a> {
+    pub fn read(project: &'a Project) -> Result<Self, super::JobError> {
+        let class_name = project
+            .schema()
+            .classes
+            .iter()
+            .map(|c| (c.id, c.name.as_str()))
+            .collect();
+        let mut boxes = project.all_boxes()?;
+        boxes.sort_unstable_by_key(|b| (b.item, b.id));
+        let labels = project.all_image_labels()?.into_iter().collect();
+        Ok(Self {
+            class_name,
+            boxes,
+            labels,
+        })
+    }
+}
+
+/// Writes `files` (relative path, contents) under `dir`, making folders,
+/// reporting progress.
+pub(crate) fn write_files(
+    dir: &Path,
+    files: &[(String, String)],
+    progress: &mut dyn FnMut(super::Progress),
+) -> std::io::Result<()> {
+    let total = Some(files.len());
+    for (done, (rel, text)) in files.iter().enumerate() {
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&path, text)?;
+        if done % 1024 == 0 {
+            progress(super::Progress { done, total });
+        }
+    }
+    progress(super::Progress {
+        done: files.len(),
+        total,
+    });
+    Ok(())
+}

@@ -1,0 +1,239 @@
+//! Label Studio JSON for image projects: import (tasks matched to items by
+//! `data.image`) and export (one task per item). The import goes through the
+//! shared [`BoxLabelPlan`] and is stored as one undoable edit.
+
+use super::box_labels::{
+    BoxLabelPlan, BoxLabelReport, PlannedBox, PlannedLabels, Target, apply_box_label_plan,
+    find_item, item_matcher,
+};
+use super::export_common::{ExportData, box_problem, group_by_item, read_capped, unusable};
+use super::{ItemScope, JobError};
+use crate::formats::label_paths::{PathMatcher, relative_problem};
+use crate::formats::label_studio_images::{
+    LsBoxOut, LsTask, parse_image_tasks, percent_to_bbox, task_json,
+};
+use crate::model::{Item, LabelId};
+use crate::project::{Project, write_atomic};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// Export files larger than this are refused.
+const MAX_FILE: u64 = 2 << 30;
+
+/// Reads a Label Studio export and plans its tasks onto `items`.
+pub fn read_label_studio_images(file: &Path, items: &[Item]) -> Result<BoxLabelPlan, JobError> {
+    let name = file.display().to_string();
+    let tasks = read_capped(file, MAX_FILE)
+        .and_then(|bytes| parse_image_tasks(&bytes))
+        .map_err(|e| JobError::Failed(format!("{name}: {e}")))?;
+    let matcher = item_matcher(items);
+    let mut plan = BoxLabelPlan::default();
+    for p in tasks.problems {
+        plan.problem(&name, p.at, p.message);
+    }
+    for (kind, n) in &tasks.skipped {
+        plan.problem(
+            &name,
+            "",
+            format!("{n} {kind} result(s) skipped: only rectanglelabels and choices are imported"),
+        );
+    }
+    plan.count_skipped(tasks.skipped);
+    for task in tasks.tasks {
+        plan.records += 1;
+        plan_task(&name, task, &matcher, &mut plan);
+    }
+    Ok(plan)
+}
+
+/// Reads and stores a Label Studio export, as the current author.
+pub fn import_label_studio_images(
+    project: &mut Project,
+    file: &Path,
+    add_unknown_labels: bool,
+) -> Result<BoxLabelReport, JobError> {
+    let plan = read_label_studio_images(file, project.items())?;
+    apply_box_label_plan(project, plan, add_unknown_labels)
+}
+
+/// The paths `data.image` may name an item by, most specific first, or why it
+/// names none. Label Studio's own URLs (`/data/upload/1/3f2a9c1b-name.jpg`,
+/// `/data/local-files/?d=dir/name.jpg`) and cloud URLs (`s3://bucket/dir/name.jpg`)
+/// are reduced to the path they carry; other absolute paths, drive letters and
+/// `..` are refused. Nothing is opened either way.
+pub fn image_candidates(image: &str) -> Result<Vec<String>, String> {
+    if let Some((_, local)) = image.split_once("?d=") {
+        return plain(local.split('&').next().unwrap_or_default());
+    }
+    let mut path = image;
+    let mut url = false;
+    if let Some((scheme, rest)) = image.split_once("://")
+        && !scheme.is_empty()
+        && scheme.chars().all(|c| c.is_ascii_alphanumeric())
+    {
+        path = rest.split_once('/').map_or("", |(_, p)| p);
+        url = true;
+    }
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    if let Some(upload) = path
+        .strip_prefix("/data/")
+        .or(path.strip_prefix("data/").filter(|_| url))
+    {
+        let name = upload.rsplit('/').next().unwrap_or_default();
+        let mut names = vec![name.to_string()];
+        if let Some((prefix, rest)) = name.split_once('-')
+            && prefix.len() == 8
+            && prefix.chars().all(|c| c.is_ascii_hexdigit())
+        {
+            names.insert(0, rest.to_string());
+        }
+        return Ok(names);
+    }
+    plain(if url {
+        path.trim_start_matches('/')
+    } else {
+        path
+    })
+}
+
+fn plain(path: &str) -> Result<Vec<String>, String> {
+    match relative_problem(path) {
+        Some(reason) => Err(format!("data.image `{path}`: {reason}; not followed")),
+        None => Ok(vec![path.to_string()]),
+    }
+}
+
+fn plan_task(file: &str, task: LsTask, matcher: &PathMatcher<Target>, plan: &mut BoxLabelPlan) {
+    let at = format!("task {}", task.index);
+    let found = image_candidates(&task.image).and_then(|paths| {
+        let mut last = String::new();
+        for path in &paths {
+            match find_item(matcher, path) {
+                Ok(found) => return Ok(found),
+                Err(e) => last = e,
+            }
+        }
+        Err(last)
+    });
+    let (item, width, height) = match found {
+        Ok(found) => found,
+        Err(message) => return plan.problem(file, at, message),
+    };
+    plan.matched += 1;
+    for rect in task.rects {
+        let (w, h) = rect.original.unwrap_or((width, height));
+        if (w, h) != (width, height) {
+            plan.problem(file, &rect.at, format!("original size {w}×{h} differs from the project's {width}×{height}; converted with {w}×{h} and clamped"));
+        }
+        let class = plan.class(&rect.label);
+        plan.boxes.push(PlannedBox {
+            item,
+            class,
+            bbox: percent_to_bbox(rect.percent, w, h),
+        });
+    }
+    if !task.choices.is_empty() {
+        plan.labels.push(PlannedLabels {
+            item,
+            names: task.choices,
+            file: format!("{file}: {at}"),
+        });
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LsExportReport {
+    pub tasks: usize,
+    pub boxes: usize,
+    pub left_out: Vec<(String, String)>,
+    pub left_out_boxes: Vec<(String, String)>,
+}
+
+/// Writes the items in `scope` as a Label Studio task list to `out`
+/// (atomically). `data.image` is the item's path relative to the image root.
+pub fn export_label_studio_images(
+    project: &Project,
+    out: &Path,
+    scope: ItemScope,
+) -> Result<LsExportReport, JobError> {
+    let ExportData {
+        class_name,
+        boxes,
+        labels,
+    } = ExportData::read(project)?;
+    let by_item = group_by_item(&boxes);
+    let label_name: HashMap<LabelId, &str> = project
+        .schema()
+        .image_labels
+        .iter()
+        .map(|l| (l.id, l.name.as_str()))
+        .collect();
+    let mut report = LsExportReport::default();
+    let mut tasks = Vec::new();
+    for item in project.items().iter().filter(|i| scope.includes(i)) {
+        if let Some(reason) = unusable(item) {
+            report.left_out.push((item.rel_path.clone(), reason));
+            continue;
+        }
+        let mut out_boxes = Vec::new();
+        for b in by_item.get(&item.id).copied().unwrap_or_default() {
+            match box_problem(b, item, &class_name) {
+                Some(reason) => report.left_out_boxes.push((item.rel_path.clone(), reason)),
+                None => out_boxes.push(LsBoxOut {
+                    id: b.id.0,
+                    label: class_name.get(&b.class).copied().unwrap_or_default(),
+                    bbox: b.bbox.clamped(item.width as f32, item.height as f32),
+                }),
+            }
+        }
+        report.boxes += out_boxes.len();
+        let choices: Vec<&str> = labels
+            .get(&item.id)
+            .into_iter()
+            .flatten()
+            .filter_map(|l| label_name.get(l).copied())
+            .collect();
+        tasks.push(task_json(
+            item.id.0,
+            &item.rel_path,
+            (item.width, item.height),
+            &out_boxes,
+            &choices,
+        ));
+    }
+    report.tasks = tasks.len();
+    write_atomic(out, |w| {
+        serde_json::to_writer_pretty(&mut *w, &tasks).map_err(std::io::Error::other)
+    })?;
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::image_candidates;
+
+    #[test]
+    fn label_studio_urls_reduce_to_paths_and_escapes_are_refused() {
+        let ok = |s: &str| image_candidates(s).unwrap_or_default();
+        assert_eq!(
+            ok("/data/upload/1/3f2a9c1b-a.jpg"),
+            ["a.jpg", "3f2a9c1b-a.jpg"]
+        );
+        assert_eq!(ok("/data/upload/1/my-a.jpg"), ["my-a.jpg"]);
+        assert_eq!(ok("/data/local-files/?d=dir/a.jpg"), ["dir/a.jpg"]);
+        assert_eq!(ok("s3://bucket/dir/a.jpg"), ["dir/a.jpg"]);
+        assert_eq!(
+            ok("https://host/data/upload/2/3f2a9c1b-a.jpg?x=1"),
+            ["a.jpg", "3f2a9c1b-a.jpg"]
+        );
+        assert_eq!(ok("dir/a.jpg"), ["dir/a.jpg"]);
+        for bad in [
+            "../../etc/passwd",
+            "/etc/passwd",
+            "C:\\data\\a.jpg",
+            "/data/local-files/?d=../x.jpg",
+        ] {
+            assert!(image_candidates(bad).is_err(), "{bad}");
+        }
+    }
+}

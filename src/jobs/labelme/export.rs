@@ -1,0 +1,145 @@
+//! Writing one labelme file per exported image, in a tree mirroring the image
+//! folders, the whole folder replaced atomically.
+
+use super::super::export_common::{
+    ExportData, box_problem, check_output, group_by_item, unusable, write_files,
+};
+use super::super::{ItemScope, JobError, Progress};
+use crate::formats::labelme::labelme_json;
+use crate::model::{ClassId, Item};
+use crate::project::{Project, write_dir_atomic};
+use std::collections::HashMap;
+use std::path::Path;
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LabelmeExportReport {
+    pub files: usize,
+    pub boxes: usize,
+    /// Items left out, with the reason.
+    pub left_out: Vec<(String, String)>,
+    /// Boxes left out (outside their image, or of a class not in the schema).
+    pub left_out_boxes: Vec<(String, String)>,
+}
+
+/// The `.json` path of an item's labelme file and its `imagePath` (the
+/// image's name: the file belongs next to the image).
+fn paths_for(rel_path: &str) -> (String, String) {
+    let name = rel_path.rsplit('/').next().unwrap_or(rel_path);
+    let stem_end = rel_path.len() - name.len() + name.rfind('.').unwrap_or(name.len());
+    (format!("{}.json", &rel_path[..stem_end]), name.to_string())
+}
+
+/// Writes the items in `scope` to the folder `out`. An existing `out` is
+/// replaced only when it holds nothing but `.json` files and folders.
+pub fn export_labelme(
+    project: &Project,
+    out: &Path,
+    scope: ItemScope,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<LabelmeExportReport, JobError> {
+    check_output(out, "labelme", |e| only_json(&e.path()))?;
+    let schema = project.schema();
+    let ExportData {
+        class_name,
+        boxes,
+        labels,
+    } = ExportData::read(project)?;
+    let by_item = group_by_item(&boxes);
+    let mut report = LabelmeExportReport::default();
+    let mut files: Vec<(String, String)> = Vec::new();
+    let mut taken: HashMap<String, String> = HashMap::new();
+    for item in project.items().iter().filter(|i| scope.includes(i)) {
+        if let Some(reason) = unusable(item) {
+            report.left_out.push((item.rel_path.clone(), reason));
+            continue;
+        }
+        let (json_path, image_path) = paths_for(&item.rel_path);
+        if let Some(first) = taken.get(&json_path) {
+            let reason = format!("{first} already writes {json_path}");
+            report.left_out.push((item.rel_path.clone(), reason));
+            continue;
+        }
+        taken.insert(json_path.clone(), item.rel_path.clone());
+        let shapes = item_boxes(
+            item,
+            by_item.get(&item.id).copied(),
+            &class_name,
+            &mut report,
+        );
+        let set = labels.get(&item.id).cloned().unwrap_or_default();
+        let flags: Vec<(&str, bool)> = schema
+            .image_labels
+            .iter()
+            .map(|l| (l.name.as_str(), set.contains(&l.id)))
+            .collect();
+        let json = labelme_json(&image_path, item.width, item.height, &shapes, &flags);
+        let text = serde_json::to_string_pretty(&json)
+            .map_err(|e| JobError::Failed(format!("{json_path}: {e}")))?;
+        files.push((json_path, text));
+    }
+    report.files = files.len();
+    write_dir_atomic(out, |tmp| write_files(tmp, &files, progress))?;
+    Ok(report)
+}
+
+/// True when `path` is a `.json` file or a folder holding nothing else (at
+/// any depth, links not followed), so replacing it loses no other files.
+fn only_json(path: &Path) -> bool {
+    walkdir::WalkDir::new(path)
+        .follow_links(false)
+        .into_iter()
+        .all(|e| {
+            e.is_ok_and(|e| {
+                e.file_type().is_dir()
+                    || (e.file_type().is_file()
+                        && e.path().extension().is_some_and(|x| x == "json"))
+            })
+        })
+}
+
+fn item_boxes<'a>(
+    item: &Item,
+    boxes: Option<&[crate::model::BoxAnnotation]>,
+    class_name: &HashMap<ClassId, &'a str>,
+    report: &mut LabelmeExportReport,
+) -> Vec<(&'a str, crate::model::BBox)> {
+    let mut shapes = Vec::new();
+    for b in boxes.unwrap_or_default() {
+        match box_problem(b, item, class_name) {
+            Some(reason) => report.left_out_boxes.push((item.rel_path.clone(), reason)),
+            None => {
+                let name = class_name.get(&b.class).copied().unwrap_or_default();
+                let bbox = b.bbox.clamped(item.width as f32, item.height as f32);
+                shapes.push((name, bbox));
+                report.boxes += 1;
+            }
+        }
+    }
+    shapes
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn an_existing_folder_is_replaced_only_if_it_holds_json_alone() {
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let dir = tmp.path().join("out/sub");
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(dir.join("a.json"), "{}").unwrap_or_else(|e| panic!("{e}"));
+        assert!(super::only_json(&tmp.path().join("out")));
+        std::fs::write(dir.join("a.jpg"), "x").unwrap_or_else(|e| panic!("{e}"));
+        assert!(!super::only_json(&tmp.path().join("out")));
+    }
+
+    #[test]
+    fn json_paths_mirror_the_image_tree() {
+        assert_eq!(
+            super::paths_for("sub/dir/a.b.jpg"),
+            ("sub/dir/a.b.json".to_string(), "a.b.jpg".to_string())
+        );
+        assert_eq!(
+            super::paths_for("noext"),
+            ("noext.json".to_string(), "noext".to_string())
+        );
+    }
+}
