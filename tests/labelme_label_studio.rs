@@ -45,19 +45,7 @@ fn project_over(tmp: &Path, name: &str, images: &Path) -> PathBuf {
 
 fn state(dir: &Path) -> State {
     let p = Project::open(dir, Access::ReadOnly).unwrap();
-    let mut boxes: BTreeMap<_, Vec<[f32; 4]>> = BTreeMap::new();
-    for b in p.all_boxes().unwrap() {
-        let item = p.item(b.item).unwrap().rel_path.clone();
-        let class = p.schema().class(b.class).unwrap().name.clone();
-        let r = b.bbox;
-        boxes
-            .entry((item, class))
-            .or_default()
-            .push([r.min_x, r.min_y, r.max_x, r.max_y]);
-    }
-    for l in boxes.values_mut() {
-        l.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    }
+    let boxes = common::boxes_by_image_and_class(&p);
     let mut labels = BTreeMap::new();
     for (item, ids) in p.all_image_labels().unwrap() {
         let mut names: Vec<String> = ids

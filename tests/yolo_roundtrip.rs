@@ -10,7 +10,6 @@ use common::write_image;
 use shugu::jobs::yolo::{YoloImportOptions, import_yolo};
 use shugu::model::LabelSchema;
 use shugu::project::{Access, Project};
-use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
@@ -77,24 +76,12 @@ impl Setup {
     }
 }
 
-type Boxes = BTreeMap<(String, String), Vec<[f32; 4]>>;
+type Boxes = common::BoxesByImageAndClass;
 
 /// (image, class name) → sorted corners, and the class names in schema order.
 fn boxes_of(project: &Path) -> (Boxes, Vec<String>) {
     let p = Project::open(project, Access::ReadOnly).unwrap();
-    let mut boxes = Boxes::new();
-    for b in p.all_boxes().unwrap() {
-        let item = p.item(b.item).unwrap().rel_path.clone();
-        let class = p.schema().class(b.class).unwrap().name.clone();
-        let r = b.bbox;
-        boxes
-            .entry((item, class))
-            .or_default()
-            .push([r.min_x, r.min_y, r.max_x, r.max_y]);
-    }
-    for list in boxes.values_mut() {
-        list.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    }
+    let boxes = common::boxes_by_image_and_class(&p);
     let classes = p.schema().classes.iter().map(|c| c.name.clone()).collect();
     (boxes, classes)
 }

@@ -67,3 +67,24 @@ pub fn three_images() -> Fixture {
         false,
     )
 }
+
+/// A project's boxes as (image path, class name) → corners, each list sorted:
+/// what two projects must agree on after a format round trip, whatever the ids.
+pub type BoxesByImageAndClass = std::collections::BTreeMap<(String, String), Vec<[f32; 4]>>;
+
+pub fn boxes_by_image_and_class(p: &Project) -> BoxesByImageAndClass {
+    let mut boxes = BoxesByImageAndClass::new();
+    for b in p.all_boxes().unwrap() {
+        let item = p.item(b.item).unwrap().rel_path.clone();
+        let class = p.schema().class(b.class).unwrap().name.clone();
+        let r = b.bbox;
+        boxes
+            .entry((item, class))
+            .or_default()
+            .push([r.min_x, r.min_y, r.max_x, r.max_y]);
+    }
+    for list in boxes.values_mut() {
+        list.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    }
+    boxes
+}
