@@ -30,7 +30,7 @@ pub fn run(
             println!(
                 "wrote {}: {} labelme files, {} boxes",
                 output.display(),
-                r.files,
+                r.images,
                 r.boxes
             );
             return report_left_out(&r.left_out, &r.left_out_boxes);
@@ -40,7 +40,7 @@ pub fn run(
             println!(
                 "wrote {}: {} tasks, {} boxes",
                 output.display(),
-                r.tasks,
+                r.images,
                 r.boxes
             );
             return report_left_out(&r.left_out, &r.left_out_boxes);

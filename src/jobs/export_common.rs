@@ -8,6 +8,19 @@ use crate::project::Project;
 use std::collections::HashMap;
 use std::path::Path;
 
+/// What a per-image export (labelme files, Label Studio tasks) wrote and
+/// what it left out.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ImageExportReport {
+    /// Images written: labelme files, or Label Studio tasks.
+    pub images: usize,
+    pub boxes: usize,
+    /// Items left out, with the reason.
+    pub left_out: Vec<(String, String)>,
+    /// Boxes left out (outside their image, or of a class not in the schema).
+    pub left_out_boxes: Vec<(String, String)>,
+}
+
 /// Refuses an existing `out` that holds entries `is_own` does not recognise,
 /// so a mistyped path cannot wipe other files. `what` names the format.
 pub(crate) fn check_output(

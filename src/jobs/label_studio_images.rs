@@ -141,13 +141,8 @@ fn plan_task(file: &str, task: LsTask, matcher: &PathMatcher<Target>, plan: &mut
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct LsExportReport {
-    pub tasks: usize,
-    pub boxes: usize,
-    pub left_out: Vec<(String, String)>,
-    pub left_out_boxes: Vec<(String, String)>,
-}
+/// What the export wrote: `images` tasks.
+pub type LsExportReport = super::export_common::ImageExportReport;
 
 /// Writes the items in `scope` as a Label Studio task list to `out`
 /// (atomically). `data.image` is the item's path relative to the image root.
@@ -201,7 +196,7 @@ pub fn export_label_studio_images(
             &choices,
         ));
     }
-    report.tasks = tasks.len();
+    report.images = tasks.len();
     write_atomic(out, |w| {
         serde_json::to_writer_pretty(&mut *w, &tasks).map_err(std::io::Error::other)
     })?;

@@ -2,7 +2,7 @@
 //! folders, the whole folder replaced atomically.
 
 use super::super::export_common::{
-    ExportData, box_problem, check_output, group_by_item, unusable, write_files,
+    ExportData, ImageExportReport, box_problem, check_output, group_by_item, unusable, write_files,
 };
 use super::super::{ItemScope, JobError, Progress};
 use crate::formats::labelme::labelme_json;
@@ -11,15 +11,8 @@ use crate::project::{Project, write_dir_atomic};
 use std::collections::HashMap;
 use std::path::Path;
 
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct LabelmeExportReport {
-    pub files: usize,
-    pub boxes: usize,
-    /// Items left out, with the reason.
-    pub left_out: Vec<(String, String)>,
-    /// Boxes left out (outside their image, or of a class not in the schema).
-    pub left_out_boxes: Vec<(String, String)>,
-}
+/// What the export wrote: `images` labelme files.
+pub type LabelmeExportReport = ImageExportReport;
 
 /// The `.json` path of an item's labelme file and its `imagePath` (the
 /// image's name: the file belongs next to the image).
@@ -77,7 +70,7 @@ pub fn export_labelme(
             .map_err(|e| JobError::Failed(format!("{json_path}: {e}")))?;
         files.push((json_path, text));
     }
-    report.files = files.len();
+    report.images = files.len();
     write_dir_atomic(out, |tmp| write_files(tmp, &files, progress))?;
     Ok(report)
 }
