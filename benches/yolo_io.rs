@@ -14,10 +14,14 @@
 //! `benches/compare_yolo_import.sh` runs this next to datumaro's YOLO importer
 //! on the same folder. Target: faster than datumaro.
 
+#[path = "common/project_copy.rs"]
+mod project_copy;
+
 use criterion::{BatchSize, Criterion, SamplingMode, criterion_group, criterion_main};
+use project_copy::fresh_copy;
 use shugu::jobs::yolo::{YoloImportOptions, import_yolo};
 use shugu::model::LabelSchema;
-use shugu::project::{Access, NewItem, Project};
+use shugu::project::{NewItem, Project};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
@@ -71,24 +75,6 @@ fn make_template(dir: &Path, dataset: &Path) {
     let mut project =
         Project::create(dir, "bench", &dir.join("images"), LabelSchema::default()).unwrap();
     assert_eq!(project.add_items(&items).unwrap().len(), IMAGES);
-}
-
-fn copy_project(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to.join("images")).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        if entry.file_type().unwrap().is_file() && entry.file_name() != "shugu.lock" {
-            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
-        }
-    }
-}
-
-fn fresh_copy(template: &Path) -> (tempfile::TempDir, Project) {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("project");
-    copy_project(template, &dir);
-    let project = Project::open(&dir, Access::ReadWrite).unwrap();
-    (tmp, project)
 }
 
 fn yolo_io(c: &mut Criterion) {
