@@ -1,6 +1,6 @@
 use super::{
     AnnotationId, BBox, BoxAnnotation, ClassId, Comment, CommentId, ItemId, ItemSnapshot,
-    ItemStatus, LabelId, NewComment, NewSpan, SpanAnnotation, SpanId, VersionKind,
+    ItemStatus, LabelId, NewComment, NewSpan, SpanAnnotation, SpanRef, VersionKind,
 };
 use serde::{Deserialize, Serialize};
 
@@ -34,12 +34,12 @@ pub enum Edit {
     AddSpans(Vec<NewSpan>),
     /// Re-creates spans with their original ids and provenance (the inverse of a delete).
     RestoreSpans(Vec<SpanAnnotation>),
-    DeleteSpans(Vec<SpanId>),
+    DeleteSpans(Vec<SpanRef>),
     /// Adds spans made in another project under new ids, keeping their
     /// provenance; their `id` is ignored.
     CopySpans(Vec<SpanAnnotation>),
     SetSpanClass {
-        id: SpanId,
+        span: SpanRef,
         class: ClassId,
     },
     /// Replaces the item-level classification labels of an item (image labels,

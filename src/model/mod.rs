@@ -21,5 +21,5 @@ pub use package::{
     span_key,
 };
 pub use schema::{ClassDef, ImageLabelDef, ImageLabelMode, LabelSchema, Rgb};
-pub use span::{NewSpan, SpanAnnotation, TextDoc};
+pub use span::{NewSpan, SpanAnnotation, SpanRef, TextDoc};
 pub use text::{OffsetUnit, UnknownOffsetUnit};
