@@ -4,7 +4,7 @@ use crate::jobs::coco::export_coco_scoped;
 use crate::jobs::label_studio_images::export_label_studio_images;
 use crate::jobs::labelme::export_labelme;
 use crate::jobs::text::{TextExportFormat, export_text_scoped};
-use crate::jobs::yolo::export_yolo;
+use crate::jobs::yolo::{ClassifyExportOptions, export_yolo, export_yolo_classify};
 use crate::model::OffsetUnit;
 use crate::project::{Access, Project, ProjectKind};
 use std::path::Path;
@@ -14,12 +14,33 @@ pub fn run(
     format: Option<Format>,
     offsets: Option<OffsetUnit>,
     scope: ItemScope,
+    classify: ClassifyExportOptions,
     output: &Path,
 ) -> anyhow::Result<()> {
     let project = Project::open(dir, Access::ReadOnly)?;
     let text_format = match format.unwrap_or(default_format(project.kind())) {
         Format::Coco => return export_boxes(&project, output, scope),
         Format::Yolo => return export_yolo_folder(&project, output, scope),
+        Format::YoloCls => {
+            if project.kind() == ProjectKind::Text {
+                anyhow::bail!("yolo-cls is a layout of image folders; export text projects as hf");
+            }
+            let r = export_yolo_classify(
+                &project,
+                output,
+                scope,
+                classify,
+                &mut super::progress_line("exporting"),
+            )?;
+            println!(
+                "wrote {}: {} training and {} validation images in {} class folders",
+                output.display(),
+                r.train,
+                r.val,
+                r.classes
+            );
+            return report_left_out(&r.left_out, &[]);
+        }
         Format::Labelme => {
             let r = export_labelme(
                 &project,

@@ -43,6 +43,9 @@ pub fn run(
         Format::Hf => anyhow::bail!(
             "the Hugging Face layout holds no offsets or ids to match records by; import jsonl, doccano or labelstudio"
         ),
+        Format::YoloCls => {
+            anyhow::bail!("yolo-cls is an export format; to import YOLO labels use --format yolo")
+        }
     };
     let report = import_labelled(
         &mut project,

@@ -10,6 +10,7 @@ mod new;
 mod split;
 mod stats;
 
+use crate::jobs::yolo::ClassifyExportOptions;
 use crate::jobs::{ItemScope, split_list};
 use crate::model::{ItemStatus, OffsetUnit};
 use crate::project::ProjectKind;
@@ -43,6 +44,9 @@ pub enum Format {
     Hf,
     /// YOLO dataset folder (image projects): data.yaml or classes.txt, one label .txt per image
     Yolo,
+    /// Ultralytics classification folders (image projects, export only):
+    /// train/<label>/ and val/<label>/ holding each image under its one image label
+    YoloCls,
     /// labelme JSON folder (image projects): one .json per image, rectangles and flags
     Labelme,
 }
@@ -118,9 +122,16 @@ pub enum Command {
         /// accepted or rejected (default: all items)
         #[arg(long, value_parser = parse_status)]
         status: Option<ItemStatus>,
-        /// Output file (a folder for yolo and labelme)
+        /// Output file (a folder for yolo, yolo-cls and labelme)
         #[arg(short, long)]
         output: PathBuf,
+        /// yolo-cls: the share of images put under val/, e.g. 10% (chosen by a
+        /// hash of each image's path, so the split is stable)
+        #[arg(long, default_value = "10%", value_parser = crate::jobs::parse_percent)]
+        val: f64,
+        /// yolo-cls: hard-link the images into the dataset instead of copying them
+        #[arg(long)]
+        link: bool,
     },
     /// Print counts of items, statuses, boxes and labels
     Stats {
@@ -205,9 +216,15 @@ pub fn run(command: Command) -> anyhow::Result<()> {
             offsets,
             status,
             output,
+            val,
+            link,
         } => {
             let scope = status.map_or(ItemScope::All, ItemScope::Status);
-            export::run(&dir, format, offsets, scope, &output)
+            let classify = ClassifyExportOptions {
+                val_percent: val,
+                link,
+            };
+            export::run(&dir, format, offsets, scope, classify, &output)
         }
         Command::Stats { dir, json } => stats::run(&dir, json),
         Command::Split {

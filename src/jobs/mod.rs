@@ -55,6 +55,18 @@ pub fn split_list(list: &str) -> Vec<String> {
         .collect()
 }
 
+/// Reads a share such as `10%` or `12.5` as a percentage, 0–100.
+pub fn parse_percent(text: &str) -> Result<f64, String> {
+    let number = text.trim().trim_end_matches('%').trim();
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a percentage such as 10%"))?;
+    if !(0.0..=100.0).contains(&value) {
+        return Err(format!("{value}% is outside 0–100%"));
+    }
+    Ok(value)
+}
+
 /// Why a job stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum JobError {

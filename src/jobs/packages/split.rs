@@ -31,14 +31,7 @@ pub struct PackageMade {
 
 /// Reads an overlap share written `10`, `10%` or `12.5 %`.
 pub fn parse_overlap(text: &str) -> Result<f64, String> {
-    let number = text.trim().trim_end_matches('%').trim();
-    let value: f64 = number
-        .parse()
-        .map_err(|_| format!("overlap `{text}` is not a percentage such as 10%"))?;
-    if !(0.0..=100.0).contains(&value) {
-        return Err(format!("overlap {value}% is outside 0–100%"));
-    }
-    Ok(value)
+    crate::jobs::parse_percent(text).map_err(|e| format!("overlap {e}"))
 }
 
 /// A name that can be a folder on every system, and is not taken twice.

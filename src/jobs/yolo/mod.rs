@@ -5,11 +5,13 @@
 //! [`YoloImportPlan`] without touching the project, [`apply_yolo_plan`] stores
 //! it as one undoable edit. [`import_yolo`] does both.
 
+mod classify;
 mod export;
 mod import;
 mod read;
 
 pub use crate::formats::yolo::OutsidePolicy;
+pub use classify::{ClassifyExportOptions, ClassifyExportReport, export_yolo_classify};
 pub use export::{YoloExportReport, export_yolo};
 pub use import::{YoloImportReport, apply_yolo_plan, import_yolo};
 pub use read::{PlannedYoloBox, YoloImportOptions, YoloImportPlan, YoloProblem, read_yolo};
