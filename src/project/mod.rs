@@ -17,6 +17,7 @@ mod project;
 mod quality;
 mod sqlite_activity;
 mod sqlite_packages;
+mod sqlite_proposals;
 mod sqlite_review;
 mod sqlite_store;
 mod sqlite_text;
