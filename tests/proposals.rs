@@ -4,6 +4,9 @@
 
 mod common;
 
+use shugu::jobs::predictions::{
+    PredictionFormat, PredictionOptions, PredictionReport, import_predictions,
+};
 use shugu::model::{BBox, ClassId, Edit, ItemId, ItemStatus, NewProposal, ProposalId};
 use shugu::project::{Access, Project};
 
@@ -165,4 +168,165 @@ fn bad_proposals_are_refused_with_a_reason() {
         "{err}"
     );
     assert!(p.all_proposals().unwrap().is_empty());
+}
+
+/// `three_images` gets COCO export image ids 1, 2, 3 for a.jpg, b.jpg, c.jpg.
+const RESULTS: &str = r#"[
+  {"image_id": 1, "category_id": 1, "bbox": [1, 2, 10, 8], "score": 0.91},
+  {"image_id": 2, "category_name": "car", "bbox": [30, 20, 20, 20], "score": 0.4},
+  {"file_name": "c.jpg", "category_id": 1, "bbox": [5, 5, 5, 5], "score": 0.75},
+  {"image_id": 42, "category_id": 1, "bbox": [1, 2, 10, 8], "score": 0.9},
+  {"image_id": 1, "category_id": 7, "bbox": [1, 2, 10, 8], "score": 0.9},
+  {"image_id": 1, "category_name": "bus", "bbox": [1, 2, 10, 8], "score": 0.9},
+  {"image_id": 1, "category_id": 1, "bbox": [NaN, 2, 10, 8], "score": 0.9},
+  {"file_name": "../../etc/passwd", "category_id": 1, "bbox": [1, 2, 10, 8], "score": 0.9},
+  {"file_name": "/etc/passwd", "category_id": 1, "bbox": [1, 2, 10, 8], "score": 0.9},
+  {"file_name": "C:\\x.jpg", "category_id": 1, "bbox": [1, 2, 10, 8], "score": 0.9}
+]"#;
+
+fn import_results(
+    p: &mut Project,
+    file: &std::path::Path,
+    add_unknown_classes: bool,
+    source: Option<&str>,
+) -> Result<PredictionReport, shugu::jobs::JobError> {
+    let options = PredictionOptions {
+        add_unknown_classes,
+        ..PredictionOptions::default()
+    };
+    let kind = PredictionFormat::CocoResults;
+    import_predictions(p, file, kind, options, source, &mut |_| {})
+}
+
+#[test]
+fn coco_results_import_reports_bad_records_and_keeps_the_rest() {
+    let fx = common::three_images();
+    let file = fx.root.path().join("detr-r50.json");
+    std::fs::write(&file, RESULTS).unwrap();
+    let mut p = open(&fx.project, "ann");
+    let report = import_results(&mut p, &file, false, None).unwrap();
+    assert_eq!(report.source, "detr-r50");
+    assert_eq!(report.proposals, 3);
+    assert_eq!(report.clamped, 1, "b.jpg's box reaches past 40×30");
+    let problems = report.problems.join("\n");
+    for expected in [
+        "record [1]: the box",
+        "record [3]: image id 42 is not an image of this project",
+        "record [4]: category id 7 is not a class of this project",
+        "record [6]: `bbox` [x, y, w, h] has null where a finite number belongs",
+        "record [7]: file_name \"../../etc/passwd\": the file name leads out of the image root",
+        "record [8]: file_name \"/etc/passwd\": the file name is an absolute path",
+        "record [9]: file_name \"C:\\\\x.jpg\": the file name starts with a drive letter",
+        "class \"bus\" is not in the project: its 1 predictions were left out",
+    ] {
+        assert!(
+            problems.contains(expected),
+            "missing {expected:?} in:\n{problems}"
+        );
+    }
+    assert!(problems.contains("detr-r50.json: record [3]"), "{problems}");
+    let all = p.all_proposals().unwrap();
+    let scores: Vec<f32> = all.iter().map(|p| p.score).collect();
+    assert_eq!(scores, vec![0.91, 0.4, 0.75]);
+    assert!(all.iter().all(|p| p.source == "detr-r50" && p.class == CAR));
+    assert_eq!(p.item(all[2].item).unwrap().rel_path, "c.jpg");
+    // One undo step removes them all.
+    p.undo().unwrap();
+    assert!(p.all_proposals().unwrap().is_empty());
+
+    // Unknown classes are added on request.
+    let report = import_results(&mut p, &file, true, Some("detr")).unwrap();
+    assert_eq!(report.new_classes, vec!["bus"]);
+    assert_eq!(report.proposals, 4);
+}
+
+#[test]
+fn malformed_results_file_is_one_clear_error() {
+    let fx = common::three_images();
+    let mut p = open(&fx.project, "ann");
+    for (body, expected) in [
+        (&b"[{\"image_id\": 1,"[..], "not valid JSON"),
+        (&b"{\"predictions\": []}"[..], "JSON array of predictions"),
+        (&b"\xff\xfe[]"[..], "not UTF-8"),
+    ] {
+        let file = fx.root.path().join("bad.json");
+        std::fs::write(&file, body).unwrap();
+        let err = import_results(&mut p, &file, false, None)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("bad.json") && err.contains(expected), "{err}");
+    }
+    assert!(p.all_proposals().unwrap().is_empty());
+}
+
+#[test]
+fn cli_imports_yolo_predictions_and_coco_results_as_proposals() {
+    use common::cli::{fails_cleanly, shugu, succeeds};
+    let fx = common::three_images();
+    let yolo = fx.root.path().join("yolov8-run3");
+    std::fs::create_dir_all(yolo.join("labels")).unwrap();
+    std::fs::write(yolo.join("classes.txt"), "car\n").unwrap();
+    std::fs::write(
+        yolo.join("labels/a.txt"),
+        "0 0.5 0.5 0.25 0.5 0.88\n0 0.2 0.2 0.1 0.1 0.3\n",
+    )
+    .unwrap();
+    std::fs::write(yolo.join("labels/b.txt"), "0 0.5 0.5 0.2 0.2\n").unwrap();
+    let out = shugu([
+        "import".as_ref(),
+        fx.project.as_os_str(),
+        yolo.as_os_str(),
+        "--format".as_ref(),
+        "yolo".as_ref(),
+        "--as-proposals".as_ref(),
+    ]);
+    let stdout = succeeds(&out);
+    assert!(stdout.contains("imported 3 proposals"), "{stdout}");
+    assert!(stdout.contains("\"yolov8-run3\""), "{stdout}");
+    assert!(stdout.contains("1 box(es) had no score"), "{stdout}");
+
+    let file = fx.root.path().join("preds.json");
+    std::fs::write(&file, RESULTS).unwrap();
+    let out = shugu([
+        "import".as_ref(),
+        fx.project.as_os_str(),
+        file.as_os_str(),
+        "--format".as_ref(),
+        "coco-results".as_ref(),
+        "--source".as_ref(),
+        "detr".as_ref(),
+    ]);
+    let stdout = succeeds(&out);
+    assert!(stdout.contains("imported 3 proposals"), "{stdout}");
+    let stderr = common::cli::text(&out.stderr);
+    assert!(stderr.contains("../../etc/passwd"), "{stderr}");
+
+    let p = common::cli::open_when_free(&fx.project);
+    let all = p.all_proposals().unwrap();
+    assert_eq!(all.len(), 6);
+    let a = p.items()[0].id;
+    let on_a: Vec<(f32, &str)> = all
+        .iter()
+        .filter(|x| x.item == a)
+        .map(|x| (x.score, x.source.as_str()))
+        .collect();
+    assert_eq!(
+        on_a,
+        vec![(0.88, "yolov8-run3"), (0.3, "yolov8-run3"), (0.91, "detr")]
+    );
+    // YOLO centre 0.5,0.5 size 0.25×0.5 on 40×30 → 15..25 × 7.5..22.5
+    let first = all.iter().find(|x| x.score == 0.88).unwrap();
+    assert_eq!(first.bbox, BBox::from_corners([15.0, 7.5], [25.0, 22.5]));
+    assert!(p.all_boxes().unwrap().is_empty(), "proposals are not boxes");
+    drop(p);
+
+    let out = shugu([
+        "import".as_ref(),
+        fx.project.as_os_str(),
+        file.as_os_str(),
+        "--format".as_ref(),
+        "coco".as_ref(),
+        "--as-proposals".as_ref(),
+    ]);
+    assert!(fails_cleanly(&out).contains("--as-proposals"));
 }

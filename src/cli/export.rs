@@ -19,6 +19,9 @@ pub fn run(
     let project = Project::open(dir, Access::ReadOnly)?;
     let text_format = match format.unwrap_or(default_format(project.kind())) {
         Format::Coco => return export_boxes(&project, output, scope),
+        Format::CocoResults => anyhow::bail!(
+            "coco-results is an import format (a model's predictions); export coco, with --include-proposals to add the proposals"
+        ),
         Format::Yolo => return export_yolo_folder(&project, output, scope),
         Format::Labelme => {
             let r = export_labelme(

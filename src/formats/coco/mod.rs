@@ -30,7 +30,8 @@ mod skim;
 
 pub use error::CocoError;
 pub use export::{
-    CocoExport, CocoExportInput, LeftOutBox, LeftOutClass, LeftOutItem, build_export, write_coco,
+    CocoExport, CocoExportInput, LeftOutBox, LeftOutClass, LeftOutItem, build_export,
+    export_image_ids, write_coco,
 };
 pub use file::{CocoAnnotation, CocoCategory, CocoFile, CocoImage, CocoInfo, CocoLicense};
 pub use import::{
