@@ -10,10 +10,11 @@ use super::settings::{Role, Settings};
 use super::start_screen::{self, StartChoice};
 use super::text_import::TextImportJob;
 use super::workspace::Workspace;
-use super::yolo_jobs::{YoloJob, YoloOutcome, import_notice};
+use super::yolo_jobs::{YoloJob, YoloOutcome, import_notice, predictions_notice};
 use super::{Startup, fonts, theme};
 use crate::jobs::coco::{ExportReport, export_coco};
 use crate::jobs::packages::{SplitOptions, merge_package};
+use crate::jobs::predictions::{PredictionFormat, PredictionOptions, apply_predictions};
 use crate::jobs::text::{TextExportFormat, export_text};
 use crate::jobs::yolo::apply_yolo_plan;
 use crate::model::LabelSchema;
@@ -341,6 +342,22 @@ impl ShuguApp {
         }
     }
 
+    /// File → Import predictions…: a COCO results file or a YOLO folder,
+    /// read on a worker thread and stored as proposals.
+    fn start_predictions_import(&mut self, format: PredictionFormat) {
+        let Some(ws) = self.workspace() else { return };
+        let items = ws.project.items().to_vec();
+        let schema = ws.project.schema().clone();
+        let title = t!("predictions.title");
+        let picked = match format {
+            PredictionFormat::CocoResults => self.dialogs.pick_file(&title, "JSON", &["json"]),
+            PredictionFormat::Yolo => self.dialogs.pick_folder(&title),
+        };
+        if let Some(path) = picked {
+            self.yolo = Some(YoloJob::read_predictions(path, format, items, schema));
+        }
+    }
+
     fn start_yolo_export(&mut self) {
         let Some(ws) = self.workspace() else { return };
         let dir = ws.project.dir().to_path_buf();
@@ -366,6 +383,16 @@ impl ShuguApp {
                     Ok(report) => import_notice(&folder, &report),
                     Err(e) => format!("{}: {e}", t!("yolo.import_failed")),
                 },
+            },
+            YoloOutcome::Predictions { read, source } => match self.workspace_mut() {
+                None => return,
+                Some(ws) => {
+                    let options = PredictionOptions::default();
+                    match apply_predictions(&mut ws.project, *read, &source, options) {
+                        Ok(report) => predictions_notice(&folder, &report),
+                        Err(e) => format!("{}: {e}", t!("predictions.failed")),
+                    }
+                }
             },
         });
     }
@@ -428,6 +455,20 @@ impl ShuguApp {
                     .clicked()
                 {
                     self.start_yolo_import();
+                }
+                for (format, label) in [
+                    (
+                        PredictionFormat::CocoResults,
+                        t!("menu.import_coco_results"),
+                    ),
+                    (PredictionFormat::Yolo, t!("menu.import_yolo_predictions")),
+                ] {
+                    if ui
+                        .add_enabled(images && idle && free, egui::Button::new(label))
+                        .clicked()
+                    {
+                        self.start_predictions_import(format);
+                    }
                 }
                 if ui
                     .add_enabled(images && idle, egui::Button::new(t!("menu.export_yolo")))
