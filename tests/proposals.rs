@@ -8,7 +8,7 @@ use shugu::jobs::predictions::{
     PredictionFormat, PredictionOptions, PredictionReport, import_predictions,
 };
 use shugu::model::{BBox, ClassId, Edit, ItemId, ItemStatus, NewProposal, ProposalId};
-use shugu::project::{Access, Project};
+use shugu::project::Project;
 
 const CAR: ClassId = ClassId(1);
 
@@ -22,8 +22,10 @@ fn proposal(item: ItemId, x: f32, score: f32) -> NewProposal {
     }
 }
 
+/// Opens for writing; tests here also run the binary, which can briefly hold
+/// a copy of this process's lock between its fork and exec.
 fn open(dir: &std::path::Path, author: &str) -> Project {
-    let mut p = Project::open(dir, Access::ReadWrite).unwrap();
+    let mut p = common::cli::open_when_free(dir);
     p.set_author(author);
     p
 }
@@ -329,4 +331,65 @@ fn cli_imports_yolo_predictions_and_coco_results_as_proposals() {
         "--as-proposals".as_ref(),
     ]);
     assert!(fails_cleanly(&out).contains("--as-proposals"));
+}
+
+#[test]
+fn exports_leave_proposals_out_unless_asked() {
+    use common::cli::{fails_cleanly, shugu, succeeds};
+    let fx = common::three_images();
+    {
+        let mut p = open(&fx.project, "ann");
+        let [a, b] = [p.items()[0].id, p.items()[1].id];
+        p.apply(Edit::AddProposals(vec![
+            proposal(a, 1.0, 0.9),
+            proposal(a, 20.0, 0.42),
+            proposal(b, 3.0, 0.7),
+        ]))
+        .unwrap();
+        let best = proposal_ids(&p, a)[0];
+        p.apply(Edit::AcceptProposals(vec![best])).unwrap();
+    }
+    let export = |name: &str, extra: &[&str]| {
+        let out = fx.root.path().join(name);
+        let mut args = vec![
+            "export".as_ref(),
+            fx.project.as_os_str(),
+            "-o".as_ref(),
+            out.as_os_str(),
+        ];
+        args.extend(extra.iter().map(std::ffi::OsStr::new));
+        let stdout = succeeds(&shugu(args));
+        let json: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+        (stdout, json["annotations"].as_array().unwrap().clone())
+    };
+    let (_, plain) = export("plain.json", &[]);
+    assert_eq!(plain.len(), 1, "only the accepted box");
+    assert!(plain[0].get("score").is_none());
+
+    let (stdout, with) = export("with.json", &["--include-proposals"]);
+    assert!(
+        stdout.contains("1 boxes") && stdout.contains("2 unreviewed proposals"),
+        "{stdout}"
+    );
+    assert_eq!(with.len(), 3);
+    let scores: Vec<Option<f64>> = with.iter().map(|a| a["score"].as_f64()).collect();
+    assert_eq!(scores, vec![None, Some(0.42), Some(0.7)]);
+    assert_eq!(with[1]["image_id"], 1);
+    assert_eq!(with[2]["image_id"], 2);
+    assert_eq!(with[1]["bbox"], serde_json::json!([20.0, 2.0, 10.0, 8.0]));
+    let ids: Vec<i64> = with.iter().map(|a| a["id"].as_i64().unwrap()).collect();
+    assert_eq!(ids, vec![1, 2, 3]);
+
+    let out = fx.root.path().join("yolo-out");
+    let stderr = fails_cleanly(&shugu([
+        "export".as_ref(),
+        fx.project.as_os_str(),
+        "--format".as_ref(),
+        "yolo".as_ref(),
+        "-o".as_ref(),
+        out.as_os_str(),
+        "--include-proposals".as_ref(),
+    ]));
+    assert!(stderr.contains("--format coco"), "{stderr}");
 }

@@ -132,6 +132,10 @@ pub enum Command {
         /// Output file (a folder for yolo and labelme)
         #[arg(short, long)]
         output: PathBuf,
+        /// COCO: add the unreviewed model proposals as annotations with their
+        /// `score` (default: exports hold only boxes)
+        #[arg(long)]
+        include_proposals: bool,
     },
     /// Print counts of items, statuses, boxes and labels
     Stats {
@@ -238,9 +242,10 @@ pub fn run(command: Command) -> anyhow::Result<()> {
             offsets,
             status,
             output,
+            include_proposals,
         } => {
             let scope = status.map_or(ItemScope::All, ItemScope::Status);
-            export::run(&dir, format, offsets, scope, &output)
+            export::run(&dir, format, offsets, scope, &output, include_proposals)
         }
         Command::Stats { dir, json } => stats::run(&dir, json),
         Command::Split {

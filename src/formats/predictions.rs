@@ -13,11 +13,13 @@
 //! YOLO prediction folders (label files with a 6th column, the score) are
 //! read by the YOLO reader; see `jobs::predictions`.
 
-use super::coco::{ImportProblem, export_image_ids};
+use super::coco::{
+    CocoAnnotation, CocoFile, ImportProblem, Segmentation, export_image_ids, round4,
+};
 use super::json_fields::{finite, number, parse_json_allowing_nan};
 use super::label_paths::{PathMatch, PathMatcher, relative_problem};
 use super::yolo::{OutsidePolicy, place_corners};
-use crate::model::{BBox, ClassId, Item, ItemId, LabelSchema};
+use crate::model::{BBox, ClassId, Item, ItemId, LabelSchema, Proposal};
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -255,6 +257,42 @@ fn class_name(record: &Value, schema: &LabelSchema) -> Result<String, String> {
             .map(str::to_string)
             .ok_or_else(|| "`category_id` (or `category_name`) is missing".into()),
     }
+}
+
+/// Appends unreviewed proposals to a COCO export built from `items`, as
+/// annotations with their `score` (ids after the boxes'). Proposals of items
+/// the export left out, or of classes it has no category for, are not
+/// written. Returns how many were.
+pub fn append_proposals(file: &mut CocoFile, items: &[Item], proposals: &[Proposal]) -> usize {
+    let image_of: HashMap<ItemId, i64> = export_image_ids(items)
+        .into_iter()
+        .map(|(image, item)| (item, image))
+        .collect();
+    let categories: std::collections::HashSet<i64> = file.categories.iter().map(|c| c.id).collect();
+    let mut next_id = file.annotations.iter().map(|a| a.id).max().unwrap_or(0) + 1;
+    let before = file.annotations.len();
+    for p in proposals {
+        let Some(&image_id) = image_of.get(&p.item) else {
+            continue;
+        };
+        if !categories.contains(&p.class.0) || !p.bbox.is_proper() {
+            continue;
+        }
+        let [x, y, w, h] = p.bbox.to_xywh().map(f64::from);
+        let (w, h) = (round4(w), round4(h));
+        file.annotations.push(CocoAnnotation {
+            id: next_id,
+            image_id,
+            category_id: p.class.0,
+            bbox: Some([round4(x), round4(y), w, h]),
+            area: Some(round4(w * h)),
+            iscrowd: false,
+            segmentation: Segmentation::Empty,
+            score: Some(round4(f64::from(p.score))),
+        });
+        next_id += 1;
+    }
+    file.annotations.len() - before
 }
 
 #[cfg(test)]

@@ -81,7 +81,7 @@ pub(super) fn broken_reason(item: &Item) -> Option<String> {
 /// (exact for two `f32`s) and rounding to 1e-4 writes `12.3`. The rounding error,
 /// at most 5e-5 px, is below `f32` resolution for images wider than about
 /// 800 px and far inside the 1e-3 px round-trip requirement.
-fn round4(v: f64) -> f64 {
+pub(crate) fn round4(v: f64) -> f64 {
     // `+ 0.0` turns -0.0 into 0.0.
     (v * 10_000.0).round() / 10_000.0 + 0.0
 }
@@ -224,6 +224,7 @@ pub fn build_export(input: &CocoExportInput) -> CocoExport {
                 area: Some(round4(w * h)),
                 iscrowd: false,
                 segmentation: Segmentation::Empty,
+                score: None,
             }
         })
         .collect();

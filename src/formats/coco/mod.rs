@@ -29,6 +29,7 @@ mod paths;
 mod skim;
 
 pub use error::CocoError;
+pub(crate) use export::round4;
 pub use export::{
     CocoExport, CocoExportInput, LeftOutBox, LeftOutClass, LeftOutItem, build_export,
     export_image_ids, write_coco,
