@@ -27,6 +27,7 @@ const RESULTS: &str = r#"[
   {"image_id": 1, "category_id": 1, "bbox": [60, 50, 30, 30], "score": 0.85},
   {"image_id": 1, "category_id": 1, "bbox": [150, 60, 40, 30], "score": 0.3},
   {"image_id": 2, "category_id": 1, "bbox": [5, 5, 20, 20], "score": 0.99},
+  {"image_id": 2, "category_name": "truck", "bbox": [50, 5, 20, 20], "score": 0.7},
   {"image_id": 9, "category_id": 1, "bbox": [5, 5, 20, 20], "score": 0.99}
 ]"#;
 
@@ -68,13 +69,27 @@ fn import_select_accept_by_key_accept_above_threshold_and_reject() {
     h.run();
     h.get_by_label("Import predictions (COCO results file)…")
         .click();
-    wait_for(&mut h, |app| app.notice.is_some());
+    // "truck" is not a class: the app asks before adding it.
+    wait_for(&mut h, ShuguApp::asks_about_unknown_classes);
+    h.get_by_label_contains("does not have (predictions of each): truck (1)");
+    h.get_by_label("Add these classes and import").click();
+    h.run();
     let notice = h.state().notice.clone().unwrap();
     assert!(
-        notice.starts_with("Imported 5 proposals") && notice.contains("yolov8n-preds"),
+        notice.starts_with("Imported 6 proposals") && notice.contains("yolov8n-preds"),
         "{notice}"
     );
-    assert!(notice.contains("record [5]: image id 9"), "{notice}");
+    assert!(notice.contains("Added classes: truck"), "{notice}");
+    let truck = h
+        .state()
+        .workspace()
+        .unwrap()
+        .project
+        .schema()
+        .class_by_name("truck")
+        .map(|c| c.id);
+    assert!(truck.is_some());
+    assert!(notice.contains("record [6]: image id 9"), "{notice}");
     h.state_mut().notice = None;
     h.run();
 
@@ -145,7 +160,8 @@ fn import_select_accept_by_key_accept_above_threshold_and_reject() {
     let left = proposals_of(&h, a);
     assert_eq!(left.len(), 1, "the 0.3 proposal stays for review");
     assert_eq!(left[0].score, 0.3);
-    assert_eq!(proposals_of(&h, b).len(), 1, "other images are untouched");
+    let on_b: Vec<Option<ClassId>> = proposals_of(&h, b).iter().map(|p| Some(p.class)).collect();
+    assert_eq!(on_b, vec![Some(CAR), truck], "other images are untouched");
     let log = ws.project.history(Some(a), 5).unwrap();
     assert_eq!(log[0].kind, "accept_proposals");
     assert_eq!(log[0].author, "小李");

@@ -63,6 +63,26 @@ pub struct PredictionsRead {
     pub without_score: usize,
 }
 
+impl PredictionsRead {
+    /// The class names the predictions use that `schema` lacks, each with how
+    /// many predictions use it: what an import offers to add.
+    pub fn unknown_classes(&self, schema: &LabelSchema) -> Vec<(String, usize)> {
+        let mut used = vec![0usize; self.plan.class_names.len()];
+        for p in &self.plan.proposals {
+            if let Some(n) = used.get_mut(p.class) {
+                *n += 1;
+            }
+        }
+        self.plan
+            .class_names
+            .iter()
+            .zip(used)
+            .filter(|(name, n)| *n > 0 && schema.class_by_name(name).is_none())
+            .map(|(name, n)| (name.clone(), n))
+            .collect()
+    }
+}
+
 /// Reads the predictions at `path` and plans them onto `items`.
 pub fn read_predictions(
     path: &Path,
@@ -137,35 +157,17 @@ pub fn apply_predictions(
     source: &str,
     options: PredictionOptions,
 ) -> Result<PredictionReport, JobError> {
+    let unknown = read.unknown_classes(project.schema());
     let PredictionsRead {
         plan,
         mut problems,
         without_score,
     } = read;
-    let mut used = vec![0usize; plan.class_names.len()];
-    for p in &plan.proposals {
-        if let Some(n) = used.get_mut(p.class) {
-            *n += 1;
-        }
-    }
-    let unknown: Vec<String> = plan
-        .class_names
-        .iter()
-        .zip(&used)
-        .filter(|(name, n)| **n > 0 && project.schema().class_by_name(name).is_none())
-        .map(|(name, _)| name.clone())
-        .collect();
     let added = if options.add_unknown_classes {
-        add_missing_classes(project, &unknown)?.0
+        let names: Vec<String> = unknown.into_iter().map(|(name, _)| name).collect();
+        add_missing_classes(project, &names)?.0
     } else {
-        for name in &unknown {
-            let n = plan
-                .class_names
-                .iter()
-                .position(|c| c == name)
-                .and_then(|i| used.get(i))
-                .copied()
-                .unwrap_or(0);
+        for (name, n) in &unknown {
             problems.push(format!(
                 "class {name:?} is not in the project: its {n} predictions were left out \
                  (add the class, or import with unknown classes added)"

@@ -57,6 +57,15 @@ struct ExportJob {
     rx: Receiver<String>,
 }
 
+/// Predictions read on a worker thread, with the classes they name that the
+/// project lacks (and how many predictions use each).
+struct PendingPredictions {
+    read: Box<crate::jobs::predictions::PredictionsRead>,
+    source: String,
+    path: PathBuf,
+    unknown: Vec<(String, usize)>,
+}
+
 pub struct ShuguApp {
     pub settings: Settings,
     pub config: AppConfig,
@@ -81,6 +90,9 @@ pub struct ShuguApp {
     packages: PackagesUi,
     /// A YOLO import being read, or a YOLO export being written.
     yolo: Option<YoloJob>,
+    /// Read predictions that name classes the project lacks, waiting for the
+    /// user to say whether to add them.
+    pending_predictions: Option<PendingPredictions>,
 }
 
 impl ShuguApp {
@@ -130,6 +142,7 @@ impl ShuguApp {
             text_import: None,
             packages: PackagesUi::default(),
             yolo: None,
+            pending_predictions: None,
         };
         if let Startup::Open(dir) = startup {
             app.open_folder(ctx, &dir);
@@ -384,17 +397,82 @@ impl ShuguApp {
                     Err(e) => format!("{}: {e}", t!("yolo.import_failed")),
                 },
             },
-            YoloOutcome::Predictions { read, source } => match self.workspace_mut() {
-                None => return,
-                Some(ws) => {
-                    let options = PredictionOptions::default();
-                    match apply_predictions(&mut ws.project, *read, &source, options) {
-                        Ok(report) => predictions_notice(&folder, &report),
-                        Err(e) => format!("{}: {e}", t!("predictions.failed")),
-                    }
+            YoloOutcome::Predictions { read, source } => {
+                let Some(ws) = self.workspace() else { return };
+                let unknown = read.unknown_classes(ws.project.schema());
+                let pending = PendingPredictions {
+                    read,
+                    source,
+                    path: folder,
+                    unknown,
+                };
+                if pending.unknown.is_empty() {
+                    self.store_predictions(pending, false)
+                } else {
+                    self.pending_predictions = Some(pending);
+                    return;
                 }
-            },
+            }
         });
+    }
+
+    /// Whether read predictions wait for the user to say whether to add the
+    /// classes they name that the project lacks.
+    pub fn asks_about_unknown_classes(&self) -> bool {
+        self.pending_predictions.is_some()
+    }
+
+    /// Stores read predictions as proposals; returns the notice.
+    fn store_predictions(&mut self, pending: PendingPredictions, add_classes: bool) -> String {
+        let Some(ws) = self.workspace_mut() else {
+            return String::new();
+        };
+        let options = PredictionOptions {
+            add_unknown_classes: add_classes,
+            ..PredictionOptions::default()
+        };
+        match apply_predictions(&mut ws.project, *pending.read, &pending.source, options) {
+            Ok(report) => predictions_notice(&pending.path, &report),
+            Err(e) => format!("{}: {e}", t!("predictions.failed")),
+        }
+    }
+
+    /// Asks whether to add the classes read predictions name and the project
+    /// lacks, then stores them either way (or not at all, on cancel).
+    fn unknown_classes_window(&mut self, ctx: &egui::Context) {
+        let Some(pending) = &self.pending_predictions else {
+            return;
+        };
+        let names: Vec<String> = pending
+            .unknown
+            .iter()
+            .map(|(name, n)| format!("{name} ({n})"))
+            .collect();
+        let mut choice: Option<Option<bool>> = None;
+        egui::Window::new(t!("predictions.title"))
+            .id(egui::Id::unique("unknown_prediction_classes"))
+            .collapsible(false)
+            .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+            .show(ctx, |ui| {
+                ui.label(t!("predictions.unknown_classes", names = names.join(", ")));
+                ui.horizontal(|ui| {
+                    if ui.button(t!("predictions.add_classes")).clicked() {
+                        choice = Some(Some(true));
+                    }
+                    if ui.button(t!("predictions.without_classes")).clicked() {
+                        choice = Some(Some(false));
+                    }
+                    if ui.button(t!("predictions.cancel")).clicked() {
+                        choice = Some(None);
+                    }
+                });
+            });
+        let Some(choice) = choice else { return };
+        if let Some(pending) = self.pending_predictions.take()
+            && let Some(add) = choice
+        {
+            self.notice = Some(self.store_predictions(pending, add));
+        }
     }
 
     fn poll_export(&mut self) {
@@ -665,6 +743,7 @@ impl ShuguApp {
                 });
             self.show_keys = open;
         }
+        self.unknown_classes_window(ctx);
         if let Some(notice) = self.notice.clone() {
             egui::Window::new(t!("app.title"))
                 .id(egui::Id::unique("notice"))
