@@ -363,7 +363,7 @@ fn text_projects_split_and_merge_with_spans() {
         .iter()
         .find(|s| s.class == ClassId(2))
         .unwrap()
-        .id;
+        .span_ref();
     li.apply(Edit::DeleteSpans(vec![dropped])).unwrap();
     drop(li);
 
@@ -372,7 +372,7 @@ fn text_projects_split_and_merge_with_spans() {
     let spans = source.all_spans().unwrap();
     for id in &carried {
         let n = spans.iter().filter(|s| s.id == *id).count();
-        assert_eq!(n, usize::from(*id != dropped), "span {id}");
+        assert_eq!(n, usize::from(*id != dropped.id), "span {id}");
     }
     let products: Vec<_> = spans.iter().filter(|s| s.class == ClassId(1)).collect();
     assert_eq!(

@@ -2,7 +2,7 @@
 //! validated in code points, the overlap rule, undo/redo, document classes and
 //! statistics, and everything surviving a reopen.
 
-use shugu::model::{ClassId, Edit, ItemStatus, LabelId, LabelSchema, NewSpan, TextDoc};
+use shugu::model::{ClassId, Edit, ItemStatus, LabelId, LabelSchema, NewSpan, SpanRef, TextDoc};
 use shugu::project::{Access, NewTextItem, Project, ProjectError, ProjectKind};
 use tempfile::TempDir;
 
@@ -147,9 +147,10 @@ fn span_edits_and_document_classes_undo_and_redo() {
         .apply(Edit::AddSpans(vec![span(&project, 0, PRODUCT, 2, 6)]))
         .unwrap()
         .created_spans[0];
+    let created = SpanRef { item, id: created };
     project
         .apply(Edit::SetSpanClass {
-            id: created,
+            span: created,
             class: ORIGIN,
         })
         .unwrap();
@@ -350,4 +351,89 @@ fn a_single_label_project_keeps_the_first_class_of_a_new_record_and_says_so() {
     );
     let item = project.items()[0].id;
     assert_eq!(project.image_labels(item).unwrap().len(), 1);
+}
+
+/// A database of layout 2 kept one `spans` row per span. Opening it for
+/// writing packs them into their texts, keeping ids, provenance and the id
+/// counter; a read-only open before that says to open it for writing first.
+#[test]
+fn span_rows_of_an_earlier_version_are_packed_on_open() {
+    let (tmp, mut project) = project(true);
+    let dir = project.dir().to_path_buf();
+    project
+        .apply(Edit::AddSpans(vec![
+            span(&project, 0, PRODUCT, 3, 6),
+            span(&project, 0, ORIGIN, 0, 2),
+            span(&project, 1, PRODUCT, 0, 5),
+        ]))
+        .unwrap();
+    let before = project.all_spans().unwrap();
+    drop(project);
+
+    let db = dir.join(shugu::project::DB_FILE);
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE spans(id INTEGER PRIMARY KEY AUTOINCREMENT, item_id INTEGER NOT NULL, \
+             class_id INTEGER NOT NULL, start_cp INTEGER NOT NULL, end_cp INTEGER NOT NULL, \
+             author TEXT NOT NULL, created_ms INTEGER NOT NULL, updated_by TEXT NOT NULL, \
+             updated_ms INTEGER NOT NULL);
+             UPDATE texts SET spans = NULL; DELETE FROM id_counters; PRAGMA user_version = 2;",
+        )
+        .unwrap();
+        for s in &before {
+            let p = &s.provenance;
+            conn.execute(
+                "INSERT INTO spans VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)",
+                rusqlite::params![
+                    s.id.0,
+                    s.item.0,
+                    s.class.0,
+                    s.start,
+                    s.end,
+                    p.author,
+                    p.created_ms,
+                    p.updated_by,
+                    p.updated_ms
+                ],
+            )
+            .unwrap();
+        }
+        // A deleted span's id stays taken.
+        conn.execute(
+            "UPDATE sqlite_sequence SET seq = 40 WHERE name = 'spans'",
+            [],
+        )
+        .unwrap();
+    }
+    match Project::open(&dir, Access::ReadOnly) {
+        Err(e @ ProjectError::OlderFormat(_)) => {
+            assert!(
+                e.to_string()
+                    .contains("open it once where it can be written")
+            )
+        }
+        other => panic!("expected OlderFormat, got {:?}", other.map(|_| ())),
+    }
+
+    let mut project = Project::open(&dir, Access::ReadWrite).unwrap();
+    assert_eq!(project.all_spans().unwrap(), before);
+    let item = project.items()[0].id;
+    let added = project
+        .apply(Edit::AddSpans(vec![span(&project, 0, ORIGIN, 7, 8)]))
+        .unwrap()
+        .created_spans[0];
+    assert_eq!(added.0, 41, "ids go on after the largest ever given");
+    assert_eq!(project.spans(item).unwrap().len(), 3);
+    drop(project);
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let tables: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM sqlite_master WHERE name = 'spans'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(tables, 0, "the span rows are gone once packed");
+    drop(tmp);
 }

@@ -1,7 +1,7 @@
 use super::{
     AcceptedProposal, AnnotationId, BBox, BoxAnnotation, ClassId, Comment, CommentId, ItemId,
     ItemSnapshot, ItemStatus, LabelId, NewComment, NewProposal, NewSpan, Proposal, ProposalId,
-    SpanAnnotation, SpanId, VersionKind,
+    SpanAnnotation, SpanRef, VersionKind,
 };
 use serde::{Deserialize, Serialize};
 
@@ -35,12 +35,12 @@ pub enum Edit {
     AddSpans(Vec<NewSpan>),
     /// Re-creates spans with their original ids and provenance (the inverse of a delete).
     RestoreSpans(Vec<SpanAnnotation>),
-    DeleteSpans(Vec<SpanId>),
+    DeleteSpans(Vec<SpanRef>),
     /// Adds spans made in another project under new ids, keeping their
     /// provenance; their `id` is ignored.
     CopySpans(Vec<SpanAnnotation>),
     SetSpanClass {
-        id: SpanId,
+        span: SpanRef,
         class: ClassId,
     },
     /// Replaces the item-level classification labels of an item (image labels,

@@ -23,5 +23,5 @@ pub use package::{
 };
 pub use proposal::{AcceptedProposal, BoxOrigin, NewProposal, Proposal};
 pub use schema::{ClassDef, ImageLabelDef, ImageLabelMode, LabelSchema, Rgb};
-pub use span::{NewSpan, SpanAnnotation, TextDoc};
+pub use span::{NewSpan, SpanAnnotation, SpanRef, TextDoc};
 pub use text::{OffsetUnit, UnknownOffsetUnit};

@@ -14,9 +14,25 @@ pub struct SpanAnnotation {
 }
 
 impl SpanAnnotation {
+    /// The span's address in the project: its item and id.
+    pub fn span_ref(&self) -> SpanRef {
+        SpanRef {
+            item: self.item,
+            id: self.id,
+        }
+    }
+
     pub fn overlaps(&self, start: u32, end: u32) -> bool {
         self.start < end && start < self.end
     }
+}
+
+/// Where an existing span is: edits that change or delete a span name its
+/// item too, because an item's spans are stored together.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct SpanRef {
+    pub item: ItemId,
+    pub id: SpanId,
 }
 
 /// A span to be created; the project assigns its id and provenance.

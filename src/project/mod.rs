@@ -15,6 +15,7 @@ mod packages;
 #[allow(clippy::module_inception)] // `project::project` holds the `Project` type
 mod project;
 mod quality;
+mod span_pack;
 mod sqlite_activity;
 mod sqlite_packages;
 mod sqlite_proposals;

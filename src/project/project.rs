@@ -9,7 +9,7 @@ use super::store::{
 use super::{ProjectError, now_ms};
 use crate::model::{
     AnnotationId, BBox, BoxAnnotation, ClassId, Edit, ImageLabelMode, Item, ItemId, ItemStatus,
-    LabelId, LabelSchema, NewBox, NewSpan, SpanAnnotation, SpanId, TextDoc,
+    LabelId, LabelSchema, NewBox, NewSpan, SpanAnnotation, SpanId, SpanRef, TextDoc,
 };
 use crate::model::{BoxOrigin, Comment, CommentTarget, NewComment, Proposal, ProposalId};
 use std::collections::HashMap;
@@ -213,6 +213,7 @@ fn resolve_labelled(
         }
         resolved.push(ResolvedText {
             item: record.item,
+            char_len: len,
             spans,
             labels,
         });
@@ -521,8 +522,8 @@ impl Project {
         self.store.all_span_extents()
     }
 
-    pub fn span(&self, id: SpanId) -> Result<Option<SpanAnnotation>, ProjectError> {
-        self.store.span(id)
+    pub fn span(&self, at: SpanRef) -> Result<Option<SpanAnnotation>, ProjectError> {
+        self.store.span(at)
     }
 
     pub fn image_labels(&self, item: ItemId) -> Result<Vec<LabelId>, ProjectError> {
@@ -686,9 +687,9 @@ impl Project {
                 }
                 Edit::CopySpans(spans)
             }
-            Edit::SetSpanClass { id, class } => {
+            Edit::SetSpanClass { span, class } => {
                 self.check_class(class)?;
-                Edit::SetSpanClass { id, class }
+                Edit::SetSpanClass { span, class }
             }
             Edit::AddComments(comments) => {
                 for c in &comments {
@@ -855,7 +856,9 @@ impl Project {
             Some(CommentTarget::Box(id)) => {
                 self.store.annotation(id)?.is_some_and(|b| b.item == c.item)
             }
-            Some(CommentTarget::Span(id)) => self.store.span(id)?.is_some_and(|s| s.item == c.item),
+            Some(CommentTarget::Span(id)) => {
+                self.store.span(SpanRef { item: c.item, id })?.is_some()
+            }
         };
         if !on_item {
             return Err(ProjectError::InvalidEdit(format!(

@@ -3,6 +3,7 @@
 //! annotations of which class (one pass over boxes and spans).
 
 use super::ProjectError;
+use super::sqlite_text;
 use super::store::{Census, LogEntry};
 use crate::model::{ClassId, ItemId};
 use rusqlite::Connection;
@@ -40,60 +41,78 @@ pub(super) fn items_changed_since(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// One pass over `table` (boxes or spans) adding to the class counts and to
-/// each author's items. Rows come roughly in item order, so an item repeated
-/// in a run is dropped at once; the rest are deduplicated at the end.
-fn count_annotations(
-    conn: &Connection,
-    table: &str,
-    per_class: &mut Vec<(i64, u64)>,
-    authors: &mut Vec<(String, Vec<i64>)>,
-) -> Result<(), ProjectError> {
-    let mut stmt = conn.prepare(&format!("SELECT item_id, class_id, author FROM {table}"))?;
-    let mut rows = stmt.query([])?;
-    let mut last_author = usize::MAX;
-    while let Some(r) = rows.next()? {
-        let item: i64 = r.get(0)?;
-        let class: i64 = r.get(1)?;
+/// Class counts and each author's items, added to one annotation at a time.
+#[derive(Default)]
+struct Tally {
+    per_class: Vec<(i64, u64)>,
+    authors: Vec<(String, Vec<i64>)>,
+    last_author: Option<usize>,
+}
+
+impl Tally {
+    /// Annotations come roughly in item order, so an item repeated in a run
+    /// is dropped at once; the rest are deduplicated at the end.
+    fn add(&mut self, item: i64, class: i64, author: &str) {
         // A schema has tens of classes: a short list beats hashing a million times.
-        match per_class.iter_mut().find(|(c, _)| *c == class) {
+        match self.per_class.iter_mut().find(|(c, _)| *c == class) {
             Some((_, n)) => *n += 1,
-            None => per_class.push((class, 1)),
+            None => self.per_class.push((class, 1)),
         }
-        let author = r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?;
-        if authors
-            .get(last_author)
-            .is_none_or(|(name, _)| name != author)
-        {
-            last_author = match authors.iter().position(|(name, _)| name == author) {
-                Some(i) => i,
-                None => {
-                    authors.push((author.to_string(), Vec::new()));
-                    authors.len() - 1
-                }
-            };
+        let same = self
+            .last_author
+            .and_then(|i| self.authors.get(i))
+            .is_some_and(|(name, _)| name == author);
+        if !same {
+            self.last_author = Some(
+                match self.authors.iter().position(|(name, _)| name == author) {
+                    Some(i) => i,
+                    None => {
+                        self.authors.push((author.to_string(), Vec::new()));
+                        self.authors.len() - 1
+                    }
+                },
+            );
         }
-        if let Some((_, items)) = authors.get_mut(last_author)
+        if let Some((_, items)) = self.last_author.and_then(|i| self.authors.get_mut(i))
             && items.last() != Some(&item)
         {
             items.push(item);
         }
     }
+
+    /// The class counts gathered so far, sorted, leaving the authors.
+    fn take_classes(&mut self) -> Vec<(ClassId, u64)> {
+        let mut v: Vec<(ClassId, u64)> = std::mem::take(&mut self.per_class)
+            .into_iter()
+            .map(|(c, n)| (ClassId(c), n))
+            .collect();
+        v.sort_unstable();
+        v
+    }
+}
+
+/// One pass over the boxes.
+fn count_boxes(conn: &Connection, tally: &mut Tally) -> Result<(), ProjectError> {
+    let mut stmt = conn.prepare("SELECT item_id, class_id, author FROM boxes")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let author = r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?;
+        tally.add(r.get(0)?, r.get(1)?, author);
+    }
     Ok(())
 }
 
 pub(super) fn census(conn: &Connection) -> Result<Census, ProjectError> {
-    let sorted_counts = |m: Vec<(i64, u64)>| {
-        let mut v: Vec<(ClassId, u64)> = m.into_iter().map(|(c, n)| (ClassId(c), n)).collect();
-        v.sort_unstable();
-        v
-    };
-    let mut authors = Vec::new();
-    let mut boxes = Vec::new();
-    count_annotations(conn, "boxes", &mut boxes, &mut authors)?;
-    let mut spans = Vec::new();
-    count_annotations(conn, "spans", &mut spans, &mut authors)?;
-    let mut items_by_annotator: Vec<(String, Vec<ItemId>)> = authors
+    let mut tally = Tally::default();
+    count_boxes(conn, &mut tally)?;
+    let boxes_per_class = tally.take_classes();
+    sqlite_text::for_each_span(conn, &mut |item, s| {
+        tally.add(item.0, s.class.0, s.author);
+        Ok(())
+    })?;
+    let spans_per_class = tally.take_classes();
+    let mut items_by_annotator: Vec<(String, Vec<ItemId>)> = tally
+        .authors
         .into_iter()
         .map(|(name, mut items)| {
             items.sort_unstable();
@@ -103,8 +122,8 @@ pub(super) fn census(conn: &Connection) -> Result<Census, ProjectError> {
         .collect();
     items_by_annotator.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(Census {
-        boxes_per_class: sorted_counts(boxes),
-        spans_per_class: sorted_counts(spans),
+        boxes_per_class,
+        spans_per_class,
         items_by_annotator,
     })
 }

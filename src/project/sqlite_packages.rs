@@ -4,6 +4,7 @@
 //! starting states (`package_items`).
 
 use super::ProjectError;
+use super::sqlite_text;
 use super::store::EditContext;
 use crate::model::{ItemId, ItemSnapshot, ItemVersion, PackageInfo, PackageRole, VersionKind};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
@@ -168,7 +169,7 @@ pub(super) fn id_floors(conn: &Connection) -> Result<(i64, i64), ProjectError> {
             .optional()?
             .unwrap_or(0))
     };
-    Ok((seq("boxes")?, seq("spans")?))
+    Ok((seq("boxes")?, sqlite_text::last_span_id(conn)?))
 }
 
 /// One item of a package: its id in the package, its role, and the state it
@@ -196,18 +197,17 @@ pub(super) fn write_package(
             insert.execute(params![item.0, role.as_str(), to_json(base)?])?;
         }
     }
-    for (table, floor) in [("boxes", info.box_floor), ("spans", info.span_floor)] {
-        let updated = tx.execute(
-            "UPDATE sqlite_sequence SET seq = MAX(seq, ?2) WHERE name = ?1",
-            params![table, floor],
+    let updated = tx.execute(
+        "UPDATE sqlite_sequence SET seq = MAX(seq, ?1) WHERE name = 'boxes'",
+        [info.box_floor],
+    )?;
+    if updated == 0 {
+        tx.execute(
+            "INSERT INTO sqlite_sequence(name, seq) VALUES('boxes', ?1)",
+            [info.box_floor],
         )?;
-        if updated == 0 {
-            tx.execute(
-                "INSERT INTO sqlite_sequence(name, seq) VALUES(?1, ?2)",
-                params![table, floor],
-            )?;
-        }
     }
+    sqlite_text::raise_span_floor(&tx, info.span_floor)?;
     tx.commit()?;
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! edit is on disk when `apply` returns and survives a crash or power loss.
 
 use super::ProjectError;
+use super::span_pack;
 use super::sqlite_activity;
 use super::sqlite_packages;
 use super::sqlite_proposals;
@@ -10,15 +11,17 @@ use super::sqlite_text;
 use super::store::{EditContext, LogEntry, NewItem, Store, StoredEdit};
 use crate::model::{
     AcceptedProposal, AnnotationId, BBox, BoxAnnotation, BoxOrigin, ClassId, Edit, Item, ItemId,
-    ItemStatus, LabelId, NewBox, Proposal, ProposalId, Provenance, SpanAnnotation, SpanId, TextDoc,
+    ItemStatus, LabelId, NewBox, Proposal, ProposalId, Provenance, SpanAnnotation, SpanId, SpanRef,
+    TextDoc,
 };
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// The database layout version (`PRAGMA user_version`). 2: the `done`
-/// status became `submitted`, and review statuses exist.
-const DB_VERSION: i64 = 2;
+/// status became `submitted`, and review statuses exist. 3: an item's spans
+/// are packed into its `texts` row instead of one `spans` row each.
+const DB_VERSION: i64 = 3;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS items(
@@ -90,7 +93,7 @@ fn checkpoint_in_background(path: PathBuf) {
 impl SqliteStore {
     /// Opens (creating when writable) the database at `path`.
     pub fn open(path: &Path, read_only: bool) -> Result<Self, ProjectError> {
-        let conn = if read_only {
+        let mut conn = if read_only {
             Connection::open_with_flags(
                 path,
                 OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -106,6 +109,9 @@ impl SqliteStore {
                 found: version as u32,
                 supported: DB_VERSION as u32,
             });
+        }
+        if read_only && version < 3 && sqlite_text::has_span_rows(&conn)? {
+            return Err(ProjectError::OlderFormat(path.to_path_buf()));
         }
         if !read_only {
             conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -123,6 +129,9 @@ impl SqliteStore {
                     [],
                 )?;
             }
+            if version < 3 {
+                sqlite_text::migrate_span_rows(&mut conn)?;
+            }
             conn.pragma_update(None, "user_version", DB_VERSION)?;
         }
         Ok(Self {
@@ -133,6 +142,28 @@ impl SqliteStore {
 }
 
 impl SqliteStore {
+    /// The items with a box that `box_query` (one parameter) selects or a span
+    /// that `span_matches`, in order.
+    fn items_with_annotation(
+        &self,
+        box_query: &str,
+        param: impl rusqlite::ToSql,
+        span_matches: &dyn Fn(&span_pack::PackedSpan) -> bool,
+    ) -> Result<Vec<ItemId>, ProjectError> {
+        let mut stmt = self.conn.prepare_cached(box_query)?;
+        let rows = stmt.query_map([param], |r| Ok(ItemId(r.get(0)?)))?;
+        let mut items: Vec<ItemId> = rows.collect::<Result<_, _>>()?;
+        sqlite_text::for_each_span(&self.conn, &mut |item, s| {
+            if span_matches(&s) && items.last() != Some(&item) {
+                items.push(item);
+            }
+            Ok(())
+        })?;
+        items.sort_unstable();
+        items.dedup();
+        Ok(items)
+    }
+
     /// Ends an edit whose transaction was just committed (or failed to). After
     /// a bulk edit the automatic checkpoint is turned back on and a background
     /// connection copies the WAL into the database instead.
@@ -452,38 +483,40 @@ fn apply_in(
             let ids = sqlite_text::insert_spans(tx, new, ctx)?;
             ch.annotated.extend(new.iter().map(|s| s.item));
             ch.created_spans.extend(&ids);
-            Edit::DeleteSpans(ids)
+            Edit::DeleteSpans(
+                new.iter()
+                    .zip(ids)
+                    .map(|(s, id)| SpanRef { item: s.item, id })
+                    .collect(),
+            )
         }
         Edit::RestoreSpans(spans) => {
-            for s in spans {
-                sqlite_text::restore_span(tx, s)?;
-                ch.annotated.insert(s.item);
-            }
-            Edit::DeleteSpans(spans.iter().map(|s| s.id).collect())
+            sqlite_text::restore_spans(tx, spans)?;
+            ch.annotated.extend(spans.iter().map(|s| s.item));
+            Edit::DeleteSpans(spans.iter().map(SpanAnnotation::span_ref).collect())
         }
-        Edit::DeleteSpans(ids) => {
-            let mut removed = Vec::with_capacity(ids.len());
-            for &id in ids {
-                let s = sqlite_text::delete_span(tx, id)?;
-                ch.annotated.insert(s.item);
-                removed.push(s);
-            }
+        Edit::DeleteSpans(refs) => {
+            let removed = sqlite_text::delete_spans(tx, refs)?;
+            ch.annotated.extend(refs.iter().map(|r| r.item));
             Edit::RestoreSpans(removed)
         }
         Edit::CopySpans(spans) => {
-            let mut ids = Vec::with_capacity(spans.len());
-            for sp in spans {
-                ids.push(sqlite_text::insert_span_row(tx, None, sp)?);
-                ch.annotated.insert(sp.item);
-            }
+            let ids = sqlite_text::copy_spans(tx, spans)?;
+            ch.annotated.extend(spans.iter().map(|s| s.item));
             ch.created_spans.extend(&ids);
-            Edit::DeleteSpans(ids)
+            Edit::DeleteSpans(
+                spans
+                    .iter()
+                    .zip(ids)
+                    .map(|(s, id)| SpanRef { item: s.item, id })
+                    .collect(),
+            )
         }
-        Edit::SetSpanClass { id, class } => {
-            let old = sqlite_text::set_span_class(tx, *id, *class, ctx)?;
+        Edit::SetSpanClass { span, class } => {
+            let old = sqlite_text::set_span_class(tx, *span, *class, ctx)?;
             ch.annotated.insert(old.item);
             Edit::SetSpanClass {
-                id: *id,
+                span: *span,
                 class: old.class,
             }
         }
@@ -824,8 +857,8 @@ impl Store for SqliteStore {
         sqlite_review::comments_of(&self.conn, item)
     }
 
-    fn span(&self, id: SpanId) -> Result<Option<SpanAnnotation>, ProjectError> {
-        sqlite_text::find_span(&self.conn, id)
+    fn span(&self, at: SpanRef) -> Result<Option<SpanAnnotation>, ProjectError> {
+        sqlite_text::find_span(&self.conn, at)
     }
 
     fn spans_of(&self, item: ItemId) -> Result<Vec<SpanAnnotation>, ProjectError> {
@@ -901,29 +934,32 @@ impl Store for SqliteStore {
     }
 
     fn items_with_class(&self, class: ClassId) -> Result<Vec<ItemId>, ProjectError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT item_id FROM boxes WHERE class_id = ?1 \
-                 UNION SELECT item_id FROM spans WHERE class_id = ?1",
-        )?;
-        let rows = stmt.query_map([class.0], |r| Ok(ItemId(r.get(0)?)))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        self.items_with_annotation(
+            "SELECT DISTINCT item_id FROM boxes WHERE class_id = ?1",
+            class.0,
+            &|s| s.class == class,
+        )
     }
 
     fn annotators(&self) -> Result<Vec<String>, ProjectError> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT author FROM boxes UNION SELECT author FROM spans ORDER BY author")?;
+        let mut stmt = self.conn.prepare("SELECT DISTINCT author FROM boxes")?;
         let rows = stmt.query_map([], |r| r.get(0))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let mut names: BTreeSet<String> = rows.collect::<Result<_, _>>()?;
+        sqlite_text::for_each_span(&self.conn, &mut |_, s| {
+            if !names.contains(s.author) {
+                names.insert(s.author.to_string());
+            }
+            Ok(())
+        })?;
+        Ok(names.into_iter().collect())
     }
 
     fn items_by_author(&self, author: &str) -> Result<Vec<ItemId>, ProjectError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT item_id FROM boxes WHERE author = ?1 \
-             UNION SELECT item_id FROM spans WHERE author = ?1",
-        )?;
-        let rows = stmt.query_map([author], |r| Ok(ItemId(r.get(0)?)))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        self.items_with_annotation(
+            "SELECT DISTINCT item_id FROM boxes WHERE author = ?1",
+            author,
+            &|s| s.author == author,
+        )
     }
 
     fn census(&self) -> Result<super::store::Census, ProjectError> {
@@ -1009,14 +1045,15 @@ impl Store for SqliteStore {
             "classified": bulk.classified.len(),
         })
         .to_string();
-        let mut undo = vec![Edit::DeleteSpans(bulk.spans.clone())];
+        let created_spans = bulk.spans.iter().map(|s| s.id).collect();
+        let mut undo = vec![Edit::DeleteSpans(bulk.spans)];
         undo.extend(bulk.classified.iter().map(|&item| Edit::SetImageLabels {
             item,
             labels: Vec::new(),
         }));
         let ch = Changes {
             annotated: bulk.started.iter().copied().collect(),
-            created_spans: bulk.spans,
+            created_spans,
             ..Changes::default()
         };
         let finished = finish_in(

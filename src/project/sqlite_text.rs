@@ -1,12 +1,14 @@
-//! The text side of the SQLite store: text items (`texts`) and their spans
-//! (`spans`). Spans are `[start, end)` in code points of the stored text.
+//! The text side of the SQLite store: text items (`texts`) with their spans
+//! packed into the same row (`texts.spans`, see [`span_pack`]). Spans are
+//! `[start, end)` in code points of the stored text; their ids come from
+//! `id_counters` and are never reused.
 
 use super::ProjectError;
-use super::sqlite_store::taken_id;
+use super::span_pack::{self, PackedSpan};
 use super::store::{EditContext, NewTextItem};
 use crate::model::{
     ClassId, Item, ItemId, ItemStatus, LabelId, NewSpan, Provenance, SpanAnnotation, SpanId,
-    TextDoc,
+    SpanRef, TextDoc,
 };
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
@@ -16,96 +18,218 @@ CREATE TABLE IF NOT EXISTS texts(
     ext_id TEXT,
     body TEXT NOT NULL,
     char_len INTEGER NOT NULL,
-    meta TEXT
+    meta TEXT,
+    spans BLOB
 );
-CREATE TABLE IF NOT EXISTS spans(
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    item_id INTEGER NOT NULL,
-    class_id INTEGER NOT NULL,
-    start_cp INTEGER NOT NULL,
-    end_cp INTEGER NOT NULL,
-    author TEXT NOT NULL,
-    created_ms INTEGER NOT NULL,
-    updated_by TEXT NOT NULL,
-    updated_ms INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS spans_by_item ON spans(item_id);
+CREATE TABLE IF NOT EXISTS id_counters(name TEXT PRIMARY KEY, last INTEGER NOT NULL);
 ";
 
-const SPAN_COLUMNS: &str =
-    "id, item_id, class_id, start_cp, end_cp, author, created_ms, updated_by, updated_ms";
+/// Whether the database keeps spans one row each, as layout 2 and older did.
+pub(super) fn has_span_rows(conn: &Connection) -> Result<bool, ProjectError> {
+    Ok(conn.query_row(
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'spans'",
+        [],
+        |r| r.get::<_, i64>(0),
+    )? > 0)
+}
 
-fn row_to_span(r: &rusqlite::Row) -> rusqlite::Result<SpanAnnotation> {
-    Ok(SpanAnnotation {
-        id: SpanId(r.get(0)?),
-        item: ItemId(r.get(1)?),
-        class: ClassId(r.get(2)?),
-        start: r.get(3)?,
-        end: r.get(4)?,
-        provenance: Provenance {
-            author: r.get(5)?,
-            created_ms: r.get(6)?,
-            updated_by: r.get(7)?,
-            updated_ms: r.get(8)?,
-        },
-    })
+/// Moves a database of layout 2 or older, with one `spans` row per span, to
+/// packed spans in `texts.spans` (see [`span_pack`]), keeping every id, and
+/// the span id counter into `id_counters`. One transaction.
+pub(super) fn migrate_span_rows(conn: &mut Connection) -> Result<(), ProjectError> {
+    let has = |conn: &Connection, sql: &str| -> Result<bool, ProjectError> {
+        Ok(conn.query_row(sql, [], |r| r.get::<_, i64>(0))? > 0)
+    };
+    let tx = conn.transaction()?;
+    if !has(
+        &tx,
+        "SELECT COUNT(*) FROM pragma_table_info('texts') WHERE name = 'spans'",
+    )? {
+        tx.execute_batch("ALTER TABLE texts ADD COLUMN spans BLOB")?;
+    }
+    if has_span_rows(&tx)? {
+        let spans: Vec<SpanAnnotation> = {
+            let mut stmt = tx.prepare(
+                "SELECT id, item_id, class_id, start_cp, end_cp, author, created_ms, updated_by, updated_ms \
+                 FROM spans ORDER BY item_id",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok(SpanAnnotation {
+                    id: SpanId(r.get(0)?),
+                    item: ItemId(r.get(1)?),
+                    class: ClassId(r.get(2)?),
+                    start: r.get(3)?,
+                    end: r.get(4)?,
+                    provenance: Provenance {
+                        author: r.get(5)?,
+                        created_ms: r.get(6)?,
+                        updated_by: r.get(7)?,
+                        updated_ms: r.get(8)?,
+                    },
+                })
+            })?;
+            rows.collect::<Result<_, _>>()?
+        };
+        for run in spans.chunk_by(|a, b| a.item == b.item) {
+            write_pack(&tx, run[0].item, &span_pack::pack(run))?;
+        }
+        let last: i64 = tx.query_row(
+            "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'spans'), 0), \
+                 COALESCE((SELECT MAX(id) FROM spans), 0))",
+            [],
+            |r| r.get(0),
+        )?;
+        raise_span_floor(&tx, last)?;
+        tx.execute_batch("DROP TABLE spans")?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// The largest span id ever given out.
+pub(super) fn last_span_id(conn: &Connection) -> Result<i64, ProjectError> {
+    Ok(conn
+        .prepare_cached("SELECT last FROM id_counters WHERE name = 'spans'")?
+        .query_row([], |r| r.get(0))
+        .optional()?
+        .unwrap_or(0))
+}
+
+/// Makes sure new spans get ids above `floor`.
+pub(super) fn raise_span_floor(tx: &Transaction, floor: i64) -> Result<(), ProjectError> {
+    tx.prepare_cached(
+        "INSERT INTO id_counters(name, last) VALUES('spans', ?1) \
+         ON CONFLICT(name) DO UPDATE SET last = MAX(last, excluded.last)",
+    )?
+    .execute([floor])?;
+    Ok(())
+}
+
+/// Gives out `n` new consecutive span ids; returns the first.
+fn take_span_ids(tx: &Transaction, n: usize) -> Result<i64, ProjectError> {
+    let first = last_span_id(tx)? + 1;
+    raise_span_floor(tx, first + n as i64 - 1)?;
+    Ok(first)
+}
+
+/// An item's packed spans; `None` when the item has no text.
+fn read_pack(conn: &Connection, item: ItemId) -> Result<Option<Vec<u8>>, ProjectError> {
+    Ok(conn
+        .prepare_cached("SELECT COALESCE(spans, x'') FROM texts WHERE item_id = ?1")?
+        .query_row([item.0], |r| r.get(0))
+        .optional()?)
+}
+
+fn write_pack(tx: &Transaction, item: ItemId, pack: &[u8]) -> Result<(), ProjectError> {
+    let value = if pack.is_empty() { None } else { Some(pack) };
+    let n = tx
+        .prepare_cached("UPDATE texts SET spans = ?2 WHERE item_id = ?1")?
+        .execute(params![item.0, value])?;
+    if n == 0 {
+        return Err(no_text(item));
+    }
+    Ok(())
+}
+
+fn no_text(item: ItemId) -> ProjectError {
+    ProjectError::InvalidEdit(format!(
+        "item {item} is not a text item, so it has no spans"
+    ))
+}
+
+/// Reads the spans of each item `of` names, once per item, lets `change` work
+/// on them in input order, and writes each item's spans back.
+fn change_spans<T, R>(
+    tx: &Transaction,
+    inputs: &[T],
+    of: impl Fn(&T) -> ItemId,
+    mut change: impl FnMut(&mut Vec<SpanAnnotation>, &T) -> Result<R, ProjectError>,
+) -> Result<Vec<R>, ProjectError> {
+    let mut items: Vec<ItemId> = inputs.iter().map(&of).collect();
+    items.sort_unstable();
+    items.dedup();
+    let mut spans: std::collections::HashMap<ItemId, Vec<SpanAnnotation>> =
+        std::collections::HashMap::with_capacity(items.len());
+    for &item in &items {
+        let pack = read_pack(tx, item)?.ok_or_else(|| no_text(item))?;
+        spans.insert(item, span_pack::spans_of(item, &pack)?);
+    }
+    let mut out = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        let of_item = spans.entry(of(input)).or_default();
+        out.push(change(of_item, input)?);
+    }
+    for item in items {
+        let list = spans.get(&item).map(Vec::as_slice).unwrap_or_default();
+        write_pack(tx, item, &span_pack::pack(list))?;
+    }
+    Ok(out)
 }
 
 pub(super) fn find_span(
     conn: &Connection,
-    id: SpanId,
+    at: SpanRef,
 ) -> Result<Option<SpanAnnotation>, ProjectError> {
-    Ok(conn
-        .prepare_cached(&format!("SELECT {SPAN_COLUMNS} FROM spans WHERE id = ?1"))?
-        .query_row([id.0], row_to_span)
-        .optional()?)
+    Ok(spans_of(conn, at.item)?.into_iter().find(|s| s.id == at.id))
 }
 
-fn span_by_id(conn: &Connection, id: SpanId) -> Result<SpanAnnotation, ProjectError> {
-    find_span(conn, id)?
-        .ok_or_else(|| ProjectError::InvalidEdit(format!("there is no span with id {id}")))
+fn missing_span(at: SpanRef) -> ProjectError {
+    ProjectError::InvalidEdit(format!("item {} has no span with id {}", at.item, at.id))
 }
 
 pub(super) fn spans_of(
     conn: &Connection,
     item: ItemId,
 ) -> Result<Vec<SpanAnnotation>, ProjectError> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {SPAN_COLUMNS} FROM spans WHERE item_id = ?1 ORDER BY start_cp, end_cp, id"
-    ))?;
-    let rows = stmt.query_map([item.0], row_to_span)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    match read_pack(conn, item)? {
+        Some(pack) => span_pack::spans_of(item, &pack),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// Calls `f` with every span, by item and then in (start, end, id) order,
+/// its strings borrowed from the row being read.
+pub(super) fn for_each_span(
+    conn: &Connection,
+    f: &mut dyn FnMut(ItemId, PackedSpan<'_>) -> Result<(), ProjectError>,
+) -> Result<(), ProjectError> {
+    let mut stmt =
+        conn.prepare("SELECT item_id, spans FROM texts WHERE spans IS NOT NULL ORDER BY item_id")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let item = ItemId(r.get(0)?);
+        let pack = r.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
+        span_pack::for_each(pack, |s| f(item, s))?;
+    }
+    Ok(())
 }
 
 pub(super) fn all_spans(conn: &Connection) -> Result<Vec<SpanAnnotation>, ProjectError> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {SPAN_COLUMNS} FROM spans ORDER BY item_id, start_cp, end_cp, id"
-    ))?;
-    let rows = stmt.query_map([], row_to_span)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    let mut out = Vec::new();
+    for_each_span(conn, &mut |item, s| {
+        out.push(s.to_span(item));
+        Ok(())
+    })?;
+    Ok(out)
 }
 
 /// Every span's item, class and range, ordered by item and start: what an
 /// export needs, without the provenance strings.
 pub(super) fn all_span_extents(conn: &Connection) -> Result<Vec<SpanExtent>, ProjectError> {
-    // Ordered by the item index only, so SQLite streams it instead of sorting
-    // millions of rows; each item's few spans are sorted here.
-    let mut stmt = conn.prepare(
-        "SELECT item_id, class_id, start_cp, end_cp FROM spans INDEXED BY spans_by_item ORDER BY item_id",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        Ok(SpanExtent {
-            item: ItemId(r.get(0)?),
-            class: ClassId(r.get(1)?),
-            start: r.get(2)?,
-            end: r.get(3)?,
-        })
+    let mut out = Vec::new();
+    for_each_span(conn, &mut |item, s| {
+        out.push(SpanExtent {
+            item,
+            class: s.class,
+            start: s.start,
+            end: s.end,
+        });
+        Ok(())
     })?;
-    let mut spans: Vec<SpanExtent> = rows.collect::<Result<_, _>>()?;
-    for run in spans.chunk_by_mut(|a, b| a.item == b.item) {
+    for run in out.chunk_by_mut(|a, b| a.item == b.item) {
         run.sort_unstable_by_key(|s| (s.start, s.end, s.class));
     }
-    Ok(spans)
+    Ok(out)
 }
 
 /// Where a span is and what class it has.
@@ -117,82 +241,139 @@ pub struct SpanExtent {
     pub end: u32,
 }
 
-/// Inserts new spans with the edit's author and time; returns their ids in order.
+/// Adds a span made by `make` for each input under new ids; returns the ids
+/// in input order.
+fn add_spans<T>(
+    tx: &Transaction,
+    inputs: &[T],
+    item_of: impl Fn(&T) -> ItemId,
+    make: impl Fn(SpanId, &T) -> SpanAnnotation,
+) -> Result<Vec<SpanId>, ProjectError> {
+    let first = take_span_ids(tx, inputs.len())?;
+    let numbered: Vec<(SpanId, &T)> = inputs
+        .iter()
+        .enumerate()
+        .map(|(i, x)| (SpanId(first + i as i64), x))
+        .collect();
+    change_spans(
+        tx,
+        &numbered,
+        |(_, x)| item_of(x),
+        |spans, &(id, x)| {
+            spans.push(make(id, x));
+            Ok(id)
+        },
+    )
+}
+
+/// Inserts new spans with the edit's author and time; returns their ids in
+/// input order.
 pub(super) fn insert_spans(
     tx: &Transaction,
     new: &[NewSpan],
     ctx: &EditContext,
 ) -> Result<Vec<SpanId>, ProjectError> {
-    let mut stmt = tx.prepare_cached(
-        "INSERT INTO spans(item_id, class_id, start_cp, end_cp, author, created_ms, updated_by, updated_ms) \
-         VALUES(?1,?2,?3,?4,?5,?6,?5,?6)",
-    )?;
-    let mut ids = Vec::with_capacity(new.len());
-    for s in new {
-        stmt.execute(params![
-            s.item.0,
-            s.class.0,
-            s.start,
-            s.end,
-            ctx.author,
-            ctx.time_ms
-        ])?;
-        ids.push(SpanId(tx.last_insert_rowid()));
-    }
-    Ok(ids)
+    add_spans(
+        tx,
+        new,
+        |s| s.item,
+        |id, s| SpanAnnotation {
+            id,
+            item: s.item,
+            class: s.class,
+            start: s.start,
+            end: s.end,
+            provenance: Provenance {
+                author: ctx.author.to_string(),
+                created_ms: ctx.time_ms,
+                updated_by: ctx.author.to_string(),
+                updated_ms: ctx.time_ms,
+            },
+        },
+    )
 }
 
-/// Re-inserts a span with its original id and provenance (undo of a delete).
-pub(super) fn restore_span(tx: &Transaction, s: &SpanAnnotation) -> Result<(), ProjectError> {
-    insert_span_row(tx, Some(s.id), s).map(|_| ())
-}
-
-/// Inserts a span with its provenance, under `id` or, when `None`, a new one;
-/// returns the id.
-pub(super) fn insert_span_row(
+/// Re-inserts spans with their original ids and provenance (undo of a delete).
+pub(super) fn restore_spans(
     tx: &Transaction,
-    id: Option<SpanId>,
-    s: &SpanAnnotation,
-) -> Result<SpanId, ProjectError> {
-    let p = &s.provenance;
-    tx.prepare_cached(&format!(
-        "INSERT INTO spans({SPAN_COLUMNS}) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)"
-    ))?
-    .execute(params![
-        id.map(|id| id.0),
-        s.item.0,
-        s.class.0,
-        s.start,
-        s.end,
-        p.author,
-        p.created_ms,
-        p.updated_by,
-        p.updated_ms
-    ])
-    .map_err(taken_id("span", s.id))?;
-    Ok(SpanId(tx.last_insert_rowid()))
+    restored: &[SpanAnnotation],
+) -> Result<(), ProjectError> {
+    change_spans(
+        tx,
+        restored,
+        |s| s.item,
+        |spans, s| {
+            if spans.iter().any(|x| x.id == s.id) {
+                return Err(ProjectError::InvalidEdit(format!(
+                    "a span with id {} already exists",
+                    s.id
+                )));
+            }
+            spans.push(s.clone());
+            Ok(())
+        },
+    )?;
+    let last = restored.iter().map(|s| s.id.0).max().unwrap_or(0);
+    raise_span_floor(tx, last)
 }
 
-pub(super) fn delete_span(tx: &Transaction, id: SpanId) -> Result<SpanAnnotation, ProjectError> {
-    let old = span_by_id(tx, id)?;
-    tx.prepare_cached("DELETE FROM spans WHERE id = ?1")?
-        .execute([id.0])?;
-    Ok(old)
+/// Adds spans made elsewhere under new ids, keeping their provenance;
+/// returns the new ids in input order.
+pub(super) fn copy_spans(
+    tx: &Transaction,
+    copied: &[SpanAnnotation],
+) -> Result<Vec<SpanId>, ProjectError> {
+    add_spans(
+        tx,
+        copied,
+        |s| s.item,
+        |id, s| SpanAnnotation { id, ..s.clone() },
+    )
+}
+
+/// Deletes spans; returns them as they were, in input order.
+pub(super) fn delete_spans(
+    tx: &Transaction,
+    refs: &[SpanRef],
+) -> Result<Vec<SpanAnnotation>, ProjectError> {
+    change_spans(
+        tx,
+        refs,
+        |r| r.item,
+        |spans, &at| {
+            let i = spans
+                .iter()
+                .position(|s| s.id == at.id)
+                .ok_or_else(|| missing_span(at))?;
+            Ok(spans.remove(i))
+        },
+    )
 }
 
 /// Changes a span's class; returns the span as it was.
 pub(super) fn set_span_class(
     tx: &Transaction,
-    id: SpanId,
+    at: SpanRef,
     class: ClassId,
     ctx: &EditContext,
 ) -> Result<SpanAnnotation, ProjectError> {
-    let old = span_by_id(tx, id)?;
-    tx.prepare_cached(
-        "UPDATE spans SET class_id = ?2, updated_by = ?3, updated_ms = ?4 WHERE id = ?1",
-    )?
-    .execute(params![id.0, class.0, ctx.author, ctx.time_ms])?;
-    Ok(old)
+    let mut old = change_spans(
+        tx,
+        &[at],
+        |r| r.item,
+        |spans, &at| {
+            let s = spans
+                .iter_mut()
+                .find(|s| s.id == at.id)
+                .ok_or_else(|| missing_span(at))?;
+            let old = s.clone();
+            s.class = class;
+            s.provenance.updated_by = ctx.author.to_string();
+            s.provenance.updated_ms = ctx.time_ms;
+            Ok(old)
+        },
+    )?;
+    old.pop().ok_or_else(|| missing_span(at))
 }
 
 pub(super) fn text_of(conn: &Connection, item: ItemId) -> Result<Option<TextDoc>, ProjectError> {
@@ -273,6 +454,8 @@ pub(super) fn for_each_text(
 #[derive(Clone, Debug, PartialEq)]
 pub struct ResolvedText {
     pub item: NewTextItem,
+    /// The text's length in code points.
+    pub char_len: u32,
     /// `(start, end, class)` in code points.
     pub spans: Vec<(u32, u32, ClassId)>,
     pub labels: Vec<LabelId>,
@@ -282,7 +465,7 @@ pub struct ResolvedText {
 #[derive(Default)]
 pub(super) struct BulkTexts {
     pub items: Vec<Item>,
-    pub spans: Vec<SpanId>,
+    pub spans: Vec<SpanRef>,
     /// Items inserted in progress (they have labels).
     pub started: Vec<ItemId>,
     /// Items given document classes.
@@ -358,49 +541,65 @@ pub(super) fn insert_labelled_chunk(
         )?;
         ids.extend(consecutive_ids(tx, rows.len()).map(ItemId));
     }
-    let with_ids: Vec<(ItemId, &ResolvedText)> = ids.iter().copied().zip(chunk).collect();
+    let span_count: usize = chunk.iter().map(|t| t.spans.len()).sum();
+    let mut next_span = take_span_ids(tx, span_count)?;
+    let mut packs = Vec::with_capacity(chunk.len());
+    for (&item, t) in ids.iter().zip(chunk) {
+        let mut pack = Vec::new();
+        let mut spans: Vec<(u32, u32, ClassId, SpanId)> = t
+            .spans
+            .iter()
+            .map(|&(start, end, class)| {
+                let id = SpanId(next_span);
+                next_span += 1;
+                (start, end, class, id)
+            })
+            .collect();
+        spans.sort_unstable();
+        for &(start, end, class, id) in &spans {
+            span_pack::push(
+                &mut pack,
+                &PackedSpan {
+                    id,
+                    class,
+                    start,
+                    end,
+                    author: ctx.author,
+                    created_ms: ctx.time_ms,
+                    updated_by: ctx.author,
+                    updated_ms: ctx.time_ms,
+                },
+            );
+            out.spans.push(SpanRef { item, id });
+        }
+        packs.push(pack);
+    }
+    let with_ids: Vec<(ItemId, &ResolvedText, &[u8])> = ids
+        .iter()
+        .copied()
+        .zip(chunk)
+        .zip(&packs)
+        .map(|((id, t), p)| (id, t, p.as_slice()))
+        .collect();
     insert_rows(
         tx,
-        "INSERT INTO texts(item_id, ext_id, body, char_len, meta)",
-        "(?,?,?,?,?)",
-        5,
+        "INSERT INTO texts(item_id, ext_id, body, char_len, meta, spans)",
+        "(?,?,?,?,?,?)",
+        6,
         &with_ids,
-        |stmt, (id, t), p| {
+        |stmt, (id, t, pack), p| {
             stmt.raw_bind_parameter(p, id.0)?;
             stmt.raw_bind_parameter(p + 1, &t.item.doc.ext_id)?;
             stmt.raw_bind_parameter(p + 2, &t.item.doc.text)?;
-            stmt.raw_bind_parameter(p + 3, t.item.doc.text.chars().count() as i64)?;
-            stmt.raw_bind_parameter(p + 4, &t.item.doc.meta)
+            stmt.raw_bind_parameter(p + 3, t.char_len)?;
+            stmt.raw_bind_parameter(p + 4, &t.item.doc.meta)?;
+            let pack = if pack.is_empty() { None } else { Some(*pack) };
+            stmt.raw_bind_parameter(p + 5, pack)
         },
     )?;
-    let spans: Vec<(ItemId, (u32, u32, ClassId))> = with_ids
-        .iter()
-        .flat_map(|(id, t)| t.spans.iter().map(move |s| (*id, *s)))
-        .collect();
-    for rows in spans.chunks(ROWS_PER_INSERT) {
-        insert_rows(
-            tx,
-            "INSERT INTO spans(item_id, class_id, start_cp, end_cp, author, created_ms, updated_by, updated_ms)",
-            "(?,?,?,?,?,?,?,?)",
-            8,
-            rows,
-            |stmt, (id, (start, end, class)), p| {
-                stmt.raw_bind_parameter(p, id.0)?;
-                stmt.raw_bind_parameter(p + 1, class.0)?;
-                stmt.raw_bind_parameter(p + 2, start)?;
-                stmt.raw_bind_parameter(p + 3, end)?;
-                stmt.raw_bind_parameter(p + 4, ctx.author)?;
-                stmt.raw_bind_parameter(p + 5, ctx.time_ms)?;
-                stmt.raw_bind_parameter(p + 6, ctx.author)?;
-                stmt.raw_bind_parameter(p + 7, ctx.time_ms)
-            },
-        )?;
-        out.spans
-            .extend(consecutive_ids(tx, rows.len()).map(SpanId));
-    }
     let labels: Vec<(ItemId, LabelId)> = with_ids
         .iter()
-        .flat_map(|(id, t)| t.labels.iter().map(move |l| (*id, *l)))
+        .flat_map(|(id, t, _)| t.labels.iter().map(move |l| (*id, *l)))
         .collect();
     insert_rows(
         tx,
@@ -415,7 +614,7 @@ pub(super) fn insert_labelled_chunk(
             stmt.raw_bind_parameter(p + 3, ctx.time_ms)
         },
     )?;
-    for (id, t) in &with_ids {
+    for (id, t, _) in &with_ids {
         if labelled(t) {
             out.started.push(*id);
         }

@@ -1,7 +1,7 @@
 use super::ProjectError;
 use crate::model::{
     BoxAnnotation, ClassId, Edit, Item, ItemId, ItemStatus, LabelId, NewBox, SpanAnnotation,
-    SpanId, TextDoc,
+    SpanId, SpanRef, TextDoc,
 };
 
 /// An item found by a folder scan, before it has an id.
@@ -117,7 +117,7 @@ pub trait Store {
     ) -> Result<(), ProjectError>;
     /// An item's review comments, oldest first.
     fn comments_of(&self, item: ItemId) -> Result<Vec<crate::model::Comment>, ProjectError>;
-    fn span(&self, id: SpanId) -> Result<Option<SpanAnnotation>, ProjectError>;
+    fn span(&self, at: SpanRef) -> Result<Option<SpanAnnotation>, ProjectError>;
     /// An item's spans ordered by start, end, id.
     fn spans_of(&self, item: ItemId) -> Result<Vec<SpanAnnotation>, ProjectError>;
     /// Every span, ordered by item, start, end, id.

@@ -13,7 +13,7 @@ use crate::model::{
     AnnotationId, BoxAnnotation, ClassId, Edit, ImageLabelMode, Item, ItemId, ItemStatus, LabelId,
     NewBox, NewComment, NewSpan,
 };
-use crate::model::{Comment, CommentTarget, Proposal, ProposalId, SpanId};
+use crate::model::{Comment, CommentTarget, Proposal, ProposalId, SpanId, SpanRef};
 use crate::project::{ItemQuery, LogEntry, Project, ProjectError, ProjectKind};
 use eframe::egui::{self, Vec2};
 use rust_i18n::t;
@@ -313,7 +313,8 @@ impl Workspace {
                 self.text.selected = applied.created_spans.first().copied();
             }
         } else if let Some(id) = self.text.selected {
-            self.apply(Edit::SetSpanClass { id, class });
+            let span = SpanRef { item, id };
+            self.apply(Edit::SetSpanClass { span, class });
         }
     }
 
@@ -386,7 +387,10 @@ impl Workspace {
         if self.selected_proposal.is_some() {
             self.reject_selected_proposal();
         } else if let Some(id) = self.text.selected.take() {
-            self.apply(Edit::DeleteSpans(vec![id]));
+            let Some(item) = self.current_item().map(|i| i.id) else {
+                return;
+            };
+            self.apply(Edit::DeleteSpans(vec![SpanRef { item, id }]));
         } else if let Some(id) = self.selected.take() {
             self.apply(Edit::DeleteBoxes(vec![id]));
         }

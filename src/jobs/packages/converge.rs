@@ -2,8 +2,8 @@
 //! package's version of it), keeping ids and provenance where it can.
 
 use crate::model::{
-    AnnotationId, BoxAnnotation, Edit, ItemId, ItemSnapshot, SpanAnnotation, SpanId, box_key,
-    span_key,
+    AnnotationId, BoxAnnotation, Edit, ItemId, ItemSnapshot, SpanAnnotation, SpanId, SpanRef,
+    box_key, span_key,
 };
 use std::collections::HashMap;
 
@@ -13,7 +13,8 @@ pub struct Ids<'a> {
     /// into the package; above, they were made in the package.
     pub box_floor: i64,
     pub span_floor: i64,
-    /// Whether a box or span id is in use anywhere in the project.
+    /// Whether a box id is in use anywhere in the project, and a span id on
+    /// the item (a span never moves to another item).
     pub box_exists: &'a dyn Fn(AnnotationId) -> bool,
     pub span_exists: &'a dyn Fn(SpanId) -> bool,
 }
@@ -122,12 +123,14 @@ pub fn converge(
         ids.span_floor,
         span_key,
     );
-    edits.push(Edit::DeleteSpans(gone.iter().map(|s| s.id).collect()));
+    edits.push(Edit::DeleteSpans(
+        gone.iter().map(|s| SpanRef { item, id: s.id }).collect(),
+    ));
     // A span's range never changes (no edit moves one), only its class.
     for (c, t) in pairs {
         if c.class != t.class {
             edits.push(Edit::SetSpanClass {
-                id: c.id,
+                span: SpanRef { item, id: c.id },
                 class: t.class,
             });
         }

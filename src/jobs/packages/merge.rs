@@ -6,7 +6,8 @@
 use super::converge::{Ids, converge};
 use crate::jobs::JobError;
 use crate::model::{
-    Edit, ItemId, ItemSnapshot, ItemVersion, NewComment, PackageInfo, PackageRole, VersionKind,
+    Edit, ItemId, ItemSnapshot, ItemVersion, NewComment, PackageInfo, PackageRole, SpanRef,
+    VersionKind,
 };
 use crate::project::{Access, LogEntry, Project, ProjectKind};
 use std::collections::{HashMap, HashSet};
@@ -194,7 +195,10 @@ impl Planner<'_> {
         info: &PackageInfo,
     ) {
         let box_exists = |id| self.source.annotation(id).ok().flatten().is_some();
-        let span_exists = |id| self.source.span(id).ok().flatten().is_some();
+        let span_exists = |id| {
+            let at = SpanRef { item, id };
+            self.source.span(at).ok().flatten().is_some()
+        };
         let ids = Ids {
             box_floor: info.box_floor,
             span_floor: info.span_floor,
