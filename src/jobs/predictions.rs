@@ -5,6 +5,7 @@
 //! touching the project, [`apply_predictions`] stores it as one
 //! `Edit::AddProposals`. [`import_predictions`] does both.
 
+use super::export_common::read_capped;
 use super::yolo::{YoloImportOptions, read_yolo};
 use super::{JobError, Progress, add_missing_classes};
 use crate::formats::coco::ImportProblem;
@@ -12,6 +13,10 @@ use crate::formats::predictions::{PlannedProposal, PredictionPlan, plan_coco_res
 use crate::model::{Edit, Item, LabelSchema, NewProposal};
 use crate::project::Project;
 use std::path::Path;
+
+/// A COCO results file is parsed whole; larger ones are refused. (About 5
+/// million detections; the parsed file takes several times its size in memory.)
+const MAX_RESULTS_FILE: u64 = 1 << 30;
 
 /// What a predictions file is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,11 +100,11 @@ pub fn read_predictions(
     let shown = path.display();
     match format {
         PredictionFormat::CocoResults => {
-            let bytes =
-                std::fs::read(path).map_err(|e| JobError::Failed(format!("{shown}: {e}")))?;
+            let bytes = read_capped(path, MAX_RESULTS_FILE)
+                .map_err(|e| JobError::Failed(format!("{shown}: {e}")))?;
             let plan = plan_coco_results(&bytes, items, schema, options.outside)
                 .map_err(|e| JobError::Failed(format!("{shown}: {e}")))?;
-            let problems = placed(&shown.to_string(), &plan.problems);
+            let problems = in_file(&shown.to_string(), &plan.problems);
             Ok(PredictionsRead {
                 plan,
                 problems,
@@ -140,7 +145,8 @@ pub fn read_predictions(
     }
 }
 
-fn placed(file: &str, problems: &[ImportProblem]) -> Vec<String> {
+/// Problems of records as `file: record [i]: message`.
+fn in_file(file: &str, problems: &[ImportProblem]) -> Vec<String> {
     problems
         .iter()
         .map(|p| format!("{file}: {}: {}", p.record, p.message))

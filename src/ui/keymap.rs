@@ -607,6 +607,17 @@ mod tests {
         assert_eq!(keymap.action_for(&sc("Ctrl+Z")), Some(Action::Undo));
         assert_eq!(keymap.action_for(&sc("Ctrl+Shift+Z")), Some(Action::Redo));
         assert_eq!(keymap.action_for(&sc("Delete")), Some(Action::Delete));
+        // Model proposals: E accepts, Shift+E rejects, Ctrl+E accepts all above
+        // the threshold (Enter already submits the item).
+        assert_eq!(keymap.action_for(&sc("E")), Some(Action::AcceptProposal));
+        assert_eq!(
+            keymap.action_for(&sc("Shift+E")),
+            Some(Action::RejectProposal)
+        );
+        assert_eq!(
+            keymap.action_for(&sc("Ctrl+E")),
+            Some(Action::AcceptProposalsAbove)
+        );
     }
 
     #[test]
