@@ -1,5 +1,6 @@
-//! The image canvas and the box tool: shows the image and its boxes, and turns
-//! mouse input into `CanvasAction`s. It never changes the project itself; the
+//! The image canvas and the box tool: shows the image, its boxes and its model
+//! proposals (dashed, with their score), and turns mouse input into
+//! `CanvasAction`s. It never changes the project itself; the
 //! workspace turns actions into edits.
 
 use super::canvas_view::CanvasView;

@@ -1,5 +1,6 @@
-//! The right-hand panel: box classes with their hotkeys, image-level labels, and
-//! the selected box.
+//! The right-hand panel: box classes with their hotkeys, image-level labels, the
+//! item's model proposals (threshold, accept all, reject all), and the selected
+//! box.
 
 use super::canvas::{class_color, score_text};
 use super::workspace::Workspace;
