@@ -108,6 +108,12 @@ fn accept_reject_undo_redo_and_reopen() {
     assert_eq!(left.len(), 1);
     assert_eq!(left[0].score, 0.85);
     assert_eq!(p.all_proposals().unwrap(), left);
+    // The item list can show only the items with proposals waiting.
+    let query = shugu::project::ItemQuery {
+        with_proposals: true,
+        ..Default::default()
+    };
+    assert_eq!(p.query_items(&query).unwrap(), vec![0]);
 }
 
 #[test]

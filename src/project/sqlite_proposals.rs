@@ -100,6 +100,18 @@ pub(super) fn all_proposals(conn: &Connection) -> Result<Vec<Proposal>, ProjectE
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// Items with proposals, ascending.
+pub(super) fn items_with_proposals(conn: &Connection) -> Result<Vec<ItemId>, ProjectError> {
+    if !has_tables(conn)? {
+        return Ok(Vec::new());
+    }
+    let mut stmt = conn.prepare(
+        "SELECT DISTINCT item_id FROM proposals INDEXED BY proposals_by_item ORDER BY item_id",
+    )?;
+    let rows = stmt.query_map([], |r| Ok(ItemId(r.get(0)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// The model and score of an existing box that was an accepted proposal.
 pub(super) fn box_origin(
     conn: &Connection,

@@ -893,6 +893,10 @@ impl Store for SqliteStore {
         sqlite_proposals::all_proposals(&self.conn)
     }
 
+    fn items_with_proposals(&self) -> Result<Vec<ItemId>, ProjectError> {
+        sqlite_proposals::items_with_proposals(&self.conn)
+    }
+
     fn box_origin(&self, id: AnnotationId) -> Result<Option<BoxOrigin>, ProjectError> {
         sqlite_proposals::box_origin(&self.conn, id)
     }

@@ -87,6 +87,8 @@ pub trait Store {
     fn proposals_of(&self, item: ItemId) -> Result<Vec<crate::model::Proposal>, ProjectError>;
     /// Every proposal, ordered by item then id.
     fn all_proposals(&self) -> Result<Vec<crate::model::Proposal>, ProjectError>;
+    /// Items with proposals, ascending.
+    fn items_with_proposals(&self) -> Result<Vec<ItemId>, ProjectError>;
     /// The model and score of a box that was an accepted proposal.
     fn box_origin(
         &self,
