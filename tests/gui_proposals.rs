@@ -202,3 +202,50 @@ fn import_select_accept_by_key_accept_above_threshold_and_reject() {
         "no proposals, no section"
     );
 }
+
+#[test]
+fn ctrl_e_accepts_above_the_threshold_and_delete_rejects_the_selected_one() {
+    use shugu::model::{Edit, NewProposal};
+    let f = common::image_project(&[("a.jpg", 200, 100)], &["car"], &[], false);
+    let a = {
+        let mut p =
+            shugu::project::Project::open(&f.project, shugu::project::Access::ReadWrite).unwrap();
+        let a = p.items()[0].id;
+        let at = |x: f32, score: f32| NewProposal {
+            item: a,
+            class: CAR,
+            bbox: BBox::from_xywh(x, 10.0, 30.0, 30.0),
+            score,
+            source: "detr".into(),
+        };
+        p.apply(Edit::AddProposals(vec![
+            at(10.0, 0.7),
+            at(60.0, 0.4),
+            at(120.0, 0.2),
+        ]))
+        .unwrap();
+        a
+    };
+    let config = app_config(f.root.path(), "ann", Language::English, vec![]);
+    let mut h = start_allowing_missing_glyphs(
+        config,
+        Startup::Open(f.project.clone()),
+        FakeDialogs::default(),
+    );
+    // The default threshold is 0.5: Ctrl+E takes the 0.7 one only.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::E);
+    h.run();
+    let boxes = h.state().workspace().unwrap().project.boxes(a).unwrap();
+    assert_eq!(boxes.len(), 1);
+    assert_eq!(boxes[0].bbox, BBox::from_xywh(10.0, 10.0, 30.0, 30.0));
+    // Delete rejects a selected proposal, not a box.
+    click_image(&mut h, 130.0, 20.0);
+    h.key_press(Key::Delete);
+    h.run();
+    let left: Vec<f32> = proposals_of(&h, a).iter().map(|p| p.score).collect();
+    assert_eq!(left, vec![0.4]);
+    assert_eq!(
+        h.state().workspace().unwrap().project.boxes(a).unwrap(),
+        boxes
+    );
+}
