@@ -337,6 +337,27 @@ fn cli_imports_yolo_predictions_and_coco_results_as_proposals() {
         "--as-proposals".as_ref(),
     ]);
     assert!(fails_cleanly(&out).contains("--as-proposals"));
+
+    // A text project takes no proposals.
+    let texts = fx.root.path().join("texts.txt");
+    std::fs::write(&texts, "一\n二\n").unwrap();
+    let text_project = fx.root.path().join("text-project");
+    succeeds(&shugu([
+        "new".as_ref(),
+        text_project.as_os_str(),
+        "--text".as_ref(),
+        texts.as_os_str(),
+        "--classes".as_ref(),
+        "car".as_ref(),
+    ]));
+    let stderr = fails_cleanly(&shugu([
+        "import".as_ref(),
+        text_project.as_os_str(),
+        file.as_os_str(),
+        "--format".as_ref(),
+        "coco-results".as_ref(),
+    ]));
+    assert!(stderr.contains("text project"), "{stderr}");
 }
 
 #[test]

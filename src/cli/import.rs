@@ -108,6 +108,12 @@ fn import_predictions(
     options: PredictionOptions,
     source: Option<String>,
 ) -> anyhow::Result<()> {
+    if project.kind() != ProjectKind::Images {
+        anyhow::bail!(
+            "{}: model predictions become proposed boxes, and this is a text project",
+            project.dir().display()
+        );
+    }
     let report = crate::jobs::predictions::import_predictions(
         project,
         path,
