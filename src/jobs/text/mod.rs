@@ -12,13 +12,15 @@ use crate::formats::text::RecordProblem;
 use serde_json::{Map, Value};
 use std::path::Path;
 
-/// `reviews.jsonl:17`: where a record came from, unique in a project.
+/// `reviews.jsonl:000000017`: where a record came from, unique in a project.
+/// The line is zero-padded so keys sort in line order, which also lets a
+/// million-line import append to the key index instead of scattering into it.
 fn record_key(file: &Path, line: usize) -> String {
     let name = file
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| file.display().to_string());
-    format!("{name}:{line}")
+    format!("{name}:{line:09}")
 }
 
 /// A record's other fields as stored: a JSON object text, `None` when empty.
