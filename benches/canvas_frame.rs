@@ -68,6 +68,9 @@ fn canvas_frame(c: &mut Criterion) {
                 draw_class: Some(ClassId(1)),
                 editable: true,
                 commented: &[],
+                proposals: &[],
+                selected_proposal: None,
+                proposal_threshold: 0.5,
             };
             state.show(ui, &input);
         });

@@ -3,8 +3,8 @@
 
 mod common;
 
-use common::gui::{app_config, start};
-use eframe::egui::{Event, Key, Modifiers, PointerButton, pos2};
+use common::gui::{app_config, click_image, start};
+use eframe::egui::{Event, Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use shugu::model::{BBox, ClassId, CommentTarget, Edit, ItemStatus, NewBox};
@@ -83,23 +83,7 @@ fn a_reviewer_accepts_one_item_and_rejects_another_with_a_reason() {
 
     // On the next item, the reviewer pins a comment to its box.
     press(&mut h, Key::Q);
-    let at = {
-        let ws = h.state().workspace().unwrap();
-        ws.canvas
-            .view
-            .image_to_screen(ws.canvas.rect, pos2(20.0, 15.0))
-    };
-    h.event(Event::PointerMoved(at));
-    h.run();
-    for pressed in [true, false] {
-        h.event(Event::PointerButton {
-            pos: at,
-            button: PointerButton::Primary,
-            pressed,
-            modifiers: Modifiers::NONE,
-        });
-        h.run();
-    }
+    click_image(&mut h, 20.0, 15.0);
     assert_eq!(h.state().workspace().unwrap().selected, Some(boxed));
     h.get_by_label("Review comment on this one:").click();
     h.run();

@@ -1,6 +1,6 @@
 use super::{Format, default_format};
 use crate::jobs::ItemScope;
-use crate::jobs::coco::export_coco_scoped;
+use crate::jobs::coco::export_coco_with;
 use crate::jobs::label_studio_images::export_label_studio_images;
 use crate::jobs::labelme::export_labelme;
 use crate::jobs::text::{TextExportFormat, export_text_scoped};
@@ -16,10 +16,20 @@ pub fn run(
     scope: ItemScope,
     classify: ClassifyExportOptions,
     output: &Path,
+    include_proposals: bool,
 ) -> anyhow::Result<()> {
     let project = Project::open(dir, Access::ReadOnly)?;
-    let text_format = match format.unwrap_or(default_format(project.kind())) {
-        Format::Coco => return export_boxes(&project, output, scope),
+    let format = format.unwrap_or(default_format(project.kind()));
+    if include_proposals && format != Format::Coco {
+        anyhow::bail!(
+            "--include-proposals writes model proposals with their scores into a COCO export; use --format coco"
+        );
+    }
+    let text_format = match format {
+        Format::Coco => return export_boxes(&project, output, scope, include_proposals),
+        Format::CocoResults => anyhow::bail!(
+            "coco-results is an import format (a model's predictions); export coco, with --include-proposals to add the proposals"
+        ),
         Format::Yolo => return export_yolo_folder(&project, output, scope),
         Format::YoloCls => {
             if project.kind() == ProjectKind::Text {
@@ -106,14 +116,25 @@ pub fn run(
     Ok(())
 }
 
-fn export_boxes(project: &Project, output: &Path, scope: ItemScope) -> anyhow::Result<()> {
-    let report = export_coco_scoped(project, output, scope)?;
+fn export_boxes(
+    project: &Project,
+    output: &Path,
+    scope: ItemScope,
+    include_proposals: bool,
+) -> anyhow::Result<()> {
+    let report = export_coco_with(project, output, scope, include_proposals)?;
     println!(
         "wrote {}: {} images, {} boxes",
         output.display(),
         report.images,
-        report.annotations
+        report.annotations - report.proposals
     );
+    if include_proposals {
+        println!(
+            "  and {} unreviewed proposals, with their scores",
+            report.proposals
+        );
+    }
     if let Some(labels) = &report.labels_file {
         println!(
             "wrote {}: image labels of {} images",

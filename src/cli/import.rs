@@ -4,6 +4,7 @@ use crate::jobs::box_labels::BoxLabelReport;
 use crate::jobs::coco::import_coco;
 use crate::jobs::label_studio_images::import_label_studio_images;
 use crate::jobs::labelme::import_labelme;
+use crate::jobs::predictions::{PredictionFormat, PredictionOptions};
 use crate::jobs::text::{describe, import_labelled};
 use crate::jobs::yolo::{YoloImportOptions, import_yolo};
 use crate::model::OffsetUnit;
@@ -40,6 +41,10 @@ pub fn run(
         Format::Jsonl => LabelledFormat::Jsonl,
         Format::Doccano => LabelledFormat::Doccano,
         Format::Labelstudio => LabelledFormat::LabelStudio,
+        Format::CocoResults => {
+            let kind = crate::jobs::predictions::PredictionFormat::CocoResults;
+            return import_predictions(&mut project, file, kind, yolo, None);
+        }
         Format::Hf => anyhow::bail!(
             "the Hugging Face layout holds no offsets or ids to match records by; import jsonl, doccano or labelstudio"
         ),
@@ -84,12 +89,68 @@ pub fn run(
     Ok(())
 }
 
+/// `shugu import --as-proposals` / `--format coco-results`: a model's
+/// predictions stored as proposals.
+pub fn run_predictions(
+    dir: &Path,
+    path: &Path,
+    format: PredictionFormat,
+    author: &str,
+    options: YoloImportOptions,
+    source: Option<String>,
+) -> anyhow::Result<()> {
+    let mut project = Project::open(dir, Access::ReadWrite)?;
+    project.set_author(author);
+    import_predictions(&mut project, path, format, options, source)
+}
+
+fn import_predictions(
+    project: &mut Project,
+    path: &Path,
+    format: PredictionFormat,
+    options: PredictionOptions,
+    source: Option<String>,
+) -> anyhow::Result<()> {
+    if project.kind() != ProjectKind::Images {
+        anyhow::bail!(
+            "{}: model predictions become proposed boxes, and this is a text project",
+            project.dir().display()
+        );
+    }
+    let report = crate::jobs::predictions::import_predictions(
+        project,
+        path,
+        format,
+        options,
+        source.as_deref(),
+        &mut progress_line("reading predictions"),
+    )?;
+    println!(
+        "imported {} proposals from {} (model {:?}){}",
+        report.proposals,
+        path.display(),
+        report.source,
+        if report.clamped > 0 {
+            format!("; {} clamped to their image", report.clamped)
+        } else {
+            String::new()
+        }
+    );
+    print_added("classes", &report.new_classes);
+    if report.without_score > 0 {
+        println!(
+            "{} box(es) had no score (6th column); they were given score 1",
+            report.without_score
+        );
+    }
+    print_problems(&report.problems);
+    Ok(())
+}
+
 fn import_boxes(project: &mut Project, file: &Path) -> anyhow::Result<()> {
     let report = import_coco(project, file)?;
     println!("imported {} boxes from {}", report.boxes, file.display());
-    if !report.new_classes.is_empty() {
-        println!("added classes: {}", report.new_classes.join(", "));
-    }
+    print_added("classes", &report.new_classes);
     if report.skipped_polygons + report.skipped_rle > 0 {
         eprintln!(
             "skipped {} polygon and {} RLE annotation(s): this version imports boxes only",
@@ -119,21 +180,14 @@ fn import_yolo_folder(
         report.matched_files,
         report.class_file
     );
-    if !report.new_classes.is_empty() {
-        println!("added classes: {}", report.new_classes.join(", "));
-    }
+    print_added("classes", &report.new_classes);
     if report.with_confidence > 0 {
         println!(
-            "{} box(es) carried a confidence (6th column); it is read but not stored yet",
+            "{} box(es) carried a confidence (6th column), which boxes do not keep; import with --as-proposals to keep predictions as proposals",
             report.with_confidence
         );
     }
-    if !report.problems.is_empty() {
-        eprintln!("{} problem(s):", report.problems.len());
-        for p in &report.problems {
-            eprintln!("  {p}");
-        }
-    }
+    print_problems(&report.problems);
     Ok(())
 }
 
@@ -146,12 +200,8 @@ fn print_box_labels(from: &Path, records: &str, report: &BoxLabelReport) -> anyh
         report.records,
         report.matched
     );
-    if !report.new_classes.is_empty() {
-        println!("added classes: {}", report.new_classes.join(", "));
-    }
-    if !report.new_labels.is_empty() {
-        println!("added image labels: {}", report.new_labels.join(", "));
-    }
+    print_added("classes", &report.new_classes);
+    print_added("image labels", &report.new_labels);
     if !report.skipped.is_empty() {
         let skipped: Vec<String> = report
             .skipped
@@ -160,11 +210,21 @@ fn print_box_labels(from: &Path, records: &str, report: &BoxLabelReport) -> anyh
             .collect();
         eprintln!("skipped (boxes only): {}", skipped.join(", "));
     }
-    if !report.problems.is_empty() {
-        eprintln!("{} problem(s):", report.problems.len());
-        for p in &report.problems {
+    print_problems(&report.problems);
+    Ok(())
+}
+
+fn print_added(what: &str, names: &[String]) {
+    if !names.is_empty() {
+        println!("added {what}: {}", names.join(", "));
+    }
+}
+
+fn print_problems(problems: &[impl std::fmt::Display]) {
+    if !problems.is_empty() {
+        eprintln!("{} problem(s):", problems.len());
+        for p in problems {
             eprintln!("  {p}");
         }
     }
-    Ok(())
 }

@@ -33,6 +33,9 @@ pub struct Cli {
 pub enum Format {
     /// COCO instances JSON (image projects)
     Coco,
+    /// COCO results JSON, a model's predictions (import only, as proposals):
+    /// [{image_id or file_name, category_id, bbox, score}]
+    CocoResults,
     /// Shugu's JSONL: text, labels, spans, offset_unit, meta (text projects)
     Jsonl,
     /// doccano JSONL (text projects; UTF-16 offsets unless --offsets says otherwise)
@@ -103,10 +106,18 @@ pub enum Command {
         /// image labels (flags, choices) the schema lacks (default: report them)
         #[arg(long)]
         add_unknown_classes: bool,
-        /// YOLO: skip boxes that reach outside their image (default: clamp them);
-        /// either way each one is reported
+        /// YOLO and predictions: skip boxes that reach outside their image
+        /// (default: clamp them); either way each one is reported
         #[arg(long)]
         skip_outside: bool,
+        /// Import a model's predictions as proposals for annotators to accept or
+        /// reject, not as boxes: YOLO label files with a score column
+        /// (`--format coco-results` always imports proposals)
+        #[arg(long)]
+        as_proposals: bool,
+        /// The model name the proposals record (default: the file or folder name)
+        #[arg(long)]
+        source: Option<String>,
     },
     /// Export a project's annotations
     Export {
@@ -132,6 +143,10 @@ pub enum Command {
         /// yolo-cls: hard-link the images into the dataset instead of copying them
         #[arg(long)]
         link: bool,
+        /// COCO: add the unreviewed model proposals as annotations with their
+        /// `score` (default: exports hold only boxes)
+        #[arg(long)]
+        include_proposals: bool,
     },
     /// Print counts of items, statuses, boxes and labels
     Stats {
@@ -199,6 +214,8 @@ pub fn run(command: Command) -> anyhow::Result<()> {
             author,
             add_unknown_classes,
             skip_outside,
+            as_proposals,
+            source,
         } => {
             let yolo = crate::jobs::yolo::YoloImportOptions {
                 outside: if skip_outside {
@@ -208,7 +225,27 @@ pub fn run(command: Command) -> anyhow::Result<()> {
                 },
                 add_unknown_classes,
             };
-            import::run(&dir, &file, format, offsets, &author, yolo)
+            let proposals = match (format, as_proposals) {
+                (Some(Format::CocoResults), _) => {
+                    Some(crate::jobs::predictions::PredictionFormat::CocoResults)
+                }
+                (Some(Format::Yolo), true) => {
+                    Some(crate::jobs::predictions::PredictionFormat::Yolo)
+                }
+                (_, true) => anyhow::bail!(
+                    "--as-proposals reads model predictions: give --format yolo (or --format coco-results)"
+                ),
+                _ => None,
+            };
+            match proposals {
+                Some(kind) => import::run_predictions(&dir, &file, kind, &author, yolo, source),
+                None if source.is_some() => {
+                    anyhow::bail!(
+                        "--source names the model of imported proposals: add --as-proposals"
+                    )
+                }
+                None => import::run(&dir, &file, format, offsets, &author, yolo),
+            }
         }
         Command::Export {
             dir,
@@ -218,13 +255,22 @@ pub fn run(command: Command) -> anyhow::Result<()> {
             output,
             val,
             link,
+            include_proposals,
         } => {
             let scope = status.map_or(ItemScope::All, ItemScope::Status);
             let classify = ClassifyExportOptions {
                 val_percent: val,
                 link,
             };
-            export::run(&dir, format, offsets, scope, classify, &output)
+            export::run(
+                &dir,
+                format,
+                offsets,
+                scope,
+                classify,
+                &output,
+                include_proposals,
+            )
         }
         Command::Stats { dir, json } => stats::run(&dir, json),
         Command::Split {

@@ -5,5 +5,6 @@ pub mod json_fields;
 pub mod label_paths;
 pub mod label_studio_images;
 pub mod labelme;
+pub mod predictions;
 pub mod text;
 pub mod yolo;

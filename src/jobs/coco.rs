@@ -6,6 +6,7 @@ use crate::formats::coco::{
     parse_coco_header, stream_coco_annotations, write_coco, write_image_labels_jsonl,
 };
 pub use crate::formats::coco::{LeftOutBox, LeftOutClass};
+use crate::formats::predictions::append_proposals;
 use crate::model::{Item, ItemId, NewBox};
 use crate::project::{Project, write_atomic};
 use std::collections::{HashMap, HashSet};
@@ -28,6 +29,8 @@ pub struct ExportReport {
     /// Schema classes that cannot be COCO categories (only a hand-edited manifest
     /// has these: an id below 1, or one id twice).
     pub left_out_classes: Vec<LeftOutClass>,
+    /// Unreviewed model proposals written with their score (only when asked).
+    pub proposals: usize,
 }
 
 /// `out.json` → `out.labels.jsonl`.
@@ -50,6 +53,17 @@ pub fn export_coco_scoped(
     project: &Project,
     out: &Path,
     scope: ItemScope,
+) -> Result<ExportReport, JobError> {
+    export_coco_with(project, out, scope, false)
+}
+
+/// [`export_coco_scoped`], with the items' unreviewed model proposals as
+/// annotations carrying a `score` when `include_proposals` (left out otherwise).
+pub fn export_coco_with(
+    project: &Project,
+    out: &Path,
+    scope: ItemScope,
+    include_proposals: bool,
 ) -> Result<ExportReport, JobError> {
     let scoped: Vec<Item>;
     let items = match scope {
@@ -76,7 +90,12 @@ pub fn export_coco_scoped(
         description: project.name().to_string(),
         date_created: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
     };
-    let export = build_export(&input);
+    let mut export = build_export(&input);
+    let proposals = if include_proposals {
+        append_proposals(&mut export.file, items, &project.all_proposals()?)
+    } else {
+        0
+    };
     write_atomic(out, |w| {
         write_coco(&export.file, w).map_err(|e| std::io::Error::other(e.to_string()))
     })?;
@@ -111,6 +130,7 @@ pub fn export_coco_scoped(
             .collect(),
         left_out_boxes: export.left_out_boxes,
         left_out_classes: export.left_out_classes,
+        proposals,
     })
 }
 

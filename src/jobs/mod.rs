@@ -8,6 +8,7 @@ mod export_common;
 pub mod label_studio_images;
 pub mod labelme;
 pub mod packages;
+pub mod predictions;
 pub mod scan;
 pub mod text;
 pub mod yolo;

@@ -1,6 +1,7 @@
 use super::{
-    AnnotationId, BBox, BoxAnnotation, ClassId, Comment, CommentId, ItemId, ItemSnapshot,
-    ItemStatus, LabelId, NewComment, NewSpan, SpanAnnotation, SpanRef, VersionKind,
+    AcceptedProposal, AnnotationId, BBox, BoxAnnotation, ClassId, Comment, CommentId, ItemId,
+    ItemSnapshot, ItemStatus, LabelId, NewComment, NewProposal, NewSpan, Proposal, ProposalId,
+    SpanAnnotation, SpanRef, VersionKind,
 };
 use serde::{Deserialize, Serialize};
 
@@ -68,6 +69,21 @@ pub enum Edit {
         kind: VersionKind,
         body: Option<ItemSnapshot>,
     },
+    /// Stores model predictions as proposals (pre-labels).
+    AddProposals(Vec<NewProposal>),
+    /// Re-creates proposals with their original ids (the inverse of a delete).
+    RestoreProposals(Vec<Proposal>),
+    /// Deletes proposals: how an annotator rejects them.
+    DeleteProposals(Vec<ProposalId>),
+    /// Turns each proposal into a normal box authored by the edit's author and
+    /// deletes the proposal; the box's origin (model and score) is recorded.
+    AcceptProposals(Vec<ProposalId>),
+    /// The inverse of an acceptance: deletes the boxes and their origins and
+    /// restores the proposals under their ids.
+    UnacceptProposals(Vec<AcceptedProposal>),
+    /// Redoes an acceptance: restores the boxes with their ids, provenance and
+    /// origins, and deletes the proposals again.
+    RestoreAccepted(Vec<AcceptedProposal>),
     /// Several edits that undo and redo as one step.
     Batch(Vec<Edit>),
 }
@@ -94,6 +110,12 @@ impl Edit {
             Edit::DeleteComments(_) => "delete_comments",
             Edit::SetGolden { .. } => "set_golden",
             Edit::SetItemVersion { .. } => "set_item_version",
+            Edit::AddProposals(_) => "add_proposals",
+            Edit::RestoreProposals(_) => "restore_proposals",
+            Edit::DeleteProposals(_) => "delete_proposals",
+            Edit::AcceptProposals(_) => "accept_proposals",
+            Edit::UnacceptProposals(_) => "unaccept_proposals",
+            Edit::RestoreAccepted(_) => "restore_accepted",
             Edit::Batch(_) => "batch",
         }
     }
@@ -112,6 +134,12 @@ impl Edit {
             Edit::AddComments(v) => v.is_empty(),
             Edit::RestoreComments(v) => v.is_empty(),
             Edit::DeleteComments(v) => v.is_empty(),
+            Edit::AddProposals(v) => v.is_empty(),
+            Edit::RestoreProposals(v) => v.is_empty(),
+            Edit::DeleteProposals(v) => v.is_empty(),
+            Edit::AcceptProposals(v) => v.is_empty(),
+            Edit::UnacceptProposals(v) => v.is_empty(),
+            Edit::RestoreAccepted(v) => v.is_empty(),
             Edit::Batch(v) => v.iter().all(Edit::is_empty),
             _ => false,
         }

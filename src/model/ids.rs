@@ -39,3 +39,7 @@ id_type!(
     /// An image-level classification label of the label schema.
     LabelId
 );
+id_type!(
+    /// A model proposal (a pre-label). Assigned once, never reused.
+    ProposalId
+);

@@ -7,6 +7,7 @@ mod geometry;
 mod ids;
 mod item;
 mod package;
+mod proposal;
 mod schema;
 mod span;
 mod text;
@@ -14,12 +15,13 @@ mod text;
 pub use comment::{Comment, CommentTarget, NewComment};
 pub use edit::{Edit, NewBox};
 pub use geometry::BBox;
-pub use ids::{AnnotationId, ClassId, CommentId, ItemId, LabelId, SpanId};
+pub use ids::{AnnotationId, ClassId, CommentId, ItemId, LabelId, ProposalId, SpanId};
 pub use item::{BoxAnnotation, Item, ItemStatus, Provenance};
 pub use package::{
     BoxKey, ItemSnapshot, ItemVersion, PackageInfo, PackageRole, SpanKey, VersionKind, box_key,
     span_key,
 };
+pub use proposal::{AcceptedProposal, BoxOrigin, NewProposal, Proposal};
 pub use schema::{ClassDef, ImageLabelDef, ImageLabelMode, LabelSchema, Rgb};
 pub use span::{NewSpan, SpanAnnotation, SpanRef, TextDoc};
 pub use text::{OffsetUnit, UnknownOffsetUnit};

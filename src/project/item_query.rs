@@ -1,5 +1,5 @@
-//! Which items a list or a review queue shows: by status, class, annotator
-//! and how recently they changed.
+//! Which items a list or a review queue shows: by status, class, annotator,
+//! how recently they changed, and whether model proposals wait on them.
 
 use super::{Project, ProjectError};
 use crate::model::{ClassId, ItemStatus};
@@ -25,6 +25,8 @@ pub struct ItemQuery {
     pub annotator: Option<String>,
     /// Items with an edit logged at or after this time (ms since the epoch).
     pub changed_since_ms: Option<i64>,
+    /// Only items with model proposals waiting for review.
+    pub with_proposals: bool,
 }
 
 impl ItemQuery {
@@ -53,6 +55,10 @@ impl Project {
             Some(ms) => Some(as_set(self.items_changed_since(ms)?)),
             None => None,
         };
+        let proposed = match query.with_proposals {
+            true => Some(as_set(self.store().items_with_proposals()?)),
+            false => None,
+        };
         let within = |set: &Option<HashSet<_>>, id| set.as_ref().is_none_or(|s| s.contains(&id));
         Ok(self
             .items()
@@ -64,7 +70,10 @@ impl Project {
                 StatusFilter::Broken => it.is_broken(),
             })
             .filter(|(_, it)| {
-                within(&with_class, it.id) && within(&by_annotator, it.id) && within(&recent, it.id)
+                within(&with_class, it.id)
+                    && within(&by_annotator, it.id)
+                    && within(&recent, it.id)
+                    && within(&proposed, it.id)
             })
             .map(|(i, _)| i)
             .collect())

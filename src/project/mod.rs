@@ -18,6 +18,7 @@ mod quality;
 mod span_pack;
 mod sqlite_activity;
 mod sqlite_packages;
+mod sqlite_proposals;
 mod sqlite_review;
 mod sqlite_store;
 mod sqlite_text;

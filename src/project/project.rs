@@ -11,7 +11,7 @@ use crate::model::{
     AnnotationId, BBox, BoxAnnotation, ClassId, Edit, ImageLabelMode, Item, ItemId, ItemStatus,
     LabelId, LabelSchema, NewBox, NewSpan, SpanAnnotation, SpanId, SpanRef, TextDoc,
 };
-use crate::model::{Comment, CommentTarget, NewComment};
+use crate::model::{BoxOrigin, Comment, CommentTarget, NewComment, Proposal, ProposalId};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -448,6 +448,25 @@ impl Project {
         self.store.boxes_of(item)
     }
 
+    /// An item's model proposals waiting for review, best score first.
+    pub fn proposals(&self, item: ItemId) -> Result<Vec<Proposal>, ProjectError> {
+        self.store.proposals_of(item)
+    }
+
+    pub fn proposal(&self, id: ProposalId) -> Result<Option<Proposal>, ProjectError> {
+        self.store.proposal(id)
+    }
+
+    /// Every proposal waiting for review, ordered by item then id.
+    pub fn all_proposals(&self) -> Result<Vec<Proposal>, ProjectError> {
+        self.store.all_proposals()
+    }
+
+    /// The model and score a box came from, when it was an accepted proposal.
+    pub fn box_origin(&self, id: AnnotationId) -> Result<Option<BoxOrigin>, ProjectError> {
+        self.store.box_origin(id)
+    }
+
     pub fn all_boxes(&self) -> Result<Vec<BoxAnnotation>, ProjectError> {
         self.store.all_boxes()
     }
@@ -729,6 +748,49 @@ impl Project {
                     kind,
                     body,
                 }
+            }
+            Edit::AddProposals(mut proposals) => {
+                for p in &mut proposals {
+                    self.check_class(p.class)?;
+                    p.bbox = self.fitted_box(p.item, p.bbox)?;
+                    if !(0.0..=1.0).contains(&p.score) {
+                        return Err(ProjectError::InvalidEdit(format!(
+                            "a proposal's score must be between 0 and 1, not {}",
+                            p.score
+                        )));
+                    }
+                    if p.source.trim().is_empty() {
+                        return Err(ProjectError::InvalidEdit(
+                            "a proposal needs the name of the model that made it".into(),
+                        ));
+                    }
+                }
+                Edit::AddProposals(proposals)
+            }
+            Edit::RestoreProposals(proposals) => {
+                for p in &proposals {
+                    self.existing_item(p.item)?;
+                }
+                Edit::RestoreProposals(proposals)
+            }
+            Edit::DeleteProposals(ids) => Edit::DeleteProposals(ids),
+            Edit::AcceptProposals(ids) => {
+                for &id in &ids {
+                    let p = self.store.proposal(id)?.ok_or_else(|| {
+                        ProjectError::InvalidEdit(format!("there is no proposal with id {id}"))
+                    })?;
+                    // The schema may have lost the class since the import.
+                    self.check_class(p.class)?;
+                    self.fitted_box(p.item, p.bbox)?;
+                }
+                Edit::AcceptProposals(ids)
+            }
+            Edit::UnacceptProposals(accepted) => Edit::UnacceptProposals(accepted),
+            Edit::RestoreAccepted(accepted) => {
+                for a in &accepted {
+                    self.existing_item(a.accepted.item)?;
+                }
+                Edit::RestoreAccepted(accepted)
             }
             Edit::Batch(edits) => Edit::Batch(
                 edits

@@ -5,12 +5,14 @@ use super::ProjectError;
 use super::span_pack;
 use super::sqlite_activity;
 use super::sqlite_packages;
+use super::sqlite_proposals;
 use super::sqlite_review;
 use super::sqlite_text;
 use super::store::{EditContext, LogEntry, NewItem, Store, StoredEdit};
 use crate::model::{
-    AnnotationId, BBox, BoxAnnotation, ClassId, Edit, Item, ItemId, ItemStatus, LabelId, NewBox,
-    Provenance, SpanAnnotation, SpanId, SpanRef, TextDoc,
+    AcceptedProposal, AnnotationId, BBox, BoxAnnotation, BoxOrigin, ClassId, Edit, Item, ItemId,
+    ItemStatus, LabelId, NewBox, Proposal, ProposalId, Provenance, SpanAnnotation, SpanId, SpanRef,
+    TextDoc,
 };
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
 use std::collections::BTreeSet;
@@ -120,6 +122,7 @@ impl SqliteStore {
             conn.execute_batch(sqlite_text::TEXT_SCHEMA)?;
             conn.execute_batch(sqlite_review::REVIEW_SCHEMA)?;
             conn.execute_batch(sqlite_packages::PACKAGE_SCHEMA)?;
+            conn.execute_batch(sqlite_proposals::PROPOSAL_SCHEMA)?;
             if version < 2 {
                 conn.execute(
                     "UPDATE items SET status = 'submitted' WHERE status = 'done'",
@@ -399,6 +402,8 @@ struct Changes {
     touched: BTreeSet<ItemId>,
     created: Vec<AnnotationId>,
     created_spans: Vec<SpanId>,
+    /// Items whose proposals changed (not an annotation: no status change).
+    proposed: BTreeSet<ItemId>,
 }
 
 fn apply_in(
@@ -588,6 +593,67 @@ fn apply_in(
                 body: old,
             }
         }
+        Edit::AddProposals(new) => {
+            let ids = sqlite_proposals::insert_proposals(tx, new)?;
+            ch.proposed.extend(new.iter().map(|p| p.item));
+            Edit::DeleteProposals(ids)
+        }
+        Edit::RestoreProposals(proposals) => {
+            for p in proposals {
+                sqlite_proposals::restore_proposal(tx, p)?;
+                ch.proposed.insert(p.item);
+            }
+            Edit::DeleteProposals(proposals.iter().map(|p| p.id).collect())
+        }
+        Edit::DeleteProposals(ids) => {
+            let mut removed = Vec::with_capacity(ids.len());
+            for &id in ids {
+                let p = sqlite_proposals::delete_proposal(tx, id)?;
+                ch.proposed.insert(p.item);
+                removed.push(p);
+            }
+            Edit::RestoreProposals(removed)
+        }
+        Edit::AcceptProposals(ids) => {
+            let mut accepted = Vec::with_capacity(ids.len());
+            for &id in ids {
+                let proposal = sqlite_proposals::delete_proposal(tx, id)?;
+                let mut b = sqlite_proposals::accepted_box(&proposal, ctx);
+                b.id = insert_box_row(tx, None, &b)?;
+                sqlite_proposals::set_origin(tx, b.id, &sqlite_proposals::origin_of(&proposal))?;
+                ch.annotated.insert(b.item);
+                ch.created.push(b.id);
+                accepted.push(AcceptedProposal {
+                    proposal,
+                    accepted: b,
+                });
+            }
+            Edit::UnacceptProposals(accepted)
+        }
+        Edit::UnacceptProposals(accepted) => {
+            for a in accepted {
+                let b = box_by_id(tx, a.box_id())?;
+                tx.prepare_cached("DELETE FROM boxes WHERE id = ?1")?
+                    .execute([b.id.0])?;
+                sqlite_proposals::clear_origin(tx, b.id)?;
+                sqlite_proposals::restore_proposal(tx, &a.proposal)?;
+                ch.annotated.insert(b.item);
+            }
+            Edit::RestoreAccepted(accepted.clone())
+        }
+        Edit::RestoreAccepted(accepted) => {
+            for a in accepted {
+                sqlite_proposals::delete_proposal(tx, a.proposal.id)?;
+                restore_box(tx, &a.accepted)?;
+                sqlite_proposals::set_origin(
+                    tx,
+                    a.box_id(),
+                    &sqlite_proposals::origin_of(&a.proposal),
+                )?;
+                ch.annotated.insert(a.accepted.item);
+            }
+            Edit::UnacceptProposals(accepted.clone())
+        }
         Edit::Batch(edits) => {
             let mut inverses = Vec::with_capacity(edits.len());
             for e in edits {
@@ -645,7 +711,9 @@ fn finish_in(
         inverse = Edit::Batch(status_inverses);
     }
 
-    let touched: Vec<ItemId> = ch.touched.union(&ch.annotated).copied().collect();
+    let mut touched: BTreeSet<ItemId> = ch.touched.union(&ch.annotated).copied().collect();
+    touched.extend(&ch.proposed);
+    let touched: Vec<ItemId> = touched.into_iter().collect();
     let log_item = if touched.len() == 1 {
         Some(touched[0].0)
     } else {
@@ -690,6 +758,12 @@ fn log_detail(edit: &Edit) -> String {
         Edit::AddBoxes(v) => v.len(),
         Edit::RestoreBoxes(v) => v.len(),
         Edit::DeleteBoxes(v) => v.len(),
+        Edit::AddProposals(v) => v.len(),
+        Edit::RestoreProposals(v) => v.len(),
+        Edit::DeleteProposals(v) => v.len(),
+        Edit::AcceptProposals(v) => v.len(),
+        Edit::UnacceptProposals(v) => v.len(),
+        Edit::RestoreAccepted(v) => v.len(),
         Edit::Batch(v) => v.len(),
         _ => 1,
     };
@@ -805,6 +879,26 @@ impl Store for SqliteStore {
             .prepare_cached(&format!("SELECT {BOX_COLUMNS} FROM boxes WHERE id = ?1"))?
             .query_row([id.0], row_to_box)
             .optional()?)
+    }
+
+    fn proposal(&self, id: ProposalId) -> Result<Option<Proposal>, ProjectError> {
+        sqlite_proposals::find_proposal(&self.conn, id)
+    }
+
+    fn proposals_of(&self, item: ItemId) -> Result<Vec<Proposal>, ProjectError> {
+        sqlite_proposals::proposals_of(&self.conn, item)
+    }
+
+    fn all_proposals(&self) -> Result<Vec<Proposal>, ProjectError> {
+        sqlite_proposals::all_proposals(&self.conn)
+    }
+
+    fn items_with_proposals(&self) -> Result<Vec<ItemId>, ProjectError> {
+        sqlite_proposals::items_with_proposals(&self.conn)
+    }
+
+    fn box_origin(&self, id: AnnotationId) -> Result<Option<BoxOrigin>, ProjectError> {
+        sqlite_proposals::box_origin(&self.conn, id)
     }
 
     fn boxes_of(&self, item: ItemId) -> Result<Vec<BoxAnnotation>, ProjectError> {

@@ -79,6 +79,21 @@ pub trait Store {
         id: crate::model::AnnotationId,
     ) -> Result<Option<BoxAnnotation>, ProjectError>;
     fn boxes_of(&self, item: ItemId) -> Result<Vec<BoxAnnotation>, ProjectError>;
+    fn proposal(
+        &self,
+        id: crate::model::ProposalId,
+    ) -> Result<Option<crate::model::Proposal>, ProjectError>;
+    /// An item's proposals, best score first.
+    fn proposals_of(&self, item: ItemId) -> Result<Vec<crate::model::Proposal>, ProjectError>;
+    /// Every proposal, ordered by item then id.
+    fn all_proposals(&self) -> Result<Vec<crate::model::Proposal>, ProjectError>;
+    /// Items with proposals, ascending.
+    fn items_with_proposals(&self) -> Result<Vec<ItemId>, ProjectError>;
+    /// The model and score of a box that was an accepted proposal.
+    fn box_origin(
+        &self,
+        id: crate::model::AnnotationId,
+    ) -> Result<Option<crate::model::BoxOrigin>, ProjectError>;
     /// Every box, ordered by item then id.
     fn all_boxes(&self) -> Result<Vec<BoxAnnotation>, ProjectError>;
     fn image_labels_of(&self, item: ItemId) -> Result<Vec<LabelId>, ProjectError>;

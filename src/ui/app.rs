@@ -10,10 +10,11 @@ use super::settings::{Role, Settings};
 use super::start_screen::{self, StartChoice};
 use super::text_import::TextImportJob;
 use super::workspace::Workspace;
-use super::yolo_jobs::{YoloJob, YoloOutcome, import_notice};
+use super::yolo_jobs::{YoloJob, YoloOutcome, import_notice, predictions_notice};
 use super::{Startup, fonts, theme};
 use crate::jobs::coco::{ExportReport, export_coco};
 use crate::jobs::packages::{SplitOptions, merge_package};
+use crate::jobs::predictions::{PredictionFormat, PredictionOptions, apply_predictions};
 use crate::jobs::text::{TextExportFormat, export_text};
 use crate::jobs::yolo::apply_yolo_plan;
 use crate::model::LabelSchema;
@@ -56,6 +57,15 @@ struct ExportJob {
     rx: Receiver<String>,
 }
 
+/// Predictions read on a worker thread, with the classes they name that the
+/// project lacks (and how many predictions use each).
+struct PendingPredictions {
+    read: Box<crate::jobs::predictions::PredictionsRead>,
+    source: String,
+    path: PathBuf,
+    unknown: Vec<(String, usize)>,
+}
+
 pub struct ShuguApp {
     pub settings: Settings,
     pub config: AppConfig,
@@ -80,6 +90,9 @@ pub struct ShuguApp {
     packages: PackagesUi,
     /// A YOLO import being read, or a YOLO export being written.
     yolo: Option<YoloJob>,
+    /// Read predictions that name classes the project lacks, waiting for the
+    /// user to say whether to add them.
+    pending_predictions: Option<PendingPredictions>,
 }
 
 impl ShuguApp {
@@ -129,6 +142,7 @@ impl ShuguApp {
             text_import: None,
             packages: PackagesUi::default(),
             yolo: None,
+            pending_predictions: None,
         };
         if let Startup::Open(dir) = startup {
             app.open_folder(ctx, &dir);
@@ -341,6 +355,22 @@ impl ShuguApp {
         }
     }
 
+    /// File → Import predictions…: a COCO results file or a YOLO folder,
+    /// read on a worker thread and stored as proposals.
+    fn start_predictions_import(&mut self, format: PredictionFormat) {
+        let Some(ws) = self.workspace() else { return };
+        let items = ws.project.items().to_vec();
+        let schema = ws.project.schema().clone();
+        let title = t!("predictions.title");
+        let picked = match format {
+            PredictionFormat::CocoResults => self.dialogs.pick_file(&title, "JSON", &["json"]),
+            PredictionFormat::Yolo => self.dialogs.pick_folder(&title),
+        };
+        if let Some(path) = picked {
+            self.yolo = Some(YoloJob::read_predictions(path, format, items, schema));
+        }
+    }
+
     fn start_yolo_export(&mut self) {
         let Some(ws) = self.workspace() else { return };
         let dir = ws.project.dir().to_path_buf();
@@ -367,7 +397,82 @@ impl ShuguApp {
                     Err(e) => format!("{}: {e}", t!("yolo.import_failed")),
                 },
             },
+            YoloOutcome::Predictions { read, source } => {
+                let Some(ws) = self.workspace() else { return };
+                let unknown = read.unknown_classes(ws.project.schema());
+                let pending = PendingPredictions {
+                    read,
+                    source,
+                    path: folder,
+                    unknown,
+                };
+                if pending.unknown.is_empty() {
+                    self.store_predictions(pending, false)
+                } else {
+                    self.pending_predictions = Some(pending);
+                    return;
+                }
+            }
         });
+    }
+
+    /// Whether read predictions wait for the user to say whether to add the
+    /// classes they name that the project lacks.
+    pub fn asks_about_unknown_classes(&self) -> bool {
+        self.pending_predictions.is_some()
+    }
+
+    /// Stores read predictions as proposals; returns the notice.
+    fn store_predictions(&mut self, pending: PendingPredictions, add_classes: bool) -> String {
+        let Some(ws) = self.workspace_mut() else {
+            return String::new();
+        };
+        let options = PredictionOptions {
+            add_unknown_classes: add_classes,
+            ..PredictionOptions::default()
+        };
+        match apply_predictions(&mut ws.project, *pending.read, &pending.source, options) {
+            Ok(report) => predictions_notice(&pending.path, &report),
+            Err(e) => format!("{}: {e}", t!("predictions.failed")),
+        }
+    }
+
+    /// Asks whether to add the classes read predictions name and the project
+    /// lacks, then stores them either way (or not at all, on cancel).
+    fn unknown_classes_window(&mut self, ctx: &egui::Context) {
+        let Some(pending) = &self.pending_predictions else {
+            return;
+        };
+        let names: Vec<String> = pending
+            .unknown
+            .iter()
+            .map(|(name, n)| format!("{name} ({n})"))
+            .collect();
+        let mut choice: Option<Option<bool>> = None;
+        egui::Window::new(t!("predictions.title"))
+            .id(egui::Id::unique("unknown_prediction_classes"))
+            .collapsible(false)
+            .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+            .show(ctx, |ui| {
+                ui.label(t!("predictions.unknown_classes", names = names.join(", ")));
+                ui.horizontal(|ui| {
+                    if ui.button(t!("predictions.add_classes")).clicked() {
+                        choice = Some(Some(true));
+                    }
+                    if ui.button(t!("predictions.without_classes")).clicked() {
+                        choice = Some(Some(false));
+                    }
+                    if ui.button(t!("predictions.cancel")).clicked() {
+                        choice = Some(None);
+                    }
+                });
+            });
+        let Some(choice) = choice else { return };
+        if let Some(pending) = self.pending_predictions.take()
+            && let Some(add) = choice
+        {
+            self.notice = Some(self.store_predictions(pending, add));
+        }
     }
 
     fn poll_export(&mut self) {
@@ -428,6 +533,20 @@ impl ShuguApp {
                     .clicked()
                 {
                     self.start_yolo_import();
+                }
+                for (format, label) in [
+                    (
+                        PredictionFormat::CocoResults,
+                        t!("menu.import_coco_results"),
+                    ),
+                    (PredictionFormat::Yolo, t!("menu.import_yolo_predictions")),
+                ] {
+                    if ui
+                        .add_enabled(images && idle && free, egui::Button::new(label))
+                        .clicked()
+                    {
+                        self.start_predictions_import(format);
+                    }
                 }
                 if ui
                     .add_enabled(images && idle, egui::Button::new(t!("menu.export_yolo")))
@@ -624,6 +743,7 @@ impl ShuguApp {
                 });
             self.show_keys = open;
         }
+        self.unknown_classes_window(ctx);
         if let Some(notice) = self.notice.clone() {
             egui::Window::new(t!("app.title"))
                 .id(egui::Id::unique("notice"))

@@ -1,10 +1,11 @@
-//! The image canvas and the box tool: shows the image and its boxes, and turns
-//! mouse input into `CanvasAction`s. It never changes the project itself; the
+//! The image canvas and the box tool: shows the image, its boxes and its model
+//! proposals (dashed, with their score), and turns mouse input into
+//! `CanvasAction`s. It never changes the project itself; the
 //! workspace turns actions into edits.
 
 use super::canvas_view::CanvasView;
 use super::theme;
-use crate::model::{AnnotationId, BBox, BoxAnnotation, ClassId, LabelSchema};
+use crate::model::{AnnotationId, BBox, BoxAnnotation, ClassId, LabelSchema, Proposal, ProposalId};
 use eframe::egui::{
     self, Align2, Color32, CursorIcon, FontId, PointerButton, Pos2, Rect, Sense, Stroke,
     StrokeKind, Vec2, pos2, vec2,
@@ -131,7 +132,12 @@ enum Drag {
 pub enum CanvasAction {
     Create(BBox),
     Select(Option<AnnotationId>),
-    SetGeometry { id: AnnotationId, bbox: BBox },
+    /// A model proposal was clicked.
+    SelectProposal(ProposalId),
+    SetGeometry {
+        id: AnnotationId,
+        bbox: BBox,
+    },
 }
 
 /// What to show where the image goes.
@@ -154,6 +160,25 @@ pub struct CanvasInput<'a> {
     pub editable: bool,
     /// Boxes a review comment is pinned to; they get a marker.
     pub commented: &'a [AnnotationId],
+    /// Model proposals, drawn dashed with their score.
+    pub proposals: &'a [Proposal],
+    pub selected_proposal: Option<ProposalId>,
+    /// Proposals scoring below this are drawn faintly.
+    pub proposal_threshold: f32,
+}
+
+/// How much of its colour a proposal under the threshold keeps.
+const FAINT_PROPOSAL: f32 = 0.35;
+/// Dash and gap lengths of a proposal's outline, in screen points.
+const PROPOSAL_DASH: (f32, f32) = (6.0, 4.0);
+
+/// The smallest of `things` whose box contains an image point, so nested
+/// boxes stay reachable.
+fn smallest_at<T>(things: &[T], bbox: impl Fn(&T) -> BBox, p: Pos2) -> Option<&T> {
+    things
+        .iter()
+        .filter(|t| bbox(t).contains(p.x, p.y))
+        .min_by(|a, b| bbox(a).area().total_cmp(&bbox(b).area()))
 }
 
 /// The canvas's own state, kept across frames.
@@ -209,10 +234,24 @@ impl CanvasState {
     /// The box under an image point: the smallest that contains it, so nested boxes
     /// stay reachable.
     fn box_at(boxes: &[BoxAnnotation], p: Pos2) -> Option<&BoxAnnotation> {
-        boxes
-            .iter()
-            .filter(|b| b.bbox.contains(p.x, p.y))
-            .min_by(|a, b| a.bbox.area().total_cmp(&b.bbox.area()))
+        smallest_at(boxes, |b| b.bbox, p)
+    }
+
+    /// What a click at an image point selects: the smallest box or proposal
+    /// under it.
+    fn click_action(input: &CanvasInput, p: Pos2) -> Option<CanvasAction> {
+        let boxed = Self::box_at(input.boxes, p);
+        let proposed = smallest_at(input.proposals, |pr| pr.bbox, p);
+        match (boxed, proposed) {
+            (b, Some(pr)) if b.is_none_or(|b| pr.bbox.area() < b.bbox.area()) => (Some(pr.id)
+                != input.selected_proposal)
+                .then_some(CanvasAction::SelectProposal(pr.id)),
+            (b, _) => {
+                let hit = b.map(|b| b.id);
+                (hit != input.selected || input.selected_proposal.is_some())
+                    .then_some(CanvasAction::Select(hit))
+            }
+        }
     }
 
     fn handle_at(&self, input: &CanvasInput, screen: Pos2) -> Option<(AnnotationId, Handle, BBox)> {
@@ -363,10 +402,7 @@ impl CanvasState {
             && let Some(p) = pointer
         {
             let img = self.view.screen_to_image(rect, p);
-            let hit = Self::box_at(input.boxes, img).map(|b| b.id);
-            if hit != input.selected {
-                actions.push(CanvasAction::Select(hit));
-            }
+            actions.extend(Self::click_action(input, img));
         }
 
         self.paint(ui, &painter, input, pointer, space_down);
@@ -512,6 +548,7 @@ impl CanvasState {
         painter.add(Shape::mesh(outlines));
         painter.add(Shape::mesh(label_backgrounds));
         painter.add(Shape::mesh(label_text_mesh(ui.ctx(), &labels)));
+        self.paint_proposals(painter, input);
         for m in markers {
             painter.circle(
                 m,
@@ -566,6 +603,65 @@ impl CanvasState {
             painter.vline(p.x, rect.y_range(), guide);
         }
     }
+}
+
+impl CanvasState {
+    /// Proposals: dashed outlines in their class colour with the score at the
+    /// top left; faint under the threshold, filled when selected.
+    fn paint_proposals(&self, painter: &egui::Painter, input: &CanvasInput) {
+        let clip = painter.clip_rect();
+        let font = theme::box_label_font();
+        for p in input.proposals {
+            let r = self.view.rect_to_screen(
+                self.rect,
+                pos2(p.bbox.min_x, p.bbox.min_y),
+                pos2(p.bbox.max_x, p.bbox.max_y),
+            );
+            if !r.intersects(clip) {
+                continue;
+            }
+            let mut color = class_color(input.schema, p.class);
+            if p.score < input.proposal_threshold {
+                color = color.gamma_multiply(FAINT_PROPOSAL);
+            }
+            let selected = Some(p.id) == input.selected_proposal;
+            if selected {
+                painter.rect_filled(r, 0.0, color.gamma_multiply(0.18));
+            }
+            let width = if selected {
+                SELECTED_STROKE
+            } else {
+                BOX_STROKE
+            };
+            let corners = [
+                r.left_top(),
+                r.right_top(),
+                r.right_bottom(),
+                r.left_bottom(),
+                r.left_top(),
+            ];
+            let (dash, gap) = PROPOSAL_DASH;
+            painter.extend(Shape::dashed_line(
+                &corners,
+                Stroke::new(width, color),
+                dash,
+                gap,
+            ));
+            let galley = painter.layout_no_wrap(score_text(p.score), font.clone(), Color32::WHITE);
+            let at = r.left_top() + vec2(width, width);
+            painter.rect_filled(
+                Rect::from_min_size(at, galley.size() + vec2(4.0, 0.0)),
+                2.0,
+                color.gamma_multiply(0.85),
+            );
+            painter.galley(at + vec2(2.0, 0.0), galley, Color32::WHITE);
+        }
+    }
+}
+
+/// A proposal's score as shown on the canvas, e.g. `0.87`.
+pub fn score_text(score: f32) -> String {
+    format!("{score:.2}")
 }
 
 /// Adds a rectangle's outline, `width` wide and centred on its edges, as four quads.

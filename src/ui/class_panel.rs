@@ -1,7 +1,8 @@
-//! The right-hand panel: box classes with their hotkeys, image-level labels, and
-//! the selected box.
+//! The right-hand panel: box classes with their hotkeys, image-level labels, the
+//! item's model proposals (threshold, accept all, reject all), and the selected
+//! box.
 
-use super::canvas::class_color;
+use super::canvas::{class_color, score_text};
 use super::workspace::Workspace;
 use crate::model::{CommentTarget, Edit, ImageLabelMode};
 use eframe::egui::{self, RichText};
@@ -68,6 +69,7 @@ pub fn show(ui: &mut egui::Ui, ws: &mut Workspace) {
     if text {
         selected_span(ui, ws, &schema);
     } else {
+        proposals(ui, ws, &schema);
         selected_box(ui, ws, &schema);
     }
     ui.separator();
@@ -138,6 +140,10 @@ fn describe_change(kind: &str) -> String {
         "add_comments" => t!("history.add_comments"),
         "restore_comments" => t!("history.restore_comments"),
         "delete_comments" => t!("history.delete_comments"),
+        "add_proposals" | "restore_proposals" => t!("history.add_proposals"),
+        "delete_proposals" => t!("history.delete_proposals"),
+        "accept_proposals" | "restore_accepted" => t!("history.accept_proposals"),
+        "unaccept_proposals" => t!("history.unaccept_proposals"),
         other => other.to_string().into(),
     };
     match origin {
@@ -146,6 +152,64 @@ fn describe_change(kind: &str) -> String {
         Some(other) => format!("{other}: {words}"),
         None => words.into_owned(),
     }
+}
+
+/// The item's model proposals: how many, the selected one with accept and
+/// reject buttons, a score threshold, and accept-all / reject-all.
+fn proposals(ui: &mut egui::Ui, ws: &mut Workspace, schema: &crate::model::LabelSchema) {
+    let proposals = ws.proposals().to_vec();
+    if proposals.is_empty() {
+        return;
+    }
+    let writable = !ws.project.is_read_only();
+    ui.heading(t!("panel.proposals"));
+    ui.label(t!("proposals.count", n = proposals.len()));
+    if let Some(p) = proposals
+        .iter()
+        .find(|p| Some(p.id) == ws.selected_proposal)
+    {
+        let class = schema
+            .class(p.class)
+            .map(|c| c.name.clone())
+            .unwrap_or_default();
+        ui.label(format!("{class} · {} · {}", score_text(p.score), p.source));
+        ui.horizontal(|ui| {
+            if ui
+                .add_enabled(writable, egui::Button::new(t!("proposals.accept")))
+                .clicked()
+            {
+                ws.accept_selected_proposal();
+            }
+            if ui
+                .add_enabled(writable, egui::Button::new(t!("proposals.reject")))
+                .clicked()
+            {
+                ws.reject_selected_proposal();
+            }
+        });
+    } else {
+        ui.label(RichText::new(t!("proposals.click_hint")).weak());
+    }
+    let caption = ui.label(t!("proposals.threshold"));
+    ui.add(egui::Slider::new(&mut ws.proposal_threshold, 0.0..=1.0).step_by(0.01))
+        .labelled_by(caption.id);
+    let above = ws.proposals_above_threshold().len();
+    if ui
+        .add_enabled(
+            writable && above > 0,
+            egui::Button::new(t!("proposals.accept_above", n = above)),
+        )
+        .clicked()
+    {
+        ws.accept_proposals_above();
+    }
+    if ui
+        .add_enabled(writable, egui::Button::new(t!("proposals.reject_all")))
+        .clicked()
+    {
+        ws.reject_all_proposals();
+    }
+    ui.separator();
 }
 
 /// The selected box of an image project: its geometry, class and provenance.
@@ -185,6 +249,16 @@ fn selected_box(ui: &mut egui::Ui, ws: &mut Workspace, schema: &crate::model::La
                 ))
                 .weak(),
             );
+            if let Ok(Some(origin)) = ws.project.box_origin(b.id) {
+                ui.label(
+                    RichText::new(t!(
+                        "proposals.origin",
+                        source = origin.source,
+                        score = score_text(origin.score)
+                    ))
+                    .weak(),
+                );
+            }
             if ui.button(t!("box.delete")).clicked() {
                 ws.delete_selected();
             }

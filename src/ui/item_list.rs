@@ -163,6 +163,9 @@ impl ItemList {
                     }
                 });
         });
+        if project.kind() == ProjectKind::Images {
+            ui.checkbox(&mut self.filter.with_proposals, t!("filter.with_proposals"));
+        }
         ui.horizontal(|ui| {
             let before = self.recency;
             egui::ComboBox::from_label(t!("filter.changed"))

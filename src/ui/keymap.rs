@@ -42,10 +42,16 @@ pub enum Action {
     /// Reviewer mode: mark the item golden (its annotations become the
     /// trusted answer), or not any more.
     ToggleGolden,
+    /// Accept the selected model proposal: it becomes a box by the annotator.
+    AcceptProposal,
+    /// Reject (delete) the selected model proposal.
+    RejectProposal,
+    /// Accept every proposal of the item scoring at least the panel's threshold.
+    AcceptProposalsAbove,
 }
 
 impl Action {
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 21] = [
         Action::PrevItem,
         Action::NextItem,
         Action::DoneAndNext,
@@ -64,6 +70,9 @@ impl Action {
         Action::Accept,
         Action::Reject,
         Action::ToggleGolden,
+        Action::AcceptProposal,
+        Action::RejectProposal,
+        Action::AcceptProposalsAbove,
     ];
 
     /// The translation key of the action's name, for menus and the help screen.
@@ -87,6 +96,9 @@ impl Action {
             Action::Accept => "action.accept",
             Action::Reject => "action.reject",
             Action::ToggleGolden => "action.golden",
+            Action::AcceptProposal => "action.accept_proposal",
+            Action::RejectProposal => "action.reject_proposal",
+            Action::AcceptProposalsAbove => "action.accept_proposals_above",
         }
     }
 
@@ -595,6 +607,17 @@ mod tests {
         assert_eq!(keymap.action_for(&sc("Ctrl+Z")), Some(Action::Undo));
         assert_eq!(keymap.action_for(&sc("Ctrl+Shift+Z")), Some(Action::Redo));
         assert_eq!(keymap.action_for(&sc("Delete")), Some(Action::Delete));
+        // Model proposals: E accepts, Shift+E rejects, Ctrl+E accepts all above
+        // the threshold (Enter already submits the item).
+        assert_eq!(keymap.action_for(&sc("E")), Some(Action::AcceptProposal));
+        assert_eq!(
+            keymap.action_for(&sc("Shift+E")),
+            Some(Action::RejectProposal)
+        );
+        assert_eq!(
+            keymap.action_for(&sc("Ctrl+E")),
+            Some(Action::AcceptProposalsAbove)
+        );
     }
 
     #[test]

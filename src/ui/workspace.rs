@@ -13,7 +13,7 @@ use crate::model::{
     AnnotationId, BoxAnnotation, ClassId, Edit, ImageLabelMode, Item, ItemId, ItemStatus, LabelId,
     NewBox, NewComment, NewSpan,
 };
-use crate::model::{Comment, CommentTarget, SpanId, SpanRef};
+use crate::model::{Comment, CommentTarget, Proposal, ProposalId, SpanId, SpanRef};
 use crate::project::{ItemQuery, LogEntry, Project, ProjectError, ProjectKind};
 use eframe::egui::{self, Vec2};
 use rust_i18n::t;
@@ -32,6 +32,8 @@ struct ItemCache {
     boxes: Vec<BoxAnnotation>,
     labels: Vec<LabelId>,
     comments: Vec<Comment>,
+    /// Model proposals waiting for review, best score first.
+    proposals: Vec<Proposal>,
     /// The item's latest edit-log entries, newest first.
     history: Vec<LogEntry>,
 }
@@ -65,7 +67,15 @@ pub struct Workspace {
     pub rejecting: Option<String>,
     /// A comment being written for the selected box or span.
     pub comment_draft: String,
+    /// The selected model proposal (a box and a proposal are never both selected).
+    pub selected_proposal: Option<ProposalId>,
+    /// Proposals scoring at least this are accepted all at once, and drawn
+    /// fully; weaker ones are drawn faintly.
+    pub proposal_threshold: f32,
 }
+
+/// The proposal threshold a workspace starts with.
+pub const DEFAULT_PROPOSAL_THRESHOLD: f32 = 0.5;
 
 impl Workspace {
     pub fn new(project: Project, ctx: &egui::Context, texture_budget: usize) -> Self {
@@ -94,6 +104,8 @@ impl Workspace {
             reviewer: false,
             rejecting: None,
             comment_draft: String::new(),
+            selected_proposal: None,
+            proposal_threshold: DEFAULT_PROPOSAL_THRESHOLD,
             project,
         }
     }
@@ -124,6 +136,12 @@ impl Workspace {
         &self.cache.comments
     }
 
+    /// The current item's model proposals, best score first.
+    pub fn proposals(&mut self) -> &[Proposal] {
+        self.refresh_cache();
+        &self.cache.proposals
+    }
+
     /// The current item's latest changes, newest first.
     pub fn history(&mut self) -> &[LogEntry] {
         self.refresh_cache();
@@ -146,6 +164,7 @@ impl Workspace {
                 boxes: project.boxes(item)?,
                 labels: project.image_labels(item)?,
                 comments: project.comments(item)?,
+                proposals: project.proposals(item)?,
                 history: project.history(Some(item), HISTORY_ROWS)?,
             })
         };
@@ -163,6 +182,11 @@ impl Workspace {
             && !self.cache.boxes.iter().any(|b| b.id == sel)
         {
             self.selected = None;
+        }
+        if let Some(sel) = self.selected_proposal
+            && !self.cache.proposals.iter().any(|p| p.id == sel)
+        {
+            self.selected_proposal = None;
         }
     }
 
@@ -192,6 +216,7 @@ impl Workspace {
         }
         self.current = Some(pos);
         self.selected = None;
+        self.selected_proposal = None;
         self.text.reset();
         self.canvas.reset_interaction();
         self.canvas.fit_pending = true;
@@ -310,8 +335,58 @@ impl Workspace {
         self.apply(Edit::SetImageLabels { item, labels });
     }
 
+    /// Accepts the selected proposal: it becomes a box by the annotator, and
+    /// the box is selected.
+    pub fn accept_selected_proposal(&mut self) {
+        let Some(id) = self.selected_proposal else {
+            return;
+        };
+        if let Some(applied) = self.apply(Edit::AcceptProposals(vec![id])) {
+            self.selected_proposal = None;
+            self.selected = applied.created.first().copied();
+        }
+    }
+
+    /// Rejects (deletes) the selected proposal.
+    pub fn reject_selected_proposal(&mut self) {
+        if let Some(id) = self.selected_proposal
+            && self.apply(Edit::DeleteProposals(vec![id])).is_some()
+        {
+            self.selected_proposal = None;
+        }
+    }
+
+    /// The current item's proposals scoring at least the threshold.
+    pub fn proposals_above_threshold(&mut self) -> Vec<ProposalId> {
+        let threshold = self.proposal_threshold;
+        self.proposals()
+            .iter()
+            .filter(|p| p.score >= threshold)
+            .map(|p| p.id)
+            .collect()
+    }
+
+    /// Accepts every proposal of the item scoring at least the threshold, as
+    /// one step.
+    pub fn accept_proposals_above(&mut self) {
+        let ids = self.proposals_above_threshold();
+        if !ids.is_empty() && self.apply(Edit::AcceptProposals(ids)).is_some() {
+            self.selected_proposal = None;
+        }
+    }
+
+    /// Rejects every proposal of the item, as one step.
+    pub fn reject_all_proposals(&mut self) {
+        let ids: Vec<ProposalId> = self.proposals().iter().map(|p| p.id).collect();
+        if !ids.is_empty() && self.apply(Edit::DeleteProposals(ids)).is_some() {
+            self.selected_proposal = None;
+        }
+    }
+
     pub fn delete_selected(&mut self) {
-        if let Some(id) = self.text.selected.take() {
+        if self.selected_proposal.is_some() {
+            self.reject_selected_proposal();
+        } else if let Some(id) = self.text.selected.take() {
             let Some(item) = self.current_item().map(|i| i.id) else {
                 return;
             };
@@ -479,8 +554,12 @@ impl Workspace {
             Action::Fit => self.canvas.fit_pending = true,
             Action::ZoomIn => self.canvas.zoom_centre(1.25),
             Action::ZoomOut => self.canvas.zoom_centre(0.8),
+            Action::AcceptProposal => self.accept_selected_proposal(),
+            Action::RejectProposal => self.reject_selected_proposal(),
+            Action::AcceptProposalsAbove => self.accept_proposals_above(),
             Action::Deselect => {
                 self.selected = None;
+                self.selected_proposal = None;
                 self.text.reset();
             }
             Action::ToggleHelp | Action::ToggleDashboard => {}
@@ -603,12 +682,20 @@ impl Workspace {
             draw_class: self.active_class,
             editable,
             commented: &commented,
+            proposals: &self.cache.proposals,
+            selected_proposal: self.selected_proposal,
+            proposal_threshold: self.proposal_threshold,
         };
         let actions = self.canvas.show(ui, &input);
         for action in actions {
             match action {
+                CanvasAction::SelectProposal(id) => {
+                    self.selected_proposal = Some(id);
+                    self.selected = None;
+                }
                 CanvasAction::Select(id) => {
                     self.selected = id;
+                    self.selected_proposal = None;
                     if let Some(b) = self.cache.boxes.iter().find(|b| Some(b.id) == id) {
                         self.active_class = Some(b.class);
                     }

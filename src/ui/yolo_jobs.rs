@@ -1,13 +1,19 @@
-//! File → Import YOLO… and Export YOLO…: the dataset folder is read, or the
-//! export written, on a worker thread with a progress bar. An import's plan
-//! comes back to the UI thread, which stores it through the project's edit
-//! path (one undo step); the export opens its own read-only connection.
+//! File → Import YOLO… and Export YOLO…, and Import predictions… (a COCO
+//! results file or a YOLO folder with scores, as proposals): the files are
+//! read, or the export written, on a worker thread with a progress bar. An
+//! import's plan comes back to the UI thread, which stores it through the
+//! project's edit path (one undo step); the export opens its own read-only
+//! connection.
 
 use crate::jobs::ItemScope;
+use crate::jobs::predictions::{
+    PredictionFormat, PredictionOptions, PredictionReport, PredictionsRead, default_source,
+    read_predictions,
+};
 use crate::jobs::yolo::{
     YoloExportReport, YoloImportOptions, YoloImportPlan, YoloImportReport, export_yolo, read_yolo,
 };
-use crate::model::Item;
+use crate::model::{Item, LabelSchema};
 use crate::project::{Access, Project};
 use eframe::egui;
 use rust_i18n::t;
@@ -18,6 +24,11 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 pub enum YoloOutcome {
     /// A plan to store.
     Read(Box<YoloImportPlan>),
+    /// Predictions to store as proposals of the model `source`.
+    Predictions {
+        read: Box<PredictionsRead>,
+        source: String,
+    },
     /// The notice to show.
     Notice(String),
 }
@@ -45,6 +56,31 @@ impl YoloJob {
                 match read_yolo(root, &items, YoloImportOptions::default(), &mut progress) {
                     Ok(plan) => YoloOutcome::Read(Box::new(plan)),
                     Err(e) => YoloOutcome::Notice(format!("{}: {e}", t!("yolo.import_failed"))),
+                }
+            },
+        )
+    }
+
+    /// Reads model predictions at `path` (a COCO results file or a YOLO
+    /// folder) against a snapshot of the project's items and classes.
+    pub fn read_predictions(
+        path: PathBuf,
+        format: PredictionFormat,
+        items: Vec<Item>,
+        schema: LabelSchema,
+    ) -> Self {
+        Self::spawn(
+            t!("predictions.title").into_owned(),
+            path,
+            move |path, tx| {
+                let mut progress = progress_sender(tx);
+                let options = PredictionOptions::default();
+                match read_predictions(path, format, &items, &schema, options, &mut progress) {
+                    Ok(read) => YoloOutcome::Predictions {
+                        read: Box::new(read),
+                        source: default_source(path),
+                    },
+                    Err(e) => YoloOutcome::Notice(format!("{}: {e}", t!("predictions.failed"))),
                 }
             },
         )
@@ -134,20 +170,45 @@ pub fn import_notice(root: &Path, report: &YoloImportReport) -> String {
         path = root.display()
     )
     .into_owned();
-    if !report.new_classes.is_empty() {
+    push_new_classes(&mut text, &report.new_classes);
+    push_problems(&mut text, "yolo.problems", &report.problems);
+    text
+}
+
+/// Adds a line naming the classes an import added, if any.
+fn push_new_classes(text: &mut String, names: &[String]) {
+    if !names.is_empty() {
         text.push('\n');
-        text.push_str(&t!(
-            "yolo.new_classes",
-            names = report.new_classes.join(", ")
-        ));
+        text.push_str(&t!("yolo.new_classes", names = names.join(", ")));
     }
-    if !report.problems.is_empty() {
+}
+
+/// Adds the count of problems (`heading`, a translation key taking `n`) and
+/// the first [`SHOWN_PROBLEMS`] of them.
+fn push_problems(text: &mut String, heading: &str, problems: &[impl std::fmt::Display]) {
+    if !problems.is_empty() {
         text.push('\n');
-        text.push_str(&t!("yolo.problems", n = report.problems.len()));
-        for p in report.problems.iter().take(SHOWN_PROBLEMS) {
+        text.push_str(&t!(heading, n = problems.len()));
+        for p in problems.iter().take(SHOWN_PROBLEMS) {
             text.push_str(&format!("\n  {p}"));
         }
     }
+}
+
+pub fn predictions_notice(path: &Path, report: &PredictionReport) -> String {
+    let mut text = t!(
+        "predictions.done",
+        n = report.proposals,
+        path = path.display(),
+        source = report.source
+    )
+    .into_owned();
+    push_new_classes(&mut text, &report.new_classes);
+    if report.without_score > 0 {
+        text.push('\n');
+        text.push_str(&t!("predictions.without_score", n = report.without_score));
+    }
+    push_problems(&mut text, "predictions.problems", &report.problems);
     text
 }
 

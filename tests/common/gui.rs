@@ -1,6 +1,6 @@
 //! The real app in an egui_kittest harness, with its settings in a test folder.
 
-use eframe::egui::Vec2;
+use eframe::egui::{Event, Modifiers, PointerButton, Vec2, pos2};
 use egui_kittest::Harness;
 use shugu::ui::Startup;
 use shugu::ui::app::{AppConfig, ShuguApp};
@@ -63,4 +63,37 @@ fn start_with(
         .build_eframe(move |cc| ShuguApp::new(&cc.egui_ctx, config, Box::new(dialogs), startup));
     h.run();
     h
+}
+
+/// Steps frames until `done` holds: work on a worker thread shows a progress
+/// window or spinner that repaints every frame, so `run()` would not settle.
+pub fn wait_for(h: &mut Harness<ShuguApp>, done: impl Fn(&ShuguApp) -> bool) {
+    for _ in 0..500 {
+        h.step();
+        if done(h.state()) {
+            h.step();
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("the worker did not finish; notice: {:?}", h.state().notice);
+}
+
+/// A primary click at an image point of the canvas.
+pub fn click_image(h: &mut Harness<ShuguApp>, x: f32, y: f32) {
+    let p = {
+        let ws = h.state().workspace().unwrap();
+        ws.canvas.view.image_to_screen(ws.canvas.rect, pos2(x, y))
+    };
+    h.event(Event::PointerMoved(p));
+    h.run();
+    for pressed in [true, false] {
+        h.event(Event::PointerButton {
+            pos: p,
+            button: PointerButton::Primary,
+            pressed,
+            modifiers: Modifiers::NONE,
+        });
+        h.run();
+    }
 }

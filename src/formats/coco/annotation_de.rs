@@ -122,6 +122,7 @@ impl<'de> Visitor<'de> for AnnotationVisitor {
             area: area.flatten(),
             iscrowd: iscrowd.unwrap_or(false),
             segmentation: segmentation.unwrap_or_default(),
+            score: None,
         })
     }
 }

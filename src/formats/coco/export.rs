@@ -81,7 +81,7 @@ pub(super) fn broken_reason(item: &Item) -> Option<String> {
 /// (exact for two `f32`s) and rounding to 1e-4 writes `12.3`. The rounding error,
 /// at most 5e-5 px, is below `f32` resolution for images wider than about
 /// 800 px and far inside the 1e-3 px round-trip requirement.
-fn round4(v: f64) -> f64 {
+pub(crate) fn round4(v: f64) -> f64 {
     // `+ 0.0` turns -0.0 into 0.0.
     (v * 10_000.0).round() / 10_000.0 + 0.0
 }
@@ -95,22 +95,22 @@ enum Slot {
     LeftOut(usize),
 }
 
-/// Builds the COCO file. Image ids are 1..=N in item order, annotation ids
-/// 1..=M ordered by image, then by our annotation id; category ids are our stable
-/// `ClassId`s and every schema class is listed.
-///
-/// Never fails: what cannot be exported validly (broken items, boxes outside
-/// their image or of unknown classes, classes with unusable ids) is left out and
-/// listed in the result, so the caller can report it.
-pub fn build_export(input: &CocoExportInput) -> CocoExport {
-    let (categories, left_out_classes) = categories(input.schema);
-    let class_ids: HashSet<ClassId> = categories.iter().map(|c| ClassId(c.id)).collect();
+/// The exported images of `items` and the items left out, with where each
+/// item's boxes go.
+struct Images {
+    images: Vec<CocoImage>,
+    left_out: Vec<LeftOutItem>,
+    slots: HashMap<ItemId, Slot>,
+}
 
-    let mut images = Vec::with_capacity(input.items.len());
+/// Gives the exportable items their COCO image ids, 1..=N in item order;
+/// broken items and a second item of one file are left out.
+fn assign_images(items: &[Item]) -> Images {
+    let mut images = Vec::with_capacity(items.len());
     let mut left_out = Vec::new();
-    let mut slots: HashMap<ItemId, Slot> = HashMap::with_capacity(input.items.len());
-    let mut by_path: HashMap<&str, ItemId> = HashMap::with_capacity(input.items.len());
-    for item in input.items {
+    let mut slots: HashMap<ItemId, Slot> = HashMap::with_capacity(items.len());
+    let mut by_path: HashMap<&str, ItemId> = HashMap::with_capacity(items.len());
+    for item in items {
         if slots.contains_key(&item.id) {
             continue; // Listed twice: the first listing stands.
         }
@@ -144,6 +144,42 @@ pub fn build_export(input: &CocoExportInput) -> CocoExport {
         };
         slots.insert(item.id, slot);
     }
+    Images {
+        images,
+        left_out,
+        slots,
+    }
+}
+
+/// The project item behind each image id an export of `items` writes: how a
+/// model's results file, which names images by those ids, finds its items.
+pub fn export_image_ids(items: &[Item]) -> HashMap<i64, ItemId> {
+    let Images { images, slots, .. } = assign_images(items);
+    slots
+        .into_iter()
+        .filter_map(|(item, slot)| match slot {
+            Slot::Image(i) => images.get(i as usize).map(|img| (img.id, item)),
+            Slot::LeftOut(_) => None,
+        })
+        .collect()
+}
+
+/// Builds the COCO file. Image ids are 1..=N in item order, annotation ids
+/// 1..=M ordered by image, then by our annotation id; category ids are our stable
+/// `ClassId`s and every schema class is listed.
+///
+/// Never fails: what cannot be exported validly (broken items, boxes outside
+/// their image or of unknown classes, classes with unusable ids) is left out and
+/// listed in the result, so the caller can report it.
+pub fn build_export(input: &CocoExportInput) -> CocoExport {
+    let (categories, left_out_classes) = categories(input.schema);
+    let class_ids: HashSet<ClassId> = categories.iter().map(|c| ClassId(c.id)).collect();
+
+    let Images {
+        images,
+        mut left_out,
+        slots,
+    } = assign_images(input.items);
 
     // (image index, our annotation id, position in `boxes`, bbox to write)
     let mut kept: Vec<(u32, i64, u32, BBox)> = Vec::with_capacity(input.boxes.len());
@@ -188,6 +224,7 @@ pub fn build_export(input: &CocoExportInput) -> CocoExport {
                 area: Some(round4(w * h)),
                 iscrowd: false,
                 segmentation: Segmentation::Empty,
+                score: None,
             }
         })
         .collect();

@@ -69,6 +69,10 @@ pub struct CocoAnnotation {
     #[serde(serialize_with = "lenient::flag_as_int")]
     pub iscrowd: bool,
     pub segmentation: Segmentation,
+    /// A model's confidence: written for proposals exported with the boxes
+    /// (results-style), never for boxes; import ignores it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -29,8 +29,10 @@ mod paths;
 mod skim;
 
 pub use error::CocoError;
+pub(crate) use export::round4;
 pub use export::{
-    CocoExport, CocoExportInput, LeftOutBox, LeftOutClass, LeftOutItem, build_export, write_coco,
+    CocoExport, CocoExportInput, LeftOutBox, LeftOutClass, LeftOutItem, build_export,
+    export_image_ids, write_coco,
 };
 pub use file::{CocoAnnotation, CocoCategory, CocoFile, CocoImage, CocoInfo, CocoLicense};
 pub use import::{

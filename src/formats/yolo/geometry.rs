@@ -35,6 +35,21 @@ pub fn to_bbox(
     let x1 = (b.cx + b.w / 2.0) * iw;
     let y0 = (b.cy - b.h / 2.0) * ih;
     let y1 = (b.cy + b.h / 2.0) * ih;
+    place_corners([x0, y0, x1, y1], width, height, policy)
+}
+
+/// A box given by pixel corners `[x0, y0, x1, y1]`, placed on a `width`×`height`
+/// image: within [`OUTSIDE_TOLERANCE_PX`] of the border it is clamped silently,
+/// further out it is clamped (and says so) or skipped, as `policy` says. `Err`
+/// says why it was left out.
+pub fn place_corners(
+    corners: [f64; 4],
+    width: u32,
+    height: u32,
+    policy: OutsidePolicy,
+) -> Result<Placed, String> {
+    let [x0, y0, x1, y1] = corners;
+    let (iw, ih) = (f64::from(width), f64::from(height));
     let tol = OUTSIDE_TOLERANCE_PX;
     let outside = x0 < -tol || y0 < -tol || x1 > iw + tol || y1 > ih + tol;
     if outside && policy == OutsidePolicy::Skip {

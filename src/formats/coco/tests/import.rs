@@ -217,6 +217,7 @@ fn reports_non_finite_boxes() {
         area: None,
         iscrowd: false,
         segmentation: Segmentation::Empty,
+        score: None,
     });
     let p = plan_import(&file, project);
     assert_eq!(

@@ -1,0 +1,379 @@
+//! Model predictions to import as proposals (pre-labels). Pure: the caller
+//! reads the file and stores the plan.
+//!
+//! A COCO *results* file is a JSON array of
+//! `{"image_id" | "file_name", "category_id" | "category_name", "bbox": [x, y, w, h], "score"}`.
+//! `image_id` means the image ids of this project's COCO export (items in
+//! order, unreadable ones left out: [`export_image_ids`]), `category_id` the
+//! project's class ids, as that export writes them. `file_name` is matched
+//! like a per-image label file ([`PathMatcher`]); names that would leave the
+//! image root are reported and never looked up. Each record that cannot be
+//! taken is reported with its index, and the rest go on.
+//!
+//! YOLO prediction folders (label files with a 6th column, the score) are
+//! read by the YOLO reader; see `jobs::predictions`.
+
+use super::coco::{
+    CocoAnnotation, CocoFile, ImportProblem, Segmentation, export_image_ids, round4,
+};
+use super::json_fields::{finite, number, parse_json_allowing_nan};
+use super::label_paths::{PathMatch, PathMatcher, relative_problem};
+use super::yolo::{OutsidePolicy, place_corners};
+use crate::model::{BBox, ClassId, Item, ItemId, LabelSchema, Proposal};
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// A prediction to store as a proposal.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlannedProposal {
+    pub item: ItemId,
+    /// Index into [`PredictionPlan::class_names`].
+    pub class: usize,
+    pub bbox: BBox,
+    pub score: f32,
+}
+
+/// What a predictions file holds for the project, and what it could not take.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PredictionPlan {
+    /// The class names the proposals refer to (schema classes and, possibly,
+    /// names the schema lacks).
+    pub class_names: Vec<String>,
+    pub proposals: Vec<PlannedProposal>,
+    /// By record, in file order.
+    pub problems: Vec<ImportProblem>,
+    /// Records in the file.
+    pub records: usize,
+    /// Proposals clamped to their image.
+    pub clamped: usize,
+}
+
+impl PredictionPlan {
+    /// The index of a class name, added on first use.
+    pub fn class_index(&mut self, name: &str) -> usize {
+        match self.class_names.iter().position(|n| n == name) {
+            Some(i) => i,
+            None => {
+                self.class_names.push(name.to_string());
+                self.class_names.len() - 1
+            }
+        }
+    }
+}
+
+/// Where the records of a results file find their items.
+struct Images<'a> {
+    by_id: HashMap<i64, ItemId>,
+    by_path: PathMatcher<ItemId>,
+    items: HashMap<ItemId, &'a Item>,
+}
+
+/// Plans a COCO results file. `Err` (why) when the file as a whole cannot be
+/// read: not UTF-8, not JSON, not an array.
+pub fn plan_coco_results(
+    bytes: &[u8],
+    items: &[Item],
+    schema: &LabelSchema,
+    outside: OutsidePolicy,
+) -> Result<PredictionPlan, String> {
+    let records = match parse_json_allowing_nan(bytes)? {
+        Value::Array(records) => records,
+        Value::Object(map) if map.contains_key("annotations") => {
+            return Err("this is a COCO dataset file, not a results file \
+                 (a JSON array of {image_id, category_id, bbox, score})"
+                .into());
+        }
+        other => {
+            return Err(format!(
+                "a COCO results file is a JSON array of predictions, not {}",
+                json_kind(&other)
+            ));
+        }
+    };
+    let images = Images {
+        by_id: export_image_ids(items),
+        by_path: PathMatcher::new(items.iter().map(|i| (i.rel_path.clone(), i.id)), &[]),
+        items: items.iter().map(|i| (i.id, i)).collect(),
+    };
+    let mut plan = PredictionPlan {
+        records: records.len(),
+        ..PredictionPlan::default()
+    };
+    for (index, record) in records.iter().enumerate() {
+        let problem = |message: String| ImportProblem {
+            record: format!("record [{index}]"),
+            message,
+        };
+        match plan_record(record, &images, schema, outside, &mut plan) {
+            Ok(None) => {}
+            Ok(Some(note)) => plan.problems.push(problem(note)),
+            Err(message) => plan.problems.push(problem(message)),
+        }
+    }
+    Ok(plan)
+}
+
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "true or false",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// One record into the plan; `Ok(Some(note))` when it was taken with a caveat.
+fn plan_record(
+    record: &Value,
+    images: &Images,
+    schema: &LabelSchema,
+    outside: OutsidePolicy,
+    plan: &mut PredictionPlan,
+) -> Result<Option<String>, String> {
+    if !record.is_object() {
+        return Err(format!(
+            "a prediction is an object, not {}",
+            json_kind(record)
+        ));
+    }
+    let item = find_item(record, images)?;
+    let class = class_name(record, schema)?;
+    let bbox = match record.get("bbox") {
+        Some(Value::Array(v)) if v.len() == 4 => {
+            let mut xywh = [0f64; 4];
+            for (k, value) in v.iter().enumerate() {
+                xywh[k] = number(value).ok_or_else(|| {
+                    format!("`bbox` [x, y, w, h] has {value} where a finite number belongs")
+                })?;
+            }
+            xywh
+        }
+        None | Some(Value::Null) => return Err("`bbox` is missing".into()),
+        Some(other) => return Err(format!("`bbox` is {other}, not [x, y, w, h]")),
+    };
+    let [x, y, w, h] = bbox;
+    if w <= 0.0 || h <= 0.0 {
+        return Err(format!(
+            "the box {bbox:?} has no area (width and height must be positive)"
+        ));
+    }
+    let score = finite(record, "score")?;
+    if !(0.0..=1.0).contains(&score) {
+        return Err(format!("`score` is {score}; scores lie between 0 and 1"));
+    }
+    let placed = place_corners([x, y, x + w, y + h], item.width, item.height, outside)?;
+    let class = plan.class_index(&class);
+    plan.proposals.push(PlannedProposal {
+        item: item.id,
+        class,
+        bbox: placed.bbox,
+        score: score as f32,
+    });
+    if placed.clamped {
+        plan.clamped += 1;
+        return Ok(Some(format!(
+            "the box {bbox:?} reaches outside the {}×{} image {}; it was clamped",
+            item.width, item.height, item.rel_path
+        )));
+    }
+    Ok(None)
+}
+
+/// The record's item, by `image_id` or else `file_name`.
+fn find_item<'a>(record: &Value, images: &Images<'a>) -> Result<&'a Item, String> {
+    let id = match (record.get("image_id"), record.get("file_name")) {
+        (Some(v), _) if !v.is_null() => {
+            let id = v
+                .as_i64()
+                .ok_or_else(|| format!("`image_id` is {v}, not a whole number"))?;
+            images.by_id.get(&id).copied().ok_or_else(|| {
+                format!(
+                    "image id {id} is not an image of this project (image ids are \
+                     those of the project's COCO export)"
+                )
+            })?
+        }
+        (_, Some(Value::String(name))) => {
+            let normal = name.replace('\\', "/");
+            if let Some(reason) = relative_problem(&normal) {
+                return Err(format!(
+                    "file_name {name:?}: {reason}; it was not looked up"
+                ));
+            }
+            match images.by_path.find(&normal) {
+                PathMatch::Found(id) => id,
+                PathMatch::NotFound => {
+                    return Err(format!("file_name {name:?} is not an image of the project"));
+                }
+                PathMatch::Ambiguous(paths) => {
+                    return Err(format!(
+                        "file_name {name:?} could be any of {}",
+                        paths.join(", ")
+                    ));
+                }
+            }
+        }
+        (_, Some(v)) if !v.is_null() => return Err(format!("`file_name` is {v}, not a string")),
+        _ => return Err("`image_id` (or `file_name`) is missing".into()),
+    };
+    let item = images
+        .items
+        .get(&id)
+        .copied()
+        .ok_or_else(|| format!("item {id} is not in the project"))?;
+    if item.error.is_some() || item.width == 0 || item.height == 0 {
+        return Err(format!(
+            "{}: the image cannot be read, so it takes no proposals",
+            item.rel_path
+        ));
+    }
+    Ok(item)
+}
+
+/// The record's class name: the schema class with id `category_id`, else
+/// `category_name` as written (the schema may lack it; the caller decides).
+fn class_name(record: &Value, schema: &LabelSchema) -> Result<String, String> {
+    let name = match record.get("category_name") {
+        Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim()),
+        _ => None,
+    };
+    match record.get("category_id") {
+        Some(v) if !v.is_null() => {
+            let id = v
+                .as_i64()
+                .ok_or_else(|| format!("`category_id` is {v}, not a whole number"))?;
+            match (schema.class(ClassId(id)), name) {
+                (Some(class), _) => Ok(class.name.clone()),
+                (None, Some(name)) => Ok(name.to_string()),
+                (None, None) => Err(format!(
+                    "category id {id} is not a class of this project (category ids are \
+                     the project's class ids, as its COCO export writes them)"
+                )),
+            }
+        }
+        _ => name
+            .map(str::to_string)
+            .ok_or_else(|| "`category_id` (or `category_name`) is missing".into()),
+    }
+}
+
+/// Appends unreviewed proposals to a COCO export built from `items`, as
+/// annotations with their `score` (ids after the boxes'). Proposals of items
+/// the export left out, or of classes it has no category for, are not
+/// written. Returns how many were.
+pub fn append_proposals(file: &mut CocoFile, items: &[Item], proposals: &[Proposal]) -> usize {
+    let image_of: HashMap<ItemId, i64> = export_image_ids(items)
+        .into_iter()
+        .map(|(image, item)| (item, image))
+        .collect();
+    let categories: std::collections::HashSet<i64> = file.categories.iter().map(|c| c.id).collect();
+    let mut next_id = file.annotations.iter().map(|a| a.id).max().unwrap_or(0) + 1;
+    let before = file.annotations.len();
+    for p in proposals {
+        let Some(&image_id) = image_of.get(&p.item) else {
+            continue;
+        };
+        if !categories.contains(&p.class.0) || !p.bbox.is_proper() {
+            continue;
+        }
+        let [x, y, w, h] = p.bbox.to_xywh().map(f64::from);
+        let (w, h) = (round4(w), round4(h));
+        file.annotations.push(CocoAnnotation {
+            id: next_id,
+            image_id,
+            category_id: p.class.0,
+            bbox: Some([round4(x), round4(y), w, h]),
+            area: Some(round4(w * h)),
+            iscrowd: false,
+            segmentation: Segmentation::Empty,
+            score: Some(round4(f64::from(p.score))),
+        });
+        next_id += 1;
+    }
+    file.annotations.len() - before
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ItemStatus;
+
+    fn item(id: i64, path: &str, error: Option<&str>) -> Item {
+        Item {
+            id: ItemId(id),
+            rel_path: path.into(),
+            width: 100,
+            height: 50,
+            status: ItemStatus::New,
+            error: error.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn image_ids_follow_the_export_and_records_report_by_index() {
+        // The broken item gets no image id, so id 2 is c.jpg.
+        let items = [
+            item(10, "a.jpg", None),
+            item(11, "b.jpg", Some("bad")),
+            item(12, "sub/c.jpg", None),
+        ];
+        let schema = LabelSchema::with_classes(&["car", "person"]);
+        let json = br#"[
+            {"image_id": 2, "category_id": 2, "bbox": [1, 2, 10, 5], "score": 0.9},
+            {"file_name": "c.jpg", "category_name": "truck", "bbox": [90, 0, 20, 5], "score": 0.5},
+            {"image_id": 7, "category_id": 1, "bbox": [1, 2, 10, 5], "score": 0.9},
+            {"image_id": 1, "category_id": 9, "bbox": [1, 2, 10, 5], "score": 0.9},
+            {"image_id": 1, "category_id": 1, "bbox": [NaN, 2, 10, 5], "score": 0.9},
+            {"file_name": "../../etc/passwd", "category_id": 1, "bbox": [1, 2, 10, 5], "score": 0.9},
+            {"image_id": 1, "category_id": 1, "bbox": [1, 2, 10, 5], "score": 1.5},
+            "nonsense"
+        ]"#;
+        let plan = plan_coco_results(json, &items, &schema, OutsidePolicy::Clamp).unwrap();
+        assert_eq!(plan.records, 8);
+        assert_eq!(plan.class_names, vec!["person", "truck"]);
+        assert_eq!(plan.proposals.len(), 2);
+        assert_eq!(plan.proposals[0].item, ItemId(12));
+        assert_eq!(plan.proposals[1].bbox.max_x, 100.0, "clamped");
+        assert_eq!(plan.clamped, 1);
+        let records: Vec<&str> = plan.problems.iter().map(|p| p.record.as_str()).collect();
+        assert_eq!(
+            records,
+            [
+                "record [1]",
+                "record [2]",
+                "record [3]",
+                "record [4]",
+                "record [5]",
+                "record [6]",
+                "record [7]"
+            ]
+        );
+        assert!(plan.problems[1].message.contains("image id 7"));
+        assert!(plan.problems[2].message.contains("category id 9"));
+        assert!(plan.problems[3].message.contains("finite number"));
+        assert!(plan.problems[4].message.contains("out of the image root"));
+        assert!(plan.problems[5].message.contains("between 0 and 1"));
+    }
+
+    #[test]
+    fn skip_policy_and_whole_file_errors() {
+        let items = [item(1, "a.jpg", None)];
+        let schema = LabelSchema::with_classes(&["car"]);
+        let json = br#"[{"image_id": 1, "category_id": 1, "bbox": [95, 0, 20, 5], "score": 0.5}]"#;
+        let plan = plan_coco_results(json, &items, &schema, OutsidePolicy::Skip).unwrap();
+        assert!(plan.proposals.is_empty());
+        assert!(plan.problems[0].message.contains("skipped"));
+        let err = plan_coco_results(b"[{", &items, &schema, OutsidePolicy::Clamp).unwrap_err();
+        assert!(err.contains("not valid JSON"), "{err}");
+        let err = plan_coco_results(
+            br#"{"images": [], "annotations": []}"#,
+            &items,
+            &schema,
+            OutsidePolicy::Clamp,
+        )
+        .unwrap_err();
+        assert!(err.contains("dataset file"), "{err}");
+    }
+}
