@@ -3,10 +3,9 @@
 
 mod common;
 
-use common::cli::{fails_cleanly, shugu, succeeds};
+use common::cli::{fails_cleanly, open_when_free, shugu, succeeds};
 use common::image_project;
 use shugu::model::{Edit, LabelId};
-use shugu::project::{Access, Project};
 use std::path::Path;
 
 /// The dataset's files as `split/class/name`, sorted.
@@ -42,7 +41,8 @@ fn image_labels_become_class_folders_with_a_stable_split() {
         true,
     );
     {
-        let mut p = Project::open(&f.project, Access::ReadWrite).unwrap();
+        // Another test's binary may briefly hold a copy of this process's lock.
+        let mut p = open_when_free(&f.project);
         let id = |name: &str| p.items().iter().find(|i| i.rel_path == name).unwrap().id;
         let edits = vec![
             Edit::SetImageLabels {
