@@ -210,6 +210,7 @@ fn build_edit(
             item: b.item,
             class: class.id,
             bbox: b.bbox,
+            attributes: Default::default(),
         });
     }
     let label_id: HashMap<&str, LabelId> = schema

@@ -8,16 +8,17 @@ use super::sqlite_review;
 use super::sqlite_text;
 use super::store::{EditContext, LogEntry, NewItem, Store, StoredEdit};
 use crate::model::{
-    AnnotationId, BBox, BoxAnnotation, ClassId, Edit, Item, ItemId, ItemStatus, LabelId, NewBox,
-    Provenance, SpanAnnotation, SpanId, TextDoc,
+    AnnotationId, Attributes, BBox, BoxAnnotation, ClassId, Edit, Item, ItemId, ItemStatus,
+    LabelId, NewBox, Provenance, SpanAnnotation, SpanId, TextDoc,
 };
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// The database layout version (`PRAGMA user_version`). 2: the `done`
-/// status became `submitted`, and review statuses exist.
-const DB_VERSION: i64 = 2;
+/// status became `submitted`, and review statuses exist. 3: boxes have
+/// attributes (`boxes.attrs`, JSON; NULL when there are none).
+const DB_VERSION: i64 = 3;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS items(
@@ -36,7 +37,8 @@ CREATE TABLE IF NOT EXISTS boxes(
     author TEXT NOT NULL,
     created_ms INTEGER NOT NULL,
     updated_by TEXT NOT NULL,
-    updated_ms INTEGER NOT NULL
+    updated_ms INTEGER NOT NULL,
+    attrs TEXT
 );
 CREATE INDEX IF NOT EXISTS boxes_by_item ON boxes(item_id);
 CREATE TABLE IF NOT EXISTS image_labels(
@@ -112,6 +114,7 @@ impl SqliteStore {
             // 64 MiB of page cache: a bulk insert then rewrites fewer pages into the WAL.
             conn.pragma_update(None, "cache_size", -65_536)?;
             conn.execute_batch(SCHEMA)?;
+            add_box_attributes_column(&conn)?;
             conn.execute_batch(sqlite_text::TEXT_SCHEMA)?;
             conn.execute_batch(sqlite_review::REVIEW_SCHEMA)?;
             conn.execute_batch(sqlite_packages::PACKAGE_SCHEMA)?;
@@ -127,6 +130,40 @@ impl SqliteStore {
             conn,
             path: path.to_path_buf(),
         })
+    }
+}
+
+/// Databases made before version 3 have no `boxes.attrs`; adds it (NULL: no
+/// attributes). Looks at the table rather than the version, so it is safe to
+/// run on every open.
+fn add_box_attributes_column(conn: &Connection) -> Result<(), ProjectError> {
+    let has = conn
+        .prepare("SELECT 1 FROM pragma_table_info('boxes') WHERE name = 'attrs'")?
+        .exists([])?;
+    if !has {
+        conn.execute_batch("ALTER TABLE boxes ADD COLUMN attrs TEXT")?;
+    }
+    Ok(())
+}
+
+/// A box's attributes as stored: JSON, or NULL for none.
+fn attrs_to_db(attrs: &Attributes) -> Result<Option<String>, ProjectError> {
+    if attrs.is_empty() {
+        return Ok(None);
+    }
+    serde_json::to_string(attrs)
+        .map(Some)
+        .map_err(|e| ProjectError::InvalidEdit(format!("box attributes: {e}")))
+}
+
+/// Stored attributes back; a value this version cannot read is an error
+/// naming the column rather than silently dropped attributes.
+fn attrs_from_db(text: Option<String>) -> rusqlite::Result<Attributes> {
+    match text {
+        None => Ok(Attributes::new()),
+        Some(t) => serde_json::from_str(&t).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(11, rusqlite::types::Type::Text, Box::new(e))
+        }),
     }
 }
 
@@ -172,11 +209,12 @@ fn row_to_box(r: &rusqlite::Row) -> rusqlite::Result<BoxAnnotation> {
             updated_by: r.get(9)?,
             updated_ms: r.get(10)?,
         },
+        attributes: attrs_from_db(r.get(11)?)?,
     })
 }
 
 const BOX_COLUMNS: &str =
-    "id, item_id, class_id, x0, y0, x1, y1, author, created_ms, updated_by, updated_ms";
+    "id, item_id, class_id, x0, y0, x1, y1, author, created_ms, updated_by, updated_ms, attrs";
 
 fn box_by_id(tx: &Transaction, id: AnnotationId) -> Result<BoxAnnotation, ProjectError> {
     tx.prepare_cached(&format!("SELECT {BOX_COLUMNS} FROM boxes WHERE id = ?1"))?
@@ -216,7 +254,7 @@ fn insert_box_row(
     let p = &b.provenance;
     let bb = &b.bbox;
     tx.prepare_cached(&format!(
-        "INSERT INTO boxes({BOX_COLUMNS}) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)"
+        "INSERT INTO boxes({BOX_COLUMNS}) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)"
     ))?
     .execute(params![
         id.map(|id| id.0),
@@ -229,13 +267,14 @@ fn insert_box_row(
         p.author,
         p.created_ms,
         p.updated_by,
-        p.updated_ms
+        p.updated_ms,
+        attrs_to_db(&b.attributes)?
     ])
     .map_err(taken_id("box", b.id))?;
     Ok(AnnotationId(tx.last_insert_rowid()))
 }
 
-/// Rows per multi-row `INSERT` of new boxes: 6 parameters each plus 3 shared,
+/// Rows per multi-row `INSERT` of new boxes: 7 parameters each plus 3 shared,
 /// well below SQLite's limit of 32766 parameters per statement.
 const INSERT_CHUNK: usize = 512;
 
@@ -246,20 +285,21 @@ fn insert_new_boxes_sql(rows: usize) -> String {
     use std::fmt::Write as _;
     let mut sql = String::with_capacity(120 + rows * 48);
     sql.push_str(
-        "INSERT INTO boxes(item_id, class_id, x0, y0, x1, y1, author, created_ms, updated_by, updated_ms) VALUES",
+        "INSERT INTO boxes(item_id, class_id, x0, y0, x1, y1, attrs, author, created_ms, updated_by, updated_ms) VALUES",
     );
     for r in 0..rows {
-        let p = 4 + r * 6;
+        let p = 4 + r * 7;
         let sep = if r == 0 { "" } else { "," };
         let _ = write!(
             sql,
-            "{sep}(?{},?{},?{},?{},?{},?{},?1,?2,?1,?3)",
+            "{sep}(?{},?{},?{},?{},?{},?{},?{},?1,?2,?1,?3)",
             p,
             p + 1,
             p + 2,
             p + 3,
             p + 4,
-            p + 5
+            p + 5,
+            p + 6
         );
     }
     sql
@@ -292,7 +332,7 @@ fn insert_new_boxes(
         stmt.raw_bind_parameter(2, ctx.time_ms)?;
         stmt.raw_bind_parameter(3, ctx.time_ms)?;
         for (r, n) in chunk.iter().enumerate() {
-            let p = 4 + r * 6;
+            let p = 4 + r * 7;
             let bb = &n.bbox;
             stmt.raw_bind_parameter(p, n.item.0)?;
             stmt.raw_bind_parameter(p + 1, n.class.0)?;
@@ -300,6 +340,7 @@ fn insert_new_boxes(
             stmt.raw_bind_parameter(p + 3, f64::from(bb.min_y))?;
             stmt.raw_bind_parameter(p + 4, f64::from(bb.max_x))?;
             stmt.raw_bind_parameter(p + 5, f64::from(bb.max_y))?;
+            stmt.raw_bind_parameter(p + 6, attrs_to_db(&n.attributes)?)?;
         }
         let inserted = stmt.raw_execute()?;
         if inserted != chunk.len() {
@@ -442,6 +483,23 @@ fn apply_in(
             Edit::SetBoxClass {
                 id: *id,
                 class: old.class,
+            }
+        }
+        Edit::SetBoxAttributes { id, attributes } => {
+            let old = box_by_id(tx, *id)?;
+            tx.prepare_cached(
+                "UPDATE boxes SET attrs=?2, updated_by=?3, updated_ms=?4 WHERE id=?1",
+            )?
+            .execute(params![
+                id.0,
+                attrs_to_db(attributes)?,
+                ctx.author,
+                ctx.time_ms
+            ])?;
+            ch.annotated.insert(old.item);
+            Edit::SetBoxAttributes {
+                id: *id,
+                attributes: old.attributes,
             }
         }
         Edit::AddSpans(new) => {
@@ -1075,6 +1133,7 @@ mod tests {
             item: items[0],
             class: ClassId(1),
             bbox: BBox::from_xywh(1.0, 1.0, 1.0, 1.0),
+            attributes: Default::default(),
         };
         store.apply(&Edit::AddBoxes(vec![one]), &ctx()).unwrap();
         let n = 2 * INSERT_CHUNK + 77;
@@ -1083,6 +1142,7 @@ mod tests {
                 item: items[k % 3],
                 class: ClassId(1 + (k % 5) as i64),
                 bbox: BBox::from_xywh(k as f32, 0.5, 1.0 + k as f32 / 8.0, 2.0),
+                attributes: Default::default(),
             })
             .collect();
         let stored = store.apply(&Edit::AddBoxes(new.clone()), &ctx()).unwrap();
@@ -1136,6 +1196,7 @@ mod tests {
                         item: items[i],
                         class: ClassId(1),
                         bbox: BBox::from_xywh(0.0, 0.0, 5.0, 5.0),
+                        attributes: Default::default(),
                     }])
                 })
                 .collect::<Vec<_>>()
@@ -1201,6 +1262,7 @@ mod tests {
                 item: items[0],
                 class: ClassId(1),
                 bbox: BBox::from_xywh(k as f32, 0.0, 1.0, 1.0),
+                attributes: Default::default(),
             })
             .collect();
         store.apply(&Edit::AddBoxes(new.clone()), &ctx()).unwrap();

@@ -188,6 +188,7 @@ pub fn build_export(input: &CocoExportInput) -> CocoExport {
                 area: Some(round4(w * h)),
                 iscrowd: false,
                 segmentation: Segmentation::Empty,
+                attributes: input.boxes[pos as usize].attributes.clone(),
             }
         })
         .collect();

@@ -69,6 +69,9 @@ pub struct CocoAnnotation {
     #[serde(serialize_with = "lenient::flag_as_int")]
     pub iscrowd: bool,
     pub segmentation: Segmentation,
+    /// Box attributes (CVAT/datumaro's `"attributes"` object); not written when empty.
+    #[serde(skip_serializing_if = "crate::model::Attributes::is_empty")]
+    pub attributes: crate::model::Attributes,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
