@@ -6,4 +6,5 @@ pub mod label_paths;
 pub mod label_studio_images;
 pub mod labelme;
 pub mod text;
+pub mod voc;
 pub mod yolo;

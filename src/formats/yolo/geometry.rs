@@ -35,6 +35,20 @@ pub fn to_bbox(
     let x1 = (b.cx + b.w / 2.0) * iw;
     let y0 = (b.cy - b.h / 2.0) * ih;
     let y1 = (b.cy + b.h / 2.0) * ih;
+    place([x0, y0, x1, y1], width, height, policy)
+}
+
+/// A box with pixel corners `[x0, y0, x1, y1]` placed on a `width`×`height`
+/// image under `policy` (shared by the formats that import pixel boxes).
+/// `Err` says why it was left out.
+pub fn place(
+    corners: [f64; 4],
+    width: u32,
+    height: u32,
+    policy: OutsidePolicy,
+) -> Result<Placed, String> {
+    let [x0, y0, x1, y1] = corners;
+    let (iw, ih) = (f64::from(width), f64::from(height));
     let tol = OUTSIDE_TOLERANCE_PX;
     let outside = x0 < -tol || y0 < -tol || x1 > iw + tol || y1 > ih + tol;
     if outside && policy == OutsidePolicy::Skip {

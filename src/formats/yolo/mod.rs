@@ -23,7 +23,7 @@ mod labels;
 
 pub use classes::{DataYaml, parse_class_names, parse_data_yaml};
 pub use export::{label_path_for, split_names, write_data_yaml};
-pub use geometry::{OutsidePolicy, Placed, format_label_line, to_bbox};
+pub use geometry::{OutsidePolicy, Placed, format_label_line, place, to_bbox};
 pub use labels::{LineProblem, YoloBox, parse_label_file, parse_list_file};
 
 /// The folders a YOLO dataset adds around image paths; left out when label
