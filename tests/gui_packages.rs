@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::gui::{app_config, start, start_allowing_missing_glyphs};
+use common::gui::{app_config, start, start_allowing_missing_glyphs, wait_for};
 use eframe::egui::{Event, Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -16,20 +16,6 @@ use shugu::ui::app::ShuguApp;
 use shugu::ui::dialogs::FakeDialogs;
 use shugu::ui::i18n::Language;
 use shugu::ui::settings::{Role, Settings};
-use std::time::Duration;
-
-/// Steps frames until `done` holds: the work runs on a worker thread.
-fn wait_for(h: &mut Harness<ShuguApp>, done: impl Fn(&ShuguApp) -> bool) {
-    for _ in 0..500 {
-        h.step();
-        if done(h.state()) {
-            h.step();
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    panic!("the worker did not finish; notice: {:?}", h.state().notice);
-}
 
 fn click(h: &mut Harness<ShuguApp>, label: &str) {
     h.get_by_label(label).click();

@@ -64,3 +64,16 @@ fn start_with(
     h.run();
     h
 }
+
+/// Steps frames until `done` holds: the work runs on a worker thread.
+pub fn wait_for(h: &mut Harness<ShuguApp>, done: impl Fn(&ShuguApp) -> bool) {
+    for _ in 0..500 {
+        h.step();
+        if done(h.state()) {
+            h.step();
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("the worker did not finish; notice: {:?}", h.state().notice);
+}
