@@ -117,6 +117,13 @@ fn a_database_without_the_attributes_column_is_migrated() {
         conn.execute_batch("ALTER TABLE boxes DROP COLUMN attrs; PRAGMA user_version = 2;")
             .unwrap();
     }
+    // Read-only (an export), it cannot be migrated and reads as no attributes.
+    {
+        let project = Project::open(&f.project, Access::ReadOnly).unwrap();
+        assert!(project.is_read_only());
+        assert!(project.all_boxes().unwrap()[0].attributes.is_empty());
+        assert!(project.boxes(item).unwrap()[0].attributes.is_empty());
+    }
     let mut project = Project::open(&f.project, Access::ReadWrite).unwrap();
     let b = project.boxes(item).unwrap().remove(0);
     assert!(b.attributes.is_empty());

@@ -67,6 +67,9 @@ const MAX_LOGGED_DETAIL: usize = 4096;
 pub struct SqliteStore {
     conn: Connection,
     path: PathBuf,
+    /// The box columns to `SELECT`: [`BOX_COLUMNS`], or, for a database
+    /// opened read-only from before box attributes, `NULL` in place of `attrs`.
+    box_select: &'static str,
 }
 
 /// Edits that write more rows than this commit without the automatic WAL
@@ -108,6 +111,11 @@ impl SqliteStore {
                 supported: DB_VERSION as u32,
             });
         }
+        let box_select = if read_only && !has_box_attributes_column(&conn)? {
+            BOX_COLUMNS_WITHOUT_ATTRS
+        } else {
+            BOX_COLUMNS
+        };
         if !read_only {
             conn.pragma_update(None, "journal_mode", "WAL")?;
             conn.pragma_update(None, "synchronous", "FULL")?;
@@ -129,6 +137,7 @@ impl SqliteStore {
         Ok(Self {
             conn,
             path: path.to_path_buf(),
+            box_select,
         })
     }
 }
@@ -137,13 +146,16 @@ impl SqliteStore {
 /// attributes). Looks at the table rather than the version, so it is safe to
 /// run on every open.
 fn add_box_attributes_column(conn: &Connection) -> Result<(), ProjectError> {
-    let has = conn
-        .prepare("SELECT 1 FROM pragma_table_info('boxes') WHERE name = 'attrs'")?
-        .exists([])?;
-    if !has {
+    if !has_box_attributes_column(conn)? {
         conn.execute_batch("ALTER TABLE boxes ADD COLUMN attrs TEXT")?;
     }
     Ok(())
+}
+
+fn has_box_attributes_column(conn: &Connection) -> Result<bool, ProjectError> {
+    Ok(conn
+        .prepare("SELECT 1 FROM pragma_table_info('boxes') WHERE name = 'attrs'")?
+        .exists([])?)
 }
 
 /// A box's attributes as stored: JSON, or NULL for none.
@@ -215,6 +227,9 @@ fn row_to_box(r: &rusqlite::Row) -> rusqlite::Result<BoxAnnotation> {
 
 const BOX_COLUMNS: &str =
     "id, item_id, class_id, x0, y0, x1, y1, author, created_ms, updated_by, updated_ms, attrs";
+/// [`BOX_COLUMNS`] of a version 2 database, which a read-only open cannot migrate.
+const BOX_COLUMNS_WITHOUT_ATTRS: &str =
+    "id, item_id, class_id, x0, y0, x1, y1, author, created_ms, updated_by, updated_ms, NULL";
 
 fn box_by_id(tx: &Transaction, id: AnnotationId) -> Result<BoxAnnotation, ProjectError> {
     tx.prepare_cached(&format!("SELECT {BOX_COLUMNS} FROM boxes WHERE id = ?1"))?
@@ -828,14 +843,18 @@ impl Store for SqliteStore {
     fn annotation(&self, id: AnnotationId) -> Result<Option<BoxAnnotation>, ProjectError> {
         Ok(self
             .conn
-            .prepare_cached(&format!("SELECT {BOX_COLUMNS} FROM boxes WHERE id = ?1"))?
+            .prepare_cached(&format!(
+                "SELECT {} FROM boxes WHERE id = ?1",
+                self.box_select
+            ))?
             .query_row([id.0], row_to_box)
             .optional()?)
     }
 
     fn boxes_of(&self, item: ItemId) -> Result<Vec<BoxAnnotation>, ProjectError> {
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {BOX_COLUMNS} FROM boxes WHERE item_id = ?1 ORDER BY id"
+            "SELECT {} FROM boxes WHERE item_id = ?1 ORDER BY id",
+            self.box_select
         ))?;
         let rows = stmt.query_map([item.0], row_to_box)?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -843,7 +862,8 @@ impl Store for SqliteStore {
 
     fn all_boxes(&self) -> Result<Vec<BoxAnnotation>, ProjectError> {
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT {BOX_COLUMNS} FROM boxes ORDER BY item_id, id"
+            "SELECT {} FROM boxes ORDER BY item_id, id",
+            self.box_select
         ))?;
         let rows = stmt.query_map([], row_to_box)?;
         Ok(rows.collect::<Result<_, _>>()?)
