@@ -3,7 +3,7 @@ use std::collections::BTreeMap;
 
 /// The value of one box attribute: a flag, or text (a free value or one of a
 /// schema's options).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum AttrValue {
     Bool(bool),
