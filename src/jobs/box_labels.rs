@@ -203,7 +203,8 @@ fn build_edit(
 ) -> Result<(Edit, usize, usize), JobError> {
     let schema = project.schema();
     let mut boxes = Vec::with_capacity(plan.boxes.len());
-    for b in &plan.boxes {
+    // The plan is used up here: its attributes move into the edit.
+    for b in &mut plan.boxes {
         let name = &plan.class_names[b.class];
         let class = schema
             .class_by_name(name)
@@ -212,7 +213,7 @@ fn build_edit(
             item: b.item,
             class: class.id,
             bbox: b.bbox,
-            attributes: b.attributes.clone(),
+            attributes: std::mem::take(&mut b.attributes),
         });
     }
     let label_id: HashMap<&str, LabelId> = schema
