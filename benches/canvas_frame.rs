@@ -34,6 +34,7 @@ fn scene(n: usize) -> (LabelSchema, Vec<BoxAnnotation>) {
                     updated_by: "bench".into(),
                     updated_ms: 0,
                 },
+                attributes: Default::default(),
             }
         })
         .collect();

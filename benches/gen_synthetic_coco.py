@@ -10,12 +10,9 @@ coordinates in hundredths of a pixel. The same arguments always give the same
 bytes. Annotations are ordered by image, as exporters usually write them.
 """
 
-import argparse
-import random
 import sys
 
-CATEGORIES = ["person", "行人", "car", "汽车", "bicycle", "自行车",
-              "traffic light", "交通灯", "dog", "猫"]
+from synthetic_layout import CATEGORIES, layout
 
 
 def number(centi):
@@ -24,20 +21,7 @@ def number(centi):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("out")
-    parser.add_argument("--images", type=int, default=100_000)
-    parser.add_argument("--boxes", type=int, default=1_000_000)
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args()
-    if args.images < 1 or args.boxes < 0:
-        parser.error("--images must be >= 1 and --boxes >= 0")
-
-    rng = random.Random(args.seed)
-    sizes = [(rng.randint(640, 1920), rng.randint(640, 1920)) for _ in range(args.images)]
-    per_image = [0] * args.images
-    for _ in range(args.boxes):
-        per_image[rng.randrange(args.images)] += 1
+    args, rng, sizes, per_image = layout(__doc__)
 
     with open(args.out, "w", encoding="utf-8", newline="\n") as f:
         f.write('{"info":{"description":"Shugu synthetic benchmark","url":"","version":"1.0",'

@@ -17,29 +17,13 @@ Image sizes and boxes follow gen_synthetic_coco.py: sizes 640..1920 px, boxes
 spread at random over the images and wholly inside them. Same arguments, same bytes.
 """
 
-import argparse
 import os
-import random
 
-CATEGORIES = ["person", "行人", "car", "汽车", "bicycle", "自行车",
-              "traffic light", "交通灯", "dog", "猫"]
+from synthetic_layout import CATEGORIES, layout
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("out")
-    parser.add_argument("--images", type=int, default=100_000)
-    parser.add_argument("--boxes", type=int, default=1_000_000)
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args()
-    if args.images < 1 or args.boxes < 0:
-        parser.error("--images must be >= 1 and --boxes >= 0")
-
-    rng = random.Random(args.seed)
-    sizes = [(rng.randint(640, 1920), rng.randint(640, 1920)) for _ in range(args.images)]
-    per_image = [0] * args.images
-    for _ in range(args.boxes):
-        per_image[rng.randrange(args.images)] += 1
+    args, rng, sizes, per_image = layout(__doc__)
 
     labels = os.path.join(args.out, "obj_train_data")
     os.makedirs(labels, exist_ok=True)

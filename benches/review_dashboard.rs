@@ -67,6 +67,7 @@ fn build(dir: &Path) -> Project {
                             max_x: x + 120.0,
                             max_y: 300.0,
                         },
+                        attributes: Default::default(),
                     }
                 })
             })

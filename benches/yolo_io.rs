@@ -16,72 +16,24 @@
 
 #[path = "common/project_copy.rs"]
 mod project_copy;
+#[path = "common/synthetic_dataset.rs"]
+mod synthetic_dataset;
 
 use criterion::{BatchSize, Criterion, SamplingMode, criterion_group, criterion_main};
 use project_copy::fresh_copy;
 use shugu::jobs::yolo::{YoloImportOptions, import_yolo};
-use shugu::model::LabelSchema;
-use shugu::project::{NewItem, Project};
-use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
+use synthetic_dataset::{dataset, make_template};
 
 const IMAGES: usize = 100_000;
 const BOXES: usize = 1_000_000;
 const DATA_DIR: &str = "yolo-100k-1M";
 
-/// The synthetic dataset folder, generated on first use.
-fn dataset() -> PathBuf {
-    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
-    let dir = data.join(DATA_DIR);
-    if dir.join("sizes.tsv").is_file() {
-        return dir;
-    }
-    std::fs::create_dir_all(&data)
-        .unwrap_or_else(|e| panic!("cannot create {}: {e}", data.display()));
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/gen_synthetic_yolo.py");
-    let partial = data.join(format!("{DATA_DIR}.partial"));
-    let _ = std::fs::remove_dir_all(&partial);
-    eprintln!("generating {} (once; about a minute)…", dir.display());
-    let status = Command::new("python3")
-        .arg(&script)
-        .arg(&partial)
-        .status()
-        .unwrap_or_else(|e| panic!("cannot run python3 with {}: {e}", script.display()));
-    assert!(status.success(), "{} failed ({status})", script.display());
-    std::fs::rename(&partial, &dir)
-        .unwrap_or_else(|e| panic!("cannot move {} into place: {e}", partial.display()));
-    dir
-}
-
-/// A project with one item per image of `sizes.tsv` and no boxes, in `dir`.
-fn make_template(dir: &Path, dataset: &Path) {
-    let sizes = std::fs::read_to_string(dataset.join("sizes.tsv")).unwrap();
-    let items: Vec<NewItem> = sizes
-        .lines()
-        .map(|line| {
-            let mut parts = line.split('\t');
-            let mut next = || parts.next().unwrap();
-            NewItem {
-                rel_path: next().to_string(),
-                width: next().parse().unwrap(),
-                height: next().parse().unwrap(),
-                error: None,
-            }
-        })
-        .collect();
-    assert_eq!(items.len(), IMAGES);
-    std::fs::create_dir_all(dir.join("images")).unwrap();
-    let mut project =
-        Project::create(dir, "bench", &dir.join("images"), LabelSchema::default()).unwrap();
-    assert_eq!(project.add_items(&items).unwrap().len(), IMAGES);
-}
-
 fn yolo_io(c: &mut Criterion) {
-    let data = dataset();
+    let data = dataset(DATA_DIR, "gen_synthetic_yolo.py");
     let work = tempfile::tempdir().unwrap();
     let template = work.path().join("template");
-    make_template(&template, &data);
+    make_template(&template, &data, IMAGES);
 
     let mut group = c.benchmark_group("yolo import 100k images 1M boxes");
     group

@@ -115,10 +115,8 @@ fn main() -> anyhow::Result<()> {
         let new = boxes
             .iter()
             .filter_map(|(c, [x0, y0, x1, y1])| {
-                class(&project, c).map(|class| NewBox {
-                    item,
-                    class,
-                    bbox: BBox::from_corners([*x0, *y0], [*x1, *y1]),
+                class(&project, c).map(|class| {
+                    NewBox::new(item, class, BBox::from_corners([*x0, *y0], [*x1, *y1]))
                 })
             })
             .collect();

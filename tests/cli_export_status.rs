@@ -38,6 +38,7 @@ fn coco_export_of_accepted_items_only() {
                 item,
                 class: ClassId(1),
                 bbox: BBox::from_corners([1.0, 1.0], [10.0, 10.0]),
+                attributes: Default::default(),
             }]))
             .unwrap();
         project.apply(Edit::SetStatus { item, status }).unwrap();

@@ -17,6 +17,7 @@ fn add_box(dir: &Path, author: &str, item: usize) {
         item,
         class: ClassId(1),
         bbox: BBox::from_corners([1.0, 1.0], [9.0, 9.0]),
+        attributes: Default::default(),
     }]))
     .unwrap();
 }

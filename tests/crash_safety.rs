@@ -220,6 +220,7 @@ fn random_edit(rng: &mut Rng, model: &Model) -> Edit {
         item: ItemId(1 + rng.below(ITEMS as u64) as i64),
         class: ClassId(1 + rng.below(2) as i64),
         bbox: rng.bbox(),
+        attributes: Default::default(),
     };
     let roll = if ids.len() < 2 { 0 } else { rng.below(100) };
     match roll {

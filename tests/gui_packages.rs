@@ -63,6 +63,7 @@ fn split_from_the_file_menu_then_merge_an_annotators_work_back() {
                 item: *item,
                 class: ClassId(1),
                 bbox: BBox::from_corners([2.0, 2.0], [20.0, 15.0]),
+                attributes: Default::default(),
             }]))
             .unwrap();
             li.apply(Edit::SetStatus {

@@ -35,6 +35,7 @@ fn a_reviewer_accepts_one_item_and_rejects_another_with_a_reason() {
                 item: c,
                 class: ClassId(1),
                 bbox: BBox::from_corners([10.0, 8.0], [30.0, 22.0]),
+                attributes: Default::default(),
             }]))
             .unwrap()
             .created[0];
@@ -170,6 +171,7 @@ fn the_item_list_filters_by_annotator() {
                     item,
                     class: ClassId(1),
                     bbox: BBox::from_corners([1.0, 1.0], [9.0, 9.0]),
+                    attributes: Default::default(),
                 }]))
                 .unwrap();
         }

@@ -29,9 +29,14 @@ fn open(dir: &Path, author: &str) -> Project {
 }
 
 fn add_box(p: &mut Project, item: ItemId, class: ClassId, bbox: BBox) -> AnnotationId {
-    p.apply(Edit::AddBoxes(vec![NewBox { item, class, bbox }]))
-        .unwrap()
-        .created[0]
+    p.apply(Edit::AddBoxes(vec![NewBox {
+        item,
+        class,
+        bbox,
+        attributes: Default::default(),
+    }]))
+    .unwrap()
+    .created[0]
 }
 
 fn split(source: &Path, names: &[&str], overlap: f64, out: &Path) -> Vec<PathBuf> {

@@ -76,7 +76,12 @@ fn bx(x0: f32, y0: f32, x1: f32, y1: f32) -> BBox {
 
 fn add(project: &mut Project, item: ItemId, class: ClassId, bbox: BBox) -> AnnotationId {
     let applied = project
-        .apply(Edit::AddBoxes(vec![NewBox { item, class, bbox }]))
+        .apply(Edit::AddBoxes(vec![NewBox {
+            item,
+            class,
+            bbox,
+            attributes: Default::default(),
+        }]))
         .unwrap();
     assert_eq!(applied.created.len(), 1);
     applied.created[0]
@@ -127,11 +132,13 @@ fn add_boxes_assigns_ids_and_provenance() {
                 item: f.a,
                 class: CAR,
                 bbox: bx(0.0, 0.0, 1.0, 1.0),
+                attributes: Default::default(),
             },
             NewBox {
                 item: f.b,
                 class: PEDESTRIAN,
                 bbox: bx(10.5, 20.25, 30.0, 40.0),
+                attributes: Default::default(),
             },
         ]))
         .unwrap();
@@ -200,6 +207,7 @@ fn boxes_without_area_in_the_image_are_refused() {
         item: f.a,
         class: CAR,
         bbox: bx(150.0, 10.0, 200.0, 50.0),
+        attributes: Default::default(),
     }]);
     let message = invalid_message(f.project.apply(outside));
     assert!(message.contains("no area inside"), "{message}");
@@ -220,6 +228,7 @@ fn boxes_without_area_in_the_image_are_refused() {
             item: f.a,
             class: CAR,
             bbox,
+            attributes: Default::default(),
         }]);
         invalid_message(f.project.apply(edit));
     }
@@ -229,6 +238,7 @@ fn boxes_without_area_in_the_image_are_refused() {
         item: f.broken,
         class: CAR,
         bbox: bx(0.0, 0.0, 1.0, 1.0),
+        attributes: Default::default(),
     }]);
     let message = invalid_message(f.project.apply(on_broken));
     assert!(message.contains("broken.jpg"), "{message}");
@@ -250,6 +260,7 @@ fn unknown_classes_items_and_boxes_are_refused() {
         item: f.a,
         class: ClassId(3),
         bbox: bx(0.0, 0.0, 5.0, 5.0),
+        attributes: Default::default(),
     }]);
     let message = invalid_message(f.project.apply(unknown_class));
     assert!(
@@ -261,6 +272,7 @@ fn unknown_classes_items_and_boxes_are_refused() {
         item: ItemId(999),
         class: CAR,
         bbox: bx(0.0, 0.0, 5.0, 5.0),
+        attributes: Default::default(),
     }]);
     assert!(invalid_message(f.project.apply(unknown_item)).contains("999"));
 
@@ -391,6 +403,7 @@ fn undo_depth_is_unlimited() {
                 item: f.b,
                 class: CAR,
                 bbox: bx(0.0, 0.0, 10.0, 10.0),
+                attributes: Default::default(),
             }]),
             (1, Some(id)) => {
                 let offset = (step % 600) as f32;
@@ -472,11 +485,13 @@ fn a_batch_undoes_and_redoes_as_one_step() {
                     item: f.a,
                     class: CAR,
                     bbox: bx(1.0, 1.0, 2.0, 2.0),
+                    attributes: Default::default(),
                 },
                 NewBox {
                     item: f.a,
                     class: PEDESTRIAN,
                     bbox: bx(3.0, 3.0, 4.0, 4.0),
+                    attributes: Default::default(),
                 },
             ]),
             Edit::SetBoxGeometry {
@@ -692,6 +707,7 @@ fn first_annotation_moves_new_to_in_progress() {
                 item: c,
                 class: CAR,
                 bbox: bx(0.0, 0.0, 1.0, 1.0),
+                attributes: Default::default(),
             }]),
         ]))
         .unwrap();
@@ -799,16 +815,19 @@ fn reopening_restores_every_box_label_and_status() {
                 item: f.a,
                 class: CAR,
                 bbox: bx(0.5, 0.25, 99.75, 79.5),
+                attributes: Default::default(),
             },
             NewBox {
                 item: f.b,
                 class: PEDESTRIAN,
                 bbox: bx(1.0 / 3.0, 0.1, 639.9, 479.99),
+                attributes: Default::default(),
             },
             NewBox {
                 item: f.b,
                 class: CAR,
                 bbox: bx(7.0, 8.0, 9.0, 10.0),
+                attributes: Default::default(),
             },
         ]))
         .unwrap()
@@ -1031,6 +1050,7 @@ fn stats_count_items_boxes_and_labels() {
             item,
             class,
             bbox: bx(i as f32, 0.0, i as f32 + 1.0, 1.0),
+            attributes: Default::default(),
         })
     };
     let new: Vec<NewBox> = boxes(f.a, CAR, 3)
@@ -1089,7 +1109,12 @@ fn stats_count_items_boxes_and_labels() {
 fn boxes_streamed_in_chunks_are_one_checked_durable_undo_step() {
     let mut f = fixture();
     let (a, b) = (f.a, f.b);
-    let new = |item, class, bbox| NewBox { item, class, bbox };
+    let new = |item, class, bbox| NewBox {
+        item,
+        class,
+        bbox,
+        attributes: Default::default(),
+    };
     let chunks: Vec<Result<Vec<NewBox>, ProjectError>> = vec![
         Ok(vec![new(a, CAR, bx(1.0, 1.0, 10.0, 10.0))]),
         Ok(vec![]),
@@ -1137,6 +1162,7 @@ fn an_abandoned_or_invalid_stream_stores_nothing() {
         item,
         class,
         bbox: bx(1.0, 1.0, 10.0, 10.0),
+        attributes: Default::default(),
     };
 
     #[derive(Debug)]

@@ -35,6 +35,7 @@ fn boxes_edit(items: &[ItemId], edit: usize, per_item: usize) -> Vec<NewBox> {
                     item,
                     class: class_for(item, edit),
                     bbox: BBox::from_xywh(x, 5.0, 8.0, 8.0),
+                    attributes: Default::default(),
                 }
             })
         })

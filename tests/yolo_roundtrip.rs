@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::cli::{copy_dir, shugu, text};
+use common::cli::{DatasetCopy, shugu, text};
 use common::write_image;
 use shugu::jobs::yolo::{YoloImportOptions, import_yolo};
 use shugu::model::LabelSchema;
@@ -24,34 +24,23 @@ fn shugu_ok<I: IntoIterator<Item = S>, S: AsRef<OsStr>>(args: I) -> (String, Str
 
 /// A copy of one fixture dataset in a temp dir.
 struct Setup {
-    tmp: tempfile::TempDir,
+    data: DatasetCopy,
 }
 
 impl Setup {
     fn new(fixture: &str) -> Self {
-        let tmp = tempfile::tempdir().unwrap();
-        copy_dir(
-            &Path::new(FIXTURES).join(fixture),
-            &tmp.path().join("dataset"),
-        );
-        Self { tmp }
+        Self {
+            data: DatasetCopy::new(&Path::new(FIXTURES).join(fixture)),
+        }
     }
 
     fn path(&self, name: &str) -> PathBuf {
-        self.tmp.path().join(name)
+        self.data.path(name)
     }
 
     /// A project over the dataset's images, with no classes.
     fn project(&self, name: &str) -> PathBuf {
-        let dir = self.path(name);
-        let images = self.path("dataset");
-        shugu_ok([
-            "new".as_ref(),
-            dir.as_os_str(),
-            "--images".as_ref(),
-            images.as_os_str(),
-        ]);
-        dir
+        self.data.project(name, "dataset")
     }
 
     fn import(&self, project: &Path, format: &str, from: &Path) -> (String, String) {

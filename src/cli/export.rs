@@ -1,9 +1,10 @@
-use super::{Format, default_format};
+use super::{Format, default_format, progress_line};
 use crate::jobs::ItemScope;
 use crate::jobs::coco::export_coco_with;
 use crate::jobs::label_studio_images::export_label_studio_images;
 use crate::jobs::labelme::export_labelme;
 use crate::jobs::text::{TextExportFormat, export_text_scoped};
+use crate::jobs::voc::export_voc;
 use crate::jobs::yolo::{ClassifyExportOptions, export_yolo, export_yolo_classify};
 use crate::model::OffsetUnit;
 use crate::project::{Access, Project, ProjectKind};
@@ -52,19 +53,12 @@ pub fn run(
             return report_left_out(&r.left_out, &[]);
         }
         Format::Labelme => {
-            let r = export_labelme(
-                &project,
-                output,
-                scope,
-                &mut super::progress_line("exporting"),
-            )?;
-            println!(
-                "wrote {}: {} labelme files, {} boxes",
-                output.display(),
-                r.images,
-                r.boxes
-            );
-            return report_left_out(&r.left_out, &r.left_out_boxes);
+            let r = export_labelme(&project, output, scope, &mut progress_line("exporting"))?;
+            return report_image_export(output, "labelme files", &r);
+        }
+        Format::Voc => {
+            let r = export_voc(&project, output, scope, &mut progress_line("exporting"))?;
+            return report_image_export(output, "VOC annotation files", &r);
         }
         Format::Labelstudio if project.kind() == ProjectKind::Images => {
             let r = export_label_studio_images(&project, output, scope)?;
@@ -201,4 +195,19 @@ fn report_left_out(images: &[(String, String)], boxes: &[(String, String)]) -> a
         }
     }
     Ok(())
+}
+
+/// What a per-image export (labelme, VOC) wrote and left out.
+fn report_image_export(
+    output: &Path,
+    files: &str,
+    r: &crate::jobs::ImageExportReport,
+) -> anyhow::Result<()> {
+    println!(
+        "wrote {}: {} {files}, {} boxes",
+        output.display(),
+        r.images,
+        r.boxes
+    );
+    report_left_out(&r.left_out, &r.left_out_boxes)
 }

@@ -6,6 +6,7 @@ use crate::jobs::label_studio_images::import_label_studio_images;
 use crate::jobs::labelme::import_labelme;
 use crate::jobs::predictions::{PredictionFormat, PredictionOptions};
 use crate::jobs::text::{describe, import_labelled};
+use crate::jobs::voc::{VocImportOptions, import_voc};
 use crate::jobs::yolo::{YoloImportOptions, import_yolo};
 use crate::model::OffsetUnit;
 use crate::project::{Access, Project, ProjectKind};
@@ -33,6 +34,19 @@ pub fn run(
                 &mut progress_line("reading labelme files"),
             )?;
             return print_box_labels(file, "labelme files", &report);
+        }
+        Format::Voc => {
+            let options = VocImportOptions {
+                outside: yolo.outside,
+                add_unknown_classes: yolo.add_unknown_classes,
+            };
+            let report = import_voc(
+                &mut project,
+                file,
+                options,
+                &mut progress_line("reading VOC files"),
+            )?;
+            return print_box_labels(file, "annotation files", &report);
         }
         Format::Labelstudio if project.kind() == ProjectKind::Images => {
             let report = import_label_studio_images(&mut project, file, yolo.add_unknown_classes)?;

@@ -52,6 +52,9 @@ pub enum Format {
     YoloCls,
     /// labelme JSON folder (image projects): one .json per image, rectangles and flags
     Labelme,
+    /// Pascal VOC root (image projects): Annotations/*.xml with 1-based pixel corners,
+    /// ImageSets/Main, labelmap.txt; difficult/truncated/occluded as box attributes
+    Voc,
 }
 
 #[derive(Debug, Subcommand)]
@@ -102,11 +105,13 @@ pub enum Command {
         #[arg(long, default_value = "import")]
         author: String,
         /// YOLO: add class ids the class list does not name as classes `class<id>`
-        /// (default: report and skip their boxes). labelme and Label Studio: add
-        /// image labels (flags, choices) the schema lacks (default: report them)
+        /// (default: report and skip their boxes). VOC: add classes that neither the
+        /// project nor labelmap.txt names (default: report and skip their boxes).
+        /// labelme and Label Studio: add image labels (flags, choices) the schema
+        /// lacks (default: report them)
         #[arg(long)]
         add_unknown_classes: bool,
-        /// YOLO and predictions: skip boxes that reach outside their image
+        /// YOLO, VOC and predictions: skip boxes that reach outside their image
         /// (default: clamp them); either way each one is reported
         #[arg(long)]
         skip_outside: bool,
@@ -133,7 +138,7 @@ pub enum Command {
         /// accepted or rejected (default: all items)
         #[arg(long, value_parser = parse_status)]
         status: Option<ItemStatus>,
-        /// Output file (a folder for yolo, yolo-cls and labelme)
+        /// Output file (a folder for yolo, yolo-cls, labelme and voc)
         #[arg(short, long)]
         output: PathBuf,
         /// yolo-cls: the share of images put under val/, e.g. 10% (chosen by a

@@ -7,4 +7,5 @@ pub mod label_studio_images;
 pub mod labelme;
 pub mod predictions;
 pub mod text;
+pub mod voc;
 pub mod yolo;

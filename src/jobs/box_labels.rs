@@ -1,12 +1,12 @@
 //! The import plan shared by the formats that carry boxes with class names and
-//! image-level labels by name (labelme, Label Studio): items are matched by
+//! image-level labels by name (labelme, Label Studio, Pascal VOC): items are matched by
 //! path through [`crate::formats::label_paths`], problems are kept per file and
 //! place, and [`apply_box_label_plan`] stores the plan as one edit (one
 //! transaction, one undo step, the current author).
 
 use super::{JobError, add_missing_classes};
 use crate::formats::label_paths::{PathMatch, PathMatcher};
-use crate::model::{BBox, Edit, ImageLabelMode, Item, ItemId, LabelId, NewBox};
+use crate::model::{Attributes, BBox, Edit, ImageLabelMode, Item, ItemId, LabelId, NewBox};
 use crate::project::Project;
 use std::collections::{BTreeMap, HashMap};
 
@@ -37,6 +37,7 @@ pub struct PlannedBox {
     /// Index into [`BoxLabelPlan::class_names`].
     pub class: usize,
     pub bbox: BBox,
+    pub attributes: Attributes,
 }
 
 /// Image labels by name for one item, and the file that set them.
@@ -90,14 +91,15 @@ impl BoxLabelPlan {
 /// An item a record may be for: its id and EXIF-oriented size.
 pub type Target = (ItemId, u32, u32);
 
-/// The project's readable items indexed by path.
-pub fn item_matcher(items: &[Item]) -> PathMatcher<Target> {
+/// The project's readable items indexed by path; `format_folders` are the
+/// folders the format adds to paths (VOC's `JPEGImages`), left out when matching.
+pub fn item_matcher(items: &[Item], format_folders: &[&str]) -> PathMatcher<Target> {
     PathMatcher::new(
         items
             .iter()
             .filter(|it| !it.is_broken() && it.width > 0 && it.height > 0)
             .map(|it| (it.rel_path.clone(), (it.id, it.width, it.height))),
-        &[],
+        format_folders,
     )
 }
 
@@ -201,7 +203,8 @@ fn build_edit(
 ) -> Result<(Edit, usize, usize), JobError> {
     let schema = project.schema();
     let mut boxes = Vec::with_capacity(plan.boxes.len());
-    for b in &plan.boxes {
+    // The plan is used up here: its attributes move into the edit.
+    for b in &mut plan.boxes {
         let name = &plan.class_names[b.class];
         let class = schema
             .class_by_name(name)
@@ -210,6 +213,7 @@ fn build_edit(
             item: b.item,
             class: class.id,
             bbox: b.bbox,
+            attributes: std::mem::take(&mut b.attributes),
         });
     }
     let label_id: HashMap<&str, LabelId> = schema

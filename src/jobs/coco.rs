@@ -203,6 +203,7 @@ pub fn import_coco(project: &mut Project, file: &Path) -> Result<ImportReport, J
                             item: b.item,
                             class,
                             bbox: b.bbox,
+                            attributes: b.attributes,
                         })
                     })
                     .collect();

@@ -26,7 +26,7 @@ pub fn read_label_studio_images(file: &Path, items: &[Item]) -> Result<BoxLabelP
     let tasks = read_capped(file, MAX_FILE)
         .and_then(|bytes| parse_image_tasks(&bytes))
         .map_err(|e| JobError::Failed(format!("{name}: {e}")))?;
-    let matcher = item_matcher(items);
+    let matcher = item_matcher(items, &[]);
     let mut plan = BoxLabelPlan::default();
     for p in tasks.problems {
         plan.problem(&name, p.at, p.message);
@@ -130,6 +130,7 @@ fn plan_task(file: &str, task: LsTask, matcher: &PathMatcher<Target>, plan: &mut
             item,
             class,
             bbox: percent_to_bbox(rect.percent, w, h),
+            attributes: Default::default(),
         });
     }
     if !task.choices.is_empty() {

@@ -5,12 +5,14 @@
 pub mod box_labels;
 pub mod coco;
 mod export_common;
+pub use export_common::ImageExportReport;
 pub mod label_studio_images;
 pub mod labelme;
 pub mod packages;
 pub mod predictions;
 pub mod scan;
 pub mod text;
+pub mod voc;
 pub mod yolo;
 
 /// How far a job has come, for progress bars and CLI progress lines.

@@ -1,7 +1,7 @@
 use super::{
-    AcceptedProposal, AnnotationId, BBox, BoxAnnotation, ClassId, Comment, CommentId, ItemId,
-    ItemSnapshot, ItemStatus, LabelId, NewComment, NewProposal, NewSpan, Proposal, ProposalId,
-    SpanAnnotation, SpanRef, VersionKind,
+    AcceptedProposal, AnnotationId, Attributes, BBox, BoxAnnotation, ClassId, Comment, CommentId,
+    ItemId, ItemSnapshot, ItemStatus, LabelId, NewComment, NewProposal, NewSpan, Proposal,
+    ProposalId, SpanAnnotation, SpanRef, VersionKind,
 };
 use serde::{Deserialize, Serialize};
 
@@ -11,6 +11,20 @@ pub struct NewBox {
     pub item: ItemId,
     pub class: ClassId,
     pub bbox: BBox,
+    #[serde(default, skip_serializing_if = "Attributes::is_empty")]
+    pub attributes: Attributes,
+}
+
+impl NewBox {
+    /// A box without attributes.
+    pub fn new(item: ItemId, class: ClassId, bbox: BBox) -> Self {
+        Self {
+            item,
+            class,
+            bbox,
+            attributes: Attributes::new(),
+        }
+    }
 }
 
 /// One change to the annotations. Every change goes through `Project::apply`,
@@ -31,6 +45,11 @@ pub enum Edit {
     SetBoxClass {
         id: AnnotationId,
         class: ClassId,
+    },
+    /// Replaces all attributes of a box.
+    SetBoxAttributes {
+        id: AnnotationId,
+        attributes: Attributes,
     },
     AddSpans(Vec<NewSpan>),
     /// Re-creates spans with their original ids and provenance (the inverse of a delete).
@@ -98,6 +117,7 @@ impl Edit {
             Edit::CopyBoxes(_) => "copy_boxes",
             Edit::SetBoxGeometry { .. } => "set_box_geometry",
             Edit::SetBoxClass { .. } => "set_box_class",
+            Edit::SetBoxAttributes { .. } => "set_box_attributes",
             Edit::AddSpans(_) => "add_spans",
             Edit::RestoreSpans(_) => "restore_spans",
             Edit::DeleteSpans(_) => "delete_spans",

@@ -1,4 +1,4 @@
-use super::{AnnotationId, BBox, ClassId, ItemId};
+use super::{AnnotationId, Attributes, BBox, ClassId, ItemId};
 use serde::{Deserialize, Serialize};
 
 /// Where an item is in the annotation workflow:
@@ -83,4 +83,7 @@ pub struct BoxAnnotation {
     pub class: ClassId,
     pub bbox: BBox,
     pub provenance: Provenance,
+    /// Free or schema-defined attributes (difficult, occluded, colour, …).
+    #[serde(default, skip_serializing_if = "Attributes::is_empty")]
+    pub attributes: Attributes,
 }

@@ -1,6 +1,7 @@
 //! Plain data: items, annotations, the label schema, geometry and the `Edit`
 //! values that change them. Depends on nothing but serde.
 
+mod attributes;
 mod comment;
 mod edit;
 mod geometry;
@@ -12,6 +13,7 @@ mod schema;
 mod span;
 mod text;
 
+pub use attributes::{AttrValue, AttributeDef, AttributeKind, Attributes};
 pub use comment::{Comment, CommentTarget, NewComment};
 pub use edit::{Edit, NewBox};
 pub use geometry::BBox;

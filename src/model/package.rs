@@ -2,7 +2,7 @@
 //! annotator's version of an item kept beside the item, and the role an item
 //! plays in a package.
 
-use super::{BoxAnnotation, ItemId, ItemStatus, LabelId, SpanAnnotation};
+use super::{Attributes, BoxAnnotation, ItemId, ItemStatus, LabelId, SpanAnnotation};
 use serde::{Deserialize, Serialize};
 
 /// An item's annotations and status at one moment, as kept in versions and in
@@ -38,7 +38,7 @@ impl ItemSnapshot {
     }
 
     /// The same annotations and status, whatever the ids: boxes and spans are
-    /// compared by class, place, author and creation time.
+    /// compared by class, place, attributes, author and creation time.
     pub fn same_content(&self, other: &ItemSnapshot) -> bool {
         self.content_key() == other.content_key()
     }
@@ -57,8 +57,8 @@ impl ItemSnapshot {
 
 type ContentKey = (&'static str, Vec<BoxKey>, Vec<SpanKey>, Vec<LabelId>);
 
-/// A box without its ids: class, corner bits, author, creation time.
-pub type BoxKey = (i64, [u32; 4], String, i64);
+/// A box without its ids: class, corner bits, author, creation time, attributes.
+pub type BoxKey = (i64, [u32; 4], String, i64, Attributes);
 /// A span without its ids: class, range, author, creation time.
 pub type SpanKey = (i64, u32, u32, String, i64);
 
@@ -69,6 +69,7 @@ pub fn box_key(b: &BoxAnnotation) -> BoxKey {
         [bb.min_x, bb.min_y, bb.max_x, bb.max_y].map(f32::to_bits),
         b.provenance.author.clone(),
         b.provenance.created_ms,
+        b.attributes.clone(),
     )
 }
 

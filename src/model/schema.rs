@@ -1,4 +1,4 @@
-use super::{ClassId, LabelId};
+use super::{AttributeDef, ClassId, LabelId};
 use serde::{Deserialize, Serialize};
 
 /// An sRGB colour.
@@ -45,6 +45,10 @@ pub struct LabelSchema {
     /// Text projects: whether spans may overlap or nest.
     #[serde(default)]
     pub allow_overlapping_spans: bool,
+    /// Box attributes every box shows (bool, one of a list, text). Boxes may
+    /// carry other, free attributes too.
+    #[serde(default)]
+    pub box_attributes: Vec<AttributeDef>,
 }
 
 /// A palette of well-separated colours; classes take them in turn.
@@ -133,6 +137,17 @@ impl LabelSchema {
             hotkey,
         });
         id
+    }
+
+    pub fn attribute(&self, name: &str) -> Option<&AttributeDef> {
+        self.box_attributes.iter().find(|a| a.name == name)
+    }
+
+    /// Defines a box attribute unless one of that name exists.
+    pub fn add_attribute(&mut self, def: AttributeDef) {
+        if self.attribute(&def.name).is_none() {
+            self.box_attributes.push(def);
+        }
     }
 
     /// The class whose hotkey is `key`.

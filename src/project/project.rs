@@ -11,7 +11,9 @@ use crate::model::{
     AnnotationId, BBox, BoxAnnotation, ClassId, Edit, ImageLabelMode, Item, ItemId, ItemStatus,
     LabelId, LabelSchema, NewBox, NewSpan, SpanAnnotation, SpanId, SpanRef, TextDoc,
 };
-use crate::model::{BoxOrigin, Comment, CommentTarget, NewComment, Proposal, ProposalId};
+use crate::model::{
+    Attributes, BoxOrigin, Comment, CommentTarget, NewComment, Proposal, ProposalId,
+};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -98,6 +100,22 @@ fn check_class(schema: &LabelSchema, class: ClassId) -> Result<(), ProjectError>
             "there is no class with id {class}"
         ))),
     }
+}
+
+/// Box attributes fit the schema: names are not blank, and the attributes the
+/// schema defines hold values of their kind (free keys take any value).
+fn check_attributes(schema: &LabelSchema, attrs: &Attributes) -> Result<(), ProjectError> {
+    for (name, value) in attrs {
+        if name.trim().is_empty() {
+            return Err(ProjectError::InvalidEdit(
+                "a box attribute needs a name".into(),
+            ));
+        }
+        if let Some(problem) = schema.attribute(name).and_then(|def| def.problem(value)) {
+            return Err(ProjectError::InvalidEdit(problem));
+        }
+    }
+    Ok(())
 }
 
 /// The box clamped to its item's image, or why it cannot go there.
@@ -630,6 +648,7 @@ impl Project {
             Edit::AddBoxes(mut boxes) => {
                 for b in &mut boxes {
                     self.check_class(b.class)?;
+                    check_attributes(self.schema(), &b.attributes)?;
                     b.bbox = self.fitted_box(b.item, b.bbox)?;
                 }
                 Edit::AddBoxes(boxes)
@@ -644,6 +663,7 @@ impl Project {
             Edit::CopyBoxes(mut boxes) => {
                 for b in &mut boxes {
                     self.check_class(b.class)?;
+                    check_attributes(self.schema(), &b.attributes)?;
                     b.bbox = self.fitted_box(b.item, b.bbox)?;
                 }
                 Edit::CopyBoxes(boxes)
@@ -658,6 +678,11 @@ impl Project {
             Edit::SetBoxClass { id, class } => {
                 self.check_class(class)?;
                 Edit::SetBoxClass { id, class }
+            }
+            Edit::SetBoxAttributes { id, attributes } => {
+                self.box_item(id)?;
+                check_attributes(self.schema(), &attributes)?;
+                Edit::SetBoxAttributes { id, attributes }
             }
             Edit::AddSpans(spans) => {
                 self.check_new_spans(&spans)?;
@@ -927,6 +952,7 @@ impl Project {
             };
             for b in &mut chunk {
                 check_class(&manifest.schema, b.class)?;
+                check_attributes(&manifest.schema, &b.attributes)?;
                 let item = index
                     .get(&b.item)
                     .and_then(|&i| items.get(i))

@@ -221,6 +221,7 @@ pub(super) fn accepted_box(p: &Proposal, ctx: &EditContext) -> crate::model::Box
         item: p.item,
         class: p.class,
         bbox: p.bbox,
+        attributes: Default::default(),
         provenance: crate::model::Provenance {
             author: ctx.author.to_string(),
             created_ms: ctx.time_ms,

@@ -10,17 +10,19 @@ use super::sqlite_review;
 use super::sqlite_text;
 use super::store::{EditContext, LogEntry, NewItem, Store, StoredEdit};
 use crate::model::{
-    AcceptedProposal, AnnotationId, BBox, BoxAnnotation, BoxOrigin, ClassId, Edit, Item, ItemId,
-    ItemStatus, LabelId, NewBox, Proposal, ProposalId, Provenance, SpanAnnotation, SpanId, SpanRef,
-    TextDoc,
+    AcceptedProposal, AnnotationId, Attributes, BBox, BoxAnnotation, BoxOrigin, ClassId, Edit,
+    Item, ItemId, ItemStatus, LabelId, NewBox, Proposal, ProposalId, Provenance, SpanAnnotation,
+    SpanId, SpanRef, TextDoc,
 };
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// The database layout version (`PRAGMA user_version`). 2: the `done`
-/// status became `submitted`, and review statuses exist. 3: an item's spans
-/// are packed into its `texts` row instead of one `spans` row each.
+/// status became `submitted`, and review statuses exist. 3: boxes have
+/// attributes (`boxes.attrs`, JSON; NULL when there are none), and an item's
+/// spans are packed into its `texts` row instead of one `spans` row each. Both
+/// migrations look at the tables rather than the version.
 const DB_VERSION: i64 = 3;
 
 const SCHEMA: &str = "
@@ -40,7 +42,8 @@ CREATE TABLE IF NOT EXISTS boxes(
     author TEXT NOT NULL,
     created_ms INTEGER NOT NULL,
     updated_by TEXT NOT NULL,
-    updated_ms INTEGER NOT NULL
+    updated_ms INTEGER NOT NULL,
+    attrs TEXT
 );
 CREATE INDEX IF NOT EXISTS boxes_by_item ON boxes(item_id);
 CREATE TABLE IF NOT EXISTS image_labels(
@@ -69,6 +72,9 @@ const MAX_LOGGED_DETAIL: usize = 4096;
 pub struct SqliteStore {
     conn: Connection,
     path: PathBuf,
+    /// The box columns to `SELECT`: [`BOX_COLUMNS`], or, for a database
+    /// opened read-only from before box attributes, `NULL` in place of `attrs`.
+    box_select: &'static str,
 }
 
 /// Edits that write more rows than this commit without the automatic WAL
@@ -110,15 +116,21 @@ impl SqliteStore {
                 supported: DB_VERSION as u32,
             });
         }
-        if read_only && version < 3 && sqlite_text::has_span_rows(&conn)? {
+        if read_only && sqlite_text::has_span_rows(&conn)? {
             return Err(ProjectError::OlderFormat(path.to_path_buf()));
         }
+        let box_select = if read_only && !has_box_attributes_column(&conn)? {
+            BOX_COLUMNS_WITHOUT_ATTRS
+        } else {
+            BOX_COLUMNS
+        };
         if !read_only {
             conn.pragma_update(None, "journal_mode", "WAL")?;
             conn.pragma_update(None, "synchronous", "FULL")?;
             // 64 MiB of page cache: a bulk insert then rewrites fewer pages into the WAL.
             conn.pragma_update(None, "cache_size", -65_536)?;
             conn.execute_batch(SCHEMA)?;
+            add_box_attributes_column(&conn)?;
             conn.execute_batch(sqlite_text::TEXT_SCHEMA)?;
             conn.execute_batch(sqlite_review::REVIEW_SCHEMA)?;
             conn.execute_batch(sqlite_packages::PACKAGE_SCHEMA)?;
@@ -129,15 +141,51 @@ impl SqliteStore {
                     [],
                 )?;
             }
-            if version < 3 {
-                sqlite_text::migrate_span_rows(&mut conn)?;
-            }
+            sqlite_text::migrate_span_rows(&mut conn)?;
             conn.pragma_update(None, "user_version", DB_VERSION)?;
         }
         Ok(Self {
             conn,
             path: path.to_path_buf(),
+            box_select,
         })
+    }
+}
+
+/// Databases made before version 3 have no `boxes.attrs`; adds it (NULL: no
+/// attributes). Looks at the table rather than the version, so it is safe to
+/// run on every open.
+fn add_box_attributes_column(conn: &Connection) -> Result<(), ProjectError> {
+    if !has_box_attributes_column(conn)? {
+        conn.execute_batch("ALTER TABLE boxes ADD COLUMN attrs TEXT")?;
+    }
+    Ok(())
+}
+
+fn has_box_attributes_column(conn: &Connection) -> Result<bool, ProjectError> {
+    Ok(conn
+        .prepare("SELECT 1 FROM pragma_table_info('boxes') WHERE name = 'attrs'")?
+        .exists([])?)
+}
+
+/// A box's attributes as stored: JSON, or NULL for none.
+fn attrs_to_db(attrs: &Attributes) -> Result<Option<String>, ProjectError> {
+    if attrs.is_empty() {
+        return Ok(None);
+    }
+    serde_json::to_string(attrs)
+        .map(Some)
+        .map_err(|e| ProjectError::InvalidEdit(format!("box attributes: {e}")))
+}
+
+/// Stored attributes back; a value this version cannot read is an error
+/// naming the column rather than silently dropped attributes.
+fn attrs_from_db(text: Option<String>) -> rusqlite::Result<Attributes> {
+    match text {
+        None => Ok(Attributes::new()),
+        Some(t) => serde_json::from_str(&t).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(11, rusqlite::types::Type::Text, Box::new(e))
+        }),
     }
 }
 
@@ -205,11 +253,15 @@ fn row_to_box(r: &rusqlite::Row) -> rusqlite::Result<BoxAnnotation> {
             updated_by: r.get(9)?,
             updated_ms: r.get(10)?,
         },
+        attributes: attrs_from_db(r.get(11)?)?,
     })
 }
 
 const BOX_COLUMNS: &str =
-    "id, item_id, class_id, x0, y0, x1, y1, author, created_ms, updated_by, updated_ms";
+    "id, item_id, class_id, x0, y0, x1, y1, author, created_ms, updated_by, updated_ms, attrs";
+/// [`BOX_COLUMNS`] of a version 2 database, which a read-only open cannot migrate.
+const BOX_COLUMNS_WITHOUT_ATTRS: &str =
+    "id, item_id, class_id, x0, y0, x1, y1, author, created_ms, updated_by, updated_ms, NULL";
 
 fn box_by_id(tx: &Transaction, id: AnnotationId) -> Result<BoxAnnotation, ProjectError> {
     tx.prepare_cached(&format!("SELECT {BOX_COLUMNS} FROM boxes WHERE id = ?1"))?
@@ -249,7 +301,7 @@ fn insert_box_row(
     let p = &b.provenance;
     let bb = &b.bbox;
     tx.prepare_cached(&format!(
-        "INSERT INTO boxes({BOX_COLUMNS}) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)"
+        "INSERT INTO boxes({BOX_COLUMNS}) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)"
     ))?
     .execute(params![
         id.map(|id| id.0),
@@ -262,13 +314,14 @@ fn insert_box_row(
         p.author,
         p.created_ms,
         p.updated_by,
-        p.updated_ms
+        p.updated_ms,
+        attrs_to_db(&b.attributes)?
     ])
     .map_err(taken_id("box", b.id))?;
     Ok(AnnotationId(tx.last_insert_rowid()))
 }
 
-/// Rows per multi-row `INSERT` of new boxes: 6 parameters each plus 3 shared,
+/// Rows per multi-row `INSERT` of new boxes: 7 parameters each plus 3 shared,
 /// well below SQLite's limit of 32766 parameters per statement.
 const INSERT_CHUNK: usize = 512;
 
@@ -279,20 +332,21 @@ fn insert_new_boxes_sql(rows: usize) -> String {
     use std::fmt::Write as _;
     let mut sql = String::with_capacity(120 + rows * 48);
     sql.push_str(
-        "INSERT INTO boxes(item_id, class_id, x0, y0, x1, y1, author, created_ms, updated_by, updated_ms) VALUES",
+        "INSERT INTO boxes(item_id, class_id, x0, y0, x1, y1, attrs, author, created_ms, updated_by, updated_ms) VALUES",
     );
     for r in 0..rows {
-        let p = 4 + r * 6;
+        let p = 4 + r * 7;
         let sep = if r == 0 { "" } else { "," };
         let _ = write!(
             sql,
-            "{sep}(?{},?{},?{},?{},?{},?{},?1,?2,?1,?3)",
+            "{sep}(?{},?{},?{},?{},?{},?{},?{},?1,?2,?1,?3)",
             p,
             p + 1,
             p + 2,
             p + 3,
             p + 4,
-            p + 5
+            p + 5,
+            p + 6
         );
     }
     sql
@@ -325,7 +379,7 @@ fn insert_new_boxes(
         stmt.raw_bind_parameter(2, ctx.time_ms)?;
         stmt.raw_bind_parameter(3, ctx.time_ms)?;
         for (r, n) in chunk.iter().enumerate() {
-            let p = 4 + r * 6;
+            let p = 4 + r * 7;
             let bb = &n.bbox;
             stmt.raw_bind_parameter(p, n.item.0)?;
             stmt.raw_bind_parameter(p + 1, n.class.0)?;
@@ -333,6 +387,7 @@ fn insert_new_boxes(
             stmt.raw_bind_parameter(p + 3, f64::from(bb.min_y))?;
             stmt.raw_bind_parameter(p + 4, f64::from(bb.max_x))?;
             stmt.raw_bind_parameter(p + 5, f64::from(bb.max_y))?;
+            stmt.raw_bind_parameter(p + 6, attrs_to_db(&n.attributes)?)?;
         }
         let inserted = stmt.raw_execute()?;
         if inserted != chunk.len() {
@@ -477,6 +532,23 @@ fn apply_in(
             Edit::SetBoxClass {
                 id: *id,
                 class: old.class,
+            }
+        }
+        Edit::SetBoxAttributes { id, attributes } => {
+            let old = box_by_id(tx, *id)?;
+            tx.prepare_cached(
+                "UPDATE boxes SET attrs=?2, updated_by=?3, updated_ms=?4 WHERE id=?1",
+            )?
+            .execute(params![
+                id.0,
+                attrs_to_db(attributes)?,
+                ctx.author,
+                ctx.time_ms
+            ])?;
+            ch.annotated.insert(old.item);
+            Edit::SetBoxAttributes {
+                id: *id,
+                attributes: old.attributes,
             }
         }
         Edit::AddSpans(new) => {
@@ -876,7 +948,10 @@ impl Store for SqliteStore {
     fn annotation(&self, id: AnnotationId) -> Result<Option<BoxAnnotation>, ProjectError> {
         Ok(self
             .conn
-            .prepare_cached(&format!("SELECT {BOX_COLUMNS} FROM boxes WHERE id = ?1"))?
+            .prepare_cached(&format!(
+                "SELECT {} FROM boxes WHERE id = ?1",
+                self.box_select
+            ))?
             .query_row([id.0], row_to_box)
             .optional()?)
     }
@@ -903,7 +978,8 @@ impl Store for SqliteStore {
 
     fn boxes_of(&self, item: ItemId) -> Result<Vec<BoxAnnotation>, ProjectError> {
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {BOX_COLUMNS} FROM boxes WHERE item_id = ?1 ORDER BY id"
+            "SELECT {} FROM boxes WHERE item_id = ?1 ORDER BY id",
+            self.box_select
         ))?;
         let rows = stmt.query_map([item.0], row_to_box)?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -911,7 +987,8 @@ impl Store for SqliteStore {
 
     fn all_boxes(&self) -> Result<Vec<BoxAnnotation>, ProjectError> {
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT {BOX_COLUMNS} FROM boxes ORDER BY item_id, id"
+            "SELECT {} FROM boxes ORDER BY item_id, id",
+            self.box_select
         ))?;
         let rows = stmt.query_map([], row_to_box)?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -1205,6 +1282,7 @@ mod tests {
             item: items[0],
             class: ClassId(1),
             bbox: BBox::from_xywh(1.0, 1.0, 1.0, 1.0),
+            attributes: Default::default(),
         };
         store.apply(&Edit::AddBoxes(vec![one]), &ctx()).unwrap();
         let n = 2 * INSERT_CHUNK + 77;
@@ -1213,6 +1291,7 @@ mod tests {
                 item: items[k % 3],
                 class: ClassId(1 + (k % 5) as i64),
                 bbox: BBox::from_xywh(k as f32, 0.5, 1.0 + k as f32 / 8.0, 2.0),
+                attributes: Default::default(),
             })
             .collect();
         let stored = store.apply(&Edit::AddBoxes(new.clone()), &ctx()).unwrap();
@@ -1266,6 +1345,7 @@ mod tests {
                         item: items[i],
                         class: ClassId(1),
                         bbox: BBox::from_xywh(0.0, 0.0, 5.0, 5.0),
+                        attributes: Default::default(),
                     }])
                 })
                 .collect::<Vec<_>>()
@@ -1331,6 +1411,7 @@ mod tests {
                 item: items[0],
                 class: ClassId(1),
                 bbox: BBox::from_xywh(k as f32, 0.0, 1.0, 1.0),
+                attributes: Default::default(),
             })
             .collect();
         store.apply(&Edit::AddBoxes(new.clone()), &ctx()).unwrap();

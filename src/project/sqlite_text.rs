@@ -35,7 +35,8 @@ pub(super) fn has_span_rows(conn: &Connection) -> Result<bool, ProjectError> {
 
 /// Moves a database of layout 2 or older, with one `spans` row per span, to
 /// packed spans in `texts.spans` (see [`span_pack`]), keeping every id, and
-/// the span id counter into `id_counters`. One transaction.
+/// the span id counter into `id_counters`. One transaction. Looks at the
+/// tables, so it is a no-op on a database already moved.
 pub(super) fn migrate_span_rows(conn: &mut Connection) -> Result<(), ProjectError> {
     let has = |conn: &Connection, sql: &str| -> Result<bool, ProjectError> {
         Ok(conn.query_row(sql, [], |r| r.get::<_, i64>(0))? > 0)

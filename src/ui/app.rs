@@ -2,6 +2,7 @@
 //! background jobs (export). Owns the settings and the keymap.
 
 use super::dashboard::Dashboard;
+use super::dataset_jobs::{DatasetFormat, DatasetJob, DatasetOutcome, predictions_notice};
 use super::dialogs::Dialogs;
 use super::i18n;
 use super::keymap::{Action, KeyMap};
@@ -10,13 +11,11 @@ use super::settings::{Role, Settings};
 use super::start_screen::{self, StartChoice};
 use super::text_import::TextImportJob;
 use super::workspace::Workspace;
-use super::yolo_jobs::{YoloJob, YoloOutcome, import_notice, predictions_notice};
 use super::{Startup, fonts, theme};
 use crate::jobs::coco::{ExportReport, export_coco};
 use crate::jobs::packages::{SplitOptions, merge_package};
 use crate::jobs::predictions::{PredictionFormat, PredictionOptions, apply_predictions};
 use crate::jobs::text::{TextExportFormat, export_text};
-use crate::jobs::yolo::apply_yolo_plan;
 use crate::model::LabelSchema;
 use crate::model::OffsetUnit;
 use crate::project::{Access, Project};
@@ -89,10 +88,10 @@ pub struct ShuguApp {
     /// Splitting into and merging work packages.
     packages: PackagesUi,
     /// A YOLO import being read, or a YOLO export being written.
-    yolo: Option<YoloJob>,
     /// Read predictions that name classes the project lacks, waiting for the
     /// user to say whether to add them.
     pending_predictions: Option<PendingPredictions>,
+    dataset_job: Option<DatasetJob>,
 }
 
 impl ShuguApp {
@@ -141,8 +140,8 @@ impl ShuguApp {
             notice: (!warnings.is_empty()).then(|| warnings.join("\n")),
             text_import: None,
             packages: PackagesUi::default(),
-            yolo: None,
             pending_predictions: None,
+            dataset_job: None,
         };
         if let Startup::Open(dir) = startup {
             app.open_folder(ctx, &dir);
@@ -347,11 +346,12 @@ impl ShuguApp {
         self.notice = Some(notice);
     }
 
-    fn start_yolo_import(&mut self) {
+    fn start_dataset_import(&mut self, format: DatasetFormat) {
         let Some(ws) = self.workspace() else { return };
         let items = ws.project.items().to_vec();
-        if let Some(root) = self.dialogs.pick_folder(&t!("yolo.import_title")) {
-            self.yolo = Some(YoloJob::read(root, items));
+        let schema = ws.project.schema().clone();
+        if let Some(root) = self.dialogs.pick_folder(&format.import_title()) {
+            self.dataset_job = Some(DatasetJob::read(format, root, items, schema));
         }
     }
 
@@ -367,37 +367,36 @@ impl ShuguApp {
             PredictionFormat::Yolo => self.dialogs.pick_folder(&title),
         };
         if let Some(path) = picked {
-            self.yolo = Some(YoloJob::read_predictions(path, format, items, schema));
+            self.dataset_job = Some(DatasetJob::read_predictions(path, format, items, schema));
         }
     }
 
-    fn start_yolo_export(&mut self) {
+    fn start_dataset_export(&mut self, format: DatasetFormat) {
         let Some(ws) = self.workspace() else { return };
         let dir = ws.project.dir().to_path_buf();
-        if let Some(out) = self.dialogs.pick_folder(&t!("yolo.export_title")) {
-            self.yolo = Some(YoloJob::export(dir, out));
+        if let Some(out) = self.dialogs.pick_folder(&format.export_title()) {
+            self.dataset_job = Some(DatasetJob::export(format, dir, out));
         }
     }
 
     /// A finished read is stored here, on the UI thread, through the edit path.
-    fn poll_yolo(&mut self, ctx: &egui::Context) {
-        let Some(job) = &mut self.yolo else { return };
+    fn poll_dataset_job(&mut self, ctx: &egui::Context) {
+        let Some(job) = &mut self.dataset_job else {
+            return;
+        };
         let Some(outcome) = job.poll() else {
             job.show(ctx);
             return;
         };
         let folder = job.folder().to_path_buf();
-        self.yolo = None;
+        self.dataset_job = None;
         self.notice = Some(match outcome {
-            YoloOutcome::Notice(text) => text,
-            YoloOutcome::Read(plan) => match self.workspace_mut() {
+            DatasetOutcome::Notice(text) => text,
+            DatasetOutcome::Read(plan) => match self.workspace_mut() {
                 None => return,
-                Some(ws) => match apply_yolo_plan(&mut ws.project, *plan) {
-                    Ok(report) => import_notice(&folder, &report),
-                    Err(e) => format!("{}: {e}", t!("yolo.import_failed")),
-                },
+                Some(ws) => plan.apply(&mut ws.project, &folder),
             },
-            YoloOutcome::Predictions { read, source } => {
+            DatasetOutcome::Predictions { read, source } => {
                 let Some(ws) = self.workspace() else { return };
                 let unknown = read.unknown_classes(ws.project.schema());
                 let pending = PendingPredictions {
@@ -527,12 +526,31 @@ impl ShuguApp {
                     self.packages.start_loading(picked);
                 }
                 let images = self.workspace().is_some_and(|w| !w.is_text());
-                let idle = self.yolo.is_none() && self.export.is_none();
-                if ui
-                    .add_enabled(images && idle, egui::Button::new(t!("menu.import_yolo")))
-                    .clicked()
-                {
-                    self.start_yolo_import();
+                let idle = self.dataset_job.is_none() && self.export.is_none();
+                for (format, import, export) in [
+                    (
+                        DatasetFormat::Yolo,
+                        t!("menu.import_yolo"),
+                        t!("menu.export_yolo"),
+                    ),
+                    (
+                        DatasetFormat::Voc,
+                        t!("menu.import_voc"),
+                        t!("menu.export_voc"),
+                    ),
+                ] {
+                    if ui
+                        .add_enabled(images && idle, egui::Button::new(import))
+                        .clicked()
+                    {
+                        self.start_dataset_import(format);
+                    }
+                    if ui
+                        .add_enabled(images && idle, egui::Button::new(export))
+                        .clicked()
+                    {
+                        self.start_dataset_export(format);
+                    }
                 }
                 for (format, label) in [
                     (
@@ -547,12 +565,6 @@ impl ShuguApp {
                     {
                         self.start_predictions_import(format);
                     }
-                }
-                if ui
-                    .add_enabled(images && idle, egui::Button::new(t!("menu.export_yolo")))
-                    .clicked()
-                {
-                    self.start_yolo_export();
                 }
                 if ui
                     .add_enabled(open, egui::Button::new(t!("menu.close_project")))
@@ -828,7 +840,7 @@ impl ShuguApp {
         self.poll_export();
         self.poll_packages();
         self.poll_text_import(&ctx);
-        self.poll_yolo(&ctx);
+        self.poll_dataset_job(&ctx);
         let title = self.window_title();
         // Only on change: a viewport command asks for another frame.
         if self.shown_title != title {

@@ -4,7 +4,7 @@
 
 use super::canvas::{class_color, score_text};
 use super::workspace::Workspace;
-use crate::model::{CommentTarget, Edit, ImageLabelMode};
+use crate::model::{AttrValue, AttributeKind, BoxAnnotation, CommentTarget, Edit, ImageLabelMode};
 use eframe::egui::{self, RichText};
 use rust_i18n::t;
 
@@ -144,6 +144,7 @@ fn describe_change(kind: &str) -> String {
         "delete_proposals" => t!("history.delete_proposals"),
         "accept_proposals" | "restore_accepted" => t!("history.accept_proposals"),
         "unaccept_proposals" => t!("history.unaccept_proposals"),
+        "set_box_attributes" => t!("history.set_box_attributes"),
         other => other.to_string().into(),
     };
     match origin {
@@ -241,6 +242,7 @@ fn selected_box(ui: &mut egui::Ui, ws: &mut Workspace, schema: &crate::model::La
             if class != b.class {
                 ws.apply(Edit::SetBoxClass { id: b.id, class });
             }
+            box_attributes(ui, ws, schema, &b);
             ui.label(
                 RichText::new(format!(
                     "{} · {}",
@@ -265,6 +267,105 @@ fn selected_box(ui: &mut egui::Ui, ws: &mut Workspace, schema: &crate::model::La
             comment_field(ui, ws);
         }
     }
+}
+
+/// The selected box's attributes: the schema's first (a checkbox for a flag, a
+/// combo box for one of a list, a text field for text), then the box's free keys.
+/// A change replaces the box's attributes through `Edit::SetBoxAttributes`.
+fn box_attributes(
+    ui: &mut egui::Ui,
+    ws: &mut Workspace,
+    schema: &crate::model::LabelSchema,
+    b: &BoxAnnotation,
+) {
+    let free = b
+        .attributes
+        .iter()
+        .filter(|(name, _)| schema.attribute(name).is_none());
+    if schema.box_attributes.is_empty() && free.clone().next().is_none() {
+        return;
+    }
+    ui.label(RichText::new(t!("box.attributes")).strong());
+    let mut changed = None;
+    for def in &schema.box_attributes {
+        let value = b
+            .attributes
+            .get(&def.name)
+            .cloned()
+            .unwrap_or_else(|| def.default_value());
+        let new = match &def.kind {
+            AttributeKind::Bool => bool_field(ui, &def.name, &value),
+            AttributeKind::OneOf(options) => {
+                let mut chosen = value.to_text();
+                egui::ComboBox::from_label(&def.name)
+                    .selected_text(chosen.clone())
+                    .show_ui(ui, |ui| {
+                        for o in options {
+                            ui.selectable_value(&mut chosen, o.clone(), o);
+                        }
+                    });
+                Some(AttrValue::Text(chosen)).filter(|v| *v != value)
+            }
+            AttributeKind::Text => text_field(ui, b, &def.name, &value),
+        };
+        if let Some(v) = new {
+            changed = Some((def.name.clone(), v));
+        }
+    }
+    for (name, value) in free {
+        let new = match value {
+            AttrValue::Bool(_) => bool_field(ui, name, value),
+            AttrValue::Text(_) => text_field(ui, b, name, value),
+        };
+        if let Some(v) = new {
+            changed = Some((name.clone(), v));
+        }
+    }
+    if let Some((name, value)) = changed {
+        let mut attributes = b.attributes.clone();
+        attributes.insert(name, value);
+        ws.apply(Edit::SetBoxAttributes {
+            id: b.id,
+            attributes,
+        });
+    }
+}
+
+/// A checkbox for a flag; the new value when it was clicked.
+fn bool_field(ui: &mut egui::Ui, name: &str, value: &AttrValue) -> Option<AttrValue> {
+    let mut on = value.as_bool().unwrap_or(false);
+    ui.checkbox(&mut on, name)
+        .changed()
+        .then_some(AttrValue::Bool(on))
+}
+
+/// A text field that keeps what is typed until Enter or leaving the field, so
+/// a word is one edit rather than one per key; the new value then.
+fn text_field(
+    ui: &mut egui::Ui,
+    b: &BoxAnnotation,
+    name: &str,
+    value: &AttrValue,
+) -> Option<AttrValue> {
+    let id = ui.scope_id().with(("box_attribute", b.id.0, name));
+    let current = value.to_text();
+    let mut draft = ui
+        .data(|d| d.get_temp::<String>(id))
+        .unwrap_or_else(|| current.clone());
+    let response = ui
+        .horizontal(|ui| {
+            ui.label(name);
+            ui.text_edit_singleline(&mut draft)
+        })
+        .inner;
+    if response.lost_focus() {
+        ui.data_mut(|d| d.remove::<String>(id));
+        return (draft != current).then_some(AttrValue::Text(draft));
+    }
+    if response.has_focus() {
+        ui.data_mut(|d| d.insert_temp(id, draft));
+    }
+    None
 }
 
 /// The selected span of a text project, and the snap-to-token switch.

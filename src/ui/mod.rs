@@ -7,6 +7,7 @@ pub mod canvas;
 pub mod canvas_view;
 pub mod class_panel;
 pub mod dashboard;
+pub mod dataset_jobs;
 pub mod dialogs;
 pub mod fonts;
 pub mod i18n;
@@ -21,7 +22,6 @@ pub mod text_pane;
 pub mod text_view;
 pub mod theme;
 pub mod workspace;
-pub mod yolo_jobs;
 
 use std::path::PathBuf;
 

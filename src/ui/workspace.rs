@@ -532,6 +532,7 @@ impl Workspace {
                 item: here,
                 class: b.class,
                 bbox: b.bbox.clamped(w, h),
+                attributes: b.attributes.clone(),
             })
             .filter(|b| b.bbox.is_proper())
             .collect();
@@ -706,6 +707,7 @@ impl Workspace {
                             item: item.id,
                             class,
                             bbox,
+                            attributes: Default::default(),
                         }]);
                         if let Some(applied) = self.apply(edit) {
                             self.selected = applied.created.first().copied();

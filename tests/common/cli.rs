@@ -94,3 +94,34 @@ pub fn open_when_free(dir: &Path) -> shugu::project::Project {
     }
     panic!("{}: still locked", dir.display())
 }
+
+/// A copy of a fixture dataset (`TMP/dataset`) in a temp dir, and projects
+/// made over it by the binary.
+pub struct DatasetCopy {
+    pub tmp: tempfile::TempDir,
+}
+
+impl DatasetCopy {
+    pub fn new(fixture: &Path) -> Self {
+        let tmp = tempfile::tempdir().unwrap();
+        copy_dir(fixture, &tmp.path().join("dataset"));
+        Self { tmp }
+    }
+
+    pub fn path(&self, name: &str) -> std::path::PathBuf {
+        self.tmp.path().join(name)
+    }
+
+    /// `shugu new TMP/name --images TMP/images`: a project with no classes.
+    pub fn project(&self, name: &str, images: &str) -> std::path::PathBuf {
+        let dir = self.path(name);
+        let images = self.path(images);
+        succeeds(&shugu([
+            "new".as_ref(),
+            dir.as_os_str(),
+            "--images".as_ref(),
+            images.as_os_str(),
+        ]));
+        dir
+    }
+}

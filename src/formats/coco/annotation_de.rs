@@ -20,6 +20,7 @@ enum Key {
     Area,
     Iscrowd,
     Segmentation,
+    Attributes,
     Other,
 }
 
@@ -33,6 +34,7 @@ impl Key {
             b"area" => Key::Area,
             b"iscrowd" => Key::Iscrowd,
             b"segmentation" => Key::Segmentation,
+            b"attributes" => Key::Attributes,
             _ => Key::Other,
         }
     }
@@ -73,6 +75,7 @@ macro_rules! field {
 field!(Id, i64, lenient::id);
 field!(Bbox, Option<[f64; 4]>, lenient::bbox);
 field!(Flag, bool, lenient::flag);
+field!(Attrs, crate::model::Attributes, lenient::attributes);
 
 /// Stores a value, refusing a key given twice.
 fn set<T, E: de::Error>(slot: &mut Option<T>, key: &'static str, value: T) -> Result<(), E> {
@@ -94,6 +97,7 @@ impl<'de> Visitor<'de> for AnnotationVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<CocoAnnotation, A::Error> {
         let (mut id, mut image_id, mut category_id) = (None, None, None);
         let (mut bbox, mut area, mut iscrowd, mut segmentation) = (None, None, None, None);
+        let mut attributes = None;
         while let Some(key) = map.next_key::<Key>()? {
             match key {
                 Key::Id => set(&mut id, "id", map.next_value::<Id>()?.0)?,
@@ -109,6 +113,9 @@ impl<'de> Visitor<'de> for AnnotationVisitor {
                     "segmentation",
                     map.next_value::<Segmentation>()?,
                 )?,
+                Key::Attributes => {
+                    set(&mut attributes, "attributes", map.next_value::<Attrs>()?.0)?
+                }
                 Key::Other => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -123,6 +130,7 @@ impl<'de> Visitor<'de> for AnnotationVisitor {
             iscrowd: iscrowd.unwrap_or(false),
             segmentation: segmentation.unwrap_or_default(),
             score: None,
+            attributes: attributes.unwrap_or_default(),
         })
     }
 }

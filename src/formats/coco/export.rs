@@ -225,6 +225,7 @@ pub fn build_export(input: &CocoExportInput) -> CocoExport {
                 iscrowd: false,
                 segmentation: Segmentation::Empty,
                 score: None,
+                attributes: input.boxes[pos as usize].attributes.clone(),
             }
         })
         .collect();

@@ -73,6 +73,9 @@ pub struct CocoAnnotation {
     /// (results-style), never for boxes; import ignores it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
+    /// Box attributes (CVAT/datumaro's `"attributes"` object); not written when empty.
+    #[serde(skip_serializing_if = "crate::model::Attributes::is_empty")]
+    pub attributes: crate::model::Attributes,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

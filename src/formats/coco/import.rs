@@ -6,7 +6,7 @@ use super::OUTSIDE_TOLERANCE_PX;
 use super::file::{CocoAnnotation, CocoFile};
 use super::lenient::Segmentation;
 use super::paths::normalise_file_name;
-use crate::model::{BBox, ItemId};
+use crate::model::{Attributes, BBox, ItemId};
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
@@ -26,6 +26,7 @@ pub struct PlannedBox {
     /// a name, so a million boxes don't carry a million copies of a few names).
     pub category: usize,
     pub bbox: BBox,
+    pub attributes: Attributes,
 }
 
 /// One record that was not imported, or was imported with a caveat.
@@ -196,6 +197,7 @@ impl ImportPlanner {
                     item: target.item,
                     category,
                     bbox,
+                    attributes: ann.attributes.clone(),
                 });
                 if ann.iscrowd {
                     Outcome::Problem("iscrowd=1 imported as a plain box".into())

@@ -97,6 +97,31 @@ pub(super) fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
 }
 
 /// Writes a flag as COCO's `0`/`1`.
+/// CVAT/datumaro's per-annotation `"attributes"` object: booleans stay flags,
+/// strings text, numbers their JSON text; nulls, arrays and objects are skipped.
+/// Anything but an object reads as no attributes.
+pub(super) fn attributes<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<crate::model::Attributes, D::Error> {
+    use crate::model::AttrValue;
+    use serde::Deserialize;
+    let raw = Option::<std::collections::BTreeMap<String, serde_json::Value>>::deserialize(d)
+        .unwrap_or_default();
+    Ok(raw
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(k, v)| {
+            let v = match v {
+                serde_json::Value::Bool(b) => AttrValue::Bool(b),
+                serde_json::Value::String(s) => AttrValue::Text(s),
+                serde_json::Value::Number(n) => AttrValue::Text(n.to_string()),
+                _ => return None,
+            };
+            Some((k, v))
+        })
+        .collect())
+}
+
 pub(super) fn flag_as_int<S: serde::Serializer>(v: &bool, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_u8(u8::from(*v))
 }

@@ -30,7 +30,7 @@ pub fn read_labelme(
             root.display()
         )));
     }
-    let matcher = item_matcher(items);
+    let matcher = item_matcher(items, &[]);
     let mut plan = BoxLabelPlan::default();
     let (files, errors) = files_with_ext(root, "json");
     for (file, message) in errors {
@@ -131,6 +131,7 @@ fn plan_file(rel: &str, file: LabelmeFile, matcher: &PathMatcher<Target>, plan: 
             item,
             class,
             bbox: rect.bbox,
+            attributes: Default::default(),
         });
     }
     if !file.flags.is_empty() {

@@ -107,6 +107,12 @@ pub fn converge(
                 class: t.class,
             });
         }
+        if c.attributes != t.attributes {
+            edits.push(Edit::SetBoxAttributes {
+                id: c.id,
+                attributes: t.attributes.clone(),
+            });
+        }
     }
     let (restore, copy) = restore_or_copy(
         new,
@@ -158,4 +164,57 @@ pub fn converge(
     }
     edits.retain(|e| !e.is_empty());
     edits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{AttrValue, BBox, ClassId, ItemStatus, Provenance};
+
+    #[test]
+    fn an_attribute_change_in_a_package_comes_back_as_set_box_attributes() {
+        let carried = BoxAnnotation {
+            id: AnnotationId(7),
+            item: ItemId(1),
+            class: ClassId(1),
+            bbox: BBox::from_corners([1.0, 1.0], [5.0, 5.0]),
+            provenance: Provenance {
+                author: "li".into(),
+                created_ms: 1,
+                updated_by: "li".into(),
+                updated_ms: 1,
+            },
+            attributes: Default::default(),
+        };
+        let mut changed = carried.clone();
+        changed
+            .attributes
+            .insert("occluded".into(), AttrValue::Bool(true));
+        let snapshot = |b: BoxAnnotation| ItemSnapshot {
+            status: ItemStatus::InProgress,
+            boxes: vec![b],
+            spans: Vec::new(),
+            labels: Vec::new(),
+        };
+        let (current, target) = (snapshot(carried), snapshot(changed.clone()));
+        assert!(!current.same_content(&target));
+        let ids = Ids {
+            box_floor: 10,
+            span_floor: 0,
+            box_exists: &|_| true,
+            span_exists: &|_| false,
+        };
+        let edits = converge(ItemId(1), &current, &target, &ids);
+        let set: Vec<_> = edits
+            .iter()
+            .filter(|e| matches!(e, Edit::SetBoxAttributes { .. }))
+            .collect();
+        assert_eq!(
+            set,
+            [&Edit::SetBoxAttributes {
+                id: AnnotationId(7),
+                attributes: changed.attributes,
+            }]
+        );
+    }
 }

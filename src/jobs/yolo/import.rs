@@ -52,6 +52,7 @@ pub fn apply_yolo_plan(
                     item: b.item,
                     class,
                     bbox: b.bbox,
+                    attributes: Default::default(),
                 })
             })
             .collect::<Result<Vec<_>, JobError>>()

@@ -67,11 +67,13 @@ fn plans_boxes_onto_matched_items() {
                 item: ItemId(2),
                 category: 0,
                 bbox: BBox::from_corners([10.0, 20.0], [40.0, 60.5]),
+                attributes: Default::default()
             },
             PlannedBox {
                 item: ItemId(1),
                 category: 0,
                 bbox: BBox::from_corners([0.0, 0.0], [640.0, 480.0]),
+                attributes: Default::default()
             },
         ]
     );
@@ -218,6 +220,7 @@ fn reports_non_finite_boxes() {
         iscrowd: false,
         segmentation: Segmentation::Empty,
         score: None,
+        attributes: Default::default(),
     });
     let p = plan_import(&file, project);
     assert_eq!(

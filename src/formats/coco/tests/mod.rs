@@ -33,6 +33,7 @@ fn boxed(id: i64, item: i64, class: i64, bbox: BBox) -> BoxAnnotation {
             updated_by: "tester".into(),
             updated_ms: 0,
         },
+        attributes: Default::default(),
     }
 }
 

@@ -115,3 +115,49 @@ fn export_then_import_gives_the_same_boxes() {
         assert!(worst <= 1e-3, "{e:?} came back as {g:?}");
     }
 }
+
+#[test]
+fn box_attributes_go_into_the_annotation_and_come_back() {
+    use crate::model::AttrValue;
+    let items = [item(1, "a.jpg", 100, 80)];
+    let mut b = boxed(1, 1, 1, BBox::from_corners([1.0, 2.0], [30.0, 40.0]));
+    b.attributes
+        .insert("occluded".into(), AttrValue::Bool(true));
+    b.attributes
+        .insert("colour".into(), AttrValue::Text("红".into()));
+    let plain = boxed(2, 1, 2, BBox::from_corners([5.0, 5.0], [9.0, 9.0]));
+    let schema = schema();
+    let export = build_export(&CocoExportInput {
+        items: &items,
+        boxes: &[b.clone(), plain],
+        schema: &schema,
+        description: String::new(),
+        date_created: String::new(),
+    });
+    let mut bytes = Vec::new();
+    write_coco(&export.file, &mut bytes).expect("writing to a Vec succeeds");
+    let json: serde_json::Value = serde_json::from_slice(&bytes).expect("valid JSON");
+    assert_eq!(
+        json["annotations"][0]["attributes"],
+        serde_json::json!({"colour": "红", "occluded": true})
+    );
+    assert!(json["annotations"][1].get("attributes").is_none());
+
+    // CVAT writes numbers too; they come back as text, nulls are skipped.
+    let text = String::from_utf8(bytes).expect("UTF-8").replace(
+        r#""occluded":true"#,
+        r#""occluded":true,"z_order":3,"gone":null"#,
+    );
+    let file = parse_coco(text.as_bytes()).expect("our own output parses");
+    let plan = plan_import(&file, |_: &str| {
+        Some(ImportTarget {
+            item: ItemId(1),
+            width: 100,
+            height: 80,
+        })
+    });
+    let mut want = b.attributes.clone();
+    want.insert("z_order".into(), AttrValue::Text("3".into()));
+    assert_eq!(plan.boxes[0].attributes, want);
+    assert!(plan.boxes[1].attributes.is_empty());
+}

@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
-"""Times datumaro's YOLO (Darknet layout) importer on a dataset folder.
+"""Times one of datumaro's importers (YOLO Darknet layout by default) on a
+dataset folder.
 
-Usage: yolo_vs_datumaro.py ROOT [--runs 1]
+Usage: import_vs_datumaro.py ROOT [--runs 1] [--format yolo|voc_detection]
 
-Each run is Dataset.import_from(ROOT, "yolo") followed by a pass over every
+Each run is Dataset.import_from(ROOT, FORMAT) followed by a pass over every
 item's annotations (datumaro parses lazily, so the pass is where the label
-files are read). Prints JSON: the best time, all times, images and boxes.
+files are read). VOC is read with 1-based corners (coordinate_mode
+"voc-one-based"). Prints JSON: the best time, all times, images and boxes.
 """
 
 import argparse
@@ -19,11 +21,13 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("root")
     parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--format", default="yolo")
     args = parser.parse_args()
     runs, images, boxes = [], 0, 0
     for _ in range(args.runs):
         start = time.perf_counter()
-        ds = Dataset.import_from(args.root, "yolo")
+        extra = {"coordinate_mode": "voc-one-based"} if args.format.startswith("voc") else {}
+        ds = Dataset.import_from(args.root, args.format, **extra)
         images = boxes = 0
         for item in ds:
             images += 1

@@ -1,0 +1,229 @@
+//! Reading a VOC root into a [`BoxLabelPlan`]. Only `.xml` files under
+//! `Annotations/` are opened; a `<filename>` or `<path>` leaving the image
+//! root is reported and never followed.
+
+use super::super::box_labels::{
+    BoxLabelPlan, BoxLabelReport, PlannedBox, Target, apply_box_label_plan, find_item, item_matcher,
+};
+use super::super::export_common::{files_with_ext, read_capped};
+use super::super::{JobError, Progress};
+use crate::formats::label_paths::{PathMatcher, relative_problem};
+use crate::formats::voc::{VocFile, parse_labelmap, parse_voc};
+use crate::formats::yolo::{OutsidePolicy, place_corners};
+use crate::model::{Item, LabelSchema};
+use crate::project::Project;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+
+/// VOC annotation files larger than this are reported, not read.
+const MAX_FILE: u64 = 64 << 20;
+/// Files parsed in parallel per progress step.
+const FILES_PER_STEP: usize = 2048;
+/// The folders VOC adds to image paths, left out when matching.
+const FORMAT_FOLDERS: [&str; 2] = ["JPEGImages", "Annotations"];
+
+/// How a VOC import treats what does not fit.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct VocImportOptions {
+    /// Boxes reaching outside their image: clamped (default) or skipped.
+    pub outside: OutsidePolicy,
+    /// Add classes that neither the project nor the dataset's `labelmap.txt`
+    /// names, instead of reporting and skipping their boxes.
+    pub add_unknown_classes: bool,
+}
+
+/// Reads the VOC root `root` and plans its boxes onto `items`. Classes named
+/// by `labelmap.txt` or `schema` are taken; others only with
+/// `add_unknown_classes`.
+pub fn read_voc(
+    root: &Path,
+    items: &[Item],
+    schema: &LabelSchema,
+    options: VocImportOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<BoxLabelPlan, JobError> {
+    let annotations = root.join("Annotations");
+    if !annotations.is_dir() {
+        return Err(JobError::Failed(format!(
+            "{}: no Annotations folder; give the VOC root (the folder that holds Annotations/, ImageSets/ and JPEGImages/)",
+            root.display()
+        )));
+    }
+    let matcher = item_matcher(items, &FORMAT_FOLDERS);
+    let mut plan = BoxLabelPlan::default();
+    let labelmap = match std::fs::read(root.join("labelmap.txt")) {
+        Ok(bytes) => parse_labelmap(&String::from_utf8_lossy(&bytes)),
+        Err(_) => Vec::new(),
+    };
+    // The dataset's own class list first, so new classes keep its order.
+    for name in &labelmap {
+        plan.class(name);
+    }
+    let mut known: HashSet<String> = labelmap.into_iter().collect();
+    known.extend(schema.classes.iter().map(|c| c.name.clone()));
+    let (files, errors) = files_with_ext(&annotations, "xml");
+    for (file, message) in errors {
+        plan.problem(&format!("Annotations/{file}"), "", message);
+    }
+    let total = Some(files.len());
+    progress(Progress { done: 0, total });
+    let mut unknown: BTreeMap<String, usize> = BTreeMap::new();
+    for (step, chunk) in files.chunks(FILES_PER_STEP).enumerate() {
+        let parsed: Vec<Result<VocFile, String>> = chunk
+            .par_iter()
+            .map(|rel| read_capped(&annotations.join(rel), MAX_FILE).and_then(|b| parse_voc(&b)))
+            .collect();
+        for (rel, parsed) in chunk.iter().zip(parsed) {
+            plan.records += 1;
+            let shown = format!("Annotations/{rel}");
+            match parsed {
+                Ok(file) => {
+                    let mut ctx = FileContext {
+                        rel,
+                        shown: &shown,
+                        matcher: &matcher,
+                        known: &known,
+                        options,
+                        unknown: &mut unknown,
+                    };
+                    plan_file(&mut ctx, file, &mut plan);
+                }
+                Err(message) => plan.problem(&shown, "", message),
+            }
+        }
+        progress(Progress {
+            done: (step * FILES_PER_STEP + chunk.len()).min(files.len()),
+            total,
+        });
+    }
+    for (name, n) in unknown {
+        plan.problem(
+            "labelmap.txt",
+            "",
+            format!(
+                "class `{name}` is in neither the project nor labelmap.txt; its {n} box(es) were skipped (--add-unknown-classes adds it)"
+            ),
+        );
+    }
+    Ok(plan)
+}
+
+/// Reads and stores the VOC root `root`, as the current author.
+pub fn import_voc(
+    project: &mut Project,
+    root: &Path,
+    options: VocImportOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<BoxLabelReport, JobError> {
+    let plan = read_voc(root, project.items(), project.schema(), options, progress)?;
+    apply_box_label_plan(project, plan, false)
+}
+
+struct FileContext<'a> {
+    /// Relative to `Annotations/`.
+    rel: &'a str,
+    /// As reported: relative to the VOC root.
+    shown: &'a str,
+    matcher: &'a PathMatcher<Target>,
+    known: &'a HashSet<String>,
+    options: VocImportOptions,
+    unknown: &'a mut BTreeMap<String, usize>,
+}
+
+/// The item a file is for: its `<filename>`, else the annotation file's own
+/// path, else a relative `<path>`. Unsafe names are reported, never followed.
+fn target(ctx: &FileContext, file: &VocFile, plan: &mut BoxLabelPlan) -> Option<Target> {
+    let mut tried = Vec::new();
+    if let Some(name) = &file.filename {
+        match relative_problem(name) {
+            Some(reason) => plan.problem(
+                ctx.shown,
+                "<filename>",
+                format!("`{name}`: {reason}; not followed, the file is matched by its own name"),
+            ),
+            None => {
+                if let Ok(found) = find_item(ctx.matcher, name) {
+                    return Some(found);
+                }
+                tried.push(name.as_str());
+            }
+        }
+    }
+    if let Ok(found) = find_item(ctx.matcher, ctx.rel) {
+        return Some(found);
+    }
+    tried.push(ctx.rel);
+    if let Some(path) = file
+        .path
+        .as_deref()
+        .filter(|p| relative_problem(p).is_none())
+    {
+        if let Ok(found) = find_item(ctx.matcher, path) {
+            return Some(found);
+        }
+        tried.push(path);
+    }
+    let message = match find_item(ctx.matcher, tried[0]) {
+        Err(m) if m.starts_with("several") => m,
+        _ => format!(
+            "no image in the project matches {}",
+            tried
+                .iter()
+                .map(|t| format!("`{t}`"))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ),
+    };
+    plan.problem(ctx.shown, "", message);
+    None
+}
+
+fn plan_file(ctx: &mut FileContext, file: VocFile, plan: &mut BoxLabelPlan) {
+    for p in &file.problems {
+        let at = p.object.map_or_else(String::new, |i| format!("object {i}"));
+        plan.problem(ctx.shown, at, p.message.clone());
+    }
+    let Some((item, width, height)) = target(ctx, &file, plan) else {
+        return;
+    };
+    plan.matched += 1;
+    if let Some((w, h)) = file.size
+        && (w, h) != (width, height)
+    {
+        plan.problem(
+            ctx.shown,
+            "<size>",
+            format!("the file says the image is {w}×{h}, the project has {width}×{height}; boxes are kept in pixels"),
+        );
+    }
+    for (index, object) in file.objects.into_iter().enumerate() {
+        if !ctx.known.contains(&object.name) && !ctx.options.add_unknown_classes {
+            *ctx.unknown.entry(object.name).or_default() += 1;
+            continue;
+        }
+        let b = object.bbox;
+        let corners = [b.min_x, b.min_y, b.max_x, b.max_y].map(f64::from);
+        match place_corners(corners, width, height, ctx.options.outside) {
+            Ok(placed) => {
+                if placed.clamped {
+                    plan.problem(
+                        ctx.shown,
+                        format!("object {index}"),
+                        format!(
+                            "the box reaches outside the {width}×{height} image; it was clamped"
+                        ),
+                    );
+                }
+                let class = plan.class(&object.name);
+                plan.boxes.push(PlannedBox {
+                    item,
+                    class,
+                    bbox: placed.bbox,
+                    attributes: object.attributes,
+                });
+            }
+            Err(message) => plan.problem(ctx.shown, format!("object {index}"), message),
+        }
+    }
+}

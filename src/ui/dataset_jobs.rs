@@ -1,0 +1,343 @@
+//! File → Import / Export YOLO… and Pascal VOC…, and Import predictions… (a
+//! COCO results file or a YOLO folder with scores, as proposals): the files
+//! are read, or the export written, on a worker thread with a progress bar. An
+//! import's plan comes back to the UI thread, which stores it through the
+//! project's edit path (one undo step); the export opens its own read-only
+//! connection.
+
+use crate::jobs::box_labels::{BoxLabelPlan, apply_box_label_plan};
+use crate::jobs::predictions::{
+    PredictionFormat, PredictionOptions, PredictionReport, PredictionsRead, default_source,
+    read_predictions,
+};
+use crate::jobs::voc::{VocImportOptions, export_voc, read_voc};
+use crate::jobs::yolo::{
+    YoloImportOptions, YoloImportPlan, apply_yolo_plan, export_yolo, read_yolo,
+};
+use crate::jobs::{ItemScope, JobError};
+use crate::model::{Item, LabelSchema};
+use crate::project::{Access, Project};
+use eframe::egui;
+use rust_i18n::t;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, Sender, channel};
+
+/// The folder formats the File menu imports and exports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DatasetFormat {
+    Yolo,
+    Voc,
+}
+
+impl DatasetFormat {
+    pub fn import_title(self) -> String {
+        match self {
+            DatasetFormat::Yolo => t!("yolo.import_title"),
+            DatasetFormat::Voc => t!("voc.import_title"),
+        }
+        .into_owned()
+    }
+
+    pub fn export_title(self) -> String {
+        match self {
+            DatasetFormat::Yolo => t!("yolo.export_title"),
+            DatasetFormat::Voc => t!("voc.export_title"),
+        }
+        .into_owned()
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            DatasetFormat::Yolo => "yolo",
+            DatasetFormat::Voc => "voc",
+        }
+    }
+
+    fn import_failed(self) -> String {
+        t!("dataset.import_failed", format = self.name()).into_owned()
+    }
+}
+
+/// A dataset read on the worker thread, to store on the UI thread.
+pub enum ReadPlan {
+    Yolo(YoloImportPlan),
+    Voc(BoxLabelPlan),
+}
+
+impl ReadPlan {
+    /// Stores the plan through the edit path; the notice to show.
+    pub fn apply(self, project: &mut Project, root: &Path) -> String {
+        let format = match &self {
+            ReadPlan::Yolo(_) => DatasetFormat::Yolo,
+            ReadPlan::Voc(_) => DatasetFormat::Voc,
+        };
+        let summary = match self {
+            ReadPlan::Yolo(plan) => apply_yolo_plan(project, plan).map(|r| ImportSummary {
+                format,
+                boxes: r.boxes,
+                files: r.matched_files,
+                new_classes: r.new_classes,
+                problems: r.problems.iter().map(ToString::to_string).collect(),
+            }),
+            ReadPlan::Voc(plan) => {
+                apply_box_label_plan(project, plan, false).map(|r| ImportSummary {
+                    format,
+                    boxes: r.boxes,
+                    files: r.matched,
+                    new_classes: r.new_classes,
+                    problems: r.problems.iter().map(ToString::to_string).collect(),
+                })
+            }
+        };
+        match summary {
+            Ok(s) => s.notice(root),
+            Err(e) => format!("{}: {e}", format.import_failed()),
+        }
+    }
+}
+
+/// What a finished job hands back.
+pub enum DatasetOutcome {
+    /// A plan to store.
+    Read(Box<ReadPlan>),
+    /// Predictions to store as proposals of the model `source`.
+    Predictions {
+        read: Box<PredictionsRead>,
+        source: String,
+    },
+    /// The notice to show.
+    Notice(String),
+}
+
+enum Message {
+    Progress(f32),
+    Done(DatasetOutcome),
+}
+
+pub struct DatasetJob {
+    title: String,
+    folder: PathBuf,
+    rx: Receiver<Message>,
+    fraction: f32,
+}
+
+impl DatasetJob {
+    /// Reads the dataset at `root` against a snapshot of the project's items
+    /// and schema.
+    pub fn read(
+        format: DatasetFormat,
+        root: PathBuf,
+        items: Vec<Item>,
+        schema: LabelSchema,
+    ) -> Self {
+        Self::spawn(format.import_title(), root, move |root, tx| {
+            let mut progress = progress_sender(tx);
+            let plan = match format {
+                DatasetFormat::Yolo => {
+                    read_yolo(root, &items, YoloImportOptions::default(), &mut progress)
+                        .map(ReadPlan::Yolo)
+                }
+                DatasetFormat::Voc => read_voc(
+                    root,
+                    &items,
+                    &schema,
+                    VocImportOptions::default(),
+                    &mut progress,
+                )
+                .map(ReadPlan::Voc),
+            };
+            match plan {
+                Ok(plan) => DatasetOutcome::Read(Box::new(plan)),
+                Err(e) => DatasetOutcome::Notice(format!("{}: {e}", format.import_failed())),
+            }
+        })
+    }
+
+    /// Reads model predictions at `path` (a COCO results file or a YOLO
+    /// folder) against a snapshot of the project's items and classes.
+    pub fn read_predictions(
+        path: PathBuf,
+        format: PredictionFormat,
+        items: Vec<Item>,
+        schema: LabelSchema,
+    ) -> Self {
+        Self::spawn(
+            t!("predictions.title").into_owned(),
+            path,
+            move |path, tx| {
+                let mut progress = progress_sender(tx);
+                let options = PredictionOptions::default();
+                match read_predictions(path, format, &items, &schema, options, &mut progress) {
+                    Ok(read) => DatasetOutcome::Predictions {
+                        read: Box::new(read),
+                        source: default_source(path),
+                    },
+                    Err(e) => DatasetOutcome::Notice(format!("{}: {e}", t!("predictions.failed"))),
+                }
+            },
+        )
+    }
+
+    /// Exports the project at `dir` (its committed state) to the folder `out`.
+    pub fn export(format: DatasetFormat, dir: PathBuf, out: PathBuf) -> Self {
+        Self::spawn(format.export_title(), out, move |out, tx| {
+            let mut progress = progress_sender(tx);
+            let result = Project::open(&dir, Access::ReadOnly)
+                .map_err(JobError::from)
+                .and_then(|p| match format {
+                    DatasetFormat::Yolo => export_yolo(&p, out, ItemScope::All, &mut progress)
+                        .map(|r| (r.images, r.boxes, r.left_out)),
+                    DatasetFormat::Voc => export_voc(&p, out, ItemScope::All, &mut progress)
+                        .map(|r| (r.images, r.boxes, r.left_out)),
+                });
+            DatasetOutcome::Notice(match result {
+                Ok((images, boxes, left_out)) => export_notice(out, images, boxes, &left_out),
+                Err(e) => format!("{}: {e}", t!("export.failed")),
+            })
+        })
+    }
+
+    fn spawn(
+        title: String,
+        folder: PathBuf,
+        work: impl FnOnce(&Path, &Sender<Message>) -> DatasetOutcome + Send + 'static,
+    ) -> Self {
+        let (tx, rx) = channel();
+        let path = folder.clone();
+        std::thread::spawn(move || {
+            let outcome = work(&path, &tx);
+            let _ = tx.send(Message::Done(outcome));
+        });
+        Self {
+            title,
+            folder,
+            rx,
+            fraction: 0.0,
+        }
+    }
+
+    /// The dataset being read, or the folder being written.
+    pub fn folder(&self) -> &Path {
+        &self.folder
+    }
+
+    pub fn poll(&mut self) -> Option<DatasetOutcome> {
+        while let Ok(message) = self.rx.try_recv() {
+            match message {
+                Message::Progress(f) => self.fraction = f,
+                Message::Done(outcome) => return Some(outcome),
+            }
+        }
+        None
+    }
+
+    /// The progress window.
+    pub fn show(&self, ctx: &egui::Context) {
+        egui::Window::new(&self.title)
+            .id(egui::Id::unique("dataset_job"))
+            .collapsible(false)
+            .resizable(false)
+            .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+            .show(ctx, |ui| {
+                ui.label(self.folder.display().to_string());
+                ui.add(egui::ProgressBar::new(self.fraction).show_percentage());
+            });
+        ctx.request_repaint_after(std::time::Duration::from_millis(100));
+    }
+}
+
+fn progress_sender(tx: &Sender<Message>) -> impl FnMut(crate::jobs::Progress) + '_ {
+    move |p| {
+        if let Some(f) = p.fraction() {
+            let _ = tx.send(Message::Progress(f));
+        }
+    }
+}
+
+/// Problems listed in a notice; the CLI lists them all.
+const SHOWN_PROBLEMS: usize = 20;
+
+/// What an import stored, whatever the format.
+struct ImportSummary {
+    format: DatasetFormat,
+    boxes: usize,
+    /// Files matched to images.
+    files: usize,
+    new_classes: Vec<String>,
+    problems: Vec<String>,
+}
+
+impl ImportSummary {
+    fn notice(&self, root: &Path) -> String {
+        let mut text = t!(
+            "dataset.import_done",
+            boxes = self.boxes,
+            files = self.files,
+            path = root.display()
+        )
+        .into_owned();
+        push_new_classes(&mut text, &self.new_classes);
+        let heading = t!(
+            "dataset.problems",
+            n = self.problems.len(),
+            format = self.format.name()
+        );
+        push_problems(&mut text, &heading, &self.problems);
+        text
+    }
+}
+
+/// Adds a line naming the classes an import added, if any.
+fn push_new_classes(text: &mut String, names: &[String]) {
+    if !names.is_empty() {
+        text.push('\n');
+        text.push_str(&t!("dataset.new_classes", names = names.join(", ")));
+    }
+}
+
+/// Adds `heading` and the first [`SHOWN_PROBLEMS`] problems, if any.
+fn push_problems(text: &mut String, heading: &str, problems: &[impl std::fmt::Display]) {
+    if !problems.is_empty() {
+        text.push('\n');
+        text.push_str(heading);
+        for p in problems.iter().take(SHOWN_PROBLEMS) {
+            text.push_str(&format!("\n  {p}"));
+        }
+    }
+}
+
+pub fn predictions_notice(path: &Path, report: &PredictionReport) -> String {
+    let mut text = t!(
+        "predictions.done",
+        n = report.proposals,
+        path = path.display(),
+        source = report.source
+    )
+    .into_owned();
+    push_new_classes(&mut text, &report.new_classes);
+    if report.without_score > 0 {
+        text.push('\n');
+        text.push_str(&t!("predictions.without_score", n = report.without_score));
+    }
+    let heading = t!("predictions.problems", n = report.problems.len());
+    push_problems(&mut text, &heading, &report.problems);
+    text
+}
+
+fn export_notice(out: &Path, images: usize, boxes: usize, left_out: &[(String, String)]) -> String {
+    let mut text = t!(
+        "export.done",
+        path = out.display(),
+        images = images,
+        boxes = boxes
+    )
+    .into_owned();
+    if !left_out.is_empty() {
+        text.push('\n');
+        text.push_str(&t!("export.left_out", n = left_out.len()));
+        for (path, reason) in left_out.iter().take(SHOWN_PROBLEMS) {
+            text.push_str(&format!("\n  {path}: {reason}"));
+        }
+    }
+    text
+}

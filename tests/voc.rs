@@ -1,0 +1,326 @@
+//! Pascal VOC through the real `shugu` binary, on a dataset datumaro wrote
+//! (`tests/fixtures/voc/`, see `make_fixtures.py` there): import → export →
+//! import gives the same boxes, classes and attributes; VOC → COCO is checked
+//! with pycocotools against the VOC corners (1-based, no ±1 error); broken
+//! files are reported by name while the others are imported.
+
+mod common;
+
+use common::cli::{DatasetCopy, fails_cleanly, run_python_check, shugu, succeeds, text};
+use shugu::model::{AttrValue, Attributes};
+use shugu::project::{Access, Project};
+use std::collections::BTreeMap;
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+
+const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/voc/detection");
+
+/// The fixture copied into a temp dir, with VOC import and export by the binary.
+struct Setup {
+    data: DatasetCopy,
+}
+
+impl Setup {
+    fn new() -> Self {
+        Self {
+            data: DatasetCopy::new(Path::new(FIXTURE)),
+        }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.data.path(name)
+    }
+
+    /// A project over the dataset's images, with no classes.
+    fn project(&self, name: &str) -> PathBuf {
+        self.data.project(name, "dataset/JPEGImages")
+    }
+
+    /// `shugu import` in VOC format; (stdout, stderr) of a successful run.
+    fn import(&self, project: &Path, from: &Path, extra: &[&str]) -> (String, String) {
+        let mut args: Vec<&OsStr> = vec![
+            "import".as_ref(),
+            project.as_os_str(),
+            from.as_os_str(),
+            "--format".as_ref(),
+            "voc".as_ref(),
+        ];
+        args.extend(extra.iter().map(OsStr::new));
+        let out = shugu(args);
+        succeeds(&out);
+        let stderr = text(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        (text(&out.stdout), stderr)
+    }
+
+    fn export(&self, project: &Path, format: &str, out: &Path) {
+        succeeds(&shugu([
+            "export".as_ref(),
+            project.as_os_str(),
+            "--format".as_ref(),
+            format.as_ref(),
+            "-o".as_ref(),
+            out.as_os_str(),
+        ]));
+    }
+}
+
+/// (image, class) → (corners, attributes) per box, sorted.
+type Boxes = BTreeMap<(String, String), Vec<([f32; 4], Attributes)>>;
+
+fn boxes(dir: &Path) -> Boxes {
+    let p = Project::open(dir, Access::ReadOnly).unwrap();
+    let mut out = Boxes::new();
+    for b in p.all_boxes().unwrap() {
+        let item = p.item(b.item).unwrap().rel_path.clone();
+        let class = p.schema().class(b.class).unwrap().name.clone();
+        let r = b.bbox;
+        out.entry((item, class))
+            .or_default()
+            .push(([r.min_x, r.min_y, r.max_x, r.max_y], b.attributes));
+    }
+    for list in out.values_mut() {
+        list.sort_by(|a, b| a.0.partial_cmp(&b.0).unwrap());
+    }
+    out
+}
+
+fn class_names(dir: &Path) -> Vec<String> {
+    let p = Project::open(dir, Access::ReadOnly).unwrap();
+    p.schema().classes.iter().map(|c| c.name.clone()).collect()
+}
+
+fn flags(difficult: bool, truncated: bool, occluded: bool) -> Attributes {
+    [
+        ("difficult", difficult),
+        ("truncated", truncated),
+        ("occluded", occluded),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), AttrValue::Bool(v)))
+    .collect()
+}
+
+/// What the fixture holds, in our continuous pixel corners: VOC's
+/// `<xmin>11</xmin>…<xmax>110</xmax>` is x 10..110.
+fn fixture_boxes() -> Boxes {
+    let mut colour = flags(false, false, false);
+    colour.insert("colour".into(), AttrValue::Text("红".into()));
+    let entries = [
+        (
+            "street_01.png",
+            "car",
+            [10.0, 20.0, 110.0, 70.0],
+            flags(true, false, false),
+        ),
+        (
+            "street_01.png",
+            "行人",
+            [200.0, 100.0, 240.0, 220.0],
+            flags(false, true, true),
+        ),
+        (
+            "街道_02.png",
+            "bicycle",
+            [0.0, 0.0, 200.0, 300.0],
+            flags(false, true, false),
+        ),
+        ("街道_02.png", "car", [33.0, 44.0, 88.0, 110.0], colour),
+        (
+            "night_04.png",
+            "行人",
+            [600.0, 400.0, 640.0, 480.0],
+            flags(false, false, false),
+        ),
+        (
+            "night_04.png",
+            "bicycle",
+            [0.0, 0.0, 1.0, 1.0],
+            flags(false, false, true),
+        ),
+    ];
+    let mut out = Boxes::new();
+    for (image, class, corners, attrs) in entries {
+        out.entry((image.to_string(), class.to_string()))
+            .or_default()
+            .push((corners, attrs));
+    }
+    out
+}
+
+#[test]
+fn voc_round_trip_keeps_boxes_classes_and_attributes() {
+    let s = Setup::new();
+    let first = s.project("first");
+    let (stdout, stderr) = s.import(&first, &s.path("dataset"), &[]);
+    assert!(stdout.contains("imported 6 boxes"), "{stdout}");
+    assert!(
+        stderr.is_empty(),
+        "the datumaro fixture imports cleanly: {stderr}"
+    );
+    assert_eq!(boxes(&first), fixture_boxes());
+    // labelmap.txt gives the order of the classes.
+    assert_eq!(class_names(&first), ["car", "行人", "bicycle"]);
+
+    let out = s.path("exported");
+    s.export(&first, "voc", &out);
+    assert!(out.join("labelmap.txt").is_file());
+    let list = std::fs::read_to_string(out.join("ImageSets/Main/default.txt")).unwrap();
+    assert_eq!(list.lines().count(), 4, "every image is listed: {list}");
+    // The corners written are the ones datumaro wrote.
+    let ours = std::fs::read_to_string(out.join("Annotations/street_01.xml")).unwrap();
+    for corner in [
+        "<xmin>11</xmin>",
+        "<ymin>21</ymin>",
+        "<xmax>110</xmax>",
+        "<ymax>70</ymax>",
+    ] {
+        assert!(ours.contains(corner), "{corner} missing in\n{ours}");
+    }
+    assert!(ours.contains("<difficult>1</difficult>"), "{ours}");
+
+    let second = s.project("second");
+    let (_, stderr) = s.import(&second, &out, &[]);
+    assert!(
+        stderr.is_empty(),
+        "our own export imports cleanly: {stderr}"
+    );
+    assert_eq!(boxes(&second), boxes(&first));
+    assert_eq!(class_names(&second), class_names(&first));
+}
+
+#[test]
+fn voc_to_coco_matches_the_voc_corners_in_pycocotools() {
+    let s = Setup::new();
+    let project = s.project("p");
+    s.import(&project, &s.path("dataset"), &[]);
+    let coco = s.path("coco.json");
+    s.export(&project, "coco", &coco);
+    let voc = s.path("dataset");
+    run_python_check("check_voc_coco.py", &[voc.as_os_str(), coco.as_os_str()]);
+    run_python_check("check_coco.py", &[coco.as_os_str()]);
+}
+
+fn write(path: &Path, bytes: &[u8]) {
+    std::fs::write(path, bytes).unwrap();
+}
+
+fn object(name: &str, corners: [i32; 4]) -> String {
+    let [x0, y0, x1, y1] = corners;
+    format!(
+        "<object><name>{name}</name><bndbox><xmin>{x0}</xmin><ymin>{y0}</ymin>\
+         <xmax>{x1}</xmax><ymax>{y1}</ymax></bndbox></object>"
+    )
+}
+
+fn annotation(filename: &str, objects: &[String]) -> String {
+    format!(
+        "<annotation><filename>{filename}</filename>{}</annotation>",
+        objects.concat()
+    )
+}
+
+#[test]
+fn broken_files_are_reported_by_name_and_the_rest_imported() {
+    let s = Setup::new();
+    let ann = s.path("dataset/Annotations");
+    let good = std::fs::read(ann.join("street_01.xml")).unwrap();
+    write(&ann.join("truncated.xml"), &good[..good.len() / 2]);
+    write(
+        &ann.join("malformed.xml"),
+        b"<annotation><filename>a.png</filenam></annotation>",
+    );
+    let latin1: Vec<u8> = annotation("empty_03.png", &[object("caf\u{e9}", [1, 1, 5, 5])])
+        .chars()
+        .map(|c| c as u8)
+        .collect();
+    write(&ann.join("latin1.xml"), &latin1);
+    write(
+        &ann.join("passwd.xml"),
+        annotation("../../etc/passwd", &[object("car", [1, 1, 5, 5])]).as_bytes(),
+    );
+    write(
+        &ann.join("absolute.xml"),
+        annotation("/etc/shadow", &[object("car", [1, 1, 5, 5])]).as_bytes(),
+    );
+    write(
+        &ann.join("drive.xml"),
+        annotation("C:\\Windows\\win.ini", &[object("car", [1, 1, 5, 5])]).as_bytes(),
+    );
+    // A box past the image's border, and a class nobody declared, on empty_03 (256×256).
+    write(
+        &ann.join("empty_03.xml"),
+        annotation(
+            "empty_03.png",
+            &[
+                object("car", [200, 200, 300, 250]),
+                object("truck", [1, 1, 9, 9]),
+            ],
+        )
+        .as_bytes(),
+    );
+    let project = s.project("p");
+    let (stdout, stderr) = s.import(&project, &s.path("dataset"), &[]);
+    let line = |file: &str| -> String {
+        stderr
+            .lines()
+            .find(|l| l.contains(file))
+            .unwrap_or_else(|| panic!("{file} is not reported:\n{stderr}"))
+            .to_string()
+    };
+    assert!(line("Annotations/truncated.xml").contains("not well-formed XML"));
+    assert!(line("Annotations/malformed.xml").contains("not well-formed XML"));
+    let l = line("Annotations/latin1.xml");
+    assert!(l.contains("not UTF-8") && l.contains("ISO-8859-1"), "{l}");
+    let l = line("Annotations/passwd.xml");
+    assert!(
+        l.contains("`../../etc/passwd`") && l.contains("leads out"),
+        "{l}"
+    );
+    assert!(line("Annotations/absolute.xml").contains("absolute path"));
+    assert!(line("Annotations/drive.xml").contains("drive letter"));
+    let l = line("Annotations/empty_03.xml: object 0");
+    assert!(
+        l.contains("outside the 256×256 image") && l.contains("clamped"),
+        "{l}"
+    );
+    let l = line("`truck`");
+    assert!(l.contains("--add-unknown-classes"), "{l}");
+
+    // The good files' six boxes and the clamped one; nothing from the rest.
+    assert!(stdout.contains("imported 7 boxes"), "{stdout}\n{stderr}");
+    let got = boxes(&project);
+    assert_eq!(
+        got[&("empty_03.png".to_string(), "car".to_string())][0].0,
+        [199.0, 199.0, 256.0, 250.0]
+    );
+    assert!(!class_names(&project).contains(&"truck".to_string()));
+    assert!(!class_names(&project).contains(&"café".to_string()));
+
+    // Asked to, the import skips the outside box and adds the unknown class.
+    let again = s.project("again");
+    let (stdout, stderr) = s.import(
+        &again,
+        &s.path("dataset"),
+        &["--skip-outside", "--add-unknown-classes"],
+    );
+    assert!(stdout.contains("imported 7 boxes"), "{stdout}\n{stderr}");
+    assert!(stderr.contains("skipped"), "{stderr}");
+    assert!(class_names(&again).contains(&"truck".to_string()));
+    assert!(!boxes(&again).contains_key(&("empty_03.png".to_string(), "car".to_string())));
+}
+
+#[test]
+fn a_folder_without_annotations_fails_with_a_message() {
+    let s = Setup::new();
+    let project = s.project("p");
+    let out = shugu([
+        "import".as_ref(),
+        project.as_os_str(),
+        s.path("dataset/JPEGImages").as_os_str(),
+        "--format".as_ref(),
+        "voc".as_ref(),
+    ]);
+    let stderr = fails_cleanly(&out);
+    assert!(stderr.contains("no Annotations folder"), "{stderr}");
+}
