@@ -1,10 +1,11 @@
 //! labelme and Label Studio (image) round trips on the fixtures
 //! (`tests/fixtures/labelme/`, made by labelme; `tests/fixtures/label_studio/`,
-//! hand-written) and their handling of bad input.
+//! one file written by label-studio-converter and one by hand) and their
+//! handling of bad input.
 
 mod common;
 
-use common::cli::{copy_dir, shugu, text};
+use common::cli::{copy_dir, open_when_free, shugu, text};
 use shugu::jobs::ItemScope;
 use shugu::jobs::label_studio_images::{export_label_studio_images, import_label_studio_images};
 use shugu::jobs::labelme::import_labelme;
@@ -116,7 +117,7 @@ fn labelme_round_trip_through_the_cli() {
     );
 
     let again = project_over(tmp.path(), "p2", &data);
-    let mut p = Project::open(&again, Access::ReadWrite).unwrap();
+    let mut p = open_when_free(&again);
     let report = import_labelme(&mut p, &export, true, &mut |_| {}).unwrap();
     assert!(report.problems.is_empty(), "{:?}", report.problems);
     drop(p);
@@ -126,7 +127,7 @@ fn labelme_round_trip_through_the_cli() {
 #[test]
 fn labelme_import_is_one_undo_step_and_unknown_flags_are_reported() {
     let (_tmp, data, dir) = setup();
-    let mut p = Project::open(&dir, Access::ReadWrite).unwrap();
+    let mut p = open_when_free(&dir);
     p.set_author("alice");
     let report = import_labelme(&mut p, &data, false, &mut |_| {}).unwrap();
     assert_eq!(report.boxes, 3);
@@ -150,7 +151,7 @@ fn labelme_import_is_one_undo_step_and_unknown_flags_are_reported() {
 #[test]
 fn label_studio_import_converts_percentages_and_round_trips() {
     let (tmp, _data, dir) = setup();
-    let mut p = Project::open(&dir, Access::ReadWrite).unwrap();
+    let mut p = open_when_free(&dir);
     let file = Path::new(FIXTURES).join("label_studio/tasks.json");
     let report = import_label_studio_images(&mut p, &file, true).unwrap();
     assert_eq!(report.matched, 2);
@@ -178,7 +179,7 @@ fn label_studio_import_converts_percentages_and_round_trips() {
     let exported = export_label_studio_images(&p, &out, ItemScope::All).unwrap();
     assert_eq!(exported.boxes, 2);
     let again = project_over(tmp.path(), "p2", &tmp.path().join("dataset"));
-    let mut p2 = Project::open(&again, Access::ReadWrite).unwrap();
+    let mut p2 = open_when_free(&again);
     let report = import_label_studio_images(&mut p2, &out, true).unwrap();
     assert!(report.problems.is_empty(), "{:?}", report.problems);
     drop(p2);
@@ -208,7 +209,7 @@ fn bad_labelme_files_are_reported_by_name_and_the_rest_imported() {
         "drive.json",
         b"{\"imagePath\": \"C:\\\\Windows\\\\a.png\", \"shapes\": []}",
     );
-    let mut p = Project::open(&dir, Access::ReadWrite).unwrap();
+    let mut p = open_when_free(&dir);
     let report = import_labelme(&mut p, &data, true, &mut |_| {}).unwrap();
     assert_eq!(report.boxes, 3, "the good files still import");
     let text: Vec<String> = report.problems.iter().map(|p| p.to_string()).collect();
@@ -231,7 +232,7 @@ fn bad_labelme_files_are_reported_by_name_and_the_rest_imported() {
 #[test]
 fn bad_label_studio_files_are_reported_by_name() {
     let (tmp, _data, dir) = setup();
-    let mut p = Project::open(&dir, Access::ReadWrite).unwrap();
+    let mut p = open_when_free(&dir);
     for (name, bytes, needle) in [
         (
             "trunc.json",
@@ -280,4 +281,48 @@ fn bad_label_studio_files_are_reported_by_name() {
             "{at} / {needle}: {text:#?}"
         );
     }
+}
+
+/// `converter_tasks.json` was written by label-studio-converter 0.0.59 (the
+/// Label Studio team's tool) from YOLO labels with known pixel boxes, so this
+/// reads tasks as Label Studio's own code lays them out, then round-trips them.
+#[test]
+fn label_studio_tasks_written_by_label_studio_converter_import_exactly() {
+    let (tmp, data, dir) = setup();
+    let mut p = open_when_free(&dir);
+    let file = Path::new(FIXTURES).join("label_studio/converter_tasks.json");
+    let report = import_label_studio_images(&mut p, &file, true).unwrap();
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    assert_eq!((report.matched, report.boxes), (2, 3));
+    drop(p);
+    let (boxes, labels) = state(&dir);
+    assert!(labels.is_empty());
+    let expected = [
+        (("a.png", "car"), [4.0, 6.0, 30.0, 18.0]),
+        (("a.png", "person"), [50.0, 10.0, 60.0, 40.0]),
+        (("sub/b.png", "car"), [1.0, 2.0, 39.0, 29.0]),
+    ];
+    assert_eq!(boxes.len(), expected.len());
+    for ((image, class), corners) in expected {
+        let got = &boxes[&(image.to_string(), class.to_string())];
+        assert_eq!(got.len(), 1, "{image} {class}");
+        for (g, e) in got[0].iter().zip(corners) {
+            assert!(
+                (g - e).abs() < 1e-4,
+                "{image} {class}: {:?} vs {corners:?}",
+                got[0]
+            );
+        }
+    }
+
+    let p = Project::open(&dir, Access::ReadOnly).unwrap();
+    let out = tmp.path().join("again.json");
+    export_label_studio_images(&p, &out, ItemScope::All).unwrap();
+    drop(p);
+    let again = project_over(tmp.path(), "p2", &data);
+    let mut p2 = open_when_free(&again);
+    let report = import_label_studio_images(&mut p2, &out, true).unwrap();
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    drop(p2);
+    assert_eq!(state(&again).0, boxes);
 }
