@@ -20,7 +20,7 @@ use std::path::PathBuf;
 #[command(
     name = "shugu",
     version,
-    about = "Shugu (数谷标注): label images with boxes and classes, texts with spans and classes; export COCO, YOLO, labelme, Label Studio and JSONL",
+    about = "Shugu (数谷标注): label images with boxes and classes, texts with spans and classes; export COCO, YOLO, Pascal VOC, CVAT, labelme, Label Studio and JSONL",
     long_about = "Shugu (数谷标注): a desktop annotation tool.\n\nRun without a command to open the start screen."
 )]
 pub struct Cli {
@@ -48,6 +48,9 @@ pub enum Format {
     /// Pascal VOC root (image projects): Annotations/*.xml with 1-based pixel corners,
     /// ImageSets/Main, labelmap.txt; difficult/truncated/occluded as box attributes
     Voc,
+    /// CVAT for images 1.1 XML file (image projects): boxes with occluded and
+    /// attributes, tags as image labels
+    Cvat,
 }
 
 #[derive(Debug, Subcommand)]
@@ -104,7 +107,9 @@ pub enum Command {
         /// lacks (default: report them)
         #[arg(long)]
         add_unknown_classes: bool,
-        /// YOLO and VOC: skip boxes that reach outside their image (default: clamp them);
+        /// CVAT: add labels that neither the project nor the file's <meta> declares
+        /// (default: report and skip their boxes and tags).
+        /// YOLO, VOC and CVAT: skip boxes that reach outside their image (default: clamp them);
         /// either way each one is reported
         #[arg(long)]
         skip_outside: bool,
@@ -123,7 +128,7 @@ pub enum Command {
         /// accepted or rejected (default: all items)
         #[arg(long, value_parser = parse_status)]
         status: Option<ItemStatus>,
-        /// Output file (a folder for yolo, labelme and voc)
+        /// Output file (a folder for yolo, labelme and voc; annotations.xml for cvat)
         #[arg(short, long)]
         output: PathBuf,
     },
