@@ -73,7 +73,18 @@ pub fn three_images() -> Fixture {
 pub type BoxesByImageAndClass = std::collections::BTreeMap<(String, String), Vec<[f32; 4]>>;
 
 pub fn boxes_by_image_and_class(p: &Project) -> BoxesByImageAndClass {
-    let mut boxes = BoxesByImageAndClass::new();
+    boxes_with_attributes(p)
+        .into_iter()
+        .map(|(key, list)| (key, list.into_iter().map(|(corners, _)| corners).collect()))
+        .collect()
+}
+
+/// As [`BoxesByImageAndClass`], each box with its attributes.
+pub type BoxesWithAttributes =
+    std::collections::BTreeMap<(String, String), Vec<([f32; 4], shugu::model::Attributes)>>;
+
+pub fn boxes_with_attributes(p: &Project) -> BoxesWithAttributes {
+    let mut boxes = BoxesWithAttributes::new();
     for b in p.all_boxes().unwrap() {
         let item = p.item(b.item).unwrap().rel_path.clone();
         let class = p.schema().class(b.class).unwrap().name.clone();
@@ -81,10 +92,10 @@ pub fn boxes_by_image_and_class(p: &Project) -> BoxesByImageAndClass {
         boxes
             .entry((item, class))
             .or_default()
-            .push([r.min_x, r.min_y, r.max_x, r.max_y]);
+            .push(([r.min_x, r.min_y, r.max_x, r.max_y], b.attributes));
     }
     for list in boxes.values_mut() {
-        list.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        list.sort_by(|a, b| a.0.partial_cmp(&b.0).unwrap());
     }
     boxes
 }
