@@ -27,6 +27,15 @@ pub struct Fixture {
     pub project: PathBuf,
 }
 
+/// A project created at `dir` over the folder `images`, scanned.
+pub fn scanned_project(dir: &Path, images: &Path, schema: LabelSchema) -> Project {
+    let mut project = Project::create(dir, "test", images, schema).unwrap();
+    BackgroundScan::start(project.image_root())
+        .finish_into(&mut project, |_| {})
+        .unwrap();
+    project
+}
+
 pub fn image_project(
     files: &[(&str, u32, u32)],
     classes: &[&str],
@@ -46,10 +55,7 @@ pub fn image_project(
     if multi {
         schema.image_label_mode = shugu::model::ImageLabelMode::Multi;
     }
-    let mut project = Project::create(&project_dir, "test", &images, schema).unwrap();
-    BackgroundScan::start(project.image_root())
-        .finish_into(&mut project, |_| {})
-        .unwrap();
+    scanned_project(&project_dir, &images, schema);
     Fixture {
         images,
         project: project_dir,
