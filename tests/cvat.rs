@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::cli::{FormatFixture, fails_cleanly, import_args, run_python_check, shugu};
+use common::cli::{FormatFixture, fails_cleanly, import_args, run_python_check, shugu, succeeds};
 use common::{BoxesWithAttributes, boxes_with_attributes};
 use shugu::model::{AttrValue, AttributeKind, Attributes};
 use shugu::project::{Access, Project};
@@ -434,4 +434,67 @@ fn line_in<'a>(text: &'a str, what: &str) -> &'a str {
     text.lines()
         .find(|l| l.contains(what))
         .unwrap_or_else(|| panic!("{what} is not in:\n{text}"))
+}
+
+#[test]
+fn values_the_projects_definitions_refuse_are_left_out_and_the_scope_picks_items() {
+    use shugu::model::{AttributeDef, Edit, ItemStatus};
+    let s = setup();
+    let project = s.project("p");
+    {
+        let mut p = common::cli::open_when_free(&project);
+        p.update_schema(|schema| {
+            schema.add_attribute(AttributeDef {
+                name: "colour".into(),
+                kind: AttributeKind::OneOf(vec!["white".into()]),
+                default: None,
+            })
+        })
+        .unwrap();
+    }
+    let (stdout, stderr) = s.import(&project, &s.path("dataset/annotations.xml"), &[]);
+    assert!(stdout.contains("imported 5 boxes"), "{stdout}\n{stderr}");
+    let l = line_in(&stderr, "train/street_01.png: a `car` box");
+    assert!(l.contains("\"colour\"") && l.contains("left out"), "{l}");
+    let got = content(&project);
+    let car = &got.boxes[&("train/street_01.png".to_string(), "car".to_string())][0].1;
+    assert!(!car.contains_key("colour"), "{car:?}");
+    assert_eq!(
+        car["parked"],
+        AttrValue::Bool(true),
+        "the box's other values stay"
+    );
+
+    {
+        let mut p = common::cli::open_when_free(&project);
+        let item = p
+            .items()
+            .iter()
+            .find(|i| i.rel_path == "café_04.png")
+            .unwrap()
+            .id;
+        p.apply(Edit::SetStatus {
+            item,
+            status: ItemStatus::Accepted,
+        })
+        .unwrap();
+    }
+    let out = s.path("accepted.xml");
+    let said = succeeds(&shugu([
+        "export".as_ref(),
+        project.as_os_str(),
+        "--format".as_ref(),
+        "cvat".as_ref(),
+        "--status".as_ref(),
+        "accepted".as_ref(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]));
+    assert!(said.contains("1 images, 1 boxes, 1 tags"), "{said}");
+    let xml = std::fs::read_to_string(&out).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let names: Vec<_> = elements(doc.root_element(), "image")
+        .map(|i| i.attribute("name").unwrap())
+        .collect();
+    assert_eq!(names, ["café_04.png"]);
 }

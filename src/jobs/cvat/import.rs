@@ -209,3 +209,85 @@ fn plan_schema(shown: &str, file: &CvatFile, plan: &mut BoxLabelPlan) {
         plan.problem(shown, "<meta>", note);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ItemId, ItemStatus};
+
+    fn item(id: i64, path: &str) -> Item {
+        Item {
+            id: ItemId(id),
+            rel_path: path.into(),
+            width: 100,
+            height: 100,
+            status: ItemStatus::New,
+            error: None,
+        }
+    }
+
+    fn plan(xml: &str, schema: &LabelSchema) -> BoxLabelPlan {
+        let items = [item(1, "a.jpg"), item(2, "x/b.jpg"), item(3, "y/b.jpg")];
+        let file = parse_cvat(xml.as_bytes()).unwrap();
+        let options = CvatImportOptions::default();
+        plan_file("f.xml", file, &items, schema, options, &mut |_| {})
+    }
+
+    const LABELS: &str = "<meta><task><labels>\
+        <label><name>car</name><attributes>\
+          <attribute><name>kind</name><input_type>select</input_type><values>a\nb</values></attribute>\
+        </attributes></label>\
+        <label><name>bus</name><attributes>\
+          <attribute><name>kind</name><input_type>select</input_type><values>b\nc</values></attribute>\
+          <attribute><name>n</name><input_type>number</input_type><values>0\n9\n1</values></attribute>\
+        </attributes></label>\
+        <label><name>truck</name><attributes>\
+          <attribute><name>n</name><input_type>checkbox</input_type><values>false</values></attribute>\
+        </attributes></label>\
+        <label><name>night</name><attributes/></label>\
+        <label><name>rain</name><type>tag</type><attributes/></label>\
+        </labels></task></meta>";
+
+    #[test]
+    fn tag_only_labels_are_image_labels_and_specs_merge() {
+        let xml = format!(
+            "<annotations>{LABELS}<image name=\"images/a.jpg\"><tag label=\"night\"/>\
+             <box label=\"car\" xtl=\"1\" ytl=\"1\" xbr=\"2\" ybr=\"2\"/></image></annotations>"
+        );
+        let p = plan(&xml, &LabelSchema::default());
+        assert_eq!(p.class_names, ["car", "bus", "truck"]);
+        assert_eq!(p.labels.len(), 1);
+        assert_eq!(p.labels[0].names, ["night"]);
+        let kind = p.attribute_defs.iter().find(|d| d.name == "kind").unwrap();
+        assert_eq!(
+            kind.kind,
+            AttributeKind::OneOf(vec!["a".into(), "b".into(), "c".into()])
+        );
+        let n = p.attribute_defs.iter().find(|d| d.name == "n").unwrap();
+        assert_eq!(n.kind, AttributeKind::Text, "the first declaration is kept");
+        assert!(
+            p.problems
+                .iter()
+                .any(|q| q.message.contains("`n` is checkbox on label `truck`")),
+            "{:?}",
+            p.problems
+        );
+        assert!(p.attribute_defs.iter().any(|d| d.name == OCCLUDED));
+    }
+
+    #[test]
+    fn ambiguous_names_and_unknown_tags_are_reported() {
+        let xml = format!(
+            "<annotations>{LABELS}<image name=\"b.jpg\"><box label=\"car\" xtl=\"1\" ytl=\"1\" xbr=\"2\" ybr=\"2\"/></image>\
+             <image name=\"a.jpg\"><tag label=\"fog\"/></image></annotations>"
+        );
+        let p = plan(&xml, &LabelSchema::default());
+        assert!(p.boxes.is_empty() && p.labels.is_empty());
+        let said = |what: &str| p.problems.iter().any(|q| q.to_string().contains(what));
+        assert!(said("f.xml: image 0 (`b.jpg`): several images match"));
+        assert!(said(
+            "image label `fog` is in neither the project nor the file's <meta> labels"
+        ));
+        assert_eq!((p.records, p.matched), (2, 1));
+    }
+}
