@@ -103,6 +103,9 @@ pub struct CvatImage {
     pub index: usize,
     /// The relative path CVAT writes (possibly under a subset folder).
     pub name: String,
+    /// The `subset` attribute of a project export (`Train`), whose images
+    /// CVAT keeps under `images/<subset>/`.
+    pub subset: Option<String>,
     /// `width` and `height` when both are given and above 0.
     pub size: Option<(u32, u32)>,
     pub boxes: Vec<CvatBox>,

@@ -161,9 +161,15 @@ fn read_image(node: Node, index: usize, file: &mut CvatFile) {
             None
         }
     };
+    let subset = node
+        .attribute("subset")
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string);
     let mut image = CvatImage {
         index,
         name,
+        subset,
         size,
         ..CvatImage::default()
     };

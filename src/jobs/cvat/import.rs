@@ -103,7 +103,14 @@ fn plan_file(
             );
             continue;
         }
-        let target = match find_item(&matcher, &image.name) {
+        // A project export's images lie under their subset's folder.
+        let in_subset = image
+            .subset
+            .as_ref()
+            .map(|subset| format!("{subset}/{}", image.name))
+            .filter(|path| relative_problem(path).is_none())
+            .and_then(|path| find_item(&matcher, &path).ok());
+        let target = match in_subset.map_or_else(|| find_item(&matcher, &image.name), Ok) {
             Ok(target) => target,
             Err(message) => {
                 plan.problem(shown, place, message);
@@ -289,5 +296,16 @@ mod tests {
             "image label `fog` is in neither the project nor the file's <meta> labels"
         ));
         assert_eq!((p.records, p.matched), (2, 1));
+    }
+
+    #[test]
+    fn a_project_exports_subset_finds_its_folder() {
+        let xml = format!(
+            "<annotations>{LABELS}<image name=\"b.jpg\" subset=\"y\">\
+             <box label=\"car\" xtl=\"1\" ytl=\"1\" xbr=\"2\" ybr=\"2\"/></image></annotations>"
+        );
+        let p = plan(&xml, &LabelSchema::default());
+        assert!(p.problems.iter().all(|q| q.at == "<meta>"), "{:?}", p.problems);
+        assert_eq!(p.boxes[0].item, ItemId(3), "y/b.jpg, not the ambiguous b.jpg");
     }
 }
