@@ -4,11 +4,8 @@
 
 mod common;
 
-use common::gui::{app_config, start_allowing_missing_glyphs, wait_for};
-use egui_kittest::kittest::Queryable;
-use shugu::jobs::scan::BackgroundScan;
+use common::gui::{app_config, file_menu_job, start_allowing_missing_glyphs};
 use shugu::model::{AttrValue, LabelSchema};
-use shugu::project::Project;
 use shugu::ui::Startup;
 use shugu::ui::dialogs::FakeDialogs;
 use shugu::ui::i18n::Language;
@@ -22,14 +19,11 @@ fn import_and_export_pascal_voc_from_the_file_menu() {
     let dataset = tmp.path().join("dataset");
     common::cli::copy_dir(Path::new(FIXTURE), &dataset);
     let project_dir = tmp.path().join("project");
-    {
-        let images = dataset.join("JPEGImages");
-        let mut project =
-            Project::create(&project_dir, "voc", &images, LabelSchema::default()).unwrap();
-        BackgroundScan::start(project.image_root())
-            .finish_into(&mut project, |_| {})
-            .unwrap();
-    }
+    common::scanned_project(
+        &project_dir,
+        &dataset.join("JPEGImages"),
+        LabelSchema::default(),
+    );
     let out = tmp.path().join("out");
     let dialogs = FakeDialogs {
         folders: vec![dataset.clone(), out.clone()],
@@ -38,11 +32,7 @@ fn import_and_export_pascal_voc_from_the_file_menu() {
     let config = app_config(tmp.path(), "alice", Language::English, vec![]);
     let mut h = start_allowing_missing_glyphs(config, Startup::Open(project_dir), dialogs);
 
-    h.get_by_label("File").click();
-    h.run();
-    h.get_by_label("Import Pascal VOC…").click();
-    wait_for(&mut h, |app| app.notice.is_some());
-    let notice = h.state().notice.clone().unwrap();
+    let notice = file_menu_job(&mut h, "Import Pascal VOC…");
     assert!(notice.starts_with("Imported 6 boxes"), "{notice}");
     let project = &h.state().workspace().unwrap().project;
     let boxes = project.all_boxes().unwrap();
@@ -53,7 +43,6 @@ fn import_and_export_pascal_voc_from_the_file_menu() {
         .filter(|b| b.attributes.get("difficult") == Some(&AttrValue::Bool(true)))
         .count();
     assert_eq!(difficult, 1);
-    h.state_mut().notice = None;
 
     // One undo step takes the whole import back.
     h.state_mut().workspace_mut().unwrap().undo();
@@ -70,11 +59,7 @@ fn import_and_export_pascal_voc_from_the_file_menu() {
     h.state_mut().workspace_mut().unwrap().redo();
     h.run();
 
-    h.get_by_label("File").click();
-    h.run();
-    h.get_by_label("Export Pascal VOC…").click();
-    wait_for(&mut h, |app| app.notice.is_some());
-    let notice = h.state().notice.clone().unwrap();
+    let notice = file_menu_job(&mut h, "Export Pascal VOC…");
     assert!(notice.contains("4 images and 6 boxes"), "{notice}");
     assert!(out.join("Annotations/street_01.xml").is_file());
     assert!(out.join("labelmap.txt").is_file());

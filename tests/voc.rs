@@ -6,83 +6,22 @@
 
 mod common;
 
-use common::cli::{DatasetCopy, fails_cleanly, run_python_check, shugu, succeeds, text};
+use common::cli::{FormatFixture, fails_cleanly, run_python_check, shugu};
+use common::{BoxesWithAttributes, boxes_with_attributes};
 use shugu::model::{AttrValue, Attributes};
 use shugu::project::{Access, Project};
-use std::collections::BTreeMap;
-use std::ffi::OsStr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/voc/detection");
 
-/// The fixture copied into a temp dir, with VOC import and export by the binary.
-struct Setup {
-    data: DatasetCopy,
+fn setup() -> FormatFixture {
+    FormatFixture::new(FIXTURE, "voc", "dataset/JPEGImages")
 }
 
-impl Setup {
-    fn new() -> Self {
-        Self {
-            data: DatasetCopy::new(Path::new(FIXTURE)),
-        }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.data.path(name)
-    }
-
-    /// A project over the dataset's images, with no classes.
-    fn project(&self, name: &str) -> PathBuf {
-        self.data.project(name, "dataset/JPEGImages")
-    }
-
-    /// `shugu import` in VOC format; (stdout, stderr) of a successful run.
-    fn import(&self, project: &Path, from: &Path, extra: &[&str]) -> (String, String) {
-        let mut args: Vec<&OsStr> = vec![
-            "import".as_ref(),
-            project.as_os_str(),
-            from.as_os_str(),
-            "--format".as_ref(),
-            "voc".as_ref(),
-        ];
-        args.extend(extra.iter().map(OsStr::new));
-        let out = shugu(args);
-        succeeds(&out);
-        let stderr = text(&out.stderr);
-        assert!(!stderr.contains("panicked"), "{stderr}");
-        (text(&out.stdout), stderr)
-    }
-
-    fn export(&self, project: &Path, format: &str, out: &Path) {
-        succeeds(&shugu([
-            "export".as_ref(),
-            project.as_os_str(),
-            "--format".as_ref(),
-            format.as_ref(),
-            "-o".as_ref(),
-            out.as_os_str(),
-        ]));
-    }
-}
-
-/// (image, class) → (corners, attributes) per box, sorted.
-type Boxes = BTreeMap<(String, String), Vec<([f32; 4], Attributes)>>;
+type Boxes = BoxesWithAttributes;
 
 fn boxes(dir: &Path) -> Boxes {
-    let p = Project::open(dir, Access::ReadOnly).unwrap();
-    let mut out = Boxes::new();
-    for b in p.all_boxes().unwrap() {
-        let item = p.item(b.item).unwrap().rel_path.clone();
-        let class = p.schema().class(b.class).unwrap().name.clone();
-        let r = b.bbox;
-        out.entry((item, class))
-            .or_default()
-            .push(([r.min_x, r.min_y, r.max_x, r.max_y], b.attributes));
-    }
-    for list in out.values_mut() {
-        list.sort_by(|a, b| a.0.partial_cmp(&b.0).unwrap());
-    }
-    out
+    boxes_with_attributes(&Project::open(dir, Access::ReadOnly).unwrap())
 }
 
 fn class_names(dir: &Path) -> Vec<String> {
@@ -150,7 +89,7 @@ fn fixture_boxes() -> Boxes {
 
 #[test]
 fn voc_round_trip_keeps_boxes_classes_and_attributes() {
-    let s = Setup::new();
+    let s = setup();
     let first = s.project("first");
     let (stdout, stderr) = s.import(&first, &s.path("dataset"), &[]);
     assert!(stdout.contains("imported 6 boxes"), "{stdout}");
@@ -191,7 +130,7 @@ fn voc_round_trip_keeps_boxes_classes_and_attributes() {
 
 #[test]
 fn voc_to_coco_matches_the_voc_corners_in_pycocotools() {
-    let s = Setup::new();
+    let s = setup();
     let project = s.project("p");
     s.import(&project, &s.path("dataset"), &[]);
     let coco = s.path("coco.json");
@@ -222,7 +161,7 @@ fn annotation(filename: &str, objects: &[String]) -> String {
 
 #[test]
 fn broken_files_are_reported_by_name_and_the_rest_imported() {
-    let s = Setup::new();
+    let s = setup();
     let ann = s.path("dataset/Annotations");
     let good = std::fs::read(ann.join("street_01.xml")).unwrap();
     write(&ann.join("truncated.xml"), &good[..good.len() / 2]);
@@ -312,7 +251,7 @@ fn broken_files_are_reported_by_name_and_the_rest_imported() {
 
 #[test]
 fn a_folder_without_annotations_fails_with_a_message() {
-    let s = Setup::new();
+    let s = setup();
     let project = s.project("p");
     let out = shugu([
         "import".as_ref(),

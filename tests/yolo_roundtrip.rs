@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::cli::{DatasetCopy, shugu, text};
+use common::cli::{DatasetCopy, export_ok, shugu, text};
 use common::write_image;
 use shugu::jobs::yolo::{YoloImportOptions, import_yolo};
 use shugu::model::LabelSchema;
@@ -54,14 +54,7 @@ impl Setup {
     }
 
     fn export(&self, project: &Path, format: &str, out: &Path) {
-        shugu_ok([
-            "export".as_ref(),
-            project.as_os_str(),
-            "--format".as_ref(),
-            format.as_ref(),
-            "-o".as_ref(),
-            out.as_os_str(),
-        ]);
+        export_ok(project, format, out);
     }
 }
 

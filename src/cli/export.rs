@@ -1,6 +1,7 @@
 use super::{Format, default_format, progress_line};
 use crate::jobs::ItemScope;
 use crate::jobs::coco::export_coco_with;
+use crate::jobs::cvat::export_cvat;
 use crate::jobs::label_studio_images::export_label_studio_images;
 use crate::jobs::labelme::export_labelme;
 use crate::jobs::text::{TextExportFormat, export_text_scoped};
@@ -59,6 +60,17 @@ pub fn run(
         Format::Voc => {
             let r = export_voc(&project, output, scope, &mut progress_line("exporting"))?;
             return report_image_export(output, "VOC annotation files", &r);
+        }
+        Format::Cvat => {
+            let r = export_cvat(&project, output, scope, &mut progress_line("exporting"))?;
+            println!(
+                "wrote {}: {} images, {} boxes, {} tags",
+                output.display(),
+                r.written.images,
+                r.written.boxes,
+                r.tags
+            );
+            return report_left_out(&r.written.left_out, &r.written.left_out_boxes);
         }
         Format::Labelstudio if project.kind() == ProjectKind::Images => {
             let r = export_label_studio_images(&project, output, scope)?;

@@ -1,12 +1,13 @@
 use super::{Format, default_format, progress_line};
 use crate::formats::text::LabelledFormat;
-use crate::jobs::box_labels::BoxLabelReport;
+use crate::jobs::box_labels::{BoxImportOptions, BoxLabelReport};
 use crate::jobs::coco::import_coco;
+use crate::jobs::cvat::import_cvat;
 use crate::jobs::label_studio_images::import_label_studio_images;
 use crate::jobs::labelme::import_labelme;
 use crate::jobs::predictions::{PredictionFormat, PredictionOptions};
 use crate::jobs::text::{describe, import_labelled};
-use crate::jobs::voc::{VocImportOptions, import_voc};
+use crate::jobs::voc::import_voc;
 use crate::jobs::yolo::{YoloImportOptions, import_yolo};
 use crate::model::OffsetUnit;
 use crate::project::{Access, Project, ProjectKind};
@@ -35,18 +36,17 @@ pub fn run(
             )?;
             return print_box_labels(file, "labelme files", &report);
         }
-        Format::Voc => {
-            let options = VocImportOptions {
+        Format::Voc | Format::Cvat => {
+            let options = BoxImportOptions {
                 outside: yolo.outside,
                 add_unknown_classes: yolo.add_unknown_classes,
             };
-            let report = import_voc(
-                &mut project,
-                file,
-                options,
-                &mut progress_line("reading VOC files"),
-            )?;
-            return print_box_labels(file, "annotation files", &report);
+            let (import, what, records): (fn(_, _, _, _) -> _, _, _) = match format {
+                Format::Voc => (import_voc, "reading VOC files", "annotation files"),
+                _ => (import_cvat, "reading the CVAT file", "images"),
+            };
+            let report = import(&mut project, file, options, &mut progress_line(what))?;
+            return print_box_labels(file, records, &report);
         }
         Format::Labelstudio if project.kind() == ProjectKind::Images => {
             let report = import_label_studio_images(&mut project, file, yolo.add_unknown_classes)?;
@@ -216,6 +216,7 @@ fn print_box_labels(from: &Path, records: &str, report: &BoxLabelReport) -> anyh
     );
     print_added("classes", &report.new_classes);
     print_added("image labels", &report.new_labels);
+    print_added("box attributes", &report.new_attributes);
     if !report.skipped.is_empty() {
         let skipped: Vec<String> = report
             .skipped

@@ -21,7 +21,7 @@ use std::path::PathBuf;
 #[command(
     name = "shugu",
     version,
-    about = "Shugu (数谷标注): label images with boxes and classes, texts with spans and classes; export COCO, YOLO, labelme, Label Studio and JSONL",
+    about = "Shugu (数谷标注): label images with boxes and classes, texts with spans and classes; export COCO, YOLO, Pascal VOC, CVAT, labelme, Label Studio and JSONL",
     long_about = "Shugu (数谷标注): a desktop annotation tool.\n\nRun without a command to open the start screen."
 )]
 pub struct Cli {
@@ -55,6 +55,9 @@ pub enum Format {
     /// Pascal VOC root (image projects): Annotations/*.xml with 1-based pixel corners,
     /// ImageSets/Main, labelmap.txt; difficult/truncated/occluded as box attributes
     Voc,
+    /// CVAT for images 1.1 XML file (image projects): boxes with occluded and
+    /// attributes, tags as image labels
+    Cvat,
 }
 
 #[derive(Debug, Subcommand)]
@@ -111,7 +114,9 @@ pub enum Command {
         /// lacks (default: report them)
         #[arg(long)]
         add_unknown_classes: bool,
-        /// YOLO, VOC and predictions: skip boxes that reach outside their image
+        /// CVAT: add labels that neither the project nor the file's <meta> declares
+        /// (default: report and skip their boxes and tags).
+        /// YOLO, VOC, CVAT and predictions: skip boxes that reach outside their image
         /// (default: clamp them); either way each one is reported
         #[arg(long)]
         skip_outside: bool,
@@ -138,7 +143,7 @@ pub enum Command {
         /// accepted or rejected (default: all items)
         #[arg(long, value_parser = parse_status)]
         status: Option<ItemStatus>,
-        /// Output file (a folder for yolo, yolo-cls, labelme and voc)
+        /// Output file (a folder for yolo, yolo-cls, labelme and voc; annotations.xml for cvat)
         #[arg(short, long)]
         output: PathBuf,
         /// yolo-cls: the share of images put under val/, e.g. 10% (chosen by a

@@ -1,14 +1,18 @@
 //! The import plan shared by the formats that carry boxes with class names and
-//! image-level labels by name (labelme, Label Studio, Pascal VOC): items are matched by
-//! path through [`crate::formats::label_paths`], problems are kept per file and
-//! place, and [`apply_box_label_plan`] stores the plan as one edit (one
-//! transaction, one undo step, the current author).
+//! image-level labels by name (labelme, Label Studio, Pascal VOC, CVAT): items are
+//! matched by path through [`crate::formats::label_paths`], problems are kept per
+//! file and place, [`BoxPlacer`] decides which boxes of pixel formats are taken
+//! (known classes, outside boxes clamped or skipped), and [`apply_box_label_plan`]
+//! stores the plan as one edit (one transaction, one undo step, the current author).
 
 use super::{JobError, add_missing_classes};
 use crate::formats::label_paths::{PathMatch, PathMatcher};
-use crate::model::{Attributes, BBox, Edit, ImageLabelMode, Item, ItemId, LabelId, NewBox};
+use crate::formats::yolo::{OutsidePolicy, place_corners};
+use crate::model::{
+    AttributeDef, Attributes, BBox, Edit, ImageLabelMode, Item, ItemId, LabelId, NewBox,
+};
 use crate::project::Project;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Something an import could not take (or took with a caveat).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -59,6 +63,9 @@ pub struct BoxLabelPlan {
     pub matched: usize,
     /// Shapes or results of types this import does not take, per type.
     pub skipped: BTreeMap<String, usize>,
+    /// Box attributes the file defines (CVAT's label specs), added to the
+    /// schema unless it defines one of that name.
+    pub attribute_defs: Vec<AttributeDef>,
 }
 
 impl BoxLabelPlan {
@@ -85,6 +92,113 @@ impl BoxLabelPlan {
         for (kind, n) in skipped {
             *self.skipped.entry(kind).or_default() += n;
         }
+    }
+}
+
+/// How an import of pixel boxes (VOC, CVAT) treats what does not fit.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BoxImportOptions {
+    /// Boxes reaching outside their image: clamped (default) or skipped.
+    pub outside: OutsidePolicy,
+    /// Add classes that neither the project nor the dataset's own class list
+    /// names, instead of reporting and skipping their boxes.
+    pub add_unknown_classes: bool,
+}
+
+/// Takes the boxes of known classes onto their images, clamped or skipped
+/// when outside, and counts the boxes of unknown classes.
+pub struct BoxPlacer {
+    /// Class names the project or the dataset declares.
+    pub known: HashSet<String>,
+    pub options: BoxImportOptions,
+    unknown: BTreeMap<String, usize>,
+}
+
+impl BoxPlacer {
+    pub fn new(known: HashSet<String>, options: BoxImportOptions) -> Self {
+        Self {
+            known,
+            options,
+            unknown: BTreeMap::new(),
+        }
+    }
+
+    /// Whether boxes or labels of `name` are taken.
+    pub fn takes(&self, name: &str) -> bool {
+        self.options.add_unknown_classes || self.known.contains(name)
+    }
+
+    /// Plans one box of class `class` onto `target`, or notes (in `file` at
+    /// `at`) why not.
+    pub fn place(
+        &mut self,
+        plan: &mut BoxLabelPlan,
+        (file, at): (&str, String),
+        target: Target,
+        class: &str,
+        bbox: BBox,
+        attributes: Attributes,
+    ) {
+        if !self.takes(class) {
+            *self.unknown.entry(class.to_string()).or_default() += 1;
+            return;
+        }
+        let (item, width, height) = target;
+        let corners = [bbox.min_x, bbox.min_y, bbox.max_x, bbox.max_y].map(f64::from);
+        match place_corners(corners, width, height, self.options.outside) {
+            Ok(placed) => {
+                if placed.clamped {
+                    plan.problem(
+                        file,
+                        at,
+                        format!(
+                            "the box reaches outside the {width}×{height} image; it was clamped"
+                        ),
+                    );
+                }
+                let class = plan.class(class);
+                plan.boxes.push(PlannedBox {
+                    item,
+                    class,
+                    bbox: placed.bbox,
+                    attributes,
+                });
+            }
+            Err(message) => plan.problem(file, at, message),
+        }
+    }
+
+    /// Reports (at `file`) the classes whose boxes were left out, saying
+    /// where known classes are declared (`labelmap.txt`).
+    pub fn report_unknown(self, plan: &mut BoxLabelPlan, file: &str, declared_in: &str) {
+        for (name, n) in self.unknown {
+            plan.problem(
+                file,
+                "",
+                format!(
+                    "class `{name}` is in neither the project nor {declared_in}; its {n} box(es) were skipped (--add-unknown-classes adds it)"
+                ),
+            );
+        }
+    }
+}
+
+/// Notes (in `file` at `at`) a size a file gives for an image that differs
+/// from the project's.
+pub fn check_size(
+    plan: &mut BoxLabelPlan,
+    (file, at): (&str, &str),
+    said: Option<(u32, u32)>,
+    (_, width, height): Target,
+) {
+    if let Some((w, h)) = said
+        && (w, h) != (width, height)
+    {
+        plan.problem(
+            file,
+            at,
+            format!("the file says the image is {w}×{h}, the project has {width}×{height}; boxes are kept in pixels"),
+        );
     }
 }
 
@@ -122,6 +236,8 @@ pub struct BoxLabelReport {
     pub labelled_items: usize,
     pub new_classes: Vec<String>,
     pub new_labels: Vec<String>,
+    /// Box attributes added to the schema.
+    pub new_attributes: Vec<String>,
     pub problems: Vec<ImportProblem>,
     pub records: usize,
     pub matched: usize,
@@ -137,10 +253,20 @@ pub fn apply_box_label_plan(
     add_unknown_labels: bool,
 ) -> Result<BoxLabelReport, JobError> {
     let new_labels = missing_labels(project, &plan, add_unknown_labels);
-    if !new_labels.is_empty() {
+    let new_defs: Vec<AttributeDef> = plan
+        .attribute_defs
+        .iter()
+        .filter(|d| project.schema().attribute(&d.name).is_none())
+        .cloned()
+        .collect();
+    let new_attributes: Vec<String> = new_defs.iter().map(|d| d.name.clone()).collect();
+    if !new_labels.is_empty() || !new_defs.is_empty() {
         project.update_schema(|s| {
             for name in &new_labels {
                 s.add_image_label(name);
+            }
+            for def in &new_defs {
+                s.add_attribute(def.clone());
             }
         })?;
     }
@@ -160,6 +286,8 @@ pub fn apply_box_label_plan(
             project.update_schema(|s| {
                 s.classes.retain(|c| !new_classes.contains(&c.name));
                 s.image_labels.retain(|l| !new_labels.contains(&l.name));
+                s.box_attributes
+                    .retain(|a| !new_attributes.contains(&a.name));
             })?;
             return Err(err);
         }
@@ -169,6 +297,7 @@ pub fn apply_box_label_plan(
         labelled_items,
         new_classes,
         new_labels,
+        new_attributes,
         problems: plan.problems,
         records: plan.records,
         matched: plan.matched,
@@ -196,24 +325,40 @@ fn missing_labels(project: &Project, plan: &BoxLabelPlan, add: bool) -> Vec<Stri
 }
 
 /// The batch edit of a plan (after the schema has every class), the number of
-/// boxes and of items whose labels it sets. Unknown labels become problems.
+/// boxes and of items whose labels it sets. Unknown labels, and attribute
+/// values the schema's definition does not take, become problems.
 fn build_edit(
     project: &Project,
     plan: &mut BoxLabelPlan,
 ) -> Result<(Edit, usize, usize), JobError> {
     let schema = project.schema();
     let mut boxes = Vec::with_capacity(plan.boxes.len());
-    // The plan is used up here: its attributes move into the edit.
-    for b in &mut plan.boxes {
+    let mut problems = Vec::new();
+    for b in &plan.boxes {
         let name = &plan.class_names[b.class];
         let class = schema
             .class_by_name(name)
             .ok_or_else(|| JobError::Failed(format!("class {name} is missing from the schema")))?;
+        let mut attributes = b.attributes.clone();
+        attributes.retain(|key, value| {
+            let Some(problem) = schema.attribute(key).and_then(|d| d.problem(value)) else {
+                return true;
+            };
+            let file = project
+                .item(b.item)
+                .map_or_else(|| format!("item {}", b.item), |it| it.rel_path.clone());
+            problems.push(ImportProblem {
+                file,
+                at: format!("a `{name}` box"),
+                message: format!("{problem}; the attribute was left out"),
+            });
+            false
+        });
         boxes.push(NewBox {
             item: b.item,
             class: class.id,
             bbox: b.bbox,
-            attributes: std::mem::take(&mut b.attributes),
+            attributes,
         });
     }
     let label_id: HashMap<&str, LabelId> = schema
@@ -223,7 +368,6 @@ fn build_edit(
         .collect();
     let single = schema.image_label_mode == ImageLabelMode::Single;
     let mut by_item: BTreeMap<ItemId, Vec<LabelId>> = BTreeMap::new();
-    let mut problems = Vec::new();
     for planned in &plan.labels {
         let mut ids = Vec::new();
         for name in &planned.names {

@@ -4,6 +4,7 @@
 
 pub mod box_labels;
 pub mod coco;
+pub mod cvat;
 mod export_common;
 pub use export_common::ImageExportReport;
 pub mod label_studio_images;

@@ -350,7 +350,12 @@ impl ShuguApp {
         let Some(ws) = self.workspace() else { return };
         let items = ws.project.items().to_vec();
         let schema = ws.project.schema().clone();
-        if let Some(root) = self.dialogs.pick_folder(&format.import_title()) {
+        let title = format.import_title();
+        let picked = match format.file() {
+            Some((filter, ext, _)) => self.dialogs.pick_file(&title, filter, &[ext]),
+            None => self.dialogs.pick_folder(&title),
+        };
+        if let Some(root) = picked {
             self.dataset_job = Some(DatasetJob::read(format, root, items, schema));
         }
     }
@@ -374,7 +379,12 @@ impl ShuguApp {
     fn start_dataset_export(&mut self, format: DatasetFormat) {
         let Some(ws) = self.workspace() else { return };
         let dir = ws.project.dir().to_path_buf();
-        if let Some(out) = self.dialogs.pick_folder(&format.export_title()) {
+        let title = format.export_title();
+        let picked = match format.file() {
+            Some((filter, ext, name)) => self.dialogs.save_file(&title, name, filter, &[ext]),
+            None => self.dialogs.pick_folder(&title),
+        };
+        if let Some(out) = picked {
             self.dataset_job = Some(DatasetJob::export(format, dir, out));
         }
     }
@@ -537,6 +547,11 @@ impl ShuguApp {
                         DatasetFormat::Voc,
                         t!("menu.import_voc"),
                         t!("menu.export_voc"),
+                    ),
+                    (
+                        DatasetFormat::Cvat,
+                        t!("menu.import_cvat"),
+                        t!("menu.export_cvat"),
                     ),
                 ] {
                     if ui

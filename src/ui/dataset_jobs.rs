@@ -1,11 +1,13 @@
-//! File → Import / Export YOLO… and Pascal VOC…, and Import predictions… (a
-//! COCO results file or a YOLO folder with scores, as proposals): the files
-//! are read, or the export written, on a worker thread with a progress bar. An
+//! File → Import / Export YOLO…, Pascal VOC… and CVAT XML…, and Import
+//! predictions… (a COCO results file or a YOLO folder with scores, as
+//! proposals): the dataset folder (or the one file of CVAT and COCO results)
+//! is read, or the export written, on a worker thread with a progress bar. An
 //! import's plan comes back to the UI thread, which stores it through the
 //! project's edit path (one undo step); the export opens its own read-only
 //! connection.
 
 use crate::jobs::box_labels::{BoxLabelPlan, apply_box_label_plan};
+use crate::jobs::cvat::{CvatImportOptions, export_cvat, read_cvat};
 use crate::jobs::predictions::{
     PredictionFormat, PredictionOptions, PredictionReport, PredictionsRead, default_source,
     read_predictions,
@@ -22,11 +24,13 @@ use rust_i18n::t;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, Sender, channel};
 
-/// The folder formats the File menu imports and exports.
+/// The dataset formats the File menu imports and exports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DatasetFormat {
     Yolo,
     Voc,
+    /// One XML file rather than a folder.
+    Cvat,
 }
 
 impl DatasetFormat {
@@ -34,6 +38,7 @@ impl DatasetFormat {
         match self {
             DatasetFormat::Yolo => t!("yolo.import_title"),
             DatasetFormat::Voc => t!("voc.import_title"),
+            DatasetFormat::Cvat => t!("cvat.import_title"),
         }
         .into_owned()
     }
@@ -42,14 +47,25 @@ impl DatasetFormat {
         match self {
             DatasetFormat::Yolo => t!("yolo.export_title"),
             DatasetFormat::Voc => t!("voc.export_title"),
+            DatasetFormat::Cvat => t!("cvat.export_title"),
         }
         .into_owned()
+    }
+
+    /// The file a one-file format reads and writes (file-dialog filter name,
+    /// extension, default name); `None` for folder formats.
+    pub fn file(self) -> Option<(&'static str, &'static str, &'static str)> {
+        match self {
+            DatasetFormat::Cvat => Some(("CVAT XML", "xml", "annotations.xml")),
+            DatasetFormat::Yolo | DatasetFormat::Voc => None,
+        }
     }
 
     fn name(self) -> &'static str {
         match self {
             DatasetFormat::Yolo => "yolo",
             DatasetFormat::Voc => "voc",
+            DatasetFormat::Cvat => "cvat",
         }
     }
 
@@ -61,7 +77,8 @@ impl DatasetFormat {
 /// A dataset read on the worker thread, to store on the UI thread.
 pub enum ReadPlan {
     Yolo(YoloImportPlan),
-    Voc(BoxLabelPlan),
+    /// VOC or CVAT.
+    BoxLabels(DatasetFormat, BoxLabelPlan),
 }
 
 impl ReadPlan {
@@ -69,7 +86,7 @@ impl ReadPlan {
     pub fn apply(self, project: &mut Project, root: &Path) -> String {
         let format = match &self {
             ReadPlan::Yolo(_) => DatasetFormat::Yolo,
-            ReadPlan::Voc(_) => DatasetFormat::Voc,
+            ReadPlan::BoxLabels(format, _) => *format,
         };
         let summary = match self {
             ReadPlan::Yolo(plan) => apply_yolo_plan(project, plan).map(|r| ImportSummary {
@@ -79,8 +96,10 @@ impl ReadPlan {
                 new_classes: r.new_classes,
                 problems: r.problems.iter().map(ToString::to_string).collect(),
             }),
-            ReadPlan::Voc(plan) => {
-                apply_box_label_plan(project, plan, false).map(|r| ImportSummary {
+            ReadPlan::BoxLabels(format, plan) => {
+                // CVAT's plan holds only the tags its file or the schema declares.
+                let add_labels = format == DatasetFormat::Cvat;
+                apply_box_label_plan(project, plan, add_labels).map(|r| ImportSummary {
                     format,
                     boxes: r.boxes,
                     files: r.matched,
@@ -144,7 +163,15 @@ impl DatasetJob {
                     VocImportOptions::default(),
                     &mut progress,
                 )
-                .map(ReadPlan::Voc),
+                .map(|plan| ReadPlan::BoxLabels(format, plan)),
+                DatasetFormat::Cvat => read_cvat(
+                    root,
+                    &items,
+                    &schema,
+                    CvatImportOptions::default(),
+                    &mut progress,
+                )
+                .map(|plan| ReadPlan::BoxLabels(format, plan)),
             };
             match plan {
                 Ok(plan) => DatasetOutcome::Read(Box::new(plan)),
@@ -178,7 +205,8 @@ impl DatasetJob {
         )
     }
 
-    /// Exports the project at `dir` (its committed state) to the folder `out`.
+    /// Exports the project at `dir` (its committed state) to `out` (a folder,
+    /// or CVAT's file).
     pub fn export(format: DatasetFormat, dir: PathBuf, out: PathBuf) -> Self {
         Self::spawn(format.export_title(), out, move |out, tx| {
             let mut progress = progress_sender(tx);
@@ -189,6 +217,8 @@ impl DatasetJob {
                         .map(|r| (r.images, r.boxes, r.left_out)),
                     DatasetFormat::Voc => export_voc(&p, out, ItemScope::All, &mut progress)
                         .map(|r| (r.images, r.boxes, r.left_out)),
+                    DatasetFormat::Cvat => export_cvat(&p, out, ItemScope::All, &mut progress)
+                        .map(|r| (r.written.images, r.written.boxes, r.written.left_out)),
                 });
             DatasetOutcome::Notice(match result {
                 Ok((images, boxes, left_out)) => export_notice(out, images, boxes, &left_out),

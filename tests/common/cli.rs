@@ -125,3 +125,81 @@ impl DatasetCopy {
         dir
     }
 }
+
+/// The arguments of `shugu import PROJECT FROM --format FORMAT EXTRA…`.
+pub fn import_args<'a>(
+    project: &'a Path,
+    from: &'a Path,
+    format: &'a str,
+    extra: &'a [&'a str],
+) -> Vec<&'a OsStr> {
+    let mut args: Vec<&OsStr> = vec![
+        "import".as_ref(),
+        project.as_os_str(),
+        from.as_os_str(),
+        "--format".as_ref(),
+        format.as_ref(),
+    ];
+    args.extend(extra.iter().map(OsStr::new));
+    args
+}
+
+/// `shugu import` in `format`, which must succeed without a panic; its
+/// (stdout, stderr).
+pub fn import_ok(project: &Path, from: &Path, format: &str, extra: &[&str]) -> (String, String) {
+    let out = shugu(import_args(project, from, format, extra));
+    succeeds(&out);
+    let stderr = text(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    (text(&out.stdout), stderr)
+}
+
+/// `shugu export PROJECT --format FORMAT -o OUT`, which must succeed; its stdout.
+pub fn export_ok(project: &Path, format: &str, out: &Path) -> String {
+    succeeds(&shugu([
+        "export".as_ref(),
+        project.as_os_str(),
+        "--format".as_ref(),
+        format.as_ref(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]))
+}
+
+/// A fixture dataset copied to a temp dir (`TMP/dataset`), with projects over
+/// its images and imports in one format by the binary.
+pub struct FormatFixture {
+    pub data: DatasetCopy,
+    format: &'static str,
+    /// The image folder, relative to the temp dir (`dataset/images`).
+    images: &'static str,
+}
+
+impl FormatFixture {
+    pub fn new(fixture: &str, format: &'static str, images: &'static str) -> Self {
+        Self {
+            data: DatasetCopy::new(Path::new(fixture)),
+            format,
+            images,
+        }
+    }
+
+    pub fn path(&self, name: &str) -> std::path::PathBuf {
+        self.data.path(name)
+    }
+
+    /// A project over the dataset's images, with no classes.
+    pub fn project(&self, name: &str) -> std::path::PathBuf {
+        self.data.project(name, self.images)
+    }
+
+    /// `shugu import` in the fixture's format; (stdout, stderr) of a successful run.
+    pub fn import(&self, project: &Path, from: &Path, extra: &[&str]) -> (String, String) {
+        import_ok(project, from, self.format, extra)
+    }
+
+    /// `shugu export` in `format`; its stdout.
+    pub fn export(&self, project: &Path, format: &str, out: &Path) -> String {
+        export_ok(project, format, out)
+    }
+}

@@ -97,3 +97,14 @@ pub fn click_image(h: &mut Harness<ShuguApp>, x: f32, y: f32) {
         h.run();
     }
 }
+
+/// Clicks File → `item` and waits for the notice the job ends with; returns
+/// it and clears it.
+pub fn file_menu_job(h: &mut Harness<ShuguApp>, item: &str) -> String {
+    use egui_kittest::kittest::Queryable;
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label(item).click();
+    wait_for(h, |app| app.notice.is_some());
+    h.state_mut().notice.take().unwrap_or_default()
+}

@@ -27,6 +27,15 @@ pub struct Fixture {
     pub project: PathBuf,
 }
 
+/// A project created at `dir` over the folder `images`, scanned.
+pub fn scanned_project(dir: &Path, images: &Path, schema: LabelSchema) -> Project {
+    let mut project = Project::create(dir, "test", images, schema).unwrap();
+    BackgroundScan::start(project.image_root())
+        .finish_into(&mut project, |_| {})
+        .unwrap();
+    project
+}
+
 pub fn image_project(
     files: &[(&str, u32, u32)],
     classes: &[&str],
@@ -46,10 +55,7 @@ pub fn image_project(
     if multi {
         schema.image_label_mode = shugu::model::ImageLabelMode::Multi;
     }
-    let mut project = Project::create(&project_dir, "test", &images, schema).unwrap();
-    BackgroundScan::start(project.image_root())
-        .finish_into(&mut project, |_| {})
-        .unwrap();
+    scanned_project(&project_dir, &images, schema);
     Fixture {
         images,
         project: project_dir,
@@ -73,7 +79,18 @@ pub fn three_images() -> Fixture {
 pub type BoxesByImageAndClass = std::collections::BTreeMap<(String, String), Vec<[f32; 4]>>;
 
 pub fn boxes_by_image_and_class(p: &Project) -> BoxesByImageAndClass {
-    let mut boxes = BoxesByImageAndClass::new();
+    boxes_with_attributes(p)
+        .into_iter()
+        .map(|(key, list)| (key, list.into_iter().map(|(corners, _)| corners).collect()))
+        .collect()
+}
+
+/// As [`BoxesByImageAndClass`], each box with its attributes.
+pub type BoxesWithAttributes =
+    std::collections::BTreeMap<(String, String), Vec<([f32; 4], shugu::model::Attributes)>>;
+
+pub fn boxes_with_attributes(p: &Project) -> BoxesWithAttributes {
+    let mut boxes = BoxesWithAttributes::new();
     for b in p.all_boxes().unwrap() {
         let item = p.item(b.item).unwrap().rel_path.clone();
         let class = p.schema().class(b.class).unwrap().name.clone();
@@ -81,10 +98,10 @@ pub fn boxes_by_image_and_class(p: &Project) -> BoxesByImageAndClass {
         boxes
             .entry((item, class))
             .or_default()
-            .push([r.min_x, r.min_y, r.max_x, r.max_y]);
+            .push(([r.min_x, r.min_y, r.max_x, r.max_y], b.attributes));
     }
     for list in boxes.values_mut() {
-        list.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        list.sort_by(|a, b| a.0.partial_cmp(&b.0).unwrap());
     }
     boxes
 }

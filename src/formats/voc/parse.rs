@@ -1,6 +1,7 @@
 use super::{VOC_FLAGS, corners_to_bbox};
+use crate::formats::xml::{box_corners, child, child_text, children, decode, flag, parse_document};
 use crate::model::{AttrValue, Attributes, BBox};
-use roxmltree::{Document, Node};
+use roxmltree::Node;
 
 /// One `<object>` that could be read.
 #[derive(Clone, Debug, PartialEq)]
@@ -32,78 +33,10 @@ pub struct VocFile {
     pub problems: Vec<ObjectProblem>,
 }
 
-/// The text of a file: UTF-8 (a byte-order mark is skipped), or ISO-8859-1
-/// when its XML declaration says so; anything else is refused with the reason.
-fn decode(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, String> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
-        return Err("the file is UTF-16; save it as UTF-8".into());
-    }
-    match declared_encoding(bytes).map(|e| e.to_ascii_lowercase()) {
-        Some(e) if ["iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1"].contains(&e.as_str()) => {
-            Ok(bytes
-                .iter()
-                .map(|&b| char::from(b))
-                .collect::<String>()
-                .into())
-        }
-        Some(e) if e != "utf-8" && e != "utf8" && e != "us-ascii" && e != "ascii" => Err(format!(
-            "the file declares encoding \"{e}\", which is not supported; save it as UTF-8"
-        )),
-        declared => std::str::from_utf8(bytes).map(Into::into).map_err(|err| {
-            let said = if declared.is_some() {
-                "it declares UTF-8"
-            } else {
-                "it declares no encoding, so it must be UTF-8"
-            };
-            format!(
-                "the file is not UTF-8 (invalid byte at offset {}) and {said}; \
-                 save it as UTF-8 or declare encoding=\"ISO-8859-1\"",
-                err.valid_up_to()
-            )
-        }),
-    }
-}
-
-/// The `encoding` of the XML declaration at the start of the bytes, if any.
-fn declared_encoding(bytes: &[u8]) -> Option<String> {
-    let head = bytes.get(..bytes.len().min(256))?;
-    if !head.starts_with(b"<?xml") {
-        return None;
-    }
-    let end = head.windows(2).position(|w| w == b"?>")?;
-    let decl = std::str::from_utf8(&head[..end]).ok()?;
-    let after = decl.split_once("encoding")?.1.trim_start();
-    let after = after.strip_prefix('=')?.trim_start();
-    let quote = after.chars().next().filter(|c| *c == '"' || *c == '\'')?;
-    let value = &after[1..];
-    Some(value[..value.find(quote)?].to_string())
-}
-
-fn child<'a, 'i>(node: Node<'a, 'i>, name: &str) -> Option<Node<'a, 'i>> {
-    node.children()
-        .find(|c| c.is_element() && c.tag_name().name() == name)
-}
-
-/// The trimmed text of a child element; `None` when missing or empty.
-fn child_text(node: Node, name: &str) -> Option<String> {
-    let text = child(node, name)?.text().unwrap_or_default().trim();
-    (!text.is_empty()).then(|| text.to_string())
-}
-
-/// `0`/`1` (also `true`/`false`) of a flag.
-fn flag(text: &str) -> Option<bool> {
-    match text.to_ascii_lowercase().as_str() {
-        "1" | "true" => Some(true),
-        "0" | "false" => Some(false),
-        _ => text.parse::<f64>().ok().map(|v| v != 0.0),
-    }
-}
-
 /// Reads one VOC annotation file.
 pub fn parse_voc(bytes: &[u8]) -> Result<VocFile, String> {
     let text = decode(bytes)?;
-    let doc = Document::parse(&text).map_err(|e| format!("not well-formed XML: {e}"))?;
+    let doc = parse_document(&text)?;
     let root = doc.root_element();
     if root.tag_name().name() != "annotation" {
         return Err(format!(
@@ -130,10 +63,7 @@ pub fn parse_voc(bytes: &[u8]) -> Result<VocFile, String> {
             }),
         }
     }
-    let objects = root
-        .children()
-        .filter(|c| c.is_element() && c.tag_name().name() == "object");
-    for (index, node) in objects.enumerate() {
+    for (index, node) in children(root, "object").enumerate() {
         match parse_object(node) {
             Ok((object, notes)) => {
                 file.problems
@@ -156,25 +86,9 @@ pub fn parse_voc(bytes: &[u8]) -> Result<VocFile, String> {
 fn parse_object(node: Node) -> Result<(VocObject, Vec<String>), String> {
     let name = child_text(node, "name").ok_or("it has no <name>; skipped")?;
     let bndbox = child(node, "bndbox").ok_or("it has no <bndbox>; skipped")?;
-    let corner = |n: &str| -> Result<f64, String> {
-        let text =
-            child_text(bndbox, n).ok_or_else(|| format!("<bndbox> has no <{n}>; skipped"))?;
-        text.parse::<f64>()
-            .ok()
-            .filter(|v| v.is_finite())
-            .ok_or_else(|| format!("<{n}> is \"{text}\", not a number; skipped"))
-    };
-    let (xmin, ymin, xmax, ymax) = (
-        corner("xmin")?,
-        corner("ymin")?,
-        corner("xmax")?,
-        corner("ymax")?,
-    );
-    if xmax < xmin || ymax < ymin {
-        return Err(format!(
-            "the box ({xmin}, {ymin})–({xmax}, {ymax}) has its corners the wrong way round; skipped"
-        ));
-    }
+    let [xmin, ymin, xmax, ymax] = box_corners(["xmin", "ymin", "xmax", "ymax"], |n| {
+        child_text(bndbox, n).ok_or_else(|| format!("<bndbox> has no <{n}>; skipped"))
+    })?;
     let mut notes = Vec::new();
     let mut attributes = Attributes::new();
     for key in VOC_FLAGS {
@@ -191,10 +105,7 @@ fn parse_object(node: Node) -> Result<(VocObject, Vec<String>), String> {
         attributes.insert("pose".into(), AttrValue::Text(pose));
     }
     if let Some(block) = child(node, "attributes") {
-        for attr in block
-            .children()
-            .filter(|c| c.is_element() && c.tag_name().name() == "attribute")
-        {
+        for attr in children(block, "attribute") {
             let Some(key) = child_text(attr, "name") else {
                 notes.push("an <attribute> has no <name>; ignored".into());
                 continue;

@@ -1,22 +1,7 @@
 use super::{VOC_FLAGS, bbox_to_corners};
+use crate::formats::xml::escape;
 use crate::model::{AttrValue, Attributes, BBox, Rgb};
 use std::fmt::Write as _;
-
-/// `text` with XML's special characters escaped.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// One VOC annotation file: `filename` (the image's path relative to the image
 /// root), its size, and the boxes (class name, box inside the image,

@@ -3,17 +3,17 @@
 //! root is reported and never followed.
 
 use super::super::box_labels::{
-    BoxLabelPlan, BoxLabelReport, PlannedBox, Target, apply_box_label_plan, find_item, item_matcher,
+    BoxImportOptions, BoxLabelPlan, BoxLabelReport, BoxPlacer, Target, apply_box_label_plan,
+    check_size, find_item, item_matcher,
 };
 use super::super::export_common::{files_with_ext, read_capped};
 use super::super::{JobError, Progress};
 use crate::formats::label_paths::{PathMatcher, relative_problem};
 use crate::formats::voc::{VocFile, parse_labelmap, parse_voc};
-use crate::formats::yolo::{OutsidePolicy, place_corners};
 use crate::model::{Item, LabelSchema};
 use crate::project::Project;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::path::Path;
 
 /// VOC annotation files larger than this are reported, not read.
@@ -23,15 +23,9 @@ const FILES_PER_STEP: usize = 2048;
 /// The folders VOC adds to image paths, left out when matching.
 const FORMAT_FOLDERS: [&str; 2] = ["JPEGImages", "Annotations"];
 
-/// How a VOC import treats what does not fit.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct VocImportOptions {
-    /// Boxes reaching outside their image: clamped (default) or skipped.
-    pub outside: OutsidePolicy,
-    /// Add classes that neither the project nor the dataset's `labelmap.txt`
-    /// names, instead of reporting and skipping their boxes.
-    pub add_unknown_classes: bool,
-}
+/// How a VOC import treats what does not fit; "the dataset's own class list"
+/// is `labelmap.txt`.
+pub type VocImportOptions = BoxImportOptions;
 
 /// Reads the VOC root `root` and plans its boxes onto `items`. Classes named
 /// by `labelmap.txt` or `schema` are taken; others only with
@@ -68,7 +62,7 @@ pub fn read_voc(
     }
     let total = Some(files.len());
     progress(Progress { done: 0, total });
-    let mut unknown: BTreeMap<String, usize> = BTreeMap::new();
+    let mut placer = BoxPlacer::new(known, options);
     for (step, chunk) in files.chunks(FILES_PER_STEP).enumerate() {
         let parsed: Vec<Result<VocFile, String>> = chunk
             .par_iter()
@@ -83,9 +77,7 @@ pub fn read_voc(
                         rel,
                         shown: &shown,
                         matcher: &matcher,
-                        known: &known,
-                        options,
-                        unknown: &mut unknown,
+                        placer: &mut placer,
                     };
                     plan_file(&mut ctx, file, &mut plan);
                 }
@@ -97,15 +89,7 @@ pub fn read_voc(
             total,
         });
     }
-    for (name, n) in unknown {
-        plan.problem(
-            "labelmap.txt",
-            "",
-            format!(
-                "class `{name}` is in neither the project nor labelmap.txt; its {n} box(es) were skipped (--add-unknown-classes adds it)"
-            ),
-        );
-    }
+    placer.report_unknown(&mut plan, "labelmap.txt", "labelmap.txt");
     Ok(plan)
 }
 
@@ -126,9 +110,7 @@ struct FileContext<'a> {
     /// As reported: relative to the VOC root.
     shown: &'a str,
     matcher: &'a PathMatcher<Target>,
-    known: &'a HashSet<String>,
-    options: VocImportOptions,
-    unknown: &'a mut BTreeMap<String, usize>,
+    placer: &'a mut BoxPlacer,
 }
 
 /// The item a file is for: its `<filename>`, else the annotation file's own
@@ -184,46 +166,20 @@ fn plan_file(ctx: &mut FileContext, file: VocFile, plan: &mut BoxLabelPlan) {
         let at = p.object.map_or_else(String::new, |i| format!("object {i}"));
         plan.problem(ctx.shown, at, p.message.clone());
     }
-    let Some((item, width, height)) = target(ctx, &file, plan) else {
+    let Some(target) = target(ctx, &file, plan) else {
         return;
     };
     plan.matched += 1;
-    if let Some((w, h)) = file.size
-        && (w, h) != (width, height)
-    {
-        plan.problem(
-            ctx.shown,
-            "<size>",
-            format!("the file says the image is {w}×{h}, the project has {width}×{height}; boxes are kept in pixels"),
-        );
-    }
+    check_size(plan, (ctx.shown, "<size>"), file.size, target);
     for (index, object) in file.objects.into_iter().enumerate() {
-        if !ctx.known.contains(&object.name) && !ctx.options.add_unknown_classes {
-            *ctx.unknown.entry(object.name).or_default() += 1;
-            continue;
-        }
-        let b = object.bbox;
-        let corners = [b.min_x, b.min_y, b.max_x, b.max_y].map(f64::from);
-        match place_corners(corners, width, height, ctx.options.outside) {
-            Ok(placed) => {
-                if placed.clamped {
-                    plan.problem(
-                        ctx.shown,
-                        format!("object {index}"),
-                        format!(
-                            "the box reaches outside the {width}×{height} image; it was clamped"
-                        ),
-                    );
-                }
-                let class = plan.class(&object.name);
-                plan.boxes.push(PlannedBox {
-                    item,
-                    class,
-                    bbox: placed.bbox,
-                    attributes: object.attributes,
-                });
-            }
-            Err(message) => plan.problem(ctx.shown, format!("object {index}"), message),
-        }
+        let at = (ctx.shown, format!("object {index}"));
+        ctx.placer.place(
+            plan,
+            at,
+            target,
+            &object.name,
+            object.bbox,
+            object.attributes,
+        );
     }
 }

@@ -1,0 +1,189 @@
+//! CVAT for images 1.1 XML: one `annotations.xml` for a whole task or
+//! project. `<meta>` declares the labels and, per label, the attributes with
+//! their input type (`checkbox`, `select`, `radio`, `text`, `number`); each
+//! `<image id name width height>` holds `<box label xtl ytl xbr ybr occluded>`
+//! with `<attribute name="…">value</attribute>` children, and `<tag label>`s.
+//!
+//! **Coordinates are continuous pixels**: `xtl="10" xbr="110"` is our box
+//! x 10..110, with no ±1 (unlike Pascal VOC).
+//!
+//! - [`parse_cvat`] reads a file: the labels and their attribute specs, and
+//!   per image its boxes (attributes typed by the label's spec: checkbox →
+//!   flag, select / radio → one of its values, text / number → text;
+//!   `occluded` → the flag `occluded`) and tags. Polygons, polylines, points,
+//!   ellipses, masks, cuboids, skeletons and tracks are counted per type and
+//!   left out; each box or image it cannot take is reported, the rest kept.
+//! - [`cvat_xml`] writes one.
+//! - [`attribute_def`] turns a spec into the schema's attribute definition.
+//!
+//! No I/O: the job (`jobs::cvat`) reads and writes the file.
+
+mod parse;
+mod write;
+
+pub use parse::parse_cvat;
+pub use write::{CvatImageOut, cvat_xml};
+
+use crate::model::{AttrValue, AttributeDef, AttributeKind, Attributes, BBox, Rgb};
+use std::collections::BTreeMap;
+
+/// The flag CVAT keeps on every shape, imported as a bool attribute.
+pub const OCCLUDED: &str = "occluded";
+
+/// How CVAT asks for an attribute's value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InputType {
+    Checkbox,
+    Select,
+    Radio,
+    Text,
+    Number,
+}
+
+impl InputType {
+    pub fn parse(text: &str) -> Option<Self> {
+        Some(match text.trim().to_ascii_lowercase().as_str() {
+            "checkbox" => Self::Checkbox,
+            "select" => Self::Select,
+            "radio" => Self::Radio,
+            "text" => Self::Text,
+            "number" => Self::Number,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Checkbox => "checkbox",
+            Self::Select => "select",
+            Self::Radio => "radio",
+            Self::Text => "text",
+            Self::Number => "number",
+        }
+    }
+}
+
+/// One attribute a label declares.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AttributeSpec {
+    pub name: String,
+    pub input_type: InputType,
+    /// `default_value`; `None` when empty.
+    pub default: Option<String>,
+    /// `values`, one per line: a select's or radio's options; a checkbox's
+    /// default; a number's min, max and step.
+    pub values: Vec<String>,
+}
+
+/// One `<label>` of `<meta>`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CvatLabel {
+    pub name: String,
+    /// `<color>#rrggbb</color>`, when given and readable.
+    pub color: Option<Rgb>,
+    /// `<type>` (CVAT 2: `any`, `rectangle`, `tag`, `polygon`, …), when given.
+    pub kind: Option<String>,
+    pub attributes: Vec<AttributeSpec>,
+}
+
+/// One `<box>` that could be read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CvatBox {
+    /// The `<box>`'s index in its image, from 0.
+    pub index: usize,
+    pub label: String,
+    pub bbox: BBox,
+    pub attributes: Attributes,
+}
+
+/// One `<image>` that could be read.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CvatImage {
+    /// The `<image>`'s index in the file, from 0.
+    pub index: usize,
+    /// The relative path CVAT writes (possibly under a subset folder).
+    pub name: String,
+    /// The `subset` attribute of a project export (`Train`), whose images
+    /// CVAT keeps under `images/<subset>/`.
+    pub subset: Option<String>,
+    /// `width` and `height` when both are given and above 0.
+    pub size: Option<(u32, u32)>,
+    pub boxes: Vec<CvatBox>,
+    /// Tag labels, in order.
+    pub tags: Vec<String>,
+}
+
+/// Something in a file that was left out or read with a caveat.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CvatProblem {
+    /// `image 3 (a.jpg), box 1`; empty for the file as a whole.
+    pub at: String,
+    pub message: String,
+}
+
+/// A CVAT for images file.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CvatFile {
+    /// `<version>`, when given.
+    pub version: Option<String>,
+    pub labels: Vec<CvatLabel>,
+    pub images: Vec<CvatImage>,
+    pub problems: Vec<CvatProblem>,
+    /// Shapes this reader does not take (`polygon`, `mask`, `track`, …), per type.
+    pub skipped: BTreeMap<String, usize>,
+}
+
+impl CvatFile {
+    pub fn label(&self, name: &str) -> Option<&CvatLabel> {
+        self.labels.iter().find(|l| l.name == name)
+    }
+}
+
+/// The schema's definition of a CVAT attribute: checkbox → flag, select and
+/// radio → one of its values, text and number → text.
+pub fn attribute_def(spec: &AttributeSpec) -> AttributeDef {
+    let (kind, default) = match spec.input_type {
+        InputType::Checkbox => (
+            AttributeKind::Bool,
+            spec.default
+                .as_deref()
+                .and_then(crate::formats::xml::flag)
+                .map(AttrValue::Bool),
+        ),
+        InputType::Select | InputType::Radio => (
+            AttributeKind::OneOf(spec.values.clone()),
+            spec.default
+                .as_ref()
+                .filter(|d| spec.values.contains(d))
+                .map(|d| AttrValue::Text(d.clone())),
+        ),
+        InputType::Text | InputType::Number => (
+            AttributeKind::Text,
+            spec.default.clone().map(AttrValue::Text),
+        ),
+    };
+    AttributeDef {
+        name: spec.name.clone(),
+        kind,
+        default,
+    }
+}
+
+/// The CVAT spec of a schema attribute definition.
+pub fn attribute_spec(def: &AttributeDef) -> AttributeSpec {
+    let default = def.default_value().to_text();
+    let (input_type, values) = match &def.kind {
+        AttributeKind::Bool => (InputType::Checkbox, vec![default.clone()]),
+        AttributeKind::OneOf(options) => (InputType::Select, options.clone()),
+        AttributeKind::Text => (InputType::Text, Vec::new()),
+    };
+    AttributeSpec {
+        name: def.name.clone(),
+        input_type,
+        default: (!default.is_empty()).then_some(default),
+        values,
+    }
+}
+
+#[cfg(test)]
+mod tests;

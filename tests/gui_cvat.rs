@@ -1,0 +1,79 @@
+//! File → Import CVAT XML… and Export CVAT XML… driven headless: the datumaro
+//! fixture's file is read on a worker thread and stored through the edit path
+//! (one undo step: boxes, attributes and tags), then written back out.
+
+mod common;
+
+use common::gui::{app_config, file_menu_job, start_allowing_missing_glyphs};
+use shugu::formats::cvat::parse_cvat;
+use shugu::model::{AttrValue, LabelSchema};
+use shugu::ui::Startup;
+use shugu::ui::dialogs::FakeDialogs;
+use shugu::ui::i18n::Language;
+use std::path::Path;
+
+const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/cvat/dataset");
+
+#[test]
+fn import_and_export_cvat_from_the_file_menu() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dataset = tmp.path().join("dataset");
+    common::cli::copy_dir(Path::new(FIXTURE), &dataset);
+    let project_dir = tmp.path().join("project");
+    common::scanned_project(
+        &project_dir,
+        &dataset.join("images"),
+        LabelSchema::default(),
+    );
+    let out = tmp.path().join("out.xml");
+    let dialogs = FakeDialogs {
+        files: vec![dataset.join("annotations.xml")],
+        save_paths: vec![out.clone()],
+        ..FakeDialogs::default()
+    };
+    let config = app_config(tmp.path(), "alice", Language::English, vec![]);
+    let mut h = start_allowing_missing_glyphs(config, Startup::Open(project_dir), dialogs);
+
+    let notice = file_menu_job(&mut h, "Import CVAT XML…");
+    assert!(notice.starts_with("Imported 5 boxes"), "{notice}");
+    let project = &h.state().workspace().unwrap().project;
+    let boxes = project.all_boxes().unwrap();
+    assert_eq!(boxes.len(), 5);
+    assert!(boxes.iter().all(|b| b.provenance.author == "alice"));
+    let occluded = boxes
+        .iter()
+        .filter(|b| b.attributes.get("occluded") == Some(&AttrValue::Bool(true)))
+        .count();
+    assert_eq!(occluded, 2);
+    let tagged = project.all_image_labels().unwrap();
+    assert_eq!(tagged.iter().filter(|(_, l)| !l.is_empty()).count(), 2);
+    assert!(project.schema().attribute("colour").is_some());
+
+    // One undo step takes the boxes and the tags back.
+    h.state_mut().workspace_mut().unwrap().undo();
+    h.run();
+    let project = &h.state().workspace().unwrap().project;
+    assert!(project.all_boxes().unwrap().is_empty());
+    assert!(
+        project
+            .all_image_labels()
+            .unwrap()
+            .iter()
+            .all(|(_, l)| l.is_empty())
+    );
+    h.state_mut().workspace_mut().unwrap().redo();
+    h.run();
+
+    let notice = file_menu_job(&mut h, "Export CVAT XML…");
+    assert!(notice.contains("4 images and 5 boxes"), "{notice}");
+    let written = parse_cvat(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(written.images.len(), 4);
+    assert_eq!(
+        written.images.iter().map(|i| i.boxes.len()).sum::<usize>(),
+        5
+    );
+    assert_eq!(
+        written.images.iter().map(|i| i.tags.len()).sum::<usize>(),
+        2
+    );
+}
