@@ -553,6 +553,16 @@ impl ShuguApp {
                         t!("menu.import_cvat"),
                         t!("menu.export_cvat"),
                     ),
+                    (
+                        DatasetFormat::Labelme,
+                        t!("menu.import_labelme"),
+                        t!("menu.export_labelme"),
+                    ),
+                    (
+                        DatasetFormat::LabelStudio,
+                        t!("menu.import_label_studio"),
+                        t!("menu.export_label_studio"),
+                    ),
                 ] {
                     if ui
                         .add_enabled(images && idle, egui::Button::new(import))

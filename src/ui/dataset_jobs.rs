@@ -1,6 +1,8 @@
-//! File → Import / Export YOLO…, Pascal VOC… and CVAT XML…, and Import
+//! File → Import / Export YOLO…, Pascal VOC…, CVAT XML…, labelme… and Label
+//! Studio…, and Import
 //! predictions… (a COCO results file or a YOLO folder with scores, as
-//! proposals): the dataset folder (or the one file of CVAT and COCO results)
+//! proposals): the dataset folder (or the one file of CVAT, Label Studio and
+//! COCO results)
 //! is read, or the export written, on a worker thread with a progress bar. An
 //! import's plan comes back to the UI thread, which stores it through the
 //! project's edit path (one undo step); the export opens its own read-only
@@ -8,6 +10,8 @@
 
 use crate::jobs::box_labels::{BoxLabelPlan, apply_box_label_plan};
 use crate::jobs::cvat::{CvatImportOptions, export_cvat, read_cvat};
+use crate::jobs::label_studio_images::{export_label_studio_images, read_label_studio_images};
+use crate::jobs::labelme::{export_labelme, read_labelme};
 use crate::jobs::predictions::{
     PredictionFormat, PredictionOptions, PredictionReport, PredictionsRead, default_source,
     read_predictions,
@@ -31,6 +35,10 @@ pub enum DatasetFormat {
     Voc,
     /// One XML file rather than a folder.
     Cvat,
+    /// A tree of labelme JSON files mirroring the image folders.
+    Labelme,
+    /// One Label Studio JSON file of image tasks.
+    LabelStudio,
 }
 
 impl DatasetFormat {
@@ -39,6 +47,8 @@ impl DatasetFormat {
             DatasetFormat::Yolo => t!("yolo.import_title"),
             DatasetFormat::Voc => t!("voc.import_title"),
             DatasetFormat::Cvat => t!("cvat.import_title"),
+            DatasetFormat::Labelme => t!("labelme.import_title"),
+            DatasetFormat::LabelStudio => t!("label_studio.import_title"),
         }
         .into_owned()
     }
@@ -48,6 +58,8 @@ impl DatasetFormat {
             DatasetFormat::Yolo => t!("yolo.export_title"),
             DatasetFormat::Voc => t!("voc.export_title"),
             DatasetFormat::Cvat => t!("cvat.export_title"),
+            DatasetFormat::Labelme => t!("labelme.export_title"),
+            DatasetFormat::LabelStudio => t!("label_studio.export_title"),
         }
         .into_owned()
     }
@@ -57,7 +69,8 @@ impl DatasetFormat {
     pub fn file(self) -> Option<(&'static str, &'static str, &'static str)> {
         match self {
             DatasetFormat::Cvat => Some(("CVAT XML", "xml", "annotations.xml")),
-            DatasetFormat::Yolo | DatasetFormat::Voc => None,
+            DatasetFormat::LabelStudio => Some(("Label Studio JSON", "json", "tasks.json")),
+            DatasetFormat::Yolo | DatasetFormat::Voc | DatasetFormat::Labelme => None,
         }
     }
 
@@ -66,6 +79,8 @@ impl DatasetFormat {
             DatasetFormat::Yolo => "yolo",
             DatasetFormat::Voc => "voc",
             DatasetFormat::Cvat => "cvat",
+            DatasetFormat::Labelme => "labelme",
+            DatasetFormat::LabelStudio => "labelstudio",
         }
     }
 
@@ -77,7 +92,7 @@ impl DatasetFormat {
 /// A dataset read on the worker thread, to store on the UI thread.
 pub enum ReadPlan {
     Yolo(YoloImportPlan),
-    /// VOC or CVAT.
+    /// VOC, CVAT, labelme or Label Studio.
     BoxLabels(DatasetFormat, BoxLabelPlan),
 }
 
@@ -97,8 +112,10 @@ impl ReadPlan {
                 problems: r.problems.iter().map(ToString::to_string).collect(),
             }),
             ReadPlan::BoxLabels(format, plan) => {
-                // CVAT's plan holds only the tags its file or the schema declares.
-                let add_labels = format == DatasetFormat::Cvat;
+                // CVAT's plan holds only the tags its file or the schema
+                // declares; labelme flags and Label Studio choices name image
+                // labels outright. VOC has none.
+                let add_labels = format != DatasetFormat::Voc;
                 apply_box_label_plan(project, plan, add_labels).map(|r| ImportSummary {
                     format,
                     boxes: r.boxes,
@@ -172,6 +189,10 @@ impl DatasetJob {
                     &mut progress,
                 )
                 .map(|plan| ReadPlan::BoxLabels(format, plan)),
+                DatasetFormat::Labelme => read_labelme(root, &items, &mut progress)
+                    .map(|plan| ReadPlan::BoxLabels(format, plan)),
+                DatasetFormat::LabelStudio => read_label_studio_images(root, &items)
+                    .map(|plan| ReadPlan::BoxLabels(format, plan)),
             };
             match plan {
                 Ok(plan) => DatasetOutcome::Read(Box::new(plan)),
@@ -219,6 +240,14 @@ impl DatasetJob {
                         .map(|r| (r.images, r.boxes, r.left_out)),
                     DatasetFormat::Cvat => export_cvat(&p, out, ItemScope::All, &mut progress)
                         .map(|r| (r.written.images, r.written.boxes, r.written.left_out)),
+                    DatasetFormat::Labelme => {
+                        export_labelme(&p, out, ItemScope::All, &mut progress)
+                            .map(|r| (r.images, r.boxes, r.left_out))
+                    }
+                    DatasetFormat::LabelStudio => {
+                        export_label_studio_images(&p, out, ItemScope::All)
+                            .map(|r| (r.images, r.boxes, r.left_out))
+                    }
                 });
             DatasetOutcome::Notice(match result {
                 Ok((images, boxes, left_out)) => export_notice(out, images, boxes, &left_out),

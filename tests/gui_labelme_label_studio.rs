@@ -1,0 +1,80 @@
+//! File → Import / Export labelme… and Label Studio JSON… driven headless: the
+//! labelme fixture (written by labelme) and the Label Studio tasks written by
+//! label-studio-converter are read on a worker thread, stored through the edit
+//! path as one undo step, and written back out.
+
+mod common;
+
+use common::gui::{app_config, file_menu_job, start_allowing_missing_glyphs};
+use shugu::model::{ImageLabelMode, LabelSchema};
+use shugu::ui::Startup;
+use shugu::ui::dialogs::FakeDialogs;
+use shugu::ui::i18n::Language;
+use std::path::Path;
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+
+#[test]
+fn labelme_and_label_studio_from_the_file_menu() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dataset = tmp.path().join("dataset");
+    common::cli::copy_dir(&Path::new(FIXTURES).join("labelme/dataset"), &dataset);
+    let project_dir = tmp.path().join("project");
+    let schema = LabelSchema {
+        image_label_mode: ImageLabelMode::Multi,
+        ..Default::default()
+    };
+    common::scanned_project(&project_dir, &dataset, schema);
+    let labelme_out = tmp.path().join("labelme-out");
+    let tasks_out = tmp.path().join("tasks.json");
+    let dialogs = FakeDialogs {
+        folders: vec![dataset.clone(), labelme_out.clone()],
+        files: vec![Path::new(FIXTURES).join("label_studio/converter_tasks.json")],
+        save_paths: vec![tasks_out.clone()],
+        ..FakeDialogs::default()
+    };
+    let config = app_config(tmp.path(), "alice", Language::English, vec![]);
+    let mut h = start_allowing_missing_glyphs(config, Startup::Open(project_dir), dialogs);
+
+    // labelme: three rectangles and the true flags, one undo step.
+    let notice = file_menu_job(&mut h, "Import labelme…");
+    assert!(notice.starts_with("Imported 3 boxes"), "{notice}");
+    let project = &h.state().workspace().unwrap().project;
+    assert_eq!(project.all_boxes().unwrap().len(), 3);
+    assert!(
+        project
+            .all_boxes()
+            .unwrap()
+            .iter()
+            .all(|b| b.provenance.author == "alice")
+    );
+    let labelled = project.all_image_labels().unwrap();
+    assert_eq!(labelled.iter().filter(|(_, l)| !l.is_empty()).count(), 2);
+    h.state_mut().workspace_mut().unwrap().undo();
+    h.run();
+    assert!(
+        h.state()
+            .workspace()
+            .unwrap()
+            .project
+            .all_boxes()
+            .unwrap()
+            .is_empty()
+    );
+
+    // Label Studio tasks written by label-studio-converter: three boxes.
+    let notice = file_menu_job(&mut h, "Import Label Studio JSON…");
+    assert!(notice.starts_with("Imported 3 boxes"), "{notice}");
+
+    let notice = file_menu_job(&mut h, "Export labelme…");
+    assert!(notice.contains("2 images and 3 boxes"), "{notice}");
+    let b: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(labelme_out.join("sub/b.json")).unwrap()).unwrap();
+    assert_eq!(b["shapes"][0]["shape_type"], "rectangle");
+
+    let notice = file_menu_job(&mut h, "Export Label Studio JSON…");
+    assert!(notice.contains("2 images and 3 boxes"), "{notice}");
+    let tasks: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&tasks_out).unwrap()).unwrap();
+    assert_eq!(tasks.as_array().map(Vec::len), Some(2));
+}
