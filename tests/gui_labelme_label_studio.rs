@@ -5,7 +5,9 @@
 
 mod common;
 
-use common::gui::{app_config, file_menu_job, start_allowing_missing_glyphs};
+use common::gui::{
+    app_boxes, app_config, file_menu_job, start_allowing_missing_glyphs, undo_in_app,
+};
 use shugu::model::{ImageLabelMode, LabelSchema};
 use shugu::ui::Startup;
 use shugu::ui::dialogs::FakeDialogs;
@@ -31,7 +33,6 @@ fn labelme_and_label_studio_from_the_file_menu() {
         folders: vec![dataset.clone(), labelme_out.clone()],
         files: vec![Path::new(FIXTURES).join("label_studio/converter_tasks.json")],
         save_paths: vec![tasks_out.clone()],
-        ..FakeDialogs::default()
     };
     let config = app_config(tmp.path(), "alice", Language::English, vec![]);
     let mut h = start_allowing_missing_glyphs(config, Startup::Open(project_dir), dialogs);
@@ -50,17 +51,8 @@ fn labelme_and_label_studio_from_the_file_menu() {
     );
     let labelled = project.all_image_labels().unwrap();
     assert_eq!(labelled.iter().filter(|(_, l)| !l.is_empty()).count(), 2);
-    h.state_mut().workspace_mut().unwrap().undo();
-    h.run();
-    assert!(
-        h.state()
-            .workspace()
-            .unwrap()
-            .project
-            .all_boxes()
-            .unwrap()
-            .is_empty()
-    );
+    undo_in_app(&mut h);
+    assert!(app_boxes(&h).is_empty());
 
     // Label Studio tasks written by label-studio-converter: three boxes.
     let notice = file_menu_job(&mut h, "Import Label Studio JSON…");

@@ -4,7 +4,9 @@
 
 mod common;
 
-use common::gui::{app_config, file_menu_job, start_allowing_missing_glyphs};
+use common::gui::{
+    app_boxes, app_config, file_menu_job, start_allowing_missing_glyphs, undo_in_app,
+};
 use shugu::model::{AttrValue, LabelSchema};
 use shugu::ui::Startup;
 use shugu::ui::dialogs::FakeDialogs;
@@ -45,17 +47,8 @@ fn import_and_export_pascal_voc_from_the_file_menu() {
     assert_eq!(difficult, 1);
 
     // One undo step takes the whole import back.
-    h.state_mut().workspace_mut().unwrap().undo();
-    h.run();
-    assert!(
-        h.state()
-            .workspace()
-            .unwrap()
-            .project
-            .all_boxes()
-            .unwrap()
-            .is_empty()
-    );
+    undo_in_app(&mut h);
+    assert!(app_boxes(&h).is_empty());
     h.state_mut().workspace_mut().unwrap().redo();
     h.run();
 

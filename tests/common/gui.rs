@@ -108,3 +108,14 @@ pub fn file_menu_job(h: &mut Harness<ShuguApp>, item: &str) -> String {
     wait_for(h, |app| app.notice.is_some());
     h.state_mut().notice.take().unwrap_or_default()
 }
+
+/// The open project's boxes, as the app sees them.
+pub fn app_boxes(h: &Harness<ShuguApp>) -> Vec<shugu::model::BoxAnnotation> {
+    h.state().workspace().unwrap().project.all_boxes().unwrap()
+}
+
+/// Undoes the last edit through the workspace, as Ctrl+Z does.
+pub fn undo_in_app(h: &mut Harness<ShuguApp>) {
+    h.state_mut().workspace_mut().unwrap().undo();
+    h.run();
+}
