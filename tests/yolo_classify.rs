@@ -151,3 +151,42 @@ fn a_folder_of_other_files_is_not_replaced() {
     ]));
     assert!(bad.contains("outside 0–100%"), "{bad}");
 }
+
+#[test]
+fn the_file_menu_exports_classification_folders() {
+    use common::gui::{app_config, file_menu_job, start_allowing_missing_glyphs};
+    use shugu::ui::Startup;
+    use shugu::ui::dialogs::FakeDialogs;
+    use shugu::ui::i18n::Language;
+
+    let f = image_project(&[("a.jpg", 8, 8), ("b.jpg", 8, 8)], &[], &["cat"], false);
+    {
+        let mut p = open_when_free(&f.project);
+        let items: Vec<_> = p.items().iter().map(|i| i.id).collect();
+        let edits = items
+            .into_iter()
+            .map(|item| Edit::SetImageLabels {
+                item,
+                labels: vec![LabelId(1)],
+            })
+            .collect();
+        p.apply(Edit::Batch(edits)).unwrap();
+    }
+    let out = f.root.path().join("cls");
+    let dialogs = FakeDialogs {
+        folders: vec![out.clone()],
+        ..FakeDialogs::default()
+    };
+    let config = app_config(f.root.path(), "alice", Language::English, vec![]);
+    let mut h = start_allowing_missing_glyphs(config, Startup::Open(f.project.clone()), dialogs);
+    let notice = file_menu_job(&mut h, "Export YOLO classification folders…");
+    assert!(notice.contains("in 1 class folders"), "{notice}");
+    let written = files(&out);
+    assert_eq!(written.len(), 2, "{written:?}");
+    assert!(
+        written
+            .iter()
+            .all(|p| p.starts_with("train/cat/") || p.starts_with("val/cat/")),
+        "{written:?}"
+    );
+}

@@ -563,10 +563,16 @@ impl ShuguApp {
                         t!("menu.import_label_studio"),
                         t!("menu.export_label_studio"),
                     ),
+                    (
+                        DatasetFormat::YoloClassify,
+                        String::new().into(),
+                        t!("menu.export_yolo_cls"),
+                    ),
                 ] {
-                    if ui
-                        .add_enabled(images && idle, egui::Button::new(import))
-                        .clicked()
+                    if format.importable()
+                        && ui
+                            .add_enabled(images && idle, egui::Button::new(import))
+                            .clicked()
                     {
                         self.start_dataset_import(format);
                     }

@@ -18,7 +18,8 @@ use crate::jobs::predictions::{
 };
 use crate::jobs::voc::{VocImportOptions, export_voc, read_voc};
 use crate::jobs::yolo::{
-    YoloImportOptions, YoloImportPlan, apply_yolo_plan, export_yolo, read_yolo,
+    ClassifyExportOptions, ClassifyExportReport, YoloImportOptions, YoloImportPlan,
+    apply_yolo_plan, export_yolo, export_yolo_classify, read_yolo,
 };
 use crate::jobs::{ItemScope, JobError};
 use crate::model::{Item, LabelSchema};
@@ -39,6 +40,8 @@ pub enum DatasetFormat {
     Labelme,
     /// One Label Studio JSON file of image tasks.
     LabelStudio,
+    /// Ultralytics classification folders of image labels (export only).
+    YoloClassify,
 }
 
 impl DatasetFormat {
@@ -49,6 +52,7 @@ impl DatasetFormat {
             DatasetFormat::Cvat => t!("cvat.import_title"),
             DatasetFormat::Labelme => t!("labelme.import_title"),
             DatasetFormat::LabelStudio => t!("label_studio.import_title"),
+            DatasetFormat::YoloClassify => t!("yolo_cls.export_title"),
         }
         .into_owned()
     }
@@ -60,6 +64,7 @@ impl DatasetFormat {
             DatasetFormat::Cvat => t!("cvat.export_title"),
             DatasetFormat::Labelme => t!("labelme.export_title"),
             DatasetFormat::LabelStudio => t!("label_studio.export_title"),
+            DatasetFormat::YoloClassify => t!("yolo_cls.export_title"),
         }
         .into_owned()
     }
@@ -70,7 +75,10 @@ impl DatasetFormat {
         match self {
             DatasetFormat::Cvat => Some(("CVAT XML", "xml", "annotations.xml")),
             DatasetFormat::LabelStudio => Some(("Label Studio JSON", "json", "tasks.json")),
-            DatasetFormat::Yolo | DatasetFormat::Voc | DatasetFormat::Labelme => None,
+            DatasetFormat::Yolo
+            | DatasetFormat::Voc
+            | DatasetFormat::Labelme
+            | DatasetFormat::YoloClassify => None,
         }
     }
 
@@ -81,7 +89,13 @@ impl DatasetFormat {
             DatasetFormat::Cvat => "cvat",
             DatasetFormat::Labelme => "labelme",
             DatasetFormat::LabelStudio => "labelstudio",
+            DatasetFormat::YoloClassify => "yolo-cls",
         }
+    }
+
+    /// Whether the File menu offers to import it (not the export-only ones).
+    pub fn importable(self) -> bool {
+        self != DatasetFormat::YoloClassify
     }
 
     fn import_failed(self) -> String {
@@ -193,6 +207,9 @@ impl DatasetJob {
                     .map(|plan| ReadPlan::BoxLabels(format, plan)),
                 DatasetFormat::LabelStudio => read_label_studio_images(root, &items)
                     .map(|plan| ReadPlan::BoxLabels(format, plan)),
+                DatasetFormat::YoloClassify => {
+                    Err(JobError::Failed("yolo-cls is an export format".into()))
+                }
             };
             match plan {
                 Ok(plan) => DatasetOutcome::Read(Box::new(plan)),
@@ -231,26 +248,37 @@ impl DatasetJob {
     pub fn export(format: DatasetFormat, dir: PathBuf, out: PathBuf) -> Self {
         Self::spawn(format.export_title(), out, move |out, tx| {
             let mut progress = progress_sender(tx);
+            let boxes = |images, boxes, left_out: Vec<(String, String)>| {
+                export_notice(out, images, boxes, &left_out)
+            };
             let result = Project::open(&dir, Access::ReadOnly)
                 .map_err(JobError::from)
                 .and_then(|p| match format {
                     DatasetFormat::Yolo => export_yolo(&p, out, ItemScope::All, &mut progress)
-                        .map(|r| (r.images, r.boxes, r.left_out)),
+                        .map(|r| boxes(r.images, r.boxes, r.left_out)),
                     DatasetFormat::Voc => export_voc(&p, out, ItemScope::All, &mut progress)
-                        .map(|r| (r.images, r.boxes, r.left_out)),
+                        .map(|r| boxes(r.images, r.boxes, r.left_out)),
                     DatasetFormat::Cvat => export_cvat(&p, out, ItemScope::All, &mut progress)
-                        .map(|r| (r.written.images, r.written.boxes, r.written.left_out)),
+                        .map(|r| boxes(r.written.images, r.written.boxes, r.written.left_out)),
                     DatasetFormat::Labelme => {
                         export_labelme(&p, out, ItemScope::All, &mut progress)
-                            .map(|r| (r.images, r.boxes, r.left_out))
+                            .map(|r| boxes(r.images, r.boxes, r.left_out))
                     }
                     DatasetFormat::LabelStudio => {
                         export_label_studio_images(&p, out, ItemScope::All)
-                            .map(|r| (r.images, r.boxes, r.left_out))
+                            .map(|r| boxes(r.images, r.boxes, r.left_out))
                     }
+                    DatasetFormat::YoloClassify => export_yolo_classify(
+                        &p,
+                        out,
+                        ItemScope::All,
+                        ClassifyExportOptions::default(),
+                        &mut progress,
+                    )
+                    .map(|r| classify_notice(out, &r)),
                 });
             DatasetOutcome::Notice(match result {
-                Ok((images, boxes, left_out)) => export_notice(out, images, boxes, &left_out),
+                Ok(notice) => notice,
                 Err(e) => format!("{}: {e}", t!("export.failed")),
             })
         })
@@ -383,6 +411,19 @@ pub fn predictions_notice(path: &Path, report: &PredictionReport) -> String {
     text
 }
 
+fn classify_notice(out: &Path, r: &ClassifyExportReport) -> String {
+    let mut text = t!(
+        "yolo_cls.done",
+        path = out.display(),
+        train = r.train,
+        val = r.val,
+        classes = r.classes
+    )
+    .into_owned();
+    push_left_out(&mut text, &r.left_out);
+    text
+}
+
 fn export_notice(out: &Path, images: usize, boxes: usize, left_out: &[(String, String)]) -> String {
     let mut text = t!(
         "export.done",
@@ -391,6 +432,13 @@ fn export_notice(out: &Path, images: usize, boxes: usize, left_out: &[(String, S
         boxes = boxes
     )
     .into_owned();
+    push_left_out(&mut text, left_out);
+    text
+}
+
+/// Adds the count of items an export left out and the first
+/// [`SHOWN_PROBLEMS`] of them with the reason.
+fn push_left_out(text: &mut String, left_out: &[(String, String)]) {
     if !left_out.is_empty() {
         text.push('\n');
         text.push_str(&t!("export.left_out", n = left_out.len()));
@@ -398,5 +446,4 @@ fn export_notice(out: &Path, images: usize, boxes: usize, left_out: &[(String, S
             text.push_str(&format!("\n  {path}: {reason}"));
         }
     }
-    text
 }
