@@ -4,7 +4,9 @@
 
 mod common;
 
-use common::gui::{app_config, file_menu_job, start_allowing_missing_glyphs};
+use common::gui::{
+    app_config, file_menu_job, file_menu_job_answering, start_allowing_missing_glyphs,
+};
 use shugu::formats::cvat::parse_cvat;
 use shugu::model::{AttrValue, LabelSchema};
 use shugu::ui::Startup;
@@ -34,7 +36,13 @@ fn import_and_export_cvat_from_the_file_menu() {
     let config = app_config(tmp.path(), "alice", Language::English, vec![]);
     let mut h = start_allowing_missing_glyphs(config, Startup::Open(project_dir), dialogs);
 
-    let notice = file_menu_job(&mut h, "Import CVAT XML…");
+    // The file's labels are not in the project yet: the app asks first.
+    let notice = file_menu_job_answering(
+        &mut h,
+        "Import CVAT XML…",
+        "(boxes of each)",
+        "Add these classes and import",
+    );
     assert!(notice.starts_with("Imported 5 boxes"), "{notice}");
     let project = &h.state().workspace().unwrap().project;
     let boxes = project.all_boxes().unwrap();

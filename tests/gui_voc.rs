@@ -5,7 +5,8 @@
 mod common;
 
 use common::gui::{
-    app_boxes, app_config, file_menu_job, start_allowing_missing_glyphs, undo_in_app,
+    app_boxes, app_config, file_menu_job, file_menu_job_answering, start_allowing_missing_glyphs,
+    undo_in_app,
 };
 use shugu::model::{AttrValue, LabelSchema};
 use shugu::ui::Startup;
@@ -28,13 +29,30 @@ fn import_and_export_pascal_voc_from_the_file_menu() {
     );
     let out = tmp.path().join("out");
     let dialogs = FakeDialogs {
-        folders: vec![dataset.clone(), out.clone()],
+        folders: vec![dataset.clone(), dataset.clone(), out.clone()],
         ..FakeDialogs::default()
     };
     let config = app_config(tmp.path(), "alice", Language::English, vec![]);
     let mut h = start_allowing_missing_glyphs(config, Startup::Open(project_dir), dialogs);
 
-    let notice = file_menu_job(&mut h, "Import Pascal VOC…");
+    // The project has no classes yet: the app asks. Declining leaves every
+    // box out and says so per class.
+    let notice = file_menu_job_answering(
+        &mut h,
+        "Import Pascal VOC…",
+        "(boxes of each)",
+        "Import without them",
+    );
+    assert!(notice.starts_with("Imported 0 boxes"), "{notice}");
+    assert!(notice.contains("is not in the project; its"), "{notice}");
+    assert!(app_boxes(&h).is_empty());
+
+    let notice = file_menu_job_answering(
+        &mut h,
+        "Import Pascal VOC…",
+        "(boxes of each)",
+        "Add these classes and import",
+    );
     assert!(notice.starts_with("Imported 6 boxes"), "{notice}");
     let project = &h.state().workspace().unwrap().project;
     let boxes = project.all_boxes().unwrap();

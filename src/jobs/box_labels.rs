@@ -88,6 +88,48 @@ impl BoxLabelPlan {
         });
     }
 
+    /// Box counts of the classes the plan uses that `known` does not name.
+    pub fn classes_outside(&self, known: impl Fn(&str) -> bool) -> Vec<(String, usize)> {
+        let mut counts = vec![0; self.class_names.len()];
+        for b in &self.boxes {
+            counts[b.class] += 1;
+        }
+        self.class_names
+            .iter()
+            .zip(counts)
+            .filter(|(name, n)| *n > 0 && !known(name))
+            .map(|(name, n)| (name.clone(), n))
+            .collect()
+    }
+
+    /// Leaves out the boxes of `classes` and the classes themselves (the user
+    /// chose not to add them), noting each class and its count as a problem
+    /// of `source`.
+    pub fn leave_out_classes(&mut self, classes: &[(String, usize)], source: &str) {
+        let names = std::mem::take(&mut self.class_names);
+        let mut new_index = vec![None; names.len()];
+        for (i, name) in names.into_iter().enumerate() {
+            if !classes.iter().any(|(c, _)| *c == name) {
+                new_index[i] = Some(self.class_names.len());
+                self.class_names.push(name);
+            }
+        }
+        self.boxes.retain_mut(|b| match new_index[b.class] {
+            Some(i) => {
+                b.class = i;
+                true
+            }
+            None => false,
+        });
+        for (name, n) in classes {
+            self.problem(
+                source,
+                "",
+                format!("class `{name}` is not in the project; its {n} box(es) were skipped"),
+            );
+        }
+    }
+
     pub fn count_skipped(&mut self, skipped: BTreeMap<String, usize>) {
         for (kind, n) in skipped {
             *self.skipped.entry(kind).or_default() += n;
@@ -416,4 +458,37 @@ fn build_edit(
             .map(|(item, labels)| Edit::SetImageLabels { item, labels }),
     );
     Ok((Edit::Batch(edits), box_count, labelled))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn planned(plan: &mut BoxLabelPlan, item: i64, class: &str) {
+        let class = plan.class(class);
+        plan.boxes.push(PlannedBox {
+            item: ItemId(item),
+            class,
+            bbox: BBox::from_corners([0.0, 0.0], [1.0, 1.0]),
+            attributes: Attributes::new(),
+        });
+    }
+
+    #[test]
+    fn classes_left_out_take_their_boxes_and_names_with_them() {
+        let mut plan = BoxLabelPlan::default();
+        planned(&mut plan, 1, "car");
+        planned(&mut plan, 1, "行人");
+        planned(&mut plan, 2, "bus");
+        planned(&mut plan, 2, "行人");
+        let unknown = plan.classes_outside(|name| name == "car");
+        assert_eq!(unknown, [("行人".to_string(), 2), ("bus".to_string(), 1)]);
+
+        plan.leave_out_classes(&unknown, "voc");
+        assert_eq!(plan.class_names, ["car"]);
+        assert_eq!(plan.boxes.len(), 1);
+        assert_eq!((plan.boxes[0].item, plan.boxes[0].class), (ItemId(1), 0));
+        assert_eq!(plan.problems.len(), 2);
+        assert!(plan.problems[0].to_string().contains("`行人`"));
+    }
 }

@@ -2,7 +2,9 @@
 //! background jobs (export). Owns the settings and the keymap.
 
 use super::dashboard::Dashboard;
-use super::dataset_jobs::{DatasetFormat, DatasetJob, DatasetOutcome, predictions_notice};
+use super::dataset_jobs::{
+    DatasetFormat, DatasetJob, DatasetOutcome, ReadPlan, predictions_notice,
+};
 use super::dialogs::Dialogs;
 use super::i18n;
 use super::keymap::{Action, KeyMap};
@@ -58,11 +60,19 @@ struct ExportJob {
 
 /// Predictions read on a worker thread, with the classes they name that the
 /// project lacks (and how many predictions use each).
-struct PendingPredictions {
-    read: Box<crate::jobs::predictions::PredictionsRead>,
-    source: String,
+struct PendingClasses {
+    read: PendingRead,
     path: PathBuf,
     unknown: Vec<(String, usize)>,
+}
+
+/// What waits in [`PendingClasses`]: predictions, or a dataset's plan.
+enum PendingRead {
+    Predictions {
+        read: Box<crate::jobs::predictions::PredictionsRead>,
+        source: String,
+    },
+    Dataset(Box<ReadPlan>),
 }
 
 pub struct ShuguApp {
@@ -90,7 +100,7 @@ pub struct ShuguApp {
     /// A YOLO import being read, or a YOLO export being written.
     /// Read predictions that name classes the project lacks, waiting for the
     /// user to say whether to add them.
-    pending_predictions: Option<PendingPredictions>,
+    pending_classes: Option<PendingClasses>,
     dataset_job: Option<DatasetJob>,
 }
 
@@ -140,7 +150,7 @@ impl ShuguApp {
             notice: (!warnings.is_empty()).then(|| warnings.join("\n")),
             text_import: None,
             packages: PackagesUi::default(),
-            pending_predictions: None,
+            pending_classes: None,
             dataset_job: None,
         };
         if let Startup::Open(dir) = startup {
@@ -400,56 +410,67 @@ impl ShuguApp {
         };
         let folder = job.folder().to_path_buf();
         self.dataset_job = None;
-        self.notice = Some(match outcome {
-            DatasetOutcome::Notice(text) => text,
-            DatasetOutcome::Read(plan) => match self.workspace_mut() {
-                None => return,
-                Some(ws) => plan.apply(&mut ws.project, &folder),
-            },
-            DatasetOutcome::Predictions { read, source } => {
-                let Some(ws) = self.workspace() else { return };
-                let unknown = read.unknown_classes(ws.project.schema());
-                let pending = PendingPredictions {
-                    read,
-                    source,
-                    path: folder,
-                    unknown,
-                };
-                if pending.unknown.is_empty() {
-                    self.store_predictions(pending, false)
-                } else {
-                    self.pending_predictions = Some(pending);
-                    return;
-                }
+        let Some(ws) = self.workspace() else { return };
+        let schema = ws.project.schema();
+        let pending = match outcome {
+            DatasetOutcome::Notice(text) => {
+                self.notice = Some(text);
+                return;
             }
-        });
+            DatasetOutcome::Read(plan) => PendingClasses {
+                unknown: plan.unknown_classes(schema),
+                read: PendingRead::Dataset(plan),
+                path: folder,
+            },
+            DatasetOutcome::Predictions { read, source } => PendingClasses {
+                unknown: read.unknown_classes(schema),
+                read: PendingRead::Predictions { read, source },
+                path: folder,
+            },
+        };
+        if pending.unknown.is_empty() {
+            self.notice = Some(self.store_read(pending, false));
+        } else {
+            self.pending_classes = Some(pending);
+        }
     }
 
     /// Whether read predictions wait for the user to say whether to add the
     /// classes they name that the project lacks.
     pub fn asks_about_unknown_classes(&self) -> bool {
-        self.pending_predictions.is_some()
+        self.pending_classes.is_some()
     }
 
-    /// Stores read predictions as proposals; returns the notice.
-    fn store_predictions(&mut self, pending: PendingPredictions, add_classes: bool) -> String {
+    /// Stores read predictions as proposals, or a read dataset, adding the
+    /// classes the project lacks or leaving their boxes out; returns the notice.
+    fn store_read(&mut self, pending: PendingClasses, add_classes: bool) -> String {
         let Some(ws) = self.workspace_mut() else {
             return String::new();
         };
-        let options = PredictionOptions {
-            add_unknown_classes: add_classes,
-            ..PredictionOptions::default()
-        };
-        match apply_predictions(&mut ws.project, *pending.read, &pending.source, options) {
-            Ok(report) => predictions_notice(&pending.path, &report),
-            Err(e) => format!("{}: {e}", t!("predictions.failed")),
+        match pending.read {
+            PendingRead::Predictions { read, source } => {
+                let options = PredictionOptions {
+                    add_unknown_classes: add_classes,
+                    ..PredictionOptions::default()
+                };
+                match apply_predictions(&mut ws.project, *read, &source, options) {
+                    Ok(report) => predictions_notice(&pending.path, &report),
+                    Err(e) => format!("{}: {e}", t!("predictions.failed")),
+                }
+            }
+            PendingRead::Dataset(plan) => plan.apply(
+                &mut ws.project,
+                &pending.path,
+                &pending.unknown,
+                add_classes,
+            ),
         }
     }
 
     /// Asks whether to add the classes read predictions name and the project
     /// lacks, then stores them either way (or not at all, on cancel).
     fn unknown_classes_window(&mut self, ctx: &egui::Context) {
-        let Some(pending) = &self.pending_predictions else {
+        let Some(pending) = &self.pending_classes else {
             return;
         };
         let names: Vec<String> = pending
@@ -458,12 +479,22 @@ impl ShuguApp {
             .map(|(name, n)| format!("{name} ({n})"))
             .collect();
         let mut choice: Option<Option<bool>> = None;
-        egui::Window::new(t!("predictions.title"))
+        let (title, question) = match &pending.read {
+            PendingRead::Predictions { .. } => (
+                t!("predictions.title"),
+                t!("predictions.unknown_classes", names = names.join(", ")),
+            ),
+            PendingRead::Dataset(plan) => (
+                plan.format().import_title().into(),
+                t!("dataset.unknown_classes", names = names.join(", ")),
+            ),
+        };
+        egui::Window::new(title)
             .id(egui::Id::unique("unknown_prediction_classes"))
             .collapsible(false)
             .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
             .show(ctx, |ui| {
-                ui.label(t!("predictions.unknown_classes", names = names.join(", ")));
+                ui.label(question);
                 ui.horizontal(|ui| {
                     if ui.button(t!("predictions.add_classes")).clicked() {
                         choice = Some(Some(true));
@@ -477,10 +508,10 @@ impl ShuguApp {
                 });
             });
         let Some(choice) = choice else { return };
-        if let Some(pending) = self.pending_predictions.take()
+        if let Some(pending) = self.pending_classes.take()
             && let Some(add) = choice
         {
-            self.notice = Some(self.store_predictions(pending, add));
+            self.notice = Some(self.store_read(pending, add));
         }
     }
 

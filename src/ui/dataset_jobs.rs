@@ -111,12 +111,40 @@ pub enum ReadPlan {
 }
 
 impl ReadPlan {
-    /// Stores the plan through the edit path; the notice to show.
-    pub fn apply(self, project: &mut Project, root: &Path) -> String {
-        let format = match &self {
+    pub fn format(&self) -> DatasetFormat {
+        match self {
             ReadPlan::Yolo(_) => DatasetFormat::Yolo,
             ReadPlan::BoxLabels(format, _) => *format,
-        };
+        }
+    }
+
+    /// The classes (with their box counts) a VOC or CVAT read uses that the
+    /// project lacks: the GUI reads every class and asks before adding them.
+    /// Other formats add the class names they carry, as the CLI does.
+    pub fn unknown_classes(&self, schema: &LabelSchema) -> Vec<(String, usize)> {
+        match self {
+            ReadPlan::BoxLabels(DatasetFormat::Voc | DatasetFormat::Cvat, plan) => {
+                plan.classes_outside(|name| schema.class_by_name(name).is_some())
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Stores the plan through the edit path, first leaving out the boxes of
+    /// `unknown` classes unless `add_unknown`; the notice to show.
+    pub fn apply(
+        mut self,
+        project: &mut Project,
+        root: &Path,
+        unknown: &[(String, usize)],
+        add_unknown: bool,
+    ) -> String {
+        let format = self.format();
+        if let ReadPlan::BoxLabels(_, plan) = &mut self
+            && !add_unknown
+        {
+            plan.leave_out_classes(unknown, &root.display().to_string());
+        }
         let summary = match self {
             ReadPlan::Yolo(plan) => apply_yolo_plan(project, plan).map(|r| ImportSummary {
                 format,
@@ -191,7 +219,10 @@ impl DatasetJob {
                     root,
                     &items,
                     &schema,
-                    VocImportOptions::default(),
+                    VocImportOptions {
+                        add_unknown_classes: true,
+                        ..VocImportOptions::default()
+                    },
                     &mut progress,
                 )
                 .map(|plan| ReadPlan::BoxLabels(format, plan)),
@@ -199,7 +230,10 @@ impl DatasetJob {
                     root,
                     &items,
                     &schema,
-                    CvatImportOptions::default(),
+                    CvatImportOptions {
+                        add_unknown_classes: true,
+                        ..CvatImportOptions::default()
+                    },
                     &mut progress,
                 )
                 .map(|plan| ReadPlan::BoxLabels(format, plan)),

@@ -119,3 +119,23 @@ pub fn undo_in_app(h: &mut Harness<ShuguApp>) {
     h.state_mut().workspace_mut().unwrap().undo();
     h.run();
 }
+
+/// Clicks File → `item`, waits for the question about classes the project
+/// lacks, checks it names `classes` (e.g. `car (2)`), clicks `answer` and
+/// waits for the notice, which it returns.
+pub fn file_menu_job_answering(
+    h: &mut Harness<ShuguApp>,
+    item: &str,
+    classes: &str,
+    answer: &str,
+) -> String {
+    use egui_kittest::kittest::Queryable;
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label(item).click();
+    wait_for(h, ShuguApp::asks_about_unknown_classes);
+    h.get_by_label_contains(classes);
+    h.get_by_label(answer).click();
+    wait_for(h, |app| app.notice.is_some());
+    h.state_mut().notice.take().unwrap_or_default()
+}
