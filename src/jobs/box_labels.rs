@@ -171,11 +171,11 @@ impl BoxPlacer {
     }
 
     /// Plans one box of class `class` onto `target`, or notes (in `file` at
-    /// `at`) why not.
+    /// `at()`, made only then) why not.
     pub fn place(
         &mut self,
         plan: &mut BoxLabelPlan,
-        (file, at): (&str, String),
+        (file, at): (&str, impl FnOnce() -> String),
         target: Target,
         class: &str,
         bbox: BBox,
@@ -192,7 +192,7 @@ impl BoxPlacer {
                 if placed.clamped {
                     plan.problem(
                         file,
-                        at,
+                        at(),
                         format!(
                             "the box reaches outside the {width}×{height} image; it was clamped"
                         ),
@@ -206,7 +206,7 @@ impl BoxPlacer {
                     attributes,
                 });
             }
-            Err(message) => plan.problem(file, at, message),
+            Err(message) => plan.problem(file, at(), message),
         }
     }
 

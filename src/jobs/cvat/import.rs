@@ -120,7 +120,7 @@ fn plan_file(
         plan.matched += 1;
         check_size(&mut plan, (shown, &place), image.size, target);
         for b in image.boxes {
-            let at = (shown, format!("{place}, box {}", b.index));
+            let at = (shown, || format!("{place}, box {}", b.index));
             placer.place(&mut plan, at, target, &b.label, b.bbox, b.attributes);
         }
         let mut names = Vec::new();

@@ -172,7 +172,7 @@ fn plan_file(ctx: &mut FileContext, file: VocFile, plan: &mut BoxLabelPlan) {
     plan.matched += 1;
     check_size(plan, (ctx.shown, "<size>"), file.size, target);
     for (index, object) in file.objects.into_iter().enumerate() {
-        let at = (ctx.shown, format!("object {index}"));
+        let at = (ctx.shown, || format!("object {index}"));
         ctx.placer.place(
             plan,
             at,
