@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Shugu's import of a per-image dataset folder at scale, side by side with
-# datumaro's importer of the same format. Called by compare_yolo_import.sh and
-# compare_voc_import.sh.
+# Shugu's import of a dataset folder at scale, side by side with datumaro's
+# importer of the same format. Called by compare_yolo_import.sh,
+# compare_voc_import.sh and compare_cvat_import.sh.
 #
 # Usage: benches/compare_folder_import.sh BENCH DATA_DIR GROUP FUNCTION DM_FORMAT
 #

@@ -1,4 +1,4 @@
-//! Synthetic per-image datasets (YOLO, VOC) for the import benchmarks:
+//! Synthetic datasets (YOLO, VOC, CVAT) for the import benchmarks:
 //! generated once by a Python script into `target/bench-data/NAME/`, with a
 //! `sizes.tsv` of the images (which do not exist on disk), and the template
 //! project with one item per line of it. Shared by the import benchmarks.
