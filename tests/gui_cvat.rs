@@ -43,7 +43,10 @@ fn import_and_export_cvat_from_the_file_menu() {
         "(boxes of each)",
         "Add these classes and import",
     );
-    assert!(notice.starts_with("Imported 5 boxes"), "{notice}");
+    assert!(
+        notice.starts_with("Imported 5 boxes onto 4 images from"),
+        "{notice}"
+    );
     let project = &h.state().workspace().unwrap().project;
     let boxes = project.all_boxes().unwrap();
     assert_eq!(boxes.len(), 5);

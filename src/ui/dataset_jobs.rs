@@ -382,7 +382,7 @@ const SHOWN_PROBLEMS: usize = 20;
 struct ImportSummary {
     format: DatasetFormat,
     boxes: usize,
-    /// Files matched to images.
+    /// Files matched to images (CVAT: images matched to items).
     files: usize,
     new_classes: Vec<String>,
     problems: Vec<String>,
@@ -390,12 +390,22 @@ struct ImportSummary {
 
 impl ImportSummary {
     fn notice(&self, root: &Path) -> String {
-        let mut text = t!(
-            "dataset.import_done",
-            boxes = self.boxes,
-            files = self.files,
-            path = root.display()
-        )
+        let (boxes, files, path) = (self.boxes, self.files, root.display());
+        let mut text = match self.format {
+            // One file: what matched is images, not label files.
+            DatasetFormat::Cvat => t!(
+                "cvat.import_done",
+                boxes = boxes,
+                images = files,
+                path = path
+            ),
+            _ => t!(
+                "dataset.import_done",
+                boxes = boxes,
+                files = files,
+                path = path
+            ),
+        }
         .into_owned();
         push_new_classes(&mut text, &self.new_classes);
         let heading = t!(
