@@ -4,14 +4,10 @@
 
 mod common;
 
-use common::gui::{
-    app_config, file_menu_job, file_menu_job_answering, start_allowing_missing_glyphs,
-};
+use common::gui::{app_over_dataset_copy, file_menu_job, file_menu_job_answering};
 use shugu::formats::cvat::parse_cvat;
 use shugu::model::{AttrValue, LabelSchema};
-use shugu::ui::Startup;
 use shugu::ui::dialogs::FakeDialogs;
-use shugu::ui::i18n::Language;
 use std::path::Path;
 
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/cvat/dataset");
@@ -19,22 +15,18 @@ const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/cvat/
 #[test]
 fn import_and_export_cvat_from_the_file_menu() {
     let tmp = tempfile::tempdir().unwrap();
-    let dataset = tmp.path().join("dataset");
-    common::cli::copy_dir(Path::new(FIXTURE), &dataset);
-    let project_dir = tmp.path().join("project");
-    common::scanned_project(
-        &project_dir,
-        &dataset.join("images"),
-        LabelSchema::default(),
-    );
     let out = tmp.path().join("out.xml");
-    let dialogs = FakeDialogs {
-        files: vec![dataset.join("annotations.xml")],
-        save_paths: vec![out.clone()],
-        ..FakeDialogs::default()
-    };
-    let config = app_config(tmp.path(), "alice", Language::English, vec![]);
-    let mut h = start_allowing_missing_glyphs(config, Startup::Open(project_dir), dialogs);
+    let (_, mut h) = app_over_dataset_copy(
+        tmp.path(),
+        Path::new(FIXTURE),
+        "images",
+        LabelSchema::default(),
+        |dataset| FakeDialogs {
+            files: vec![dataset.join("annotations.xml")],
+            save_paths: vec![out.clone()],
+            ..FakeDialogs::default()
+        },
+    );
 
     // The file's labels are not in the project yet: the app asks first.
     let notice = file_menu_job_answering(

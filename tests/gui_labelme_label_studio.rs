@@ -5,13 +5,9 @@
 
 mod common;
 
-use common::gui::{
-    app_boxes, app_config, file_menu_job, start_allowing_missing_glyphs, undo_in_app,
-};
+use common::gui::{app_boxes, app_over_dataset_copy, file_menu_job, undo_in_app};
 use shugu::model::{ImageLabelMode, LabelSchema};
-use shugu::ui::Startup;
 use shugu::ui::dialogs::FakeDialogs;
-use shugu::ui::i18n::Language;
 use std::path::Path;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
@@ -19,23 +15,23 @@ const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
 #[test]
 fn labelme_and_label_studio_from_the_file_menu() {
     let tmp = tempfile::tempdir().unwrap();
-    let dataset = tmp.path().join("dataset");
-    common::cli::copy_dir(&Path::new(FIXTURES).join("labelme/dataset"), &dataset);
-    let project_dir = tmp.path().join("project");
     let schema = LabelSchema {
         image_label_mode: ImageLabelMode::Multi,
         ..Default::default()
     };
-    common::scanned_project(&project_dir, &dataset, schema);
     let labelme_out = tmp.path().join("labelme-out");
     let tasks_out = tmp.path().join("tasks.json");
-    let dialogs = FakeDialogs {
-        folders: vec![dataset.clone(), labelme_out.clone()],
-        files: vec![Path::new(FIXTURES).join("label_studio/converter_tasks.json")],
-        save_paths: vec![tasks_out.clone()],
-    };
-    let config = app_config(tmp.path(), "alice", Language::English, vec![]);
-    let mut h = start_allowing_missing_glyphs(config, Startup::Open(project_dir), dialogs);
+    let (_, mut h) = app_over_dataset_copy(
+        tmp.path(),
+        &Path::new(FIXTURES).join("labelme/dataset"),
+        ".",
+        schema,
+        |dataset| FakeDialogs {
+            folders: vec![dataset.to_path_buf(), labelme_out.clone()],
+            files: vec![Path::new(FIXTURES).join("label_studio/converter_tasks.json")],
+            save_paths: vec![tasks_out.clone()],
+        },
+    );
 
     // labelme: three rectangles and the true flags, one undo step.
     let notice = file_menu_job(&mut h, "Import labelme…");

@@ -5,13 +5,10 @@
 mod common;
 
 use common::gui::{
-    app_boxes, app_config, file_menu_job, file_menu_job_answering, start_allowing_missing_glyphs,
-    undo_in_app,
+    app_boxes, app_over_dataset_copy, file_menu_job, file_menu_job_answering, undo_in_app,
 };
 use shugu::model::{AttrValue, LabelSchema};
-use shugu::ui::Startup;
 use shugu::ui::dialogs::FakeDialogs;
-use shugu::ui::i18n::Language;
 use std::path::Path;
 
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/voc/detection");
@@ -19,21 +16,17 @@ const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/voc/d
 #[test]
 fn import_and_export_pascal_voc_from_the_file_menu() {
     let tmp = tempfile::tempdir().unwrap();
-    let dataset = tmp.path().join("dataset");
-    common::cli::copy_dir(Path::new(FIXTURE), &dataset);
-    let project_dir = tmp.path().join("project");
-    common::scanned_project(
-        &project_dir,
-        &dataset.join("JPEGImages"),
-        LabelSchema::default(),
-    );
     let out = tmp.path().join("out");
-    let dialogs = FakeDialogs {
-        folders: vec![dataset.clone(), dataset.clone(), out.clone()],
-        ..FakeDialogs::default()
-    };
-    let config = app_config(tmp.path(), "alice", Language::English, vec![]);
-    let mut h = start_allowing_missing_glyphs(config, Startup::Open(project_dir), dialogs);
+    let (_, mut h) = app_over_dataset_copy(
+        tmp.path(),
+        Path::new(FIXTURE),
+        "JPEGImages",
+        LabelSchema::default(),
+        |dataset| FakeDialogs {
+            folders: vec![dataset.to_path_buf(), dataset.to_path_buf(), out.clone()],
+            ..FakeDialogs::default()
+        },
+    );
 
     // The project has no classes yet: the app asks. Declining leaves every
     // box out and says so per class.

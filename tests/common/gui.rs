@@ -139,3 +139,23 @@ pub fn file_menu_job_answering(
     wait_for(h, |app| app.notice.is_some());
     h.state_mut().notice.take().unwrap_or_default()
 }
+
+/// A copy of the dataset fixture `fixture` in `tmp/dataset`, a project over
+/// its images (`images`, relative to the copy) with `schema`, and the app
+/// opened on it as alice, with the file dialogs `dialogs` makes from the
+/// copy's path. Returns the copy's path and the app.
+pub fn app_over_dataset_copy(
+    tmp: &Path,
+    fixture: &Path,
+    images: &str,
+    schema: shugu::model::LabelSchema,
+    dialogs: impl FnOnce(&Path) -> FakeDialogs,
+) -> (PathBuf, Harness<'static, ShuguApp>) {
+    let dataset = tmp.join("dataset");
+    super::cli::copy_dir(fixture, &dataset);
+    let project_dir = tmp.join("project");
+    super::scanned_project(&project_dir, &dataset.join(images), schema);
+    let config = app_config(tmp, "alice", Language::English, vec![]);
+    let h = start_allowing_missing_glyphs(config, Startup::Open(project_dir), dialogs(&dataset));
+    (dataset, h)
+}
