@@ -17,6 +17,7 @@ mod project;
 mod quality;
 mod span_pack;
 mod sqlite_activity;
+mod sqlite_fresh;
 mod sqlite_packages;
 mod sqlite_proposals;
 mod sqlite_review;

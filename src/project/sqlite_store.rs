@@ -4,6 +4,7 @@
 use super::ProjectError;
 use super::span_pack;
 use super::sqlite_activity;
+use super::sqlite_fresh::{self, FreshDatabase};
 use super::sqlite_packages;
 use super::sqlite_proposals;
 use super::sqlite_review;
@@ -22,8 +23,9 @@ use std::path::{Path, PathBuf};
 /// status became `submitted`, and review statuses exist. 3: boxes have
 /// attributes (`boxes.attrs`, JSON; NULL when there are none), and an item's
 /// spans are packed into its `texts` row instead of one `spans` row each. Both
-/// migrations look at the tables rather than the version.
-const DB_VERSION: i64 = 3;
+/// migrations look at the tables rather than the version. 4: span packs of
+/// layout 2 (see [`span_pack`]); layout 1 is still read.
+const DB_VERSION: i64 = 4;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS items(
@@ -125,16 +127,12 @@ impl SqliteStore {
             BOX_COLUMNS
         };
         if !read_only {
+            sqlite_fresh::remove_unfinished(path)?;
             conn.pragma_update(None, "journal_mode", "WAL")?;
             conn.pragma_update(None, "synchronous", "FULL")?;
             // 64 MiB of page cache: a bulk insert then rewrites fewer pages into the WAL.
             conn.pragma_update(None, "cache_size", -65_536)?;
-            conn.execute_batch(SCHEMA)?;
-            add_box_attributes_column(&conn)?;
-            conn.execute_batch(sqlite_text::TEXT_SCHEMA)?;
-            conn.execute_batch(sqlite_review::REVIEW_SCHEMA)?;
-            conn.execute_batch(sqlite_packages::PACKAGE_SCHEMA)?;
-            conn.execute_batch(sqlite_proposals::PROPOSAL_SCHEMA)?;
+            create_tables(&conn)?;
             if version < 2 {
                 conn.execute(
                     "UPDATE items SET status = 'submitted' WHERE status = 'done'",
@@ -150,6 +148,18 @@ impl SqliteStore {
             box_select,
         })
     }
+}
+
+/// Creates the tables a database lacks, and the columns added since
+/// version 2.
+fn create_tables(conn: &Connection) -> Result<(), ProjectError> {
+    conn.execute_batch(SCHEMA)?;
+    add_box_attributes_column(conn)?;
+    conn.execute_batch(sqlite_text::TEXT_SCHEMA)?;
+    conn.execute_batch(sqlite_review::REVIEW_SCHEMA)?;
+    conn.execute_batch(sqlite_packages::PACKAGE_SCHEMA)?;
+    conn.execute_batch(sqlite_proposals::PROPOSAL_SCHEMA)?;
+    Ok(())
 }
 
 /// Databases made before version 3 have no `boxes.attrs`; adds it (NULL: no
@@ -1111,44 +1121,16 @@ impl Store for SqliteStore {
             -> Result<Option<Vec<sqlite_text::ResolvedText>>, ProjectError>,
         ctx: &EditContext,
     ) -> Result<(Vec<Item>, StoredEdit), ProjectError> {
+        if self.has_no_items()? {
+            return self.add_labelled_texts_fresh(next_chunk, ctx);
+        }
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let mut bulk = sqlite_text::BulkTexts::default();
-        while let Some(chunk) = next_chunk()? {
-            sqlite_text::insert_labelled_chunk(&tx, &chunk, ctx, &mut bulk)?;
-        }
-        let kind = "add_labelled_texts";
-        let detail = serde_json::json!({
-            "kind": kind,
-            "items": bulk.items.len(),
-            "spans": bulk.spans.len(),
-            "classified": bulk.classified.len(),
-        })
-        .to_string();
-        let created_spans = bulk.spans.iter().map(|s| s.id).collect();
-        let mut undo = vec![Edit::DeleteSpans(bulk.spans)];
-        undo.extend(bulk.classified.iter().map(|&item| Edit::SetImageLabels {
-            item,
-            labels: Vec::new(),
-        }));
-        let ch = Changes {
-            annotated: bulk.started.iter().copied().collect(),
-            created_spans,
-            ..Changes::default()
-        };
-        let finished = finish_in(
-            &tx,
-            kind,
-            detail,
-            Edit::Batch(undo),
-            ch,
-            Some(bulk.started),
-            ctx,
-        )?;
+        let (items, finished) = insert_labelled_texts(&tx, next_chunk, ctx)?;
         let committed = tx.commit();
         let stored = self.after_commit(committed, finished)?;
-        Ok((bulk.items, stored))
+        Ok((items, stored))
     }
 
     fn log_of(&self, item: Option<ItemId>, limit: usize) -> Result<Vec<LogEntry>, ProjectError> {
@@ -1240,6 +1222,100 @@ impl Store for SqliteStore {
     fn package_items(&self) -> Result<Vec<sqlite_packages::PackageItem>, ProjectError> {
         sqlite_packages::package_items(&self.conn)
     }
+}
+
+impl SqliteStore {
+    fn has_no_items(&self) -> Result<bool, ProjectError> {
+        Ok(!self
+            .conn
+            .prepare_cached("SELECT 1 FROM items")?
+            .exists([])?)
+    }
+
+    /// [`Store::add_labelled_texts`] into a store without items: the texts
+    /// go into a new database file that then replaces this one (see
+    /// [`sqlite_fresh`]). The store is reopened on the file in place
+    /// afterwards, new or old.
+    fn add_labelled_texts_fresh(
+        &mut self,
+        next_chunk: &mut dyn FnMut()
+            -> Result<Option<Vec<sqlite_text::ResolvedText>>, ProjectError>,
+        ctx: &EditContext,
+    ) -> Result<(Vec<Item>, StoredEdit), ProjectError> {
+        let mut fresh = FreshDatabase::start(&self.path, |conn| {
+            create_tables(conn)?;
+            conn.pragma_update(None, "user_version", DB_VERSION)?;
+            Ok(())
+        })?;
+        let filled = (|| {
+            let tx = fresh.conn.transaction()?;
+            let done = insert_labelled_texts(&tx, next_chunk, ctx)?;
+            tx.commit()?;
+            Ok::<_, ProjectError>(done)
+        })();
+        let (items, finished) = match filled {
+            Ok(done) => done,
+            Err(e) => {
+                drop(fresh);
+                let _ = sqlite_fresh::remove_unfinished(&self.path);
+                return Err(e);
+            }
+        };
+        let path = self.path.clone();
+        let live = &mut self.conn;
+        let replaced = fresh.replace(&path, || {
+            let closing = std::mem::replace(live, Connection::open_in_memory()?);
+            closing.close().map_err(|(_, e)| e.into())
+        });
+        if replaced.is_err() {
+            let _ = sqlite_fresh::remove_unfinished(&path);
+        }
+        // Whatever happened, the store goes on with the file now in place.
+        *self = SqliteStore::open(&path, false)?;
+        replaced?;
+        Ok((items, finished.stored))
+    }
+}
+
+/// Inserts labelled texts chunk by chunk and logs them as one edit, in `tx`.
+fn insert_labelled_texts(
+    tx: &Transaction,
+    next_chunk: &mut dyn FnMut() -> Result<Option<Vec<sqlite_text::ResolvedText>>, ProjectError>,
+    ctx: &EditContext,
+) -> Result<(Vec<Item>, Finished), ProjectError> {
+    let mut bulk = sqlite_text::BulkTexts::default();
+    while let Some(chunk) = next_chunk()? {
+        sqlite_text::insert_labelled_chunk(tx, &chunk, ctx, &mut bulk)?;
+    }
+    let kind = "add_labelled_texts";
+    let detail = serde_json::json!({
+        "kind": kind,
+        "items": bulk.items.len(),
+        "spans": bulk.spans.len(),
+        "classified": bulk.classified.len(),
+    })
+    .to_string();
+    let created_spans = bulk.spans.iter().map(|s| s.id).collect();
+    let mut undo = vec![Edit::DeleteSpans(bulk.spans)];
+    undo.extend(bulk.classified.iter().map(|&item| Edit::SetImageLabels {
+        item,
+        labels: Vec::new(),
+    }));
+    let ch = Changes {
+        annotated: bulk.started.iter().copied().collect(),
+        created_spans,
+        ..Changes::default()
+    };
+    let finished = finish_in(
+        tx,
+        kind,
+        detail,
+        Edit::Batch(undo),
+        ch,
+        Some(bulk.started),
+        ctx,
+    )?;
+    Ok((bulk.items, finished))
 }
 
 #[cfg(test)]

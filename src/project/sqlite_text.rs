@@ -546,7 +546,6 @@ pub(super) fn insert_labelled_chunk(
     let mut next_span = take_span_ids(tx, span_count)?;
     let mut packs = Vec::with_capacity(chunk.len());
     for (&item, t) in ids.iter().zip(chunk) {
-        let mut pack = Vec::new();
         let mut spans: Vec<(u32, u32, ClassId, SpanId)> = t
             .spans
             .iter()
@@ -556,23 +555,20 @@ pub(super) fn insert_labelled_chunk(
                 (start, end, class, id)
             })
             .collect();
-        spans.sort_unstable();
-        for &(start, end, class, id) in &spans {
-            span_pack::push(
-                &mut pack,
-                &PackedSpan {
-                    id,
-                    class,
-                    start,
-                    end,
-                    author: ctx.author,
-                    created_ms: ctx.time_ms,
-                    updated_by: ctx.author,
-                    updated_ms: ctx.time_ms,
-                },
-            );
-            out.spans.push(SpanRef { item, id });
-        }
+        spans.sort_unstable_by_key(|&(start, end, _, id)| (start, end, id));
+        out.spans
+            .extend(spans.iter().map(|&(_, _, _, id)| SpanRef { item, id }));
+        let pack =
+            span_pack::pack_sorted(spans.iter().map(|&(start, end, class, id)| PackedSpan {
+                id,
+                class,
+                start,
+                end,
+                author: ctx.author,
+                created_ms: ctx.time_ms,
+                updated_by: ctx.author,
+                updated_ms: ctx.time_ms,
+            }));
         packs.push(pack);
     }
     let with_ids: Vec<(ItemId, &ResolvedText, &[u8])> = ids
