@@ -9,8 +9,8 @@ mod common;
 use common::cli::{open_when_free, shugu, text};
 use shugu::formats::text::LabelledFormat;
 use shugu::jobs::text::import_labelled;
-use shugu::model::{LabelSchema, SpanRef};
-use shugu::project::{DB_FILE, Project};
+use shugu::model::{LabelSchema, SpanRef, TextDoc};
+use shugu::project::{DB_FILE, NewTextItem, Project};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -38,7 +38,7 @@ fn building(dir: &Path) -> PathBuf {
     dir.join(format!("{DB_FILE}.building"))
 }
 
-fn sqlite_value(dir: &Path, sql: &str) -> String {
+fn sqlite_value<T: rusqlite::types::FromSql>(dir: &Path, sql: &str) -> T {
     let conn = rusqlite::Connection::open_with_flags(
         dir.join(DB_FILE),
         rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
@@ -78,6 +78,18 @@ fn an_import_into_an_empty_project_keeps_what_its_database_held() {
     let spans = project.spans(last).unwrap();
     assert_eq!(spans.iter().map(|s| s.id.0).collect::<Vec<_>>(), [609, 610]);
 
+    // Keys stay unique in the new file.
+    let taken = NewTextItem {
+        rel_path: project.items()[0].rel_path.clone(),
+        doc: TextDoc {
+            ext_id: None,
+            text: "重复".into(),
+            meta: None,
+        },
+    };
+    assert!(project.add_text_items(&[taken]).is_err());
+    assert_eq!(project.items().len(), 305);
+
     // Undo of the first import, through the new file, takes its labels away.
     project.undo().unwrap();
     project.undo().unwrap();
@@ -94,8 +106,13 @@ fn an_import_into_an_empty_project_keeps_what_its_database_held() {
         .unwrap();
     drop(project);
 
-    assert_eq!(sqlite_value(&dir, "PRAGMA journal_mode"), "wal");
-    assert_eq!(sqlite_value(&dir, "PRAGMA integrity_check"), "ok");
+    assert_eq!(sqlite_value::<String>(&dir, "PRAGMA journal_mode"), "wal");
+    assert_eq!(sqlite_value::<String>(&dir, "PRAGMA integrity_check"), "ok");
+    let unique_indexes: i64 = sqlite_value(
+        &dir,
+        "SELECT COUNT(*) FROM pragma_index_list('items') WHERE \"unique\" = 1",
+    );
+    assert_eq!(unique_indexes, 1);
     let project = open_when_free(&dir);
     assert_eq!(project.items().len(), 305);
     assert_eq!(project.stored_identity().unwrap(), Some(identity));
@@ -155,7 +172,7 @@ fn killing_an_import_while_it_builds_leaves_the_project_as_it_was() {
     assert_eq!(project.stored_identity().unwrap(), Some(identity));
     assert!(!building(&dir).exists());
     drop(project);
-    assert_eq!(sqlite_value(&dir, "PRAGMA integrity_check"), "ok");
+    assert_eq!(sqlite_value::<String>(&dir, "PRAGMA integrity_check"), "ok");
 
     let out = shugu([
         "import".as_ref(),

@@ -31,7 +31,9 @@ pub use error::ProjectError;
 pub use item_query::{ItemQuery, StatusFilter};
 pub use manifest::{FORMAT_VERSION, MANIFEST_FILE, Manifest, ProjectKind};
 pub use packages::stable_hash;
-pub use project::{Access, Applied, DB_FILE, LabelledAdded, LabelledText, Project};
+pub use project::{
+    Access, Applied, DB_FILE, LabelledAdded, LabelledText, Project, ResolvedChunk, TextResolver,
+};
 pub use quality::{AgreementReport, AnnotatorQuality, MATCH_IOU, PairAgreement};
 pub use stats::{AnnotatorStats, AnnotatorThroughput, ClassCount, HourCount, ProjectStats};
 pub use store::{Census, LogEntry, NewItem, NewTextItem, PackageItem, SpanExtent, Store, TextRow};

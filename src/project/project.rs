@@ -165,78 +165,98 @@ pub struct LabelledAdded {
     pub new_doc_classes: Vec<String>,
 }
 
-impl LabelledAdded {
-    fn added_to_schema(&self) -> usize {
-        self.new_classes.len() + self.new_doc_classes.len()
-    }
+/// Resolves the class names of labelled texts against its own copy of a
+/// project's schema ([`Project::text_resolver`]), adding the classes it lacks,
+/// and checks each record's spans and document classes against its text and
+/// the schema. Made to run on the thread that reads an import.
+pub struct TextResolver {
+    schema: LabelSchema,
 }
 
-/// Resolves class names (adding missing classes to `schema`) and checks each
-/// record's spans and document classes against its text and the schema.
-fn resolve_labelled(
-    chunk: Vec<LabelledText>,
-    schema: &mut LabelSchema,
-    added: &mut LabelledAdded,
-) -> Result<Vec<ResolvedText>, ProjectError> {
-    let mut resolved = Vec::with_capacity(chunk.len());
-    for record in chunk {
-        let len = record.item.doc.text.chars().count() as u32;
-        let mut spans = Vec::with_capacity(record.spans.len());
-        for (start, end, name) in &record.spans {
-            if start >= end || *end > len {
-                return Err(ProjectError::InvalidEdit(format!(
-                    "{}: span [{start}, {end}) does not fit the {len} characters of the text",
-                    record.item.rel_path
-                )));
-            }
-            let class = match schema.class_by_name(name) {
-                Some(c) => c.id,
-                None => {
-                    added.new_classes.push(name.clone());
-                    schema.add_class(name)
+/// Labelled texts ready to store ([`Project::add_resolved_texts`]).
+#[derive(Debug)]
+pub struct ResolvedChunk {
+    texts: Vec<ResolvedText>,
+    /// The schema with the classes this chunk added, when it added any.
+    schema: Option<LabelSchema>,
+    new_classes: Vec<String>,
+    new_doc_classes: Vec<String>,
+    /// Texts given document classes.
+    classified: usize,
+}
+
+impl TextResolver {
+    pub fn resolve(&mut self, chunk: Vec<LabelledText>) -> Result<ResolvedChunk, ProjectError> {
+        let schema = &mut self.schema;
+        let mut out = ResolvedChunk {
+            texts: Vec::with_capacity(chunk.len()),
+            schema: None,
+            new_classes: Vec::new(),
+            new_doc_classes: Vec::new(),
+            classified: 0,
+        };
+        for record in chunk {
+            let len = record.item.doc.text.chars().count() as u32;
+            let mut spans = Vec::with_capacity(record.spans.len());
+            for (start, end, name) in &record.spans {
+                if start >= end || *end > len {
+                    return Err(ProjectError::InvalidEdit(format!(
+                        "{}: span [{start}, {end}) does not fit the {len} characters of the text",
+                        record.item.rel_path
+                    )));
                 }
-            };
-            spans.push((*start, *end, class));
-        }
-        if !schema.allow_overlapping_spans {
+                let class = match schema.class_by_name(name) {
+                    Some(c) => c.id,
+                    None => {
+                        out.new_classes.push(name.clone());
+                        schema.add_class(name)
+                    }
+                };
+                spans.push((*start, *end, class));
+            }
             spans.sort_unstable();
-            if let Some(w) = spans.windows(2).find(|w| w[1].0 < w[0].1) {
+            if !schema.allow_overlapping_spans
+                && let Some(w) = spans.windows(2).find(|w| w[1].0 < w[0].1)
+            {
                 return Err(ProjectError::InvalidEdit(format!(
                     "{}: span [{}, {}) overlaps span [{}, {}); this project does not allow overlapping spans",
                     record.item.rel_path, w[1].0, w[1].1, w[0].0, w[0].1
                 )));
             }
+            let mut labels = Vec::with_capacity(record.labels.len());
+            for name in &record.labels {
+                let label = match schema.image_labels.iter().find(|l| &l.name == name) {
+                    Some(l) => l.id,
+                    None => {
+                        out.new_doc_classes.push(name.clone());
+                        schema.add_image_label(name)
+                    }
+                };
+                labels.push(label);
+            }
+            labels.sort_unstable();
+            labels.dedup();
+            if schema.image_label_mode == ImageLabelMode::Single && labels.len() > 1 {
+                return Err(ProjectError::InvalidEdit(format!(
+                    "{}: this project takes one document class per text",
+                    record.item.rel_path
+                )));
+            }
+            if !labels.is_empty() {
+                out.classified += 1;
+            }
+            out.texts.push(ResolvedText {
+                item: record.item,
+                char_len: len,
+                spans,
+                labels,
+            });
         }
-        let mut labels = Vec::with_capacity(record.labels.len());
-        for name in &record.labels {
-            let label = match schema.image_labels.iter().find(|l| &l.name == name) {
-                Some(l) => l.id,
-                None => {
-                    added.new_doc_classes.push(name.clone());
-                    schema.add_image_label(name)
-                }
-            };
-            labels.push(label);
+        if !(out.new_classes.is_empty() && out.new_doc_classes.is_empty()) {
+            out.schema = Some(schema.clone());
         }
-        labels.sort_unstable();
-        labels.dedup();
-        if schema.image_label_mode == ImageLabelMode::Single && labels.len() > 1 {
-            return Err(ProjectError::InvalidEdit(format!(
-                "{}: this project takes one document class per text",
-                record.item.rel_path
-            )));
-        }
-        if !labels.is_empty() {
-            added.classified += 1;
-        }
-        resolved.push(ResolvedText {
-            item: record.item,
-            char_len: len,
-            spans,
-            labels,
-        });
+        Ok(out)
     }
-    Ok(resolved)
 }
 
 /// `to` expressed relative to `from` when they share a root, else `to` itself.
@@ -995,6 +1015,28 @@ impl Project {
         &mut self,
         chunks: impl IntoIterator<Item = Result<Vec<LabelledText>, E>>,
     ) -> Result<LabelledAdded, E> {
+        let mut resolver = self.text_resolver();
+        let resolved = chunks
+            .into_iter()
+            .map(move |chunk| resolver.resolve(chunk?).map_err(E::from));
+        self.add_resolved_texts(resolved)
+    }
+
+    /// A [`TextResolver`] starting from the project's schema, for resolving
+    /// chunks of an import on another thread than the one storing them.
+    pub fn text_resolver(&self) -> TextResolver {
+        TextResolver {
+            schema: self.manifest.schema.clone(),
+        }
+    }
+
+    /// [`Project::add_labelled_texts`] of chunks a [`TextResolver`] made from
+    /// this project; a chunk that added classes carries the schema, which is
+    /// saved before the chunk is stored.
+    pub fn add_resolved_texts<E: From<ProjectError>>(
+        &mut self,
+        chunks: impl IntoIterator<Item = Result<ResolvedChunk, E>>,
+    ) -> Result<LabelledAdded, E> {
         self.check_writable()?;
         let mut chunks = chunks.into_iter();
         let mut abandoned: Option<E> = None;
@@ -1016,13 +1058,15 @@ impl Project {
                     return Err(ProjectError::InvalidEdit("the import was abandoned".into()));
                 }
             };
-            let before = added.added_to_schema();
-            let resolved = resolve_labelled(chunk, &mut manifest.schema, &mut added)?;
             // The classes a chunk adds are saved before its spans refer to them.
-            if added.added_to_schema() > before {
+            if let Some(schema) = chunk.schema {
+                manifest.schema = schema;
                 manifest.save(&manifest_path)?;
             }
-            Ok(Some(resolved))
+            added.new_classes.extend(chunk.new_classes);
+            added.new_doc_classes.extend(chunk.new_doc_classes);
+            added.classified += chunk.classified;
+            Ok(Some(chunk.texts))
         };
         let ctx = EditContext {
             author,

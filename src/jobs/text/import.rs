@@ -62,6 +62,7 @@ pub fn import_labelled(
         },
     };
     let consumed = AtomicUsize::new(0);
+    let mut resolver = project.text_resolver();
 
     // Records the project lacks stream into new items on this thread while the
     // reader parses the next ones on another; matched records wait until after.
@@ -85,13 +86,14 @@ pub fn import_labelled(
                 if chunk.len() == CHUNK {
                     consumed.store(reader.bytes_consumed(), Ordering::Relaxed);
                     let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
-                    if sender.send(Ok::<_, JobError>(full)).is_err() {
+                    let resolved = resolver.resolve(full).map_err(JobError::from);
+                    if sender.send(resolved).is_err() {
                         return sorted;
                     }
                 }
             }
             if !chunk.is_empty() {
-                let _ = sender.send(Ok(chunk));
+                let _ = sender.send(resolver.resolve(chunk).map_err(JobError::from));
             }
             sorted
         });
@@ -101,7 +103,7 @@ pub fn import_labelled(
                 total: Some(total),
             })
         });
-        let added = project.add_labelled_texts(chunks);
+        let added = project.add_resolved_texts(chunks);
         let sorted = parser
             .join()
             .map_err(|_| failed(&"the import failed while reading"));
