@@ -353,11 +353,12 @@ fn a_single_label_project_keeps_the_first_class_of_a_new_record_and_says_so() {
     assert_eq!(project.image_labels(item).unwrap().len(), 1);
 }
 
-/// A database of layout 2 kept one `spans` row per span. Opening it for
-/// writing packs them into their texts, keeping ids, provenance and the id
-/// counter; a read-only open before that says to open it for writing first.
+/// A database of layout 2 kept a `texts` row per item and one `spans` row per
+/// span. Opening it for writing moves both into blocks of texts, keeping
+/// texts, ids, provenance and the id counter; a read-only open before that
+/// says to open it for writing first.
 #[test]
-fn span_rows_of_an_earlier_version_are_packed_on_open() {
+fn texts_and_span_rows_of_an_earlier_version_are_moved_on_open() {
     let (tmp, mut project) = project(true);
     let dir = project.dir().to_path_buf();
     project
@@ -368,19 +369,36 @@ fn span_rows_of_an_earlier_version_are_packed_on_open() {
         ]))
         .unwrap();
     let before = project.all_spans().unwrap();
+    let texts = project.all_texts().unwrap();
     drop(project);
 
     let db = dir.join(shugu::project::DB_FILE);
     {
         let conn = rusqlite::Connection::open(&db).unwrap();
         conn.execute_batch(
-            "CREATE TABLE spans(id INTEGER PRIMARY KEY AUTOINCREMENT, item_id INTEGER NOT NULL, \
+            "DROP TABLE text_blocks; DROP TABLE span_packs;
+             CREATE TABLE texts(item_id INTEGER PRIMARY KEY, ext_id TEXT, body TEXT NOT NULL, \
+             char_len INTEGER NOT NULL, meta TEXT);
+             CREATE TABLE spans(id INTEGER PRIMARY KEY AUTOINCREMENT, item_id INTEGER NOT NULL, \
              class_id INTEGER NOT NULL, start_cp INTEGER NOT NULL, end_cp INTEGER NOT NULL, \
              author TEXT NOT NULL, created_ms INTEGER NOT NULL, updated_by TEXT NOT NULL, \
              updated_ms INTEGER NOT NULL);
-             UPDATE texts SET spans = NULL; DELETE FROM id_counters; PRAGMA user_version = 2;",
+             DELETE FROM id_counters; PRAGMA user_version = 2;",
         )
         .unwrap();
+        for (item, doc) in &texts {
+            conn.execute(
+                "INSERT INTO texts VALUES(?1,?2,?3,?4,?5)",
+                rusqlite::params![
+                    item.0,
+                    doc.ext_id,
+                    doc.text,
+                    doc.text.chars().count() as i64,
+                    doc.meta
+                ],
+            )
+            .unwrap();
+        }
         for s in &before {
             let p = &s.provenance;
             conn.execute(
@@ -418,7 +436,9 @@ fn span_rows_of_an_earlier_version_are_packed_on_open() {
 
     let mut project = Project::open(&dir, Access::ReadWrite).unwrap();
     assert_eq!(project.all_spans().unwrap(), before);
+    assert_eq!(project.all_texts().unwrap(), texts);
     let item = project.items()[0].id;
+    assert_eq!(project.text(item).unwrap().unwrap().text, REVIEW);
     let added = project
         .apply(Edit::AddSpans(vec![span(&project, 0, ORIGIN, 7, 8)]))
         .unwrap()
@@ -429,11 +449,11 @@ fn span_rows_of_an_earlier_version_are_packed_on_open() {
     let conn = rusqlite::Connection::open(&db).unwrap();
     let tables: i64 = conn
         .query_row(
-            "SELECT COUNT(*) FROM sqlite_master WHERE name = 'spans'",
+            "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('spans', 'texts')",
             [],
             |r| r.get(0),
         )
         .unwrap();
-    assert_eq!(tables, 0, "the span rows are gone once packed");
+    assert_eq!(tables, 0, "the older tables are gone once moved");
     drop(tmp);
 }

@@ -184,3 +184,59 @@ fn killing_an_import_while_it_builds_leaves_the_project_as_it_was() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(open_when_free(&dir).items().len(), 200_000);
 }
+
+/// Spans as imported live with their texts; once an item's spans are
+/// edited, its edited set is what every reader sees, in item order, for
+/// items whose imported set was empty too.
+#[test]
+fn edited_spans_win_over_imported_ones_in_every_reader() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("p");
+    let mut project = Project::create_text(&dir, "p", LabelSchema::default()).unwrap();
+    let file = tmp.path().join("r.jsonl");
+    write_reviews(&file, 1, 3);
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(&file)
+        .unwrap()
+        .write_all("{\"id\":\"bare\",\"text\":\"没有标注的评论\"}\n".as_bytes())
+        .unwrap();
+    import(&mut project, &file);
+    let items: Vec<_> = project.items().iter().map(|i| i.id).collect();
+    let second = project.spans(items[1]).unwrap();
+    project
+        .apply(shugu::model::Edit::DeleteSpans(vec![SpanRef {
+            item: items[1],
+            id: second[0].id,
+        }]))
+        .unwrap();
+    let product = project.schema().class_by_name("PRODUCT").unwrap().id;
+    project
+        .apply(shugu::model::Edit::AddSpans(vec![shugu::model::NewSpan {
+            item: items[3],
+            class: product,
+            start: 0,
+            end: 2,
+        }]))
+        .unwrap();
+
+    let per_item: Vec<(i64, usize)> = project
+        .all_spans()
+        .unwrap()
+        .chunk_by(|a, b| a.item == b.item)
+        .map(|run| (run[0].item.0, run.len()))
+        .collect();
+    let ids: Vec<i64> = items.iter().map(|i| i.0).collect();
+    assert_eq!(
+        per_item,
+        [(ids[0], 2), (ids[1], 1), (ids[2], 2), (ids[3], 1)]
+    );
+    drop(project);
+    let project = open_when_free(&dir);
+    assert_eq!(project.spans(items[1]).unwrap().len(), 1);
+    assert_eq!(project.spans(items[3]).unwrap()[0].class, product);
+    assert_eq!(
+        project.text(items[3]).unwrap().unwrap().text,
+        "没有标注的评论"
+    );
+}

@@ -23,8 +23,11 @@ mod sqlite_proposals;
 mod sqlite_review;
 mod sqlite_store;
 mod sqlite_text;
+mod sqlite_text_layouts;
 mod stats;
 mod store;
+mod text_block;
+mod varint;
 
 pub use atomic_file::{write_atomic, write_dir_atomic};
 pub use error::ProjectError;

@@ -17,6 +17,7 @@
 //! An empty value means no spans.
 
 use super::ProjectError;
+use super::varint::{ByteReader, put_int, put_uint};
 use crate::model::{ClassId, ItemId, Provenance, SpanAnnotation, SpanId};
 
 const LAYOUT_1: u8 = 1;
@@ -105,18 +106,6 @@ pub(super) fn pack_sorted<'a>(spans: impl IntoIterator<Item = PackedSpan<'a>> + 
     out
 }
 
-fn put_uint(out: &mut Vec<u8>, mut v: u64) {
-    while v >= 0x80 {
-        out.push(v as u8 | 0x80);
-        v >>= 7;
-    }
-    out.push(v as u8);
-}
-
-fn put_int(out: &mut Vec<u8>, v: i64) {
-    put_uint(out, ((v << 1) ^ (v >> 63)) as u64);
-}
-
 /// Packs spans, sorting them into (start, end, id) order.
 pub(super) fn pack(spans: &[SpanAnnotation]) -> Vec<u8> {
     let mut order: Vec<&SpanAnnotation> = spans.iter().collect();
@@ -156,12 +145,11 @@ fn for_each_in_layout_2<'a>(
     pack: &'a [u8],
     mut f: impl FnMut(PackedSpan<'a>) -> Result<(), ProjectError>,
 ) -> Result<(), ProjectError> {
-    let mut r = Reader(pack);
-    let count = r.uint()?;
+    let mut r = ByteReader(pack);
+    let count = r.uint().map_err(corrupt)?;
     let mut names = Vec::new();
     for _ in 0..count {
-        let n = usize::try_from(r.uint()?).map_err(|_| corrupt("a name is too long"))?;
-        names.push(std::str::from_utf8(r.take(n)?).map_err(|_| corrupt("a name is not UTF-8"))?);
+        names.push(r.str().map_err(corrupt)?);
     }
     let name = |i: u64| -> Result<&'a str, ProjectError> {
         usize::try_from(i)
@@ -169,17 +157,29 @@ fn for_each_in_layout_2<'a>(
             .and_then(|i| names.get(i).copied())
             .ok_or_else(|| corrupt("a span names an author the pack lacks"))
     };
-    let spans = r.uint()?;
+    let spans = r.uint().map_err(corrupt)?;
     let mut previous_start: u32 = 0;
     for _ in 0..spans {
-        let id = SpanId(r.uint()? as i64);
-        let class = ClassId(r.uint()? as i64);
-        let start = previous_start.wrapping_add(r.u32_varint()?);
-        let end = start.wrapping_add(r.u32_varint()?);
-        let created_ms = r.int()?;
-        let updated_ms = created_ms.wrapping_add(r.int()?);
-        let author = name(r.uint()?)?;
-        let updated_by = name(r.uint()?)?;
+        let mut next = || -> Result<_, &'static str> {
+            Ok((
+                r.uint()?,
+                r.uint()?,
+                r.u32()?,
+                r.u32()?,
+                r.int()?,
+                r.int()?,
+                r.uint()?,
+                r.uint()?,
+            ))
+        };
+        let (id, class, start_step, len, created_ms, updated_step, author, updated_by) =
+            next().map_err(corrupt)?;
+        let (id, class) = (SpanId(id as i64), ClassId(class as i64));
+        let start = previous_start.wrapping_add(start_step);
+        let end = start.wrapping_add(len);
+        let updated_ms = created_ms.wrapping_add(updated_step);
+        let author = name(author)?;
+        let updated_by = name(updated_by)?;
         previous_start = start;
         f(PackedSpan {
             id,
@@ -192,7 +192,7 @@ fn for_each_in_layout_2<'a>(
             updated_ms,
         })?;
     }
-    if !r.0.is_empty() {
+    if !r.is_empty() {
         return Err(corrupt("bytes follow the last span"));
     }
     Ok(())
@@ -203,17 +203,20 @@ fn for_each_in_layout_1<'a>(
     mut f: impl FnMut(PackedSpan<'a>) -> Result<(), ProjectError>,
 ) -> Result<(), ProjectError> {
     while !rest.is_empty() {
-        let mut r = Reader(rest);
-        let span = PackedSpan {
-            id: SpanId(r.i64()?),
-            class: ClassId(r.i64()?),
-            start: r.u32()?,
-            end: r.u32()?,
-            created_ms: r.i64()?,
-            updated_ms: r.i64()?,
-            author: r.str()?,
-            updated_by: r.str()?,
+        let mut r = ByteReader(rest);
+        let mut next = || -> Result<_, &'static str> {
+            Ok(PackedSpan {
+                id: SpanId(r.le_i64()?),
+                class: ClassId(r.le_i64()?),
+                start: r.le_u32()?,
+                end: r.le_u32()?,
+                created_ms: r.le_i64()?,
+                updated_ms: r.le_i64()?,
+                author: r.le_str()?,
+                updated_by: r.le_str()?,
+            })
         };
+        let span = next().map_err(corrupt)?;
         rest = r.0;
         f(span)?;
     }
@@ -223,62 +226,9 @@ fn for_each_in_layout_1<'a>(
 fn corrupt(what: &str) -> ProjectError {
     ProjectError::Db(rusqlite::Error::InvalidColumnType(
         0,
-        format!("texts.spans is damaged: {what}"),
+        format!("a text's span pack is damaged: {what}"),
         rusqlite::types::Type::Blob,
     ))
-}
-
-struct Reader<'a>(&'a [u8]);
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], ProjectError> {
-        if self.0.len() < n {
-            return Err(corrupt("a span is cut short"));
-        }
-        let (head, tail) = self.0.split_at(n);
-        self.0 = tail;
-        Ok(head)
-    }
-
-    fn i64(&mut self) -> Result<i64, ProjectError> {
-        let mut b = [0; 8];
-        b.copy_from_slice(self.take(8)?);
-        Ok(i64::from_le_bytes(b))
-    }
-
-    fn u32(&mut self) -> Result<u32, ProjectError> {
-        let mut b = [0; 4];
-        b.copy_from_slice(self.take(4)?);
-        Ok(u32::from_le_bytes(b))
-    }
-
-    fn uint(&mut self) -> Result<u64, ProjectError> {
-        let mut v: u64 = 0;
-        for shift in (0..64).step_by(7) {
-            let [b] = self.take(1)? else {
-                return Err(corrupt("a number is cut short"));
-            };
-            v |= u64::from(b & 0x7f) << shift;
-            if b & 0x80 == 0 {
-                return Ok(v);
-            }
-        }
-        Err(corrupt("a number is too long"))
-    }
-
-    fn u32_varint(&mut self) -> Result<u32, ProjectError> {
-        u32::try_from(self.uint()?).map_err(|_| corrupt("an offset is out of range"))
-    }
-
-    fn int(&mut self) -> Result<i64, ProjectError> {
-        let v = self.uint()?;
-        Ok((v >> 1) as i64 ^ -((v & 1) as i64))
-    }
-
-    fn str(&mut self) -> Result<&'a str, ProjectError> {
-        let n = self.u32()? as usize;
-        std::str::from_utf8(self.take(n)?).map_err(|_| corrupt("a name is not UTF-8"))
-    }
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use super::sqlite_packages;
 use super::sqlite_proposals;
 use super::sqlite_review;
 use super::sqlite_text;
+use super::sqlite_text_layouts;
 use super::store::{EditContext, LogEntry, NewItem, Store, StoredEdit};
 use crate::model::{
     AcceptedProposal, AnnotationId, Attributes, BBox, BoxAnnotation, BoxOrigin, ClassId, Edit,
@@ -24,8 +25,9 @@ use std::path::{Path, PathBuf};
 /// attributes (`boxes.attrs`, JSON; NULL when there are none), and an item's
 /// spans are packed into its `texts` row instead of one `spans` row each. Both
 /// migrations look at the tables rather than the version. 4: span packs of
-/// layout 2 (see [`span_pack`]); layout 1 is still read.
-const DB_VERSION: i64 = 4;
+/// layout 2 (see [`span_pack`]); layout 1 is still read. 5: texts in blocks
+/// of consecutive items (`text_blocks`), edited spans in `span_packs`.
+const DB_VERSION: i64 = 5;
 
 /// The `items` table, its `rel_path` `UNIQUE` or, for a bulk build that adds
 /// a unique index once filled ([`ITEMS_BY_PATH`]), not.
@@ -138,7 +140,7 @@ impl SqliteStore {
                 supported: DB_VERSION as u32,
             });
         }
-        if read_only && sqlite_text::has_span_rows(&conn)? {
+        if read_only && sqlite_text_layouts::has_older_layout(&conn)? {
             return Err(ProjectError::OlderFormat(path.to_path_buf()));
         }
         let box_select = if read_only && !has_box_attributes_column(&conn)? {
@@ -159,7 +161,7 @@ impl SqliteStore {
                     [],
                 )?;
             }
-            sqlite_text::migrate_span_rows(&mut conn)?;
+            sqlite_text_layouts::move_forward(&mut conn)?;
             conn.pragma_update(None, "user_version", DB_VERSION)?;
         }
         Ok(Self {

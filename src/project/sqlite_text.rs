@@ -1,11 +1,15 @@
-//! The text side of the SQLite store: text items (`texts`) with their spans
-//! packed into the same row (`texts.spans`, see [`span_pack`]). Spans are
-//! `[start, end)` in code points of the stored text; their ids come from
-//! `id_counters` and are never reused.
+//! The text side of the SQLite store. Texts are stored in blocks of
+//! consecutive items (`text_blocks`, see [`text_block`]) with the spans they
+//! had when added; an item's spans, once edited, are in `span_packs` (see
+//! [`span_pack`]), which then wins over its block. Spans are `[start, end)`
+//! in code points of the stored text; their ids come from `id_counters` and
+//! are never reused. Older layouts are moved forward by
+//! [`sqlite_text_layouts`](super::sqlite_text_layouts).
 
 use super::ProjectError;
 use super::span_pack::{self, PackedSpan};
 use super::store::{EditContext, NewTextItem};
+use super::text_block::{self, Blocks, TextRecord};
 use crate::model::{
     ClassId, Item, ItemId, ItemStatus, LabelId, NewSpan, Provenance, SpanAnnotation, SpanId,
     SpanRef, TextDoc,
@@ -13,79 +17,15 @@ use crate::model::{
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 pub(super) const TEXT_SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS texts(
-    item_id INTEGER PRIMARY KEY,
-    ext_id TEXT,
-    body TEXT NOT NULL,
-    char_len INTEGER NOT NULL,
-    meta TEXT,
-    spans BLOB
+CREATE TABLE IF NOT EXISTS text_blocks(
+    first_item INTEGER PRIMARY KEY,
+    last_item INTEGER NOT NULL,
+    spans BLOB,
+    texts BLOB NOT NULL
 );
+CREATE TABLE IF NOT EXISTS span_packs(item_id INTEGER PRIMARY KEY, spans BLOB);
 CREATE TABLE IF NOT EXISTS id_counters(name TEXT PRIMARY KEY, last INTEGER NOT NULL);
 ";
-
-/// Whether the database keeps spans one row each, as layout 2 and older did.
-pub(super) fn has_span_rows(conn: &Connection) -> Result<bool, ProjectError> {
-    Ok(conn.query_row(
-        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'spans'",
-        [],
-        |r| r.get::<_, i64>(0),
-    )? > 0)
-}
-
-/// Moves a database of layout 2 or older, with one `spans` row per span, to
-/// packed spans in `texts.spans` (see [`span_pack`]), keeping every id, and
-/// the span id counter into `id_counters`. One transaction. Looks at the
-/// tables, so it is a no-op on a database already moved.
-pub(super) fn migrate_span_rows(conn: &mut Connection) -> Result<(), ProjectError> {
-    let has = |conn: &Connection, sql: &str| -> Result<bool, ProjectError> {
-        Ok(conn.query_row(sql, [], |r| r.get::<_, i64>(0))? > 0)
-    };
-    let tx = conn.transaction()?;
-    if !has(
-        &tx,
-        "SELECT COUNT(*) FROM pragma_table_info('texts') WHERE name = 'spans'",
-    )? {
-        tx.execute_batch("ALTER TABLE texts ADD COLUMN spans BLOB")?;
-    }
-    if has_span_rows(&tx)? {
-        let spans: Vec<SpanAnnotation> = {
-            let mut stmt = tx.prepare(
-                "SELECT id, item_id, class_id, start_cp, end_cp, author, created_ms, updated_by, updated_ms \
-                 FROM spans ORDER BY item_id",
-            )?;
-            let rows = stmt.query_map([], |r| {
-                Ok(SpanAnnotation {
-                    id: SpanId(r.get(0)?),
-                    item: ItemId(r.get(1)?),
-                    class: ClassId(r.get(2)?),
-                    start: r.get(3)?,
-                    end: r.get(4)?,
-                    provenance: Provenance {
-                        author: r.get(5)?,
-                        created_ms: r.get(6)?,
-                        updated_by: r.get(7)?,
-                        updated_ms: r.get(8)?,
-                    },
-                })
-            })?;
-            rows.collect::<Result<_, _>>()?
-        };
-        for run in spans.chunk_by(|a, b| a.item == b.item) {
-            write_pack(&tx, run[0].item, &span_pack::pack(run))?;
-        }
-        let last: i64 = tx.query_row(
-            "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'spans'), 0), \
-                 COALESCE((SELECT MAX(id) FROM spans), 0))",
-            [],
-            |r| r.get(0),
-        )?;
-        raise_span_floor(&tx, last)?;
-        tx.execute_batch("DROP TABLE spans")?;
-    }
-    tx.commit()?;
-    Ok(())
-}
 
 /// The largest span id ever given out.
 pub(super) fn last_span_id(conn: &Connection) -> Result<i64, ProjectError> {
@@ -113,22 +53,68 @@ fn take_span_ids(tx: &Transaction, n: usize) -> Result<i64, ProjectError> {
     Ok(first)
 }
 
-/// An item's packed spans; `None` when the item has no text.
-fn read_pack(conn: &Connection, item: ItemId) -> Result<Option<Vec<u8>>, ProjectError> {
-    Ok(conn
-        .prepare_cached("SELECT COALESCE(spans, x'') FROM texts WHERE item_id = ?1")?
-        .query_row([item.0], |r| r.get(0))
-        .optional()?)
+/// One column of the block holding an item's text, and the block's first item.
+struct BlockColumn {
+    first: ItemId,
+    value: Option<Vec<u8>>,
 }
 
+/// The block holding `item`'s text: its first item and `column` (`spans`
+/// or `texts`); `None` when the item has no text.
+fn block_of(
+    conn: &Connection,
+    column: &'static str,
+    item: ItemId,
+) -> Result<Option<BlockColumn>, ProjectError> {
+    let sql = match column {
+        "spans" => {
+            "SELECT first_item, last_item, spans FROM text_blocks WHERE first_item <= ?1 ORDER BY first_item DESC LIMIT 1"
+        }
+        _ => {
+            "SELECT first_item, last_item, texts FROM text_blocks WHERE first_item <= ?1 ORDER BY first_item DESC LIMIT 1"
+        }
+    };
+    let found = conn
+        .prepare_cached(sql)?
+        .query_row([item.0], |r| {
+            Ok((
+                ItemId(r.get(0)?),
+                ItemId(r.get(1)?),
+                r.get::<_, Option<Vec<u8>>>(2)?,
+            ))
+        })
+        .optional()?;
+    Ok(found
+        .and_then(|(first, last, value)| (item <= last).then_some(BlockColumn { first, value })))
+}
+
+/// An item's packed spans; `None` when the item has no text.
+fn read_pack(conn: &Connection, item: ItemId) -> Result<Option<Vec<u8>>, ProjectError> {
+    let edited: Option<Vec<u8>> = conn
+        .prepare_cached("SELECT COALESCE(spans, x'') FROM span_packs WHERE item_id = ?1")?
+        .query_row([item.0], |r| r.get(0))
+        .optional()?;
+    if edited.is_some() {
+        return Ok(edited);
+    }
+    Ok(match block_of(conn, "spans", item)? {
+        None => None,
+        Some(BlockColumn { value: None, .. }) => Some(Vec::new()),
+        Some(BlockColumn {
+            first,
+            value: Some(spans),
+        }) => Some(text_block::pack_at(&spans, first, item)?.to_vec()),
+    })
+}
+
+/// Stores an item's spans as edited; its block's are no longer read.
 fn write_pack(tx: &Transaction, item: ItemId, pack: &[u8]) -> Result<(), ProjectError> {
     let value = if pack.is_empty() { None } else { Some(pack) };
-    let n = tx
-        .prepare_cached("UPDATE texts SET spans = ?2 WHERE item_id = ?1")?
-        .execute(params![item.0, value])?;
-    if n == 0 {
-        return Err(no_text(item));
-    }
+    tx.prepare_cached(
+        "INSERT INTO span_packs(item_id, spans) VALUES(?1, ?2) \
+         ON CONFLICT(item_id) DO UPDATE SET spans = excluded.spans",
+    )?
+    .execute(params![item.0, value])?;
     Ok(())
 }
 
@@ -189,18 +175,55 @@ pub(super) fn spans_of(
 }
 
 /// Calls `f` with every span, by item and then in (start, end, id) order,
-/// its strings borrowed from the row being read.
+/// its strings borrowed from the value being read.
 pub(super) fn for_each_span(
     conn: &Connection,
     f: &mut dyn FnMut(ItemId, PackedSpan<'_>) -> Result<(), ProjectError>,
 ) -> Result<(), ProjectError> {
+    let edited: Vec<(ItemId, Vec<u8>)> = conn
+        .prepare("SELECT item_id, COALESCE(spans, x'') FROM span_packs ORDER BY item_id")?
+        .query_map([], |r| Ok((ItemId(r.get(0)?), r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut edited = edited.iter().peekable();
+    let mut emit = |item: ItemId, pack: &[u8]| span_pack::for_each(pack, |s| f(item, s));
     let mut stmt =
-        conn.prepare("SELECT item_id, spans FROM texts WHERE spans IS NOT NULL ORDER BY item_id")?;
+        conn.prepare("SELECT first_item, last_item, spans FROM text_blocks ORDER BY first_item")?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        let item = ItemId(r.get(0)?);
-        let pack = r.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
-        span_pack::for_each(pack, |s| f(item, s))?;
+        let (first, last) = (ItemId(r.get(0)?), ItemId(r.get(1)?));
+        let mut stored: Vec<(ItemId, &[u8])> = Vec::new();
+        if let Some(spans) = r
+            .get_ref(2)?
+            .as_blob_or_null()
+            .map_err(rusqlite::Error::from)?
+        {
+            text_block::for_each_pack(spans, first, |item, pack| {
+                stored.push((item, pack));
+                Ok(())
+            })?;
+        }
+        let mut stored = stored.into_iter().peekable();
+        loop {
+            let next_edited = edited.peek().filter(|(item, _)| *item <= last);
+            match (stored.peek(), next_edited) {
+                (None, None) => break,
+                (Some(&(a, pack)), e) if e.is_none_or(|(b, _)| a < *b) => {
+                    emit(a, pack)?;
+                    stored.next();
+                }
+                (s, Some((b, pack))) => {
+                    if s.is_some_and(|&(a, _)| a == *b) {
+                        stored.next();
+                    }
+                    emit(*b, pack)?;
+                    edited.next();
+                }
+                (Some(_), None) => unreachable!("handled by the arm above"),
+            }
+        }
+    }
+    for (item, pack) in edited {
+        emit(*item, pack)?;
     }
     Ok(())
 }
@@ -377,45 +400,53 @@ pub(super) fn set_span_class(
     old.pop().ok_or_else(|| missing_span(at))
 }
 
+/// `f` of `item`'s text, read in place; `None` when the item has no text.
+fn with_text<R>(
+    conn: &Connection,
+    item: ItemId,
+    f: impl FnOnce(TextRecord) -> R,
+) -> Result<Option<R>, ProjectError> {
+    let Some(BlockColumn {
+        first,
+        value: Some(texts),
+    }) = block_of(conn, "texts", item)?
+    else {
+        return Ok(None);
+    };
+    Ok(text_block::text_at(&texts, first, item)?.map(f))
+}
+
 pub(super) fn text_of(conn: &Connection, item: ItemId) -> Result<Option<TextDoc>, ProjectError> {
-    Ok(conn
-        .prepare_cached("SELECT ext_id, body, meta FROM texts WHERE item_id = ?1")?
-        .query_row([item.0], |r| {
-            Ok(TextDoc {
-                ext_id: r.get(0)?,
-                text: r.get(1)?,
-                meta: r.get(2)?,
-            })
-        })
-        .optional()?)
+    with_text(conn, item, |t| TextDoc {
+        ext_id: t.ext_id.map(str::to_string),
+        text: t.text.to_string(),
+        meta: t.meta.map(str::to_string),
+    })
 }
 
 /// The length of a text item in code points; `None` when the item has no text.
 pub(super) fn text_len(conn: &Connection, item: ItemId) -> Result<Option<u32>, ProjectError> {
-    Ok(conn
-        .prepare_cached("SELECT char_len FROM texts WHERE item_id = ?1")?
-        .query_row([item.0], |r| r.get(0))
-        .optional()?)
+    with_text(conn, item, |t| t.char_len)
 }
 
 /// Every text item's content, ordered by item.
 pub(super) fn all_texts(conn: &Connection) -> Result<Vec<(ItemId, TextDoc)>, ProjectError> {
-    let mut stmt =
-        conn.prepare("SELECT item_id, ext_id, body, meta FROM texts ORDER BY item_id")?;
-    let rows = stmt.query_map([], |r| {
-        Ok((
-            ItemId(r.get(0)?),
+    let mut out = Vec::new();
+    for_each_text(conn, &mut |t| {
+        out.push((
+            t.item,
             TextDoc {
-                ext_id: r.get(1)?,
-                text: r.get(2)?,
-                meta: r.get(3)?,
+                ext_id: t.ext_id.map(str::to_string),
+                text: t.text.to_string(),
+                meta: t.meta.map(str::to_string),
             },
-        ))
+        ));
+        Ok(())
     })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    Ok(out)
 }
 
-/// A text item's content borrowed from the database row being read.
+/// A text item's content borrowed from the database value being read.
 #[derive(Clone, Copy, Debug)]
 pub struct TextRow<'a> {
     pub item: ItemId,
@@ -429,24 +460,34 @@ pub(super) fn for_each_text(
     conn: &Connection,
     f: &mut dyn FnMut(TextRow<'_>) -> Result<(), ProjectError>,
 ) -> Result<(), ProjectError> {
-    let mut stmt =
-        conn.prepare("SELECT item_id, ext_id, body, meta FROM texts ORDER BY item_id")?;
+    let mut stmt = conn.prepare("SELECT first_item, texts FROM text_blocks ORDER BY first_item")?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        let text = |i: usize| -> rusqlite::Result<Option<&str>> {
-            match r.get_ref(i)? {
-                rusqlite::types::ValueRef::Null => Ok(None),
-                v => v.as_str().map(Some).map_err(|e| {
-                    rusqlite::Error::FromSqlConversionFailure(i, v.data_type(), Box::new(e))
-                }),
-            }
-        };
-        f(TextRow {
-            item: ItemId(r.get(0)?),
-            ext_id: text(1)?,
-            text: text(2)?.unwrap_or_default(),
-            meta: text(3)?,
+        let first = ItemId(r.get(0)?);
+        let texts = r.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
+        text_block::for_each_text(texts, first, |item, t| {
+            f(TextRow {
+                item,
+                ext_id: t.ext_id,
+                text: t.text,
+                meta: t.meta,
+            })?;
+            Ok(true)
         })?;
+    }
+    Ok(())
+}
+
+/// Stores filled blocks.
+pub(super) fn insert_blocks(
+    tx: &Transaction,
+    blocks: impl IntoIterator<Item = text_block::Block>,
+) -> Result<(), ProjectError> {
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO text_blocks(first_item, last_item, spans, texts) VALUES(?1, ?2, ?3, ?4)",
+    )?;
+    for b in blocks {
+        insert.execute(params![b.first.0, b.last.0, b.spans, b.texts])?;
     }
     Ok(())
 }
@@ -544,17 +585,15 @@ pub(super) fn insert_labelled_chunk(
     }
     let span_count: usize = chunk.iter().map(|t| t.spans.len()).sum();
     let mut next_span = take_span_ids(tx, span_count)?;
-    let mut packs = Vec::with_capacity(chunk.len());
+    let mut blocks = Blocks::default();
+    let mut spans: Vec<(u32, u32, ClassId, SpanId)> = Vec::new();
     for (&item, t) in ids.iter().zip(chunk) {
-        let mut spans: Vec<(u32, u32, ClassId, SpanId)> = t
-            .spans
-            .iter()
-            .map(|&(start, end, class)| {
-                let id = SpanId(next_span);
-                next_span += 1;
-                (start, end, class, id)
-            })
-            .collect();
+        spans.clear();
+        spans.extend(t.spans.iter().map(|&(start, end, class)| {
+            let id = SpanId(next_span);
+            next_span += 1;
+            (start, end, class, id)
+        }));
         spans.sort_unstable_by_key(|&(start, end, _, id)| (start, end, id));
         out.spans
             .extend(spans.iter().map(|&(_, _, _, id)| SpanRef { item, id }));
@@ -569,34 +608,23 @@ pub(super) fn insert_labelled_chunk(
                 updated_by: ctx.author,
                 updated_ms: ctx.time_ms,
             }));
-        packs.push(pack);
+        let doc = &t.item.doc;
+        blocks.push(
+            item,
+            &TextRecord {
+                char_len: t.char_len,
+                ext_id: doc.ext_id.as_deref(),
+                meta: doc.meta.as_deref(),
+                text: &doc.text,
+            },
+            &pack,
+        );
     }
-    let with_ids: Vec<(ItemId, &ResolvedText, &[u8])> = ids
-        .iter()
-        .copied()
-        .zip(chunk)
-        .zip(&packs)
-        .map(|((id, t), p)| (id, t, p.as_slice()))
-        .collect();
-    insert_rows(
-        tx,
-        "INSERT INTO texts(item_id, ext_id, body, char_len, meta, spans)",
-        "(?,?,?,?,?,?)",
-        6,
-        &with_ids,
-        |stmt, (id, t, pack), p| {
-            stmt.raw_bind_parameter(p, id.0)?;
-            stmt.raw_bind_parameter(p + 1, &t.item.doc.ext_id)?;
-            stmt.raw_bind_parameter(p + 2, &t.item.doc.text)?;
-            stmt.raw_bind_parameter(p + 3, t.char_len)?;
-            stmt.raw_bind_parameter(p + 4, &t.item.doc.meta)?;
-            let pack = if pack.is_empty() { None } else { Some(*pack) };
-            stmt.raw_bind_parameter(p + 5, pack)
-        },
-    )?;
+    insert_blocks(tx, blocks.finish())?;
+    let with_ids: Vec<(ItemId, &ResolvedText)> = ids.iter().copied().zip(chunk).collect();
     let labels: Vec<(ItemId, LabelId)> = with_ids
         .iter()
-        .flat_map(|(id, t, _)| t.labels.iter().map(move |l| (*id, *l)))
+        .flat_map(|(id, t)| t.labels.iter().map(move |l| (*id, *l)))
         .collect();
     insert_rows(
         tx,
@@ -611,7 +639,7 @@ pub(super) fn insert_labelled_chunk(
             stmt.raw_bind_parameter(p + 3, ctx.time_ms)
         },
     )?;
-    for (id, t, _) in &with_ids {
+    for (id, t) in &with_ids {
         if labelled(t) {
             out.started.push(*id);
         }
