@@ -6,6 +6,9 @@ use eframe::egui::{self, Rect, Vec2, pos2};
 use shugu::model::{AnnotationId, BBox, BoxAnnotation, ClassId, ItemId, LabelSchema, Provenance};
 use shugu::ui::canvas::{CanvasInput, CanvasState, Picture, Tool};
 
+#[global_allocator]
+static ALLOCATOR: shugu::Allocator = shugu::ALLOCATOR;
+
 fn scene(n: usize) -> (LabelSchema, Vec<BoxAnnotation>) {
     let schema = LabelSchema::with_classes(&[
         "car",

@@ -29,6 +29,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
+#[global_allocator]
+static ALLOCATOR: shugu::Allocator = shugu::ALLOCATOR;
+
 const IMAGES: usize = 100_000;
 const BOXES: usize = 1_000_000;
 const DATA_FILE: &str = "synthetic-coco-100k-1M.json";

@@ -23,6 +23,9 @@ use shugu::jobs::cvat::{CvatImportOptions, import_cvat};
 use std::time::Duration;
 use synthetic_dataset::{dataset, make_template};
 
+#[global_allocator]
+static ALLOCATOR: shugu::Allocator = shugu::ALLOCATOR;
+
 const IMAGES: usize = 100_000;
 const BOXES: usize = 1_000_000;
 const DATA_DIR: &str = "cvat-100k-1M";

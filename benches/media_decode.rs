@@ -21,6 +21,9 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+#[global_allocator]
+static ALLOCATOR: shugu::Allocator = shugu::ALLOCATOR;
+
 const FOLDER_FILES: usize = 100_000;
 
 fn bench_data() -> PathBuf {

@@ -20,6 +20,9 @@ use shugu::project::{ItemQuery, NewItem, Project};
 use std::hint::black_box;
 use std::path::Path;
 
+#[global_allocator]
+static ALLOCATOR: shugu::Allocator = shugu::ALLOCATOR;
+
 const ITEMS: usize = 100_000;
 const BOXES_PER_ITEM: usize = 10;
 const ANNOTATORS: usize = 10;

@@ -24,6 +24,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
+#[global_allocator]
+static ALLOCATOR: shugu::Allocator = shugu::ALLOCATOR;
+
 const LINES: usize = 1_000_000;
 const DATA_FILE: &str = "synthetic-text-1M.jsonl";
 

@@ -15,6 +15,9 @@ use shugu::ui::text_view::{self, SpanPaint, TextViewOptions, TextViewState};
 use std::cell::Cell;
 use std::time::Instant;
 
+#[global_allocator]
+static ALLOCATOR: shugu::Allocator = shugu::ALLOCATOR;
+
 const CHARS: usize = 100_000;
 const SPANS: usize = 2_000;
 

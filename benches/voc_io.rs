@@ -26,6 +26,9 @@ use shugu::jobs::voc::{VocImportOptions, import_voc};
 use std::time::Duration;
 use synthetic_dataset::{dataset, make_template};
 
+#[global_allocator]
+static ALLOCATOR: shugu::Allocator = shugu::ALLOCATOR;
+
 const IMAGES: usize = 100_000;
 const BOXES: usize = 1_000_000;
 const DATA_DIR: &str = "voc-100k-1M";

@@ -25,6 +25,9 @@ use shugu::jobs::yolo::{YoloImportOptions, import_yolo};
 use std::time::Duration;
 use synthetic_dataset::{dataset, make_template};
 
+#[global_allocator]
+static ALLOCATOR: shugu::Allocator = shugu::ALLOCATOR;
+
 const IMAGES: usize = 100_000;
 const BOXES: usize = 1_000_000;
 const DATA_DIR: &str = "yolo-100k-1M";

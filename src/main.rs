@@ -4,6 +4,9 @@ use clap::Parser;
 use shugu::cli::{Cli, Command};
 use std::process::ExitCode;
 
+#[global_allocator]
+static ALLOCATOR: shugu::Allocator = shugu::ALLOCATOR;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
