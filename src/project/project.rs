@@ -77,7 +77,6 @@ pub struct Project {
     history: History,
     author: String,
     items: Vec<Item>,
-    index: HashMap<ItemId, usize>,
     revision: u64,
     lock: Option<ProjectLock>,
 }
@@ -116,6 +115,11 @@ fn check_attributes(schema: &LabelSchema, attrs: &Attributes) -> Result<(), Proj
         }
     }
     Ok(())
+}
+
+/// Where item `id` is in `items`, which are kept in id order.
+fn position_in(items: &[Item], id: ItemId) -> Option<usize> {
+    items.binary_search_by_key(&id, |i| i.id).ok()
 }
 
 /// The box clamped to its item's image, or why it cannot go there.
@@ -370,7 +374,6 @@ impl Project {
             history: History::default(),
             author: String::from("annotator"),
             items: Vec::new(),
-            index: HashMap::new(),
             revision: 0,
             lock,
         };
@@ -380,12 +383,7 @@ impl Project {
 
     fn reload_items(&mut self) -> Result<(), ProjectError> {
         self.items = self.store.items()?;
-        self.index = self
-            .items
-            .iter()
-            .enumerate()
-            .map(|(i, it)| (it.id, i))
-            .collect();
+        self.items.sort_by_key(|i| i.id);
         Ok(())
     }
 
@@ -456,12 +454,12 @@ impl Project {
     }
 
     pub fn item(&self, id: ItemId) -> Option<&Item> {
-        self.index.get(&id).map(|&i| &self.items[i])
+        self.position(id).map(|i| &self.items[i])
     }
 
-    /// The position of an item in `items()`.
+    /// The position of an item in `items()`, which are in id order.
     pub fn position(&self, id: ItemId) -> Option<usize> {
-        self.index.get(&id).copied()
+        position_in(&self.items, id)
     }
 
     /// Adds scanned files as items; paths already present are ignored.
@@ -473,10 +471,14 @@ impl Project {
 
     /// Appends items the store just added to the item list.
     fn adopt_items(&mut self, added: Vec<Item>) -> Vec<ItemId> {
-        let ids = added.iter().map(|i| i.id).collect();
-        for item in added {
-            self.index.insert(item.id, self.items.len());
-            self.items.push(item);
+        let ids: Vec<ItemId> = added.iter().map(|i| i.id).collect();
+        let in_order = self.items.last().map(|i| i.id) < ids.first().copied()
+            && ids.windows(2).all(|w| w[0] < w[1]);
+        self.items.extend(added);
+        // New ids come from AUTOINCREMENT, so this holds unless a store
+        // hands items back out of order.
+        if !in_order {
+            self.items.sort_by_key(|i| i.id);
         }
         self.revision += 1;
         ids
@@ -957,7 +959,6 @@ impl Project {
             store,
             manifest,
             items,
-            index,
             author,
             ..
         } = self;
@@ -973,9 +974,8 @@ impl Project {
             for b in &mut chunk {
                 check_class(&manifest.schema, b.class)?;
                 check_attributes(&manifest.schema, &b.attributes)?;
-                let item = index
-                    .get(&b.item)
-                    .and_then(|&i| items.get(i))
+                let item = position_in(items, b.item)
+                    .map(|i| &items[i])
                     .ok_or_else(|| {
                         ProjectError::InvalidEdit(format!("there is no item with id {}", b.item))
                     })?;
@@ -1117,14 +1117,14 @@ impl Project {
     fn refresh_statuses(&mut self, touched: &[ItemId]) -> Result<(), ProjectError> {
         if touched.len() > 1_000 {
             for (id, status) in self.store.statuses()? {
-                if let Some(&i) = self.index.get(&id) {
+                if let Some(i) = self.position(id) {
                     self.items[i].status = status;
                 }
             }
             return Ok(());
         }
         for &id in touched {
-            if let (Some(&i), Some(status)) = (self.index.get(&id), self.store.item_status(id)?) {
+            if let (Some(i), Some(status)) = (self.position(id), self.store.item_status(id)?) {
                 self.items[i].status = status;
             }
         }
