@@ -180,11 +180,17 @@ pub(super) fn for_each_span(
     conn: &Connection,
     f: &mut dyn FnMut(ItemId, PackedSpan<'_>) -> Result<(), ProjectError>,
 ) -> Result<(), ProjectError> {
-    let edited: Vec<(ItemId, Vec<u8>)> = conn
-        .prepare("SELECT item_id, COALESCE(spans, x'') FROM span_packs ORDER BY item_id")?
-        .query_map([], |r| Ok((ItemId(r.get(0)?), r.get(1)?)))?
-        .collect::<Result<_, _>>()?;
-    let mut edited = edited.iter().peekable();
+    // Edited packs are read one at a time alongside the blocks, both in item order.
+    let mut edited_stmt =
+        conn.prepare("SELECT item_id, COALESCE(spans, x'') FROM span_packs ORDER BY item_id")?;
+    let mut edited_rows = edited_stmt.query([])?;
+    let mut next_edited = || -> Result<Option<(ItemId, Vec<u8>)>, ProjectError> {
+        Ok(match edited_rows.next()? {
+            Some(r) => Some((ItemId(r.get(0)?), r.get(1)?)),
+            None => None,
+        })
+    };
+    let mut edited = next_edited()?;
     let mut emit = |item: ItemId, pack: &[u8]| span_pack::for_each(pack, |s| f(item, s));
     let mut stmt =
         conn.prepare("SELECT first_item, last_item, spans FROM text_blocks ORDER BY first_item")?;
@@ -204,26 +210,34 @@ pub(super) fn for_each_span(
         }
         let mut stored = stored.into_iter().peekable();
         loop {
-            let next_edited = edited.peek().filter(|(item, _)| *item <= last);
-            match (stored.peek(), next_edited) {
+            let edited_here = edited
+                .as_ref()
+                .map(|(item, _)| *item)
+                .filter(|&b| b <= last);
+            let stored_here = stored.peek().map(|&(item, _)| item);
+            // An item's edited pack wins over its stored one.
+            let take_edited = match (stored_here, edited_here) {
                 (None, None) => break,
-                (Some(&(a, pack)), e) if e.is_none_or(|(b, _)| a < *b) => {
-                    emit(a, pack)?;
-                    stored.next();
-                }
-                (s, Some((b, pack))) => {
-                    if s.is_some_and(|&(a, _)| a == *b) {
+                (Some(a), Some(b)) => b <= a,
+                (None, Some(_)) => true,
+                (Some(_), None) => false,
+            };
+            if take_edited {
+                if let Some((item, pack)) = edited.take() {
+                    if stored_here == Some(item) {
                         stored.next();
                     }
-                    emit(*b, pack)?;
-                    edited.next();
+                    emit(item, &pack)?;
                 }
-                (Some(_), None) => unreachable!("handled by the arm above"),
+                edited = next_edited()?;
+            } else if let Some((item, pack)) = stored.next() {
+                emit(item, pack)?;
             }
         }
     }
-    for (item, pack) in edited {
-        emit(*item, pack)?;
+    while let Some((item, pack)) = edited.take() {
+        emit(item, &pack)?;
+        edited = next_edited()?;
     }
     Ok(())
 }
