@@ -3,7 +3,7 @@
 
 use super::dashboard::Dashboard;
 use super::dataset_jobs::{
-    DatasetFormat, DatasetJob, DatasetOutcome, ReadPlan, predictions_notice,
+    DatasetFormat, DatasetJob, DatasetOutcome, ExportTarget, ReadPlan, predictions_notice,
 };
 use super::dialogs::Dialogs;
 use super::i18n;
@@ -386,16 +386,16 @@ impl ShuguApp {
         }
     }
 
-    fn start_dataset_export(&mut self, format: DatasetFormat) {
+    fn start_dataset_export(&mut self, target: ExportTarget) {
         let Some(ws) = self.workspace() else { return };
         let dir = ws.project.dir().to_path_buf();
-        let title = format.export_title();
-        let picked = match format.file() {
+        let title = target.title();
+        let picked = match target.file() {
             Some((filter, ext, name)) => self.dialogs.save_file(&title, name, filter, &[ext]),
             None => self.dialogs.pick_folder(&title),
         };
         if let Some(out) = picked {
-            self.dataset_job = Some(DatasetJob::export(format, dir, out));
+            self.dataset_job = Some(DatasetJob::export(target, dir, out));
         }
     }
 
@@ -594,16 +594,10 @@ impl ShuguApp {
                         t!("menu.import_label_studio"),
                         t!("menu.export_label_studio"),
                     ),
-                    (
-                        DatasetFormat::YoloClassify,
-                        String::new().into(),
-                        t!("menu.export_yolo_cls"),
-                    ),
                 ] {
-                    if format.importable()
-                        && ui
-                            .add_enabled(images && idle, egui::Button::new(import))
-                            .clicked()
+                    if ui
+                        .add_enabled(images && idle, egui::Button::new(import))
+                        .clicked()
                     {
                         self.start_dataset_import(format);
                     }
@@ -611,8 +605,17 @@ impl ShuguApp {
                         .add_enabled(images && idle, egui::Button::new(export))
                         .clicked()
                     {
-                        self.start_dataset_export(format);
+                        self.start_dataset_export(ExportTarget::Dataset(format));
                     }
+                }
+                if ui
+                    .add_enabled(
+                        images && idle,
+                        egui::Button::new(t!("menu.export_yolo_cls")),
+                    )
+                    .clicked()
+                {
+                    self.start_dataset_export(ExportTarget::YoloClassify);
                 }
                 for (format, label) in [
                     (

@@ -40,8 +40,32 @@ pub enum DatasetFormat {
     Labelme,
     /// One Label Studio JSON file of image tasks.
     LabelStudio,
-    /// Ultralytics classification folders of image labels (export only).
+}
+
+/// What the File menu exports: a dataset format, or one that is only
+/// written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportTarget {
+    Dataset(DatasetFormat),
+    /// Ultralytics classification folders of image labels.
     YoloClassify,
+}
+
+impl ExportTarget {
+    pub fn title(self) -> String {
+        match self {
+            ExportTarget::Dataset(format) => format.export_title(),
+            ExportTarget::YoloClassify => t!("yolo_cls.export_title").into_owned(),
+        }
+    }
+
+    /// The file a one-file format writes (see [`DatasetFormat::file`]).
+    pub fn file(self) -> Option<(&'static str, &'static str, &'static str)> {
+        match self {
+            ExportTarget::Dataset(format) => format.file(),
+            ExportTarget::YoloClassify => None,
+        }
+    }
 }
 
 impl DatasetFormat {
@@ -52,19 +76,17 @@ impl DatasetFormat {
             DatasetFormat::Cvat => t!("cvat.import_title"),
             DatasetFormat::Labelme => t!("labelme.import_title"),
             DatasetFormat::LabelStudio => t!("label_studio.import_title"),
-            DatasetFormat::YoloClassify => t!("yolo_cls.export_title"),
         }
         .into_owned()
     }
 
-    pub fn export_title(self) -> String {
+    fn export_title(self) -> String {
         match self {
             DatasetFormat::Yolo => t!("yolo.export_title"),
             DatasetFormat::Voc => t!("voc.export_title"),
             DatasetFormat::Cvat => t!("cvat.export_title"),
             DatasetFormat::Labelme => t!("labelme.export_title"),
             DatasetFormat::LabelStudio => t!("label_studio.export_title"),
-            DatasetFormat::YoloClassify => t!("yolo_cls.export_title"),
         }
         .into_owned()
     }
@@ -75,10 +97,7 @@ impl DatasetFormat {
         match self {
             DatasetFormat::Cvat => Some(("CVAT XML", "xml", "annotations.xml")),
             DatasetFormat::LabelStudio => Some(("Label Studio JSON", "json", "tasks.json")),
-            DatasetFormat::Yolo
-            | DatasetFormat::Voc
-            | DatasetFormat::Labelme
-            | DatasetFormat::YoloClassify => None,
+            DatasetFormat::Yolo | DatasetFormat::Voc | DatasetFormat::Labelme => None,
         }
     }
 
@@ -89,13 +108,7 @@ impl DatasetFormat {
             DatasetFormat::Cvat => "cvat",
             DatasetFormat::Labelme => "labelme",
             DatasetFormat::LabelStudio => "labelstudio",
-            DatasetFormat::YoloClassify => "yolo-cls",
         }
-    }
-
-    /// Whether the File menu offers to import it (not the export-only ones).
-    pub fn importable(self) -> bool {
-        self != DatasetFormat::YoloClassify
     }
 
     fn import_failed(self) -> String {
@@ -241,9 +254,6 @@ impl DatasetJob {
                     .map(|plan| ReadPlan::BoxLabels(format, plan)),
                 DatasetFormat::LabelStudio => read_label_studio_images(root, &items)
                     .map(|plan| ReadPlan::BoxLabels(format, plan)),
-                DatasetFormat::YoloClassify => {
-                    Err(JobError::Failed("yolo-cls is an export format".into()))
-                }
             };
             match plan {
                 Ok(plan) => DatasetOutcome::Read(Box::new(plan)),
@@ -279,30 +289,36 @@ impl DatasetJob {
 
     /// Exports the project at `dir` (its committed state) to `out` (a folder,
     /// or CVAT's file).
-    pub fn export(format: DatasetFormat, dir: PathBuf, out: PathBuf) -> Self {
-        Self::spawn(format.export_title(), out, move |out, tx| {
+    pub fn export(target: ExportTarget, dir: PathBuf, out: PathBuf) -> Self {
+        Self::spawn(target.title(), out, move |out, tx| {
             let mut progress = progress_sender(tx);
             let boxes = |images, boxes, left_out: Vec<(String, String)>| {
                 export_notice(out, images, boxes, &left_out)
             };
             let result = Project::open(&dir, Access::ReadOnly)
                 .map_err(JobError::from)
-                .and_then(|p| match format {
-                    DatasetFormat::Yolo => export_yolo(&p, out, ItemScope::All, &mut progress)
-                        .map(|r| boxes(r.images, r.boxes, r.left_out)),
-                    DatasetFormat::Voc => export_voc(&p, out, ItemScope::All, &mut progress)
-                        .map(|r| boxes(r.images, r.boxes, r.left_out)),
-                    DatasetFormat::Cvat => export_cvat(&p, out, ItemScope::All, &mut progress)
-                        .map(|r| boxes(r.written.images, r.written.boxes, r.written.left_out)),
-                    DatasetFormat::Labelme => {
+                .and_then(|p| match target {
+                    ExportTarget::Dataset(DatasetFormat::Yolo) => {
+                        export_yolo(&p, out, ItemScope::All, &mut progress)
+                            .map(|r| boxes(r.images, r.boxes, r.left_out))
+                    }
+                    ExportTarget::Dataset(DatasetFormat::Voc) => {
+                        export_voc(&p, out, ItemScope::All, &mut progress)
+                            .map(|r| boxes(r.images, r.boxes, r.left_out))
+                    }
+                    ExportTarget::Dataset(DatasetFormat::Cvat) => {
+                        export_cvat(&p, out, ItemScope::All, &mut progress)
+                            .map(|r| boxes(r.written.images, r.written.boxes, r.written.left_out))
+                    }
+                    ExportTarget::Dataset(DatasetFormat::Labelme) => {
                         export_labelme(&p, out, ItemScope::All, &mut progress)
                             .map(|r| boxes(r.images, r.boxes, r.left_out))
                     }
-                    DatasetFormat::LabelStudio => {
+                    ExportTarget::Dataset(DatasetFormat::LabelStudio) => {
                         export_label_studio_images(&p, out, ItemScope::All)
                             .map(|r| boxes(r.images, r.boxes, r.left_out))
                     }
-                    DatasetFormat::YoloClassify => export_yolo_classify(
+                    ExportTarget::YoloClassify => export_yolo_classify(
                         &p,
                         out,
                         ItemScope::All,
