@@ -6,7 +6,9 @@
 
 mod common;
 
-use common::gui::{app_config, click_image, start_allowing_missing_glyphs, wait_for};
+use common::gui::{
+    app_config, click_image, open_file_menu_for, start_allowing_missing_glyphs, wait_for,
+};
 use eframe::egui::accesskit::Role;
 use eframe::egui::{Key, Modifiers};
 use egui_kittest::Harness;
@@ -65,8 +67,7 @@ fn import_select_accept_by_key_accept_above_threshold_and_reject() {
     };
     let mut h = start_allowing_missing_glyphs(config, Startup::Open(f.project.clone()), dialogs);
 
-    h.get_by_label("File").click();
-    h.run();
+    open_file_menu_for(&mut h, "Import predictions (COCO results file)…");
     h.get_by_label("Import predictions (COCO results file)…")
         .click();
     // "truck" is not a class: the app asks before adding it.

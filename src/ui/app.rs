@@ -538,37 +538,11 @@ impl ShuguApp {
                     self.start_choice(&ctx, StartChoice::OpenFolder);
                 }
                 let open = self.workspace().is_some();
-                if ui
-                    .add_enabled(
-                        open && self.export.is_none(),
-                        egui::Button::new(if self.workspace().is_some_and(|w| w.is_text()) {
-                            t!("menu.export_jsonl")
-                        } else {
-                            t!("menu.export_coco")
-                        }),
-                    )
-                    .clicked()
-                {
-                    self.start_export();
-                }
                 let writable = self.workspace().is_some_and(|w| !w.project.is_read_only());
                 let free = writable && !self.packages.busy();
-                if ui
-                    .add_enabled(free, egui::Button::new(t!("menu.split_packages")))
-                    .clicked()
-                {
-                    self.packages.open_split_form();
-                }
-                if ui
-                    .add_enabled(free, egui::Button::new(t!("menu.merge_packages")))
-                    .clicked()
-                    && let Some(picked) = self.dialogs.pick_folder(&t!("packages.choose_merge"))
-                {
-                    self.packages.start_loading(picked);
-                }
                 let images = self.workspace().is_some_and(|w| !w.is_text());
                 let idle = self.dataset_job.is_none() && self.export.is_none();
-                for (format, import, export) in [
+                let formats = [
                     (
                         DatasetFormat::Yolo,
                         t!("menu.import_yolo"),
@@ -594,43 +568,83 @@ impl ShuguApp {
                         t!("menu.import_label_studio"),
                         t!("menu.export_label_studio"),
                     ),
-                ] {
-                    if ui
-                        .add_enabled(images && idle, egui::Button::new(import))
-                        .clicked()
-                    {
-                        self.start_dataset_import(format);
-                    }
-                    if ui
-                        .add_enabled(images && idle, egui::Button::new(export))
-                        .clicked()
-                    {
-                        self.start_dataset_export(ExportTarget::Dataset(format));
-                    }
-                }
+                ];
+                ui.add_enabled_ui(open, |ui| {
+                    ui.menu_button(t!("menu.import"), |ui| {
+                        for (format, import, _) in &formats {
+                            if ui
+                                .add_enabled(images && idle, egui::Button::new(import.as_ref()))
+                                .clicked()
+                            {
+                                self.start_dataset_import(*format);
+                            }
+                        }
+                        ui.separator();
+                        for (format, label) in [
+                            (
+                                PredictionFormat::CocoResults,
+                                t!("menu.import_coco_results"),
+                            ),
+                            (PredictionFormat::Yolo, t!("menu.import_yolo_predictions")),
+                        ] {
+                            if ui
+                                .add_enabled(images && idle && free, egui::Button::new(label))
+                                .clicked()
+                            {
+                                self.start_predictions_import(format);
+                            }
+                        }
+                    });
+                    ui.menu_button(t!("menu.export"), |ui| {
+                        if ui
+                            .add_enabled(
+                                self.export.is_none(),
+                                egui::Button::new(
+                                    if self.workspace().is_some_and(|w| w.is_text()) {
+                                        t!("menu.export_jsonl")
+                                    } else {
+                                        t!("menu.export_coco")
+                                    },
+                                ),
+                            )
+                            .clicked()
+                        {
+                            self.start_export();
+                        }
+                        for (format, _, export) in &formats {
+                            if ui
+                                .add_enabled(images && idle, egui::Button::new(export.as_ref()))
+                                .clicked()
+                            {
+                                self.start_dataset_export(ExportTarget::Dataset(*format));
+                            }
+                        }
+                        if ui
+                            .add_enabled(
+                                images && idle,
+                                egui::Button::new(t!("menu.export_yolo_cls")),
+                            )
+                            .clicked()
+                        {
+                            self.start_dataset_export(ExportTarget::YoloClassify);
+                        }
+                    });
+                });
+                ui.separator();
                 if ui
-                    .add_enabled(
-                        images && idle,
-                        egui::Button::new(t!("menu.export_yolo_cls")),
-                    )
+                    .add_enabled(free, egui::Button::new(t!("menu.split_packages")))
                     .clicked()
                 {
-                    self.start_dataset_export(ExportTarget::YoloClassify);
+                    self.packages.open_split_form();
                 }
-                for (format, label) in [
-                    (
-                        PredictionFormat::CocoResults,
-                        t!("menu.import_coco_results"),
-                    ),
-                    (PredictionFormat::Yolo, t!("menu.import_yolo_predictions")),
-                ] {
-                    if ui
-                        .add_enabled(images && idle && free, egui::Button::new(label))
-                        .clicked()
-                    {
-                        self.start_predictions_import(format);
-                    }
+                if ui
+                    .add_enabled(free, egui::Button::new(t!("menu.merge_packages")))
+                    .clicked()
+                    && let Some(picked) = self.dialogs.pick_folder(&t!("packages.choose_merge"))
+                {
+                    self.packages.start_loading(picked);
                 }
+                ui.separator();
                 if ui
                     .add_enabled(open, egui::Button::new(t!("menu.close_project")))
                     .clicked()

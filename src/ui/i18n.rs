@@ -127,6 +127,8 @@ mod tests {
         "start.author_placeholder",
         "start.continue",
         "menu.file",
+        "menu.import",
+        "menu.export",
         "menu.new_project",
         "menu.open_project",
         "menu.export_coco",

@@ -98,12 +98,25 @@ pub fn click_image(h: &mut Harness<ShuguApp>, x: f32, y: f32) {
     }
 }
 
+/// Opens File and, for an item named "Import …" or "Export …", the Import
+/// or Export submenu it is in.
+pub fn open_file_menu_for(h: &mut Harness<ShuguApp>, item: &str) {
+    use egui_kittest::kittest::Queryable;
+    h.get_by_label("File").click();
+    h.run();
+    for submenu in ["Import", "Export"] {
+        if item.starts_with(submenu) {
+            h.get_by_label(submenu).click();
+            h.run();
+        }
+    }
+}
+
 /// Clicks File → `item` and waits for the notice the job ends with; returns
 /// it and clears it.
 pub fn file_menu_job(h: &mut Harness<ShuguApp>, item: &str) -> String {
     use egui_kittest::kittest::Queryable;
-    h.get_by_label("File").click();
-    h.run();
+    open_file_menu_for(h, item);
     h.get_by_label(item).click();
     wait_for(h, |app| app.notice.is_some());
     h.state_mut().notice.take().unwrap_or_default()
@@ -130,8 +143,7 @@ pub fn file_menu_job_answering(
     answer: &str,
 ) -> String {
     use egui_kittest::kittest::Queryable;
-    h.get_by_label("File").click();
-    h.run();
+    open_file_menu_for(h, item);
     h.get_by_label(item).click();
     wait_for(h, ShuguApp::asks_about_unknown_classes);
     h.get_by_label_contains(classes);
