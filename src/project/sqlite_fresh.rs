@@ -10,24 +10,25 @@ use super::ProjectError;
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 
+/// `db`'s name with `suffix` added, in the same folder.
+fn beside(db: &Path, suffix: &str) -> PathBuf {
+    let mut name = db.file_name().unwrap_or_default().to_os_string();
+    name.push(suffix);
+    db.with_file_name(name)
+}
+
 /// The file a fresh database is built in, beside the live one.
 pub(super) fn build_path(live: &Path) -> PathBuf {
-    let mut name = live.file_name().unwrap_or_default().to_os_string();
-    name.push(".building");
-    live.with_file_name(name)
+    beside(live, ".building")
 }
 
 /// The WAL and shared-memory files SQLite keeps beside a database.
 fn wal_path(db: &Path) -> PathBuf {
-    let mut name = db.file_name().unwrap_or_default().to_os_string();
-    name.push("-wal");
-    db.with_file_name(name)
+    beside(db, "-wal")
 }
 
 fn shm_path(db: &Path) -> PathBuf {
-    let mut name = db.file_name().unwrap_or_default().to_os_string();
-    name.push("-shm");
-    db.with_file_name(name)
+    beside(db, "-shm")
 }
 
 /// Removes what a build that never finished left behind (a crash while

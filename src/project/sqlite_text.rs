@@ -59,18 +59,26 @@ struct BlockColumn {
     value: Option<Vec<u8>>,
 }
 
-/// The block holding `item`'s text: its first item and `column` (`spans`
-/// or `texts`); `None` when the item has no text.
+/// The columns of a block read on their own: its spans are read without
+/// its texts, which follow them in the row.
+#[derive(Clone, Copy)]
+enum BlockPart {
+    Spans,
+    Texts,
+}
+
+/// The block holding `item`'s text: its first item and its `part`; `None`
+/// when the item has no text.
 fn block_of(
     conn: &Connection,
-    column: &'static str,
+    part: BlockPart,
     item: ItemId,
 ) -> Result<Option<BlockColumn>, ProjectError> {
-    let sql = match column {
-        "spans" => {
+    let sql = match part {
+        BlockPart::Spans => {
             "SELECT first_item, last_item, spans FROM text_blocks WHERE first_item <= ?1 ORDER BY first_item DESC LIMIT 1"
         }
-        _ => {
+        BlockPart::Texts => {
             "SELECT first_item, last_item, texts FROM text_blocks WHERE first_item <= ?1 ORDER BY first_item DESC LIMIT 1"
         }
     };
@@ -97,7 +105,7 @@ fn read_pack(conn: &Connection, item: ItemId) -> Result<Option<Vec<u8>>, Project
     if edited.is_some() {
         return Ok(edited);
     }
-    Ok(match block_of(conn, "spans", item)? {
+    Ok(match block_of(conn, BlockPart::Spans, item)? {
         None => None,
         Some(BlockColumn { value: None, .. }) => Some(Vec::new()),
         Some(BlockColumn {
@@ -423,7 +431,7 @@ fn with_text<R>(
     let Some(BlockColumn {
         first,
         value: Some(texts),
-    }) = block_of(conn, "texts", item)?
+    }) = block_of(conn, BlockPart::Texts, item)?
     else {
         return Ok(None);
     };
