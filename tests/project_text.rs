@@ -284,6 +284,9 @@ fn a_labelled_file_imports_into_an_empty_project_as_one_undo_step() {
     assert_eq!(project.items()[0].status, ItemStatus::New);
     project.redo().unwrap().unwrap();
     assert_eq!(project.all_spans().unwrap().len(), 2);
+    assert_eq!(project.image_labels(a).unwrap().len(), 1);
+    assert_eq!(project.items()[0].status, ItemStatus::InProgress);
+    assert_eq!(project.items()[1].status, ItemStatus::New);
 
     // Importing the same file again matches every record: nothing new.
     let again = import_labelled(

@@ -72,6 +72,17 @@ pub enum Edit {
         item: ItemId,
         status: ItemStatus,
     },
+    /// Sets one status on many items: the undo of a bulk import that started
+    /// a million items is one of these, not a million [`Edit::SetStatus`].
+    SetItemsStatus {
+        items: Vec<ItemId>,
+        status: ItemStatus,
+    },
+    /// Replaces the item-level labels of many items with the same labels.
+    SetItemsImageLabels {
+        items: Vec<ItemId>,
+        labels: Vec<LabelId>,
+    },
     AddComments(Vec<NewComment>),
     /// Re-creates comments with their original ids (the inverse of a delete).
     RestoreComments(Vec<Comment>),
@@ -123,8 +134,8 @@ impl Edit {
             Edit::DeleteSpans(_) => "delete_spans",
             Edit::CopySpans(_) => "copy_spans",
             Edit::SetSpanClass { .. } => "set_span_class",
-            Edit::SetImageLabels { .. } => "set_image_labels",
-            Edit::SetStatus { .. } => "set_status",
+            Edit::SetImageLabels { .. } | Edit::SetItemsImageLabels { .. } => "set_image_labels",
+            Edit::SetStatus { .. } | Edit::SetItemsStatus { .. } => "set_status",
             Edit::AddComments(_) => "add_comments",
             Edit::RestoreComments(_) => "restore_comments",
             Edit::DeleteComments(_) => "delete_comments",
@@ -158,6 +169,9 @@ impl Edit {
             Edit::RestoreProposals(v) => v.is_empty(),
             Edit::DeleteProposals(v) => v.is_empty(),
             Edit::AcceptProposals(v) => v.is_empty(),
+            Edit::SetItemsStatus { items, .. } | Edit::SetItemsImageLabels { items, .. } => {
+                items.is_empty()
+            }
             Edit::UnacceptProposals(v) => v.is_empty(),
             Edit::RestoreAccepted(v) => v.is_empty(),
             Edit::Batch(v) => v.iter().all(Edit::is_empty),

@@ -659,6 +659,26 @@ impl Project {
         check_class(self.schema(), class)
     }
 
+    /// Item-level labels sorted and deduplicated, each in the schema, and
+    /// no more than the schema's mode allows.
+    fn checked_image_labels(&self, mut labels: Vec<LabelId>) -> Result<Vec<LabelId>, ProjectError> {
+        labels.sort();
+        labels.dedup();
+        for l in &labels {
+            if self.schema().label(*l).is_none() {
+                return Err(ProjectError::InvalidEdit(format!(
+                    "there is no image label with id {l}"
+                )));
+            }
+        }
+        if self.schema().image_label_mode == ImageLabelMode::Single && labels.len() > 1 {
+            return Err(ProjectError::InvalidEdit(
+                "this project takes one image label per image".into(),
+            ));
+        }
+        Ok(labels)
+    }
+
     fn fitted_box(&self, item: ItemId, bbox: BBox) -> Result<BBox, ProjectError> {
         fitted_box(self.existing_item(item)?, bbox)
     }
@@ -751,27 +771,27 @@ impl Project {
                 Edit::RestoreComments(comments)
             }
             Edit::DeleteComments(ids) => Edit::DeleteComments(ids),
-            Edit::SetImageLabels { item, mut labels } => {
+            Edit::SetImageLabels { item, labels } => {
                 self.existing_item(item)?;
-                labels.sort();
-                labels.dedup();
-                for l in &labels {
-                    if self.schema().label(*l).is_none() {
-                        return Err(ProjectError::InvalidEdit(format!(
-                            "there is no image label with id {l}"
-                        )));
-                    }
-                }
-                if self.schema().image_label_mode == ImageLabelMode::Single && labels.len() > 1 {
-                    return Err(ProjectError::InvalidEdit(
-                        "this project takes one image label per image".into(),
-                    ));
-                }
+                let labels = self.checked_image_labels(labels)?;
                 Edit::SetImageLabels { item, labels }
+            }
+            Edit::SetItemsImageLabels { items, labels } => {
+                for &item in &items {
+                    self.existing_item(item)?;
+                }
+                let labels = self.checked_image_labels(labels)?;
+                Edit::SetItemsImageLabels { items, labels }
             }
             Edit::SetStatus { item, status } => {
                 self.existing_item(item)?;
                 Edit::SetStatus { item, status }
+            }
+            Edit::SetItemsStatus { items, status } => {
+                for &item in &items {
+                    self.existing_item(item)?;
+                }
+                Edit::SetItemsStatus { items, status }
             }
             Edit::SetGolden { item, golden } => {
                 self.existing_item(item)?;

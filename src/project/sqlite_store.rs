@@ -466,6 +466,74 @@ fn start_progress(
     Ok(started)
 }
 
+/// Replaces an item's labels; returns the ones it had.
+fn set_labels_in(
+    tx: &Transaction,
+    item: ItemId,
+    labels: &[LabelId],
+    ctx: &EditContext,
+) -> Result<Vec<LabelId>, ProjectError> {
+    let old = labels_in(tx, item)?;
+    tx.prepare_cached("DELETE FROM image_labels WHERE item_id = ?1")?
+        .execute([item.0])?;
+    let mut insert = tx.prepare_cached(
+        "INSERT OR IGNORE INTO image_labels(item_id, label_id, author, created_ms) VALUES(?1,?2,?3,?4)",
+    )?;
+    for l in labels {
+        insert.execute(params![item.0, l.0, ctx.author, ctx.time_ms])?;
+    }
+    Ok(old)
+}
+
+/// Sets an item's status; returns the one it had.
+fn set_status_in(
+    tx: &Transaction,
+    item: ItemId,
+    status: ItemStatus,
+) -> Result<ItemStatus, ProjectError> {
+    let old = item_status_in(tx, item)?
+        .ok_or_else(|| ProjectError::InvalidEdit(format!("there is no item with id {item}")))?;
+    tx.prepare_cached("UPDATE items SET status = ?2 WHERE id = ?1")?
+        .execute(params![item.0, status.as_str()])?;
+    Ok(old)
+}
+
+/// Items grouped by what they had before a many-item edit, in order of first
+/// appearance: the inverse is one many-item edit per group.
+struct Grouped<T> {
+    groups: Vec<(T, Vec<ItemId>)>,
+}
+
+impl<T> Default for Grouped<T> {
+    fn default() -> Self {
+        Self { groups: Vec::new() }
+    }
+}
+
+impl<T: PartialEq> Grouped<T> {
+    /// Statuses and label sets are few, so a linear search beats hashing.
+    fn add(&mut self, before: T, item: ItemId) {
+        match self.groups.iter_mut().find(|(b, _)| *b == before) {
+            Some((_, items)) => items.push(item),
+            None => self.groups.push((before, vec![item])),
+        }
+    }
+
+    fn into_edit(mut self, edit: impl Fn(T, Vec<ItemId>) -> Edit) -> Edit {
+        if self.groups.len() == 1
+            && let Some((before, items)) = self.groups.pop()
+        {
+            return edit(before, items);
+        }
+        Edit::Batch(
+            self.groups
+                .into_iter()
+                .map(|(b, items)| edit(b, items))
+                .collect(),
+        )
+    }
+}
+
 fn item_status_in(tx: &Connection, item: ItemId) -> Result<Option<ItemStatus>, ProjectError> {
     Ok(tx
         .prepare_cached("SELECT status FROM items WHERE id = ?1")?
@@ -646,32 +714,36 @@ fn apply_in(
             Edit::RestoreComments(removed)
         }
         Edit::SetImageLabels { item, labels } => {
-            let old = labels_in(tx, *item)?;
-            tx.prepare_cached("DELETE FROM image_labels WHERE item_id = ?1")?
-                .execute([item.0])?;
-            let mut insert = tx.prepare_cached(
-                "INSERT OR IGNORE INTO image_labels(item_id, label_id, author, created_ms) VALUES(?1,?2,?3,?4)",
-            )?;
-            for l in labels {
-                insert.execute(params![item.0, l.0, ctx.author, ctx.time_ms])?;
-            }
+            let old = set_labels_in(tx, *item, labels, ctx)?;
             ch.annotated.insert(*item);
             Edit::SetImageLabels {
                 item: *item,
                 labels: old,
             }
         }
+        Edit::SetItemsImageLabels { items, labels } => {
+            let mut before = Grouped::default();
+            for &item in items {
+                before.add(set_labels_in(tx, item, labels, ctx)?, item);
+                ch.annotated.insert(item);
+            }
+            before.into_edit(|labels, items| Edit::SetItemsImageLabels { items, labels })
+        }
         Edit::SetStatus { item, status } => {
-            let old = item_status_in(tx, *item)?.ok_or_else(|| {
-                ProjectError::InvalidEdit(format!("there is no item with id {item}"))
-            })?;
-            tx.prepare_cached("UPDATE items SET status = ?2 WHERE id = ?1")?
-                .execute(params![item.0, status.as_str()])?;
+            let old = set_status_in(tx, *item, *status)?;
             ch.touched.insert(*item);
             Edit::SetStatus {
                 item: *item,
                 status: old,
             }
+        }
+        Edit::SetItemsStatus { items, status } => {
+            let mut before = Grouped::default();
+            for &item in items {
+                before.add(set_status_in(tx, item, *status)?, item);
+                ch.touched.insert(item);
+            }
+            before.into_edit(|status, items| Edit::SetItemsStatus { items, status })
         }
         Edit::SetGolden { item, golden } => {
             let was = sqlite_packages::set_golden(tx, *item, *golden, ctx)?;
@@ -792,27 +864,20 @@ fn finish_in(
     // Only for fresh edits: an undo or redo already carries the exact status change
     // in its inverse, and an explicit status in the same edit wins.
     let fresh = ctx.origin == "edit";
-    let mut status_inverses: Vec<Edit> = if fresh {
-        let started = match started {
-            Some(started) => started,
-            None => {
-                let candidates = ch.annotated.iter().copied();
-                start_progress(tx, candidates.filter(|i| !ch.touched.contains(i)))?
-            }
-        };
-        started
-            .into_iter()
-            .map(|item| Edit::SetStatus {
-                item,
-                status: ItemStatus::New,
-            })
-            .collect()
-    } else {
-        Vec::new()
+    let started = match started {
+        _ if !fresh => Vec::new(),
+        Some(started) => started,
+        None => {
+            let candidates = ch.annotated.iter().copied();
+            start_progress(tx, candidates.filter(|i| !ch.touched.contains(i)))?
+        }
     };
-    if !status_inverses.is_empty() {
-        status_inverses.insert(0, inverse);
-        inverse = Edit::Batch(status_inverses);
+    if !started.is_empty() {
+        let reset = Edit::SetItemsStatus {
+            items: started,
+            status: ItemStatus::New,
+        };
+        inverse = Edit::Batch(vec![inverse, reset]);
     }
 
     let mut touched: BTreeSet<ItemId> = ch.touched.union(&ch.annotated).copied().collect();
@@ -1320,11 +1385,13 @@ fn insert_labelled_texts(
     })
     .to_string();
     let created_spans = bulk.spans.iter().map(|s| s.id).collect();
-    let mut undo = vec![Edit::DeleteSpans(bulk.spans)];
-    undo.extend(bulk.classified.iter().map(|&item| Edit::SetImageLabels {
-        item,
-        labels: Vec::new(),
-    }));
+    let undo = vec![
+        Edit::DeleteSpans(bulk.spans),
+        Edit::SetItemsImageLabels {
+            items: bulk.classified,
+            labels: Vec::new(),
+        },
+    ];
     let ch = Changes {
         annotated: bulk.started.iter().copied().collect(),
         created_spans,
@@ -1478,17 +1545,18 @@ mod tests {
         let Edit::Batch(parts) = &stored.inverse else {
             panic!("status changes are part of the inverse");
         };
-        let reset: Vec<ItemId> = parts[1..]
-            .iter()
-            .map(|e| match e {
-                Edit::SetStatus {
-                    item,
-                    status: ItemStatus::New,
-                } => *item,
-                other => panic!("unexpected {other:?}"),
-            })
-            .collect();
-        assert_eq!(reset, [0, 1, 3, 6, 8, 9].map(|i| items[i]));
+        let [
+            _,
+            Edit::SetItemsStatus {
+                items: reset,
+                status,
+            },
+        ] = &parts[..]
+        else {
+            panic!("unexpected {parts:?}");
+        };
+        assert_eq!(*status, ItemStatus::New);
+        assert_eq!(*reset, [0, 1, 3, 6, 8, 9].map(|i| items[i]));
         store
             .apply(
                 &stored.inverse,
@@ -1501,6 +1569,79 @@ mod tests {
         let mut before = [ItemStatus::New; 10];
         before[4] = ItemStatus::Submitted;
         assert_eq!(statuses(&store), before);
+    }
+
+    #[test]
+    fn many_item_edits_undo_to_what_each_item_had() {
+        let (_tmp, mut store, items) = store_with_items(4);
+        store
+            .apply(
+                &Edit::Batch(vec![
+                    Edit::SetStatus {
+                        item: items[1],
+                        status: ItemStatus::Submitted,
+                    },
+                    Edit::SetImageLabels {
+                        item: items[2],
+                        labels: vec![LabelId(2)],
+                    },
+                ]),
+                &ctx(),
+            )
+            .unwrap();
+        let state = |store: &SqliteStore| -> Vec<(ItemStatus, Vec<LabelId>)> {
+            items
+                .iter()
+                .map(|&i| {
+                    let status = store.item_status(i).unwrap().unwrap();
+                    (status, store.image_labels_of(i).unwrap())
+                })
+                .collect()
+        };
+        let before = state(&store);
+        let stored = store
+            .apply(
+                &Edit::Batch(vec![
+                    Edit::SetItemsStatus {
+                        items: items.clone(),
+                        status: ItemStatus::Accepted,
+                    },
+                    Edit::SetItemsImageLabels {
+                        items: items[1..].to_vec(),
+                        labels: vec![LabelId(1), LabelId(3)],
+                    },
+                ]),
+                &ctx(),
+            )
+            .unwrap();
+        let after = state(&store);
+        assert!(after.iter().all(|(s, _)| *s == ItemStatus::Accepted));
+        assert_eq!(after[0].1, []);
+        assert!(
+            after[1..]
+                .iter()
+                .all(|(_, l)| *l == [LabelId(1), LabelId(3)])
+        );
+        // The inverse groups items by what they had: one edit per group.
+        let Edit::Batch(parts) = &stored.inverse else {
+            panic!("{:?}", stored.inverse);
+        };
+        let groups = |e: &Edit| match e {
+            Edit::Batch(v) => v.len(),
+            _ => 1,
+        };
+        // Statuses before: new, submitted, in progress (labelled), new.
+        let mut sizes: Vec<usize> = parts.iter().map(groups).collect();
+        sizes.sort();
+        assert_eq!(sizes, [2, 3]);
+        let undo = EditContext {
+            origin: "undo",
+            ..ctx()
+        };
+        let redo = store.apply(&stored.inverse, &undo).unwrap();
+        assert_eq!(state(&store), before);
+        store.apply(&redo.inverse, &undo).unwrap();
+        assert_eq!(state(&store), after);
     }
 
     #[test]

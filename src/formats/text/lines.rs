@@ -39,6 +39,17 @@ impl<'a> Lines<'a> {
         }
     }
 
+    /// The lines of a later piece of a file that was cut after a line break:
+    /// no byte-order mark is looked for, and numbering goes on after the
+    /// `lines_before` lines of the pieces before it.
+    pub fn continuing(bytes: &'a [u8], lines_before: usize) -> Self {
+        Lines {
+            bytes,
+            pos: 0,
+            number: lines_before,
+        }
+    }
+
     /// How far into the input the lines handed out so far reach.
     pub fn position(&self) -> usize {
         self.pos
@@ -98,8 +109,17 @@ pub(crate) struct ParallelLines<'a, P: LineParser> {
 
 impl<'a, P: LineParser> ParallelLines<'a, P> {
     pub fn new(bytes: &'a [u8], parser: P) -> Self {
+        Self::over(Lines::new(bytes), parser)
+    }
+
+    /// See [`Lines::continuing`].
+    pub fn continuing(bytes: &'a [u8], parser: P, lines_before: usize) -> Self {
+        Self::over(Lines::continuing(bytes, lines_before), parser)
+    }
+
+    fn over(lines: Lines<'a>, parser: P) -> Self {
         ParallelLines {
-            lines: Lines::new(bytes),
+            lines,
             parser,
             ready: VecDeque::new(),
             consumed: 0,
@@ -167,6 +187,15 @@ mod tests {
             contents(input),
             vec![(1, &b"one"[..]), (4, &b"two"[..]), (5, &b"three"[..])]
         );
+    }
+
+    #[test]
+    fn a_continuing_piece_numbers_on_and_keeps_a_leading_bom() {
+        let piece = b"\xEF\xBB\xBFx\n\ny";
+        let lines: Vec<_> = Lines::continuing(piece, 7)
+            .map(|l| (l.number, l.content))
+            .collect();
+        assert_eq!(lines, vec![(8, &b"\xEF\xBB\xBFx"[..]), (10, &b"y"[..])]);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! has an item with that id, otherwise by their exact text; unmatched records
 //! become new items. All labels arrive as one undoable edit.
 
-use super::{meta_text, record_key};
+use super::{meta_text, pieces, record_key};
 use crate::formats::text::{LabelledFormat, LabelledReader, LabelledRecord, Place, RecordProblem};
 use crate::jobs::{JobError, Progress};
 use crate::model::{ClassId, Edit, ImageLabelMode, ItemId, LabelId, NewSpan, OffsetUnit, TextDoc};
@@ -48,10 +48,8 @@ pub fn import_labelled(
             project.dir().display()
         )));
     }
-    let bytes = std::fs::read(file).map_err(|e| failed(&e))?;
+    let total = std::fs::metadata(file).map_err(|e| failed(&e))?.len() as usize;
     let unit = unit.unwrap_or(format.default_unit());
-    let reader = LabelledReader::new(&bytes, format, unit).map_err(|e| failed(&e))?;
-    let total = reader.total_bytes();
     let index = ItemIndex::build(project)?;
     let rules = Rules {
         overlapping: project.schema().allow_overlapping_spans,
@@ -64,27 +62,43 @@ pub fn import_labelled(
     let consumed = AtomicUsize::new(0);
     let mut resolver = project.text_resolver();
 
-    // Records the project lacks stream into new items on this thread while the
-    // reader parses the next ones on another; matched records wait until after.
+    // Three stages run at once: one thread parses records (in parallel
+    // batches), a second sorts them into matched and new ones and resolves the
+    // new ones' classes, and this one stores the new ones as items. Matched
+    // records wait until after.
+    let (parsed_tx, parsed_rx) = mpsc::sync_channel(BATCHES_IN_FLIGHT);
     let (sender, receiver) = mpsc::sync_channel(CHUNKS_IN_FLIGHT);
     let (added, sorted) = std::thread::scope(|scope| {
-        let parser = scope.spawn(|| {
+        scope.spawn(move || {
+            if let Err(e) = send_records(file, format, unit, pieces::PIECE_BYTES, &parsed_tx) {
+                let _ = parsed_tx.send(Err(e));
+            }
+        });
+        let sorter = scope.spawn(|| {
             // Owned here, so the store sees the end of the records when this ends.
             let sender = sender;
             let mut sorted = Sorted::default();
             let mut chunk = Vec::with_capacity(CHUNK);
-            let mut reader = reader;
-            while let Some(next) = reader.next() {
-                match next {
-                    Ok(record) => {
-                        if let Some(text) = sorted.take(record, &index, file, &rules) {
-                            chunk.push(text);
-                        }
+            for parsed in parsed_rx {
+                let (batch, bytes_consumed) = match parsed {
+                    Ok(parsed) => parsed,
+                    Err(e) => {
+                        let _ = sender.send(Err(e));
+                        return sorted;
                     }
-                    Err(problem) => sorted.problems.push(problem),
+                };
+                for next in batch {
+                    match next {
+                        Ok(record) => {
+                            if let Some(text) = sorted.take(record, &index, file, &rules) {
+                                chunk.push(text);
+                            }
+                        }
+                        Err(problem) => sorted.problems.push(problem),
+                    }
                 }
-                if chunk.len() == CHUNK {
-                    consumed.store(reader.bytes_consumed(), Ordering::Relaxed);
+                consumed.store(bytes_consumed, Ordering::Relaxed);
+                if chunk.len() >= CHUNK {
                     let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
                     let resolved = resolver.resolve(full).map_err(JobError::from);
                     if sender.send(resolved).is_err() {
@@ -104,7 +118,7 @@ pub fn import_labelled(
             })
         });
         let added = project.add_resolved_texts(chunks);
-        let sorted = parser
+        let sorted = sorter
             .join()
             .map_err(|_| failed(&"the import failed while reading"));
         (added, sorted)
@@ -142,8 +156,71 @@ pub fn import_labelled(
     Ok(report)
 }
 
+/// Records parsed from a file, with how far into it they reach.
+type Parsed = (Vec<Result<LabelledRecord, RecordProblem>>, usize);
+
+/// Reads and parses `file`'s records, handing them on in batches until the
+/// file ends or `out` is no longer listened to. Line-based files are read
+/// `piece_bytes` at a time, each piece parsed as soon as it is in.
+fn send_records(
+    file: &Path,
+    format: LabelledFormat,
+    unit: OffsetUnit,
+    piece_bytes: usize,
+    out: &mpsc::SyncSender<Result<Parsed, JobError>>,
+) -> Result<(), JobError> {
+    let failed = |e: &dyn std::fmt::Display| JobError::Failed(format!("{}: {e}", file.display()));
+    if !format.is_line_based() {
+        let bytes = std::fs::read(file).map_err(|e| failed(&e))?;
+        let reader = LabelledReader::new(&bytes, format, unit).map_err(|e| failed(&e))?;
+        send_batches(reader, 0, out);
+        return Ok(());
+    }
+    let mut unreadable = None;
+    pieces::for_each_piece(file, piece_bytes, |piece, start| {
+        let reader = if start.bytes_before == 0 {
+            LabelledReader::new(piece, format, unit).map_err(|e| failed(&e))
+        } else {
+            LabelledReader::continuing(piece, format, unit, start.lines_before)
+                .ok_or_else(|| failed(&format!("{format} files cannot be read in pieces")))
+        };
+        match reader {
+            Ok(reader) => send_batches(reader, start.bytes_before, out),
+            Err(e) => {
+                unreadable = Some(e);
+                false
+            }
+        }
+    })
+    .map_err(|e| failed(&e))?;
+    unreadable.map_or(Ok(()), Err)
+}
+
+/// Sends `reader`'s records in batches; returns whether `out` still listens.
+fn send_batches(
+    mut reader: LabelledReader,
+    bytes_before: usize,
+    out: &mpsc::SyncSender<Result<Parsed, JobError>>,
+) -> bool {
+    loop {
+        let batch: Vec<_> = reader.by_ref().take(PARSED_BATCH).collect();
+        if batch.is_empty() {
+            return true;
+        }
+        let reach = bytes_before + reader.bytes_consumed();
+        if out.send(Ok((batch, reach))).is_err() {
+            return false;
+        }
+    }
+}
+
 /// Chunks of new records handed to the store, and how many may wait.
 const CHUNKS_IN_FLIGHT: usize = 4;
+
+/// Parsed records handed from the parsing thread to the sorting one at a
+/// time, and how many such batches may wait.
+const PARSED_BATCH: usize = 2048;
+const BATCHES_IN_FLIGHT: usize = 8;
 
 /// The project's text items by record id and by text, and the record keys in
 /// use, for telling matched records from new ones.
@@ -428,4 +505,55 @@ fn labels_edit(
     let mut edits = vec![Edit::AddSpans(spans)];
     edits.extend(label_edits);
     Ok(Edit::Batch(edits))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_read_in_pieces_keep_their_lines_and_a_leading_bom_is_skipped() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("pieces.jsonl");
+        let mut lines = vec!["\u{feff}{\"text\": \"一\"}".to_string()];
+        for i in 2..=40 {
+            lines.push(match i {
+                17 => "not json".to_string(),
+                23 => String::new(),
+                _ => format!("{{\"text\": \"第{i}行\"}}"),
+            });
+        }
+        std::fs::write(&file, lines.join("\r\n")).unwrap();
+        let (out, records) = mpsc::sync_channel(100);
+        send_records(
+            &file,
+            LabelledFormat::Jsonl,
+            OffsetUnit::CodePoint,
+            64,
+            &out,
+        )
+        .unwrap();
+        drop(out);
+        let mut seen = Vec::new();
+        let mut reach = 0;
+        for parsed in records {
+            let (batch, to) = parsed.unwrap();
+            assert!(to > reach);
+            reach = to;
+            for r in batch {
+                seen.push(match r {
+                    Ok(r) => (r.line, r.text),
+                    Err(p) => (p.line, "problem".to_string()),
+                });
+            }
+        }
+        assert_eq!(reach, std::fs::metadata(&file).unwrap().len() as usize);
+        assert_eq!(seen.len(), 39);
+        assert_eq!(seen[0], (1, "一".to_string()));
+        assert_eq!(seen[16], (17, "problem".to_string()));
+        for (line, text) in &seen[17..] {
+            assert_eq!(*text, format!("第{line}行"));
+        }
+        assert!(seen.iter().all(|(line, _)| *line != 23));
+    }
 }

@@ -2,6 +2,7 @@
 
 mod export;
 mod import;
+mod pieces;
 mod records;
 
 pub use export::{TextExportFormat, TextExportReport, export_text, export_text_scoped};

@@ -77,6 +77,12 @@ impl LabelledFormat {
         }
     }
 
+    /// Whether the format's records are lines, so that a file can be read
+    /// in pieces ([`LabelledReader::continuing`]).
+    pub fn is_line_based(self) -> bool {
+        self != LabelledFormat::LabelStudio
+    }
+
     /// The unit the format's own tool counts in: UTF-16 for doccano, code points
     /// for Label Studio and for our JSONL.
     pub fn default_unit(self) -> OffsetUnit {
@@ -150,6 +156,29 @@ impl<'a> LabelledReader<'a> {
             inner,
             total: bytes.len(),
         })
+    }
+
+    /// The records of a later piece of a line-based file (doccano or our
+    /// JSONL) that was cut after a line break, numbered on after the
+    /// `lines_before` lines of the pieces before it; `None` for Label Studio,
+    /// whose export is one JSON array and cannot be cut.
+    pub fn continuing(
+        bytes: &'a [u8],
+        format: LabelledFormat,
+        unit: OffsetUnit,
+        lines_before: usize,
+    ) -> Option<Self> {
+        match format {
+            LabelledFormat::LabelStudio => None,
+            LabelledFormat::Doccano | LabelledFormat::Jsonl => Some(LabelledReader {
+                inner: Inner::Lines(ParallelLines::continuing(
+                    bytes,
+                    LineFormat { format, unit },
+                    lines_before,
+                )),
+                total: bytes.len(),
+            }),
+        }
     }
 
     /// Bytes of input behind the records handed out so far, for a progress bar.
