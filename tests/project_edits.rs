@@ -1244,7 +1244,7 @@ fn done_items_of_an_earlier_version_open_as_submitted() {
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 5, "the current layout");
+    assert_eq!(version, 6, "the current layout");
 }
 
 #[test]

@@ -51,6 +51,16 @@ fn span(project: &Project, index: usize, class: ClassId, start: u32, end: u32) -
     }
 }
 
+/// Imports a labelled file in our JSONL, offsets in code points.
+fn import_jsonl(
+    project: &mut Project,
+    file: &std::path::Path,
+) -> shugu::jobs::text::LabelledImportReport {
+    use shugu::formats::text::LabelledFormat;
+    shugu::jobs::text::import_labelled(project, file, LabelledFormat::Jsonl, None, &mut |_| {})
+        .unwrap()
+}
+
 fn invalid(result: Result<impl std::fmt::Debug, ProjectError>) -> String {
     match result {
         Err(ProjectError::InvalidEdit(m)) => m,
@@ -218,8 +228,6 @@ fn spans_are_refused_on_image_items() {
 
 #[test]
 fn a_labelled_file_imports_into_an_empty_project_as_one_undo_step() {
-    use shugu::formats::text::LabelledFormat;
-    use shugu::jobs::text::import_labelled;
     let tmp = tempfile::tempdir().unwrap();
     let mut project =
         Project::create_text(&tmp.path().join("p"), "p", LabelSchema::default()).unwrap();
@@ -233,14 +241,7 @@ fn a_labelled_file_imports_into_an_empty_project_as_one_undo_step() {
         ),
     )
     .unwrap();
-    let report = import_labelled(
-        &mut project,
-        &file,
-        LabelledFormat::Jsonl,
-        None,
-        &mut |_| {},
-    )
-    .unwrap();
+    let report = import_jsonl(&mut project, &file);
     assert_eq!(
         (report.records, report.added_items, report.spans),
         (2, 2, 2)
@@ -289,14 +290,7 @@ fn a_labelled_file_imports_into_an_empty_project_as_one_undo_step() {
     assert_eq!(project.items()[1].status, ItemStatus::New);
 
     // Importing the same file again matches every record: nothing new.
-    let again = import_labelled(
-        &mut project,
-        &file,
-        LabelledFormat::Jsonl,
-        None,
-        &mut |_| {},
-    )
-    .unwrap();
+    let again = import_jsonl(&mut project, &file);
     assert_eq!((again.matched, again.added_items, again.spans), (2, 0, 0));
     assert_eq!(project.all_spans().unwrap().len(), 2);
 }
@@ -459,4 +453,107 @@ fn texts_and_span_rows_of_an_earlier_version_are_moved_on_open() {
         .unwrap();
     assert_eq!(tables, 0, "the older tables are gone once moved");
     drop(tmp);
+}
+
+#[test]
+fn imported_document_classes_are_read_edited_cleared_and_counted_like_any_other() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("p");
+    let schema = LabelSchema {
+        image_label_mode: shugu::model::ImageLabelMode::Multi,
+        ..LabelSchema::default()
+    };
+    let mut project = Project::create_text(&dir, "p", schema).unwrap();
+    let file = tmp.path().join("classes.jsonl");
+    let lines: String = (0..600)
+        .map(|i| {
+            let labels = match i % 3 {
+                0 => r#"["好评","物流"]"#,
+                1 => r#"["差评"]"#,
+                _ => "[]",
+            };
+            format!("{{\"text\": \"第{i}条\", \"labels\": {labels}}}\n")
+        })
+        .collect();
+    std::fs::write(&file, lines).unwrap();
+    let report = import_jsonl(&mut project, &file);
+    assert_eq!(report.classified_items, 400);
+    let schema = project.schema().clone();
+    let id = |name: &str| {
+        schema
+            .image_labels
+            .iter()
+            .find(|l| l.name == name)
+            .unwrap()
+            .id
+    };
+    let (good, bad, shipping) = (id("好评"), id("差评"), id("物流"));
+    let items: Vec<_> = project.items().iter().map(|i| i.id).collect();
+    let mut both = vec![good, shipping];
+    both.sort();
+    assert_eq!(project.image_labels(items[0]).unwrap(), both);
+    assert_eq!(project.image_labels(items[1]).unwrap(), [bad]);
+    assert_eq!(project.image_labels(items[2]).unwrap(), []);
+    let counts = |p: &Project| -> Vec<(String, u64)> {
+        p.stats()
+            .unwrap()
+            .labels_per_class
+            .into_iter()
+            .map(|c| (c.name, c.count))
+            .collect()
+    };
+    let mut expected = vec![
+        ("好评".to_string(), 200),
+        ("差评".to_string(), 200),
+        ("物流".to_string(), 200),
+    ];
+    expected.sort_by_key(|(name, _)| id(name));
+    assert_eq!(counts(&project), expected);
+
+    // Edited, an item's classes replace its imported ones; cleared, it has none.
+    project
+        .apply(Edit::SetImageLabels {
+            item: items[0],
+            labels: vec![bad],
+        })
+        .unwrap();
+    project
+        .apply(Edit::SetImageLabels {
+            item: items[1],
+            labels: vec![],
+        })
+        .unwrap();
+    project
+        .apply(Edit::SetImageLabels {
+            item: items[2],
+            labels: vec![good],
+        })
+        .unwrap();
+    let all = project.all_image_labels().unwrap();
+    assert_eq!(all.len(), 400);
+    assert_eq!(all[0], (items[0], vec![bad]));
+    assert_eq!(all[1], (items[2], vec![good]));
+    assert_eq!(all[2], (items[3], both.clone()));
+    assert!(all.windows(2).all(|w| w[0].0 < w[1].0), "in id order");
+    let mut after = expected.clone();
+    for (name, count) in &mut after {
+        *count = match name.as_str() {
+            "好评" => 200,
+            "差评" => 200,
+            _ => 199,
+        };
+    }
+    assert_eq!(counts(&project), after);
+
+    // Undo brings the imported classes back, also after a reopen.
+    for _ in 0..3 {
+        project.undo().unwrap().unwrap();
+    }
+    assert_eq!(project.image_labels(items[0]).unwrap(), both);
+    assert_eq!(project.image_labels(items[1]).unwrap(), [bad]);
+    assert_eq!(project.image_labels(items[2]).unwrap(), []);
+    drop(project);
+    let project = Project::open(&dir, Access::ReadOnly).unwrap();
+    assert_eq!(counts(&project), expected);
+    assert_eq!(project.image_labels(items[1]).unwrap(), [bad]);
 }

@@ -18,6 +18,7 @@ mod quality;
 mod span_pack;
 mod sqlite_activity;
 mod sqlite_fresh;
+mod sqlite_labels;
 mod sqlite_packages;
 mod sqlite_proposals;
 mod sqlite_review;

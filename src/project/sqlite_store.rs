@@ -5,6 +5,7 @@ use super::ProjectError;
 use super::span_pack;
 use super::sqlite_activity;
 use super::sqlite_fresh::{self, FreshDatabase};
+use super::sqlite_labels::{self, LabelReader, LabelTables};
 use super::sqlite_packages;
 use super::sqlite_proposals;
 use super::sqlite_review;
@@ -27,7 +28,7 @@ use std::path::{Path, PathBuf};
 /// migrations look at the tables rather than the version. 4: span packs of
 /// layout 2 (see [`span_pack`]); layout 1 is still read. 5: texts in blocks
 /// of consecutive items (`text_blocks`), edited spans in `span_packs`.
-const DB_VERSION: i64 = 5;
+const DB_VERSION: i64 = 6;
 
 /// The `items` table, its `rel_path` `UNIQUE` or, for a bulk build that adds
 /// a unique index once filled ([`ITEMS_BY_PATH`]), not.
@@ -99,6 +100,7 @@ pub struct SqliteStore {
     /// The box columns to `SELECT`: [`BOX_COLUMNS`], or, for a database
     /// opened read-only from before box attributes, `NULL` in place of `attrs`.
     box_select: &'static str,
+    label_tables: LabelTables,
 }
 
 /// Edits that write more rows than this commit without the automatic WAL
@@ -143,6 +145,12 @@ impl SqliteStore {
         if read_only && sqlite_text_layouts::has_older_layout(&conn)? {
             return Err(ProjectError::OlderFormat(path.to_path_buf()));
         }
+        // Read-only, a version 5 database keeps its (row-only) labels as they are.
+        let label_tables = if read_only && sqlite_labels::lacks_label_tables(&conn)? {
+            LabelTables::RowsOnly
+        } else {
+            LabelTables::RowsAndBlocks
+        };
         let box_select = if read_only && !has_box_attributes_column(&conn)? {
             BOX_COLUMNS_WITHOUT_ATTRS
         } else {
@@ -168,6 +176,7 @@ impl SqliteStore {
             conn,
             path: path.to_path_buf(),
             box_select,
+            label_tables,
         })
     }
 }
@@ -178,6 +187,7 @@ fn create_tables(conn: &Connection) -> Result<(), ProjectError> {
     conn.execute_batch(SCHEMA)?;
     add_box_attributes_column(conn)?;
     conn.execute_batch(sqlite_text::TEXT_SCHEMA)?;
+    conn.execute_batch(sqlite_labels::LABELS_SCHEMA)?;
     conn.execute_batch(sqlite_review::REVIEW_SCHEMA)?;
     conn.execute_batch(sqlite_packages::PACKAGE_SCHEMA)?;
     conn.execute_batch(sqlite_proposals::PROPOSAL_SCHEMA)?;
@@ -466,25 +476,6 @@ fn start_progress(
     Ok(started)
 }
 
-/// Replaces an item's labels; returns the ones it had.
-fn set_labels_in(
-    tx: &Transaction,
-    item: ItemId,
-    labels: &[LabelId],
-    ctx: &EditContext,
-) -> Result<Vec<LabelId>, ProjectError> {
-    let old = labels_in(tx, item)?;
-    tx.prepare_cached("DELETE FROM image_labels WHERE item_id = ?1")?
-        .execute([item.0])?;
-    let mut insert = tx.prepare_cached(
-        "INSERT OR IGNORE INTO image_labels(item_id, label_id, author, created_ms) VALUES(?1,?2,?3,?4)",
-    )?;
-    for l in labels {
-        insert.execute(params![item.0, l.0, ctx.author, ctx.time_ms])?;
-    }
-    Ok(old)
-}
-
 /// Sets an item's status; returns the one it had.
 fn set_status_in(
     tx: &Transaction,
@@ -540,13 +531,6 @@ fn item_status_in(tx: &Connection, item: ItemId) -> Result<Option<ItemStatus>, P
         .query_row([item.0], |r| r.get::<_, String>(0))
         .optional()?
         .map(|s| status_from_db(&s)))
-}
-
-fn labels_in(conn: &Connection, item: ItemId) -> Result<Vec<LabelId>, ProjectError> {
-    let mut stmt = conn
-        .prepare_cached("SELECT label_id FROM image_labels WHERE item_id = ?1 ORDER BY label_id")?;
-    let rows = stmt.query_map([item.0], |r| Ok(LabelId(r.get(0)?)))?;
-    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// What one application of an edit changed, gathered while it runs.
@@ -714,7 +698,7 @@ fn apply_in(
             Edit::RestoreComments(removed)
         }
         Edit::SetImageLabels { item, labels } => {
-            let old = set_labels_in(tx, *item, labels, ctx)?;
+            let old = LabelReader::new(LabelTables::RowsAndBlocks).set(tx, *item, labels, ctx)?;
             ch.annotated.insert(*item);
             Edit::SetImageLabels {
                 item: *item,
@@ -723,8 +707,9 @@ fn apply_in(
         }
         Edit::SetItemsImageLabels { items, labels } => {
             let mut before = Grouped::default();
+            let mut reader = LabelReader::new(LabelTables::RowsAndBlocks);
             for &item in items {
-                before.add(set_labels_in(tx, item, labels, ctx)?, item);
+                before.add(reader.set(tx, item, labels, ctx)?, item);
                 ch.annotated.insert(item);
             }
             before.into_edit(|labels, items| Edit::SetItemsImageLabels { items, labels })
@@ -1092,23 +1077,11 @@ impl Store for SqliteStore {
     }
 
     fn image_labels_of(&self, item: ItemId) -> Result<Vec<LabelId>, ProjectError> {
-        labels_in(&self.conn, item)
+        LabelReader::new(self.label_tables).labels(&self.conn, item)
     }
 
     fn all_image_labels(&self) -> Result<Vec<(ItemId, Vec<LabelId>)>, ProjectError> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT item_id, label_id FROM image_labels ORDER BY item_id, label_id")?;
-        let mut out: Vec<(ItemId, Vec<LabelId>)> = Vec::new();
-        let rows = stmt.query_map([], |r| Ok((ItemId(r.get(0)?), LabelId(r.get(1)?))))?;
-        for row in rows {
-            let (item, label) = row?;
-            match out.last_mut() {
-                Some((last, labels)) if *last == item => labels.push(label),
-                _ => out.push((item, vec![label])),
-            }
-        }
-        Ok(out)
+        sqlite_labels::all_labels(&self.conn, self.label_tables)
     }
 
     fn items_with_class(&self, class: ClassId) -> Result<Vec<ItemId>, ProjectError> {
@@ -1145,11 +1118,7 @@ impl Store for SqliteStore {
     }
 
     fn label_counts(&self) -> Result<Vec<(LabelId, u64)>, ProjectError> {
-        let mut stmt = self.conn.prepare(
-            "SELECT label_id, COUNT(*) FROM image_labels GROUP BY label_id ORDER BY label_id",
-        )?;
-        let rows = stmt.query_map([], |r| Ok((LabelId(r.get(0)?), r.get::<_, i64>(1)? as u64)))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        sqlite_labels::label_counts(&self.conn, self.label_tables)
     }
 
     fn apply(&mut self, edit: &Edit, ctx: &EditContext) -> Result<StoredEdit, ProjectError> {

@@ -8,6 +8,7 @@
 
 use super::ProjectError;
 use super::span_pack::{self, PackedSpan};
+use super::sqlite_labels;
 use super::store::{EditContext, NewTextItem};
 use super::text_block::{self, Blocks, TextRecord};
 use crate::model::{
@@ -213,7 +214,7 @@ pub(super) fn for_each_span(
         {
             text_block::for_each_pack(spans, first, |item, pack| {
                 stored.push((item, pack));
-                Ok(())
+                Ok(true)
             })?;
         }
         let mut stored = stored.into_iter().peekable();
@@ -510,6 +511,7 @@ pub(super) fn insert_blocks(
     )?;
     for b in blocks {
         insert.execute(params![b.first.0, b.last.0, b.spans, b.texts])?;
+        sqlite_labels::insert_block_labels(tx, &b)?;
     }
     Ok(())
 }
@@ -640,28 +642,11 @@ pub(super) fn insert_labelled_chunk(
                 text: &doc.text,
             },
             &pack,
+            &t.labels,
         );
     }
     insert_blocks(tx, blocks.finish())?;
-    let with_ids: Vec<(ItemId, &ResolvedText)> = ids.iter().copied().zip(chunk).collect();
-    let labels: Vec<(ItemId, LabelId)> = with_ids
-        .iter()
-        .flat_map(|(id, t)| t.labels.iter().map(move |l| (*id, *l)))
-        .collect();
-    insert_rows(
-        tx,
-        "INSERT OR IGNORE INTO image_labels(item_id, label_id, author, created_ms)",
-        "(?,?,?,?)",
-        4,
-        &labels,
-        |stmt, (id, label), p| {
-            stmt.raw_bind_parameter(p, id.0)?;
-            stmt.raw_bind_parameter(p + 1, label.0)?;
-            stmt.raw_bind_parameter(p + 2, ctx.author)?;
-            stmt.raw_bind_parameter(p + 3, ctx.time_ms)
-        },
-    )?;
-    for (id, t) in &with_ids {
+    for (id, t) in ids.iter().zip(chunk) {
         if labelled(t) {
             out.started.push(*id);
         }

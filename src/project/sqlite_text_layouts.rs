@@ -122,6 +122,7 @@ fn move_texts_into_blocks(tx: &Transaction) -> Result<(), ProjectError> {
                 text: text(2)?.unwrap_or_default(),
             },
             pack.unwrap_or_default(),
+            &[],
         );
     }
     drop(rows);

@@ -12,10 +12,15 @@
 //! `spans` column (NULL when no item had spans): per item that had spans,
 //! in id order, its offset from `first` and its span pack (length, then
 //! [`span_pack`](super::span_pack) bytes).
+//!
+//! Document classes (in `text_block_labels`, keyed by the block's first
+//! item; no row when no item had any): per item that had classes, in id
+//! order, its offset from `first`, their count and their ids, all LEB128.
+//! An item's classes, once edited, are `image_labels` rows instead.
 
 use super::ProjectError;
 use super::varint::{ByteReader, put_opt_str, put_str, put_uint};
-use crate::model::ItemId;
+use crate::model::{ItemId, LabelId};
 
 const LAYOUT_1: u8 = 1;
 
@@ -37,6 +42,7 @@ pub(super) struct BlockBuilder {
     count: i64,
     texts: Vec<u8>,
     spans: Vec<u8>,
+    labels: Vec<u8>,
 }
 
 /// A filled block, ready to store.
@@ -45,6 +51,8 @@ pub(super) struct Block {
     pub last: ItemId,
     pub spans: Option<Vec<u8>>,
     pub texts: Vec<u8>,
+    /// The items' document classes, `None` when no item had any.
+    pub labels: Option<Vec<u8>>,
 }
 
 impl BlockBuilder {
@@ -56,6 +64,7 @@ impl BlockBuilder {
             count: 0,
             texts,
             spans: Vec::new(),
+            labels: Vec::new(),
         }
     }
 
@@ -68,8 +77,9 @@ impl BlockBuilder {
         self.texts.len() >= BLOCK_BYTES
     }
 
-    /// Adds the next item's text and its packed spans (empty for none).
-    pub fn push(&mut self, record: &TextRecord, pack: &[u8]) {
+    /// Adds the next item's text, its packed spans (empty for none) and its
+    /// document classes.
+    pub fn push(&mut self, record: &TextRecord, pack: &[u8], labels: &[LabelId]) {
         put_uint(&mut self.texts, u64::from(record.char_len));
         put_opt_str(&mut self.texts, record.ext_id);
         put_opt_str(&mut self.texts, record.meta);
@@ -78,6 +88,13 @@ impl BlockBuilder {
             put_uint(&mut self.spans, self.count as u64);
             put_uint(&mut self.spans, pack.len() as u64);
             self.spans.extend_from_slice(pack);
+        }
+        if !labels.is_empty() {
+            put_uint(&mut self.labels, self.count as u64);
+            put_uint(&mut self.labels, labels.len() as u64);
+            for l in labels {
+                put_uint(&mut self.labels, l.0 as u64);
+            }
         }
         self.count += 1;
     }
@@ -88,6 +105,7 @@ impl BlockBuilder {
             last: ItemId(self.first.0 + self.count - 1),
             spans: (!self.spans.is_empty()).then_some(self.spans),
             texts: self.texts,
+            labels: (!self.labels.is_empty()).then_some(self.labels),
         }
     }
 }
@@ -101,7 +119,7 @@ pub(super) struct Blocks {
 }
 
 impl Blocks {
-    pub fn push(&mut self, item: ItemId, record: &TextRecord, pack: &[u8]) {
+    pub fn push(&mut self, item: ItemId, record: &TextRecord, pack: &[u8], labels: &[LabelId]) {
         if self
             .open
             .as_ref()
@@ -112,7 +130,7 @@ impl Blocks {
         }
         self.open
             .get_or_insert_with(|| BlockBuilder::new(item))
-            .push(record, pack);
+            .push(record, pack, labels);
     }
 
     pub fn finish(mut self) -> Vec<Block> {
@@ -175,11 +193,12 @@ pub(super) fn text_at(
     Ok(found)
 }
 
-/// Calls `f` with each item's span pack in a block's `spans`, in id order.
+/// Calls `f` with each item's span pack in a block's `spans`, in id order,
+/// while it returns `true`.
 pub(super) fn for_each_pack<'a>(
     spans: &'a [u8],
     first: ItemId,
-    mut f: impl FnMut(ItemId, &'a [u8]) -> Result<(), ProjectError>,
+    mut f: impl FnMut(ItemId, &'a [u8]) -> Result<bool, ProjectError>,
 ) -> Result<(), ProjectError> {
     let mut r = ByteReader(spans);
     while !r.is_empty() {
@@ -189,7 +208,9 @@ pub(super) fn for_each_pack<'a>(
             Ok((offset, r.take(n)?))
         };
         let (offset, pack) = next().map_err(corrupt)?;
-        f(ItemId(first.0 + offset as i64), pack)?;
+        if !f(ItemId(first.0 + offset as i64), pack)? {
+            break;
+        }
     }
     Ok(())
 }
@@ -201,14 +222,50 @@ pub(super) fn pack_at(spans: &[u8], first: ItemId, item: ItemId) -> Result<&[u8]
         if at == item {
             found = pack;
         }
-        Ok(())
+        Ok(at < item)
     })?;
     Ok(found)
+}
+
+/// Calls `f` with each item's document classes in a block's `labels`, in id
+/// order, while it returns `true`.
+pub(super) fn for_each_labels(
+    labels: &[u8],
+    first: ItemId,
+    mut f: impl FnMut(ItemId, Vec<LabelId>) -> Result<bool, ProjectError>,
+) -> Result<(), ProjectError> {
+    let mut r = ByteReader(labels);
+    while !r.is_empty() {
+        let mut next = || -> Result<_, &'static str> {
+            let offset = r.uint()?;
+            let n = r.len()?;
+            let ids = (0..n)
+                .map(|_| r.uint().map(|id| LabelId(id as i64)))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok((offset, ids))
+        };
+        let (offset, ids) = next().map_err(corrupt)?;
+        if !f(ItemId(first.0 + offset as i64), ids)? {
+            break;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn labels_at(labels: &[u8], first: ItemId, item: ItemId) -> Result<Vec<LabelId>, ProjectError> {
+        let mut found = Vec::new();
+        for_each_labels(labels, first, |at, ids| {
+            if at == item {
+                found = ids;
+            }
+            Ok(at < item)
+        })?;
+        Ok(found)
+    }
 
     fn record(text: &str) -> TextRecord<'_> {
         TextRecord {
@@ -222,8 +279,8 @@ mod tests {
     #[test]
     fn texts_and_packs_come_back_by_item() {
         let mut b = BlockBuilder::new(ItemId(10));
-        b.push(&record("贵州𠮷\r\n"), &[]);
-        b.push(&record(""), &[9, 9]);
+        b.push(&record("贵州𠮷\r\n"), &[], &[LabelId(2), LabelId(300)]);
+        b.push(&record(""), &[9, 9], &[]);
         b.push(
             &TextRecord {
                 ext_id: None,
@@ -231,6 +288,7 @@ mod tests {
                 ..record("茶")
             },
             &[],
+            &[LabelId(1)],
         );
         assert_eq!(b.next_item(), ItemId(13));
         let block = b.finish();
@@ -253,6 +311,11 @@ mod tests {
         let spans = block.spans.unwrap();
         assert_eq!(pack_at(&spans, ItemId(10), ItemId(11)).unwrap(), [9, 9]);
         assert!(pack_at(&spans, ItemId(10), ItemId(10)).unwrap().is_empty());
+        let labels = block.labels.unwrap();
+        let at = |item| labels_at(&labels, ItemId(10), ItemId(item)).unwrap();
+        assert_eq!(at(10), [LabelId(2), LabelId(300)]);
+        assert_eq!(at(11), []);
+        assert_eq!(at(12), [LabelId(1)]);
     }
 
     #[test]
@@ -260,7 +323,7 @@ mod tests {
         let mut blocks = Blocks::default();
         let long = "长".repeat(BLOCK_BYTES / 3);
         for id in [1, 2, 3, 7] {
-            blocks.push(ItemId(id), &record(&long), &[]);
+            blocks.push(ItemId(id), &record(&long), &[], &[]);
         }
         let ranges: Vec<(i64, i64)> = blocks
             .finish()
@@ -270,7 +333,7 @@ mod tests {
         assert_eq!(ranges, [(1, 1), (2, 2), (3, 3), (7, 7)]);
         let mut blocks = Blocks::default();
         for id in [1, 2, 3, 7] {
-            blocks.push(ItemId(id), &record("短"), &[]);
+            blocks.push(ItemId(id), &record("短"), &[], &[]);
         }
         let ranges: Vec<(i64, i64)> = blocks
             .finish()
@@ -281,16 +344,18 @@ mod tests {
     }
 
     #[test]
-    fn a_block_without_spans_stores_none() {
+    fn a_block_without_spans_or_classes_stores_none() {
         let mut b = BlockBuilder::new(ItemId(1));
-        b.push(&record("a"), &[]);
-        assert!(b.finish().spans.is_none());
+        b.push(&record("a"), &[], &[]);
+        let block = b.finish();
+        assert!(block.spans.is_none());
+        assert!(block.labels.is_none());
     }
 
     #[test]
     fn damage_is_an_error_not_a_panic() {
         let mut b = BlockBuilder::new(ItemId(1));
-        b.push(&record("猕猴桃"), &[1, 2, 3]);
+        b.push(&record("猕猴桃"), &[1, 2, 3], &[LabelId(4), LabelId(5)]);
         let block = b.finish();
         for cut in [0].into_iter().chain(2..block.texts.len()) {
             assert!(
@@ -301,6 +366,10 @@ mod tests {
         let spans = block.spans.unwrap();
         for cut in 1..spans.len() {
             assert!(pack_at(&spans[..cut], ItemId(1), ItemId(1)).is_err());
+        }
+        let labels = block.labels.unwrap();
+        for cut in 1..labels.len() {
+            assert!(labels_at(&labels[..cut], ItemId(1), ItemId(1)).is_err());
         }
     }
 }
