@@ -27,37 +27,19 @@ use std::path::{Path, PathBuf};
 /// spans are packed into its `texts` row instead of one `spans` row each. Both
 /// migrations look at the tables rather than the version. 4: span packs of
 /// layout 2 (see [`span_pack`]); layout 1 is still read. 5: texts in blocks
-/// of consecutive items (`text_blocks`), edited spans in `span_packs`.
+/// of consecutive items (`text_blocks`), edited spans in `span_packs`. 6:
+/// imported document classes in blocks too (see [`sqlite_labels`]).
 const DB_VERSION: i64 = 6;
 
-/// The `items` table, its `rel_path` `UNIQUE` or, for a bulk build that adds
-/// a unique index once filled ([`ITEMS_BY_PATH`]), not.
-macro_rules! items_table {
-    ($unique:literal) => {
-        concat!(
-            "
+const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS items(
     id INTEGER PRIMARY KEY AUTOINCREMENT,
-    rel_path TEXT NOT NULL",
-            $unique,
-            ",
+    rel_path TEXT NOT NULL UNIQUE,
     width INTEGER NOT NULL,
     height INTEGER NOT NULL,
     status TEXT NOT NULL DEFAULT 'new',
     error TEXT
-);"
-        )
-    };
-}
-
-/// The unique index on `rel_path` of an `items` table built without the
-/// column constraint: building it once over a million sorted keys costs a
-/// fraction of keeping it up to date row by row.
-const ITEMS_BY_PATH: &str = "CREATE UNIQUE INDEX IF NOT EXISTS items_by_path ON items(rel_path)";
-
-const SCHEMA: &str = concat!(
-    items_table!(" UNIQUE"),
-    "
+);
 CREATE TABLE IF NOT EXISTS boxes(
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     item_id INTEGER NOT NULL,
@@ -87,8 +69,7 @@ CREATE TABLE IF NOT EXISTS edit_log(
 );
 CREATE INDEX IF NOT EXISTS edit_log_by_item ON edit_log(item_id);
 CREATE TABLE IF NOT EXISTS session(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-"
-);
+";
 
 /// Edits whose JSON is longer than this are logged as a summary, so a bulk import
 /// doesn't copy itself into the audit trail.
@@ -1298,8 +1279,10 @@ impl SqliteStore {
             -> Result<Option<Vec<sqlite_text::ResolvedText>>, ProjectError>,
         ctx: &EditContext,
     ) -> Result<(Vec<Item>, StoredEdit), ProjectError> {
+        // The keys of a text import arrive in order, so the unique index on
+        // them is appended to, row by row; sorting them into an index built
+        // afterwards measured slower.
         let mut fresh = FreshDatabase::start(&self.path, |conn| {
-            conn.execute_batch(items_table!(""))?;
             create_tables(conn)?;
             conn.pragma_update(None, "user_version", DB_VERSION)?;
             Ok(())
@@ -1307,7 +1290,6 @@ impl SqliteStore {
         let filled = (|| {
             let tx = fresh.conn.transaction()?;
             let done = insert_labelled_texts(&tx, next_chunk, ctx)?;
-            tx.execute_batch(ITEMS_BY_PATH)?;
             tx.commit()?;
             Ok::<_, ProjectError>(done)
         })();
