@@ -65,7 +65,7 @@ impl FreshDatabase {
         // to be deleted: no journal, no syncing.
         conn.pragma_update(None, "journal_mode", "OFF")?;
         conn.pragma_update(None, "synchronous", "OFF")?;
-        conn.pragma_update(None, "cache_size", -131_072)?;
+        conn.pragma_update(None, "cache_size", -16_384)?;
         create_tables(&conn)?;
         copy_rows(&conn, live)?;
         Ok(Self { conn, path })
