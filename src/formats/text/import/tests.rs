@@ -284,3 +284,22 @@ fn never_panics_on_junk() {
         }
     }
 }
+
+#[test]
+fn a_line_that_is_not_utf8_is_reported_with_its_column_and_the_rest_is_read() {
+    let input =
+        b"{\"text\":\"\xE8\xB4\xB5\xE5\xB7\x9E\"}\n{\"text\":\"a\xFFb\"}\n{\"text\":\"ok\"}\n";
+    let results: Vec<_> = LabelledReader::new(input, LabelledFormat::Jsonl, OffsetUnit::CodePoint)
+        .unwrap()
+        .collect();
+    assert_eq!(results.len(), 3);
+    assert_eq!(results[0].as_ref().unwrap().text, "贵州");
+    let problem = results[1].as_ref().unwrap_err();
+    assert_eq!(problem.line, 2);
+    assert!(
+        problem.message.contains("(column 11)"),
+        "{}",
+        problem.message
+    );
+    assert_eq!(results[2].as_ref().unwrap().text, "ok");
+}
