@@ -4,7 +4,8 @@ use super::manifest::{MANIFEST_FILE, Manifest, ProjectKind};
 use super::sqlite_store::SqliteStore;
 use super::stats::{AnnotatorStats, AnnotatorThroughput, ClassCount, HourCount, ProjectStats};
 use super::store::{
-    EditContext, LogEntry, NewItem, NewTextItem, ResolvedText, SpanExtent, Store, TextRow,
+    EditContext, LogEntry, NewItem, NewTextItem, PackedTexts, ResolvedText, SpanExtent, Store,
+    TextPacker, TextRow,
 };
 use super::{ProjectError, now_ms};
 use crate::model::{
@@ -171,16 +172,18 @@ pub struct LabelledAdded {
 
 /// Resolves the class names of labelled texts against its own copy of a
 /// project's schema ([`Project::text_resolver`]), adding the classes it lacks,
-/// and checks each record's spans and document classes against its text and
-/// the schema. Made to run on the thread that reads an import.
+/// checks each record's spans and document classes against its text and
+/// the schema, and packs them as the store keeps them ([`TextPacker`]).
+/// Made to run on the thread that reads an import.
 pub struct TextResolver {
     schema: LabelSchema,
+    packer: TextPacker,
 }
 
 /// Labelled texts ready to store ([`Project::add_resolved_texts`]).
 #[derive(Debug)]
 pub struct ResolvedChunk {
-    texts: Vec<ResolvedText>,
+    texts: PackedTexts,
     /// The schema with the classes this chunk added, when it added any.
     schema: Option<LabelSchema>,
     new_classes: Vec<String>,
@@ -192,8 +195,9 @@ pub struct ResolvedChunk {
 impl TextResolver {
     pub fn resolve(&mut self, chunk: Vec<LabelledText>) -> Result<ResolvedChunk, ProjectError> {
         let schema = &mut self.schema;
+        let mut texts = Vec::with_capacity(chunk.len());
         let mut out = ResolvedChunk {
-            texts: Vec::with_capacity(chunk.len()),
+            texts: PackedTexts::default(),
             schema: None,
             new_classes: Vec::new(),
             new_doc_classes: Vec::new(),
@@ -249,7 +253,7 @@ impl TextResolver {
             if !labels.is_empty() {
                 out.classified += 1;
             }
-            out.texts.push(ResolvedText {
+            texts.push(ResolvedText {
                 item: record.item,
                 char_len: len,
                 spans,
@@ -259,6 +263,7 @@ impl TextResolver {
         if !(out.new_classes.is_empty() && out.new_doc_classes.is_empty()) {
             out.schema = Some(schema.clone());
         }
+        out.texts = self.packer.pack(texts);
         Ok(out)
     }
 }
@@ -1035,19 +1040,23 @@ impl Project {
         &mut self,
         chunks: impl IntoIterator<Item = Result<Vec<LabelledText>, E>>,
     ) -> Result<LabelledAdded, E> {
-        let mut resolver = self.text_resolver();
+        let mut resolver = self.text_resolver()?;
         let resolved = chunks
             .into_iter()
             .map(move |chunk| resolver.resolve(chunk?).map_err(E::from));
         self.add_resolved_texts(resolved)
     }
 
-    /// A [`TextResolver`] starting from the project's schema, for resolving
-    /// chunks of an import on another thread than the one storing them.
-    pub fn text_resolver(&self) -> TextResolver {
-        TextResolver {
+    /// A [`TextResolver`] starting from the project's schema and its next
+    /// free span id, for resolving chunks of an import on another thread
+    /// than the one storing them. Its chunks are stored by
+    /// [`Project::add_resolved_texts`] before anything else changes the
+    /// project; otherwise their span ids are refused and nothing is stored.
+    pub fn text_resolver(&self) -> Result<TextResolver, ProjectError> {
+        Ok(TextResolver {
             schema: self.manifest.schema.clone(),
-        }
+            packer: TextPacker::new(self.store.next_span_id()?, &self.author, now_ms()),
+        })
     }
 
     /// [`Project::add_labelled_texts`] of chunks a [`TextResolver`] made from
@@ -1069,7 +1078,7 @@ impl Project {
             author,
             ..
         } = self;
-        let mut next_chunk = || -> Result<Option<Vec<ResolvedText>>, ProjectError> {
+        let mut next_chunk = || -> Result<Option<PackedTexts>, ProjectError> {
             let chunk = match chunks.next() {
                 None => return Ok(None),
                 Some(Ok(chunk)) => chunk,

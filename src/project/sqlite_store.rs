@@ -1154,8 +1154,7 @@ impl Store for SqliteStore {
 
     fn add_labelled_texts(
         &mut self,
-        next_chunk: &mut dyn FnMut()
-            -> Result<Option<Vec<sqlite_text::ResolvedText>>, ProjectError>,
+        next_chunk: &mut dyn FnMut() -> Result<Option<sqlite_text::PackedTexts>, ProjectError>,
         ctx: &EditContext,
     ) -> Result<(Vec<Item>, StoredEdit), ProjectError> {
         if self.has_no_items()? {
@@ -1168,6 +1167,10 @@ impl Store for SqliteStore {
         let committed = tx.commit();
         let stored = self.after_commit(committed, finished)?;
         Ok((items, stored))
+    }
+
+    fn next_span_id(&self) -> Result<i64, ProjectError> {
+        Ok(sqlite_text::last_span_id(&self.conn)? + 1)
     }
 
     fn log_of(&self, item: Option<ItemId>, limit: usize) -> Result<Vec<LogEntry>, ProjectError> {
@@ -1275,8 +1278,7 @@ impl SqliteStore {
     /// afterwards, new or old.
     fn add_labelled_texts_fresh(
         &mut self,
-        next_chunk: &mut dyn FnMut()
-            -> Result<Option<Vec<sqlite_text::ResolvedText>>, ProjectError>,
+        next_chunk: &mut dyn FnMut() -> Result<Option<sqlite_text::PackedTexts>, ProjectError>,
         ctx: &EditContext,
     ) -> Result<(Vec<Item>, StoredEdit), ProjectError> {
         // The keys of a text import arrive in order, so the unique index on
@@ -1320,12 +1322,12 @@ impl SqliteStore {
 /// Inserts labelled texts chunk by chunk and logs them as one edit, in `tx`.
 fn insert_labelled_texts(
     tx: &Transaction,
-    next_chunk: &mut dyn FnMut() -> Result<Option<Vec<sqlite_text::ResolvedText>>, ProjectError>,
+    next_chunk: &mut dyn FnMut() -> Result<Option<sqlite_text::PackedTexts>, ProjectError>,
     ctx: &EditContext,
 ) -> Result<(Vec<Item>, Finished), ProjectError> {
     let mut bulk = sqlite_text::BulkTexts::default();
     while let Some(chunk) = next_chunk()? {
-        sqlite_text::insert_labelled_chunk(tx, &chunk, ctx, &mut bulk)?;
+        sqlite_text::insert_labelled_chunk(tx, chunk, &mut bulk)?;
     }
     let kind = "add_labelled_texts";
     let detail = serde_json::json!({

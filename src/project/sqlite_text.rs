@@ -10,7 +10,7 @@ use super::ProjectError;
 use super::span_pack::{self, PackedSpan};
 use super::sqlite_labels;
 use super::store::{EditContext, NewTextItem};
-use super::text_block::{self, Blocks, TextRecord};
+use super::text_block::{self, Block, Blocks, TextRecord};
 use crate::model::{
     ClassId, Item, ItemId, ItemStatus, LabelId, NewSpan, Provenance, SpanAnnotation, SpanId,
     SpanRef, TextDoc,
@@ -578,17 +578,117 @@ fn consecutive_ids(tx: &Transaction, n: usize) -> std::ops::RangeInclusive<i64> 
     (last + 1 - n as i64)..=last
 }
 
-/// Inserts one chunk of labelled texts: items (in progress when labelled),
-/// their texts, spans and document classes.
+/// Resolved texts packed into blocks ([`TextPacker`]) on the thread that
+/// read them, leaving the store their items' rows to insert.
+#[derive(Debug, Default)]
+pub struct PackedTexts {
+    texts: Vec<PackedText>,
+    /// Blocks over the texts, numbering them by position in `texts` until
+    /// their items have ids.
+    blocks: Vec<Block>,
+    /// The texts' spans have consecutive ids from this one, in text order.
+    first_span: i64,
+    span_count: usize,
+}
+
+#[derive(Debug)]
+struct PackedText {
+    rel_path: String,
+    /// It has spans or document classes: it starts in progress.
+    labelled: bool,
+    classified: bool,
+    spans: usize,
+}
+
+/// Packs resolved texts into blocks with their spans and document classes,
+/// giving the spans ids from the store's next free one on: a bulk import
+/// does this on its reading thread, so its storing thread only inserts rows.
+/// The store checks the ids are still free when it stores the chunks.
+#[derive(Debug)]
+pub struct TextPacker {
+    next_span: i64,
+    author: String,
+    time_ms: i64,
+}
+
+impl TextPacker {
+    pub fn new(next_span: i64, author: &str, time_ms: i64) -> Self {
+        TextPacker {
+            next_span,
+            author: author.to_string(),
+            time_ms,
+        }
+    }
+
+    pub fn pack(&mut self, texts: Vec<ResolvedText>) -> PackedTexts {
+        let first_span = self.next_span;
+        let mut blocks = Blocks::default();
+        let mut spans: Vec<(u32, u32, ClassId, SpanId)> = Vec::new();
+        let mut packed = Vec::with_capacity(texts.len());
+        for (position, t) in texts.into_iter().enumerate() {
+            spans.clear();
+            spans.extend(t.spans.iter().map(|&(start, end, class)| {
+                let id = SpanId(self.next_span);
+                self.next_span += 1;
+                (start, end, class, id)
+            }));
+            spans.sort_unstable_by_key(|&(start, end, _, id)| (start, end, id));
+            let author = self.author.as_str();
+            let pack =
+                span_pack::pack_sorted(spans.iter().map(|&(start, end, class, id)| PackedSpan {
+                    id,
+                    class,
+                    start,
+                    end,
+                    author,
+                    created_ms: self.time_ms,
+                    updated_by: author,
+                    updated_ms: self.time_ms,
+                }));
+            let doc = &t.item.doc;
+            blocks.push(
+                ItemId(position as i64),
+                &TextRecord {
+                    char_len: t.char_len,
+                    ext_id: doc.ext_id.as_deref(),
+                    meta: doc.meta.as_deref(),
+                    text: &doc.text,
+                },
+                &pack,
+                &t.labels,
+            );
+            packed.push(PackedText {
+                labelled: !(t.spans.is_empty() && t.labels.is_empty()),
+                classified: !t.labels.is_empty(),
+                spans: t.spans.len(),
+                rel_path: t.item.rel_path,
+            });
+        }
+        PackedTexts {
+            texts: packed,
+            blocks: blocks.finish(),
+            first_span,
+            span_count: (self.next_span - first_span) as usize,
+        }
+    }
+}
+
+/// Inserts one chunk of packed texts: their items (in progress when
+/// labelled), then their blocks moved to the items' ids.
 pub(super) fn insert_labelled_chunk(
     tx: &Transaction,
-    chunk: &[ResolvedText],
-    ctx: &EditContext,
+    chunk: PackedTexts,
     out: &mut BulkTexts,
 ) -> Result<(), ProjectError> {
-    let labelled = |t: &ResolvedText| !(t.spans.is_empty() && t.labels.is_empty());
-    let mut ids = Vec::with_capacity(chunk.len());
-    for rows in chunk.chunks(ROWS_PER_INSERT) {
+    let status = |t: &PackedText| {
+        if t.labelled {
+            ItemStatus::InProgress
+        } else {
+            ItemStatus::New
+        }
+    };
+    let mut ids = Vec::with_capacity(chunk.texts.len());
+    for rows in chunk.texts.chunks(ROWS_PER_INSERT) {
         insert_rows(
             tx,
             "INSERT INTO items(rel_path, status, width, height)",
@@ -596,73 +696,50 @@ pub(super) fn insert_labelled_chunk(
             2,
             rows,
             |stmt, t, p| {
-                let status = if labelled(t) {
-                    ItemStatus::InProgress
-                } else {
-                    ItemStatus::New
-                };
-                stmt.raw_bind_parameter(p, &t.item.rel_path)?;
-                stmt.raw_bind_parameter(p + 1, status.as_str())
+                stmt.raw_bind_parameter(p, &t.rel_path)?;
+                stmt.raw_bind_parameter(p + 1, status(t).as_str())
             },
         )?;
         ids.extend(consecutive_ids(tx, rows.len()).map(ItemId));
     }
-    let span_count: usize = chunk.iter().map(|t| t.spans.len()).sum();
-    let mut next_span = take_span_ids(tx, span_count)?;
-    let mut blocks = Blocks::default();
-    let mut spans: Vec<(u32, u32, ClassId, SpanId)> = Vec::new();
-    for (&item, t) in ids.iter().zip(chunk) {
-        spans.clear();
-        spans.extend(t.spans.iter().map(|&(start, end, class)| {
-            let id = SpanId(next_span);
-            next_span += 1;
-            (start, end, class, id)
-        }));
-        spans.sort_unstable_by_key(|&(start, end, _, id)| (start, end, id));
-        out.spans
-            .extend(spans.iter().map(|&(_, _, _, id)| SpanRef { item, id }));
-        let pack =
-            span_pack::pack_sorted(spans.iter().map(|&(start, end, class, id)| PackedSpan {
-                id,
-                class,
-                start,
-                end,
-                author: ctx.author,
-                created_ms: ctx.time_ms,
-                updated_by: ctx.author,
-                updated_ms: ctx.time_ms,
-            }));
-        let doc = &t.item.doc;
-        blocks.push(
-            item,
-            &TextRecord {
-                char_len: t.char_len,
-                ext_id: doc.ext_id.as_deref(),
-                meta: doc.meta.as_deref(),
-                text: &doc.text,
-            },
-            &pack,
-            &t.labels,
-        );
+    if chunk.span_count > 0 && take_span_ids(tx, chunk.span_count)? != chunk.first_span {
+        return Err(ProjectError::InvalidEdit(
+            "span ids were given out while the import was read; nothing was stored".into(),
+        ));
     }
-    insert_blocks(tx, blocks.finish())?;
-    for (id, t) in ids.iter().zip(chunk) {
-        if labelled(t) {
-            out.started.push(*id);
+    let placed = chunk.blocks.into_iter().map(|block| {
+        let start = block.first.0 as usize;
+        let end = block.last.0 as usize;
+        match (ids.get(start), ids.get(end)) {
+            (Some(&first), Some(&last)) if last.0 - first.0 == block.last.0 - block.first.0 => {
+                Ok(block.moved_to(first))
+            }
+            _ => Err(ProjectError::InvalidEdit(
+                "the imported items did not get consecutive ids; nothing was stored".into(),
+            )),
         }
-        if !t.labels.is_empty() {
-            out.classified.push(*id);
+    });
+    insert_blocks(tx, placed.collect::<Result<Vec<_>, _>>()?)?;
+    let mut next_span = chunk.first_span;
+    for (&id, t) in ids.iter().zip(chunk.texts) {
+        out.spans
+            .extend((next_span..next_span + t.spans as i64).map(|span| SpanRef {
+                item: id,
+                id: SpanId(span),
+            }));
+        next_span += t.spans as i64;
+        if t.labelled {
+            out.started.push(id);
+        }
+        if t.classified {
+            out.classified.push(id);
         }
         out.items.push(Item {
-            id: *id,
-            rel_path: t.item.rel_path.clone(),
+            id,
+            status: status(&t),
+            rel_path: t.rel_path,
             width: 0,
             height: 0,
-            status: if labelled(t) {
-                ItemStatus::InProgress
-            } else {
-                ItemStatus::New
-            },
             error: None,
         });
     }

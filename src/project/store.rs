@@ -22,7 +22,7 @@ pub struct NewTextItem {
 }
 
 pub use super::sqlite_packages::PackageItem;
-pub use super::sqlite_text::{ResolvedText, SpanExtent, TextRow};
+pub use super::sqlite_text::{PackedTexts, ResolvedText, SpanExtent, TextPacker, TextRow};
 
 /// One line of the audit trail.
 #[derive(Clone, Debug, PartialEq)]
@@ -133,9 +133,11 @@ pub trait Store {
     /// An error from `next_chunk` rolls everything back.
     fn add_labelled_texts(
         &mut self,
-        next_chunk: &mut dyn FnMut() -> Result<Option<Vec<ResolvedText>>, ProjectError>,
+        next_chunk: &mut dyn FnMut() -> Result<Option<PackedTexts>, ProjectError>,
         ctx: &EditContext,
     ) -> Result<(Vec<Item>, StoredEdit), ProjectError>;
+    /// The id the next new span will get.
+    fn next_span_id(&self) -> Result<i64, ProjectError>;
     /// Adds boxes that arrive in chunks as one transaction, stored and logged as
     /// one `AddBoxes` edit of them all. `next_chunk` gives the next chunk, or
     /// `None` at the end; an error from it rolls the whole edit back.

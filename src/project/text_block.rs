@@ -46,6 +46,7 @@ pub(super) struct BlockBuilder {
 }
 
 /// A filled block, ready to store.
+#[derive(Debug)]
 pub(super) struct Block {
     pub first: ItemId,
     pub last: ItemId,
@@ -106,6 +107,18 @@ impl BlockBuilder {
             spans: (!self.spans.is_empty()).then_some(self.spans),
             texts: self.texts,
             labels: (!self.labels.is_empty()).then_some(self.labels),
+        }
+    }
+}
+
+impl Block {
+    /// The block with its items numbered from `first` instead (blocks made
+    /// before their items had ids number them by position).
+    pub fn moved_to(self, first: ItemId) -> Block {
+        Block {
+            last: ItemId(first.0 + (self.last.0 - self.first.0)),
+            first,
+            ..self
         }
     }
 }

@@ -60,7 +60,7 @@ pub fn import_labelled(
         },
     };
     let consumed = AtomicUsize::new(0);
-    let mut resolver = project.text_resolver();
+    let mut resolver = project.text_resolver()?;
 
     // Three stages run at once: one thread parses records (in parallel
     // batches), a second sorts them into matched and new ones and resolves the
