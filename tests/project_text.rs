@@ -557,3 +557,23 @@ fn imported_document_classes_are_read_edited_cleared_and_counted_like_any_other(
     assert_eq!(counts(&project), expected);
     assert_eq!(project.image_labels(items[1]).unwrap(), [bad]);
 }
+
+#[test]
+fn chunks_resolved_before_another_edit_took_their_span_ids_are_refused_whole() {
+    use shugu::project::LabelledText;
+    let (_tmp, mut project) = project(false);
+    let mut resolver = project.text_resolver().unwrap();
+    let chunk = resolver
+        .resolve(vec![LabelledText {
+            item: text_item(3, "遵义辣椒酱"),
+            spans: vec![(0, 2, "ORIGIN".to_string())],
+            labels: vec!["好评".to_string()],
+        }])
+        .unwrap();
+    let edit = Edit::AddSpans(vec![span(&project, 1, PRODUCT, 0, 5)]);
+    project.apply(edit).unwrap();
+    let refused = project.add_resolved_texts([Ok::<_, ProjectError>(chunk)]);
+    assert!(invalid(refused).contains("span ids"));
+    assert_eq!(project.items().len(), 2);
+    assert_eq!(project.all_spans().unwrap().len(), 1);
+}
