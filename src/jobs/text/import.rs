@@ -3,7 +3,7 @@
 //! has an item with that id, otherwise by their exact text; unmatched records
 //! become new items. All labels arrive as one undoable edit.
 
-use super::{meta_text, pieces, record_key};
+use super::{RecordKeys, meta_text, pieces};
 use crate::formats::text::{LabelledFormat, LabelledReader, LabelledRecord, Place, RecordProblem};
 use crate::jobs::{JobError, Progress};
 use crate::model::{ClassId, Edit, ImageLabelMode, ItemId, LabelId, NewSpan, OffsetUnit, TextDoc};
@@ -60,6 +60,7 @@ pub fn import_labelled(
         },
     };
     let consumed = AtomicUsize::new(0);
+    let keys = RecordKeys::of(file);
     let mut resolver = project.text_resolver()?;
 
     // Three stages run at once: one thread parses records (in parallel
@@ -90,7 +91,7 @@ pub fn import_labelled(
                 for next in batch {
                     match next {
                         Ok(record) => {
-                            if let Some(text) = sorted.take(record, &index, file, &rules) {
+                            if let Some(text) = sorted.take(record, &index, &keys, &rules) {
                                 chunk.push(text);
                             }
                         }
@@ -265,7 +266,7 @@ impl Sorted {
         &mut self,
         mut r: LabelledRecord,
         index: &ItemIndex,
-        file: &Path,
+        keys: &RecordKeys,
         rules: &Rules,
     ) -> Option<LabelledText> {
         self.records += 1;
@@ -290,10 +291,10 @@ impl Sorted {
             self.matched.push((r, *item));
             return None;
         }
-        let mut key = record_key(file, r.line);
+        let mut key = keys.key(r.line);
         let mut n = 2;
         while index.keys.contains(&key) {
-            key = format!("{}#{n}", record_key(file, r.line));
+            key = format!("{}#{n}", keys.key(r.line));
             n += 1;
         }
         let mut taken: Vec<(u32, u32)> = Vec::with_capacity(r.spans.len());

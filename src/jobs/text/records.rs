@@ -1,6 +1,6 @@
 //! `shugu new --text`: the records of a JSONL, CSV/TSV or TXT file become items.
 
-use super::{meta_text, record_key};
+use super::{RecordKeys, meta_text};
 use crate::formats::text::{RecordProblem, TextRecordReader, TextSource};
 use crate::jobs::{JobError, Progress};
 use crate::model::TextDoc;
@@ -32,6 +32,7 @@ pub fn import_texts(
     let mut reader = TextRecordReader::new(&bytes, &source).map_err(|e| failed(&e))?;
     let total = reader.total_bytes();
     let mut problems = Vec::new();
+    let keys = RecordKeys::of(file);
     // The records go in as one bulk transaction, in chunks read as it goes.
     let chunks = std::iter::from_fn(|| {
         let mut chunk = Vec::with_capacity(CHUNK);
@@ -39,7 +40,7 @@ pub fn import_texts(
             match next {
                 Ok(record) => chunk.push(LabelledText {
                     item: NewTextItem {
-                        rel_path: record_key(file, record.line),
+                        rel_path: keys.key(record.line),
                         doc: TextDoc {
                             ext_id: record.id,
                             meta: meta_text(&record.meta),
