@@ -479,7 +479,12 @@ impl Project {
         let ids: Vec<ItemId> = added.iter().map(|i| i.id).collect();
         let in_order = self.items.last().map(|i| i.id) < ids.first().copied()
             && ids.windows(2).all(|w| w[0] < w[1]);
-        self.items.extend(added);
+        if self.items.is_empty() {
+            // A first import of a million items is taken over, not copied.
+            self.items = added;
+        } else {
+            self.items.extend(added);
+        }
         // New ids come from AUTOINCREMENT, so this holds unless a store
         // hands items back out of order.
         if !in_order {
