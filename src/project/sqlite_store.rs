@@ -846,9 +846,14 @@ fn finish_in(
         inverse = Edit::Batch(vec![inverse, reset]);
     }
 
-    let mut touched: BTreeSet<ItemId> = ch.touched.union(&ch.annotated).copied().collect();
-    touched.extend(&ch.proposed);
-    let touched: Vec<ItemId> = touched.into_iter().collect();
+    let touched: Vec<ItemId> = if ch.touched.is_empty() && ch.proposed.is_empty() {
+        // A bulk import's million items are already a sorted set.
+        ch.annotated.iter().copied().collect()
+    } else {
+        let mut touched: BTreeSet<ItemId> = ch.touched.union(&ch.annotated).copied().collect();
+        touched.extend(&ch.proposed);
+        touched.into_iter().collect()
+    };
     let log_item = if touched.len() == 1 {
         Some(touched[0].0)
     } else {
