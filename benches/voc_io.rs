@@ -15,49 +15,35 @@
 //! `benches/compare_voc_import.sh` runs this next to datumaro's VOC importer
 //! on the same folder. Target: faster than datumaro.
 
+#[path = "common/box_import.rs"]
+mod box_import;
 #[path = "common/project_copy.rs"]
 mod project_copy;
 #[path = "common/synthetic_dataset.rs"]
 mod synthetic_dataset;
 
-use criterion::{BatchSize, Criterion, SamplingMode, criterion_group, criterion_main};
-use project_copy::fresh_copy;
+use box_import::{BoxImportBench, bench_box_import};
+use criterion::{Criterion, criterion_group, criterion_main};
 use shugu::jobs::voc::{VocImportOptions, import_voc};
-use std::time::Duration;
-use synthetic_dataset::{dataset, make_template};
 
 #[global_allocator]
 static ALLOCATOR: shugu::Allocator = shugu::ALLOCATOR;
 
-const IMAGES: usize = 100_000;
-const BOXES: usize = 1_000_000;
-const DATA_DIR: &str = "voc-100k-1M";
-
 fn voc_io(c: &mut Criterion) {
-    let data = dataset(DATA_DIR, "gen_synthetic_voc.py");
-    let work = tempfile::tempdir().unwrap();
-    let template = work.path().join("template");
-    make_template(&template, &data, IMAGES);
-
-    let mut group = c.benchmark_group("voc import 100k images 1M boxes");
-    group
-        .sample_size(10)
-        .sampling_mode(SamplingMode::Flat)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(30));
-    group.bench_function("shugu import_voc", |b| {
-        b.iter_batched(
-            || fresh_copy(&template),
-            |(tmp, mut project)| {
-                let options = VocImportOptions::default();
-                let report = import_voc(&mut project, &data, options, &mut |_| {}).unwrap();
-                assert_eq!(report.boxes, BOXES, "{:?}", report.problems.first());
-                (tmp, project)
-            },
-            BatchSize::PerIteration,
-        );
+    let bench = BoxImportBench {
+        dataset: "voc-100k-1M",
+        script: "gen_synthetic_voc.py",
+        group: "voc import 100k images 1M boxes",
+        function: "shugu import_voc",
+        measurement_secs: 30,
+    };
+    bench_box_import(c, &bench, |project, data| {
+        let report = import_voc(project, data, VocImportOptions::default(), &mut |_| {}).unwrap();
+        (
+            report.boxes,
+            report.problems.first().map(|p| format!("{p:?}")),
+        )
     });
-    group.finish();
 }
 
 criterion_group!(benches, voc_io);

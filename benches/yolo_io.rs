@@ -14,49 +14,35 @@
 //! `benches/compare_yolo_import.sh` runs this next to datumaro's YOLO importer
 //! on the same folder. Target: faster than datumaro.
 
+#[path = "common/box_import.rs"]
+mod box_import;
 #[path = "common/project_copy.rs"]
 mod project_copy;
 #[path = "common/synthetic_dataset.rs"]
 mod synthetic_dataset;
 
-use criterion::{BatchSize, Criterion, SamplingMode, criterion_group, criterion_main};
-use project_copy::fresh_copy;
+use box_import::{BoxImportBench, bench_box_import};
+use criterion::{Criterion, criterion_group, criterion_main};
 use shugu::jobs::yolo::{YoloImportOptions, import_yolo};
-use std::time::Duration;
-use synthetic_dataset::{dataset, make_template};
 
 #[global_allocator]
 static ALLOCATOR: shugu::Allocator = shugu::ALLOCATOR;
 
-const IMAGES: usize = 100_000;
-const BOXES: usize = 1_000_000;
-const DATA_DIR: &str = "yolo-100k-1M";
-
 fn yolo_io(c: &mut Criterion) {
-    let data = dataset(DATA_DIR, "gen_synthetic_yolo.py");
-    let work = tempfile::tempdir().unwrap();
-    let template = work.path().join("template");
-    make_template(&template, &data, IMAGES);
-
-    let mut group = c.benchmark_group("yolo import 100k images 1M boxes");
-    group
-        .sample_size(10)
-        .sampling_mode(SamplingMode::Flat)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(20));
-    group.bench_function("shugu import_yolo", |b| {
-        b.iter_batched(
-            || fresh_copy(&template),
-            |(tmp, mut project)| {
-                let options = YoloImportOptions::default();
-                let report = import_yolo(&mut project, &data, options, &mut |_| {}).unwrap();
-                assert_eq!(report.boxes, BOXES, "{:?}", report.problems.first());
-                (tmp, project)
-            },
-            BatchSize::PerIteration,
-        );
+    let bench = BoxImportBench {
+        dataset: "yolo-100k-1M",
+        script: "gen_synthetic_yolo.py",
+        group: "yolo import 100k images 1M boxes",
+        function: "shugu import_yolo",
+        measurement_secs: 20,
+    };
+    bench_box_import(c, &bench, |project, data| {
+        let report = import_yolo(project, data, YoloImportOptions::default(), &mut |_| {}).unwrap();
+        (
+            report.boxes,
+            report.problems.first().map(|p| format!("{p:?}")),
+        )
     });
-    group.finish();
 }
 
 criterion_group!(benches, yolo_io);
