@@ -196,13 +196,7 @@ impl TextResolver {
     pub fn resolve(&mut self, chunk: Vec<LabelledText>) -> Result<ResolvedChunk, ProjectError> {
         let schema = &mut self.schema;
         let mut texts = Vec::with_capacity(chunk.len());
-        let mut out = ResolvedChunk {
-            texts: PackedTexts::default(),
-            schema: None,
-            new_classes: Vec::new(),
-            new_doc_classes: Vec::new(),
-            classified: 0,
-        };
+        let (mut new_classes, mut new_doc_classes, mut classified) = (Vec::new(), Vec::new(), 0);
         for record in chunk {
             let len = record.item.doc.text.chars().count() as u32;
             let mut spans = Vec::with_capacity(record.spans.len());
@@ -216,7 +210,7 @@ impl TextResolver {
                 let class = match schema.class_by_name(name) {
                     Some(c) => c.id,
                     None => {
-                        out.new_classes.push(name.clone());
+                        new_classes.push(name.clone());
                         schema.add_class(name)
                     }
                 };
@@ -236,7 +230,7 @@ impl TextResolver {
                 let label = match schema.image_labels.iter().find(|l| &l.name == name) {
                     Some(l) => l.id,
                     None => {
-                        out.new_doc_classes.push(name.clone());
+                        new_doc_classes.push(name.clone());
                         schema.add_image_label(name)
                     }
                 };
@@ -251,7 +245,7 @@ impl TextResolver {
                 )));
             }
             if !labels.is_empty() {
-                out.classified += 1;
+                classified += 1;
             }
             texts.push(ResolvedText {
                 item: record.item,
@@ -260,11 +254,14 @@ impl TextResolver {
                 labels,
             });
         }
-        if !(out.new_classes.is_empty() && out.new_doc_classes.is_empty()) {
-            out.schema = Some(schema.clone());
-        }
-        out.texts = self.packer.pack(texts);
-        Ok(out)
+        let added_classes = !(new_classes.is_empty() && new_doc_classes.is_empty());
+        Ok(ResolvedChunk {
+            schema: added_classes.then(|| schema.clone()),
+            texts: self.packer.pack(texts),
+            new_classes,
+            new_doc_classes,
+            classified,
+        })
     }
 }
 

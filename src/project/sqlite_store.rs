@@ -823,7 +823,7 @@ fn finish_in(
     kind: &str,
     detail: String,
     mut inverse: Edit,
-    ch: Changes,
+    mut ch: Changes,
     started: Option<Vec<ItemId>>,
     ctx: &EditContext,
 ) -> Result<Finished, ProjectError> {
@@ -846,14 +846,11 @@ fn finish_in(
         inverse = Edit::Batch(vec![inverse, reset]);
     }
 
-    let touched: Vec<ItemId> = if ch.touched.is_empty() && ch.proposed.is_empty() {
-        // A bulk import's million items are already a sorted set.
-        ch.annotated.iter().copied().collect()
-    } else {
-        let mut touched: BTreeSet<ItemId> = ch.touched.union(&ch.annotated).copied().collect();
-        touched.extend(&ch.proposed);
-        touched.into_iter().collect()
-    };
+    // `append` merges in linear time, whichever set is the large one.
+    let mut touched = std::mem::take(&mut ch.annotated);
+    touched.append(&mut ch.touched);
+    touched.append(&mut ch.proposed);
+    let touched: Vec<ItemId> = touched.into_iter().collect();
     let log_item = if touched.len() == 1 {
         Some(touched[0].0)
     } else {

@@ -580,7 +580,7 @@ fn consecutive_ids(tx: &Transaction, n: usize) -> std::ops::RangeInclusive<i64> 
 
 /// Resolved texts packed into blocks ([`TextPacker`]) on the thread that
 /// read them, leaving the store their items' rows to insert.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct PackedTexts {
     texts: Vec<PackedText>,
     /// Blocks over the texts, numbering them by position in `texts` until
@@ -588,16 +588,25 @@ pub struct PackedTexts {
     blocks: Vec<Block>,
     /// The texts' spans have consecutive ids from this one, in text order.
     first_span: i64,
-    span_count: usize,
 }
 
 #[derive(Debug)]
 struct PackedText {
     rel_path: String,
-    /// It has spans or document classes: it starts in progress.
-    labelled: bool,
+    /// It has document classes.
     classified: bool,
     spans: usize,
+}
+
+impl PackedText {
+    /// It has spans or document classes, so it starts in progress.
+    fn status(&self) -> ItemStatus {
+        if self.spans > 0 || self.classified {
+            ItemStatus::InProgress
+        } else {
+            ItemStatus::New
+        }
+    }
 }
 
 /// Packs resolved texts into blocks with their spans and document classes,
@@ -658,7 +667,6 @@ impl TextPacker {
                 &t.labels,
             );
             packed.push(PackedText {
-                labelled: !(t.spans.is_empty() && t.labels.is_empty()),
                 classified: !t.labels.is_empty(),
                 spans: t.spans.len(),
                 rel_path: t.item.rel_path,
@@ -668,7 +676,6 @@ impl TextPacker {
             texts: packed,
             blocks: blocks.finish(),
             first_span,
-            span_count: (self.next_span - first_span) as usize,
         }
     }
 }
@@ -680,13 +687,6 @@ pub(super) fn insert_labelled_chunk(
     chunk: PackedTexts,
     out: &mut BulkTexts,
 ) -> Result<(), ProjectError> {
-    let status = |t: &PackedText| {
-        if t.labelled {
-            ItemStatus::InProgress
-        } else {
-            ItemStatus::New
-        }
-    };
     let mut ids = Vec::with_capacity(chunk.texts.len());
     for rows in chunk.texts.chunks(ROWS_PER_INSERT) {
         insert_rows(
@@ -697,12 +697,13 @@ pub(super) fn insert_labelled_chunk(
             rows,
             |stmt, t, p| {
                 stmt.raw_bind_parameter(p, &t.rel_path)?;
-                stmt.raw_bind_parameter(p + 1, status(t).as_str())
+                stmt.raw_bind_parameter(p + 1, t.status().as_str())
             },
         )?;
         ids.extend(consecutive_ids(tx, rows.len()).map(ItemId));
     }
-    if chunk.span_count > 0 && take_span_ids(tx, chunk.span_count)? != chunk.first_span {
+    let span_count: usize = chunk.texts.iter().map(|t| t.spans).sum();
+    if span_count > 0 && take_span_ids(tx, span_count)? != chunk.first_span {
         return Err(ProjectError::InvalidEdit(
             "span ids were given out while the import was read; nothing was stored".into(),
         ));
@@ -728,7 +729,8 @@ pub(super) fn insert_labelled_chunk(
                 id: SpanId(span),
             }));
         next_span += t.spans as i64;
-        if t.labelled {
+        let status = t.status();
+        if status == ItemStatus::InProgress {
             out.started.push(id);
         }
         if t.classified {
@@ -736,7 +738,7 @@ pub(super) fn insert_labelled_chunk(
         }
         out.items.push(Item {
             id,
-            status: status(&t),
+            status,
             rel_path: t.rel_path,
             width: 0,
             height: 0,

@@ -206,26 +206,42 @@ pub(super) fn text_at(
     Ok(found)
 }
 
+/// Calls `f` with each entry of a per-item part of a block (`spans` or
+/// `labels`: each an offset from `first`, then what `read` takes), in id
+/// order, while it returns `true`.
+fn for_each_entry<'a, T>(
+    part: &'a [u8],
+    first: ItemId,
+    read: impl Fn(&mut ByteReader<'a>) -> Result<T, &'static str>,
+    mut f: impl FnMut(ItemId, T) -> Result<bool, ProjectError>,
+) -> Result<(), ProjectError> {
+    let mut r = ByteReader(part);
+    while !r.is_empty() {
+        let offset = r.uint().map_err(corrupt)?;
+        let entry = read(&mut r).map_err(corrupt)?;
+        if !f(ItemId(first.0 + offset as i64), entry)? {
+            break;
+        }
+    }
+    Ok(())
+}
+
 /// Calls `f` with each item's span pack in a block's `spans`, in id order,
 /// while it returns `true`.
 pub(super) fn for_each_pack<'a>(
     spans: &'a [u8],
     first: ItemId,
-    mut f: impl FnMut(ItemId, &'a [u8]) -> Result<bool, ProjectError>,
+    f: impl FnMut(ItemId, &'a [u8]) -> Result<bool, ProjectError>,
 ) -> Result<(), ProjectError> {
-    let mut r = ByteReader(spans);
-    while !r.is_empty() {
-        let mut next = || -> Result<_, &'static str> {
-            let offset = r.uint()?;
+    for_each_entry(
+        spans,
+        first,
+        |r| {
             let n = r.len()?;
-            Ok((offset, r.take(n)?))
-        };
-        let (offset, pack) = next().map_err(corrupt)?;
-        if !f(ItemId(first.0 + offset as i64), pack)? {
-            break;
-        }
-    }
-    Ok(())
+            r.take(n)
+        },
+        f,
+    )
 }
 
 /// The span pack `item` had when its block was stored (empty for none).
@@ -245,24 +261,19 @@ pub(super) fn pack_at(spans: &[u8], first: ItemId, item: ItemId) -> Result<&[u8]
 pub(super) fn for_each_labels(
     labels: &[u8],
     first: ItemId,
-    mut f: impl FnMut(ItemId, Vec<LabelId>) -> Result<bool, ProjectError>,
+    f: impl FnMut(ItemId, Vec<LabelId>) -> Result<bool, ProjectError>,
 ) -> Result<(), ProjectError> {
-    let mut r = ByteReader(labels);
-    while !r.is_empty() {
-        let mut next = || -> Result<_, &'static str> {
-            let offset = r.uint()?;
+    for_each_entry(
+        labels,
+        first,
+        |r| {
             let n = r.len()?;
-            let ids = (0..n)
+            (0..n)
                 .map(|_| r.uint().map(|id| LabelId(id as i64)))
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok((offset, ids))
-        };
-        let (offset, ids) = next().map_err(corrupt)?;
-        if !f(ItemId(first.0 + offset as i64), ids)? {
-            break;
-        }
-    }
-    Ok(())
+                .collect()
+        },
+        f,
+    )
 }
 
 #[cfg(test)]
