@@ -3,9 +3,8 @@
 //! one file written by label-studio-converter and one by hand) and their
 //! handling of bad input.
 
-mod common;
-
-use common::cli::{copy_dir, open_when_free, shugu, text};
+use crate::common;
+use crate::common::cli::{copy_dir, open_when_free, shugu, text};
 use shugu::jobs::ItemScope;
 use shugu::jobs::label_studio_images::{export_label_studio_images, import_label_studio_images};
 use shugu::jobs::labelme::import_labelme;

@@ -1,10 +1,9 @@
 //! `shugu split` and `shugu merge` through the binary, and their refusals of
 //! bad input: a clear message, a non-zero exit, no panic.
 
-mod common;
-
-use common::cli::{fails_cleanly, open_when_free, shugu, succeeds};
-use common::image_project;
+use crate::common;
+use crate::common::cli::{fails_cleanly, open_when_free, shugu, succeeds};
+use crate::common::image_project;
 use shugu::model::{BBox, ClassId, Edit, NewBox};
 use shugu::project::{Access, Project};
 use std::path::Path;

@@ -2,9 +2,8 @@
 //! (undo, redo, reopen), checked against the schema, added to databases made
 //! before they existed, and toggled in the right-hand panel.
 
-mod common;
-
-use common::gui::{app_config, start};
+use crate::common;
+use crate::common::gui::{app_config, start};
 use egui_kittest::kittest::Queryable;
 use shugu::model::{
     AttrValue, AttributeDef, AttributeKind, Attributes, BBox, ClassId, Edit, NewBox,

@@ -4,9 +4,7 @@
 //! database that later edits and undo work on, and a process killed while
 //! building leaves the project as it was.
 
-mod common;
-
-use common::cli::{open_when_free, shugu, text};
+use crate::common::cli::{open_when_free, shugu, text};
 use shugu::formats::text::LabelledFormat;
 use shugu::jobs::text::import_labelled;
 use shugu::model::{LabelSchema, SpanRef, TextDoc};

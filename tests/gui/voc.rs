@@ -2,9 +2,7 @@
 //! datumaro fixture is read on a worker thread and stored through the edit
 //! path (one undo step), then written back out.
 
-mod common;
-
-use common::gui::{
+use crate::common::gui::{
     app_boxes, app_over_dataset_copy, file_menu_job, file_menu_job_answering, undo_in_app,
 };
 use shugu::model::{AttrValue, LabelSchema};

@@ -7,9 +7,7 @@
 //! `tests/run-all.sh`), else `.venv/bin/python` in the repository. Without one the
 //! tests fail and say so; they never skip.
 
-mod common;
-
-use common::cli::copy_dir;
+use crate::common::cli::copy_dir;
 use serde_json::Value;
 use shugu::jobs::coco::{export_coco, labels_path};
 use shugu::project::{Access, Project};

@@ -1,7 +1,7 @@
 //! `ImageLoader` against a real (headless) egui context: loads on worker threads, caches
 //! failures, evicts by bytes, downscales to the GPU limit.
 
-mod media_fixtures;
+use crate::media_fixtures;
 
 use eframe::egui;
 use image::{DynamicImage, RgbImage};

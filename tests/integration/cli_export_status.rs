@@ -1,9 +1,8 @@
 //! `shugu export --status accepted` writes exactly the accepted items, for COCO
 //! and for text exports.
 
-mod common;
-
-use common::cli::{shugu, text};
+use crate::common;
+use crate::common::cli::{shugu, text};
 use serde_json::Value;
 use shugu::model::{BBox, ClassId, Edit, ItemStatus, LabelSchema, NewBox, NewSpan, TextDoc};
 use shugu::project::{Access, NewTextItem, Project};

@@ -2,9 +2,7 @@
 //! a malformed line; doccano (UTF-16) labels imported; exports in code points
 //! and back to doccano with the same offsets; Python slicing the exported text.
 
-mod common;
-
-use common::cli::{run_python_check, shugu, text};
+use crate::common::cli::{run_python_check, shugu, text};
 use serde_json::{Value, json};
 use std::ffi::OsStr;
 use std::path::Path;

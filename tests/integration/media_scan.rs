@@ -1,7 +1,7 @@
 //! `scan_folder` on a realistic messy folder: sub-folders, non-image files, hidden
 //! entries, broken images, Unicode names, links.
 
-mod media_fixtures;
+use crate::media_fixtures;
 
 use image::{DynamicImage, RgbImage};
 use media_fixtures::*;

@@ -2,9 +2,7 @@
 //! fixture's file is read on a worker thread and stored through the edit path
 //! (one undo step: boxes, attributes and tags), then written back out.
 
-mod common;
-
-use common::gui::{app_over_dataset_copy, file_menu_job, file_menu_job_answering};
+use crate::common::gui::{app_over_dataset_copy, file_menu_job, file_menu_job_answering};
 use shugu::formats::cvat::parse_cvat;
 use shugu::model::{AttrValue, LabelSchema};
 use shugu::ui::dialogs::FakeDialogs;

@@ -3,9 +3,8 @@
 //! that nothing is lost, nothing duplicated, conflicts flagged, and the
 //! agreement and golden figures come out as computed by hand.
 
-mod common;
-
-use common::image_project;
+use crate::common;
+use crate::common::image_project;
 use shugu::jobs::packages::{SplitOptions, merge_packages, split_project};
 use shugu::model::{
     AnnotationId, BBox, BoxAnnotation, ClassId, Edit, ItemId, ItemStatus, LabelId, LabelSchema,

@@ -2,8 +2,7 @@
 //! annotator, its model and score recorded), rejecting, undo/redo, persistence,
 //! and the COCO results and YOLO imports with their per-record problems.
 
-mod common;
-
+use crate::common;
 use shugu::jobs::predictions::{
     PredictionFormat, PredictionOptions, PredictionReport, import_predictions,
 };

@@ -1,9 +1,7 @@
 //! The `shugu` binary: help, `new` over a folder with good and broken files,
 //! `stats --json`, `export` with broken items, and the error exits.
 
-mod common;
-
-use common::cli::{shugu, text};
+use crate::common::cli::{shugu, text};
 use image::{ImageFormat, RgbImage};
 use serde_json::Value;
 use std::path::{Path, PathBuf};

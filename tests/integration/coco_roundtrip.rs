@@ -5,9 +5,7 @@
 //! (exit 0, one line per problem on stderr); a file that cannot be read as COCO at
 //! all fails (non-zero, the message names the file) and changes nothing.
 
-mod common;
-
-use common::cli::{copy_dir, shugu, text};
+use crate::common::cli::{copy_dir, shugu, text};
 use serde_json::{Value, json};
 use shugu::jobs::coco::import_coco;
 use shugu::model::ItemStatus;

@@ -3,10 +3,9 @@
 //! import → export → import gives the same boxes and classes, the exported
 //! label values match the originals to 1e-6, and YOLO → COCO → YOLO does too.
 
-mod common;
-
-use common::cli::{DatasetCopy, export_ok, shugu, text};
-use common::write_image;
+use crate::common;
+use crate::common::cli::{DatasetCopy, export_ok, shugu, text};
+use crate::common::write_image;
 use shugu::jobs::yolo::{YoloImportOptions, import_yolo};
 use shugu::model::LabelSchema;
 use shugu::project::{Access, Project};

@@ -2,10 +2,9 @@
 //! problem is reported with its file and line, the rest is imported, nothing
 //! panics, and no path from a file leads the import outside the dataset root.
 
-mod common;
-
-use common::cli::{shugu, text};
-use common::image_project;
+use crate::common;
+use crate::common::cli::{shugu, text};
+use crate::common::image_project;
 use shugu::project::{Access, Project};
 use std::path::Path;
 

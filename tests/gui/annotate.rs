@@ -2,9 +2,8 @@
 //! undo/redo, image labels, navigation and "copy boxes from previous item", and
 //! checks what reached the project.
 
-mod common;
-
-use common::gui::{app_config, start};
+use crate::common;
+use crate::common::gui::{app_config, start};
 use eframe::egui::{Event, Key, Modifiers, PointerButton, Pos2, pos2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;

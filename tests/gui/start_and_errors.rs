@@ -1,9 +1,8 @@
 //! The start screen opens a demo project; broken images are listed and refuse
 //! boxes; a second window on the same project is read-only.
 
-mod common;
-
-use common::gui::{app_config, start};
+use crate::common;
+use crate::common::gui::{app_config, start};
 use eframe::egui::{self, Event, Modifiers, PointerButton, Vec2};
 use egui_kittest::kittest::{NodeT, Queryable};
 use shugu::ui::Startup;

@@ -3,9 +3,8 @@
 //! an annotator's work in a package, File → merge it back; and a reviewer
 //! marking an item golden with its key.
 
-mod common;
-
-use common::gui::{app_config, start, start_allowing_missing_glyphs, wait_for};
+use crate::common;
+use crate::common::gui::{app_config, start, start_allowing_missing_glyphs, wait_for};
 use eframe::egui::{Event, Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;

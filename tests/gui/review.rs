@@ -1,9 +1,8 @@
 //! Reviewer mode driven headless: accept with one key, reject with a preset
 //! reason that becomes a comment the annotator sees, all in the audit trail.
 
-mod common;
-
-use common::gui::{app_config, click_image, start};
+use crate::common;
+use crate::common::gui::{app_config, click_image, start};
 use eframe::egui::{Event, Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;

@@ -4,10 +4,8 @@
 //! with pycocotools against the VOC corners (1-based, no ±1 error); broken
 //! files are reported by name while the others are imported.
 
-mod common;
-
-use common::cli::{FormatFixture, fails_cleanly, run_python_check, shugu};
-use common::{BoxesWithAttributes, boxes_with_attributes};
+use crate::common::cli::{FormatFixture, fails_cleanly, run_python_check, shugu};
+use crate::common::{BoxesWithAttributes, boxes_with_attributes};
 use shugu::model::{AttrValue, Attributes};
 use shugu::project::{Access, Project};
 use std::path::Path;

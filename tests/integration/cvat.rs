@@ -6,10 +6,11 @@
 //! with a message naming them, and unsafe or unknown records are reported
 //! while the rest is imported.
 
-mod common;
-
-use common::cli::{FormatFixture, fails_cleanly, import_args, run_python_check, shugu, succeeds};
-use common::{BoxesWithAttributes, boxes_with_attributes};
+use crate::common;
+use crate::common::cli::{
+    FormatFixture, fails_cleanly, import_args, run_python_check, shugu, succeeds,
+};
+use crate::common::{BoxesWithAttributes, boxes_with_attributes};
 use shugu::model::{AttrValue, AttributeKind, Attributes};
 use shugu::project::{Access, Project};
 use std::collections::BTreeMap;

@@ -1,10 +1,9 @@
 //! `shugu export --format yolo-cls`: image labels as an Ultralytics
 //! classification dataset (train/<label>/…, val/<label>/…), through the binary.
 
-mod common;
-
-use common::cli::{fails_cleanly, open_when_free, shugu, succeeds};
-use common::image_project;
+use crate::common;
+use crate::common::cli::{fails_cleanly, open_when_free, shugu, succeeds};
+use crate::common::image_project;
 use shugu::model::{Edit, LabelId};
 use std::path::Path;
 

@@ -3,9 +3,7 @@
 //! label-studio-converter are read on a worker thread, stored through the edit
 //! path as one undo step, and written back out.
 
-mod common;
-
-use common::gui::{app_boxes, app_over_dataset_copy, file_menu_job, undo_in_app};
+use crate::common::gui::{app_boxes, app_over_dataset_copy, file_menu_job, undo_in_app};
 use shugu::model::{ImageLabelMode, LabelSchema};
 use shugu::ui::dialogs::FakeDialogs;
 use std::path::Path;

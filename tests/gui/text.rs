@@ -2,9 +2,7 @@
 //! document and press a class key, click a span and change or delete it,
 //! toggle a document class, undo and redo; the project's state is asserted.
 
-mod common;
-
-use common::gui::{app_config, start_allowing_missing_glyphs};
+use crate::common::gui::{app_config, start_allowing_missing_glyphs};
 use eframe::egui::{Event, Key, Modifiers, PointerButton, Pos2, Vec2, pos2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;

@@ -21,7 +21,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
-const TEST_NAME: &str = "kill_at_any_moment_loses_at_most_the_edit_in_flight";
+const TEST_FN: &str = "kill_at_any_moment_loses_at_most_the_edit_in_flight";
 const CHILD_DIR_VAR: &str = "SHUGU_CRASH_CHILD_DIR";
 const CHILD_SEED_VAR: &str = "SHUGU_CRASH_CHILD_SEED";
 const PREFIX: &str = "SHUGU-CRASH ";
@@ -306,11 +306,19 @@ struct Round {
     ready: bool,
 }
 
+/// The test's name as the harness filters it: its module path without the crate.
+fn test_name() -> String {
+    match module_path!().split_once("::") {
+        Some((_crate, module)) => format!("{module}::{TEST_FN}"),
+        None => TEST_FN.to_string(),
+    }
+}
+
 /// Reads one child's protocol lines until `kill_after` edits are acknowledged, then
 /// kills it, and reads whatever it wrote before dying.
 fn run_round(dir: &Path, seed: u64, kill_after: u64) -> Round {
     let mut child: Child = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", TEST_NAME, "--nocapture", "--test-threads=1"])
+        .args(["--exact", &test_name(), "--nocapture", "--test-threads=1"])
         .env(CHILD_DIR_VAR, dir)
         .env(CHILD_SEED_VAR, seed.to_string())
         .stdin(Stdio::null())

@@ -4,9 +4,8 @@
 //! threshold" accept the strong ones, a key rejects one; the boxes are the
 //! annotator's, with the model recorded.
 
-mod common;
-
-use common::gui::{
+use crate::common;
+use crate::common::gui::{
     app_config, click_image, open_file_menu_for, start_allowing_missing_glyphs, wait_for,
 };
 use eframe::egui::accesskit::Role;

@@ -1,0 +1,31 @@
+//! Tests of the library and the `shugu` command: formats, projects, media, crash
+//! safety. One binary, because each test binary links the whole crate and its
+//! dependencies.
+
+#[path = "../common/mod.rs"]
+mod common;
+#[path = "../media_fixtures/mod.rs"]
+mod media_fixtures;
+
+mod cli_basics;
+mod cli_export_status;
+mod cli_packages;
+mod cli_text;
+mod coco_pycocotools;
+mod coco_roundtrip;
+mod crash_safety;
+mod cvat;
+mod labelme_label_studio;
+mod media_loader;
+mod media_scan;
+mod packages;
+mod project_edits;
+mod project_scale;
+mod project_text;
+mod proposals;
+mod text_formats;
+mod text_fresh_build;
+mod voc;
+mod yolo_bad_input;
+mod yolo_classify;
+mod yolo_roundtrip;
