@@ -9,6 +9,9 @@
 use super::ProjectError;
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+use std::time::Duration;
 
 /// `db`'s name with `suffix` added, in the same folder.
 fn beside(db: &Path, suffix: &str) -> PathBuf {
@@ -50,6 +53,50 @@ pub(super) fn remove_unfinished(live: &Path) -> Result<(), ProjectError> {
 pub(super) struct FreshDatabase {
     pub conn: Connection,
     path: PathBuf,
+    writeback: Option<Writeback>,
+}
+
+/// Flushes the file being built every so often while it fills, so the disk
+/// writes overlap the import's work instead of all waiting for the final
+/// flush (about 0.2 s for a million-line import's 200 MB).
+struct Writeback {
+    stop: Option<mpsc::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Writeback {
+    const EVERY: Duration = Duration::from_millis(250);
+
+    /// `None` when the file cannot be opened a second time; the final flush
+    /// then does all the work, as it would anyway.
+    fn start(path: &Path) -> Option<Writeback> {
+        let file = std::fs::File::open(path).ok()?;
+        let (stop, stopped) = mpsc::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("shugu-writeback".into())
+            .spawn(move || {
+                while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(Self::EVERY) {
+                    // A failure here is seen again, and reported, by the
+                    // final flush.
+                    let _ = file.sync_data();
+                }
+            })
+            .ok()?;
+        Some(Writeback {
+            stop: Some(stop),
+            thread: Some(thread),
+        })
+    }
+}
+
+impl Drop for Writeback {
+    /// Stops the thread and waits for it, so nothing holds the file after.
+    fn drop(&mut self) {
+        self.stop.take();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
 }
 
 impl FreshDatabase {
@@ -63,12 +110,21 @@ impl FreshDatabase {
         let conn = Connection::open(&path)?;
         // Until the rename nothing reads this file, and a crash leaves it
         // to be deleted: no journal, no syncing.
+        // 16 KiB pages, not SQLite's 4 KiB: the 64 KiB text blocks get short
+        // overflow chains and the million item rows fewer B-tree splits. A
+        // 1M-line import ran about 9% faster; the setting stays with the file.
+        conn.pragma_update(None, "page_size", 16_384)?;
         conn.pragma_update(None, "journal_mode", "OFF")?;
         conn.pragma_update(None, "synchronous", "OFF")?;
         conn.pragma_update(None, "cache_size", -16_384)?;
         create_tables(&conn)?;
         copy_rows(&conn, live)?;
-        Ok(Self { conn, path })
+        let writeback = Writeback::start(&path);
+        Ok(Self {
+            conn,
+            path,
+            writeback,
+        })
     }
 
     /// Flushes the new database to disk and renames it over `live`.
@@ -80,7 +136,12 @@ impl FreshDatabase {
         live: &Path,
         close_live: impl FnOnce() -> Result<(), ProjectError>,
     ) -> Result<(), ProjectError> {
-        let Self { conn, path } = self;
+        let Self {
+            conn,
+            path,
+            writeback,
+        } = self;
+        drop(writeback);
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.close().map_err(|(_, e)| e)?;
         std::fs::File::open(&path)

@@ -105,6 +105,7 @@ fn an_import_into_an_empty_project_keeps_what_its_database_held() {
     drop(project);
 
     assert_eq!(sqlite_value::<String>(&dir, "PRAGMA journal_mode"), "wal");
+    assert_eq!(sqlite_value::<i64>(&dir, "PRAGMA page_size"), 16_384);
     assert_eq!(sqlite_value::<String>(&dir, "PRAGMA integrity_check"), "ok");
     let unique_indexes: i64 = sqlite_value(
         &dir,
