@@ -234,7 +234,7 @@ fn print_box_labels(from: &Path, records: &str, report: &BoxLabelReport) -> anyh
     }
     if !report.unused_labels.is_empty() {
         println!(
-            "not added, as no box or tag uses them: {} label(s) the file lists: {}",
+            "not added, as no box or tag uses them: {} label(s) the files list: {}",
             report.unused_labels.len(),
             report.unused_labels.join(", ")
         );
