@@ -13,17 +13,25 @@ use crate::model::OffsetUnit;
 use crate::project::{Access, Project, ProjectKind};
 use std::path::Path;
 
-pub fn run(
-    dir: &Path,
-    file: &Path,
-    format: Option<Format>,
-    offsets: Option<OffsetUnit>,
-    author: &str,
-    yolo: YoloImportOptions,
-) -> anyhow::Result<()> {
+/// What `shugu import` was asked besides the project, the file and the box
+/// options.
+pub struct Import<'a> {
+    pub format: Option<Format>,
+    pub offsets: Option<OffsetUnit>,
+    pub author: &'a str,
+    /// `--multi-label`: see [`BoxImportOptions::multi_label`].
+    pub multi_label: bool,
+}
+
+pub fn run(dir: &Path, file: &Path, import: Import, yolo: YoloImportOptions) -> anyhow::Result<()> {
     let mut project = Project::open(dir, Access::ReadWrite)?;
-    project.set_author(author);
-    let format = format.unwrap_or(default_format(project.kind()));
+    project.set_author(import.author);
+    let format = import.format.unwrap_or(default_format(project.kind()));
+    let options = BoxImportOptions {
+        outside: yolo.outside,
+        add_unknown_classes: yolo.add_unknown_classes,
+        multi_label: import.multi_label,
+    };
     let labelled = match format {
         Format::Coco => return import_boxes(&mut project, file),
         Format::Yolo => return import_yolo_folder(&mut project, file, yolo),
@@ -31,25 +39,21 @@ pub fn run(
             let report = import_labelme(
                 &mut project,
                 file,
-                yolo.add_unknown_classes,
+                options,
                 &mut progress_line("reading labelme files"),
             )?;
             return print_box_labels(file, "labelme files", &report);
         }
         Format::Voc | Format::Cvat => {
-            let options = BoxImportOptions {
-                outside: yolo.outside,
-                add_unknown_classes: yolo.add_unknown_classes,
-            };
             let (import, what, records): (fn(_, _, _, _) -> _, _, _) = match format {
                 Format::Voc => (import_voc, "reading VOC files", "annotation files"),
-                _ => (import_cvat, "reading the CVAT file", "images"),
+                _ => (import_cvat, "reading CVAT files", "images"),
             };
             let report = import(&mut project, file, options, &mut progress_line(what))?;
             return print_box_labels(file, records, &report);
         }
         Format::Labelstudio if project.kind() == ProjectKind::Images => {
-            let report = import_label_studio_images(&mut project, file, yolo.add_unknown_classes)?;
+            let report = import_label_studio_images(&mut project, file, options)?;
             return print_box_labels(file, "tasks", &report);
         }
         Format::Jsonl => LabelledFormat::Jsonl,
@@ -70,7 +74,7 @@ pub fn run(
         &mut project,
         file,
         labelled,
-        offsets,
+        import.offsets,
         &mut progress_line("importing"),
     )?;
     println!(
@@ -217,6 +221,24 @@ fn print_box_labels(from: &Path, records: &str, report: &BoxLabelReport) -> anyh
     print_added("classes", &report.new_classes);
     print_added("image labels", &report.new_labels);
     print_added("box attributes", &report.new_attributes);
+    if report.switched_to_multi_label {
+        println!(
+            "switched the project to multi-label image labels: some images got several (one undo step with the import)"
+        );
+    }
+    if report.several_labels_skipped > 0 {
+        eprintln!(
+            "{} image(s) got several image labels, but the project takes one per image: their image labels were left out (--multi-label switches the project to several)",
+            report.several_labels_skipped
+        );
+    }
+    if !report.unused_labels.is_empty() {
+        println!(
+            "not added, as no box or tag uses them: {} label(s) the files list: {}",
+            report.unused_labels.len(),
+            report.unused_labels.join(", ")
+        );
+    }
     if !report.skipped.is_empty() {
         let skipped: Vec<String> = report
             .skipped

@@ -56,7 +56,8 @@ pub enum Format {
     /// ImageSets/Main, labelmap.txt; difficult/truncated/occluded as box attributes
     Voc,
     /// CVAT for images 1.1 XML file (image projects): boxes with occluded and
-    /// attributes, tags as image labels
+    /// attributes, tags as image labels; or a folder of them, one per subset,
+    /// as datumaro writes them
     Cvat,
 }
 
@@ -116,10 +117,17 @@ pub enum Command {
         add_unknown_classes: bool,
         /// CVAT: add labels that neither the project nor the file's <meta> declares
         /// (default: report and skip their boxes and tags).
-        /// YOLO, VOC, CVAT and predictions: skip boxes that reach outside their image
-        /// (default: clamp them); either way each one is reported
+        /// YOLO, VOC, CVAT, labelme, Label Studio and predictions: skip boxes that
+        /// reach outside their image (default: clamp them); either way each one is
+        /// reported
         #[arg(long)]
         skip_outside: bool,
+        /// CVAT, labelme and Label Studio: when images get several image labels
+        /// (tags, flags, choices) and the project takes one per image, switch the
+        /// project to several, as part of the import's undo step (default: leave
+        /// those images' labels out and say how many)
+        #[arg(long)]
+        multi_label: bool,
         /// Import a model's predictions as proposals for annotators to accept or
         /// reject, not as boxes: YOLO label files with a score column
         /// (`--format coco-results` always imports proposals)
@@ -224,6 +232,7 @@ pub fn run(command: Command) -> anyhow::Result<()> {
             author,
             add_unknown_classes,
             skip_outside,
+            multi_label,
             as_proposals,
             source,
         } => {
@@ -254,7 +263,15 @@ pub fn run(command: Command) -> anyhow::Result<()> {
                         "--source names the model of imported proposals: add --as-proposals"
                     )
                 }
-                None => import::run(&dir, &file, format, offsets, &author, yolo),
+                None => {
+                    let import = import::Import {
+                        format,
+                        offsets,
+                        author: &author,
+                        multi_label,
+                    };
+                    import::run(&dir, &file, import, yolo)
+                }
             }
         }
         Command::Export {

@@ -7,7 +7,7 @@
 //! the rest; [`percent_to_bbox`] and [`bbox_to_percent`] convert the
 //! geometry; [`task_json`] writes one task. No I/O.
 
-use crate::formats::json_fields::{finite, parse_json, pixels, text};
+use crate::formats::json_fields::{finite, parse_json_allowing_nan, pixels, text};
 use crate::model::BBox;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -50,9 +50,9 @@ pub struct LsTasks {
 }
 
 /// Parses a Label Studio export (a list of tasks, or one task). Fails only
-/// when the file as a whole is unusable.
+/// when the file as a whole is unusable; a bare `NaN` fails only its result.
 pub fn parse_image_tasks(bytes: &[u8]) -> Result<LsTasks, String> {
-    let doc = parse_json(bytes)?;
+    let doc = parse_json_allowing_nan(bytes)?;
     let tasks = match &doc {
         Value::Array(tasks) => tasks.as_slice(),
         Value::Object(_) => std::slice::from_ref(&doc),

@@ -1,15 +1,18 @@
 //! The import plan shared by the formats that carry boxes with class names and
 //! image-level labels by name (labelme, Label Studio, Pascal VOC, CVAT): items are
 //! matched by path through [`crate::formats::label_paths`], problems are kept per
-//! file and place, [`BoxPlacer`] decides which boxes of pixel formats are taken
-//! (known classes, outside boxes clamped or skipped), and [`apply_box_label_plan`]
-//! stores the plan as one edit (one transaction, one undo step, the current author).
+//! file and place, [`BoxPlacer`] decides which boxes are taken (known classes;
+//! boxes outside their image or with absurd corners clamped or skipped) for all
+//! four formats, and [`apply_box_label_plan`] stores the plan as one edit (one
+//! transaction, one undo step, the current author), switching a single-label
+//! project to several labels per image when asked.
 
 use super::{JobError, add_missing_classes};
 use crate::formats::label_paths::{PathMatch, PathMatcher};
 use crate::formats::yolo::{OutsidePolicy, place_corners};
 use crate::model::{
-    AttributeDef, Attributes, BBox, Edit, ImageLabelMode, Item, ItemId, LabelId, NewBox,
+    AttributeDef, Attributes, BBox, Edit, ImageLabelMode, Item, ItemId, LabelId, LabelSchema,
+    NewBox,
 };
 use crate::project::Project;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -66,6 +69,9 @@ pub struct BoxLabelPlan {
     /// Box attributes the file defines (CVAT's label specs), added to the
     /// schema unless it defines one of that name.
     pub attribute_defs: Vec<AttributeDef>,
+    /// Labels the files list (CVAT's `<meta>`) that no box or tag uses: not
+    /// added, only named.
+    pub unused_labels: Vec<String>,
 }
 
 impl BoxLabelPlan {
@@ -130,6 +136,57 @@ impl BoxLabelPlan {
         }
     }
 
+    /// Keeps only the classes boxes use, those named in `order` first and in
+    /// its order (a file's own class list), and returns the names dropped.
+    pub fn keep_used_classes(&mut self, order: &[&str]) -> Vec<String> {
+        let mut used = vec![false; self.class_names.len()];
+        for b in &self.boxes {
+            used[b.class] = true;
+        }
+        let rank = |name: &str| order.iter().position(|o| *o == name).unwrap_or(order.len());
+        let mut kept: Vec<usize> = (0..self.class_names.len()).filter(|&i| used[i]).collect();
+        kept.sort_by_key(|&i| rank(&self.class_names[i]));
+        let mut new_index = vec![0; self.class_names.len()];
+        for (new, &old) in kept.iter().enumerate() {
+            new_index[old] = new;
+        }
+        for b in &mut self.boxes {
+            b.class = new_index[b.class];
+        }
+        let names = std::mem::take(&mut self.class_names);
+        self.class_names = kept.iter().map(|&i| names[i].clone()).collect();
+        names
+            .into_iter()
+            .zip(used)
+            .filter(|(_, used)| !used)
+            .map(|(name, _)| name)
+            .collect()
+    }
+
+    /// The image labels the plan gives each item, with the file that gave
+    /// them, in plan order and each name once.
+    fn labels_by_item(&self) -> BTreeMap<ItemId, Vec<(&str, &str)>> {
+        let mut by_item: BTreeMap<ItemId, Vec<(&str, &str)>> = BTreeMap::new();
+        for planned in &self.labels {
+            let names = by_item.entry(planned.item).or_default();
+            for name in &planned.names {
+                if !names.iter().any(|(n, _)| n == name) {
+                    names.push((name, &planned.file));
+                }
+            }
+        }
+        by_item
+    }
+
+    /// How many images would get several image labels, counting only the
+    /// labels `takes` (those the schema has or the import adds).
+    pub fn images_with_several_labels(&self, takes: impl Fn(&str) -> bool) -> usize {
+        self.labels_by_item()
+            .values()
+            .filter(|names| names.iter().filter(|(n, _)| takes(n)).count() > 1)
+            .count()
+    }
+
     pub fn count_skipped(&mut self, skipped: BTreeMap<String, usize>) {
         for (kind, n) in skipped {
             *self.skipped.entry(kind).or_default() += n;
@@ -137,14 +194,29 @@ impl BoxLabelPlan {
     }
 }
 
-/// How an import of pixel boxes (VOC, CVAT) treats what does not fit.
+/// How an import of boxes and image labels treats what does not fit.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct BoxImportOptions {
     /// Boxes reaching outside their image: clamped (default) or skipped.
     pub outside: OutsidePolicy,
-    /// Add classes that neither the project nor the dataset's own class list
-    /// names, instead of reporting and skipping their boxes.
+    /// VOC and CVAT: add classes that neither the project nor the dataset's
+    /// own class list names, instead of reporting and skipping their boxes.
+    /// labelme and Label Studio (whose classes are always added): add the
+    /// image labels (flags, choices) the schema lacks.
     pub add_unknown_classes: bool,
+    /// See [`LabelOptions::multi_label`].
+    pub multi_label: bool,
+}
+
+/// How [`apply_box_label_plan`] stores a plan's image labels.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LabelOptions {
+    /// Add the image labels the schema lacks, instead of reporting them.
+    pub add_unknown: bool,
+    /// When images get several image labels and the project takes one per
+    /// image, switch the project to several (in the import's own edit, so
+    /// its undo switches back) instead of skipping those images' labels.
+    pub multi_label: bool,
 }
 
 /// Takes the boxes of known classes onto their images, clamped or skipped
@@ -163,6 +235,17 @@ impl BoxPlacer {
             options,
             unknown: BTreeMap::new(),
         }
+    }
+
+    /// A placer for formats whose class names are always taken (labelme,
+    /// Label Studio).
+    pub fn any_class(outside: OutsidePolicy) -> Self {
+        let options = BoxImportOptions {
+            outside,
+            add_unknown_classes: true,
+            ..BoxImportOptions::default()
+        };
+        Self::new(HashSet::new(), options)
     }
 
     /// Whether boxes or labels of `name` are taken.
@@ -284,17 +367,87 @@ pub struct BoxLabelReport {
     pub records: usize,
     pub matched: usize,
     pub skipped: BTreeMap<String, usize>,
+    /// See [`BoxLabelPlan::unused_labels`].
+    pub unused_labels: Vec<String>,
+    /// Images that got several image labels in a project that takes one,
+    /// whose labels were left out (without [`LabelOptions::multi_label`]).
+    pub several_labels_skipped: usize,
+    /// The import switched the project to several image labels per image.
+    pub switched_to_multi_label: bool,
 }
 
-/// Stores a plan: box classes the schema lacks are added; image labels it
-/// lacks are added only with `add_unknown_labels`, else reported. Boxes and
-/// labels go in as one `Edit::Batch`; the schema is restored if that fails.
+/// The image labels a plan sets, by name, and what it leaves out.
+struct LabelChoice {
+    /// Per item, the names to set (merged with the item's labels when the
+    /// project takes several).
+    by_item: Vec<(ItemId, Vec<String>)>,
+    /// Names the schema lacks, to add.
+    missing: Vec<String>,
+    several_skipped: usize,
+    switch: bool,
+    problems: Vec<ImportProblem>,
+}
+
+/// Which of a plan's image labels are stored: names the schema lacks only
+/// with `add_unknown` (else each is reported); an image with several in a
+/// single-label project switches the project with `multi_label`, else its
+/// labels are left out and counted.
+fn choose_labels(schema: &LabelSchema, plan: &BoxLabelPlan, options: LabelOptions) -> LabelChoice {
+    let in_schema = |name: &str| schema.image_labels.iter().any(|l| l.name == name);
+    let takes = |name: &str| options.add_unknown || in_schema(name);
+    let single = schema.image_label_mode == ImageLabelMode::Single;
+    let switch = single && options.multi_label && plan.images_with_several_labels(takes) > 0;
+    let mut choice = LabelChoice {
+        by_item: Vec::new(),
+        missing: Vec::new(),
+        several_skipped: 0,
+        switch,
+        problems: Vec::new(),
+    };
+    for (item, entries) in plan.labels_by_item() {
+        let mut names = Vec::new();
+        for (name, file) in entries {
+            if takes(name) {
+                names.push(name.to_string());
+            } else {
+                choice.problems.push(ImportProblem {
+                    file: file.to_string(),
+                    at: String::new(),
+                    message: format!(
+                        "image label `{name}` is not in the project's schema; skipped \
+                         (--add-unknown-classes adds it)"
+                    ),
+                });
+            }
+        }
+        if single && !switch && names.len() > 1 {
+            choice.several_skipped += 1;
+            continue;
+        }
+        for name in &names {
+            if !in_schema(name) && !choice.missing.contains(name) {
+                choice.missing.push(name.clone());
+            }
+        }
+        if !names.is_empty() {
+            choice.by_item.push((item, names));
+        }
+    }
+    choice
+}
+
+/// Stores a plan: box classes the schema lacks are added, and image labels as
+/// `options` say. Boxes and labels go in as one `Edit::Batch`, with the switch
+/// to several labels per image if there is one; the schema is restored if that
+/// fails.
 pub fn apply_box_label_plan(
     project: &mut Project,
     mut plan: BoxLabelPlan,
-    add_unknown_labels: bool,
+    options: LabelOptions,
 ) -> Result<BoxLabelReport, JobError> {
-    let new_labels = missing_labels(project, &plan, add_unknown_labels);
+    let labels = choose_labels(project.schema(), &plan, options);
+    plan.problems.extend(labels.problems.iter().cloned());
+    let new_labels = labels.missing.clone();
     let new_defs: Vec<AttributeDef> = plan
         .attribute_defs
         .iter()
@@ -313,7 +466,7 @@ pub fn apply_box_label_plan(
         })?;
     }
     let (new_classes, _) = add_missing_classes(project, &plan.class_names)?;
-    let built = build_edit(project, &mut plan);
+    let built = build_edit(project, &mut plan, &labels);
     let stored = built.and_then(|(edit, boxes, labelled)| {
         if let Edit::Batch(edits) = &edit
             && !edits.is_empty()
@@ -344,34 +497,19 @@ pub fn apply_box_label_plan(
         records: plan.records,
         matched: plan.matched,
         skipped: plan.skipped,
+        unused_labels: plan.unused_labels,
+        several_labels_skipped: labels.several_skipped,
+        switched_to_multi_label: labels.switch,
     })
 }
 
-fn missing_labels(project: &Project, plan: &BoxLabelPlan, add: bool) -> Vec<String> {
-    if !add {
-        return Vec::new();
-    }
-    let mut missing: Vec<String> = Vec::new();
-    for name in plan.labels.iter().flat_map(|l| &l.names) {
-        if !project
-            .schema()
-            .image_labels
-            .iter()
-            .any(|l| &l.name == name)
-            && !missing.contains(name)
-        {
-            missing.push(name.clone());
-        }
-    }
-    missing
-}
-
-/// The batch edit of a plan (after the schema has every class), the number of
-/// boxes and of items whose labels it sets. Unknown labels, and attribute
-/// values the schema's definition does not take, become problems.
+/// The batch edit of a plan (after the schema has every class and label),
+/// the number of boxes and of items whose labels it sets. Attribute values
+/// the schema's definition does not take become problems.
 fn build_edit(
     project: &Project,
     plan: &mut BoxLabelPlan,
+    labels: &LabelChoice,
 ) -> Result<(Edit, usize, usize), JobError> {
     let schema = project.schema();
     let mut boxes = Vec::with_capacity(plan.boxes.len());
@@ -403,61 +541,43 @@ fn build_edit(
             attributes,
         });
     }
+    plan.problems.extend(problems);
     let label_id: HashMap<&str, LabelId> = schema
         .image_labels
         .iter()
         .map(|l| (l.name.as_str(), l.id))
         .collect();
-    let single = schema.image_label_mode == ImageLabelMode::Single;
-    let mut by_item: BTreeMap<ItemId, Vec<LabelId>> = BTreeMap::new();
-    for planned in &plan.labels {
-        let mut ids = Vec::new();
-        for name in &planned.names {
-            match label_id.get(name.as_str()) {
-                Some(&id) => ids.push(id),
-                None => problems.push(ImportProblem {
-                    file: planned.file.clone(),
-                    at: String::new(),
-                    message: format!(
-                        "image label `{name}` is not in the project's schema; skipped \
-                         (--add-unknown-classes adds it)"
-                    ),
-                }),
-            }
-        }
-        if ids.is_empty() {
-            continue;
-        }
-        let labels = match by_item.get(&planned.item) {
-            Some(labels) => labels.clone(),
-            None => project.image_labels(planned.item)?,
-        };
-        let mut merged = if single { Vec::new() } else { labels };
-        merged.extend(ids);
-        merged.sort();
-        merged.dedup();
-        if single && merged.len() > 1 {
-            problems.push(ImportProblem {
-                file: planned.file.clone(),
-                at: String::new(),
-                message: "the project takes one image label per image and this file sets several; its labels were skipped".into(),
-            });
-            continue;
-        }
-        by_item.insert(planned.item, merged);
-    }
-    plan.problems.extend(problems);
-    let (box_count, labelled) = (boxes.len(), by_item.len());
+    let merge = schema.image_label_mode == ImageLabelMode::Multi || labels.switch;
     let mut edits = Vec::new();
+    if labels.switch {
+        edits.push(Edit::SetImageLabelMode {
+            from: ImageLabelMode::Single,
+            to: ImageLabelMode::Multi,
+        });
+    }
+    let box_count = boxes.len();
     if !boxes.is_empty() {
         edits.push(Edit::AddBoxes(boxes));
     }
-    edits.extend(
-        by_item
-            .into_iter()
-            .map(|(item, labels)| Edit::SetImageLabels { item, labels }),
-    );
-    Ok((Edit::Batch(edits), box_count, labelled))
+    for (item, names) in &labels.by_item {
+        let mut ids = if merge {
+            project.image_labels(*item)?
+        } else {
+            Vec::new()
+        };
+        ids.extend(
+            names
+                .iter()
+                .filter_map(|n| label_id.get(n.as_str()).copied()),
+        );
+        ids.sort();
+        ids.dedup();
+        edits.push(Edit::SetImageLabels {
+            item: *item,
+            labels: ids,
+        });
+    }
+    Ok((Edit::Batch(edits), box_count, labels.by_item.len()))
 }
 
 #[cfg(test)]
@@ -490,5 +610,48 @@ mod tests {
         assert_eq!((plan.boxes[0].item, plan.boxes[0].class), (ItemId(1), 0));
         assert_eq!(plan.problems.len(), 2);
         assert!(plan.problems[0].to_string().contains("`行人`"));
+    }
+
+    #[test]
+    fn unused_classes_are_dropped_and_the_rest_ordered_by_the_list() {
+        let mut plan = BoxLabelPlan::default();
+        for name in ["truck", "car", "bus"] {
+            plan.class(name);
+        }
+        planned(&mut plan, 1, "bus");
+        planned(&mut plan, 2, "van");
+        planned(&mut plan, 2, "car");
+        let dropped = plan.keep_used_classes(&["car", "bus", "truck"]);
+        assert_eq!(dropped, ["truck"]);
+        assert_eq!(plan.class_names, ["car", "bus", "van"]);
+        let classes: Vec<&str> = plan
+            .boxes
+            .iter()
+            .map(|b| plan.class_names[b.class].as_str())
+            .collect();
+        assert_eq!(classes, ["bus", "van", "car"], "each box keeps its class");
+    }
+
+    #[test]
+    fn several_labels_are_counted_per_image_across_files() {
+        let mut plan = BoxLabelPlan::default();
+        for (item, names) in [
+            (1, ["night", "rain"]),
+            (2, ["night", "night"]),
+            (3, ["night", "fog"]),
+        ] {
+            plan.labels.push(PlannedLabels {
+                item: ItemId(item),
+                names: names.map(String::from).to_vec(),
+                file: format!("{item}.json"),
+            });
+        }
+        plan.labels.push(PlannedLabels {
+            item: ItemId(2),
+            names: vec!["rain".into()],
+            file: "again.json".into(),
+        });
+        assert_eq!(plan.images_with_several_labels(|_| true), 3);
+        assert_eq!(plan.images_with_several_labels(|n| n != "fog"), 2);
     }
 }

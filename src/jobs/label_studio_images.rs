@@ -3,8 +3,8 @@
 //! shared [`BoxLabelPlan`] and is stored as one undoable edit.
 
 use super::box_labels::{
-    BoxLabelPlan, BoxLabelReport, PlannedBox, PlannedLabels, Target, apply_box_label_plan,
-    find_item, item_matcher,
+    BoxImportOptions, BoxLabelPlan, BoxLabelReport, BoxPlacer, LabelOptions, PlannedLabels, Target,
+    apply_box_label_plan, find_item, item_matcher,
 };
 use super::export_common::{ExportData, box_problem, group_by_item, read_capped, unusable};
 use super::{ItemScope, JobError};
@@ -12,7 +12,8 @@ use crate::formats::label_paths::{PathMatcher, relative_problem};
 use crate::formats::label_studio_images::{
     LsBoxOut, LsTask, parse_image_tasks, percent_to_bbox, task_json,
 };
-use crate::model::{Item, LabelId};
+use crate::formats::yolo::OutsidePolicy;
+use crate::model::{Attributes, Item, LabelId};
 use crate::project::{Project, write_atomic};
 use std::collections::HashMap;
 use std::path::Path;
@@ -20,8 +21,13 @@ use std::path::Path;
 /// Export files larger than this are refused.
 const MAX_FILE: u64 = 2 << 30;
 
-/// Reads a Label Studio export and plans its tasks onto `items`.
-pub fn read_label_studio_images(file: &Path, items: &[Item]) -> Result<BoxLabelPlan, JobError> {
+/// Reads a Label Studio export and plans its tasks onto `items`; rectangles
+/// reaching outside their image are clamped or skipped as `outside` says.
+pub fn read_label_studio_images(
+    file: &Path,
+    items: &[Item],
+    outside: OutsidePolicy,
+) -> Result<BoxLabelPlan, JobError> {
     let name = file.display().to_string();
     let tasks = read_capped(file, MAX_FILE)
         .and_then(|bytes| parse_image_tasks(&bytes))
@@ -39,21 +45,27 @@ pub fn read_label_studio_images(file: &Path, items: &[Item]) -> Result<BoxLabelP
         );
     }
     plan.count_skipped(tasks.skipped);
+    let mut placer = BoxPlacer::any_class(outside);
     for task in tasks.tasks {
         plan.records += 1;
-        plan_task(&name, task, &matcher, &mut plan);
+        plan_task(&name, task, &matcher, &mut placer, &mut plan);
     }
     Ok(plan)
 }
 
-/// Reads and stores a Label Studio export, as the current author.
+/// Reads and stores a Label Studio export, as the current author;
+/// `options.add_unknown_classes` adds the choices the schema lacks as image labels.
 pub fn import_label_studio_images(
     project: &mut Project,
     file: &Path,
-    add_unknown_labels: bool,
+    options: BoxImportOptions,
 ) -> Result<BoxLabelReport, JobError> {
-    let plan = read_label_studio_images(file, project.items())?;
-    apply_box_label_plan(project, plan, add_unknown_labels)
+    let plan = read_label_studio_images(file, project.items(), options.outside)?;
+    let labels = LabelOptions {
+        add_unknown: options.add_unknown_classes,
+        multi_label: options.multi_label,
+    };
+    apply_box_label_plan(project, plan, labels)
 }
 
 /// The paths `data.image` may name an item by, most specific first, or why it
@@ -103,7 +115,13 @@ fn plain(path: &str) -> Result<Vec<String>, String> {
     }
 }
 
-fn plan_task(file: &str, task: LsTask, matcher: &PathMatcher<Target>, plan: &mut BoxLabelPlan) {
+fn plan_task(
+    file: &str,
+    task: LsTask,
+    matcher: &PathMatcher<Target>,
+    placer: &mut BoxPlacer,
+    plan: &mut BoxLabelPlan,
+) {
     let at = format!("task {}", task.index);
     let found = image_candidates(&task.image).and_then(|paths| {
         let mut last = String::new();
@@ -115,27 +133,24 @@ fn plan_task(file: &str, task: LsTask, matcher: &PathMatcher<Target>, plan: &mut
         }
         Err(last)
     });
-    let (item, width, height) = match found {
+    let target = match found {
         Ok(found) => found,
         Err(message) => return plan.problem(file, at, message),
     };
     plan.matched += 1;
+    let (_, width, height) = target;
     for rect in task.rects {
         let (w, h) = rect.original.unwrap_or((width, height));
         if (w, h) != (width, height) {
-            plan.problem(file, &rect.at, format!("original size {w}×{h} differs from the project's {width}×{height}; converted with {w}×{h} and clamped"));
+            plan.problem(file, &rect.at, format!("original size {w}×{h} differs from the project's {width}×{height}; converted with {w}×{h}"));
         }
-        let class = plan.class(&rect.label);
-        plan.boxes.push(PlannedBox {
-            item,
-            class,
-            bbox: percent_to_bbox(rect.percent, w, h),
-            attributes: Default::default(),
-        });
+        let bbox = percent_to_bbox(rect.percent, w, h);
+        let at = (file, || rect.at.clone());
+        placer.place(plan, at, target, &rect.label, bbox, Attributes::new());
     }
     if !task.choices.is_empty() {
         plan.labels.push(PlannedLabels {
-            item,
+            item: target.0,
             names: task.choices,
             file: format!("{file}: {at}"),
         });

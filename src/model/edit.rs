@@ -1,7 +1,7 @@
 use super::{
     AcceptedProposal, AnnotationId, Attributes, BBox, BoxAnnotation, ClassId, Comment, CommentId,
-    ItemId, ItemSnapshot, ItemStatus, LabelId, NewComment, NewProposal, NewSpan, Proposal,
-    ProposalId, SpanAnnotation, SpanRef, VersionKind,
+    ImageLabelMode, ItemId, ItemSnapshot, ItemStatus, LabelId, NewComment, NewProposal, NewSpan,
+    Proposal, ProposalId, SpanAnnotation, SpanRef, VersionKind,
 };
 use serde::{Deserialize, Serialize};
 
@@ -83,6 +83,12 @@ pub enum Edit {
         items: Vec<ItemId>,
         labels: Vec<LabelId>,
     },
+    /// Switches the schema between one item-level label per item and several
+    /// (an import that brings several; its undo switches back).
+    SetImageLabelMode {
+        from: ImageLabelMode,
+        to: ImageLabelMode,
+    },
     AddComments(Vec<NewComment>),
     /// Re-creates comments with their original ids (the inverse of a delete).
     RestoreComments(Vec<Comment>),
@@ -135,6 +141,7 @@ impl Edit {
             Edit::CopySpans(_) => "copy_spans",
             Edit::SetSpanClass { .. } => "set_span_class",
             Edit::SetImageLabels { .. } | Edit::SetItemsImageLabels { .. } => "set_image_labels",
+            Edit::SetImageLabelMode { .. } => "set_image_label_mode",
             Edit::SetStatus { .. } | Edit::SetItemsStatus { .. } => "set_status",
             Edit::AddComments(_) => "add_comments",
             Edit::RestoreComments(_) => "restore_comments",
@@ -175,7 +182,17 @@ impl Edit {
             Edit::UnacceptProposals(v) => v.is_empty(),
             Edit::RestoreAccepted(v) => v.is_empty(),
             Edit::Batch(v) => v.iter().all(Edit::is_empty),
+            Edit::SetImageLabelMode { from, to } => from == to,
             _ => false,
+        }
+    }
+
+    /// The image-label mode this edit leaves the schema in, when it switches it.
+    pub fn image_label_mode(&self) -> Option<ImageLabelMode> {
+        match self {
+            Edit::SetImageLabelMode { to, .. } => Some(*to),
+            Edit::Batch(edits) => edits.iter().rev().find_map(Edit::image_label_mode),
+            _ => None,
         }
     }
 }

@@ -667,8 +667,13 @@ impl Project {
     }
 
     /// Item-level labels sorted and deduplicated, each in the schema, and
-    /// no more than the schema's mode allows.
-    fn checked_image_labels(&self, mut labels: Vec<LabelId>) -> Result<Vec<LabelId>, ProjectError> {
+    /// no more than `mode` (the schema's, or the one an earlier part of the
+    /// edit switched to) allows.
+    fn checked_image_labels(
+        &self,
+        mut labels: Vec<LabelId>,
+        mode: ImageLabelMode,
+    ) -> Result<Vec<LabelId>, ProjectError> {
         labels.sort();
         labels.dedup();
         for l in &labels {
@@ -678,7 +683,7 @@ impl Project {
                 )));
             }
         }
-        if self.schema().image_label_mode == ImageLabelMode::Single && labels.len() > 1 {
+        if mode == ImageLabelMode::Single && labels.len() > 1 {
             return Err(ProjectError::InvalidEdit(
                 "this project takes one image label per image".into(),
             ));
@@ -691,8 +696,9 @@ impl Project {
     }
 
     /// Checks an edit against the schema and the items, and returns it normalised:
-    /// boxes clamped to their image, label lists de-duplicated.
-    fn validated(&self, edit: Edit) -> Result<Edit, ProjectError> {
+    /// boxes clamped to their image, label lists de-duplicated. `mode` is the
+    /// image-label mode in effect, which a batch may switch part way.
+    fn validated(&self, edit: Edit, mode: &mut ImageLabelMode) -> Result<Edit, ProjectError> {
         Ok(match edit {
             Edit::AddBoxes(mut boxes) => {
                 for b in &mut boxes {
@@ -780,15 +786,24 @@ impl Project {
             Edit::DeleteComments(ids) => Edit::DeleteComments(ids),
             Edit::SetImageLabels { item, labels } => {
                 self.existing_item(item)?;
-                let labels = self.checked_image_labels(labels)?;
+                let labels = self.checked_image_labels(labels, *mode)?;
                 Edit::SetImageLabels { item, labels }
             }
             Edit::SetItemsImageLabels { items, labels } => {
                 for &item in &items {
                     self.existing_item(item)?;
                 }
-                let labels = self.checked_image_labels(labels)?;
+                let labels = self.checked_image_labels(labels, *mode)?;
                 Edit::SetItemsImageLabels { items, labels }
+            }
+            Edit::SetImageLabelMode { from, to } => {
+                if from != *mode {
+                    return Err(ProjectError::InvalidEdit(format!(
+                        "the image labels are {mode:?}, not {from:?}"
+                    )));
+                }
+                *mode = to;
+                Edit::SetImageLabelMode { from, to }
             }
             Edit::SetStatus { item, status } => {
                 self.existing_item(item)?;
@@ -869,7 +884,7 @@ impl Project {
             Edit::Batch(edits) => Edit::Batch(
                 edits
                     .into_iter()
-                    .map(|e| self.validated(e))
+                    .map(|e| self.validated(e, mode))
                     .collect::<Result<_, _>>()?,
             ),
         })
@@ -960,7 +975,7 @@ impl Project {
     /// audit trail with the current author and time.
     pub fn apply(&mut self, edit: Edit) -> Result<Applied, ProjectError> {
         self.check_writable()?;
-        let edit = self.validated(edit)?;
+        let edit = self.validated(edit, &mut self.schema().image_label_mode.clone())?;
         if edit.is_empty() {
             return Ok(Applied::nothing());
         }
@@ -1134,12 +1149,34 @@ impl Project {
         edit: &Edit,
         origin: &str,
     ) -> Result<super::store::StoredEdit, ProjectError> {
+        // The schema lives in the manifest, outside the transaction: a switch
+        // to several labels per item is saved before the edit, a switch back
+        // after it (the store refuses it while an item has several), so the
+        // saved mode always admits what the database holds.
+        let mode = edit
+            .image_label_mode()
+            .filter(|m| *m != self.schema().image_label_mode);
+        let widen = mode == Some(ImageLabelMode::Multi);
+        if widen {
+            self.update_schema(|s| s.image_label_mode = ImageLabelMode::Multi)?;
+        }
         let ctx = EditContext {
             author: &self.author,
             time_ms: now_ms(),
             origin,
         };
-        let stored = self.store.apply(edit, &ctx)?;
+        let stored = match self.store.apply(edit, &ctx) {
+            Ok(stored) => stored,
+            Err(e) => {
+                if widen {
+                    self.update_schema(|s| s.image_label_mode = ImageLabelMode::Single)?;
+                }
+                return Err(e);
+            }
+        };
+        if mode == Some(ImageLabelMode::Single) {
+            self.update_schema(|s| s.image_label_mode = ImageLabelMode::Single)?;
+        }
         self.refresh_statuses(&stored.touched)?;
         self.revision += 1;
         Ok(stored)

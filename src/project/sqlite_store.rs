@@ -14,8 +14,8 @@ use super::sqlite_text_layouts;
 use super::store::{EditContext, LogEntry, NewItem, Store, StoredEdit};
 use crate::model::{
     AcceptedProposal, AnnotationId, Attributes, BBox, BoxAnnotation, BoxOrigin, ClassId, Edit,
-    Item, ItemId, ItemStatus, LabelId, NewBox, Proposal, ProposalId, Provenance, SpanAnnotation,
-    SpanId, SpanRef, TextDoc,
+    ImageLabelMode, Item, ItemId, ItemStatus, LabelId, NewBox, Proposal, ProposalId, Provenance,
+    SpanAnnotation, SpanId, SpanRef, TextDoc,
 };
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
 use std::collections::BTreeSet;
@@ -694,6 +694,23 @@ fn apply_in(
                 ch.annotated.insert(item);
             }
             before.into_edit(|labels, items| Edit::SetItemsImageLabels { items, labels })
+        }
+        Edit::SetImageLabelMode { from, to } => {
+            // The project saves the mode; back to one label per item only
+            // when no item holds several.
+            if *to == ImageLabelMode::Single
+                && let Some((item, _)) = sqlite_labels::all_labels(tx, LabelTables::RowsAndBlocks)?
+                    .into_iter()
+                    .find(|(_, labels)| labels.len() > 1)
+            {
+                return Err(ProjectError::InvalidEdit(format!(
+                    "item {item} has several labels, so the project cannot go back to one label per item"
+                )));
+            }
+            Edit::SetImageLabelMode {
+                from: *to,
+                to: *from,
+            }
         }
         Edit::SetStatus { item, status } => {
             let old = set_status_in(tx, *item, *status)?;

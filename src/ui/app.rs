@@ -3,7 +3,8 @@
 
 use super::dashboard::Dashboard;
 use super::dataset_jobs::{
-    DatasetFormat, DatasetJob, DatasetOutcome, ExportTarget, ReadPlan, predictions_notice,
+    DatasetFormat, DatasetJob, DatasetOutcome, ExportTarget, Pick, ReadPlan, multi_label_question,
+    predictions_notice, yes_no_question,
 };
 use super::dialogs::Dialogs;
 use super::i18n;
@@ -64,6 +65,20 @@ struct PendingClasses {
     read: PendingRead,
     path: PathBuf,
     unknown: Vec<(String, usize)>,
+    /// The answer about `unknown`, once given.
+    add_classes: Option<bool>,
+    /// Images the read gives several image labels in a project that takes one.
+    several_labels: usize,
+}
+
+impl PendingClasses {
+    fn asks_classes(&self) -> bool {
+        self.add_classes.is_none() && !self.unknown.is_empty()
+    }
+
+    fn asks_multi_label(&self) -> bool {
+        !self.asks_classes() && self.several_labels > 0
+    }
 }
 
 /// What waits in [`PendingClasses`]: predictions, or a dataset's plan.
@@ -356,14 +371,13 @@ impl ShuguApp {
         self.notice = Some(notice);
     }
 
-    fn start_dataset_import(&mut self, format: DatasetFormat) {
+    fn start_dataset_import(&mut self, format: DatasetFormat, title: &str, pick: Pick) {
         let Some(ws) = self.workspace() else { return };
         let items = ws.project.items().to_vec();
         let schema = ws.project.schema().clone();
-        let title = format.import_title();
-        let picked = match format.file() {
-            Some((filter, ext, _)) => self.dialogs.pick_file(&title, filter, &[ext]),
-            None => self.dialogs.pick_folder(&title),
+        let picked = match pick {
+            Pick::File(filter, ext) => self.dialogs.pick_file(title, filter, &[ext]),
+            Pick::Folder => self.dialogs.pick_folder(title),
         };
         if let Some(root) = picked {
             self.dataset_job = Some(DatasetJob::read(format, root, items, schema));
@@ -419,31 +433,52 @@ impl ShuguApp {
             }
             DatasetOutcome::Read(plan) => PendingClasses {
                 unknown: plan.unknown_classes(schema),
+                several_labels: plan.images_with_several_labels(schema),
                 read: PendingRead::Dataset(plan),
                 path: folder,
+                add_classes: None,
             },
             DatasetOutcome::Predictions { read, source } => PendingClasses {
                 unknown: read.unknown_classes(schema),
                 read: PendingRead::Predictions { read, source },
                 path: folder,
+                add_classes: None,
+                several_labels: 0,
             },
         };
-        if pending.unknown.is_empty() {
-            self.notice = Some(self.store_read(pending, false));
-        } else {
+        self.ask_or_store(pending);
+    }
+
+    /// Keeps a read for the next question, or stores it when none is left.
+    fn ask_or_store(&mut self, pending: PendingClasses) {
+        if pending.asks_classes() || pending.asks_multi_label() {
             self.pending_classes = Some(pending);
+        } else {
+            self.notice = Some(self.store_read(pending, false));
         }
     }
 
     /// Whether read predictions wait for the user to say whether to add the
     /// classes they name that the project lacks.
     pub fn asks_about_unknown_classes(&self) -> bool {
-        self.pending_classes.is_some()
+        self.pending_classes
+            .as_ref()
+            .is_some_and(PendingClasses::asks_classes)
+    }
+
+    /// Whether a read dataset waits for the user to say whether to switch
+    /// the project to several image labels per image.
+    pub fn asks_about_multi_label(&self) -> bool {
+        self.pending_classes
+            .as_ref()
+            .is_some_and(PendingClasses::asks_multi_label)
     }
 
     /// Stores read predictions as proposals, or a read dataset, adding the
-    /// classes the project lacks or leaving their boxes out; returns the notice.
-    fn store_read(&mut self, pending: PendingClasses, add_classes: bool) -> String {
+    /// classes the project lacks or leaving their boxes out, and switching
+    /// the project to multi-label if `multi_label`; returns the notice.
+    fn store_read(&mut self, pending: PendingClasses, multi_label: bool) -> String {
+        let add_classes = pending.add_classes.unwrap_or(false);
         let Some(ws) = self.workspace_mut() else {
             return String::new();
         };
@@ -463,6 +498,7 @@ impl ShuguApp {
                 &pending.path,
                 &pending.unknown,
                 add_classes,
+                multi_label,
             ),
         }
     }
@@ -470,7 +506,7 @@ impl ShuguApp {
     /// Asks whether to add the classes read predictions name and the project
     /// lacks, then stores them either way (or not at all, on cancel).
     fn unknown_classes_window(&mut self, ctx: &egui::Context) {
-        let Some(pending) = &self.pending_classes else {
+        let Some(pending) = self.pending_classes.as_ref().filter(|p| p.asks_classes()) else {
             return;
         };
         let names: Vec<String> = pending
@@ -478,40 +514,54 @@ impl ShuguApp {
             .iter()
             .map(|(name, n)| format!("{name} ({n})"))
             .collect();
-        let mut choice: Option<Option<bool>> = None;
         let (title, question) = match &pending.read {
             PendingRead::Predictions { .. } => (
-                t!("predictions.title"),
+                t!("predictions.title").into_owned(),
                 t!("predictions.unknown_classes", names = names.join(", ")),
             ),
             PendingRead::Dataset(plan) => (
-                plan.format().import_title().into(),
+                plan.format().import_title(),
                 t!("dataset.unknown_classes", names = names.join(", ")),
             ),
         };
-        egui::Window::new(title)
-            .id(egui::Id::unique("unknown_prediction_classes"))
-            .collapsible(false)
-            .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
-            .show(ctx, |ui| {
-                ui.label(question);
-                ui.horizontal(|ui| {
-                    if ui.button(t!("predictions.add_classes")).clicked() {
-                        choice = Some(Some(true));
-                    }
-                    if ui.button(t!("predictions.without_classes")).clicked() {
-                        choice = Some(Some(false));
-                    }
-                    if ui.button(t!("predictions.cancel")).clicked() {
-                        choice = Some(None);
-                    }
-                });
-            });
+        let choice = yes_no_question(
+            ctx,
+            ("unknown_prediction_classes", &title),
+            &question,
+            &t!("predictions.add_classes"),
+            &t!("predictions.without_classes"),
+        );
         let Some(choice) = choice else { return };
-        if let Some(pending) = self.pending_classes.take()
+        if let Some(mut pending) = self.pending_classes.take()
             && let Some(add) = choice
         {
-            self.notice = Some(self.store_read(pending, add));
+            pending.add_classes = Some(add);
+            self.ask_or_store(pending);
+        }
+    }
+
+    /// Asks whether to switch the project to multi-label because a read
+    /// dataset gives images several image labels, then stores it either way
+    /// (or not at all, on cancel).
+    fn multi_label_window(&mut self, ctx: &egui::Context) {
+        let Some(pending) = self
+            .pending_classes
+            .as_ref()
+            .filter(|p| p.asks_multi_label())
+        else {
+            return;
+        };
+        let title = match &pending.read {
+            PendingRead::Dataset(plan) => plan.format().import_title(),
+            PendingRead::Predictions { .. } => t!("predictions.title").into_owned(),
+        };
+        let Some(choice) = multi_label_question(ctx, &title, pending.several_labels) else {
+            return;
+        };
+        if let Some(pending) = self.pending_classes.take()
+            && let Some(switch) = choice
+        {
+            self.notice = Some(self.store_read(pending, switch));
         }
     }
 
@@ -543,40 +593,22 @@ impl ShuguApp {
                 let images = self.workspace().is_some_and(|w| !w.is_text());
                 let idle = self.dataset_job.is_none() && self.export.is_none();
                 let formats = [
-                    (
-                        DatasetFormat::Yolo,
-                        t!("menu.import_yolo"),
-                        t!("menu.export_yolo"),
-                    ),
-                    (
-                        DatasetFormat::Voc,
-                        t!("menu.import_voc"),
-                        t!("menu.export_voc"),
-                    ),
-                    (
-                        DatasetFormat::Cvat,
-                        t!("menu.import_cvat"),
-                        t!("menu.export_cvat"),
-                    ),
-                    (
-                        DatasetFormat::Labelme,
-                        t!("menu.import_labelme"),
-                        t!("menu.export_labelme"),
-                    ),
-                    (
-                        DatasetFormat::LabelStudio,
-                        t!("menu.import_label_studio"),
-                        t!("menu.export_label_studio"),
-                    ),
+                    (DatasetFormat::Yolo, t!("menu.export_yolo")),
+                    (DatasetFormat::Voc, t!("menu.export_voc")),
+                    (DatasetFormat::Cvat, t!("menu.export_cvat")),
+                    (DatasetFormat::Labelme, t!("menu.export_labelme")),
+                    (DatasetFormat::LabelStudio, t!("menu.export_label_studio")),
                 ];
                 ui.add_enabled_ui(open, |ui| {
                     ui.menu_button(t!("menu.import"), |ui| {
-                        for (format, import, _) in &formats {
-                            if ui
-                                .add_enabled(images && idle, egui::Button::new(import.as_ref()))
-                                .clicked()
-                            {
-                                self.start_dataset_import(*format);
+                        for (format, _) in &formats {
+                            for (label, title, pick) in format.import_entries() {
+                                if ui
+                                    .add_enabled(images && idle, egui::Button::new(label))
+                                    .clicked()
+                                {
+                                    self.start_dataset_import(*format, &title, pick);
+                                }
                             }
                         }
                         ui.separator();
@@ -611,7 +643,7 @@ impl ShuguApp {
                         {
                             self.start_export();
                         }
-                        for (format, _, export) in &formats {
+                        for (format, export) in &formats {
                             if ui
                                 .add_enabled(images && idle, egui::Button::new(export.as_ref()))
                                 .clicked()
@@ -835,6 +867,7 @@ impl ShuguApp {
             self.show_keys = open;
         }
         self.unknown_classes_window(ctx);
+        self.multi_label_window(ctx);
         if let Some(notice) = self.notice.clone() {
             egui::Window::new(t!("app.title"))
                 .id(egui::Id::unique("notice"))

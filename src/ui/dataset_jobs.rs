@@ -2,13 +2,16 @@
 //! Studio…, and Import
 //! predictions… (a COCO results file or a YOLO folder with scores, as
 //! proposals): the dataset folder (or the one file of CVAT, Label Studio and
-//! COCO results)
+//! COCO results; CVAT also takes a folder of XML files, one per subset)
 //! is read, or the export written, on a worker thread with a progress bar. An
 //! import's plan comes back to the UI thread, which stores it through the
-//! project's edit path (one undo step); the export opens its own read-only
-//! connection.
+//! project's edit path (one undo step), after the app has asked about the
+//! classes it lacks and, when images get several image labels in a project
+//! that takes one, whether to switch the project to multi-label
+//! ([`multi_label_question`]); the export opens its own read-only connection.
 
-use crate::jobs::box_labels::{BoxLabelPlan, apply_box_label_plan};
+use crate::formats::yolo::OutsidePolicy;
+use crate::jobs::box_labels::{BoxLabelPlan, LabelOptions, apply_box_label_plan};
 use crate::jobs::cvat::{CvatImportOptions, export_cvat, read_cvat};
 use crate::jobs::label_studio_images::{export_label_studio_images, read_label_studio_images};
 use crate::jobs::labelme::{export_labelme, read_labelme};
@@ -22,7 +25,7 @@ use crate::jobs::yolo::{
     apply_yolo_plan, export_yolo, export_yolo_classify, read_yolo,
 };
 use crate::jobs::{ItemScope, JobError};
-use crate::model::{Item, LabelSchema};
+use crate::model::{ImageLabelMode, Item, LabelSchema};
 use crate::project::{Access, Project};
 use eframe::egui;
 use rust_i18n::t;
@@ -34,7 +37,7 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 pub enum DatasetFormat {
     Yolo,
     Voc,
-    /// One XML file rather than a folder.
+    /// One XML file rather than a folder (or a folder of them, one per subset).
     Cvat,
     /// A tree of labelme JSON files mirroring the image folders.
     Labelme,
@@ -101,6 +104,32 @@ impl DatasetFormat {
         }
     }
 
+    /// The File → Import entries of this format: the menu label, the dialog
+    /// title and what the dialog picks. CVAT reads one file or, as datumaro
+    /// writes it, a folder of files (one per subset).
+    pub fn import_entries(self) -> Vec<(String, String, Pick)> {
+        let label = match self {
+            DatasetFormat::Yolo => t!("menu.import_yolo"),
+            DatasetFormat::Voc => t!("menu.import_voc"),
+            DatasetFormat::Cvat => t!("menu.import_cvat"),
+            DatasetFormat::Labelme => t!("menu.import_labelme"),
+            DatasetFormat::LabelStudio => t!("menu.import_label_studio"),
+        };
+        let pick = match self.file() {
+            Some((filter, ext, _)) => Pick::File(filter, ext),
+            None => Pick::Folder,
+        };
+        let mut entries = vec![(label.into_owned(), self.import_title(), pick)];
+        if self == DatasetFormat::Cvat {
+            entries.push((
+                t!("menu.import_cvat_folder").into_owned(),
+                t!("cvat.import_folder_title").into_owned(),
+                Pick::Folder,
+            ));
+        }
+        entries
+    }
+
     fn name(self) -> &'static str {
         match self {
             DatasetFormat::Yolo => "yolo",
@@ -114,6 +143,14 @@ impl DatasetFormat {
     fn import_failed(self) -> String {
         t!("dataset.import_failed", format = self.name()).into_owned()
     }
+}
+
+/// What an import's file dialog picks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pick {
+    /// One file: the filter's name and the extension.
+    File(&'static str, &'static str),
+    Folder,
 }
 
 /// A dataset read on the worker thread, to store on the UI thread.
@@ -143,14 +180,34 @@ impl ReadPlan {
         }
     }
 
+    /// How many images the plan gives several image labels when the
+    /// project takes one per image (0 when it takes several): the GUI asks
+    /// whether to switch the project to multi-label first.
+    pub fn images_with_several_labels(&self, schema: &LabelSchema) -> usize {
+        match self {
+            ReadPlan::BoxLabels(format, plan)
+                if schema.image_label_mode == ImageLabelMode::Single =>
+            {
+                let add = adds_labels(*format);
+                plan.images_with_several_labels(|name| {
+                    add || schema.image_labels.iter().any(|l| l.name == name)
+                })
+            }
+            _ => 0,
+        }
+    }
+
     /// Stores the plan through the edit path, first leaving out the boxes of
-    /// `unknown` classes unless `add_unknown`; the notice to show.
+    /// `unknown` classes unless `add_unknown`, switching the project to
+    /// several image labels per image if `multi_label` and an image needs it;
+    /// the notice to show.
     pub fn apply(
         mut self,
         project: &mut Project,
         root: &Path,
         unknown: &[(String, usize)],
         add_unknown: bool,
+        multi_label: bool,
     ) -> String {
         let format = self.format();
         if let ReadPlan::BoxLabels(_, plan) = &mut self
@@ -165,18 +222,24 @@ impl ReadPlan {
                 files: r.matched_files,
                 new_classes: r.new_classes,
                 problems: r.problems.iter().map(ToString::to_string).collect(),
+                labels: LabelNotes::default(),
             }),
             ReadPlan::BoxLabels(format, plan) => {
-                // CVAT's plan holds only the tags its file or the schema
-                // declares; labelme flags and Label Studio choices name image
-                // labels outright. VOC has none.
-                let add_labels = format != DatasetFormat::Voc;
-                apply_box_label_plan(project, plan, add_labels).map(|r| ImportSummary {
+                let labels = LabelOptions {
+                    add_unknown: adds_labels(format),
+                    multi_label,
+                };
+                apply_box_label_plan(project, plan, labels).map(|r| ImportSummary {
                     format,
                     boxes: r.boxes,
                     files: r.matched,
                     new_classes: r.new_classes,
                     problems: r.problems.iter().map(ToString::to_string).collect(),
+                    labels: LabelNotes {
+                        unused: r.unused_labels,
+                        several_skipped: r.several_labels_skipped,
+                        switched: r.switched_to_multi_label,
+                    },
                 })
             }
         };
@@ -185,6 +248,58 @@ impl ReadPlan {
             Err(e) => format!("{}: {e}", format.import_failed()),
         }
     }
+}
+
+/// Whether an import adds the image labels the schema lacks: CVAT's plan
+/// holds only the tags its file or the schema declares; labelme flags and
+/// Label Studio choices name image labels outright. VOC has none.
+fn adds_labels(format: DatasetFormat) -> bool {
+    format != DatasetFormat::Voc
+}
+
+/// Asks whether to switch the project to multi-label because `n` images of
+/// an import have several image labels (see [`yes_no_question`]: yes
+/// switches and imports, no imports without those labels).
+pub fn multi_label_question(ctx: &egui::Context, title: &str, n: usize) -> Option<Option<bool>> {
+    yes_no_question(
+        ctx,
+        ("multi_label_question", title),
+        &t!("dataset.several_labels", n = n),
+        &t!("dataset.switch_multi_label"),
+        &t!("dataset.without_several"),
+    )
+}
+
+/// A window (`id`, `title`) asking `question` with the buttons `yes`, `no`
+/// and Cancel: `Some(Some(true))`, `Some(Some(false))` and `Some(None)` once
+/// one is clicked, `None` before.
+pub fn yes_no_question(
+    ctx: &egui::Context,
+    (id, title): (&str, &str),
+    question: &str,
+    yes: &str,
+    no: &str,
+) -> Option<Option<bool>> {
+    let mut choice = None;
+    egui::Window::new(title)
+        .id(egui::Id::unique(id))
+        .collapsible(false)
+        .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+        .show(ctx, |ui| {
+            ui.label(question);
+            ui.horizontal(|ui| {
+                if ui.button(yes).clicked() {
+                    choice = Some(Some(true));
+                }
+                if ui.button(no).clicked() {
+                    choice = Some(Some(false));
+                }
+                if ui.button(t!("predictions.cancel")).clicked() {
+                    choice = Some(None);
+                }
+            });
+        });
+    choice
 }
 
 /// What a finished job hands back.
@@ -213,8 +328,9 @@ pub struct DatasetJob {
 }
 
 impl DatasetJob {
-    /// Reads the dataset at `root` against a snapshot of the project's items
-    /// and schema.
+    /// Reads the dataset at `root` (for CVAT a file or a folder of files)
+    /// against a snapshot of the project's items and schema. Boxes outside
+    /// their image are clamped, and reported.
     pub fn read(
         format: DatasetFormat,
         root: PathBuf,
@@ -250,10 +366,14 @@ impl DatasetJob {
                     &mut progress,
                 )
                 .map(|plan| ReadPlan::BoxLabels(format, plan)),
-                DatasetFormat::Labelme => read_labelme(root, &items, &mut progress)
-                    .map(|plan| ReadPlan::BoxLabels(format, plan)),
-                DatasetFormat::LabelStudio => read_label_studio_images(root, &items)
-                    .map(|plan| ReadPlan::BoxLabels(format, plan)),
+                DatasetFormat::Labelme => {
+                    read_labelme(root, &items, OutsidePolicy::Clamp, &mut progress)
+                        .map(|plan| ReadPlan::BoxLabels(format, plan))
+                }
+                DatasetFormat::LabelStudio => {
+                    read_label_studio_images(root, &items, OutsidePolicy::Clamp)
+                        .map(|plan| ReadPlan::BoxLabels(format, plan))
+                }
             };
             match plan {
                 Ok(plan) => DatasetOutcome::Read(Box::new(plan)),
@@ -402,6 +522,18 @@ struct ImportSummary {
     files: usize,
     new_classes: Vec<String>,
     problems: Vec<String>,
+    labels: LabelNotes,
+}
+
+/// What an import of image labels says besides its problems.
+#[derive(Default)]
+struct LabelNotes {
+    /// Labels a CVAT file lists that nothing uses (not added).
+    unused: Vec<String>,
+    /// Images whose several labels were left out.
+    several_skipped: usize,
+    /// The project was switched to several image labels per image.
+    switched: bool,
 }
 
 impl ImportSummary {
@@ -424,6 +556,21 @@ impl ImportSummary {
         }
         .into_owned();
         push_new_classes(&mut text, &self.new_classes);
+        let labels = &self.labels;
+        if !labels.unused.is_empty() {
+            text.push('\n');
+            let names = labels.unused.join(", ");
+            text.push_str(&t!("dataset.unused_labels", names = names));
+        }
+        if labels.switched {
+            text.push('\n');
+            text.push_str(&t!("dataset.switched_multi_label"));
+        }
+        if labels.several_skipped > 0 {
+            text.push('\n');
+            let n = labels.several_skipped;
+            text.push_str(&t!("dataset.several_skipped", n = n));
+        }
         let heading = t!(
             "dataset.problems",
             n = self.problems.len(),

@@ -78,6 +78,22 @@ pub fn three_images() -> Fixture {
 /// what two projects must agree on after a format round trip, whatever the ids.
 pub type BoxesByImageAndClass = std::collections::BTreeMap<(String, String), Vec<[f32; 4]>>;
 
+/// Each labelled item's image labels by name, sorted, by path.
+pub fn image_label_names(p: &Project) -> std::collections::BTreeMap<String, Vec<String>> {
+    let mut labels = std::collections::BTreeMap::new();
+    for (item, ids) in p.all_image_labels().unwrap() {
+        let mut names: Vec<String> = ids
+            .iter()
+            .map(|l| p.schema().label(*l).unwrap().name.clone())
+            .collect();
+        names.sort();
+        if !names.is_empty() {
+            labels.insert(p.item(item).unwrap().rel_path.clone(), names);
+        }
+    }
+    labels
+}
+
 pub fn boxes_by_image_and_class(p: &Project) -> BoxesByImageAndClass {
     boxes_with_attributes(p)
         .into_iter()

@@ -8,6 +8,7 @@ mod common;
 mod annotate;
 mod box_attributes;
 mod cvat;
+mod cvat_subsets;
 mod labelme_label_studio;
 mod packages;
 mod proposals;

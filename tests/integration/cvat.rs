@@ -340,13 +340,16 @@ fn broken_files_fail_with_a_message_naming_them() {
             "{name}: {stderr}"
         );
     }
-    let stderr = fails_cleanly(&shugu(import_args(
-        &project,
-        &s.path("dataset"),
-        "cvat",
-        &[],
-    )));
-    assert!(stderr.contains("is a folder"), "{stderr}");
+    // A folder is read for its CVAT files, and fails when it has none.
+    let folder = s.path("not_cvat");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(folder.join("voc.xml"), b"<annotation/>").unwrap();
+    let stderr = fails_cleanly(&shugu(import_args(&project, &folder, "cvat", &[])));
+    assert!(
+        stderr.contains("no CVAT for images XML file")
+            && stderr.contains("voc.xml: not a CVAT for images file"),
+        "{stderr}"
+    );
     assert!(content(&project).boxes.is_empty(), "nothing was stored");
 }
 

@@ -6,6 +6,7 @@
 use crate::common;
 use crate::common::cli::{copy_dir, open_when_free, shugu, text};
 use shugu::jobs::ItemScope;
+use shugu::jobs::box_labels::BoxImportOptions;
 use shugu::jobs::label_studio_images::{export_label_studio_images, import_label_studio_images};
 use shugu::jobs::labelme::import_labelme;
 use shugu::jobs::scan::BackgroundScan;
@@ -43,20 +44,19 @@ fn project_over(tmp: &Path, name: &str, images: &Path) -> PathBuf {
     dir
 }
 
+/// The options of an import that adds the flags or choices the schema lacks
+/// (`add_labels`) or reports them.
+fn options(add_labels: bool) -> BoxImportOptions {
+    BoxImportOptions {
+        add_unknown_classes: add_labels,
+        ..BoxImportOptions::default()
+    }
+}
+
 fn state(dir: &Path) -> State {
     let p = Project::open(dir, Access::ReadOnly).unwrap();
     let boxes = common::boxes_by_image_and_class(&p);
-    let mut labels = BTreeMap::new();
-    for (item, ids) in p.all_image_labels().unwrap() {
-        let mut names: Vec<String> = ids
-            .iter()
-            .map(|l| p.schema().label(*l).unwrap().name.clone())
-            .collect();
-        names.sort();
-        if !names.is_empty() {
-            labels.insert(p.item(item).unwrap().rel_path.clone(), names);
-        }
-    }
+    let labels = common::image_label_names(&p);
     (boxes, labels)
 }
 
@@ -117,7 +117,7 @@ fn labelme_round_trip_through_the_cli() {
 
     let again = project_over(tmp.path(), "p2", &data);
     let mut p = open_when_free(&again);
-    let report = import_labelme(&mut p, &export, true, &mut |_| {}).unwrap();
+    let report = import_labelme(&mut p, &export, options(true), &mut |_| {}).unwrap();
     assert!(report.problems.is_empty(), "{:?}", report.problems);
     drop(p);
     assert_eq!(state(&again), expected_fixture_state());
@@ -128,7 +128,7 @@ fn labelme_import_is_one_undo_step_and_unknown_flags_are_reported() {
     let (_tmp, data, dir) = setup();
     let mut p = open_when_free(&dir);
     p.set_author("alice");
-    let report = import_labelme(&mut p, &data, false, &mut |_| {}).unwrap();
+    let report = import_labelme(&mut p, &data, options(false), &mut |_| {}).unwrap();
     assert_eq!(report.boxes, 3);
     assert_eq!(report.labelled_items, 0);
     assert!(
@@ -152,7 +152,7 @@ fn label_studio_import_converts_percentages_and_round_trips() {
     let (tmp, _data, dir) = setup();
     let mut p = open_when_free(&dir);
     let file = Path::new(FIXTURES).join("label_studio/tasks.json");
-    let report = import_label_studio_images(&mut p, &file, true).unwrap();
+    let report = import_label_studio_images(&mut p, &file, options(true)).unwrap();
     assert_eq!(report.matched, 2);
     assert_eq!(report.skipped.get("polygonlabels"), Some(&1));
     assert!(
@@ -179,7 +179,7 @@ fn label_studio_import_converts_percentages_and_round_trips() {
     assert_eq!(exported.boxes, 2);
     let again = project_over(tmp.path(), "p2", &tmp.path().join("dataset"));
     let mut p2 = open_when_free(&again);
-    let report = import_label_studio_images(&mut p2, &out, true).unwrap();
+    let report = import_label_studio_images(&mut p2, &out, options(true)).unwrap();
     assert!(report.problems.is_empty(), "{:?}", report.problems);
     drop(p2);
     assert_eq!(state(&again), first);
@@ -209,7 +209,7 @@ fn bad_labelme_files_are_reported_by_name_and_the_rest_imported() {
         b"{\"imagePath\": \"C:\\\\Windows\\\\a.png\", \"shapes\": []}",
     );
     let mut p = open_when_free(&dir);
-    let report = import_labelme(&mut p, &data, true, &mut |_| {}).unwrap();
+    let report = import_labelme(&mut p, &data, options(true), &mut |_| {}).unwrap();
     assert_eq!(report.boxes, 3, "the good files still import");
     let text: Vec<String> = report.problems.iter().map(|p| p.to_string()).collect();
     let has = |file: &str, needle: &str| {
@@ -220,7 +220,7 @@ fn bad_labelme_files_are_reported_by_name_and_the_rest_imported() {
         )
     };
     has("trunc.json", "not valid JSON");
-    has("nan.json", "not valid JSON");
+    has("nan.json: shape 0", "not two finite numbers");
     has("latin1.json", "not UTF-8");
     has("types.json: shape 0", "not a list");
     has("hostile.json: imagePath", "leads out of the root");
@@ -246,7 +246,7 @@ fn bad_label_studio_files_are_reported_by_name() {
     ] {
         let file = tmp.path().join(name);
         std::fs::write(&file, bytes).unwrap();
-        match import_label_studio_images(&mut p, &file, true) {
+        match import_label_studio_images(&mut p, &file, options(true)) {
             Ok(r) => panic!("{name}: imported {r:?}"),
             Err(e) => {
                 let e = e.to_string();
@@ -265,7 +265,7 @@ fn bad_label_studio_files_are_reported_by_name() {
                {"type": "rectanglelabels", "value": {"x": "1", "y": 1, "width": 2, "height": 2, "rectanglelabels": ["car"]}}]}]}]"#,
     )
     .unwrap();
-    let report = import_label_studio_images(&mut p, &file, true).unwrap();
+    let report = import_label_studio_images(&mut p, &file, options(true)).unwrap();
     let text: Vec<String> = report.problems.iter().map(|p| p.to_string()).collect();
     for (at, needle) in [
         ("task 0", "leads out"),
@@ -290,7 +290,7 @@ fn label_studio_tasks_written_by_label_studio_converter_import_exactly() {
     let (tmp, data, dir) = setup();
     let mut p = open_when_free(&dir);
     let file = Path::new(FIXTURES).join("label_studio/converter_tasks.json");
-    let report = import_label_studio_images(&mut p, &file, true).unwrap();
+    let report = import_label_studio_images(&mut p, &file, options(true)).unwrap();
     assert!(report.problems.is_empty(), "{:?}", report.problems);
     assert_eq!((report.matched, report.boxes), (2, 3));
     drop(p);
@@ -320,8 +320,230 @@ fn label_studio_tasks_written_by_label_studio_converter_import_exactly() {
     drop(p);
     let again = project_over(tmp.path(), "p2", &data);
     let mut p2 = open_when_free(&again);
-    let report = import_label_studio_images(&mut p2, &out, true).unwrap();
+    let report = import_label_studio_images(&mut p2, &out, options(true)).unwrap();
     assert!(report.problems.is_empty(), "{:?}", report.problems);
     drop(p2);
     assert_eq!(state(&again).0, boxes);
+}
+
+/// `shugu import PROJECT FROM --format FORMAT EXTRA…`; (success, stdout, stderr).
+fn import_cli(dir: &Path, from: &Path, format: &str, extra: &[&str]) -> (bool, String, String) {
+    let out = shugu(common::cli::import_args(dir, from, format, extra));
+    let stderr = text(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    (out.status.success(), text(&out.stdout), stderr)
+}
+
+fn line_with<'a>(text: &'a str, what: &str) -> &'a str {
+    text.lines()
+        .find(|l| l.contains(what))
+        .unwrap_or_else(|| panic!("`{what}` is not in:\n{text}"))
+}
+
+/// labelme's own `a.json` with rectangles appended: one reaching past the
+/// 64×48 image, one wholly outside, one with a corner at 1e40, and one with a
+/// `NaN` (which Python's `json`, and so labelme, writes bare).
+fn damage_labelme(data: &Path) {
+    let path = data.join("a.json");
+    let mut doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let template = doc["shapes"][0].clone();
+    let points = [
+        serde_json::json!([[50, 40], [80, 60]]),
+        serde_json::json!([[100, 100], [120, 120]]),
+        serde_json::json!([[10, 10], [1e40, 20]]),
+        serde_json::json!([["NAN_HERE", 1], [2, 3]]),
+    ];
+    for p in points {
+        let mut shape = template.clone();
+        shape["points"] = p;
+        doc["shapes"].as_array_mut().unwrap().push(shape);
+    }
+    let text = serde_json::to_string_pretty(&doc)
+        .unwrap()
+        .replace("\"NAN_HERE\"", "NaN");
+    std::fs::write(&path, text).unwrap();
+}
+
+/// Issue 13, point 8: one box outside the image or with absurd numbers is
+/// clamped or skipped and reported by file and shape; the rest imports.
+#[test]
+fn labelme_boxes_outside_the_image_are_clamped_or_skipped_per_shape() {
+    let (tmp, data, dir) = setup();
+    damage_labelme(&data);
+    let (ok, stdout, stderr) = import_cli(&dir, &data, "labelme", &["--add-unknown-classes"]);
+    assert!(ok, "{stdout}\n{stderr}");
+    assert!(stdout.contains("imported 5 boxes"), "{stdout}\n{stderr}");
+    for (shape, needle) in [
+        (3, "clamped"),
+        (4, "no area inside the 64×48 image"),
+        (5, "clamped"),
+        (6, "not two finite numbers"),
+    ] {
+        let l = line_with(&stderr, &format!("a.json: shape {shape}:"));
+        assert!(l.contains(needle), "shape {shape}: {l}");
+    }
+    let (boxes, labels) = state(&dir);
+    assert_eq!(
+        boxes[&("a.png".to_string(), "car".to_string())],
+        vec![
+            [4.0, 6.0, 30.5, 20.25],
+            [10.0, 10.0, 64.0, 20.0],
+            [50.0, 40.0, 64.0, 48.0]
+        ]
+    );
+    assert_eq!(labels, expected_fixture_state().1, "the flags still import");
+
+    // --skip-outside leaves out what reaches outside, and says so.
+    let again = project_over(tmp.path(), "p2", &data);
+    let (ok, stdout, stderr) = import_cli(&again, &data, "labelme", &["--skip-outside"]);
+    assert!(ok, "{stdout}\n{stderr}");
+    assert!(stdout.contains("imported 3 boxes"), "{stdout}\n{stderr}");
+    for shape in [3, 5] {
+        let l = line_with(&stderr, &format!("a.json: shape {shape}:"));
+        assert!(l.contains("outside") && l.contains("skipped"), "{l}");
+    }
+}
+
+/// Issue 13, point 8: the same for Label Studio, on tasks written by
+/// label-studio-converter with results appended to its first task.
+#[test]
+fn label_studio_boxes_outside_the_image_are_clamped_or_skipped_per_result() {
+    let (tmp, data, dir) = setup();
+    let file = tmp.path().join("tasks.json");
+    let mut tasks: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(Path::new(FIXTURES).join("label_studio/converter_tasks.json")).unwrap(),
+    )
+    .unwrap();
+    let results = tasks[0]["annotations"][0]["result"].as_array_mut().unwrap();
+    let template = results[0].clone();
+    for (key, value, width) in [
+        ("x", serde_json::json!(90.0), 30.0),  // 2: past the right edge
+        ("x", serde_json::json!(-50.0), 20.0), // 3: wholly left of the image
+        ("x", serde_json::json!(1e40), 20.0),  // 4: absurdly far
+        ("x", serde_json::json!(10.0), 1e40),  // 5: absurdly wide
+        ("y", serde_json::json!("NAN_HERE"), 20.0), // 6: NaN
+    ] {
+        let mut r = template.clone();
+        r["value"][key] = value;
+        r["value"]["width"] = serde_json::json!(width);
+        results.push(r);
+    }
+    let raw = serde_json::to_string_pretty(&tasks)
+        .unwrap()
+        .replace("\"NAN_HERE\"", "NaN");
+    std::fs::write(&file, raw).unwrap();
+
+    let (ok, stdout, stderr) = import_cli(&dir, &file, "labelstudio", &[]);
+    assert!(ok, "{stdout}\n{stderr}");
+    assert!(stdout.contains("imported 5 boxes"), "{stdout}\n{stderr}");
+    for (result, needle) in [
+        (2, "clamped"),
+        (3, "no area inside"),
+        (4, "no area inside"),
+        (5, "clamped"),
+        (6, "`y`"),
+    ] {
+        let l = line_with(&stderr, &format!("task 0, annotation 0, result {result}:"));
+        assert!(l.contains("tasks.json") && l.contains(needle), "{l}");
+    }
+    let (boxes, _) = state(&dir);
+    let cars = &boxes[&("a.png".to_string(), "car".to_string())];
+    assert_eq!(cars.len(), 3, "{cars:?}");
+    assert!(cars.iter().all(|b| b[2] <= 64.0 && b[0] >= 0.0), "{cars:?}");
+
+    let again = project_over(tmp.path(), "p2", &data);
+    let (ok, stdout, stderr) = import_cli(&again, &file, "labelstudio", &["--skip-outside"]);
+    assert!(ok, "{stdout}\n{stderr}");
+    assert!(stdout.contains("imported 3 boxes"), "{stdout}\n{stderr}");
+    let l = line_with(&stderr, "result 2:");
+    assert!(l.contains("skipped"), "{l}");
+}
+
+/// A project over the labelme fixture's images that takes one image label
+/// per image (`shugu new` without `--multi-label`).
+fn single_label_project(tmp: &Path, name: &str, images: &Path) -> PathBuf {
+    let dir = tmp.join(name);
+    common::cli::succeeds(&shugu([
+        "new".as_ref(),
+        dir.as_os_str(),
+        "--images".as_ref(),
+        images.as_os_str(),
+    ]));
+    dir
+}
+
+/// Issue 13, point 11: labelme files setting two flags on a project that
+/// takes one image label each: one summary line naming `--multi-label`;
+/// with it, the project becomes multi-label and keeps both.
+#[test]
+fn several_labelme_flags_on_a_single_label_project_ask_for_multi_label() {
+    let (tmp, data, _) = setup();
+    for name in ["a.json", "sub/b.json"] {
+        let path = data.join(name);
+        let mut doc: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        doc["flags"] = serde_json::json!({"night": true, "rain": true});
+        std::fs::write(&path, serde_json::to_vec_pretty(&doc).unwrap()).unwrap();
+    }
+    let dir = single_label_project(tmp.path(), "single", &data);
+    let extra = ["--add-unknown-classes"];
+    let (ok, stdout, stderr) = import_cli(&dir, &data, "labelme", &extra);
+    assert!(ok, "{stdout}\n{stderr}");
+    let all = format!("{stdout}{stderr}");
+    let mentions: Vec<&str> = all
+        .lines()
+        .filter(|l| l.contains("--multi-label"))
+        .collect();
+    assert_eq!(mentions.len(), 1, "one summary line: {all}");
+    assert!(mentions[0].contains("2 image(s)"), "{}", mentions[0]);
+    assert!(state(&dir).1.is_empty(), "no image got a label");
+    let p = Project::open(&dir, Access::ReadOnly).unwrap();
+    assert_eq!(p.schema().image_label_mode, ImageLabelMode::Single);
+    drop(p);
+
+    let dir = single_label_project(tmp.path(), "switched", &data);
+    let (ok, stdout, stderr) = import_cli(
+        &dir,
+        &data,
+        "labelme",
+        &["--add-unknown-classes", "--multi-label"],
+    );
+    assert!(ok, "{stdout}\n{stderr}");
+    assert!(stdout.contains("multi-label"), "{stdout}");
+    let both = vec!["night".to_string(), "rain".to_string()];
+    assert_eq!(
+        state(&dir).1,
+        BTreeMap::from([
+            ("a.png".to_string(), both.clone()),
+            ("sub/b.png".to_string(), both)
+        ])
+    );
+    let p = Project::open(&dir, Access::ReadOnly).unwrap();
+    assert_eq!(p.schema().image_label_mode, ImageLabelMode::Multi);
+    drop(p);
+
+    // The switch is part of the import's one undo step.
+    let dir = single_label_project(tmp.path(), "undone", &data);
+    let mut p = open_when_free(&dir);
+    let options = BoxImportOptions {
+        multi_label: true,
+        ..options(true)
+    };
+    let report = import_labelme(&mut p, &data, options, &mut |_| {}).unwrap();
+    assert!(report.switched_to_multi_label);
+    assert_eq!(p.schema().image_label_mode, ImageLabelMode::Multi);
+    p.undo().unwrap();
+    assert_eq!(p.schema().image_label_mode, ImageLabelMode::Single);
+    assert!(
+        p.all_image_labels()
+            .unwrap()
+            .iter()
+            .all(|(_, l)| l.is_empty())
+    );
+    assert!(p.all_boxes().unwrap().is_empty());
+    p.redo().unwrap();
+    assert_eq!(p.schema().image_label_mode, ImageLabelMode::Multi);
+    drop(p);
+    assert_eq!(state(&dir).1.len(), 2);
 }

@@ -13,6 +13,8 @@
 //!   `occluded` → the flag `occluded`) and tags. Polygons, polylines, points,
 //!   ellipses, masks, cuboids, skeletons and tracks are counted per type and
 //!   left out; each box or image it cannot take is reported, the rest kept.
+//!   The task's `<subset>` is kept: a task's images lie in its subset's
+//!   folder when a dataset has several.
 //! - [`cvat_xml`] writes one.
 //! - [`attribute_def`] turns a spec into the schema's attribute definition.
 //!
@@ -126,6 +128,9 @@ pub struct CvatProblem {
 pub struct CvatFile {
     /// `<version>`, when given.
     pub version: Option<String>,
+    /// The task's subset, `<meta><task><subset>`, as CVAT writes it (not
+    /// datumaro, whose files are named after their subset instead).
+    pub subset: Option<String>,
     pub labels: Vec<CvatLabel>,
     pub images: Vec<CvatImage>,
     pub problems: Vec<CvatProblem>,

@@ -34,7 +34,10 @@ pub fn parse_cvat(bytes: &[u8]) -> Result<CvatFile, String> {
         });
     }
     match child(root, "meta") {
-        Some(meta) => read_labels(meta, &mut file),
+        Some(meta) => {
+            file.subset = child(meta, "task").and_then(|task| child_text(task, "subset"));
+            read_labels(meta, &mut file);
+        }
         None => file.problems.push(CvatProblem {
             at: String::new(),
             message: "there is no <meta>, so no labels are declared".into(),

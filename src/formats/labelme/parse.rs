@@ -1,4 +1,4 @@
-use crate::formats::json_fields::{finite, number, parse_json, pixels, text};
+use crate::formats::json_fields::{finite, number, parse_json_allowing_nan, pixels, text};
 use crate::model::BBox;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -36,9 +36,10 @@ pub struct LabelmeFile {
 }
 
 /// Parses one labelme file. Fails only when the file as a whole is unusable
-/// (not UTF-8, not JSON, not an object, `shapes` not a list).
+/// (not UTF-8, not JSON, not an object, `shapes` not a list); a bare `NaN`
+/// (Python's `json` writes it) fails only its shape.
 pub fn parse_labelme(bytes: &[u8]) -> Result<LabelmeFile, String> {
-    let doc = parse_json(bytes)?;
+    let doc = parse_json_allowing_nan(bytes)?;
     if !doc.is_object() {
         return Err("not a labelme file: the JSON is not an object".into());
     }
@@ -130,7 +131,9 @@ fn read_shape(shape: &Value) -> Result<Shape, String> {
         ));
     };
     let bbox = BBox::from_corners(point(a)?, point(b)?);
-    if !bbox.is_proper() {
+    // Corners beyond f32 (1e40) are the import's to clamp or skip; only a
+    // rectangle without area is refused here.
+    if !(bbox.width() > 0.0 && bbox.height() > 0.0) {
         return Err(format!(
             "the rectangle {:?} has no area",
             [bbox.min_x, bbox.min_y, bbox.max_x, bbox.max_y]

@@ -68,10 +68,24 @@ fn bad_shapes_are_reported_by_index_and_the_rest_kept() {
 }
 
 #[test]
+fn a_bare_nan_fails_only_its_shape() {
+    let f = file(
+        r#"{"shapes": [
+              {"label": "car", "points": [[NaN, 1], [2, 3]], "shape_type": "rectangle"},
+              {"label": "car", "points": [[1, 2], [3, Infinity]], "shape_type": "rectangle"},
+              {"label": "car", "points": [[1, 2], [3, 4]], "shape_type": "rectangle"}
+            ]}"#,
+    );
+    assert_eq!(f.rects.len(), 1);
+    let at: Vec<Option<usize>> = f.problems.iter().map(|p| p.shape).collect();
+    assert_eq!(at, [Some(0), Some(1)]);
+    assert!(f.problems[0].message.contains("not two finite numbers"));
+}
+
+#[test]
 fn unusable_files_fail_with_a_reason() {
     for (bytes, needle) in [
         (&b"{\"shapes\": [{\"label\""[..], "not valid JSON"),
-        (&b"{\"shapes\": [[NaN, 1]]}"[..], "not valid JSON"),
         (&b"{\"imagePath\": \"caf\xe9.jpg\"}"[..], "not UTF-8"),
         (&b"[1, 2]"[..], "not an object"),
         (&b"{\"shapes\": 3}"[..], "not a list"),

@@ -1,15 +1,15 @@
-//! Reading a CVAT file into a [`BoxLabelPlan`]. Only the file itself is
-//! opened; an `<image name>` leaving the image root is reported and never
-//! followed.
+//! Reading a CVAT file, or a folder of them (datumaro writes one per
+//! subset), into a [`BoxLabelPlan`]. Only the `.xml` files given are opened;
+//! an `<image name>` leaving the image root is reported and never followed.
 
 use super::super::box_labels::{
-    BoxImportOptions, BoxLabelPlan, BoxLabelReport, BoxPlacer, PlannedLabels, apply_box_label_plan,
-    check_size, find_item, item_matcher,
+    BoxImportOptions, BoxLabelPlan, BoxLabelReport, BoxPlacer, LabelOptions, PlannedLabels, Target,
+    apply_box_label_plan, check_size, find_item, item_matcher,
 };
-use super::super::export_common::read_capped;
+use super::super::export_common::{files_with_ext, read_capped};
 use super::super::{JobError, Progress};
-use crate::formats::cvat::{CvatFile, OCCLUDED, attribute_def, parse_cvat};
-use crate::formats::label_paths::relative_problem;
+use crate::formats::cvat::{CvatFile, CvatLabel, OCCLUDED, attribute_def, parse_cvat};
+use crate::formats::label_paths::{PathMatcher, relative_problem};
 use crate::model::{AttributeDef, AttributeKind, Item, LabelSchema};
 use crate::project::Project;
 use std::collections::{BTreeMap, HashSet};
@@ -21,14 +21,24 @@ const MAX_FILE: u64 = 2 << 30;
 const IMAGES_PER_STEP: usize = 4096;
 /// The folders CVAT adds to image paths, left out when matching.
 const FORMAT_FOLDERS: [&str; 1] = ["images"];
+/// The subset of a dataset that has none (CVAT's and datumaro's name for it).
+const DEFAULT_SUBSET: &str = "default";
 
 /// How a CVAT import treats what does not fit; "the dataset's own class list"
 /// is the labels of the file's `<meta>`.
 pub type CvatImportOptions = BoxImportOptions;
 
-/// Reads the CVAT file `path` and plans its boxes and tags onto `items`.
-/// Labels declared in the file's `<meta>` or the schema are taken; others only
-/// with `add_unknown_classes`.
+/// One CVAT file read: its name as reported, its content, and its subset
+/// (its `<meta>`'s, else its file name's, as datumaro names them).
+struct Source {
+    shown: String,
+    file: CvatFile,
+    subset: Option<String>,
+}
+
+/// Reads the CVAT file `path`, or every `.xml` file under the folder `path`,
+/// and plans their boxes and tags onto `items`. Labels declared in a file's
+/// `<meta>` or the schema are taken; others only with `add_unknown_classes`.
 pub fn read_cvat(
     path: &Path,
     items: &[Item],
@@ -36,23 +46,24 @@ pub fn read_cvat(
     options: CvatImportOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<BoxLabelPlan, JobError> {
-    let fail = |e: String| JobError::Failed(format!("{}: {e}", path.display()));
-    if path.is_dir() {
-        return Err(fail(
-            "is a folder; give the CVAT for images XML file (annotations.xml)".into(),
-        ));
-    }
-    let file = read_capped(path, MAX_FILE)
-        .and_then(|bytes| parse_cvat(&bytes))
-        .map_err(fail)?;
-    let shown = path.file_name().map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
-    Ok(plan_file(&shown, file, items, schema, options, progress))
+    let mut plan = BoxLabelPlan::default();
+    let sources = if path.is_dir() {
+        read_folder(path, &mut plan)?
+    } else {
+        let shown = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        let file = read_capped(path, MAX_FILE)
+            .and_then(|bytes| parse_cvat(&bytes))
+            .map_err(|e| JobError::Failed(format!("{}: {e}", path.display())))?;
+        vec![source(shown, file)]
+    };
+    plan_files(sources, items, schema, options, &mut plan, progress);
+    Ok(plan)
 }
 
-/// Reads and stores the CVAT file `path`, as the current author.
+/// Reads and stores the CVAT file or folder `path`, as the current author.
 pub fn import_cvat(
     project: &mut Project,
     path: &Path,
@@ -60,39 +71,153 @@ pub fn import_cvat(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<BoxLabelReport, JobError> {
     let plan = read_cvat(path, project.items(), project.schema(), options, progress)?;
-    apply_box_label_plan(project, plan, true)
+    let labels = LabelOptions {
+        add_unknown: true,
+        multi_label: options.multi_label,
+    };
+    apply_box_label_plan(project, plan, labels)
 }
 
-fn plan_file(
-    shown: &str,
-    file: CvatFile,
+fn source(shown: String, file: CvatFile) -> Source {
+    let stem = shown.rsplit('/').next().unwrap_or_default();
+    let stem = stem.rsplit_once('.').map_or(stem, |(stem, _)| stem);
+    let subset = file
+        .subset
+        .clone()
+        .unwrap_or_else(|| stem.to_string())
+        .trim()
+        .to_string();
+    let subset =
+        (!subset.is_empty() && !subset.eq_ignore_ascii_case(DEFAULT_SUBSET)).then_some(subset);
+    Source {
+        shown,
+        file,
+        subset,
+    }
+}
+
+/// The CVAT files under `root`; files that are not CVAT for images are
+/// reported in `plan`, and the import fails only when none is.
+fn read_folder(root: &Path, plan: &mut BoxLabelPlan) -> Result<Vec<Source>, JobError> {
+    let (names, errors) = files_with_ext(root, "xml");
+    for (file, message) in errors {
+        plan.problem(&file, "", message);
+    }
+    let mut sources = Vec::new();
+    let mut refused = Vec::new();
+    for rel in names {
+        match read_capped(&root.join(&rel), MAX_FILE).and_then(|b| parse_cvat(&b)) {
+            Ok(file) => sources.push(source(rel, file)),
+            Err(message) => refused.push((rel, message)),
+        }
+    }
+    if sources.is_empty() {
+        let why: Vec<String> = refused.iter().map(|(f, m)| format!("{f}: {m}")).collect();
+        return Err(JobError::Failed(format!(
+            "{}: no CVAT for images XML file in this folder{}",
+            root.display(),
+            if why.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", why.join("; "))
+            }
+        )));
+    }
+    for (rel, message) in refused {
+        plan.problem(&rel, "", message);
+    }
+    Ok(sources)
+}
+
+/// Plans every file onto the items, then keeps the classes boxes use (in
+/// the files' label order) and the attribute definitions of their labels,
+/// and names the labels nothing uses.
+fn plan_files(
+    sources: Vec<Source>,
     items: &[Item],
     schema: &LabelSchema,
     options: CvatImportOptions,
+    plan: &mut BoxLabelPlan,
     progress: &mut dyn FnMut(Progress),
-) -> BoxLabelPlan {
-    let mut plan = BoxLabelPlan {
-        records: file.images.len(),
-        ..BoxLabelPlan::default()
-    };
+) {
+    let matcher = item_matcher(items, &FORMAT_FOLDERS);
+    let total = sources.iter().map(|s| s.file.images.len()).sum();
+    let mut done = 0;
+    progress(Progress {
+        done,
+        total: Some(total),
+    });
+    // Each label once, with the file that declared it first.
+    let mut labels: Vec<(String, CvatLabel)> = Vec::new();
+    for source in sources {
+        for label in &source.file.labels {
+            if !labels.iter().any(|(_, l)| l.name == label.name) {
+                labels.push((source.shown.clone(), label.clone()));
+            }
+        }
+        let mut step = |n: usize| {
+            done += n;
+            progress(Progress {
+                done,
+                total: Some(total),
+            });
+        };
+        plan_file(source, &matcher, schema, options, plan, &mut step);
+    }
+    let order: Vec<&str> = labels.iter().map(|(_, l)| l.name.as_str()).collect();
+    plan.keep_used_classes(&order);
+    plan_attributes(&labels, plan);
+    let tagged: HashSet<&str> = plan
+        .labels
+        .iter()
+        .flat_map(|l| l.names.iter().map(String::as_str))
+        .collect();
+    plan.unused_labels = labels
+        .iter()
+        .map(|(_, l)| &l.name)
+        .filter(|n| !plan.class_names.contains(n) && !tagged.contains(n.as_str()))
+        .cloned()
+        .collect();
+    if !plan.boxes.is_empty() {
+        plan.attribute_defs.push(AttributeDef::bool(OCCLUDED));
+    }
+}
+
+/// Plans one file's images; `step` is told of the images done.
+fn plan_file(
+    source: Source,
+    matcher: &PathMatcher<Target>,
+    schema: &LabelSchema,
+    options: CvatImportOptions,
+    plan: &mut BoxLabelPlan,
+    step: &mut dyn FnMut(usize),
+) {
+    let Source {
+        shown,
+        file,
+        subset,
+    } = source;
+    let shown = shown.as_str();
+    plan.records += file.images.len();
     for p in &file.problems {
         plan.problem(shown, p.at.clone(), p.message.clone());
     }
     plan.count_skipped(file.skipped.clone());
-    plan_schema(shown, &file, &mut plan);
     let mut known: HashSet<String> = file.labels.iter().map(|l| l.name.clone()).collect();
     let mut known_tags = known.clone();
     known.extend(schema.classes.iter().map(|c| c.name.clone()));
     known_tags.extend(schema.image_labels.iter().map(|l| l.name.clone()));
     let mut placer = BoxPlacer::new(known, options);
     let mut unknown_tags: BTreeMap<String, usize> = BTreeMap::new();
-    let matcher = item_matcher(items, &FORMAT_FOLDERS);
     let count = file.images.len();
-    let total = Some(count);
-    progress(Progress { done: 0, total });
-    for (done, image) in file.images.into_iter().enumerate() {
+    let mut reported = 0;
+    for (done, mut image) in file.images.into_iter().enumerate() {
         if done % IMAGES_PER_STEP == 0 && done > 0 {
-            progress(Progress { done, total });
+            step(done - reported);
+            reported = done;
+        }
+        if image.subset.is_none() {
+            image.subset.clone_from(&subset);
         }
         let place = format!("image {} (`{}`)", image.index, image.name);
         if let Some(reason) = relative_problem(&image.name) {
@@ -109,8 +234,8 @@ fn plan_file(
             .as_ref()
             .map(|subset| format!("{subset}/{}", image.name))
             .filter(|path| relative_problem(path).is_none())
-            .and_then(|path| find_item(&matcher, &path).ok());
-        let target = match in_subset.map_or_else(|| find_item(&matcher, &image.name), Ok) {
+            .and_then(|path| find_item(matcher, &path).ok());
+        let target = match in_subset.map_or_else(|| find_item(matcher, &image.name), Ok) {
             Ok(target) => target,
             Err(message) => {
                 plan.problem(shown, place, message);
@@ -118,10 +243,10 @@ fn plan_file(
             }
         };
         plan.matched += 1;
-        check_size(&mut plan, (shown, &place), image.size, target);
+        check_size(plan, (shown, &place), image.size, target);
         for b in image.boxes {
             let at = (shown, || format!("{place}, box {}", b.index));
-            placer.place(&mut plan, at, target, &b.label, b.bbox, b.attributes);
+            placer.place(plan, at, target, &b.label, b.bbox, b.attributes);
         }
         let mut names = Vec::new();
         for tag in image.tags {
@@ -139,8 +264,8 @@ fn plan_file(
             });
         }
     }
-    progress(Progress { done: count, total });
-    placer.report_unknown(&mut plan, shown, "the file's <meta> labels");
+    step(count - reported);
+    placer.report_unknown(plan, shown, "the file's <meta> labels");
     for (name, n) in unknown_tags {
         plan.problem(
             shown,
@@ -150,36 +275,19 @@ fn plan_file(
             ),
         );
     }
-    if !plan.boxes.is_empty() {
-        plan.attribute_defs.push(AttributeDef::bool(OCCLUDED));
-    }
-    plan
 }
 
-/// The file's labels that are box classes (in the file's order, so new
-/// classes keep it) and its attribute definitions. A label is a class unless
-/// its `<type>` is `tag` or the file uses it on tags only.
-fn plan_schema(shown: &str, file: &CvatFile, plan: &mut BoxLabelPlan) {
-    let boxed: HashSet<&str> = file
-        .images
-        .iter()
-        .flat_map(|i| i.boxes.iter().map(|b| b.label.as_str()))
-        .collect();
-    let tagged: HashSet<&str> = file
-        .images
-        .iter()
-        .flat_map(|i| i.tags.iter().map(String::as_str))
-        .collect();
+/// The attribute definitions of the labels that are box classes, merged
+/// across labels: one-of values are joined, and a name declared with
+/// another type keeps its first declaration (noted).
+fn plan_attributes(labels: &[(String, CvatLabel)], plan: &mut BoxLabelPlan) {
     // Attribute name → the label and input type that declared it first.
     let mut declared_by: BTreeMap<String, (String, &str)> = BTreeMap::new();
     let mut notes = Vec::new();
-    for label in &file.labels {
-        let tag_only = label.kind.as_deref() == Some("tag")
-            || (tagged.contains(label.name.as_str()) && !boxed.contains(label.name.as_str()));
-        if tag_only {
-            continue;
-        }
-        plan.class(&label.name);
+    let boxed = labels
+        .iter()
+        .filter(|(_, l)| plan.class_names.contains(&l.name));
+    for (shown, label) in boxed {
         for spec in &label.attributes {
             let def = attribute_def(spec);
             let Some(first) = plan.attribute_defs.iter_mut().find(|d| d.name == def.name) else {
@@ -201,18 +309,21 @@ fn plan_schema(shown: &str, file: &CvatFile, plan: &mut BoxLabelPlan) {
                     let (by, input) = declared_by
                         .get(&def.name)
                         .map_or(("?", "?"), |(l, i)| (l.as_str(), *i));
-                    notes.push(format!(
-                        "attribute `{}` is {} on label `{}` but {input} on label `{by}`; \
+                    notes.push((
+                        shown,
+                        format!(
+                            "attribute `{}` is {} on label `{}` but {input} on label `{by}`; \
                          the first is kept and values that do not fit it are left out",
-                        def.name,
-                        spec.input_type.as_str(),
-                        label.name
+                            def.name,
+                            spec.input_type.as_str(),
+                            label.name
+                        ),
                     ));
                 }
             }
         }
     }
-    for note in notes {
+    for (shown, note) in notes {
         plan.problem(shown, "<meta>", note);
     }
 }
@@ -237,7 +348,10 @@ mod tests {
         let items = [item(1, "a.jpg"), item(2, "x/b.jpg"), item(3, "y/b.jpg")];
         let file = parse_cvat(xml.as_bytes()).unwrap();
         let options = CvatImportOptions::default();
-        plan_file("f.xml", file, &items, schema, options, &mut |_| {})
+        let mut plan = BoxLabelPlan::default();
+        let sources = vec![source("f.xml".into(), file)];
+        plan_files(sources, &items, schema, options, &mut plan, &mut |_| {});
+        plan
     }
 
     const LABELS: &str = "<meta><task><labels>\
@@ -255,14 +369,22 @@ mod tests {
         <label><name>rain</name><type>tag</type><attributes/></label>\
         </labels></task></meta>";
 
+    fn boxes(labels: &[&str]) -> String {
+        labels
+            .iter()
+            .map(|l| format!("<box label=\"{l}\" xtl=\"1\" ytl=\"1\" xbr=\"2\" ybr=\"2\"/>"))
+            .collect()
+    }
+
     #[test]
     fn tag_only_labels_are_image_labels_and_specs_merge() {
         let xml = format!(
-            "<annotations>{LABELS}<image name=\"images/a.jpg\"><tag label=\"night\"/>\
-             <box label=\"car\" xtl=\"1\" ytl=\"1\" xbr=\"2\" ybr=\"2\"/></image></annotations>"
+            "<annotations>{LABELS}<image name=\"images/a.jpg\"><tag label=\"night\"/>{}</image></annotations>",
+            boxes(&["truck", "car", "bus"])
         );
         let p = plan(&xml, &LabelSchema::default());
-        assert_eq!(p.class_names, ["car", "bus", "truck"]);
+        assert_eq!(p.class_names, ["car", "bus", "truck"], "in <meta>'s order");
+        assert_eq!(p.unused_labels, ["rain"]);
         assert_eq!(p.labels.len(), 1);
         assert_eq!(p.labels[0].names, ["night"]);
         let kind = p.attribute_defs.iter().find(|d| d.name == "kind").unwrap();
@@ -280,6 +402,23 @@ mod tests {
             p.problems
         );
         assert!(p.attribute_defs.iter().any(|d| d.name == OCCLUDED));
+    }
+
+    #[test]
+    fn labels_no_box_uses_are_not_classes_nor_their_attributes() {
+        let xml = format!(
+            "<annotations>{LABELS}<image name=\"a.jpg\">{}</image></annotations>",
+            boxes(&["car"])
+        );
+        let p = plan(&xml, &LabelSchema::default());
+        assert_eq!(p.class_names, ["car"]);
+        assert_eq!(p.unused_labels, ["bus", "truck", "night", "rain"]);
+        let names: Vec<&str> = p.attribute_defs.iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["kind", OCCLUDED],
+            "not `n`, which only unused labels declare"
+        );
     }
 
     #[test]
@@ -315,5 +454,31 @@ mod tests {
             ItemId(3),
             "y/b.jpg, not the ambiguous b.jpg"
         );
+    }
+
+    #[test]
+    fn a_task_files_subset_is_its_metas_or_its_name() {
+        let items = [item(1, "a.jpg"), item(2, "x/b.jpg"), item(3, "y/b.jpg")];
+        let image = format!("<image name=\"b.jpg\">{}</image>", boxes(&["car"]));
+        let in_meta = LABELS.replace("<task><labels>", "<task><subset>y</subset><labels>");
+        for (name, meta) in [("y.xml", LABELS.to_string()), ("annotations.xml", in_meta)] {
+            let xml = format!("<annotations>{meta}{image}</annotations>");
+            let file = parse_cvat(xml.as_bytes()).unwrap();
+            let mut p = BoxLabelPlan::default();
+            let sources = vec![source(name.into(), file)];
+            let options = CvatImportOptions::default();
+            plan_files(
+                sources,
+                &items,
+                &LabelSchema::default(),
+                options,
+                &mut p,
+                &mut |_| {},
+            );
+            assert_eq!(p.boxes.len(), 1, "{name}: {:?}", p.problems);
+            assert_eq!(p.boxes[0].item, ItemId(3), "{name}");
+        }
+        let default = source("default.xml".into(), CvatFile::default());
+        assert_eq!(default.subset, None);
     }
 }

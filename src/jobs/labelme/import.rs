@@ -3,14 +3,15 @@
 //! reported and never followed.
 
 use super::super::box_labels::{
-    BoxLabelPlan, BoxLabelReport, PlannedBox, PlannedLabels, Target, apply_box_label_plan,
-    find_item, item_matcher,
+    BoxImportOptions, BoxLabelPlan, BoxLabelReport, BoxPlacer, LabelOptions, PlannedLabels, Target,
+    apply_box_label_plan, check_size, find_item, item_matcher,
 };
 use super::super::export_common::{files_with_ext, read_capped};
 use super::super::{JobError, Progress};
 use crate::formats::label_paths::{PathMatcher, resolve_relative};
 use crate::formats::labelme::{LabelmeFile, parse_labelme};
-use crate::model::Item;
+use crate::formats::yolo::OutsidePolicy;
+use crate::model::{Attributes, Item};
 use crate::project::Project;
 use std::path::Path;
 
@@ -18,10 +19,13 @@ use std::path::Path;
 /// make them large, but not this large).
 const MAX_FILE: u64 = 512 << 20;
 
-/// Reads the labelme files under `root` and plans them onto `items`.
+/// Reads the labelme files under `root` and plans them onto `items`;
+/// rectangles reaching outside their image are clamped or skipped as
+/// `outside` says.
 pub fn read_labelme(
     root: &Path,
     items: &[Item],
+    outside: OutsidePolicy,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<BoxLabelPlan, JobError> {
     if !root.is_dir() {
@@ -32,6 +36,7 @@ pub fn read_labelme(
     }
     let matcher = item_matcher(items, &[]);
     let mut plan = BoxLabelPlan::default();
+    let mut placer = BoxPlacer::any_class(outside);
     let (files, errors) = files_with_ext(root, "json");
     for (file, message) in errors {
         plan.problem(&file, "", message);
@@ -40,7 +45,7 @@ pub fn read_labelme(
     for (done, rel) in files.iter().enumerate() {
         plan.records += 1;
         match read_capped(&root.join(rel), MAX_FILE).and_then(|b| parse_labelme(&b)) {
-            Ok(file) => plan_file(rel, file, &matcher, &mut plan),
+            Ok(file) => plan_file(rel, file, &matcher, &mut placer, &mut plan),
             Err(message) => plan.problem(rel, "", message),
         }
         if done % 256 == 0 {
@@ -54,15 +59,20 @@ pub fn read_labelme(
     Ok(plan)
 }
 
-/// Reads and stores the labelme files under `root`, as the current author.
+/// Reads and stores the labelme files under `root`, as the current author;
+/// `options.add_unknown_classes` adds the flags the schema lacks as image labels.
 pub fn import_labelme(
     project: &mut Project,
     root: &Path,
-    add_unknown_labels: bool,
+    options: BoxImportOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<BoxLabelReport, JobError> {
-    let plan = read_labelme(root, project.items(), progress)?;
-    apply_box_label_plan(project, plan, add_unknown_labels)
+    let plan = read_labelme(root, project.items(), options.outside, progress)?;
+    let labels = LabelOptions {
+        add_unknown: options.add_unknown_classes,
+        multi_label: options.multi_label,
+    };
+    apply_box_label_plan(project, plan, labels)
 }
 
 /// The item a file is for: its `imagePath` resolved next to the file, else
@@ -99,24 +109,22 @@ fn target(
     }
 }
 
-fn plan_file(rel: &str, file: LabelmeFile, matcher: &PathMatcher<Target>, plan: &mut BoxLabelPlan) {
+fn plan_file(
+    rel: &str,
+    file: LabelmeFile,
+    matcher: &PathMatcher<Target>,
+    placer: &mut BoxPlacer,
+    plan: &mut BoxLabelPlan,
+) {
     for p in &file.problems {
         let at = p.shape.map_or_else(String::new, |i| format!("shape {i}"));
         plan.problem(rel, at, p.message.clone());
     }
-    let Some((item, width, height)) = target(rel, &file, matcher, plan) else {
+    let Some(target) = target(rel, &file, matcher, plan) else {
         return;
     };
     plan.matched += 1;
-    if let Some((w, h)) = file.image_size
-        && (w, h) != (width, height)
-    {
-        plan.problem(
-            rel,
-            "",
-            format!("the file says the image is {w}×{h}, the project has {width}×{height}; boxes are kept in pixels and clamped"),
-        );
-    }
+    check_size(plan, (rel, ""), file.image_size, target);
     for (kind, n) in &file.skipped {
         plan.problem(
             rel,
@@ -126,17 +134,13 @@ fn plan_file(rel: &str, file: LabelmeFile, matcher: &PathMatcher<Target>, plan: 
     }
     plan.count_skipped(file.skipped);
     for rect in file.rects {
-        let class = plan.class(&rect.label);
-        plan.boxes.push(PlannedBox {
-            item,
-            class,
-            bbox: rect.bbox,
-            attributes: Default::default(),
-        });
+        let at = (rel, || format!("shape {}", rect.shape));
+        let attributes = Attributes::new();
+        placer.place(plan, at, target, &rect.label, rect.bbox, attributes);
     }
     if !file.flags.is_empty() {
         plan.labels.push(PlannedLabels {
-            item,
+            item: target.0,
             names: file.flags,
             file: rel.to_string(),
         });

@@ -3,8 +3,8 @@
 //! root is reported and never followed.
 
 use super::super::box_labels::{
-    BoxImportOptions, BoxLabelPlan, BoxLabelReport, BoxPlacer, Target, apply_box_label_plan,
-    check_size, find_item, item_matcher,
+    BoxImportOptions, BoxLabelPlan, BoxLabelReport, BoxPlacer, LabelOptions, Target,
+    apply_box_label_plan, check_size, find_item, item_matcher,
 };
 use super::super::export_common::{files_with_ext, read_capped};
 use super::super::{JobError, Progress};
@@ -101,7 +101,7 @@ pub fn import_voc(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<BoxLabelReport, JobError> {
     let plan = read_voc(root, project.items(), project.schema(), options, progress)?;
-    apply_box_label_plan(project, plan, false)
+    apply_box_label_plan(project, plan, LabelOptions::default())
 }
 
 struct FileContext<'a> {
