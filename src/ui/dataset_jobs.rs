@@ -219,18 +219,24 @@ impl DatasetJob {
         format: DatasetFormat,
         root: PathBuf,
         items: Vec<Item>,
+        image_root: PathBuf,
         schema: LabelSchema,
     ) -> Self {
         Self::spawn(format.import_title(), root, move |root, tx| {
             let mut progress = progress_sender(tx);
             let plan = match format {
-                DatasetFormat::Yolo => {
-                    read_yolo(root, &items, YoloImportOptions::default(), &mut progress)
-                        .map(ReadPlan::Yolo)
-                }
+                DatasetFormat::Yolo => read_yolo(
+                    root,
+                    &items,
+                    &image_root,
+                    YoloImportOptions::default(),
+                    &mut progress,
+                )
+                .map(ReadPlan::Yolo),
                 DatasetFormat::Voc => read_voc(
                     root,
                     &items,
+                    &image_root,
                     &schema,
                     VocImportOptions {
                         add_unknown_classes: true,
@@ -242,6 +248,7 @@ impl DatasetJob {
                 DatasetFormat::Cvat => read_cvat(
                     root,
                     &items,
+                    &image_root,
                     &schema,
                     CvatImportOptions {
                         add_unknown_classes: true,
@@ -250,9 +257,9 @@ impl DatasetJob {
                     &mut progress,
                 )
                 .map(|plan| ReadPlan::BoxLabels(format, plan)),
-                DatasetFormat::Labelme => read_labelme(root, &items, &mut progress)
+                DatasetFormat::Labelme => read_labelme(root, &items, &image_root, &mut progress)
                     .map(|plan| ReadPlan::BoxLabels(format, plan)),
-                DatasetFormat::LabelStudio => read_label_studio_images(root, &items)
+                DatasetFormat::LabelStudio => read_label_studio_images(root, &items, &image_root)
                     .map(|plan| ReadPlan::BoxLabels(format, plan)),
             };
             match plan {
@@ -268,6 +275,7 @@ impl DatasetJob {
         path: PathBuf,
         format: PredictionFormat,
         items: Vec<Item>,
+        image_root: PathBuf,
         schema: LabelSchema,
     ) -> Self {
         Self::spawn(
@@ -276,7 +284,15 @@ impl DatasetJob {
             move |path, tx| {
                 let mut progress = progress_sender(tx);
                 let options = PredictionOptions::default();
-                match read_predictions(path, format, &items, &schema, options, &mut progress) {
+                match read_predictions(
+                    path,
+                    format,
+                    &items,
+                    &image_root,
+                    &schema,
+                    options,
+                    &mut progress,
+                ) {
                     Ok(read) => DatasetOutcome::Predictions {
                         read: Box::new(read),
                         source: default_source(path),

@@ -1,15 +1,14 @@
 //! Reading a CVAT file into a [`BoxLabelPlan`]. Only the file itself is
-//! opened; an `<image name>` leaving the image root is reported and never
-//! followed.
+//! opened; an `<image name>` is only a name to match, never opened.
 
 use super::super::box_labels::{
-    BoxImportOptions, BoxLabelPlan, BoxLabelReport, BoxPlacer, PlannedLabels, apply_box_label_plan,
-    check_size, find_item, item_matcher,
+    BoxImportOptions, BoxLabelPlan, BoxLabelReport, BoxPlacer, PlannedLabels, RecordClaims, Target,
+    apply_box_label_plan, check_size, find_item, item_matcher,
 };
 use super::super::export_common::read_capped;
 use super::super::{JobError, Progress};
 use crate::formats::cvat::{CvatFile, OCCLUDED, attribute_def, parse_cvat};
-use crate::formats::label_paths::relative_problem;
+use crate::formats::label_paths::PathMatcher;
 use crate::model::{AttributeDef, AttributeKind, Item, LabelSchema};
 use crate::project::Project;
 use std::collections::{BTreeMap, HashSet};
@@ -26,12 +25,14 @@ const FORMAT_FOLDERS: [&str; 1] = ["images"];
 /// is the labels of the file's `<meta>`.
 pub type CvatImportOptions = BoxImportOptions;
 
-/// Reads the CVAT file `path` and plans its boxes and tags onto `items`.
+/// Reads the CVAT file `path` and plans its boxes and tags onto `items`, the
+/// project's items under `image_root`.
 /// Labels declared in the file's `<meta>` or the schema are taken; others only
 /// with `add_unknown_classes`.
 pub fn read_cvat(
     path: &Path,
     items: &[Item],
+    image_root: &Path,
     schema: &LabelSchema,
     options: CvatImportOptions,
     progress: &mut dyn FnMut(Progress),
@@ -49,7 +50,8 @@ pub fn read_cvat(
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    Ok(plan_file(&shown, file, items, schema, options, progress))
+    let matcher = item_matcher(items, image_root, &FORMAT_FOLDERS);
+    Ok(plan_file(&shown, file, &matcher, schema, options, progress))
 }
 
 /// Reads and stores the CVAT file `path`, as the current author.
@@ -59,14 +61,22 @@ pub fn import_cvat(
     options: CvatImportOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<BoxLabelReport, JobError> {
-    let plan = read_cvat(path, project.items(), project.schema(), options, progress)?;
+    let image_root = project.image_root();
+    let plan = read_cvat(
+        path,
+        project.items(),
+        &image_root,
+        project.schema(),
+        options,
+        progress,
+    )?;
     apply_box_label_plan(project, plan, true)
 }
 
 fn plan_file(
     shown: &str,
     file: CvatFile,
-    items: &[Item],
+    matcher: &PathMatcher<Target>,
     schema: &LabelSchema,
     options: CvatImportOptions,
     progress: &mut dyn FnMut(Progress),
@@ -86,7 +96,7 @@ fn plan_file(
     known_tags.extend(schema.image_labels.iter().map(|l| l.name.clone()));
     let mut placer = BoxPlacer::new(known, options);
     let mut unknown_tags: BTreeMap<String, usize> = BTreeMap::new();
-    let matcher = item_matcher(items, &FORMAT_FOLDERS);
+    let mut claims = RecordClaims::default();
     let count = file.images.len();
     let total = Some(count);
     progress(Progress { done: 0, total });
@@ -95,29 +105,22 @@ fn plan_file(
             progress(Progress { done, total });
         }
         let place = format!("image {} (`{}`)", image.index, image.name);
-        if let Some(reason) = relative_problem(&image.name) {
-            plan.problem(
-                shown,
-                place,
-                format!("{reason}; not followed, the image is skipped"),
-            );
-            continue;
-        }
-        // A project export's images lie under their subset's folder.
+        // A project export's images lie under their subset's folder. Names
+        // are only matched, never opened.
         let in_subset = image
             .subset
             .as_ref()
-            .map(|subset| format!("{subset}/{}", image.name))
-            .filter(|path| relative_problem(path).is_none())
-            .and_then(|path| find_item(&matcher, &path).ok());
-        let target = match in_subset.map_or_else(|| find_item(&matcher, &image.name), Ok) {
-            Ok(target) => target,
+            .and_then(|subset| find_item(matcher, &format!("{subset}/{}", image.name)).ok());
+        let matched = match in_subset.map_or_else(|| find_item(matcher, &image.name), Ok) {
+            Ok(matched) => matched,
             Err(message) => {
                 plan.problem(shown, place, message);
                 continue;
             }
         };
+        let target = matched.value;
         plan.matched += 1;
+        let mark = plan.mark();
         check_size(&mut plan, (shown, &place), image.size, target);
         for b in image.boxes {
             let at = (shown, || format!("{place}, box {}", b.index));
@@ -138,7 +141,9 @@ fn plan_file(
                 file: format!("{shown}: {place}"),
             });
         }
+        claims.claim(&plan, mark, (shown, &place), &matched);
     }
+    claims.settle(&mut plan);
     progress(Progress { done: count, total });
     placer.report_unknown(&mut plan, shown, "the file's <meta> labels");
     for (name, n) in unknown_tags {
@@ -237,7 +242,8 @@ mod tests {
         let items = [item(1, "a.jpg"), item(2, "x/b.jpg"), item(3, "y/b.jpg")];
         let file = parse_cvat(xml.as_bytes()).unwrap();
         let options = CvatImportOptions::default();
-        plan_file("f.xml", file, &items, schema, options, &mut |_| {})
+        let matcher = item_matcher(&items, Path::new("/project"), &FORMAT_FOLDERS);
+        plan_file("f.xml", file, &matcher, schema, options, &mut |_| {})
     }
 
     const LABELS: &str = "<meta><task><labels>\
