@@ -15,6 +15,7 @@ mod coco_pycocotools;
 mod coco_roundtrip;
 mod crash_safety;
 mod cvat;
+mod import_names;
 mod labelme_label_studio;
 mod media_loader;
 mod media_scan;
