@@ -6,22 +6,24 @@
 //! `image_id` means the image ids of this project's COCO export (items in
 //! order, unreadable ones left out: [`export_image_ids`]), `category_id` the
 //! project's class ids, as that export writes them. `file_name` is matched
-//! like a per-image label file ([`PathMatcher`]); names that would leave the
-//! image root are reported and never looked up. Each record that cannot be
-//! taken is reported with its index, and the rest go on.
+//! like the name in any label file ([`PathMatcher`]: exact path first, a
+//! Label Studio URL or a bare name too); it is only a name, never opened.
+//! Each record that cannot be taken is reported with its index, and the rest
+//! go on.
 //!
 //! YOLO prediction folders (label files with a 6th column, the score) are
 //! read by the YOLO reader; see `jobs::predictions`.
 
 use super::coco::{
-    CocoAnnotation, CocoFile, ImportProblem, Segmentation, export_image_ids, round4,
+    COCO_FOLDERS, CocoAnnotation, CocoFile, ImportProblem, Segmentation, export_image_ids, round4,
 };
 use super::json_fields::{finite, number, parse_json_allowing_nan};
-use super::label_paths::{PathMatch, PathMatcher, relative_problem};
+use super::label_paths::{PathMatch, PathMatcher};
 use super::yolo::{OutsidePolicy, place_corners};
 use crate::model::{BBox, ClassId, Item, ItemId, LabelSchema, Proposal};
 use serde_json::Value;
 use std::collections::HashMap;
+use std::path::Path;
 
 /// A prediction to store as a proposal.
 #[derive(Clone, Debug, PartialEq)]
@@ -73,6 +75,7 @@ struct Images<'a> {
 pub fn plan_coco_results(
     bytes: &[u8],
     items: &[Item],
+    image_root: &Path,
     schema: &LabelSchema,
     outside: OutsidePolicy,
 ) -> Result<PredictionPlan, String> {
@@ -92,7 +95,11 @@ pub fn plan_coco_results(
     };
     let images = Images {
         by_id: export_image_ids(items),
-        by_path: PathMatcher::new(items.iter().map(|i| (i.rel_path.clone(), i.id)), &[]),
+        by_path: PathMatcher::new(
+            items.iter().map(|i| (i.rel_path.clone(), i.id)),
+            &COCO_FOLDERS,
+        )
+        .with_root(image_root),
         items: items.iter().map(|i| (i.id, i)).collect(),
     };
     let mut plan = PredictionPlan {
@@ -195,26 +202,18 @@ fn find_item<'a>(record: &Value, images: &Images<'a>) -> Result<&'a Item, String
                 )
             })?
         }
-        (_, Some(Value::String(name))) => {
-            let normal = name.replace('\\', "/");
-            if let Some(reason) = relative_problem(&normal) {
+        (_, Some(Value::String(name))) => match images.by_path.find(name) {
+            PathMatch::Found(matched) => matched.value,
+            PathMatch::NotFound => {
+                return Err(format!("file_name {name:?} is not an image of the project"));
+            }
+            PathMatch::Ambiguous(paths) => {
                 return Err(format!(
-                    "file_name {name:?}: {reason}; it was not looked up"
+                    "file_name {name:?} could be any of {}",
+                    paths.join(", ")
                 ));
             }
-            match images.by_path.find(&normal) {
-                PathMatch::Found(id) => id,
-                PathMatch::NotFound => {
-                    return Err(format!("file_name {name:?} is not an image of the project"));
-                }
-                PathMatch::Ambiguous(paths) => {
-                    return Err(format!(
-                        "file_name {name:?} could be any of {}",
-                        paths.join(", ")
-                    ));
-                }
-            }
-        }
+        },
         (_, Some(v)) if !v.is_null() => return Err(format!("`file_name` is {v}, not a string")),
         _ => return Err("`image_id` (or `file_name`) is missing".into()),
     };
@@ -301,6 +300,10 @@ mod tests {
     use super::*;
     use crate::model::ItemStatus;
 
+    fn root() -> &'static Path {
+        Path::new("/data/images")
+    }
+
     fn item(id: i64, path: &str, error: Option<&str>) -> Item {
         Item {
             id: ItemId(id),
@@ -331,7 +334,7 @@ mod tests {
             {"image_id": 1, "category_id": 1, "bbox": [1, 2, 10, 5], "score": 1.5},
             "nonsense"
         ]"#;
-        let plan = plan_coco_results(json, &items, &schema, OutsidePolicy::Clamp).unwrap();
+        let plan = plan_coco_results(json, &items, root(), &schema, OutsidePolicy::Clamp).unwrap();
         assert_eq!(plan.records, 8);
         assert_eq!(plan.class_names, vec!["person", "truck"]);
         assert_eq!(plan.proposals.len(), 2);
@@ -354,7 +357,11 @@ mod tests {
         assert!(plan.problems[1].message.contains("image id 7"));
         assert!(plan.problems[2].message.contains("category id 9"));
         assert!(plan.problems[3].message.contains("finite number"));
-        assert!(plan.problems[4].message.contains("out of the image root"));
+        assert!(
+            plan.problems[4]
+                .message
+                .contains("is not an image of the project")
+        );
         assert!(plan.problems[5].message.contains("between 0 and 1"));
     }
 
@@ -363,14 +370,16 @@ mod tests {
         let items = [item(1, "a.jpg", None)];
         let schema = LabelSchema::with_classes(&["car"]);
         let json = br#"[{"image_id": 1, "category_id": 1, "bbox": [95, 0, 20, 5], "score": 0.5}]"#;
-        let plan = plan_coco_results(json, &items, &schema, OutsidePolicy::Skip).unwrap();
+        let plan = plan_coco_results(json, &items, root(), &schema, OutsidePolicy::Skip).unwrap();
         assert!(plan.proposals.is_empty());
         assert!(plan.problems[0].message.contains("skipped"));
-        let err = plan_coco_results(b"[{", &items, &schema, OutsidePolicy::Clamp).unwrap_err();
+        let err =
+            plan_coco_results(b"[{", &items, root(), &schema, OutsidePolicy::Clamp).unwrap_err();
         assert!(err.contains("not valid JSON"), "{err}");
         let err = plan_coco_results(
             br#"{"images": [], "annotations": []}"#,
             &items,
+            root(),
             &schema,
             OutsidePolicy::Clamp,
         )

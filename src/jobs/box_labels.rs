@@ -8,7 +8,9 @@
 //! project to several labels per image when asked.
 
 use super::{JobError, add_missing_classes};
-use crate::formats::label_paths::{PathMatch, PathMatcher};
+use crate::formats::label_paths::{
+    ItemClaims, Matched, PathMatch, PathMatcher, Refused, remove_ranges,
+};
 use crate::formats::yolo::{OutsidePolicy, place_corners};
 use crate::model::{
     AttributeDef, Attributes, BBox, Edit, ImageLabelMode, Item, ItemId, LabelId, LabelSchema,
@@ -16,6 +18,8 @@ use crate::model::{
 };
 use crate::project::Project;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::Range;
+use std::path::Path;
 
 /// Something an import could not take (or took with a caveat).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -330,9 +334,14 @@ pub fn check_size(
 /// An item a record may be for: its id and EXIF-oriented size.
 pub type Target = (ItemId, u32, u32);
 
-/// The project's readable items indexed by path; `format_folders` are the
-/// folders the format adds to paths (VOC's `JPEGImages`), left out when matching.
-pub fn item_matcher(items: &[Item], format_folders: &[&str]) -> PathMatcher<Target> {
+/// The project's readable items indexed by path, under the image root
+/// `image_root`; `format_folders` are the folders the format adds to paths
+/// (VOC's `JPEGImages`), left out when matching.
+pub fn item_matcher(
+    items: &[Item],
+    image_root: &Path,
+    format_folders: &[&str],
+) -> PathMatcher<Target> {
     PathMatcher::new(
         items
             .iter()
@@ -340,17 +349,90 @@ pub fn item_matcher(items: &[Item], format_folders: &[&str]) -> PathMatcher<Targ
             .map(|it| (it.rel_path.clone(), (it.id, it.width, it.height))),
         format_folders,
     )
+    .with_root(image_root)
 }
 
 /// The item `path` names, or why there is none.
-pub fn find_item(matcher: &PathMatcher<Target>, path: &str) -> Result<Target, String> {
+pub fn find_item(matcher: &PathMatcher<Target>, path: &str) -> Result<Matched<Target>, String> {
     match matcher.find(path) {
-        PathMatch::Found(target) => Ok(target),
+        PathMatch::Found(matched) => Ok(matched),
         PathMatch::NotFound => Err(format!("no image in the project matches `{path}`")),
         PathMatch::Ambiguous(candidates) => Err(format!(
             "several images match `{path}` ({}); skipped",
             candidates.join(", ")
         )),
+    }
+}
+
+/// Where the next record's boxes and labels begin in a plan.
+#[derive(Clone, Copy, Debug)]
+pub struct PlanMark {
+    boxes: usize,
+    labels: usize,
+}
+
+impl BoxLabelPlan {
+    pub fn mark(&self) -> PlanMark {
+        PlanMark {
+            boxes: self.boxes.len(),
+            labels: self.labels.len(),
+        }
+    }
+}
+
+/// The records of a box-label import that landed on each item, with what
+/// each planned: two records on one item never merge silently
+/// ([`ItemClaims`]).
+#[derive(Default)]
+pub struct RecordClaims {
+    claims: ItemClaims<ItemId>,
+    /// Per claim: file, place, and the boxes and labels it planned.
+    planned: Vec<(String, String, Range<usize>, Range<usize>)>,
+}
+
+impl RecordClaims {
+    /// Notes that the record at `file` and `at`, matched as `matched`,
+    /// planned what `plan` gained since `mark`. A record that planned nothing
+    /// claims nothing: it cannot merge into another.
+    pub fn claim(
+        &mut self,
+        plan: &BoxLabelPlan,
+        mark: PlanMark,
+        (file, at): (&str, &str),
+        matched: &Matched<Target>,
+    ) {
+        if (mark.boxes, mark.labels) == (plan.boxes.len(), plan.labels.len()) {
+            return;
+        }
+        let record = if at.is_empty() {
+            file.to_string()
+        } else {
+            format!("{file}: {at}")
+        };
+        self.claims.claim(matched.value.0, record, matched);
+        self.planned.push((
+            file.to_string(),
+            at.to_string(),
+            mark.boxes..plan.boxes.len(),
+            mark.labels..plan.labels.len(),
+        ));
+    }
+
+    /// Leaves out what the records that lose their item planned, and
+    /// reports each.
+    pub fn settle(self, plan: &mut BoxLabelPlan) {
+        let refused = self.claims.refused();
+        let mut boxes = Vec::with_capacity(refused.len());
+        let mut labels = Vec::with_capacity(refused.len());
+        for Refused { claim, message } in refused {
+            let (file, at, planned_boxes, planned_labels) = &self.planned[claim];
+            plan.problem(file, at.as_str(), message);
+            plan.matched = plan.matched.saturating_sub(1);
+            boxes.push(planned_boxes.clone());
+            labels.push(planned_labels.clone());
+        }
+        remove_ranges(&mut plan.boxes, &boxes);
+        remove_ranges(&mut plan.labels, &labels);
     }
 }
 

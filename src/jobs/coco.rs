@@ -2,14 +2,15 @@
 
 use super::{ItemScope, JobError, add_missing_classes};
 use crate::formats::coco::{
-    CocoAnnotation, CocoExportInput, ImportPlanner, ImportProblem, ImportTarget, build_export,
-    parse_coco_header, stream_coco_annotations, write_coco, write_image_labels_jsonl,
+    COCO_FOLDERS, CocoAnnotation, CocoExportInput, ImportPlanner, ImportProblem, ImportTarget,
+    build_export, parse_coco_header, stream_coco_annotations, write_coco, write_image_labels_jsonl,
 };
 pub use crate::formats::coco::{LeftOutBox, LeftOutClass};
+use crate::formats::label_paths::PathMatcher;
 use crate::formats::predictions::append_proposals;
 use crate::model::{Item, ItemId, NewBox};
 use crate::project::{Project, write_atomic};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
@@ -154,7 +155,8 @@ fn file_error(file: &Path, e: impl std::fmt::Display) -> JobError {
 }
 
 /// Imports the boxes of a COCO file into the project as one undoable edit. Images
-/// are matched by `file_name` relative to the image root; categories missing from
+/// are matched by `file_name` as any label file's names are
+/// ([`crate::formats::label_paths`]); categories missing from
 /// the schema are added as classes when at least one of their boxes is imported.
 ///
 /// The file is read in two passes: images and categories first, then the
@@ -165,22 +167,23 @@ pub fn import_coco(project: &mut Project, file: &Path) -> Result<ImportReport, J
     let bytes = std::fs::read(file).map_err(|e| file_error(file, e))?;
     let header = parse_coco_header(&bytes).map_err(|e| file_error(file, e))?;
     let planner = {
-        let targets: HashMap<&str, ImportTarget> = project
-            .items()
-            .iter()
-            .filter(|it| !it.is_broken())
-            .map(|it| {
-                (
-                    it.rel_path.as_str(),
-                    ImportTarget {
+        let targets = PathMatcher::new(
+            project
+                .items()
+                .iter()
+                .filter(|it| !it.is_broken())
+                .map(|it| {
+                    let target = ImportTarget {
                         item: it.id,
                         width: it.width,
                         height: it.height,
-                    },
-                )
-            })
-            .collect();
-        ImportPlanner::new(&header, |name| targets.get(name).cloned())
+                    };
+                    (it.rel_path.clone(), target)
+                }),
+            &COCO_FOLDERS,
+        )
+        .with_root(&project.image_root());
+        ImportPlanner::new(&header, |name| targets.find(name))
     };
     drop(header);
 

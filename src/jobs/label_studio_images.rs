@@ -3,12 +3,13 @@
 //! shared [`BoxLabelPlan`] and is stored as one undoable edit.
 
 use super::box_labels::{
-    BoxImportOptions, BoxLabelPlan, BoxLabelReport, BoxPlacer, LabelOptions, PlannedLabels, Target,
+    BoxImportOptions, BoxLabelPlan, BoxLabelReport, BoxPlacer, LabelOptions, PlannedLabels,
+    RecordClaims, Target,
     apply_box_label_plan, find_item, item_matcher,
 };
 use super::export_common::{ExportData, box_problem, group_by_item, read_capped, unusable};
 use super::{ItemScope, JobError};
-use crate::formats::label_paths::{PathMatcher, relative_problem};
+use crate::formats::label_paths::PathMatcher;
 use crate::formats::label_studio_images::{
     LsBoxOut, LsTask, parse_image_tasks, percent_to_bbox, task_json,
 };
@@ -21,18 +22,20 @@ use std::path::Path;
 /// Export files larger than this are refused.
 const MAX_FILE: u64 = 2 << 30;
 
-/// Reads a Label Studio export and plans its tasks onto `items`; rectangles
-/// reaching outside their image are clamped or skipped as `outside` says.
+/// Reads a Label Studio export and plans its tasks onto `items`, the
+/// project's items under `image_root`; rectangles reaching outside their
+/// image are clamped or skipped as `outside` says.
 pub fn read_label_studio_images(
     file: &Path,
     items: &[Item],
+    image_root: &Path,
     outside: OutsidePolicy,
 ) -> Result<BoxLabelPlan, JobError> {
     let name = file.display().to_string();
     let tasks = read_capped(file, MAX_FILE)
         .and_then(|bytes| parse_image_tasks(&bytes))
         .map_err(|e| JobError::Failed(format!("{name}: {e}")))?;
-    let matcher = item_matcher(items, &[]);
+    let matcher = item_matcher(items, image_root, &[]);
     let mut plan = BoxLabelPlan::default();
     for p in tasks.problems {
         plan.problem(&name, p.at, p.message);
@@ -46,10 +49,12 @@ pub fn read_label_studio_images(
     }
     plan.count_skipped(tasks.skipped);
     let mut placer = BoxPlacer::any_class(outside);
+    let mut claims = RecordClaims::default();
     for task in tasks.tasks {
         plan.records += 1;
-        plan_task(&name, task, &matcher, &mut placer, &mut plan);
+        plan_task(&name, task, &matcher, (&mut placer, &mut claims), &mut plan);
     }
+    claims.settle(&mut plan);
     Ok(plan)
 }
 
@@ -60,7 +65,8 @@ pub fn import_label_studio_images(
     file: &Path,
     options: BoxImportOptions,
 ) -> Result<BoxLabelReport, JobError> {
-    let plan = read_label_studio_images(file, project.items(), options.outside)?;
+    let image_root = project.image_root();
+    let plan = read_label_studio_images(file, project.items(), &image_root, options.outside)?;
     let labels = LabelOptions {
         add_unknown: options.add_unknown_classes,
         multi_label: options.multi_label,
@@ -68,77 +74,24 @@ pub fn import_label_studio_images(
     apply_box_label_plan(project, plan, labels)
 }
 
-/// The paths `data.image` may name an item by, most specific first, or why it
-/// names none. Label Studio's own URLs (`/data/upload/1/3f2a9c1b-name.jpg`,
-/// `/data/local-files/?d=dir/name.jpg`) and cloud URLs (`s3://bucket/dir/name.jpg`)
-/// are reduced to the path they carry; other absolute paths, drive letters and
-/// `..` are refused. Nothing is opened either way.
-pub fn image_candidates(image: &str) -> Result<Vec<String>, String> {
-    if let Some((_, local)) = image.split_once("?d=") {
-        return plain(local.split('&').next().unwrap_or_default());
-    }
-    let mut path = image;
-    let mut url = false;
-    if let Some((scheme, rest)) = image.split_once("://")
-        && !scheme.is_empty()
-        && scheme.chars().all(|c| c.is_ascii_alphanumeric())
-    {
-        path = rest.split_once('/').map_or("", |(_, p)| p);
-        url = true;
-    }
-    let path = path.split(['?', '#']).next().unwrap_or_default();
-    if let Some(upload) = path
-        .strip_prefix("/data/")
-        .or(path.strip_prefix("data/").filter(|_| url))
-    {
-        let name = upload.rsplit('/').next().unwrap_or_default();
-        let mut names = vec![name.to_string()];
-        if let Some((prefix, rest)) = name.split_once('-')
-            && prefix.len() == 8
-            && prefix.chars().all(|c| c.is_ascii_hexdigit())
-        {
-            names.insert(0, rest.to_string());
-        }
-        return Ok(names);
-    }
-    plain(if url {
-        path.trim_start_matches('/')
-    } else {
-        path
-    })
-}
-
-fn plain(path: &str) -> Result<Vec<String>, String> {
-    match relative_problem(path) {
-        Some(reason) => Err(format!("data.image `{path}`: {reason}; not followed")),
-        None => Ok(vec![path.to_string()]),
-    }
-}
-
+/// Plans one task; `data.image` (a Label Studio URL, a cloud URL or a path)
+/// is matched as a name only ([`crate::formats::label_paths`]), never opened.
 fn plan_task(
     file: &str,
     task: LsTask,
     matcher: &PathMatcher<Target>,
-    placer: &mut BoxPlacer,
+    (placer, claims): (&mut BoxPlacer, &mut RecordClaims),
     plan: &mut BoxLabelPlan,
 ) {
     let at = format!("task {}", task.index);
-    let found = image_candidates(&task.image).and_then(|paths| {
-        let mut last = String::new();
-        for path in &paths {
-            match find_item(matcher, path) {
-                Ok(found) => return Ok(found),
-                Err(e) => last = e,
-            }
-        }
-        Err(last)
-    });
-    let target = match found {
-        Ok(found) => found,
+    let matched = match find_item(matcher, &task.image) {
+        Ok(matched) => matched,
         Err(message) => return plan.problem(file, at, message),
     };
-    plan.matched += 1;
+    let target = matched.value;
     let (_, width, height) = target;
+    plan.matched += 1;
+    let mark = plan.mark();
     for rect in task.rects {
         let (w, h) = rect.original.unwrap_or((width, height));
         if (w, h) != (width, height) {
@@ -155,6 +108,7 @@ fn plan_task(
             file: format!("{file}: {at}"),
         });
     }
+    claims.claim(plan, mark, (file, &at), &matched);
 }
 
 /// What the export wrote: `images` tasks.
@@ -217,34 +171,4 @@ pub fn export_label_studio_images(
         serde_json::to_writer_pretty(&mut *w, &tasks).map_err(std::io::Error::other)
     })?;
     Ok(report)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::image_candidates;
-
-    #[test]
-    fn label_studio_urls_reduce_to_paths_and_escapes_are_refused() {
-        let ok = |s: &str| image_candidates(s).unwrap_or_default();
-        assert_eq!(
-            ok("/data/upload/1/3f2a9c1b-a.jpg"),
-            ["a.jpg", "3f2a9c1b-a.jpg"]
-        );
-        assert_eq!(ok("/data/upload/1/my-a.jpg"), ["my-a.jpg"]);
-        assert_eq!(ok("/data/local-files/?d=dir/a.jpg"), ["dir/a.jpg"]);
-        assert_eq!(ok("s3://bucket/dir/a.jpg"), ["dir/a.jpg"]);
-        assert_eq!(
-            ok("https://host/data/upload/2/3f2a9c1b-a.jpg?x=1"),
-            ["a.jpg", "3f2a9c1b-a.jpg"]
-        );
-        assert_eq!(ok("dir/a.jpg"), ["dir/a.jpg"]);
-        for bad in [
-            "../../etc/passwd",
-            "/etc/passwd",
-            "C:\\data\\a.jpg",
-            "/data/local-files/?d=../x.jpg",
-        ] {
-            assert!(image_candidates(bad).is_err(), "{bad}");
-        }
-    }
 }

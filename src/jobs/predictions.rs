@@ -88,11 +88,13 @@ impl PredictionsRead {
     }
 }
 
-/// Reads the predictions at `path` and plans them onto `items`.
+/// Reads the predictions at `path` and plans them onto `items`, the
+/// project's items under `image_root`.
 pub fn read_predictions(
     path: &Path,
     format: PredictionFormat,
     items: &[Item],
+    image_root: &Path,
     schema: &LabelSchema,
     options: PredictionOptions,
     progress: &mut dyn FnMut(Progress),
@@ -102,7 +104,7 @@ pub fn read_predictions(
         PredictionFormat::CocoResults => {
             let bytes = read_capped(path, MAX_RESULTS_FILE)
                 .map_err(|e| JobError::Failed(format!("{shown}: {e}")))?;
-            let plan = plan_coco_results(&bytes, items, schema, options.outside)
+            let plan = plan_coco_results(&bytes, items, image_root, schema, options.outside)
                 .map_err(|e| JobError::Failed(format!("{shown}: {e}")))?;
             let problems = in_file(&shown.to_string(), &plan.problems);
             Ok(PredictionsRead {
@@ -112,7 +114,7 @@ pub fn read_predictions(
             })
         }
         PredictionFormat::Yolo => {
-            let yolo = read_yolo(path, items, options, progress)?;
+            let yolo = read_yolo(path, items, image_root, options, progress)?;
             let mut read = PredictionsRead {
                 problems: yolo.problems.iter().map(|p| p.to_string()).collect(),
                 ..PredictionsRead::default()
@@ -229,6 +231,7 @@ pub fn import_predictions(
         path,
         format,
         project.items(),
+        &project.image_root(),
         project.schema(),
         options,
         progress,

@@ -374,13 +374,14 @@ impl ShuguApp {
     fn start_dataset_import(&mut self, format: DatasetFormat, title: &str, pick: Pick) {
         let Some(ws) = self.workspace() else { return };
         let items = ws.project.items().to_vec();
+        let image_root = ws.project.image_root();
         let schema = ws.project.schema().clone();
         let picked = match pick {
             Pick::File(filter, ext) => self.dialogs.pick_file(title, filter, &[ext]),
             Pick::Folder => self.dialogs.pick_folder(title),
         };
         if let Some(root) = picked {
-            self.dataset_job = Some(DatasetJob::read(format, root, items, schema));
+            self.dataset_job = Some(DatasetJob::read(format, root, items, image_root, schema));
         }
     }
 
@@ -389,6 +390,7 @@ impl ShuguApp {
     fn start_predictions_import(&mut self, format: PredictionFormat) {
         let Some(ws) = self.workspace() else { return };
         let items = ws.project.items().to_vec();
+        let image_root = ws.project.image_root();
         let schema = ws.project.schema().clone();
         let title = t!("predictions.title");
         let picked = match format {
@@ -396,7 +398,9 @@ impl ShuguApp {
             PredictionFormat::Yolo => self.dialogs.pick_folder(&title),
         };
         if let Some(path) = picked {
-            self.dataset_job = Some(DatasetJob::read_predictions(path, format, items, schema));
+            self.dataset_job = Some(DatasetJob::read_predictions(
+                path, format, items, image_root, schema,
+            ));
         }
     }
 

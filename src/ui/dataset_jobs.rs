@@ -335,18 +335,24 @@ impl DatasetJob {
         format: DatasetFormat,
         root: PathBuf,
         items: Vec<Item>,
+        image_root: PathBuf,
         schema: LabelSchema,
     ) -> Self {
         Self::spawn(format.import_title(), root, move |root, tx| {
             let mut progress = progress_sender(tx);
             let plan = match format {
-                DatasetFormat::Yolo => {
-                    read_yolo(root, &items, YoloImportOptions::default(), &mut progress)
-                        .map(ReadPlan::Yolo)
-                }
+                DatasetFormat::Yolo => read_yolo(
+                    root,
+                    &items,
+                    &image_root,
+                    YoloImportOptions::default(),
+                    &mut progress,
+                )
+                .map(ReadPlan::Yolo),
                 DatasetFormat::Voc => read_voc(
                     root,
                     &items,
+                    &image_root,
                     &schema,
                     VocImportOptions {
                         add_unknown_classes: true,
@@ -358,6 +364,7 @@ impl DatasetJob {
                 DatasetFormat::Cvat => read_cvat(
                     root,
                     &items,
+                    &image_root,
                     &schema,
                     CvatImportOptions {
                         add_unknown_classes: true,
@@ -366,12 +373,16 @@ impl DatasetJob {
                     &mut progress,
                 )
                 .map(|plan| ReadPlan::BoxLabels(format, plan)),
-                DatasetFormat::Labelme => {
-                    read_labelme(root, &items, OutsidePolicy::Clamp, &mut progress)
-                        .map(|plan| ReadPlan::BoxLabels(format, plan))
-                }
+                DatasetFormat::Labelme => read_labelme(
+                    root,
+                    &items,
+                    &image_root,
+                    OutsidePolicy::Clamp,
+                    &mut progress,
+                )
+                .map(|plan| ReadPlan::BoxLabels(format, plan)),
                 DatasetFormat::LabelStudio => {
-                    read_label_studio_images(root, &items, OutsidePolicy::Clamp)
+                    read_label_studio_images(root, &items, &image_root, OutsidePolicy::Clamp)
                         .map(|plan| ReadPlan::BoxLabels(format, plan))
                 }
             };
@@ -388,6 +399,7 @@ impl DatasetJob {
         path: PathBuf,
         format: PredictionFormat,
         items: Vec<Item>,
+        image_root: PathBuf,
         schema: LabelSchema,
     ) -> Self {
         Self::spawn(
@@ -396,7 +408,15 @@ impl DatasetJob {
             move |path, tx| {
                 let mut progress = progress_sender(tx);
                 let options = PredictionOptions::default();
-                match read_predictions(path, format, &items, &schema, options, &mut progress) {
+                match read_predictions(
+                    path,
+                    format,
+                    &items,
+                    &image_root,
+                    &schema,
+                    options,
+                    &mut progress,
+                ) {
                     Ok(read) => DatasetOutcome::Predictions {
                         read: Box::new(read),
                         source: default_source(path),

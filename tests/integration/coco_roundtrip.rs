@@ -240,9 +240,8 @@ fn a_partly_damaged_file_imports_the_good_boxes_and_reports_the_rest() {
     let expect = [
         // unknown image, with its annotation counted
         "image id 2 (missing/nowhere.jpg): not in the project; its 1 annotation was skipped",
-        // a path out of the image root is never looked up
-        "image id 3 (../../etc/passwd): the file name leads out of the image root (`..`); \
-         it was not looked up; its 1 annotation was skipped",
+        // a name is only a key: one leading out of the image root finds nothing
+        "image id 3 (../../etc/passwd): not in the project; its 1 annotation was skipped",
         // dangling category id
         "annotation id 4: category id 99 is not in the file",
         // polygon and RLE counted, not reduced to boxes

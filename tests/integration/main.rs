@@ -16,6 +16,7 @@ mod coco_roundtrip;
 mod crash_safety;
 mod cvat;
 mod cvat_subsets;
+mod import_names;
 mod labelme_label_studio;
 mod media_loader;
 mod media_scan;

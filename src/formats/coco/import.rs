@@ -5,9 +5,8 @@
 use super::OUTSIDE_TOLERANCE_PX;
 use super::file::{CocoAnnotation, CocoFile};
 use super::lenient::Segmentation;
-use super::paths::normalise_file_name;
+use crate::formats::label_paths::PathMatch;
 use crate::model::{Attributes, BBox, ItemId};
-use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 /// The project item a COCO image matched, with its EXIF-oriented size.
@@ -54,9 +53,10 @@ pub struct CocoImportPlan {
 
 /// Plans the import of a parsed COCO file.
 ///
-/// `lookup` receives each image's `file_name` normalised (`\\` → `/`, leading
-/// `./` removed) and returns the matching project item, if any. Names that
-/// would leave the image root are reported and never looked up.
+/// `lookup` receives each image's `file_name` as written and finds the project
+/// item it means (a [`crate::formats::label_paths::PathMatcher`]: the name is
+/// only a key, never opened). Two image records that land on one item are
+/// reported, and the first keeps it.
 ///
 /// Boxes are checked against the project's image size (the COCO `width` and
 /// `height`, when given, must agree with it, or the image is skipped: boxes on a
@@ -65,7 +65,7 @@ pub struct CocoImportPlan {
 /// reported and skipped.
 pub fn plan_import(
     file: &CocoFile,
-    lookup: impl Fn(&str) -> Option<ImportTarget>,
+    lookup: impl Fn(&str) -> PathMatch<ImportTarget>,
 ) -> CocoImportPlan {
     let mut planner = ImportPlanner::new(file, lookup);
     let mut boxes = planner.plan(&file.annotations);
@@ -94,7 +94,7 @@ impl ImportPlanner {
     /// Matches the images of `header` (a file whose annotations may be left
     /// out, see [`super::parse_coco_header`]) to project items and reads its
     /// categories.
-    pub fn new(header: &CocoFile, lookup: impl Fn(&str) -> Option<ImportTarget>) -> Self {
+    pub fn new(header: &CocoFile, lookup: impl Fn(&str) -> PathMatch<ImportTarget>) -> Self {
         Self {
             images: Images::read(header, lookup),
             categories: Categories::read(header),
@@ -336,11 +336,11 @@ struct Images {
 }
 
 impl Images {
-    fn read(file: &CocoFile, lookup: impl Fn(&str) -> Option<ImportTarget>) -> Self {
+    fn read(file: &CocoFile, lookup: impl Fn(&str) -> PathMatch<ImportTarget>) -> Self {
         let index = IdIndex::build(file.images.iter().map(|i| i.id));
         let mut problems = RecordProblems::default();
         let mut state = Vec::with_capacity(file.images.len());
-        let mut by_name: HashMap<Cow<'_, str>, i64> = HashMap::with_capacity(file.images.len());
+        let mut by_item: HashMap<ItemId, i64> = HashMap::with_capacity(file.images.len());
         for (pos, image) in file.images.iter().enumerate() {
             let record = || format!("image id {} ({})", image.id, image.file_name);
             if index.first_of(image.id) != Some(pos) {
@@ -352,17 +352,23 @@ impl Images {
                 state.push(Err(usize::MAX));
                 continue;
             }
-            let target = match normalise_file_name(&image.file_name) {
-                Err(reason) => Err(format!("{reason}; it was not looked up")),
-                Ok(name) => {
-                    if let Some(first) = by_name.get(&name) {
-                        Err(format!("the same file as image id {first}"))
-                    } else {
-                        let found = lookup(&name);
-                        by_name.insert(name, image.id);
-                        found.ok_or_else(|| "not in the project".to_string())
+            let target = match lookup(&image.file_name) {
+                _ if image.file_name.is_empty() => Err("the file name is empty".to_string()),
+                PathMatch::Found(matched) => match by_item.get(&matched.value.item) {
+                    Some(first) => Err(format!(
+                        "the same file as image id {first} (`{}`)",
+                        matched.path
+                    )),
+                    None => {
+                        by_item.insert(matched.value.item, image.id);
+                        Ok(matched.value)
                     }
-                }
+                },
+                PathMatch::NotFound => Err("not in the project".to_string()),
+                PathMatch::Ambiguous(paths) => Err(format!(
+                    "several images of the project match it ({})",
+                    paths.join(", ")
+                )),
             };
             let target =
                 target.and_then(|t| size_problem(image.width, image.height, t).map_or(Ok(t), Err));

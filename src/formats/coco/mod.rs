@@ -41,7 +41,7 @@ pub use import::{
 pub use labels::write_image_labels_jsonl;
 pub use lenient::Segmentation;
 pub use parse::{parse_coco, parse_coco_header, stream_coco_annotations};
-pub use paths::normalise_file_name;
+pub use paths::COCO_FOLDERS;
 
 /// How far (in pixels) a box may reach past the image border and still count as
 /// inside. Such boxes are clamped to the image, on export and on import alike;

@@ -1,15 +1,16 @@
 //! Reading a CVAT file, or a folder of them (datumaro writes one per
 //! subset), into a [`BoxLabelPlan`]. Only the `.xml` files given are opened;
-//! an `<image name>` leaving the image root is reported and never followed.
+//! an `<image name>` is only a name to match, never opened.
 
 use super::super::box_labels::{
-    BoxImportOptions, BoxLabelPlan, BoxLabelReport, BoxPlacer, LabelOptions, PlannedLabels, Target,
+    BoxImportOptions, BoxLabelPlan, BoxLabelReport, BoxPlacer, LabelOptions, PlannedLabels,
+    RecordClaims, Target,
     apply_box_label_plan, check_size, find_item, item_matcher,
 };
 use super::super::export_common::{files_with_ext, read_capped};
 use super::super::{JobError, Progress};
 use crate::formats::cvat::{CvatFile, CvatLabel, OCCLUDED, attribute_def, parse_cvat};
-use crate::formats::label_paths::{PathMatcher, relative_problem};
+use crate::formats::label_paths::PathMatcher;
 use crate::model::{AttributeDef, AttributeKind, Item, LabelSchema};
 use crate::project::Project;
 use std::collections::{BTreeMap, HashSet};
@@ -37,11 +38,13 @@ struct Source {
 }
 
 /// Reads the CVAT file `path`, or every `.xml` file under the folder `path`,
-/// and plans their boxes and tags onto `items`. Labels declared in a file's
-/// `<meta>` or the schema are taken; others only with `add_unknown_classes`.
+/// and plans their boxes and tags onto `items`, the project's items under
+/// `image_root`. Labels declared in a file's `<meta>` or the schema are taken;
+/// others only with `add_unknown_classes`.
 pub fn read_cvat(
     path: &Path,
     items: &[Item],
+    image_root: &Path,
     schema: &LabelSchema,
     options: CvatImportOptions,
     progress: &mut dyn FnMut(Progress),
@@ -59,7 +62,8 @@ pub fn read_cvat(
             .map_err(|e| JobError::Failed(format!("{}: {e}", path.display())))?;
         vec![source(shown, file)]
     };
-    plan_files(sources, items, schema, options, &mut plan, progress);
+    let matcher = item_matcher(items, image_root, &FORMAT_FOLDERS);
+    plan_files(sources, &matcher, schema, options, &mut plan, progress);
     Ok(plan)
 }
 
@@ -70,7 +74,15 @@ pub fn import_cvat(
     options: CvatImportOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<BoxLabelReport, JobError> {
-    let plan = read_cvat(path, project.items(), project.schema(), options, progress)?;
+    let image_root = project.image_root();
+    let plan = read_cvat(
+        path,
+        project.items(),
+        &image_root,
+        project.schema(),
+        options,
+        progress,
+    )?;
     let labels = LabelOptions {
         add_unknown: true,
         multi_label: options.multi_label,
@@ -134,13 +146,13 @@ fn read_folder(root: &Path, plan: &mut BoxLabelPlan) -> Result<Vec<Source>, JobE
 /// and names the labels nothing uses.
 fn plan_files(
     sources: Vec<Source>,
-    items: &[Item],
+    matcher: &PathMatcher<Target>,
     schema: &LabelSchema,
     options: CvatImportOptions,
     plan: &mut BoxLabelPlan,
     progress: &mut dyn FnMut(Progress),
 ) {
-    let matcher = item_matcher(items, &FORMAT_FOLDERS);
+    let mut claims = RecordClaims::default();
     let total = sources.iter().map(|s| s.file.images.len()).sum();
     let mut done = 0;
     progress(Progress {
@@ -162,8 +174,10 @@ fn plan_files(
                 total: Some(total),
             });
         };
-        plan_file(source, &matcher, schema, options, plan, &mut step);
+        let matching = (matcher, &mut claims);
+        plan_file(source, matching, schema, options, plan, &mut step);
     }
+    claims.settle(plan);
     let order: Vec<&str> = labels.iter().map(|(_, l)| l.name.as_str()).collect();
     plan.keep_used_classes(&order);
     plan_attributes(&labels, plan);
@@ -186,7 +200,7 @@ fn plan_files(
 /// Plans one file's images; `step` is told of the images done.
 fn plan_file(
     source: Source,
-    matcher: &PathMatcher<Target>,
+    (matcher, claims): (&PathMatcher<Target>, &mut RecordClaims),
     schema: &LabelSchema,
     options: CvatImportOptions,
     plan: &mut BoxLabelPlan,
@@ -220,29 +234,22 @@ fn plan_file(
             image.subset.clone_from(&subset);
         }
         let place = format!("image {} (`{}`)", image.index, image.name);
-        if let Some(reason) = relative_problem(&image.name) {
-            plan.problem(
-                shown,
-                place,
-                format!("{reason}; not followed, the image is skipped"),
-            );
-            continue;
-        }
-        // A project export's images lie under their subset's folder.
+        // A project export's images lie under their subset's folder. Names
+        // are only matched, never opened.
         let in_subset = image
             .subset
             .as_ref()
-            .map(|subset| format!("{subset}/{}", image.name))
-            .filter(|path| relative_problem(path).is_none())
-            .and_then(|path| find_item(matcher, &path).ok());
-        let target = match in_subset.map_or_else(|| find_item(matcher, &image.name), Ok) {
-            Ok(target) => target,
+            .and_then(|subset| find_item(matcher, &format!("{subset}/{}", image.name)).ok());
+        let matched = match in_subset.map_or_else(|| find_item(matcher, &image.name), Ok) {
+            Ok(matched) => matched,
             Err(message) => {
                 plan.problem(shown, place, message);
                 continue;
             }
         };
+        let target = matched.value;
         plan.matched += 1;
+        let mark = plan.mark();
         check_size(plan, (shown, &place), image.size, target);
         for b in image.boxes {
             let at = (shown, || format!("{place}, box {}", b.index));
@@ -263,6 +270,7 @@ fn plan_file(
                 file: format!("{shown}: {place}"),
             });
         }
+        claims.claim(plan, mark, (shown, &place), &matched);
     }
     step(count - reported);
     placer.report_unknown(plan, shown, "the file's <meta> labels");
@@ -350,7 +358,8 @@ mod tests {
         let options = CvatImportOptions::default();
         let mut plan = BoxLabelPlan::default();
         let sources = vec![source("f.xml".into(), file)];
-        plan_files(sources, &items, schema, options, &mut plan, &mut |_| {});
+        let matcher = item_matcher(&items, Path::new("/project"), &FORMAT_FOLDERS);
+        plan_files(sources, &matcher, schema, options, &mut plan, &mut |_| {});
         plan
     }
 
@@ -467,9 +476,10 @@ mod tests {
             let mut p = BoxLabelPlan::default();
             let sources = vec![source(name.into(), file)];
             let options = CvatImportOptions::default();
+            let matcher = item_matcher(&items, Path::new("/project"), &FORMAT_FOLDERS);
             plan_files(
                 sources,
-                &items,
+                &matcher,
                 &LabelSchema::default(),
                 options,
                 &mut p,

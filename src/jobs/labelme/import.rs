@@ -1,30 +1,31 @@
 //! Reading a folder of labelme files into a [`BoxLabelPlan`]. Only `.json`
-//! files inside the root are opened; an `imagePath` leaving the root is
-//! reported and never followed.
+//! files inside the root are opened; an `imagePath` is followed only inside
+//! the project's image root, and is otherwise only a name to match.
 
 use super::super::box_labels::{
-    BoxImportOptions, BoxLabelPlan, BoxLabelReport, BoxPlacer, LabelOptions, PlannedLabels, Target,
-    apply_box_label_plan, check_size, find_item, item_matcher,
+    BoxImportOptions, BoxLabelPlan, BoxLabelReport, BoxPlacer, LabelOptions, PlannedLabels,
+    RecordClaims, Target, apply_box_label_plan, check_size, find_item, item_matcher,
 };
 use super::super::export_common::{files_with_ext, read_capped};
 use super::super::{JobError, Progress};
-use crate::formats::label_paths::{PathMatcher, resolve_relative};
+use crate::formats::label_paths::{Matched, PathMatcher, resolve_in_root};
 use crate::formats::labelme::{LabelmeFile, parse_labelme};
 use crate::formats::yolo::OutsidePolicy;
 use crate::model::{Attributes, Item};
 use crate::project::Project;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// labelme files larger than this are reported, not read (embedded images
 /// make them large, but not this large).
 const MAX_FILE: u64 = 512 << 20;
 
-/// Reads the labelme files under `root` and plans them onto `items`;
-/// rectangles reaching outside their image are clamped or skipped as
-/// `outside` says.
+/// Reads the labelme files under `root` and plans them onto `items`, the
+/// project's items under `image_root`; rectangles reaching outside their
+/// image are clamped or skipped as `outside` says.
 pub fn read_labelme(
     root: &Path,
     items: &[Item],
+    image_root: &Path,
     outside: OutsidePolicy,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<BoxLabelPlan, JobError> {
@@ -34,7 +35,14 @@ pub fn read_labelme(
             root.display()
         )));
     }
-    let matcher = item_matcher(items, &[]);
+    let matcher = item_matcher(items, image_root, &[]);
+    let folders = Folders::new(root, image_root);
+    let mut claims = RecordClaims::default();
+    let mut matching = Matching {
+        matcher: &matcher,
+        folders: &folders,
+        claims: &mut claims,
+    };
     let mut plan = BoxLabelPlan::default();
     let mut placer = BoxPlacer::any_class(outside);
     let (files, errors) = files_with_ext(root, "json");
@@ -45,7 +53,7 @@ pub fn read_labelme(
     for (done, rel) in files.iter().enumerate() {
         plan.records += 1;
         match read_capped(&root.join(rel), MAX_FILE).and_then(|b| parse_labelme(&b)) {
-            Ok(file) => plan_file(rel, file, &matcher, &mut placer, &mut plan),
+            Ok(file) => plan_file(rel, file, &mut matching, &mut placer, &mut plan),
             Err(message) => plan.problem(rel, "", message),
         }
         if done % 256 == 0 {
@@ -56,6 +64,7 @@ pub fn read_labelme(
         done: files.len(),
         total,
     });
+    claims.settle(&mut plan);
     Ok(plan)
 }
 
@@ -67,7 +76,8 @@ pub fn import_labelme(
     options: BoxImportOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<BoxLabelReport, JobError> {
-    let plan = read_labelme(root, project.items(), options.outside, progress)?;
+    let image_root = project.image_root();
+    let plan = read_labelme(root, project.items(), &image_root, options.outside, progress)?;
     let labels = LabelOptions {
         add_unknown: options.add_unknown_classes,
         multi_label: options.multi_label,
@@ -75,44 +85,85 @@ pub fn import_labelme(
     apply_box_label_plan(project, plan, labels)
 }
 
-/// The item a file is for: its `imagePath` resolved next to the file, else
-/// the file's own path.
+/// The labelme folder and the project's image root, absolute, for
+/// resolving `imagePath`.
+struct Folders {
+    labelme: PathBuf,
+    image_root: PathBuf,
+}
+
+impl Folders {
+    fn new(labelme: &Path, image_root: &Path) -> Self {
+        let absolute = |p: &Path| {
+            std::fs::canonicalize(p)
+                .or_else(|_| std::path::absolute(p))
+                .unwrap_or_else(|_| p.to_path_buf())
+        };
+        Self {
+            labelme: absolute(labelme),
+            image_root: absolute(image_root),
+        }
+    }
+}
+
+/// The item a file is for: its `imagePath` resolved next to the file (with
+/// `\` as a separator), when that lies inside the image root; else
+/// `imagePath` as a name; else the file's own path (labelme saves `a.json`
+/// beside `a.jpg`), which is reported, since the file said otherwise.
 fn target(
     rel: &str,
     file: &LabelmeFile,
     matcher: &PathMatcher<Target>,
+    folders: &Folders,
     plan: &mut BoxLabelPlan,
-) -> Option<Target> {
+) -> Option<Matched<Target>> {
+    let own = || find_item(matcher, rel);
+    let Some(image_path) = &file.image_path else {
+        return own().map_err(|message| plan.problem(rel, "", message)).ok();
+    };
     let dir = rel.rsplit_once('/').map_or("", |(dir, _)| dir);
-    if let Some(image_path) = &file.image_path {
-        match resolve_relative(dir, image_path) {
-            Ok(path) => {
-                if let Ok(found) = find_item(matcher, &path) {
-                    return Some(found);
-                }
-            }
-            Err(reason) => plan.problem(
+    let base = dir
+        .split('/')
+        .filter(|p| !p.is_empty())
+        .fold(folders.labelme.clone(), |path, part| path.join(part));
+    let why = match resolve_in_root(&folders.image_root, &base, image_path) {
+        Ok(path) => match find_item(matcher, &path) {
+            Ok(found) => return Some(found),
+            Err(message) => message,
+        },
+        Err(reason) => match find_item(matcher, image_path) {
+            Ok(found) => return Some(found),
+            Err(_) => format!("{reason}, and no image in the project matches its name"),
+        },
+    };
+    match own() {
+        Ok(found) => {
+            plan.problem(
                 rel,
                 "imagePath",
-                format!(
-                    "`{image_path}`: {reason}; not followed, the file is matched by its own path"
-                ),
-            ),
+                format!("`{image_path}`: {why}; matched by the file's own name instead"),
+            );
+            Some(found)
         }
-    }
-    match find_item(matcher, rel) {
-        Ok(found) => Some(found),
         Err(message) => {
+            plan.problem(rel, "imagePath", format!("`{image_path}`: {why}"));
             plan.problem(rel, "", message);
             None
         }
     }
 }
 
+/// What [`plan_file`] matches files with and records their items in.
+struct Matching<'a> {
+    matcher: &'a PathMatcher<Target>,
+    folders: &'a Folders,
+    claims: &'a mut RecordClaims,
+}
+
 fn plan_file(
     rel: &str,
     file: LabelmeFile,
-    matcher: &PathMatcher<Target>,
+    matching: &mut Matching,
     placer: &mut BoxPlacer,
     plan: &mut BoxLabelPlan,
 ) {
@@ -120,10 +171,12 @@ fn plan_file(
         let at = p.shape.map_or_else(String::new, |i| format!("shape {i}"));
         plan.problem(rel, at, p.message.clone());
     }
-    let Some(target) = target(rel, &file, matcher, plan) else {
+    let Some(matched) = target(rel, &file, matching.matcher, matching.folders, plan) else {
         return;
     };
+    let target = matched.value;
     plan.matched += 1;
+    let mark = plan.mark();
     check_size(plan, (rel, ""), file.image_size, target);
     for (kind, n) in &file.skipped {
         plan.problem(
@@ -145,4 +198,5 @@ fn plan_file(
             file: rel.to_string(),
         });
     }
+    matching.claims.claim(plan, mark, (rel, ""), &matched);
 }

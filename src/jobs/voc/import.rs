@@ -1,14 +1,14 @@
 //! Reading a VOC root into a [`BoxLabelPlan`]. Only `.xml` files under
-//! `Annotations/` are opened; a `<filename>` or `<path>` leaving the image
-//! root is reported and never followed.
+//! `Annotations/` are opened; `<filename>` and `<path>` are only names to
+//! match, never opened.
 
 use super::super::box_labels::{
-    BoxImportOptions, BoxLabelPlan, BoxLabelReport, BoxPlacer, LabelOptions, Target,
+    BoxImportOptions, BoxLabelPlan, BoxLabelReport, BoxPlacer, LabelOptions, RecordClaims, Target,
     apply_box_label_plan, check_size, find_item, item_matcher,
 };
 use super::super::export_common::{files_with_ext, read_capped};
 use super::super::{JobError, Progress};
-use crate::formats::label_paths::{PathMatcher, relative_problem};
+use crate::formats::label_paths::{Matched, PathMatcher};
 use crate::formats::voc::{VocFile, parse_labelmap, parse_voc};
 use crate::model::{Item, LabelSchema};
 use crate::project::Project;
@@ -27,12 +27,14 @@ const FORMAT_FOLDERS: [&str; 2] = ["JPEGImages", "Annotations"];
 /// is `labelmap.txt`.
 pub type VocImportOptions = BoxImportOptions;
 
-/// Reads the VOC root `root` and plans its boxes onto `items`. Classes named
+/// Reads the VOC root `root` and plans its boxes onto `items`, the project's
+/// items under `image_root`. Classes named
 /// by `labelmap.txt` or `schema` are taken; others only with
 /// `add_unknown_classes`.
 pub fn read_voc(
     root: &Path,
     items: &[Item],
+    image_root: &Path,
     schema: &LabelSchema,
     options: VocImportOptions,
     progress: &mut dyn FnMut(Progress),
@@ -44,7 +46,7 @@ pub fn read_voc(
             root.display()
         )));
     }
-    let matcher = item_matcher(items, &FORMAT_FOLDERS);
+    let matcher = item_matcher(items, image_root, &FORMAT_FOLDERS);
     let mut plan = BoxLabelPlan::default();
     let labelmap = match std::fs::read(root.join("labelmap.txt")) {
         Ok(bytes) => parse_labelmap(&String::from_utf8_lossy(&bytes)),
@@ -63,6 +65,7 @@ pub fn read_voc(
     let total = Some(files.len());
     progress(Progress { done: 0, total });
     let mut placer = BoxPlacer::new(known, options);
+    let mut claims = RecordClaims::default();
     for (step, chunk) in files.chunks(FILES_PER_STEP).enumerate() {
         let parsed: Vec<Result<VocFile, String>> = chunk
             .par_iter()
@@ -78,6 +81,7 @@ pub fn read_voc(
                         shown: &shown,
                         matcher: &matcher,
                         placer: &mut placer,
+                        claims: &mut claims,
                     };
                     plan_file(&mut ctx, file, &mut plan);
                 }
@@ -89,6 +93,7 @@ pub fn read_voc(
             total,
         });
     }
+    claims.settle(&mut plan);
     placer.report_unknown(&mut plan, "labelmap.txt", "labelmap.txt");
     Ok(plan)
 }
@@ -100,7 +105,15 @@ pub fn import_voc(
     options: VocImportOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<BoxLabelReport, JobError> {
-    let plan = read_voc(root, project.items(), project.schema(), options, progress)?;
+    let image_root = project.image_root();
+    let plan = read_voc(
+        root,
+        project.items(),
+        &image_root,
+        project.schema(),
+        options,
+        progress,
+    )?;
     apply_box_label_plan(project, plan, LabelOptions::default())
 }
 
@@ -111,43 +124,31 @@ struct FileContext<'a> {
     shown: &'a str,
     matcher: &'a PathMatcher<Target>,
     placer: &'a mut BoxPlacer,
+    claims: &'a mut RecordClaims,
 }
 
 /// The item a file is for: its `<filename>`, else the annotation file's own
-/// path, else a relative `<path>`. Unsafe names are reported, never followed.
-fn target(ctx: &FileContext, file: &VocFile, plan: &mut BoxLabelPlan) -> Option<Target> {
-    let mut tried = Vec::new();
-    if let Some(name) = &file.filename {
-        match relative_problem(name) {
-            Some(reason) => plan.problem(
-                ctx.shown,
-                "<filename>",
-                format!("`{name}`: {reason}; not followed, the file is matched by its own name"),
-            ),
-            None => {
-                if let Ok(found) = find_item(ctx.matcher, name) {
-                    return Some(found);
-                }
-                tried.push(name.as_str());
+/// path, else its `<path>` (often absolute, from the machine that wrote it).
+/// Each is only a name to match ([`crate::formats::label_paths`]), never opened.
+fn target(ctx: &FileContext, file: &VocFile, plan: &mut BoxLabelPlan) -> Option<Matched<Target>> {
+    let tried: Vec<&str> = file
+        .filename
+        .as_deref()
+        .into_iter()
+        .chain([ctx.rel])
+        .chain(file.path.as_deref())
+        .collect();
+    let mut first_error = None;
+    for name in &tried {
+        match find_item(ctx.matcher, name) {
+            Ok(found) => return Some(found),
+            Err(message) => {
+                first_error.get_or_insert(message);
             }
         }
     }
-    if let Ok(found) = find_item(ctx.matcher, ctx.rel) {
-        return Some(found);
-    }
-    tried.push(ctx.rel);
-    if let Some(path) = file
-        .path
-        .as_deref()
-        .filter(|p| relative_problem(p).is_none())
-    {
-        if let Ok(found) = find_item(ctx.matcher, path) {
-            return Some(found);
-        }
-        tried.push(path);
-    }
-    let message = match find_item(ctx.matcher, tried[0]) {
-        Err(m) if m.starts_with("several") => m,
+    let message = match first_error {
+        Some(m) if m.starts_with("several") => m,
         _ => format!(
             "no image in the project matches {}",
             tried
@@ -166,10 +167,12 @@ fn plan_file(ctx: &mut FileContext, file: VocFile, plan: &mut BoxLabelPlan) {
         let at = p.object.map_or_else(String::new, |i| format!("object {i}"));
         plan.problem(ctx.shown, at, p.message.clone());
     }
-    let Some(target) = target(ctx, &file, plan) else {
+    let Some(matched) = target(ctx, &file, plan) else {
         return;
     };
+    let target = matched.value;
     plan.matched += 1;
+    let mark = plan.mark();
     check_size(plan, (ctx.shown, "<size>"), file.size, target);
     for (index, object) in file.objects.into_iter().enumerate() {
         let at = (ctx.shown, || format!("object {index}"));
@@ -182,4 +185,5 @@ fn plan_file(ctx: &mut FileContext, file: VocFile, plan: &mut BoxLabelPlan) {
             object.attributes,
         );
     }
+    ctx.claims.claim(plan, mark, (ctx.shown, ""), &matched);
 }

@@ -30,7 +30,13 @@ pub fn import_yolo(
     options: YoloImportOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<YoloImportReport, JobError> {
-    let plan = read_yolo(root, project.items(), options, progress)?;
+    let plan = read_yolo(
+        root,
+        project.items(),
+        &project.image_root(),
+        options,
+        progress,
+    )?;
     apply_yolo_plan(project, plan)
 }
 

@@ -4,7 +4,9 @@
 
 use super::super::export_common::{files_with_ext, read_capped};
 use super::super::{JobError, Progress};
-use crate::formats::label_paths::{PathMatch, PathMatcher, relative_problem};
+use crate::formats::label_paths::{
+    ItemClaims, PathMatch, PathMatcher, Refused, relative_problem, remove_ranges,
+};
 use crate::formats::yolo::{
     FORMAT_FOLDERS, OutsidePolicy, YoloBox, parse_class_names, parse_data_yaml, parse_label_file,
     parse_list_file, to_bbox,
@@ -12,6 +14,7 @@ use crate::formats::yolo::{
 use crate::model::{BBox, Item, ItemId};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 use std::path::Path;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -85,12 +88,15 @@ fn fail(file: &Path, e: impl std::fmt::Display) -> JobError {
     JobError::Failed(format!("{}: {e}", file.display()))
 }
 
-/// Reads the dataset at `root` and plans its boxes onto `items` (matched by
-/// relative path, see [`crate::formats::label_paths`]). Fails only when there is
-/// no readable class list; everything else is a problem in the plan.
+/// Reads the dataset at `root` and plans its boxes onto `items`, the
+/// project's items under `image_root` (matched by relative path, see
+/// [`crate::formats::label_paths`]; two label files on one item are reported
+/// and never merged). Fails only when there is no readable class list;
+/// everything else is a problem in the plan.
 pub fn read_yolo(
     root: &Path,
     items: &[Item],
+    image_root: &Path,
     options: YoloImportOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<YoloImportPlan, JobError> {
@@ -111,7 +117,8 @@ pub fn read_yolo(
             .filter(|it| !it.is_broken())
             .map(|it| (it.rel_path.clone(), (it.id, it.width, it.height))),
         &FORMAT_FOLDERS,
-    );
+    )
+    .with_root(image_root);
     let mut not_labels: HashSet<String> = CLASS_FILES.iter().map(|f| f.to_string()).collect();
     for split in splits {
         let entry = split.trim_start_matches("./").replace('\\', "/");
@@ -138,6 +145,7 @@ pub fn read_yolo(
     let files = label_files(root, &not_labels, &mut plan.problems);
     plan.label_files = files.len();
     let mut classes = ClassMap::new(&names, &class_file, options.add_unknown_classes);
+    let mut claims = FileClaims::default();
     let total = Some(files.len());
     progress(Progress { done: 0, total });
     for (step, chunk) in files.chunks(FILES_PER_STEP).enumerate() {
@@ -146,13 +154,14 @@ pub fn read_yolo(
             .map(|rel| read_label_file(root, rel, &matcher))
             .collect();
         for file in parsed {
-            plan_file(file, &mut classes, options, &mut plan);
+            plan_file(file, &mut classes, options, &mut claims, &mut plan);
         }
         progress(Progress {
             done: (step * FILES_PER_STEP + chunk.len()).min(files.len()),
             total,
         });
     }
+    claims.settle(&mut plan);
     plan.class_names = classes.names;
     Ok(plan)
 }
@@ -212,7 +221,13 @@ fn check_list_file(
             .map(|p| problem(p.line, p.message)),
     );
     for (line, image) in paths {
-        match matcher.find(&image) {
+        // Darknet writes entries relative to its own folder, whose `data/`
+        // holds the dataset (`data/obj_train_data/a.jpg`).
+        let found = match (matcher.find(&image), image.strip_prefix("data/")) {
+            (PathMatch::NotFound, Some(inside)) => matcher.find(inside),
+            (found, _) => found,
+        };
+        match found {
             PathMatch::Found(_) => {}
             PathMatch::NotFound => problems.push(problem(
                 line,
@@ -267,10 +282,38 @@ fn read_label_file(root: &Path, rel: &str, matcher: &PathMatcher<Target>) -> Par
     }
 }
 
+/// The label files that landed on each item, and the boxes each planned.
+#[derive(Default)]
+struct FileClaims {
+    claims: ItemClaims<ItemId>,
+    /// Per claim: the file and its boxes in the plan.
+    planned: Vec<(String, Range<usize>)>,
+}
+
+impl FileClaims {
+    /// Leaves out the boxes of the files that lose their item, and reports each.
+    fn settle(self, plan: &mut YoloImportPlan) {
+        let refused = self.claims.refused();
+        let mut ranges = Vec::with_capacity(refused.len());
+        for Refused { claim, message } in refused {
+            let (file, boxes) = &self.planned[claim];
+            plan.problems.push(YoloProblem {
+                file: file.clone(),
+                line: 0,
+                message,
+            });
+            plan.matched_files = plan.matched_files.saturating_sub(1);
+            ranges.push(boxes.clone());
+        }
+        remove_ranges(&mut plan.boxes, &ranges);
+    }
+}
+
 fn plan_file(
     file: ParsedFile,
     classes: &mut ClassMap,
     options: YoloImportOptions,
+    claims: &mut FileClaims,
     plan: &mut YoloImportPlan,
 ) {
     let rel = file.rel;
@@ -279,8 +322,8 @@ fn plan_file(
         line,
         message,
     };
-    let (item, width, height) = match file.target {
-        PathMatch::Found(target) => target,
+    let matched = match file.target {
+        PathMatch::Found(matched) => matched,
         PathMatch::NotFound => {
             plan.problems.push(problem(
                 0,
@@ -313,6 +356,28 @@ fn plan_file(
             .into_iter()
             .map(|p| problem(p.line, p.message)),
     );
+    let start = plan.boxes.len();
+    plan_boxes(&rel, boxes, matched.value, classes, options, plan);
+    // A file without boxes cannot merge into another.
+    if plan.boxes.len() > start {
+        claims.claims.claim(matched.value.0, rel.as_str(), &matched);
+        claims.planned.push((rel, start..plan.boxes.len()));
+    }
+}
+
+fn plan_boxes(
+    rel: &str,
+    boxes: Vec<YoloBox>,
+    (item, width, height): Target,
+    classes: &mut ClassMap,
+    options: YoloImportOptions,
+    plan: &mut YoloImportPlan,
+) {
+    let problem = |line, message| YoloProblem {
+        file: rel.to_string(),
+        line,
+        message,
+    };
     if width == 0 || height == 0 {
         if !boxes.is_empty() {
             plan.problems.push(problem(

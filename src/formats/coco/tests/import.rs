@@ -1,25 +1,25 @@
 use crate::formats::coco::{
-    CocoAnnotation, CocoFile, CocoImportPlan, ImportPlanner, ImportProblem, ImportTarget,
-    PlannedBox, Segmentation, normalise_file_name, parse_coco, plan_import,
+    COCO_FOLDERS, CocoAnnotation, CocoFile, CocoImportPlan, ImportPlanner, ImportProblem,
+    ImportTarget, PlannedBox, Segmentation, parse_coco, plan_import,
 };
+use crate::formats::label_paths::{PathMatch, PathMatcher};
 use crate::model::{BBox, ItemId};
-use std::cell::RefCell;
+use std::path::Path;
 
-/// The project: `a.jpg` (item 1, 640×480), `sub/b.jpg` (item 2, 100×200).
-fn project(name: &str) -> Option<ImportTarget> {
-    match name {
-        "a.jpg" => Some(ImportTarget {
-            item: ItemId(1),
-            width: 640,
-            height: 480,
-        }),
-        "sub/b.jpg" => Some(ImportTarget {
-            item: ItemId(2),
-            width: 100,
-            height: 200,
-        }),
-        _ => None,
-    }
+/// The project: `a.jpg` (item 1, 640×480), `sub/b.jpg` (item 2, 100×200),
+/// looked up as an import does.
+fn project(name: &str) -> PathMatch<ImportTarget> {
+    let targets = [("a.jpg", 1, 640, 480), ("sub/b.jpg", 2, 100, 200)].map(|(path, id, w, h)| {
+        let target = ImportTarget {
+            item: ItemId(id),
+            width: w,
+            height: h,
+        };
+        (path.to_string(), target)
+    });
+    PathMatcher::new(targets, &COCO_FOLDERS)
+        .with_root(Path::new("/data/images"))
+        .find(name)
 }
 
 fn plan(json: &str) -> CocoImportPlan {
@@ -233,69 +233,44 @@ fn reports_non_finite_boxes() {
     assert_eq!(p.boxes.len(), 1);
 }
 
+/// A name is only a key for the project's matcher: absolute, climbing and
+/// Windows names find the item they mean, and two records on one item are
+/// reported.
 #[test]
-fn never_looks_up_names_that_escape_the_image_root() {
+fn file_names_are_only_keys_and_one_item_takes_one_image_record() {
     let json = r#"{"images": [{"id": 1, "file_name": "../a.jpg"}, {"id": 2, "file_name": "/etc/a.jpg"},
-                             {"id": 3, "file_name": "C:\\data\\a.jpg"}, {"id": 4, "file_name": "sub/../../a.jpg"},
+                             {"id": 3, "file_name": "C:\\data\\images\\sub\\b.jpg"},
+                             {"id": 4, "file_name": "sub/../../a.jpg"},
                              {"id": 5, "file_name": ".\\sub\\b.jpg"}, {"id": 6, "file_name": ""}],
         "categories": [{"id": 1, "name": "car"}],
         "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [1, 1, 2, 2]},
-                        {"id": 2, "image_id": 5, "category_id": 1, "bbox": [1, 1, 2, 2]}]}"#;
+                        {"id": 2, "image_id": 5, "category_id": 1, "bbox": [1, 1, 2, 2]},
+                        {"id": 3, "image_id": 3, "category_id": 1, "bbox": [1, 1, 2, 2]}]}"#;
     let file = parse_coco(json.as_bytes()).expect("valid COCO");
-    let looked_up = RefCell::new(Vec::new());
-    let p = plan_import(&file, |name: &str| {
-        looked_up.borrow_mut().push(name.to_string());
-        project(name)
-    });
-    assert_eq!(*looked_up.borrow(), ["sub/b.jpg"]);
+    let p = plan_import(&file, project);
     assert_eq!(
         problems(&p),
         [
             (
-                "image id 1 (../a.jpg)",
-                "the file name leads out of the image root (`..`); it was not looked up; its 1 annotation was skipped"
-            ),
-            (
                 "image id 2 (/etc/a.jpg)",
-                "the file name is an absolute path; it was not looked up; its 0 annotations were skipped"
-            ),
-            (
-                "image id 3 (C:\\data\\a.jpg)",
-                "the file name starts with a drive letter; it was not looked up; its 0 annotations were skipped"
+                "not in the project; its 0 annotations were skipped"
             ),
             (
                 "image id 4 (sub/../../a.jpg)",
-                "the file name leads out of the image root (`..`); it was not looked up; its 0 annotations were skipped"
+                "the same file as image id 1 (`a.jpg`); its 0 annotations were skipped"
+            ),
+            (
+                "image id 5 (.\\sub\\b.jpg)",
+                "the same file as image id 3 (`sub/b.jpg`); its 1 annotation was skipped"
             ),
             (
                 "image id 6 ()",
-                "the file name is empty; it was not looked up; its 0 annotations were skipped"
+                "the file name is empty; its 0 annotations were skipped"
             ),
         ]
     );
-    assert_eq!(p.boxes.len(), 1);
-    assert_eq!(p.boxes[0].item, ItemId(2));
-}
-
-#[test]
-fn normalises_separators_and_leading_dot_slashes() {
-    assert_eq!(
-        normalise_file_name("././a\\b.jpg").as_deref(),
-        Ok("a/b.jpg")
-    );
-    assert_eq!(normalise_file_name("a/./b.jpg").as_deref(), Ok("a/./b.jpg"));
-    assert_eq!(
-        normalise_file_name("\\\\server\\share\\x.jpg").as_deref(),
-        Err(&"the file name is an absolute path")
-    );
-    assert_eq!(
-        normalise_file_name("d:x.jpg").as_deref(),
-        Err(&"the file name starts with a drive letter")
-    );
-    assert_eq!(
-        normalise_file_name("..foo/x.jpg").as_deref(),
-        Ok("..foo/x.jpg")
-    );
+    let items: Vec<ItemId> = p.boxes.iter().map(|b| b.item).collect();
+    assert_eq!(items, [ItemId(1), ItemId(2)]);
 }
 
 #[test]
@@ -325,7 +300,7 @@ fn reports_duplicate_ids_and_files_and_keeps_the_first() {
             ),
             (
                 "image id 2 (./a.jpg)",
-                "the same file as image id 1; its 1 annotation was skipped"
+                "the same file as image id 1 (`a.jpg`); its 1 annotation was skipped"
             ),
             (
                 "annotation id 1",

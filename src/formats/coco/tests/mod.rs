@@ -6,9 +6,23 @@ mod labels;
 mod parse;
 mod roundtrip;
 
+use super::ImportTarget;
+use crate::formats::label_paths::{MatchLevel, Matched, PathMatch};
 use crate::model::{
     AnnotationId, BBox, BoxAnnotation, ClassId, Item, ItemId, ItemStatus, LabelSchema, Provenance,
 };
+
+/// What a lookup of `name` answers when the project has `target` there.
+fn found_as(name: &str, target: Option<ImportTarget>) -> PathMatch<ImportTarget> {
+    match target {
+        Some(value) => PathMatch::Found(Matched {
+            value,
+            path: name.to_string(),
+            level: MatchLevel::Exact,
+        }),
+        None => PathMatch::NotFound,
+    }
+}
 
 fn item(id: i64, rel_path: &str, width: u32, height: u32) -> Item {
     Item {

@@ -1,4 +1,4 @@
-use super::{boxed, item, schema};
+use super::{boxed, found_as, item, schema};
 use crate::formats::coco::{
     CocoExportInput, ImportTarget, build_export, parse_coco, plan_import, write_coco,
 };
@@ -66,14 +66,15 @@ fn export_then_import_gives_the_same_boxes() {
 
     let file = parse_coco(&bytes).expect("our own output parses");
     let plan = plan_import(&file, |name: &str| {
-        items
+        let target = items
             .iter()
             .find(|i| i.rel_path == name)
             .map(|i| ImportTarget {
                 item: i.id,
                 width: i.width,
                 height: i.height,
-            })
+            });
+        found_as(name, target)
     });
     assert!(plan.problems.is_empty(), "{:?}", plan.problems);
     assert_eq!(plan.categories, ["car", "行人"]);
@@ -149,12 +150,13 @@ fn box_attributes_go_into_the_annotation_and_come_back() {
         r#""occluded":true,"z_order":3,"gone":null"#,
     );
     let file = parse_coco(text.as_bytes()).expect("our own output parses");
-    let plan = plan_import(&file, |_: &str| {
-        Some(ImportTarget {
+    let plan = plan_import(&file, |name: &str| {
+        let target = ImportTarget {
             item: ItemId(1),
             width: 100,
             height: 80,
-        })
+        };
+        found_as(name, Some(target))
     });
     let mut want = b.attributes.clone();
     want.insert("z_order".into(), AttrValue::Text("3".into()));
