@@ -4,8 +4,7 @@
 
 use super::box_labels::{
     BoxImportOptions, BoxLabelPlan, BoxLabelReport, BoxPlacer, LabelOptions, PlannedLabels,
-    RecordClaims, Target,
-    apply_box_label_plan, find_item, item_matcher,
+    RecordClaims, Target, apply_box_label_plan, find_item, item_matcher,
 };
 use super::export_common::{ExportData, box_problem, group_by_item, read_capped, unusable};
 use super::{ItemScope, JobError};

@@ -4,8 +4,7 @@
 
 use super::super::box_labels::{
     BoxImportOptions, BoxLabelPlan, BoxLabelReport, BoxPlacer, LabelOptions, PlannedLabels,
-    RecordClaims, Target,
-    apply_box_label_plan, check_size, find_item, item_matcher,
+    RecordClaims, Target, apply_box_label_plan, check_size, find_item, item_matcher,
 };
 use super::super::export_common::{files_with_ext, read_capped};
 use super::super::{JobError, Progress};

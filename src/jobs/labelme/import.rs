@@ -77,7 +77,13 @@ pub fn import_labelme(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<BoxLabelReport, JobError> {
     let image_root = project.image_root();
-    let plan = read_labelme(root, project.items(), &image_root, options.outside, progress)?;
+    let plan = read_labelme(
+        root,
+        project.items(),
+        &image_root,
+        options.outside,
+        progress,
+    )?;
     let labels = LabelOptions {
         add_unknown: options.add_unknown_classes,
         multi_label: options.multi_label,
