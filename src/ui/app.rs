@@ -12,6 +12,7 @@ use super::packages::{PackagesDone, PackagesUi, merge_notice};
 use super::settings::{Role, Settings};
 use super::start_screen::{self, StartChoice};
 use super::text_import::TextImportJob;
+use super::worker::Worker;
 use super::workspace::Workspace;
 use super::{Startup, fonts, theme};
 use crate::jobs::coco::{ExportReport, export_coco};
@@ -24,7 +25,6 @@ use crate::project::{Access, Project};
 use eframe::egui::{self, RichText};
 use rust_i18n::t;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, channel};
 
 /// Where the app keeps its files; tests point these at a temporary folder.
 #[derive(Clone, Debug, Default)]
@@ -52,10 +52,10 @@ pub enum Screen {
     Workspace(Box<Workspace>),
 }
 
-/// An export running on a worker thread; it sends the notice to show.
+/// An export running on a worker thread; it ends with the notice to show.
 struct ExportJob {
     output: PathBuf,
-    rx: Receiver<String>,
+    worker: Worker<String>,
 }
 
 /// Predictions read on a worker thread, with the classes they name that the
@@ -261,12 +261,11 @@ impl ShuguApp {
         else {
             return;
         };
-        let (tx, rx) = channel();
         let out = output.clone();
         // The export reads its own read-only connection: every edit is already
         // committed, and the UI stays responsive while it runs.
-        std::thread::spawn(move || {
-            let notice = match Project::open(&dir, Access::ReadOnly) {
+        let worker = Worker::spawn("export", move |_| {
+            match Project::open(&dir, Access::ReadOnly) {
                 Err(e) => export_failed(&e),
                 Ok(p) if text => {
                     match export_text(&p, &out, TextExportFormat::Jsonl, OffsetUnit::CodePoint) {
@@ -284,10 +283,9 @@ impl ShuguApp {
                     Ok(r) => coco_notice(&out, &r),
                     Err(e) => export_failed(&e),
                 },
-            };
-            let _ = tx.send(notice);
+            }
         });
-        self.export = Some(ExportJob { output, rx });
+        self.export = Some(ExportJob { output, worker });
     }
 
     fn poll_text_import(&mut self, ctx: &egui::Context) {
@@ -337,7 +335,7 @@ impl ShuguApp {
             return;
         };
         let notice = match done {
-            PackagesDone::Split(notice) => notice,
+            PackagesDone::Notice(notice) => notice,
             PackagesDone::Loaded(Err(e)) => format!("{}: {e}", t!("packages.failed")),
             PackagesDone::Loaded(Ok(packages)) => match self.workspace_mut() {
                 None => return,
@@ -397,6 +395,12 @@ impl ShuguApp {
         if let Some(out) = picked {
             self.dataset_job = Some(DatasetJob::export(target, dir, out));
         }
+    }
+
+    /// Runs `job` as if picked from File → Import or Export: its progress
+    /// window shows and those menus wait until it ends.
+    pub fn run_dataset_job(&mut self, job: DatasetJob) {
+        self.dataset_job = Some(job);
     }
 
     /// A finished read is stored here, on the UI thread, through the edit path.
@@ -516,11 +520,10 @@ impl ShuguApp {
     }
 
     fn poll_export(&mut self) {
-        let Some(job) = &self.export else { return };
-        let Ok(notice) = job.rx.try_recv() else {
+        let Some(end) = self.export.as_mut().and_then(|job| job.worker.poll()) else {
             return;
         };
-        self.notice = Some(notice);
+        self.notice = Some(end.unwrap_or_else(|e| export_failed(&e)));
         self.export = None;
     }
 

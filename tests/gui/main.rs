@@ -16,3 +16,4 @@ mod start_and_errors;
 mod text;
 mod text_view;
 mod voc;
+mod workers;
