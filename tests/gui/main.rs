@@ -4,10 +4,13 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+#[path = "../media_fixtures/mod.rs"]
+mod media_fixtures;
 
 mod annotate;
 mod box_attributes;
 mod cvat;
+mod dashboard;
 mod labelme_label_studio;
 mod packages;
 mod proposals;

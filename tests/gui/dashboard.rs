@@ -1,0 +1,57 @@
+//! The statistics dashboard computes its figures on a worker thread: a frame
+//! never waits for them, the window says they are coming, and after an edit
+//! it shows the last figures with an "updating…" hint until new ones arrive.
+
+use crate::common;
+use crate::common::gui::{app_config, start, wait_for};
+use eframe::egui::Key;
+use egui_kittest::kittest::Queryable;
+use shugu::model::{Edit, ItemStatus};
+use shugu::ui::Startup;
+use shugu::ui::app::ShuguApp;
+use shugu::ui::i18n::Language;
+
+fn submitted(app: &ShuguApp) -> Option<usize> {
+    match app.dashboard.figures()? {
+        Ok(stats) => Some(stats.items_submitted),
+        Err(e) => panic!("the figures failed: {e}"),
+    }
+}
+
+#[test]
+fn the_dashboard_computes_its_figures_off_the_ui_thread() {
+    let f = common::three_images();
+    let config = app_config(f.root.path(), "alice", Language::English, vec![]);
+    let mut h = start(config, Startup::Open(f.project.clone()));
+
+    // The frame that opens the window returns before any figure is known.
+    h.key_press(Key::F9);
+    h.step();
+    assert!(h.state().dashboard.open);
+    assert!(h.state().dashboard.figures().is_none());
+    h.get_by_label("Computing the figures…");
+    assert!(h.query_by_label("Items per status").is_none());
+
+    // Then the worker's figures appear.
+    wait_for(&mut h, |app| app.dashboard.figures().is_some());
+    h.get_by_label("Items per status");
+    assert_eq!(submitted(h.state()), Some(0));
+    assert!(h.query_by_label("Computing the figures…").is_none());
+
+    // An edit: the old figures stay up, marked as updating, until the new
+    // ones are in.
+    let ws = h.state_mut().workspace_mut().unwrap();
+    let item = ws.project.items()[0].id;
+    ws.apply(Edit::SetStatus {
+        item,
+        status: ItemStatus::Submitted,
+    })
+    .unwrap();
+    wait_for(&mut h, |app| app.dashboard.is_updating());
+    assert_eq!(submitted(h.state()), Some(0));
+    h.get_by_label("updating…");
+    h.get_by_label("Items per status");
+    wait_for(&mut h, |app| submitted(app) == Some(1));
+    assert!(!h.state().dashboard.is_updating());
+    assert!(h.query_by_label("updating…").is_none());
+}
