@@ -11,7 +11,8 @@ use crate::project::{Access, Project, ProjectStats};
 use eframe::egui::{self, Color32, RichText};
 use egui_plot::{Bar, BarChart, Corner, Legend, Line, Plot, PlotPoint, Text, uniform_grid_spacer};
 use rust_i18n::t;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Height of one chart.
@@ -27,15 +28,38 @@ const POLL_EVERY: Duration = Duration::from_millis(100);
 /// a read-only connection of its own to the project's folder (every edit is
 /// committed), so a large project never holds up a frame; the window shows
 /// the last figures meanwhile, with a hint that new ones are on their way.
-#[derive(Default)]
 pub struct Dashboard {
     pub open: bool,
+    /// Computes the figures of the project in a folder, on the worker.
+    source: FiguresSource,
     /// The figures shown, and what they are of.
     shown: Option<Figures>,
     /// Figures being computed, and what they will be of.
     computing: Option<(Revision, Worker<Result<ProjectStats, String>>)>,
     /// When the last computation started.
     started: Option<Instant>,
+}
+
+/// What computes the figures of the project in a folder.
+pub type FiguresSource = Arc<dyn Fn(&Path) -> Result<ProjectStats, String> + Send + Sync>;
+
+/// The figures of the project in `dir`, from a read-only open of it.
+pub fn project_figures(dir: &Path) -> Result<ProjectStats, String> {
+    Project::open(dir, Access::ReadOnly)
+        .and_then(|p| p.stats())
+        .map_err(|e| e.to_string())
+}
+
+impl Default for Dashboard {
+    fn default() -> Self {
+        Self {
+            open: false,
+            source: Arc::new(project_figures),
+            shown: None,
+            computing: None,
+            started: None,
+        }
+    }
 }
 
 /// A project folder and the revision of the project open there.
@@ -51,6 +75,12 @@ struct Figures {
 }
 
 impl Dashboard {
+    /// Computes the figures with `source` rather than [`project_figures`]
+    /// (tests hold the worker to see what the window shows meanwhile).
+    pub fn set_source(&mut self, source: FiguresSource) {
+        self.source = source;
+    }
+
     /// The figures shown, once there are some.
     pub fn figures(&self) -> Option<&Result<ProjectStats, String>> {
         self.shown.as_ref().map(|f| &f.stats)
@@ -99,11 +129,8 @@ impl Dashboard {
 
     fn start(&mut self, project: &Project) {
         let dir = project.dir().to_path_buf();
-        let worker = Worker::spawn("dashboard", move |_| {
-            Project::open(&dir, Access::ReadOnly)
-                .and_then(|p| p.stats())
-                .map_err(|e| e.to_string())
-        });
+        let source = self.source.clone();
+        let worker = Worker::spawn("dashboard", move |_| source(&dir));
         self.computing = Some((revision_of(project), worker));
         self.started = Some(Instant::now());
     }
@@ -111,7 +138,9 @@ impl Dashboard {
     /// Shows the window when open.
     pub fn show(&mut self, ctx: &egui::Context, project: &Project) {
         if !self.open {
-            *self = Dashboard::default();
+            self.shown = None;
+            self.computing = None;
+            self.started = None;
             return;
         }
         self.refresh(ctx, project);
@@ -127,18 +156,14 @@ impl Dashboard {
                     - egui::vec2(CHART_WIDTH + theme::SPACE_L, 2.0 * CHART_HEIGHT),
             )
             .show(ctx, |ui| match self.figures() {
+                // No spinner: it would repaint every frame for as long as
+                // a large project's figures take.
                 None => {
-                    ui.horizontal(|ui| {
-                        ui.add(egui::Spinner::new());
-                        ui.label(t!("dashboard.computing"));
-                    });
+                    ui.label(t!("dashboard.computing"));
                 }
                 Some(figures) => {
                     if updating {
-                        ui.horizontal(|ui| {
-                            ui.add(egui::Spinner::new().size(theme::SMALL_SIZE));
-                            ui.label(RichText::new(t!("dashboard.updating")).weak());
-                        });
+                        ui.label(RichText::new(t!("dashboard.updating")).weak());
                     }
                     match figures {
                         Ok(stats) => charts(ui, stats, &schema, text),
