@@ -229,6 +229,7 @@ impl ShuguApp {
         self.save_settings();
         let budget = self.settings.texture_budget_mb.max(64) * 1024 * 1024;
         let mut ws = Workspace::new(project, ctx, budget);
+        ws.text.reading_size = self.settings.reading_size;
         if scan {
             ws.start_scan();
         }
@@ -882,6 +883,21 @@ impl ShuguApp {
                 .changed();
         });
         ui.horizontal(|ui| {
+            let caption = ui.label(t!("settings.reading_size"));
+            let mut size = self.settings.reading_size;
+            let slider =
+                egui::Slider::new(&mut size, theme::READING_SIZE_MIN..=theme::READING_SIZE_MAX)
+                    .step_by(0.5);
+            if ui.add(slider).labelled_by(caption.id).changed() {
+                let size = theme::reading_size(size);
+                self.settings.reading_size = size;
+                if let Some(ws) = self.workspace_mut() {
+                    ws.text.reading_size = size;
+                }
+                changed = true;
+            }
+        });
+        ui.horizontal(|ui| {
             let caption = ui.label(t!("settings.author"));
             let mut author = self.settings.author.clone().unwrap_or_default();
             let field = ui.text_edit_singleline(&mut author).labelled_by(caption.id);
@@ -931,6 +947,8 @@ impl ShuguApp {
         }
 
         egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui));
+        // What the document's size became this frame (keys, Ctrl+wheel).
+        let mut reading_size = self.settings.reading_size;
         let modal_open = self.settings.author.is_none() || self.offer_create.is_some();
         match &mut self.screen {
             Screen::Start => {
@@ -953,10 +971,22 @@ impl ShuguApp {
                     if actions.contains(&Action::ToggleDashboard) {
                         self.dashboard.open = !self.dashboard.open;
                     }
+                    for &action in &actions {
+                        if ws.is_text() {
+                            ws.text.reading_key(action);
+                        } else {
+                            zoom_window(&ctx, action);
+                        }
+                    }
                 }
                 ws.ui(ui);
                 self.dashboard.show(&ctx, &ws.project);
+                reading_size = ws.text.reading_size;
             }
+        }
+        if reading_size != self.settings.reading_size {
+            self.settings.reading_size = reading_size;
+            self.save_settings();
         }
         self.modals(&ctx);
         if let Some((names, overlap)) = self.packages.form_ui(&ctx) {
@@ -971,6 +1001,17 @@ impl ShuguApp {
 impl eframe::App for ShuguApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.frame(ui);
+    }
+}
+
+/// The reading-size keys in an image project: they zoom the whole window,
+/// as egui's own Ctrl+plus/minus/0 would.
+fn zoom_window(ctx: &egui::Context, action: Action) {
+    match action {
+        Action::ReadingLarger => egui::gui_zoom::zoom_in(ctx),
+        Action::ReadingSmaller => egui::gui_zoom::zoom_out(ctx),
+        Action::ReadingReset => ctx.set_zoom_factor(1.0),
+        _ => {}
     }
 }
 

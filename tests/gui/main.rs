@@ -14,6 +14,7 @@ mod dashboard;
 mod labelme_label_studio;
 mod packages;
 mod proposals;
+mod reading;
 mod review;
 mod start_and_errors;
 mod text;
