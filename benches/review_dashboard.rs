@@ -7,6 +7,12 @@
 //!   annotator (which reads that annotator's items from the boxes).
 //! - `dashboard 100k items 1M boxes / compute`: `Project::stats`, every figure
 //!   of the dashboard and of `shugu stats --json`.
+//! - `dashboard window 100k items 1M boxes`: one egui frame with the
+//!   dashboard window open, the frame that starts computing its figures
+//!   (they are computed on a worker thread, so the frame does not wait for
+//!   them) and a frame drawing the figures once they are in. Target: each a
+//!   few milliseconds, where computing the figures on the UI thread took the
+//!   whole of `compute`.
 //!
 //! The project is built once through the project API (untimed): items with
 //! `add_items`, each annotator's boxes with `add_boxes_streamed` under their
@@ -15,10 +21,13 @@
 //! the agreement figures. Target: each under 500 ms.
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use eframe::egui;
 use shugu::model::{BBox, ClassId, Edit, ItemId, ItemStatus, LabelSchema, NewBox, VersionKind};
 use shugu::project::{ItemQuery, NewItem, Project};
+use shugu::ui::dashboard::Dashboard;
 use std::hint::black_box;
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 #[global_allocator]
 static ALLOCATOR: shugu::Allocator = shugu::ALLOCATOR;
@@ -199,6 +208,65 @@ fn review_dashboard(c: &mut Criterion) {
     group.sample_size(20);
     group.bench_function("compute", |b| {
         b.iter(|| black_box(project.stats().unwrap()))
+    });
+    group.finish();
+
+    dashboard_window(c, &project);
+}
+
+fn open_dashboard() -> Dashboard {
+    let mut dashboard = Dashboard::default();
+    dashboard.open = true;
+    dashboard
+}
+
+/// One frame of the dashboard window over `project`.
+fn dashboard_frame(ctx: &egui::Context, dashboard: &mut Dashboard, project: &Project) {
+    let raw = egui::RawInput {
+        screen_rect: Some(egui::Rect::from_min_size(
+            egui::Pos2::ZERO,
+            egui::vec2(1400.0, 900.0),
+        )),
+        ..Default::default()
+    };
+    ctx.run_ui(raw, |ui| dashboard.show(ui.ctx(), project))
+        .textures_delta
+        .clear();
+}
+
+/// Draws frames until the dashboard's figures are in.
+fn until_figures(ctx: &egui::Context, dashboard: &mut Dashboard, project: &Project) {
+    while dashboard.is_updating() || dashboard.figures().is_none() {
+        std::thread::sleep(Duration::from_millis(20));
+        dashboard_frame(ctx, dashboard, project);
+    }
+    assert!(matches!(dashboard.figures(), Some(Ok(_))));
+}
+
+fn dashboard_window(c: &mut Criterion, project: &Project) {
+    let ctx = egui::Context::default();
+    shugu::ui::fonts::install(&ctx);
+    let mut group = c.benchmark_group("dashboard window 100k items 1M boxes");
+    group.sample_size(10);
+    group.bench_function("frame that starts the figures", |b| {
+        b.iter_custom(|iterations| {
+            let mut spent = Duration::ZERO;
+            for _ in 0..iterations {
+                let mut dashboard = open_dashboard();
+                let start = Instant::now();
+                dashboard_frame(&ctx, &mut dashboard, project);
+                spent += start.elapsed();
+                assert!(dashboard.is_updating());
+                until_figures(&ctx, &mut dashboard, project);
+            }
+            spent
+        })
+    });
+    let mut dashboard = open_dashboard();
+    dashboard_frame(&ctx, &mut dashboard, project);
+    until_figures(&ctx, &mut dashboard, project);
+    group.bench_function("frame with the figures", |b| {
+        b.iter(|| dashboard_frame(&ctx, &mut dashboard, project))
     });
     group.finish();
 }

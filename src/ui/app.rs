@@ -13,6 +13,7 @@ use super::packages::{PackagesDone, PackagesUi, merge_notice};
 use super::settings::{Role, Settings};
 use super::start_screen::{self, StartChoice};
 use super::text_import::TextImportJob;
+use super::worker::Worker;
 use super::workspace::Workspace;
 use super::{Startup, fonts, theme};
 use crate::jobs::coco::{ExportReport, export_coco};
@@ -25,7 +26,6 @@ use crate::project::{Access, Project};
 use eframe::egui::{self, RichText};
 use rust_i18n::t;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, channel};
 
 /// Where the app keeps its files; tests point these at a temporary folder.
 #[derive(Clone, Debug, Default)]
@@ -53,10 +53,10 @@ pub enum Screen {
     Workspace(Box<Workspace>),
 }
 
-/// An export running on a worker thread; it sends the notice to show.
+/// An export running on a worker thread; it ends with the notice to show.
 struct ExportJob {
     output: PathBuf,
-    rx: Receiver<String>,
+    worker: Worker<String>,
 }
 
 /// Predictions read on a worker thread, with the classes they name that the
@@ -244,6 +244,7 @@ impl ShuguApp {
         self.save_settings();
         let budget = self.settings.texture_budget_mb.max(64) * 1024 * 1024;
         let mut ws = Workspace::new(project, ctx, budget);
+        ws.text.reading_size = self.settings.reading_size;
         if scan {
             ws.start_scan();
         }
@@ -276,12 +277,11 @@ impl ShuguApp {
         else {
             return;
         };
-        let (tx, rx) = channel();
         let out = output.clone();
         // The export reads its own read-only connection: every edit is already
         // committed, and the UI stays responsive while it runs.
-        std::thread::spawn(move || {
-            let notice = match Project::open(&dir, Access::ReadOnly) {
+        let worker = Worker::spawn("export", move |_| {
+            match Project::open(&dir, Access::ReadOnly) {
                 Err(e) => export_failed(&e),
                 Ok(p) if text => {
                     match export_text(&p, &out, TextExportFormat::Jsonl, OffsetUnit::CodePoint) {
@@ -299,10 +299,9 @@ impl ShuguApp {
                     Ok(r) => coco_notice(&out, &r),
                     Err(e) => export_failed(&e),
                 },
-            };
-            let _ = tx.send(notice);
+            }
         });
-        self.export = Some(ExportJob { output, rx });
+        self.export = Some(ExportJob { output, worker });
     }
 
     fn poll_text_import(&mut self, ctx: &egui::Context) {
@@ -352,7 +351,7 @@ impl ShuguApp {
             return;
         };
         let notice = match done {
-            PackagesDone::Split(notice) => notice,
+            PackagesDone::Notice(notice) => notice,
             PackagesDone::Loaded(Err(e)) => format!("{}: {e}", t!("packages.failed")),
             PackagesDone::Loaded(Ok(packages)) => match self.workspace_mut() {
                 None => return,
@@ -415,6 +414,12 @@ impl ShuguApp {
         if let Some(out) = picked {
             self.dataset_job = Some(DatasetJob::export(target, dir, out));
         }
+    }
+
+    /// Runs `job` as if picked from File → Import or Export: its progress
+    /// window shows and those menus wait until it ends.
+    pub fn run_dataset_job(&mut self, job: DatasetJob) {
+        self.dataset_job = Some(job);
     }
 
     /// A finished read is stored here, on the UI thread, through the edit path.
@@ -570,11 +575,10 @@ impl ShuguApp {
     }
 
     fn poll_export(&mut self) {
-        let Some(job) = &self.export else { return };
-        let Ok(notice) = job.rx.try_recv() else {
+        let Some(end) = self.export.as_mut().and_then(|job| job.worker.poll()) else {
             return;
         };
-        self.notice = Some(notice);
+        self.notice = Some(end.unwrap_or_else(|e| export_failed(&e)));
         self.export = None;
     }
 
@@ -916,6 +920,21 @@ impl ShuguApp {
                 .changed();
         });
         ui.horizontal(|ui| {
+            let caption = ui.label(t!("settings.reading_size"));
+            let mut size = self.settings.reading_size;
+            let slider =
+                egui::Slider::new(&mut size, theme::READING_SIZE_MIN..=theme::READING_SIZE_MAX)
+                    .step_by(0.5);
+            if ui.add(slider).labelled_by(caption.id).changed() {
+                let size = theme::reading_size(size);
+                self.settings.reading_size = size;
+                if let Some(ws) = self.workspace_mut() {
+                    ws.text.reading_size = size;
+                }
+                changed = true;
+            }
+        });
+        ui.horizontal(|ui| {
             let caption = ui.label(t!("settings.author"));
             let mut author = self.settings.author.clone().unwrap_or_default();
             let field = ui.text_edit_singleline(&mut author).labelled_by(caption.id);
@@ -965,6 +984,8 @@ impl ShuguApp {
         }
 
         egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui));
+        // What the document's size became this frame (keys, Ctrl+wheel).
+        let mut reading_size = self.settings.reading_size;
         let modal_open = self.settings.author.is_none() || self.offer_create.is_some();
         match &mut self.screen {
             Screen::Start => {
@@ -987,10 +1008,22 @@ impl ShuguApp {
                     if actions.contains(&Action::ToggleDashboard) {
                         self.dashboard.open = !self.dashboard.open;
                     }
+                    for &action in &actions {
+                        if ws.is_text() {
+                            ws.text.reading_key(action);
+                        } else {
+                            zoom_window(&ctx, action);
+                        }
+                    }
                 }
                 ws.ui(ui);
                 self.dashboard.show(&ctx, &ws.project);
+                reading_size = ws.text.reading_size;
             }
+        }
+        if reading_size != self.settings.reading_size {
+            self.settings.reading_size = reading_size;
+            self.save_settings();
         }
         self.modals(&ctx);
         if let Some((names, overlap)) = self.packages.form_ui(&ctx) {
@@ -1005,6 +1038,17 @@ impl ShuguApp {
 impl eframe::App for ShuguApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.frame(ui);
+    }
+}
+
+/// The reading-size keys in an image project: they zoom the whole window,
+/// as egui's own Ctrl+plus/minus/0 would.
+fn zoom_window(ctx: &egui::Context, action: Action) {
+    match action {
+        Action::ReadingLarger => egui::gui_zoom::zoom_in(ctx),
+        Action::ReadingSmaller => egui::gui_zoom::zoom_out(ctx),
+        Action::ReadingReset => ctx.set_zoom_factor(1.0),
+        _ => {}
     }
 }
 

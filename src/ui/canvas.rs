@@ -18,6 +18,8 @@ use theme::{
     BOX_STROKE_WIDTH as BOX_STROKE, BOX_STROKE_WIDTH_SELECTED as SELECTED_STROKE,
     HANDLE_GRAB_RADIUS as HANDLE_GRAB, MIN_DRAWN_BOX_SIZE as MIN_DRAW,
 };
+/// Text size of a message shown in place of the image.
+const MESSAGE_SIZE: f32 = 16.0;
 /// The marker on a box that has a review comment pinned to it.
 const COMMENT_MARKER_RADIUS: f32 = 7.0;
 const HANDLE_HALF: f32 = theme::HANDLE_SIZE / 2.0;
@@ -473,13 +475,7 @@ impl CanvasState {
                 );
             }
             Picture::Error(message) => {
-                painter.text(
-                    rect.center(),
-                    Align2::CENTER_CENTER,
-                    message,
-                    FontId::proportional(16.0),
-                    ui.visuals().error_fg_color,
-                );
+                paint_message(painter, rect, message, ui.visuals().error_fg_color);
                 return;
             }
         }
@@ -710,6 +706,26 @@ fn label_text_mesh(ctx: &egui::Context, labels: &[(Pos2, Arc<Galley>)]) -> Mesh 
         }
     }
     mesh
+}
+
+/// A message in place of the image (why it cannot be shown), wrapped to the
+/// canvas and centred in it; a message taller than the canvas starts at its
+/// top.
+fn paint_message(painter: &egui::Painter, rect: Rect, message: &str, color: Color32) {
+    let inner = rect.shrink(theme::SPACE_L);
+    let mut job = egui::text::LayoutJob::simple(
+        message.to_owned(),
+        FontId::proportional(MESSAGE_SIZE),
+        color,
+        inner.width().max(MESSAGE_SIZE),
+    );
+    job.halign = egui::Align::Center;
+    let galley = painter.layout_job(job);
+    // A centred galley's rows are placed around x = 0.
+    let top = (inner.center().y - galley.size().y / 2.0).max(inner.top());
+    painter
+        .with_clip_rect(rect.intersect(painter.clip_rect()))
+        .galley(pos2(inner.center().x, top), galley, color);
 }
 
 #[cfg(test)]

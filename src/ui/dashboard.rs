@@ -1,15 +1,18 @@
 //! The statistics dashboard, drawn with `egui_plot` from [`ProjectStats`]:
 //! items per status, labels per class, and per annotator their pace, rejection
 //! rate, agreement on overlap items and accuracy on golden items. The figures
-//! are those of `shugu stats --json`.
+//! are those of `shugu stats --json`, computed on a worker thread.
 
 use super::item_list::status_name;
 use super::theme;
+use super::worker::Worker;
 use crate::model::{ItemStatus, LabelSchema};
-use crate::project::{Project, ProjectStats};
+use crate::project::{Access, Project, ProjectStats};
 use eframe::egui::{self, Color32, RichText};
 use egui_plot::{Bar, BarChart, Corner, Legend, Line, Plot, PlotPoint, Text, uniform_grid_spacer};
 use rust_i18n::t;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Height of one chart.
@@ -18,46 +21,133 @@ const CHART_HEIGHT: f32 = 190.0;
 const CHART_WIDTH: f32 = 360.0;
 /// The figures are recomputed at most this often while edits come in.
 const REFRESH_EVERY: Duration = Duration::from_secs(2);
+/// How often the window looks for figures a worker has finished.
+const POLL_EVERY: Duration = Duration::from_millis(100);
 
-/// The dashboard window's figures, cached by project revision.
-#[derive(Default)]
+/// The dashboard window. Its figures are computed on a worker thread, from
+/// a read-only connection of its own to the project's folder (every edit is
+/// committed), so a large project never holds up a frame; the window shows
+/// the last figures meanwhile, with a hint that new ones are on their way.
 pub struct Dashboard {
     pub open: bool,
-    computed: Option<Computed>,
+    /// Computes the figures of the project in a folder, on the worker.
+    source: FiguresSource,
+    /// The figures shown, and what they are of.
+    shown: Option<Figures>,
+    /// Figures being computed, and what they will be of.
+    computing: Option<(Revision, Worker<Result<ProjectStats, String>>)>,
+    /// When the last computation started.
+    started: Option<Instant>,
 }
 
-struct Computed {
-    revision: u64,
-    at: Instant,
+/// What computes the figures of the project in a folder.
+pub type FiguresSource = Arc<dyn Fn(&Path) -> Result<ProjectStats, String> + Send + Sync>;
+
+/// The figures of the project in `dir`, from a read-only open of it.
+pub fn project_figures(dir: &Path) -> Result<ProjectStats, String> {
+    Project::open(dir, Access::ReadOnly)
+        .and_then(|p| p.stats())
+        .map_err(|e| e.to_string())
+}
+
+impl Default for Dashboard {
+    fn default() -> Self {
+        Self {
+            open: false,
+            source: Arc::new(project_figures),
+            shown: None,
+            computing: None,
+            started: None,
+        }
+    }
+}
+
+/// A project folder and the revision of the project open there.
+type Revision = (PathBuf, u64);
+
+fn revision_of(project: &Project) -> Revision {
+    (project.dir().to_path_buf(), project.revision())
+}
+
+struct Figures {
+    revision: Revision,
     stats: Result<ProjectStats, String>,
 }
 
 impl Dashboard {
-    fn stats(&mut self, project: &Project) -> &Result<ProjectStats, String> {
-        let stale = self
-            .computed
-            .as_ref()
-            .is_some_and(|c| c.revision != project.revision() && c.at.elapsed() >= REFRESH_EVERY);
-        if stale {
-            self.computed = None;
+    /// Computes the figures with `source` rather than [`project_figures`]
+    /// (tests hold the worker to see what the window shows meanwhile).
+    pub fn set_source(&mut self, source: FiguresSource) {
+        self.source = source;
+    }
+
+    /// The figures shown, once there are some.
+    pub fn figures(&self) -> Option<&Result<ProjectStats, String>> {
+        self.shown.as_ref().map(|f| &f.stats)
+    }
+
+    /// Whether newer figures are being computed.
+    pub fn is_updating(&self) -> bool {
+        self.computing.is_some()
+    }
+
+    /// Takes figures that are ready, and starts computing new ones when
+    /// there are none yet, or the project changed and the last computation
+    /// started at least [`REFRESH_EVERY`] ago.
+    fn refresh(&mut self, ctx: &egui::Context, project: &Project) {
+        if let Some((revision, worker)) = &mut self.computing
+            && let Some(end) = worker.poll()
+        {
+            let stats = end.unwrap_or_else(|e| Err(e.to_string()));
+            self.shown = Some(Figures {
+                revision: std::mem::take(revision),
+                stats,
+            });
+            self.computing = None;
         }
-        let computed = self.computed.get_or_insert_with(|| Computed {
-            revision: project.revision(),
-            at: Instant::now(),
-            stats: project.stats().map_err(|e| e.to_string()),
-        });
-        &computed.stats
+        if self.computing.is_some() {
+            ctx.request_repaint_after(POLL_EVERY);
+            return;
+        }
+        let now = revision_of(project);
+        let since = self.started.map_or(REFRESH_EVERY, |t| t.elapsed());
+        match &self.shown {
+            Some(f) if f.revision == now => {}
+            Some(f) if f.revision.0 == now.0 && since < REFRESH_EVERY => {
+                ctx.request_repaint_after(REFRESH_EVERY - since);
+            }
+            shown => {
+                // Another project's figures are not shown while its own come.
+                if shown.as_ref().is_some_and(|f| f.revision.0 != now.0) {
+                    self.shown = None;
+                }
+                self.start(project);
+                ctx.request_repaint_after(POLL_EVERY);
+            }
+        }
+    }
+
+    fn start(&mut self, project: &Project) {
+        let dir = project.dir().to_path_buf();
+        let source = self.source.clone();
+        let worker = Worker::spawn("dashboard", move |_| source(&dir));
+        self.computing = Some((revision_of(project), worker));
+        self.started = Some(Instant::now());
     }
 
     /// Shows the window when open.
     pub fn show(&mut self, ctx: &egui::Context, project: &Project) {
         if !self.open {
-            self.computed = None;
+            self.shown = None;
+            self.computing = None;
+            self.started = None;
             return;
         }
+        self.refresh(ctx, project);
         let mut open = self.open;
         let schema = project.schema().clone();
         let text = project.kind() == crate::project::ProjectKind::Text;
+        let updating = self.is_updating();
         egui::Window::new(t!("dashboard.title"))
             .open(&mut open)
             .default_width(2.0 * CHART_WIDTH + 3.0 * theme::SPACE_L)
@@ -65,10 +155,22 @@ impl Dashboard {
                 ctx.content_rect().center()
                     - egui::vec2(CHART_WIDTH + theme::SPACE_L, 2.0 * CHART_HEIGHT),
             )
-            .show(ctx, |ui| match self.stats(project) {
-                Ok(stats) => charts(ui, stats, &schema, text),
-                Err(e) => {
-                    ui.colored_label(ui.visuals().error_fg_color, e);
+            .show(ctx, |ui| match self.figures() {
+                // No spinner: it would repaint every frame for as long as
+                // a large project's figures take.
+                None => {
+                    ui.label(t!("dashboard.computing"));
+                }
+                Some(figures) => {
+                    if updating {
+                        ui.label(RichText::new(t!("dashboard.updating")).weak());
+                    }
+                    match figures {
+                        Ok(stats) => charts(ui, stats, &schema, text),
+                        Err(e) => {
+                            ui.colored_label(ui.visuals().error_fg_color, e);
+                        }
+                    }
                 }
             });
         self.open = open;

@@ -10,6 +10,7 @@
 //! that takes one, whether to switch the project to multi-label
 //! ([`multi_label_question`]); the export opens its own read-only connection.
 
+use super::worker::{Progress, Worker, progress_window};
 use crate::formats::yolo::OutsidePolicy;
 use crate::jobs::box_labels::{BoxLabelPlan, LabelOptions, apply_box_label_plan};
 use crate::jobs::cvat::{CvatImportOptions, export_cvat, read_cvat};
@@ -30,7 +31,6 @@ use crate::project::{Access, Project};
 use eframe::egui;
 use rust_i18n::t;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, Sender, channel};
 
 /// The dataset formats the File menu imports and exports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -315,16 +315,12 @@ pub enum DatasetOutcome {
     Notice(String),
 }
 
-enum Message {
-    Progress(f32),
-    Done(DatasetOutcome),
-}
-
 pub struct DatasetJob {
     title: String,
     folder: PathBuf,
-    rx: Receiver<Message>,
-    fraction: f32,
+    /// What a failure of the worker is shown after ("Import failed (yolo)").
+    failed: String,
+    worker: Worker<DatasetOutcome>,
 }
 
 impl DatasetJob {
@@ -338,8 +334,9 @@ impl DatasetJob {
         image_root: PathBuf,
         schema: LabelSchema,
     ) -> Self {
-        Self::spawn(format.import_title(), root, move |root, tx| {
-            let mut progress = progress_sender(tx);
+        let failed = format.import_failed();
+        Self::run(format.import_title(), root, failed, move |root, report| {
+            let mut progress = progress_sender(report);
             let plan = match format {
                 DatasetFormat::Yolo => read_yolo(
                     root,
@@ -402,11 +399,12 @@ impl DatasetJob {
         image_root: PathBuf,
         schema: LabelSchema,
     ) -> Self {
-        Self::spawn(
+        Self::run(
             t!("predictions.title").into_owned(),
             path,
-            move |path, tx| {
-                let mut progress = progress_sender(tx);
+            t!("predictions.failed").into_owned(),
+            move |path, report| {
+                let mut progress = progress_sender(report);
                 let options = PredictionOptions::default();
                 match read_predictions(
                     path,
@@ -430,8 +428,9 @@ impl DatasetJob {
     /// Exports the project at `dir` (its committed state) to `out` (a folder,
     /// or CVAT's file).
     pub fn export(target: ExportTarget, dir: PathBuf, out: PathBuf) -> Self {
-        Self::spawn(target.title(), out, move |out, tx| {
-            let mut progress = progress_sender(tx);
+        let failed = t!("export.failed").into_owned();
+        Self::run(target.title(), out, failed, move |out, report| {
+            let mut progress = progress_sender(report);
             let boxes = |images, boxes, left_out: Vec<(String, String)>| {
                 export_notice(out, images, boxes, &left_out)
             };
@@ -474,22 +473,21 @@ impl DatasetJob {
         })
     }
 
-    fn spawn(
+    /// Runs `work` over `folder` on a worker thread, with a progress window
+    /// titled `title`. Should the worker fail (a panic), the notice is its
+    /// error after `failed`.
+    pub fn run(
         title: String,
         folder: PathBuf,
-        work: impl FnOnce(&Path, &Sender<Message>) -> DatasetOutcome + Send + 'static,
+        failed: String,
+        work: impl FnOnce(&Path, &Progress) -> DatasetOutcome + Send + 'static,
     ) -> Self {
-        let (tx, rx) = channel();
         let path = folder.clone();
-        std::thread::spawn(move || {
-            let outcome = work(&path, &tx);
-            let _ = tx.send(Message::Done(outcome));
-        });
         Self {
             title,
             folder,
-            rx,
-            fraction: 0.0,
+            failed,
+            worker: Worker::spawn("dataset-job", move |progress| work(&path, progress)),
         }
     }
 
@@ -498,35 +496,29 @@ impl DatasetJob {
         &self.folder
     }
 
+    /// What the job ended with, once it has; a failed worker ends with a
+    /// notice saying so.
     pub fn poll(&mut self) -> Option<DatasetOutcome> {
-        while let Ok(message) = self.rx.try_recv() {
-            match message {
-                Message::Progress(f) => self.fraction = f,
-                Message::Done(outcome) => return Some(outcome),
-            }
-        }
-        None
+        let end = self.worker.poll()?;
+        Some(end.unwrap_or_else(|e| DatasetOutcome::Notice(format!("{}: {e}", self.failed))))
     }
 
     /// The progress window.
     pub fn show(&self, ctx: &egui::Context) {
-        egui::Window::new(&self.title)
-            .id(egui::Id::unique("dataset_job"))
-            .collapsible(false)
-            .resizable(false)
-            .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
-            .show(ctx, |ui| {
-                ui.label(self.folder.display().to_string());
-                ui.add(egui::ProgressBar::new(self.fraction).show_percentage());
-            });
-        ctx.request_repaint_after(std::time::Duration::from_millis(100));
+        progress_window(
+            ctx,
+            &self.title,
+            "dataset_job",
+            &self.folder,
+            self.worker.fraction(),
+        );
     }
 }
 
-fn progress_sender(tx: &Sender<Message>) -> impl FnMut(crate::jobs::Progress) + '_ {
+fn progress_sender(progress: &Progress) -> impl FnMut(crate::jobs::Progress) + '_ {
     move |p| {
         if let Some(f) = p.fraction() {
-            let _ = tx.send(Message::Progress(f));
+            progress.set(f);
         }
     }
 }

@@ -48,10 +48,17 @@ pub enum Action {
     RejectProposal,
     /// Accept every proposal of the item scoring at least the panel's threshold.
     AcceptProposalsAbove,
+    /// A text project's document: larger text. (In an image project, the
+    /// whole window, as egui does.)
+    ReadingLarger,
+    /// A text project's document: smaller text.
+    ReadingSmaller,
+    /// A text project's document: the default text size.
+    ReadingReset,
 }
 
 impl Action {
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 24] = [
         Action::PrevItem,
         Action::NextItem,
         Action::DoneAndNext,
@@ -73,6 +80,9 @@ impl Action {
         Action::AcceptProposal,
         Action::RejectProposal,
         Action::AcceptProposalsAbove,
+        Action::ReadingLarger,
+        Action::ReadingSmaller,
+        Action::ReadingReset,
     ];
 
     /// The translation key of the action's name, for menus and the help screen.
@@ -99,6 +109,9 @@ impl Action {
             Action::AcceptProposal => "action.accept_proposal",
             Action::RejectProposal => "action.reject_proposal",
             Action::AcceptProposalsAbove => "action.accept_proposals_above",
+            Action::ReadingLarger => "action.reading_larger",
+            Action::ReadingSmaller => "action.reading_smaller",
+            Action::ReadingReset => "action.reading_reset",
         }
     }
 
@@ -114,6 +127,8 @@ impl Action {
                 | Action::Redo
                 | Action::ZoomIn
                 | Action::ZoomOut
+                | Action::ReadingLarger
+                | Action::ReadingSmaller
         )
     }
 }

@@ -21,6 +21,7 @@ pub mod text_import;
 pub mod text_pane;
 pub mod text_view;
 pub mod theme;
+pub mod worker;
 pub mod workspace;
 
 use std::path::PathBuf;

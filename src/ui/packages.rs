@@ -3,6 +3,7 @@
 //! packages on a worker thread. Merging itself happens on the UI thread, as
 //! edits of the open project, once the packages are read.
 
+use super::worker::Worker;
 use crate::jobs::packages::{
     LoadedPackage, PackageMerged, SplitOptions, load_package, parse_overlap, split_project,
 };
@@ -11,12 +12,11 @@ use crate::project::{Access, Project};
 use eframe::egui;
 use rust_i18n::t;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, channel};
 
 /// What a worker thread hands back.
 pub enum PackagesDone {
-    /// The notice to show.
-    Split(String),
+    /// The notice to show: what a split made, or why the work failed.
+    Notice(String),
     Loaded(Result<Vec<LoadedPackage>, String>),
 }
 
@@ -29,7 +29,7 @@ struct SplitForm {
 #[derive(Default)]
 pub struct PackagesUi {
     form: Option<SplitForm>,
-    job: Option<Receiver<PackagesDone>>,
+    job: Option<Worker<PackagesDone>>,
 }
 
 impl PackagesUi {
@@ -84,8 +84,7 @@ impl PackagesUi {
     /// Splits the project in `dir` (it must have its identity already) on a
     /// worker thread.
     pub fn start_split(&mut self, dir: PathBuf, options: SplitOptions) {
-        let (tx, rx) = channel();
-        std::thread::spawn(move || {
+        self.job = Some(Worker::spawn("split", move |_| {
             let result = Project::open(&dir, Access::ReadOnly)
                 .map_err(|e| e.to_string())
                 .and_then(|p| split_project(&p, &options, |_| {}).map_err(|e| e.to_string()));
@@ -98,15 +97,13 @@ impl PackagesUi {
                 .into_owned(),
                 Err(e) => format!("{}: {e}", t!("packages.failed")),
             };
-            let _ = tx.send(PackagesDone::Split(notice));
-        });
-        self.job = Some(rx);
+            PackagesDone::Notice(notice)
+        }));
     }
 
     /// Reads the packages in or at `picked` on a worker thread.
     pub fn start_loading(&mut self, picked: PathBuf) {
-        let (tx, rx) = channel();
-        std::thread::spawn(move || {
+        self.job = Some(Worker::spawn("load-packages", move |_| {
             let dirs = package_dirs(&picked);
             let loaded = if dirs.is_empty() {
                 Err(t!("packages.none_found", path = picked.display()).into_owned())
@@ -115,15 +112,18 @@ impl PackagesUi {
                     .map(|d| load_package(d).map_err(|e| e.to_string()))
                     .collect()
             };
-            let _ = tx.send(PackagesDone::Loaded(loaded));
-        });
-        self.job = Some(rx);
+            PackagesDone::Loaded(loaded)
+        }));
     }
 
+    /// What the work ended with, once it has; a failed worker ends with a
+    /// notice saying so.
     pub fn poll(&mut self) -> Option<PackagesDone> {
-        let done = self.job.as_ref()?.try_recv().ok()?;
+        let end = self.job.as_mut()?.poll()?;
         self.job = None;
-        Some(done)
+        Some(
+            end.unwrap_or_else(|e| PackagesDone::Notice(format!("{}: {e}", t!("packages.failed")))),
+        )
     }
 }
 

@@ -2,6 +2,7 @@
 //! belong to the person at the machine, not to a project.
 
 use super::i18n::Language;
+use super::theme;
 use rust_i18n::t;
 use serde::{Deserialize, Serialize};
 use std::ffi::OsString;
@@ -26,6 +27,8 @@ pub struct Settings {
     pub texture_budget_mb: usize,
     /// Annotator, or reviewer (accepts and rejects submitted items).
     pub role: Role,
+    /// Text size of a text project's document, in points.
+    pub reading_size: f32,
 }
 
 /// What the person at the machine does with a project.
@@ -44,6 +47,7 @@ impl Default for Settings {
             recent_projects: Vec::new(),
             texture_budget_mb: 512,
             role: Role::Annotator,
+            reading_size: theme::READING_SIZE,
         }
     }
 }
@@ -162,7 +166,7 @@ impl Settings {
     }
 
     /// Repairs what a hand-edited file may get wrong: duplicate or excess recent
-    /// entries, a zero texture budget.
+    /// entries, a zero texture budget, a reading size out of bounds.
     fn normalize(&mut self) {
         let mut seen = Vec::with_capacity(self.recent_projects.len());
         self.recent_projects.retain(|p| {
@@ -177,6 +181,7 @@ impl Settings {
         if self.texture_budget_mb == 0 {
             self.texture_budget_mb = Settings::default().texture_budget_mb;
         }
+        self.reading_size = theme::reading_size(self.reading_size);
     }
 }
 
@@ -318,6 +323,24 @@ mod tests {
             vec![PathBuf::from("/a"), PathBuf::from("/b")]
         );
         assert_eq!(settings.texture_budget_mb, 512);
+    }
+
+    #[test]
+    fn the_reading_size_is_kept_and_bounded() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.ron");
+        assert_eq!(Settings::load(&path).0.reading_size, theme::READING_SIZE);
+        let settings = Settings {
+            reading_size: 22.5,
+            ..Settings::default()
+        };
+        settings.save(&path).unwrap();
+        assert_eq!(Settings::load(&path).0.reading_size, 22.5);
+        std::fs::write(&path, "(reading_size: 900.0)").unwrap();
+        assert_eq!(
+            Settings::load(&path).0.reading_size,
+            theme::READING_SIZE_MAX
+        );
     }
 
     #[test]

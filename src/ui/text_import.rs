@@ -2,13 +2,13 @@
 //! records are read on a worker thread, with a progress bar; the project opens
 //! when they are in.
 
+use super::worker::{Worker, progress_window};
 use crate::jobs::text::{describe, import_texts};
 use crate::model::LabelSchema;
 use crate::project::Project;
 use eframe::egui;
 use rust_i18n::t;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, channel};
 
 /// The project folder made for a text file: `reviews.jsonl` → `reviews.shugu/`
 /// beside it.
@@ -20,60 +20,39 @@ pub fn project_dir_for(file: &Path) -> PathBuf {
     file.with_file_name(format!("{stem}.shugu"))
 }
 
-enum Message {
-    Progress(f32),
-    /// The project folder, and the notice to show (problems), or why it failed.
-    Done(Result<(PathBuf, Option<String>), String>),
-}
+/// The project folder, and the notice to show (problems), or why it failed.
+type Outcome = Result<(PathBuf, Option<String>), String>;
 
 /// A text file being read into a new project.
 pub struct TextImportJob {
     file: PathBuf,
-    rx: Receiver<Message>,
-    fraction: f32,
+    worker: Worker<Outcome>,
 }
 
 impl TextImportJob {
     pub fn start(file: PathBuf) -> Self {
-        let (tx, rx) = channel();
         let source = file.clone();
-        std::thread::spawn(move || {
-            let progress_tx = tx.clone();
-            let result = read_into_project(&source, &mut |f| {
-                let _ = progress_tx.send(Message::Progress(f));
-            });
-            let _ = tx.send(Message::Done(result));
+        let worker = Worker::spawn("text-import", move |progress| {
+            read_into_project(&source, &mut |f| progress.set(f))
         });
-        Self {
-            file,
-            rx,
-            fraction: 0.0,
-        }
+        Self { file, worker }
     }
 
     /// The project to open and a notice, once the job has ended.
-    pub fn poll(&mut self) -> Option<Result<(PathBuf, Option<String>), String>> {
-        while let Ok(message) = self.rx.try_recv() {
-            match message {
-                Message::Progress(f) => self.fraction = f,
-                Message::Done(result) => return Some(result),
-            }
-        }
-        None
+    pub fn poll(&mut self) -> Option<Outcome> {
+        let end = self.worker.poll()?;
+        Some(end.unwrap_or_else(|e| Err(format!("{}: {e}", t!("text_import.failed")))))
     }
 
     /// The progress window.
     pub fn show(&self, ctx: &egui::Context) {
-        egui::Window::new(t!("text_import.title"))
-            .id(egui::Id::unique("text_import"))
-            .collapsible(false)
-            .resizable(false)
-            .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
-            .show(ctx, |ui| {
-                ui.label(self.file.display().to_string());
-                ui.add(egui::ProgressBar::new(self.fraction).show_percentage());
-            });
-        ctx.request_repaint_after(std::time::Duration::from_millis(100));
+        progress_window(
+            ctx,
+            &t!("text_import.title"),
+            "text_import",
+            &self.file,
+            self.worker.fraction(),
+        );
     }
 }
 

@@ -1,13 +1,23 @@
 //! The centre of a text project: the document with its spans highlighted, and
-//! what the annotator selected in it. Edits are made by the workspace.
+//! what the annotator selected in it. Edits are made by the workspace. The
+//! document reads at the theme's reading size and colours; the reading-size
+//! keys and Ctrl+wheel over it change the size (the app keeps it in the
+//! settings).
 
 use super::canvas::class_color;
+use super::keymap::Action;
 use super::text_view::{self, SpanPaint, TextViewOptions, TextViewState};
+use super::theme::{self, READING_SIZE_STEP};
 use crate::model::{ClassId, ItemId, SpanAnnotation, SpanId, TextDoc};
 use crate::project::{Project, ProjectError};
 use eframe::egui;
 use rust_i18n::t;
 use std::ops::Range;
+
+/// How much of egui's zoom gesture is one reading-size step: a little less
+/// than one line of wheel (40 points, ×1.22). A wheel notch is one line on
+/// most systems, two under X11.
+const ZOOM_PER_STEP: f32 = 1.2;
 
 /// The current item's text and spans, re-read when the project changes.
 #[derive(Default)]
@@ -17,9 +27,13 @@ struct TextCache {
     spans: Vec<SpanAnnotation>,
 }
 
-#[derive(Default)]
 pub struct TextPane {
     view: TextViewState,
+    /// The document's text size in points (half points, within the
+    /// theme's bounds).
+    pub reading_size: f32,
+    /// Ctrl+wheel zoom not yet enough for a step.
+    zoom_carry: f32,
     cache: TextCache,
     pub snap_to_token: bool,
     /// The span clicked last; digits change its class, Del deletes it.
@@ -28,7 +42,46 @@ pub struct TextPane {
     pub selection: Option<Range<usize>>,
 }
 
+impl Default for TextPane {
+    fn default() -> Self {
+        Self {
+            view: TextViewState::default(),
+            reading_size: theme::READING_SIZE,
+            zoom_carry: 1.0,
+            cache: TextCache::default(),
+            snap_to_token: false,
+            selected: None,
+            selection: None,
+        }
+    }
+}
+
 impl TextPane {
+    /// Applies a reading-size key; other actions are not the pane's.
+    pub fn reading_key(&mut self, action: Action) {
+        self.reading_size = match action {
+            Action::ReadingLarger => theme::reading_size(self.reading_size + READING_SIZE_STEP),
+            Action::ReadingSmaller => theme::reading_size(self.reading_size - READING_SIZE_STEP),
+            Action::ReadingReset => theme::READING_SIZE,
+            _ => return,
+        };
+    }
+
+    /// Ctrl+wheel over the document (egui's zoom gesture, a pinch too)
+    /// changes the size a step per wheel notch, as the keys do.
+    fn zoom(&mut self, ui: &egui::Ui, over_document: bool) {
+        let delta = ui.input(|i| i.zoom_delta());
+        if !over_document || delta == 1.0 {
+            return;
+        }
+        self.zoom_carry *= delta;
+        let steps = (self.zoom_carry.ln() / ZOOM_PER_STEP.ln()).trunc();
+        if steps != 0.0 {
+            self.reading_size = theme::reading_size(self.reading_size + steps * READING_SIZE_STEP);
+            self.zoom_carry /= ZOOM_PER_STEP.powf(steps);
+        }
+    }
+
     /// Forgets what was selected (another item is shown).
     pub fn reset(&mut self) {
         self.selected = None;
@@ -103,9 +156,14 @@ impl TextPane {
         let options = TextViewOptions {
             snap_to_token: self.snap_to_token,
             label: t!("text.view").into_owned(),
+            font_size: Some(self.reading_size),
+            text_color: Some(theme::READING_TEXT),
             ..Default::default()
         };
+        ui.painter()
+            .rect_filled(ui.max_rect(), 0.0, theme::READING_BACKGROUND);
         let response = text_view::show(ui, &self.cache.doc.text, &paints, &mut self.view, &options);
+        self.zoom(ui, response.response.contains_pointer());
         self.selection = response.selection.clone();
         let clicked = response
             .clicked_span

@@ -14,6 +14,47 @@ pub const HEADING_SIZE: f32 = 20.0;
 /// Class names drawn on the canvas next to their boxes.
 pub const BOX_LABEL_SIZE: f32 = 13.0;
 
+// --- Reading: a text project's document ---
+
+/// The document's text size by default, larger than the UI's body text for a
+/// day of reading. Ctrl+plus / Ctrl+minus / Ctrl+wheel change it for the
+/// user (kept in the settings), Ctrl+0 comes back here.
+pub const READING_SIZE: f32 = 18.0;
+pub const READING_SIZE_MIN: f32 = 10.0;
+pub const READING_SIZE_MAX: f32 = 40.0;
+/// One press of Ctrl+plus or Ctrl+minus.
+pub const READING_SIZE_STEP: f32 = 1.0;
+/// The document's text and the page behind it: near-white on near-black,
+/// about 14:1, well above the 7:1 that WCAG asks of body text (AAA).
+pub const READING_TEXT: Color32 = Color32::from_rgb(235, 235, 230);
+pub const READING_BACKGROUND: Color32 = Color32::from_rgb(28, 29, 32);
+
+/// A reading size within [`READING_SIZE_MIN`]..=[`READING_SIZE_MAX`], in
+/// half points; the default for a size that is not a number.
+pub fn reading_size(size: f32) -> f32 {
+    if size.is_nan() {
+        return READING_SIZE;
+    }
+    ((size * 2.0).round() / 2.0).clamp(READING_SIZE_MIN, READING_SIZE_MAX)
+}
+
+/// The WCAG contrast ratio of two colours, 1 (none) to 21 (black on white).
+pub fn contrast_ratio(a: Color32, b: Color32) -> f32 {
+    let luminance = |c: Color32| {
+        let linear = |v: u8| {
+            let v = f32::from(v) / 255.0;
+            if v <= 0.040_45 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * linear(c.r()) + 0.7152 * linear(c.g()) + 0.0722 * linear(c.b())
+    };
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
 // --- Spacing and layout ---
 
 pub const SPACE_XS: f32 = 2.0;
@@ -193,6 +234,23 @@ mod tests {
         let colours: std::collections::HashSet<_> =
             ItemStatus::ALL.into_iter().map(status_color).collect();
         assert_eq!(colours.len(), ItemStatus::ALL.len());
+    }
+
+    #[test]
+    fn the_document_reads_at_a_high_contrast() {
+        assert!(contrast_ratio(READING_TEXT, READING_BACKGROUND) >= 7.0);
+        assert!((contrast_ratio(Color32::BLACK, Color32::WHITE) - 21.0).abs() < 1e-3);
+        assert_eq!(contrast_ratio(Color32::GRAY, Color32::GRAY), 1.0);
+    }
+
+    #[test]
+    fn reading_sizes_are_bounded_half_points() {
+        assert_eq!(reading_size(17.3), 17.5);
+        assert_eq!(reading_size(3.0), READING_SIZE_MIN);
+        assert_eq!(reading_size(400.0), READING_SIZE_MAX);
+        assert_eq!(reading_size(f32::NAN), READING_SIZE);
+        assert_eq!(reading_size(f32::INFINITY), READING_SIZE_MAX);
+        const { assert!(READING_SIZE > BODY_SIZE) };
     }
 
     #[test]

@@ -563,7 +563,13 @@ impl Workspace {
                 self.selected_proposal = None;
                 self.text.reset();
             }
-            Action::ToggleHelp | Action::ToggleDashboard => {}
+            // The app's: help and the dashboard are its windows, the reading
+            // size is a setting.
+            Action::ToggleHelp
+            | Action::ToggleDashboard
+            | Action::ReadingLarger
+            | Action::ReadingSmaller
+            | Action::ReadingReset => {}
             Action::Accept if self.reviewer => self.accept_and_next(),
             Action::Reject if self.reviewer && self.current_item().is_some() => {
                 self.rejecting = Some(String::new());

@@ -33,8 +33,9 @@ pub fn start(config: AppConfig, startup: Startup) -> Harness<'static, ShuguApp> 
     start_with(Harness::builder(), config, startup, FakeDialogs::default())
 }
 
-/// Like [`start`], for texts with characters beyond the bundled fonts (emoji,
-/// CJK Extension B), which draw as boxes of their own width; file dialogs
+/// Like [`start`], for texts with characters beyond the bundled fonts (CJK
+/// Extension B, Han characters outside GB2312), which draw as boxes of their
+/// own width; file dialogs
 /// answer from `dialogs`.
 pub fn start_allowing_missing_glyphs(
     config: AppConfig,

@@ -63,6 +63,22 @@ pub fn image_project(
     }
 }
 
+/// A text project at `dir` with `schema` and one text, `text` (record `r1`
+/// of `r.jsonl`).
+pub fn one_text_project(dir: &Path, schema: LabelSchema, text: &str) {
+    let mut project = Project::create_text(dir, "reviews", schema).unwrap();
+    project
+        .add_text_items(&[shugu::project::NewTextItem {
+            rel_path: "r.jsonl:1".into(),
+            doc: shugu::model::TextDoc {
+                ext_id: Some("r1".into()),
+                text: text.into(),
+                meta: None,
+            },
+        }])
+        .unwrap();
+}
+
 /// Three 40×30 images `a.jpg`, `b.jpg`, `c.jpg` and a project over them with
 /// one class, `car`.
 pub fn three_images() -> Fixture {

@@ -4,16 +4,21 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+#[path = "../media_fixtures/mod.rs"]
+mod media_fixtures;
 
 mod annotate;
 mod box_attributes;
 mod cvat;
 mod cvat_subsets;
+mod dashboard;
 mod labelme_label_studio;
 mod packages;
 mod proposals;
+mod reading;
 mod review;
 mod start_and_errors;
 mod text;
 mod text_view;
 mod voc;
+mod workers;

@@ -2,7 +2,7 @@
 //! reason that becomes a comment the annotator sees, all in the audit trail.
 
 use crate::common;
-use crate::common::gui::{app_config, click_image, start};
+use crate::common::gui::{app_config, click_image, start, wait_for};
 use eframe::egui::{Event, Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -311,6 +311,7 @@ fn the_dashboard_opens_with_its_key_and_shows_the_projects_figures() {
 
     press(&mut h, Key::F9);
     assert!(h.state().dashboard.open);
+    wait_for(&mut h, |app| app.dashboard.figures().is_some());
     h.get_by_label("Items per status");
     h.get_by_label("Items submitted per hour, per annotator");
     // Nobody was reviewed yet and no box was drawn: those charts say so.

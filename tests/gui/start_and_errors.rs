@@ -37,23 +37,30 @@ fn start_screen_opens_a_demo_project() {
     assert_eq!(saved.recent_projects.len(), 1);
 }
 
-#[test]
-fn broken_images_are_listed_and_refuse_boxes() {
-    let f = common::image_project(&[("good.png", 100, 80)], &["car"], &[], false);
-    // Files the scan will find broken: a text file named .png, and an empty .jpg.
-    std::fs::write(f.images.join("fake.png"), "not an image").unwrap();
-    std::fs::write(f.images.join("empty.jpg"), b"").unwrap();
+/// Scans the fixture's image folder again (for files added to it), then
+/// starts the app on its project.
+fn rescan_and_start(
+    f: &common::Fixture,
+) -> egui_kittest::Harness<'static, shugu::ui::app::ShuguApp> {
     let mut project =
         shugu::project::Project::open(&f.project, shugu::project::Access::ReadWrite).unwrap();
     shugu::jobs::scan::BackgroundScan::start(project.image_root())
         .finish_into(&mut project, |_| {})
         .unwrap();
     drop(project);
-
-    let mut h = start(
+    start(
         config(f.root.path(), vec![]),
         Startup::Open(f.project.clone()),
-    );
+    )
+}
+
+#[test]
+fn broken_images_are_listed_and_refuse_boxes() {
+    let f = common::image_project(&[("good.png", 100, 80)], &["car"], &[], false);
+    // Files the scan will find broken: a text file named .png, and an empty .jpg.
+    std::fs::write(f.images.join("fake.png"), "not an image").unwrap();
+    std::fs::write(f.images.join("empty.jpg"), b"").unwrap();
+    let mut h = rescan_and_start(&f);
     for name in ["good.png", "fake.png", "empty.jpg"] {
         h.get_by_label(name);
     }
@@ -136,4 +143,58 @@ fn first_start_asks_for_the_annotator_name_and_keeps_it() {
     let (saved, _) = Settings::load(&settings_path);
     assert_eq!(saved.author.as_deref(), Some("王芳"));
     assert_eq!(h.state().workspace().unwrap().project.author(), "王芳");
+}
+
+/// The text shapes of the last frame whose text is `text`: where they were
+/// drawn, and in how many rows.
+fn drawn_text(
+    h: &egui_kittest::Harness<shugu::ui::app::ShuguApp>,
+    text: &str,
+) -> Vec<(egui::Rect, usize)> {
+    h.output()
+        .shapes
+        .iter()
+        .filter_map(|clipped| match &clipped.shape {
+            egui::epaint::Shape::Text(t) if t.galley.text() == text => Some((
+                t.galley.rect.translate(t.pos.to_vec2()),
+                t.galley.rows.len(),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_long_error_in_place_of_the_image_wraps_inside_the_canvas() {
+    let f = common::image_project(&[("good.png", 100, 80)], &["car"], &[], false);
+    let folder = f.images.join("2024 summer holiday, West Lake/phone backup");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(
+        folder.join("IMG_20240718_093015_panorama.png"),
+        crate::media_fixtures::png_bomb(50_000, 50_000),
+    )
+    .unwrap();
+    let mut h = rescan_and_start(&f);
+    h.set_size(Vec2::new(1000.0, 700.0));
+    let ws = h.state_mut().workspace_mut().unwrap();
+    let bomb = ws
+        .project
+        .items()
+        .iter()
+        .position(|i| i.rel_path.ends_with("panorama.png"))
+        .unwrap();
+    ws.go_to(bomb);
+    h.run();
+    let ws = h.state().workspace().unwrap();
+    let message = ws.current_item().unwrap().error.clone().unwrap();
+    assert!(message.contains("decompression bomb"), "{message}");
+    let drawn = drawn_text(&h, &message);
+    assert_eq!(drawn.len(), 1, "the message is drawn once, whole");
+    let (rect, rows) = drawn[0];
+    let canvas = ws.canvas.rect;
+    assert!(
+        canvas.contains_rect(rect),
+        "{rect:?} is not inside the canvas {canvas:?}"
+    );
+    assert!(rows > 1, "one row, {rows}");
 }

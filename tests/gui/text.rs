@@ -6,8 +6,7 @@ use crate::common::gui::{app_config, start_allowing_missing_glyphs};
 use eframe::egui::{Event, Key, Modifiers, PointerButton, Pos2, Vec2, pos2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use shugu::model::{ClassId, LabelSchema, SpanAnnotation, TextDoc};
-use shugu::project::{NewTextItem, Project};
+use shugu::model::{ClassId, LabelSchema, SpanAnnotation};
 use shugu::ui::Startup;
 use shugu::ui::app::ShuguApp;
 use shugu::ui::dialogs::FakeDialogs;
@@ -21,18 +20,7 @@ fn harness(tmp: &tempfile::TempDir) -> Harness<'static, ShuguApp> {
     let mut schema = LabelSchema::with_classes(&["PRODUCT", "ORIGIN", "PRICE"]);
     schema.add_image_label("好评");
     schema.add_image_label("差评");
-    let mut project = Project::create_text(&dir, "reviews", schema).unwrap();
-    project
-        .add_text_items(&[NewTextItem {
-            rel_path: "r.jsonl:1".into(),
-            doc: TextDoc {
-                ext_id: Some("r1".into()),
-                text: REVIEW.into(),
-                meta: None,
-            },
-        }])
-        .unwrap();
-    drop(project);
+    crate::common::one_text_project(&dir, schema, REVIEW);
     let config = app_config(tmp.path(), "测试员", Language::English, vec![]);
     let mut h = start_allowing_missing_glyphs(config, Startup::Open(dir), FakeDialogs::default());
     h.run_steps(5);

@@ -46,6 +46,10 @@ pub struct TextViewOptions {
     pub label: String,
     /// Distinguishes several views in one window.
     pub id_salt: egui::IdSalt,
+    /// The text's size in points; `None` is the body text's.
+    pub font_size: Option<f32>,
+    /// The text's colour; `None` is the visuals' text colour.
+    pub text_color: Option<egui::Color32>,
 }
 
 impl Default for TextViewOptions {
@@ -54,6 +58,8 @@ impl Default for TextViewOptions {
             snap_to_token: false,
             label: "Document text".into(),
             id_salt: egui::IdSalt::new("shugu_text_view"),
+            font_size: None,
+            text_color: None,
         }
     }
 }
@@ -83,8 +89,16 @@ pub fn show(
     options: &TextViewOptions,
 ) -> TextViewResponse {
     let frame_start = Instant::now();
-    let text_color = ui.visuals().text_color();
-    prepare(ui, text, state, text_color, frame_start + MEASURE_BUDGET);
+    let text_color = text_color(ui, options);
+    let metrics = metrics(ui, options);
+    prepare(
+        ui,
+        text,
+        state,
+        metrics,
+        text_color,
+        frame_start + MEASURE_BUDGET,
+    );
 
     let output = scroll_area(state, options).show_viewport(ui, |ui, viewport| {
         contents(ui, viewport, text, spans, state, options)
@@ -111,6 +125,7 @@ fn prepare(
     ui: &Ui,
     text: &str,
     state: &mut TextViewState,
+    metrics: layout::Metrics,
     text_color: egui::Color32,
     measure_deadline: Instant,
 ) {
@@ -120,7 +135,7 @@ fn prepare(
         state.scroll_offset = -1.0; // forces the offset in `scroll_area`
         state.tag_hits.clear();
     }
-    state.layout.sync_metrics(ui.ctx(), metrics(ui));
+    state.layout.sync_metrics(ui.ctx(), metrics);
     state.layout.begin_frame();
     state
         .layout
@@ -164,7 +179,7 @@ fn contents(
     state: &mut TextViewState,
     options: &TextViewOptions,
 ) -> (egui::Response, input::InputOutcome, Option<Range<usize>>) {
-    let text_color = ui.visuals().text_color();
+    let text_color = text_color(ui, options);
     let content_min = ui.min_rect().min;
     let origin = content_min + vec2(PADDING, PADDING);
     let content_view = viewport.translate(-vec2(PADDING, PADDING));
@@ -220,8 +235,18 @@ fn contents(
     (response, outcome, selection)
 }
 
-fn metrics(ui: &Ui) -> layout::Metrics {
-    let font = egui::TextStyle::Body.resolve(ui.style());
+fn text_color(ui: &Ui, options: &TextViewOptions) -> egui::Color32 {
+    options
+        .text_color
+        .unwrap_or_else(|| ui.visuals().text_color())
+}
+
+fn metrics(ui: &Ui, options: &TextViewOptions) -> layout::Metrics {
+    let body = egui::TextStyle::Body.resolve(ui.style());
+    let font = match options.font_size {
+        Some(size) => egui::FontId::new(size, body.family),
+        None => body,
+    };
     let font_height = ui.fonts_mut(|f| f.row_height(&font));
     let scroll_bar = ui.spacing().scroll.allocated_width();
     layout::Metrics {
