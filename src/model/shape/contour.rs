@@ -108,9 +108,10 @@ fn trace(
         }
         dir = next;
     }
-    // The start corner is a turn unless the outline arrives going the first way.
+    // The start corner is a turn unless the outline arrives going the first way;
+    // the outline then begins there (the region's top-left corner).
     if dir != first {
-        points.push(Point::new(start.0 as f32, start.1 as f32));
+        points.insert(0, Point::new(start.0 as f32, start.1 as f32));
     }
     points
 }

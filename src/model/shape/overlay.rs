@@ -17,6 +17,7 @@ pub(super) fn iou(a: &Shape, b: &Shape) -> Option<f64> {
     }
     match (a, b) {
         (Shape::Rect(a), Shape::Rect(b)) => Some(box_iou(a, b)),
+        (Shape::Mask(a), Shape::Mask(b)) => a.iou(b, false),
         (Shape::Mask(m), other) | (other, Shape::Mask(m)) => {
             let raster = rasterise(other, m.height(), m.width())?;
             m.iou(&raster, false)
@@ -64,8 +65,7 @@ pub(super) fn rasterise(shape: &Shape, h: u32, w: u32) -> Option<Rle> {
         Shape::Rect(b) => Rle::from_bbox(h, w, b).ok(),
         Shape::RotatedRect(r) => Rle::from_ring(h, w, &r.corners()).ok(),
         Shape::Polygon(p) => Rle::from_parts(h, w, p.parts()).ok(),
-        Shape::Mask(m) => m.resized_canvas(h, w).ok(),
-        Shape::Polyline(_) | Shape::Keypoints(_) => None,
+        Shape::Polyline(_) | Shape::Keypoints(_) | Shape::Mask(_) => None,
     }
 }
 

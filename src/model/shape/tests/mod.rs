@@ -2,8 +2,13 @@
 //! (`tests/python/make_shape_reference.py`); `properties` checks laws over many
 //! seeded random shapes.
 
+mod codec;
+mod editing;
+mod geometry;
+mod iou;
 mod properties;
 mod pycocotools;
+mod rle;
 
 use super::{Point, Polygon, RotatedRect, Shape};
 use crate::model::BBox;
@@ -86,4 +91,9 @@ pub fn random_shape(rng: &mut Rng) -> Shape {
                 .unwrap_or(Shape::Rect(BBox::from_xywh(1.0, 1.0, 2.0, 2.0)))
         }
     }
+}
+
+/// The square `x..x+s` × `y..y+s`, clockwise on screen from its top-left.
+pub fn square(x: f32, y: f32, s: f32) -> Vec<Point> {
+    vec![pt(x, y), pt(x + s, y), pt(x + s, y + s), pt(x, y + s)]
 }
