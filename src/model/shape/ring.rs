@@ -78,13 +78,35 @@ pub fn segments(points: &[Point], closed: bool) -> impl Iterator<Item = (Point, 
     points.windows(2).map(|w| (w[0], w[1])).chain(closing)
 }
 
-/// Whether `p` is within `tolerance` of any segment of the path.
+/// Whether `p` is within `tolerance` of any segment of the path. Without a
+/// division per segment, and segments whose box is too far are skipped first: the
+/// canvas tests the pointer against thousands of outlines.
 pub fn near_path(points: &[Point], closed: bool, p: Point, tolerance: f32) -> bool {
     let t2 = tolerance * tolerance;
     if points.len() == 1 {
         return points[0].distance_sq(p) <= t2;
     }
-    segments(points, closed).any(|(a, b)| project(p, a, b).2 <= t2)
+    segments(points, closed).any(|(a, b)| {
+        if (p.x + tolerance < a.x.min(b.x))
+            | (p.x - tolerance > a.x.max(b.x))
+            | (p.y + tolerance < a.y.min(b.y))
+            | (p.y - tolerance > a.y.max(b.y))
+        {
+            return false;
+        }
+        let (dx, dy) = (b.x - a.x, b.y - a.y);
+        let (px, py) = (p.x - a.x, p.y - a.y);
+        let dot = px * dx + py * dy;
+        let len2 = dx * dx + dy * dy;
+        if dot <= 0.0 || len2 == 0.0 {
+            px * px + py * py <= t2
+        } else if dot >= len2 {
+            p.distance_sq(b) <= t2
+        } else {
+            let cross = px * dy - py * dx;
+            cross * cross <= t2 * len2
+        }
+    })
 }
 
 /// Sutherland–Hodgman: the part of a ring inside `0..w` × `0..h`. Exact in area for

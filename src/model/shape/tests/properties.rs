@@ -1,7 +1,8 @@
 //! Laws every shape keeps, checked over many seeded random shapes of every kind.
 
-use super::super::{Polygon, Rle, ShapeKind, labelled_bounds};
+use super::super::{Point, Polygon, Rle, RotatedRect, ShapeKind, labelled_bounds};
 use super::{Rng, random_shape};
+use crate::model::BBox;
 use crate::model::shape::Shape;
 
 const CASES: usize = 600;
@@ -231,6 +232,76 @@ fn decoding_random_bytes_never_panics() {
                     shape.iou(&shape),
                     shape.translated_within(3.0, -4.0, W, H),
                 );
+            }
+        }
+    }
+}
+
+#[test]
+fn extreme_coordinates_never_panic() {
+    let values = [
+        0.0,
+        -0.0,
+        1.0,
+        -1e30,
+        1e30,
+        f32::MAX,
+        f32::MIN,
+        1e-30,
+        5.5,
+        f32::NAN,
+        f32::INFINITY,
+    ];
+    let mut rng = Rng::new(9);
+    let mut shapes = Vec::new();
+    for _ in 0..300 {
+        let mut pick = || values[rng.below(values.len())];
+        let ring: Vec<Point> = (0..3).map(|_| Point::new(pick(), pick())).collect();
+        shapes.push(Shape::Polygon(Polygon::new(ring.clone())));
+        shapes.push(Shape::Polyline(ring));
+        shapes.push(Shape::RotatedRect(RotatedRect::new(
+            pick(),
+            pick(),
+            pick(),
+            pick(),
+            pick(),
+        )));
+        shapes.push(Shape::Rect(BBox {
+            min_x: pick(),
+            min_y: pick(),
+            max_x: pick(),
+            max_y: pick(),
+        }));
+    }
+    shapes.push(Shape::Mask(
+        Rle::from_ring(
+            20,
+            20,
+            &[
+                Point::new(1.0, 1.0),
+                Point::new(9.0, 2.0),
+                Point::new(4.0, 8.0),
+            ],
+        )
+        .unwrap(),
+    ));
+    for (i, a) in shapes.iter().enumerate() {
+        let _ = (
+            a.bounds(),
+            a.area(),
+            a.is_valid(),
+            a.hit(1.0, 1.0, f32::NAN),
+            a.hit(0.0, 0.0, 1e30),
+        );
+        let _ = (
+            a.clamped(W, H),
+            a.translated_within(1e30, -1e30, W, H),
+            a.vertex_at(0.0, 0.0, 1.0),
+        );
+        let _ = a.edge_at(1.0, 1.0, 1e9);
+        for b in shapes.iter().skip(i).step_by(37).chain(shapes.last()) {
+            if let Some(v) = a.iou(b) {
+                assert!((0.0..=1.0).contains(&v), "{a:?} / {b:?}: {v}");
             }
         }
     }
