@@ -18,7 +18,8 @@ const SCALE: f64 = 5.0;
 /// COCO files write decimals (`239.97`); pycocotools parses them as f64, we as
 /// f32. Rounding at ×5 can tell the two apart (`0.7` → 3.5 in f64, 3.4999998 in
 /// f32), so the f32 is widened to the shortest decimal that reads back as it,
-/// which is the file's number whenever that had at most 7 significant digits.
+/// which is the file's number whenever that had at most 6 significant digits
+/// (and nearly always at 7).
 pub fn f32_as_written(v: f32) -> f64 {
     let wide = f64::from(v);
     if !v.is_finite() || wide.fract() == 0.0 {
