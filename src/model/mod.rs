@@ -1,5 +1,6 @@
 //! Plain data: items, annotations, the label schema, geometry and the `Edit`
-//! values that change them. Depends on nothing but serde.
+//! values that change them. Depends on nothing but serde, and `i_overlay` for
+//! the overlap of polygons.
 
 mod attributes;
 mod comment;
@@ -10,6 +11,7 @@ mod item;
 mod package;
 mod proposal;
 mod schema;
+pub mod shape;
 mod span;
 mod text;
 
@@ -25,5 +27,9 @@ pub use package::{
 };
 pub use proposal::{AcceptedProposal, BoxOrigin, NewProposal, Proposal};
 pub use schema::{ClassDef, ImageLabelDef, ImageLabelMode, LabelSchema, Rgb};
+pub use shape::{
+    COCO_PERSON_SIGMAS, EdgeHit, Keypoint, Point, Polygon, Rle, RleError, RotatedRect, Shape,
+    ShapeDecodeError, ShapeKind, VertexRef, Visibility, mask_to_polygon, oks,
+};
 pub use span::{NewSpan, SpanAnnotation, SpanRef, TextDoc};
 pub use text::{OffsetUnit, UnknownOffsetUnit};
