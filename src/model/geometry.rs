@@ -74,10 +74,13 @@ impl BBox {
     }
 
     /// The box moved by `(dx, dy)`, kept whole inside the image: it slides along the
-    /// border instead of shrinking.
+    /// border instead of shrinking. A box wider or taller than the image (one
+    /// from before the image changed size) keeps its place on that axis.
     pub fn translated_within(&self, dx: f32, dy: f32, width: f32, height: f32) -> Self {
-        let dx = dx.clamp(-self.min_x, width - self.max_x);
-        let dy = dy.clamp(-self.min_y, height - self.max_y);
+        let slide =
+            |d: f32, low: f32, high: f32| if low <= high { d.clamp(low, high) } else { 0.0 };
+        let dx = slide(dx, -self.min_x, width - self.max_x);
+        let dy = slide(dy, -self.min_y, height - self.max_y);
         Self {
             min_x: self.min_x + dx,
             min_y: self.min_y + dy,
@@ -123,6 +126,13 @@ mod tests {
         let m =
             BBox::from_xywh(10.0, 10.0, 20.0, 20.0).translated_within(200.0, -50.0, 100.0, 100.0);
         assert_eq!(m, BBox::from_xywh(80.0, 0.0, 20.0, 20.0));
+    }
+
+    #[test]
+    fn a_box_larger_than_the_image_does_not_move_and_does_not_panic() {
+        let b = BBox::from_xywh(-10.0, 5.0, 300.0, 20.0);
+        let m = b.translated_within(15.0, 200.0, 100.0, 100.0);
+        assert_eq!(m, BBox::from_xywh(-10.0, 80.0, 300.0, 20.0));
     }
 
     #[test]
