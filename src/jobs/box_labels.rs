@@ -9,7 +9,7 @@ use super::{JobError, add_missing_classes};
 use crate::formats::label_paths::{PathMatch, PathMatcher};
 use crate::formats::yolo::{OutsidePolicy, place_corners};
 use crate::model::{
-    AttributeDef, Attributes, BBox, Edit, ImageLabelMode, Item, ItemId, LabelId, NewBox,
+    AttributeDef, Attributes, BBox, Edit, ImageLabelMode, Item, ItemId, LabelId, NewBox, Rgb,
 };
 use crate::project::Project;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -66,6 +66,9 @@ pub struct BoxLabelPlan {
     /// Box attributes the file defines (CVAT's label specs), added to the
     /// schema unless it defines one of that name.
     pub attribute_defs: Vec<AttributeDef>,
+    /// Colours the dataset gives its classes (VOC's `labelmap.txt`), given to
+    /// the classes the import adds.
+    pub class_colors: HashMap<String, Rgb>,
 }
 
 impl BoxLabelPlan {
@@ -127,6 +130,23 @@ impl BoxLabelPlan {
                 "",
                 format!("class `{name}` is not in the project; its {n} box(es) were skipped"),
             );
+        }
+    }
+
+    /// Puts the names of `order` that the plan uses first, in that order (a
+    /// dataset's own class list), the others after them as they came.
+    pub fn order_classes(&mut self, order: &[&str]) {
+        let rank = |name: &String| order.iter().position(|o| o == name).unwrap_or(order.len());
+        let mut sorted: Vec<usize> = (0..self.class_names.len()).collect();
+        sorted.sort_by_key(|&i| rank(&self.class_names[i]));
+        let mut new_index = vec![0; sorted.len()];
+        for (new, &old) in sorted.iter().enumerate() {
+            new_index[old] = new;
+        }
+        let names = std::mem::take(&mut self.class_names);
+        self.class_names = sorted.iter().map(|&i| names[i].clone()).collect();
+        for b in &mut self.boxes {
+            b.class = new_index[b.class];
         }
     }
 
@@ -313,6 +333,20 @@ pub fn apply_box_label_plan(
         })?;
     }
     let (new_classes, _) = add_missing_classes(project, &plan.class_names)?;
+    if new_classes
+        .iter()
+        .any(|c| plan.class_colors.contains_key(c))
+    {
+        project.update_schema(|s| {
+            for class in &mut s.classes {
+                if let Some(&color) = plan.class_colors.get(&class.name)
+                    && new_classes.contains(&class.name)
+                {
+                    class.color = color;
+                }
+            }
+        })?;
+    }
     let built = build_edit(project, &mut plan);
     let stored = built.and_then(|(edit, boxes, labelled)| {
         if let Edit::Batch(edits) = &edit
@@ -490,5 +524,21 @@ mod tests {
         assert_eq!((plan.boxes[0].item, plan.boxes[0].class), (ItemId(1), 0));
         assert_eq!(plan.problems.len(), 2);
         assert!(plan.problems[0].to_string().contains("`行人`"));
+    }
+
+    #[test]
+    fn a_dataset_class_list_orders_the_classes_it_names() {
+        let mut plan = BoxLabelPlan::default();
+        planned(&mut plan, 1, "bus");
+        planned(&mut plan, 1, "行人");
+        planned(&mut plan, 2, "car");
+        plan.order_classes(&["car", "truck", "bus"]);
+        assert_eq!(plan.class_names, ["car", "bus", "行人"]);
+        let classes: Vec<&str> = plan
+            .boxes
+            .iter()
+            .map(|b| plan.class_names[b.class].as_str())
+            .collect();
+        assert_eq!(classes, ["bus", "行人", "car"]);
     }
 }
