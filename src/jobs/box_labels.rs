@@ -10,6 +10,7 @@ use crate::formats::label_paths::{PathMatch, PathMatcher};
 use crate::formats::yolo::{OutsidePolicy, place_corners};
 use crate::model::{
     AttributeDef, Attributes, BBox, Edit, ImageLabelMode, Item, ItemId, LabelId, NewBox, Rgb,
+    leave_out_refused,
 };
 use crate::project::Project;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -174,6 +175,9 @@ pub struct BoxPlacer {
     pub known: HashSet<String>,
     pub options: BoxImportOptions,
     unknown: BTreeMap<String, usize>,
+    /// The project's attribute definitions: values they refuse are left out
+    /// of their box and reported where the box is.
+    attribute_defs: Vec<AttributeDef>,
 }
 
 impl BoxPlacer {
@@ -182,7 +186,15 @@ impl BoxPlacer {
             known,
             options,
             unknown: BTreeMap::new(),
+            attribute_defs: Vec::new(),
         }
+    }
+
+    /// Checks attribute values against `defs` (the project's), reporting a
+    /// refused value at the box's file and place rather than at its image.
+    pub fn with_attribute_defs(mut self, defs: &[AttributeDef]) -> Self {
+        self.attribute_defs = defs.to_vec();
+        self
     }
 
     /// Whether boxes or labels of `name` are taken.
@@ -195,11 +207,11 @@ impl BoxPlacer {
     pub fn place(
         &mut self,
         plan: &mut BoxLabelPlan,
-        (file, at): (&str, impl FnOnce() -> String),
+        (file, at): (&str, impl Fn() -> String),
         target: Target,
         class: &str,
         bbox: BBox,
-        attributes: Attributes,
+        mut attributes: Attributes,
     ) {
         if !self.takes(class) {
             *self.unknown.entry(class.to_string()).or_default() += 1;
@@ -218,6 +230,9 @@ impl BoxPlacer {
                         ),
                     );
                 }
+                leave_out_refused(&mut attributes, &self.attribute_defs, |reason| {
+                    plan.problem(file, at(), reason);
+                });
                 let class = plan.class(class);
                 plan.boxes.push(PlannedBox {
                     item,
@@ -416,19 +431,15 @@ fn build_edit(
             .class_by_name(name)
             .ok_or_else(|| JobError::Failed(format!("class {name} is missing from the schema")))?;
         let mut attributes = b.attributes.clone();
-        attributes.retain(|key, value| {
-            let Some(problem) = schema.attribute(key).and_then(|d| d.problem(value)) else {
-                return true;
-            };
+        leave_out_refused(&mut attributes, &schema.box_attributes, |message| {
             let file = project
                 .item(b.item)
                 .map_or_else(|| format!("item {}", b.item), |it| it.rel_path.clone());
             problems.push(ImportProblem {
                 file,
                 at: format!("a `{name}` box"),
-                message: format!("{problem}; the attribute was left out"),
+                message,
             });
-            false
         });
         boxes.push(NewBox {
             item: b.item,

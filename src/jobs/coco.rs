@@ -2,8 +2,8 @@
 
 use super::{ItemScope, JobError, add_missing_classes};
 use crate::formats::coco::{
-    CocoAnnotation, CocoExportInput, ImportPlanner, ImportProblem, ImportTarget, build_export,
-    parse_coco_header, stream_coco_annotations, write_coco, write_image_labels_jsonl,
+    CocoAnnotation, CocoExportInput, ImportPlanner, ImportProblem, ImportTarget, ShapesAsBoxes,
+    build_export, parse_coco_header, stream_coco_annotations, write_coco, write_image_labels_jsonl,
 };
 pub use crate::formats::coco::{LeftOutBox, LeftOutClass};
 use crate::formats::predictions::append_proposals;
@@ -140,8 +140,8 @@ pub struct ImportReport {
     pub boxes: usize,
     pub new_classes: Vec<String>,
     pub problems: Vec<ImportProblem>,
-    pub skipped_polygons: usize,
-    pub skipped_rle: usize,
+    /// Polygons and masks imported as their boxes, crowd regions as plain boxes.
+    pub shapes: ShapesAsBoxes,
 }
 
 /// Annotations per chunk handed from the parsing thread to the storing one.
@@ -156,6 +156,8 @@ fn file_error(file: &Path, e: impl std::fmt::Display) -> JobError {
 /// Imports the boxes of a COCO file into the project as one undoable edit. Images
 /// are matched by `file_name` relative to the image root; categories missing from
 /// the schema are added as classes when at least one of their boxes is imported.
+/// Polygons and masks come in as their boxes (counted in the report); attribute
+/// values the schema refuses are left out and reported by annotation.
 ///
 /// The file is read in two passes: images and categories first, then the
 /// annotations in chunks on a thread of their own, each chunk stored in the
@@ -181,6 +183,7 @@ pub fn import_coco(project: &mut Project, file: &Path) -> Result<ImportReport, J
             })
             .collect();
         ImportPlanner::new(&header, |name| targets.get(name).cloned())
+            .with_attribute_defs(&project.schema().box_attributes)
     };
     drop(header);
 
@@ -251,7 +254,6 @@ pub fn import_coco(project: &mut Project, file: &Path) -> Result<ImportReport, J
         boxes: applied.created.len(),
         new_classes,
         problems: plan.problems,
-        skipped_polygons: plan.skipped_polygons,
-        skipped_rle: plan.skipped_rle,
+        shapes: plan.shapes,
     })
 }

@@ -409,3 +409,34 @@ fn a_labelmap_that_is_a_fifo_or_a_link_is_reported_not_read() {
     );
     assert!(!class_names(&again).contains(&"secret".to_string()));
 }
+
+#[test]
+fn an_attribute_value_the_schema_refuses_is_reported_by_file_and_object() {
+    let s = setup();
+    let project = s.project("p");
+    {
+        let mut p = shugu::project::Project::open(&project, Access::ReadWrite).unwrap();
+        p.update_schema(|schema| {
+            schema.add_attribute(shugu::model::AttributeDef {
+                name: "difficult".into(),
+                kind: shugu::model::AttributeKind::OneOf(vec!["yes".into(), "no".into()]),
+                default: None,
+            })
+        })
+        .unwrap();
+    }
+    let (stdout, stderr) = s.import(&project, &s.path("dataset"), &[]);
+    assert!(stdout.contains("imported 6 boxes"), "{stdout}");
+    assert!(
+        stderr.contains(
+            "Annotations/street_01.xml: object 0: attribute \"difficult\" takes text, not true; \
+             the attribute was left out"
+        ),
+        "{stderr}"
+    );
+    // The box is kept, without that attribute.
+    let got = boxes(&project);
+    let car = &got[&("street_01.png".to_string(), "car".to_string())][0];
+    assert!(!car.1.contains_key("difficult"), "{car:?}");
+    assert_eq!(car.1.get("truncated"), Some(&AttrValue::Bool(false)));
+}
