@@ -489,3 +489,22 @@ fn planning_in_chunks_gives_the_same_boxes_and_problems_as_at_once() {
     );
     assert_eq!(boxes.len(), 3);
 }
+
+#[test]
+fn huge_and_negative_ids_are_keys_never_indexes() {
+    let p = plan(
+        r#"{"images": [{"id": 9223372036854775807, "file_name": "a.jpg"},
+                       {"id": -4294967295, "file_name": "sub/b.jpg"}],
+            "categories": [{"id": 4294967295, "name": "car"}, {"id": -9223372036854775808, "name": "行人"}],
+            "annotations": [
+              {"id": 1, "image_id": 9223372036854775807, "category_id": 4294967295, "bbox": [1, 1, 2, 2]},
+              {"id": 2, "image_id": -4294967295, "category_id": -9223372036854775808, "bbox": [1, 1, 2, 2]},
+              {"id": 3, "image_id": 1, "category_id": 4294967295, "bbox": [1, 1, 2, 2]}]}"#,
+    );
+    assert_eq!(p.boxes.len(), 2);
+    assert_eq!(p.categories, ["行人", "car"]);
+    assert_eq!(
+        problems(&p),
+        [("annotation id 3", "image id 1 is not in the file")]
+    );
+}
