@@ -1,5 +1,6 @@
 //! COCO export and import between a project and files.
 
+use super::safe_read::read_named;
 use super::{ItemScope, JobError, add_missing_classes};
 use crate::formats::coco::{
     CocoAnnotation, CocoExportInput, ImportPlanner, ImportProblem, ImportTarget, ShapesAsBoxes,
@@ -144,6 +145,9 @@ pub struct ImportReport {
     pub shapes: ShapesAsBoxes,
 }
 
+/// COCO files larger than this are refused (the file is read whole; COCO
+/// 2017's largest, `instances_train2017.json`, is 448 MB).
+const MAX_COCO_FILE: u64 = 4 << 30;
 /// Annotations per chunk handed from the parsing thread to the storing one.
 const IMPORT_CHUNK: usize = 16_384;
 /// Chunks parsed ahead of the store.
@@ -164,7 +168,7 @@ fn file_error(file: &Path, e: impl std::fmt::Display) -> JobError {
 /// edit's open transaction while the next is parsed. A parse error anywhere
 /// stores nothing.
 pub fn import_coco(project: &mut Project, file: &Path) -> Result<ImportReport, JobError> {
-    let bytes = std::fs::read(file).map_err(|e| file_error(file, e))?;
+    let bytes = read_named(file, MAX_COCO_FILE).map_err(|e| file_error(file, e))?;
     let header = parse_coco_header(&bytes).map_err(|e| file_error(file, e))?;
     let planner = {
         let targets: HashMap<&str, ImportTarget> = project

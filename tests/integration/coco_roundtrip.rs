@@ -456,3 +456,29 @@ fn an_error_deep_in_the_annotations_stores_nothing_of_the_import() {
     assert!(reopened.all_boxes().unwrap().is_empty());
     assert!(reopened.schema().classes.is_empty());
 }
+
+/// A FIFO or a device named as the COCO file is refused at once, not read
+/// forever.
+#[cfg(unix)]
+#[test]
+fn a_fifo_or_a_device_as_the_coco_file_fails_without_hanging() {
+    let s = Setup::new();
+    let fresh = s.fresh_project("fresh");
+    let fifo = s.path("instances.json");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    for file in [fifo.as_path(), Path::new("/dev/zero")] {
+        let out = crate::common::cli::shugu_within(
+            60,
+            ["import".as_ref(), fresh.as_os_str(), file.as_os_str()],
+        );
+        let stderr = crate::common::cli::fails_cleanly(&out);
+        assert!(
+            stderr.contains(&file.display().to_string()) && stderr.contains("not a regular file"),
+            "{stderr}"
+        );
+    }
+}
