@@ -195,25 +195,28 @@ fn names_by_id(
 ) -> Vec<Option<String>> {
     let mut kept: Vec<(usize, String)> = Vec::with_capacity(entries.len());
     for (key, name) in entries {
-        match key {
-            ClassKey::Id(id) if id <= u64::from(MAX_CLASS_ID) => kept.push((id as usize, name)),
-            ClassKey::Id(id) => problems.push(beyond_max(
-                0,
-                format!("class id {id} (`{name}`) is"),
-                "its boxes are skipped",
-            )),
-            ClassKey::Huge(id) => problems.push(beyond_max(
-                0,
-                format!("class id {id} (`{name}`) is"),
-                "its boxes are skipped",
-            )),
-            ClassKey::Other(key) => problems.push(LineProblem {
-                line: 0,
-                message: format!(
-                    "`{key}` (`{name}`) is not a class id (a whole number from 0); its boxes are skipped"
-                ),
-            }),
-        }
+        let too_large = match key {
+            ClassKey::Id(id) if id <= u64::from(MAX_CLASS_ID) => {
+                kept.push((id as usize, name));
+                continue;
+            }
+            ClassKey::Id(id) => id.to_string(),
+            ClassKey::Huge(id) => id,
+            ClassKey::Other(key) => {
+                problems.push(LineProblem {
+                    line: 0,
+                    message: format!(
+                        "`{key}` (`{name}`) is not a class id (a whole number from 0); its boxes are skipped"
+                    ),
+                });
+                continue;
+            }
+        };
+        problems.push(beyond_max(
+            0,
+            format!("class id {too_large} (`{name}`) is"),
+            "its boxes are skipped",
+        ));
     }
     let len = kept.iter().map(|(id, _)| id + 1).max().unwrap_or(0);
     let mut names = vec![None; len];
