@@ -169,11 +169,8 @@ fn import_boxes(project: &mut Project, file: &Path) -> anyhow::Result<()> {
     let report = import_coco(project, file)?;
     println!("imported {} boxes from {}", report.boxes, file.display());
     print_added("classes", &report.new_classes);
-    if report.skipped_polygons + report.skipped_rle > 0 {
-        eprintln!(
-            "skipped {} polygon and {} RLE annotation(s): this version imports boxes only",
-            report.skipped_polygons, report.skipped_rle
-        );
+    for line in report.shapes.summary() {
+        eprintln!("{line}");
     }
     if !report.problems.is_empty() {
         eprintln!("{} record(s) not imported:", report.problems.len());

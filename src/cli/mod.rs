@@ -53,7 +53,8 @@ pub enum Format {
     /// labelme JSON folder (image projects): one .json per image, rectangles and flags
     Labelme,
     /// Pascal VOC root (image projects): Annotations/*.xml with 1-based pixel corners,
-    /// ImageSets/Main, labelmap.txt; difficult/truncated/occluded as box attributes
+    /// ImageSets/Main, labelmap.txt; difficult/truncated/occluded as box attributes.
+    /// Without Annotations/, every .xml below the folder (labelImg saves one beside each image)
     Voc,
     /// CVAT for images 1.1 XML file (image projects): boxes with occluded and
     /// attributes, tags as image labels; or a folder of them, one per subset,

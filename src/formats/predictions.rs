@@ -289,6 +289,7 @@ pub fn append_proposals(file: &mut CocoFile, items: &[Item], proposals: &[Propos
             segmentation: Segmentation::Empty,
             score: Some(round4(f64::from(p.score))),
             attributes: Default::default(),
+            attribute_problems: Vec::new(),
         });
         next_id += 1;
     }

@@ -96,6 +96,21 @@ pub fn box_corners(
     keys: [&str; 4],
     value: impl Fn(&str) -> Result<String, String>,
 ) -> Result<[f64; 4], String> {
+    let corners = corner_values(keys, value)?;
+    let [x0, y0, x1, y1] = corners;
+    if x1 < x0 || y1 < y0 {
+        return Err(format!(
+            "the box ({x0}, {y0})–({x1}, {y1}) has its corners the wrong way round; skipped"
+        ));
+    }
+    Ok(corners)
+}
+
+/// The four corner values of [`box_corners`], in any order.
+pub fn corner_values(
+    keys: [&str; 4],
+    value: impl Fn(&str) -> Result<String, String>,
+) -> Result<[f64; 4], String> {
     let mut corners = [0.0; 4];
     for (corner, key) in corners.iter_mut().zip(keys) {
         let text = value(key)?;
@@ -105,12 +120,6 @@ pub fn box_corners(
             .ok()
             .filter(|v| v.is_finite())
             .ok_or_else(|| format!("{key} is \"{text}\", not a number; skipped"))?;
-    }
-    let [x0, y0, x1, y1] = corners;
-    if x1 < x0 || y1 < y0 {
-        return Err(format!(
-            "the box ({x0}, {y0})–({x1}, {y1}) has its corners the wrong way round; skipped"
-        ));
     }
     Ok(corners)
 }

@@ -14,7 +14,7 @@ use crate::formats::label_paths::{
 use crate::formats::yolo::{OutsidePolicy, place_corners};
 use crate::model::{
     AttributeDef, Attributes, BBox, Edit, ImageLabelMode, Item, ItemId, LabelId, LabelSchema,
-    NewBox,
+    NewBox, Rgb, leave_out_refused,
 };
 use crate::project::Project;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -76,6 +76,9 @@ pub struct BoxLabelPlan {
     /// Labels the files list (CVAT's `<meta>`) that no box or tag uses: not
     /// added, only named.
     pub unused_labels: Vec<String>,
+    /// Colours the dataset gives its classes (VOC's `labelmap.txt`), given to
+    /// the classes the import adds.
+    pub class_colors: HashMap<String, Rgb>,
 }
 
 impl BoxLabelPlan {
@@ -230,6 +233,9 @@ pub struct BoxPlacer {
     pub known: HashSet<String>,
     pub options: BoxImportOptions,
     unknown: BTreeMap<String, usize>,
+    /// The project's attribute definitions: values they refuse are left out
+    /// of their box and reported where the box is.
+    attribute_defs: Vec<AttributeDef>,
 }
 
 impl BoxPlacer {
@@ -238,6 +244,7 @@ impl BoxPlacer {
             known,
             options,
             unknown: BTreeMap::new(),
+            attribute_defs: Vec::new(),
         }
     }
 
@@ -252,6 +259,13 @@ impl BoxPlacer {
         Self::new(HashSet::new(), options)
     }
 
+    /// Checks attribute values against `defs` (the project's), reporting a
+    /// refused value at the box's file and place rather than at its image.
+    pub fn with_attribute_defs(mut self, defs: &[AttributeDef]) -> Self {
+        self.attribute_defs = defs.to_vec();
+        self
+    }
+
     /// Whether boxes or labels of `name` are taken.
     pub fn takes(&self, name: &str) -> bool {
         self.options.add_unknown_classes || self.known.contains(name)
@@ -262,11 +276,11 @@ impl BoxPlacer {
     pub fn place(
         &mut self,
         plan: &mut BoxLabelPlan,
-        (file, at): (&str, impl FnOnce() -> String),
+        (file, at): (&str, impl Fn() -> String),
         target: Target,
         class: &str,
         bbox: BBox,
-        attributes: Attributes,
+        mut attributes: Attributes,
     ) {
         if !self.takes(class) {
             *self.unknown.entry(class.to_string()).or_default() += 1;
@@ -285,6 +299,9 @@ impl BoxPlacer {
                         ),
                     );
                 }
+                leave_out_refused(&mut attributes, &self.attribute_defs, |reason| {
+                    plan.problem(file, at(), reason);
+                });
                 let class = plan.class(class);
                 plan.boxes.push(PlannedBox {
                     item,
@@ -548,6 +565,20 @@ pub fn apply_box_label_plan(
         })?;
     }
     let (new_classes, _) = add_missing_classes(project, &plan.class_names)?;
+    if new_classes
+        .iter()
+        .any(|c| plan.class_colors.contains_key(c))
+    {
+        project.update_schema(|s| {
+            for class in &mut s.classes {
+                if let Some(&color) = plan.class_colors.get(&class.name)
+                    && new_classes.contains(&class.name)
+                {
+                    class.color = color;
+                }
+            }
+        })?;
+    }
     let built = build_edit(project, &mut plan, &labels);
     let stored = built.and_then(|(edit, boxes, labelled)| {
         if let Edit::Batch(edits) = &edit
@@ -602,19 +633,15 @@ fn build_edit(
             .class_by_name(name)
             .ok_or_else(|| JobError::Failed(format!("class {name} is missing from the schema")))?;
         let mut attributes = b.attributes.clone();
-        attributes.retain(|key, value| {
-            let Some(problem) = schema.attribute(key).and_then(|d| d.problem(value)) else {
-                return true;
-            };
+        leave_out_refused(&mut attributes, &schema.box_attributes, |message| {
             let file = project
                 .item(b.item)
                 .map_or_else(|| format!("item {}", b.item), |it| it.rel_path.clone());
             problems.push(ImportProblem {
                 file,
                 at: format!("a `{name}` box"),
-                message: format!("{problem}; the attribute was left out"),
+                message,
             });
-            false
         });
         boxes.push(NewBox {
             item: b.item,

@@ -1,9 +1,11 @@
 //! COCO export and import between a project and files.
 
+use super::safe_read::read_named;
 use super::{ItemScope, JobError, add_missing_classes};
 use crate::formats::coco::{
     COCO_FOLDERS, CocoAnnotation, CocoExportInput, ImportPlanner, ImportProblem, ImportTarget,
-    build_export, parse_coco_header, stream_coco_annotations, write_coco, write_image_labels_jsonl,
+    ShapesAsBoxes, build_export, parse_coco_header, stream_coco_annotations, write_coco,
+    write_image_labels_jsonl,
 };
 pub use crate::formats::coco::{LeftOutBox, LeftOutClass};
 use crate::formats::label_paths::PathMatcher;
@@ -141,10 +143,13 @@ pub struct ImportReport {
     pub boxes: usize,
     pub new_classes: Vec<String>,
     pub problems: Vec<ImportProblem>,
-    pub skipped_polygons: usize,
-    pub skipped_rle: usize,
+    /// Polygons and masks imported as their boxes, crowd regions as plain boxes.
+    pub shapes: ShapesAsBoxes,
 }
 
+/// COCO files larger than this are refused (the file is read whole; COCO
+/// 2017's largest, `instances_train2017.json`, is 448 MB).
+const MAX_COCO_FILE: u64 = 4 << 30;
 /// Annotations per chunk handed from the parsing thread to the storing one.
 const IMPORT_CHUNK: usize = 16_384;
 /// Chunks parsed ahead of the store.
@@ -158,13 +163,15 @@ fn file_error(file: &Path, e: impl std::fmt::Display) -> JobError {
 /// are matched by `file_name` as any label file's names are
 /// ([`crate::formats::label_paths`]); categories missing from
 /// the schema are added as classes when at least one of their boxes is imported.
+/// Polygons and masks come in as their boxes (counted in the report); attribute
+/// values the schema refuses are left out and reported by annotation.
 ///
 /// The file is read in two passes: images and categories first, then the
 /// annotations in chunks on a thread of their own, each chunk stored in the
 /// edit's open transaction while the next is parsed. A parse error anywhere
 /// stores nothing.
 pub fn import_coco(project: &mut Project, file: &Path) -> Result<ImportReport, JobError> {
-    let bytes = std::fs::read(file).map_err(|e| file_error(file, e))?;
+    let bytes = read_named(file, MAX_COCO_FILE).map_err(|e| file_error(file, e))?;
     let header = parse_coco_header(&bytes).map_err(|e| file_error(file, e))?;
     let planner = {
         let targets = PathMatcher::new(
@@ -184,6 +191,7 @@ pub fn import_coco(project: &mut Project, file: &Path) -> Result<ImportReport, J
         )
         .with_root(&project.image_root());
         ImportPlanner::new(&header, |name| targets.find(name))
+            .with_attribute_defs(&project.schema().box_attributes)
     };
     drop(header);
 
@@ -254,7 +262,6 @@ pub fn import_coco(project: &mut Project, file: &Path) -> Result<ImportReport, J
         boxes: applied.created.len(),
         new_classes,
         problems: plan.problems,
-        skipped_polygons: plan.skipped_polygons,
-        skipped_rle: plan.skipped_rle,
+        shapes: plan.shapes,
     })
 }

@@ -144,15 +144,10 @@ pub(crate) fn files_with_ext(root: &Path, ext: &str) -> (Vec<String>, Vec<(Strin
     (files, errors)
 }
 
-/// The bytes of a file of at most `max` bytes.
+/// The bytes of a file the user named, of at most `max` bytes; only a
+/// regular file is read (see [`super::safe_read::read_named`]).
 pub(crate) fn read_capped(path: &Path, max: u64) -> Result<Vec<u8>, String> {
-    let size = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
-    if size > max {
-        return Err(format!(
-            "the file is {size} bytes, too large for a label file"
-        ));
-    }
-    std::fs::read(path).map_err(|e| e.to_string())
+    super::safe_read::read_named(path, max)
 }
 
 /// What the per-image exports read from a project: class names, boxes sorted

@@ -11,6 +11,7 @@ pub mod label_studio_images;
 pub mod labelme;
 pub mod packages;
 pub mod predictions;
+pub mod safe_read;
 pub mod scan;
 pub mod text;
 pub mod voc;

@@ -99,6 +99,36 @@ impl AttributeDef {
     }
 }
 
+/// Why a box cannot carry attribute `name` = `value` under the definitions
+/// `defs` (a schema's `box_attributes`), if it cannot: a blank name, or a value
+/// its definition refuses. `Project::apply` refuses such an edit; imports
+/// leave the attribute out and report why.
+pub fn attribute_refusal(defs: &[AttributeDef], name: &str, value: &AttrValue) -> Option<String> {
+    if name.trim().is_empty() {
+        return Some(format!(
+            "an attribute has no name (its value is \"{}\")",
+            value.to_text()
+        ));
+    }
+    defs.iter().find(|d| d.name == name)?.problem(value)
+}
+
+/// Removes the attributes `defs` refuse (or that have no name), telling
+/// `report` why for each: "…; the attribute was left out".
+pub fn leave_out_refused(
+    attributes: &mut Attributes,
+    defs: &[AttributeDef],
+    mut report: impl FnMut(String),
+) {
+    attributes.retain(|name, value| match attribute_refusal(defs, name, value) {
+        Some(reason) => {
+            report(format!("{reason}; the attribute was left out"));
+            false
+        }
+        None => true,
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,5 +158,27 @@ mod tests {
         let json = serde_json::to_string(&a).unwrap();
         assert_eq!(json, r#"{"difficult":true,"pose":"Left"}"#);
         assert_eq!(serde_json::from_str::<Attributes>(&json).unwrap(), a);
+    }
+
+    #[test]
+    fn refused_values_and_blank_names_are_left_out_with_a_reason() {
+        let defs = [AttributeDef::bool("occluded")];
+        let mut attrs: Attributes = [
+            ("occluded".to_string(), AttrValue::Text("maybe".into())),
+            (" ".to_string(), AttrValue::Bool(true)),
+            ("note".to_string(), AttrValue::Text("free".into())),
+        ]
+        .into_iter()
+        .collect();
+        let mut reasons = Vec::new();
+        leave_out_refused(&mut attrs, &defs, |r| reasons.push(r));
+        assert_eq!(attrs.keys().collect::<Vec<_>>(), ["note"]);
+        assert_eq!(
+            reasons,
+            [
+                "an attribute has no name (its value is \"true\"); the attribute was left out",
+                "attribute \"occluded\" takes true or false, not \"maybe\"; the attribute was left out",
+            ]
+        );
     }
 }

@@ -15,7 +15,9 @@ pub mod shape;
 mod span;
 mod text;
 
-pub use attributes::{AttrValue, AttributeDef, AttributeKind, Attributes};
+pub use attributes::{
+    AttrValue, AttributeDef, AttributeKind, Attributes, attribute_refusal, leave_out_refused,
+};
 pub use comment::{Comment, CommentTarget, NewComment};
 pub use edit::{Edit, NewBox};
 pub use geometry::BBox;

@@ -203,3 +203,48 @@ impl FormatFixture {
         export_ok(project, format, out)
     }
 }
+
+/// Runs `shugu` with `args`, killed after `seconds`: a hang fails the test
+/// (with what the run had printed) instead of stopping the suite.
+pub fn shugu_within<I: IntoIterator<Item = S>, S: AsRef<OsStr>>(seconds: u64, args: I) -> Output {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_shugu"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Drained on threads, so that a full pipe never stalls the child.
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            pipe.read_to_end(&mut bytes).unwrap();
+            bytes
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().unwrap()));
+    let stderr = drain(Box::new(child.stderr.take().unwrap()));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    let mut status = child.try_wait().unwrap();
+    while status.is_none() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        status = child.try_wait().unwrap();
+    }
+    let hung = status.is_none();
+    if hung {
+        child.kill().unwrap();
+    }
+    let out = Output {
+        status: child.wait().unwrap(),
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
+    };
+    assert!(
+        !hung,
+        "shugu did not finish within {seconds} s:\nstdout: {}\nstderr: {}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    out
+}

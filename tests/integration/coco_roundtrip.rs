@@ -235,8 +235,11 @@ fn a_partly_damaged_file_imports_the_good_boxes_and_reports_the_rest() {
     let out = shugu(["import".as_ref(), fresh.as_os_str(), file.as_os_str()]);
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
     assert!(out.status.success(), "partial import exits 0: {stderr}");
-    assert!(stdout.contains("imported 2 boxes"), "{stdout}");
-    assert!(stdout.contains("added classes: 猫 cat, person"), "{stdout}");
+    assert!(stdout.contains("imported 5 boxes"), "{stdout}");
+    assert!(
+        stdout.contains("added classes: 猫 cat, person, 树 tree (polygons only)"),
+        "{stdout}"
+    );
     let expect = [
         // unknown image, with its annotation counted
         "image id 2 (missing/nowhere.jpg): not in the project; its 1 annotation was skipped",
@@ -244,8 +247,10 @@ fn a_partly_damaged_file_imports_the_good_boxes_and_reports_the_rest() {
         "image id 3 (../../etc/passwd): not in the project; its 1 annotation was skipped",
         // dangling category id
         "annotation id 4: category id 99 is not in the file",
-        // polygon and RLE counted, not reduced to boxes
-        "skipped 2 polygon and 1 RLE annotation(s)",
+        // polygons and RLE masks imported as their boxes, counted in one summary
+        "2 polygon and 1 RLE mask annotation(s) were imported as their boxes",
+        "1 of those boxes were derived from the polygon or mask",
+        "1 crowd region(s) (iscrowd=1) were imported as plain boxes",
         // a box beyond the border is reported, not clamped
         "annotation id 7: box [600, 400, 100, 100] lies outside the 640×427 image",
         "4 record(s) not imported:",
@@ -263,7 +268,7 @@ fn a_partly_damaged_file_imports_the_good_boxes_and_reports_the_rest() {
         .collect();
     assert_eq!(
         classes,
-        ["猫 cat", "person"],
+        ["猫 cat", "person", "树 tree (polygons only)"],
         "a category without imported boxes adds no class"
     );
     let class = |name: &str| project.schema().class_by_name(name).unwrap().id;
@@ -276,7 +281,7 @@ fn a_partly_damaged_file_imports_the_good_boxes_and_reports_the_rest() {
             (path, b.class, b.bbox.to_xywh())
         })
         .collect();
-    got.sort_by(|a, b| a.0.cmp(&b.0));
+    got.sort_by(|a, b| (&a.0, a.1, a.2).partial_cmp(&(&b.0, b.1, b.2)).unwrap());
     assert_eq!(
         got,
         vec![
@@ -285,10 +290,26 @@ fn a_partly_damaged_file_imports_the_good_boxes_and_reports_the_rest() {
                 class("猫 cat"),
                 [10.0, 20.0, 30.0, 40.0]
             ),
+            // No bbox: the extent of its two polygons.
+            (
+                "astronaut.jpg".into(),
+                class("树 tree (polygons only)"),
+                [1.0, 1.0, 29.0, 29.0]
+            ),
+            (
+                "space/rocket-launch.jpg".into(),
+                class("person"),
+                [0.0, 0.0, 50.0, 50.0]
+            ),
             (
                 "space/rocket-launch.jpg".into(),
                 class("person"),
                 [1.5, 2.25, 100.75, 50.5]
+            ),
+            (
+                "space/rocket-launch.jpg".into(),
+                class("person"),
+                [10.0, 10.0, 20.0, 20.0]
             ),
         ]
     );
@@ -356,7 +377,7 @@ fn undo_removes_a_whole_import_in_one_step() {
     let report = import_coco(&mut project, &first).unwrap();
     assert_eq!(report.boxes, box_count);
     assert!(report.problems.is_empty(), "{:?}", report.problems);
-    assert_eq!((report.skipped_polygons, report.skipped_rle), (0, 0));
+    assert_eq!(report.shapes, Default::default());
     let imported = project.all_boxes().unwrap();
     assert_eq!(imported.len(), box_count);
     let annotated = project
@@ -433,4 +454,30 @@ fn an_error_deep_in_the_annotations_stores_nothing_of_the_import() {
     let reopened = Project::open(&fresh, Access::ReadOnly).unwrap();
     assert!(reopened.all_boxes().unwrap().is_empty());
     assert!(reopened.schema().classes.is_empty());
+}
+
+/// A FIFO or a device named as the COCO file is refused at once, not read
+/// forever.
+#[cfg(unix)]
+#[test]
+fn a_fifo_or_a_device_as_the_coco_file_fails_without_hanging() {
+    let s = Setup::new();
+    let fresh = s.fresh_project("fresh");
+    let fifo = s.path("instances.json");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    for file in [fifo.as_path(), Path::new("/dev/zero")] {
+        let out = crate::common::cli::shugu_within(
+            60,
+            ["import".as_ref(), fresh.as_os_str(), file.as_os_str()],
+        );
+        let stderr = crate::common::cli::fails_cleanly(&out);
+        assert!(
+            stderr.contains(&file.display().to_string()) && stderr.contains("not a regular file"),
+            "{stderr}"
+        );
+    }
 }

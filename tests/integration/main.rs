@@ -13,6 +13,7 @@ mod cli_packages;
 mod cli_text;
 mod coco_pycocotools;
 mod coco_roundtrip;
+mod coco_segmentation;
 mod crash_safety;
 mod cvat;
 mod cvat_subsets;

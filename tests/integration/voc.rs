@@ -4,13 +4,18 @@
 //! with pycocotools against the VOC corners (1-based, no ±1 error); broken
 //! files are reported by name while the others are imported.
 
-use crate::common::cli::{FormatFixture, fails_cleanly, run_python_check, shugu};
+use crate::common::cli::{
+    FormatFixture, fails_cleanly, import_args, run_python_check, shugu, shugu_within, succeeds,
+    text,
+};
 use crate::common::{BoxesWithAttributes, boxes_with_attributes};
-use shugu::model::{AttrValue, Attributes};
+use shugu::model::{AttrValue, Attributes, Rgb};
 use shugu::project::{Access, Project};
 use std::path::Path;
 
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/voc/detection");
+/// labelImg's layout: one XML beside each image (`make_labelimg_fixture.py`).
+const LABELIMG: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/voc/labelimg");
 
 fn setup() -> FormatFixture {
     FormatFixture::new(FIXTURE, "voc", "dataset/JPEGImages")
@@ -36,6 +41,17 @@ fn flags(difficult: bool, truncated: bool, occluded: bool) -> Attributes {
     .into_iter()
     .map(|(k, v)| (k.to_string(), AttrValue::Bool(v)))
     .collect()
+}
+
+/// (image, class, corners, attributes) as the map the project is read into.
+fn collect<const N: usize>(entries: [(&str, &str, [f32; 4], Attributes); N]) -> Boxes {
+    let mut out = Boxes::new();
+    for (image, class, corners, attrs) in entries {
+        out.entry((image.to_string(), class.to_string()))
+            .or_default()
+            .push((corners, attrs));
+    }
+    out
 }
 
 /// What the fixture holds, in our continuous pixel corners: VOC's
@@ -76,13 +92,7 @@ fn fixture_boxes() -> Boxes {
             flags(false, false, true),
         ),
     ];
-    let mut out = Boxes::new();
-    for (image, class, corners, attrs) in entries {
-        out.entry((image.to_string(), class.to_string()))
-            .or_default()
-            .push((corners, attrs));
-    }
-    out
+    collect(entries)
 }
 
 #[test]
@@ -265,4 +275,173 @@ fn a_folder_without_annotations_fails_with_a_message() {
     ]);
     let stderr = fails_cleanly(&out);
     assert!(stderr.contains("no Annotations folder"), "{stderr}");
+}
+
+#[test]
+fn labelmap_entries_no_box_uses_are_not_added_and_colours_apply() {
+    let s = setup();
+    std::fs::write(
+        s.path("dataset/labelmap.txt"),
+        "# label:color_rgb:parts:actions\nbackground:0,0,0::\ncar:10,20,30::\ntruck:255,0,0::\n行人:::\nbus:1,2,3::\nbicycle:40,50,60::\n",
+    )
+    .unwrap();
+    let project = s.project("p");
+    let (stdout, _) = s.import(&project, &s.path("dataset"), &[]);
+    assert!(stdout.contains("imported 6 boxes"), "{stdout}");
+    // In the labelmap's order, only the classes boxes use.
+    assert_eq!(class_names(&project), ["car", "行人", "bicycle"]);
+    let p = Project::open(&project, Access::ReadOnly).unwrap();
+    let colour = |name: &str| p.schema().class_by_name(name).map(|c| c.color);
+    assert_eq!(colour("car"), Some(Rgb(10, 20, 30)));
+    assert_eq!(colour("bicycle"), Some(Rgb(40, 50, 60)));
+}
+
+/// What labelImg wrote, in our continuous pixel corners (labelImg writes the
+/// corners it was given, at least 1, read as VOC's 1-based pixels).
+fn labelimg_boxes() -> Boxes {
+    let attrs = |difficult: bool, truncated: bool| -> Attributes {
+        [
+            ("difficult".to_string(), AttrValue::Bool(difficult)),
+            ("truncated".to_string(), AttrValue::Bool(truncated)),
+            ("pose".to_string(), AttrValue::Text("Unspecified".into())),
+        ]
+        .into_iter()
+        .collect()
+    };
+    let entries = [
+        (
+            "cat_01.png",
+            "cat",
+            [9.0, 19.0, 110.0, 70.0],
+            attrs(true, false),
+        ),
+        (
+            "cat_01.png",
+            "person",
+            [199.0, 99.0, 240.0, 220.0],
+            attrs(false, false),
+        ),
+        (
+            "sub/dog_02.png",
+            "dog",
+            [0.0, 4.0, 50.0, 60.0],
+            attrs(false, true),
+        ),
+        (
+            "街道_03.png",
+            "car",
+            [0.0, 0.0, 64.0, 48.0],
+            attrs(false, true),
+        ),
+    ];
+    collect(entries)
+}
+
+#[test]
+fn a_labelimg_folder_with_xml_beside_the_images_imports() {
+    let s = FormatFixture::new(LABELIMG, "voc", "dataset/photos");
+    let photos = s.path("dataset/photos");
+    // A file labelImg did not write: its corners the wrong way round.
+    let cat = std::fs::read_to_string(photos.join("cat_01.xml")).unwrap();
+    let swapped = cat
+        .replace("<xmin>200</xmin>", "<xmin>240</xmin>")
+        .replace("<xmax>240</xmax>", "<xmax>200</xmax>");
+    assert_ne!(cat, swapped);
+    std::fs::write(photos.join("cat_01.xml"), swapped).unwrap();
+    // An XML file that is not a VOC annotation is reported, not fatal.
+    std::fs::write(photos.join("notes.xml"), "<notes>hello</notes>").unwrap();
+    let project = s.project("p");
+    // No labelmap.txt names the classes (labelImg keeps them in the program).
+    let (stdout, stderr) = s.import(&project, &photos, &["--add-unknown-classes"]);
+    assert!(stdout.contains("imported 4 boxes"), "{stdout}\n{stderr}");
+    assert_eq!(boxes(&project), labelimg_boxes());
+    let problems: Vec<&str> = stderr.lines().filter(|l| l.contains(".xml")).collect();
+    assert_eq!(
+        problems,
+        [
+            "  cat_01.xml: object 1: xmin 240 is greater than xmax 200; the corners were swapped",
+            "  notes.xml: not a VOC annotation: the root element is <notes>, not <annotation>",
+        ],
+        "{stderr}"
+    );
+
+    // The dataset root holding photos/ works too, and a folder with no XML fails clearly.
+    let again = s.project("again");
+    let (stdout, _) = s.import(&again, &s.path("dataset"), &["--add-unknown-classes"]);
+    assert!(stdout.contains("imported 4 boxes"), "{stdout}");
+    let empty = s.path("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let stderr = fails_cleanly(&shugu(import_args(&again, &empty, "voc", &[])));
+    assert!(stderr.contains("no .xml"), "{stderr}");
+}
+
+/// A labelmap.txt that is a FIFO or a link to a file outside is reported and
+/// not read; the boxes are imported.
+#[cfg(unix)]
+#[test]
+fn a_labelmap_that_is_a_fifo_or_a_link_is_reported_not_read() {
+    let s = setup();
+    let labelmap = s.path("dataset/labelmap.txt");
+    std::fs::remove_file(&labelmap).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(&labelmap)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let project = s.project("p");
+    let options = ["--add-unknown-classes"];
+    let out = shugu_within(
+        120,
+        import_args(&project, &s.path("dataset"), "voc", &options),
+    );
+    let stdout = succeeds(&out);
+    let stderr = text(&out.stderr);
+    assert!(stdout.contains("imported 6 boxes"), "{stdout}");
+    assert!(
+        stderr.contains("labelmap.txt: it is not a regular file"),
+        "{stderr}"
+    );
+
+    std::fs::remove_file(&labelmap).unwrap();
+    let outside = s.path("private.txt");
+    std::fs::write(&outside, "secret:::\n").unwrap();
+    std::os::unix::fs::symlink(&outside, &labelmap).unwrap();
+    let again = s.project("again");
+    let (_, stderr) = s.import(&again, &s.path("dataset"), &["--add-unknown-classes"]);
+    assert!(
+        stderr.contains("labelmap.txt: the file is a symbolic link"),
+        "{stderr}"
+    );
+    assert!(!class_names(&again).contains(&"secret".to_string()));
+}
+
+#[test]
+fn an_attribute_value_the_schema_refuses_is_reported_by_file_and_object() {
+    let s = setup();
+    let project = s.project("p");
+    {
+        let mut p = shugu::project::Project::open(&project, Access::ReadWrite).unwrap();
+        p.update_schema(|schema| {
+            schema.add_attribute(shugu::model::AttributeDef {
+                name: "difficult".into(),
+                kind: shugu::model::AttributeKind::OneOf(vec!["yes".into(), "no".into()]),
+                default: None,
+            })
+        })
+        .unwrap();
+    }
+    let (stdout, stderr) = s.import(&project, &s.path("dataset"), &[]);
+    assert!(stdout.contains("imported 6 boxes"), "{stdout}");
+    assert!(
+        stderr.contains(
+            "Annotations/street_01.xml: object 0: attribute \"difficult\" takes text, not true; \
+             the attribute was left out"
+        ),
+        "{stderr}"
+    );
+    // The box is kept, without that attribute.
+    let got = boxes(&project);
+    let car = &got[&("street_01.png".to_string(), "car".to_string())][0];
+    assert!(!car.1.contains_key("difficult"), "{car:?}");
+    assert_eq!(car.1.get("truncated"), Some(&AttrValue::Bool(false)));
 }

@@ -3,8 +3,9 @@
 //! panics, and no path from a file leads the import outside the dataset root.
 
 use crate::common;
-use crate::common::cli::{shugu, text};
+use crate::common::cli::{shugu_within, text};
 use crate::common::image_project;
+use shugu::jobs::yolo::read_yolo;
 use shugu::project::{Access, Project};
 use std::path::Path;
 
@@ -23,7 +24,7 @@ fn import(project: &Path, dataset: &Path, extra: &[&str]) -> (bool, String, Stri
         "yolo".as_ref(),
     ];
     args.extend(extra.iter().map(std::ffi::OsStr::new));
-    let out = shugu(args);
+    let out = shugu_within(120, args);
     (out.status.success(), text(&out.stdout), text(&out.stderr))
 }
 
@@ -192,4 +193,123 @@ fn a_dataset_without_classes_or_with_broken_yaml_fails_with_a_clear_message() {
         "{stderr}"
     );
     assert_eq!(box_count(&fx.project), 0);
+}
+
+#[test]
+fn class_ids_above_65535_are_reported_not_indexed() {
+    let (fx, ds) = setup();
+    write(
+        &ds,
+        "data.yaml",
+        b"names: {0: car, 1: bus, 4294967295: huge, 65536: big}\n",
+    );
+    write(
+        &ds,
+        "labels/a.txt",
+        b"0 0.5 0.5 0.2 0.2\n65536 0.5 0.5 0.2 0.2\n4294967295 0.5 0.5 0.2 0.2\n70000.0 0.5 0.5 0.2 0.2\n",
+    );
+    let (ok, stdout, stderr) = import(&fx.project, &ds, &["--add-unknown-classes"]);
+    assert!(ok, "{stdout}\n{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    for expected in [
+        "data.yaml: class id 4294967295 (`huge`) is above 65535, the largest Shugu takes; its boxes are skipped",
+        "data.yaml: class id 65536 (`big`) is above 65535",
+        "labels/a.txt:2: class id 65536 is above 65535, the largest Shugu takes; the box was skipped",
+        "labels/a.txt:3: class id 4294967295 is above 65535",
+        "labels/a.txt:4: class id 70000 is above 65535",
+    ] {
+        assert!(
+            stderr.contains(expected),
+            "missing `{expected}` in:\n{stderr}"
+        );
+    }
+    assert!(stdout.contains("imported 1 boxes"), "{stdout}");
+    assert!(stdout.contains("added classes: car, bus\n"), "{stdout}");
+}
+
+#[test]
+fn a_class_list_of_more_than_65536_names_keeps_the_first_65536() {
+    let (fx, ds) = setup();
+    std::fs::remove_file(ds.join("data.yaml")).unwrap();
+    let names: String = (0..65_540).map(|i| format!("c{i}\n")).collect();
+    write(&ds, "classes.txt", names.as_bytes());
+    write(&ds, "labels/a.txt", b"65535 0.5 0.5 0.2 0.2\n");
+    let project = Project::open(&fx.project, Access::ReadOnly).unwrap();
+    let plan = read_yolo(
+        &ds,
+        project.items(),
+        &project.image_root(),
+        Default::default(),
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(plan.class_names.len(), 65_536);
+    assert_eq!(plan.class_names.last().map(String::as_str), Some("c65535"));
+    let problems: Vec<String> = plan.problems.iter().map(|p| p.to_string()).collect();
+    assert_eq!(
+        problems,
+        [
+            "classes.txt:65537: this line and the 3 after it name class ids above 65535, \
+          the largest Shugu takes; they were left out"
+        ]
+    );
+    assert_eq!(plan.boxes.len(), 1);
+}
+
+/// A link to a file outside the dataset, a FIFO and a file over its cap, as
+/// the dataset's class list or split list: refused by name, never read.
+#[cfg(unix)]
+#[test]
+fn class_and_list_files_are_read_only_when_regular_files_inside_and_small() {
+    use std::os::unix::fs::symlink;
+    let (fx, ds) = setup();
+    let outside = fx.root.path().join("outside");
+    write(&outside, "private.yaml", b"names: [secret, password]\n");
+    write(&outside, "list.txt", b"images/secret.png\n");
+    write(&ds, "labels/a.txt", b"0 0.5 0.5 0.2 0.2\n");
+
+    std::fs::remove_file(ds.join("data.yaml")).unwrap();
+    symlink(outside.join("private.yaml"), ds.join("data.yaml")).unwrap();
+    let (ok, stdout, stderr) = import(&fx.project, &ds, &[]);
+    assert!(!ok, "a linked data.yaml is not read:\n{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("data.yaml: the file is a symbolic link"),
+        "{stderr}"
+    );
+    assert!(!stdout.contains("secret"), "{stdout}");
+
+    std::fs::remove_file(ds.join("data.yaml")).unwrap();
+    let mut big = b"names: [car, bus]\ntrain: train.txt\n".to_vec();
+    big.resize(16 * 1024 * 1024 + 1, b'#');
+    write(&ds, "data.yaml", &big);
+    let (ok, _, stderr) = import(&fx.project, &ds, &[]);
+    assert!(!ok);
+    assert!(
+        stderr.contains("data.yaml: the file is 16777217 bytes, more than the 16 MiB"),
+        "{stderr}"
+    );
+
+    write(
+        &ds,
+        "data.yaml",
+        b"names: [car, bus]\ntrain: train.txt\nval: val.txt\n",
+    );
+    symlink(outside.join("list.txt"), ds.join("train.txt")).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(ds.join("val.txt"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let (ok, stdout, stderr) = import(&fx.project, &ds, &[]);
+    assert!(ok, "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("train.txt: the file is a symbolic link"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("val.txt: it is not a regular file"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("secret"), "{stderr}");
+    assert!(stdout.contains("imported 1 boxes"), "{stdout}");
 }

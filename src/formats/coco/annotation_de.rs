@@ -8,7 +8,8 @@
 //! skipped; `bbox`, `area`, `iscrowd` and `segmentation` may be missing.
 
 use super::file::CocoAnnotation;
-use super::lenient::{self, Segmentation};
+use super::lenient;
+use super::segmentation::Segmentation;
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 use std::fmt;
 
@@ -75,7 +76,7 @@ macro_rules! field {
 field!(Id, i64, lenient::id);
 field!(Bbox, Option<[f64; 4]>, lenient::bbox);
 field!(Flag, bool, lenient::flag);
-field!(Attrs, crate::model::Attributes, lenient::attributes);
+field!(Attrs, lenient::AttributesRead, lenient::attributes);
 
 /// Stores a value, refusing a key given twice.
 fn set<T, E: de::Error>(slot: &mut Option<T>, key: &'static str, value: T) -> Result<(), E> {
@@ -121,6 +122,7 @@ impl<'de> Visitor<'de> for AnnotationVisitor {
                 }
             }
         }
+        let (attributes, attribute_problems) = attributes.unwrap_or_default();
         Ok(CocoAnnotation {
             id: id.ok_or_else(|| de::Error::missing_field("id"))?,
             image_id: image_id.ok_or_else(|| de::Error::missing_field("image_id"))?,
@@ -130,7 +132,8 @@ impl<'de> Visitor<'de> for AnnotationVisitor {
             iscrowd: iscrowd.unwrap_or(false),
             segmentation: segmentation.unwrap_or_default(),
             score: None,
-            attributes: attributes.unwrap_or_default(),
+            attributes,
+            attribute_problems,
         })
     }
 }

@@ -3,8 +3,8 @@
 use super::OUTSIDE_TOLERANCE_PX;
 use super::error::CocoError;
 use super::file::{CocoAnnotation, CocoCategory, CocoFile, CocoImage, CocoInfo};
-use super::lenient::Segmentation;
 use super::paths::relative_problem;
+use super::segmentation::Segmentation;
 use crate::model::{AnnotationId, BBox, BoxAnnotation, ClassId, Item, ItemId, LabelSchema};
 use std::collections::{HashMap, HashSet};
 use std::io::{BufWriter, Write};
@@ -226,6 +226,7 @@ pub fn build_export(input: &CocoExportInput) -> CocoExport {
                 segmentation: Segmentation::Empty,
                 score: None,
                 attributes: input.boxes[pos as usize].attributes.clone(),
+                attribute_problems: Vec::new(),
             }
         })
         .collect();

@@ -4,7 +4,8 @@
 //! per-annotation allocation (ids are integers, `bbox` is an inline array and
 //! `segmentation` only records its kind).
 
-use super::lenient::{self, Segmentation};
+use super::lenient;
+use super::segmentation::Segmentation;
 use serde::{Deserialize, Serialize};
 
 /// A COCO detection file. Top-level keys are written in this order.
@@ -76,6 +77,10 @@ pub struct CocoAnnotation {
     /// Box attributes (CVAT/datumaro's `"attributes"` object); not written when empty.
     #[serde(skip_serializing_if = "crate::model::Attributes::is_empty")]
     pub attributes: crate::model::Attributes,
+    /// What reading `"attributes"` left out, for the import's problems (a
+    /// value that is a list, `"attributes"` that is not an object); never written.
+    #[serde(skip)]
+    pub attribute_problems: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

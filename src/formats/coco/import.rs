@@ -4,9 +4,9 @@
 
 use super::OUTSIDE_TOLERANCE_PX;
 use super::file::{CocoAnnotation, CocoFile};
-use super::lenient::Segmentation;
+use super::segmentation::Segmentation;
 use crate::formats::label_paths::PathMatch;
-use crate::model::{Attributes, BBox, ItemId};
+use crate::model::{AttributeDef, Attributes, BBox, ItemId, leave_out_refused};
 use std::collections::{HashMap, HashSet};
 
 /// The project item a COCO image matched, with its EXIF-oriented size.
@@ -45,10 +45,50 @@ pub struct CocoImportPlan {
     pub boxes: Vec<PlannedBox>,
     /// Category problems first, then images, then annotations, each in file order.
     pub problems: Vec<ImportProblem>,
-    /// Annotations with polygon segmentations: not imported, never reduced to boxes.
-    pub skipped_polygons: usize,
-    /// Annotations with RLE masks (usually `iscrowd` regions): not imported.
-    pub skipped_rle: usize,
+    /// What the planned boxes leave out of their annotations, counted rather
+    /// than reported one by one (COCO 2017 has a polygon on every annotation).
+    pub shapes: ShapesAsBoxes,
+}
+
+/// Annotations whose polygon or mask was imported as its box: the project
+/// holds boxes only, so the shapes are counted here.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ShapesAsBoxes {
+    /// Boxes of annotations with polygons.
+    pub polygons: usize,
+    /// Boxes of annotations with RLE masks.
+    pub masks: usize,
+    /// Of those, boxes derived from the shape: the bbox was missing or had no area.
+    pub derived: usize,
+    /// Boxes of crowd regions (`iscrowd: 1`), whose flag is not kept.
+    pub crowd: usize,
+}
+
+impl ShapesAsBoxes {
+    /// One line per kind of loss, in the user's terms; none when nothing was lost.
+    pub fn summary(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        if self.polygons + self.masks > 0 {
+            lines.push(format!(
+                "{} polygon and {} RLE mask annotation(s) were imported as their boxes; \
+                 the shapes themselves are not kept (this version imports boxes only)",
+                self.polygons, self.masks
+            ));
+        }
+        if self.derived > 0 {
+            lines.push(format!(
+                "{} of those boxes were derived from the polygon or mask (no bbox, or one of no area)",
+                self.derived
+            ));
+        }
+        if self.crowd > 0 {
+            lines.push(format!(
+                "{} crowd region(s) (iscrowd=1) were imported as plain boxes",
+                self.crowd
+            ));
+        }
+        lines
+    }
 }
 
 /// Plans the import of a parsed COCO file.
@@ -86,8 +126,9 @@ pub struct ImportPlanner {
     categories: Categories,
     seen: SeenIds,
     annotation_problems: Vec<ImportProblem>,
-    skipped_polygons: usize,
-    skipped_rle: usize,
+    shapes: ShapesAsBoxes,
+    /// The project's attribute definitions: values they refuse are left out.
+    attribute_defs: Vec<AttributeDef>,
 }
 
 impl ImportPlanner {
@@ -100,9 +141,17 @@ impl ImportPlanner {
             categories: Categories::read(header),
             seen: SeenIds::default(),
             annotation_problems: Vec::new(),
-            skipped_polygons: 0,
-            skipped_rle: 0,
+            shapes: ShapesAsBoxes::default(),
+            attribute_defs: Vec::new(),
         }
+    }
+
+    /// Checks attribute values against `defs` (the project's): a value they
+    /// refuse, or an attribute without a name, is left out of its box and
+    /// reported by annotation.
+    pub fn with_attribute_defs(mut self, defs: &[AttributeDef]) -> Self {
+        self.attribute_defs = defs.to_vec();
+        self
     }
 
     /// Every distinct category name in the file. The boxes of [`Self::plan`]
@@ -119,19 +168,14 @@ impl ImportPlanner {
     pub fn plan(&mut self, annotations: &[CocoAnnotation]) -> Vec<PlannedBox> {
         let mut boxes = Vec::with_capacity(annotations.len());
         for ann in annotations {
-            let outcome = if self.seen.insert(ann.id) {
-                self.plan_annotation(ann, &mut boxes)
+            if self.seen.insert(ann.id) {
+                self.plan_annotation(ann, &mut boxes);
             } else {
-                Outcome::Problem(
+                self.problem(
+                    ann,
                     "duplicate annotation id; only the first record with this id is imported"
                         .into(),
-                )
-            };
-            if let Outcome::Problem(message) = outcome {
-                self.annotation_problems.push(ImportProblem {
-                    record: format!("annotation id {}", ann.id),
-                    message,
-                });
+                );
             }
         }
         boxes
@@ -148,73 +192,122 @@ impl ImportPlanner {
             categories: self.categories.used_names(),
             boxes: Vec::new(),
             problems,
-            skipped_polygons: self.skipped_polygons,
-            skipped_rle: self.skipped_rle,
+            shapes: self.shapes,
         }
     }
 
-    fn plan_annotation(&mut self, ann: &CocoAnnotation, boxes: &mut Vec<PlannedBox>) -> Outcome {
+    fn problem(&mut self, ann: &CocoAnnotation, message: String) {
+        self.annotation_problems.push(ImportProblem {
+            record: format!("annotation id {}", ann.id),
+            message,
+        });
+    }
+
+    /// Plans the box of one annotation, or reports why there is none. An
+    /// annotation of a skipped image or category is counted with that record.
+    fn plan_annotation(&mut self, ann: &CocoAnnotation, boxes: &mut Vec<PlannedBox>) {
         let target = match self.images.target(ann.image_id) {
             Lookup::Missing => {
-                return Outcome::Problem(format!("image id {} is not in the file", ann.image_id));
+                let message = format!("image id {} is not in the file", ann.image_id);
+                return self.problem(ann, message);
             }
-            Lookup::Skipped => return Outcome::Planned,
+            Lookup::Skipped => return,
             Lookup::Found(target) => target,
         };
         let category = match self.categories.name(ann.category_id) {
             Lookup::Missing => {
-                return Outcome::Problem(format!(
-                    "category id {} is not in the file",
-                    ann.category_id
-                ));
+                let message = format!("category id {} is not in the file", ann.category_id);
+                return self.problem(ann, message);
             }
-            Lookup::Skipped => return Outcome::Planned,
+            Lookup::Skipped => return,
             Lookup::Found(name) => name,
+        };
+        let given = ann.bbox.filter(|b| has_area(*b));
+        let (xywh, derived) = match (given, ann.segmentation.extent()) {
+            (Some(b), _) => (b, false),
+            (None, Some(extent)) => (extent, true),
+            (None, None) => return self.problem(ann, no_box(ann)),
+        };
+        let bbox = match checked_box(xywh, target.width, target.height) {
+            Ok(bbox) => bbox,
+            Err(message) => return self.problem(ann, message),
         };
         match ann.segmentation {
             Segmentation::Empty => {}
-            Segmentation::Polygon => {
-                self.skipped_polygons += 1;
-                return Outcome::Planned;
-            }
-            Segmentation::Rle => {
-                self.skipped_rle += 1;
-                return Outcome::Planned;
-            }
-            Segmentation::Unrecognised => {
-                return Outcome::Problem(
-                    "its segmentation is neither a list of polygons nor an RLE object".into(),
-                );
-            }
+            Segmentation::Polygon(_) => self.shapes.polygons += 1,
+            Segmentation::Rle(_) => self.shapes.masks += 1,
+            Segmentation::Unrecognised => self.problem(
+                ann,
+                "its segmentation is neither a list of polygons nor an RLE object; \
+                 its bbox was imported"
+                    .into(),
+            ),
         }
-        let Some(xywh) = ann.bbox else {
-            return Outcome::Problem("it has no bbox of four numbers [x, y, w, h]".into());
-        };
-        match checked_box(xywh, target.width, target.height) {
-            Ok(bbox) => {
-                self.categories.used[category] = true;
-                boxes.push(PlannedBox {
-                    item: target.item,
-                    category,
-                    bbox,
-                    attributes: ann.attributes.clone(),
-                });
-                if ann.iscrowd {
-                    Outcome::Problem("iscrowd=1 imported as a plain box".into())
-                } else {
-                    Outcome::Planned
-                }
-            }
-            Err(message) => Outcome::Problem(message),
+        self.shapes.derived += usize::from(derived);
+        self.shapes.crowd += usize::from(ann.iscrowd);
+        for message in &ann.attribute_problems {
+            self.problem(ann, message.clone());
         }
+        let attributes = self.accepted_attributes(ann);
+        self.categories.used[category] = true;
+        boxes.push(PlannedBox {
+            item: target.item,
+            category,
+            bbox,
+            attributes,
+        });
+    }
+
+    /// The annotation's attributes the project's definitions take; the
+    /// others are reported.
+    fn accepted_attributes(&mut self, ann: &CocoAnnotation) -> Attributes {
+        let mut attributes = ann.attributes.clone();
+        let mut refused = Vec::new();
+        leave_out_refused(&mut attributes, &self.attribute_defs, |m| refused.push(m));
+        for message in refused {
+            self.problem(ann, message);
+        }
+        attributes
     }
 }
 
-enum Outcome {
-    /// Planned, or counted (a polygon, an RLE mask, an annotation of a skipped
-    /// image or category).
-    Planned,
-    Problem(String),
+/// Why an annotation gives no box: it has no usable bbox and no shape to take one from.
+fn no_box(ann: &CocoAnnotation) -> String {
+    let shape = match ann.segmentation {
+        Segmentation::Polygon(_) => "; its polygon gives none either (not pairs of finite numbers)",
+        Segmentation::Rle(_) => {
+            "; its RLE mask gives none either (empty, or counts that do not fit its size)"
+        }
+        Segmentation::Empty | Segmentation::Unrecognised => "",
+    };
+    match ann.bbox.and_then(unusable) {
+        None => format!("it has no bbox of four numbers [x, y, w, h]{shape}"),
+        Some(message) => format!("{message}{shape}"),
+    }
+}
+
+/// A bbox of finite numbers with a positive width and height.
+fn has_area(xywh: [f64; 4]) -> bool {
+    unusable(xywh).is_none()
+}
+
+/// Why a bbox is no box at all (not finite, or no area), if it is not.
+fn unusable(xywh: [f64; 4]) -> Option<String> {
+    let [x, y, w, h] = xywh;
+    let shown = || format!("[{x}, {y}, {w}, {h}]");
+    if !xywh.iter().all(|v| v.is_finite()) {
+        Some(format!(
+            "box {} has a value that is not a finite number",
+            shown()
+        ))
+    } else if w <= 0.0 || h <= 0.0 {
+        Some(format!(
+            "box {} has no area (width and height must be positive)",
+            shown()
+        ))
+    } else {
+        None
+    }
 }
 
 /// Annotation ids seen so far: a bitmap for the usual small non-negative ids,
@@ -251,17 +344,8 @@ fn checked_box(xywh: [f64; 4], width: u32, height: u32) -> Result<BBox, String> 
     let shown = || format!("[{x}, {y}, {w}, {h}]");
     let (iw, ih) = (f64::from(width), f64::from(height));
     let tol = OUTSIDE_TOLERANCE_PX;
-    if !xywh.iter().all(|v| v.is_finite()) {
-        return Err(format!(
-            "box {} has a value that is not a finite number",
-            shown()
-        ));
-    }
-    if w <= 0.0 || h <= 0.0 {
-        return Err(format!(
-            "box {} has no area (width and height must be positive)",
-            shown()
-        ));
+    if let Some(message) = unusable(xywh) {
+        return Err(message);
     }
     if x < -tol || y < -tol || x + w > iw + tol || y + h > ih + tol {
         return Err(format!(

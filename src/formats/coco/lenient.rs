@@ -1,13 +1,14 @@
 //! Tolerant readers for COCO fields that tools write in more than one way
 //! (`3` or `3.0`, `0` or `false`, a missing or malformed bbox).
 //!
-//! Each keeps reading fast: no allocation, no intermediate `serde_json::Value`.
+//! Each keeps reading fast: no allocation, no intermediate `serde_json::Value`
+//! (except for the few values of an `"attributes"` object).
 
 use serde::de::{self, Deserializer, IgnoredAny, SeqAccess, Unexpected, Visitor};
 use std::fmt;
 
 /// The largest integer an `f64` holds exactly.
-const MAX_EXACT_F64: f64 = 9_007_199_254_740_992.0;
+pub(super) const MAX_EXACT_F64: f64 = 9_007_199_254_740_992.0;
 
 struct WholeNumber;
 
@@ -96,32 +97,96 @@ pub(super) fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     d.deserialize_any(Flag)
 }
 
-/// Writes a flag as COCO's `0`/`1`.
 /// CVAT/datumaro's per-annotation `"attributes"` object: booleans stay flags,
-/// strings text, numbers their JSON text; nulls, arrays and objects are skipped.
-/// Anything but an object reads as no attributes.
-pub(super) fn attributes<'de, D: Deserializer<'de>>(
-    d: D,
-) -> Result<crate::model::Attributes, D::Error> {
-    use crate::model::AttrValue;
-    use serde::Deserialize;
-    let raw = Option::<std::collections::BTreeMap<String, serde_json::Value>>::deserialize(d)
-        .unwrap_or_default();
-    Ok(raw
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|(k, v)| {
-            let v = match v {
-                serde_json::Value::Bool(b) => AttrValue::Bool(b),
-                serde_json::Value::String(s) => AttrValue::Text(s),
-                serde_json::Value::Number(n) => AttrValue::Text(n.to_string()),
-                _ => return None,
-            };
-            Some((k, v))
-        })
-        .collect())
+/// strings text, numbers their JSON text; `null` and `[]` (other tools' "no
+/// attributes") read as none. Anything else is left out with a note for the
+/// annotation's problems: a value that is a list or an object, or
+/// `"attributes"` itself of another type.
+pub(super) fn attributes<'de, D: Deserializer<'de>>(d: D) -> Result<AttributesRead, D::Error> {
+    d.deserialize_any(AttributesVisitor)
 }
 
+/// The attributes of one annotation and what was left out of them.
+pub(super) type AttributesRead = (crate::model::Attributes, Vec<String>);
+
+struct AttributesVisitor;
+
+impl<'de> Visitor<'de> for AttributesVisitor {
+    type Value = AttributesRead;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object of attributes")
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<AttributesRead, A::Error> {
+        use crate::model::AttrValue;
+        use serde_json::Value;
+        let mut read = AttributesRead::default();
+        while let Some((name, value)) = map.next_entry::<String, Value>()? {
+            let value = match value {
+                Value::Bool(b) => AttrValue::Bool(b),
+                Value::String(s) => AttrValue::Text(s),
+                Value::Number(n) => AttrValue::Text(n.to_string()),
+                Value::Null => continue,
+                other => {
+                    read.1.push(format!(
+                        "attribute \"{name}\" is {}, not a flag, text or number; it was left out",
+                        json_kind(&other)
+                    ));
+                    continue;
+                }
+            };
+            read.0.insert(name, value);
+        }
+        Ok(read)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<AttributesRead, A::Error> {
+        let mut len = 0usize;
+        while seq.next_element::<IgnoredAny>()?.is_some() {
+            len += 1;
+        }
+        Ok(if len == 0 {
+            AttributesRead::default()
+        } else {
+            not_an_object("a list")
+        })
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<AttributesRead, E> {
+        Ok(AttributesRead::default())
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<AttributesRead, E> {
+        Ok(not_an_object("a flag"))
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<AttributesRead, E> {
+        Ok(not_an_object("a number"))
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<AttributesRead, E> {
+        Ok(not_an_object("a number"))
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<AttributesRead, E> {
+        Ok(not_an_object("a number"))
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<AttributesRead, E> {
+        Ok(not_an_object("text"))
+    }
+}
+
+fn not_an_object(kind: &str) -> AttributesRead {
+    let note = format!("\"attributes\" is {kind}, not an object; it was ignored");
+    (crate::model::Attributes::new(), vec![note])
+}
+
+fn json_kind(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Array(_) => "a list",
+        serde_json::Value::Object(_) => "an object",
+        _ => "a value",
+    }
+}
+
+/// Writes a flag as COCO's `0`/`1`.
 pub(super) fn flag_as_int<S: serde::Serializer>(v: &bool, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_u8(u8::from(*v))
 }
@@ -154,106 +219,4 @@ pub(super) fn bbox<'de, D: Deserializer<'de>>(d: D) -> Result<Option<[f64; 4]>, 
         }
     }
     d.deserialize_any(Bbox)
-}
-
-/// What an annotation's `segmentation` holds. Only the kind is kept: this module
-/// imports boxes, so the points of a polygon or the counts of an RLE mask are
-/// skipped while parsing, not stored.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Segmentation {
-    /// `[]`, `null` or missing: a plain box. Exports always write `[]`.
-    #[default]
-    Empty,
-    /// A non-empty list of polygons.
-    Polygon,
-    /// An object with `counts` (and `size`): a run-length encoded mask.
-    Rle,
-    /// Anything else (a string, a number, an object without `counts`).
-    Unrecognised,
-}
-
-impl<'de> serde::Deserialize<'de> for Segmentation {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(SegmentationKind)
-    }
-}
-
-impl serde::Serialize for Segmentation {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::{Error, SerializeSeq};
-        match self {
-            Segmentation::Empty => s.serialize_seq(Some(0))?.end(),
-            _ => Err(S::Error::custom(
-                "the segmentation was not kept when the file was parsed",
-            )),
-        }
-    }
-}
-
-struct SegmentationKind;
-
-impl<'de> Visitor<'de> for SegmentationKind {
-    type Value = Segmentation;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a segmentation (a list of polygons or an RLE object)")
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Segmentation, E> {
-        Ok(Segmentation::Empty)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Segmentation, A::Error> {
-        let mut kind = Segmentation::Empty;
-        while seq.next_element::<IgnoredAny>()?.is_some() {
-            kind = Segmentation::Polygon;
-        }
-        Ok(kind)
-    }
-
-    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Segmentation, A::Error> {
-        let mut kind = Segmentation::Unrecognised;
-        while let Some(key) = map.next_key::<IsCounts>()? {
-            map.next_value::<IgnoredAny>()?;
-            if key.0 {
-                kind = Segmentation::Rle;
-            }
-        }
-        Ok(kind)
-    }
-
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Segmentation, E> {
-        Ok(Segmentation::Unrecognised)
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Segmentation, E> {
-        Ok(Segmentation::Unrecognised)
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Segmentation, E> {
-        Ok(Segmentation::Unrecognised)
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Segmentation, E> {
-        Ok(Segmentation::Unrecognised)
-    }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Segmentation, E> {
-        Ok(Segmentation::Unrecognised)
-    }
-}
-
-/// A map key, remembered only as "is it `counts`?".
-struct IsCounts(bool);
-
-impl<'de> serde::Deserialize<'de> for IsCounts {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Key;
-        impl Visitor<'_> for Key {
-            type Value = IsCounts;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a key")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<IsCounts, E> {
-                Ok(IsCounts(v == "counts"))
-            }
-        }
-        d.deserialize_identifier(Key)
-    }
 }

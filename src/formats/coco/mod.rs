@@ -9,8 +9,12 @@
 //!   matches images to project items by `file_name` and checks every annotation,
 //!   returning the boxes to add and a list of problems. Nothing is changed
 //!   behind the user's back: a box more than [`OUTSIDE_TOLERANCE_PX`] beyond its
-//!   image is reported, not clamped, and polygons and RLE masks are counted,
-//!   never reduced to boxes.
+//!   image is reported, not clamped. An annotation with a polygon or an RLE
+//!   mask (compressed or not) is imported as its `bbox`, or, when that is
+//!   missing or has no area, as the box around the polygon's points or the
+//!   mask's pixels (pycocotools' `toBbox`); the shapes are counted
+//!   ([`ShapesAsBoxes`]), not kept. Attribute values of the wrong type, and
+//!   values the project's definitions refuse, are left out per annotation.
 //!
 //! Both directions report per record instead of failing: an export lists the
 //! items, boxes and classes it left out, an import plan lists its problems.
@@ -26,6 +30,7 @@ mod labels;
 mod lenient;
 mod parse;
 mod paths;
+mod segmentation;
 mod skim;
 
 pub use error::CocoError;
@@ -36,12 +41,13 @@ pub use export::{
 };
 pub use file::{CocoAnnotation, CocoCategory, CocoFile, CocoImage, CocoInfo, CocoLicense};
 pub use import::{
-    CocoImportPlan, ImportPlanner, ImportProblem, ImportTarget, PlannedBox, plan_import,
+    CocoImportPlan, ImportPlanner, ImportProblem, ImportTarget, PlannedBox, ShapesAsBoxes,
+    plan_import,
 };
 pub use labels::write_image_labels_jsonl;
-pub use lenient::Segmentation;
 pub use parse::{parse_coco, parse_coco_header, stream_coco_annotations};
 pub use paths::COCO_FOLDERS;
+pub use segmentation::Segmentation;
 
 /// How far (in pixels) a box may reach past the image border and still count as
 /// inside. Such boxes are clamped to the image, on export and on import alike;

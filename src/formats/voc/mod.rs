@@ -10,16 +10,18 @@
 //! same); a box with fractional corners is written as the pixels it touches.
 //!
 //! - [`parse_voc`] reads one file: UTF-8, or ISO-8859-1 when the file declares
-//!   it; each object it cannot take is reported by index, the rest kept.
+//!   it; each object it cannot take is reported by index, the rest kept;
+//!   corners the wrong way round are swapped, with a note. A `<size>` of 0×0
+//!   (labelImg writes it when it could not load the image) reads as no size.
 //! - [`voc_xml`] writes one file; [`parse_labelmap`] / [`labelmap_txt`] the
-//!   class list.
+//!   class list with its colours.
 //!
 //! No I/O: the job (`jobs::voc`) finds, reads and writes the files.
 
 mod parse;
 mod write;
 
-pub use parse::{ObjectProblem, VocFile, VocObject, parse_labelmap, parse_voc};
+pub use parse::{LabelmapEntry, ObjectProblem, VocFile, VocObject, parse_labelmap, parse_voc};
 pub use write::{labelmap_txt, voc_xml};
 
 use crate::model::BBox;

@@ -1,6 +1,8 @@
 use super::{VOC_FLAGS, corners_to_bbox};
-use crate::formats::xml::{box_corners, child, child_text, children, decode, flag, parse_document};
-use crate::model::{AttrValue, Attributes, BBox};
+use crate::formats::xml::{
+    child, child_text, children, corner_values, decode, flag, parse_document,
+};
+use crate::model::{AttrValue, Attributes, BBox, Rgb};
 use roxmltree::Node;
 
 /// One `<object>` that could be read.
@@ -86,10 +88,19 @@ pub fn parse_voc(bytes: &[u8]) -> Result<VocFile, String> {
 fn parse_object(node: Node) -> Result<(VocObject, Vec<String>), String> {
     let name = child_text(node, "name").ok_or("it has no <name>; skipped")?;
     let bndbox = child(node, "bndbox").ok_or("it has no <bndbox>; skipped")?;
-    let [xmin, ymin, xmax, ymax] = box_corners(["xmin", "ymin", "xmax", "ymax"], |n| {
-        child_text(bndbox, n).ok_or_else(|| format!("<bndbox> has no <{n}>; skipped"))
-    })?;
+    let [mut xmin, mut ymin, mut xmax, mut ymax] =
+        corner_values(["xmin", "ymin", "xmax", "ymax"], |n| {
+            child_text(bndbox, n).ok_or_else(|| format!("<bndbox> has no <{n}>; skipped"))
+        })?;
     let mut notes = Vec::new();
+    for (axis, min, max) in [("x", &mut xmin, &mut xmax), ("y", &mut ymin, &mut ymax)] {
+        if *min > *max {
+            notes.push(format!(
+                "{axis}min {min} is greater than {axis}max {max}; the corners were swapped"
+            ));
+            std::mem::swap(min, max);
+        }
+    }
     let mut attributes = Attributes::new();
     for key in VOC_FLAGS {
         if let Some(text) = child_text(node, key) {
@@ -131,13 +142,33 @@ fn parse_object(node: Node) -> Result<(VocObject, Vec<String>), String> {
     Ok((object, notes))
 }
 
-/// The class names of a datumaro `labelmap.txt` (`name:color:parts:actions`
-/// per line, `#` comments), in order, without VOC's `background`.
-pub fn parse_labelmap(text: &str) -> Vec<String> {
+/// One class of a datumaro `labelmap.txt`: its name and, when the line gives
+/// one, its colour.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LabelmapEntry {
+    pub name: String,
+    pub color: Option<Rgb>,
+}
+
+/// The classes of a datumaro `labelmap.txt` (`name:r,g,b:parts:actions` per
+/// line, `#` comments), in order, without VOC's `background`. A colour that is
+/// not three numbers 0–255 reads as none.
+pub fn parse_labelmap(text: &str) -> Vec<LabelmapEntry> {
     text.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(|l| l.split(':').next().unwrap_or(l).trim().to_string())
-        .filter(|name| !name.is_empty() && name != "background")
+        .map(|l| {
+            let mut fields = l.split(':');
+            let name = fields.next().unwrap_or(l).trim().to_string();
+            let color = fields.next().and_then(parse_rgb);
+            LabelmapEntry { name, color }
+        })
+        .filter(|e| !e.name.is_empty() && e.name != "background")
         .collect()
+}
+
+fn parse_rgb(text: &str) -> Option<Rgb> {
+    let mut parts = text.split(',').map(|p| p.trim().parse::<u8>().ok());
+    let rgb = Rgb(parts.next()??, parts.next()??, parts.next()??);
+    parts.next().is_none().then_some(rgb)
 }

@@ -26,7 +26,6 @@ fn reads_objects_flags_and_attributes_with_one_based_corners() {
     let f = parse_voc(ONE.as_bytes()).unwrap();
     assert_eq!(f.filename.as_deref(), Some("000005.jpg"));
     assert_eq!(f.size, Some((500, 375)));
-    assert_eq!(f.objects.len(), 2);
     let chair = &f.objects[0];
     assert_eq!(
         chair.bbox,
@@ -69,10 +68,22 @@ fn reads_objects_flags_and_attributes_with_one_based_corners() {
         .iter()
         .map(|p| (p.object, p.message.as_str()))
         .collect();
-    assert_eq!(messages.len(), 2, "{messages:?}");
-    assert_eq!(messages[0].0, Some(2));
-    assert!(messages[0].1.contains("no <bndbox>"));
-    assert!(messages[1].1.contains("wrong way round"));
+    assert_eq!(
+        messages,
+        [
+            (Some(2), "it has no <bndbox>; skipped"),
+            (
+                Some(3),
+                "xmin 20 is greater than xmax 10; the corners were swapped"
+            ),
+        ]
+    );
+    // Swapped, the box covers pixels 10..=20 (1-based).
+    assert_eq!(f.objects.len(), 3);
+    assert_eq!(
+        f.objects[2].bbox,
+        BBox::from_corners([9.0, 0.0], [20.0, 5.0])
+    );
 }
 
 #[test]
@@ -155,9 +166,24 @@ fn labelmap_names_in_order_without_background() {
         ("car", crate::model::Rgb(1, 2, 3)),
         ("行人", crate::model::Rgb(4, 5, 6)),
     ]);
-    assert_eq!(parse_labelmap(&text), ["car", "行人"]);
+    let entry = |name: &str, color| LabelmapEntry {
+        name: name.into(),
+        color,
+    };
     assert_eq!(
-        parse_labelmap("# c\nbackground:::\ncat:::\n\ndog\n"),
-        ["cat", "dog"]
+        parse_labelmap(&text),
+        [
+            entry("car", Some(crate::model::Rgb(1, 2, 3))),
+            entry("行人", Some(crate::model::Rgb(4, 5, 6)))
+        ]
+    );
+    assert_eq!(
+        parse_labelmap("# c\nbackground:::\ncat:::\n\ndog\nfox:1,2::\nowl:1,2,300::\n"),
+        [
+            entry("cat", None),
+            entry("dog", None),
+            entry("fox", None),
+            entry("owl", None)
+        ]
     );
 }

@@ -1,22 +1,111 @@
 //! Class names: `data.yaml` (Ultralytics) or a names file (`classes.txt`, `obj.names`).
 
+use super::labels::LineProblem;
 use serde::Deserialize;
-use std::collections::BTreeMap;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use std::fmt;
 
-/// What Shugu reads from a `data.yaml`.
+/// The largest class id Shugu takes from any file. Ids index tables, so an id
+/// of 4294967295 in a `data.yaml` would otherwise ask for gigabytes; 65,536
+/// classes are far more than any real dataset has.
+pub const MAX_CLASS_ID: u32 = 65_535;
+
+/// The classes of a dataset: from a `data.yaml`, or a names file.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DataYaml {
     /// Names by class id; `None` for ids the file leaves out (a map with gaps).
     pub names: Vec<Option<String>>,
     /// `train`, `val` and `test` entries (folders or list files), relative to the root.
     pub splits: Vec<String>,
+    /// Class ids that could not be taken (above [`MAX_CLASS_ID`], not whole
+    /// numbers), by line (0 in a `data.yaml`, which does not keep lines).
+    pub problems: Vec<LineProblem>,
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
+/// `names`: a list, or a map of ids to names whose keys are kept as written
+/// until they are checked. Read by hand, not as an untagged enum, so that each
+/// key reaches [`ClassKey`] as the YAML reader gives it (a buffered
+/// untagged value refuses integers beyond 64 bits).
 enum Names {
     List(Vec<String>),
-    Map(BTreeMap<u32, String>),
+    Map(Vec<(ClassKey, String)>),
+}
+
+/// A key of the `names` map: a whole number from 0 (as written when it is
+/// beyond 64 bits), or what was written.
+enum ClassKey {
+    Id(u64),
+    Huge(String),
+    Other(String),
+}
+
+impl<'de> Deserialize<'de> for Names {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct NamesVisitor;
+        impl<'de> Visitor<'de> for NamesVisitor {
+            type Value = Names;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a list of class names or a map of class ids to names")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Names, A::Error> {
+                let mut names = Vec::new();
+                while let Some(name) = seq.next_element::<String>()? {
+                    names.push(name);
+                }
+                Ok(Names::List(names))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Names, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry::<ClassKey, String>()? {
+                    entries.push(entry);
+                }
+                Ok(Names::Map(entries))
+            }
+        }
+        d.deserialize_any(NamesVisitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for ClassKey {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Key;
+        impl Visitor<'_> for Key {
+            type Value = ClassKey;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a class id")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<ClassKey, E> {
+                Ok(ClassKey::Id(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<ClassKey, E> {
+                Ok(u64::try_from(v).map_or_else(|_| ClassKey::Other(v.to_string()), ClassKey::Id))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<ClassKey, E> {
+                Ok(if v.fract() == 0.0 && (0.0..1.8e19).contains(&v) {
+                    ClassKey::Id(v as u64)
+                } else if v.fract() == 0.0 && v > 0.0 {
+                    ClassKey::Huge(v.to_string())
+                } else {
+                    ClassKey::Other(v.to_string())
+                })
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<ClassKey, E> {
+                Ok(v.trim()
+                    .parse()
+                    .map_or_else(|_| ClassKey::Other(v.to_string()), ClassKey::Id))
+            }
+            fn visit_u128<E: de::Error>(self, v: u128) -> Result<ClassKey, E> {
+                Ok(u64::try_from(v).map_or_else(|_| ClassKey::Huge(v.to_string()), ClassKey::Id))
+            }
+            fn visit_i128<E: de::Error>(self, v: i128) -> Result<ClassKey, E> {
+                Ok(u64::try_from(v).map_or_else(|_| ClassKey::Other(v.to_string()), ClassKey::Id))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<ClassKey, E> {
+                Ok(ClassKey::Other(v.to_string()))
+            }
+        }
+        d.deserialize_any(Key)
+    }
 }
 
 #[derive(Deserialize)]
@@ -29,40 +118,59 @@ enum Split {
 #[derive(Deserialize)]
 struct RawDataYaml {
     names: Option<Names>,
-    nc: Option<u32>,
+    nc: Option<u64>,
     train: Option<Split>,
     val: Option<Split>,
     test: Option<Split>,
 }
 
-/// Class ids above this are refused: a map with such an id is a typo, and
-/// filling the gap would take gigabytes.
-const MAX_CLASS_ID: u32 = 100_000;
+/// "`what` above 65535, the largest Shugu takes; `then`", at `line`.
+fn beyond_max(line: usize, what: String, then: &str) -> LineProblem {
+    LineProblem {
+        line,
+        message: format!("{what} above {MAX_CLASS_ID}, the largest Shugu takes; {then}"),
+    }
+}
 
 /// Parses a `data.yaml`. The error says what is wrong and, for YAML syntax,
-/// where (line and column).
+/// where (line and column). Class ids above [`MAX_CLASS_ID`] are problems,
+/// not errors: the other classes are kept.
 pub fn parse_data_yaml(text: &str) -> Result<DataYaml, String> {
     let raw: RawDataYaml = serde_saphyr::from_str(text).map_err(|e| e.to_string())?;
+    let mut problems = Vec::new();
+    let limit = MAX_CLASS_ID as usize + 1;
     let names = match raw.names {
-        Some(Names::List(list)) => list.into_iter().map(Some).collect(),
-        Some(Names::Map(map)) => {
-            let len = map.keys().next_back().map_or(0, |&max| max + 1);
-            if len > MAX_CLASS_ID {
-                return Err(format!(
-                    "`names` has class id {}, more than the {MAX_CLASS_ID} Shugu accepts",
-                    len - 1
+        Some(Names::List(mut list)) => {
+            if list.len() > limit {
+                let extra = list.len() - limit;
+                problems.push(beyond_max(
+                    0,
+                    format!(
+                        "`names` lists {} classes: the last {extra} have ids",
+                        list.len()
+                    ),
+                    "their boxes are skipped",
                 ));
+                list.truncate(limit);
             }
-            let mut names = vec![None; len as usize];
-            for (id, name) in map {
-                names[id as usize] = Some(name);
-            }
-            names
+            list.into_iter().map(Some).collect()
         }
+        Some(Names::Map(entries)) => names_by_id(entries, &mut problems),
         None => match raw.nc {
             // Ultralytics allows `nc` alone; the classes are then named by number.
-            Some(nc) if nc <= MAX_CLASS_ID => (0..nc).map(|i| Some(format!("class{i}"))).collect(),
-            _ => return Err("it has no `names` list of classes".into()),
+            Some(nc) => {
+                if nc > limit as u64 {
+                    problems.push(beyond_max(
+                        0,
+                        format!("`nc` is {nc}: the classes from {limit} on have ids"),
+                        "their boxes are skipped",
+                    ));
+                }
+                (0..nc.min(limit as u64))
+                    .map(|i| Some(format!("class{i}")))
+                    .collect()
+            }
+            None => return Err("it has no `names` list of classes".into()),
         },
     };
     let mut splits = Vec::new();
@@ -72,27 +180,87 @@ pub fn parse_data_yaml(text: &str) -> Result<DataYaml, String> {
             Split::Many(list) => splits.extend(list),
         }
     }
-    Ok(DataYaml { names, splits })
+    Ok(DataYaml {
+        names,
+        splits,
+        problems,
+    })
+}
+
+/// The names of a `names:` map by id; ids above [`MAX_CLASS_ID`] and keys
+/// that are not ids become problems.
+fn names_by_id(
+    entries: Vec<(ClassKey, String)>,
+    problems: &mut Vec<LineProblem>,
+) -> Vec<Option<String>> {
+    let mut kept: Vec<(usize, String)> = Vec::with_capacity(entries.len());
+    for (key, name) in entries {
+        let too_large = match key {
+            ClassKey::Id(id) if id <= u64::from(MAX_CLASS_ID) => {
+                kept.push((id as usize, name));
+                continue;
+            }
+            ClassKey::Id(id) => id.to_string(),
+            ClassKey::Huge(id) => id,
+            ClassKey::Other(key) => {
+                problems.push(LineProblem {
+                    line: 0,
+                    message: format!(
+                        "`{key}` (`{name}`) is not a class id (a whole number from 0); its boxes are skipped"
+                    ),
+                });
+                continue;
+            }
+        };
+        problems.push(beyond_max(
+            0,
+            format!("class id {too_large} (`{name}`) is"),
+            "its boxes are skipped",
+        ));
+    }
+    let len = kept.iter().map(|(id, _)| id + 1).max().unwrap_or(0);
+    let mut names = vec![None; len];
+    for (id, name) in kept {
+        names[id] = Some(name);
+    }
+    names
 }
 
 /// Parses a names file: one class name a line, ids counted from 0. Blank lines
 /// at the end are ignored; a blank line in between is an error naming it,
-/// since it would shift every later id.
-pub fn parse_class_names(text: &str) -> Result<Vec<String>, String> {
+/// since it would shift every later id. Lines past id [`MAX_CLASS_ID`] are
+/// one problem, not an error.
+pub fn parse_class_names(text: &str) -> Result<DataYaml, String> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let names: Vec<&str> = text.lines().map(str::trim).collect();
+    let mut names: Vec<&str> = text.lines().map(str::trim).collect();
     let used = names
         .iter()
         .rposition(|n| !n.is_empty())
         .map_or(0, |p| p + 1);
-    if let Some(blank) = names[..used].iter().position(|n| n.is_empty()) {
+    names.truncate(used);
+    let mut problems = Vec::new();
+    let limit = MAX_CLASS_ID as usize + 1;
+    if names.len() > limit {
+        let after = names.len() - limit - 1;
+        problems.push(beyond_max(
+            limit + 1,
+            format!("this line and the {after} after it name class ids"),
+            "they were left out",
+        ));
+        names.truncate(limit);
+    }
+    if let Some(blank) = names.iter().position(|n| n.is_empty()) {
         return Err(format!(
             "line {}: a blank line in the class list would shift the ids of the classes after it",
             blank + 1
         ));
     }
-    if used == 0 {
+    if names.is_empty() {
         return Err("the class list is empty".into());
     }
-    Ok(names[..used].iter().map(|n| n.to_string()).collect())
+    Ok(DataYaml {
+        names: names.into_iter().map(|n| Some(n.to_string())).collect(),
+        splits: Vec::new(),
+        problems,
+    })
 }

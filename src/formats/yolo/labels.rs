@@ -1,5 +1,6 @@
 //! Label files (a box a line) and split list files (an image path a line).
 
+use super::classes::MAX_CLASS_ID;
 use crate::formats::label_paths::relative_problem;
 
 /// One box line of a label file, normalised to the image size.
@@ -123,13 +124,19 @@ fn parse_box_line(text: &str, line: usize) -> Result<Option<(YoloBox, Option<Str
 }
 
 fn parse_class(text: &str) -> Result<u32, String> {
-    if let Ok(id) = text.parse::<u32>() {
-        return Ok(id);
-    }
     // Some tools write class ids as floats ("3.0").
-    match text.parse::<f64>() {
-        Ok(v) if v.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&v) => Ok(v as u32),
-        _ => Err(format!(
+    let id = text.parse::<u64>().ok().or_else(|| {
+        text.parse::<f64>()
+            .ok()
+            .filter(|v| v.fract() == 0.0 && (0.0..1.8e19).contains(v))
+            .map(|v| v as u64)
+    });
+    match id {
+        Some(id) if id <= u64::from(MAX_CLASS_ID) => Ok(id as u32),
+        Some(id) => Err(format!(
+            "class id {id} is above {MAX_CLASS_ID}, the largest Shugu takes; the box was skipped"
+        )),
+        None => Err(format!(
             "class id `{text}` is not a non-negative whole number"
         )),
     }

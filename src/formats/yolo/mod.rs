@@ -21,7 +21,7 @@ mod export;
 mod geometry;
 mod labels;
 
-pub use classes::{DataYaml, parse_class_names, parse_data_yaml};
+pub use classes::{DataYaml, MAX_CLASS_ID, parse_class_names, parse_data_yaml};
 pub use export::{label_path_for, split_names, write_data_yaml};
 pub use geometry::{OutsidePolicy, Placed, format_label_line, place_corners, to_bbox};
 pub use labels::{LineProblem, YoloBox, parse_label_file, parse_list_file};

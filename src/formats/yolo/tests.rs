@@ -85,8 +85,8 @@ fn list_files_never_return_paths_outside_the_root() {
 #[test]
 fn class_files_in_both_shapes() {
     assert_eq!(
-        parse_class_names("car\n行人\n\n").ok(),
-        Some(vec!["car".to_string(), "行人".to_string()])
+        parse_class_names("car\n行人\n\n").map(|c| c.names).ok(),
+        Some(vec![Some("car".to_string()), Some("行人".to_string())])
     );
     assert!(parse_class_names("car\n\nbus\n").is_err_and(|e| e.starts_with("line 2")));
     let list =
@@ -96,6 +96,7 @@ fn class_files_in_both_shapes() {
         Some(DataYaml {
             names: vec![Some("car".into()), Some("行人".into())],
             splits: vec!["images/train".into(), "images/val".into()],
+            problems: Vec::new(),
         })
     );
     let map = parse_data_yaml("names:\n  0: car\n  2: bus\n").map(|d| d.names);
@@ -105,6 +106,64 @@ fn class_files_in_both_shapes() {
     );
     assert!(parse_data_yaml("names: [car\n").is_err());
     assert!(parse_data_yaml("train: x\n").is_err());
+}
+
+#[test]
+fn class_ids_above_65535_are_problems_not_tables() {
+    let yaml = parse_data_yaml(
+        "names: {0: car, 4294967295: x, 18446744073709551615: y, -1: z, a: w, 2.5: v, 1e30: u, 65535: last}\n",
+    );
+    let Ok(yaml) = yaml else {
+        panic!("{yaml:?}");
+    };
+    assert_eq!(yaml.names.len(), 65_536);
+    assert_eq!(yaml.names[0].as_deref(), Some("car"));
+    assert_eq!(yaml.names[65_535].as_deref(), Some("last"));
+    let messages: Vec<&str> = yaml.problems.iter().map(|p| p.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "class id 4294967295 (`x`) is above 65535, the largest Shugu takes; its boxes are skipped",
+            "class id 18446744073709551615 (`y`) is above 65535, the largest Shugu takes; its boxes are skipped",
+            "`-1` (`z`) is not a class id (a whole number from 0); its boxes are skipped",
+            "`a` (`w`) is not a class id (a whole number from 0); its boxes are skipped",
+            "`2.5` (`v`) is not a class id (a whole number from 0); its boxes are skipped",
+            "class id 1000000000000000000000000000000 (`u`) is above 65535, the largest Shugu takes; its boxes are skipped",
+        ]
+    );
+    let nc = parse_data_yaml("nc: 4294967296\n").map(|y| (y.names.len(), y.problems.len()));
+    assert_eq!(nc, Ok((65_536, 1)));
+    let list: String = (0..65_537).map(|i| format!("c{i}\n")).collect();
+    let names = parse_class_names(&list).map(|c| (c.names.len(), c.problems));
+    assert_eq!(
+        names,
+        Ok((
+            65_536,
+            vec![LineProblem {
+                line: 65_537,
+                message: "this line and the 0 after it name class ids above 65535, the largest \
+                          Shugu takes; they were left out"
+                    .into()
+            }]
+        ))
+    );
+    for line in [
+        "65536 0.5 0.5 0.1 0.1",
+        "4294967296 0.5 0.5 0.1 0.1",
+        "7e4 0.5 0.5 0.1 0.1",
+    ] {
+        let problem = one_box(line).map(|b| b.class).unwrap_err();
+        assert!(
+            problem[0]
+                .message
+                .contains("is above 65535, the largest Shugu takes; the box was skipped"),
+            "{line}: {problem:?}"
+        );
+    }
+    assert_eq!(
+        one_box("65535 0.5 0.5 0.1 0.1").map(|b| b.class),
+        Ok(65_535)
+    );
 }
 
 #[test]
@@ -177,6 +236,7 @@ fn label_paths_and_data_yaml() {
         Some(DataYaml {
             names: vec![Some("car".into()), Some("a \"b\"".into())],
             splits: vec!["images/train".into(), "images/val".into()],
+            problems: Vec::new(),
         })
     );
 }

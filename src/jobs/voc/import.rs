@@ -1,20 +1,24 @@
-//! Reading a VOC root into a [`BoxLabelPlan`]. Only `.xml` files under
-//! `Annotations/` are opened; `<filename>` and `<path>` are only names to
+//! Reading a VOC folder into a [`BoxLabelPlan`]: the `.xml` files under
+//! `Annotations/` when there is one (a VOC root), else every `.xml` file below
+//! the folder (labelImg saves one beside each image). Links are not followed,
+//! and `labelmap.txt` is read only as a regular file inside the folder
+//! ([`crate::jobs::safe_read`]); `<filename>` and `<path>` are only names to
 //! match, never opened.
 
 use super::super::box_labels::{
     BoxImportOptions, BoxLabelPlan, BoxLabelReport, BoxPlacer, LabelOptions, RecordClaims, Target,
     apply_box_label_plan, check_size, find_item, item_matcher,
 };
-use super::super::export_common::{files_with_ext, read_capped};
+use super::super::export_common::files_with_ext;
+use super::super::safe_read::{SIDE_FILE_CAP, read_found, read_inside};
 use super::super::{JobError, Progress};
 use crate::formats::label_paths::{Matched, PathMatcher};
-use crate::formats::voc::{VocFile, parse_labelmap, parse_voc};
+use crate::formats::voc::{LabelmapEntry, VocFile, parse_labelmap, parse_voc};
 use crate::model::{Item, LabelSchema};
 use crate::project::Project;
 use rayon::prelude::*;
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// VOC annotation files larger than this are reported, not read.
 const MAX_FILE: u64 = 64 << 20;
@@ -27,10 +31,10 @@ const FORMAT_FOLDERS: [&str; 2] = ["JPEGImages", "Annotations"];
 /// is `labelmap.txt`.
 pub type VocImportOptions = BoxImportOptions;
 
-/// Reads the VOC root `root` and plans its boxes onto `items`, the project's
-/// items under `image_root`. Classes named
-/// by `labelmap.txt` or `schema` are taken; others only with
-/// `add_unknown_classes`.
+/// Reads the VOC folder `root` and plans its boxes onto `items`, the
+/// project's items under `image_root`. Classes named by `labelmap.txt` or
+/// `schema` are taken; others only with `add_unknown_classes`. Only the
+/// classes boxes use are planned, in `labelmap.txt`'s order, with its colours.
 pub fn read_voc(
     root: &Path,
     items: &[Item],
@@ -39,41 +43,35 @@ pub fn read_voc(
     options: VocImportOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<BoxLabelPlan, JobError> {
-    let annotations = root.join("Annotations");
-    if !annotations.is_dir() {
-        return Err(JobError::Failed(format!(
-            "{}: no Annotations folder; give the VOC root (the folder that holds Annotations/, ImageSets/ and JPEGImages/)",
-            root.display()
-        )));
-    }
+    let fail = |message: &str| JobError::Failed(format!("{}: {message}", root.display()));
+    let (folder, prefix) = annotation_folder(root).map_err(|m| fail(&m))?;
     let matcher = item_matcher(items, image_root, &FORMAT_FOLDERS);
     let mut plan = BoxLabelPlan::default();
-    let labelmap = match std::fs::read(root.join("labelmap.txt")) {
-        Ok(bytes) => parse_labelmap(&String::from_utf8_lossy(&bytes)),
-        Err(_) => Vec::new(),
-    };
-    // The dataset's own class list first, so new classes keep its order.
-    for name in &labelmap {
-        plan.class(name);
-    }
-    let mut known: HashSet<String> = labelmap.into_iter().collect();
+    let labelmap = read_labelmap(root, &mut plan);
+    let mut known: HashSet<String> = labelmap.iter().map(|e| e.name.clone()).collect();
     known.extend(schema.classes.iter().map(|c| c.name.clone()));
-    let (files, errors) = files_with_ext(&annotations, "xml");
+    let (files, errors) = files_with_ext(&folder, "xml");
     for (file, message) in errors {
-        plan.problem(&format!("Annotations/{file}"), "", message);
+        plan.problem(&format!("{prefix}{file}"), "", message);
+    }
+    if files.is_empty() && prefix.is_empty() {
+        return Err(fail(
+            "no Annotations folder and no .xml files below it; give the VOC root (the folder \
+             that holds Annotations/) or a folder of .xml files saved beside the images (labelImg)",
+        ));
     }
     let total = Some(files.len());
     progress(Progress { done: 0, total });
-    let mut placer = BoxPlacer::new(known, options);
+    let mut placer = BoxPlacer::new(known, options).with_attribute_defs(&schema.box_attributes);
     let mut claims = RecordClaims::default();
     for (step, chunk) in files.chunks(FILES_PER_STEP).enumerate() {
         let parsed: Vec<Result<VocFile, String>> = chunk
             .par_iter()
-            .map(|rel| read_capped(&annotations.join(rel), MAX_FILE).and_then(|b| parse_voc(&b)))
+            .map(|rel| read_found(&folder.join(rel), MAX_FILE).and_then(|b| parse_voc(&b)))
             .collect();
         for (rel, parsed) in chunk.iter().zip(parsed) {
             plan.records += 1;
-            let shown = format!("Annotations/{rel}");
+            let shown = format!("{prefix}{rel}");
             match parsed {
                 Ok(file) => {
                     let mut ctx = FileContext {
@@ -95,7 +93,45 @@ pub fn read_voc(
     }
     claims.settle(&mut plan);
     placer.report_unknown(&mut plan, "labelmap.txt", "labelmap.txt");
+    let order: Vec<&str> = labelmap.iter().map(|e| e.name.as_str()).collect();
+    plan.keep_used_classes(&order);
+    plan.class_colors = labelmap
+        .iter()
+        .filter_map(|e| Some((e.name.clone(), e.color?)))
+        .collect();
     Ok(plan)
+}
+
+/// Where the annotation files are, and how a file's path there is shown:
+/// `Annotations/` of a VOC root, else the folder itself (labelImg's layout).
+/// A linked `Annotations` is refused, not followed.
+fn annotation_folder(root: &Path) -> Result<(PathBuf, &'static str), String> {
+    if !root.is_dir() {
+        return Err("not a folder (give the VOC root or a folder of .xml files)".into());
+    }
+    let annotations = root.join("Annotations");
+    match std::fs::symlink_metadata(&annotations) {
+        Ok(meta) if meta.is_dir() => Ok((annotations, "Annotations/")),
+        Ok(meta) if meta.file_type().is_symlink() => Err(
+            "Annotations is a symbolic link; Shugu reads only folders inside the dataset, \
+             so give the folder it points to"
+                .into(),
+        ),
+        _ => Ok((root.to_path_buf(), "")),
+    }
+}
+
+/// The classes of `labelmap.txt`, if there is one; one that cannot be read is
+/// a problem, and the import goes on without it.
+fn read_labelmap(root: &Path, plan: &mut BoxLabelPlan) -> Vec<LabelmapEntry> {
+    match read_inside(root, "labelmap.txt", SIDE_FILE_CAP) {
+        Ok(Some(bytes)) => parse_labelmap(&String::from_utf8_lossy(&bytes)),
+        Ok(None) => Vec::new(),
+        Err(message) => {
+            plan.problem("labelmap.txt", "", message);
+            Vec::new()
+        }
+    }
 }
 
 /// Reads and stores the VOC root `root`, as the current author.

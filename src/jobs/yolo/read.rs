@@ -1,15 +1,17 @@
-//! Reading a YOLO dataset folder into an import plan. Opens only files inside
-//! the dataset root: list-file entries and `data.yaml` entries that would leave
-//! it are reported, and symbolic links are not followed.
+//! Reading a YOLO dataset folder into an import plan. Opens only regular files
+//! inside the dataset root ([`crate::jobs::safe_read`]): list-file entries and
+//! `data.yaml` entries that would leave it are reported, symbolic links are
+//! not followed, and class and list files have a size cap.
 
-use super::super::export_common::{files_with_ext, read_capped};
+use super::super::export_common::files_with_ext;
+use super::super::safe_read::{LIST_FILE_CAP, SIDE_FILE_CAP, read_found, read_inside};
 use super::super::{JobError, Progress};
 use crate::formats::label_paths::{
     ItemClaims, PathMatch, PathMatcher, Refused, relative_problem, remove_ranges,
 };
 use crate::formats::yolo::{
-    FORMAT_FOLDERS, OutsidePolicy, YoloBox, parse_class_names, parse_data_yaml, parse_label_file,
-    parse_list_file, to_bbox,
+    DataYaml, FORMAT_FOLDERS, OutsidePolicy, YoloBox, parse_class_names, parse_data_yaml,
+    parse_label_file, parse_list_file, to_bbox,
 };
 use crate::model::{BBox, Item, ItemId};
 use rayon::prelude::*;
@@ -79,8 +81,8 @@ const CLASS_FILES: [&str; 5] = [
 ];
 /// Darknet's split lists at the root.
 const ROOT_LISTS: [&str; 4] = ["train.txt", "val.txt", "valid.txt", "test.txt"];
-/// Label and list files larger than this are reported, not read.
-const MAX_TEXT_FILE: u64 = 256 << 20;
+/// Label files larger than this are reported, not read.
+const LABEL_FILE_CAP: u64 = 256 << 20;
 /// Label files read in parallel between progress reports.
 const FILES_PER_STEP: usize = 4096;
 
@@ -106,11 +108,22 @@ pub fn read_yolo(
             "not a folder (give the YOLO dataset's root folder)",
         ));
     }
-    let (class_file, names, splits) = read_classes(root)?;
+    let (class_file, classes) = read_classes(root)?;
+    let DataYaml {
+        names,
+        splits,
+        problems,
+    } = classes;
     let mut plan = YoloImportPlan {
         class_file: class_file.clone(),
         ..Default::default()
     };
+    plan.problems
+        .extend(problems.into_iter().map(|p| YoloProblem {
+            file: class_file.clone(),
+            line: p.line,
+            message: p.message,
+        }));
     let matcher = PathMatcher::new(
         items
             .iter()
@@ -166,30 +179,30 @@ pub fn read_yolo(
     Ok(plan)
 }
 
-/// The class file's name, the class names by id, and the split entries.
-type ClassFile = (String, Vec<Option<String>>, Vec<String>);
-
-fn read_classes(root: &Path) -> Result<ClassFile, JobError> {
-    let Some(name) = CLASS_FILES.iter().find(|f| root.join(f).is_file()) else {
-        return Err(fail(
-            root,
-            "no data.yaml or classes.txt (nor obj.names) here: is this a YOLO dataset's root folder?",
-        ));
-    };
-    let path = root.join(name);
-    let bytes = std::fs::read(&path).map_err(|e| fail(&path, e))?;
-    let text = String::from_utf8(bytes).map_err(|_| fail(&path, "the file is not UTF-8 text"))?;
-    if name.ends_with(".yaml") || name.ends_with(".yml") {
-        let data = parse_data_yaml(&text).map_err(|e| fail(&path, e))?;
-        Ok((name.to_string(), data.names, data.splits))
-    } else {
-        let names = parse_class_names(&text).map_err(|e| fail(&path, e))?;
-        Ok((
-            name.to_string(),
-            names.into_iter().map(Some).collect(),
-            Vec::new(),
-        ))
+/// The first class file there is, by name, and what it says. A class file
+/// that is a link, not a regular file or too large is an error, not skipped:
+/// the next candidate could give other classes.
+fn read_classes(root: &Path) -> Result<(String, DataYaml), JobError> {
+    for name in CLASS_FILES {
+        let path = root.join(name);
+        let bytes = match read_inside(root, name, SIDE_FILE_CAP) {
+            Ok(None) => continue,
+            Ok(Some(bytes)) => bytes,
+            Err(e) => return Err(fail(&path, e)),
+        };
+        let text =
+            String::from_utf8(bytes).map_err(|_| fail(&path, "the file is not UTF-8 text"))?;
+        let classes = if name.ends_with(".yaml") || name.ends_with(".yml") {
+            parse_data_yaml(&text)
+        } else {
+            parse_class_names(&text)
+        };
+        return Ok((name.to_string(), classes.map_err(|e| fail(&path, e))?));
     }
+    Err(fail(
+        root,
+        "no data.yaml or classes.txt (nor obj.names) here: is this a YOLO dataset's root folder?",
+    ))
 }
 
 type Target = (ItemId, u32, u32);
@@ -201,17 +214,14 @@ fn check_list_file(
     matcher: &PathMatcher<Target>,
     problems: &mut Vec<YoloProblem>,
 ) {
-    let path = root.join(list);
-    if !path.is_file() {
-        return;
-    }
     let problem = |line, message| YoloProblem {
         file: list.to_string(),
         line,
         message,
     };
-    let bytes = match read_small(&path) {
-        Ok(bytes) => bytes,
+    let bytes = match read_inside(root, list, LIST_FILE_CAP) {
+        Ok(Some(bytes)) => bytes,
+        Ok(None) => return,
         Err(message) => return problems.push(problem(0, message)),
     };
     let (paths, line_problems) = parse_list_file(&bytes);
@@ -241,10 +251,6 @@ fn check_list_file(
     }
 }
 
-fn read_small(path: &Path) -> Result<Vec<u8>, String> {
-    read_capped(path, MAX_TEXT_FILE)
-}
-
 /// The `.txt` files under `root` other than class and list files.
 fn label_files(
     root: &Path,
@@ -272,7 +278,9 @@ struct ParsedFile {
 fn read_label_file(root: &Path, rel: &str, matcher: &PathMatcher<Target>) -> ParsedFile {
     let target = matcher.find(rel);
     let read = match target {
-        PathMatch::Found(_) => read_small(&root.join(rel)).map(|bytes| parse_label_file(&bytes)),
+        PathMatch::Found(_) => {
+            read_found(&root.join(rel), LABEL_FILE_CAP).map(|bytes| parse_label_file(&bytes))
+        }
         _ => Ok((Vec::new(), Vec::new())),
     };
     ParsedFile {

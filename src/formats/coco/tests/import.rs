@@ -1,6 +1,6 @@
 use crate::formats::coco::{
     COCO_FOLDERS, CocoAnnotation, CocoFile, CocoImportPlan, ImportPlanner, ImportProblem,
-    ImportTarget, PlannedBox, Segmentation, parse_coco, plan_import,
+    ImportTarget, PlannedBox, Segmentation, ShapesAsBoxes, parse_coco, plan_import,
 };
 use crate::formats::label_paths::{PathMatch, PathMatcher};
 use crate::model::{BBox, ItemId};
@@ -119,39 +119,103 @@ fn reports_dangling_image_and_category_ids_per_record() {
 }
 
 #[test]
-fn counts_polygons_and_rle_masks_without_making_boxes() {
+fn imports_polygons_and_masks_as_their_boxes_and_counts_them() {
+    // pycocotools: mask.toBbox of {"size": [480, 640], "counts": "RXi84jgb0"}
+    // (rows 2..5, column 600: `mask.encode` of that mask) is [600, 2, 1, 4].
     let p = plan(&with_annotations(
         r#"{"id": 1, "image_id": 1, "category_id": 1, "bbox": [1, 1, 2, 2], "segmentation": [[1, 1, 3, 1, 3, 3]]},
            {"id": 2, "image_id": 1, "category_id": 1, "bbox": [1, 1, 2, 2], "iscrowd": 1,
             "segmentation": {"counts": [0, 4, 10], "size": [480, 640]}},
            {"id": 3, "image_id": 1, "category_id": 1, "bbox": [1, 1, 2, 2], "segmentation": {"size": [1, 1]}},
            {"id": 4, "image_id": 1, "category_id": 1, "bbox": [1, 1, 2, 2], "segmentation": []},
-           {"id": 5, "image_id": 1, "category_id": 2, "bbox": [3, 3, 2, 2], "iscrowd": 1}"#,
+           {"id": 5, "image_id": 1, "category_id": 2, "bbox": [3, 3, 2, 2], "iscrowd": 1},
+           {"id": 6, "image_id": 1, "category_id": 2, "segmentation": [[10, 20.5, 30, 20.5], [15, 40]]},
+           {"id": 7, "image_id": 1, "category_id": 2, "bbox": [5, 5, 0, 0],
+            "segmentation": {"counts": [963, 2, 3], "size": [480, 640]}},
+           {"id": 8, "image_id": 1, "category_id": 2, "bbox": null,
+            "segmentation": {"size": [480, 640], "counts": "RXi84jgb0"}},
+           {"id": 9, "image_id": 1, "category_id": 2, "segmentation": [[1, 2, 3]]},
+           {"id": 10, "image_id": 1, "category_id": 2, "bbox": [1, 1, 0, 2],
+            "segmentation": {"counts": [], "size": [480, 640]}}"#,
     ));
-    assert_eq!((p.skipped_polygons, p.skipped_rle), (1, 1));
+    assert_eq!(
+        p.shapes,
+        ShapesAsBoxes {
+            polygons: 2,
+            masks: 3,
+            derived: 3,
+            crowd: 2
+        }
+    );
     assert_eq!(
         problems(&p),
         [
             (
                 "annotation id 3",
-                "its segmentation is neither a list of polygons nor an RLE object"
+                "its segmentation is neither a list of polygons nor an RLE object; its bbox was imported"
             ),
-            ("annotation id 5", "iscrowd=1 imported as a plain box"),
+            (
+                "annotation id 9",
+                "it has no bbox of four numbers [x, y, w, h]; its polygon gives none either \
+                 (not pairs of finite numbers)"
+            ),
+            (
+                "annotation id 10",
+                "box [1, 1, 0, 2] has no area (width and height must be positive); its RLE \
+                 mask gives none either (empty, or counts that do not fit its size)"
+            ),
         ]
     );
-    let planned: Vec<(&str, [f32; 4])> = p
+    let planned: Vec<(i64, [f32; 4])> = p
         .boxes
         .iter()
-        .map(|b| (p.categories[b.category].as_str(), b.bbox.to_xywh()))
+        .zip([1, 2, 3, 4, 5, 6, 7, 8])
+        .map(|(b, id)| (id, b.bbox.to_xywh()))
         .collect();
     assert_eq!(
         planned,
         [
-            ("car", [1.0, 1.0, 2.0, 2.0]),
-            ("行人", [3.0, 3.0, 2.0, 2.0])
+            (1, [1.0, 1.0, 2.0, 2.0]),
+            (2, [1.0, 1.0, 2.0, 2.0]),
+            (3, [1.0, 1.0, 2.0, 2.0]),
+            (4, [1.0, 1.0, 2.0, 2.0]),
+            (5, [3.0, 3.0, 2.0, 2.0]),
+            // The points' extent.
+            (6, [10.0, 20.5, 20.0, 19.5]),
+            // Pixels 963..965 of a 480-high column-major mask: x 2, y 3..4.
+            (7, [2.0, 3.0, 1.0, 2.0]),
+            (8, [600.0, 2.0, 1.0, 4.0]),
         ]
     );
     assert_eq!(p.categories, ["car", "行人"]);
+}
+
+#[test]
+fn rle_boxes_match_pycocotools() {
+    use crate::formats::coco::segmentation::{decode_rle_string, rle_box};
+    // A run crossing a column: pycocotools spans the whole height.
+    assert_eq!(rle_box(&[5, 10], 8, 8), Some([0.0, 0.0, 2.0, 8.0]));
+    assert_eq!(rle_box(&[0, 64], 8, 8), Some([0.0, 0.0, 8.0, 8.0]));
+    assert_eq!(rle_box(&[64], 8, 8), None, "no pixel set");
+    assert_eq!(rle_box(&[60, 10], 8, 8), None, "overruns the mask");
+    assert_eq!(rle_box(&[1, 1], 0, 8), None);
+    // pycocotools' mask.encode of rows 2..5 of column 600 in a 480×640 mask.
+    assert_eq!(
+        decode_rle_string(b"RXi84jgb0"),
+        Some(vec![288_002, 4, 19_194])
+    );
+    assert_eq!(decode_rle_string(b"0"), Some(vec![0]));
+    assert_eq!(
+        decode_rle_string(b"P"),
+        None,
+        "a group that says more follow, at the end"
+    );
+    assert_eq!(decode_rle_string(b"\x7f"), None);
+    assert_eq!(
+        decode_rle_string(&[b'o'; 20]),
+        None,
+        "too many groups for one count"
+    );
 }
 
 #[test]
@@ -221,6 +285,7 @@ fn reports_non_finite_boxes() {
         segmentation: Segmentation::Empty,
         score: None,
         attributes: Default::default(),
+        attribute_problems: Vec::new(),
     });
     let p = plan_import(&file, project);
     assert_eq!(
@@ -398,4 +463,23 @@ fn planning_in_chunks_gives_the_same_boxes_and_problems_as_at_once() {
             .collect::<Vec<_>>()
     );
     assert_eq!(boxes.len(), 3);
+}
+
+#[test]
+fn huge_and_negative_ids_are_keys_never_indexes() {
+    let p = plan(
+        r#"{"images": [{"id": 9223372036854775807, "file_name": "a.jpg"},
+                       {"id": -4294967295, "file_name": "sub/b.jpg"}],
+            "categories": [{"id": 4294967295, "name": "car"}, {"id": -9223372036854775808, "name": "行人"}],
+            "annotations": [
+              {"id": 1, "image_id": 9223372036854775807, "category_id": 4294967295, "bbox": [1, 1, 2, 2]},
+              {"id": 2, "image_id": -4294967295, "category_id": -9223372036854775808, "bbox": [1, 1, 2, 2]},
+              {"id": 3, "image_id": 1, "category_id": 4294967295, "bbox": [1, 1, 2, 2]}]}"#,
+    );
+    assert_eq!(p.boxes.len(), 2);
+    assert_eq!(p.categories, ["行人", "car"]);
+    assert_eq!(
+        problems(&p),
+        [("annotation id 3", "image id 1 is not in the file")]
+    );
 }

@@ -36,10 +36,10 @@ fn accepts_missing_optional_fields_and_loose_number_forms() {
         (a[1].bbox, a[1].iscrowd, a[1].area),
         (None, true, Some(9.0))
     );
-    assert_eq!(a[1].segmentation, Segmentation::Rle);
+    assert_eq!(a[1].segmentation, Segmentation::Rle(None));
     assert_eq!(
         (a[2].bbox, a[2].segmentation),
-        (None, Segmentation::Polygon)
+        (None, Segmentation::Polygon(Some([1.0, 2.0, 4.0, 4.0])))
     );
     assert_eq!(
         (a[3].bbox, a[3].segmentation),

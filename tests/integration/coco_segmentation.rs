@@ -1,0 +1,184 @@
+//! COCO files whose annotations carry segmentations (every annotation of COCO
+//! 2017's `instances_*.json` does), through the real `shugu` binary: each
+//! annotation's box is imported, derived from its polygon or RLE mask when the
+//! bbox is missing or has no area, and the shapes not kept are counted in one
+//! summary, not reported one by one. Also per-annotation attribute problems:
+//! `"attributes": []`, wrong-typed values and values the schema refuses.
+
+use crate::common::cli::{shugu, succeeds, text};
+use crate::common::image_project;
+use serde_json::Value;
+use shugu::model::{AttrValue, AttributeDef, AttributeKind};
+use shugu::project::{Access, Project};
+use std::path::Path;
+
+const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/coco");
+
+/// (file name, category, [x, y, w, h]) sorted, as the project holds them.
+type Boxes = Vec<(String, String, [f64; 4])>;
+
+fn project_boxes(dir: &Path) -> Boxes {
+    let p = Project::open(dir, Access::ReadOnly).unwrap();
+    let mut out: Boxes = p
+        .all_boxes()
+        .unwrap()
+        .into_iter()
+        .map(|b| {
+            let item = p.item(b.item).unwrap().rel_path.clone();
+            let class = p.schema().class(b.class).unwrap().name.clone();
+            (item, class, b.bbox.to_xywh().map(f64::from))
+        })
+        .collect();
+    out.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    out
+}
+
+/// What `make_fixture.py` says the import must give (pycocotools' boxes).
+fn expected_boxes() -> Boxes {
+    let text = std::fs::read_to_string(Path::new(FIXTURE).join("expected_boxes.json")).unwrap();
+    let list: Vec<Value> = serde_json::from_str(&text).unwrap();
+    let mut out: Boxes = list
+        .iter()
+        .map(|e| {
+            let bbox: Vec<f64> = e["bbox"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_f64().unwrap())
+                .collect();
+            (
+                e["file_name"].as_str().unwrap().to_string(),
+                e["category"].as_str().unwrap().to_string(),
+                [bbox[0], bbox[1], bbox[2], bbox[3]],
+            )
+        })
+        .collect();
+    out.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    out
+}
+
+fn import(project: &Path, file: &Path) -> (String, String) {
+    let out = shugu(["import".as_ref(), project.as_os_str(), file.as_os_str()]);
+    let stdout = succeeds(&out);
+    (stdout, text(&out.stderr))
+}
+
+#[test]
+fn polygons_and_rle_masks_import_as_their_boxes_with_one_summary() {
+    let fx = image_project(
+        &[
+            ("000000000139.jpg", 640, 426),
+            ("000000000285.jpg", 586, 640),
+            ("000000000632.jpg", 640, 483),
+        ],
+        &[],
+        &[],
+        false,
+    );
+    let file = Path::new(FIXTURE).join("instances_segm.json");
+    let (stdout, stderr) = import(&fx.project, &file);
+    assert!(stdout.contains("imported 9 boxes"), "{stdout}\n{stderr}");
+    let got = project_boxes(&fx.project);
+    let want = expected_boxes();
+    assert_eq!(got.len(), want.len(), "{got:?}");
+    for (g, w) in got.iter().zip(&want) {
+        assert_eq!((&g.0, &g.1), (&w.0, &w.1));
+        for k in 0..4 {
+            assert!((g.2[k] - w.2[k]).abs() < 1e-3, "{g:?} != {w:?}");
+        }
+    }
+    // One summary of what was not kept, nothing per annotation.
+    assert!(!stderr.contains("annotation id"), "{stderr}");
+    assert_eq!(
+        stderr.lines().collect::<Vec<_>>(),
+        [
+            "4 polygon and 4 RLE mask annotation(s) were imported as their boxes; \
+             the shapes themselves are not kept (this version imports boxes only)",
+            "4 of those boxes were derived from the polygon or mask (no bbox, or one of no area)",
+            "2 crowd region(s) (iscrowd=1) were imported as plain boxes",
+        ],
+    );
+}
+
+/// A small COCO file of three boxes on `a.png` with the given `attributes`
+/// values (JSON) on each.
+fn with_attributes(attributes: [&str; 5]) -> String {
+    let annotations: Vec<String> = attributes
+        .iter()
+        .enumerate()
+        .map(|(i, attrs)| {
+            format!(
+                r#"{{"id": {}, "image_id": 1, "category_id": 1, "bbox": [{}, 1, 2, 2], "attributes": {attrs}}}"#,
+                i + 1,
+                i * 3
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"images": [{{"id": 1, "file_name": "a.png", "width": 40, "height": 30}}],
+            "categories": [{{"id": 1, "name": "car"}}],
+            "annotations": [{}]}}"#,
+        annotations.join(",\n")
+    )
+}
+
+#[test]
+fn attribute_problems_are_per_annotation_and_the_rest_imports() {
+    let fx = image_project(&[("a.png", 40, 30)], &["car"], &[], false);
+    {
+        let mut p = Project::open(&fx.project, Access::ReadWrite).unwrap();
+        p.update_schema(|s| {
+            s.add_attribute(AttributeDef::bool("occluded"));
+            s.add_attribute(AttributeDef {
+                name: "colour".into(),
+                kind: AttributeKind::OneOf(vec!["red".into(), "blue".into()]),
+                default: None,
+            });
+        })
+        .unwrap();
+    }
+    let file = fx.root.path().join("attrs.json");
+    std::fs::write(
+        &file,
+        with_attributes([
+            "[]",
+            r#"{"occluded": "maybe", "colour": "red"}"#,
+            r#"{"colour": "green", "occluded": true, "note": [1, 2]}"#,
+            r#"{"": true, "track_id": 3}"#,
+            r#""not an object""#,
+        ]),
+    )
+    .unwrap();
+    let (stdout, stderr) = import(&fx.project, &file);
+    assert!(stdout.contains("imported 5 boxes"), "{stdout}\n{stderr}");
+    for expected in [
+        "annotation id 2: attribute \"occluded\" takes true or false, not \"maybe\"; the attribute was left out",
+        "annotation id 3: attribute \"colour\" takes one of red, blue, not \"green\"; the attribute was left out",
+        "annotation id 3: attribute \"note\" is a list, not a flag, text or number; it was left out",
+        "annotation id 4: an attribute has no name (its value is \"true\"); the attribute was left out",
+        "annotation id 5: \"attributes\" is text, not an object; it was ignored",
+    ] {
+        assert!(
+            stderr.contains(expected),
+            "missing `{expected}` in:\n{stderr}"
+        );
+    }
+    let p = Project::open(&fx.project, Access::ReadOnly).unwrap();
+    let mut boxes = p.all_boxes().unwrap();
+    boxes.sort_by(|a, b| a.bbox.min_x.total_cmp(&b.bbox.min_x));
+    let attrs: Vec<Vec<(String, AttrValue)>> = boxes
+        .iter()
+        .map(|b| b.attributes.clone().into_iter().collect())
+        .collect();
+    let text = |s: &str| AttrValue::Text(s.into());
+    assert_eq!(
+        attrs,
+        [
+            vec![],
+            vec![("colour".into(), text("red"))],
+            vec![("occluded".into(), AttrValue::Bool(true))],
+            vec![("track_id".into(), text("3"))],
+            vec![],
+        ]
+    );
+}
