@@ -4,6 +4,7 @@ mod export;
 mod import;
 mod pieces;
 mod records;
+mod sort;
 
 pub use export::{TextExportFormat, TextExportReport, export_text, export_text_scoped};
 pub use import::{LabelledImportReport, import_labelled};
