@@ -1,13 +1,15 @@
 //! A labelled text import is all or nothing, one bad span or record is
 //! reported by line while the rest imports, a doccano `label` that is a lone
 //! string is not taken for a document class when the project says it names a
-//! span class.
+//! span class, and a text project made from a file exists whole or not at all.
 
+use crate::common::cli::{fails_cleanly, shugu, succeeds};
 use shugu::formats::text::LabelledFormat;
 use shugu::jobs::text::{LabelledImportReport, import_labelled};
 use shugu::model::{LabelSchema, TextDoc};
 use shugu::project::{Access, DB_FILE, NewTextItem, Project};
 use std::path::{Path, PathBuf};
+use std::process::Output;
 
 fn import(
     project: &mut Project,
@@ -51,6 +53,16 @@ fn file_of(tmp: &Path, name: &str, lines: &[&str]) -> PathBuf {
     )
     .unwrap();
     file
+}
+
+/// `shugu new DIR --text FILE`.
+fn new_text(dir: &Path, file: &Path) -> Output {
+    shugu([
+        "new".as_ref(),
+        dir.as_os_str(),
+        "--text".as_ref(),
+        file.as_os_str(),
+    ])
 }
 
 fn messages(report: &LabelledImportReport) -> Vec<String> {
@@ -209,6 +221,48 @@ fn doccano_classification_labels_as_lists_or_strings_become_document_classes() {
 }
 
 #[test]
+fn a_failed_new_text_project_leaves_nothing_and_the_next_attempt_makes_it_whole() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("reviews");
+    let file = tmp.path().join("reviews.csv");
+    std::fs::write(&file, "body,stars\n很甜,5\n").unwrap();
+    let stderr = fails_cleanly(&new_text(&dir, &file));
+    assert!(stderr.contains("no column `text`"), "{stderr}");
+    assert!(!dir.exists(), "nothing is left at {}", dir.display());
+    let left: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        left,
+        [file.file_name().unwrap()],
+        "no temporary folder is left"
+    );
+
+    std::fs::write(&file, "text,stars\n很甜,5\n一般,3\n").unwrap();
+    succeeds(&new_text(&dir, &file));
+    let project = Project::open(&dir, Access::ReadOnly).unwrap();
+    assert_eq!(project.items().len(), 2);
+}
+
+#[test]
+fn a_new_text_project_in_an_existing_folder_keeps_what_the_folder_held() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("reviews");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("notes.md"), "mine").unwrap();
+    let file = tmp.path().join("reviews.txt");
+    std::fs::write(&file, "很甜\n一般\n").unwrap();
+    succeeds(&new_text(&dir, &file));
+    assert_eq!(
+        std::fs::read_to_string(dir.join("notes.md")).unwrap(),
+        "mine"
+    );
+    let project = Project::open(&dir, Access::ReadOnly).unwrap();
+    assert_eq!(project.items().len(), 2);
+}
+
+#[test]
 fn two_records_of_one_item_with_overlapping_spans_keep_the_first_and_report_the_second() {
     let tmp = tempfile::tempdir().unwrap();
     let (_, mut project) = project_of(tmp.path(), &["PRODUCT"], &["贵州猕猴桃很甜"]);
@@ -233,4 +287,22 @@ fn two_records_of_one_item_with_overlapping_spans_keep_the_first_and_report_the_
         spans.iter().map(|s| (s.start, s.end)).collect::<Vec<_>>(),
         [(2, 5)]
     );
+}
+
+#[test]
+fn a_file_of_which_no_record_can_be_read_makes_no_project() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("reviews");
+    let file = file_of(
+        tmp.path(),
+        "reviews.jsonl",
+        &["{broken", r#"{"body": "很甜"}"#],
+    );
+    let stderr = fails_cleanly(&new_text(&dir, &file));
+    assert!(stderr.contains("no text could be read"), "{stderr}");
+    assert!(
+        stderr.contains("line 2: the record has no `text` field"),
+        "{stderr}"
+    );
+    assert!(!dir.exists());
 }
