@@ -124,3 +124,23 @@ fn read_into_project(
     });
     Ok((dir, notice))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_worker_that_ends_without_a_word_is_an_error_not_a_wait() {
+        let (tx, rx) = channel();
+        tx.send(Message::Progress(0.5)).unwrap();
+        drop(tx);
+        let mut job = TextImportJob {
+            file: PathBuf::from("评论.jsonl"),
+            rx,
+            fraction: 0.0,
+        };
+        let err = job.poll().and_then(Result::err).unwrap_or_default();
+        assert!(err.contains("评论.jsonl"), "{err}");
+        assert_eq!(job.fraction, 0.5);
+    }
+}
