@@ -146,14 +146,15 @@ fn import_labelled_with(
         })?,
     };
     let LabelledAdded {
+        items,
         spans,
         classified,
         mut new_classes,
         mut new_doc_classes,
-        ..
     } = added;
-    report.added_items = added.items;
-    // `labels_edit` counted the matched records' spans and classes.
+    report.added_items = items;
+    // Every span stored, the matched records' too; `labels_edit` counted
+    // the matched items it classified, `classified` the new ones.
     report.spans = spans;
     report.classified_items += classified;
     new_classes.append(&mut matched_classes);
@@ -412,7 +413,6 @@ fn labels_edit(
         existing_labels.insert(item, labels.clone());
         label_edits.push(Edit::SetImageLabels { item, labels });
     }
-    report.spans = spans.len();
     report.classified_items = label_edits.len();
     let mut edits = vec![Edit::AddSpans(spans)];
     edits.extend(label_edits);
