@@ -1,6 +1,6 @@
 use super::progress_line;
 use crate::jobs::scan::BackgroundScan;
-use crate::jobs::text::{describe, import_texts};
+use crate::jobs::text::{describe, new_text_project};
 use crate::model::{ImageLabelMode, LabelSchema};
 use crate::project::Project;
 use std::io::{IsTerminal, Write};
@@ -85,9 +85,10 @@ pub fn run_text(
         anyhow::bail!("{}: no such file of texts", file.display());
     }
     let name = project_name(dir, name);
-    let mut project = Project::create_text(dir, &name, labels.schema())?;
-    let report = import_texts(
-        &mut project,
+    let (project, report) = new_text_project(
+        dir,
+        &name,
+        labels.schema(),
         file,
         text_field,
         &mut progress_line("reading"),

@@ -1,5 +1,6 @@
 //! COCO export and import between a project and files.
 
+use super::handoff::handoff;
 use super::safe_read::read_named;
 use super::{ItemScope, JobError, add_missing_classes};
 use crate::formats::coco::{
@@ -14,7 +15,6 @@ use crate::model::{Item, ItemId, NewBox};
 use crate::project::{Project, write_atomic};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
 
 /// What an export wrote and what it left out.
 #[derive(Debug, Clone, PartialEq)]
@@ -200,9 +200,10 @@ pub fn import_coco(project: &mut Project, file: &Path) -> Result<ImportReport, J
     let names = planner.category_names();
     let (added, class_of) = add_missing_classes(project, &names)?;
 
-    let (sender, receiver) = mpsc::sync_channel(CHUNKS_IN_FLIGHT);
-    let (applied, planner) = std::thread::scope(|scope| {
-        let parser = scope.spawn(|| {
+    let (applied, planner) = handoff(
+        &format!("parsing {}", file.display()),
+        CHUNKS_IN_FLIGHT,
+        |sender| {
             let mut planner = planner;
             let mut send_chunk = |chunk: Vec<CocoAnnotation>| {
                 let boxes = planner
@@ -218,23 +219,19 @@ pub fn import_coco(project: &mut Project, file: &Path) -> Result<ImportReport, J
                         })
                     })
                     .collect();
-                sender.send(Ok(boxes)).is_ok()
+                sender.send(Ok(boxes))
             };
             if let Err(e) = stream_coco_annotations(&bytes, IMPORT_CHUNK, &mut send_chunk) {
-                let _ = sender.send(Err(file_error(file, e)));
+                sender.send(Err(file_error(file, e)));
             }
-            drop(sender);
             planner
-        });
-        // The receiver is handed over, so it is dropped as soon as the store
-        // stops taking chunks, and the parser's next send fails.
-        let applied = project.add_boxes_streamed(receiver);
-        let planner = parser
-            .join()
-            .map_err(|_| JobError::Failed(format!("{}: the import failed", file.display())));
-        (applied, planner)
-    });
-    let outcome = applied.and_then(|applied| Ok((applied, planner?)));
+        },
+        // The chunks are handed over, so they are dropped as soon as the
+        // store stops taking them, and the parser's next send fails.
+        |chunks| project.add_boxes_streamed(chunks.map(|chunk| chunk.and_then(|c| c))),
+    );
+    // A parser that stopped early explains why the store gave up.
+    let outcome = planner.and_then(|planner| Ok((applied?, planner)));
     let (applied, planner) = match outcome {
         Ok(done) => done,
         Err(err) => {

@@ -6,6 +6,7 @@ pub mod box_labels;
 pub mod coco;
 pub mod cvat;
 mod export_common;
+mod handoff;
 pub use export_common::ImageExportReport;
 pub mod label_studio_images;
 pub mod labelme;

@@ -6,6 +6,7 @@
 //! in the edit log with its author and time, and its inverse goes on the undo stack.
 
 mod atomic_file;
+mod create_whole;
 mod error;
 mod history;
 mod item_query;

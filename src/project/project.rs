@@ -1084,9 +1084,71 @@ impl Project {
         chunks: impl IntoIterator<Item = Result<ResolvedChunk, E>>,
     ) -> Result<LabelledAdded, E> {
         self.check_writable()?;
+        let original_schema = self.manifest.schema.clone();
+        let stored = self.store_resolved(chunks, None);
+        if stored.is_err() {
+            self.restore_schema(original_schema);
+        }
+        stored
+    }
+
+    /// [`Project::add_resolved_texts`] of chunks already read whole, and
+    /// with them `labels`: an edit of items the project had before, which
+    /// the closure makes once the project's schema has the chunks' classes
+    /// (it may add more with [`Project::update_schema`]). The new items and
+    /// the edit go into one transaction and are one step of undo; when
+    /// anything fails nothing is stored and the schema is put back.
+    pub fn add_resolved_texts_and<E: From<ProjectError>>(
+        &mut self,
+        mut chunks: Vec<ResolvedChunk>,
+        labels: impl FnOnce(&mut Project) -> Result<Edit, E>,
+    ) -> Result<LabelledAdded, E> {
+        self.check_writable()?;
+        let original_schema = self.manifest.schema.clone();
+        // The last schema a chunk carries has every class the chunks use;
+        // it is saved once, with whatever `labels` adds.
+        if let Some(schema) = chunks.iter_mut().filter_map(|c| c.schema.take()).last() {
+            self.manifest.schema = schema;
+        }
+        let stored = || -> Result<LabelledAdded, E> {
+            let edit = labels(self)?;
+            let mut mode = self.schema().image_label_mode.clone();
+            let edit = self.validated(edit, &mut mode)?;
+            if self.manifest.schema != original_schema {
+                self.manifest.save(&self.dir.join(MANIFEST_FILE))?;
+            }
+            let then = (!edit.is_empty()).then_some(edit);
+            self.store_resolved(chunks.into_iter().map(Ok), then)
+        };
+        let stored = stored();
+        if stored.is_err() {
+            self.restore_schema(original_schema);
+        }
+        stored
+    }
+
+    /// Puts the schema an import started from back, after it failed.
+    fn restore_schema(&mut self, original: LabelSchema) {
+        if self.manifest.schema == original {
+            return;
+        }
+        let mut manifest = self.manifest.clone();
+        manifest.schema = original;
+        if manifest.save(&self.dir.join(MANIFEST_FILE)).is_ok() {
+            self.manifest = manifest;
+        }
+        self.revision += 1;
+    }
+
+    /// Stores resolved chunks as new items, then `then` (validated), in one
+    /// transaction of the store. The schema is left as the chunks made it.
+    fn store_resolved<E: From<ProjectError>>(
+        &mut self,
+        chunks: impl IntoIterator<Item = Result<ResolvedChunk, E>>,
+        then: Option<Edit>,
+    ) -> Result<LabelledAdded, E> {
         let mut chunks = chunks.into_iter();
         let mut abandoned: Option<E> = None;
-        let original_schema = self.manifest.schema.clone();
         let manifest_path = self.dir.join(MANIFEST_FILE);
         let mut added = LabelledAdded::default();
         let Project {
@@ -1119,24 +1181,25 @@ impl Project {
             time_ms: now_ms(),
             origin: "edit",
         };
-        let result = store.add_labelled_texts(&mut next_chunk, &ctx);
+        let result = store.add_labelled_texts(&mut next_chunk, then.as_ref(), &ctx);
         let (items, mut stored) = match result {
             Ok(done) => done,
-            Err(err) => {
-                if self.manifest.schema != original_schema {
-                    let mut manifest = self.manifest.clone();
-                    manifest.schema = original_schema;
-                    if manifest.save(&manifest_path).is_ok() {
-                        self.manifest = manifest;
-                    }
-                    self.revision += 1;
-                }
-                return Err(abandoned.unwrap_or_else(|| err.into()));
-            }
+            Err(err) => return Err(abandoned.unwrap_or_else(|| err.into())),
         };
         added.items = items.len();
         added.spans = stored.created_spans.len();
+        let known = self.items.last().map(|i| i.id);
         self.adopt_items(items);
+        if then.is_some() {
+            // Only the items the project had: the new ones came with their status.
+            let labelled: Vec<ItemId> = stored
+                .touched
+                .iter()
+                .copied()
+                .filter(|&id| Some(id) <= known)
+                .collect();
+            self.refresh_statuses(&labelled)?;
+        }
         if !stored.touched.is_empty() {
             let inverse = std::mem::replace(&mut stored.inverse, Edit::Batch(Vec::new()));
             self.history.record(inverse);

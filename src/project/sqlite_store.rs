@@ -1174,15 +1174,16 @@ impl Store for SqliteStore {
     fn add_labelled_texts(
         &mut self,
         next_chunk: &mut dyn FnMut() -> Result<Option<sqlite_text::PackedTexts>, ProjectError>,
+        then: Option<&Edit>,
         ctx: &EditContext,
     ) -> Result<(Vec<Item>, StoredEdit), ProjectError> {
         if self.has_no_items()? {
-            return self.add_labelled_texts_fresh(next_chunk, ctx);
+            return self.add_labelled_texts_fresh(next_chunk, then, ctx);
         }
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let (items, finished) = insert_labelled_texts(&tx, next_chunk, ctx)?;
+        let (items, finished) = insert_labelled_texts(&tx, next_chunk, then, ctx)?;
         let committed = tx.commit();
         let stored = self.after_commit(committed, finished)?;
         Ok((items, stored))
@@ -1298,6 +1299,7 @@ impl SqliteStore {
     fn add_labelled_texts_fresh(
         &mut self,
         next_chunk: &mut dyn FnMut() -> Result<Option<sqlite_text::PackedTexts>, ProjectError>,
+        then: Option<&Edit>,
         ctx: &EditContext,
     ) -> Result<(Vec<Item>, StoredEdit), ProjectError> {
         // The keys of a text import arrive in order, so the unique index on
@@ -1310,7 +1312,7 @@ impl SqliteStore {
         })?;
         let filled = (|| {
             let tx = fresh.conn.transaction()?;
-            let done = insert_labelled_texts(&tx, next_chunk, ctx)?;
+            let done = insert_labelled_texts(&tx, next_chunk, then, ctx)?;
             tx.commit()?;
             Ok::<_, ProjectError>(done)
         })();
@@ -1338,34 +1340,47 @@ impl SqliteStore {
     }
 }
 
-/// Inserts labelled texts chunk by chunk and logs them as one edit, in `tx`.
+/// Inserts labelled texts chunk by chunk, then applies `then` (labels of
+/// items already there), and logs it all as one edit, in `tx`.
 fn insert_labelled_texts(
     tx: &Transaction,
     next_chunk: &mut dyn FnMut() -> Result<Option<sqlite_text::PackedTexts>, ProjectError>,
+    then: Option<&Edit>,
     ctx: &EditContext,
 ) -> Result<(Vec<Item>, Finished), ProjectError> {
     let mut bulk = sqlite_text::BulkTexts::default();
     while let Some(chunk) = next_chunk()? {
         sqlite_text::insert_labelled_chunk(tx, chunk, &mut bulk)?;
     }
+    let mut labelled = Changes::default();
+    let mut undo = Vec::with_capacity(3);
+    if let Some(edit) = then {
+        undo.push(apply_in(tx, edit, ctx, &mut labelled)?);
+        let candidates = labelled.annotated.iter().copied();
+        let started = start_progress(tx, candidates.filter(|i| !labelled.touched.contains(i)))?;
+        bulk.started.extend(started);
+    }
     let kind = "add_labelled_texts";
     let detail = serde_json::json!({
         "kind": kind,
         "items": bulk.items.len(),
-        "spans": bulk.spans.len(),
+        "spans": bulk.spans.len() + labelled.created_spans.len(),
         "classified": bulk.classified.len(),
+        "labelled_items": labelled.annotated.len(),
     })
     .to_string();
-    let created_spans = bulk.spans.iter().map(|s| s.id).collect();
-    let undo = vec![
-        Edit::DeleteSpans(bulk.spans),
-        Edit::SetItemsImageLabels {
-            items: bulk.classified,
-            labels: Vec::new(),
-        },
-    ];
+    let mut created_spans: Vec<SpanId> = bulk.spans.iter().map(|s| s.id).collect();
+    created_spans.append(&mut labelled.created_spans);
+    undo.push(Edit::DeleteSpans(bulk.spans));
+    undo.push(Edit::SetItemsImageLabels {
+        items: bulk.classified,
+        labels: Vec::new(),
+    });
+    let mut annotated: BTreeSet<ItemId> = bulk.started.iter().copied().collect();
+    annotated.append(&mut labelled.annotated);
     let ch = Changes {
-        annotated: bulk.started.iter().copied().collect(),
+        annotated,
+        touched: labelled.touched,
         created_spans,
         ..Changes::default()
     };

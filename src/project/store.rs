@@ -128,12 +128,14 @@ pub trait Store {
     fn all_span_extents(&self) -> Result<Vec<SpanExtent>, ProjectError>;
     fn apply(&mut self, edit: &Edit, ctx: &EditContext) -> Result<StoredEdit, ProjectError>;
     /// Adds labelled text records that arrive in chunks as new items, with
-    /// their spans and document classes, in one transaction that is one step
-    /// of undo (undo removes the labels; the items stay, like scanned images).
-    /// An error from `next_chunk` rolls everything back.
+    /// their spans and document classes, then applies `then` (a validated
+    /// edit of items the store already had), in one transaction that is one
+    /// step of undo (undo removes the labels; the items stay, like scanned
+    /// images). An error from `next_chunk` or `then` rolls everything back.
     fn add_labelled_texts(
         &mut self,
         next_chunk: &mut dyn FnMut() -> Result<Option<PackedTexts>, ProjectError>,
+        then: Option<&Edit>,
         ctx: &EditContext,
     ) -> Result<(Vec<Item>, StoredEdit), ProjectError>;
     /// The id the next new span will get.

@@ -1,9 +1,10 @@
 //! "New text project from file…": the project is made beside the file and the
 //! records are read on a worker thread, with a progress bar; the project opens
-//! when they are in.
+//! when they are in. A failed import leaves no project, so the next attempt
+//! starts afresh.
 
 use super::worker::{Worker, progress_window};
-use crate::jobs::text::{describe, import_texts};
+use crate::jobs::text::{describe, new_text_project};
 use crate::model::LabelSchema;
 use crate::project::Project;
 use eframe::egui;
@@ -56,8 +57,8 @@ impl TextImportJob {
     }
 }
 
-/// Makes the project (or reuses one already made for this file) and reads
-/// the records into it.
+/// Makes the project, whole or not at all, or reuses one made for this file
+/// before.
 fn read_into_project(
     file: &Path,
     progress: &mut dyn FnMut(f32),
@@ -70,14 +71,16 @@ fn read_into_project(
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut project =
-        Project::create_text(&dir, &name, LabelSchema::default()).map_err(|e| e.to_string())?;
-    let report = import_texts(&mut project, file, None, &mut |p| {
+    let on_progress = &mut |p: crate::jobs::Progress| {
         if let Some(f) = p.fraction() {
             progress(f);
         }
-    })
-    .map_err(|e| e.to_string())?;
+    };
+    let (project, report) =
+        new_text_project(&dir, &name, LabelSchema::default(), file, None, on_progress)
+            .map_err(|e| e.to_string())?;
+    // Closed before the app opens it.
+    drop(project);
     let notice = (!report.problems.is_empty()).then(|| {
         let mut text = t!(
             "text_import.problems",

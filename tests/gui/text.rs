@@ -2,11 +2,12 @@
 //! document and press a class key, click a span and change or delete it,
 //! toggle a document class, undo and redo; the project's state is asserted.
 
-use crate::common::gui::{app_config, start_allowing_missing_glyphs};
+use crate::common::gui::{app_config, start_allowing_missing_glyphs, wait_for};
 use eframe::egui::{Event, Key, Modifiers, PointerButton, Pos2, Vec2, pos2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use shugu::model::{ClassId, LabelSchema, SpanAnnotation};
+use shugu::project::Project;
 use shugu::ui::Startup;
 use shugu::ui::app::ShuguApp;
 use shugu::ui::dialogs::FakeDialogs;
@@ -180,6 +181,11 @@ fn select_label_change_delete_classify_undo_redo() {
     assert_eq!(count(&h, "测试员 · Undo: changed a class"), 1);
 }
 
+fn texts_of(project: &Project) -> Vec<String> {
+    let texts = project.all_texts().unwrap().into_iter();
+    texts.map(|(_, d)| d.text).collect()
+}
+
 #[test]
 fn a_text_file_becomes_a_project_from_the_start_screen() {
     let tmp = tempfile::tempdir().unwrap();
@@ -209,18 +215,45 @@ fn a_text_file_becomes_a_project_from_the_start_screen() {
         .expect("the new project opens when the texts are in");
     assert!(ws.is_text());
     assert_eq!(ws.project.dir(), tmp.path().join("评论.shugu"));
-    let texts: Vec<String> = ws
-        .project
-        .all_texts()
-        .unwrap()
-        .into_iter()
-        .map(|(_, d)| d.text)
-        .collect();
-    assert_eq!(texts, ["贵州猕猴桃很甜", "湄潭翠芽"]);
+    assert_eq!(texts_of(&ws.project), ["贵州猕猴桃很甜", "湄潭翠芽"]);
     let notice = h
         .state()
         .notice
         .clone()
         .expect("the unreadable line is reported");
     assert!(notice.contains("line 2: not valid JSON"), "{notice}");
+}
+
+#[test]
+fn a_failed_text_project_is_not_reopened_empty_by_the_next_attempt() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("评论.csv");
+    // No `text` column: the import fails.
+    std::fs::write(&file, "body,stars\n很甜,5\n").unwrap();
+    let config = app_config(tmp.path(), "测试员", Language::English, vec![]);
+    let dialogs = FakeDialogs {
+        files: vec![file.clone(), file.clone()],
+        ..FakeDialogs::default()
+    };
+    let mut h = start_allowing_missing_glyphs(config, Startup::StartScreen, dialogs);
+    h.get_by_label("New text project from file…").click();
+    wait_for(&mut h, |app| app.notice.is_some());
+    let notice = h.state().notice.clone().unwrap_or_default();
+    assert!(notice.contains("no column `text`"), "{notice}");
+    assert!(h.state().workspace().is_none());
+    let dir = tmp.path().join("评论.shugu");
+    assert!(!dir.exists(), "a failed import leaves no project folder");
+
+    std::fs::write(&file, "text,stars\n很甜,5\n一般,3\n").unwrap();
+    h.get_by_label("OK").click();
+    h.run_steps(2);
+    h.get_by_label("New text project from file…").click();
+    wait_for(&mut h, |app| app.workspace().is_some());
+    let ws = h.state().workspace().unwrap();
+    assert_eq!(ws.project.dir(), dir);
+    assert_eq!(
+        texts_of(&ws.project),
+        ["很甜", "一般"],
+        "the second attempt reads the file"
+    );
 }

@@ -28,6 +28,7 @@ mod project_text;
 mod proposals;
 mod text_formats;
 mod text_fresh_build;
+mod text_import_trust;
 mod voc;
 mod yolo_bad_input;
 mod yolo_classify;

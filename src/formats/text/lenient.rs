@@ -231,6 +231,15 @@ impl<'de> Deserialize<'de> for Entry<'de> {
     }
 }
 
+/// What a field read by [`EachEntry`] held.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ListShape {
+    /// A list, or null (an empty one).
+    List,
+    /// One string, read as a list of one.
+    LoneString,
+}
+
 /// Reads a field that should hold a list, handing each element to the closure
 /// as it is parsed, with its index. A lone string counts as a list of one (some
 /// tools write `"label": "pos"`), null as empty; anything else is skipped and its
@@ -238,7 +247,7 @@ impl<'de> Deserialize<'de> for Entry<'de> {
 pub(crate) struct EachEntry<F>(pub F);
 
 impl<'de, F: FnMut(usize, Entry<'de>)> DeserializeSeed<'de> for EachEntry<F> {
-    type Value = Result<(), &'static str>;
+    type Value = Result<ListShape, &'static str>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_any(self)
@@ -246,7 +255,7 @@ impl<'de, F: FnMut(usize, Entry<'de>)> DeserializeSeed<'de> for EachEntry<F> {
 }
 
 impl<'de, F: FnMut(usize, Entry<'de>)> Visitor<'de> for EachEntry<F> {
-    type Value = Result<(), &'static str>;
+    type Value = Result<ListShape, &'static str>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a list")
@@ -257,18 +266,18 @@ impl<'de, F: FnMut(usize, Entry<'de>)> Visitor<'de> for EachEntry<F> {
             (self.0)(i, entry);
             i += 1;
         }
-        Ok(Ok(()))
+        Ok(Ok(ListShape::List))
     }
     fn visit_borrowed_str<E>(mut self, v: &'de str) -> Result<Self::Value, E> {
         (self.0)(0, Entry::Scalar(Scalar::Str(Cow::Borrowed(v))));
-        Ok(Ok(()))
+        Ok(Ok(ListShape::LoneString))
     }
     fn visit_str<E>(mut self, v: &str) -> Result<Self::Value, E> {
         (self.0)(0, Entry::Scalar(Scalar::Str(Cow::Owned(v.to_owned()))));
-        Ok(Ok(()))
+        Ok(Ok(ListShape::LoneString))
     }
     fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(Ok(()))
+        Ok(Ok(ListShape::List))
     }
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
         ScalarVisitor.visit_map(map).map(|s| Err(s.kind()))

@@ -1,17 +1,20 @@
 //! `shugu import --format doccano|labelstudio|jsonl`: labelled records onto a
 //! text project. Records are matched to items by their `id` when the project
 //! has an item with that id, otherwise by their exact text; unmatched records
-//! become new items. All labels arrive as one undoable edit.
+//! become new items. The import is one transaction and one undoable edit: a
+//! failure anywhere, a reading thread's panic included, stores nothing.
 
-use super::{RecordKeys, meta_text, pieces};
+use super::sort::{ItemIndex, Rules, Sorted};
+use super::{RecordKeys, pieces};
 use crate::formats::text::{LabelledFormat, LabelledReader, LabelledRecord, Place, RecordProblem};
+use crate::jobs::handoff::{Feed, Received, handoff};
 use crate::jobs::{JobError, Progress};
-use crate::model::{ClassId, Edit, ImageLabelMode, ItemId, LabelId, NewSpan, OffsetUnit, TextDoc};
-use crate::project::{LabelledText, NewTextItem, Project, ProjectKind};
-use std::collections::{HashMap, HashSet};
+use crate::model::{ClassId, Edit, ItemId, LabelId, NewSpan, OffsetUnit};
+use crate::project::{LabelledAdded, Project, ProjectKind, ResolvedChunk, TextResolver};
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
 
 /// New records per chunk handed from the reading thread to the store.
 const CHUNK: usize = 10_000;
@@ -41,6 +44,27 @@ pub fn import_labelled(
     unit: Option<OffsetUnit>,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<LabelledImportReport, JobError> {
+    let unit = unit.unwrap_or(format.default_unit());
+    import_labelled_with(project, file, format, progress, |batches| {
+        send_records(file, format, unit, pieces::PIECE_BYTES, batches)
+    })
+}
+
+/// Records parsed from a file, with how far into it they reach.
+type Parsed = (Vec<Result<LabelledRecord, RecordProblem>>, usize);
+
+/// Where the reading thread hands its batches of records.
+type Batches = Feed<Result<Parsed, JobError>>;
+
+/// [`import_labelled`] of the records `read` hands over on a thread of its
+/// own (the file's, but for tests).
+fn import_labelled_with(
+    project: &mut Project,
+    file: &Path,
+    format: LabelledFormat,
+    progress: &mut dyn FnMut(Progress),
+    read: impl FnOnce(&Batches) -> Result<(), JobError> + Send,
+) -> Result<LabelledImportReport, JobError> {
     let failed = |e: &dyn std::fmt::Display| JobError::Failed(format!("{}: {e}", file.display()));
     if project.kind() != ProjectKind::Text {
         return Err(failed(&format!(
@@ -49,106 +73,94 @@ pub fn import_labelled(
         )));
     }
     let total = std::fs::metadata(file).map_err(|e| failed(&e))?.len() as usize;
-    let unit = unit.unwrap_or(format.default_unit());
-    let index = ItemIndex::build(project)?;
-    let rules = Rules {
-        overlapping: project.schema().allow_overlapping_spans,
-        single: project.schema().image_label_mode == ImageLabelMode::Single,
-        place: match format {
-            LabelledFormat::LabelStudio => Place::Task,
-            LabelledFormat::Doccano | LabelledFormat::Jsonl => Place::Line,
-        },
+    let place = match format {
+        LabelledFormat::LabelStudio => Place::Task,
+        LabelledFormat::Doccano | LabelledFormat::Jsonl => Place::Line,
     };
-    let consumed = AtomicUsize::new(0);
-    let keys = RecordKeys::of(file);
+    let sorter = Sorter {
+        index: ItemIndex::build(project)?,
+        rules: Rules::of(project, place),
+        keys: RecordKeys::of(file),
+        consumed: AtomicUsize::new(0),
+    };
     let mut resolver = project.text_resolver()?;
+    // Into a project without items every record is new, and the chunks go
+    // into the store as they come. Otherwise they wait for the matched
+    // records, whose labels join them in the same transaction.
+    let streamed = project.items().is_empty();
 
     // Three stages run at once: one thread parses records (in parallel
-    // batches), a second sorts them into matched and new ones and resolves the
-    // new ones' classes, and this one stores the new ones as items. Matched
-    // records wait until after.
-    let (parsed_tx, parsed_rx) = mpsc::sync_channel(BATCHES_IN_FLIGHT);
-    let (sender, receiver) = mpsc::sync_channel(CHUNKS_IN_FLIGHT);
-    let (added, sorted) = std::thread::scope(|scope| {
-        scope.spawn(move || {
-            if let Err(e) = send_records(file, format, unit, pieces::PIECE_BYTES, &parsed_tx) {
-                let _ = parsed_tx.send(Err(e));
-            }
-        });
-        let sorter = scope.spawn(|| {
-            // Owned here, so the store sees the end of the records when this ends.
-            let sender = sender;
-            let mut sorted = Sorted::default();
-            let mut chunk = Vec::with_capacity(CHUNK);
-            for parsed in parsed_rx {
-                let (batch, bytes_consumed) = match parsed {
-                    Ok(parsed) => parsed,
-                    Err(e) => {
-                        let _ = sender.send(Err(e));
-                        return sorted;
+    // batches), a second sorts them into matched and new ones and resolves
+    // the new ones' classes, and this one stores the new ones as items.
+    let reading = format!("reading {}", file.display());
+    let sorting = format!("sorting the records of {}", file.display());
+    let (stored, sorted) = handoff(
+        &sorting,
+        CHUNKS_IN_FLIGHT,
+        |chunks| {
+            let (sorted, read) = handoff(
+                &reading,
+                BATCHES_IN_FLIGHT,
+                |batches| {
+                    if let Err(e) = read(batches) {
+                        batches.send(Err(e));
                     }
-                };
-                for next in batch {
-                    match next {
-                        Ok(record) => {
-                            if let Some(text) = sorted.take(record, &index, &keys, &rules) {
-                                chunk.push(text);
-                            }
-                        }
-                        Err(problem) => sorted.problems.push(problem),
-                    }
-                }
-                consumed.store(bytes_consumed, Ordering::Relaxed);
-                if chunk.len() >= CHUNK {
-                    let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
-                    let resolved = resolver.resolve(full).map_err(JobError::from);
-                    if sender.send(resolved).is_err() {
-                        return sorted;
-                    }
-                }
+                },
+                |batches| sorter.sort(batches, &mut resolver, chunks),
+            );
+            read.map(|()| sorted)
+        },
+        |chunks: Received<'_, Result<ResolvedChunk, JobError>>| {
+            let chunks = chunks.map(|chunk| chunk.and_then(|c| c)).inspect(|_| {
+                progress(Progress {
+                    done: sorter.consumed.load(Ordering::Relaxed),
+                    total: Some(total),
+                })
+            });
+            if streamed {
+                Stored::Added(project.add_resolved_texts(chunks))
+            } else {
+                Stored::Read(chunks.collect())
             }
-            if !chunk.is_empty() {
-                let _ = sender.send(resolver.resolve(chunk).map_err(JobError::from));
-            }
-            sorted
-        });
-        let chunks = receiver.into_iter().inspect(|_| {
-            progress(Progress {
-                done: consumed.load(Ordering::Relaxed),
-                total: Some(total),
-            })
-        });
-        let added = project.add_resolved_texts(chunks);
-        let sorted = sorter
-            .join()
-            .map_err(|_| failed(&"the import failed while reading"));
-        (added, sorted)
-    });
-    let added = added?;
+        },
+    );
+    // A thread that stopped early explains the rest of what went wrong.
     let Sorted {
         matched,
         problems,
         records,
-    } = sorted?;
+        ..
+    } = sorted.and_then(|sorted| sorted)?;
     let mut report = LabelledImportReport {
         records,
         matched: matched.len(),
-        added_items: added.items,
-        spans: 0,
-        classified_items: 0,
-        new_classes: added.new_classes,
-        new_doc_classes: added.new_doc_classes,
         problems,
+        ..LabelledImportReport::default()
     };
-    if !matched.is_empty() {
-        add_missing_classes(project, &matched, &mut report)?;
-        let edit = labels_edit(project, &matched, &rules, &mut report)?;
-        if !edit.is_empty() {
-            project.apply(edit)?;
-        }
-    }
-    report.spans += added.spans;
-    report.classified_items += added.classified;
+    let (mut matched_classes, mut matched_doc_classes) = (Vec::new(), Vec::new());
+    let added = match stored {
+        Stored::Added(added) => added?,
+        Stored::Read(chunks) => project.add_resolved_texts_and(chunks?, |project| {
+            (matched_classes, matched_doc_classes) = add_missing_classes(project, &matched)?;
+            labels_edit(project, &matched, &sorter.rules, &mut report)
+        })?,
+    };
+    let LabelledAdded {
+        items,
+        spans,
+        classified,
+        mut new_classes,
+        mut new_doc_classes,
+    } = added;
+    report.added_items = items;
+    // Every span stored, the matched records' too; `labels_edit` counted
+    // the matched items it classified, `classified` the new ones.
+    report.spans = spans;
+    report.classified_items += classified;
+    new_classes.append(&mut matched_classes);
+    new_doc_classes.append(&mut matched_doc_classes);
+    report.new_classes = new_classes;
+    report.new_doc_classes = new_doc_classes;
     report.problems.sort_by_key(|p| p.line);
     progress(Progress {
         done: total,
@@ -157,8 +169,69 @@ pub fn import_labelled(
     Ok(report)
 }
 
-/// Records parsed from a file, with how far into it they reach.
-type Parsed = (Vec<Result<LabelledRecord, RecordProblem>>, usize);
+/// What the storing thread did with the new records' chunks.
+enum Stored {
+    /// Stored them as they came.
+    Added(Result<LabelledAdded, JobError>),
+    /// Read them all, to be stored with the matched records' labels.
+    Read(Result<Vec<ResolvedChunk>, JobError>),
+}
+
+/// The sorting stage: records into matched and new ones, new ones resolved
+/// in chunks.
+struct Sorter {
+    index: ItemIndex,
+    rules: Rules,
+    keys: RecordKeys,
+    /// Bytes of the file behind the records sorted so far.
+    consumed: AtomicUsize,
+}
+
+impl Sorter {
+    /// Sorts the parsed batches, handing the new records on resolved in
+    /// chunks. A reading error is handed on in place of a chunk, and ends it.
+    fn sort(
+        &self,
+        batches: Received<'_, Result<Parsed, JobError>>,
+        resolver: &mut TextResolver,
+        chunks: &Feed<Result<ResolvedChunk, JobError>>,
+    ) -> Sorted {
+        let mut sorted = Sorted::default();
+        let mut chunk = Vec::with_capacity(CHUNK);
+        for parsed in batches {
+            let (batch, bytes_consumed) = match parsed.and_then(|p| p) {
+                Ok(parsed) => parsed,
+                Err(e) => {
+                    chunks.send(Err(e));
+                    return sorted;
+                }
+            };
+            for next in batch {
+                match next {
+                    Ok(record) => {
+                        if let Some(text) =
+                            sorted.take(record, &self.index, &self.keys, &self.rules)
+                        {
+                            chunk.push(text);
+                        }
+                    }
+                    Err(problem) => sorted.problems.push(problem),
+                }
+            }
+            self.consumed.store(bytes_consumed, Ordering::Relaxed);
+            if chunk.len() >= CHUNK {
+                let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
+                if !chunks.send(resolver.resolve(full).map_err(JobError::from)) {
+                    return sorted;
+                }
+            }
+        }
+        if !chunk.is_empty() {
+            chunks.send(resolver.resolve(chunk).map_err(JobError::from));
+        }
+        sorted
+    }
+}
 
 /// Reads and parses `file`'s records, handing them on in batches until the
 /// file ends or `out` is no longer listened to. Line-based files are read
@@ -168,7 +241,7 @@ fn send_records(
     format: LabelledFormat,
     unit: OffsetUnit,
     piece_bytes: usize,
-    out: &mpsc::SyncSender<Result<Parsed, JobError>>,
+    out: &Batches,
 ) -> Result<(), JobError> {
     let failed = |e: &dyn std::fmt::Display| JobError::Failed(format!("{}: {e}", file.display()));
     if !format.is_line_based() {
@@ -198,18 +271,14 @@ fn send_records(
 }
 
 /// Sends `reader`'s records in batches; returns whether `out` still listens.
-fn send_batches(
-    mut reader: LabelledReader,
-    bytes_before: usize,
-    out: &mpsc::SyncSender<Result<Parsed, JobError>>,
-) -> bool {
+fn send_batches(mut reader: LabelledReader, bytes_before: usize, out: &Batches) -> bool {
     loop {
         let batch: Vec<_> = reader.by_ref().take(PARSED_BATCH).collect();
         if batch.is_empty() {
             return true;
         }
         let reach = bytes_before + reader.bytes_consumed();
-        if out.send(Ok((batch, reach))).is_err() {
+        if !out.send(Ok((batch, reach))) {
             return false;
         }
     }
@@ -223,201 +292,38 @@ const CHUNKS_IN_FLIGHT: usize = 4;
 const PARSED_BATCH: usize = 2048;
 const BATCHES_IN_FLIGHT: usize = 8;
 
-/// The project's text items by record id and by text, and the record keys in
-/// use, for telling matched records from new ones.
-struct ItemIndex {
-    by_id: HashMap<String, (ItemId, String)>,
-    by_text: HashMap<String, ItemId>,
-    keys: HashSet<String>,
-}
-
-impl ItemIndex {
-    fn build(project: &Project) -> Result<Self, JobError> {
-        let mut index = ItemIndex {
-            by_id: HashMap::new(),
-            by_text: HashMap::new(),
-            keys: project.items().iter().map(|i| i.rel_path.clone()).collect(),
-        };
-        if project.items().is_empty() {
-            return Ok(index);
-        }
-        for (item, doc) in project.all_texts()? {
-            if let Some(id) = doc.ext_id {
-                index.by_id.entry(id).or_insert((item, doc.text.clone()));
-            }
-            index.by_text.entry(doc.text).or_insert(item);
-        }
-        Ok(index)
-    }
-}
-
-/// What the reading thread makes of the records.
-#[derive(Default)]
-struct Sorted {
-    records: usize,
-    /// Records of items the project has, with the item.
-    matched: Vec<(LabelledRecord, ItemId)>,
-    problems: Vec<RecordProblem>,
-}
-
-impl Sorted {
-    /// Files a record: matched, or returned as a new item to add.
-    fn take(
-        &mut self,
-        mut r: LabelledRecord,
-        index: &ItemIndex,
-        keys: &RecordKeys,
-        rules: &Rules,
-    ) -> Option<LabelledText> {
-        self.records += 1;
-        self.problems.append(&mut r.problems);
-        if let Some(id) = r.id.as_deref()
-            && let Some((item, text)) = index.by_id.get(id)
-        {
-            if *text == r.text {
-                self.matched.push((r, *item));
-            } else {
-                self.problems.push(RecordProblem {
-                    line: r.line,
-                    place: rules.place,
-                    message: format!(
-                        "the project's item with id {id:?} has a different text; the record was left out"
-                    ),
-                });
-            }
-            return None;
-        }
-        if let Some(item) = index.by_text.get(&r.text) {
-            self.matched.push((r, *item));
-            return None;
-        }
-        let mut key = keys.key(r.line);
-        let mut n = 2;
-        while index.keys.contains(&key) {
-            key = format!("{}#{n}", keys.key(r.line));
-            n += 1;
-        }
-        let mut taken: Vec<(u32, u32)> = Vec::with_capacity(r.spans.len());
-        let mut spans: Vec<(u32, u32, String)> = Vec::with_capacity(r.spans.len());
-        for s in r.spans {
-            let (Ok(start), Ok(end)) = (u32::try_from(s.start), u32::try_from(s.end)) else {
-                continue;
-            };
-            if rules.admits_span(&taken, (start, end), &s.label, r.line, &mut self.problems) {
-                taken.push((start, end));
-                spans.push((start, end, s.label));
-            }
-        }
-        let mut labels = r.labels;
-        rules.admit_labels(&mut labels, r.line, &mut self.problems);
-        Some(LabelledText {
-            item: NewTextItem {
-                rel_path: key,
-                doc: TextDoc {
-                    ext_id: r.id,
-                    meta: meta_text(&r.meta),
-                    text: r.text,
-                },
-            },
-            spans,
-            labels,
-        })
-    }
-}
-
-/// The schema's rules for what a record may add, and how its problems are placed.
-struct Rules {
-    /// Spans may overlap or nest.
-    overlapping: bool,
-    /// One document class per text.
-    single: bool,
-    /// Lines, or Label Studio tasks.
-    place: Place,
-}
-
-impl Rules {
-    /// Whether a span may join those `taken` on its text; a refused one is
-    /// reported (the first of overlapping spans wins).
-    fn admits_span(
-        &self,
-        taken: &[(u32, u32)],
-        (start, end): (u32, u32),
-        label: &str,
-        line: usize,
-        problems: &mut Vec<RecordProblem>,
-    ) -> bool {
-        if self.overlapping {
-            return true;
-        }
-        let Some((a, b)) = taken.iter().find(|(a, b)| *a < end && start < *b) else {
-            return true;
-        };
-        problems.push(RecordProblem {
-            line,
-            place: self.place,
-            message: format!(
-                "span [{start}, {end}) {label:?} overlaps span [{a}, {b}) and the project does not allow overlapping spans; it was left out"
-            ),
-        });
-        false
-    }
-
-    /// Keeps the first document class when the project takes one, reporting
-    /// the rest.
-    fn admit_labels(
-        &self,
-        labels: &mut Vec<String>,
-        line: usize,
-        problems: &mut Vec<RecordProblem>,
-    ) {
-        if self.single && labels.len() > 1 {
-            problems.push(RecordProblem {
-                line,
-                place: self.place,
-                message: format!(
-                    "the project takes one document class, the record has {}; only {:?} was imported",
-                    labels.len(),
-                    labels[0]
-                ),
-            });
-            labels.truncate(1);
-        }
-    }
-}
-
-/// Adds the span and document classes the records use and the schema lacks.
+/// Adds the span and document classes the matched records use and the
+/// schema lacks; returns their names.
 fn add_missing_classes(
     project: &mut Project,
     records: &[(LabelledRecord, ItemId)],
-    report: &mut LabelledImportReport,
-) -> Result<(), JobError> {
+) -> Result<(Vec<String>, Vec<String>), JobError> {
     let schema = project.schema();
+    let (mut classes, mut doc_classes): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
     for (r, _) in records {
         for s in &r.spans {
-            if schema.class_by_name(&s.label).is_none() && !report.new_classes.contains(&s.label) {
-                report.new_classes.push(s.label.clone());
+            if schema.class_by_name(&s.label).is_none() && !classes.contains(&s.label) {
+                classes.push(s.label.clone());
             }
         }
         for l in &r.labels {
             let known = schema.image_labels.iter().any(|d| &d.name == l);
-            if !known && !report.new_doc_classes.contains(l) {
-                report.new_doc_classes.push(l.clone());
+            if !known && !doc_classes.contains(l) {
+                doc_classes.push(l.clone());
             }
         }
     }
-    if report.new_classes.is_empty() && report.new_doc_classes.is_empty() {
-        return Ok(());
+    if !(classes.is_empty() && doc_classes.is_empty()) {
+        project.update_schema(|s| {
+            for name in &classes {
+                s.add_class(name);
+            }
+            for name in &doc_classes {
+                s.add_image_label(name);
+            }
+        })?;
     }
-    let (classes, doc_classes) = (&report.new_classes, &report.new_doc_classes);
-    project.update_schema(|s| {
-        for name in classes {
-            s.add_class(name);
-        }
-        for name in doc_classes {
-            s.add_image_label(name);
-        }
-    })?;
-    Ok(())
+    Ok((classes, doc_classes))
 }
 
 /// One edit with every span and document class of the matched records. Spans
@@ -444,14 +350,20 @@ fn labels_edit(
     let mut spans = Vec::new();
     let mut label_edits = Vec::new();
     let mut existing_labels: HashMap<ItemId, Vec<LabelId>> = HashMap::new();
+    // Per item, its spans and those added so far: two records may match one item.
+    let mut taken_on: HashMap<ItemId, Vec<(u32, u32, ClassId)>> = HashMap::new();
     for (r, item) in records {
         let item = *item;
-        // The item may already have spans.
-        let mut taken: Vec<(u32, u32, ClassId)> = project
-            .spans(item)?
-            .iter()
-            .map(|s| (s.start, s.end, s.class))
-            .collect();
+        let taken = match taken_on.entry(item) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => e.insert(
+                project
+                    .spans(item)?
+                    .iter()
+                    .map(|s| (s.start, s.end, s.class))
+                    .collect(),
+            ),
+        };
         for s in &r.spans {
             let (Ok(start), Ok(end)) = (u32::try_from(s.start), u32::try_from(s.end)) else {
                 continue;
@@ -489,7 +401,7 @@ fn labels_edit(
             .iter()
             .filter_map(|l| label_of.get(l.as_str()).copied())
             .collect();
-        if !rules.single {
+        if !rules.single() {
             let before = match existing_labels.get(&item) {
                 Some(l) => l.clone(),
                 None => project.image_labels(item)?,
@@ -501,7 +413,6 @@ fn labels_edit(
         existing_labels.insert(item, labels.clone());
         label_edits.push(Edit::SetImageLabels { item, labels });
     }
-    report.spans = spans.len();
     report.classified_items = label_edits.len();
     let mut edits = vec![Edit::AddSpans(spans)];
     edits.extend(label_edits);
@@ -511,6 +422,59 @@ fn labels_edit(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{LabelSchema, TextDoc};
+    use crate::project::{Access, NewTextItem};
+
+    #[test]
+    fn a_reader_that_panics_fails_the_import_and_stores_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("reviews.jsonl");
+        let lines: Vec<String> = (1..=10)
+            .map(|i| format!("{{\"text\": \"第{i}条\", \"labels\": [\"好评\"]}}"))
+            .collect();
+        std::fs::write(&file, lines.join("\n")).unwrap();
+        for existing in [false, true] {
+            let dir = tmp.path().join(format!("p{existing}"));
+            let mut project = Project::create_text(&dir, "p", LabelSchema::default()).unwrap();
+            if existing {
+                project
+                    .add_text_items(&[NewTextItem {
+                        rel_path: "old:1".into(),
+                        doc: TextDoc {
+                            ext_id: None,
+                            meta: None,
+                            text: "旧的".into(),
+                        },
+                    }])
+                    .unwrap();
+            }
+            let items = project.items().len();
+            // The first half of the file is handed on, then the reader dies.
+            let bytes = std::fs::read(&file).unwrap();
+            let result = import_labelled_with(
+                &mut project,
+                &file,
+                LabelledFormat::Jsonl,
+                &mut |_| {},
+                |out| {
+                    let reader = LabelledReader::new(
+                        &bytes[..bytes.len() / 2],
+                        LabelledFormat::Jsonl,
+                        OffsetUnit::CodePoint,
+                    )
+                    .unwrap();
+                    send_batches(reader, 0, out);
+                    panic!("a reader bug");
+                },
+            );
+            let err = result.err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(err.contains("a reader bug"), "{err:?}");
+            for project in [&project, &Project::open(&dir, Access::ReadOnly).unwrap()] {
+                assert_eq!(project.items().len(), items, "nothing was stored");
+                assert!(project.schema().image_labels.is_empty());
+            }
+        }
+    }
 
     #[test]
     fn records_read_in_pieces_keep_their_lines_and_a_leading_bom_is_skipped() {
@@ -525,20 +489,17 @@ mod tests {
             });
         }
         std::fs::write(&file, lines.join("\r\n")).unwrap();
-        let (out, records) = mpsc::sync_channel(100);
-        send_records(
-            &file,
-            LabelledFormat::Jsonl,
-            OffsetUnit::CodePoint,
-            64,
-            &out,
-        )
-        .unwrap();
-        drop(out);
+        let (records, sent) = handoff(
+            "reading",
+            100,
+            |out| send_records(&file, LabelledFormat::Jsonl, OffsetUnit::CodePoint, 64, out),
+            |records| records.collect::<Vec<_>>(),
+        );
+        sent.unwrap().unwrap();
         let mut seen = Vec::new();
         let mut reach = 0;
         for parsed in records {
-            let (batch, to) = parsed.unwrap();
+            let (batch, to) = parsed.unwrap().unwrap();
             assert!(to > reach);
             reach = to;
             for r in batch {

@@ -4,10 +4,11 @@ mod export;
 mod import;
 mod pieces;
 mod records;
+mod sort;
 
 pub use export::{TextExportFormat, TextExportReport, export_text, export_text_scoped};
 pub use import::{LabelledImportReport, import_labelled};
-pub use records::{TextsReport, import_texts};
+pub use records::{TextsReport, import_texts, new_text_project};
 
 use crate::formats::text::RecordProblem;
 use serde_json::{Map, Value};

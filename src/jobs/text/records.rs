@@ -1,9 +1,9 @@
 //! `shugu new --text`: the records of a JSONL, CSV/TSV or TXT file become items.
 
-use super::{RecordKeys, meta_text};
+use super::{RecordKeys, describe, meta_text};
 use crate::formats::text::{RecordProblem, TextRecordReader, TextSource};
 use crate::jobs::{JobError, Progress};
-use crate::model::TextDoc;
+use crate::model::{LabelSchema, TextDoc};
 use crate::project::{LabelledText, NewTextItem, Project};
 use std::path::Path;
 
@@ -67,4 +67,44 @@ pub fn import_texts(
         added: added.items,
         problems,
     })
+}
+
+/// A new text project in `dir` with every record of `file` as an item
+/// (`shugu new DIR --text FILE`, "New text project from file…"). It is made
+/// whole or not at all ([`Project::create_text_with`]): a file that cannot
+/// be read, or of which no record can, leaves no project behind.
+pub fn new_text_project(
+    dir: &Path,
+    name: &str,
+    schema: LabelSchema,
+    file: &Path,
+    text_field: Option<&str>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<(Project, TextsReport), JobError> {
+    Project::create_text_with(dir, name, schema, |project| {
+        let report = import_texts(project, file, text_field, progress)?;
+        if report.added == 0 {
+            return Err(nothing_read(file, &report.problems));
+        }
+        Ok(report)
+    })
+}
+
+/// Why a file gave no texts: its first problems, or that it has no records.
+fn nothing_read(file: &Path, problems: &[RecordProblem]) -> JobError {
+    const SHOWN: usize = 5;
+    let mut message = format!(
+        "{}: no text could be read from it, so no project was made",
+        file.display()
+    );
+    if problems.is_empty() {
+        message.push_str(" (it holds no records)");
+    }
+    for p in problems.iter().take(SHOWN) {
+        message.push_str(&format!("\n  {}", describe(p)));
+    }
+    if problems.len() > SHOWN {
+        message.push_str(&format!("\n  … and {} more", problems.len() - SHOWN));
+    }
+    JobError::Failed(message)
 }

@@ -4,8 +4,8 @@
 //! Offsets in the file are counted in the unit the caller names (doccano's own
 //! is UTF-16, see [`LabelledFormat::default_unit`]); our JSONL may name its unit
 //! per line in `offset_unit`, which then wins. A span that does not fit its text
-//! (past the end, inside a character, reversed) is left out and reported with
-//! the record's line; the rest of the record is kept. A record without usable
+//! (past the end, inside a character, reversed, empty) is left out and reported
+//! with the record's line; the rest of the record is kept. A record without usable
 //! text is reported and skipped. Nothing is shifted, clamped or normalised.
 
 mod doccano;
@@ -38,6 +38,11 @@ pub struct LabelledRecord {
     pub text: String,
     /// Document classes.
     pub labels: Vec<String>,
+    /// A class name that doccano's `label` held as one string rather than a
+    /// list (it is in `labels` too). doccano's own import takes it for a
+    /// document class; in an NER file it is a span written wrongly, which
+    /// only the project's classes can tell, so the importer decides.
+    pub string_label: Option<String>,
     pub spans: Vec<LabelledSpan>,
     /// Every field the format does not define, kept.
     pub meta: Map<String, Value>,

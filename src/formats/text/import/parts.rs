@@ -3,7 +3,7 @@
 //! one place where span offsets are converted to code points.
 
 use super::{LabelledRecord, LabelledSpan};
-use crate::formats::text::lenient::{EachEntry, Entry, Scalar, dict_get, split_id};
+use crate::formats::text::lenient::{EachEntry, Entry, ListShape, Scalar, dict_get, split_id};
 use crate::formats::text::offsets::OffsetIndex;
 use crate::formats::text::problem::{Place, RecordProblem};
 use crate::model::OffsetUnit;
@@ -29,6 +29,9 @@ pub(crate) struct Parts<'a> {
     pub text_field: &'static str,
     pub id: Option<Value>,
     pub classes: Vec<Scalar<'a>>,
+    /// The class in `classes` that a field of classes or spans gave as one
+    /// string rather than a list (see [`LabelledRecord::string_label`]).
+    pub string_class: Option<usize>,
     pub spans: Vec<RawSpan<'a>>,
     pub meta: Map<String, Value>,
     /// Parts left out while sorting the record's fields.
@@ -51,6 +54,7 @@ impl<'a> Parts<'a> {
             text_field: "text",
             id: None,
             classes: Vec::new(),
+            string_class: None,
             spans: Vec::new(),
             meta,
             notes: Vec::new(),
@@ -59,20 +63,29 @@ impl<'a> Parts<'a> {
     }
 
     /// Reads the value of the list field `field`, sorting its entries into
-    /// classes and spans as they are parsed.
+    /// classes and spans as they are parsed. A lone string is read as a list
+    /// of one; in a field that may also hold spans it is remembered as
+    /// [`Parts::string_class`].
     pub fn read_list<A: MapAccess<'a>>(
         &mut self,
         map: &mut A,
         field: &'static str,
         accept: Accept,
     ) -> Result<(), A::Error> {
+        let classes_before = self.classes.len();
         let read = map.next_value_seed(EachEntry(|i, entry| {
             self.take_entry(field, i, entry, accept)
         }))?;
-        if let Err(kind) = read {
-            self.notes.push(format!(
+        match read {
+            Ok(ListShape::LoneString)
+                if accept.span_keys.is_some() && self.classes.len() > classes_before =>
+            {
+                self.string_class = Some(classes_before);
+            }
+            Ok(_) => {}
+            Err(kind) => self.notes.push(format!(
                 "the `{field}` field is {kind}, not a list; it was left out"
-            ));
+            )),
         }
         Ok(())
     }
@@ -142,9 +155,15 @@ impl<'a> Parts<'a> {
         let id = self.id.and_then(|id| split_id(id, &mut meta));
 
         let mut labels = Vec::with_capacity(self.classes.len());
+        let mut string_label = None;
         for (i, class) in self.classes.into_iter().enumerate() {
             match class {
-                Scalar::Str(name) if !name.is_empty() => labels.push(name.into_owned()),
+                Scalar::Str(name) if !name.is_empty() => {
+                    if self.string_class == Some(i) {
+                        string_label = Some(name.to_string());
+                    }
+                    labels.push(name.into_owned())
+                }
                 Scalar::Str(_) => problems.push(problem(format!(
                     "class #{} is an empty string; it was left out",
                     i + 1
@@ -177,6 +196,7 @@ impl<'a> Parts<'a> {
             id,
             text,
             labels,
+            string_label,
             spans,
             meta,
             problems,
@@ -209,6 +229,9 @@ fn convert_span(
     let (start, end) = index
         .to_code_points(unit, start, end)
         .map_err(|err| err.to_string())?;
+    if start == end {
+        return Err("it is empty (it ends where it starts)".into());
+    }
     if let Some(expected) = raw.text.as_ref().and_then(Scalar::as_str) {
         let actual = index.slice(start, end).unwrap_or_default();
         if actual != expected {

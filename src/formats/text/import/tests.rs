@@ -53,6 +53,48 @@ fn doccano_classes_entities_and_cats() {
     assert_eq!(second.labels, vec!["meeting"]);
     assert_eq!(second.meta.get("relations"), Some(&json!([])));
     assert_eq!(ok(&records[2]).labels, vec!["pos"]);
+    assert_eq!(ok(&records[2]).string_label.as_deref(), Some("pos"));
+    assert_eq!(ok(&records[0]).string_label, None);
+    assert_eq!(ok(&records[1]).string_label, None);
+}
+
+#[test]
+fn only_a_lone_string_in_a_field_that_may_hold_spans_is_marked() {
+    let doccano = read(
+        r#"{"text": "solo", "cats": "pos"}"#,
+        LabelledFormat::Doccano,
+        OffsetUnit::Utf16,
+    );
+    assert_eq!(ok(&doccano[0]).labels, vec!["pos"]);
+    assert_eq!(ok(&doccano[0]).string_label, None);
+    let ours = read(
+        r#"{"text": "solo", "labels": "pos"}"#,
+        LabelledFormat::Jsonl,
+        OffsetUnit::CodePoint,
+    );
+    assert_eq!(ok(&ours[0]).labels, vec!["pos"]);
+    assert_eq!(ok(&ours[0]).string_label, None);
+}
+
+#[test]
+fn an_empty_span_is_reported_and_the_rest_of_the_record_kept() {
+    let input = concat!(
+        r#"{"text": "Bo met Ann", "spans": [{"start": 3, "end": 3, "label": "PER"}, {"start": 7, "end": 10, "label": "PER"}]}"#,
+        "\n",
+        r#"{"text": "😀", "label": [[2, 2, "EMO"]]}"#,
+    );
+    let records = read(input, LabelledFormat::Jsonl, OffsetUnit::CodePoint);
+    let record = ok(&records[0]);
+    assert_eq!(record.spans, vec![span(7, 10, "PER")]);
+    let messages: Vec<String> = record.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        messages,
+        ["line 1: span #1 [3, 3) \"PER\" was left out: it is empty (it ends where it starts)"]
+    );
+    let doccano = read(input, LabelledFormat::Doccano, OffsetUnit::Utf16);
+    let record = ok(&doccano[1]);
+    assert!(record.spans.is_empty());
+    assert_eq!(record.problems.len(), 1, "{:?}", record.problems);
 }
 
 #[test]
