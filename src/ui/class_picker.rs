@@ -240,8 +240,12 @@ impl ClassPicker {
             ui.label(RichText::new(t!("picker.none")).weak());
         }
         let step = ROW_HEIGHT + ui.spacing().item_spacing.y;
+        // The full height at once: the area would otherwise start at the
+        // size it had when last closed and grow only on the next input.
+        let height = LIST_HEIGHT.min(hits.len() as f32 * step);
         let mut area = egui::ScrollArea::vertical()
             .max_height(LIST_HEIGHT)
+            .min_scrolled_height(height)
             .auto_shrink([false, true]);
         if follow {
             // Keep the chosen row in view.

@@ -209,10 +209,16 @@ fn start_app(config: AppConfig, f: &common::Fixture) -> Harness<'static, ShuguAp
     start(config, Startup::Open(f.project.clone()))
 }
 
+/// The app on a new [`fixture`], which lives as long as it is kept.
+fn open_app() -> (common::Fixture, Harness<'static, ShuguApp>) {
+    let f = fixture();
+    let h = start_app(config_for(&f), &f);
+    (f, h)
+}
+
 #[test]
 fn pinyin_initials_pick_a_class_for_the_selected_box_in_one_undo_step() {
-    let f = fixture();
-    let mut h = start_app(config_for(&f), &f);
+    let (_f, mut h) = open_app();
     click_image(&mut h, 100.0, 80.0);
     let selected = h.state().workspace().unwrap().selected;
     assert!(selected.is_some(), "the box is selected");
@@ -251,8 +257,7 @@ fn pinyin_initials_pick_a_class_for_the_selected_box_in_one_undo_step() {
 
 #[test]
 fn arrows_choose_escape_closes_and_the_pick_is_the_next_box_class() {
-    let f = fixture();
-    let mut h = start_app(config_for(&f), &f);
+    let (_f, mut h) = open_app();
 
     // `xing` finds 行人 (from its first character), then 重型车, 自行车
     // and 人行道 (from their second), in schema order.
@@ -340,8 +345,7 @@ fn recently_used_classes_come_first_and_are_kept_for_the_project() {
 
 #[test]
 fn the_label_mode_toggles_an_image_label_and_clicks_pick_or_close() {
-    let f = fixture();
-    let mut h = start_app(config_for(&f), &f);
+    let (_f, mut h) = open_app();
     press(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::K);
     assert_eq!(picker_mode(&h), Some(PickerMode::Labels));
     type_text(&mut h, "yj");
@@ -408,8 +412,7 @@ fn a_text_project_labels_the_selected_characters() {
 
 #[test]
 fn page_keys_move_by_ten_and_the_chosen_row_scrolls_into_view() {
-    let f = fixture();
-    let mut h = start_app(config_for(&f), &f);
+    let (_f, mut h) = open_app();
     press_slash(&mut h);
     // Rows out of view are not laid out, so not found by their name.
     assert!(h.query_by_label("frisbee").is_none());
@@ -425,4 +428,15 @@ fn page_keys_move_by_ten_and_the_chosen_row_scrolls_into_view() {
         h.state().workspace().unwrap().active_class,
         Some(class_id("cow"))
     );
+}
+
+#[test]
+fn the_list_opens_at_full_height_after_a_short_one() {
+    let (_f, mut h) = open_app();
+    press_slash(&mut h);
+    type_text(&mut h, "xr");
+    press(&mut h, Modifiers::NONE, Key::Escape);
+    press_slash(&mut h);
+    // The twelfth row, with nothing typed.
+    h.get_by_label("stop sign");
 }
