@@ -1112,7 +1112,7 @@ impl Project {
         }
         let stored = || -> Result<LabelledAdded, E> {
             let edit = labels(self)?;
-            let mut mode = self.schema().image_label_mode.clone();
+            let mut mode = self.schema().image_label_mode;
             let edit = self.validated(edit, &mut mode)?;
             if self.manifest.schema != original_schema {
                 self.manifest.save(&self.dir.join(MANIFEST_FILE))?;

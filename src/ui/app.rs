@@ -245,6 +245,7 @@ impl ShuguApp {
         let budget = self.settings.texture_budget_mb.max(64) * 1024 * 1024;
         let mut ws = Workspace::new(project, ctx, budget);
         ws.text.reading_size = self.settings.reading_size;
+        ws.recent = self.settings.recent_picks(ws.project.dir());
         if scan {
             ws.start_scan();
         }
@@ -986,6 +987,8 @@ impl ShuguApp {
         egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui));
         // What the document's size became this frame (keys, Ctrl+wheel).
         let mut reading_size = self.settings.reading_size;
+        // The classes the picker should put first, when they changed.
+        let mut recent_picks = None;
         let modal_open = self.settings.author.is_none() || self.offer_create.is_some();
         match &mut self.screen {
             Screen::Start => {
@@ -1019,10 +1022,17 @@ impl ShuguApp {
                 ws.ui(ui);
                 self.dashboard.show(&ctx, &ws.project);
                 reading_size = ws.text.reading_size;
+                if std::mem::take(&mut ws.recent_changed) {
+                    recent_picks = Some((ws.project.dir().to_path_buf(), ws.recent.clone()));
+                }
             }
         }
         if reading_size != self.settings.reading_size {
             self.settings.reading_size = reading_size;
+            self.save_settings();
+        }
+        if let Some((dir, picks)) = recent_picks {
+            self.settings.set_recent_picks(&dir, picks);
             self.save_settings();
         }
         self.modals(&ctx);

@@ -55,10 +55,15 @@ pub enum Action {
     ReadingSmaller,
     /// A text project's document: the default text size.
     ReadingReset,
+    /// Open the class picker: find a class by name or pinyin, apply it to
+    /// the selection and the next shape.
+    ClassPicker,
+    /// Open the picker on the image labels (a text project's document classes).
+    LabelPicker,
 }
 
 impl Action {
-    pub const ALL: [Action; 24] = [
+    pub const ALL: [Action; 26] = [
         Action::PrevItem,
         Action::NextItem,
         Action::DoneAndNext,
@@ -83,6 +88,8 @@ impl Action {
         Action::ReadingLarger,
         Action::ReadingSmaller,
         Action::ReadingReset,
+        Action::ClassPicker,
+        Action::LabelPicker,
     ];
 
     /// The translation key of the action's name, for menus and the help screen.
@@ -112,6 +119,8 @@ impl Action {
             Action::ReadingLarger => "action.reading_larger",
             Action::ReadingSmaller => "action.reading_smaller",
             Action::ReadingReset => "action.reading_reset",
+            Action::ClassPicker => "action.class_picker",
+            Action::LabelPicker => "action.label_picker",
         }
     }
 
@@ -236,6 +245,7 @@ impl Shortcut {
             Key::Plus => "+",
             Key::Minus => "-",
             Key::Equals => "=",
+            Key::Slash => "/",
             other => other.name(),
         };
         self.join(command, key)
@@ -481,12 +491,12 @@ impl KeyMap {
             .map(|(a, _)| *a)
     }
 
-    /// All of an action's shortcuts for display, e.g. `"A / ←"`; empty if unbound.
+    /// All of an action's shortcuts for display, e.g. `"A, ←"` (a comma, since `/` is a key); empty if unbound.
     pub fn shortcut_text(&self, action: Action) -> String {
         self.shortcuts(action)
             .map(|s| s.display_text())
             .collect::<Vec<_>>()
-            .join(" / ")
+            .join(", ")
     }
 
     /// Shortcuts bound to more than one action: `(shortcut, first, second)`,
@@ -633,6 +643,15 @@ mod tests {
             keymap.action_for(&sc("Ctrl+E")),
             Some(Action::AcceptProposalsAbove)
         );
+        // The class picker: `/` as in a browser's find, Ctrl+K where an
+        // input method takes `/`; Ctrl+Shift+K for image labels.
+        assert_eq!(keymap.action_for(&sc("/")), Some(Action::ClassPicker));
+        assert_eq!(keymap.action_for(&sc("Ctrl+K")), Some(Action::ClassPicker));
+        assert_eq!(
+            keymap.action_for(&sc("Ctrl+Shift+K")),
+            Some(Action::LabelPicker)
+        );
+        assert!(keymap.shortcut_text(Action::ClassPicker).starts_with("/, "));
     }
 
     #[test]
@@ -754,7 +773,7 @@ mod tests {
     #[test]
     fn shortcut_text_lists_every_binding() {
         let keymap = KeyMap::default();
-        assert_eq!(keymap.shortcut_text(Action::PrevItem), "A / ←");
+        assert_eq!(keymap.shortcut_text(Action::PrevItem), "A, ←");
         let ctrl = if cfg!(target_os = "macos") {
             "Cmd"
         } else {
@@ -762,7 +781,7 @@ mod tests {
         };
         assert_eq!(
             keymap.shortcut_text(Action::Redo),
-            format!("{ctrl}+Shift+Z / {ctrl}+Y")
+            format!("{ctrl}+Shift+Z, {ctrl}+Y")
         );
         let unbound = KeyMap::from_ron_over_defaults("{ Fit: [] }").unwrap();
         assert_eq!(unbound.shortcut_text(Action::Fit), "");

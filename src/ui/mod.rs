@@ -6,6 +6,7 @@ pub mod app;
 pub mod canvas;
 pub mod canvas_view;
 pub mod class_panel;
+pub mod class_picker;
 pub mod dashboard;
 pub mod dataset_jobs;
 pub mod dialogs;

@@ -3,8 +3,10 @@
 
 use super::i18n::Language;
 use super::theme;
+use crate::model::{ClassId, LabelId};
 use rust_i18n::t;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
@@ -13,6 +15,9 @@ use std::path::{Path, PathBuf};
 pub const CONFIG_DIR_ENV: &str = "SHUGU_CONFIG_DIR";
 
 pub const MAX_RECENT: usize = 10;
+
+/// Classes (and labels) remembered per project for the class picker.
+pub const MAX_RECENT_PICKS: usize = 10;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -29,6 +34,24 @@ pub struct Settings {
     pub role: Role,
     /// Text size of a text project's document, in points.
     pub reading_size: f32,
+    /// The classes and labels last applied in each recent project, for the
+    /// class picker; kept for the projects in `recent_projects` only.
+    pub recent_picks: BTreeMap<PathBuf, RecentPicks>,
+}
+
+/// A project's most recently used classes and image labels (or document
+/// classes), most recent first, at most [`MAX_RECENT_PICKS`] each.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RecentPicks {
+    pub classes: Vec<ClassId>,
+    pub labels: Vec<LabelId>,
+}
+
+impl RecentPicks {
+    pub fn is_empty(&self) -> bool {
+        self.classes.is_empty() && self.labels.is_empty()
+    }
 }
 
 /// What the person at the machine does with a project.
@@ -48,6 +71,7 @@ impl Default for Settings {
             texture_budget_mb: 512,
             role: Role::Annotator,
             reading_size: theme::READING_SIZE,
+            recent_picks: BTreeMap::new(),
         }
     }
 }
@@ -147,10 +171,35 @@ impl Settings {
         self.recent_projects.retain(|p| p != &dir);
         self.recent_projects.insert(0, dir);
         self.recent_projects.truncate(MAX_RECENT);
+        self.forget_picks_of_old_projects();
     }
 
     pub fn remove_recent(&mut self, dir: &Path) {
         self.recent_projects.retain(|p| p != dir);
+        self.forget_picks_of_old_projects();
+    }
+
+    /// The project's recently used classes and labels.
+    pub fn recent_picks(&self, project: &Path) -> RecentPicks {
+        self.recent_picks.get(project).cloned().unwrap_or_default()
+    }
+
+    pub fn set_recent_picks(&mut self, project: &Path, picks: RecentPicks) {
+        if picks.is_empty() {
+            self.recent_picks.remove(project);
+        } else {
+            self.recent_picks.insert(project.to_path_buf(), picks);
+        }
+        self.forget_picks_of_old_projects();
+    }
+
+    fn forget_picks_of_old_projects(&mut self) {
+        let recent = &self.recent_projects;
+        self.recent_picks.retain(|dir, _| recent.contains(dir));
+        for picks in self.recent_picks.values_mut() {
+            picks.classes.truncate(MAX_RECENT_PICKS);
+            picks.labels.truncate(MAX_RECENT_PICKS);
+        }
     }
 
     pub fn effective_language(&self) -> Language {
@@ -182,6 +231,7 @@ impl Settings {
             self.texture_budget_mb = Settings::default().texture_budget_mb;
         }
         self.reading_size = theme::reading_size(self.reading_size);
+        self.forget_picks_of_old_projects();
     }
 }
 
@@ -341,6 +391,46 @@ mod tests {
             Settings::load(&path).0.reading_size,
             theme::READING_SIZE_MAX
         );
+    }
+
+    #[test]
+    fn recent_picks_are_kept_per_recent_project_and_capped() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.ron");
+        let mut settings = Settings::default();
+        settings.add_recent("/p/a");
+        settings.add_recent("/p/b");
+        let picks = RecentPicks {
+            classes: (1..=20).rev().map(ClassId).collect(),
+            labels: vec![LabelId(2)],
+        };
+        settings.set_recent_picks(Path::new("/p/a"), picks);
+        // Not a recent project: not kept.
+        settings.set_recent_picks(
+            Path::new("/p/elsewhere"),
+            RecentPicks {
+                classes: vec![ClassId(1)],
+                labels: vec![],
+            },
+        );
+        settings.save(&path).unwrap();
+        let (loaded, warning) = Settings::load(&path);
+        assert_eq!(warning, None);
+        let a = loaded.recent_picks(Path::new("/p/a"));
+        assert_eq!(a.classes.len(), MAX_RECENT_PICKS);
+        assert_eq!(a.classes[0], ClassId(20));
+        assert_eq!(a.labels, vec![LabelId(2)]);
+        assert_eq!(
+            loaded.recent_picks(Path::new("/p/b")),
+            RecentPicks::default()
+        );
+        assert_eq!(loaded.recent_picks.len(), 1);
+        // A project that falls off the recent list takes its picks with it.
+        let mut settings = loaded;
+        for i in 0..MAX_RECENT {
+            settings.add_recent(format!("/p/new{i}"));
+        }
+        assert!(settings.recent_picks.is_empty());
     }
 
     #[test]

@@ -3,8 +3,10 @@
 
 use super::canvas::{CanvasAction, CanvasInput, CanvasState, Picture, Tool};
 use super::class_panel;
+use super::class_picker::{ClassPicker, PickLists, Picked, PickerMode, PickerOutcome, filter};
 use super::item_list::ItemList;
 use super::keymap::{Action, KeyMap, Shortcut};
+use super::settings::{MAX_RECENT_PICKS, RecentPicks};
 use super::status_bar;
 use super::text_pane::TextPane;
 use crate::jobs::scan::BackgroundScan;
@@ -72,6 +74,15 @@ pub struct Workspace {
     /// Proposals scoring at least this are accepted all at once, and drawn
     /// fully; weaker ones are drawn faintly.
     pub proposal_threshold: f32,
+    /// The class picker, while it is open.
+    pub picker: Option<ClassPicker>,
+    /// The schema's names with their pinyin, for the picker.
+    pick_lists: PickLists,
+    /// The classes and labels used last, most recent first (kept in the
+    /// settings per project).
+    pub recent: RecentPicks,
+    /// Whether `recent` changed since the app last saved it.
+    pub recent_changed: bool,
 }
 
 /// The proposal threshold a workspace starts with.
@@ -106,6 +117,10 @@ impl Workspace {
             comment_draft: String::new(),
             selected_proposal: None,
             proposal_threshold: DEFAULT_PROPOSAL_THRESHOLD,
+            picker: None,
+            pick_lists: PickLists::default(),
+            recent: RecentPicks::default(),
+            recent_changed: false,
             project,
         }
     }
@@ -290,6 +305,7 @@ impl Workspace {
     /// change the class of the selected span.
     pub fn pick_class(&mut self, class: ClassId) {
         self.active_class = Some(class);
+        self.recent_changed |= filter::remember(&mut self.recent.classes, class, MAX_RECENT_PICKS);
         if self.is_text() {
             self.label_text(class);
         } else if let Some(id) = self.selected {
@@ -324,6 +340,7 @@ impl Workspace {
         let Some(item) = self.current_item().map(|i| i.id) else {
             return;
         };
+        self.recent_changed |= filter::remember(&mut self.recent.labels, label, MAX_RECENT_PICKS);
         let mode = self.project.schema().image_label_mode;
         let mut labels = self.image_labels().to_vec();
         let had = labels.contains(&label);
@@ -574,8 +591,45 @@ impl Workspace {
             Action::Reject if self.reviewer && self.current_item().is_some() => {
                 self.rejecting = Some(String::new());
             }
+            Action::ClassPicker => self.open_picker(PickerMode::Classes),
+            Action::LabelPicker => self.open_picker(PickerMode::Labels),
             Action::ToggleGolden if self.reviewer => self.toggle_golden(),
             Action::Accept | Action::Reject | Action::ToggleGolden => {}
+        }
+    }
+
+    /// Opens the class picker, on the image labels when the project has no
+    /// classes (a classification project) and the other way round.
+    pub fn open_picker(&mut self, mode: PickerMode) {
+        let schema = self.project.schema();
+        let (has_classes, has_labels) =
+            (!schema.classes.is_empty(), !schema.image_labels.is_empty());
+        let mode = match mode {
+            PickerMode::Classes if !has_classes && has_labels => PickerMode::Labels,
+            PickerMode::Labels if !has_labels => PickerMode::Classes,
+            mode => mode,
+        };
+        self.picker = Some(ClassPicker::new(mode, self.is_text()));
+    }
+
+    /// A frame of the open picker; applies what it picked.
+    fn picker_ui(&mut self, ctx: &egui::Context) {
+        let Some(picker) = &mut self.picker else {
+            return;
+        };
+        self.pick_lists
+            .refresh(self.project.schema(), self.project.revision());
+        let outcome = picker.show(ctx, &self.pick_lists, self.project.schema(), &self.recent);
+        match outcome {
+            None => {}
+            Some(PickerOutcome::Close) => self.picker = None,
+            Some(PickerOutcome::Apply(picked)) => {
+                self.picker = None;
+                match picked {
+                    Picked::Class(class) => self.pick_class(class),
+                    Picked::Label(label) => self.toggle_image_label(label),
+                }
+            }
         }
     }
 
@@ -601,8 +655,11 @@ impl Workspace {
     /// Keys, when no text field has focus. (The document view of a text
     /// project takes focus for Shift+arrows but types nothing, so it does not
     /// count.)
+    ///
+    /// The open class picker takes every key: its field does not count as
+    /// focused when Esc is pressed (egui drops the focus first).
     pub fn handle_keys(&mut self, ctx: &egui::Context, keymap: &KeyMap) -> Vec<Action> {
-        if ctx.text_edit_focused() {
+        if ctx.text_edit_focused() || self.picker.is_some() {
             return Vec::new();
         }
         let actions = keymap.triggered(ctx);
@@ -754,6 +811,7 @@ impl Workspace {
     /// Draws the workspace (below the menu bar, which the app owns).
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         self.reject_window(&ui.ctx().clone());
+        self.picker_ui(&ui.ctx().clone());
         self.poll_scan();
         self.prefetch_neighbours();
         egui::Panel::bottom("status_bar").show(ui, |ui| {

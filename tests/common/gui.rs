@@ -1,6 +1,6 @@
 //! The real app in an egui_kittest harness, with its settings in a test folder.
 
-use eframe::egui::{Event, Modifiers, PointerButton, Vec2, pos2};
+use eframe::egui::{Event, Modifiers, PointerButton, Pos2, Vec2, pos2};
 use egui_kittest::Harness;
 use shugu::ui::Startup;
 use shugu::ui::app::{AppConfig, ShuguApp};
@@ -80,22 +80,70 @@ pub fn wait_for(h: &mut Harness<ShuguApp>, done: impl Fn(&ShuguApp) -> bool) {
     panic!("the worker did not finish; notice: {:?}", h.state().notice);
 }
 
+/// The screen position of an image point on the canvas.
+pub fn image_point(h: &Harness<ShuguApp>, x: f32, y: f32) -> Pos2 {
+    let ws = h.state().workspace().unwrap();
+    ws.canvas.view.image_to_screen(ws.canvas.rect, pos2(x, y))
+}
+
+/// Drags with the primary button between two image points.
+pub fn drag_on_image(h: &mut Harness<ShuguApp>, from: (f32, f32), to: (f32, f32)) {
+    let (from, to) = (image_point(h, from.0, from.1), image_point(h, to.0, to.1));
+    h.event(Event::PointerMoved(from));
+    h.run();
+    primary_button(h, from, true);
+    for i in 1..=5 {
+        let t = i as f32 / 5.0;
+        h.event(Event::PointerMoved(from + (to - from) * t));
+        h.run();
+    }
+    primary_button(h, to, false);
+}
+
+/// Presses or releases the primary button at `pos`.
+pub fn primary_button<State>(h: &mut Harness<State>, pos: Pos2, pressed: bool) {
+    h.event(Event::PointerButton {
+        pos,
+        button: PointerButton::Primary,
+        pressed,
+        modifiers: Modifiers::NONE,
+    });
+    h.run();
+}
+
+/// The boundary before char `index` of a text project's document.
+fn char_boundary(h: &Harness<ShuguApp>, index: usize) -> Pos2 {
+    let ws = h.state().workspace().unwrap();
+    let r = ws
+        .text
+        .caret_rect(index)
+        .unwrap_or_else(|| panic!("char {index} is not on screen"));
+    pos2(r.left(), r.center().y)
+}
+
+/// Drags from the boundary before char `from` to the one before char `to`.
+pub fn select_chars(h: &mut Harness<ShuguApp>, from: usize, to: usize) {
+    let (a, b) = (char_boundary(h, from), char_boundary(h, to));
+    h.event(Event::PointerMoved(a));
+    h.run();
+    primary_button(h, a, true);
+    let detour = a + Vec2::new(0.0, 12.0);
+    for i in 0..=4 {
+        h.event(Event::PointerMoved(
+            detour + (b - detour) * (i as f32 / 4.0),
+        ));
+        h.run();
+    }
+    primary_button(h, b, false);
+}
+
 /// A primary click at an image point of the canvas.
 pub fn click_image(h: &mut Harness<ShuguApp>, x: f32, y: f32) {
-    let p = {
-        let ws = h.state().workspace().unwrap();
-        ws.canvas.view.image_to_screen(ws.canvas.rect, pos2(x, y))
-    };
+    let p = image_point(h, x, y);
     h.event(Event::PointerMoved(p));
     h.run();
     for pressed in [true, false] {
-        h.event(Event::PointerButton {
-            pos: p,
-            button: PointerButton::Primary,
-            pressed,
-            modifiers: Modifiers::NONE,
-        });
-        h.run();
+        primary_button(h, p, pressed);
     }
 }
 

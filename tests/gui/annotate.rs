@@ -3,8 +3,8 @@
 //! checks what reached the project.
 
 use crate::common;
-use crate::common::gui::{app_config, start};
-use eframe::egui::{Event, Key, Modifiers, PointerButton, Pos2, pos2};
+use crate::common::gui::{app_config, drag_on_image as drag, start};
+use eframe::egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use shugu::model::{BBox, ClassId, ItemStatus, LabelId};
@@ -15,38 +15,6 @@ use shugu::ui::i18n::Language;
 fn harness(fixture: &common::Fixture) -> Harness<'static, ShuguApp> {
     let config = app_config(fixture.root.path(), "alice", Language::English, vec![]);
     start(config, Startup::Open(fixture.project.clone()))
-}
-
-/// The screen position of an image point on the canvas.
-fn screen(h: &Harness<ShuguApp>, x: f32, y: f32) -> Pos2 {
-    let ws = h.state().workspace().unwrap();
-    ws.canvas.view.image_to_screen(ws.canvas.rect, pos2(x, y))
-}
-
-/// Drags with the primary button between two image points.
-fn drag(h: &mut Harness<ShuguApp>, from: (f32, f32), to: (f32, f32)) {
-    let (from, to) = (screen(h, from.0, from.1), screen(h, to.0, to.1));
-    h.event(Event::PointerMoved(from));
-    h.run();
-    h.event(Event::PointerButton {
-        pos: from,
-        button: PointerButton::Primary,
-        pressed: true,
-        modifiers: Modifiers::NONE,
-    });
-    h.run();
-    for i in 1..=5 {
-        let t = i as f32 / 5.0;
-        h.event(Event::PointerMoved(from + (to - from) * t));
-        h.run();
-    }
-    h.event(Event::PointerButton {
-        pos: to,
-        button: PointerButton::Primary,
-        pressed: false,
-        modifiers: Modifiers::NONE,
-    });
-    h.run();
 }
 
 fn press(h: &mut Harness<ShuguApp>, key: Key) {

@@ -2,8 +2,10 @@
 //! document and press a class key, click a span and change or delete it,
 //! toggle a document class, undo and redo; the project's state is asserted.
 
-use crate::common::gui::{app_config, start_allowing_missing_glyphs, wait_for};
-use eframe::egui::{Event, Key, Modifiers, PointerButton, Pos2, Vec2, pos2};
+use crate::common::gui::{
+    app_config, primary_button as button, select_chars, start_allowing_missing_glyphs, wait_for,
+};
+use eframe::egui::{Event, Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use shugu::model::{ClassId, LabelSchema, SpanAnnotation};
@@ -31,41 +33,6 @@ fn harness(tmp: &tempfile::TempDir) -> Harness<'static, ShuguApp> {
 fn spans(h: &Harness<ShuguApp>) -> Vec<SpanAnnotation> {
     let ws = h.state().workspace().expect("a project is open");
     ws.project.all_spans().unwrap()
-}
-
-fn boundary(h: &Harness<ShuguApp>, index: usize) -> Pos2 {
-    let ws = h.state().workspace().unwrap();
-    let r = ws
-        .text
-        .caret_rect(index)
-        .unwrap_or_else(|| panic!("char {index} is not on screen"));
-    pos2(r.left(), r.center().y)
-}
-
-fn button(h: &mut Harness<ShuguApp>, pos: Pos2, pressed: bool) {
-    h.event(Event::PointerButton {
-        pos,
-        button: PointerButton::Primary,
-        pressed,
-        modifiers: Modifiers::NONE,
-    });
-    h.run();
-}
-
-/// Drags from the boundary before char `from` to the one before char `to`.
-fn select_chars(h: &mut Harness<ShuguApp>, from: usize, to: usize) {
-    let (a, b) = (boundary(h, from), boundary(h, to));
-    h.event(Event::PointerMoved(a));
-    h.run();
-    button(h, a, true);
-    let detour = a + Vec2::new(0.0, 12.0);
-    for i in 0..=4 {
-        h.event(Event::PointerMoved(
-            detour + (b - detour) * (i as f32 / 4.0),
-        ));
-        h.run();
-    }
-    button(h, b, false);
 }
 
 fn click_char(h: &mut Harness<ShuguApp>, index: usize) {

@@ -4,6 +4,7 @@
 //! extend the selection, clicks pick the smallest span, and snapping extends
 //! to whole words.
 
+use crate::common::gui::primary_button as button;
 use eframe::egui::{Color32, Event, Key, Modifiers, PointerButton, Pos2, Vec2, pos2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -76,16 +77,6 @@ fn boundary(h: &Harness<View>, index: usize) -> Pos2 {
 /// The centre of char `index` on screen.
 fn center(h: &Harness<View>, index: usize) -> Pos2 {
     h.state().state.char_rect(index).unwrap().center()
-}
-
-fn button(h: &mut Harness<View>, pos: Pos2, pressed: bool) {
-    h.event(Event::PointerButton {
-        pos,
-        button: PointerButton::Primary,
-        pressed,
-        modifiers: Modifiers::NONE,
-    });
-    h.run();
 }
 
 /// Presses at `from` and releases at `to`. The pointer first moves down
