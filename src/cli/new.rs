@@ -81,7 +81,7 @@ pub fn run_text(
     labels: Labels,
     name: Option<String>,
 ) -> anyhow::Result<()> {
-    if !file.is_file() {
+    if !file.exists() {
         anyhow::bail!("{}: no such file of texts", file.display());
     }
     let name = project_name(dir, name);

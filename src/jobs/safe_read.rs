@@ -77,10 +77,18 @@ pub fn read_found(path: &Path, cap: u64) -> Result<Vec<u8>, String> {
 /// regular file of at most `cap` bytes is read: a FIFO or a device is refused
 /// before it is opened.
 pub fn read_named(path: &Path, cap: u64) -> Result<Vec<u8>, String> {
+    read_open(open_named(path)?, cap)
+}
+
+/// Opens a file the user named, to be read as a stream (a text file of any
+/// size): as [`read_named`], a link is followed but a FIFO or a device is
+/// refused before it is opened, so the stream ends where the file does.
+pub fn open_named(path: &Path) -> Result<File, String> {
     let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
     check_kind(&meta)?;
     let file = open_nonblocking(path, false)?;
-    read_open(file, cap)
+    check_kind(&file.metadata().map_err(|e| e.to_string())?)?;
+    Ok(file)
 }
 
 const NOT_FOLLOWED: &str =

@@ -306,3 +306,73 @@ fn a_file_of_which_no_record_can_be_read_makes_no_project() {
     );
     assert!(!dir.exists());
 }
+
+/// A FIFO or a link to a device given as the texts to annotate or as a labelled file
+/// is refused by name at once: neither a read that waits for a writer nor
+/// one that never ends.
+#[cfg(unix)]
+#[test]
+fn a_fifo_or_a_device_as_a_text_file_fails_without_hanging() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, project) = project_of(tmp.path(), &["ORG"], &["一条评论"]);
+    drop(project);
+    let fifo = tmp.path().join("reviews.jsonl");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    // A link with a text file's name, to a device that never ends.
+    let zero = tmp.path().join("zero.jsonl");
+    std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+    let zero = zero.as_path();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    let runs: [(Vec<&std::ffi::OsStr>, &Path); 4] = [
+        (
+            vec![
+                "new".as_ref(),
+                a.as_os_str(),
+                "--text".as_ref(),
+                fifo.as_os_str(),
+            ],
+            &fifo,
+        ),
+        (
+            vec![
+                "new".as_ref(),
+                b.as_os_str(),
+                "--text".as_ref(),
+                zero.as_os_str(),
+            ],
+            zero,
+        ),
+        (
+            vec![
+                "import".as_ref(),
+                dir.as_os_str(),
+                fifo.as_os_str(),
+                "--format".as_ref(),
+                "jsonl".as_ref(),
+            ],
+            &fifo,
+        ),
+        (
+            vec![
+                "import".as_ref(),
+                dir.as_os_str(),
+                zero.as_os_str(),
+                "--format".as_ref(),
+                "labelstudio".as_ref(),
+            ],
+            zero,
+        ),
+    ];
+    for (args, file) in runs {
+        let out = crate::common::cli::shugu_within(60, &args);
+        let stderr = fails_cleanly(&out);
+        assert!(
+            stderr.contains(&file.display().to_string()) && stderr.contains("not a regular file"),
+            "{args:?}: {stderr}"
+        );
+    }
+}

@@ -7,6 +7,7 @@ use super::super::box_labels::{
     RecordClaims, Target, apply_box_label_plan, check_size, find_item, item_matcher,
 };
 use super::super::export_common::{files_with_ext, read_capped};
+use super::super::safe_read::read_found;
 use super::super::{JobError, Progress};
 use crate::formats::cvat::{CvatFile, CvatLabel, OCCLUDED, attribute_def, parse_cvat};
 use crate::formats::label_paths::PathMatcher;
@@ -117,7 +118,7 @@ fn read_folder(root: &Path, plan: &mut BoxLabelPlan) -> Result<Vec<Source>, JobE
     let mut sources = Vec::new();
     let mut refused = Vec::new();
     for rel in names {
-        match read_capped(&root.join(&rel), MAX_FILE).and_then(|b| parse_cvat(&b)) {
+        match read_found(&root.join(&rel), MAX_FILE).and_then(|b| parse_cvat(&b)) {
             Ok(file) => sources.push(source(rel, file)),
             Err(message) => refused.push((rel, message)),
         }

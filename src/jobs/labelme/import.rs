@@ -6,7 +6,8 @@ use super::super::box_labels::{
     BoxImportOptions, BoxLabelPlan, BoxLabelReport, BoxPlacer, LabelOptions, PlannedLabels,
     RecordClaims, Target, apply_box_label_plan, check_size, find_item, item_matcher,
 };
-use super::super::export_common::{files_with_ext, read_capped};
+use super::super::export_common::files_with_ext;
+use super::super::safe_read::read_found;
 use super::super::{JobError, Progress};
 use crate::formats::label_paths::{Matched, PathMatcher, resolve_in_root};
 use crate::formats::labelme::{LabelmeFile, parse_labelme};
@@ -52,7 +53,7 @@ pub fn read_labelme(
     let total = Some(files.len());
     for (done, rel) in files.iter().enumerate() {
         plan.records += 1;
-        match read_capped(&root.join(rel), MAX_FILE).and_then(|b| parse_labelme(&b)) {
+        match read_found(&root.join(rel), MAX_FILE).and_then(|b| parse_labelme(&b)) {
             Ok(file) => plan_file(rel, file, &mut matching, &mut placer, &mut plan),
             Err(message) => plan.problem(rel, "", message),
         }

@@ -5,9 +5,10 @@
 //! failure anywhere, a reading thread's panic included, stores nothing.
 
 use super::sort::{ItemIndex, Rules, Sorted};
-use super::{RecordKeys, pieces};
+use super::{MAX_TEXT_FILE, RecordKeys, pieces};
 use crate::formats::text::{LabelledFormat, LabelledReader, LabelledRecord, Place, RecordProblem};
 use crate::jobs::handoff::{Feed, Received, handoff};
+use crate::jobs::safe_read::read_named;
 use crate::jobs::{JobError, Progress};
 use crate::model::{ClassId, Edit, ItemId, LabelId, NewSpan, OffsetUnit};
 use crate::project::{LabelledAdded, Project, ProjectKind, ResolvedChunk, TextResolver};
@@ -245,7 +246,7 @@ fn send_records(
 ) -> Result<(), JobError> {
     let failed = |e: &dyn std::fmt::Display| JobError::Failed(format!("{}: {e}", file.display()));
     if !format.is_line_based() {
-        let bytes = std::fs::read(file).map_err(|e| failed(&e))?;
+        let bytes = read_named(file, MAX_TEXT_FILE).map_err(|e| failed(&e))?;
         let reader = LabelledReader::new(&bytes, format, unit).map_err(|e| failed(&e))?;
         send_batches(reader, 0, out);
         return Ok(());

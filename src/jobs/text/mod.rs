@@ -14,6 +14,11 @@ use crate::formats::text::RecordProblem;
 use serde_json::{Map, Value};
 use std::path::Path;
 
+/// Text files read whole (records to annotate, a Label Studio export) larger
+/// than this are refused; line-based labelled files are read in pieces and
+/// have no cap.
+const MAX_TEXT_FILE: u64 = 4 << 30;
+
 /// `reviews.jsonl:000000017`: where a record came from, unique in a project.
 /// The line is zero-padded so keys sort in line order, which also lets a
 /// million-line import append to the key index instead of scattering into it.

@@ -25,7 +25,8 @@ pub(super) fn for_each_piece(
     piece_bytes: usize,
     mut each: impl FnMut(&[u8], PieceStart) -> bool,
 ) -> std::io::Result<()> {
-    for_each_piece_of(std::fs::File::open(file)?, piece_bytes, &mut each)
+    let source = super::super::safe_read::open_named(file).map_err(std::io::Error::other)?;
+    for_each_piece_of(source, piece_bytes, &mut each)
 }
 
 fn for_each_piece_of(

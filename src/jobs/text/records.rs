@@ -1,7 +1,8 @@
 //! `shugu new --text`: the records of a JSONL, CSV/TSV or TXT file become items.
 
-use super::{RecordKeys, describe, meta_text};
+use super::{MAX_TEXT_FILE, RecordKeys, describe, meta_text};
 use crate::formats::text::{RecordProblem, TextRecordReader, TextSource};
+use crate::jobs::safe_read::read_named;
 use crate::jobs::{JobError, Progress};
 use crate::model::{LabelSchema, TextDoc};
 use crate::project::{LabelledText, NewTextItem, Project};
@@ -28,7 +29,7 @@ pub fn import_texts(
 ) -> Result<TextsReport, JobError> {
     let failed = |e: &dyn std::fmt::Display| JobError::Failed(format!("{}: {e}", file.display()));
     let source = TextSource::from_path(file, text_field).map_err(|e| failed(&e))?;
-    let bytes = std::fs::read(file).map_err(|e| failed(&e))?;
+    let bytes = read_named(file, MAX_TEXT_FILE).map_err(|e| failed(&e))?;
     let mut reader = TextRecordReader::new(&bytes, &source).map_err(|e| failed(&e))?;
     let total = reader.total_bytes();
     let mut problems = Vec::new();
