@@ -6,7 +6,7 @@ use crate::formats::coco::OUTSIDE_TOLERANCE_PX;
 use crate::model::{BoxAnnotation, ClassId, Item, ItemId, LabelId};
 use crate::project::Project;
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// What a per-image export (labelme files, Label Studio tasks) wrote and
 /// what it left out.
@@ -52,6 +52,17 @@ pub(crate) fn check_output(
             foreign.join(", ")
         )))
     }
+}
+
+/// A file written beside an export's output and named from its stem:
+/// `out.json` → `out.<suffix>`. Companion files are written only together
+/// with the output the user named, and never deleted.
+pub(crate) fn companion_path(out: &Path, suffix: &str) -> PathBuf {
+    let stem = out
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "export".into());
+    out.with_file_name(format!("{stem}.{suffix}"))
 }
 
 /// Boxes sorted by item, grouped per item.

@@ -35,4 +35,7 @@ pub use error::MediaError;
 pub use limits::{MAX_DECODE_BYTES, MAX_PIXELS, MAX_SIDE};
 pub use loader::{ImageLoader, LoadState};
 pub use probe::{ImageInfo, probe};
-pub use scan::{ScanEvent, ScanSummary, ScannedFile, is_image_path, scan_folder};
+pub use scan::{
+    ScanEvent, ScanSummary, ScannedFile, SkipReason, SkippedFile, is_image_path, scan_folder,
+    skip_reason,
+};

@@ -3,7 +3,7 @@ use crate::model::Edit;
 /// The session's undo and redo stacks. Each entry is the edit that reverses one
 /// step, so memory grows with the size of the edits, not of the project; there is
 /// no step limit.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct History {
     undo: Vec<Edit>,
     redo: Vec<Edit>,
@@ -32,6 +32,22 @@ impl History {
     /// After redoing (or when an undo failed and is put back): the edit that undoes it.
     pub fn push_undo(&mut self, edit: Edit) {
         self.undo.push(edit);
+    }
+
+    /// How many steps can be undone.
+    pub fn depth(&self) -> usize {
+        self.undo.len()
+    }
+
+    /// Makes the steps recorded since the undo stack was `depth` deep one step.
+    pub fn squash_from(&mut self, depth: usize) {
+        if self.undo.len() <= depth + 1 {
+            return;
+        }
+        let mut steps = self.undo.split_off(depth);
+        // The last step is undone first.
+        steps.reverse();
+        self.undo.push(Edit::Batch(steps));
     }
 
     pub fn can_undo(&self) -> bool {

@@ -15,7 +15,7 @@ use super::text_import::TextImportJob;
 use super::workspace::Workspace;
 use super::{Startup, fonts, theme};
 use crate::jobs::coco::{ExportReport, export_coco};
-use crate::jobs::packages::{SplitOptions, merge_package};
+use crate::jobs::packages::{SplitOptions, merge_loaded};
 use crate::jobs::predictions::{PredictionFormat, PredictionOptions, apply_predictions};
 use crate::jobs::text::{TextExportFormat, export_text};
 use crate::model::LabelSchema;
@@ -341,16 +341,10 @@ impl ShuguApp {
             PackagesDone::Loaded(Err(e)) => format!("{}: {e}", t!("packages.failed")),
             PackagesDone::Loaded(Ok(packages)) => match self.workspace_mut() {
                 None => return,
-                Some(ws) => {
-                    let merged: Result<Vec<_>, _> = packages
-                        .iter()
-                        .map(|p| merge_package(&mut ws.project, p))
-                        .collect();
-                    match merged {
-                        Ok(merged) => merge_notice(&merged),
-                        Err(e) => format!("{}: {e}", t!("packages.failed")),
-                    }
-                }
+                Some(ws) => match merge_loaded(&mut ws.project, &packages) {
+                    Ok(merged) => merge_notice(&merged),
+                    Err(e) => format!("{}: {e}", t!("packages.failed")),
+                },
             },
         };
         self.notice = Some(notice);
@@ -984,6 +978,10 @@ fn coco_notice(out: &std::path::Path, r: &ExportReport) -> String {
         boxes = r.annotations
     )
     .into_owned();
+    if let Some(kept) = &r.labels_file_kept {
+        text.push('\n');
+        text.push_str(&t!("export.labels_kept", path = kept.display()));
+    }
     if !r.left_out.is_empty() {
         text.push('\n');
         text.push_str(&t!("export.left_out", n = r.left_out.len()));

@@ -193,6 +193,7 @@ mod tests {
         "export.title",
         "export.done",
         "export.left_out",
+        "export.labels_kept",
         "export.failed",
         "scan.progress",
         "scan.done",
