@@ -72,7 +72,7 @@ pub fn rescan(dir: &Path) -> anyhow::Result<()> {
     }
     let broken = broken_paths(project.items());
     let before = project.items().len();
-    let mut scan_job = BackgroundScan::rescan(project.image_root(), broken.clone(), true);
+    let mut scan_job = BackgroundScan::rescan(project.image_root(), broken.clone(), true, || {});
     let summary = scan_with_progress(&mut scan_job, &mut project)?;
     println!(
         "rescanned {}: {} new images, {} of {} unreadable images readable now, {} other files skipped",

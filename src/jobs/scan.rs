@@ -71,6 +71,8 @@ pub struct BackgroundScan {
     rx: Receiver<Message>,
     cancel: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
+    /// Whether the folder is walked, not only broken items read again.
+    walk: bool,
     found: usize,
     repaired: usize,
     finished: Option<Result<ScanSummary, String>>,
@@ -79,28 +81,38 @@ pub struct BackgroundScan {
 impl BackgroundScan {
     /// Walks `root` for image files.
     pub fn start(root: PathBuf) -> Self {
-        Self::rescan(root, Vec::new(), true)
+        Self::rescan(root, Vec::new(), true, || {})
     }
 
     /// Reads again the files at `broken` (relative to `root`, see
     /// [`broken_paths`]), then, when `walk`, walks `root` for new files.
-    pub fn rescan(root: PathBuf, broken: Vec<String>, walk: bool) -> Self {
+    /// `wake` is called after each message the worker sends, so a window
+    /// that shows no progress still looks at the result.
+    pub fn rescan(
+        root: PathBuf,
+        broken: Vec<String>,
+        walk: bool,
+        wake: impl Fn() + Send + 'static,
+    ) -> Self {
         let (tx, rx) = channel();
         let cancel = Arc::new(AtomicBool::new(false));
         let stop = cancel.clone();
         let thread = std::thread::Builder::new()
             .name("shugu-scan".into())
             .spawn(move || {
-                if !broken.is_empty()
-                    && tx.send(Message::Reprobed(reprobe(&root, &broken))).is_err()
-                {
+                let send = |message| {
+                    let sent = tx.send(message).is_ok();
+                    wake();
+                    sent
+                };
+                if !broken.is_empty() && !send(Message::Reprobed(reprobe(&root, &broken))) {
                     return;
                 }
                 let result = if walk {
                     scan_folder(&root, BATCH, |event| match event {
                         ScanEvent::Batch(files) => {
                             let items = files.into_iter().map(new_item).collect();
-                            tx.send(Message::Batch(items)).is_ok() && !stop.load(Ordering::Relaxed)
+                            send(Message::Batch(items)) && !stop.load(Ordering::Relaxed)
                         }
                         ScanEvent::Done(_) => true,
                     })
@@ -108,13 +120,14 @@ impl BackgroundScan {
                 } else {
                     Ok(ScanSummary::default())
                 };
-                let _ = tx.send(Message::Done(result));
+                send(Message::Done(result));
             })
             .ok();
         Self {
             rx,
             cancel,
             thread,
+            walk,
             found: 0,
             repaired: 0,
             finished: None,
@@ -181,6 +194,12 @@ impl BackgroundScan {
             .filter(|&&id| project.item(id).is_some_and(|i| !i.is_broken()))
             .count();
         Ok(())
+    }
+
+    /// Whether the folder is walked for new files (a scan that shows its
+    /// progress), not only broken items read again.
+    pub fn walks(&self) -> bool {
+        self.walk
     }
 
     /// Image files found so far.

@@ -231,6 +231,8 @@ impl ShuguApp {
         let mut ws = Workspace::new(project, ctx, budget);
         if scan {
             ws.start_scan();
+        } else {
+            ws.start_rescan(ctx, false);
         }
         if self.settings.role == Role::Reviewer {
             ws.open_review_queue();
@@ -536,6 +538,17 @@ impl ShuguApp {
                 let free = writable && !self.packages.busy();
                 let images = self.workspace().is_some_and(|w| !w.is_text());
                 let idle = self.dataset_job.is_none() && self.export.is_none();
+                let scanning = self.workspace().is_some_and(|w| w.scan.is_some());
+                if ui
+                    .add_enabled(
+                        images && writable && !scanning,
+                        egui::Button::new(t!("menu.rescan")),
+                    )
+                    .clicked()
+                    && let Some(ws) = self.workspace_mut()
+                {
+                    ws.start_rescan(&ctx, true);
+                }
                 let formats = [
                     (
                         DatasetFormat::Yolo,

@@ -11,6 +11,7 @@ mod cvat;
 mod labelme_label_studio;
 mod packages;
 mod proposals;
+mod rescan;
 mod review;
 mod start_and_errors;
 mod text;

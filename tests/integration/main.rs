@@ -25,6 +25,7 @@ mod project_edits;
 mod project_scale;
 mod project_text;
 mod proposals;
+mod rescan;
 mod text_formats;
 mod text_fresh_build;
 mod voc;
