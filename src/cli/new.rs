@@ -115,6 +115,12 @@ fn report_scan(summary: &ScanSummary) {
             eprintln!("  {path}: {message}");
         }
     }
+    if !summary.warnings.is_empty() {
+        eprintln!("opened {} file(s) with a warning:", summary.warnings.len());
+        for (path, warning) in &summary.warnings {
+            eprintln!("  {path}: {warning}");
+        }
+    }
     let (images, others): (Vec<_>, Vec<_>) = summary
         .skipped
         .iter()

@@ -46,6 +46,8 @@ pub struct ScanSummary {
     /// `(relative path, message)` for every broken file and every folder or link that
     /// could not be walked.
     pub errors: Vec<(String, String)>,
+    /// `(relative path, warning)` for every file that opened with a warning.
+    pub warnings: Vec<(String, String)>,
 }
 
 /// A file a scan did not take, and why.
@@ -201,7 +203,14 @@ fn emit_batch(
     pending.clear();
     for file in &files {
         match &file.info {
-            Ok(_) => summary.images += 1,
+            Ok(info) => {
+                summary.images += 1;
+                if let Some(warning) = info.warning {
+                    summary
+                        .warnings
+                        .push((file.rel_path.clone(), warning.to_string()));
+                }
+            }
             Err(err) => {
                 summary.broken += 1;
                 summary.errors.push((file.rel_path.clone(), err.problem()));

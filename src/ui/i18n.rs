@@ -202,6 +202,7 @@ mod tests {
         "scan.skipped_title",
         "scan.unsupported",
         "scan.not_an_image",
+        "image.no_jpeg_end",
         "menu.rescan",
         "error.image",
         "error.open_project",

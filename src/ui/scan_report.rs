@@ -1,8 +1,9 @@
 //! The files a folder scan did not take, each with why: images of a format
 //! this build cannot open (HEIC, AVIF, camera raw…) and files that are not
-//! images. Opened from the status bar.
+//! images. Opened from the status bar. And the warning an image opened with.
 
 use crate::jobs::scan::{SkipReason, SkippedFile};
+use crate::media::ImageWarning;
 use eframe::egui;
 use rust_i18n::t;
 
@@ -13,6 +14,13 @@ pub fn reason_text(reason: SkipReason) -> String {
             t!("scan.unsupported", format = format).into_owned()
         }
         SkipReason::NotAnImage => t!("scan.not_an_image").into_owned(),
+    }
+}
+
+/// A warning about an image that opened, in the UI's language.
+pub fn warning_text(warning: ImageWarning) -> String {
+    match warning {
+        ImageWarning::NoJpegEnd => t!("image.no_jpeg_end").into_owned(),
     }
 }
 

@@ -699,6 +699,14 @@ impl Workspace {
                 .loader
                 .request(item.id.0 as u64, self.project.item_path(&item)),
         };
+        if let LoadState::Ready {
+            warning: Some(warning),
+            ..
+        } = &state
+        {
+            let text = super::scan_report::warning_text(*warning);
+            ui.colored_label(ui.visuals().warn_fg_color, text);
+        }
         let picture = match &state {
             LoadState::Ready { texture, .. } => Picture::Texture(texture.id()),
             LoadState::Loading => Picture::Loading,

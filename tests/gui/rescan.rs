@@ -26,11 +26,11 @@ fn project_with_half_copied_photo() -> (common::Fixture, Vec<u8>) {
     (f, whole)
 }
 
-/// `photo.jpg` as stored in the project: (width, height, error).
-fn stored_photo(dir: &Path) -> (u32, u32, Option<String>) {
+/// An item as stored in the project: (width, height, error).
+fn stored(dir: &Path, rel_path: &str) -> (u32, u32, Option<String>) {
     let project = Project::open(dir, Access::ReadOnly).unwrap();
-    let item = project.items().iter().find(|i| i.rel_path == "photo.jpg");
-    let item = item.expect("photo.jpg is an item");
+    let item = project.items().iter().find(|i| i.rel_path == rel_path);
+    let item = item.expect("an item");
     (item.width, item.height, item.error.clone())
 }
 
@@ -44,7 +44,7 @@ fn item_in_app(app: &ShuguApp, rel_path: &str) -> Option<(u32, u32, Option<Strin
 #[test]
 fn a_half_copied_image_is_readable_once_the_project_is_opened_again() {
     let (f, whole) = project_with_half_copied_photo();
-    let (_, _, error) = stored_photo(&f.project);
+    let (_, _, error) = stored(&f.project, "photo.jpg");
     let error = error.expect("a half file is unreadable");
     assert!(error.contains("truncated"), "{error}");
     // The copy finishes.
@@ -61,7 +61,7 @@ fn a_half_copied_image_is_readable_once_the_project_is_opened_again() {
     h.get_by_label_contains("1 images that could not be read before are readable now");
     drop(h);
     // Stored, not only shown.
-    assert_eq!(stored_photo(&f.project), (120, 90, None));
+    assert_eq!(stored(&f.project, "photo.jpg"), (120, 90, None));
 }
 
 #[test]
@@ -108,4 +108,35 @@ fn files_a_scan_skips_are_listed_by_name_with_why() {
     h.get_by_label("IMG_0001.HEIC — unsupported image format (HEIC)");
     h.get_by_label("cat.avif — unsupported image format (AVIF)");
     h.get_by_label("notes.txt — not an image");
+}
+
+#[test]
+fn a_jpeg_missing_its_end_marker_is_shown_with_a_warning() {
+    let f = common::image_project(&[("a.png", 64, 48)], &["car"], &[], false);
+    let photo = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("projects/demo-images/images/cameraman.jpg"),
+    )
+    .unwrap();
+    std::fs::write(f.images.join("camera.jpg"), &photo[..photo.len() - 2]).unwrap();
+    let mut project = Project::open(&f.project, Access::ReadWrite).unwrap();
+    shugu::jobs::scan::BackgroundScan::start(project.image_root())
+        .finish_into(&mut project, |_| {})
+        .unwrap();
+    drop(project);
+    assert_eq!(stored(&f.project, "camera.jpg"), (512, 512, None));
+
+    let mut h = start(
+        app_config(f.root.path(), "bob", Language::English, vec![]),
+        Startup::Open(f.project.clone()),
+    );
+    h.get_by_label("camera.jpg").click();
+    let warning = "This JPEG has no end-of-image marker";
+    for _ in 0..500 {
+        h.step();
+        if h.query_by_label_contains(warning).is_some() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("no warning shown beside the image");
 }

@@ -17,6 +17,7 @@ mod crash_safety;
 mod cvat;
 mod export_companions;
 mod labelme_label_studio;
+mod media_jpeg_end;
 mod media_loader;
 mod media_scan;
 mod older_databases;

@@ -106,7 +106,10 @@ fn counts_lists_and_orders_a_messy_folder() {
         ),
         ("broken/empty.jpg", "file is empty (0 bytes)"),
         ("broken/fake.png", "not an image (unrecognised format)"),
-        ("broken/half.jpg", "truncated JPEG (no end-of-image marker)"),
+        (
+            "broken/half.jpg",
+            "truncated JPEG (the image data ends early)",
+        ),
     ];
     assert_eq!(summary.errors.len(), expectations.len());
     for ((rel, message), (want_rel, want_text)) in summary.errors.iter().zip(expectations) {

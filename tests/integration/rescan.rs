@@ -16,6 +16,13 @@ fn new_names_skipped_files_and_rescan_reads_a_completed_image() {
     std::fs::write(images.join("IMG_0001.HEIC"), b"\0\0\0\x18ftypheic").unwrap();
     std::fs::write(images.join("cat.avif"), b"\0\0\0\x1cftypavif").unwrap();
     std::fs::write(images.join("notes.txt"), b"a cat").unwrap();
+    // A photo whose camera stopped before its last two bytes.
+    let photo = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("projects/demo-images/images/cameraman.jpg"),
+    )
+    .unwrap();
+    std::fs::write(images.join("camera.jpg"), &photo[..photo.len() - 2]).unwrap();
     let project = tmp.path().join("project");
 
     let out = shugu([
@@ -27,10 +34,11 @@ fn new_names_skipped_files_and_rescan_reads_a_completed_image() {
     let stdout = succeeds(&out);
     let stderr = text(&out.stderr);
     assert!(
-        stdout.contains("1 images, 1 unreadable, 3 other files skipped"),
+        stdout.contains("2 images, 1 unreadable, 3 other files skipped"),
         "{stdout}"
     );
     for line in [
+        "camera.jpg: the JPEG has no end-of-image marker",
         "IMG_0001.HEIC: unsupported image format (HEIC)",
         "cat.avif: unsupported image format (AVIF)",
         "notes.txt",
@@ -58,6 +66,7 @@ fn new_names_skipped_files_and_rescan_reads_a_completed_image() {
         facts,
         [
             ("a.png", 40, 30, false),
+            ("camera.jpg", 512, 512, false),
             ("photo.jpg", 120, 90, false),
             ("b.jpg", 20, 10, false)
         ]
