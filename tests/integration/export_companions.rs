@@ -120,3 +120,24 @@ fn a_coco_export_without_image_labels_keeps_an_existing_labels_file() {
         "{written}"
     );
 }
+
+/// A folder export replaces its folder whole; the folder holding the
+/// project's own images (laid out as classification folders, which a YOLO
+/// classification export also writes) is never taken for an earlier export.
+#[test]
+fn a_folder_export_never_replaces_the_image_folder() {
+    let f = common::image_project(
+        &[("train/cat/1.jpg", 8, 8), ("val/dog/2.jpg", 8, 8)],
+        &["car"],
+        &["cat", "dog"],
+        false,
+    );
+    for format in ["yolo-cls", "yolo", "voc", "labelme"] {
+        let err = fails_cleanly(&export_run(&f.project, format, &f.images));
+        assert!(err.contains("image folder"), "{format}: {err}");
+        assert!(f.images.join("train/cat/1.jpg").is_file(), "{format}");
+        assert!(f.images.join("val/dog/2.jpg").is_file(), "{format}");
+    }
+    let err = fails_cleanly(&export_run(&f.project, "yolo-cls", f.root.path()));
+    assert!(err.contains("image folder"), "{err}");
+}
