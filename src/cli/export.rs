@@ -155,7 +155,10 @@ fn export_boxes(
         );
     }
     if !report.left_out.is_empty() {
-        eprintln!("left out {} unreadable image(s):", report.left_out.len());
+        eprintln!(
+            "left out {} unreadable image(s) (once a file is whole, `shugu rescan` reads it again):",
+            report.left_out.len()
+        );
         for (path, reason) in &report.left_out {
             eprintln!("  {path}: {reason}");
         }

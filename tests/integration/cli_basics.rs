@@ -225,7 +225,9 @@ fn export_leaves_out_broken_items_and_says_which() {
     let (stdout, stderr) = assert_ok(&out);
     assert!(stdout.contains("2 images, 0 boxes"), "{stdout}");
     assert!(
-        stderr.contains("left out 3 unreadable image(s):"),
+        stderr.contains(
+            "left out 3 unreadable image(s) (once a file is whole, `shugu rescan` reads it again):"
+        ),
         "{stderr}"
     );
     for (path, reason) in [
