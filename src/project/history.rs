@@ -1,9 +1,15 @@
 use crate::model::Edit;
 
+/// A point of the history (see [`History::checkpoint`]).
+pub struct Checkpoint {
+    depth: usize,
+    redo: Vec<Edit>,
+}
+
 /// The session's undo and redo stacks. Each entry is the edit that reverses one
 /// step, so memory grows with the size of the edits, not of the project; there is
 /// no step limit.
-#[derive(Clone, Debug, Default)]
+#[derive(Debug, Default)]
 pub struct History {
     undo: Vec<Edit>,
     redo: Vec<Edit>,
@@ -34,17 +40,27 @@ impl History {
         self.undo.push(edit);
     }
 
-    /// How many steps can be undone.
-    pub fn depth(&self) -> usize {
-        self.undo.len()
+    /// Where the history stands, to go back to with [`History::restore`]:
+    /// the steps recorded after it are dropped and the redo chain they ended
+    /// comes back.
+    pub fn checkpoint(&self) -> Checkpoint {
+        Checkpoint {
+            depth: self.undo.len(),
+            redo: self.redo.clone(),
+        }
     }
 
-    /// Makes the steps recorded since the undo stack was `depth` deep one step.
-    pub fn squash_from(&mut self, depth: usize) {
-        if self.undo.len() <= depth + 1 {
+    pub fn restore(&mut self, checkpoint: Checkpoint) {
+        self.undo.truncate(checkpoint.depth);
+        self.redo = checkpoint.redo;
+    }
+
+    /// Makes the steps recorded since `checkpoint` one step.
+    pub fn squash_since(&mut self, checkpoint: &Checkpoint) {
+        if self.undo.len() <= checkpoint.depth + 1 {
             return;
         }
-        let mut steps = self.undo.split_off(depth);
+        let mut steps = self.undo.split_off(checkpoint.depth);
         // The last step is undone first.
         steps.reverse();
         self.undo.push(Edit::Batch(steps));

@@ -989,27 +989,32 @@ impl Project {
     /// Runs `work` on this project as one transaction and one step of undo:
     /// the edits it applies and the log entries it adopts are stored all
     /// together when it returns `Ok`, and none of them when it returns `Err`
-    /// (or the process dies first); the manifest and the item list are then
-    /// put back as they were.
+    /// (or the process dies first); the manifest, the item list and the undo
+    /// history are then put back as they were. `work` applies edits; it does
+    /// not undo or redo.
     pub fn apply_together<T, E: From<ProjectError>>(
         &mut self,
         work: impl FnOnce(&mut Project) -> Result<T, E>,
     ) -> Result<T, E> {
         self.check_writable()?;
-        let history = self.history.clone();
+        let checkpoint = self.history.checkpoint();
         let manifest = self.manifest.clone();
         self.store.begin_group()?;
         let outcome = match work(self) {
             Ok(value) => self.store.end_group(true).map(|()| value).map_err(E::from),
-            Err(e) => self.store.end_group(false).map_err(E::from).and(Err(e)),
+            // The work's own error says more than a failed rollback would.
+            Err(e) => {
+                let _ = self.store.end_group(false);
+                Err(e)
+            }
         };
         match outcome {
             Ok(value) => {
-                self.history.squash_from(history.depth());
+                self.history.squash_since(&checkpoint);
                 Ok(value)
             }
             Err(e) => {
-                self.history = history;
+                self.history.restore(checkpoint);
                 if self.manifest != manifest {
                     self.manifest = manifest;
                     self.manifest.save(&self.dir.join(MANIFEST_FILE))?;
