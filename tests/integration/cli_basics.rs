@@ -145,9 +145,15 @@ fn new_over_a_mixed_folder_names_every_unreadable_file() {
             "{path}: expected {reason:?} in {line:?}"
         );
     }
-    for fine in ["good.png", "猫咪 1.JPG", "notes.txt"] {
+    for fine in ["good.png", "猫咪 1.JPG"] {
         assert!(!stderr.contains(fine), "{fine} is not a problem:\n{stderr}");
     }
+    // A skipped file is named as skipped, not as unreadable.
+    let (unreadable, skipped) = stderr
+        .split_once("skipped 1 file(s) that are not images:")
+        .unwrap_or_else(|| panic!("skipped files named:\n{stderr}"));
+    assert!(!unreadable.contains("notes.txt"), "{stderr}");
+    assert!(skipped.contains("  notes.txt"), "{stderr}");
 }
 
 #[test]
