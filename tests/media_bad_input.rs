@@ -143,7 +143,7 @@ fn truncated_jpeg_is_an_error_in_probe_and_decode() {
     let dir = tempdir();
     let path = write(dir.path(), "half.jpg", &truncated_jpeg());
     let expected = format!(
-        "{}: truncated JPEG (no end-of-image marker)",
+        "{}: truncated JPEG (the image data ends early)",
         path.display()
     );
     let probed = probe(&path).expect_err("probe must see the truncation");

@@ -148,8 +148,17 @@ fn export_boxes(
             report.labelled_images
         );
     }
+    if let Some(kept) = &report.labels_file_kept {
+        eprintln!(
+            "left {} as it was: it is from an earlier export, and this one has no image labels",
+            kept.display()
+        );
+    }
     if !report.left_out.is_empty() {
-        eprintln!("left out {} unreadable image(s):", report.left_out.len());
+        eprintln!(
+            "left out {} unreadable image(s) (once a file is whole, `shugu rescan` reads it again):",
+            report.left_out.len()
+        );
         for (path, reason) in &report.left_out {
             eprintln!("  {path}: {reason}");
         }

@@ -1,5 +1,5 @@
-//! Headless commands for scripts and CI pipelines: `new`, `import`, `export`,
-//! `stats`, `split` and `merge` (work packages).
+//! Headless commands for scripts and CI pipelines: `new`, `rescan`, `import`,
+//! `export`, `stats`, `split` and `merge` (work packages).
 //! Errors go to stderr and make the exit code non-zero; per-record problems of an
 //! import or export are listed on stderr and the rest of the work goes on.
 
@@ -167,6 +167,9 @@ pub enum Command {
         #[arg(long)]
         include_proposals: bool,
     },
+    /// Read again the images that could not be read (a file copied since, or
+    /// completed), and add the image files that appeared in the image folder
+    Rescan { dir: PathBuf },
     /// Print counts of items, statuses, boxes and labels
     Stats {
         dir: PathBuf,
@@ -300,6 +303,7 @@ pub fn run(command: Command) -> anyhow::Result<()> {
                 include_proposals,
             )
         }
+        Command::Rescan { dir } => new::rescan(&dir),
         Command::Stats { dir, json } => stats::run(&dir, json),
         Command::Split {
             dir,

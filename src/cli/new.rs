@@ -1,8 +1,8 @@
 use super::progress_line;
-use crate::jobs::scan::BackgroundScan;
+use crate::jobs::scan::{BackgroundScan, ScanSummary, SkipReason, broken_paths};
 use crate::jobs::text::{describe, new_text_project};
 use crate::model::{ImageLabelMode, LabelSchema};
-use crate::project::Project;
+use crate::project::{Access, Project, ProjectKind};
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
@@ -46,32 +46,103 @@ pub fn run(dir: &Path, images: &Path, labels: Labels, name: Option<String>) -> a
     }
     let name = project_name(dir, name);
     let mut project = Project::create(dir, &name, images, labels.schema())?;
-    let interactive = std::io::stderr().is_terminal();
-    let summary =
-        BackgroundScan::start(project.image_root()).finish_into(&mut project, |found| {
-            if interactive {
-                eprint!("\rscanning… {found} images");
-                let _ = std::io::stderr().flush();
-            }
-        })?;
-    if interactive {
-        eprintln!();
-    }
+    let mut scan_job = BackgroundScan::start(project.image_root());
+    let summary = scan_with_progress(&mut scan_job, &mut project)?;
     println!(
         "created project {:?} in {}: {} images, {} unreadable, {} other files skipped",
         project.name(),
         dir.display(),
         summary.images,
         summary.broken,
-        summary.skipped_other
+        summary.skipped.len()
     );
+    report_scan(&summary);
+    Ok(())
+}
+
+/// `shugu rescan`: reads again the files of items that could not be read,
+/// and adds image files that appeared since.
+pub fn rescan(dir: &Path) -> anyhow::Result<()> {
+    let mut project = Project::open(dir, Access::ReadWrite)?;
+    if project.kind() == ProjectKind::Text {
+        anyhow::bail!(
+            "{}: a text project has no image folder to scan",
+            dir.display()
+        );
+    }
+    let broken = broken_paths(project.items());
+    let before = project.items().len();
+    let mut scan_job = BackgroundScan::rescan(project.image_root(), broken.clone(), true, || {});
+    let summary = scan_with_progress(&mut scan_job, &mut project)?;
+    println!(
+        "rescanned {}: {} new images, {} of {} unreadable images readable now, {} other files skipped",
+        dir.display(),
+        project.items().len() - before,
+        scan_job.repaired(),
+        broken.len(),
+        summary.skipped.len()
+    );
+    report_scan(&summary);
+    Ok(())
+}
+
+fn scan_with_progress(
+    scan_job: &mut BackgroundScan,
+    project: &mut Project,
+) -> anyhow::Result<ScanSummary> {
+    let interactive = std::io::stderr().is_terminal();
+    let summary = scan_job.finish_into(project, |found| {
+        if interactive {
+            eprint!("\rscanning… {found} images");
+            let _ = std::io::stderr().flush();
+        }
+    })?;
+    if interactive {
+        eprintln!();
+    }
+    Ok(summary)
+}
+
+/// Files of other kinds listed by name in a terminal; the rest are counted.
+const OTHER_FILES_LISTED: usize = 20;
+
+/// The unreadable files, and the skipped ones by name: every image of a
+/// format that cannot be opened, and the first other files.
+fn report_scan(summary: &ScanSummary) {
     if !summary.errors.is_empty() {
         eprintln!("could not read {} file(s):", summary.errors.len());
         for (path, message) in &summary.errors {
             eprintln!("  {path}: {message}");
         }
     }
-    Ok(())
+    if !summary.warnings.is_empty() {
+        eprintln!("opened {} file(s) with a warning:", summary.warnings.len());
+        for (path, warning) in &summary.warnings {
+            eprintln!("  {path}: {warning}");
+        }
+    }
+    let (images, others): (Vec<_>, Vec<_>) = summary
+        .skipped
+        .iter()
+        .partition(|s| matches!(s.reason, SkipReason::UnsupportedImage(_)));
+    if !images.is_empty() {
+        eprintln!(
+            "skipped {} image(s) in a format Shugu cannot open:",
+            images.len()
+        );
+        for s in &images {
+            eprintln!("  {}: {}", s.rel_path, s.reason);
+        }
+    }
+    if !others.is_empty() {
+        eprintln!("skipped {} file(s) that are not images:", others.len());
+        for s in others.iter().take(OTHER_FILES_LISTED) {
+            eprintln!("  {}", s.rel_path);
+        }
+        if others.len() > OTHER_FILES_LISTED {
+            eprintln!("  … and {} more", others.len() - OTHER_FILES_LISTED);
+        }
+    }
 }
 
 pub fn run_text(

@@ -1,5 +1,6 @@
 //! COCO export and import between a project and files.
 
+use super::export_common::companion_path;
 use super::handoff::handoff;
 use super::safe_read::read_named;
 use super::{ItemScope, JobError, add_missing_classes};
@@ -12,7 +13,7 @@ pub use crate::formats::coco::{LeftOutBox, LeftOutClass};
 use crate::formats::label_paths::PathMatcher;
 use crate::formats::predictions::append_proposals;
 use crate::model::{Item, ItemId, NewBox};
-use crate::project::{Project, write_atomic};
+use crate::project::{Project, stage_file};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -23,6 +24,10 @@ pub struct ExportReport {
     pub annotations: usize,
     /// The image-level labels file, when any image has labels.
     pub labels_file: Option<PathBuf>,
+    /// A labels file beside the output, of an earlier export, left as it was
+    /// because this export has no image labels (companion files are never
+    /// deleted).
+    pub labels_file_kept: Option<PathBuf>,
     pub labelled_images: usize,
     /// Items left out, with the reason (unreadable images).
     pub left_out: Vec<(String, String)>,
@@ -38,15 +43,13 @@ pub struct ExportReport {
 
 /// `out.json` → `out.labels.jsonl`.
 pub fn labels_path(out: &Path) -> PathBuf {
-    let stem = out
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "export".into());
-    out.with_file_name(format!("{stem}.labels.jsonl"))
+    companion_path(out, "labels.jsonl")
 }
 
 /// Writes the project's boxes as COCO instances to `out`, and image-level labels
-/// to a sibling `*.labels.jsonl`. Both files are written atomically.
+/// to a sibling `*.labels.jsonl`. Both files are written in full before either
+/// is put in place; an existing labels file is replaced only by one of this
+/// export, never deleted.
 pub fn export_coco(project: &Project, out: &Path) -> Result<ExportReport, JobError> {
     export_coco_scoped(project, out, ItemScope::All)
 }
@@ -99,7 +102,7 @@ pub fn export_coco_with(
     } else {
         0
     };
-    write_atomic(out, |w| {
+    let output = stage_file(out, |w| {
         write_coco(&export.file, w).map_err(|e| std::io::Error::other(e.to_string()))
     })?;
     let mut labels = project.all_image_labels()?;
@@ -108,22 +111,24 @@ pub fn export_coco_with(
     }
     let labels_file = labels_path(out);
     let mut labelled_images = 0;
-    if labels.is_empty() {
-        // A stale labels file from an earlier export would contradict this one.
-        if labels_file.exists() {
-            std::fs::remove_file(&labels_file)
-                .map_err(|e| JobError::Failed(format!("{}: {e}", labels_file.display())))?;
-        }
+    let labels_output = if labels.is_empty() {
+        None
     } else {
-        write_atomic(&labels_file, |w| {
+        Some(stage_file(&labels_file, |w| {
             labelled_images = write_image_labels_jsonl(items, &labels, project.schema(), w)
                 .map_err(|e| std::io::Error::other(e.to_string()))?;
             Ok(())
-        })?;
+        })?)
+    };
+    // The file the user named goes in place first: when that fails, nothing changed.
+    output.persist()?;
+    if let Some(staged) = labels_output {
+        staged.persist()?;
     }
     Ok(ExportReport {
         images: export.file.images.len(),
         annotations: export.file.annotations.len(),
+        labels_file_kept: (labels.is_empty() && labels_file.exists()).then(|| labels_file.clone()),
         labels_file: (!labels.is_empty()).then_some(labels_file),
         labelled_images,
         left_out: export

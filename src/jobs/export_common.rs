@@ -6,7 +6,7 @@ use crate::formats::coco::OUTSIDE_TOLERANCE_PX;
 use crate::model::{BoxAnnotation, ClassId, Item, ItemId, LabelId};
 use crate::project::Project;
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// What a per-image export (labelme files, Label Studio tasks) wrote and
 /// what it left out.
@@ -22,8 +22,11 @@ pub struct ImageExportReport {
 }
 
 /// Refuses an existing `out` that holds entries `is_own` does not recognise,
-/// so a mistyped path cannot wipe other files. `what` names the format.
+/// or the project's image folder or the project itself, so a mistyped path
+/// cannot wipe other files: a folder export replaces `out` whole. `what`
+/// names the format.
 pub(crate) fn check_output(
+    project: &Project,
     out: &Path,
     what: &str,
     is_own: impl Fn(&std::fs::DirEntry) -> bool,
@@ -32,6 +35,20 @@ pub(crate) fn check_output(
         return Ok(());
     }
     let fail = |e: String| super::JobError::Failed(format!("{}: {e}", out.display()));
+    let out_real = out.canonicalize().map_err(|e| fail(e.to_string()))?;
+    for (inside, name) in [
+        (project.image_root(), "image folder"),
+        (project.dir().to_path_buf(), "folder"),
+    ] {
+        if inside
+            .canonicalize()
+            .is_ok_and(|inside| inside.starts_with(&out_real))
+        {
+            return Err(fail(format!(
+                "holds the project's {name}, which a {what} export would replace; choose an empty or new folder"
+            )));
+        }
+    }
     if !out.is_dir() {
         return Err(fail(format!(
             "exists and is not a folder; a {what} export is a folder"
@@ -52,6 +69,17 @@ pub(crate) fn check_output(
             foreign.join(", ")
         )))
     }
+}
+
+/// A file written beside an export's output and named from its stem:
+/// `out.json` → `out.<suffix>`. Companion files are written only together
+/// with the output the user named, and never deleted.
+pub(crate) fn companion_path(out: &Path, suffix: &str) -> PathBuf {
+    let stem = out
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "export".into());
+    out.with_file_name(format!("{stem}.{suffix}"))
 }
 
 /// Boxes sorted by item, grouped per item.

@@ -4,7 +4,8 @@
 //! Order of work, chosen for safety and speed:
 //! 1. sniff the format from the content ([`super::sniff`]);
 //! 2. for JPEG, read the file once into memory and check it is not truncated
-//!    ([`super::jpeg_markers::check_complete`]) — the decoder would otherwise return a
+//!    ([`super::jpeg_scan::check_jpeg_end`]; one missing only its end-of-image marker
+//!    opens with a warning) — the decoder would otherwise return a
 //!    half-grey image without complaint;
 //! 3. build the decoder (header only), check the size against the bomb limits and the
 //!    output buffer against [`MAX_DECODE_BYTES`], and only then decode, with
@@ -18,6 +19,7 @@ use super::MediaError;
 use super::color_image::to_color_image;
 use super::crash_guard::guard;
 use super::jpeg_markers;
+use super::jpeg_scan::{ImageWarning, check_jpeg_end};
 use super::limits::{MAX_DECODE_BYTES, check_dimensions, decode_limits, header_limits};
 use super::probe::{exif_orientation, oriented_size};
 use super::sniff::open_image;
@@ -38,6 +40,8 @@ pub struct DecodedImage {
     /// The pixels, oriented, and downscaled so that neither side exceeds the `max_side`
     /// given to [`decode_for_display`].
     pub image: ColorImage,
+    /// Opened, but not quite as it should (a JPEG without its end marker).
+    pub warning: Option<ImageWarning>,
 }
 
 impl std::fmt::Debug for DecodedImage {
@@ -47,6 +51,7 @@ impl std::fmt::Debug for DecodedImage {
             .field("full_width", &self.full_width)
             .field("full_height", &self.full_height)
             .field("image_size", &self.image.size)
+            .field("warning", &self.warning)
             .finish()
     }
 }
@@ -68,14 +73,16 @@ fn decode_unguarded(path: &Path, max_side: u32) -> Result<DecodedImage, MediaErr
     let max_side = max_side.max(1);
     let mut file = open_image(path, DECODE_BUFFER)?;
     let format_name = file.format_name();
+    let mut warning = None;
     let (image, orientation) = if file.format == ImageFormat::Jpeg {
         let mut bytes = Vec::with_capacity(usize::try_from(file.len).unwrap_or(0));
         file.reader
             .read_to_end(&mut bytes)
             .map_err(|e| MediaError::from_io(path, Some(format_name), &e))?;
-        jpeg_markers::check_complete(path, &bytes)?;
         // Same header reader as `probe`, so probed and decoded orientation always agree.
         let header = jpeg_markers::read_header(path, &mut &bytes[..])?;
+        check_dimensions(path, header.width, header.height)?;
+        warning = check_jpeg_end(path, &bytes, &header)?;
         let orientation = exif_orientation(header.exif.as_deref());
         let reader = ImageReader::with_format(Cursor::new(bytes), ImageFormat::Jpeg);
         decode_pixels(path, format_name, reader, Some(orientation))?
@@ -97,6 +104,7 @@ fn decode_unguarded(path: &Path, max_side: u32) -> Result<DecodedImage, MediaErr
         full_width,
         full_height,
         image: to_color_image(image),
+        warning,
     })
 }
 

@@ -8,9 +8,12 @@
 //!    non-strict mode and decodes a JPEG cut in half *successfully*, filling the missing
 //!    rows with flat grey (verified with image 0.25.10 / zune-jpeg 0.5.15; see the
 //!    `truncated_jpeg_decodes_silently_in_image_crate` test). [`check_complete`] walks the
-//!    segments and the entropy-coded data and requires an end-of-image marker (FF D9) at
+//!    segments and the entropy-coded data and looks for an end-of-image marker (FF D9) at
 //!    the top level, so a thumbnail's EOI inside the EXIF segment does not count and
-//!    trailing bytes after the EOI (some phones append data there) are fine.
+//!    trailing bytes after the EOI (some phones append data there) are fine. A file whose
+//!    last scan runs to its end ([`JpegEnd::Unterminated`]) may lack only that marker (an
+//!    interrupted phone or camera write, which browsers, libjpeg and Pillow show);
+//!    [`super::jpeg_scan`] decides whether its image data is all there.
 //!
 //! Structure: `FF D8` (SOI), then segments `FF xx len:u16 payload`, where after each SOS
 //! segment comes entropy-coded data in which `FF` only appears as `FF 00` (a stuffed
@@ -35,6 +38,8 @@ pub(crate) struct JpegHeader {
     /// The TIFF structure of the APP1 "Exif" segment, without the `Exif\0\0` prefix (the
     /// form `image::metadata::Orientation::from_exif_chunk` takes).
     pub exif: Option<Vec<u8>>,
+    /// A progressive frame (scans that each refine the whole image).
+    pub progressive: bool,
 }
 
 /// Start-of-frame markers: baseline, extended, progressive, lossless and arithmetic
@@ -64,6 +69,7 @@ pub(crate) fn read_header(path: &Path, r: &mut impl BufRead) -> Result<JpegHeade
         return Err(corrupt("missing start-of-image marker"));
     }
     let mut size = None;
+    let mut progressive = false;
     let mut exif = None;
     loop {
         let marker = next_marker(r).map_err(io_err)?;
@@ -79,6 +85,7 @@ pub(crate) fn read_header(path: &Path, r: &mut impl BufRead) -> Result<JpegHeade
                     width,
                     height,
                     exif,
+                    progressive,
                 });
             }
             _ => {}
@@ -98,6 +105,7 @@ pub(crate) fn read_header(path: &Path, r: &mut impl BufRead) -> Result<JpegHeade
                 u32::from(u16::from_be_bytes([w0, w1])),
                 u32::from(u16::from_be_bytes([h0, h1])),
             ));
+            progressive = matches!(marker, 0xC2 | 0xC6 | 0xCA | 0xCE);
         } else if marker == APP1 {
             let payload = read_payload(r, payload_len).map_err(io_err)?;
             // Like zune-jpeg, the last EXIF segment wins, so the probed orientation always
@@ -152,10 +160,20 @@ fn skip(r: &mut impl BufRead, mut len: usize) -> io::Result<()> {
     Ok(())
 }
 
-/// Checks that a whole JPEG file in memory ends with an end-of-image marker after its last
-/// scan, i.e. that it is not truncated. Linear in the file size; a byte scan that costs a
-/// small fraction of decoding.
-pub(crate) fn check_complete(path: &Path, data: &[u8]) -> Result<(), MediaError> {
+/// How a JPEG file that is not cut inside its headers ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum JpegEnd {
+    /// With an end-of-image marker after its last scan.
+    Complete,
+    /// Its last scan's data runs to the end of the file: the end-of-image marker is
+    /// missing, and maybe some of the data too.
+    Unterminated,
+}
+
+/// Checks how a whole JPEG file in memory ends: with an end-of-image marker after its last
+/// scan, or inside that scan's data; a file cut anywhere else is truncated. Linear in the
+/// file size; a byte scan that costs a small fraction of decoding.
+pub(crate) fn check_complete(path: &Path, data: &[u8]) -> Result<JpegEnd, MediaError> {
     let truncated = |detail: &str| MediaError::Truncated {
         path: MediaError::path_string(path),
         format: "JPEG",
@@ -183,7 +201,7 @@ pub(crate) fn check_complete(path: &Path, data: &[u8]) -> Result<(), MediaError>
         }
         pos += 1;
         if marker == EOI {
-            return Ok(());
+            return Ok(JpegEnd::Complete);
         }
         if is_standalone(marker) {
             continue;
@@ -197,8 +215,10 @@ pub(crate) fn check_complete(path: &Path, data: &[u8]) -> Result<(), MediaError>
         }
         pos = seg_end;
         if marker == SOS {
-            pos = end_of_entropy_data(data, pos)
-                .ok_or_else(|| truncated("no end-of-image marker"))?;
+            match end_of_entropy_data(data, pos) {
+                Some(end) => pos = end,
+                None => return Ok(JpegEnd::Unterminated),
+            }
         }
     }
 }
@@ -253,21 +273,28 @@ mod tests {
     #[test]
     fn complete_file_passes_and_trailing_bytes_are_fine() {
         let mut data = skeleton(b"");
-        assert!(check_complete(Path::new("a.jpg"), &data).is_ok());
+        let end = check_complete(Path::new("a.jpg"), &data);
+        assert_eq!(end, Ok(JpegEnd::Complete));
         data.extend(b"SAMSUNG TRAILER");
-        assert!(check_complete(Path::new("a.jpg"), &data).is_ok());
+        let end = check_complete(Path::new("a.jpg"), &data);
+        assert_eq!(end, Ok(JpegEnd::Complete));
     }
 
     #[test]
-    fn every_cut_is_detected() {
+    fn every_cut_is_truncated_or_ends_inside_the_scan() {
         let data = skeleton(b"MM\0*");
+        let scan_data = data.len() - 9;
         for cut in 2..data.len() {
-            let err = check_complete(Path::new("a.jpg"), &data[..cut])
-                .expect_err(&format!("cut at {cut} should be truncated"));
-            assert!(
-                matches!(err, MediaError::Truncated { .. }),
-                "cut {cut}: {err}"
-            );
+            let end = check_complete(Path::new("a.jpg"), &data[..cut]);
+            if cut >= scan_data {
+                assert_eq!(end, Ok(JpegEnd::Unterminated), "cut {cut}");
+            } else {
+                let err = end.expect_err(&format!("cut at {cut} should be truncated"));
+                assert!(
+                    matches!(err, MediaError::Truncated { .. }),
+                    "cut {cut}: {err}"
+                );
+            }
         }
     }
 
@@ -277,7 +304,8 @@ mod tests {
         // cut inside the scan data.
         let data = skeleton(&[b'I', b'I', b'*', 0, 0xFF, 0xD8, 0xFF, 0xD9]);
         let cut = data.len() - 4;
-        assert!(check_complete(Path::new("a.jpg"), &data[..cut]).is_err());
+        let end = check_complete(Path::new("a.jpg"), &data[..cut]);
+        assert_eq!(end, Ok(JpegEnd::Unterminated));
     }
 
     #[test]

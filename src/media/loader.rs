@@ -13,6 +13,7 @@
 //! hold all of them.
 
 use super::decode::decode_for_display;
+use super::jpeg_scan::ImageWarning;
 use super::texture_cache::TextureCache;
 use super::work_queue::{Job, Priority, WorkQueue};
 use eframe::egui::{Context, TextureHandle, TextureOptions};
@@ -34,6 +35,8 @@ pub enum LoadState {
         texture: TextureHandle,
         full_width: u32,
         full_height: u32,
+        /// Opened, but not quite as it should (a JPEG without its end marker).
+        warning: Option<ImageWarning>,
     },
     /// Could not be loaded; the message names the file and the problem.
     Failed(String),
@@ -47,11 +50,13 @@ impl std::fmt::Debug for LoadState {
                 texture,
                 full_width,
                 full_height,
+                warning,
             } => f
                 .debug_struct("Ready")
                 .field("texture_size", &texture.size())
                 .field("full_width", full_width)
                 .field("full_height", full_height)
+                .field("warning", warning)
                 .finish(),
             LoadState::Failed(message) => f.debug_tuple("Failed").field(message).finish(),
         }
@@ -230,6 +235,7 @@ fn work(ctx: &Context, queue: &WorkQueue, outcomes: &Sender<Outcome>) {
                 ),
                 full_width: decoded.full_width,
                 full_height: decoded.full_height,
+                warning: decoded.warning,
             },
             Err(err) => LoadState::Failed(err.to_string()),
         };

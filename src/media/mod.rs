@@ -22,6 +22,7 @@ mod crash_guard;
 mod decode;
 mod error;
 mod jpeg_markers;
+mod jpeg_scan;
 mod limits;
 mod loader;
 mod probe;
@@ -32,7 +33,11 @@ mod work_queue;
 
 pub use decode::{DecodedImage, decode_for_display};
 pub use error::MediaError;
+pub use jpeg_scan::ImageWarning;
 pub use limits::{MAX_DECODE_BYTES, MAX_PIXELS, MAX_SIDE};
 pub use loader::{ImageLoader, LoadState};
 pub use probe::{ImageInfo, probe};
-pub use scan::{ScanEvent, ScanSummary, ScannedFile, is_image_path, scan_folder};
+pub use scan::{
+    ScanEvent, ScanSummary, ScannedFile, SkipReason, SkippedFile, is_image_path, scan_folder,
+    skip_reason,
+};

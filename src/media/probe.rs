@@ -8,7 +8,8 @@
 
 use super::MediaError;
 use super::crash_guard::guard;
-use super::jpeg_markers;
+use super::jpeg_markers::{self, JpegHeader};
+use super::jpeg_scan::{ImageWarning, check_jpeg_end};
 use super::limits::{check_dimensions, header_limits};
 use super::sniff::{SniffedFile, open_image};
 use image::metadata::Orientation;
@@ -26,6 +27,8 @@ pub struct ImageInfo {
     pub height: u32,
     /// EXIF orientation, 1..=8; 1 when the file has none.
     pub orientation: u8,
+    /// Opened, but not quite as it should (a JPEG without its end marker).
+    pub warning: Option<ImageWarning>,
 }
 
 impl ImageInfo {
@@ -36,6 +39,7 @@ impl ImageInfo {
             width,
             height,
             orientation: orientation.to_exif(),
+            warning: None,
         }
     }
 }
@@ -65,7 +69,8 @@ pub(crate) fn exif_orientation(exif: Option<&[u8]>) -> Orientation {
 const HEADER_BUFFER: usize = 16 << 10;
 
 /// Reads the size and EXIF orientation of the image at `path` from its header (for a
-/// JPEG, also its last two bytes, to catch truncated files).
+/// JPEG, also its last two bytes, to catch truncated files; one that lacks only its
+/// end-of-image marker opens with a warning).
 ///
 /// Errors name the file and the problem: missing or unreadable file, empty file, not an
 /// image, unsupported format, damaged header, or a size over
@@ -78,9 +83,11 @@ pub fn probe(path: &Path) -> Result<ImageInfo, MediaError> {
 
 fn probe_unguarded(path: &Path) -> Result<ImageInfo, MediaError> {
     let mut file = open_image(path, HEADER_BUFFER)?;
+    let mut warning = None;
     let (width, height, orientation) = if file.format == ImageFormat::Jpeg {
         let header = jpeg_markers::read_header(path, &mut file.reader)?;
-        check_jpeg_end(path, &mut file)?;
+        check_dimensions(path, header.width, header.height)?;
+        warning = check_jpeg_tail(path, &mut file, &header)?;
         let orientation = exif_orientation(header.exif.as_deref());
         (header.width, header.height, orientation)
     } else {
@@ -95,25 +102,32 @@ fn probe_unguarded(path: &Path) -> Result<ImageInfo, MediaError> {
         (width, height, orientation)
     };
     check_dimensions(path, width, height)?;
-    Ok(ImageInfo::from_stored(width, height, orientation))
+    Ok(ImageInfo {
+        warning,
+        ..ImageInfo::from_stored(width, height, orientation)
+    })
 }
 
 /// Catches truncated JPEGs at scan time, which the decoder would show half grey (see
 /// [`super::jpeg_markers`]). Nearly every JPEG ends with its end-of-image marker, so
 /// reading the last two bytes settles it; only files that end otherwise (truncated, or
 /// with data appended after the image, as some phones do) are read whole and walked.
-fn check_jpeg_end(path: &Path, file: &mut SniffedFile) -> Result<(), MediaError> {
+fn check_jpeg_tail(
+    path: &Path,
+    file: &mut SniffedFile,
+    header: &JpegHeader,
+) -> Result<Option<ImageWarning>, MediaError> {
     let io_err = |e: std::io::Error| MediaError::from_io(path, Some("JPEG"), &e);
     let mut tail = [0u8; 2];
     file.reader.seek(SeekFrom::End(-2)).map_err(io_err)?;
     file.reader.read_exact(&mut tail).map_err(io_err)?;
     if tail == [0xFF, 0xD9] {
-        return Ok(());
+        return Ok(None);
     }
     file.reader.seek(SeekFrom::Start(0)).map_err(io_err)?;
     let mut bytes = Vec::with_capacity(usize::try_from(file.len).unwrap_or(0));
     file.reader.read_to_end(&mut bytes).map_err(io_err)?;
-    jpeg_markers::check_complete(path, &bytes)
+    check_jpeg_end(path, &bytes, header)
 }
 
 #[cfg(test)]

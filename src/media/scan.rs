@@ -41,15 +41,82 @@ pub struct ScanSummary {
     pub images: usize,
     /// Image files (by extension) that could not be read; listed with `info = Err`.
     pub broken: usize,
-    /// Files that are not images by their extension, skipped.
-    pub skipped_other: usize,
+    /// Every file that did not become an item, with why, in walk order.
+    pub skipped: Vec<SkippedFile>,
     /// `(relative path, message)` for every broken file and every folder or link that
     /// could not be walked.
     pub errors: Vec<(String, String)>,
+    /// `(relative path, warning)` for every file that opened with a warning.
+    pub warnings: Vec<(String, String)>,
+}
+
+/// A file a scan did not take, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkippedFile {
+    /// Path relative to the scanned root, with `/` separators.
+    pub rel_path: String,
+    pub reason: SkipReason,
+}
+
+/// Why a scan did not take a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SkipReason {
+    /// An image in a format this build cannot open (the format's name).
+    UnsupportedImage(&'static str),
+    /// Not an image, by its extension.
+    NotAnImage,
+}
+
+impl std::fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SkipReason::UnsupportedImage(format) => {
+                write!(f, "unsupported image format ({format})")
+            }
+            SkipReason::NotAnImage => f.write_str("not an image"),
+        }
+    }
 }
 
 /// Extensions treated as images, lower case.
 const IMAGE_EXTENSIONS: [&str; 8] = ["jpg", "jpeg", "png", "webp", "bmp", "tif", "tiff", "gif"];
+
+/// Image formats this build does not open, by extension (lower case), with
+/// their names: what phones and cameras write besides JPEG, and a few more.
+const UNSUPPORTED_IMAGES: [(&str, &str); 21] = [
+    ("heic", "HEIC"),
+    ("heif", "HEIF"),
+    ("hif", "HEIF"),
+    ("avif", "AVIF"),
+    ("jxl", "JPEG XL"),
+    ("dng", "camera raw"),
+    ("cr2", "camera raw"),
+    ("cr3", "camera raw"),
+    ("nef", "camera raw"),
+    ("arw", "camera raw"),
+    ("orf", "camera raw"),
+    ("rw2", "camera raw"),
+    ("raf", "camera raw"),
+    ("svg", "SVG"),
+    ("psd", "Photoshop"),
+    ("ico", "ICO"),
+    ("exr", "OpenEXR"),
+    ("hdr", "Radiance HDR"),
+    ("tga", "TGA"),
+    ("jp2", "JPEG 2000"),
+    ("qoi", "QOI"),
+];
+
+/// Why a file that is not an image by [`is_image_path`] is skipped.
+pub fn skip_reason(p: &Path) -> SkipReason {
+    let ext = p.extension().and_then(OsStr::to_str).unwrap_or("");
+    UNSUPPORTED_IMAGES
+        .iter()
+        .find(|(e, _)| e.eq_ignore_ascii_case(ext))
+        .map_or(SkipReason::NotAnImage, |&(_, name)| {
+            SkipReason::UnsupportedImage(name)
+        })
+}
 
 /// Whether `p` names an image by its extension (jpg, jpeg, png, webp, bmp, tif, tiff, gif,
 /// in any case). The content decides the format when decoding; this only filters listings.
@@ -64,8 +131,8 @@ pub fn is_image_path(p: &Path) -> bool {
 /// summary so far is returned (without a `Done` event).
 ///
 /// Skips hidden entries (names starting with `.`). Follows symbolic links, but not in a
-/// loop (a loop is recorded in `errors`). Counts, without listing, files that are not
-/// images by extension. Fails only if `root` itself cannot be read or is not a folder.
+/// loop (a loop is recorded in `errors`). Lists in `skipped`, with why, files that are
+/// not images by extension. Fails only if `root` itself cannot be read or is not a folder.
 pub fn scan_folder(
     root: &Path,
     batch_size: usize,
@@ -100,7 +167,10 @@ pub fn scan_folder(
             continue;
         }
         if !is_image_path(entry.path()) {
-            summary.skipped_other += 1;
+            summary.skipped.push(SkippedFile {
+                rel_path: lossy_relative_path(root, entry.path()),
+                reason: skip_reason(entry.path()),
+            });
             continue;
         }
         pending.push(entry.into_path());
@@ -133,7 +203,14 @@ fn emit_batch(
     pending.clear();
     for file in &files {
         match &file.info {
-            Ok(_) => summary.images += 1,
+            Ok(info) => {
+                summary.images += 1;
+                if let Some(warning) = info.warning {
+                    summary
+                        .warnings
+                        .push((file.rel_path.clone(), warning.to_string()));
+                }
+            }
             Err(err) => {
                 summary.broken += 1;
                 summary.errors.push((file.rel_path.clone(), err.problem()));
@@ -226,6 +303,22 @@ mod tests {
         for name in ["a.txt", "b", "c.jpg.txt", ".jpg", "d.heic", "e.svg"] {
             assert!(!is_image_path(Path::new(name)), "{name}");
         }
+    }
+
+    #[test]
+    fn phone_and_camera_formats_are_named_as_unsupported_images() {
+        for (name, format) in [
+            ("IMG_0001.HEIC", "HEIC"),
+            ("photo.avif", "AVIF"),
+            ("DSC_1.NEF", "camera raw"),
+        ] {
+            assert_eq!(
+                skip_reason(Path::new(name)),
+                SkipReason::UnsupportedImage(format)
+            );
+        }
+        assert_eq!(skip_reason(Path::new("a.txt")), SkipReason::NotAnImage);
+        assert_eq!(skip_reason(Path::new("Makefile")), SkipReason::NotAnImage);
     }
 
     #[test]

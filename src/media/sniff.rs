@@ -54,8 +54,14 @@ pub(crate) fn open_image(path: &Path, buffer_capacity: usize) -> Result<SniffedF
     let format = match image::guess_format(head) {
         Ok(format) => format,
         Err(_) => {
-            return Err(MediaError::NotAnImage {
-                path: MediaError::path_string(path),
+            return Err(match heif_brand(head) {
+                Some(name) => MediaError::Unsupported {
+                    path: MediaError::path_string(path),
+                    detail: format!("{name} files cannot be opened"),
+                },
+                None => MediaError::NotAnImage {
+                    path: MediaError::path_string(path),
+                },
             });
         }
     };
@@ -84,5 +90,42 @@ pub(crate) fn format_name(format: ImageFormat) -> &'static str {
         ImageFormat::Avif => "AVIF",
         ImageFormat::OpenExr => "OpenEXR",
         other => other.extensions_str().first().copied().unwrap_or("image"),
+    }
+}
+
+/// HEIC and HEIF, which phones write (under any name, `.jpg` included), by
+/// the brand of their ISO-BMFF `ftyp` box: `image` does not know them.
+fn heif_brand(head: &[u8]) -> Option<&'static str> {
+    let brand = head.get(4..12).and_then(|b| b.strip_prefix(b"ftyp"))?;
+    match brand {
+        b"heic" | b"heix" | b"heim" | b"heis" | b"hevc" | b"hevx" | b"hevm" | b"hevs" => {
+            Some("HEIC")
+        }
+        b"mif1" | b"msf1" => Some("HEIF"),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_iphone_photo_named_jpg_is_an_unsupported_heic_not_garbage() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("IMG_0001.jpg");
+        std::fs::write(&path, b"\0\0\0\x18ftypheic\0\0\0\0mif1heic").unwrap();
+        let Err(err) = open_image(&path, 64) else {
+            panic!("a HEIC file cannot be opened");
+        };
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "{}: unsupported image format: HEIC files cannot be opened",
+                path.display()
+            )
+        );
+        assert_eq!(heif_brand(b"\0\0\0\x1cftypmif1"), Some("HEIF"));
+        assert_eq!(heif_brand(b"\0\0\0\x1cftypisom"), None);
     }
 }

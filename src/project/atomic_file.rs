@@ -1,6 +1,6 @@
 use super::ProjectError;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Writes a file so that readers and crashes see either the old content or the new,
 /// never a torn file: write a temporary file beside it, flush it to disk, rename.
@@ -8,10 +8,25 @@ pub fn write_atomic(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), ProjectError> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
+    stage_file(path, write)?.persist()
+}
+
+/// A file written in full to a temporary file beside its path, not yet in
+/// place: [`StagedFile::persist`] renames it there; dropping it deletes it.
+/// Staging an export's files first puts none of them in place unless all of
+/// them could be written.
+pub struct StagedFile {
+    tmp: tempfile::NamedTempFile,
+    path: PathBuf,
+}
+
+/// The first half of [`write_atomic`]: the file written and flushed to disk
+/// beside `path`, which is not touched yet.
+pub fn stage_file(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<StagedFile, ProjectError> {
+    let dir = parent_dir(path);
     let mut builder = tempfile::Builder::new();
     builder.prefix(".shugu-tmp-");
     // Temporary files are private by default; the result should be as readable as
@@ -35,13 +50,31 @@ pub fn write_atomic(
     tmp.as_file()
         .sync_all()
         .map_err(|e| ProjectError::io(path, e))?;
-    tmp.persist(path)
-        .map_err(|e| ProjectError::io(path, e.error))?;
-    // Make the rename itself durable where the platform allows opening directories.
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
+    Ok(StagedFile {
+        tmp,
+        path: path.to_path_buf(),
+    })
+}
+
+impl StagedFile {
+    /// Renames the file into place, durably where the platform allows.
+    pub fn persist(self) -> Result<(), ProjectError> {
+        let Self { tmp, path } = self;
+        tmp.persist(&path)
+            .map_err(|e| ProjectError::io(&path, e.error))?;
+        // Make the rename itself durable where the platform allows opening directories.
+        if let Ok(d) = std::fs::File::open(parent_dir(&path)) {
+            let _ = d.sync_all();
+        }
+        Ok(())
     }
-    Ok(())
+}
+
+fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
 }
 
 /// Writes a folder so that readers see the old folder or the new one, never a
@@ -53,10 +86,7 @@ pub fn write_dir_atomic(
     path: &Path,
     fill: impl FnOnce(&Path) -> std::io::Result<()>,
 ) -> Result<(), ProjectError> {
-    let parent = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
+    let parent = parent_dir(path);
     let tmp = tempfile::Builder::new()
         .prefix(".shugu-tmp-")
         .tempdir_in(parent)

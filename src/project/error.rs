@@ -20,10 +20,6 @@ pub enum ProjectError {
         found: u32,
         supported: u32,
     },
-    #[error(
-        "{0}: written by an older Shugu; open it once where it can be written to, which upgrades it, before opening it read-only"
-    )]
-    OlderFormat(PathBuf),
     #[error("{0}: there is no Shugu project here (no project.ron)")]
     NotAProject(PathBuf),
     #[error("{0}: a project already exists here")]

@@ -1,5 +1,11 @@
 use crate::model::Edit;
 
+/// A point of the history (see [`History::checkpoint`]).
+pub struct Checkpoint {
+    depth: usize,
+    redo: Vec<Edit>,
+}
+
 /// The session's undo and redo stacks. Each entry is the edit that reverses one
 /// step, so memory grows with the size of the edits, not of the project; there is
 /// no step limit.
@@ -32,6 +38,32 @@ impl History {
     /// After redoing (or when an undo failed and is put back): the edit that undoes it.
     pub fn push_undo(&mut self, edit: Edit) {
         self.undo.push(edit);
+    }
+
+    /// Where the history stands, to go back to with [`History::restore`]:
+    /// the steps recorded after it are dropped and the redo chain they ended
+    /// comes back.
+    pub fn checkpoint(&self) -> Checkpoint {
+        Checkpoint {
+            depth: self.undo.len(),
+            redo: self.redo.clone(),
+        }
+    }
+
+    pub fn restore(&mut self, checkpoint: Checkpoint) {
+        self.undo.truncate(checkpoint.depth);
+        self.redo = checkpoint.redo;
+    }
+
+    /// Makes the steps recorded since `checkpoint` one step.
+    pub fn squash_since(&mut self, checkpoint: &Checkpoint) {
+        if self.undo.len() <= checkpoint.depth + 1 {
+            return;
+        }
+        let mut steps = self.undo.split_off(checkpoint.depth);
+        // The last step is undone first.
+        steps.reverse();
+        self.undo.push(Edit::Batch(steps));
     }
 
     pub fn can_undo(&self) -> bool {

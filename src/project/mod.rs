@@ -31,7 +31,7 @@ mod store;
 mod text_block;
 mod varint;
 
-pub use atomic_file::{write_atomic, write_dir_atomic};
+pub use atomic_file::{StagedFile, stage_file, write_atomic, write_dir_atomic};
 pub use error::ProjectError;
 pub use item_query::{ItemQuery, StatusFilter};
 pub use manifest::{FORMAT_VERSION, MANIFEST_FILE, Manifest, ProjectKind};
@@ -40,6 +40,7 @@ pub use project::{
     Access, Applied, DB_FILE, LabelledAdded, LabelledText, Project, ResolvedChunk, TextResolver,
 };
 pub use quality::{AgreementReport, AnnotatorQuality, MATCH_IOU, PairAgreement};
+pub use sqlite_store::DB_VERSION;
 pub use stats::{AnnotatorStats, AnnotatorThroughput, ClassCount, HourCount, ProjectStats};
 pub use store::{Census, LogEntry, NewItem, NewTextItem, PackageItem, SpanExtent, Store, TextRow};
 

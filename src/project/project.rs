@@ -471,6 +471,22 @@ impl Project {
         Ok(self.adopt_items(added))
     }
 
+    /// Takes fresh facts of files already items (a rescan): their size and
+    /// error, stored in one transaction. Returns the items that changed.
+    /// Items are not annotations, so this is not an edit and not undone.
+    pub fn update_item_facts(&mut self, facts: &[NewItem]) -> Result<Vec<ItemId>, ProjectError> {
+        self.check_writable()?;
+        let changed = self.store.update_item_facts(facts)?;
+        let ids = changed.iter().map(|i| i.id).collect();
+        for item in changed {
+            if let Some(i) = self.position(item.id) {
+                self.items[i] = item;
+            }
+        }
+        self.revision += 1;
+        Ok(ids)
+    }
+
     /// Appends items the store just added to the item list.
     fn adopt_items(&mut self, added: Vec<Item>) -> Vec<ItemId> {
         let ids: Vec<ItemId> = added.iter().map(|i| i.id).collect();
@@ -983,6 +999,46 @@ impl Project {
         let inverse = std::mem::replace(&mut stored.inverse, Edit::Batch(Vec::new()));
         self.history.record(inverse);
         Ok(stored.into())
+    }
+
+    /// Runs `work` on this project as one transaction and one step of undo:
+    /// the edits it applies and the log entries it adopts are stored all
+    /// together when it returns `Ok`, and none of them when it returns `Err`
+    /// (or the process dies first); the manifest, the item list and the undo
+    /// history are then put back as they were. `work` applies edits; it does
+    /// not undo or redo.
+    pub fn apply_together<T, E: From<ProjectError>>(
+        &mut self,
+        work: impl FnOnce(&mut Project) -> Result<T, E>,
+    ) -> Result<T, E> {
+        self.check_writable()?;
+        let checkpoint = self.history.checkpoint();
+        let manifest = self.manifest.clone();
+        self.store.begin_group()?;
+        let outcome = match work(self) {
+            Ok(value) => self.store.end_group(true).map(|()| value).map_err(E::from),
+            // The work's own error says more than a failed rollback would.
+            Err(e) => {
+                let _ = self.store.end_group(false);
+                Err(e)
+            }
+        };
+        match outcome {
+            Ok(value) => {
+                self.history.squash_since(&checkpoint);
+                Ok(value)
+            }
+            Err(e) => {
+                self.history.restore(checkpoint);
+                if self.manifest != manifest {
+                    self.manifest = manifest;
+                    self.manifest.save(&self.dir.join(MANIFEST_FILE))?;
+                }
+                self.reload_items()?;
+                self.revision += 1;
+                Err(e)
+            }
+        }
     }
 
     /// Adds boxes that arrive in chunks (an import that is still being read) as

@@ -132,7 +132,8 @@ pub(super) fn adopt_log(
     conn: &mut Connection,
     entries: &[LogEntry],
 ) -> Result<usize, ProjectError> {
-    let tx = conn.transaction()?;
+    // A savepoint: its own transaction, or part of a group's.
+    let tx = conn.savepoint()?;
     let mut added = 0;
     {
         let mut insert = tx.prepare_cached(

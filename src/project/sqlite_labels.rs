@@ -9,7 +9,7 @@ use super::ProjectError;
 use super::store::EditContext;
 use super::text_block::{self, Block};
 use crate::model::{ItemId, LabelId};
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::{BTreeMap, HashSet};
 
 pub(super) const LABELS_SCHEMA: &str = "
@@ -21,25 +21,8 @@ CREATE TABLE IF NOT EXISTS text_block_labels(
 CREATE TABLE IF NOT EXISTS edited_labels(item_id INTEGER PRIMARY KEY);
 ";
 
-/// Where a store's labels may be.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum LabelTables {
-    /// Only rows: a database of version 5 or older, opened read-only, has
-    /// neither `text_block_labels` nor `edited_labels` (a writable open
-    /// adds them).
-    RowsOnly,
-    RowsAndBlocks,
-}
-
-/// Whether the database predates `text_block_labels` and `edited_labels`.
-pub(super) fn lacks_label_tables(conn: &Connection) -> Result<bool, ProjectError> {
-    Ok(!conn
-        .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'edited_labels'")?
-        .exists([])?)
-}
-
 /// Stores the document classes of a block of texts, when it has any.
-pub(super) fn insert_block_labels(tx: &Transaction, block: &Block) -> Result<(), ProjectError> {
+pub(super) fn insert_block_labels(tx: &Connection, block: &Block) -> Result<(), ProjectError> {
     if let Some(labels) = &block.labels {
         tx.prepare_cached(
             "INSERT INTO text_block_labels(first_item, last_item, labels) VALUES(?1, ?2, ?3)",
@@ -68,16 +51,12 @@ impl BlockLabels {
 /// Reads items' labels, keeping the last block it decoded: a many-item
 /// edit walks a block's items one after another.
 pub(super) struct LabelReader {
-    tables: LabelTables,
     block: Option<BlockLabels>,
 }
 
 impl LabelReader {
-    pub fn new(tables: LabelTables) -> Self {
-        Self {
-            tables,
-            block: None,
-        }
+    pub fn new() -> Self {
+        Self { block: None }
     }
 
     /// An item's labels: its rows once edited (or when it is an image),
@@ -88,7 +67,7 @@ impl LabelReader {
         item: ItemId,
     ) -> Result<Vec<LabelId>, ProjectError> {
         let rows = rows_of(conn, item)?;
-        if !rows.is_empty() || self.tables == LabelTables::RowsOnly || is_edited(conn, item)? {
+        if !rows.is_empty() || is_edited(conn, item)? {
             return Ok(rows);
         }
         self.block_labels(conn, item)
@@ -97,14 +76,13 @@ impl LabelReader {
     /// Replaces an item's labels; returns the ones it had.
     pub fn set(
         &mut self,
-        tx: &Transaction,
+        tx: &Connection,
         item: ItemId,
         labels: &[LabelId],
         ctx: &EditContext,
     ) -> Result<Vec<LabelId>, ProjectError> {
         let rows = rows_of(tx, item)?;
-        let from_rows = !rows.is_empty() || self.tables == LabelTables::RowsOnly;
-        let old = if !from_rows && !is_edited(tx, item)? {
+        let old = if rows.is_empty() && !is_edited(tx, item)? {
             let from_block = self.block_labels(tx, item)?;
             if !from_block.is_empty() {
                 tx.prepare_cached("INSERT OR IGNORE INTO edited_labels(item_id) VALUES(?1)")?
@@ -179,10 +157,7 @@ fn is_edited(conn: &Connection, item: ItemId) -> Result<bool, ProjectError> {
 
 /// Every item with labels, with its labels, in id order: its rows, or its
 /// block's when it has none and was never edited.
-pub(super) fn all_labels(
-    conn: &Connection,
-    tables: LabelTables,
-) -> Result<Vec<(ItemId, Vec<LabelId>)>, ProjectError> {
+pub(super) fn all_labels(conn: &Connection) -> Result<Vec<(ItemId, Vec<LabelId>)>, ProjectError> {
     let mut rows: Vec<(ItemId, Vec<LabelId>)> = Vec::new();
     let mut stmt =
         conn.prepare("SELECT item_id, label_id FROM image_labels ORDER BY item_id, label_id")?;
@@ -192,9 +167,6 @@ pub(super) fn all_labels(
             Some((last, labels)) if *last == item => labels.push(label),
             _ => rows.push((item, vec![label])),
         }
-    }
-    if tables == LabelTables::RowsOnly {
-        return Ok(rows);
     }
     let edited: HashSet<ItemId> = conn
         .prepare("SELECT item_id FROM edited_labels")?
@@ -232,12 +204,9 @@ pub(super) fn all_labels(
 }
 
 /// How many items carry each label, in label order.
-pub(super) fn label_counts(
-    conn: &Connection,
-    tables: LabelTables,
-) -> Result<Vec<(LabelId, u64)>, ProjectError> {
+pub(super) fn label_counts(conn: &Connection) -> Result<Vec<(LabelId, u64)>, ProjectError> {
     let mut counts: BTreeMap<LabelId, u64> = BTreeMap::new();
-    for (_, labels) in all_labels(conn, tables)? {
+    for (_, labels) in all_labels(conn)? {
         for l in labels {
             *counts.entry(l).or_default() += 1;
         }

@@ -7,7 +7,7 @@ use super::ProjectError;
 use super::sqlite_text;
 use super::store::EditContext;
 use crate::model::{ItemId, ItemSnapshot, ItemVersion, PackageInfo, PackageRole, VersionKind};
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 pub(super) const PACKAGE_SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS golden(
@@ -76,7 +76,7 @@ fn is_golden(conn: &Connection, item: ItemId) -> Result<bool, ProjectError> {
 
 /// Marks an item golden or not; returns whether it was.
 pub(super) fn set_golden(
-    tx: &Transaction,
+    tx: &Connection,
     item: ItemId,
     golden: bool,
     ctx: &EditContext,
@@ -101,7 +101,7 @@ pub(super) fn golden_items(conn: &Connection) -> Result<Vec<ItemId>, ProjectErro
 /// Keeps or drops an annotator's version of an item; returns the version it
 /// replaced.
 pub(super) fn set_version(
-    tx: &Transaction,
+    tx: &Connection,
     item: ItemId,
     annotator: &str,
     kind: VersionKind,

@@ -12,7 +12,7 @@ use super::store::EditContext;
 use crate::model::{
     AnnotationId, BBox, BoxOrigin, ClassId, ItemId, NewProposal, Proposal, ProposalId,
 };
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 pub(super) const PROPOSAL_SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS proposals(
@@ -136,7 +136,7 @@ pub(super) fn box_origin(
 
 /// Inserts a proposal under `id` or, when `None`, a new one; returns the id.
 fn insert_row(
-    tx: &Transaction,
+    tx: &Connection,
     id: Option<ProposalId>,
     p: &NewProposal,
 ) -> Result<ProposalId, ProjectError> {
@@ -161,14 +161,14 @@ fn insert_row(
 
 /// Stores new proposals; returns their ids in order.
 pub(super) fn insert_proposals(
-    tx: &Transaction,
+    tx: &Connection,
     new: &[NewProposal],
 ) -> Result<Vec<ProposalId>, ProjectError> {
     new.iter().map(|p| insert_row(tx, None, p)).collect()
 }
 
 /// Re-inserts a proposal under its original id (undo of a delete).
-pub(super) fn restore_proposal(tx: &Transaction, p: &Proposal) -> Result<(), ProjectError> {
+pub(super) fn restore_proposal(tx: &Connection, p: &Proposal) -> Result<(), ProjectError> {
     let new = NewProposal {
         item: p.item,
         class: p.class,
@@ -180,7 +180,7 @@ pub(super) fn restore_proposal(tx: &Transaction, p: &Proposal) -> Result<(), Pro
 }
 
 /// Deletes a proposal; returns it as it was.
-pub(super) fn delete_proposal(tx: &Transaction, id: ProposalId) -> Result<Proposal, ProjectError> {
+pub(super) fn delete_proposal(tx: &Connection, id: ProposalId) -> Result<Proposal, ProjectError> {
     let old = proposal_by_id(tx, id)?;
     tx.prepare_cached("DELETE FROM proposals WHERE id = ?1")?
         .execute([id.0])?;
@@ -189,7 +189,7 @@ pub(super) fn delete_proposal(tx: &Transaction, id: ProposalId) -> Result<Propos
 
 /// Records where a box came from.
 pub(super) fn set_origin(
-    tx: &Transaction,
+    tx: &Connection,
     id: AnnotationId,
     origin: &BoxOrigin,
 ) -> Result<(), ProjectError> {
@@ -200,7 +200,7 @@ pub(super) fn set_origin(
     Ok(())
 }
 
-pub(super) fn clear_origin(tx: &Transaction, id: AnnotationId) -> Result<(), ProjectError> {
+pub(super) fn clear_origin(tx: &Connection, id: AnnotationId) -> Result<(), ProjectError> {
     tx.prepare_cached("DELETE FROM box_origins WHERE box_id = ?1")?
         .execute([id.0])?;
     Ok(())

@@ -5,7 +5,7 @@ use super::ProjectError;
 use super::sqlite_store::taken_id;
 use super::store::EditContext;
 use crate::model::{AnnotationId, Comment, CommentId, CommentTarget, ItemId, NewComment, SpanId};
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 pub(super) const REVIEW_SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS comments(
@@ -58,7 +58,7 @@ pub(super) fn comments_of(conn: &Connection, item: ItemId) -> Result<Vec<Comment
 }
 
 pub(super) fn insert_comments(
-    tx: &Transaction,
+    tx: &Connection,
     new: &[NewComment],
     ctx: &EditContext,
 ) -> Result<Vec<CommentId>, ProjectError> {
@@ -82,7 +82,7 @@ pub(super) fn insert_comments(
     Ok(ids)
 }
 
-pub(super) fn restore_comment(tx: &Transaction, c: &Comment) -> Result<(), ProjectError> {
+pub(super) fn restore_comment(tx: &Connection, c: &Comment) -> Result<(), ProjectError> {
     let (kind, target) = target_columns(c.target);
     tx.prepare_cached(&format!(
         "INSERT INTO comments({COLUMNS}) VALUES(?1,?2,?3,?4,?5,?6,?7)"
@@ -100,7 +100,7 @@ pub(super) fn restore_comment(tx: &Transaction, c: &Comment) -> Result<(), Proje
     Ok(())
 }
 
-pub(super) fn delete_comment(tx: &Transaction, id: CommentId) -> Result<Comment, ProjectError> {
+pub(super) fn delete_comment(tx: &Connection, id: CommentId) -> Result<Comment, ProjectError> {
     let old = tx
         .prepare_cached(&format!("SELECT {COLUMNS} FROM comments WHERE id = ?1"))?
         .query_row([id.0], row_to_comment)

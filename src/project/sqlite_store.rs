@@ -5,7 +5,7 @@ use super::ProjectError;
 use super::span_pack;
 use super::sqlite_activity;
 use super::sqlite_fresh::{self, FreshDatabase};
-use super::sqlite_labels::{self, LabelReader, LabelTables};
+use super::sqlite_labels::{self, LabelReader};
 use super::sqlite_packages;
 use super::sqlite_proposals;
 use super::sqlite_review;
@@ -29,7 +29,7 @@ use std::path::{Path, PathBuf};
 /// layout 2 (see [`span_pack`]); layout 1 is still read. 5: texts in blocks
 /// of consecutive items (`text_blocks`), edited spans in `span_packs`. 6:
 /// imported document classes in blocks too (see [`sqlite_labels`]).
-const DB_VERSION: i64 = 6;
+pub const DB_VERSION: i64 = 6;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS items(
@@ -78,10 +78,9 @@ const MAX_LOGGED_DETAIL: usize = 4096;
 pub struct SqliteStore {
     conn: Connection,
     path: PathBuf,
-    /// The box columns to `SELECT`: [`BOX_COLUMNS`], or, for a database
-    /// opened read-only from before box attributes, `NULL` in place of `attrs`.
-    box_select: &'static str,
-    label_tables: LabelTables,
+    /// The migrated copy an older database is read through, deleted with
+    /// the store (see [`SqliteStore::open`]).
+    _copy: Option<tempfile::TempDir>,
 }
 
 /// Edits that write more rows than this commit without the automatic WAL
@@ -123,20 +122,9 @@ impl SqliteStore {
                 supported: DB_VERSION as u32,
             });
         }
-        if read_only && sqlite_text_layouts::has_older_layout(&conn)? {
-            return Err(ProjectError::OlderFormat(path.to_path_buf()));
+        if read_only && version < DB_VERSION {
+            return Self::open_migrated_copy(&conn);
         }
-        // Read-only, a version 5 database keeps its (row-only) labels as they are.
-        let label_tables = if read_only && sqlite_labels::lacks_label_tables(&conn)? {
-            LabelTables::RowsOnly
-        } else {
-            LabelTables::RowsAndBlocks
-        };
-        let box_select = if read_only && !has_box_attributes_column(&conn)? {
-            BOX_COLUMNS_WITHOUT_ATTRS
-        } else {
-            BOX_COLUMNS
-        };
         if !read_only {
             sqlite_fresh::remove_unfinished(path)?;
             conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -156,9 +144,27 @@ impl SqliteStore {
         Ok(Self {
             conn,
             path: path.to_path_buf(),
-            box_select,
-            label_tables,
+            _copy: None,
         })
+    }
+
+    /// An older database cannot be moved forward where it is when it is
+    /// opened read-only (another Shugu may be reading it, or the folder may
+    /// be read-only), so it is read through a copy in the system's temporary
+    /// folder that is moved forward as a writable open would, and deleted
+    /// when the store is dropped. The original is not changed.
+    fn open_migrated_copy(conn: &Connection) -> Result<Self, ProjectError> {
+        let copy = tempfile::Builder::new()
+            .prefix("shugu-older-")
+            .tempdir()
+            .map_err(|e| ProjectError::io(std::env::temp_dir(), e))?;
+        let copy_path = copy.path().join("shugu.db");
+        let target = copy_path.to_string_lossy().into_owned();
+        // A consistent snapshot, the WAL's committed pages included.
+        conn.execute("VACUUM INTO ?1", [&target])?;
+        let mut store = Self::open(&copy_path, false)?;
+        store._copy = Some(copy);
+        Ok(store)
     }
 }
 
@@ -255,8 +261,57 @@ impl SqliteStore {
     }
 }
 
+/// A write transaction of its own, or, inside a group of edits
+/// ([`Store::begin_group`]), a savepoint of the group's transaction, which
+/// commits nothing until the group does.
+enum WriteTx<'c> {
+    Own(Transaction<'c>),
+    InGroup(rusqlite::Savepoint<'c>),
+}
+
+impl<'c> WriteTx<'c> {
+    fn begin(conn: &'c mut Connection) -> rusqlite::Result<Self> {
+        if conn.is_autocommit() {
+            let behavior = rusqlite::TransactionBehavior::Immediate;
+            Ok(Self::Own(conn.transaction_with_behavior(behavior)?))
+        } else {
+            Ok(Self::InGroup(conn.savepoint()?))
+        }
+    }
+
+    fn commit(self) -> rusqlite::Result<()> {
+        match self {
+            Self::Own(tx) => tx.commit(),
+            Self::InGroup(savepoint) => savepoint.commit(),
+        }
+    }
+}
+
+impl std::ops::Deref for WriteTx<'_> {
+    type Target = Connection;
+
+    fn deref(&self) -> &Connection {
+        match self {
+            Self::Own(tx) => tx,
+            Self::InGroup(savepoint) => savepoint,
+        }
+    }
+}
+
 fn status_from_db(s: &str) -> ItemStatus {
     ItemStatus::parse(s).unwrap_or(ItemStatus::New)
+}
+
+/// An `items` row of `id, rel_path, width, height, status, error`.
+fn row_to_item(r: &rusqlite::Row) -> rusqlite::Result<Item> {
+    Ok(Item {
+        id: ItemId(r.get(0)?),
+        rel_path: r.get(1)?,
+        width: r.get(2)?,
+        height: r.get(3)?,
+        status: status_from_db(&r.get::<_, String>(4)?),
+        error: r.get(5)?,
+    })
 }
 
 fn row_to_box(r: &rusqlite::Row) -> rusqlite::Result<BoxAnnotation> {
@@ -282,11 +337,8 @@ fn row_to_box(r: &rusqlite::Row) -> rusqlite::Result<BoxAnnotation> {
 
 const BOX_COLUMNS: &str =
     "id, item_id, class_id, x0, y0, x1, y1, author, created_ms, updated_by, updated_ms, attrs";
-/// [`BOX_COLUMNS`] of a version 2 database, which a read-only open cannot migrate.
-const BOX_COLUMNS_WITHOUT_ATTRS: &str =
-    "id, item_id, class_id, x0, y0, x1, y1, author, created_ms, updated_by, updated_ms, NULL";
 
-fn box_by_id(tx: &Transaction, id: AnnotationId) -> Result<BoxAnnotation, ProjectError> {
+fn box_by_id(tx: &Connection, id: AnnotationId) -> Result<BoxAnnotation, ProjectError> {
     tx.prepare_cached(&format!("SELECT {BOX_COLUMNS} FROM boxes WHERE id = ?1"))?
         .query_row([id.0], row_to_box)
         .optional()?
@@ -310,14 +362,14 @@ pub(super) fn taken_id(
 }
 
 /// Re-inserts a box with its original id and provenance (undo of a delete).
-fn restore_box(tx: &Transaction, b: &BoxAnnotation) -> Result<(), ProjectError> {
+fn restore_box(tx: &Connection, b: &BoxAnnotation) -> Result<(), ProjectError> {
     insert_box_row(tx, Some(b.id), b).map(|_| ())
 }
 
 /// Inserts a box with its provenance, under `id` or, when `None`, a new one;
 /// returns the id.
 fn insert_box_row(
-    tx: &Transaction,
+    tx: &Connection,
     id: Option<AnnotationId>,
     b: &BoxAnnotation,
 ) -> Result<AnnotationId, ProjectError> {
@@ -386,7 +438,7 @@ fn insert_new_boxes_sql(rows: usize) -> String {
 /// consecutive ids in `VALUES` order, the last being `last_insert_rowid()`.
 /// (`RETURNING id` would say the same at twice the cost of the whole insert.)
 fn insert_new_boxes(
-    tx: &Transaction,
+    tx: &Connection,
     new: &[NewBox],
     ctx: &EditContext,
 ) -> Result<Vec<AnnotationId>, ProjectError> {
@@ -431,7 +483,7 @@ fn insert_new_boxes(
 /// consecutive ids, so an import over 100k items takes a few statements rather
 /// than 200k (a status read and an update per item).
 fn start_progress(
-    tx: &Transaction,
+    tx: &Connection,
     items: impl Iterator<Item = ItemId>,
 ) -> Result<Vec<ItemId>, ProjectError> {
     let mut stmt = tx.prepare_cached(
@@ -459,7 +511,7 @@ fn start_progress(
 
 /// Sets an item's status; returns the one it had.
 fn set_status_in(
-    tx: &Transaction,
+    tx: &Connection,
     item: ItemId,
     status: ItemStatus,
 ) -> Result<ItemStatus, ProjectError> {
@@ -527,7 +579,7 @@ struct Changes {
 }
 
 fn apply_in(
-    tx: &Transaction,
+    tx: &Connection,
     edit: &Edit,
     ctx: &EditContext,
     ch: &mut Changes,
@@ -679,7 +731,7 @@ fn apply_in(
             Edit::RestoreComments(removed)
         }
         Edit::SetImageLabels { item, labels } => {
-            let old = LabelReader::new(LabelTables::RowsAndBlocks).set(tx, *item, labels, ctx)?;
+            let old = LabelReader::new().set(tx, *item, labels, ctx)?;
             ch.annotated.insert(*item);
             Edit::SetImageLabels {
                 item: *item,
@@ -688,7 +740,7 @@ fn apply_in(
         }
         Edit::SetItemsImageLabels { items, labels } => {
             let mut before = Grouped::default();
-            let mut reader = LabelReader::new(LabelTables::RowsAndBlocks);
+            let mut reader = LabelReader::new();
             for &item in items {
                 before.add(reader.set(tx, item, labels, ctx)?, item);
                 ch.annotated.insert(item);
@@ -699,7 +751,7 @@ fn apply_in(
             // The project saves the mode; back to one label per item only
             // when no item holds several.
             if *to == ImageLabelMode::Single
-                && let Some((item, _)) = sqlite_labels::all_labels(tx, LabelTables::RowsAndBlocks)?
+                && let Some((item, _)) = sqlite_labels::all_labels(tx)?
                     .into_iter()
                     .find(|(_, labels)| labels.len() > 1)
             {
@@ -836,7 +888,7 @@ struct Finished {
 /// `started`), the edit goes into the audit trail, and a bulk edit turns off the
 /// automatic checkpoint for its commit.
 fn finish_in(
-    tx: &Transaction,
+    tx: &Connection,
     kind: &str,
     detail: String,
     mut inverse: Edit,
@@ -951,21 +1003,12 @@ impl Store for SqliteStore {
         let mut stmt = self
             .conn
             .prepare("SELECT id, rel_path, width, height, status, error FROM items ORDER BY id")?;
-        let rows = stmt.query_map([], |r| {
-            Ok(Item {
-                id: ItemId(r.get(0)?),
-                rel_path: r.get(1)?,
-                width: r.get(2)?,
-                height: r.get(3)?,
-                status: status_from_db(&r.get::<_, String>(4)?),
-                error: r.get(5)?,
-            })
-        })?;
+        let rows = stmt.query_map([], row_to_item)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
     fn insert_items(&mut self, items: &[NewItem]) -> Result<Vec<Item>, ProjectError> {
-        let tx = self.conn.transaction()?;
+        let tx = WriteTx::begin(&mut self.conn)?;
         let mut added = Vec::with_capacity(items.len());
         {
             let mut insert = tx.prepare_cached(
@@ -986,6 +1029,26 @@ impl Store for SqliteStore {
         }
         tx.commit()?;
         Ok(added)
+    }
+
+    fn update_item_facts(&mut self, items: &[NewItem]) -> Result<Vec<Item>, ProjectError> {
+        let tx = WriteTx::begin(&mut self.conn)?;
+        let mut changed = Vec::new();
+        {
+            let mut update = tx.prepare_cached(
+                "UPDATE items SET width = ?2, height = ?3, error = ?4 WHERE rel_path = ?1 \
+                 AND (width IS NOT ?2 OR height IS NOT ?3 OR error IS NOT ?4) \
+                 RETURNING id, rel_path, width, height, status, error",
+            )?;
+            for it in items {
+                let params = params![it.rel_path, it.width, it.height, it.error];
+                if let Some(item) = update.query_row(params, row_to_item).optional()? {
+                    changed.push(item);
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(changed)
     }
 
     fn text_of(&self, item: ItemId) -> Result<Option<TextDoc>, ProjectError> {
@@ -1030,10 +1093,7 @@ impl Store for SqliteStore {
     fn annotation(&self, id: AnnotationId) -> Result<Option<BoxAnnotation>, ProjectError> {
         Ok(self
             .conn
-            .prepare_cached(&format!(
-                "SELECT {} FROM boxes WHERE id = ?1",
-                self.box_select
-            ))?
+            .prepare_cached(&format!("SELECT {BOX_COLUMNS} FROM boxes WHERE id = ?1"))?
             .query_row([id.0], row_to_box)
             .optional()?)
     }
@@ -1060,8 +1120,7 @@ impl Store for SqliteStore {
 
     fn boxes_of(&self, item: ItemId) -> Result<Vec<BoxAnnotation>, ProjectError> {
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {} FROM boxes WHERE item_id = ?1 ORDER BY id",
-            self.box_select
+            "SELECT {BOX_COLUMNS} FROM boxes WHERE item_id = ?1 ORDER BY id"
         ))?;
         let rows = stmt.query_map([item.0], row_to_box)?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -1069,19 +1128,18 @@ impl Store for SqliteStore {
 
     fn all_boxes(&self) -> Result<Vec<BoxAnnotation>, ProjectError> {
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT {} FROM boxes ORDER BY item_id, id",
-            self.box_select
+            "SELECT {BOX_COLUMNS} FROM boxes ORDER BY item_id, id"
         ))?;
         let rows = stmt.query_map([], row_to_box)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
     fn image_labels_of(&self, item: ItemId) -> Result<Vec<LabelId>, ProjectError> {
-        LabelReader::new(self.label_tables).labels(&self.conn, item)
+        LabelReader::new().labels(&self.conn, item)
     }
 
     fn all_image_labels(&self) -> Result<Vec<(ItemId, Vec<LabelId>)>, ProjectError> {
-        sqlite_labels::all_labels(&self.conn, self.label_tables)
+        sqlite_labels::all_labels(&self.conn)
     }
 
     fn items_with_class(&self, class: ClassId) -> Result<Vec<ItemId>, ProjectError> {
@@ -1118,13 +1176,11 @@ impl Store for SqliteStore {
     }
 
     fn label_counts(&self) -> Result<Vec<(LabelId, u64)>, ProjectError> {
-        sqlite_labels::label_counts(&self.conn, self.label_tables)
+        sqlite_labels::label_counts(&self.conn)
     }
 
     fn apply(&mut self, edit: &Edit, ctx: &EditContext) -> Result<StoredEdit, ProjectError> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = WriteTx::begin(&mut self.conn)?;
         let mut ch = Changes::default();
         let inverse = apply_in(&tx, edit, ctx, &mut ch)?;
         let finished = finish_in(&tx, edit.kind(), log_detail(edit), inverse, ch, None, ctx)?;
@@ -1137,9 +1193,7 @@ impl Store for SqliteStore {
         next_chunk: &mut dyn FnMut() -> Result<Option<Vec<NewBox>>, ProjectError>,
         ctx: &EditContext,
     ) -> Result<StoredEdit, ProjectError> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = WriteTx::begin(&mut self.conn)?;
         let mut ch = Changes::default();
         let mut started = Vec::new();
         // An error from the chunks or the insert drops `tx`, which rolls back.
@@ -1177,12 +1231,11 @@ impl Store for SqliteStore {
         then: Option<&Edit>,
         ctx: &EditContext,
     ) -> Result<(Vec<Item>, StoredEdit), ProjectError> {
-        if self.has_no_items()? {
+        // A new database file cannot join a group's open transaction.
+        if self.has_no_items()? && self.conn.is_autocommit() {
             return self.add_labelled_texts_fresh(next_chunk, then, ctx);
         }
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = WriteTx::begin(&mut self.conn)?;
         let (items, finished) = insert_labelled_texts(&tx, next_chunk, then, ctx)?;
         let committed = tx.commit();
         let stored = self.after_commit(committed, finished)?;
@@ -1253,6 +1306,34 @@ impl Store for SqliteStore {
 
     fn adopt_log(&mut self, entries: &[LogEntry]) -> Result<usize, ProjectError> {
         sqlite_activity::adopt_log(&mut self.conn, entries)
+    }
+
+    fn begin_group(&mut self) -> Result<(), ProjectError> {
+        if !self.conn.is_autocommit() {
+            return Err(ProjectError::InvalidEdit(
+                "a group of edits is already open".into(),
+            ));
+        }
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        Ok(())
+    }
+
+    fn end_group(&mut self, commit: bool) -> Result<(), ProjectError> {
+        if self.conn.is_autocommit() {
+            return Err(ProjectError::InvalidEdit(
+                "no group of edits is open".into(),
+            ));
+        }
+        if commit && self.conn.execute_batch("COMMIT").is_ok() {
+            return Ok(());
+        }
+        self.conn.execute_batch("ROLLBACK")?;
+        if commit {
+            return Err(ProjectError::InvalidEdit(
+                "the edits could not be committed; none of them was kept".into(),
+            ));
+        }
+        Ok(())
     }
 
     fn golden_items(&self) -> Result<Vec<ItemId>, ProjectError> {
@@ -1343,7 +1424,7 @@ impl SqliteStore {
 /// Inserts labelled texts chunk by chunk, then applies `then` (labels of
 /// items already there), and logs it all as one edit, in `tx`.
 fn insert_labelled_texts(
-    tx: &Transaction,
+    tx: &Connection,
     next_chunk: &mut dyn FnMut() -> Result<Option<sqlite_text::PackedTexts>, ProjectError>,
     then: Option<&Edit>,
     ctx: &EditContext,

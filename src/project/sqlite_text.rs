@@ -15,7 +15,7 @@ use crate::model::{
     ClassId, Item, ItemId, ItemStatus, LabelId, NewSpan, Provenance, SpanAnnotation, SpanId,
     SpanRef, TextDoc,
 };
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 pub(super) const TEXT_SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS text_blocks(
@@ -38,7 +38,7 @@ pub(super) fn last_span_id(conn: &Connection) -> Result<i64, ProjectError> {
 }
 
 /// Makes sure new spans get ids above `floor`.
-pub(super) fn raise_span_floor(tx: &Transaction, floor: i64) -> Result<(), ProjectError> {
+pub(super) fn raise_span_floor(tx: &Connection, floor: i64) -> Result<(), ProjectError> {
     tx.prepare_cached(
         "INSERT INTO id_counters(name, last) VALUES('spans', ?1) \
          ON CONFLICT(name) DO UPDATE SET last = MAX(last, excluded.last)",
@@ -48,7 +48,7 @@ pub(super) fn raise_span_floor(tx: &Transaction, floor: i64) -> Result<(), Proje
 }
 
 /// Gives out `n` new consecutive span ids; returns the first.
-fn take_span_ids(tx: &Transaction, n: usize) -> Result<i64, ProjectError> {
+fn take_span_ids(tx: &Connection, n: usize) -> Result<i64, ProjectError> {
     let first = last_span_id(tx)? + 1;
     raise_span_floor(tx, first + n as i64 - 1)?;
     Ok(first)
@@ -117,7 +117,7 @@ fn read_pack(conn: &Connection, item: ItemId) -> Result<Option<Vec<u8>>, Project
 }
 
 /// Stores an item's spans as edited; its block's are no longer read.
-fn write_pack(tx: &Transaction, item: ItemId, pack: &[u8]) -> Result<(), ProjectError> {
+fn write_pack(tx: &Connection, item: ItemId, pack: &[u8]) -> Result<(), ProjectError> {
     let value = if pack.is_empty() { None } else { Some(pack) };
     tx.prepare_cached(
         "INSERT INTO span_packs(item_id, spans) VALUES(?1, ?2) \
@@ -136,7 +136,7 @@ fn no_text(item: ItemId) -> ProjectError {
 /// Reads the spans of each item `of` names, once per item, lets `change` work
 /// on them in input order, and writes each item's spans back.
 fn change_spans<T, R>(
-    tx: &Transaction,
+    tx: &Connection,
     inputs: &[T],
     of: impl Fn(&T) -> ItemId,
     mut change: impl FnMut(&mut Vec<SpanAnnotation>, &T) -> Result<R, ProjectError>,
@@ -291,7 +291,7 @@ pub struct SpanExtent {
 /// Adds a span made by `make` for each input under new ids; returns the ids
 /// in input order.
 fn add_spans<T>(
-    tx: &Transaction,
+    tx: &Connection,
     inputs: &[T],
     item_of: impl Fn(&T) -> ItemId,
     make: impl Fn(SpanId, &T) -> SpanAnnotation,
@@ -316,7 +316,7 @@ fn add_spans<T>(
 /// Inserts new spans with the edit's author and time; returns their ids in
 /// input order.
 pub(super) fn insert_spans(
-    tx: &Transaction,
+    tx: &Connection,
     new: &[NewSpan],
     ctx: &EditContext,
 ) -> Result<Vec<SpanId>, ProjectError> {
@@ -342,7 +342,7 @@ pub(super) fn insert_spans(
 
 /// Re-inserts spans with their original ids and provenance (undo of a delete).
 pub(super) fn restore_spans(
-    tx: &Transaction,
+    tx: &Connection,
     restored: &[SpanAnnotation],
 ) -> Result<(), ProjectError> {
     change_spans(
@@ -367,7 +367,7 @@ pub(super) fn restore_spans(
 /// Adds spans made elsewhere under new ids, keeping their provenance;
 /// returns the new ids in input order.
 pub(super) fn copy_spans(
-    tx: &Transaction,
+    tx: &Connection,
     copied: &[SpanAnnotation],
 ) -> Result<Vec<SpanId>, ProjectError> {
     add_spans(
@@ -380,7 +380,7 @@ pub(super) fn copy_spans(
 
 /// Deletes spans; returns them as they were, in input order.
 pub(super) fn delete_spans(
-    tx: &Transaction,
+    tx: &Connection,
     refs: &[SpanRef],
 ) -> Result<Vec<SpanAnnotation>, ProjectError> {
     change_spans(
@@ -399,7 +399,7 @@ pub(super) fn delete_spans(
 
 /// Changes a span's class; returns the span as it was.
 pub(super) fn set_span_class(
-    tx: &Transaction,
+    tx: &Connection,
     at: SpanRef,
     class: ClassId,
     ctx: &EditContext,
@@ -503,7 +503,7 @@ pub(super) fn for_each_text(
 
 /// Stores filled blocks.
 pub(super) fn insert_blocks(
-    tx: &Transaction,
+    tx: &Connection,
     blocks: impl IntoIterator<Item = text_block::Block>,
 ) -> Result<(), ProjectError> {
     let mut insert = tx.prepare_cached(
@@ -548,7 +548,7 @@ const ROWS_PER_INSERT: usize = 400;
 /// [`ROWS_PER_INSERT`] rows instead of one per row is what makes a
 /// million-line import take seconds.
 fn insert_rows<T>(
-    tx: &Transaction,
+    tx: &Connection,
     head: &str,
     row: &str,
     per_row: usize,
@@ -573,7 +573,7 @@ fn insert_rows<T>(
 
 /// The ids `AUTOINCREMENT` gave the `n` rows one statement just inserted:
 /// consecutive, the last being `last_insert_rowid()` (as for boxes).
-fn consecutive_ids(tx: &Transaction, n: usize) -> std::ops::RangeInclusive<i64> {
+fn consecutive_ids(tx: &Connection, n: usize) -> std::ops::RangeInclusive<i64> {
     let last = tx.last_insert_rowid();
     (last + 1 - n as i64)..=last
 }
@@ -683,7 +683,7 @@ impl TextPacker {
 /// Inserts one chunk of packed texts: their items (in progress when
 /// labelled), then their blocks moved to the items' ids.
 pub(super) fn insert_labelled_chunk(
-    tx: &Transaction,
+    tx: &Connection,
     chunk: PackedTexts,
     out: &mut BulkTexts,
 ) -> Result<(), ProjectError> {

@@ -2,15 +2,15 @@
 //! layout 2 and older kept one `spans` row per span; version 3 and 4 kept a
 //! `texts` row per item with its spans packed in. Both end as `text_blocks`
 //! (see [`text_block`](super::text_block)) with every id, provenance and the
-//! span id counter kept. A read-only open of such a database is refused
-//! ([`ProjectError::OlderFormat`]), as it cannot be moved.
+//! span id counter kept. A read-only open reads such a database through a
+//! moved copy (see `SqliteStore::open`).
 
 use super::ProjectError;
 use super::span_pack;
 use super::sqlite_text::{insert_blocks, raise_span_floor};
 use super::text_block::{Blocks, TextRecord};
 use crate::model::{ClassId, ItemId, Provenance, SpanAnnotation, SpanId};
-use rusqlite::{Connection, Transaction, params};
+use rusqlite::{Connection, params};
 
 fn has_table(conn: &Connection, name: &str) -> Result<bool, ProjectError> {
     Ok(conn
@@ -40,14 +40,14 @@ pub(super) fn move_forward(conn: &mut Connection) -> Result<(), ProjectError> {
     Ok(())
 }
 
-fn has_texts_spans_column(tx: &Transaction) -> Result<bool, ProjectError> {
+fn has_texts_spans_column(tx: &Connection) -> Result<bool, ProjectError> {
     Ok(tx
         .prepare("SELECT 1 FROM pragma_table_info('texts') WHERE name = 'spans'")?
         .exists([])?)
 }
 
 /// Layout 2: one `spans` row per span, packed into their `texts` rows.
-fn pack_span_rows(tx: &Transaction) -> Result<(), ProjectError> {
+fn pack_span_rows(tx: &Connection) -> Result<(), ProjectError> {
     if !has_texts_spans_column(tx)? {
         tx.execute_batch("ALTER TABLE texts ADD COLUMN spans BLOB")?;
     }
@@ -90,7 +90,7 @@ fn pack_span_rows(tx: &Transaction) -> Result<(), ProjectError> {
 
 /// Versions 3 and 4: a `texts` row per item, into blocks of consecutive
 /// items, each item's pack as its block's spans.
-fn move_texts_into_blocks(tx: &Transaction) -> Result<(), ProjectError> {
+fn move_texts_into_blocks(tx: &Connection) -> Result<(), ProjectError> {
     let spans = if has_texts_spans_column(tx)? {
         "spans"
     } else {

@@ -74,6 +74,9 @@ pub struct Census {
 pub trait Store {
     fn items(&self) -> Result<Vec<Item>, ProjectError>;
     fn insert_items(&mut self, items: &[NewItem]) -> Result<Vec<Item>, ProjectError>;
+    /// Sets the size and error of the items at these paths, in one
+    /// transaction; returns the items that changed, as they are now.
+    fn update_item_facts(&mut self, items: &[NewItem]) -> Result<Vec<Item>, ProjectError>;
     fn annotation(
         &self,
         id: crate::model::AnnotationId,
@@ -163,6 +166,12 @@ pub trait Store {
     /// those already there (same time, author, kind and item); returns how
     /// many were added. Their `seq` is ignored.
     fn adopt_log(&mut self, entries: &[LogEntry]) -> Result<usize, ProjectError>;
+    /// Opens one transaction that the following writes join, until
+    /// [`Store::end_group`]: a group of edits stored all together or not at all.
+    fn begin_group(&mut self) -> Result<(), ProjectError>;
+    /// Commits the group's writes, or rolls them back; a commit that fails
+    /// rolls back too and is an error.
+    fn end_group(&mut self, commit: bool) -> Result<(), ProjectError>;
     /// Golden items, ascending.
     fn golden_items(&self) -> Result<Vec<ItemId>, ProjectError>;
     /// Every kept version of an item, ordered by item, kind and annotator.

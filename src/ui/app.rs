@@ -17,7 +17,7 @@ use super::worker::Worker;
 use super::workspace::Workspace;
 use super::{Startup, fonts, theme};
 use crate::jobs::coco::{ExportReport, export_coco};
-use crate::jobs::packages::{SplitOptions, merge_package};
+use crate::jobs::packages::{SplitOptions, merge_loaded};
 use crate::jobs::predictions::{PredictionFormat, PredictionOptions, apply_predictions};
 use crate::jobs::text::{TextExportFormat, export_text};
 use crate::model::LabelSchema;
@@ -248,6 +248,8 @@ impl ShuguApp {
         ws.recent = self.settings.recent_picks(ws.project.dir());
         if scan {
             ws.start_scan();
+        } else {
+            ws.start_rescan(ctx, false);
         }
         if self.settings.role == Role::Reviewer {
             ws.open_review_queue();
@@ -356,16 +358,10 @@ impl ShuguApp {
             PackagesDone::Loaded(Err(e)) => format!("{}: {e}", t!("packages.failed")),
             PackagesDone::Loaded(Ok(packages)) => match self.workspace_mut() {
                 None => return,
-                Some(ws) => {
-                    let merged: Result<Vec<_>, _> = packages
-                        .iter()
-                        .map(|p| merge_package(&mut ws.project, p))
-                        .collect();
-                    match merged {
-                        Ok(merged) => merge_notice(&merged),
-                        Err(e) => format!("{}: {e}", t!("packages.failed")),
-                    }
-                }
+                Some(ws) => match merge_loaded(&mut ws.project, &packages) {
+                    Ok(merged) => merge_notice(&merged),
+                    Err(e) => format!("{}: {e}", t!("packages.failed")),
+                },
             },
         };
         self.notice = Some(notice);
@@ -601,6 +597,17 @@ impl ShuguApp {
                 let free = writable && !self.packages.busy();
                 let images = self.workspace().is_some_and(|w| !w.is_text());
                 let idle = self.dataset_job.is_none() && self.export.is_none();
+                let scanning = self.workspace().is_some_and(|w| w.scan.is_some());
+                if ui
+                    .add_enabled(
+                        images && writable && !scanning,
+                        egui::Button::new(t!("menu.rescan")),
+                    )
+                    .clicked()
+                    && let Some(ws) = self.workspace_mut()
+                {
+                    ws.start_rescan(&ctx, true);
+                }
                 let formats = [
                     (DatasetFormat::Yolo, t!("menu.export_yolo")),
                     (DatasetFormat::Voc, t!("menu.export_voc")),
@@ -1075,6 +1082,10 @@ fn coco_notice(out: &std::path::Path, r: &ExportReport) -> String {
         boxes = r.annotations
     )
     .into_owned();
+    if let Some(kept) = &r.labels_file_kept {
+        text.push('\n');
+        text.push_str(&t!("export.labels_kept", path = kept.display()));
+    }
     if !r.left_out.is_empty() {
         text.push('\n');
         text.push_str(&t!("export.left_out", n = r.left_out.len()));

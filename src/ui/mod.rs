@@ -15,6 +15,7 @@ pub mod i18n;
 pub mod item_list;
 pub mod keymap;
 pub mod packages;
+pub mod scan_report;
 pub mod settings;
 pub mod start_screen;
 pub mod status_bar;

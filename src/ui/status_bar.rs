@@ -80,10 +80,13 @@ pub fn show(ui: &mut egui::Ui, ws: &mut Workspace) {
             };
             ui.separator();
         }
-        if let Some(scan) = &ws.scan {
+        if let Some(scan) = ws.scan.as_ref().filter(|s| s.walks()) {
             ui.add(egui::Spinner::new());
             ui.label(t!("scan.progress", n = scan.found()));
             ui.separator();
+        }
+        if !ws.skipped.is_empty() && ui.link(t!("scan.skipped", n = ws.skipped.len())).clicked() {
+            ws.show_skipped = true;
         }
         if let Some(message) = &ws.message {
             ui.label(RichText::new(message).color(ui.visuals().error_fg_color));

@@ -6,10 +6,11 @@ use super::class_panel;
 use super::class_picker::{ClassPicker, PickLists, Picked, PickerMode, PickerOutcome, filter};
 use super::item_list::ItemList;
 use super::keymap::{Action, KeyMap, Shortcut};
+use super::scan_report;
 use super::settings::{MAX_RECENT_PICKS, RecentPicks};
 use super::status_bar;
 use super::text_pane::TextPane;
-use crate::jobs::scan::BackgroundScan;
+use crate::jobs::scan::{BackgroundScan, SkippedFile, broken_paths};
 use crate::media::{ImageLoader, LoadState};
 use crate::model::{
     AnnotationId, BoxAnnotation, ClassId, Edit, ImageLabelMode, Item, ItemId, ItemStatus, LabelId,
@@ -59,6 +60,9 @@ pub struct Workspace {
     pub items: ItemList,
     cache: ItemCache,
     pub scan: Option<BackgroundScan>,
+    /// The files the last scan did not take, with why (listed on request).
+    pub skipped: Vec<SkippedFile>,
+    pub show_skipped: bool,
     /// The last error, shown in the status bar until the next successful action.
     pub message: Option<String>,
     /// The name typed into the class panel's "add class" field.
@@ -110,6 +114,8 @@ impl Workspace {
             items: ItemList::default(),
             cache: ItemCache::default(),
             scan: None,
+            skipped: Vec::new(),
+            show_skipped: false,
             message: None,
             new_class_draft: String::new(),
             reviewer: false,
@@ -128,6 +134,24 @@ impl Workspace {
     /// Starts scanning the image root for files that aren't items yet.
     pub fn start_scan(&mut self) {
         self.scan = Some(BackgroundScan::start(self.project.image_root()));
+    }
+
+    /// Reads again, on a worker thread, the files of items that could not be
+    /// read (a half-copied file may be whole now) and, when `walk`, looks for
+    /// new files in the image folder. Nothing to do for a text project, a
+    /// read-only one, or while a scan runs.
+    pub fn start_rescan(&mut self, ctx: &egui::Context, walk: bool) {
+        if self.is_text() || self.project.is_read_only() || self.scan.is_some() {
+            return;
+        }
+        let broken = broken_paths(self.project.items());
+        if broken.is_empty() && !walk {
+            return;
+        }
+        let ctx = ctx.clone();
+        let wake = move || ctx.request_repaint();
+        let root = self.project.image_root();
+        self.scan = Some(BackgroundScan::rescan(root, broken, walk, wake));
     }
 
     pub fn current_item(&self) -> Option<&Item> {
@@ -683,16 +707,31 @@ impl Workspace {
             self.canvas.fit_pending = true;
         }
         if done {
-            self.message = match scan.finished() {
-                Some(Err(e)) => Some(format!("{}: {e}", t!("scan.failed"))),
-                Some(Ok(summary)) if summary.broken > 0 => Some(format!(
-                    "{} ({} {})",
-                    t!("scan.done", n = summary.images),
-                    summary.broken,
-                    t!("status.broken")
-                )),
-                _ => self.message.take(),
-            };
+            let repaired = scan.repaired();
+            let mut notes: Vec<String> = Vec::new();
+            match scan.finished() {
+                Some(Err(e)) => notes.push(format!("{}: {e}", t!("scan.failed"))),
+                Some(Ok(summary)) => {
+                    if scan.walks() && summary.broken > 0 {
+                        notes.push(format!(
+                            "{} ({} {})",
+                            t!("scan.done", n = summary.images),
+                            summary.broken,
+                            t!("status.broken")
+                        ));
+                    }
+                    if scan.walks() {
+                        self.skipped = summary.skipped.clone();
+                    }
+                }
+                None => {}
+            }
+            if repaired > 0 {
+                notes.push(t!("scan.repaired", n = repaired).into_owned());
+            }
+            if !notes.is_empty() {
+                self.message = Some(notes.join("; "));
+            }
             self.scan = None;
         }
     }
@@ -723,6 +762,14 @@ impl Workspace {
                 .loader
                 .request(item.id.0 as u64, self.project.item_path(&item)),
         };
+        if let LoadState::Ready {
+            warning: Some(warning),
+            ..
+        } = &state
+        {
+            let text = super::scan_report::warning_text(*warning);
+            ui.colored_label(ui.visuals().warn_fg_color, text);
+        }
         let picture = match &state {
             LoadState::Ready { texture, .. } => Picture::Texture(texture.id()),
             LoadState::Loading => Picture::Loading,
@@ -812,6 +859,7 @@ impl Workspace {
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         self.reject_window(&ui.ctx().clone());
         self.picker_ui(&ui.ctx().clone());
+        scan_report::skipped_window(ui.ctx(), &mut self.show_skipped, &self.skipped);
         self.poll_scan();
         self.prefetch_neighbours();
         egui::Panel::bottom("status_bar").show(ui, |ui| {

@@ -156,14 +156,19 @@ pub fn import_ok(project: &Path, from: &Path, format: &str, extra: &[&str]) -> (
 
 /// `shugu export PROJECT --format FORMAT -o OUT`, which must succeed; its stdout.
 pub fn export_ok(project: &Path, format: &str, out: &Path) -> String {
-    succeeds(&shugu([
+    succeeds(&export_run(project, format, out))
+}
+
+/// `shugu export PROJECT --format FORMAT -o OUT`, however it ends.
+pub fn export_run(project: &Path, format: &str, out: &Path) -> Output {
+    shugu([
         "export".as_ref(),
         project.as_os_str(),
         "--format".as_ref(),
         format.as_ref(),
         "-o".as_ref(),
         out.as_os_str(),
-    ]))
+    ])
 }
 
 /// A fixture dataset copied to a temp dir (`TMP/dataset`), with projects over

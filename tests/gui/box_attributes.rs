@@ -116,7 +116,7 @@ fn a_database_without_the_attributes_column_is_migrated() {
         conn.execute_batch("ALTER TABLE boxes DROP COLUMN attrs; PRAGMA user_version = 2;")
             .unwrap();
     }
-    // Read-only (an export), it cannot be migrated and reads as no attributes.
+    // Read-only (an export), it is read through a moved copy: no attributes.
     {
         let project = Project::open(&f.project, Access::ReadOnly).unwrap();
         assert!(project.is_read_only());

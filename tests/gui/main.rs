@@ -17,6 +17,7 @@ mod labelme_label_studio;
 mod packages;
 mod proposals;
 mod reading;
+mod rescan;
 mod review;
 mod start_and_errors;
 mod text;

@@ -145,9 +145,15 @@ fn new_over_a_mixed_folder_names_every_unreadable_file() {
             "{path}: expected {reason:?} in {line:?}"
         );
     }
-    for fine in ["good.png", "猫咪 1.JPG", "notes.txt"] {
+    for fine in ["good.png", "猫咪 1.JPG"] {
         assert!(!stderr.contains(fine), "{fine} is not a problem:\n{stderr}");
     }
+    // A skipped file is named as skipped, not as unreadable.
+    let (unreadable, skipped) = stderr
+        .split_once("skipped 1 file(s) that are not images:")
+        .unwrap_or_else(|| panic!("skipped files named:\n{stderr}"));
+    assert!(!unreadable.contains("notes.txt"), "{stderr}");
+    assert!(skipped.contains("  notes.txt"), "{stderr}");
 }
 
 #[test]
@@ -225,7 +231,9 @@ fn export_leaves_out_broken_items_and_says_which() {
     let (stdout, stderr) = assert_ok(&out);
     assert!(stdout.contains("2 images, 0 boxes"), "{stdout}");
     assert!(
-        stderr.contains("left out 3 unreadable image(s):"),
+        stderr.contains(
+            "left out 3 unreadable image(s) (once a file is whole, `shugu rescan` reads it again):"
+        ),
         "{stderr}"
     );
     for (path, reason) in [

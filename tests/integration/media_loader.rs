@@ -33,6 +33,7 @@ fn loads_a_jpeg_off_the_calling_thread() {
             texture,
             full_width,
             full_height,
+            ..
         } => {
             assert_eq!((full_width, full_height), (64, 48));
             assert_eq!(texture.size(), [64, 48]);
@@ -148,6 +149,7 @@ fn images_are_downscaled_to_the_max_texture_side() {
             texture,
             full_width,
             full_height,
+            ..
         } => {
             assert_eq!((full_width, full_height), (side + 1000, 10));
             assert_eq!(texture.size()[0], side as usize);

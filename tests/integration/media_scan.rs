@@ -73,7 +73,19 @@ fn counts_lists_and_orders_a_messy_folder() {
 
     assert_eq!(summary.images, 4);
     assert_eq!(summary.broken, 4);
-    assert_eq!(summary.skipped_other, 2);
+    let skipped: Vec<(&str, String)> = summary
+        .skipped
+        .iter()
+        .map(|s| (s.rel_path.as_str(), s.reason.to_string()))
+        .collect();
+    assert_eq!(
+        skipped,
+        [
+            ("notes.txt", "not an image".to_string()),
+            ("sub/data.csv", "not an image".to_string()),
+        ],
+        "every skipped file named, with why"
+    );
     assert_eq!(dones.len(), 1, "one Done event");
     assert_eq!(dones[0], summary, "Done carries the returned summary");
 
@@ -94,7 +106,10 @@ fn counts_lists_and_orders_a_messy_folder() {
         ),
         ("broken/empty.jpg", "file is empty (0 bytes)"),
         ("broken/fake.png", "not an image (unrecognised format)"),
-        ("broken/half.jpg", "truncated JPEG (no end-of-image marker)"),
+        (
+            "broken/half.jpg",
+            "truncated JPEG (the image data ends early)",
+        ),
     ];
     assert_eq!(summary.errors.len(), expectations.len());
     for ((rel, message), (want_rel, want_text)) in summary.errors.iter().zip(expectations) {

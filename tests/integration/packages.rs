@@ -581,3 +581,65 @@ fn a_merge_brings_the_packages_audit_trail_and_pace_figures_along() {
     merge(&f.project, &packages);
     assert_eq!(state(&f.project), before, "the trail is not copied twice");
 }
+
+/// Merging several packages is one transaction and one step of undo: when the
+/// second package fails half-way (an item the project does not have), nothing
+/// of the first is kept, its audit trail included; when all succeed, one undo
+/// takes every package's work back out.
+#[test]
+fn a_merge_of_several_packages_is_all_or_nothing_and_one_undo() {
+    let files: Vec<(String, u32, u32)> = (0..6).map(|i| (format!("img{i}.jpg"), 40, 30)).collect();
+    let refs: Vec<(&str, u32, u32)> = files.iter().map(|(n, w, h)| (n.as_str(), *w, *h)).collect();
+    let f = common::image_project(&refs, &["car"], &[], false);
+    let out = f.root.path().join("packages");
+    let packages = split(&f.project, &["li", "wang"], 0.0, &out);
+    for (package, who) in packages.iter().zip(["li", "wang"]) {
+        let mut p = open(package, who);
+        let items: Vec<ItemId> = p.items().iter().map(|i| i.id).collect();
+        for item in items {
+            add_box(&mut p, item, CAR, bx(1.0, 1.0, 9.0, 9.0));
+        }
+    }
+    let before = state(&f.project);
+
+    // Wang's package names an item the project lost since the split.
+    let broken = f.root.path().join("broken");
+    common::cli::copy_dir(&packages[1], &broken);
+    let conn = rusqlite::Connection::open(broken.join("shugu.db")).unwrap();
+    conn.execute(
+        "UPDATE items SET rel_path = 'gone.jpg' WHERE id = (SELECT MAX(id) FROM items)",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let mut project = open(&f.project, "lead");
+    let failed = merge_packages(&mut project, &[packages[0].clone(), broken]);
+    let message = failed
+        .expect_err("the second package names a missing item")
+        .to_string();
+    assert!(message.contains("gone.jpg"), "{message}");
+    assert!(
+        project.all_boxes().unwrap().is_empty(),
+        "nothing of li's package is kept"
+    );
+    assert!(!project.can_undo());
+    drop(project);
+    assert_eq!(
+        state(&f.project),
+        before,
+        "nothing stored, the trail included"
+    );
+
+    let mut project = open(&f.project, "lead");
+    let merged = merge_packages(&mut project, &packages).unwrap();
+    assert_eq!(merged.len(), 2);
+    assert_eq!(project.all_boxes().unwrap().len(), 6);
+    project.undo().unwrap();
+    assert!(
+        project.all_boxes().unwrap().is_empty(),
+        "one undo takes both back"
+    );
+    assert!(!project.can_undo());
+    project.redo().unwrap();
+    assert_eq!(project.all_boxes().unwrap().len(), 6);
+}

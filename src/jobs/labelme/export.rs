@@ -30,7 +30,7 @@ pub fn export_labelme(
     scope: ItemScope,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<LabelmeExportReport, JobError> {
-    check_output(out, "labelme", |e| only_json(&e.path()))?;
+    check_output(project, out, "labelme", |e| only_json(&e.path()))?;
     let schema = project.schema();
     let ExportData {
         class_name,

@@ -84,22 +84,31 @@ pub fn load_package(dir: &Path) -> Result<LoadedPackage, JobError> {
 }
 
 /// Reads every package first (so a bad one changes nothing), then merges them
-/// in order.
+/// in order with [`merge_loaded`].
 pub fn merge_packages(
     source: &mut Project,
     dirs: &[PathBuf],
 ) -> Result<Vec<PackageMerged>, JobError> {
-    if dirs.is_empty() {
-        return Err(JobError::Failed("no packages to merge".into()));
-    }
     let loaded = dirs
         .iter()
         .map(|d| load_package(d))
         .collect::<Result<Vec<_>, _>>()?;
-    for p in &loaded {
+    merge_loaded(source, &loaded)
+}
+
+/// Merges packages in order as one transaction and one step of undo: when
+/// one of them fails, nothing of the others is kept either.
+pub fn merge_loaded(
+    source: &mut Project,
+    packages: &[LoadedPackage],
+) -> Result<Vec<PackageMerged>, JobError> {
+    if packages.is_empty() {
+        return Err(JobError::Failed("no packages to merge".into()));
+    }
+    for p in packages {
         check_belongs(source, p)?;
     }
-    loaded.iter().map(|p| merge_package(source, p)).collect()
+    source.apply_together(|source| packages.iter().map(|p| merge_one(source, p)).collect())
 }
 
 /// A package of this project, with its classes and items.
@@ -328,12 +337,17 @@ fn package_history(package: &LoadedPackage, by_path: &HashMap<&str, ItemId>) -> 
         .collect()
 }
 
-/// Merges one package into `source` as one edit (one undo step), by the
-/// package's annotator. A second merge of the same package changes nothing.
+/// Merges one package into `source` as one transaction (one undo step), by
+/// the package's annotator. A second merge of the same package changes nothing.
 pub fn merge_package(
     source: &mut Project,
     package: &LoadedPackage,
 ) -> Result<PackageMerged, JobError> {
+    source.apply_together(|source| merge_one(source, package))
+}
+
+/// [`merge_package`] inside a transaction of the caller's.
+fn merge_one(source: &mut Project, package: &LoadedPackage) -> Result<PackageMerged, JobError> {
     check_belongs(source, package)?;
     let info = &package.info;
     let by_path: HashMap<&str, ItemId> = source

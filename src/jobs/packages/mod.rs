@@ -8,5 +8,7 @@ mod merge;
 mod split;
 
 pub use assign::{Assignment, assign};
-pub use merge::{LoadedPackage, PackageMerged, load_package, merge_package, merge_packages};
+pub use merge::{
+    LoadedPackage, PackageMerged, load_package, merge_loaded, merge_package, merge_packages,
+};
 pub use split::{PackageMade, SplitOptions, parse_overlap, split_project};

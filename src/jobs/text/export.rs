@@ -4,9 +4,10 @@ use crate::formats::text::{
     DoccanoExporter, DoccanoLayout, ExportError, ExportRecord, HfClassificationExporter,
     HfLabelMode, JsonlExporter,
 };
+use crate::jobs::export_common::companion_path;
 use crate::jobs::{ItemScope, JobError};
 use crate::model::{ImageLabelMode, LabelId, OffsetUnit};
-use crate::project::{Project, ProjectError, ProjectKind, write_atomic};
+use crate::project::{Project, ProjectError, ProjectKind, stage_file, write_atomic};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -17,7 +18,8 @@ pub enum TextExportFormat {
     Jsonl,
     /// doccano's import layout, UTF-16 offsets.
     Doccano,
-    /// Hugging Face classification (`text`, `label`, `label_text`) and `labels.json`.
+    /// Hugging Face classification (`text`, `label`, `label_text`), and the
+    /// class names beside it in `<stem>.labels.json`.
     HuggingFace,
 }
 
@@ -160,7 +162,7 @@ pub fn export_text_scoped(
                 ImageLabelMode::Multi => HfLabelMode::Multi,
             };
             let mut summary = None;
-            write_atomic(out, |file| {
+            let output = stage_file(out, |file| {
                 let mut exporter = HfClassificationExporter::new(file, &names, mode);
                 (report.items, report.spans) =
                     write_all(&mut |r| exporter.write(r).map(|_| ())).map_err(io_error)?;
@@ -168,14 +170,24 @@ pub fn export_text_scoped(
                 summary = Some(done);
                 file.flush()
             })?;
-            if let Some(summary) = summary {
-                let labels_file = out.with_file_name("labels.json");
-                write_atomic(&labels_file, |w| {
-                    w.write_all(summary.labels_json.as_bytes())
-                })?;
-                report.labels_file = Some(labels_file);
-                report.without_class = summary.without_class;
-                report.with_several_classes = summary.with_several_classes;
+            let labels = match summary {
+                Some(summary) => {
+                    let labels_file = companion_path(out, "labels.json");
+                    let staged = stage_file(&labels_file, |w| {
+                        w.write_all(summary.labels_json.as_bytes())
+                    })?;
+                    report.labels_file = Some(labels_file);
+                    report.without_class = summary.without_class;
+                    report.with_several_classes = summary.with_several_classes;
+                    Some(staged)
+                }
+                None => None,
+            };
+            // The file the user named goes in place first: when that fails,
+            // nothing changed.
+            output.persist()?;
+            if let Some(staged) = labels {
+                staged.persist()?;
             }
         }
     }

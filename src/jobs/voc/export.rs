@@ -31,7 +31,7 @@ pub fn export_voc(
     scope: ItemScope,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<VocExportReport, JobError> {
-    check_output(out, "Pascal VOC", |e| {
+    check_output(project, out, "Pascal VOC", |e| {
         let name = e.file_name();
         ["Annotations", "ImageSets", "labelmap.txt"]
             .iter()

@@ -51,7 +51,7 @@ pub fn export_yolo_classify(
     options: ClassifyExportOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<ClassifyExportReport, JobError> {
-    check_output(out, "YOLO classification", |e| {
+    check_output(project, out, "YOLO classification", |e| {
         SPLITS.contains(&e.file_name().to_string_lossy().as_ref())
     })?;
     if !(0.0..=100.0).contains(&options.val_percent) {

@@ -35,7 +35,7 @@ pub fn export_yolo(
     scope: ItemScope,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<YoloExportReport, JobError> {
-    check_output(out, "YOLO", |e| {
+    check_output(project, out, "YOLO", |e| {
         OWN_ENTRIES.contains(&e.file_name().to_string_lossy().as_ref())
     })?;
     let schema = project.schema();
