@@ -7,6 +7,7 @@
 
 mod atomic_file;
 mod create_whole;
+mod engine;
 mod error;
 mod history;
 mod item_query;

@@ -1,3 +1,4 @@
+use super::engine::validate::{Checker, check_new_box, position_in};
 use super::history::History;
 use super::lock::ProjectLock;
 use super::manifest::{MANIFEST_FILE, Manifest, ProjectKind};
@@ -9,13 +10,10 @@ use super::store::{
 };
 use super::{ProjectError, now_ms};
 use crate::model::{
-    AnnotationId, BBox, BoxAnnotation, ClassId, Edit, ImageLabelMode, Item, ItemId, ItemStatus,
-    LabelId, LabelSchema, NewBox, NewSpan, SpanAnnotation, SpanId, SpanRef, TextDoc,
+    AnnotationId, BoxAnnotation, BoxOrigin, ClassId, Comment, Edit, ImageLabelMode, Item, ItemId,
+    ItemStatus, LabelId, LabelSchema, NewBox, Proposal, ProposalId, SpanAnnotation, SpanId,
+    SpanRef, TextDoc,
 };
-use crate::model::{
-    Attributes, BoxOrigin, Comment, CommentTarget, NewComment, Proposal, ProposalId,
-};
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 pub const DB_FILE: &str = "shugu.db";
@@ -91,61 +89,6 @@ impl std::fmt::Debug for Project {
             .field("read_only", &self.is_read_only())
             .finish()
     }
-}
-
-fn check_class(schema: &LabelSchema, class: ClassId) -> Result<(), ProjectError> {
-    match schema.class(class) {
-        Some(_) => Ok(()),
-        None => Err(ProjectError::InvalidEdit(format!(
-            "there is no class with id {class}"
-        ))),
-    }
-}
-
-/// Box attributes fit the schema: names are not blank, and the attributes the
-/// schema defines hold values of their kind (free keys take any value).
-fn check_attributes(schema: &LabelSchema, attrs: &Attributes) -> Result<(), ProjectError> {
-    for (name, value) in attrs {
-        if name.trim().is_empty() {
-            return Err(ProjectError::InvalidEdit(
-                "a box attribute needs a name".into(),
-            ));
-        }
-        if let Some(problem) = schema.attribute(name).and_then(|def| def.problem(value)) {
-            return Err(ProjectError::InvalidEdit(problem));
-        }
-    }
-    Ok(())
-}
-
-/// Where item `id` is in `items`, which are kept in id order.
-fn position_in(items: &[Item], id: ItemId) -> Option<usize> {
-    items.binary_search_by_key(&id, |i| i.id).ok()
-}
-
-/// The box clamped to its item's image, or why it cannot go there.
-fn fitted_box(item: &Item, bbox: BBox) -> Result<BBox, ProjectError> {
-    if item.is_broken() {
-        return Err(ProjectError::InvalidEdit(format!(
-            "{}: the image cannot be read, so it cannot be annotated",
-            item.rel_path
-        )));
-    }
-    if !bbox.is_finite() {
-        return Err(ProjectError::InvalidEdit(
-            "the box has non-finite coordinates".into(),
-        ));
-    }
-    let fitted = bbox.clamped(item.width as f32, item.height as f32);
-    if !fitted.is_proper() {
-        return Err(ProjectError::InvalidEdit(format!(
-            "the box {:?} has no area inside the {}×{} image",
-            bbox.to_xywh(),
-            item.width,
-            item.height
-        )));
-    }
-    Ok(fitted)
 }
 
 /// A text record to add with its labels, classes named.
@@ -673,318 +616,20 @@ impl Project {
         Ok(())
     }
 
-    fn existing_item(&self, id: ItemId) -> Result<&Item, ProjectError> {
-        self.item(id)
-            .ok_or_else(|| ProjectError::InvalidEdit(format!("there is no item with id {id}")))
-    }
-
-    fn check_class(&self, class: ClassId) -> Result<(), ProjectError> {
-        check_class(self.schema(), class)
-    }
-
-    /// Item-level labels sorted and deduplicated, each in the schema, and
-    /// no more than `mode` (the schema's, or the one an earlier part of the
-    /// edit switched to) allows.
-    fn checked_image_labels(
-        &self,
-        mut labels: Vec<LabelId>,
-        mode: ImageLabelMode,
-    ) -> Result<Vec<LabelId>, ProjectError> {
-        labels.sort();
-        labels.dedup();
-        for l in &labels {
-            if self.schema().label(*l).is_none() {
-                return Err(ProjectError::InvalidEdit(format!(
-                    "there is no image label with id {l}"
-                )));
-            }
-        }
-        if mode == ImageLabelMode::Single && labels.len() > 1 {
-            return Err(ProjectError::InvalidEdit(
-                "this project takes one image label per image".into(),
-            ));
-        }
-        Ok(labels)
-    }
-
-    fn fitted_box(&self, item: ItemId, bbox: BBox) -> Result<BBox, ProjectError> {
-        fitted_box(self.existing_item(item)?, bbox)
-    }
-
-    /// Checks an edit against the schema and the items, and returns it normalised:
-    /// boxes clamped to their image, label lists de-duplicated. `mode` is the
-    /// image-label mode in effect, which a batch may switch part way.
-    fn validated(&self, edit: Edit, mode: &mut ImageLabelMode) -> Result<Edit, ProjectError> {
-        Ok(match edit {
-            Edit::AddBoxes(mut boxes) => {
-                for b in &mut boxes {
-                    self.check_class(b.class)?;
-                    check_attributes(self.schema(), &b.attributes)?;
-                    b.bbox = self.fitted_box(b.item, b.bbox)?;
-                }
-                Edit::AddBoxes(boxes)
-            }
-            Edit::RestoreBoxes(boxes) => {
-                for b in &boxes {
-                    self.existing_item(b.item)?;
-                }
-                Edit::RestoreBoxes(boxes)
-            }
-            Edit::DeleteBoxes(ids) => Edit::DeleteBoxes(ids),
-            Edit::CopyBoxes(mut boxes) => {
-                for b in &mut boxes {
-                    self.check_class(b.class)?;
-                    check_attributes(self.schema(), &b.attributes)?;
-                    b.bbox = self.fitted_box(b.item, b.bbox)?;
-                }
-                Edit::CopyBoxes(boxes)
-            }
-            Edit::SetBoxGeometry { id, bbox } => {
-                let item = self.box_item(id)?;
-                Edit::SetBoxGeometry {
-                    id,
-                    bbox: self.fitted_box(item, bbox)?,
-                }
-            }
-            Edit::SetBoxClass { id, class } => {
-                self.check_class(class)?;
-                Edit::SetBoxClass { id, class }
-            }
-            Edit::SetBoxAttributes { id, attributes } => {
-                self.box_item(id)?;
-                check_attributes(self.schema(), &attributes)?;
-                Edit::SetBoxAttributes { id, attributes }
-            }
-            Edit::AddSpans(spans) => {
-                self.check_new_spans(&spans)?;
-                Edit::AddSpans(spans)
-            }
-            Edit::RestoreSpans(spans) => {
-                for s in &spans {
-                    self.existing_item(s.item)?;
-                }
-                Edit::RestoreSpans(spans)
-            }
-            Edit::DeleteSpans(ids) => Edit::DeleteSpans(ids),
-            Edit::CopySpans(spans) => {
-                // Only class and range: the spans come from a project with the
-                // same schema, which kept them apart if it had to, and a batch
-                // that copies them usually deletes the ones they replace.
-                for s in &spans {
-                    self.check_class(s.class)?;
-                    let it = self.existing_item(s.item)?;
-                    let len = self.store.text_len(s.item)?.unwrap_or(0);
-                    if s.start >= s.end || s.end > len {
-                        return Err(ProjectError::InvalidEdit(format!(
-                            "span [{}, {}) does not fit the {len} characters of {}",
-                            s.start, s.end, it.rel_path
-                        )));
-                    }
-                }
-                Edit::CopySpans(spans)
-            }
-            Edit::SetSpanClass { span, class } => {
-                self.check_class(class)?;
-                Edit::SetSpanClass { span, class }
-            }
-            Edit::AddComments(comments) => {
-                for c in &comments {
-                    self.check_comment(c)?;
-                }
-                Edit::AddComments(comments)
-            }
-            Edit::RestoreComments(comments) => {
-                for c in &comments {
-                    self.existing_item(c.item)?;
-                }
-                Edit::RestoreComments(comments)
-            }
-            Edit::DeleteComments(ids) => Edit::DeleteComments(ids),
-            Edit::SetImageLabels { item, labels } => {
-                self.existing_item(item)?;
-                let labels = self.checked_image_labels(labels, *mode)?;
-                Edit::SetImageLabels { item, labels }
-            }
-            Edit::SetItemsImageLabels { items, labels } => {
-                for &item in &items {
-                    self.existing_item(item)?;
-                }
-                let labels = self.checked_image_labels(labels, *mode)?;
-                Edit::SetItemsImageLabels { items, labels }
-            }
-            Edit::SetImageLabelMode { from, to } => {
-                if from != *mode {
-                    return Err(ProjectError::InvalidEdit(format!(
-                        "the image labels are {mode:?}, not {from:?}"
-                    )));
-                }
-                *mode = to;
-                Edit::SetImageLabelMode { from, to }
-            }
-            Edit::SetStatus { item, status } => {
-                self.existing_item(item)?;
-                Edit::SetStatus { item, status }
-            }
-            Edit::SetItemsStatus { items, status } => {
-                for &item in &items {
-                    self.existing_item(item)?;
-                }
-                Edit::SetItemsStatus { items, status }
-            }
-            Edit::SetGolden { item, golden } => {
-                self.existing_item(item)?;
-                Edit::SetGolden { item, golden }
-            }
-            Edit::SetItemVersion {
-                item,
-                annotator,
-                kind,
-                body,
-            } => {
-                self.existing_item(item)?;
-                if annotator.trim().is_empty() {
-                    return Err(ProjectError::InvalidEdit(
-                        "an item version needs its annotator's name".into(),
-                    ));
-                }
-                Edit::SetItemVersion {
-                    item,
-                    annotator,
-                    kind,
-                    body,
-                }
-            }
-            Edit::AddProposals(mut proposals) => {
-                for p in &mut proposals {
-                    self.check_class(p.class)?;
-                    p.bbox = self.fitted_box(p.item, p.bbox)?;
-                    if !(0.0..=1.0).contains(&p.score) {
-                        return Err(ProjectError::InvalidEdit(format!(
-                            "a proposal's score must be between 0 and 1, not {}",
-                            p.score
-                        )));
-                    }
-                    if p.source.trim().is_empty() {
-                        return Err(ProjectError::InvalidEdit(
-                            "a proposal needs the name of the model that made it".into(),
-                        ));
-                    }
-                }
-                Edit::AddProposals(proposals)
-            }
-            Edit::RestoreProposals(proposals) => {
-                for p in &proposals {
-                    self.existing_item(p.item)?;
-                }
-                Edit::RestoreProposals(proposals)
-            }
-            Edit::DeleteProposals(ids) => Edit::DeleteProposals(ids),
-            Edit::AcceptProposals(ids) => {
-                for &id in &ids {
-                    let p = self.store.proposal(id)?.ok_or_else(|| {
-                        ProjectError::InvalidEdit(format!("there is no proposal with id {id}"))
-                    })?;
-                    // The schema may have lost the class since the import.
-                    self.check_class(p.class)?;
-                    self.fitted_box(p.item, p.bbox)?;
-                }
-                Edit::AcceptProposals(ids)
-            }
-            Edit::UnacceptProposals(accepted) => Edit::UnacceptProposals(accepted),
-            Edit::RestoreAccepted(accepted) => {
-                for a in &accepted {
-                    self.existing_item(a.accepted.item)?;
-                }
-                Edit::RestoreAccepted(accepted)
-            }
-            Edit::Batch(edits) => Edit::Batch(
-                edits
-                    .into_iter()
-                    .map(|e| self.validated(e, mode))
-                    .collect::<Result<_, _>>()?,
-            ),
-        })
-    }
-
-    /// New spans must name a class, lie inside their text, and (unless the
-    /// schema allows it) overlap neither the item's spans nor each other.
-    fn check_new_spans(&self, spans: &[NewSpan]) -> Result<(), ProjectError> {
-        let mut by_item: HashMap<ItemId, Vec<&NewSpan>> = HashMap::new();
-        for s in spans {
-            self.check_class(s.class)?;
-            by_item.entry(s.item).or_default().push(s);
-        }
-        for (item, new) in by_item {
-            let it = self.existing_item(item)?;
-            let len = self.store.text_len(item)?.ok_or_else(|| {
-                ProjectError::InvalidEdit(format!("{} is not a text item", it.rel_path))
-            })?;
-            for s in &new {
-                if s.start >= s.end || s.end > len {
-                    return Err(ProjectError::InvalidEdit(format!(
-                        "span [{}, {}) does not fit the {len} characters of {}",
-                        s.start, s.end, it.rel_path
-                    )));
-                }
-            }
-            if self.schema().allow_overlapping_spans {
-                continue;
-            }
-            let existing = self.store.spans_of(item)?;
-            for (i, s) in new.iter().enumerate() {
-                let clash = existing
-                    .iter()
-                    .map(|e| (e.start, e.end))
-                    .chain(new[..i].iter().map(|n| (n.start, n.end)))
-                    .find(|&(start, end)| start < s.end && s.start < end);
-                if let Some((start, end)) = clash {
-                    return Err(ProjectError::InvalidEdit(format!(
-                        "span [{}, {}) overlaps span [{start}, {end}); this project does not allow overlapping spans",
-                        s.start, s.end
-                    )));
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// A comment needs words, and its box or span must be on its item.
-    fn check_comment(&self, c: &NewComment) -> Result<(), ProjectError> {
-        self.existing_item(c.item)?;
-        if c.body.trim().is_empty() {
-            return Err(ProjectError::InvalidEdit(
-                "a comment needs some text".into(),
-            ));
-        }
-        let on_item = match c.target {
-            None => true,
-            Some(CommentTarget::Box(id)) => {
-                self.store.annotation(id)?.is_some_and(|b| b.item == c.item)
-            }
-            Some(CommentTarget::Span(id)) => {
-                self.store.span(SpanRef { item: c.item, id })?.is_some()
-            }
-        };
-        if !on_item {
-            return Err(ProjectError::InvalidEdit(format!(
-                "the comment's {:?} is not on item {}",
-                c.target, c.item
-            )));
-        }
-        Ok(())
-    }
-
     /// An item's review comments, oldest first.
     pub fn comments(&self, item: ItemId) -> Result<Vec<Comment>, ProjectError> {
         self.store.comments_of(item)
     }
 
-    fn box_item(&self, id: AnnotationId) -> Result<ItemId, ProjectError> {
-        // Boxes of one item are few; the store answers by primary key.
-        self.store
-            .annotation(id)?
-            .map(|b| b.item)
-            .ok_or_else(|| ProjectError::InvalidEdit(format!("there is no box with id {id}")))
+    /// Checks an edit against the schema, the items and the annotations,
+    /// and returns it normalised (see [`Checker`]).
+    fn validated(&self, edit: Edit, mode: &mut ImageLabelMode) -> Result<Edit, ProjectError> {
+        let checker = Checker {
+            schema: self.schema(),
+            items: &self.items,
+            store: self.store.as_ref(),
+        };
+        checker.edit(edit, mode)
     }
 
     /// Applies an edit: validated, durable on return, recorded for undo and in the
@@ -1070,14 +715,7 @@ impl Project {
                 }
             };
             for b in &mut chunk {
-                check_class(&manifest.schema, b.class)?;
-                check_attributes(&manifest.schema, &b.attributes)?;
-                let item = position_in(items, b.item)
-                    .map(|i| &items[i])
-                    .ok_or_else(|| {
-                        ProjectError::InvalidEdit(format!("there is no item with id {}", b.item))
-                    })?;
-                b.bbox = fitted_box(item, b.bbox)?;
+                check_new_box(&manifest.schema, items, b)?;
             }
             Ok(Some(chunk))
         };
