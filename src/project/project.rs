@@ -1,12 +1,13 @@
 use super::engine::validate::{Checker, check_new_box, position_in};
+use super::engine::{self, EditContext, StoredEdit, status_rule};
 use super::history::History;
 use super::lock::ProjectLock;
 use super::manifest::{MANIFEST_FILE, Manifest, ProjectKind};
 use super::sqlite_store::SqliteStore;
 use super::stats::{AnnotatorStats, AnnotatorThroughput, ClassCount, HourCount, ProjectStats};
 use super::store::{
-    EditContext, LogEntry, NewItem, NewTextItem, PackedTexts, ResolvedText, SpanExtent, Store,
-    TextPacker, TextRow,
+    LogEntry, NewItem, NewTextItem, PackedTexts, ResolvedText, SpanExtent, Store, TextPacker,
+    TextRow,
 };
 use super::{ProjectError, now_ms};
 use crate::model::{
@@ -58,8 +59,8 @@ impl Applied {
     }
 }
 
-impl From<super::store::StoredEdit> for Applied {
-    fn from(stored: super::store::StoredEdit) -> Self {
+impl From<StoredEdit> for Applied {
+    fn from(stored: StoredEdit) -> Self {
         Self {
             touched: stored.touched,
             created: stored.created,
@@ -190,11 +191,13 @@ impl TextResolver {
             if !labels.is_empty() {
                 classified += 1;
             }
+            let status = status_rule::new_text_status(!(spans.is_empty() && labels.is_empty()));
             texts.push(ResolvedText {
                 item: record.item,
                 char_len: len,
                 spans,
                 labels,
+                status,
             });
         }
         let added_classes = !(new_classes.is_empty() && new_doc_classes.is_empty());
@@ -724,7 +727,7 @@ impl Project {
             time_ms: now_ms(),
             origin: "edit",
         };
-        let stored = match store.add_boxes_streamed(&mut next_chunk, &ctx) {
+        let stored = match engine::add_boxes_streamed(store.as_mut(), &mut next_chunk, &ctx) {
             Ok(stored) => stored,
             Err(err) => return Err(abandoned.unwrap_or_else(|| err.into())),
         };
@@ -875,7 +878,8 @@ impl Project {
             time_ms: now_ms(),
             origin: "edit",
         };
-        let result = store.add_labelled_texts(&mut next_chunk, then.as_ref(), &ctx);
+        let result =
+            engine::add_labelled_texts(store.as_mut(), &mut next_chunk, then.as_ref(), &ctx);
         let (items, mut stored) = match result {
             Ok(done) => done,
             Err(err) => return Err(abandoned.unwrap_or_else(|| err.into())),
@@ -901,11 +905,7 @@ impl Project {
         Ok(added)
     }
 
-    fn store_edit(
-        &mut self,
-        edit: &Edit,
-        origin: &str,
-    ) -> Result<super::store::StoredEdit, ProjectError> {
+    fn store_edit(&mut self, edit: &Edit, origin: &str) -> Result<StoredEdit, ProjectError> {
         // The schema lives in the manifest, outside the transaction: a switch
         // to several labels per item is saved before the edit, a switch back
         // after it (the store refuses it while an item has several), so the
@@ -922,7 +922,7 @@ impl Project {
             time_ms: now_ms(),
             origin,
         };
-        let stored = match self.store.apply(edit, &ctx) {
+        let stored = match engine::apply(self.store.as_mut(), edit, &ctx) {
             Ok(stored) => stored,
             Err(e) => {
                 if widen {
@@ -1073,14 +1073,14 @@ impl Project {
         };
         // The census reads every box and span; on a connection of its own it
         // runs beside the quality figures instead of before them.
-        let db = self.dir.join(DB_FILE);
+        let reader = self.store.reader();
         let (census, quality) = std::thread::scope(|scope| {
-            let census = scope.spawn(|| SqliteStore::open(&db, true)?.census());
+            let census = reader.map(|r| scope.spawn(move || r.census()));
             let quality = self.quality_figures();
-            (census.join(), quality)
+            (census.map(|c| c.join()), quality)
         });
         let census = match census {
-            Ok(Ok(census)) => census,
+            Some(Ok(Ok(census))) => census,
             _ => self.store.census()?,
         };
         let (quality, agreement) = quality?;

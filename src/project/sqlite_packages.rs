@@ -5,7 +5,7 @@
 
 use super::ProjectError;
 use super::sqlite_text;
-use super::store::EditContext;
+use super::store::Stamp;
 use crate::model::{ItemId, ItemSnapshot, ItemVersion, PackageInfo, PackageRole, VersionKind};
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -79,12 +79,12 @@ pub(super) fn set_golden(
     tx: &Connection,
     item: ItemId,
     golden: bool,
-    ctx: &EditContext,
+    stamp: Stamp,
 ) -> Result<bool, ProjectError> {
     let was = is_golden(tx, item)?;
     if golden && !was {
         tx.prepare_cached("INSERT INTO golden(item_id, author, created_ms) VALUES(?1,?2,?3)")?
-            .execute(params![item.0, ctx.author, ctx.time_ms])?;
+            .execute(params![item.0, stamp.author, stamp.time_ms])?;
     } else if !golden && was {
         tx.prepare_cached("DELETE FROM golden WHERE item_id = ?1")?
             .execute([item.0])?;
@@ -106,7 +106,7 @@ pub(super) fn set_version(
     annotator: &str,
     kind: VersionKind,
     body: Option<&ItemSnapshot>,
-    ctx: &EditContext,
+    stamp: Stamp,
 ) -> Result<Option<ItemSnapshot>, ProjectError> {
     let old: Option<ItemSnapshot> = tx
         .prepare_cached(
@@ -128,7 +128,7 @@ pub(super) fn set_version(
                 annotator,
                 kind.as_str(),
                 to_json(body)?,
-                ctx.time_ms
+                stamp.time_ms
             ])?;
         }
         None => {
