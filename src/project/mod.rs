@@ -7,12 +7,16 @@
 
 mod atomic_file;
 mod create_whole;
+#[cfg(test)]
+mod edit_semantics;
 mod engine;
 mod error;
 mod history;
 mod item_query;
 mod lock;
 mod manifest;
+#[cfg(test)]
+mod memory_store;
 mod packages;
 #[allow(clippy::module_inception)] // `project::project` holds the `Project` type
 mod project;

@@ -232,6 +232,11 @@ fn relative_path(from: &Path, to: &Path) -> PathBuf {
     rel
 }
 
+/// The SQLite store of the project in `dir`, made when missing.
+fn sqlite_in(dir: &Path) -> Result<Box<dyn Store>, ProjectError> {
+    Ok(Box::new(SqliteStore::open(&dir.join(DB_FILE), false)?))
+}
+
 fn canonical(path: &Path) -> Result<PathBuf, ProjectError> {
     std::fs::canonicalize(path).map_err(|e| ProjectError::io(path, e))
 }
@@ -249,6 +254,17 @@ impl Project {
         image_root: &Path,
         schema: LabelSchema,
     ) -> Result<Self, ProjectError> {
+        Self::create_with(dir, name, image_root, schema, sqlite_in)
+    }
+
+    /// [`Project::create`] over the store `open_store` makes in `dir`.
+    pub(super) fn create_with(
+        dir: &Path,
+        name: &str,
+        image_root: &Path,
+        schema: LabelSchema,
+        open_store: impl FnOnce(&Path) -> Result<Box<dyn Store>, ProjectError>,
+    ) -> Result<Self, ProjectError> {
         if Self::is_project_dir(dir) {
             return Err(ProjectError::AlreadyExists(dir.to_path_buf()));
         }
@@ -265,9 +281,9 @@ impl Project {
         let root_text = rel.to_string_lossy().replace('\\', "/");
         let manifest = Manifest::new(name, &root_text, schema);
         let lock = ProjectLock::acquire(dir)?;
-        let store = SqliteStore::open(&dir.join(DB_FILE), false)?;
+        let store = open_store(dir)?;
         manifest.save(&dir.join(MANIFEST_FILE))?;
-        Self::assemble(dir, manifest, Box::new(store), Some(lock))
+        Self::assemble(dir, manifest, store, Some(lock))
     }
 
     /// Creates a text project in `dir` (made if missing). Its items are added
@@ -280,9 +296,9 @@ impl Project {
         let mut manifest = Manifest::new(name, ".", schema);
         manifest.kind = ProjectKind::Text;
         let lock = ProjectLock::acquire(dir)?;
-        let store = SqliteStore::open(&dir.join(DB_FILE), false)?;
+        let store = sqlite_in(dir)?;
         manifest.save(&dir.join(MANIFEST_FILE))?;
-        Self::assemble(dir, manifest, Box::new(store), Some(lock))
+        Self::assemble(dir, manifest, store, Some(lock))
     }
 
     pub fn kind(&self) -> ProjectKind {

@@ -2,7 +2,7 @@
 //! import, resolved texts are packed into blocks with their spans and
 //! document classes (see [`text_block`] and [`span_pack`]), so the storing
 //! thread only inserts rows. A store that keeps texts otherwise reads a
-//! chunk back with [`PackedTexts::unpack`].
+//! chunk back with `memory_store::unpack`.
 
 use super::span_pack::{self, PackedSpan};
 use super::store::NewTextItem;

@@ -237,6 +237,3 @@ fn finish(
         created_spans: ch.created_spans,
     })
 }
-
-#[cfg(test)]
-mod tests;

@@ -1,14 +1,19 @@
-//! The edit semantics at the engine's level, on the SQLite store.
+//! The engine on a bare store, below the project: the inverses it builds,
+//! the status rule over runs of items, and the audit text of large edits.
 
-use super::{EditContext, apply};
+use super::OpenStore;
 use crate::model::{BBox, ClassId, Edit, ItemId, ItemStatus, LabelId, NewBox};
 use crate::project::Store;
-use crate::project::sqlite_store::SqliteStore;
+use crate::project::engine::{EditContext, StoredEdit};
 use crate::project::store::NewItem;
 
-fn store_with_items(n: usize) -> (tempfile::TempDir, SqliteStore, Vec<ItemId>) {
+fn apply(store: &mut Box<dyn Store>, edit: &Edit, ctx: &EditContext) -> StoredEdit {
+    crate::project::engine::apply(store.as_mut(), edit, ctx).expect("the edit applies")
+}
+
+fn store_with_items(open: OpenStore, n: usize) -> (tempfile::TempDir, Box<dyn Store>, Vec<ItemId>) {
     let tmp = tempfile::tempdir().unwrap();
-    let mut store = SqliteStore::open(&tmp.path().join("t.db"), false).unwrap();
+    let mut store = open(tmp.path());
     let items: Vec<NewItem> = (0..n)
         .map(|i| NewItem {
             rel_path: format!("{i}.jpg"),
@@ -26,6 +31,13 @@ fn store_with_items(n: usize) -> (tempfile::TempDir, SqliteStore, Vec<ItemId>) {
     (tmp, store, ids)
 }
 
+fn undo_ctx() -> EditContext<'static> {
+    EditContext {
+        origin: "undo",
+        ..ctx()
+    }
+}
+
 fn ctx() -> EditContext<'static> {
     EditContext {
         author: "测试",
@@ -34,9 +46,8 @@ fn ctx() -> EditContext<'static> {
     }
 }
 
-#[test]
-fn bulk_added_boxes_get_their_ids_in_order_across_chunks() {
-    let (_tmp, mut store, items) = store_with_items(3);
+pub(super) fn bulk_added_boxes_get_their_ids_in_order_across_chunks(open: OpenStore) {
+    let (_tmp, mut store, items) = store_with_items(open, 3);
     // A first small edit, so the bulk ids don't start at 1.
     let one = NewBox {
         item: items[0],
@@ -44,7 +55,7 @@ fn bulk_added_boxes_get_their_ids_in_order_across_chunks() {
         bbox: BBox::from_xywh(1.0, 1.0, 1.0, 1.0),
         attributes: Default::default(),
     };
-    apply(&mut store, &Edit::AddBoxes(vec![one]), &ctx()).unwrap();
+    apply(&mut store, &Edit::AddBoxes(vec![one]), &ctx());
     let n = 2 * 512 + 77;
     let new: Vec<NewBox> = (0..n)
         .map(|k| NewBox {
@@ -54,7 +65,7 @@ fn bulk_added_boxes_get_their_ids_in_order_across_chunks() {
             attributes: Default::default(),
         })
         .collect();
-    let stored = apply(&mut store, &Edit::AddBoxes(new.clone()), &ctx()).unwrap();
+    let stored = apply(&mut store, &Edit::AddBoxes(new.clone()), &ctx());
     assert_eq!(stored.created.len(), n);
     for (k, (id, want)) in stored.created.iter().zip(&new).enumerate() {
         let got = store.annotation(*id).unwrap().unwrap();
@@ -73,21 +84,12 @@ fn bulk_added_boxes_get_their_ids_in_order_across_chunks() {
         panic!("the first boxes on new items also carry status changes");
     };
     assert_eq!(parts[0], Edit::DeleteBoxes(stored.created.clone()));
-    apply(
-        &mut store,
-        &stored.inverse,
-        &EditContext {
-            origin: "undo",
-            ..ctx()
-        },
-    )
-    .unwrap();
+    apply(&mut store, &stored.inverse, &undo_ctx());
     assert_eq!(store.all_boxes().unwrap().len(), 1);
 }
 
-#[test]
-fn first_boxes_start_progress_only_on_new_items_in_runs_and_gaps() {
-    let (_tmp, mut store, items) = store_with_items(10);
+pub(super) fn first_boxes_start_progress_only_on_new_items_in_runs_and_gaps(open: OpenStore) {
+    let (_tmp, mut store, items) = store_with_items(open, 10);
     // Item 4 is done already; item 2 gets an explicit status in the same edit.
     apply(
         &mut store,
@@ -96,8 +98,7 @@ fn first_boxes_start_progress_only_on_new_items_in_runs_and_gaps() {
             status: ItemStatus::Submitted,
         },
         &ctx(),
-    )
-    .unwrap();
+    );
     let boxes_on = |idx: &[usize]| {
         idx.iter()
             .map(|&i| {
@@ -115,8 +116,8 @@ fn first_boxes_start_progress_only_on_new_items_in_runs_and_gaps() {
         item: items[2],
         status: ItemStatus::Submitted,
     });
-    let stored = apply(&mut store, &Edit::Batch(edits), &ctx()).unwrap();
-    let statuses = |store: &SqliteStore| -> Vec<ItemStatus> {
+    let stored = apply(&mut store, &Edit::Batch(edits), &ctx());
+    let statuses = |store: &dyn Store| -> Vec<ItemStatus> {
         items
             .iter()
             .map(|&i| store.item_status(i).unwrap().unwrap())
@@ -134,7 +135,7 @@ fn first_boxes_start_progress_only_on_new_items_in_runs_and_gaps() {
         ItemStatus::InProgress,
         ItemStatus::InProgress,
     ];
-    assert_eq!(statuses(&store), expected);
+    assert_eq!(statuses(store.as_ref()), expected);
     let Edit::Batch(parts) = &stored.inverse else {
         panic!("status changes are part of the inverse");
     };
@@ -150,23 +151,14 @@ fn first_boxes_start_progress_only_on_new_items_in_runs_and_gaps() {
     };
     assert_eq!(*status, ItemStatus::New);
     assert_eq!(*reset, [0, 1, 3, 6, 8, 9].map(|i| items[i]));
-    apply(
-        &mut store,
-        &stored.inverse,
-        &EditContext {
-            origin: "undo",
-            ..ctx()
-        },
-    )
-    .unwrap();
+    apply(&mut store, &stored.inverse, &undo_ctx());
     let mut before = [ItemStatus::New; 10];
     before[4] = ItemStatus::Submitted;
-    assert_eq!(statuses(&store), before);
+    assert_eq!(statuses(store.as_ref()), before);
 }
 
-#[test]
-fn many_item_edits_undo_to_what_each_item_had() {
-    let (_tmp, mut store, items) = store_with_items(4);
+pub(super) fn many_item_edits_undo_to_what_each_item_had(open: OpenStore) {
+    let (_tmp, mut store, items) = store_with_items(open, 4);
     apply(
         &mut store,
         &Edit::Batch(vec![
@@ -180,9 +172,8 @@ fn many_item_edits_undo_to_what_each_item_had() {
             },
         ]),
         &ctx(),
-    )
-    .unwrap();
-    let state = |store: &SqliteStore| -> Vec<(ItemStatus, Vec<LabelId>)> {
+    );
+    let state = |store: &dyn Store| -> Vec<(ItemStatus, Vec<LabelId>)> {
         items
             .iter()
             .map(|&i| {
@@ -191,7 +182,7 @@ fn many_item_edits_undo_to_what_each_item_had() {
             })
             .collect()
     };
-    let before = state(&store);
+    let before = state(store.as_ref());
     let stored = apply(
         &mut store,
         &Edit::Batch(vec![
@@ -205,9 +196,8 @@ fn many_item_edits_undo_to_what_each_item_had() {
             },
         ]),
         &ctx(),
-    )
-    .unwrap();
-    let after = state(&store);
+    );
+    let after = state(store.as_ref());
     assert!(after.iter().all(|(s, _)| *s == ItemStatus::Accepted));
     assert_eq!(after[0].1, []);
     assert!(
@@ -227,19 +217,15 @@ fn many_item_edits_undo_to_what_each_item_had() {
     let mut sizes: Vec<usize> = parts.iter().map(groups).collect();
     sizes.sort();
     assert_eq!(sizes, [2, 3]);
-    let undo = EditContext {
-        origin: "undo",
-        ..ctx()
-    };
-    let redo = apply(&mut store, &stored.inverse, &undo).unwrap();
-    assert_eq!(state(&store), before);
-    apply(&mut store, &redo.inverse, &undo).unwrap();
-    assert_eq!(state(&store), after);
+    let undo = undo_ctx();
+    let redo = apply(&mut store, &stored.inverse, &undo);
+    assert_eq!(state(store.as_ref()), before);
+    apply(&mut store, &redo.inverse, &undo);
+    assert_eq!(state(store.as_ref()), after);
 }
 
-#[test]
-fn large_edits_are_logged_as_a_count() {
-    let (_tmp, mut store, items) = store_with_items(1);
+pub(super) fn large_edits_are_logged_as_a_count(open: OpenStore) {
+    let (_tmp, mut store, items) = store_with_items(open, 1);
     let new: Vec<NewBox> = (0..1000)
         .map(|k| NewBox {
             item: items[0],
@@ -248,8 +234,8 @@ fn large_edits_are_logged_as_a_count() {
             attributes: Default::default(),
         })
         .collect();
-    apply(&mut store, &Edit::AddBoxes(new.clone()), &ctx()).unwrap();
-    apply(&mut store, &Edit::AddBoxes(new[..1].to_vec()), &ctx()).unwrap();
+    apply(&mut store, &Edit::AddBoxes(new.clone()), &ctx());
+    apply(&mut store, &Edit::AddBoxes(new[..1].to_vec()), &ctx());
     let log = store.log_of(None, 10).unwrap();
     assert_eq!(log.len(), 2);
     let small: Edit = serde_json::from_str(&log[0].detail).unwrap();
