@@ -7,12 +7,14 @@
 
 mod atomic_file;
 mod create_whole;
+mod edit_path;
 #[cfg(test)]
 mod edit_semantics;
 mod engine;
 mod error;
 mod history;
 mod item_query;
+mod labelled_texts;
 mod lock;
 mod manifest;
 #[cfg(test)]
@@ -44,11 +46,10 @@ mod varint;
 pub use atomic_file::{StagedFile, stage_file, write_atomic, write_dir_atomic};
 pub use error::ProjectError;
 pub use item_query::{ItemQuery, StatusFilter};
+pub use labelled_texts::{LabelledAdded, LabelledText, ResolvedChunk, TextResolver};
 pub use manifest::{FORMAT_VERSION, MANIFEST_FILE, Manifest, ProjectKind};
 pub use packages::stable_hash;
-pub use project::{
-    Access, Applied, DB_FILE, LabelledAdded, LabelledText, Project, ResolvedChunk, TextResolver,
-};
+pub use project::{Access, Applied, DB_FILE, Project};
 pub use quality::{AgreementReport, AnnotatorQuality, MATCH_IOU, PairAgreement};
 pub use sqlite_store::DB_VERSION;
 pub use stats::{AnnotatorStats, AnnotatorThroughput, ClassCount, HourCount, ProjectStats};
