@@ -10,7 +10,7 @@ use super::engine::validate::position_in;
 use super::history::History;
 use super::lock::ProjectLock;
 use super::manifest::{MANIFEST_FILE, Manifest, ProjectKind};
-use super::sqlite_store::SqliteStore;
+use super::sqlite::SqliteStore;
 use super::store::{LogEntry, NewItem, SpanExtent, Store, TextRow};
 use crate::model::{
     AnnotationId, BoxAnnotation, BoxOrigin, ClassId, Comment, Item, ItemId, LabelId, LabelSchema,

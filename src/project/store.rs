@@ -22,8 +22,7 @@ pub struct NewTextItem {
     pub doc: TextDoc,
 }
 
-pub use super::sqlite_packages::PackageItem;
-pub use super::sqlite_text::{SpanExtent, TextRow};
+pub use super::sqlite::{PackageItem, SpanExtent, TextRow};
 pub use super::text_pack::{PackedTexts, ResolvedText, TextPacker};
 
 /// One line of the audit trail.
@@ -74,8 +73,8 @@ pub struct Census {
 /// The annotation store behind a project: rows and the queries over them,
 /// and a transaction boundary ([`Store::write`]). What an edit means
 /// (validation, its inverse, the new → in progress rule, the audit text) is
-/// decided above it, in [`engine`](super::engine), once for every backend;
-/// a store only runs the row operations of [`StoreTx`] it is handed.
+/// decided above it, in `project::engine`, once for every backend;
+/// a store only runs the row operations of `StoreTx` it is handed.
 pub trait Store {
     fn items(&self) -> Result<Vec<Item>, ProjectError>;
     fn insert_items(&mut self, items: &[NewItem]) -> Result<Vec<Item>, ProjectError>;
@@ -161,7 +160,7 @@ pub trait Store {
     ) -> Result<(), ProjectError>;
     /// [`Store::write`] for a write that adds many items at once (a bulk
     /// import); a store without items may build it apart and swap it in
-    /// (SQLite: a new database file, see `sqlite_fresh`).
+    /// (SQLite: a new database file, see `sqlite::fresh`).
     fn write_bulk(
         &mut self,
         work: &mut dyn FnMut(&mut dyn StoreTx) -> Result<(), ProjectError>,

@@ -1,12 +1,14 @@
 //! Labelled texts packed for a bulk import: on the thread that reads the
 //! import, resolved texts are packed into blocks with their spans and
-//! document classes (see [`text_block`] and [`span_pack`]), so the storing
-//! thread only inserts rows. A store that keeps texts otherwise reads a
-//! chunk back with `memory_store::unpack`.
+//! document classes, as the SQLite store keeps them (see
+//! [`text_block`](super::sqlite::text_block) and
+//! [`span_pack`](super::sqlite::span_pack)), so the storing thread only
+//! inserts rows. A store that keeps texts otherwise reads a chunk back (as
+//! `memory_store` does).
 
-use super::span_pack::{self, PackedSpan};
+use super::sqlite::span_pack::{self, PackedSpan};
+use super::sqlite::text_block::{Block, Blocks, TextRecord};
 use super::store::NewTextItem;
-use super::text_block::{Block, Blocks, TextRecord};
 use crate::model::{ClassId, ItemId, ItemStatus, LabelId, SpanId};
 
 /// A text record to add with its labels, resolved to schema ids and checked.

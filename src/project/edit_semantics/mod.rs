@@ -10,7 +10,7 @@ mod every_edit;
 mod ids_and_bulk;
 
 use super::memory_store::MemoryStore;
-use super::sqlite_store::SqliteStore;
+use super::sqlite::SqliteStore;
 use super::store::NewItem;
 use super::{DB_FILE, NewTextItem, Project, Store};
 use crate::model::{ItemId, LabelSchema, TextDoc};

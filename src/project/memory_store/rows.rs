@@ -6,11 +6,11 @@ use crate::model::{
     Provenance, SpanAnnotation, SpanRef, TextDoc, VersionKind,
 };
 use crate::project::ProjectError;
-use crate::project::span_pack;
+use crate::project::sqlite::span_pack;
+use crate::project::sqlite::text_block;
 use crate::project::store::{
     AddedTexts, LogEntry, PackageItem, PackedTexts, Stamp, StoreTx, id_taken,
 };
-use crate::project::text_block;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Every row of a project.

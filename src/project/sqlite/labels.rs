@@ -5,10 +5,10 @@
 //! the item, and its rows win over its block's. A row per block instead of
 //! one per item is what lets a million classified texts store in seconds.
 
-use super::ProjectError;
-use super::store::Stamp;
 use super::text_block::{self, Block};
 use crate::model::{ItemId, LabelId};
+use crate::project::ProjectError;
+use crate::project::store::Stamp;
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::{BTreeMap, HashSet};
 

@@ -1,9 +1,9 @@
 //! The `items` table: an item and its row, and the statements that read and
 //! write items and their statuses.
 
-use super::ProjectError;
-use super::store::NewItem;
 use crate::model::{Item, ItemId, ItemStatus};
+use crate::project::ProjectError;
+use crate::project::store::NewItem;
 use rusqlite::{Connection, OptionalExtension, params};
 
 pub(super) const ITEMS_SCHEMA: &str = "

@@ -1,11 +1,11 @@
 //! The `boxes` table: a box annotation and its row, mapped in one place,
 //! and the statements that read and write it.
 
-use super::ProjectError;
-use super::store::{Stamp, id_taken};
 use crate::model::{
     AnnotationId, Attributes, BBox, BoxAnnotation, ClassId, ItemId, NewBox, Provenance,
 };
+use crate::project::ProjectError;
+use crate::project::store::{Stamp, id_taken};
 use rusqlite::{Connection, OptionalExtension, params};
 
 pub(super) const BOXES_SCHEMA: &str = "

@@ -1,26 +1,35 @@
-//! The SQLite implementation of [`Store`]: opening and moving older
-//! databases forward, and the queries. WAL mode with `synchronous=FULL`, so
-//! a write is on disk when it returns and survives a crash or power loss;
-//! writes are in [`sqlite_write`](super::sqlite_write), their row
-//! operations in [`sqlite_tx`](super::sqlite_tx).
+//! The SQLite implementation of [`Store`] (`shugu.db`): opening, and moving
+//! older databases forward, here, with the queries; transactions in
+//! [`write`], their row operations in [`tx`], and a module per table or
+//! job below them. WAL mode with `synchronous=FULL`, so a write is on disk
+//! when it returns and survives a crash or power loss.
 
-use super::ProjectError;
-use super::span_pack;
-use super::sqlite_activity;
-use super::sqlite_boxes;
-use super::sqlite_fresh;
-use super::sqlite_items;
-use super::sqlite_labels::{self, LabelReader};
-use super::sqlite_packages;
-use super::sqlite_proposals;
-use super::sqlite_review;
-use super::sqlite_text;
-use super::sqlite_text_layouts;
-use super::store::{Census, LogEntry, NewItem, Store, StoreTx};
+mod activity;
+mod boxes;
+mod fresh;
+mod items;
+mod labels;
+mod packages;
+mod proposals;
+mod review;
+pub(super) mod span_pack;
+mod text;
+pub(super) mod text_block;
+mod text_layouts;
+mod tx;
+mod varint;
+mod write;
+
+pub use packages::PackageItem;
+pub use text::{SpanExtent, TextRow};
+
 use crate::model::{
     AnnotationId, BoxAnnotation, BoxOrigin, ClassId, Item, ItemId, ItemStatus, LabelId, Proposal,
     ProposalId, SpanAnnotation, SpanRef, TextDoc,
 };
+use crate::project::ProjectError;
+use crate::project::store::{Census, LogEntry, NewItem, Store, StoreTx};
+use labels::LabelReader;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -32,7 +41,7 @@ use std::path::{Path, PathBuf};
 /// migrations look at the tables rather than the version. 4: span packs of
 /// layout 2 (see [`span_pack`]); layout 1 is still read. 5: texts in blocks
 /// of consecutive items (`text_blocks`), edited spans in `span_packs`. 6:
-/// imported document classes in blocks too (see [`sqlite_labels`]).
+/// imported document classes in blocks too (see [`labels`]).
 pub const DB_VERSION: i64 = 6;
 
 const SCHEMA: &str = "
@@ -87,16 +96,16 @@ impl SqliteStore {
             return Self::open_migrated_copy(&conn);
         }
         if !read_only {
-            sqlite_fresh::remove_unfinished(path)?;
+            fresh::remove_unfinished(path)?;
             conn.pragma_update(None, "journal_mode", "WAL")?;
             conn.pragma_update(None, "synchronous", "FULL")?;
             // 64 MiB of page cache: a bulk insert then rewrites fewer pages into the WAL.
             conn.pragma_update(None, "cache_size", -65_536)?;
             create_tables(&conn)?;
             if version < 2 {
-                sqlite_items::rename_done_to_submitted(&conn)?;
+                items::rename_done_to_submitted(&conn)?;
             }
-            sqlite_text_layouts::move_forward(&mut conn)?;
+            text_layouts::move_forward(&mut conn)?;
             conn.pragma_update(None, "user_version", DB_VERSION)?;
         }
         Ok(Self {
@@ -129,15 +138,15 @@ impl SqliteStore {
 /// Creates the tables a database lacks, and the columns added since
 /// version 2.
 pub(super) fn create_tables(conn: &Connection) -> Result<(), ProjectError> {
-    conn.execute_batch(sqlite_items::ITEMS_SCHEMA)?;
-    conn.execute_batch(sqlite_boxes::BOXES_SCHEMA)?;
+    conn.execute_batch(items::ITEMS_SCHEMA)?;
+    conn.execute_batch(boxes::BOXES_SCHEMA)?;
     conn.execute_batch(SCHEMA)?;
-    sqlite_boxes::add_box_attributes_column(conn)?;
-    conn.execute_batch(sqlite_text::TEXT_SCHEMA)?;
-    conn.execute_batch(sqlite_labels::LABELS_SCHEMA)?;
-    conn.execute_batch(sqlite_review::REVIEW_SCHEMA)?;
-    conn.execute_batch(sqlite_packages::PACKAGE_SCHEMA)?;
-    conn.execute_batch(sqlite_proposals::PROPOSAL_SCHEMA)?;
+    boxes::add_box_attributes_column(conn)?;
+    conn.execute_batch(text::TEXT_SCHEMA)?;
+    conn.execute_batch(labels::LABELS_SCHEMA)?;
+    conn.execute_batch(review::REVIEW_SCHEMA)?;
+    conn.execute_batch(packages::PACKAGE_SCHEMA)?;
+    conn.execute_batch(proposals::PROPOSAL_SCHEMA)?;
     Ok(())
 }
 
@@ -153,7 +162,7 @@ impl SqliteStore {
         let mut stmt = self.conn.prepare_cached(box_query)?;
         let rows = stmt.query_map([param], |r| Ok(ItemId(r.get(0)?)))?;
         let mut items: Vec<ItemId> = rows.collect::<Result<_, _>>()?;
-        sqlite_text::for_each_span(&self.conn, &mut |item, s| {
+        text::for_each_span(&self.conn, &mut |item, s| {
             if span_matches(&s) && items.last() != Some(&item) {
                 items.push(item);
             }
@@ -167,86 +176,86 @@ impl SqliteStore {
 
 impl Store for SqliteStore {
     fn items(&self) -> Result<Vec<Item>, ProjectError> {
-        sqlite_items::items(&self.conn)
+        items::items(&self.conn)
     }
 
     fn insert_items(&mut self, items: &[NewItem]) -> Result<Vec<Item>, ProjectError> {
-        self.in_transaction(|tx| sqlite_items::insert_items(tx, items))
+        self.in_transaction(|tx| items::insert_items(tx, items))
     }
 
     fn update_item_facts(&mut self, items: &[NewItem]) -> Result<Vec<Item>, ProjectError> {
-        self.in_transaction(|tx| sqlite_items::update_item_facts(tx, items))
+        self.in_transaction(|tx| items::update_item_facts(tx, items))
     }
 
     fn text_of(&self, item: ItemId) -> Result<Option<TextDoc>, ProjectError> {
-        sqlite_text::text_of(&self.conn, item)
+        text::text_of(&self.conn, item)
     }
 
     fn text_len(&self, item: ItemId) -> Result<Option<u32>, ProjectError> {
-        sqlite_text::text_len(&self.conn, item)
+        text::text_len(&self.conn, item)
     }
 
     fn all_texts(&self) -> Result<Vec<(ItemId, TextDoc)>, ProjectError> {
-        sqlite_text::all_texts(&self.conn)
+        text::all_texts(&self.conn)
     }
 
     fn for_each_text(
         &self,
-        f: &mut dyn FnMut(sqlite_text::TextRow<'_>) -> Result<(), ProjectError>,
+        f: &mut dyn FnMut(text::TextRow<'_>) -> Result<(), ProjectError>,
     ) -> Result<(), ProjectError> {
-        sqlite_text::for_each_text(&self.conn, f)
+        text::for_each_text(&self.conn, f)
     }
 
     fn comments_of(&self, item: ItemId) -> Result<Vec<crate::model::Comment>, ProjectError> {
-        sqlite_review::comments_of(&self.conn, item)
+        review::comments_of(&self.conn, item)
     }
 
     fn span(&self, at: SpanRef) -> Result<Option<SpanAnnotation>, ProjectError> {
-        sqlite_text::find_span(&self.conn, at)
+        text::find_span(&self.conn, at)
     }
 
     fn spans_of(&self, item: ItemId) -> Result<Vec<SpanAnnotation>, ProjectError> {
-        sqlite_text::spans_of(&self.conn, item)
+        text::spans_of(&self.conn, item)
     }
 
     fn all_spans(&self) -> Result<Vec<SpanAnnotation>, ProjectError> {
-        sqlite_text::all_spans(&self.conn)
+        text::all_spans(&self.conn)
     }
 
-    fn all_span_extents(&self) -> Result<Vec<sqlite_text::SpanExtent>, ProjectError> {
-        sqlite_text::all_span_extents(&self.conn)
+    fn all_span_extents(&self) -> Result<Vec<text::SpanExtent>, ProjectError> {
+        text::all_span_extents(&self.conn)
     }
 
     fn annotation(&self, id: AnnotationId) -> Result<Option<BoxAnnotation>, ProjectError> {
-        sqlite_boxes::find_box(&self.conn, id)
+        boxes::find_box(&self.conn, id)
     }
 
     fn proposal(&self, id: ProposalId) -> Result<Option<Proposal>, ProjectError> {
-        sqlite_proposals::find_proposal(&self.conn, id)
+        proposals::find_proposal(&self.conn, id)
     }
 
     fn proposals_of(&self, item: ItemId) -> Result<Vec<Proposal>, ProjectError> {
-        sqlite_proposals::proposals_of(&self.conn, item)
+        proposals::proposals_of(&self.conn, item)
     }
 
     fn all_proposals(&self) -> Result<Vec<Proposal>, ProjectError> {
-        sqlite_proposals::all_proposals(&self.conn)
+        proposals::all_proposals(&self.conn)
     }
 
     fn items_with_proposals(&self) -> Result<Vec<ItemId>, ProjectError> {
-        sqlite_proposals::items_with_proposals(&self.conn)
+        proposals::items_with_proposals(&self.conn)
     }
 
     fn box_origin(&self, id: AnnotationId) -> Result<Option<BoxOrigin>, ProjectError> {
-        sqlite_proposals::box_origin(&self.conn, id)
+        proposals::box_origin(&self.conn, id)
     }
 
     fn boxes_of(&self, item: ItemId) -> Result<Vec<BoxAnnotation>, ProjectError> {
-        sqlite_boxes::boxes_of(&self.conn, item)
+        boxes::boxes_of(&self.conn, item)
     }
 
     fn all_boxes(&self) -> Result<Vec<BoxAnnotation>, ProjectError> {
-        sqlite_boxes::all_boxes(&self.conn)
+        boxes::all_boxes(&self.conn)
     }
 
     fn image_labels_of(&self, item: ItemId) -> Result<Vec<LabelId>, ProjectError> {
@@ -254,7 +263,7 @@ impl Store for SqliteStore {
     }
 
     fn all_image_labels(&self) -> Result<Vec<(ItemId, Vec<LabelId>)>, ProjectError> {
-        sqlite_labels::all_labels(&self.conn)
+        labels::all_labels(&self.conn)
     }
 
     fn items_with_class(&self, class: ClassId) -> Result<Vec<ItemId>, ProjectError> {
@@ -269,7 +278,7 @@ impl Store for SqliteStore {
         let mut stmt = self.conn.prepare("SELECT DISTINCT author FROM boxes")?;
         let rows = stmt.query_map([], |r| r.get(0))?;
         let mut names: BTreeSet<String> = rows.collect::<Result<_, _>>()?;
-        sqlite_text::for_each_span(&self.conn, &mut |_, s| {
+        text::for_each_span(&self.conn, &mut |_, s| {
             if !names.contains(s.author) {
                 names.insert(s.author.to_string());
             }
@@ -287,11 +296,11 @@ impl Store for SqliteStore {
     }
 
     fn census(&self) -> Result<Census, ProjectError> {
-        sqlite_activity::census(&self.conn)
+        activity::census(&self.conn)
     }
 
     fn label_counts(&self) -> Result<Vec<(LabelId, u64)>, ProjectError> {
-        sqlite_labels::label_counts(&self.conn)
+        labels::label_counts(&self.conn)
     }
 
     fn write(
@@ -306,7 +315,7 @@ impl Store for SqliteStore {
         work: &mut dyn FnMut(&mut dyn StoreTx) -> Result<(), ProjectError>,
     ) -> Result<(), ProjectError> {
         // A new database file cannot join a group's open transaction.
-        if sqlite_items::has_no_items(&self.conn)? && self.conn.is_autocommit() {
+        if items::has_no_items(&self.conn)? && self.conn.is_autocommit() {
             return self.write_fresh(work);
         }
         self.write_rows(work)
@@ -318,11 +327,11 @@ impl Store for SqliteStore {
     }
 
     fn next_span_id(&self) -> Result<i64, ProjectError> {
-        Ok(sqlite_text::last_span_id(&self.conn)? + 1)
+        Ok(text::last_span_id(&self.conn)? + 1)
     }
 
     fn log_of(&self, item: Option<ItemId>, limit: usize) -> Result<Vec<LogEntry>, ProjectError> {
-        sqlite_activity::log_of(&self.conn, item, limit)
+        activity::log_of(&self.conn, item, limit)
     }
 
     fn session_value(&self, key: &str) -> Result<Option<String>, ProjectError> {
@@ -341,23 +350,23 @@ impl Store for SqliteStore {
     }
 
     fn statuses(&self) -> Result<Vec<(ItemId, ItemStatus)>, ProjectError> {
-        sqlite_items::statuses(&self.conn)
+        items::statuses(&self.conn)
     }
 
     fn item_status(&self, item: ItemId) -> Result<Option<ItemStatus>, ProjectError> {
-        sqlite_items::item_status(&self.conn, item)
+        items::item_status(&self.conn, item)
     }
 
     fn submissions_per_hour(&self) -> Result<Vec<(String, i64, usize)>, ProjectError> {
-        sqlite_activity::submissions_per_hour(&self.conn)
+        activity::submissions_per_hour(&self.conn)
     }
 
     fn items_changed_since(&self, since_ms: i64) -> Result<Vec<ItemId>, ProjectError> {
-        sqlite_activity::items_changed_since(&self.conn, since_ms)
+        activity::items_changed_since(&self.conn, since_ms)
     }
 
     fn adopt_log(&mut self, entries: &[LogEntry]) -> Result<usize, ProjectError> {
-        sqlite_activity::adopt_log(&mut self.conn, entries)
+        activity::adopt_log(&mut self.conn, entries)
     }
 
     fn begin_group(&mut self) -> Result<(), ProjectError> {
@@ -369,30 +378,30 @@ impl Store for SqliteStore {
     }
 
     fn golden_items(&self) -> Result<Vec<ItemId>, ProjectError> {
-        sqlite_packages::golden_items(&self.conn)
+        packages::golden_items(&self.conn)
     }
 
     fn item_versions(&self) -> Result<Vec<crate::model::ItemVersion>, ProjectError> {
-        sqlite_packages::item_versions(&self.conn)
+        packages::item_versions(&self.conn)
     }
 
     fn id_floors(&self) -> Result<(i64, i64), ProjectError> {
-        sqlite_packages::id_floors(&self.conn)
+        packages::id_floors(&self.conn)
     }
 
     fn write_package(
         &mut self,
         info: &crate::model::PackageInfo,
-        items: &[sqlite_packages::PackageItem],
+        items: &[packages::PackageItem],
     ) -> Result<(), ProjectError> {
-        sqlite_packages::write_package(&mut self.conn, info, items)
+        packages::write_package(&mut self.conn, info, items)
     }
 
     fn package_info(&self) -> Result<Option<crate::model::PackageInfo>, ProjectError> {
-        sqlite_packages::package_info(&self.conn)
+        packages::package_info(&self.conn)
     }
 
-    fn package_items(&self) -> Result<Vec<sqlite_packages::PackageItem>, ProjectError> {
-        sqlite_packages::package_items(&self.conn)
+    fn package_items(&self) -> Result<Vec<packages::PackageItem>, ProjectError> {
+        packages::package_items(&self.conn)
     }
 }

@@ -4,15 +4,15 @@
 //! [`span_pack`]), which then wins over its block. Spans are `[start, end)`
 //! in code points of the stored text; their ids come from `id_counters` and
 //! are never reused. Older layouts are moved forward by
-//! [`sqlite_text_layouts`](super::sqlite_text_layouts).
+//! [`text_layouts`](super::text_layouts).
 
-use super::ProjectError;
+use super::labels;
 use super::span_pack::{self, PackedSpan};
-use super::sqlite_labels;
-use super::store::AddedTexts;
 use super::text_block::{self, TextRecord};
-use super::text_pack::PackedTexts;
 use crate::model::{ClassId, Item, ItemId, SpanAnnotation, SpanId, SpanRef, TextDoc};
+use crate::project::ProjectError;
+use crate::project::store::AddedTexts;
+use crate::project::text_pack::PackedTexts;
 use rusqlite::{Connection, OptionalExtension, params};
 
 pub(super) const TEXT_SCHEMA: &str = "
@@ -354,7 +354,7 @@ pub(super) fn insert_blocks(
     )?;
     for b in blocks {
         insert.execute(params![b.first.0, b.last.0, b.spans, b.texts])?;
-        sqlite_labels::insert_block_labels(tx, &b)?;
+        labels::insert_block_labels(tx, &b)?;
     }
     Ok(())
 }

@@ -2,10 +2,10 @@
 //! when and which items changed lately (from the edit log), and who made which
 //! annotations of which class (one pass over boxes and spans).
 
-use super::ProjectError;
-use super::sqlite_text;
-use super::store::{Census, LogEntry};
+use super::text;
 use crate::model::{ClassId, ItemId};
+use crate::project::ProjectError;
+use crate::project::store::{Census, LogEntry};
 use rusqlite::Connection;
 
 const HOUR_MS: i64 = 3_600_000;
@@ -106,7 +106,7 @@ pub(super) fn census(conn: &Connection) -> Result<Census, ProjectError> {
     let mut tally = Tally::default();
     count_boxes(conn, &mut tally)?;
     let boxes_per_class = tally.take_classes();
-    sqlite_text::for_each_span(conn, &mut |item, s| {
+    text::for_each_span(conn, &mut |item, s| {
         tally.add(item.0, s.class.0, s.author);
         Ok(())
     })?;

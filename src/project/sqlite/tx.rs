@@ -1,20 +1,20 @@
 //! The row operations of one SQLite write transaction ([`StoreTx`]), each a
 //! statement or two on the transaction's connection.
 
-use super::ProjectError;
-use super::sqlite_activity;
-use super::sqlite_boxes;
-use super::sqlite_items;
-use super::sqlite_labels::{self, LabelReader};
-use super::sqlite_packages;
-use super::sqlite_proposals;
-use super::sqlite_review;
-use super::sqlite_text;
-use super::store::{AddedTexts, LogEntry, PackedTexts, Stamp, StoreTx};
+use super::activity;
+use super::boxes;
+use super::items;
+use super::labels::{self, LabelReader};
+use super::packages;
+use super::proposals;
+use super::review;
+use super::text;
 use crate::model::{
     AnnotationId, BoxAnnotation, BoxOrigin, Comment, CommentId, ItemId, ItemSnapshot, ItemStatus,
     LabelId, NewBox, NewProposal, Proposal, ProposalId, SpanAnnotation, VersionKind,
 };
+use crate::project::ProjectError;
+use crate::project::store::{AddedTexts, LogEntry, PackedTexts, Stamp, StoreTx};
 use rusqlite::Connection;
 
 /// A transaction's connection, with what the transaction has read and
@@ -46,7 +46,7 @@ impl StoreTx for SqliteTx<'_> {
         status: ItemStatus,
     ) -> Result<Option<ItemStatus>, ProjectError> {
         self.rows += 1;
-        sqlite_items::set_status(self.conn, item, status)
+        items::set_status(self.conn, item, status)
     }
 
     fn change_statuses(
@@ -55,13 +55,13 @@ impl StoreTx for SqliteTx<'_> {
         from: ItemStatus,
         to: ItemStatus,
     ) -> Result<Vec<ItemId>, ProjectError> {
-        let changed = sqlite_items::change_statuses(self.conn, items, from, to)?;
+        let changed = items::change_statuses(self.conn, items, from, to)?;
         self.rows += changed.len();
         Ok(changed)
     }
 
     fn box_row(&mut self, id: AnnotationId) -> Result<Option<BoxAnnotation>, ProjectError> {
-        sqlite_boxes::find_box(self.conn, id)
+        boxes::find_box(self.conn, id)
     }
 
     fn add_boxes(
@@ -70,7 +70,7 @@ impl StoreTx for SqliteTx<'_> {
         stamp: Stamp,
     ) -> Result<Vec<AnnotationId>, ProjectError> {
         self.rows += new.len();
-        sqlite_boxes::insert_new_boxes(self.conn, new, stamp)
+        boxes::insert_new_boxes(self.conn, new, stamp)
     }
 
     fn insert_box(
@@ -79,17 +79,17 @@ impl StoreTx for SqliteTx<'_> {
         b: &BoxAnnotation,
     ) -> Result<AnnotationId, ProjectError> {
         self.rows += 1;
-        sqlite_boxes::insert_box(self.conn, id, b)
+        boxes::insert_box(self.conn, id, b)
     }
 
     fn update_box(&mut self, b: &BoxAnnotation) -> Result<(), ProjectError> {
         self.rows += 1;
-        sqlite_boxes::update_box(self.conn, b)
+        boxes::update_box(self.conn, b)
     }
 
     fn delete_box(&mut self, id: AnnotationId) -> Result<Option<BoxAnnotation>, ProjectError> {
         self.rows += 1;
-        sqlite_boxes::delete_box(self.conn, id)
+        boxes::delete_box(self.conn, id)
     }
 
     fn set_box_origin(
@@ -98,31 +98,31 @@ impl StoreTx for SqliteTx<'_> {
         origin: Option<&BoxOrigin>,
     ) -> Result<(), ProjectError> {
         match origin {
-            Some(origin) => sqlite_proposals::set_origin(self.conn, id, origin),
-            None => sqlite_proposals::clear_origin(self.conn, id),
+            Some(origin) => proposals::set_origin(self.conn, id, origin),
+            None => proposals::clear_origin(self.conn, id),
         }
     }
 
     fn spans(&mut self, item: ItemId) -> Result<Option<Vec<SpanAnnotation>>, ProjectError> {
-        sqlite_text::item_spans(self.conn, item)
+        text::item_spans(self.conn, item)
     }
 
     fn set_spans(&mut self, item: ItemId, spans: &[SpanAnnotation]) -> Result<(), ProjectError> {
         self.rows += 1;
-        sqlite_text::write_spans(self.conn, item, spans)
+        text::write_spans(self.conn, item, spans)
     }
 
     fn take_span_ids(&mut self, n: usize) -> Result<i64, ProjectError> {
         self.rows += n;
-        sqlite_text::take_span_ids(self.conn, n)
+        text::take_span_ids(self.conn, n)
     }
 
     fn raise_span_floor(&mut self, id: i64) -> Result<(), ProjectError> {
-        sqlite_text::raise_span_floor(self.conn, id)
+        text::raise_span_floor(self.conn, id)
     }
 
     fn insert_texts(&mut self, chunk: PackedTexts) -> Result<AddedTexts, ProjectError> {
-        let added = sqlite_text::insert_labelled_chunk(self.conn, chunk)?;
+        let added = text::insert_labelled_chunk(self.conn, chunk)?;
         self.rows += added.items.len() + added.spans.len();
         Ok(added)
     }
@@ -138,7 +138,7 @@ impl StoreTx for SqliteTx<'_> {
     }
 
     fn item_with_several_labels(&mut self) -> Result<Option<ItemId>, ProjectError> {
-        Ok(sqlite_labels::all_labels(self.conn)?
+        Ok(labels::all_labels(self.conn)?
             .into_iter()
             .find(|(_, labels)| labels.len() > 1)
             .map(|(item, _)| item))
@@ -150,12 +150,12 @@ impl StoreTx for SqliteTx<'_> {
         c: &Comment,
     ) -> Result<CommentId, ProjectError> {
         self.rows += 1;
-        sqlite_review::insert_comment(self.conn, id, c)
+        review::insert_comment(self.conn, id, c)
     }
 
     fn delete_comment(&mut self, id: CommentId) -> Result<Option<Comment>, ProjectError> {
         self.rows += 1;
-        sqlite_review::delete_comment(self.conn, id)
+        review::delete_comment(self.conn, id)
     }
 
     fn set_golden(
@@ -165,7 +165,7 @@ impl StoreTx for SqliteTx<'_> {
         stamp: Stamp,
     ) -> Result<bool, ProjectError> {
         self.rows += 1;
-        sqlite_packages::set_golden(self.conn, item, golden, stamp)
+        packages::set_golden(self.conn, item, golden, stamp)
     }
 
     fn set_item_version(
@@ -177,7 +177,7 @@ impl StoreTx for SqliteTx<'_> {
         stamp: Stamp,
     ) -> Result<Option<ItemSnapshot>, ProjectError> {
         self.rows += 1;
-        sqlite_packages::set_version(self.conn, item, annotator, kind, body, stamp)
+        packages::set_version(self.conn, item, annotator, kind, body, stamp)
     }
 
     fn insert_proposal(
@@ -186,15 +186,15 @@ impl StoreTx for SqliteTx<'_> {
         p: &NewProposal,
     ) -> Result<ProposalId, ProjectError> {
         self.rows += 1;
-        sqlite_proposals::insert_proposal(self.conn, id, p)
+        proposals::insert_proposal(self.conn, id, p)
     }
 
     fn delete_proposal(&mut self, id: ProposalId) -> Result<Option<Proposal>, ProjectError> {
         self.rows += 1;
-        sqlite_proposals::delete_proposal(self.conn, id)
+        proposals::delete_proposal(self.conn, id)
     }
 
     fn append_log(&mut self, entry: &LogEntry) -> Result<(), ProjectError> {
-        sqlite_activity::append_log(self.conn, entry)
+        activity::append_log(self.conn, entry)
     }
 }

@@ -3,10 +3,10 @@
 //! package, where it came from (`package_info`) and its items' roles and
 //! starting states (`package_items`).
 
-use super::ProjectError;
-use super::sqlite_text;
-use super::store::Stamp;
+use super::text;
 use crate::model::{ItemId, ItemSnapshot, ItemVersion, PackageInfo, PackageRole, VersionKind};
+use crate::project::ProjectError;
+use crate::project::store::Stamp;
 use rusqlite::{Connection, OptionalExtension, params};
 
 pub(super) const PACKAGE_SCHEMA: &str = "
@@ -169,7 +169,7 @@ pub(super) fn id_floors(conn: &Connection) -> Result<(i64, i64), ProjectError> {
             .optional()?
             .unwrap_or(0))
     };
-    Ok((seq("boxes")?, sqlite_text::last_span_id(conn)?))
+    Ok((seq("boxes")?, text::last_span_id(conn)?))
 }
 
 /// One item of a package: its id in the package, its role, and the state it
@@ -207,7 +207,7 @@ pub(super) fn write_package(
             [info.box_floor],
         )?;
     }
-    sqlite_text::raise_span_floor(&tx, info.span_floor)?;
+    text::raise_span_floor(&tx, info.span_floor)?;
     tx.commit()?;
     Ok(())
 }

@@ -3,13 +3,13 @@
 //! whose row operations are those of [`SqliteTx`]. A write of many rows
 //! commits without the automatic WAL checkpoint and leaves it to a
 //! background connection; a bulk write into a store without items builds a
-//! new database file instead ([`sqlite_fresh`]).
+//! new database file instead ([`fresh`]).
 
-use super::ProjectError;
-use super::sqlite_fresh::{self, FreshDatabase};
-use super::sqlite_store::{DB_VERSION, SqliteStore, create_tables};
-use super::sqlite_tx::SqliteTx;
-use super::store::StoreTx;
+use super::fresh::{self, FreshDatabase};
+use super::tx::SqliteTx;
+use super::{DB_VERSION, SqliteStore, create_tables};
+use crate::project::ProjectError;
+use crate::project::store::StoreTx;
 use rusqlite::{Connection, Transaction};
 use std::path::PathBuf;
 
@@ -107,7 +107,7 @@ impl SqliteStore {
 
     /// [`Store::write_bulk`](super::Store::write_bulk) into a store without
     /// items: the rows go into a new database file that then replaces this
-    /// one (see [`sqlite_fresh`]). The store is reopened on the file in
+    /// one (see [`fresh`]). The store is reopened on the file in
     /// place afterwards, new or old.
     pub(super) fn write_fresh(
         &mut self,
@@ -129,7 +129,7 @@ impl SqliteStore {
         })();
         if let Err(e) = filled {
             drop(fresh);
-            let _ = sqlite_fresh::remove_unfinished(&self.path);
+            let _ = fresh::remove_unfinished(&self.path);
             return Err(e);
         }
         let path = self.path.clone();
@@ -139,7 +139,7 @@ impl SqliteStore {
             closing.close().map_err(|(_, e)| e.into())
         });
         if replaced.is_err() {
-            let _ = sqlite_fresh::remove_unfinished(&path);
+            let _ = fresh::remove_unfinished(&path);
         }
         // Whatever happened, the store goes on with the file now in place.
         *self = SqliteStore::open(&path, false)?;

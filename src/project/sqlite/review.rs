@@ -1,9 +1,9 @@
 //! Review comments in the SQLite store (`comments`): a note on an item, or on
 //! one box or span of it.
 
-use super::ProjectError;
-use super::sqlite_boxes::{delete_found, taken_id};
+use super::boxes::{delete_found, taken_id};
 use crate::model::{AnnotationId, Comment, CommentId, CommentTarget, ItemId, SpanId};
+use crate::project::ProjectError;
 use rusqlite::{Connection, OptionalExtension, params};
 
 pub(super) const REVIEW_SCHEMA: &str = "

@@ -6,9 +6,9 @@
 //! left in place when the box is deleted: undoing the delete brings the box
 //! back with its origin. Queries read it only for boxes that exist.
 
-use super::ProjectError;
-use super::sqlite_boxes::{bbox_columns, delete_found, taken_id};
+use super::boxes::{bbox_columns, delete_found, taken_id};
 use crate::model::{AnnotationId, BoxOrigin, ClassId, ItemId, NewProposal, Proposal, ProposalId};
+use crate::project::ProjectError;
 use rusqlite::{Connection, OptionalExtension, params};
 
 pub(super) const PROPOSAL_SCHEMA: &str = "
