@@ -1,34 +1,25 @@
+//! The open project: creating and opening it, its manifest, its item list
+//! (kept in id order, statuses refreshed after each edit) and the queries
+//! over its store. Edits are in [`edit_path`](super::edit_path), labelled
+//! text imports in [`labelled_texts`](super::labelled_texts), statistics in
+//! [`stats`](super::stats).
+
+use super::ProjectError;
+use super::engine::StoredEdit;
+use super::engine::validate::position_in;
 use super::history::History;
 use super::lock::ProjectLock;
 use super::manifest::{MANIFEST_FILE, Manifest, ProjectKind};
-use super::sqlite_store::SqliteStore;
-use super::stats::{AnnotatorStats, AnnotatorThroughput, ClassCount, HourCount, ProjectStats};
-use super::store::{
-    EditContext, LogEntry, NewItem, NewTextItem, PackedTexts, ResolvedText, SpanExtent, Store,
-    TextPacker, TextRow,
-};
-use super::{ProjectError, now_ms};
+use super::sqlite::SqliteStore;
+use super::store::{LogEntry, NewItem, SpanExtent, Store, TextRow};
 use crate::model::{
-    AnnotationId, BBox, BoxAnnotation, ClassId, Edit, ImageLabelMode, Item, ItemId, ItemStatus,
-    LabelId, LabelSchema, NewBox, NewSpan, SpanAnnotation, SpanId, SpanRef, TextDoc,
+    AnnotationId, BoxAnnotation, BoxOrigin, ClassId, Comment, Item, ItemId, LabelId, LabelSchema,
+    Proposal, ProposalId, SpanAnnotation, SpanId, SpanRef, TextDoc,
 };
-use crate::model::{
-    Attributes, BoxOrigin, Comment, CommentTarget, NewComment, Proposal, ProposalId,
-};
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 pub const DB_FILE: &str = "shugu.db";
 const CURRENT_ITEM_KEY: &str = "current_item";
-
-/// Puts a step on one of the history's stacks.
-type PushStep = fn(&mut History, Edit);
-
-#[derive(Clone, Copy)]
-enum Replay {
-    Undo,
-    Redo,
-}
 
 /// How to open a project.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,7 +42,7 @@ pub struct Applied {
 }
 
 impl Applied {
-    fn nothing() -> Self {
+    pub(super) fn nothing() -> Self {
         Self {
             touched: vec![],
             created: vec![],
@@ -60,8 +51,8 @@ impl Applied {
     }
 }
 
-impl From<super::store::StoredEdit> for Applied {
-    fn from(stored: super::store::StoredEdit) -> Self {
+impl From<StoredEdit> for Applied {
+    fn from(stored: StoredEdit) -> Self {
         Self {
             touched: stored.touched,
             created: stored.created,
@@ -72,14 +63,14 @@ impl From<super::store::StoredEdit> for Applied {
 
 /// An open project: manifest, store, the session's undo history and the item list.
 pub struct Project {
-    dir: PathBuf,
-    manifest: Manifest,
-    store: Box<dyn Store>,
-    history: History,
-    author: String,
-    items: Vec<Item>,
-    revision: u64,
-    lock: Option<ProjectLock>,
+    pub(super) dir: PathBuf,
+    pub(super) manifest: Manifest,
+    pub(super) store: Box<dyn Store>,
+    pub(super) history: History,
+    pub(super) author: String,
+    pub(super) items: Vec<Item>,
+    pub(super) revision: u64,
+    pub(super) lock: Option<ProjectLock>,
 }
 
 impl std::fmt::Debug for Project {
@@ -90,178 +81,6 @@ impl std::fmt::Debug for Project {
             .field("items", &self.items.len())
             .field("read_only", &self.is_read_only())
             .finish()
-    }
-}
-
-fn check_class(schema: &LabelSchema, class: ClassId) -> Result<(), ProjectError> {
-    match schema.class(class) {
-        Some(_) => Ok(()),
-        None => Err(ProjectError::InvalidEdit(format!(
-            "there is no class with id {class}"
-        ))),
-    }
-}
-
-/// Box attributes fit the schema: names are not blank, and the attributes the
-/// schema defines hold values of their kind (free keys take any value).
-fn check_attributes(schema: &LabelSchema, attrs: &Attributes) -> Result<(), ProjectError> {
-    for (name, value) in attrs {
-        if name.trim().is_empty() {
-            return Err(ProjectError::InvalidEdit(
-                "a box attribute needs a name".into(),
-            ));
-        }
-        if let Some(problem) = schema.attribute(name).and_then(|def| def.problem(value)) {
-            return Err(ProjectError::InvalidEdit(problem));
-        }
-    }
-    Ok(())
-}
-
-/// Where item `id` is in `items`, which are kept in id order.
-fn position_in(items: &[Item], id: ItemId) -> Option<usize> {
-    items.binary_search_by_key(&id, |i| i.id).ok()
-}
-
-/// The box clamped to its item's image, or why it cannot go there.
-fn fitted_box(item: &Item, bbox: BBox) -> Result<BBox, ProjectError> {
-    if item.is_broken() {
-        return Err(ProjectError::InvalidEdit(format!(
-            "{}: the image cannot be read, so it cannot be annotated",
-            item.rel_path
-        )));
-    }
-    if !bbox.is_finite() {
-        return Err(ProjectError::InvalidEdit(
-            "the box has non-finite coordinates".into(),
-        ));
-    }
-    let fitted = bbox.clamped(item.width as f32, item.height as f32);
-    if !fitted.is_proper() {
-        return Err(ProjectError::InvalidEdit(format!(
-            "the box {:?} has no area inside the {}×{} image",
-            bbox.to_xywh(),
-            item.width,
-            item.height
-        )));
-    }
-    Ok(fitted)
-}
-
-/// A text record to add with its labels, classes named.
-#[derive(Clone, Debug, PartialEq)]
-pub struct LabelledText {
-    pub item: NewTextItem,
-    /// `(start, end, class name)` in code points.
-    pub spans: Vec<(u32, u32, String)>,
-    /// Document class names.
-    pub labels: Vec<String>,
-}
-
-/// What [`Project::add_labelled_texts`] added.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct LabelledAdded {
-    pub items: usize,
-    pub spans: usize,
-    /// Items given document classes.
-    pub classified: usize,
-    /// Span classes and document classes added to the schema, in order.
-    pub new_classes: Vec<String>,
-    pub new_doc_classes: Vec<String>,
-}
-
-/// Resolves the class names of labelled texts against its own copy of a
-/// project's schema ([`Project::text_resolver`]), adding the classes it lacks,
-/// checks each record's spans and document classes against its text and
-/// the schema, and packs them as the store keeps them ([`TextPacker`]).
-/// Made to run on the thread that reads an import.
-pub struct TextResolver {
-    schema: LabelSchema,
-    packer: TextPacker,
-}
-
-/// Labelled texts ready to store ([`Project::add_resolved_texts`]).
-#[derive(Debug)]
-pub struct ResolvedChunk {
-    texts: PackedTexts,
-    /// The schema with the classes this chunk added, when it added any.
-    schema: Option<LabelSchema>,
-    new_classes: Vec<String>,
-    new_doc_classes: Vec<String>,
-    /// Texts given document classes.
-    classified: usize,
-}
-
-impl TextResolver {
-    pub fn resolve(&mut self, chunk: Vec<LabelledText>) -> Result<ResolvedChunk, ProjectError> {
-        let schema = &mut self.schema;
-        let mut texts = Vec::with_capacity(chunk.len());
-        let (mut new_classes, mut new_doc_classes, mut classified) = (Vec::new(), Vec::new(), 0);
-        for record in chunk {
-            let len = record.item.doc.text.chars().count() as u32;
-            let mut spans = Vec::with_capacity(record.spans.len());
-            for (start, end, name) in &record.spans {
-                if start >= end || *end > len {
-                    return Err(ProjectError::InvalidEdit(format!(
-                        "{}: span [{start}, {end}) does not fit the {len} characters of the text",
-                        record.item.rel_path
-                    )));
-                }
-                let class = match schema.class_by_name(name) {
-                    Some(c) => c.id,
-                    None => {
-                        new_classes.push(name.clone());
-                        schema.add_class(name)
-                    }
-                };
-                spans.push((*start, *end, class));
-            }
-            spans.sort_unstable();
-            if !schema.allow_overlapping_spans
-                && let Some(w) = spans.windows(2).find(|w| w[1].0 < w[0].1)
-            {
-                return Err(ProjectError::InvalidEdit(format!(
-                    "{}: span [{}, {}) overlaps span [{}, {}); this project does not allow overlapping spans",
-                    record.item.rel_path, w[1].0, w[1].1, w[0].0, w[0].1
-                )));
-            }
-            let mut labels = Vec::with_capacity(record.labels.len());
-            for name in &record.labels {
-                let label = match schema.image_labels.iter().find(|l| &l.name == name) {
-                    Some(l) => l.id,
-                    None => {
-                        new_doc_classes.push(name.clone());
-                        schema.add_image_label(name)
-                    }
-                };
-                labels.push(label);
-            }
-            labels.sort_unstable();
-            labels.dedup();
-            if schema.image_label_mode == ImageLabelMode::Single && labels.len() > 1 {
-                return Err(ProjectError::InvalidEdit(format!(
-                    "{}: this project takes one document class per text",
-                    record.item.rel_path
-                )));
-            }
-            if !labels.is_empty() {
-                classified += 1;
-            }
-            texts.push(ResolvedText {
-                item: record.item,
-                char_len: len,
-                spans,
-                labels,
-            });
-        }
-        let added_classes = !(new_classes.is_empty() && new_doc_classes.is_empty());
-        Ok(ResolvedChunk {
-            schema: added_classes.then(|| schema.clone()),
-            texts: self.packer.pack(texts),
-            new_classes,
-            new_doc_classes,
-            classified,
-        })
     }
 }
 
@@ -286,6 +105,11 @@ fn relative_path(from: &Path, to: &Path) -> PathBuf {
     rel
 }
 
+/// The SQLite store of the project in `dir`, made when missing.
+fn sqlite_in(dir: &Path) -> Result<Box<dyn Store>, ProjectError> {
+    Ok(Box::new(SqliteStore::open(&dir.join(DB_FILE), false)?))
+}
+
 fn canonical(path: &Path) -> Result<PathBuf, ProjectError> {
     std::fs::canonicalize(path).map_err(|e| ProjectError::io(path, e))
 }
@@ -303,6 +127,17 @@ impl Project {
         image_root: &Path,
         schema: LabelSchema,
     ) -> Result<Self, ProjectError> {
+        Self::create_with(dir, name, image_root, schema, sqlite_in)
+    }
+
+    /// [`Project::create`] over the store `open_store` makes in `dir`.
+    pub(super) fn create_with(
+        dir: &Path,
+        name: &str,
+        image_root: &Path,
+        schema: LabelSchema,
+        open_store: impl FnOnce(&Path) -> Result<Box<dyn Store>, ProjectError>,
+    ) -> Result<Self, ProjectError> {
         if Self::is_project_dir(dir) {
             return Err(ProjectError::AlreadyExists(dir.to_path_buf()));
         }
@@ -319,9 +154,9 @@ impl Project {
         let root_text = rel.to_string_lossy().replace('\\', "/");
         let manifest = Manifest::new(name, &root_text, schema);
         let lock = ProjectLock::acquire(dir)?;
-        let store = SqliteStore::open(&dir.join(DB_FILE), false)?;
+        let store = open_store(dir)?;
         manifest.save(&dir.join(MANIFEST_FILE))?;
-        Self::assemble(dir, manifest, Box::new(store), Some(lock))
+        Self::assemble(dir, manifest, store, Some(lock))
     }
 
     /// Creates a text project in `dir` (made if missing). Its items are added
@@ -334,9 +169,9 @@ impl Project {
         let mut manifest = Manifest::new(name, ".", schema);
         manifest.kind = ProjectKind::Text;
         let lock = ProjectLock::acquire(dir)?;
-        let store = SqliteStore::open(&dir.join(DB_FILE), false)?;
+        let store = sqlite_in(dir)?;
         manifest.save(&dir.join(MANIFEST_FILE))?;
-        Self::assemble(dir, manifest, Box::new(store), Some(lock))
+        Self::assemble(dir, manifest, store, Some(lock))
     }
 
     pub fn kind(&self) -> ProjectKind {
@@ -383,7 +218,7 @@ impl Project {
         Ok(project)
     }
 
-    fn reload_items(&mut self) -> Result<(), ProjectError> {
+    pub(super) fn reload_items(&mut self) -> Result<(), ProjectError> {
         self.items = self.store.items()?;
         self.items.sort_by_key(|i| i.id);
         Ok(())
@@ -488,7 +323,7 @@ impl Project {
     }
 
     /// Appends items the store just added to the item list.
-    fn adopt_items(&mut self, added: Vec<Item>) -> Vec<ItemId> {
+    pub(super) fn adopt_items(&mut self, added: Vec<Item>) -> Vec<ItemId> {
         let ids: Vec<ItemId> = added.iter().map(|i| i.id).collect();
         let in_order = self.items.last().map(|i| i.id) < ids.first().copied()
             && ids.windows(2).all(|w| w[0] < w[1]);
@@ -532,23 +367,6 @@ impl Project {
 
     pub fn all_boxes(&self) -> Result<Vec<BoxAnnotation>, ProjectError> {
         self.store.all_boxes()
-    }
-
-    /// Adds text records as items without labels, in one transaction (see
-    /// [`Project::add_labelled_texts`]); a `rel_path` already taken fails it.
-    pub fn add_text_items(&mut self, new: &[NewTextItem]) -> Result<Vec<ItemId>, ProjectError> {
-        let before = self.items.len();
-        let texts = new
-            .iter()
-            .cloned()
-            .map(|item| LabelledText {
-                item,
-                spans: Vec::new(),
-                labels: Vec::new(),
-            })
-            .collect();
-        self.add_labelled_texts(std::iter::once(Ok::<_, ProjectError>(texts)))?;
-        Ok(self.items[before..].iter().map(|i| i.id).collect())
     }
 
     /// The content of a text item; `None` for an image item.
@@ -651,7 +469,7 @@ impl Project {
             .set_session_value(CURRENT_ITEM_KEY, &item.0.to_string())
     }
 
-    fn check_writable(&self) -> Result<(), ProjectError> {
+    pub(super) fn check_writable(&self) -> Result<(), ProjectError> {
         if self.is_read_only() {
             Err(ProjectError::ReadOnly)
         } else {
@@ -673,812 +491,9 @@ impl Project {
         Ok(())
     }
 
-    fn existing_item(&self, id: ItemId) -> Result<&Item, ProjectError> {
-        self.item(id)
-            .ok_or_else(|| ProjectError::InvalidEdit(format!("there is no item with id {id}")))
-    }
-
-    fn check_class(&self, class: ClassId) -> Result<(), ProjectError> {
-        check_class(self.schema(), class)
-    }
-
-    /// Item-level labels sorted and deduplicated, each in the schema, and
-    /// no more than `mode` (the schema's, or the one an earlier part of the
-    /// edit switched to) allows.
-    fn checked_image_labels(
-        &self,
-        mut labels: Vec<LabelId>,
-        mode: ImageLabelMode,
-    ) -> Result<Vec<LabelId>, ProjectError> {
-        labels.sort();
-        labels.dedup();
-        for l in &labels {
-            if self.schema().label(*l).is_none() {
-                return Err(ProjectError::InvalidEdit(format!(
-                    "there is no image label with id {l}"
-                )));
-            }
-        }
-        if mode == ImageLabelMode::Single && labels.len() > 1 {
-            return Err(ProjectError::InvalidEdit(
-                "this project takes one image label per image".into(),
-            ));
-        }
-        Ok(labels)
-    }
-
-    fn fitted_box(&self, item: ItemId, bbox: BBox) -> Result<BBox, ProjectError> {
-        fitted_box(self.existing_item(item)?, bbox)
-    }
-
-    /// Checks an edit against the schema and the items, and returns it normalised:
-    /// boxes clamped to their image, label lists de-duplicated. `mode` is the
-    /// image-label mode in effect, which a batch may switch part way.
-    fn validated(&self, edit: Edit, mode: &mut ImageLabelMode) -> Result<Edit, ProjectError> {
-        Ok(match edit {
-            Edit::AddBoxes(mut boxes) => {
-                for b in &mut boxes {
-                    self.check_class(b.class)?;
-                    check_attributes(self.schema(), &b.attributes)?;
-                    b.bbox = self.fitted_box(b.item, b.bbox)?;
-                }
-                Edit::AddBoxes(boxes)
-            }
-            Edit::RestoreBoxes(boxes) => {
-                for b in &boxes {
-                    self.existing_item(b.item)?;
-                }
-                Edit::RestoreBoxes(boxes)
-            }
-            Edit::DeleteBoxes(ids) => Edit::DeleteBoxes(ids),
-            Edit::CopyBoxes(mut boxes) => {
-                for b in &mut boxes {
-                    self.check_class(b.class)?;
-                    check_attributes(self.schema(), &b.attributes)?;
-                    b.bbox = self.fitted_box(b.item, b.bbox)?;
-                }
-                Edit::CopyBoxes(boxes)
-            }
-            Edit::SetBoxGeometry { id, bbox } => {
-                let item = self.box_item(id)?;
-                Edit::SetBoxGeometry {
-                    id,
-                    bbox: self.fitted_box(item, bbox)?,
-                }
-            }
-            Edit::SetBoxClass { id, class } => {
-                self.check_class(class)?;
-                Edit::SetBoxClass { id, class }
-            }
-            Edit::SetBoxAttributes { id, attributes } => {
-                self.box_item(id)?;
-                check_attributes(self.schema(), &attributes)?;
-                Edit::SetBoxAttributes { id, attributes }
-            }
-            Edit::AddSpans(spans) => {
-                self.check_new_spans(&spans)?;
-                Edit::AddSpans(spans)
-            }
-            Edit::RestoreSpans(spans) => {
-                for s in &spans {
-                    self.existing_item(s.item)?;
-                }
-                Edit::RestoreSpans(spans)
-            }
-            Edit::DeleteSpans(ids) => Edit::DeleteSpans(ids),
-            Edit::CopySpans(spans) => {
-                // Only class and range: the spans come from a project with the
-                // same schema, which kept them apart if it had to, and a batch
-                // that copies them usually deletes the ones they replace.
-                for s in &spans {
-                    self.check_class(s.class)?;
-                    let it = self.existing_item(s.item)?;
-                    let len = self.store.text_len(s.item)?.unwrap_or(0);
-                    if s.start >= s.end || s.end > len {
-                        return Err(ProjectError::InvalidEdit(format!(
-                            "span [{}, {}) does not fit the {len} characters of {}",
-                            s.start, s.end, it.rel_path
-                        )));
-                    }
-                }
-                Edit::CopySpans(spans)
-            }
-            Edit::SetSpanClass { span, class } => {
-                self.check_class(class)?;
-                Edit::SetSpanClass { span, class }
-            }
-            Edit::AddComments(comments) => {
-                for c in &comments {
-                    self.check_comment(c)?;
-                }
-                Edit::AddComments(comments)
-            }
-            Edit::RestoreComments(comments) => {
-                for c in &comments {
-                    self.existing_item(c.item)?;
-                }
-                Edit::RestoreComments(comments)
-            }
-            Edit::DeleteComments(ids) => Edit::DeleteComments(ids),
-            Edit::SetImageLabels { item, labels } => {
-                self.existing_item(item)?;
-                let labels = self.checked_image_labels(labels, *mode)?;
-                Edit::SetImageLabels { item, labels }
-            }
-            Edit::SetItemsImageLabels { items, labels } => {
-                for &item in &items {
-                    self.existing_item(item)?;
-                }
-                let labels = self.checked_image_labels(labels, *mode)?;
-                Edit::SetItemsImageLabels { items, labels }
-            }
-            Edit::SetImageLabelMode { from, to } => {
-                if from != *mode {
-                    return Err(ProjectError::InvalidEdit(format!(
-                        "the image labels are {mode:?}, not {from:?}"
-                    )));
-                }
-                *mode = to;
-                Edit::SetImageLabelMode { from, to }
-            }
-            Edit::SetStatus { item, status } => {
-                self.existing_item(item)?;
-                Edit::SetStatus { item, status }
-            }
-            Edit::SetItemsStatus { items, status } => {
-                for &item in &items {
-                    self.existing_item(item)?;
-                }
-                Edit::SetItemsStatus { items, status }
-            }
-            Edit::SetGolden { item, golden } => {
-                self.existing_item(item)?;
-                Edit::SetGolden { item, golden }
-            }
-            Edit::SetItemVersion {
-                item,
-                annotator,
-                kind,
-                body,
-            } => {
-                self.existing_item(item)?;
-                if annotator.trim().is_empty() {
-                    return Err(ProjectError::InvalidEdit(
-                        "an item version needs its annotator's name".into(),
-                    ));
-                }
-                Edit::SetItemVersion {
-                    item,
-                    annotator,
-                    kind,
-                    body,
-                }
-            }
-            Edit::AddProposals(mut proposals) => {
-                for p in &mut proposals {
-                    self.check_class(p.class)?;
-                    p.bbox = self.fitted_box(p.item, p.bbox)?;
-                    if !(0.0..=1.0).contains(&p.score) {
-                        return Err(ProjectError::InvalidEdit(format!(
-                            "a proposal's score must be between 0 and 1, not {}",
-                            p.score
-                        )));
-                    }
-                    if p.source.trim().is_empty() {
-                        return Err(ProjectError::InvalidEdit(
-                            "a proposal needs the name of the model that made it".into(),
-                        ));
-                    }
-                }
-                Edit::AddProposals(proposals)
-            }
-            Edit::RestoreProposals(proposals) => {
-                for p in &proposals {
-                    self.existing_item(p.item)?;
-                }
-                Edit::RestoreProposals(proposals)
-            }
-            Edit::DeleteProposals(ids) => Edit::DeleteProposals(ids),
-            Edit::AcceptProposals(ids) => {
-                for &id in &ids {
-                    let p = self.store.proposal(id)?.ok_or_else(|| {
-                        ProjectError::InvalidEdit(format!("there is no proposal with id {id}"))
-                    })?;
-                    // The schema may have lost the class since the import.
-                    self.check_class(p.class)?;
-                    self.fitted_box(p.item, p.bbox)?;
-                }
-                Edit::AcceptProposals(ids)
-            }
-            Edit::UnacceptProposals(accepted) => Edit::UnacceptProposals(accepted),
-            Edit::RestoreAccepted(accepted) => {
-                for a in &accepted {
-                    self.existing_item(a.accepted.item)?;
-                }
-                Edit::RestoreAccepted(accepted)
-            }
-            Edit::Batch(edits) => Edit::Batch(
-                edits
-                    .into_iter()
-                    .map(|e| self.validated(e, mode))
-                    .collect::<Result<_, _>>()?,
-            ),
-        })
-    }
-
-    /// New spans must name a class, lie inside their text, and (unless the
-    /// schema allows it) overlap neither the item's spans nor each other.
-    fn check_new_spans(&self, spans: &[NewSpan]) -> Result<(), ProjectError> {
-        let mut by_item: HashMap<ItemId, Vec<&NewSpan>> = HashMap::new();
-        for s in spans {
-            self.check_class(s.class)?;
-            by_item.entry(s.item).or_default().push(s);
-        }
-        for (item, new) in by_item {
-            let it = self.existing_item(item)?;
-            let len = self.store.text_len(item)?.ok_or_else(|| {
-                ProjectError::InvalidEdit(format!("{} is not a text item", it.rel_path))
-            })?;
-            for s in &new {
-                if s.start >= s.end || s.end > len {
-                    return Err(ProjectError::InvalidEdit(format!(
-                        "span [{}, {}) does not fit the {len} characters of {}",
-                        s.start, s.end, it.rel_path
-                    )));
-                }
-            }
-            if self.schema().allow_overlapping_spans {
-                continue;
-            }
-            let existing = self.store.spans_of(item)?;
-            for (i, s) in new.iter().enumerate() {
-                let clash = existing
-                    .iter()
-                    .map(|e| (e.start, e.end))
-                    .chain(new[..i].iter().map(|n| (n.start, n.end)))
-                    .find(|&(start, end)| start < s.end && s.start < end);
-                if let Some((start, end)) = clash {
-                    return Err(ProjectError::InvalidEdit(format!(
-                        "span [{}, {}) overlaps span [{start}, {end}); this project does not allow overlapping spans",
-                        s.start, s.end
-                    )));
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// A comment needs words, and its box or span must be on its item.
-    fn check_comment(&self, c: &NewComment) -> Result<(), ProjectError> {
-        self.existing_item(c.item)?;
-        if c.body.trim().is_empty() {
-            return Err(ProjectError::InvalidEdit(
-                "a comment needs some text".into(),
-            ));
-        }
-        let on_item = match c.target {
-            None => true,
-            Some(CommentTarget::Box(id)) => {
-                self.store.annotation(id)?.is_some_and(|b| b.item == c.item)
-            }
-            Some(CommentTarget::Span(id)) => {
-                self.store.span(SpanRef { item: c.item, id })?.is_some()
-            }
-        };
-        if !on_item {
-            return Err(ProjectError::InvalidEdit(format!(
-                "the comment's {:?} is not on item {}",
-                c.target, c.item
-            )));
-        }
-        Ok(())
-    }
-
     /// An item's review comments, oldest first.
     pub fn comments(&self, item: ItemId) -> Result<Vec<Comment>, ProjectError> {
         self.store.comments_of(item)
-    }
-
-    fn box_item(&self, id: AnnotationId) -> Result<ItemId, ProjectError> {
-        // Boxes of one item are few; the store answers by primary key.
-        self.store
-            .annotation(id)?
-            .map(|b| b.item)
-            .ok_or_else(|| ProjectError::InvalidEdit(format!("there is no box with id {id}")))
-    }
-
-    /// Applies an edit: validated, durable on return, recorded for undo and in the
-    /// audit trail with the current author and time.
-    pub fn apply(&mut self, edit: Edit) -> Result<Applied, ProjectError> {
-        self.check_writable()?;
-        let edit = self.validated(edit, &mut self.schema().image_label_mode.clone())?;
-        if edit.is_empty() {
-            return Ok(Applied::nothing());
-        }
-        let mut stored = self.store_edit(&edit, "edit")?;
-        let inverse = std::mem::replace(&mut stored.inverse, Edit::Batch(Vec::new()));
-        self.history.record(inverse);
-        Ok(stored.into())
-    }
-
-    /// Runs `work` on this project as one transaction and one step of undo:
-    /// the edits it applies and the log entries it adopts are stored all
-    /// together when it returns `Ok`, and none of them when it returns `Err`
-    /// (or the process dies first); the manifest, the item list and the undo
-    /// history are then put back as they were. `work` applies edits; it does
-    /// not undo or redo.
-    pub fn apply_together<T, E: From<ProjectError>>(
-        &mut self,
-        work: impl FnOnce(&mut Project) -> Result<T, E>,
-    ) -> Result<T, E> {
-        self.check_writable()?;
-        let checkpoint = self.history.checkpoint();
-        let manifest = self.manifest.clone();
-        self.store.begin_group()?;
-        let outcome = match work(self) {
-            Ok(value) => self.store.end_group(true).map(|()| value).map_err(E::from),
-            // The work's own error says more than a failed rollback would.
-            Err(e) => {
-                let _ = self.store.end_group(false);
-                Err(e)
-            }
-        };
-        match outcome {
-            Ok(value) => {
-                self.history.squash_since(&checkpoint);
-                Ok(value)
-            }
-            Err(e) => {
-                self.history.restore(checkpoint);
-                if self.manifest != manifest {
-                    self.manifest = manifest;
-                    self.manifest.save(&self.dir.join(MANIFEST_FILE))?;
-                }
-                self.reload_items()?;
-                self.revision += 1;
-                Err(e)
-            }
-        }
-    }
-
-    /// Adds boxes that arrive in chunks (an import that is still being read) as
-    /// one edit: each box is checked and clamped as in [`Edit::AddBoxes`], all
-    /// of them go into one transaction, and they are one step of undo. An `Err`
-    /// from `chunks` abandons the edit, nothing is stored, and that error is
-    /// returned.
-    pub fn add_boxes_streamed<E: From<ProjectError>>(
-        &mut self,
-        chunks: impl IntoIterator<Item = Result<Vec<NewBox>, E>>,
-    ) -> Result<Applied, E> {
-        self.check_writable()?;
-        let mut chunks = chunks.into_iter();
-        let mut abandoned: Option<E> = None;
-        let Project {
-            store,
-            manifest,
-            items,
-            author,
-            ..
-        } = self;
-        let mut next_chunk = || -> Result<Option<Vec<NewBox>>, ProjectError> {
-            let mut chunk = match chunks.next() {
-                None => return Ok(None),
-                Some(Ok(chunk)) => chunk,
-                Some(Err(err)) => {
-                    abandoned = Some(err);
-                    return Err(ProjectError::InvalidEdit("the edit was abandoned".into()));
-                }
-            };
-            for b in &mut chunk {
-                check_class(&manifest.schema, b.class)?;
-                check_attributes(&manifest.schema, &b.attributes)?;
-                let item = position_in(items, b.item)
-                    .map(|i| &items[i])
-                    .ok_or_else(|| {
-                        ProjectError::InvalidEdit(format!("there is no item with id {}", b.item))
-                    })?;
-                b.bbox = fitted_box(item, b.bbox)?;
-            }
-            Ok(Some(chunk))
-        };
-        let ctx = EditContext {
-            author,
-            time_ms: now_ms(),
-            origin: "edit",
-        };
-        let stored = match store.add_boxes_streamed(&mut next_chunk, &ctx) {
-            Ok(stored) => stored,
-            Err(err) => return Err(abandoned.unwrap_or_else(|| err.into())),
-        };
-        if stored.created.is_empty() {
-            return Ok(Applied::nothing());
-        }
-        self.refresh_statuses(&stored.touched)?;
-        self.revision += 1;
-        let mut stored = stored;
-        let inverse = std::mem::replace(&mut stored.inverse, Edit::Batch(Vec::new()));
-        self.history.record(inverse);
-        Ok(stored.into())
-    }
-
-    /// Adds labelled text records that arrive in chunks (an import still being
-    /// read) as new items with their spans and document classes: one
-    /// transaction, one step of undo. Class names are looked up in the schema;
-    /// missing ones are added to it as they appear (and removed again if the
-    /// import fails). Spans must fit their text and, unless the schema allows
-    /// it, not overlap; a record that breaks a rule fails the whole import, so
-    /// callers leave such spans out and report them. An `Err` from `chunks`
-    /// abandons the import and is returned.
-    pub fn add_labelled_texts<E: From<ProjectError>>(
-        &mut self,
-        chunks: impl IntoIterator<Item = Result<Vec<LabelledText>, E>>,
-    ) -> Result<LabelledAdded, E> {
-        let mut resolver = self.text_resolver()?;
-        let resolved = chunks
-            .into_iter()
-            .map(move |chunk| resolver.resolve(chunk?).map_err(E::from));
-        self.add_resolved_texts(resolved)
-    }
-
-    /// A [`TextResolver`] starting from the project's schema and its next
-    /// free span id, for resolving chunks of an import on another thread
-    /// than the one storing them. Its chunks are stored by
-    /// [`Project::add_resolved_texts`] before anything else changes the
-    /// project; otherwise their span ids are refused and nothing is stored.
-    pub fn text_resolver(&self) -> Result<TextResolver, ProjectError> {
-        Ok(TextResolver {
-            schema: self.manifest.schema.clone(),
-            packer: TextPacker::new(self.store.next_span_id()?, &self.author, now_ms()),
-        })
-    }
-
-    /// [`Project::add_labelled_texts`] of chunks a [`TextResolver`] made from
-    /// this project; a chunk that added classes carries the schema, which is
-    /// saved before the chunk is stored.
-    pub fn add_resolved_texts<E: From<ProjectError>>(
-        &mut self,
-        chunks: impl IntoIterator<Item = Result<ResolvedChunk, E>>,
-    ) -> Result<LabelledAdded, E> {
-        self.check_writable()?;
-        let original_schema = self.manifest.schema.clone();
-        let stored = self.store_resolved(chunks, None);
-        if stored.is_err() {
-            self.restore_schema(original_schema);
-        }
-        stored
-    }
-
-    /// [`Project::add_resolved_texts`] of chunks already read whole, and
-    /// with them `labels`: an edit of items the project had before, which
-    /// the closure makes once the project's schema has the chunks' classes
-    /// (it may add more with [`Project::update_schema`]). The new items and
-    /// the edit go into one transaction and are one step of undo; when
-    /// anything fails nothing is stored and the schema is put back.
-    pub fn add_resolved_texts_and<E: From<ProjectError>>(
-        &mut self,
-        mut chunks: Vec<ResolvedChunk>,
-        labels: impl FnOnce(&mut Project) -> Result<Edit, E>,
-    ) -> Result<LabelledAdded, E> {
-        self.check_writable()?;
-        let original_schema = self.manifest.schema.clone();
-        // The last schema a chunk carries has every class the chunks use;
-        // it is saved once, with whatever `labels` adds.
-        if let Some(schema) = chunks.iter_mut().filter_map(|c| c.schema.take()).last() {
-            self.manifest.schema = schema;
-        }
-        let stored = || -> Result<LabelledAdded, E> {
-            let edit = labels(self)?;
-            let mut mode = self.schema().image_label_mode;
-            let edit = self.validated(edit, &mut mode)?;
-            if self.manifest.schema != original_schema {
-                self.manifest.save(&self.dir.join(MANIFEST_FILE))?;
-            }
-            let then = (!edit.is_empty()).then_some(edit);
-            self.store_resolved(chunks.into_iter().map(Ok), then)
-        };
-        let stored = stored();
-        if stored.is_err() {
-            self.restore_schema(original_schema);
-        }
-        stored
-    }
-
-    /// Puts the schema an import started from back, after it failed.
-    fn restore_schema(&mut self, original: LabelSchema) {
-        if self.manifest.schema == original {
-            return;
-        }
-        let mut manifest = self.manifest.clone();
-        manifest.schema = original;
-        if manifest.save(&self.dir.join(MANIFEST_FILE)).is_ok() {
-            self.manifest = manifest;
-        }
-        self.revision += 1;
-    }
-
-    /// Stores resolved chunks as new items, then `then` (validated), in one
-    /// transaction of the store. The schema is left as the chunks made it.
-    fn store_resolved<E: From<ProjectError>>(
-        &mut self,
-        chunks: impl IntoIterator<Item = Result<ResolvedChunk, E>>,
-        then: Option<Edit>,
-    ) -> Result<LabelledAdded, E> {
-        let mut chunks = chunks.into_iter();
-        let mut abandoned: Option<E> = None;
-        let manifest_path = self.dir.join(MANIFEST_FILE);
-        let mut added = LabelledAdded::default();
-        let Project {
-            store,
-            manifest,
-            author,
-            ..
-        } = self;
-        let mut next_chunk = || -> Result<Option<PackedTexts>, ProjectError> {
-            let chunk = match chunks.next() {
-                None => return Ok(None),
-                Some(Ok(chunk)) => chunk,
-                Some(Err(err)) => {
-                    abandoned = Some(err);
-                    return Err(ProjectError::InvalidEdit("the import was abandoned".into()));
-                }
-            };
-            // The classes a chunk adds are saved before its spans refer to them.
-            if let Some(schema) = chunk.schema {
-                manifest.schema = schema;
-                manifest.save(&manifest_path)?;
-            }
-            added.new_classes.extend(chunk.new_classes);
-            added.new_doc_classes.extend(chunk.new_doc_classes);
-            added.classified += chunk.classified;
-            Ok(Some(chunk.texts))
-        };
-        let ctx = EditContext {
-            author,
-            time_ms: now_ms(),
-            origin: "edit",
-        };
-        let result = store.add_labelled_texts(&mut next_chunk, then.as_ref(), &ctx);
-        let (items, mut stored) = match result {
-            Ok(done) => done,
-            Err(err) => return Err(abandoned.unwrap_or_else(|| err.into())),
-        };
-        added.items = items.len();
-        added.spans = stored.created_spans.len();
-        let known = self.items.last().map(|i| i.id);
-        self.adopt_items(items);
-        if then.is_some() {
-            // Only the items the project had: the new ones came with their status.
-            let labelled: Vec<ItemId> = stored
-                .touched
-                .iter()
-                .copied()
-                .filter(|&id| Some(id) <= known)
-                .collect();
-            self.refresh_statuses(&labelled)?;
-        }
-        if !stored.touched.is_empty() {
-            let inverse = std::mem::replace(&mut stored.inverse, Edit::Batch(Vec::new()));
-            self.history.record(inverse);
-        }
-        Ok(added)
-    }
-
-    fn store_edit(
-        &mut self,
-        edit: &Edit,
-        origin: &str,
-    ) -> Result<super::store::StoredEdit, ProjectError> {
-        // The schema lives in the manifest, outside the transaction: a switch
-        // to several labels per item is saved before the edit, a switch back
-        // after it (the store refuses it while an item has several), so the
-        // saved mode always admits what the database holds.
-        let mode = edit
-            .image_label_mode()
-            .filter(|m| *m != self.schema().image_label_mode);
-        let widen = mode == Some(ImageLabelMode::Multi);
-        if widen {
-            self.update_schema(|s| s.image_label_mode = ImageLabelMode::Multi)?;
-        }
-        let ctx = EditContext {
-            author: &self.author,
-            time_ms: now_ms(),
-            origin,
-        };
-        let stored = match self.store.apply(edit, &ctx) {
-            Ok(stored) => stored,
-            Err(e) => {
-                if widen {
-                    self.update_schema(|s| s.image_label_mode = ImageLabelMode::Single)?;
-                }
-                return Err(e);
-            }
-        };
-        if mode == Some(ImageLabelMode::Single) {
-            self.update_schema(|s| s.image_label_mode = ImageLabelMode::Single)?;
-        }
-        self.refresh_statuses(&stored.touched)?;
-        self.revision += 1;
-        Ok(stored)
-    }
-
-    fn refresh_statuses(&mut self, touched: &[ItemId]) -> Result<(), ProjectError> {
-        if touched.len() > 1_000 {
-            for (id, status) in self.store.statuses()? {
-                if let Some(i) = self.position(id) {
-                    self.items[i].status = status;
-                }
-            }
-            return Ok(());
-        }
-        for &id in touched {
-            if let (Some(i), Some(status)) = (self.position(id), self.store.item_status(id)?) {
-                self.items[i].status = status;
-            }
-        }
-        Ok(())
-    }
-
-    pub fn can_undo(&self) -> bool {
-        self.history.can_undo()
-    }
-
-    pub fn can_redo(&self) -> bool {
-        self.history.can_redo()
-    }
-
-    /// Undoes the last step; returns what it touched, or `None` with nothing to undo.
-    pub fn undo(&mut self) -> Result<Option<Applied>, ProjectError> {
-        self.replay(Replay::Undo)
-    }
-
-    /// Redoes the last undone step.
-    pub fn redo(&mut self) -> Result<Option<Applied>, ProjectError> {
-        self.replay(Replay::Redo)
-    }
-
-    /// Applies the top of the undo or redo stack and moves its inverse to the other
-    /// stack; on failure the step stays where it was.
-    fn replay(&mut self, replay: Replay) -> Result<Option<Applied>, ProjectError> {
-        self.check_writable()?;
-        let (taken, origin) = match replay {
-            Replay::Undo => (self.history.take_undo(), "undo"),
-            Replay::Redo => (self.history.take_redo(), "redo"),
-        };
-        let Some(edit) = taken else {
-            return Ok(None);
-        };
-        let result = self.store_edit(&edit, origin);
-        let (done, failed): (PushStep, PushStep) = match replay {
-            Replay::Undo => (History::push_redo, History::push_undo),
-            Replay::Redo => (History::push_undo, History::push_redo),
-        };
-        match result {
-            Ok(mut stored) => {
-                let inverse = std::mem::replace(&mut stored.inverse, Edit::Batch(Vec::new()));
-                done(&mut self.history, inverse);
-                Ok(Some(stored.into()))
-            }
-            Err(e) => {
-                failed(&mut self.history, edit);
-                Err(e)
-            }
-        }
-    }
-
-    fn annotator_stats(
-        &self,
-        items_by_annotator: Vec<(String, Vec<ItemId>)>,
-    ) -> Vec<AnnotatorStats> {
-        let status = |id: ItemId| self.item(id).map(|i| i.status);
-        items_by_annotator
-            .into_iter()
-            .map(|(name, items)| {
-                let mut a = AnnotatorStats {
-                    name,
-                    items: items.len(),
-                    ..AnnotatorStats::default()
-                };
-                for item in items {
-                    match status(item) {
-                        Some(ItemStatus::Submitted) => a.submitted += 1,
-                        Some(ItemStatus::Accepted) => a.accepted += 1,
-                        Some(ItemStatus::Rejected) => a.rejected += 1,
-                        _ => {}
-                    }
-                }
-                let reviewed = a.accepted + a.rejected;
-                a.rejection_rate = (reviewed > 0).then(|| a.rejected as f64 / reviewed as f64);
-                a
-            })
-            .collect()
-    }
-
-    fn throughput(&self) -> Result<Vec<AnnotatorThroughput>, ProjectError> {
-        let mut out: Vec<AnnotatorThroughput> = Vec::new();
-        for (name, hour_start_ms, items) in self.store.submissions_per_hour()? {
-            if out.last().is_none_or(|a| a.name != name) {
-                out.push(AnnotatorThroughput {
-                    name,
-                    ..AnnotatorThroughput::default()
-                });
-            }
-            let Some(a) = out.last_mut() else { continue };
-            a.submitted += items;
-            a.active_hours += 1;
-            a.per_hour.push(HourCount {
-                hour_start_ms,
-                items,
-            });
-        }
-        for a in &mut out {
-            a.items_per_hour = a.submitted as f64 / a.active_hours.max(1) as f64;
-        }
-        Ok(out)
-    }
-
-    /// Counts for `shugu stats` and the status bar.
-    pub fn stats(&self) -> Result<ProjectStats, ProjectError> {
-        let count = |s: ItemStatus| self.items.iter().filter(|i| i.status == s).count();
-        let schema = self.schema();
-        let class_counts = |counts: Vec<(ClassId, u64)>| -> Vec<ClassCount> {
-            counts
-                .into_iter()
-                .map(|(id, count)| ClassCount {
-                    id: id.0,
-                    name: schema
-                        .class(id)
-                        .map(|c| c.name.clone())
-                        .unwrap_or_else(|| format!("#{id}")),
-                    count,
-                })
-                .collect()
-        };
-        // The census reads every box and span; on a connection of its own it
-        // runs beside the quality figures instead of before them.
-        let db = self.dir.join(DB_FILE);
-        let (census, quality) = std::thread::scope(|scope| {
-            let census = scope.spawn(|| SqliteStore::open(&db, true)?.census());
-            let quality = self.quality_figures();
-            (census.join(), quality)
-        });
-        let census = match census {
-            Ok(Ok(census)) => census,
-            _ => self.store.census()?,
-        };
-        let (quality, agreement) = quality?;
-        let boxes_per_class = class_counts(census.boxes_per_class);
-        let spans_per_class = class_counts(census.spans_per_class);
-        let labels_per_class = self
-            .store
-            .label_counts()?
-            .into_iter()
-            .map(|(id, count)| ClassCount {
-                id: id.0,
-                name: schema
-                    .label(id)
-                    .map(|c| c.name.clone())
-                    .unwrap_or_else(|| format!("#{id}")),
-                count,
-            })
-            .collect();
-        Ok(ProjectStats {
-            items: self.items.len(),
-            items_new: count(ItemStatus::New),
-            items_in_progress: count(ItemStatus::InProgress),
-            items_submitted: count(ItemStatus::Submitted),
-            items_accepted: count(ItemStatus::Accepted),
-            items_rejected: count(ItemStatus::Rejected),
-            items_broken: self.items.iter().filter(|i| i.is_broken()).count(),
-            boxes: boxes_per_class.iter().map(|c| c.count).sum(),
-            boxes_per_class,
-            spans: spans_per_class.iter().map(|c| c.count).sum(),
-            spans_per_class,
-            annotators: self.annotator_stats(census.items_by_annotator),
-            throughput: self.throughput()?,
-            quality,
-            agreement,
-            labels_per_class,
-        })
     }
 }
 

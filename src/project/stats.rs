@@ -1,4 +1,9 @@
+//! The dashboard's and `shugu stats`' figures: items per status,
+//! annotations per class and per annotator, submissions per hour.
+
 use super::quality::{AgreementReport, AnnotatorQuality};
+use super::{Project, ProjectError};
+use crate::model::{ClassId, ItemId, ItemStatus};
 use serde::Serialize;
 
 /// How many annotations of one class the project has.
@@ -65,4 +70,122 @@ pub struct ProjectStats {
     /// Agreement on overlap items and accuracy on golden items, per annotator.
     pub quality: Vec<AnnotatorQuality>,
     pub agreement: AgreementReport,
+}
+
+impl Project {
+    fn annotator_stats(
+        &self,
+        items_by_annotator: Vec<(String, Vec<ItemId>)>,
+    ) -> Vec<AnnotatorStats> {
+        let status = |id: ItemId| self.item(id).map(|i| i.status);
+        items_by_annotator
+            .into_iter()
+            .map(|(name, items)| {
+                let mut a = AnnotatorStats {
+                    name,
+                    items: items.len(),
+                    ..AnnotatorStats::default()
+                };
+                for item in items {
+                    match status(item) {
+                        Some(ItemStatus::Submitted) => a.submitted += 1,
+                        Some(ItemStatus::Accepted) => a.accepted += 1,
+                        Some(ItemStatus::Rejected) => a.rejected += 1,
+                        _ => {}
+                    }
+                }
+                let reviewed = a.accepted + a.rejected;
+                a.rejection_rate = (reviewed > 0).then(|| a.rejected as f64 / reviewed as f64);
+                a
+            })
+            .collect()
+    }
+
+    fn throughput(&self) -> Result<Vec<AnnotatorThroughput>, ProjectError> {
+        let mut out: Vec<AnnotatorThroughput> = Vec::new();
+        for (name, hour_start_ms, items) in self.store.submissions_per_hour()? {
+            if out.last().is_none_or(|a| a.name != name) {
+                out.push(AnnotatorThroughput {
+                    name,
+                    ..AnnotatorThroughput::default()
+                });
+            }
+            let Some(a) = out.last_mut() else { continue };
+            a.submitted += items;
+            a.active_hours += 1;
+            a.per_hour.push(HourCount {
+                hour_start_ms,
+                items,
+            });
+        }
+        for a in &mut out {
+            a.items_per_hour = a.submitted as f64 / a.active_hours.max(1) as f64;
+        }
+        Ok(out)
+    }
+
+    /// Counts for `shugu stats` and the status bar.
+    pub fn stats(&self) -> Result<ProjectStats, ProjectError> {
+        let count = |s: ItemStatus| self.items.iter().filter(|i| i.status == s).count();
+        let schema = self.schema();
+        let class_counts = |counts: Vec<(ClassId, u64)>| -> Vec<ClassCount> {
+            counts
+                .into_iter()
+                .map(|(id, count)| ClassCount {
+                    id: id.0,
+                    name: schema
+                        .class(id)
+                        .map(|c| c.name.clone())
+                        .unwrap_or_else(|| format!("#{id}")),
+                    count,
+                })
+                .collect()
+        };
+        // The census reads every box and span; on a connection of its own it
+        // runs beside the quality figures instead of before them.
+        let reader = self.store.reader();
+        let (census, quality) = std::thread::scope(|scope| {
+            let census = reader.map(|r| scope.spawn(move || r.census()));
+            let quality = self.quality_figures();
+            (census.map(|c| c.join()), quality)
+        });
+        let census = match census {
+            Some(Ok(Ok(census))) => census,
+            _ => self.store.census()?,
+        };
+        let (quality, agreement) = quality?;
+        let boxes_per_class = class_counts(census.boxes_per_class);
+        let spans_per_class = class_counts(census.spans_per_class);
+        let labels_per_class = self
+            .store
+            .label_counts()?
+            .into_iter()
+            .map(|(id, count)| ClassCount {
+                id: id.0,
+                name: schema
+                    .label(id)
+                    .map(|c| c.name.clone())
+                    .unwrap_or_else(|| format!("#{id}")),
+                count,
+            })
+            .collect();
+        Ok(ProjectStats {
+            items: self.items.len(),
+            items_new: count(ItemStatus::New),
+            items_in_progress: count(ItemStatus::InProgress),
+            items_submitted: count(ItemStatus::Submitted),
+            items_accepted: count(ItemStatus::Accepted),
+            items_rejected: count(ItemStatus::Rejected),
+            items_broken: self.items.iter().filter(|i| i.is_broken()).count(),
+            boxes: boxes_per_class.iter().map(|c| c.count).sum(),
+            boxes_per_class,
+            spans: spans_per_class.iter().map(|c| c.count).sum(),
+            spans_per_class,
+            annotators: self.annotator_stats(census.items_by_annotator),
+            throughput: self.throughput()?,
+            quality,
+            agreement,
+            labels_per_class,
+        })
+    }
 }

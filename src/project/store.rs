@@ -1,7 +1,8 @@
 use super::ProjectError;
 use crate::model::{
-    BoxAnnotation, ClassId, Edit, Item, ItemId, ItemStatus, LabelId, NewBox, SpanAnnotation,
-    SpanId, SpanRef, TextDoc,
+    AnnotationId, BoxAnnotation, BoxOrigin, ClassId, Comment, CommentId, Item, ItemId,
+    ItemSnapshot, ItemStatus, LabelId, NewBox, NewProposal, Proposal, ProposalId, SpanAnnotation,
+    SpanRef, TextDoc, VersionKind,
 };
 
 /// An item found by a folder scan, before it has an id.
@@ -21,8 +22,8 @@ pub struct NewTextItem {
     pub doc: TextDoc,
 }
 
-pub use super::sqlite_packages::PackageItem;
-pub use super::sqlite_text::{PackedTexts, ResolvedText, SpanExtent, TextPacker, TextRow};
+pub use super::sqlite::{PackageItem, SpanExtent, TextRow};
+pub use super::text_pack::{PackedTexts, ResolvedText, TextPacker};
 
 /// One line of the audit trail.
 #[derive(Clone, Debug, PartialEq)]
@@ -35,26 +36,28 @@ pub struct LogEntry {
     pub detail: String,
 }
 
-/// Who is making an edit, and when.
-#[derive(Clone, Debug)]
-pub struct EditContext<'a> {
+/// Who writes a row, and when: the provenance that new rows get.
+#[derive(Clone, Copy, Debug)]
+pub struct Stamp<'a> {
     pub author: &'a str,
     pub time_ms: i64,
-    /// `"edit"`, `"undo"` or `"redo"`, for the audit trail.
-    pub origin: &'a str,
 }
 
-/// What a stored edit did.
-#[derive(Clone, Debug, PartialEq)]
-pub struct StoredEdit {
-    /// The edit that undoes it.
-    pub inverse: Edit,
-    /// Every item whose annotations or status changed.
-    pub touched: Vec<ItemId>,
-    /// Ids given to new boxes, in the order of the edit.
-    pub created: Vec<crate::model::AnnotationId>,
-    /// Ids given to new spans, in the order of the edit.
-    pub created_spans: Vec<SpanId>,
+/// What one chunk of packed texts added ([`StoreTx::insert_texts`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AddedTexts {
+    /// The new items, in order, with the status each was inserted with.
+    pub items: Vec<Item>,
+    /// Their spans, under the ids the chunk was packed with.
+    pub spans: Vec<SpanRef>,
+    /// Items given document classes.
+    pub classified: Vec<ItemId>,
+}
+
+/// The error for a row inserted under an id that is in use (undo of a
+/// delete, when something took the id since), worded the same by every store.
+pub fn id_taken(what: &str, id: impl std::fmt::Display) -> ProjectError {
+    ProjectError::InvalidEdit(format!("a {what} with id {id} already exists"))
 }
 
 /// Who made which annotations of which class: what the dashboard counts.
@@ -67,10 +70,11 @@ pub struct Census {
     pub items_by_annotator: Vec<(String, Vec<ItemId>)>,
 }
 
-/// The annotation store behind a project. SQLite today; the trait keeps the rest of
-/// the program independent of it, so a server database can be added for teams.
-///
-/// `apply` runs the edit as one durable transaction and returns its inverse.
+/// The annotation store behind a project: rows and the queries over them,
+/// and a transaction boundary ([`Store::write`]). What an edit means
+/// (validation, its inverse, the new → in progress rule, the audit text) is
+/// decided above it, in `project::engine`, once for every backend;
+/// a store only runs the row operations of `StoreTx` it is handed.
 pub trait Store {
     fn items(&self) -> Result<Vec<Item>, ProjectError>;
     fn insert_items(&mut self, items: &[NewItem]) -> Result<Vec<Item>, ProjectError>;
@@ -129,28 +133,8 @@ pub trait Store {
     fn all_spans(&self) -> Result<Vec<SpanAnnotation>, ProjectError>;
     /// Every span's item, class and range, ordered by item and start.
     fn all_span_extents(&self) -> Result<Vec<SpanExtent>, ProjectError>;
-    fn apply(&mut self, edit: &Edit, ctx: &EditContext) -> Result<StoredEdit, ProjectError>;
-    /// Adds labelled text records that arrive in chunks as new items, with
-    /// their spans and document classes, then applies `then` (a validated
-    /// edit of items the store already had), in one transaction that is one
-    /// step of undo (undo removes the labels; the items stay, like scanned
-    /// images). An error from `next_chunk` or `then` rolls everything back.
-    fn add_labelled_texts(
-        &mut self,
-        next_chunk: &mut dyn FnMut() -> Result<Option<PackedTexts>, ProjectError>,
-        then: Option<&Edit>,
-        ctx: &EditContext,
-    ) -> Result<(Vec<Item>, StoredEdit), ProjectError>;
     /// The id the next new span will get.
     fn next_span_id(&self) -> Result<i64, ProjectError>;
-    /// Adds boxes that arrive in chunks as one transaction, stored and logged as
-    /// one `AddBoxes` edit of them all. `next_chunk` gives the next chunk, or
-    /// `None` at the end; an error from it rolls the whole edit back.
-    fn add_boxes_streamed(
-        &mut self,
-        next_chunk: &mut dyn FnMut() -> Result<Option<Vec<NewBox>>, ProjectError>,
-        ctx: &EditContext,
-    ) -> Result<StoredEdit, ProjectError>;
     fn log_of(&self, item: Option<ItemId>, limit: usize) -> Result<Vec<LogEntry>, ProjectError>;
     fn session_value(&self, key: &str) -> Result<Option<String>, ProjectError>;
     fn set_session_value(&mut self, key: &str, value: &str) -> Result<(), ProjectError>;
@@ -166,6 +150,24 @@ pub trait Store {
     /// those already there (same time, author, kind and item); returns how
     /// many were added. Their `seq` is ignored.
     fn adopt_log(&mut self, entries: &[LogEntry]) -> Result<usize, ProjectError>;
+    /// Runs `work` as one durable transaction: its row operations are all
+    /// stored when it returns `Ok` and `write` returns, and none of them
+    /// when it returns `Err`, which `write` returns. Inside a group
+    /// ([`Store::begin_group`]) it is part of the group's transaction.
+    fn write(
+        &mut self,
+        work: &mut dyn FnMut(&mut dyn StoreTx) -> Result<(), ProjectError>,
+    ) -> Result<(), ProjectError>;
+    /// [`Store::write`] for a write that adds many items at once (a bulk
+    /// import); a store without items may build it apart and swap it in
+    /// (SQLite: a new database file, see `sqlite::fresh`).
+    fn write_bulk(
+        &mut self,
+        work: &mut dyn FnMut(&mut dyn StoreTx) -> Result<(), ProjectError>,
+    ) -> Result<(), ProjectError>;
+    /// A second handle on the same rows, read-only, for a query on another
+    /// thread (the dashboard's census); `None` when the store has none.
+    fn reader(&self) -> Option<Box<dyn Store + Send>>;
     /// Opens one transaction that the following writes join, until
     /// [`Store::end_group`]: a group of edits stored all together or not at all.
     fn begin_group(&mut self) -> Result<(), ProjectError>;
@@ -188,4 +190,110 @@ pub trait Store {
     /// `Some` when the project is a work package.
     fn package_info(&self) -> Result<Option<crate::model::PackageInfo>, ProjectError>;
     fn package_items(&self) -> Result<Vec<PackageItem>, ProjectError>;
+}
+
+/// The row operations of one write transaction ([`Store::write`]). Each does
+/// what it says to the rows and reports what was there, so the engine can
+/// build an edit's inverse; none of them decides what an edit means. "Not
+/// there" is `None`, worded by the engine; an id in use is [`id_taken`].
+pub trait StoreTx {
+    /// Sets an item's status; the one it had, `None` when there is no such item.
+    fn set_status(
+        &mut self,
+        item: ItemId,
+        status: ItemStatus,
+    ) -> Result<Option<ItemStatus>, ProjectError>;
+    /// Sets `to` on those of `items` (ascending) whose status is `from`;
+    /// returns them, ascending.
+    fn change_statuses(
+        &mut self,
+        items: &[ItemId],
+        from: ItemStatus,
+        to: ItemStatus,
+    ) -> Result<Vec<ItemId>, ProjectError>;
+
+    fn box_row(&mut self, id: AnnotationId) -> Result<Option<BoxAnnotation>, ProjectError>;
+    /// Inserts new boxes under new ids, authored and created by `stamp`;
+    /// returns their ids in order.
+    fn add_boxes(
+        &mut self,
+        new: &[NewBox],
+        stamp: Stamp,
+    ) -> Result<Vec<AnnotationId>, ProjectError>;
+    /// Inserts a box as it is (its `id` ignored) under `id`, or a new id
+    /// when `None`; returns the id.
+    fn insert_box(
+        &mut self,
+        id: Option<AnnotationId>,
+        b: &BoxAnnotation,
+    ) -> Result<AnnotationId, ProjectError>;
+    /// Writes a box over the row with its id, which exists.
+    fn update_box(&mut self, b: &BoxAnnotation) -> Result<(), ProjectError>;
+    /// Deletes a box; returns it as it was.
+    fn delete_box(&mut self, id: AnnotationId) -> Result<Option<BoxAnnotation>, ProjectError>;
+    /// Records (`Some`) or forgets (`None`) the model and score a box came from.
+    fn set_box_origin(
+        &mut self,
+        id: AnnotationId,
+        origin: Option<&BoxOrigin>,
+    ) -> Result<(), ProjectError>;
+
+    /// A text item's spans, in any order; `None` for an item without text.
+    fn spans(&mut self, item: ItemId) -> Result<Option<Vec<SpanAnnotation>>, ProjectError>;
+    /// Replaces a text item's spans.
+    fn set_spans(&mut self, item: ItemId, spans: &[SpanAnnotation]) -> Result<(), ProjectError>;
+    /// Gives out `n` new consecutive span ids; returns the first.
+    fn take_span_ids(&mut self, n: usize) -> Result<i64, ProjectError>;
+    /// Makes sure new spans get ids above `id`.
+    fn raise_span_floor(&mut self, id: i64) -> Result<(), ProjectError>;
+    /// Adds one chunk of labelled texts as new items, with the statuses,
+    /// spans and document classes they were packed with.
+    fn insert_texts(&mut self, chunk: PackedTexts) -> Result<AddedTexts, ProjectError>;
+
+    /// Replaces an item's item-level labels; returns the ones it had.
+    fn set_image_labels(
+        &mut self,
+        item: ItemId,
+        labels: &[LabelId],
+        stamp: Stamp,
+    ) -> Result<Vec<LabelId>, ProjectError>;
+    /// An item with more than one item-level label, if there is one.
+    fn item_with_several_labels(&mut self) -> Result<Option<ItemId>, ProjectError>;
+
+    /// Inserts a comment as it is under `id`, or a new id when `None`.
+    fn insert_comment(
+        &mut self,
+        id: Option<CommentId>,
+        c: &Comment,
+    ) -> Result<CommentId, ProjectError>;
+    fn delete_comment(&mut self, id: CommentId) -> Result<Option<Comment>, ProjectError>;
+
+    /// Marks an item golden or not; returns whether it was.
+    fn set_golden(
+        &mut self,
+        item: ItemId,
+        golden: bool,
+        stamp: Stamp,
+    ) -> Result<bool, ProjectError>;
+    /// Keeps (`Some`) or drops (`None`) an annotator's version of an item;
+    /// returns the version it replaced.
+    fn set_item_version(
+        &mut self,
+        item: ItemId,
+        annotator: &str,
+        kind: VersionKind,
+        body: Option<&ItemSnapshot>,
+        stamp: Stamp,
+    ) -> Result<Option<ItemSnapshot>, ProjectError>;
+
+    /// Inserts a proposal under `id`, or a new id when `None`.
+    fn insert_proposal(
+        &mut self,
+        id: Option<ProposalId>,
+        p: &NewProposal,
+    ) -> Result<ProposalId, ProjectError>;
+    fn delete_proposal(&mut self, id: ProposalId) -> Result<Option<Proposal>, ProjectError>;
+
+    /// Appends an entry to the audit trail; its `seq` is the store's to give.
+    fn append_log(&mut self, entry: &LogEntry) -> Result<(), ProjectError>;
 }

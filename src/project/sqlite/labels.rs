@@ -5,10 +5,10 @@
 //! the item, and its rows win over its block's. A row per block instead of
 //! one per item is what lets a million classified texts store in seconds.
 
-use super::ProjectError;
-use super::store::EditContext;
 use super::text_block::{self, Block};
 use crate::model::{ItemId, LabelId};
+use crate::project::ProjectError;
+use crate::project::store::Stamp;
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::{BTreeMap, HashSet};
 
@@ -79,7 +79,7 @@ impl LabelReader {
         tx: &Connection,
         item: ItemId,
         labels: &[LabelId],
-        ctx: &EditContext,
+        stamp: Stamp,
     ) -> Result<Vec<LabelId>, ProjectError> {
         let rows = rows_of(tx, item)?;
         let old = if rows.is_empty() && !is_edited(tx, item)? {
@@ -98,7 +98,7 @@ impl LabelReader {
             "INSERT OR IGNORE INTO image_labels(item_id, label_id, author, created_ms) VALUES(?1,?2,?3,?4)",
         )?;
         for l in labels {
-            insert.execute(params![item.0, l.0, ctx.author, ctx.time_ms])?;
+            insert.execute(params![item.0, l.0, stamp.author, stamp.time_ms])?;
         }
         Ok(old)
     }

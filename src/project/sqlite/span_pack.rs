@@ -16,16 +16,16 @@
 //!
 //! An empty value means no spans.
 
-use super::ProjectError;
 use super::varint::{ByteReader, put_int, put_uint};
 use crate::model::{ClassId, ItemId, Provenance, SpanAnnotation, SpanId};
+use crate::project::ProjectError;
 
 const LAYOUT_1: u8 = 1;
 const LAYOUT_2: u8 = 2;
 
 /// One span as it lies in a pack, its strings borrowed from it.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub(super) struct PackedSpan<'a> {
+pub(in crate::project) struct PackedSpan<'a> {
     pub id: SpanId,
     pub class: ClassId,
     pub start: u32,
@@ -68,7 +68,9 @@ impl<'a> PackedSpan<'a> {
 }
 
 /// Packs spans given in (start, end, id) order.
-pub(super) fn pack_sorted<'a>(spans: impl IntoIterator<Item = PackedSpan<'a>> + Clone) -> Vec<u8> {
+pub(in crate::project) fn pack_sorted<'a>(
+    spans: impl IntoIterator<Item = PackedSpan<'a>> + Clone,
+) -> Vec<u8> {
     let mut names: Vec<&str> = Vec::new();
     let mut count = 0;
     for s in spans.clone() {
@@ -107,14 +109,14 @@ pub(super) fn pack_sorted<'a>(spans: impl IntoIterator<Item = PackedSpan<'a>> + 
 }
 
 /// Packs spans, sorting them into (start, end, id) order.
-pub(super) fn pack(spans: &[SpanAnnotation]) -> Vec<u8> {
+pub(in crate::project) fn pack(spans: &[SpanAnnotation]) -> Vec<u8> {
     let mut order: Vec<&SpanAnnotation> = spans.iter().collect();
     order.sort_by_key(|s| (s.start, s.end, s.id));
     pack_sorted(order.into_iter().map(PackedSpan::of))
 }
 
 /// The spans of a pack, in order, borrowing their strings from it.
-pub(super) fn unpack(pack: &[u8]) -> Result<Vec<PackedSpan<'_>>, ProjectError> {
+pub(in crate::project) fn unpack(pack: &[u8]) -> Result<Vec<PackedSpan<'_>>, ProjectError> {
     let mut spans = Vec::new();
     for_each(pack, |s| {
         spans.push(s);
@@ -124,12 +126,15 @@ pub(super) fn unpack(pack: &[u8]) -> Result<Vec<PackedSpan<'_>>, ProjectError> {
 }
 
 /// An item's spans, owned.
-pub(super) fn spans_of(item: ItemId, pack: &[u8]) -> Result<Vec<SpanAnnotation>, ProjectError> {
+pub(in crate::project) fn spans_of(
+    item: ItemId,
+    pack: &[u8],
+) -> Result<Vec<SpanAnnotation>, ProjectError> {
     Ok(unpack(pack)?.into_iter().map(|s| s.to_span(item)).collect())
 }
 
 /// Calls `f` with each span of a pack in order.
-pub(super) fn for_each<'a>(
+pub(in crate::project) fn for_each<'a>(
     pack: &'a [u8],
     f: impl FnMut(PackedSpan<'a>) -> Result<(), ProjectError>,
 ) -> Result<(), ProjectError> {

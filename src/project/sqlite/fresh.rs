@@ -6,7 +6,7 @@
 //! the other. A million-line text import spends half its time in SQLite's
 //! journal otherwise, and writes every page twice (WAL, then checkpoint).
 
-use super::ProjectError;
+use crate::project::ProjectError;
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;

@@ -5,11 +5,11 @@
 //! span id counter kept. A read-only open reads such a database through a
 //! moved copy (see `SqliteStore::open`).
 
-use super::ProjectError;
 use super::span_pack;
-use super::sqlite_text::{insert_blocks, raise_span_floor};
+use super::text::{insert_blocks, raise_span_floor};
 use super::text_block::{Blocks, TextRecord};
 use crate::model::{ClassId, ItemId, Provenance, SpanAnnotation, SpanId};
+use crate::project::ProjectError;
 use rusqlite::{Connection, params};
 
 fn has_table(conn: &Connection, name: &str) -> Result<bool, ProjectError> {

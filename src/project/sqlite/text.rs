@@ -4,17 +4,15 @@
 //! [`span_pack`]), which then wins over its block. Spans are `[start, end)`
 //! in code points of the stored text; their ids come from `id_counters` and
 //! are never reused. Older layouts are moved forward by
-//! [`sqlite_text_layouts`](super::sqlite_text_layouts).
+//! [`text_layouts`](super::text_layouts).
 
-use super::ProjectError;
+use super::labels;
 use super::span_pack::{self, PackedSpan};
-use super::sqlite_labels;
-use super::store::{EditContext, NewTextItem};
-use super::text_block::{self, Block, Blocks, TextRecord};
-use crate::model::{
-    ClassId, Item, ItemId, ItemStatus, LabelId, NewSpan, Provenance, SpanAnnotation, SpanId,
-    SpanRef, TextDoc,
-};
+use super::text_block::{self, TextRecord};
+use crate::model::{ClassId, Item, ItemId, SpanAnnotation, SpanId, SpanRef, TextDoc};
+use crate::project::ProjectError;
+use crate::project::store::AddedTexts;
+use crate::project::text_pack::PackedTexts;
 use rusqlite::{Connection, OptionalExtension, params};
 
 pub(super) const TEXT_SCHEMA: &str = "
@@ -48,7 +46,7 @@ pub(super) fn raise_span_floor(tx: &Connection, floor: i64) -> Result<(), Projec
 }
 
 /// Gives out `n` new consecutive span ids; returns the first.
-fn take_span_ids(tx: &Connection, n: usize) -> Result<i64, ProjectError> {
+pub(super) fn take_span_ids(tx: &Connection, n: usize) -> Result<i64, ProjectError> {
     let first = last_span_id(tx)? + 1;
     raise_span_floor(tx, first + n as i64 - 1)?;
     Ok(first)
@@ -116,7 +114,26 @@ fn read_pack(conn: &Connection, item: ItemId) -> Result<Option<Vec<u8>>, Project
     })
 }
 
+/// An item's spans, in (start, end, id) order; `None` when it has no text.
+pub(super) fn item_spans(
+    conn: &Connection,
+    item: ItemId,
+) -> Result<Option<Vec<SpanAnnotation>>, ProjectError> {
+    match read_pack(conn, item)? {
+        Some(pack) => Ok(Some(span_pack::spans_of(item, &pack)?)),
+        None => Ok(None),
+    }
+}
+
 /// Stores an item's spans as edited; its block's are no longer read.
+pub(super) fn write_spans(
+    tx: &Connection,
+    item: ItemId,
+    spans: &[SpanAnnotation],
+) -> Result<(), ProjectError> {
+    write_pack(tx, item, &span_pack::pack(spans))
+}
+
 fn write_pack(tx: &Connection, item: ItemId, pack: &[u8]) -> Result<(), ProjectError> {
     let value = if pack.is_empty() { None } else { Some(pack) };
     tx.prepare_cached(
@@ -127,50 +144,11 @@ fn write_pack(tx: &Connection, item: ItemId, pack: &[u8]) -> Result<(), ProjectE
     Ok(())
 }
 
-fn no_text(item: ItemId) -> ProjectError {
-    ProjectError::InvalidEdit(format!(
-        "item {item} is not a text item, so it has no spans"
-    ))
-}
-
-/// Reads the spans of each item `of` names, once per item, lets `change` work
-/// on them in input order, and writes each item's spans back.
-fn change_spans<T, R>(
-    tx: &Connection,
-    inputs: &[T],
-    of: impl Fn(&T) -> ItemId,
-    mut change: impl FnMut(&mut Vec<SpanAnnotation>, &T) -> Result<R, ProjectError>,
-) -> Result<Vec<R>, ProjectError> {
-    let mut items: Vec<ItemId> = inputs.iter().map(&of).collect();
-    items.sort_unstable();
-    items.dedup();
-    let mut spans: std::collections::HashMap<ItemId, Vec<SpanAnnotation>> =
-        std::collections::HashMap::with_capacity(items.len());
-    for &item in &items {
-        let pack = read_pack(tx, item)?.ok_or_else(|| no_text(item))?;
-        spans.insert(item, span_pack::spans_of(item, &pack)?);
-    }
-    let mut out = Vec::with_capacity(inputs.len());
-    for input in inputs {
-        let of_item = spans.entry(of(input)).or_default();
-        out.push(change(of_item, input)?);
-    }
-    for item in items {
-        let list = spans.get(&item).map(Vec::as_slice).unwrap_or_default();
-        write_pack(tx, item, &span_pack::pack(list))?;
-    }
-    Ok(out)
-}
-
 pub(super) fn find_span(
     conn: &Connection,
     at: SpanRef,
 ) -> Result<Option<SpanAnnotation>, ProjectError> {
     Ok(spans_of(conn, at.item)?.into_iter().find(|s| s.id == at.id))
-}
-
-fn missing_span(at: SpanRef) -> ProjectError {
-    ProjectError::InvalidEdit(format!("item {} has no span with id {}", at.item, at.id))
 }
 
 pub(super) fn spans_of(
@@ -288,141 +266,6 @@ pub struct SpanExtent {
     pub end: u32,
 }
 
-/// Adds a span made by `make` for each input under new ids; returns the ids
-/// in input order.
-fn add_spans<T>(
-    tx: &Connection,
-    inputs: &[T],
-    item_of: impl Fn(&T) -> ItemId,
-    make: impl Fn(SpanId, &T) -> SpanAnnotation,
-) -> Result<Vec<SpanId>, ProjectError> {
-    let first = take_span_ids(tx, inputs.len())?;
-    let numbered: Vec<(SpanId, &T)> = inputs
-        .iter()
-        .enumerate()
-        .map(|(i, x)| (SpanId(first + i as i64), x))
-        .collect();
-    change_spans(
-        tx,
-        &numbered,
-        |(_, x)| item_of(x),
-        |spans, &(id, x)| {
-            spans.push(make(id, x));
-            Ok(id)
-        },
-    )
-}
-
-/// Inserts new spans with the edit's author and time; returns their ids in
-/// input order.
-pub(super) fn insert_spans(
-    tx: &Connection,
-    new: &[NewSpan],
-    ctx: &EditContext,
-) -> Result<Vec<SpanId>, ProjectError> {
-    add_spans(
-        tx,
-        new,
-        |s| s.item,
-        |id, s| SpanAnnotation {
-            id,
-            item: s.item,
-            class: s.class,
-            start: s.start,
-            end: s.end,
-            provenance: Provenance {
-                author: ctx.author.to_string(),
-                created_ms: ctx.time_ms,
-                updated_by: ctx.author.to_string(),
-                updated_ms: ctx.time_ms,
-            },
-        },
-    )
-}
-
-/// Re-inserts spans with their original ids and provenance (undo of a delete).
-pub(super) fn restore_spans(
-    tx: &Connection,
-    restored: &[SpanAnnotation],
-) -> Result<(), ProjectError> {
-    change_spans(
-        tx,
-        restored,
-        |s| s.item,
-        |spans, s| {
-            if spans.iter().any(|x| x.id == s.id) {
-                return Err(ProjectError::InvalidEdit(format!(
-                    "a span with id {} already exists",
-                    s.id
-                )));
-            }
-            spans.push(s.clone());
-            Ok(())
-        },
-    )?;
-    let last = restored.iter().map(|s| s.id.0).max().unwrap_or(0);
-    raise_span_floor(tx, last)
-}
-
-/// Adds spans made elsewhere under new ids, keeping their provenance;
-/// returns the new ids in input order.
-pub(super) fn copy_spans(
-    tx: &Connection,
-    copied: &[SpanAnnotation],
-) -> Result<Vec<SpanId>, ProjectError> {
-    add_spans(
-        tx,
-        copied,
-        |s| s.item,
-        |id, s| SpanAnnotation { id, ..s.clone() },
-    )
-}
-
-/// Deletes spans; returns them as they were, in input order.
-pub(super) fn delete_spans(
-    tx: &Connection,
-    refs: &[SpanRef],
-) -> Result<Vec<SpanAnnotation>, ProjectError> {
-    change_spans(
-        tx,
-        refs,
-        |r| r.item,
-        |spans, &at| {
-            let i = spans
-                .iter()
-                .position(|s| s.id == at.id)
-                .ok_or_else(|| missing_span(at))?;
-            Ok(spans.remove(i))
-        },
-    )
-}
-
-/// Changes a span's class; returns the span as it was.
-pub(super) fn set_span_class(
-    tx: &Connection,
-    at: SpanRef,
-    class: ClassId,
-    ctx: &EditContext,
-) -> Result<SpanAnnotation, ProjectError> {
-    let mut old = change_spans(
-        tx,
-        &[at],
-        |r| r.item,
-        |spans, &at| {
-            let s = spans
-                .iter_mut()
-                .find(|s| s.id == at.id)
-                .ok_or_else(|| missing_span(at))?;
-            let old = s.clone();
-            s.class = class;
-            s.provenance.updated_by = ctx.author.to_string();
-            s.provenance.updated_ms = ctx.time_ms;
-            Ok(old)
-        },
-    )?;
-    old.pop().ok_or_else(|| missing_span(at))
-}
-
 /// `f` of `item`'s text, read in place; `None` when the item has no text.
 fn with_text<R>(
     conn: &Connection,
@@ -511,31 +354,9 @@ pub(super) fn insert_blocks(
     )?;
     for b in blocks {
         insert.execute(params![b.first.0, b.last.0, b.spans, b.texts])?;
-        sqlite_labels::insert_block_labels(tx, &b)?;
+        labels::insert_block_labels(tx, &b)?;
     }
     Ok(())
-}
-
-/// A text record to add with its labels, resolved to schema ids and checked.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ResolvedText {
-    pub item: NewTextItem,
-    /// The text's length in code points.
-    pub char_len: u32,
-    /// `(start, end, class)` in code points.
-    pub spans: Vec<(u32, u32, ClassId)>,
-    pub labels: Vec<LabelId>,
-}
-
-/// What a bulk insert of labelled texts created, gathered chunk by chunk.
-#[derive(Default)]
-pub(super) struct BulkTexts {
-    pub items: Vec<Item>,
-    pub spans: Vec<SpanRef>,
-    /// Items inserted in progress (they have labels).
-    pub started: Vec<ItemId>,
-    /// Items given document classes.
-    pub classified: Vec<ItemId>,
 }
 
 /// At most this many rows per multi-row `INSERT`; SQLite allows 32766
@@ -578,115 +399,13 @@ fn consecutive_ids(tx: &Connection, n: usize) -> std::ops::RangeInclusive<i64> {
     (last + 1 - n as i64)..=last
 }
 
-/// Resolved texts packed into blocks ([`TextPacker`]) on the thread that
-/// read them, leaving the store their items' rows to insert.
-#[derive(Debug)]
-pub struct PackedTexts {
-    texts: Vec<PackedText>,
-    /// Blocks over the texts, numbering them by position in `texts` until
-    /// their items have ids.
-    blocks: Vec<Block>,
-    /// The texts' spans have consecutive ids from this one, in text order.
-    first_span: i64,
-}
-
-#[derive(Debug)]
-struct PackedText {
-    rel_path: String,
-    /// It has document classes.
-    classified: bool,
-    spans: usize,
-}
-
-impl PackedText {
-    /// It has spans or document classes, so it starts in progress.
-    fn status(&self) -> ItemStatus {
-        if self.spans > 0 || self.classified {
-            ItemStatus::InProgress
-        } else {
-            ItemStatus::New
-        }
-    }
-}
-
-/// Packs resolved texts into blocks with their spans and document classes,
-/// giving the spans ids from the store's next free one on: a bulk import
-/// does this on its reading thread, so its storing thread only inserts rows.
-/// The store checks the ids are still free when it stores the chunks.
-#[derive(Debug)]
-pub struct TextPacker {
-    next_span: i64,
-    author: String,
-    time_ms: i64,
-}
-
-impl TextPacker {
-    pub fn new(next_span: i64, author: &str, time_ms: i64) -> Self {
-        TextPacker {
-            next_span,
-            author: author.to_string(),
-            time_ms,
-        }
-    }
-
-    pub fn pack(&mut self, texts: Vec<ResolvedText>) -> PackedTexts {
-        let first_span = self.next_span;
-        let mut blocks = Blocks::default();
-        let mut spans: Vec<(u32, u32, ClassId, SpanId)> = Vec::new();
-        let mut packed = Vec::with_capacity(texts.len());
-        for (position, t) in texts.into_iter().enumerate() {
-            spans.clear();
-            spans.extend(t.spans.iter().map(|&(start, end, class)| {
-                let id = SpanId(self.next_span);
-                self.next_span += 1;
-                (start, end, class, id)
-            }));
-            spans.sort_unstable_by_key(|&(start, end, _, id)| (start, end, id));
-            let author = self.author.as_str();
-            let pack =
-                span_pack::pack_sorted(spans.iter().map(|&(start, end, class, id)| PackedSpan {
-                    id,
-                    class,
-                    start,
-                    end,
-                    author,
-                    created_ms: self.time_ms,
-                    updated_by: author,
-                    updated_ms: self.time_ms,
-                }));
-            let doc = &t.item.doc;
-            blocks.push(
-                ItemId(position as i64),
-                &TextRecord {
-                    char_len: t.char_len,
-                    ext_id: doc.ext_id.as_deref(),
-                    meta: doc.meta.as_deref(),
-                    text: &doc.text,
-                },
-                &pack,
-                &t.labels,
-            );
-            packed.push(PackedText {
-                classified: !t.labels.is_empty(),
-                spans: t.spans.len(),
-                rel_path: t.item.rel_path,
-            });
-        }
-        PackedTexts {
-            texts: packed,
-            blocks: blocks.finish(),
-            first_span,
-        }
-    }
-}
-
-/// Inserts one chunk of packed texts: their items (in progress when
-/// labelled), then their blocks moved to the items' ids.
+/// Inserts one chunk of packed texts: their items with the statuses they
+/// were packed with, then their blocks moved to the items' ids. The spans'
+/// ids were taken by the caller.
 pub(super) fn insert_labelled_chunk(
     tx: &Connection,
     chunk: PackedTexts,
-    out: &mut BulkTexts,
-) -> Result<(), ProjectError> {
+) -> Result<AddedTexts, ProjectError> {
     let mut ids = Vec::with_capacity(chunk.texts.len());
     for rows in chunk.texts.chunks(ROWS_PER_INSERT) {
         insert_rows(
@@ -697,16 +416,10 @@ pub(super) fn insert_labelled_chunk(
             rows,
             |stmt, t, p| {
                 stmt.raw_bind_parameter(p, &t.rel_path)?;
-                stmt.raw_bind_parameter(p + 1, t.status().as_str())
+                stmt.raw_bind_parameter(p + 1, t.status.as_str())
             },
         )?;
         ids.extend(consecutive_ids(tx, rows.len()).map(ItemId));
-    }
-    let span_count: usize = chunk.texts.iter().map(|t| t.spans).sum();
-    if span_count > 0 && take_span_ids(tx, span_count)? != chunk.first_span {
-        return Err(ProjectError::InvalidEdit(
-            "span ids were given out while the import was read; nothing was stored".into(),
-        ));
     }
     let placed = chunk.blocks.into_iter().map(|block| {
         let start = block.first.0 as usize;
@@ -721,6 +434,7 @@ pub(super) fn insert_labelled_chunk(
         }
     });
     insert_blocks(tx, placed.collect::<Result<Vec<_>, _>>()?)?;
+    let mut out = AddedTexts::default();
     let mut next_span = chunk.first_span;
     for (&id, t) in ids.iter().zip(chunk.texts) {
         out.spans
@@ -729,21 +443,17 @@ pub(super) fn insert_labelled_chunk(
                 id: SpanId(span),
             }));
         next_span += t.spans as i64;
-        let status = t.status();
-        if status == ItemStatus::InProgress {
-            out.started.push(id);
-        }
         if t.classified {
             out.classified.push(id);
         }
         out.items.push(Item {
             id,
-            status,
+            status: t.status,
             rel_path: t.rel_path,
             width: 0,
             height: 0,
             error: None,
         });
     }
-    Ok(())
+    Ok(out)
 }

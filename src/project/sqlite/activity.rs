@@ -2,10 +2,10 @@
 //! when and which items changed lately (from the edit log), and who made which
 //! annotations of which class (one pass over boxes and spans).
 
-use super::ProjectError;
-use super::sqlite_text;
-use super::store::{Census, LogEntry};
+use super::text;
 use crate::model::{ClassId, ItemId};
+use crate::project::ProjectError;
+use crate::project::store::{Census, LogEntry};
 use rusqlite::Connection;
 
 const HOUR_MS: i64 = 3_600_000;
@@ -106,7 +106,7 @@ pub(super) fn census(conn: &Connection) -> Result<Census, ProjectError> {
     let mut tally = Tally::default();
     count_boxes(conn, &mut tally)?;
     let boxes_per_class = tally.take_classes();
-    sqlite_text::for_each_span(conn, &mut |item, s| {
+    text::for_each_span(conn, &mut |item, s| {
         tally.add(item.0, s.class.0, s.author);
         Ok(())
     })?;
@@ -140,15 +140,57 @@ pub(super) fn adopt_log(
             "INSERT INTO edit_log(time_ms, author, kind, item_id, detail)              SELECT ?1, ?2, ?3, ?4, ?5 WHERE NOT EXISTS (SELECT 1 FROM edit_log              WHERE item_id IS ?4 AND time_ms = ?1 AND author = ?2 AND kind = ?3)",
         )?;
         for e in entries {
-            added += insert.execute(rusqlite::params![
-                e.time_ms,
-                e.author,
-                e.kind,
-                e.item.map(|i| i.0),
-                e.detail
-            ])?;
+            added += execute_log(&mut insert, e)?;
         }
     }
     tx.commit()?;
     Ok(added)
+}
+
+/// Appends an entry to `edit_log`, which numbers it.
+pub(super) fn append_log(tx: &Connection, e: &LogEntry) -> Result<(), ProjectError> {
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO edit_log(time_ms, author, kind, item_id, detail) VALUES(?1,?2,?3,?4,?5)",
+    )?;
+    execute_log(&mut insert, e)?;
+    Ok(())
+}
+
+/// Runs a statement over an entry's time, author, kind, item and detail, `?1` to `?5`.
+fn execute_log(stmt: &mut rusqlite::Statement, e: &LogEntry) -> rusqlite::Result<usize> {
+    stmt.execute(rusqlite::params![
+        e.time_ms,
+        e.author,
+        e.kind,
+        e.item.map(|i| i.0),
+        e.detail
+    ])
+}
+
+/// The audit trail, newest first: of one item, or of the whole project.
+pub(super) fn log_of(
+    conn: &Connection,
+    item: Option<ItemId>,
+    limit: usize,
+) -> Result<Vec<LogEntry>, ProjectError> {
+    let sql = match item {
+        Some(_) => {
+            "SELECT seq, time_ms, author, kind, item_id, detail FROM edit_log WHERE item_id = ?1 ORDER BY seq DESC LIMIT ?2"
+        }
+        None => {
+            "SELECT seq, time_ms, author, kind, item_id, detail FROM edit_log WHERE ?1 IS NULL ORDER BY seq DESC LIMIT ?2"
+        }
+    };
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map(rusqlite::params![item.map(|i| i.0), limit as i64], |r| {
+        Ok(LogEntry {
+            seq: r.get(0)?,
+            time_ms: r.get(1)?,
+            author: r.get(2)?,
+            kind: r.get(3)?,
+            item: r.get::<_, Option<i64>>(4)?.map(ItemId),
+            detail: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }

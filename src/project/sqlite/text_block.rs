@@ -18,18 +18,18 @@
 //! order, its offset from `first`, their count and their ids, all LEB128.
 //! An item's classes, once edited, are `image_labels` rows instead.
 
-use super::ProjectError;
 use super::varint::{ByteReader, put_opt_str, put_str, put_uint};
 use crate::model::{ItemId, LabelId};
+use crate::project::ProjectError;
 
 const LAYOUT_1: u8 = 1;
 
 /// A block is closed once its texts reach this many bytes.
-pub(super) const BLOCK_BYTES: usize = 64 * 1024;
+pub(in crate::project) const BLOCK_BYTES: usize = 64 * 1024;
 
 /// One text as it lies in a block, borrowed from it.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub(super) struct TextRecord<'a> {
+pub(in crate::project) struct TextRecord<'a> {
     pub char_len: u32,
     pub ext_id: Option<&'a str>,
     pub meta: Option<&'a str>,
@@ -37,7 +37,7 @@ pub(super) struct TextRecord<'a> {
 }
 
 /// A block being filled with consecutive items.
-pub(super) struct BlockBuilder {
+pub(in crate::project) struct BlockBuilder {
     first: ItemId,
     count: i64,
     texts: Vec<u8>,
@@ -47,7 +47,7 @@ pub(super) struct BlockBuilder {
 
 /// A filled block, ready to store.
 #[derive(Debug)]
-pub(super) struct Block {
+pub(in crate::project) struct Block {
     pub first: ItemId,
     pub last: ItemId,
     pub spans: Option<Vec<u8>>,
@@ -126,7 +126,7 @@ impl Block {
 /// Texts of items given in id order, cut into blocks: a new block starts
 /// when the open one is full or the item does not follow its last.
 #[derive(Default)]
-pub(super) struct Blocks {
+pub(in crate::project) struct Blocks {
     done: Vec<Block>,
     open: Option<BlockBuilder>,
 }
@@ -161,7 +161,7 @@ fn corrupt(what: &str) -> ProjectError {
 }
 
 /// Calls `f` with each text of a block's `texts`, in id order from `first`.
-pub(super) fn for_each_text<'a>(
+pub(in crate::project) fn for_each_text<'a>(
     texts: &'a [u8],
     first: ItemId,
     mut f: impl FnMut(ItemId, TextRecord<'a>) -> Result<bool, ProjectError>,
@@ -191,7 +191,7 @@ pub(super) fn for_each_text<'a>(
 }
 
 /// The text of `item` in a block's `texts` starting at `first`.
-pub(super) fn text_at(
+pub(in crate::project) fn text_at(
     texts: &[u8],
     first: ItemId,
     item: ItemId,
@@ -228,7 +228,7 @@ fn for_each_entry<'a, T>(
 
 /// Calls `f` with each item's span pack in a block's `spans`, in id order,
 /// while it returns `true`.
-pub(super) fn for_each_pack<'a>(
+pub(in crate::project) fn for_each_pack<'a>(
     spans: &'a [u8],
     first: ItemId,
     f: impl FnMut(ItemId, &'a [u8]) -> Result<bool, ProjectError>,
@@ -245,7 +245,11 @@ pub(super) fn for_each_pack<'a>(
 }
 
 /// The span pack `item` had when its block was stored (empty for none).
-pub(super) fn pack_at(spans: &[u8], first: ItemId, item: ItemId) -> Result<&[u8], ProjectError> {
+pub(in crate::project) fn pack_at(
+    spans: &[u8],
+    first: ItemId,
+    item: ItemId,
+) -> Result<&[u8], ProjectError> {
     let mut found: &[u8] = &[];
     for_each_pack(spans, first, |at, pack| {
         if at == item {
@@ -258,7 +262,7 @@ pub(super) fn pack_at(spans: &[u8], first: ItemId, item: ItemId) -> Result<&[u8]
 
 /// Calls `f` with each item's document classes in a block's `labels`, in id
 /// order, while it returns `true`.
-pub(super) fn for_each_labels(
+pub(in crate::project) fn for_each_labels(
     labels: &[u8],
     first: ItemId,
     f: impl FnMut(ItemId, Vec<LabelId>) -> Result<bool, ProjectError>,

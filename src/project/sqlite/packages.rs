@@ -3,10 +3,10 @@
 //! package, where it came from (`package_info`) and its items' roles and
 //! starting states (`package_items`).
 
-use super::ProjectError;
-use super::sqlite_text;
-use super::store::EditContext;
+use super::text;
 use crate::model::{ItemId, ItemSnapshot, ItemVersion, PackageInfo, PackageRole, VersionKind};
+use crate::project::ProjectError;
+use crate::project::store::Stamp;
 use rusqlite::{Connection, OptionalExtension, params};
 
 pub(super) const PACKAGE_SCHEMA: &str = "
@@ -79,12 +79,12 @@ pub(super) fn set_golden(
     tx: &Connection,
     item: ItemId,
     golden: bool,
-    ctx: &EditContext,
+    stamp: Stamp,
 ) -> Result<bool, ProjectError> {
     let was = is_golden(tx, item)?;
     if golden && !was {
         tx.prepare_cached("INSERT INTO golden(item_id, author, created_ms) VALUES(?1,?2,?3)")?
-            .execute(params![item.0, ctx.author, ctx.time_ms])?;
+            .execute(params![item.0, stamp.author, stamp.time_ms])?;
     } else if !golden && was {
         tx.prepare_cached("DELETE FROM golden WHERE item_id = ?1")?
             .execute([item.0])?;
@@ -106,7 +106,7 @@ pub(super) fn set_version(
     annotator: &str,
     kind: VersionKind,
     body: Option<&ItemSnapshot>,
-    ctx: &EditContext,
+    stamp: Stamp,
 ) -> Result<Option<ItemSnapshot>, ProjectError> {
     let old: Option<ItemSnapshot> = tx
         .prepare_cached(
@@ -128,7 +128,7 @@ pub(super) fn set_version(
                 annotator,
                 kind.as_str(),
                 to_json(body)?,
-                ctx.time_ms
+                stamp.time_ms
             ])?;
         }
         None => {
@@ -169,7 +169,7 @@ pub(super) fn id_floors(conn: &Connection) -> Result<(i64, i64), ProjectError> {
             .optional()?
             .unwrap_or(0))
     };
-    Ok((seq("boxes")?, sqlite_text::last_span_id(conn)?))
+    Ok((seq("boxes")?, text::last_span_id(conn)?))
 }
 
 /// One item of a package: its id in the package, its role, and the state it
@@ -207,7 +207,7 @@ pub(super) fn write_package(
             [info.box_floor],
         )?;
     }
-    sqlite_text::raise_span_floor(&tx, info.span_floor)?;
+    text::raise_span_floor(&tx, info.span_floor)?;
     tx.commit()?;
     Ok(())
 }

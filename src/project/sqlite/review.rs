@@ -1,10 +1,9 @@
 //! Review comments in the SQLite store (`comments`): a note on an item, or on
 //! one box or span of it.
 
-use super::ProjectError;
-use super::sqlite_store::taken_id;
-use super::store::EditContext;
-use crate::model::{AnnotationId, Comment, CommentId, CommentTarget, ItemId, NewComment, SpanId};
+use super::boxes::{delete_found, taken_id};
+use crate::model::{AnnotationId, Comment, CommentId, CommentTarget, ItemId, SpanId};
+use crate::project::ProjectError;
 use rusqlite::{Connection, OptionalExtension, params};
 
 pub(super) const REVIEW_SCHEMA: &str = "
@@ -57,38 +56,18 @@ pub(super) fn comments_of(conn: &Connection, item: ItemId) -> Result<Vec<Comment
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-pub(super) fn insert_comments(
+/// Inserts a comment as it is, under `id` or, when `None`, a new one.
+pub(super) fn insert_comment(
     tx: &Connection,
-    new: &[NewComment],
-    ctx: &EditContext,
-) -> Result<Vec<CommentId>, ProjectError> {
-    let mut stmt = tx.prepare_cached(
-        "INSERT INTO comments(item_id, target_kind, target_id, body, author, created_ms) \
-         VALUES(?1,?2,?3,?4,?5,?6)",
-    )?;
-    let mut ids = Vec::with_capacity(new.len());
-    for c in new {
-        let (kind, target) = target_columns(c.target);
-        stmt.execute(params![
-            c.item.0,
-            kind,
-            target,
-            c.body,
-            ctx.author,
-            ctx.time_ms
-        ])?;
-        ids.push(CommentId(tx.last_insert_rowid()));
-    }
-    Ok(ids)
-}
-
-pub(super) fn restore_comment(tx: &Connection, c: &Comment) -> Result<(), ProjectError> {
+    id: Option<CommentId>,
+    c: &Comment,
+) -> Result<CommentId, ProjectError> {
     let (kind, target) = target_columns(c.target);
     tx.prepare_cached(&format!(
         "INSERT INTO comments({COLUMNS}) VALUES(?1,?2,?3,?4,?5,?6,?7)"
     ))?
     .execute(params![
-        c.id.0,
+        id.map(|id| id.0),
         c.item.0,
         kind,
         target,
@@ -96,17 +75,18 @@ pub(super) fn restore_comment(tx: &Connection, c: &Comment) -> Result<(), Projec
         c.author,
         c.created_ms
     ])
-    .map_err(taken_id("comment", c.id))?;
-    Ok(())
+    .map_err(taken_id("comment", id.unwrap_or(c.id)))?;
+    Ok(CommentId(tx.last_insert_rowid()))
 }
 
-pub(super) fn delete_comment(tx: &Connection, id: CommentId) -> Result<Comment, ProjectError> {
+/// Deletes a comment; returns it as it was, `None` when there was none.
+pub(super) fn delete_comment(
+    tx: &Connection,
+    id: CommentId,
+) -> Result<Option<Comment>, ProjectError> {
     let old = tx
         .prepare_cached(&format!("SELECT {COLUMNS} FROM comments WHERE id = ?1"))?
         .query_row([id.0], row_to_comment)
-        .optional()?
-        .ok_or_else(|| ProjectError::InvalidEdit(format!("there is no comment with id {id}")))?;
-    tx.prepare_cached("DELETE FROM comments WHERE id = ?1")?
-        .execute([id.0])?;
-    Ok(old)
+        .optional()?;
+    delete_found(tx, "DELETE FROM comments WHERE id = ?1", id.0, old)
 }

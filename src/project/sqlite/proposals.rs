@@ -6,12 +6,9 @@
 //! left in place when the box is deleted: undoing the delete brings the box
 //! back with its origin. Queries read it only for boxes that exist.
 
-use super::ProjectError;
-use super::sqlite_store::taken_id;
-use super::store::EditContext;
-use crate::model::{
-    AnnotationId, BBox, BoxOrigin, ClassId, ItemId, NewProposal, Proposal, ProposalId,
-};
+use super::boxes::{bbox_columns, delete_found, taken_id};
+use crate::model::{AnnotationId, BoxOrigin, ClassId, ItemId, NewProposal, Proposal, ProposalId};
+use crate::project::ProjectError;
 use rusqlite::{Connection, OptionalExtension, params};
 
 pub(super) const PROPOSAL_SCHEMA: &str = "
@@ -38,12 +35,7 @@ fn row_to_proposal(r: &rusqlite::Row) -> rusqlite::Result<Proposal> {
         id: ProposalId(r.get(0)?),
         item: ItemId(r.get(1)?),
         class: ClassId(r.get(2)?),
-        bbox: BBox {
-            min_x: r.get::<_, f64>(3)? as f32,
-            min_y: r.get::<_, f64>(4)? as f32,
-            max_x: r.get::<_, f64>(5)? as f32,
-            max_y: r.get::<_, f64>(6)? as f32,
-        },
+        bbox: bbox_columns(r, 3)?,
         score: r.get::<_, f64>(7)? as f32,
         source: r.get(8)?,
     })
@@ -69,11 +61,6 @@ pub(super) fn find_proposal(
         .prepare_cached(&format!("SELECT {COLUMNS} FROM proposals WHERE id = ?1"))?
         .query_row([id.0], row_to_proposal)
         .optional()?)
-}
-
-fn proposal_by_id(conn: &Connection, id: ProposalId) -> Result<Proposal, ProjectError> {
-    find_proposal(conn, id)?
-        .ok_or_else(|| ProjectError::InvalidEdit(format!("there is no proposal with id {id}")))
 }
 
 /// An item's proposals, best score first.
@@ -135,7 +122,7 @@ pub(super) fn box_origin(
 }
 
 /// Inserts a proposal under `id` or, when `None`, a new one; returns the id.
-fn insert_row(
+pub(super) fn insert_proposal(
     tx: &Connection,
     id: Option<ProposalId>,
     p: &NewProposal,
@@ -159,32 +146,13 @@ fn insert_row(
     Ok(ProposalId(tx.last_insert_rowid()))
 }
 
-/// Stores new proposals; returns their ids in order.
-pub(super) fn insert_proposals(
+/// Deletes a proposal; returns it as it was, `None` when there was none.
+pub(super) fn delete_proposal(
     tx: &Connection,
-    new: &[NewProposal],
-) -> Result<Vec<ProposalId>, ProjectError> {
-    new.iter().map(|p| insert_row(tx, None, p)).collect()
-}
-
-/// Re-inserts a proposal under its original id (undo of a delete).
-pub(super) fn restore_proposal(tx: &Connection, p: &Proposal) -> Result<(), ProjectError> {
-    let new = NewProposal {
-        item: p.item,
-        class: p.class,
-        bbox: p.bbox,
-        score: p.score,
-        source: p.source.clone(),
-    };
-    insert_row(tx, Some(p.id), &new).map(|_| ())
-}
-
-/// Deletes a proposal; returns it as it was.
-pub(super) fn delete_proposal(tx: &Connection, id: ProposalId) -> Result<Proposal, ProjectError> {
-    let old = proposal_by_id(tx, id)?;
-    tx.prepare_cached("DELETE FROM proposals WHERE id = ?1")?
-        .execute([id.0])?;
-    Ok(old)
+    id: ProposalId,
+) -> Result<Option<Proposal>, ProjectError> {
+    let old = find_proposal(tx, id)?;
+    delete_found(tx, "DELETE FROM proposals WHERE id = ?1", id.0, old)
 }
 
 /// Records where a box came from.
@@ -204,29 +172,4 @@ pub(super) fn clear_origin(tx: &Connection, id: AnnotationId) -> Result<(), Proj
     tx.prepare_cached("DELETE FROM box_origins WHERE box_id = ?1")?
         .execute([id.0])?;
     Ok(())
-}
-
-/// The origin an accepted proposal gives its box.
-pub(super) fn origin_of(p: &Proposal) -> BoxOrigin {
-    BoxOrigin {
-        source: p.source.clone(),
-        score: p.score,
-    }
-}
-
-/// The box an accepted proposal becomes, authored by the edit's author.
-pub(super) fn accepted_box(p: &Proposal, ctx: &EditContext) -> crate::model::BoxAnnotation {
-    crate::model::BoxAnnotation {
-        id: AnnotationId(0),
-        item: p.item,
-        class: p.class,
-        bbox: p.bbox,
-        attributes: Default::default(),
-        provenance: crate::model::Provenance {
-            author: ctx.author.to_string(),
-            created_ms: ctx.time_ms,
-            updated_by: ctx.author.to_string(),
-            updated_ms: ctx.time_ms,
-        },
-    }
 }
