@@ -2,7 +2,9 @@
 
 use super::OUTSIDE_TOLERANCE_PX;
 use super::error::CocoError;
+use super::export_shape::coco_bbox;
 use super::file::{CocoAnnotation, CocoCategory, CocoFile, CocoImage, CocoInfo};
+use super::keypoints::CocoKeypoints;
 use super::paths::relative_problem;
 use super::segmentation::Segmentation;
 use crate::model::{AnnotationId, BBox, BoxAnnotation, ClassId, Item, ItemId, LabelSchema};
@@ -213,17 +215,17 @@ pub fn build_export(input: &CocoExportInput) -> CocoExport {
         .iter()
         .enumerate()
         .map(|(k, &(image, _, pos, bbox))| {
-            let (x, y) = (f64::from(bbox.min_x), f64::from(bbox.min_y));
-            let w = round4(f64::from(bbox.max_x) - x);
-            let h = round4(f64::from(bbox.max_y) - y);
+            let [x, y, w, h] = coco_bbox(&bbox);
             CocoAnnotation {
                 id: k as i64 + 1,
                 image_id: i64::from(image) + 1,
                 category_id: input.boxes[pos as usize].class.0,
-                bbox: Some([round4(x), round4(y), w, h]),
+                bbox: Some([x, y, w, h]),
                 area: Some(round4(w * h)),
                 iscrowd: false,
                 segmentation: Segmentation::Empty,
+                keypoints: Default::default(),
+                num_keypoints: None,
                 score: None,
                 attributes: input.boxes[pos as usize].attributes.clone(),
                 attribute_problems: Vec::new(),
@@ -271,6 +273,7 @@ fn categories(schema: &LabelSchema) -> (Vec<CocoCategory>, Vec<LeftOutClass>) {
                 id: class.id.0,
                 name: class.name.clone(),
                 supercategory: String::new(),
+                ..Default::default()
             });
             continue;
         };
@@ -323,23 +326,20 @@ fn exportable_box(
 /// Writes a COCO file as compact JSON (UTF-8, names unescaped). Buffers
 /// internally, so `w` may be a plain `File`.
 ///
-/// A file from [`parse_coco`](super::parse_coco) can be written back only if
-/// every annotation has a bbox and no polygon or RLE segmentation, since those
-/// are not kept when parsing.
+/// A file from [`parse_coco`](super::parse_coco) can be written back when every
+/// annotation has a bbox and its segmentation and keypoints could be read.
 pub fn write_coco<W: Write>(file: &CocoFile, w: W) -> Result<(), CocoError> {
     for a in &file.annotations {
-        if a.bbox.is_none() {
-            return Err(CocoError::Unwritable {
-                id: a.id,
-                reason: "it has no bbox",
-            });
-        }
-        if a.segmentation != Segmentation::Empty {
-            return Err(CocoError::Unwritable {
-                id: a.id,
-                reason: "its segmentation was not kept when the file was parsed",
-            });
-        }
+        let reason = if a.bbox.is_none() {
+            "it has no bbox"
+        } else if matches!(a.segmentation, Segmentation::Unusable(_)) {
+            "its segmentation could not be read"
+        } else if a.keypoints == CocoKeypoints::Unusable {
+            "its keypoints could not be read"
+        } else {
+            continue;
+        };
+        return Err(CocoError::Unwritable { id: a.id, reason });
     }
     let mut out = BufWriter::with_capacity(1 << 16, w);
     serde_json::to_writer(&mut out, file)?;
