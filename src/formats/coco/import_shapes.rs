@@ -10,10 +10,13 @@
 //!   region and not kept; a record with keypoints and no segmentation keeps its
 //!   box beside them, as datumaro does, so the person's extent survives.
 //!
-//! Every shape is checked against the image as boxes are: up to
-//! [`OUTSIDE_TOLERANCE_PX`] past the border it is clamped, further out it is
-//! reported and left out. A mask must be exactly the image's size, checked
-//! before anything is decoded, so a forged `size` allocates nothing.
+//! Shapes are held to the image: a polygon reaching past it is clipped to it
+//! (pycocotools' mask of it ends at the border too), with a note when it reached
+//! further than [`OUTSIDE_TOLERANCE_PX`]; labelled keypoints within the
+//! tolerance are moved onto the border, further out they become unlabelled,
+//! with a note. A box keeps today's rule: past the tolerance it is reported and
+//! left out. A mask must be exactly the image's size, checked before anything
+//! is decoded, so a forged `size` allocates nothing.
 
 use super::OUTSIDE_TOLERANCE_PX;
 use super::file::CocoAnnotation;
@@ -51,7 +54,7 @@ pub(super) fn record_shapes(
     let given = ann.bbox.map(|xywh| checked_box(xywh, w, h));
     out.given_box = given.as_ref().and_then(|b| b.as_ref().ok()).copied();
 
-    let keypoints = keypoints(ann, w, h, category_name, category);
+    let keypoints = keypoints(ann, w, h, category_name, category, &mut out.problems);
     let keypoint_shape = match keypoints {
         Ok(Some(points)) => {
             if let Some(note) = labelled_count_note(ann, &points) {
@@ -141,24 +144,23 @@ fn polygon_region(
         &owned
     };
     let shape = Shape::Polygon(polygon.clone());
-    within_image(shape, w, h).map_err(|why| format!("its polygon {why}"))
-}
-
-/// The shape, clamped when it reaches past the image by no more than the
-/// tolerance; why not when it reaches further or has nothing inside.
-fn within_image(shape: Shape, w: u32, h: u32) -> Result<Shape, String> {
     let b = shape.bounds();
     let (fw, fh) = (w as f32, h as f32);
-    let tol = OUTSIDE_TOLERANCE_PX as f32;
-    if b.min_x < -tol || b.min_y < -tol || b.max_x > fw + tol || b.max_y > fh + tol {
-        return Err(format!("lies outside the {w}×{h} image"));
-    }
     if b.min_x >= 0.0 && b.min_y >= 0.0 && b.max_x <= fw && b.max_y <= fh {
         return Ok(shape);
     }
-    shape
+    // pycocotools' masks end at the border too: the part inside is the mask.
+    let clipped = shape
         .clamped(fw, fh)
-        .ok_or_else(|| format!("has no area inside the {w}×{h} image"))
+        .ok_or_else(|| format!("its polygon has no area inside the {w}×{h} image"))?;
+    let tol = OUTSIDE_TOLERANCE_PX as f32;
+    if b.min_x < -tol || b.min_y < -tol || b.max_x > fw + tol || b.max_y > fh + tol {
+        notes.push(format!(
+            "its polygon (box {:?}) reaches past the {w}×{h} image; the part inside was imported",
+            b.to_xywh()
+        ));
+    }
+    Ok(clipped)
 }
 
 /// A mask of exactly the image's size, with at least one pixel set.
@@ -186,6 +188,7 @@ fn keypoints(
     h: u32,
     category_name: &str,
     category: &CategoryKeypoints,
+    notes: &mut Vec<String>,
 ) -> Result<Option<Vec<Keypoint>>, String> {
     let points = match &ann.keypoints {
         CocoKeypoints::Absent => return Ok(None),
@@ -207,26 +210,29 @@ fn keypoints(
     }
     let (fw, fh) = (w as f32, h as f32);
     let tol = OUTSIDE_TOLERANCE_PX as f32;
-    let outside = |k: &Keypoint| {
-        k.v.is_labelled() && (k.x < -tol || k.y < -tol || k.x > fw + tol || k.y > fh + tol)
-    };
-    let far = points.iter().filter(|k| outside(k)).count();
-    if far > 0 {
-        return Err(format!(
-            "{far} labelled point(s) lie outside the {w}×{h} image"
-        ));
-    }
-    let clamped = points
+    let mut far = 0;
+    let kept: Vec<Keypoint> = points
         .iter()
         .map(|k| {
-            if k.v.is_labelled() {
-                Keypoint::new(k.x.clamp(0.0, fw), k.y.clamp(0.0, fh), k.v)
-            } else {
+            if !k.v.is_labelled() {
                 *k
+            } else if k.x < -tol || k.y < -tol || k.x > fw + tol || k.y > fh + tol {
+                // A point the image does not show has no place in it.
+                far += 1;
+                Keypoint::NOT_LABELLED
+            } else {
+                Keypoint::new(k.x.clamp(0.0, fw), k.y.clamp(0.0, fh), k.v)
             }
         })
         .collect();
-    Ok(Some(clamped))
+    if far > 0 {
+        let clause = format!("{far} labelled point(s) lie outside the {w}×{h} image");
+        if !kept.iter().any(|k| k.v.is_labelled()) {
+            return Err(clause);
+        }
+        notes.push(format!("{clause}; they were imported as not labelled"));
+    }
+    Ok(Some(kept))
 }
 
 /// A note when `num_keypoints` disagrees with the points labelled.
