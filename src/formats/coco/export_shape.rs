@@ -94,8 +94,21 @@ pub fn coco_bbox(b: &BBox) -> [f64; 4] {
 pub fn coco_geometry(record: ShapeRecord, keypoint_count: usize) -> Result<CocoGeometry, String> {
     let (segmentation, converted) = match record.region {
         None => (Segmentation::Empty, None),
+        Some(shape) if !shape.is_valid() => {
+            return Err(
+                "its shape has no area, too few points or a coordinate that is not a \
+                        finite number"
+                    .into(),
+            );
+        }
         Some(shape) => region_segmentation(shape, record.crowd)?,
     };
+    if record
+        .keypoints
+        .is_some_and(|p| !p.iter().all(|k| k.x.is_finite() && k.y.is_finite()))
+    {
+        return Err("a keypoint has a coordinate that is not a finite number".into());
+    }
     let (keypoints, num_keypoints) = match (record.keypoints, keypoint_count) {
         (Some(_), 0) => {
             return Err(
@@ -124,9 +137,6 @@ pub fn coco_geometry(record: ShapeRecord, keypoint_count: usize) -> Result<CocoG
         .or(keypoint_shape.as_ref())
         .map(Shape::bounds)
         .ok_or("it has no shape")?;
-    if !bbox.min_x.is_finite() || !bbox.max_x.is_finite() {
-        return Err("its shape has a coordinate that is not a finite number".into());
-    }
     let bbox = coco_bbox(&bbox);
     let area = match (record.region, &keypoint_shape) {
         // A box's area is that of the box as written.

@@ -63,10 +63,13 @@ impl CategoryKeypoints {
     pub fn of(category: &CocoCategory) -> Self {
         Self {
             names: category.keypoints.clone(),
+            // Edges are checked when read; one made in code may still be 0.
             skeleton: category
                 .skeleton
                 .iter()
-                .map(|&[a, b]| [a as usize - 1, b as usize - 1])
+                .filter_map(|&[a, b]| {
+                    Some([a.checked_sub(1)? as usize, b.checked_sub(1)? as usize])
+                })
                 .collect(),
         }
     }
@@ -325,10 +328,12 @@ impl ImportPlanner {
         }
         let attributes = self.accepted_attributes(ann);
         self.categories.used[category] = true;
-        let region_bounds = shapes
-            .first()
-            .filter(|s| !matches!(s, Shape::Keypoints(_)))
-            .map(Shape::bounds);
+        let bbox = given_box.or_else(|| {
+            shapes
+                .first()
+                .filter(|s| !matches!(s, Shape::Keypoints(_)))
+                .map(Shape::bounds)
+        });
         let planned = PlannedAnnotation {
             item: target.item,
             category,
@@ -336,7 +341,7 @@ impl ImportPlanner {
             shapes,
             crowd: ann.iscrowd,
             attributes,
-            bbox: given_box.or(region_bounds),
+            bbox,
         };
         self.shapes.count(&planned, given_box.is_some());
         Some(planned)

@@ -56,12 +56,7 @@ pub(super) fn record_shapes(
 
     let keypoints = keypoints(ann, w, h, category_name, category, &mut out.problems);
     let keypoint_shape = match keypoints {
-        Ok(Some(points)) => {
-            if let Some(note) = labelled_count_note(ann, &points) {
-                out.problems.push(note);
-            }
-            Some(Shape::Keypoints(points))
-        }
+        Ok(Some(points)) => Some(Shape::Keypoints(points)),
         Ok(None) => None,
         Err(clause) => {
             out.problems
@@ -195,8 +190,14 @@ fn keypoints(
         CocoKeypoints::Unusable => return Err(CocoKeypoints::UNUSABLE_REASON.to_string()),
         CocoKeypoints::Points(points) => points,
     };
-    if !points.iter().any(|k| k.v.is_labelled()) {
+    let labelled = CocoKeypoints::labelled(points);
+    if labelled == 0 {
         return Ok(None);
+    }
+    if let Some(said) = ann.num_keypoints.filter(|&n| n != labelled) {
+        notes.push(format!(
+            "num_keypoints says {said}, but {labelled} points are labelled; all are imported"
+        ));
     }
     let names = category.names.len();
     if names == 0 {
@@ -233,15 +234,6 @@ fn keypoints(
         notes.push(format!("{clause}; they were imported as not labelled"));
     }
     Ok(Some(kept))
-}
-
-/// A note when `num_keypoints` disagrees with the points labelled.
-fn labelled_count_note(ann: &CocoAnnotation, points: &[Keypoint]) -> Option<String> {
-    let labelled = CocoKeypoints::labelled(points);
-    let said = ann.num_keypoints?;
-    (said != labelled).then(|| {
-        format!("num_keypoints says {said}, but {labelled} points are labelled; all are imported")
-    })
 }
 
 /// Why a bbox is no box at all (not finite, or no area), if it is not.

@@ -456,6 +456,21 @@ fn geometry_of_each_shape_as_coco_writes_it() {
         coco_geometry(record, 0).unwrap_err(),
         "COCO has no polylines"
     );
+    let flat = Shape::Rect(BBox::from_xywh(1.0, 1.0, 0.0, 5.0));
+    let record = ShapeRecord {
+        region: Some(&flat),
+        ..Default::default()
+    };
+    assert!(coco_geometry(record, 0).is_err(), "a box of no area");
+    let nan = [kp(f32::NAN, 1.0, Visibility::Visible)];
+    let record = ShapeRecord {
+        keypoints: Some(&nan),
+        ..Default::default()
+    };
+    assert_eq!(
+        coco_geometry(record, 1).unwrap_err(),
+        "a keypoint has a coordinate that is not a finite number"
+    );
 }
 
 #[test]
