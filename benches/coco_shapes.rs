@@ -22,11 +22,12 @@ mod generated_file;
 use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
 use generated_file::generated_file;
 use shugu::formats::coco::{
-    COCO_FOLDERS, CocoFile, ImportPlanner, ImportTarget, PlannedAnnotation, ShapeRecord,
-    coco_geometry, parse_coco_header, stream_coco_annotations, write_coco,
+    COCO_FOLDERS, CocoFile, ImportPlanner, ImportTarget, PlannedAnnotation, coco_geometry,
+    group_records, parse_coco_header, stream_coco_annotations, write_coco,
 };
 use shugu::formats::label_paths::PathMatcher;
-use shugu::model::{ItemId, Shape};
+use shugu::model::ItemId;
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -81,16 +82,10 @@ fn export_file(header: &CocoFile, planned: &[PlannedAnnotation]) -> CocoFile {
         .iter()
         .enumerate()
         .map(|(k, a)| {
-            let (region, keypoints) = match a.shapes.as_slice() {
-                [Shape::Keypoints(points)] => (None, Some(points.as_slice())),
-                [region, Shape::Keypoints(points)] => (Some(region), Some(points.as_slice())),
-                [region] => (Some(region), None),
-                other => panic!("a COCO record gives one region and keypoints, not {other:?}"),
-            };
-            let record = ShapeRecord {
-                region,
-                keypoints,
-                crowd: a.crowd,
+            // Shapes read from the store are owned, and moved into the file.
+            let shapes = a.shapes.clone().into_iter().map(Cow::Owned);
+            let Ok([record]) = <[_; 1]>::try_from(group_records(shapes, a.crowd)) else {
+                panic!("a COCO record gives one region and its keypoints");
             };
             coco_geometry(record, 0).unwrap().into_annotation(
                 k as i64 + 1,

@@ -18,6 +18,7 @@ use shugu::formats::coco::{
 };
 use shugu::formats::label_paths::PathMatcher;
 use shugu::model::{ItemId, Rle, Shape};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -164,8 +165,8 @@ fn write_back(name: &str) {
         .iter()
         .zip(ids)
         .map(|(a, id)| {
-            let shapes: Vec<&Shape> = a.shapes.iter().collect();
-            let [record] = group_records(&shapes, a.crowd)[..] else {
+            let shapes = a.shapes.iter().map(Cow::Borrowed);
+            let Ok([record]) = <[_; 1]>::try_from(group_records(shapes, a.crowd)) else {
                 panic!("annotation id {id}: one record");
             };
             let points = plan.category_keypoints[a.category].names.len();

@@ -1,15 +1,12 @@
-//! Building and writing a COCO file from the model (checklist: `DESIGN.md` §7).
+//! Building a COCO file from the model (checklist: `DESIGN.md` §7).
 
 use super::OUTSIDE_TOLERANCE_PX;
-use super::error::CocoError;
 use super::export_shape::coco_bbox;
 use super::file::{CocoAnnotation, CocoCategory, CocoFile, CocoImage, CocoInfo};
-use super::keypoints::CocoKeypoints;
 use super::paths::relative_problem;
 use super::segmentation::Segmentation;
 use crate::model::{AnnotationId, BBox, BoxAnnotation, ClassId, Item, ItemId, LabelSchema};
 use std::collections::{HashMap, HashSet};
-use std::io::{BufWriter, Write};
 
 pub struct CocoExportInput<'a> {
     /// The items to export, in the order their images should appear.
@@ -321,28 +318,4 @@ fn exportable_box(
             ))
         }
     }
-}
-
-/// Writes a COCO file as compact JSON (UTF-8, names unescaped). Buffers
-/// internally, so `w` may be a plain `File`.
-///
-/// A file from [`parse_coco`](super::parse_coco) can be written back when every
-/// annotation has a bbox and its segmentation and keypoints could be read.
-pub fn write_coco<W: Write>(file: &CocoFile, w: W) -> Result<(), CocoError> {
-    for a in &file.annotations {
-        let reason = if a.bbox.is_none() {
-            "it has no bbox"
-        } else if matches!(a.segmentation, Segmentation::Unusable(_)) {
-            "its segmentation could not be read"
-        } else if a.keypoints == CocoKeypoints::Unusable {
-            "its keypoints could not be read"
-        } else {
-            continue;
-        };
-        return Err(CocoError::Unwritable { id: a.id, reason });
-    }
-    let mut out = BufWriter::with_capacity(1 << 16, w);
-    serde_json::to_writer(&mut out, file)?;
-    out.flush()?;
-    Ok(())
 }

@@ -27,16 +27,29 @@ use super::import::CategoryKeypoints;
 use super::keypoints::CocoKeypoints;
 use super::segmentation::{CocoRle, Segmentation};
 use crate::model::{Attributes, BBox, Keypoint, Polygon, Shape};
+use std::borrow::Cow;
 
 /// The shapes written as one COCO record: a region and its keypoints (COCO's
-/// person record), or either alone.
-#[derive(Clone, Copy, Debug, Default)]
+/// person record), or either alone. Borrowed shapes are copied into the
+/// annotation; owned ones (just read from the store) are moved.
+#[derive(Clone, Debug, Default)]
 pub struct ShapeRecord<'a> {
     /// A box, rotated box (written as its polygon), polygon or mask.
-    pub region: Option<&'a Shape>,
-    pub keypoints: Option<&'a [Keypoint]>,
+    pub region: Option<Cow<'a, Shape>>,
+    pub keypoints: Option<Cow<'a, [Keypoint]>>,
     /// COCO's `iscrowd`.
     pub crowd: bool,
+}
+
+impl<'a> ShapeRecord<'a> {
+    /// A record of borrowed shapes.
+    pub fn of(region: Option<&'a Shape>, keypoints: Option<&'a [Keypoint]>, crowd: bool) -> Self {
+        Self {
+            region: region.map(Cow::Borrowed),
+            keypoints: keypoints.map(Cow::Borrowed),
+            crowd,
+        }
+    }
 }
 
 /// The geometry fields of one COCO annotation.
@@ -90,67 +103,68 @@ pub fn coco_bbox(b: &BBox) -> [f64; 4] {
 /// The COCO geometry of `record` for a class with `keypoint_count` point names
 /// (0 for a class without keypoints). Why not, when COCO cannot hold it: no
 /// shape at all, a polyline, keypoints that do not match the class's points,
-/// or a shape with no box.
+/// or a shape of no area or with a coordinate that is not finite.
 pub fn coco_geometry(record: ShapeRecord, keypoint_count: usize) -> Result<CocoGeometry, String> {
-    let (segmentation, converted) = match record.region {
-        None => (Segmentation::Empty, None),
-        Some(shape) if !shape.is_valid() => {
-            return Err(
-                "its shape has no area, too few points or a coordinate that is not a \
-                        finite number"
-                    .into(),
-            );
-        }
-        Some(shape) => region_segmentation(shape, record.crowd)?,
-    };
-    if record
-        .keypoints
+    let ShapeRecord {
+        region,
+        keypoints,
+        crowd,
+    } = record;
+    if region.as_deref().is_some_and(|r| !r.is_valid()) {
+        return Err(
+            "its shape has no area, too few points or a coordinate that is not a \
+                    finite number"
+                .into(),
+        );
+    }
+    if keypoints
+        .as_deref()
         .is_some_and(|p| !p.iter().all(|k| k.x.is_finite() && k.y.is_finite()))
     {
         return Err("a keypoint has a coordinate that is not a finite number".into());
     }
-    let (keypoints, num_keypoints) = match (record.keypoints, keypoint_count) {
+    let labelled = keypoints.as_deref().map(CocoKeypoints::labelled);
+    let (keypoints, num_keypoints) = match (keypoints, keypoint_count) {
         (Some(_), 0) => {
             return Err(
                 "its class has no keypoint names, so COCO cannot hold its keypoints".into(),
             );
         }
-        (None, 0) => (CocoKeypoints::Absent, None),
-        (None, k) => (
-            CocoKeypoints::Points(vec![Keypoint::NOT_LABELLED; k]),
-            Some(0),
-        ),
+        (None, 0) => (None, None),
+        (None, k) => (Some(vec![Keypoint::NOT_LABELLED; k]), Some(0)),
         (Some(points), k) if points.len() != k => {
             return Err(format!(
                 "it has {} keypoints, but its class names {k}",
                 points.len()
             ));
         }
-        (Some(points), _) => (
-            CocoKeypoints::Points(points.to_vec()),
-            Some(CocoKeypoints::labelled(points)),
-        ),
+        (Some(points), _) => (Some(points.into_owned()), labelled),
     };
-    let keypoint_shape = record.keypoints.map(|p| Shape::Keypoints(p.to_vec()));
-    let bbox = record
-        .region
-        .or(keypoint_shape.as_ref())
-        .map(Shape::bounds)
-        .ok_or("it has no shape")?;
+    let (bbox, area) = match (region.as_deref(), &keypoints, labelled) {
+        (Some(region), _, _) => (region.bounds(), region.area()),
+        (None, Some(points), Some(n)) if n > 0 => {
+            let shape = Shape::Keypoints(points.clone());
+            (shape.bounds(), shape.coco_area())
+        }
+        (None, _, Some(_)) => return Err("its keypoints have no labelled point".into()),
+        (None, _, None) => return Err("it has no shape".into()),
+    };
     let bbox = coco_bbox(&bbox);
-    let area = match (record.region, &keypoint_shape) {
+    let area = match region.as_deref() {
         // A box's area is that of the box as written.
-        (Some(Shape::Rect(_)), _) => bbox[2] * bbox[3],
-        (Some(region), _) => region.area(),
-        (None, Some(keypoints)) => keypoints.coco_area(),
-        (None, None) => 0.0,
+        Some(Shape::Rect(_)) => bbox[2] * bbox[3],
+        _ => area,
+    };
+    let (segmentation, converted) = match region {
+        None => (Segmentation::Empty, None),
+        Some(shape) => region_segmentation(shape, crowd)?,
     };
     Ok(CocoGeometry {
         bbox,
         area: super::round4(area),
-        iscrowd: record.crowd,
+        iscrowd: crowd,
         segmentation,
-        keypoints,
+        keypoints: keypoints.map_or(CocoKeypoints::Absent, CocoKeypoints::Points),
         num_keypoints,
         converted,
     })
@@ -158,55 +172,69 @@ pub fn coco_geometry(record: ShapeRecord, keypoint_count: usize) -> Result<CocoG
 
 /// The `segmentation` of a region, and how it was converted, if it was.
 fn region_segmentation(
-    shape: &Shape,
+    shape: Cow<Shape>,
     crowd: bool,
 ) -> Result<(Segmentation, Option<&'static str>), String> {
-    Ok(match shape {
-        Shape::Rect(_) => (Segmentation::Empty, None),
-        Shape::RotatedRect(r) => (
-            Segmentation::Polygon(Polygon::new(r.corners().to_vec())),
-            Some("a rotated box, written as the polygon of its corners"),
-        ),
-        Shape::Polygon(p) => (Segmentation::Polygon(p.clone()), None),
-        Shape::Mask(m) if crowd => (Segmentation::Rle(CocoRle::uncompressed(m)), None),
-        Shape::Mask(m) => (Segmentation::Rle(CocoRle::compressed(m)), None),
-        Shape::Polyline(_) => return Err("COCO has no polylines".into()),
-        Shape::Keypoints(_) => return Err("keypoints are not a region".into()),
-    })
+    let polygon = match shape {
+        Cow::Owned(Shape::Polygon(p)) => p,
+        Cow::Borrowed(Shape::Polygon(p)) => p.clone(),
+        other => {
+            return Ok(match other.as_ref() {
+                Shape::Rect(_) => (Segmentation::Empty, None),
+                Shape::RotatedRect(r) => (
+                    Segmentation::Polygon(Polygon::new(r.corners().to_vec())),
+                    Some("a rotated box, written as the polygon of its corners"),
+                ),
+                Shape::Mask(m) if crowd => (Segmentation::Rle(CocoRle::uncompressed(m)), None),
+                Shape::Mask(m) => (Segmentation::Rle(CocoRle::compressed(m)), None),
+                Shape::Polyline(_) => return Err("COCO has no polylines".into()),
+                Shape::Keypoints(_) => return Err("keypoints are not a region".into()),
+                Shape::Polygon(_) => unreachable!("matched above"),
+            });
+        }
+    };
+    Ok((Segmentation::Polygon(polygon), None))
 }
 
 /// The COCO records of the shapes of one group (annotations of one class and
 /// item that belong together, as a person's polygon and keypoints): the first
 /// region with the first keypoints, then each further region or set of
 /// keypoints alone. Shapes without a group are each a group of one.
-pub fn group_records<'a>(shapes: &[&'a Shape], crowd: bool) -> Vec<ShapeRecord<'a>> {
+pub fn group_records<'a>(
+    shapes: impl IntoIterator<Item = Cow<'a, Shape>>,
+    crowd: bool,
+) -> Vec<ShapeRecord<'a>> {
     let mut regions = Vec::new();
     let mut keypoints = Vec::new();
     for shape in shapes {
         match shape {
-            Shape::Keypoints(points) => keypoints.push(points.as_slice()),
-            region => regions.push(*region),
+            Cow::Owned(Shape::Keypoints(points)) => keypoints.push(Cow::Owned(points)),
+            Cow::Borrowed(Shape::Keypoints(points)) => {
+                keypoints.push(Cow::Borrowed(points.as_slice()));
+            }
+            region => regions.push(region),
         }
     }
-    let pairs = regions.len().max(keypoints.len()).min(1);
-    let mut records: Vec<ShapeRecord<'a>> = (0..pairs)
-        .map(|_| ShapeRecord {
-            region: regions.first().copied(),
-            keypoints: keypoints.first().copied(),
-            crowd,
-        })
-        .collect();
-    let region_only = regions.iter().skip(1).map(|r| ShapeRecord {
-        region: Some(*r),
+    let (mut regions, mut keypoints) = (regions.into_iter(), keypoints.into_iter());
+    let first = ShapeRecord {
+        region: regions.next(),
+        keypoints: keypoints.next(),
+        crowd,
+    };
+    let mut records = Vec::new();
+    if first.region.is_some() || first.keypoints.is_some() {
+        records.push(first);
+    }
+    records.extend(regions.map(|region| ShapeRecord {
+        region: Some(region),
         keypoints: None,
         crowd,
-    });
-    let keypoints_only = keypoints.iter().skip(1).map(|k| ShapeRecord {
+    }));
+    records.extend(keypoints.map(|points| ShapeRecord {
         region: None,
-        keypoints: Some(*k),
+        keypoints: Some(points),
         crowd,
-    });
-    records.extend(region_only.chain(keypoints_only));
+    }));
     records
 }
 

@@ -9,6 +9,7 @@ use crate::formats::coco::{
 };
 use crate::formats::label_paths::PathMatcher;
 use crate::model::{BBox, ItemId, Keypoint, Point, Polygon, Rle, RotatedRect, Shape, Visibility};
+use std::borrow::Cow;
 use std::path::Path;
 
 /// Plans `json` onto one project image, `a.jpg`, 640×480 (item 1).
@@ -374,14 +375,7 @@ fn square_mask() -> Rle {
 #[test]
 fn geometry_of_each_shape_as_coco_writes_it() {
     let rect = Shape::Rect(BBox::from_corners([0.1, 1.0], [12.4, 3.5]));
-    let g = coco_geometry(
-        ShapeRecord {
-            region: Some(&rect),
-            ..Default::default()
-        },
-        0,
-    )
-    .unwrap();
+    let g = coco_geometry(ShapeRecord::of(Some(&rect), None, false), 0).unwrap();
     assert_eq!(g.segmentation, Segmentation::Empty);
     assert_eq!(g.bbox, [0.1, 1.0, 12.3, 2.5]);
     assert_eq!(g.area, 30.75);
@@ -395,29 +389,14 @@ fn geometry_of_each_shape_as_coco_writes_it() {
         points(&[(10.0, 10.0), (12.0, 10.0), (12.0, 12.0), (10.0, 12.0)]),
     ]);
     let polygon = Shape::Polygon(triangle.clone());
-    let g = coco_geometry(
-        ShapeRecord {
-            region: Some(&polygon),
-            ..Default::default()
-        },
-        0,
-    )
-    .unwrap();
+    let g = coco_geometry(ShapeRecord::of(Some(&polygon), None, false), 0).unwrap();
     assert_eq!(g.segmentation, Segmentation::Polygon(triangle));
     assert_eq!(g.bbox, [0.0, 0.0, 12.0, 12.0]);
     assert_eq!(g.area, 6.0 + 4.0, "each part's shoelace area, summed");
 
     let mask = Shape::Mask(square_mask());
     for crowd in [true, false] {
-        let g = coco_geometry(
-            ShapeRecord {
-                region: Some(&mask),
-                crowd,
-                ..Default::default()
-            },
-            0,
-        )
-        .unwrap();
+        let g = coco_geometry(ShapeRecord::of(Some(&mask), None, crowd), 0).unwrap();
         let counts = if crowd {
             RleCounts::Runs(vec![5, 2, 13])
         } else {
@@ -437,36 +416,20 @@ fn geometry_of_each_shape_as_coco_writes_it() {
     }
 
     let turned = Shape::RotatedRect(RotatedRect::new(10.0, 10.0, 4.0, 2.0, 30.0));
-    let g = coco_geometry(
-        ShapeRecord {
-            region: Some(&turned),
-            ..Default::default()
-        },
-        0,
-    )
-    .unwrap();
+    let g = coco_geometry(ShapeRecord::of(Some(&turned), None, false), 0).unwrap();
     assert!(matches!(g.segmentation, Segmentation::Polygon(ref p) if p.points().len() == 4));
     assert!(g.converted.is_some());
     let line = Shape::Polyline(points(&[(0.0, 0.0), (1.0, 1.0)]));
-    let record = ShapeRecord {
-        region: Some(&line),
-        ..Default::default()
-    };
+    let record = ShapeRecord::of(Some(&line), None, false);
     assert_eq!(
         coco_geometry(record, 0).unwrap_err(),
         "COCO has no polylines"
     );
     let flat = Shape::Rect(BBox::from_xywh(1.0, 1.0, 0.0, 5.0));
-    let record = ShapeRecord {
-        region: Some(&flat),
-        ..Default::default()
-    };
+    let record = ShapeRecord::of(Some(&flat), None, false);
     assert!(coco_geometry(record, 0).is_err(), "a box of no area");
     let nan = [kp(f32::NAN, 1.0, Visibility::Visible)];
-    let record = ShapeRecord {
-        keypoints: Some(&nan),
-        ..Default::default()
-    };
+    let record = ShapeRecord::of(None, Some(&nan), false);
     assert_eq!(
         coco_geometry(record, 1).unwrap_err(),
         "a keypoint has a coordinate that is not a finite number"
@@ -485,21 +448,14 @@ fn keypoint_classes_write_keypoints_on_every_annotation() {
         Point::new(40.0, 20.0),
         Point::new(40.0, 60.0),
     ]));
-    let person = ShapeRecord {
-        region: Some(&region),
-        keypoints: Some(&points),
-        crowd: false,
-    };
-    let g = coco_geometry(person, 3).unwrap();
+    let person = ShapeRecord::of(Some(&region), Some(&points), false);
+    let g = coco_geometry(person.clone(), 3).unwrap();
     assert_eq!(g.keypoints, CocoKeypoints::Points(points.to_vec()));
     assert_eq!(g.num_keypoints, Some(2));
     assert_eq!((g.bbox, g.area), ([10.0, 20.0, 30.0, 40.0], 600.0));
 
     // A region of a keypoint class without keypoints: zeros, as COCO writes.
-    let alone = ShapeRecord {
-        region: Some(&region),
-        ..Default::default()
-    };
+    let alone = ShapeRecord::of(Some(&region), None, false);
     let g = coco_geometry(alone, 3).unwrap();
     assert_eq!(
         (g.keypoints, g.num_keypoints),
@@ -510,17 +466,14 @@ fn keypoint_classes_write_keypoints_on_every_annotation() {
     );
 
     // Keypoints alone: the box of the labelled points, loadRes' area.
-    let only = ShapeRecord {
-        keypoints: Some(&points),
-        ..Default::default()
-    };
+    let only = ShapeRecord::of(None, Some(&points), false);
     let g = coco_geometry(only, 3).unwrap();
     assert_eq!(g.bbox, [15.0, 25.0, 15.5, 1.0]);
     assert_eq!(g.area, 30.5 * 26.0, "around every point, (0, 0) included");
     assert_eq!(g.segmentation, Segmentation::Empty);
 
     assert_eq!(
-        coco_geometry(person, 2).unwrap_err(),
+        coco_geometry(person.clone(), 2).unwrap_err(),
         "it has 3 keypoints, but its class names 2"
     );
     assert_eq!(
@@ -534,12 +487,13 @@ fn a_group_pairs_its_region_with_its_keypoints() {
     let region = Shape::Rect(BBox::from_xywh(1.0, 1.0, 2.0, 2.0));
     let other = Shape::Mask(square_mask());
     let points = Shape::Keypoints(vec![kp(1.0, 1.0, Visibility::Visible)]);
-    let records = group_records(&[&points, &region, &other], true);
+    let shapes = [&points, &region, &other].map(Cow::Borrowed);
+    let records = group_records(shapes, true);
     let summary: Vec<(Option<&str>, bool, bool)> = records
         .iter()
         .map(|r| {
             (
-                r.region.map(|s| s.kind().as_str()),
+                r.region.as_deref().map(|s| s.kind().as_str()),
                 r.keypoints.is_some(),
                 r.crowd,
             )
@@ -549,7 +503,7 @@ fn a_group_pairs_its_region_with_its_keypoints() {
         summary,
         [(Some("rect"), true, true), (Some("mask"), false, true)]
     );
-    assert!(group_records(&[], false).is_empty());
+    assert!(group_records([], false).is_empty());
 }
 
 /// Shapes written with the export functions come back from the import as
@@ -571,50 +525,19 @@ fn written_shapes_read_back_the_same() {
     let mask = Shape::Mask(Rle::encode(480, 640, &full).unwrap());
     let rect = Shape::Rect(BBox::from_xywh(3.5, 4.0, 10.0, 20.25));
     let records = [
-        (
-            ShapeRecord {
-                region: Some(&polygon),
-                keypoints: Some(&keypoints),
-                crowd: false,
-            },
-            1,
-        ),
-        (
-            ShapeRecord {
-                region: Some(&mask),
-                keypoints: None,
-                crowd: true,
-            },
-            1,
-        ),
-        (
-            ShapeRecord {
-                region: Some(&mask),
-                keypoints: None,
-                crowd: false,
-            },
-            2,
-        ),
-        (
-            ShapeRecord {
-                region: Some(&rect),
-                keypoints: None,
-                crowd: false,
-            },
-            2,
-        ),
+        (ShapeRecord::of(Some(&polygon), Some(&keypoints), false), 1),
+        (ShapeRecord::of(Some(&mask), None, true), 1),
+        (ShapeRecord::of(Some(&mask), None, false), 2),
+        (ShapeRecord::of(Some(&rect), None, false), 2),
     ];
     let annotations = records
         .iter()
         .enumerate()
         .map(|(k, (record, category))| {
             let count = if *category == 1 { 2 } else { 0 };
-            coco_geometry(*record, count).unwrap().into_annotation(
-                k as i64 + 1,
-                1,
-                *category,
-                Default::default(),
-            )
+            coco_geometry(record.clone(), count)
+                .unwrap()
+                .into_annotation(k as i64 + 1, 1, *category, Default::default())
         })
         .collect();
     let category = |id: i64, name: &str| CocoCategory {
