@@ -16,17 +16,19 @@
 //! `benches/compare_coco_import.sh` runs this next to pycocotools' `COCO(path)` on
 //! the same file. Targets: import ≥3× faster than pycocotools, export under 3 s.
 
+#[path = "common/generated_file.rs"]
+mod generated_file;
 #[path = "common/project_copy.rs"]
 mod project_copy;
 
 use criterion::{BatchSize, Criterion, SamplingMode, criterion_group, criterion_main};
+use generated_file::generated_file;
 use project_copy::fresh_copy;
 use shugu::formats::coco::parse_coco;
 use shugu::jobs::coco::{export_coco, import_coco};
 use shugu::model::LabelSchema;
 use shugu::project::{NewItem, Project};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
 
 #[global_allocator]
@@ -36,49 +38,14 @@ const IMAGES: usize = 100_000;
 const BOXES: usize = 1_000_000;
 const DATA_FILE: &str = "synthetic-coco-100k-1M.json";
 
-fn bench_data_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data")
-}
-
 /// The synthetic COCO file, generated on first use.
 fn coco_file() -> PathBuf {
-    let dir = bench_data_dir();
-    let file = dir.join(DATA_FILE);
-    if file.is_file() {
-        return file;
-    }
-    std::fs::create_dir_all(&dir)
-        .unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/gen_synthetic_coco.py");
-    let partial = dir.join(format!("{DATA_FILE}.partial"));
-    eprintln!("generating {} (once; about 20 s)…", file.display());
-    let status = Command::new("python3")
-        .arg(&script)
-        .arg(&partial)
-        .args([
-            "--images",
-            &IMAGES.to_string(),
-            "--boxes",
-            &BOXES.to_string(),
-        ])
-        .status()
-        .unwrap_or_else(|e| {
-            panic!(
-                "cannot run python3 to generate the benchmark data with {}: {e}. \
-                 Install python3, or put the file at {} yourself.",
-                script.display(),
-                file.display()
-            )
-        });
-    assert!(
-        status.success(),
-        "{} failed ({status}); the benchmark needs its output at {}",
-        script.display(),
-        file.display()
-    );
-    std::fs::rename(&partial, &file)
-        .unwrap_or_else(|e| panic!("cannot move {} into place: {e}", partial.display()));
-    file
+    let (images, boxes) = (IMAGES.to_string(), BOXES.to_string());
+    generated_file(
+        DATA_FILE,
+        "gen_synthetic_coco.py",
+        &["--images", &images, "--boxes", &boxes],
+    )
 }
 
 /// A project with one item per COCO image and no boxes, in `dir`. Its image

@@ -287,6 +287,8 @@ pub fn append_proposals(file: &mut CocoFile, items: &[Item], proposals: &[Propos
             area: Some(round4(w * h)),
             iscrowd: false,
             segmentation: Segmentation::Empty,
+            keypoints: Default::default(),
+            num_keypoints: None,
             score: Some(round4(f64::from(p.score))),
             attributes: Default::default(),
             attribute_problems: Vec::new(),

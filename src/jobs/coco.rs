@@ -216,10 +216,11 @@ pub fn import_coco(project: &mut Project, file: &Path) -> Result<ImportReport, J
                     .into_iter()
                     .filter_map(|b| {
                         let class = class_of.get(b.category).copied().flatten()?;
+                        // Keypoints without a box are counted in the plan's shapes.
                         Some(NewBox {
                             item: b.item,
                             class,
-                            bbox: b.bbox,
+                            bbox: b.bbox?,
                             attributes: b.attributes,
                         })
                     })

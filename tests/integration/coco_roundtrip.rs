@@ -215,7 +215,7 @@ fn damaged_coco() -> Value {
             {"id": 5, "image_id": 4, "category_id": 2, "bbox": [10, 10, 20, 20],
              "segmentation": [[10, 10, 30, 10, 30, 30]], "area": 200, "iscrowd": 0},
             {"id": 6, "image_id": 4, "category_id": 2, "bbox": [0, 0, 50, 50],
-             "segmentation": {"counts": [0, 10, 417], "size": [427, 640]}, "iscrowd": 1},
+             "segmentation": {"counts": [0, 10, 273270], "size": [427, 640]}, "iscrowd": 1},
             {"id": 7, "image_id": 4, "category_id": 1, "bbox": [600, 400, 100, 100]},
             {"id": 8, "image_id": 4, "category_id": 2, "bbox": [1.5, 2.25, 100.75, 50.5],
              "area": 5087.875, "iscrowd": 0, "segmentation": []},

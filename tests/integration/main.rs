@@ -14,6 +14,7 @@ mod cli_text;
 mod coco_pycocotools;
 mod coco_roundtrip;
 mod coco_segmentation;
+mod coco_shapes;
 mod crash_safety;
 mod cvat;
 mod cvat_subsets;

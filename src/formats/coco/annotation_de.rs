@@ -5,9 +5,11 @@
 //! UTF-8 — seven times per annotation. Reading keys as bytes skips that, and
 //! matching them directly is cheaper than the derived field visitor. Same
 //! leniency as the derived impls of the other records: unknown keys are
-//! skipped; `bbox`, `area`, `iscrowd` and `segmentation` may be missing.
+//! skipped; `bbox`, `area`, `iscrowd`, `segmentation`, `keypoints` and
+//! `num_keypoints` may be missing.
 
 use super::file::CocoAnnotation;
+use super::keypoints::{self, CocoKeypoints};
 use super::lenient;
 use super::segmentation::Segmentation;
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
@@ -21,6 +23,8 @@ enum Key {
     Area,
     Iscrowd,
     Segmentation,
+    Keypoints,
+    NumKeypoints,
     Attributes,
     Other,
 }
@@ -35,6 +39,8 @@ impl Key {
             b"area" => Key::Area,
             b"iscrowd" => Key::Iscrowd,
             b"segmentation" => Key::Segmentation,
+            b"keypoints" => Key::Keypoints,
+            b"num_keypoints" => Key::NumKeypoints,
             b"attributes" => Key::Attributes,
             _ => Key::Other,
         }
@@ -77,6 +83,7 @@ field!(Id, i64, lenient::id);
 field!(Bbox, Option<[f64; 4]>, lenient::bbox);
 field!(Flag, bool, lenient::flag);
 field!(Attrs, lenient::AttributesRead, lenient::attributes);
+field!(NumKeypoints, Option<u32>, keypoints::num_keypoints);
 
 /// Stores a value, refusing a key given twice.
 fn set<T, E: de::Error>(slot: &mut Option<T>, key: &'static str, value: T) -> Result<(), E> {
@@ -98,6 +105,7 @@ impl<'de> Visitor<'de> for AnnotationVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<CocoAnnotation, A::Error> {
         let (mut id, mut image_id, mut category_id) = (None, None, None);
         let (mut bbox, mut area, mut iscrowd, mut segmentation) = (None, None, None, None);
+        let (mut keypoints, mut num_keypoints) = (None, None);
         let mut attributes = None;
         while let Some(key) = map.next_key::<Key>()? {
             match key {
@@ -113,6 +121,16 @@ impl<'de> Visitor<'de> for AnnotationVisitor {
                     &mut segmentation,
                     "segmentation",
                     map.next_value::<Segmentation>()?,
+                )?,
+                Key::Keypoints => set(
+                    &mut keypoints,
+                    "keypoints",
+                    map.next_value::<CocoKeypoints>()?,
+                )?,
+                Key::NumKeypoints => set(
+                    &mut num_keypoints,
+                    "num_keypoints",
+                    map.next_value::<NumKeypoints>()?.0,
                 )?,
                 Key::Attributes => {
                     set(&mut attributes, "attributes", map.next_value::<Attrs>()?.0)?
@@ -131,6 +149,8 @@ impl<'de> Visitor<'de> for AnnotationVisitor {
             area: area.flatten(),
             iscrowd: iscrowd.unwrap_or(false),
             segmentation: segmentation.unwrap_or_default(),
+            keypoints: keypoints.unwrap_or_default(),
+            num_keypoints: num_keypoints.flatten(),
             score: None,
             attributes,
             attribute_problems,

@@ -1,13 +1,12 @@
-//! Building and writing a COCO file from the model (checklist: `DESIGN.md` §7).
+//! Building a COCO file from the model (checklist: `DESIGN.md` §7).
 
 use super::OUTSIDE_TOLERANCE_PX;
-use super::error::CocoError;
+use super::export_shape::coco_bbox;
 use super::file::{CocoAnnotation, CocoCategory, CocoFile, CocoImage, CocoInfo};
 use super::paths::relative_problem;
 use super::segmentation::Segmentation;
 use crate::model::{AnnotationId, BBox, BoxAnnotation, ClassId, Item, ItemId, LabelSchema};
 use std::collections::{HashMap, HashSet};
-use std::io::{BufWriter, Write};
 
 pub struct CocoExportInput<'a> {
     /// The items to export, in the order their images should appear.
@@ -213,17 +212,17 @@ pub fn build_export(input: &CocoExportInput) -> CocoExport {
         .iter()
         .enumerate()
         .map(|(k, &(image, _, pos, bbox))| {
-            let (x, y) = (f64::from(bbox.min_x), f64::from(bbox.min_y));
-            let w = round4(f64::from(bbox.max_x) - x);
-            let h = round4(f64::from(bbox.max_y) - y);
+            let [x, y, w, h] = coco_bbox(&bbox);
             CocoAnnotation {
                 id: k as i64 + 1,
                 image_id: i64::from(image) + 1,
                 category_id: input.boxes[pos as usize].class.0,
-                bbox: Some([round4(x), round4(y), w, h]),
+                bbox: Some([x, y, w, h]),
                 area: Some(round4(w * h)),
                 iscrowd: false,
                 segmentation: Segmentation::Empty,
+                keypoints: Default::default(),
+                num_keypoints: None,
                 score: None,
                 attributes: input.boxes[pos as usize].attributes.clone(),
                 attribute_problems: Vec::new(),
@@ -271,6 +270,7 @@ fn categories(schema: &LabelSchema) -> (Vec<CocoCategory>, Vec<LeftOutClass>) {
                 id: class.id.0,
                 name: class.name.clone(),
                 supercategory: String::new(),
+                ..Default::default()
             });
             continue;
         };
@@ -318,31 +318,4 @@ fn exportable_box(
             ))
         }
     }
-}
-
-/// Writes a COCO file as compact JSON (UTF-8, names unescaped). Buffers
-/// internally, so `w` may be a plain `File`.
-///
-/// A file from [`parse_coco`](super::parse_coco) can be written back only if
-/// every annotation has a bbox and no polygon or RLE segmentation, since those
-/// are not kept when parsing.
-pub fn write_coco<W: Write>(file: &CocoFile, w: W) -> Result<(), CocoError> {
-    for a in &file.annotations {
-        if a.bbox.is_none() {
-            return Err(CocoError::Unwritable {
-                id: a.id,
-                reason: "it has no bbox",
-            });
-        }
-        if a.segmentation != Segmentation::Empty {
-            return Err(CocoError::Unwritable {
-                id: a.id,
-                reason: "its segmentation was not kept when the file was parsed",
-            });
-        }
-    }
-    let mut out = BufWriter::with_capacity(1 << 16, w);
-    serde_json::to_writer(&mut out, file)?;
-    out.flush()?;
-    Ok(())
 }

@@ -1,13 +1,12 @@
-//! Planning a COCO import: which boxes go onto which project items, and what
+//! Planning a COCO import: which shapes go onto which project items, and what
 //! could not be imported and why. Pure: the caller looks items up and applies
 //! the plan.
 
-use super::OUTSIDE_TOLERANCE_PX;
-use super::file::{CocoAnnotation, CocoFile};
-use super::segmentation::Segmentation;
+use super::file::{CocoAnnotation, CocoCategory, CocoFile};
+use super::import_records::{Categories, Images, Lookup, SeenIds};
+use super::import_shapes::{RecordShapes, record_shapes};
 use crate::formats::label_paths::PathMatch;
-use crate::model::{AttributeDef, Attributes, BBox, ItemId, leave_out_refused};
-use std::collections::{HashMap, HashSet};
+use crate::model::{AttributeDef, Attributes, BBox, ItemId, Shape, leave_out_refused};
 
 /// The project item a COCO image matched, with its EXIF-oriented size.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -17,15 +16,30 @@ pub struct ImportTarget {
     pub height: u32,
 }
 
-/// A box to add to the project.
+/// One COCO annotation record to add to the project: one shape, or (COCO's
+/// person records) a region and its keypoints, each of which becomes an
+/// annotation of the record's class.
 #[derive(Clone, Debug, PartialEq)]
-pub struct PlannedBox {
+pub struct PlannedAnnotation {
     pub item: ItemId,
     /// The category: an index into [`CocoImportPlan::categories`] (an index, not
-    /// a name, so a million boxes don't carry a million copies of a few names).
+    /// a name, so a million records don't carry a million copies of a few names).
     pub category: usize,
-    pub bbox: BBox,
+    /// Checked against the image, region first: a box, polygon (every part) or
+    /// mask, then the keypoints. Never empty; at most one region and one set of
+    /// keypoints.
+    pub shapes: Vec<Shape>,
+    /// COCO's `iscrowd`.
+    pub crowd: bool,
+    /// The record's COCO id when it gave several shapes, which belong together
+    /// (datumaro's and CVAT's `group`): an export writes them as one record again.
+    pub group: Option<i64>,
     pub attributes: Attributes,
+    /// The box a box-only store keeps of the record until annotations carry
+    /// shapes: the record's bbox, or when it is missing or has no area the
+    /// region's bounds (pycocotools' `toBbox` for masks). `None` for keypoints
+    /// without a box; such records are counted in [`ShapesAsBoxes::without_box`].
+    pub bbox: Option<BBox>,
 }
 
 /// One record that was not imported, or was imported with a caveat.
@@ -36,32 +50,67 @@ pub struct ImportProblem {
     pub message: String,
 }
 
+/// A keypoint category's point names and skeleton.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CategoryKeypoints {
+    pub names: Vec<String>,
+    /// Edges as 0-based indices into `names` (COCO writes them 1-based).
+    pub skeleton: Vec<[usize; 2]>,
+}
+
+impl CategoryKeypoints {
+    /// The points and skeleton of a file's category (none for most).
+    pub fn of(category: &CocoCategory) -> Self {
+        Self {
+            names: category.keypoints.clone(),
+            // Edges are checked when read; one made in code may still be 0.
+            skeleton: category
+                .skeleton
+                .iter()
+                .filter_map(|&[a, b]| {
+                    Some([a.checked_sub(1)? as usize, b.checked_sub(1)? as usize])
+                })
+                .collect(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CocoImportPlan {
-    /// Category names used by the planned boxes, in COCO category-id order
-    /// (names shared by several category ids appear once).
+    /// Category names used by the planned annotations, in COCO category-id
+    /// order (names shared by several category ids appear once).
     pub categories: Vec<String>,
+    /// For each of `categories`, its keypoint names and skeleton (empty for
+    /// categories without keypoints).
+    pub category_keypoints: Vec<CategoryKeypoints>,
     /// In the order of the file's annotations.
-    pub boxes: Vec<PlannedBox>,
+    pub annotations: Vec<PlannedAnnotation>,
     /// Category problems first, then images, then annotations, each in file order.
     pub problems: Vec<ImportProblem>,
-    /// What the planned boxes leave out of their annotations, counted rather
-    /// than reported one by one (COCO 2017 has a polygon on every annotation).
+    /// What a box-only store leaves out of the planned annotations, counted
+    /// rather than reported one by one (COCO 2017 has a polygon on every one).
     pub shapes: ShapesAsBoxes,
 }
 
-/// Annotations whose polygon or mask was imported as its box: the project
-/// holds boxes only, so the shapes are counted here.
+/// What a store that keeps boxes only leaves out of the planned annotations.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ShapesAsBoxes {
-    /// Boxes of annotations with polygons.
+    /// Records whose region is a polygon.
     pub polygons: usize,
-    /// Boxes of annotations with RLE masks.
+    /// Records whose region is an RLE mask.
     pub masks: usize,
     /// Of those, boxes derived from the shape: the bbox was missing or had no area.
     pub derived: usize,
-    /// Boxes of crowd regions (`iscrowd: 1`), whose flag is not kept.
+    /// Crowd regions (`iscrowd: 1`), whose flag is not kept.
     pub crowd: usize,
+    /// Records with keypoints, which are not kept.
+    pub keypoints: usize,
+    /// Of those, records with keypoints and no box, not stored at all.
+    pub without_box: usize,
 }
 
 impl ShapesAsBoxes {
@@ -87,7 +136,35 @@ impl ShapesAsBoxes {
                 self.crowd
             ));
         }
+        if self.keypoints > 0 {
+            lines.push(format!(
+                "the keypoints of {} annotation(s) are not kept (this version imports boxes only); \
+                 {} of them have no box and were not imported",
+                self.keypoints, self.without_box
+            ));
+        }
         lines
+    }
+
+    fn count(&mut self, planned: &PlannedAnnotation, given_box: bool) {
+        let region = match planned.shapes.first() {
+            Some(Shape::Polygon(_)) => &mut self.polygons,
+            Some(Shape::Mask(_)) => &mut self.masks,
+            _ => &mut 0,
+        };
+        *region += 1;
+        let has_region = matches!(
+            planned.shapes.first(),
+            Some(Shape::Polygon(_) | Shape::Mask(_))
+        );
+        self.derived += usize::from(has_region && !given_box);
+        self.crowd += usize::from(planned.crowd && planned.bbox.is_some());
+        let keypoints = planned
+            .shapes
+            .iter()
+            .any(|s| matches!(s, Shape::Keypoints(_)));
+        self.keypoints += usize::from(keypoints);
+        self.without_box += usize::from(planned.bbox.is_none());
     }
 }
 
@@ -98,23 +175,23 @@ impl ShapesAsBoxes {
 /// only a key, never opened). Two image records that land on one item are
 /// reported, and the first keeps it.
 ///
-/// Boxes are checked against the project's image size (the COCO `width` and
-/// `height`, when given, must agree with it, or the image is skipped: boxes on a
-/// differently oriented image would land in the wrong place). A box reaching up
-/// to [`OUTSIDE_TOLERANCE_PX`] past the border is clamped; one further out is
-/// reported and skipped.
+/// Shapes are checked against the project's image size (the COCO `width` and
+/// `height`, when given, must agree with it, or the image is skipped: shapes on
+/// a differently oriented image would land in the wrong place). A shape reaching
+/// up to [`super::OUTSIDE_TOLERANCE_PX`] past the border is clamped; one further
+/// out is reported and left out.
 pub fn plan_import(
     file: &CocoFile,
     lookup: impl Fn(&str) -> PathMatch<ImportTarget>,
 ) -> CocoImportPlan {
     let mut planner = ImportPlanner::new(file, lookup);
-    let mut boxes = planner.plan(&file.annotations);
+    let mut annotations = planner.plan(&file.annotations);
     let position = planner.categories.used_positions();
-    for b in &mut boxes {
-        b.category = position[b.category];
+    for a in &mut annotations {
+        a.category = position[a.category];
     }
     let mut plan = planner.finish();
-    plan.boxes = boxes;
+    plan.annotations = annotations;
     plan
 }
 
@@ -147,29 +224,33 @@ impl ImportPlanner {
     }
 
     /// Checks attribute values against `defs` (the project's): a value they
-    /// refuse, or an attribute without a name, is left out of its box and
-    /// reported by annotation.
+    /// refuse, or an attribute without a name, is left out of its annotation
+    /// and reported.
     pub fn with_attribute_defs(mut self, defs: &[AttributeDef]) -> Self {
         self.attribute_defs = defs.to_vec();
         self
     }
 
-    /// Every distinct category name in the file. The boxes of [`Self::plan`]
-    /// carry an index into this list.
+    /// Every distinct category name in the file. The annotations of
+    /// [`Self::plan`] carry an index into this list.
     pub fn category_names(&self) -> Vec<String> {
-        self.categories
-            .names
-            .iter()
-            .map(|(n, _)| n.clone())
-            .collect()
+        self.categories.all().map(|(n, _)| n.to_string()).collect()
     }
 
-    /// The boxes to add for the next annotations of the file, in file order.
-    pub fn plan(&mut self, annotations: &[CocoAnnotation]) -> Vec<PlannedBox> {
-        let mut boxes = Vec::with_capacity(annotations.len());
+    /// For each of [`Self::category_names`], its keypoint names and skeleton
+    /// (empty for categories without keypoints), for the schema.
+    pub fn category_keypoints(&self) -> Vec<CategoryKeypoints> {
+        self.categories.all().map(|(_, k)| k.clone()).collect()
+    }
+
+    /// The annotations to add for the next records of the file, in file order.
+    pub fn plan(&mut self, annotations: &[CocoAnnotation]) -> Vec<PlannedAnnotation> {
+        let mut planned = Vec::with_capacity(annotations.len());
         for ann in annotations {
             if self.seen.insert(ann.id) {
-                self.plan_annotation(ann, &mut boxes);
+                if let Some(p) = self.plan_annotation(ann) {
+                    planned.push(p);
+                }
             } else {
                 self.problem(
                     ann,
@@ -178,19 +259,21 @@ impl ImportPlanner {
                 );
             }
         }
-        boxes
+        planned
     }
 
     /// The problems and counts of the whole import, and the names of the
-    /// categories that boxes were planned for, in category-id order. `boxes`
-    /// is left empty: they were handed out by [`Self::plan`].
+    /// categories that annotations were planned for, in category-id order.
+    /// `annotations` is left empty: they were handed out by [`Self::plan`].
     pub fn finish(mut self) -> CocoImportPlan {
         let mut problems = self.categories.problems.finish();
         problems.extend(self.images.problems.finish());
         problems.append(&mut self.annotation_problems);
+        let (categories, category_keypoints) = self.categories.used_names();
         CocoImportPlan {
-            categories: self.categories.used_names(),
-            boxes: Vec::new(),
+            categories,
+            category_keypoints,
+            annotations: Vec::new(),
             problems,
             shapes: self.shapes,
         }
@@ -203,59 +286,65 @@ impl ImportPlanner {
         });
     }
 
-    /// Plans the box of one annotation, or reports why there is none. An
+    /// Plans the shapes of one annotation, or reports why there are none. An
     /// annotation of a skipped image or category is counted with that record.
-    fn plan_annotation(&mut self, ann: &CocoAnnotation, boxes: &mut Vec<PlannedBox>) {
+    fn plan_annotation(&mut self, ann: &CocoAnnotation) -> Option<PlannedAnnotation> {
         let target = match self.images.target(ann.image_id) {
             Lookup::Missing => {
                 let message = format!("image id {} is not in the file", ann.image_id);
-                return self.problem(ann, message);
+                self.problem(ann, message);
+                return None;
             }
-            Lookup::Skipped => return,
+            Lookup::Skipped => return None,
             Lookup::Found(target) => target,
         };
         let category = match self.categories.name(ann.category_id) {
             Lookup::Missing => {
                 let message = format!("category id {} is not in the file", ann.category_id);
-                return self.problem(ann, message);
+                self.problem(ann, message);
+                return None;
             }
-            Lookup::Skipped => return,
-            Lookup::Found(name) => name,
+            Lookup::Skipped => return None,
+            Lookup::Found(k) => k,
         };
-        let given = ann.bbox.filter(|b| has_area(*b));
-        let (xywh, derived) = match (given, ann.segmentation.extent()) {
-            (Some(b), _) => (b, false),
-            (None, Some(extent)) => (extent, true),
-            (None, None) => return self.problem(ann, no_box(ann)),
-        };
-        let bbox = match checked_box(xywh, target.width, target.height) {
-            Ok(bbox) => bbox,
-            Err(message) => return self.problem(ann, message),
-        };
-        match ann.segmentation {
-            Segmentation::Empty => {}
-            Segmentation::Polygon(_) => self.shapes.polygons += 1,
-            Segmentation::Rle(_) => self.shapes.masks += 1,
-            Segmentation::Unrecognised => self.problem(
-                ann,
-                "its segmentation is neither a list of polygons nor an RLE object; \
-                 its bbox was imported"
-                    .into(),
-            ),
+        let RecordShapes {
+            shapes,
+            problems,
+            given_box,
+        } = record_shapes(
+            ann,
+            target,
+            self.categories.name_of(category),
+            self.categories.keypoints_of(category),
+        );
+        for message in problems {
+            self.problem(ann, message);
         }
-        self.shapes.derived += usize::from(derived);
-        self.shapes.crowd += usize::from(ann.iscrowd);
+        if shapes.is_empty() {
+            return None;
+        }
         for message in &ann.attribute_problems {
             self.problem(ann, message.clone());
         }
         let attributes = self.accepted_attributes(ann);
         self.categories.used[category] = true;
-        boxes.push(PlannedBox {
+        let bbox = given_box.or_else(|| {
+            shapes
+                .first()
+                .filter(|s| !matches!(s, Shape::Keypoints(_)))
+                .map(Shape::bounds)
+        });
+        let planned = PlannedAnnotation {
             item: target.item,
             category,
-            bbox,
+            group: (shapes.len() > 1).then_some(ann.id),
+            shapes,
+            crowd: ann.iscrowd,
             attributes,
-        });
+            bbox,
+        };
+        self.shapes.count(&planned, given_box.is_some());
+        Some(planned)
     }
 
     /// The annotation's attributes the project's definitions take; the
@@ -268,371 +357,5 @@ impl ImportPlanner {
             self.problem(ann, message);
         }
         attributes
-    }
-}
-
-/// Why an annotation gives no box: it has no usable bbox and no shape to take one from.
-fn no_box(ann: &CocoAnnotation) -> String {
-    let shape = match ann.segmentation {
-        Segmentation::Polygon(_) => "; its polygon gives none either (not pairs of finite numbers)",
-        Segmentation::Rle(_) => {
-            "; its RLE mask gives none either (empty, or counts that do not fit its size)"
-        }
-        Segmentation::Empty | Segmentation::Unrecognised => "",
-    };
-    match ann.bbox.and_then(unusable) {
-        None => format!("it has no bbox of four numbers [x, y, w, h]{shape}"),
-        Some(message) => format!("{message}{shape}"),
-    }
-}
-
-/// A bbox of finite numbers with a positive width and height.
-fn has_area(xywh: [f64; 4]) -> bool {
-    unusable(xywh).is_none()
-}
-
-/// Why a bbox is no box at all (not finite, or no area), if it is not.
-fn unusable(xywh: [f64; 4]) -> Option<String> {
-    let [x, y, w, h] = xywh;
-    let shown = || format!("[{x}, {y}, {w}, {h}]");
-    if !xywh.iter().all(|v| v.is_finite()) {
-        Some(format!(
-            "box {} has a value that is not a finite number",
-            shown()
-        ))
-    } else if w <= 0.0 || h <= 0.0 {
-        Some(format!(
-            "box {} has no area (width and height must be positive)",
-            shown()
-        ))
-    } else {
-        None
-    }
-}
-
-/// Annotation ids seen so far: a bitmap for the usual small non-negative ids,
-/// a hash set for the rest.
-#[derive(Default)]
-struct SeenIds {
-    bits: Vec<u64>,
-    others: HashSet<i64>,
-}
-
-impl SeenIds {
-    /// Ids below this go into the bitmap (at most 2 MiB of it).
-    const DENSE_LIMIT: i64 = 1 << 24;
-
-    /// True when `id` had not been seen.
-    fn insert(&mut self, id: i64) -> bool {
-        if !(0..Self::DENSE_LIMIT).contains(&id) {
-            return self.others.insert(id);
-        }
-        let (word, bit) = ((id / 64) as usize, id % 64);
-        if word >= self.bits.len() {
-            self.bits.resize((word + 1).next_power_of_two(), 0);
-        }
-        let mask = 1u64 << bit;
-        let fresh = self.bits[word] & mask == 0;
-        self.bits[word] |= mask;
-        fresh
-    }
-}
-
-/// The box in model form, clamped if it is within tolerance of the image.
-fn checked_box(xywh: [f64; 4], width: u32, height: u32) -> Result<BBox, String> {
-    let [x, y, w, h] = xywh;
-    let shown = || format!("[{x}, {y}, {w}, {h}]");
-    let (iw, ih) = (f64::from(width), f64::from(height));
-    let tol = OUTSIDE_TOLERANCE_PX;
-    if let Some(message) = unusable(xywh) {
-        return Err(message);
-    }
-    if x < -tol || y < -tol || x + w > iw + tol || y + h > ih + tol {
-        return Err(format!(
-            "box {} lies outside the {width}×{height} image",
-            shown()
-        ));
-    }
-    // Corners are computed in f64, then narrowed once.
-    let bbox = BBox::from_corners([x as f32, y as f32], [(x + w) as f32, (y + h) as f32])
-        .clamped(width as f32, height as f32);
-    if bbox.is_proper() {
-        Ok(bbox)
-    } else {
-        Err(format!(
-            "box {} has no area inside the {width}×{height} image",
-            shown()
-        ))
-    }
-}
-
-enum Lookup<T> {
-    /// No record with this id.
-    Missing,
-    /// The record exists but was skipped; its own problem counts this annotation.
-    Skipped,
-    Found(T),
-}
-
-/// Problems about image or category records. Those that skip a record carry a
-/// count of the annotations skipped with it, known only after the annotation pass.
-#[derive(Default)]
-struct RecordProblems(Vec<(String, String, Option<usize>)>);
-
-impl RecordProblems {
-    /// A problem that skips the record's annotations; returns its index.
-    fn skipping(&mut self, record: String, reason: String) -> usize {
-        self.0.push((record, reason, Some(0)));
-        self.0.len() - 1
-    }
-
-    fn note(&mut self, record: String, reason: String) {
-        self.0.push((record, reason, None));
-    }
-
-    fn count_skipped(&mut self, index: usize) {
-        if let Some((_, _, Some(n))) = self.0.get_mut(index) {
-            *n += 1;
-        }
-    }
-
-    fn finish(&mut self) -> Vec<ImportProblem> {
-        self.0
-            .drain(..)
-            .map(|(record, reason, skipped)| {
-                let message = match skipped {
-                    None => reason,
-                    Some(1) => format!("{reason}; its 1 annotation was skipped"),
-                    Some(n) => format!("{reason}; its {n} annotations were skipped"),
-                };
-                ImportProblem { record, message }
-            })
-            .collect()
-    }
-}
-
-/// The file's images, each matched to a project item or skipped with a problem.
-struct Images {
-    index: IdIndex,
-    /// Per image record: the target, or the index of the problem that skips it.
-    state: Vec<Result<ImportTarget, usize>>,
-    problems: RecordProblems,
-}
-
-impl Images {
-    fn read(file: &CocoFile, lookup: impl Fn(&str) -> PathMatch<ImportTarget>) -> Self {
-        let index = IdIndex::build(file.images.iter().map(|i| i.id));
-        let mut problems = RecordProblems::default();
-        let mut state = Vec::with_capacity(file.images.len());
-        let mut by_item: HashMap<ItemId, i64> = HashMap::with_capacity(file.images.len());
-        for (pos, image) in file.images.iter().enumerate() {
-            let record = || format!("image id {} ({})", image.id, image.file_name);
-            if index.first_of(image.id) != Some(pos) {
-                problems.note(
-                    record(),
-                    "duplicate image id; annotations with this id go to the first image record"
-                        .into(),
-                );
-                state.push(Err(usize::MAX));
-                continue;
-            }
-            let target = match lookup(&image.file_name) {
-                _ if image.file_name.is_empty() => Err("the file name is empty".to_string()),
-                PathMatch::Found(matched) => match by_item.get(&matched.value.item) {
-                    Some(first) => Err(format!(
-                        "the same file as image id {first} (`{}`)",
-                        matched.path
-                    )),
-                    None => {
-                        by_item.insert(matched.value.item, image.id);
-                        Ok(matched.value)
-                    }
-                },
-                PathMatch::NotFound => Err("not in the project".to_string()),
-                PathMatch::Ambiguous(paths) => Err(format!(
-                    "several images of the project match it ({})",
-                    paths.join(", ")
-                )),
-            };
-            let target =
-                target.and_then(|t| size_problem(image.width, image.height, t).map_or(Ok(t), Err));
-            state.push(target.map_err(|reason| problems.skipping(record(), reason)));
-        }
-        Self {
-            index,
-            state,
-            problems,
-        }
-    }
-
-    fn target(&mut self, image_id: i64) -> Lookup<ImportTarget> {
-        let Some(pos) = self.index.first_of(image_id) else {
-            return Lookup::Missing;
-        };
-        match self.state.get(pos) {
-            Some(Ok(target)) => Lookup::Found(*target),
-            Some(Err(problem)) => {
-                self.problems.count_skipped(*problem);
-                Lookup::Skipped
-            }
-            None => Lookup::Missing,
-        }
-    }
-}
-
-/// Why the COCO image's size rules out its boxes on the project item, if it does.
-fn size_problem(width: u32, height: u32, target: ImportTarget) -> Option<String> {
-    let (tw, th) = (target.width, target.height);
-    if tw == 0 || th == 0 {
-        return Some("the project does not know this image's size (is the file readable?)".into());
-    }
-    let given = width != 0 && height != 0;
-    if !given || (width, height) == (tw, th) {
-        return None;
-    }
-    let hint = if (width, height) == (th, tw) {
-        " (EXIF orientation not applied by the tool that wrote the file?)"
-    } else {
-        ""
-    };
-    Some(format!(
-        "the file says {width}×{height}, but the image in the project is {tw}×{th}{hint}"
-    ))
-}
-
-/// The file's categories, by name.
-struct Categories {
-    index: IdIndex,
-    /// Per category record: index into `names`, or the problem that skips it.
-    state: Vec<Result<usize, usize>>,
-    /// Distinct names with the smallest category id that carries each.
-    names: Vec<(String, i64)>,
-    used: Vec<bool>,
-    problems: RecordProblems,
-}
-
-impl Categories {
-    fn read(file: &CocoFile) -> Self {
-        let index = IdIndex::build(file.categories.iter().map(|c| c.id));
-        let mut problems = RecordProblems::default();
-        let mut state = Vec::with_capacity(file.categories.len());
-        let mut names: Vec<(String, i64)> = Vec::new();
-        let mut by_name: HashMap<&str, usize> = HashMap::new();
-        for (pos, cat) in file.categories.iter().enumerate() {
-            let record = || format!("category id {} ({})", cat.id, cat.name);
-            if index.first_of(cat.id) != Some(pos) {
-                problems.note(
-                    record(),
-                    "duplicate category id; the first category with this id is used".into(),
-                );
-                state.push(Err(usize::MAX));
-            } else if cat.name.trim().is_empty() {
-                let problem = problems.skipping(record(), "the category has no name".into());
-                state.push(Err(problem));
-            } else {
-                let k = *by_name.entry(cat.name.as_str()).or_insert_with(|| {
-                    names.push((cat.name.clone(), cat.id));
-                    names.len() - 1
-                });
-                names[k].1 = names[k].1.min(cat.id);
-                state.push(Ok(k));
-            }
-        }
-        let used = vec![false; names.len()];
-        Self {
-            index,
-            state,
-            names,
-            used,
-            problems,
-        }
-    }
-
-    fn name(&mut self, category_id: i64) -> Lookup<usize> {
-        let Some(pos) = self.index.first_of(category_id) else {
-            return Lookup::Missing;
-        };
-        match self.state.get(pos) {
-            Some(Ok(k)) => Lookup::Found(*k),
-            Some(Err(problem)) => {
-                self.problems.count_skipped(*problem);
-                Lookup::Skipped
-            }
-            None => Lookup::Missing,
-        }
-    }
-
-    /// The indices of the used names, in category-id order.
-    fn used_order(&self) -> Vec<usize> {
-        let mut order: Vec<usize> = (0..self.names.len()).filter(|&k| self.used[k]).collect();
-        order.sort_unstable_by_key(|&k| self.names[k].1);
-        order
-    }
-
-    /// The used names in category-id order.
-    fn used_names(&self) -> Vec<String> {
-        self.used_order()
-            .into_iter()
-            .map(|k| self.names[k].0.clone())
-            .collect()
-    }
-
-    /// For each name index, its position among [`Self::used_names`] (0 for
-    /// names no box uses).
-    fn used_positions(&self) -> Vec<usize> {
-        let mut position = vec![0; self.names.len()];
-        for (pos, k) in self.used_order().into_iter().enumerate() {
-            position[k] = pos;
-        }
-        position
-    }
-}
-
-/// COCO id → position of the first record with that id. A dense table when the
-/// ids are compact (the usual 1..=N), a hash map otherwise.
-enum IdIndex {
-    Dense { min: i64, first: Vec<u32> },
-    Sparse(HashMap<i64, u32>),
-}
-
-impl IdIndex {
-    const NONE: u32 = u32::MAX;
-
-    fn build(ids: impl Iterator<Item = i64> + Clone) -> Self {
-        let (mut len, mut min, mut max) = (0usize, i64::MAX, i64::MIN);
-        for id in ids.clone() {
-            len += 1;
-            min = min.min(id);
-            max = max.max(id);
-        }
-        let span = i128::from(max) - i128::from(min) + 1;
-        if len > 0 && len < Self::NONE as usize && span <= 2 * len as i128 + 1024 {
-            let mut first = vec![Self::NONE; span as usize];
-            for (pos, id) in ids.enumerate() {
-                let slot = &mut first[(id - min) as usize];
-                if *slot == Self::NONE {
-                    *slot = pos as u32;
-                }
-            }
-            IdIndex::Dense { min, first }
-        } else {
-            let mut first = HashMap::with_capacity(len);
-            for (pos, id) in ids.enumerate() {
-                first.entry(id).or_insert(pos as u32);
-            }
-            IdIndex::Sparse(first)
-        }
-    }
-
-    /// The position of the first record with `id`.
-    fn first_of(&self, id: i64) -> Option<usize> {
-        let pos = match self {
-            IdIndex::Dense { min, first } => {
-                let offset = usize::try_from(id.checked_sub(*min)?).ok()?;
-                *first.get(offset)?
-            }
-            IdIndex::Sparse(first) => *first.get(&id)?,
-        };
-        (pos != Self::NONE).then_some(pos as usize)
     }
 }

@@ -7,6 +7,67 @@
 use serde::de::{self, Deserializer, IgnoredAny, SeqAccess, Unexpected, Visitor};
 use std::fmt;
 
+/// Visitor methods that each give `$value` for the kinds of JSON value named
+/// (`unit`, `bool`, `i64`, `u64`, `f64`, `str`; `seq` and `map` are skipped
+/// whole): the lenient answer to a value of the wrong kind.
+macro_rules! give {
+    ($de:lifetime, $value:expr; $($kind:ident),+) => {
+        $( $crate::formats::coco::lenient::give!(@ $kind, $de, $value); )+
+    };
+    (@ unit, $de:lifetime, $value:expr) => {
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+    };
+    (@ bool, $de:lifetime, $value:expr) => {
+        fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+    };
+    (@ i64, $de:lifetime, $value:expr) => {
+        fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+    };
+    (@ u64, $de:lifetime, $value:expr) => {
+        fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+    };
+    (@ f64, $de:lifetime, $value:expr) => {
+        fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+    };
+    (@ str, $de:lifetime, $value:expr) => {
+        fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+    };
+    (@ seq, $de:lifetime, $value:expr) => {
+        fn visit_seq<A: serde::de::SeqAccess<$de>>(
+            self,
+            mut seq: A,
+        ) -> Result<Self::Value, A::Error> {
+            while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+            Ok($value)
+        }
+    };
+    (@ map, $de:lifetime, $value:expr) => {
+        fn visit_map<A: serde::de::MapAccess<$de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            while map
+                .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+                .is_some()
+            {}
+            Ok($value)
+        }
+    };
+}
+pub(super) use give;
+
 /// The largest integer an `f64` holds exactly.
 pub(super) const MAX_EXACT_F64: f64 = 9_007_199_254_740_992.0;
 
@@ -219,4 +280,38 @@ pub(super) fn bbox<'de, D: Deserializer<'de>>(d: D) -> Result<Option<[f64; 4]>, 
         }
     }
     d.deserialize_any(Bbox)
+}
+
+/// A JSON number as an f64, or `None` for anything else (skipped whole).
+pub(super) struct Number;
+
+impl<'de> Visitor<'de> for Number {
+    type Value = Option<f64>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a number")
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Option<f64>, E> {
+        Ok(Some(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Option<f64>, E> {
+        Ok(Some(v as f64))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Option<f64>, E> {
+        Ok(Some(v as f64))
+    }
+    give!('de, None; unit, bool, str, seq, map);
+}
+
+/// A JSON number as an f64, or `None` for anything else.
+pub(super) struct NumberRead(pub(super) Option<f64>);
+
+impl<'de> serde::Deserialize<'de> for NumberRead {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(Number).map(NumberRead)
+    }
+}
+
+/// A whole number from 0 to `u32::MAX`, written `3` or `3.0`.
+pub(super) fn whole_u32(v: f64) -> Option<u32> {
+    (v >= 0.0 && v.fract() == 0.0 && v <= f64::from(u32::MAX)).then_some(v as u32)
 }

@@ -24,30 +24,38 @@
 mod annotation_de;
 mod error;
 mod export;
+mod export_shape;
 mod file;
 mod import;
+mod import_records;
+mod import_shapes;
+mod keypoints;
 mod labels;
 mod lenient;
 mod parse;
 mod paths;
 mod segmentation;
 mod skim;
+mod write;
 
 pub use error::CocoError;
 pub(crate) use export::round4;
 pub use export::{
     CocoExport, CocoExportInput, LeftOutBox, LeftOutClass, LeftOutItem, build_export,
-    export_image_ids, write_coco,
+    export_image_ids,
 };
+pub use export_shape::{CocoGeometry, ShapeRecord, coco_bbox, coco_geometry, group_records};
 pub use file::{CocoAnnotation, CocoCategory, CocoFile, CocoImage, CocoInfo, CocoLicense};
 pub use import::{
-    CocoImportPlan, ImportPlanner, ImportProblem, ImportTarget, PlannedBox, ShapesAsBoxes,
-    plan_import,
+    CategoryKeypoints, CocoImportPlan, ImportPlanner, ImportProblem, ImportTarget,
+    PlannedAnnotation, ShapesAsBoxes, plan_import,
 };
+pub use keypoints::CocoKeypoints;
 pub use labels::write_image_labels_jsonl;
 pub use parse::{parse_coco, parse_coco_header, stream_coco_annotations};
 pub use paths::COCO_FOLDERS;
-pub use segmentation::Segmentation;
+pub use segmentation::{CocoRle, RleCounts, Segmentation, SegmentationFault};
+pub use write::write_coco;
 
 /// How far (in pixels) a box may reach past the image border and still count as
 /// inside. Such boxes are clamped to the image, on export and on import alike;

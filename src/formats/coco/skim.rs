@@ -81,29 +81,30 @@ fn value_end(bytes: &[u8], start: usize) -> Option<usize> {
     }
 }
 
-/// The position after the object or list that opens at `start`, counting
-/// brackets outside strings.
+/// The position after the object or list that opens at `start`, counting its
+/// own kind of bracket outside strings: in well-formed JSON each kind balances
+/// within any value, and a malformed file is caught by the full parse. One kind
+/// and the quote are three bytes `memchr3` finds far faster than a loop over
+/// every digit of a million polygons.
 fn container_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let open = *bytes.get(start)?;
+    let close = if open == b'[' { b']' } else { b'}' };
     let mut depth = 0usize;
     let mut at = start;
-    while let Some(&b) = bytes.get(at) {
-        match b {
-            b'"' => {
-                at = string_end(bytes, at + 1)?;
-                continue;
-            }
-            b'{' | b'[' => depth += 1,
-            b'}' | b']' => {
+    loop {
+        let found = at + memchr::memchr3(b'"', open, close, bytes.get(at..)?)?;
+        at = found + 1;
+        match bytes[found] {
+            b'"' => at = string_end(bytes, at)?,
+            b if b == open => depth += 1,
+            _ => {
                 depth = depth.checked_sub(1)?;
                 if depth == 0 {
-                    return Some(at + 1);
+                    return Some(at);
                 }
             }
-            _ => {}
         }
-        at += 1;
     }
-    None
 }
 
 #[cfg(test)]
@@ -121,7 +122,8 @@ mod tests {
 
     #[test]
     fn finds_each_top_level_value() {
-        let json = r#" {"a": [1, {"b": "]}\"["}], "c" :"x,}", "d":-1.5e3 ,"e":{}, "f": null}
+        let json = r#" {"a": [1, {"b": "]}\"["}], "c" :"x,}", "d":-1.5e3 ,"e":{}, "f": null,
+            "g": {"h": [[1], {"i": "{"}, []], "j": {"k": {}}}}
 "#;
         let found = keys(json).expect("well formed");
         let expected = [
@@ -130,6 +132,7 @@ mod tests {
             ("d", "-1.5e3"),
             ("e", "{}"),
             ("f", "null"),
+            ("g", r#"{"h": [[1], {"i": "{"}, []], "j": {"k": {}}}"#),
         ];
         assert_eq!(found.len(), expected.len());
         for ((k, v), (ek, ev)) in found.iter().zip(expected) {

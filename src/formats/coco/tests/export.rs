@@ -260,15 +260,47 @@ fn leaves_out_classes_whose_ids_coco_cannot_take() {
 }
 
 #[test]
-fn write_refuses_parsed_geometry_it_did_not_keep() {
+fn write_puts_parsed_geometry_back_and_refuses_what_it_could_not_read() {
+    let text = r#"{"info": {}, "licenses": [], "images": [{"id": 1, "file_name": "a.jpg", "width": 4, "height": 3}],
+        "annotations": [{"id": 5, "image_id": 1, "category_id": 1, "bbox": [1, 1, 2, 2], "area": 2,
+                         "iscrowd": 0, "segmentation": [[1, 1, 3, 1, 3, 3], [0.5, 0.25, 1, 0, 1, 1]],
+                         "keypoints": [1.5, 2, 2, 0, 0, 0], "num_keypoints": 1},
+                        {"id": 6, "image_id": 1, "category_id": 1, "bbox": [0, 0, 1, 1], "area": 1,
+                         "iscrowd": 1, "segmentation": {"counts": [0, 1, 11], "size": [3, 4]}},
+                        {"id": 7, "image_id": 1, "category_id": 1, "bbox": [0, 0, 1, 1], "area": 1,
+                         "iscrowd": 0, "segmentation": {"counts": "01;", "size": [3, 4]}}],
+        "categories": [{"id": 1, "name": "c", "supercategory": "", "keypoints": ["a", "b"],
+                        "skeleton": [[1, 2]]}]}"#;
+    let file = parse_coco(text.as_bytes()).expect("valid COCO");
+    let mut written = Vec::new();
+    write_coco(&file, &mut written).expect("everything was kept");
+    let back: serde_json::Value = serde_json::from_slice(&written).unwrap();
+    let given: serde_json::Value = serde_json::from_str(text).unwrap();
+    for key in ["annotations", "categories"] {
+        assert_eq!(as_floats(&back[key]), as_floats(&given[key]), "{key}");
+    }
+
     let text =
         br#"{"images": [{"id": 1, "file_name": "a.jpg"}], "categories": [{"id": 1, "name": "c"}],
         "annotations": [{"id": 5, "image_id": 1, "category_id": 1, "bbox": [1, 1, 2, 2],
-                         "segmentation": [[1, 1, 3, 1, 3, 3]]}]}"#;
+                         "segmentation": [[1, 1, 3, "x"]]}]}"#;
     let file = parse_coco(text).expect("valid COCO");
-    let err = write_coco(&file, Vec::new()).expect_err("polygons were not kept");
+    let err = write_coco(&file, Vec::new()).expect_err("an unreadable polygon");
     assert_eq!(
         err.to_string(),
-        "annotation id 5 cannot be written: its segmentation was not kept when the file was parsed"
+        "annotation id 5 cannot be written: its segmentation could not be read"
     );
+}
+
+/// The value with every number as an f64 (`1` and `1.0` alike).
+fn as_floats(value: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) => serde_json::json!(n.as_f64()),
+        Value::Array(items) => Value::Array(items.iter().map(as_floats).collect()),
+        Value::Object(map) => {
+            Value::Object(map.iter().map(|(k, v)| (k.clone(), as_floats(v))).collect())
+        }
+        other => other.clone(),
+    }
 }

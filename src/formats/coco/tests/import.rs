@@ -1,9 +1,11 @@
+use super::xywh;
 use crate::formats::coco::{
-    COCO_FOLDERS, CocoAnnotation, CocoFile, CocoImportPlan, ImportPlanner, ImportProblem,
-    ImportTarget, PlannedBox, Segmentation, ShapesAsBoxes, parse_coco, plan_import,
+    COCO_FOLDERS, CocoAnnotation, CocoFile, CocoImportPlan, CocoRle, ImportPlanner, ImportProblem,
+    ImportTarget, PlannedAnnotation, RleCounts, Segmentation, ShapesAsBoxes, parse_coco,
+    plan_import,
 };
 use crate::formats::label_paths::{PathMatch, PathMatcher};
-use crate::model::{BBox, ItemId};
+use crate::model::{BBox, ItemId, Shape};
 use std::path::Path;
 
 /// The project: `a.jpg` (item 1, 640×480), `sub/b.jpg` (item 2, 100×200),
@@ -49,6 +51,19 @@ fn ann(id: i64, image: i64, category: i64, bbox: &str) -> String {
     format!(r#"{{"id": {id}, "image_id": {image}, "category_id": {category}, "bbox": {bbox}}}"#)
 }
 
+/// A plain box of category 0 on item `item`.
+fn planned_box(item: i64, bbox: BBox) -> PlannedAnnotation {
+    PlannedAnnotation {
+        item: ItemId(item),
+        category: 0,
+        shapes: vec![Shape::Rect(bbox)],
+        crowd: false,
+        group: None,
+        attributes: Default::default(),
+        bbox: Some(bbox),
+    }
+}
+
 #[test]
 fn plans_boxes_onto_matched_items() {
     let p = plan(&with_annotations(
@@ -61,20 +76,10 @@ fn plans_boxes_onto_matched_items() {
     assert!(p.problems.is_empty(), "{:?}", p.problems);
     assert_eq!(p.categories, ["行人"]);
     assert_eq!(
-        p.boxes,
+        p.annotations,
         [
-            PlannedBox {
-                item: ItemId(2),
-                category: 0,
-                bbox: BBox::from_corners([10.0, 20.0], [40.0, 60.5]),
-                attributes: Default::default()
-            },
-            PlannedBox {
-                item: ItemId(1),
-                category: 0,
-                bbox: BBox::from_corners([0.0, 0.0], [640.0, 480.0]),
-                attributes: Default::default()
-            },
+            planned_box(2, BBox::from_corners([10.0, 20.0], [40.0, 60.5])),
+            planned_box(1, BBox::from_corners([0.0, 0.0], [640.0, 480.0])),
         ]
     );
 }
@@ -94,7 +99,7 @@ fn reports_an_image_not_in_the_project_once_with_its_annotation_count() {
             "not in the project; its 2 annotations were skipped"
         )]
     );
-    assert_eq!(p.boxes.len(), 1);
+    assert_eq!(p.annotations.len(), 1);
 }
 
 #[test]
@@ -115,7 +120,7 @@ fn reports_dangling_image_and_category_ids_per_record() {
         ]
     );
     assert_eq!(p.categories, ["car"]);
-    assert_eq!(p.boxes.len(), 1);
+    assert_eq!(p.annotations.len(), 1);
 }
 
 #[test]
@@ -125,13 +130,14 @@ fn imports_polygons_and_masks_as_their_boxes_and_counts_them() {
     let p = plan(&with_annotations(
         r#"{"id": 1, "image_id": 1, "category_id": 1, "bbox": [1, 1, 2, 2], "segmentation": [[1, 1, 3, 1, 3, 3]]},
            {"id": 2, "image_id": 1, "category_id": 1, "bbox": [1, 1, 2, 2], "iscrowd": 1,
-            "segmentation": {"counts": [0, 4, 10], "size": [480, 640]}},
+            "segmentation": {"counts": [0, 4, 307196], "size": [480, 640]}},
            {"id": 3, "image_id": 1, "category_id": 1, "bbox": [1, 1, 2, 2], "segmentation": {"size": [1, 1]}},
            {"id": 4, "image_id": 1, "category_id": 1, "bbox": [1, 1, 2, 2], "segmentation": []},
            {"id": 5, "image_id": 1, "category_id": 2, "bbox": [3, 3, 2, 2], "iscrowd": 1},
-           {"id": 6, "image_id": 1, "category_id": 2, "segmentation": [[10, 20.5, 30, 20.5], [15, 40]]},
+           {"id": 6, "image_id": 1, "category_id": 2,
+            "segmentation": [[10, 20.5, 30, 20.5, 20, 30], [15, 40, 20, 40, 15, 35]]},
            {"id": 7, "image_id": 1, "category_id": 2, "bbox": [5, 5, 0, 0],
-            "segmentation": {"counts": [963, 2, 3], "size": [480, 640]}},
+            "segmentation": {"counts": [963, 2, 306235], "size": [480, 640]}},
            {"id": 8, "image_id": 1, "category_id": 2, "bbox": null,
             "segmentation": {"size": [480, 640], "counts": "RXi84jgb0"}},
            {"id": 9, "image_id": 1, "category_id": 2, "segmentation": [[1, 2, 3]]},
@@ -144,7 +150,9 @@ fn imports_polygons_and_masks_as_their_boxes_and_counts_them() {
             polygons: 2,
             masks: 3,
             derived: 3,
-            crowd: 2
+            crowd: 2,
+            keypoints: 0,
+            without_box: 0,
         }
     );
     assert_eq!(
@@ -156,21 +164,21 @@ fn imports_polygons_and_masks_as_their_boxes_and_counts_them() {
             ),
             (
                 "annotation id 9",
-                "it has no bbox of four numbers [x, y, w, h]; its polygon gives none either \
-                 (not pairs of finite numbers)"
+                "it has no bbox of four numbers [x, y, w, h], and its polygon is not pairs of \
+                 finite numbers"
             ),
             (
                 "annotation id 10",
-                "box [1, 1, 0, 2] has no area (width and height must be positive); its RLE \
-                 mask gives none either (empty, or counts that do not fit its size)"
+                "box [1, 1, 0, 2] has no area (width and height must be positive), and its RLE \
+                 mask cannot be read (RLE runs add up to 0 pixels, the mask has 307200)"
             ),
         ]
     );
     let planned: Vec<(i64, [f32; 4])> = p
-        .boxes
+        .annotations
         .iter()
         .zip([1, 2, 3, 4, 5, 6, 7, 8])
-        .map(|(b, id)| (id, b.bbox.to_xywh()))
+        .map(|(b, id)| (id, b.bbox.expect("a box").to_xywh()))
         .collect();
     assert_eq!(
         planned,
@@ -191,31 +199,22 @@ fn imports_polygons_and_masks_as_their_boxes_and_counts_them() {
 }
 
 #[test]
-fn rle_boxes_match_pycocotools() {
-    use crate::formats::coco::segmentation::{decode_rle_string, rle_box};
+fn coco_rle_reads_like_pycocotools() {
+    let rle = |size: [u32; 2], counts: RleCounts| CocoRle { size, counts }.to_rle();
+    let runs = |r: &[u32]| RleCounts::Runs(r.to_vec());
     // A run crossing a column: pycocotools spans the whole height.
-    assert_eq!(rle_box(&[5, 10], 8, 8), Some([0.0, 0.0, 2.0, 8.0]));
-    assert_eq!(rle_box(&[0, 64], 8, 8), Some([0.0, 0.0, 8.0, 8.0]));
-    assert_eq!(rle_box(&[64], 8, 8), None, "no pixel set");
-    assert_eq!(rle_box(&[60, 10], 8, 8), None, "overruns the mask");
-    assert_eq!(rle_box(&[1, 1], 0, 8), None);
+    let crossing = rle([8, 8], runs(&[5, 10, 49])).expect("fills the mask");
+    assert_eq!(crossing.to_bbox(), [0.0, 0.0, 2.0, 8.0]);
+    assert!(rle([8, 8], runs(&[60, 10])).is_err(), "overruns the mask");
+    assert!(rle([8, 8], runs(&[5, 10])).is_err(), "falls short of it");
     // pycocotools' mask.encode of rows 2..5 of column 600 in a 480×640 mask.
-    assert_eq!(
-        decode_rle_string(b"RXi84jgb0"),
-        Some(vec![288_002, 4, 19_194])
-    );
-    assert_eq!(decode_rle_string(b"0"), Some(vec![0]));
-    assert_eq!(
-        decode_rle_string(b"P"),
-        None,
-        "a group that says more follow, at the end"
-    );
-    assert_eq!(decode_rle_string(b"\x7f"), None);
-    assert_eq!(
-        decode_rle_string(&[b'o'; 20]),
-        None,
-        "too many groups for one count"
-    );
+    let compressed = RleCounts::Compressed("RXi84jgb0".into());
+    let column = rle([480, 640], compressed).expect("pycocotools' own string");
+    assert_eq!(column.counts(), [288_002, 4, 19_194]);
+    for bad in ["P", "\u{7f}", &"o".repeat(20)] {
+        let counts = RleCounts::Compressed(bad.to_string());
+        assert!(rle([480, 640], counts).is_err(), "{bad:?}");
+    }
 }
 
 #[test]
@@ -266,8 +265,11 @@ fn reports_boxes_outside_the_image_and_clamps_only_within_tolerance() {
             ),
         ]
     );
-    let planned: Vec<BBox> = p.boxes.iter().map(|b| b.bbox).collect();
-    assert_eq!(planned, [BBox::from_corners([0.0, 0.0], [640.0, 480.0])]);
+    let planned: Vec<Option<BBox>> = p.annotations.iter().map(|b| b.bbox).collect();
+    assert_eq!(
+        planned,
+        [Some(BBox::from_corners([0.0, 0.0], [640.0, 480.0]))]
+    );
 }
 
 #[test]
@@ -283,6 +285,8 @@ fn reports_non_finite_boxes() {
         area: None,
         iscrowd: false,
         segmentation: Segmentation::Empty,
+        keypoints: Default::default(),
+        num_keypoints: None,
         score: None,
         attributes: Default::default(),
         attribute_problems: Vec::new(),
@@ -295,7 +299,7 @@ fn reports_non_finite_boxes() {
             message: "box [NaN, 1, inf, 2] has a value that is not a finite number".into(),
         }]
     );
-    assert_eq!(p.boxes.len(), 1);
+    assert_eq!(p.annotations.len(), 1);
 }
 
 /// A name is only a key for the project's matcher: absolute, climbing and
@@ -334,7 +338,7 @@ fn file_names_are_only_keys_and_one_item_takes_one_image_record() {
             ),
         ]
     );
-    let items: Vec<ItemId> = p.boxes.iter().map(|b| b.item).collect();
+    let items: Vec<ItemId> = p.annotations.iter().map(|b| b.item).collect();
     assert_eq!(items, [ItemId(1), ItemId(2)]);
 }
 
@@ -374,8 +378,11 @@ fn reports_duplicate_ids_and_files_and_keeps_the_first() {
         ]
     );
     assert_eq!(p.categories, ["car"]);
-    assert_eq!(p.boxes.len(), 1);
-    assert_eq!(p.boxes[0].bbox.to_xywh(), [1.0, 1.0, 2.0, 2.0]);
+    assert_eq!(p.annotations.len(), 1);
+    assert_eq!(
+        p.annotations[0].shapes,
+        [Shape::Rect(xywh(1.0, 1.0, 2.0, 2.0))]
+    );
 }
 
 #[test]
@@ -399,7 +406,7 @@ fn skips_images_whose_size_disagrees_with_the_project() {
             ),
         ]
     );
-    assert!(p.boxes.is_empty());
+    assert!(p.annotations.is_empty());
 }
 
 #[test]
@@ -414,7 +421,7 @@ fn lists_used_categories_in_category_id_order_with_shared_names_once() {
     let p = plan(json);
     assert_eq!(p.categories, ["dog", "cat", "zebra"]);
     let names: Vec<&str> = p
-        .boxes
+        .annotations
         .iter()
         .map(|b| p.categories[b.category].as_str())
         .collect();
@@ -453,11 +460,13 @@ fn planning_in_chunks_gives_the_same_boxes_and_problems_as_at_once() {
     let streamed = planner.finish();
     assert_eq!(streamed.problems, whole.problems);
     assert_eq!(streamed.categories, whole.categories);
-    let by_name = |b: &PlannedBox, names: &[String]| (b.item, names[b.category].clone(), b.bbox);
+    let by_name = |b: &PlannedAnnotation, names: &[String]| {
+        (b.item, names[b.category].clone(), b.shapes.clone())
+    };
     assert_eq!(
         boxes.iter().map(|b| by_name(b, &names)).collect::<Vec<_>>(),
         whole
-            .boxes
+            .annotations
             .iter()
             .map(|b| by_name(b, &whole.categories))
             .collect::<Vec<_>>()
@@ -476,7 +485,7 @@ fn huge_and_negative_ids_are_keys_never_indexes() {
               {"id": 2, "image_id": -4294967295, "category_id": -9223372036854775808, "bbox": [1, 1, 2, 2]},
               {"id": 3, "image_id": 1, "category_id": 4294967295, "bbox": [1, 1, 2, 2]}]}"#,
     );
-    assert_eq!(p.boxes.len(), 2);
+    assert_eq!(p.annotations.len(), 2);
     assert_eq!(p.categories, ["行人", "car"]);
     assert_eq!(
         problems(&p),

@@ -5,6 +5,7 @@ mod import;
 mod labels;
 mod parse;
 mod roundtrip;
+mod shapes;
 
 use super::ImportTarget;
 use crate::formats::label_paths::{MatchLevel, Matched, PathMatch};

@@ -1,6 +1,8 @@
 use crate::formats::coco::{
-    CocoError, Segmentation, parse_coco, parse_coco_header, stream_coco_annotations,
+    CocoError, CocoRle, RleCounts, Segmentation, SegmentationFault, parse_coco, parse_coco_header,
+    stream_coco_annotations,
 };
+use crate::model::{Point, Polygon};
 
 fn parse_err(bytes: &[u8]) -> CocoError {
     match parse_coco(bytes) {
@@ -29,21 +31,37 @@ fn accepts_missing_optional_fields_and_loose_number_forms() {
     let a = &file.annotations;
     assert_eq!(a[0].bbox, Some([1.0, 2.0, 3.0, 4.0]));
     assert_eq!(
-        (a[0].iscrowd, a[0].area, a[0].segmentation),
-        (false, None, Segmentation::Empty)
+        (a[0].iscrowd, a[0].area, &a[0].segmentation),
+        (false, None, &Segmentation::Empty)
     );
     assert_eq!(
         (a[1].bbox, a[1].iscrowd, a[1].area),
         (None, true, Some(9.0))
     );
-    assert_eq!(a[1].segmentation, Segmentation::Rle(None));
     assert_eq!(
-        (a[2].bbox, a[2].segmentation),
-        (None, Segmentation::Polygon(Some([1.0, 2.0, 4.0, 4.0])))
+        a[1].segmentation,
+        Segmentation::Rle(CocoRle {
+            size: [480, 640],
+            counts: RleCounts::Compressed("abc".into())
+        })
     );
     assert_eq!(
-        (a[3].bbox, a[3].segmentation),
-        (None, Segmentation::Unrecognised)
+        (a[2].bbox, &a[2].segmentation),
+        (
+            None,
+            &Segmentation::Polygon(Polygon::new(vec![
+                Point::new(1.0, 2.0),
+                Point::new(3.0, 4.0),
+                Point::new(5.0, 6.0)
+            ]))
+        )
+    );
+    assert_eq!(
+        (a[3].bbox, &a[3].segmentation),
+        (
+            None,
+            &Segmentation::Unusable(SegmentationFault::Unrecognised)
+        )
     );
     // A malformed info block is replaced by defaults rather than failing the import.
     assert_eq!(file.info.year, None);
