@@ -1,0 +1,372 @@
+//! What is painted over the annotations every frame: model proposals (dashed,
+//! with their score), the hovered and selected shapes (stronger, with their
+//! handles and vertices), the shape being dragged or drawn, review-comment
+//! markers, the box tools' crosshair and a tool's hint.
+
+use super::paint::{KEYPOINT_RADIUS, Look, Mesher, Styles, Transform};
+use super::scene::Scene;
+use super::tools::rotated::handle as rotated_handle;
+use super::tools::{Draft, KeypointSpec, rect::Handle};
+use crate::model::{AnnotationId, ClassId, Point, ProposalId, Shape, VertexRef};
+use crate::ui::theme;
+use eframe::egui::{self, Align2, Color32, FontId, Pos2, Rect, Stroke, StrokeKind, Vec2, vec2};
+use eframe::epaint::Mesh;
+
+/// How much of its colour a proposal under the threshold keeps.
+const FAINT_PROPOSAL: f32 = 0.35;
+/// Dash and gap lengths of a proposal's outline, in screen points.
+const PROPOSAL_DASH: (f32, f32) = (6.0, 4.0);
+/// The marker on a shape that has a review comment pinned to it.
+const COMMENT_MARKER_RADIUS: f32 = 7.0;
+const HANDLE_HALF: f32 = theme::HANDLE_SIZE / 2.0;
+/// A polygon's or polyline's vertex handles are smaller than a box's.
+const VERTEX_HALF: f32 = 3.5;
+
+/// A proposal's score as shown on the canvas, e.g. `0.87`.
+pub fn score_text(score: f32) -> String {
+    format!("{score:.2}")
+}
+
+fn handle_square(painter: &egui::Painter, c: Pos2, half: f32, fill: Color32) {
+    let r = Rect::from_center_size(c, Vec2::splat(2.0 * half));
+    painter.rect_filled(r, 1.0, fill);
+    painter.rect_stroke(
+        r,
+        1.0,
+        Stroke::new(1.0, theme::HANDLE_STROKE),
+        StrokeKind::Middle,
+    );
+}
+
+/// The outline points of a shape on screen, for dashed proposals.
+fn outline(at: Transform, shape: &Shape) -> Vec<Vec<Pos2>> {
+    let ring = |pts: &[Point]| -> Vec<Pos2> {
+        let mut v: Vec<Pos2> = pts.iter().map(|&p| at.pos(p)).collect();
+        if let Some(&first) = v.first() {
+            v.push(first);
+        }
+        v
+    };
+    match shape {
+        Shape::Polygon(p) => p.parts().map(ring).collect(),
+        Shape::Polyline(p) => vec![p.iter().map(|&q| at.pos(q)).collect()],
+        Shape::RotatedRect(r) => vec![ring(&r.corners())],
+        other => {
+            let b = other.bounds();
+            vec![ring(&[
+                Point::new(b.min_x, b.min_y),
+                Point::new(b.max_x, b.min_y),
+                Point::new(b.max_x, b.max_y),
+                Point::new(b.min_x, b.max_y),
+            ])]
+        }
+    }
+}
+
+/// Proposals: dashed outlines in their class colour with the score at the
+/// top left; faint under the threshold, filled when selected.
+pub fn proposals(
+    painter: &egui::Painter,
+    at: Transform,
+    scene: &Scene,
+    styles: &Styles,
+    selected: Option<ProposalId>,
+    threshold: f32,
+) {
+    let clip = painter.clip_rect();
+    let font = theme::box_label_font();
+    for p in &scene.proposals {
+        let r = at.rect_of(p.bounds());
+        if !r.intersects(clip) {
+            continue;
+        }
+        let mut color = styles.get(p.class).stroke;
+        if p.score() < threshold {
+            color = color.gamma_multiply(FAINT_PROPOSAL);
+        }
+        let is_selected = Some(p.id) == selected;
+        if is_selected {
+            let (mut fills, mut lines) = (Mesh::default(), Mesh::default());
+            let look = Look {
+                stroke: Color32::TRANSPARENT,
+                fill: color.gamma_multiply(0.18),
+                width: 0.0,
+            };
+            Mesher::new(at, &mut fills, &mut lines).add(&p.shape, look, None, &[]);
+            painter.add(egui::Shape::mesh(fills));
+        }
+        let width = if is_selected {
+            theme::BOX_STROKE_WIDTH_SELECTED
+        } else {
+            theme::BOX_STROKE_WIDTH
+        };
+        let (dash, gap) = PROPOSAL_DASH;
+        for line in outline(at, &p.shape) {
+            painter.extend(egui::Shape::dashed_line(
+                &line,
+                Stroke::new(width, color),
+                dash,
+                gap,
+            ));
+        }
+        let galley = painter.layout_no_wrap(score_text(p.score()), font.clone(), Color32::WHITE);
+        let corner = r.left_top() + vec2(width, width);
+        painter.rect_filled(
+            Rect::from_min_size(corner, galley.size() + vec2(4.0, 0.0)),
+            2.0,
+            color.gamma_multiply(0.85),
+        );
+        painter.galley(corner + vec2(2.0, 0.0), galley, Color32::WHITE);
+    }
+}
+
+/// The selected, hovered and dragged shapes.
+pub struct Highlight<'a, 'k> {
+    pub scene: &'a Scene,
+    pub styles: &'a Styles,
+    pub selected: Option<AnnotationId>,
+    pub hovered: Option<AnnotationId>,
+    /// The shape being dragged, as it is now.
+    pub preview: Option<(AnnotationId, &'a Shape)>,
+    pub vertex: Option<VertexRef>,
+    /// Handles and vertices are shown only when the shape can be edited.
+    pub editable: bool,
+    /// Where an Alt+click would add a vertex (image pixels).
+    pub insert_at: Option<Point>,
+    /// How far the rotation handle sits beyond a rotated box, image pixels.
+    pub handle_offset: f32,
+    pub keypoints: &'a dyn Fn(ClassId) -> Option<KeypointSpec<'k>>,
+}
+
+pub fn highlight(painter: &egui::Painter, at: Transform, h: &Highlight<'_, '_>) {
+    let skeleton = |class| (h.keypoints)(class).map_or(&[][..], |k| k.edges);
+    let (mut fills, mut lines) = (Mesh::default(), Mesh::default());
+    let mut mesher = Mesher::new(at, &mut fills, &mut lines);
+    if let Some(s) = h
+        .hovered
+        .filter(|&id| Some(id) != h.selected)
+        .and_then(|id| h.scene.get(id))
+    {
+        let style = h.styles.get(s.class);
+        let look = Look {
+            stroke: style.stroke,
+            fill: Color32::TRANSPARENT,
+            width: theme::BOX_STROKE_WIDTH_HOVERED,
+        };
+        mesher.add(&s.shape, look, None, skeleton(s.class));
+    }
+    let selected = h.selected.and_then(|id| h.scene.get(id));
+    let shown = match (h.preview, selected) {
+        (Some((id, shape)), _) => h.scene.get(id).map(|s| (s.class, shape)),
+        (None, Some(s)) => Some((s.class, &s.shape)),
+        (None, None) => None,
+    };
+    let Some((class, shape)) = shown else {
+        painter.add(egui::Shape::mesh(fills));
+        painter.add(egui::Shape::mesh(lines));
+        return;
+    };
+    let style = h.styles.get(class);
+    let look = Look {
+        stroke: style.stroke,
+        fill: style.fill_selected,
+        width: theme::BOX_STROKE_WIDTH_SELECTED,
+    };
+    mesher.add(shape, look, None, skeleton(class));
+    painter.add(egui::Shape::mesh(fills));
+    painter.add(egui::Shape::mesh(lines));
+    if h.editable {
+        handles(painter, at, shape, h, (h.keypoints)(class));
+    }
+}
+
+/// A selected shape's handles: a box's eight, a rotated box's corners and
+/// rotation handle, the vertices of the others (the selected one marked).
+fn handles(
+    painter: &egui::Painter,
+    at: Transform,
+    shape: &Shape,
+    h: &Highlight<'_, '_>,
+    names: Option<KeypointSpec<'_>>,
+) {
+    let vertex_fill = |i: usize, part: usize| {
+        if h.vertex == Some(VertexRef { part, index: i }) {
+            theme::SELECTION_COLOR
+        } else {
+            theme::HANDLE_FILL
+        }
+    };
+    match shape {
+        Shape::Rect(b) => {
+            for handle in Handle::ALL {
+                handle_square(
+                    painter,
+                    at.pos(handle.position(b)),
+                    HANDLE_HALF,
+                    theme::HANDLE_FILL,
+                );
+            }
+        }
+        Shape::RotatedRect(r) => {
+            let [tl, tr, ..] = r.corners();
+            let top = at.pos(Point::new((tl.x + tr.x) / 2.0, (tl.y + tr.y) / 2.0));
+            let knob = at.pos(rotated_handle(r, h.handle_offset));
+            painter.line_segment([top, knob], Stroke::new(1.5, theme::HANDLE_FILL));
+            painter.circle(
+                knob,
+                HANDLE_HALF,
+                theme::HANDLE_FILL,
+                Stroke::new(1.0, theme::HANDLE_STROKE),
+            );
+            for c in r.corners() {
+                handle_square(painter, at.pos(c), HANDLE_HALF, theme::HANDLE_FILL);
+            }
+        }
+        Shape::Polygon(p) => {
+            for (part, points) in p.parts().enumerate() {
+                for (i, &q) in points.iter().enumerate() {
+                    handle_square(painter, at.pos(q), VERTEX_HALF, vertex_fill(i, part));
+                }
+            }
+        }
+        Shape::Polyline(points) => {
+            for (i, &q) in points.iter().enumerate() {
+                handle_square(painter, at.pos(q), VERTEX_HALF, vertex_fill(i, 0));
+            }
+        }
+        Shape::Keypoints(points) => {
+            for (i, k) in points.iter().enumerate().filter(|(_, k)| k.v.is_labelled()) {
+                let c = at.pos(k.point());
+                painter.circle_stroke(
+                    c,
+                    KEYPOINT_RADIUS + 2.0,
+                    Stroke::new(1.5, vertex_fill(i, 0)),
+                );
+                let name = names.and_then(|n| n.names.get(i));
+                if let Some(name) =
+                    name.filter(|_| h.vertex == Some(VertexRef { part: 0, index: i }))
+                {
+                    painter.text(
+                        c + vec2(KEYPOINT_RADIUS + 4.0, 0.0),
+                        Align2::LEFT_CENTER,
+                        name,
+                        theme::box_label_font(),
+                        theme::SELECTION_COLOR,
+                    );
+                }
+            }
+        }
+        Shape::Mask(_) => {}
+    }
+    if let Some(p) = h.insert_at {
+        let c = at.pos(p);
+        painter.circle(
+            c,
+            VERTEX_HALF + 1.0,
+            theme::SELECTION_COLOR,
+            Stroke::new(1.0, theme::HANDLE_STROKE),
+        );
+        painter.text(
+            c,
+            Align2::CENTER_CENTER,
+            "+",
+            FontId::proportional(10.0),
+            Color32::BLACK,
+        );
+    }
+}
+
+/// The shape being drawn: a box's outline, or a path with a rubber band to
+/// the pointer (and, for a polygon, back to its first vertex).
+pub fn draft(
+    painter: &egui::Painter,
+    at: Transform,
+    draft: &Draft,
+    pointer: Option<Pos2>,
+    color: Color32,
+    close_radius: f32,
+) {
+    let stroke = Stroke::new(theme::BOX_STROKE_WIDTH, color);
+    match draft {
+        Draft::Rect { a, b } => {
+            painter.rect_stroke(
+                Rect::from_two_pos(at.pos(*a), at.pos(*b)),
+                0.0,
+                stroke,
+                StrokeKind::Middle,
+            );
+        }
+        Draft::Path { points, closed } => {
+            let mut line: Vec<Pos2> = points.iter().map(|&p| at.pos(p)).collect();
+            painter.add(egui::Shape::line(line.clone(), stroke));
+            if let (Some(&last), Some(p)) = (line.last(), pointer) {
+                let band = Stroke::new(1.0, color.gamma_multiply(0.8));
+                painter.line_segment([last, p], band);
+                if *closed && line.len() >= 2 {
+                    painter.extend(egui::Shape::dashed_line(&[p, line[0]], band, 4.0, 4.0));
+                }
+            }
+            for &q in &line {
+                handle_square(painter, q, VERTEX_HALF, theme::HANDLE_FILL);
+            }
+            // The first vertex grows when a click there would close the polygon.
+            if *closed
+                && line.len() >= 3
+                && let Some(p) = pointer
+                && p.distance(line[0]) <= close_radius
+            {
+                painter.circle_stroke(
+                    line[0],
+                    close_radius,
+                    Stroke::new(2.0, theme::SELECTION_COLOR),
+                );
+            }
+            line.clear();
+        }
+    }
+}
+
+/// Markers at the top right of shapes a review comment is pinned to.
+pub fn comment_markers(
+    painter: &egui::Painter,
+    at: Transform,
+    scene: &Scene,
+    commented: &[AnnotationId],
+) {
+    for id in commented {
+        let Some(s) = scene.get(*id) else { continue };
+        let m = at.rect_of(s.bounds()).right_top();
+        painter.circle(
+            m,
+            COMMENT_MARKER_RADIUS,
+            theme::REJECTED_COLOR,
+            Stroke::new(1.5, Color32::WHITE),
+        );
+        painter.text(
+            m,
+            Align2::CENTER_CENTER,
+            "!",
+            FontId::proportional(COMMENT_MARKER_RADIUS * 1.6),
+            Color32::WHITE,
+        );
+    }
+}
+
+/// Crosshair lines through the pointer, across the canvas.
+pub fn guides(painter: &egui::Painter, rect: Rect, p: Pos2) {
+    let guide = Stroke::new(1.0, theme::CROSSHAIR_COLOR);
+    painter.hline(rect.x_range(), p.y, guide);
+    painter.vline(p.x, rect.y_range(), guide);
+}
+
+/// A line of help at the top left of the canvas.
+pub fn hint(painter: &egui::Painter, rect: Rect, text: &str) {
+    let galley = painter.layout_no_wrap(text.to_owned(), theme::box_label_font(), Color32::WHITE);
+    let at = rect.left_top() + vec2(theme::SPACE_M, theme::SPACE_M);
+    painter.rect_filled(
+        Rect::from_min_size(at, galley.size()).expand(theme::SPACE_S),
+        3.0,
+        Color32::from_black_alpha(170),
+    );
+    painter.galley(at, galley, Color32::WHITE);
+}

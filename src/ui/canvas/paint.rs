@@ -1,0 +1,477 @@
+//! Painting the scene: the picture, masks, and every annotation in its class
+//! colour (translucent fill for area shapes, outline, keypoints with their
+//! skeleton, the class name above). The annotations go into a few meshes that
+//! are kept between frames while nothing they show changes (the scene, the
+//! view, the canvas, the classes), so a frame where only the pointer moves
+//! costs a copy; the overlay (selection, handles, what is being drawn) is
+//! painted on top every frame (`overlay`).
+
+use super::mask::MaskTextures;
+use super::mesh::{self, OUTLINE_MIN_STEP};
+use super::scene::Scene;
+use super::triangulate::FillCache;
+use super::view::CanvasView;
+use crate::model::{AnnotationId, ClassId, LabelSchema, Point, Shape, Visibility};
+use crate::ui::theme;
+use eframe::egui::{self, Align2, Color32, FontId, Pos2, Rect, pos2, vec2};
+use eframe::epaint::{Galley, Mesh};
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+/// Text size of a message shown in place of the image.
+const MESSAGE_SIZE: f32 = 16.0;
+/// Radius of a keypoint's dot, in screen points.
+pub const KEYPOINT_RADIUS: f32 = 4.0;
+
+/// A class's colours.
+#[derive(Clone, Copy, Debug)]
+pub struct ClassStyle {
+    pub stroke: Color32,
+    pub fill: Color32,
+    pub fill_selected: Color32,
+}
+
+/// Every class's colours and, when laid out, its name; unknown classes are grey.
+pub struct Styles {
+    colours: HashMap<ClassId, ClassStyle>,
+    names: HashMap<ClassId, Arc<Galley>>,
+}
+
+impl Styles {
+    /// Colours only; with a `painter`, the names laid out too.
+    pub fn new(schema: &LabelSchema, painter: Option<&egui::Painter>) -> Self {
+        let font = theme::box_label_font();
+        let colours = schema
+            .classes
+            .iter()
+            .map(|c| {
+                let style = ClassStyle {
+                    stroke: theme::class_color(c.color),
+                    fill: theme::class_fill(c.color, false),
+                    fill_selected: theme::class_fill(c.color, true),
+                };
+                (c.id, style)
+            })
+            .collect();
+        let names = match painter {
+            Some(p) => schema
+                .classes
+                .iter()
+                .map(|c| {
+                    let galley = p.layout_no_wrap(c.name.clone(), font.clone(), Color32::WHITE);
+                    (c.id, galley)
+                })
+                .collect(),
+            None => HashMap::new(),
+        };
+        Self { colours, names }
+    }
+
+    pub fn get(&self, class: ClassId) -> ClassStyle {
+        let grey = |alpha| Color32::from_rgba_unmultiplied(128, 128, 128, alpha);
+        self.colours.get(&class).copied().unwrap_or(ClassStyle {
+            stroke: Color32::GRAY,
+            fill: grey(theme::BOX_FILL_ALPHA),
+            fill_selected: grey(theme::BOX_FILL_ALPHA_SELECTED),
+        })
+    }
+
+    pub fn name(&self, class: ClassId) -> Option<Arc<Galley>> {
+        self.names.get(&class).cloned()
+    }
+}
+
+/// Image ↔ screen for one frame.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Transform {
+    pub rect: Rect,
+    pub view: CanvasView,
+}
+
+impl Transform {
+    pub fn pos(&self, p: Point) -> Pos2 {
+        let o = self.rect.min + self.view.offset;
+        pos2(o.x + p.x * self.view.zoom, o.y + p.y * self.view.zoom)
+    }
+
+    pub fn rect_of(&self, b: crate::model::BBox) -> Rect {
+        Rect::from_min_max(
+            self.pos(Point::new(b.min_x, b.min_y)),
+            self.pos(Point::new(b.max_x, b.max_y)),
+        )
+    }
+}
+
+/// How a shape is drawn.
+#[derive(Clone, Copy)]
+pub struct Look {
+    pub stroke: Color32,
+    pub fill: Color32,
+    pub width: f32,
+}
+
+/// Adds shapes to a fill mesh and a line mesh.
+pub struct Mesher<'a> {
+    pub at: Transform,
+    pub fills: &'a mut Mesh,
+    pub lines: &'a mut Mesh,
+    scratch: Vec<Pos2>,
+    thinned: Vec<Pos2>,
+}
+
+impl<'a> Mesher<'a> {
+    pub fn new(at: Transform, fills: &'a mut Mesh, lines: &'a mut Mesh) -> Self {
+        Self {
+            at,
+            fills,
+            lines,
+            scratch: Vec::new(),
+            thinned: Vec::new(),
+        }
+    }
+
+    fn stroke(&mut self, points: &[Point], closed: bool, width: f32, color: Color32) {
+        let at = self.at;
+        mesh::thin_into(
+            points.iter().map(|&p| at.pos(p)),
+            closed,
+            OUTLINE_MIN_STEP,
+            &mut self.thinned,
+        );
+        mesh::stroke_path(self.lines, &self.thinned, closed, width, color);
+    }
+
+    /// `fill_indices`: a polygon's cached triangles (worked out here if `None`);
+    /// `skeleton`: a keypoint class's edges.
+    pub fn add(
+        &mut self,
+        shape: &Shape,
+        look: Look,
+        fill_indices: Option<&[u32]>,
+        skeleton: &[(usize, usize)],
+    ) {
+        let at = self.at;
+        match shape {
+            Shape::Rect(b) => {
+                let r = at.rect_of(*b);
+                self.fills.add_colored_rect(r, look.fill);
+                mesh::outline_rect(self.lines, r, look.width, look.stroke);
+            }
+            Shape::RotatedRect(r) => {
+                let corners = r.corners().map(|p| at.pos(p));
+                mesh::fill_convex(self.fills, &corners, look.fill);
+                mesh::stroke_path(self.lines, &corners, true, look.width, look.stroke);
+            }
+            Shape::Polygon(poly) => {
+                self.scratch.clear();
+                self.scratch
+                    .extend(poly.points().iter().map(|&p| at.pos(p)));
+                match fill_indices {
+                    Some(indices) => {
+                        mesh::fill_indexed(self.fills, &self.scratch, indices, look.fill)
+                    }
+                    None => {
+                        let indices = super::triangulate::polygon_indices(shape);
+                        mesh::fill_indexed(self.fills, &self.scratch, &indices, look.fill);
+                    }
+                }
+                for part in poly.parts() {
+                    self.stroke(part, true, look.width, look.stroke);
+                }
+            }
+            Shape::Polyline(points) => self.stroke(points, false, look.width, look.stroke),
+            Shape::Keypoints(points) => {
+                for &(a, b) in skeleton {
+                    if let (Some(p), Some(q)) = (points.get(a), points.get(b))
+                        && p.v.is_labelled()
+                        && q.v.is_labelled()
+                    {
+                        let line = [at.pos(p.point()), at.pos(q.point())];
+                        mesh::stroke_path(self.lines, &line, false, look.width * 0.75, look.stroke);
+                    }
+                }
+                for k in points {
+                    let c = at.pos(k.point());
+                    match k.v {
+                        Visibility::Visible => {
+                            mesh::dot(self.lines, c, KEYPOINT_RADIUS, look.stroke)
+                        }
+                        Visibility::Occluded => {
+                            mesh::ring(self.lines, c, KEYPOINT_RADIUS, 1.5, look.stroke)
+                        }
+                        Visibility::NotLabelled => {}
+                    }
+                }
+            }
+            // Drawn as textures (`MaskTextures`).
+            Shape::Mask(_) => {}
+        }
+    }
+}
+
+/// Whether a shape this big on screen gets its class name.
+fn labelled(shape: &Shape, r: Rect) -> bool {
+    if shape.kind().has_area() {
+        r.width() > 6.0 && r.height() > 6.0
+    } else {
+        r.width() > 6.0 || r.height() > 6.0
+    }
+}
+
+/// What the cached layer shows; any change rebuilds it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct LayerKey {
+    generation: u64,
+    at: Transform,
+    clip: Rect,
+    /// The shape being dragged, drawn by the overlay instead.
+    excluded: Option<AnnotationId>,
+    pixels_per_point: f32,
+    font_image: [usize; 2],
+    classes: u64,
+}
+
+/// The annotations of the scene as meshes, kept while their key holds.
+#[derive(Default)]
+pub struct Layer {
+    key: Option<LayerKey>,
+    meshes: Vec<Arc<Mesh>>,
+    pub fills: FillCache,
+    pub masks: MaskTextures,
+}
+
+fn classes_fingerprint(schema: &LabelSchema) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for c in &schema.classes {
+        (c.id.0, &c.name, c.color.0, c.color.1, c.color.2).hash(&mut h);
+    }
+    h.finish()
+}
+
+/// What the layer needs to know about the frame.
+pub struct LayerInput<'a, 'k> {
+    pub scene: &'a Scene,
+    pub schema: &'a LabelSchema,
+    pub at: Transform,
+    pub excluded: Option<AnnotationId>,
+    /// The skeleton edges of a class.
+    pub skeleton: &'a dyn Fn(ClassId) -> &'k [(usize, usize)],
+}
+
+impl Layer {
+    /// Paints masks and the annotation meshes, rebuilding them if needed.
+    pub fn paint(&mut self, painter: &egui::Painter, input: &LayerInput<'_, '_>) {
+        let ctx = painter.ctx();
+        let scene = input.scene;
+        self.fills.refresh(scene);
+        let colours = Styles::new(input.schema, None);
+        self.masks.refresh(ctx, scene, |c| colours.get(c).stroke);
+        let clip = painter.clip_rect();
+        for s in &scene.shapes {
+            if let (Shape::Mask(_), Some(m)) = (&s.shape, self.masks.get(s.id))
+                && Some(s.id) != input.excluded
+            {
+                let [x0, y0, x1, y1] = m.bounds;
+                let r = Rect::from_min_max(
+                    input.at.pos(Point::new(x0, y0)),
+                    input.at.pos(Point::new(x1, y1)),
+                );
+                if r.intersects(clip) {
+                    let uv = Rect::from_min_max(Pos2::ZERO, pos2(1.0, 1.0));
+                    painter.image(m.texture.id(), r, uv, Color32::WHITE);
+                }
+            }
+        }
+        let key = LayerKey {
+            generation: scene.generation(),
+            at: input.at,
+            clip,
+            excluded: input.excluded,
+            pixels_per_point: ctx.pixels_per_point(),
+            font_image: ctx.fonts(|f| f.font_image_size()),
+            classes: classes_fingerprint(input.schema),
+        };
+        if self.key != Some(key) {
+            self.meshes = self.build(painter, input, clip);
+            self.key = Some(key);
+        }
+        for m in &self.meshes {
+            painter.add(egui::Shape::Mesh(m.clone()));
+        }
+    }
+
+    fn build(
+        &self,
+        painter: &egui::Painter,
+        input: &LayerInput<'_, '_>,
+        clip: Rect,
+    ) -> Vec<Arc<Mesh>> {
+        let styles = Styles::new(input.schema, Some(painter));
+        let (mut fills, mut lines, mut label_backgrounds) =
+            (Mesh::default(), Mesh::default(), Mesh::default());
+        let mut labels = Vec::new();
+        let mut mesher = Mesher::new(input.at, &mut fills, &mut lines);
+        let reach = clip.expand(KEYPOINT_RADIUS + theme::BOX_STROKE_WIDTH);
+        for s in &input.scene.shapes {
+            if Some(s.id) == input.excluded {
+                continue;
+            }
+            let r = input.at.rect_of(s.bounds());
+            if !r.intersects(reach) {
+                continue;
+            }
+            let style = styles.get(s.class);
+            let look = Look {
+                stroke: style.stroke,
+                fill: style.fill,
+                width: theme::BOX_STROKE_WIDTH,
+            };
+            let indices = self.fills.get(s.id).map(|i| &i[..]);
+            mesher.add(&s.shape, look, indices, (input.skeleton)(s.class));
+            if let Some(galley) = styles.name(s.class).filter(|_| labelled(&s.shape, r)) {
+                let pos = pos2(
+                    r.min.x,
+                    (r.min.y - galley.size().y).max(input.at.rect.min.y),
+                );
+                label_backgrounds.add_colored_rect(
+                    Rect::from_min_size(pos, galley.size() + vec2(6.0, 0.0)),
+                    style.stroke.gamma_multiply(0.85),
+                );
+                labels.push((pos + vec2(3.0, 0.0), galley));
+            }
+        }
+        let text = mesh::label_text_mesh(painter.ctx(), &labels);
+        [fills, lines, label_backgrounds, text]
+            .into_iter()
+            .filter(|m| !m.is_empty())
+            .map(Arc::new)
+            .collect()
+    }
+}
+
+/// A message in place of the image (why it cannot be shown), wrapped to the
+/// canvas and centred in it; a message taller than the canvas starts at its
+/// top.
+pub fn paint_message(painter: &egui::Painter, rect: Rect, message: &str, color: Color32) {
+    let inner = rect.shrink(theme::SPACE_L);
+    let mut job = egui::text::LayoutJob::simple(
+        message.to_owned(),
+        FontId::proportional(MESSAGE_SIZE),
+        color,
+        inner.width().max(MESSAGE_SIZE),
+    );
+    job.halign = egui::Align::Center;
+    let galley = painter.layout_job(job);
+    // A centred galley's rows are placed around x = 0.
+    let top = (inner.center().y - galley.size().y / 2.0).max(inner.top());
+    painter
+        .with_clip_rect(rect.intersect(painter.clip_rect()))
+        .galley(pos2(inner.center().x, top), galley, color);
+}
+
+/// The "…" shown while the image loads.
+pub fn paint_loading(painter: &egui::Painter, rect: Rect, image_rect: Rect, ui: &egui::Ui) {
+    painter.rect_filled(image_rect, 0.0, ui.visuals().faint_bg_color);
+    painter.text(
+        rect.center(),
+        Align2::CENTER_CENTER,
+        "…",
+        FontId::proportional(28.0),
+        ui.visuals().text_color(),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{BBox, Keypoint, Polygon, RotatedRect};
+    use crate::ui::canvas::scene::SceneShape;
+
+    fn frame(scene: &Scene, schema: &LabelSchema, layer: &mut Layer) -> usize {
+        let ctx = egui::Context::default();
+        crate::ui::fonts::install(&ctx);
+        let mut vertices = 0;
+        let raw = egui::RawInput {
+            screen_rect: Some(Rect::from_min_size(Pos2::ZERO, vec2(800.0, 600.0))),
+            ..Default::default()
+        };
+        let mut out = ctx.run_ui(raw, |ui| {
+            let painter = ui.painter().clone();
+            let at = Transform {
+                rect: ui.max_rect(),
+                view: CanvasView::default(),
+            };
+            let skeleton = |_| &[(0usize, 1usize)][..];
+            layer.paint(
+                &painter,
+                &LayerInput {
+                    scene,
+                    schema,
+                    at,
+                    excluded: None,
+                    skeleton: &skeleton,
+                },
+            );
+        });
+        for s in &out.shapes {
+            if let egui::Shape::Mesh(m) = &s.shape {
+                assert!(m.is_valid());
+                vertices += m.vertices.len();
+            }
+        }
+        out.textures_delta.clear();
+        let _ = ctx.tessellate(out.shapes, out.pixels_per_point);
+        vertices
+    }
+
+    #[test]
+    fn every_kind_of_shape_paints_into_valid_meshes() {
+        let schema = LabelSchema::with_classes(&["car", "行人"]);
+        let star = Polygon::new(
+            [
+                (50.0, 0.0),
+                (61.0, 35.0),
+                (98.0, 35.0),
+                (68.0, 57.0),
+                (50.0, 70.0),
+            ]
+            .map(|(x, y)| Point::new(x, y))
+            .to_vec(),
+        );
+        let shapes = vec![
+            Shape::Rect(BBox::from_xywh(10.0, 10.0, 50.0, 40.0)),
+            Shape::RotatedRect(RotatedRect::new(200.0, 100.0, 60.0, 20.0, 30.0)),
+            Shape::Polygon(star),
+            Shape::Polyline(vec![Point::new(300.0, 300.0), Point::new(400.0, 350.0)]),
+            Shape::Keypoints(vec![
+                Keypoint::new(500.0, 100.0, Visibility::Visible),
+                Keypoint::new(520.0, 140.0, Visibility::Occluded),
+                Keypoint::NOT_LABELLED,
+            ]),
+        ];
+        let scene = Scene::new(
+            shapes
+                .into_iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    SceneShape::new(AnnotationId(i as i64 + 1), ClassId(1 + i as i64 % 2), s)
+                })
+                .collect(),
+            vec![],
+        );
+        let mut layer = Layer::default();
+        let vertices = frame(&scene, &schema, &mut layer);
+        assert!(vertices > 0);
+        // The same scene and view again: the meshes are reused, not rebuilt.
+        let before: Vec<*const Mesh> = layer.meshes.iter().map(Arc::as_ptr).collect();
+        frame(&scene, &schema, &mut layer);
+        let after: Vec<*const Mesh> = layer.meshes.iter().map(Arc::as_ptr).collect();
+        assert_eq!(before, after);
+        // A new scene rebuilds them.
+        let moved = Scene::new(scene.shapes.clone(), vec![]);
+        frame(&moved, &schema, &mut layer);
+        let rebuilt: Vec<*const Mesh> = layer.meshes.iter().map(Arc::as_ptr).collect();
+        assert_ne!(before, rebuilt);
+    }
+}
