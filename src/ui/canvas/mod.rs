@@ -16,6 +16,8 @@ pub mod mesh;
 pub mod overlay;
 pub mod paint;
 pub mod scene;
+#[cfg(test)]
+mod tests;
 pub mod tools;
 pub mod triangulate;
 pub mod view;

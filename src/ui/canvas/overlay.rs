@@ -370,3 +370,127 @@ pub fn hint(painter: &egui::Painter, rect: Rect, text: &str) {
     );
     painter.galley(at, galley, Color32::WHITE);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{BBox, Keypoint, LabelSchema, Polygon, Rle, RotatedRect, Visibility};
+    use crate::ui::canvas::scene::{SceneProposal, SceneShape};
+    use crate::ui::canvas::view::CanvasView;
+
+    /// Paints `f` in a frame and checks every mesh that came out.
+    fn painted(mut f: impl FnMut(&egui::Painter, Transform)) -> usize {
+        let ctx = egui::Context::default();
+        crate::ui::fonts::install(&ctx);
+        let raw = egui::RawInput {
+            screen_rect: Some(Rect::from_min_size(Pos2::ZERO, vec2(800.0, 600.0))),
+            ..Default::default()
+        };
+        let mut out = ctx.run_ui(raw, |ui| {
+            let at = Transform {
+                rect: ui.max_rect(),
+                view: CanvasView::default(),
+            };
+            f(ui.painter(), at);
+        });
+        out.textures_delta.clear();
+        let primitives = ctx.tessellate(out.shapes, out.pixels_per_point);
+        primitives
+            .iter()
+            .map(|p| match &p.primitive {
+                egui::epaint::Primitive::Mesh(m) => {
+                    assert!(m.is_valid());
+                    m.indices.len()
+                }
+                egui::epaint::Primitive::Callback(_) => 0,
+            })
+            .sum()
+    }
+
+    #[test]
+    fn every_kind_selected_shows_its_handles() {
+        let schema = LabelSchema::with_classes(&["car"]);
+        let names = vec!["nose".to_string(), "eye".to_string()];
+        let spec = |_| {
+            Some(KeypointSpec {
+                names: &names,
+                edges: &[(0, 1)],
+            })
+        };
+        let kinds = [
+            Shape::Rect(BBox::from_xywh(10.0, 10.0, 50.0, 40.0)),
+            Shape::RotatedRect(RotatedRect::new(200.0, 100.0, 60.0, 20.0, 30.0)),
+            Shape::Polygon(Polygon::new(vec![
+                Point::new(0.0, 0.0),
+                Point::new(40.0, 0.0),
+                Point::new(0.0, 40.0),
+            ])),
+            Shape::Polyline(vec![Point::new(300.0, 300.0), Point::new(400.0, 350.0)]),
+            Shape::Keypoints(vec![
+                Keypoint::new(500.0, 100.0, Visibility::Visible),
+                Keypoint::new(520.0, 140.0, Visibility::Occluded),
+            ]),
+            Shape::Mask(Rle::encode(2, 2, &[1, 0, 0, 1]).unwrap()),
+        ];
+        for shape in kinds {
+            let scene = Scene::new(
+                vec![SceneShape::new(AnnotationId(1), ClassId(1), shape.clone())],
+                vec![SceneProposal::with(
+                    ProposalId(2),
+                    ClassId(1),
+                    shape.clone(),
+                    0.3,
+                )],
+            );
+            let styles = Styles::new(&schema, None);
+            let indices = painted(|painter, at| {
+                proposals(painter, at, &scene, &styles, Some(ProposalId(2)), 0.5);
+                highlight(
+                    painter,
+                    at,
+                    &Highlight {
+                        scene: &scene,
+                        styles: &styles,
+                        selected: Some(AnnotationId(1)),
+                        hovered: Some(AnnotationId(1)),
+                        preview: None,
+                        vertex: Some(VertexRef { part: 0, index: 0 }),
+                        editable: true,
+                        insert_at: Some(Point::new(20.0, 0.0)),
+                        handle_offset: 20.0,
+                        keypoints: &spec,
+                    },
+                );
+                comment_markers(painter, at, &scene, &[AnnotationId(1)]);
+            });
+            assert!(indices > 0, "{shape:?}");
+        }
+    }
+
+    #[test]
+    fn drafts_and_hints_paint() {
+        let points = [
+            Point::new(10.0, 10.0),
+            Point::new(90.0, 10.0),
+            Point::new(90.0, 70.0),
+        ];
+        let indices = painted(|painter, at| {
+            let pointer = Some(at.pos(Point::new(11.0, 11.0)));
+            for closed in [true, false] {
+                let d = Draft::Path {
+                    points: &points,
+                    closed,
+                };
+                draft(painter, at, &d, pointer, Color32::RED, 8.0);
+            }
+            let d = Draft::Rect {
+                a: points[0],
+                b: points[2],
+            };
+            draft(painter, at, &d, pointer, Color32::RED, 8.0);
+            guides(painter, at.rect, at.pos(points[1]));
+            hint(painter, at.rect, "Next point: nose (1 of 17)");
+        });
+        assert!(indices > 0);
+    }
+}

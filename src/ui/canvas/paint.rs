@@ -449,6 +449,10 @@ mod tests {
                 Keypoint::new(520.0, 140.0, Visibility::Occluded),
                 Keypoint::NOT_LABELLED,
             ]),
+            Shape::Mask(
+                crate::model::Rle::encode(4, 4, &[0, 1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0])
+                    .unwrap(),
+            ),
         ];
         let scene = Scene::new(
             shapes
@@ -463,6 +467,11 @@ mod tests {
         let mut layer = Layer::default();
         let vertices = frame(&scene, &schema, &mut layer);
         assert!(vertices > 0);
+        let mask = layer
+            .masks
+            .get(AnnotationId(6))
+            .expect("the mask's texture");
+        assert_eq!(mask.bounds, [0.0, 1.0, 2.0, 3.0]);
         // The same scene and view again: the meshes are reused, not rebuilt.
         let before: Vec<*const Mesh> = layer.meshes.iter().map(Arc::as_ptr).collect();
         frame(&scene, &schema, &mut layer);
