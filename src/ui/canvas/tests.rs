@@ -21,9 +21,11 @@ impl Rig {
     fn new(scene: Scene) -> Self {
         let ctx = egui::Context::default();
         crate::ui::fonts::install(&ctx);
-        let mut state = CanvasState::default();
         // The whole 400×300 image at zoom 1 in the top-left corner.
-        state.fit_pending = false;
+        let state = CanvasState {
+            fit_pending: false,
+            ..Default::default()
+        };
         Self {
             ctx,
             state,
