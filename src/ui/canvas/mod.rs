@@ -383,6 +383,7 @@ impl CanvasState {
                 insert_at,
                 handle_offset: cx.handle_offset,
                 keypoints: input.keypoints,
+                fills: &self.layer.fills,
             },
         );
         overlay::comment_markers(painter, at, input.scene, input.commented);

@@ -7,6 +7,7 @@ use super::paint::{KEYPOINT_RADIUS, Look, Mesher, Styles, Transform};
 use super::scene::Scene;
 use super::tools::rotated::handle as rotated_handle;
 use super::tools::{Draft, KeypointSpec, rect::Handle};
+use super::triangulate::FillCache;
 use crate::model::{AnnotationId, ClassId, Point, ProposalId, Shape, VertexRef};
 use crate::ui::theme;
 use eframe::egui::{self, Align2, Color32, FontId, Pos2, Rect, Stroke, StrokeKind, Vec2, vec2};
@@ -36,6 +37,30 @@ fn handle_square(painter: &egui::Painter, c: Pos2, half: f32, fill: Color32) {
         Stroke::new(1.0, theme::HANDLE_STROKE),
         StrokeKind::Middle,
     );
+}
+
+/// Square handles on `points`, as one mesh: a polygon traced from a mask may
+/// have thousands of vertices.
+fn vertex_handles(
+    mesh: &mut Mesh,
+    at: Transform,
+    points: &[Point],
+    fill: impl Fn(usize) -> Color32,
+) {
+    let clip = at.rect.expand(VERTEX_HALF + 1.0);
+    for (i, &q) in points.iter().enumerate() {
+        let c = at.pos(q);
+        if clip.contains(c) {
+            mesh.add_colored_rect(
+                Rect::from_center_size(c, Vec2::splat(2.0 * VERTEX_HALF + 2.0)),
+                theme::HANDLE_STROKE,
+            );
+            mesh.add_colored_rect(
+                Rect::from_center_size(c, Vec2::splat(2.0 * VERTEX_HALF)),
+                fill(i),
+            );
+        }
+    }
 }
 
 /// The outline points of a shape on screen, for dashed proposals.
@@ -136,6 +161,8 @@ pub struct Highlight<'a, 'k> {
     /// How far the rotation handle sits beyond a rotated box, image pixels.
     pub handle_offset: f32,
     pub keypoints: &'a dyn Fn(ClassId) -> Option<KeypointSpec<'k>>,
+    /// The polygons' cached fill triangles.
+    pub fills: &'a FillCache,
 }
 
 pub fn highlight(painter: &egui::Painter, at: Transform, h: &Highlight<'_, '_>) {
@@ -153,15 +180,16 @@ pub fn highlight(painter: &egui::Painter, at: Transform, h: &Highlight<'_, '_>) 
             fill: Color32::TRANSPARENT,
             width: theme::BOX_STROKE_WIDTH_HOVERED,
         };
-        mesher.add(&s.shape, look, None, skeleton(s.class));
+        let indices = h.fills.get_for(s.id, &s.shape);
+        mesher.add(&s.shape, look, indices, skeleton(s.class));
     }
     let selected = h.selected.and_then(|id| h.scene.get(id));
     let shown = match (h.preview, selected) {
-        (Some((id, shape)), _) => h.scene.get(id).map(|s| (s.class, shape)),
-        (None, Some(s)) => Some((s.class, &s.shape)),
+        (Some((id, shape)), _) => h.scene.get(id).map(|s| (s.id, s.class, shape)),
+        (None, Some(s)) => Some((s.id, s.class, &s.shape)),
         (None, None) => None,
     };
-    let Some((class, shape)) = shown else {
+    let Some((id, class, shape)) = shown else {
         painter.add(egui::Shape::mesh(fills));
         painter.add(egui::Shape::mesh(lines));
         return;
@@ -172,7 +200,7 @@ pub fn highlight(painter: &egui::Painter, at: Transform, h: &Highlight<'_, '_>) 
         fill: style.fill_selected,
         width: theme::BOX_STROKE_WIDTH_SELECTED,
     };
-    mesher.add(shape, look, None, skeleton(class));
+    mesher.add(shape, look, h.fills.get_for(id, shape), skeleton(class));
     painter.add(egui::Shape::mesh(fills));
     painter.add(egui::Shape::mesh(lines));
     if h.editable {
@@ -223,16 +251,16 @@ fn handles(
             }
         }
         Shape::Polygon(p) => {
+            let mut mesh = Mesh::default();
             for (part, points) in p.parts().enumerate() {
-                for (i, &q) in points.iter().enumerate() {
-                    handle_square(painter, at.pos(q), VERTEX_HALF, vertex_fill(i, part));
-                }
+                vertex_handles(&mut mesh, at, points, |i| vertex_fill(i, part));
             }
+            painter.add(egui::Shape::mesh(mesh));
         }
         Shape::Polyline(points) => {
-            for (i, &q) in points.iter().enumerate() {
-                handle_square(painter, at.pos(q), VERTEX_HALF, vertex_fill(i, 0));
-            }
+            let mut mesh = Mesh::default();
+            vertex_handles(&mut mesh, at, points, |i| vertex_fill(i, 0));
+            painter.add(egui::Shape::mesh(mesh));
         }
         Shape::Keypoints(points) => {
             for (i, k) in points.iter().enumerate().filter(|(_, k)| k.v.is_labelled()) {
@@ -459,6 +487,7 @@ mod tests {
                         insert_at: Some(Point::new(20.0, 0.0)),
                         handle_offset: 20.0,
                         keypoints: &spec,
+                        fills: &FillCache::default(),
                     },
                 );
                 comment_markers(painter, at, &scene, &[AnnotationId(1)]);

@@ -269,8 +269,9 @@ impl Layer {
         self.masks.refresh(ctx, scene, |c| colours.get(c).stroke);
         let clip = painter.clip_rect();
         for s in &scene.shapes {
-            if let (Shape::Mask(_), Some(m)) = (&s.shape, self.masks.get(s.id))
+            if let Shape::Mask(_) = &s.shape
                 && Some(s.id) != input.excluded
+                && let Some(m) = self.masks.get(s.id)
             {
                 let [x0, y0, x1, y1] = m.bounds;
                 let r = Rect::from_min_max(

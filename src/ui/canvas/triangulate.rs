@@ -129,6 +129,19 @@ impl FillCache {
     pub fn get(&self, id: AnnotationId) -> Option<&Arc<[u32]>> {
         self.fills.get(&id).map(|(_, indices)| indices)
     }
+
+    /// The triangles of annotation `id` when they still fit `shape`, a moved
+    /// or reshaped copy of it being dragged: the same number of points (a
+    /// vertex dragged across a neighbour is filled a little wrong until it is
+    /// dropped, rather than ear-clipped again every frame).
+    pub fn get_for(&self, id: AnnotationId, shape: &Shape) -> Option<&[u32]> {
+        let Shape::Polygon(poly) = shape else {
+            return None;
+        };
+        let n = poly.points().len() as u32;
+        let indices = self.get(id)?;
+        indices.iter().all(|&i| i < n).then_some(&indices[..])
+    }
 }
 
 #[cfg(test)]
