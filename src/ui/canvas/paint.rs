@@ -210,6 +210,17 @@ impl<'a> Mesher<'a> {
     }
 }
 
+/// How many points a shape is drawn with, roughly (for reserving meshes).
+fn point_count(shape: &Shape) -> usize {
+    match shape {
+        Shape::Rect(_) | Shape::RotatedRect(_) => 8,
+        Shape::Polygon(p) => p.points().len(),
+        Shape::Polyline(p) => p.len(),
+        Shape::Keypoints(k) => 9 * k.len(),
+        Shape::Mask(_) => 0,
+    }
+}
+
 /// Whether a shape this big on screen gets its class name.
 fn labelled(shape: &Shape, r: Rect) -> bool {
     if shape.kind().has_area() {
@@ -311,6 +322,18 @@ impl Layer {
         let styles = Styles::new(input.schema, Some(painter));
         let (mut fills, mut lines, mut label_backgrounds) =
             (Mesh::default(), Mesh::default(), Mesh::default());
+        // Room for every vertex up front: growing by doubling would copy the
+        // meshes several times over.
+        let points: usize = input
+            .scene
+            .shapes
+            .iter()
+            .map(|s| point_count(&s.shape))
+            .sum();
+        fills.vertices.reserve(points);
+        fills.indices.reserve(3 * points);
+        lines.vertices.reserve(2 * points);
+        lines.indices.reserve(6 * points);
         let mut labels = Vec::new();
         let mut mesher = Mesher::new(input.at, &mut fills, &mut lines);
         let reach = clip.expand(KEYPOINT_RADIUS + theme::BOX_STROKE_WIDTH);
