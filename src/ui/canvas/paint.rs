@@ -13,7 +13,7 @@ use super::triangulate::FillCache;
 use super::view::CanvasView;
 use crate::model::{AnnotationId, ClassId, LabelSchema, Point, Shape, Visibility};
 use crate::ui::theme;
-use eframe::egui::{self, Align2, Color32, FontId, Pos2, Rect, pos2, vec2};
+use eframe::egui::{self, Align2, Color32, FontId, Pos2, Rect, Vec2, pos2, vec2};
 use eframe::epaint::{Galley, Mesh};
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -230,12 +230,11 @@ fn labelled(shape: &Shape, r: Rect) -> bool {
     }
 }
 
-/// What the cached layer shows; any change rebuilds it.
+/// What the cached layer shows, but for where it is: any change rebuilds it.
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct LayerKey {
     generation: u64,
-    at: Transform,
-    clip: Rect,
+    zoom: f32,
     /// The shape being dragged, drawn by the overlay instead.
     excluded: Option<AnnotationId>,
     pixels_per_point: f32,
@@ -243,13 +242,41 @@ struct LayerKey {
     classes: u64,
 }
 
-/// The annotations of the scene as meshes, kept while their key holds.
-#[derive(Default)]
+/// The annotations of the scene as one mesh, kept while their key holds and
+/// moved, not rebuilt, when the view only pans: fills first, then outlines,
+/// label backgrounds and label text (all on the font atlas, so one mesh that
+/// egui copies in one go).
 pub struct Layer {
     key: Option<LayerKey>,
-    meshes: Vec<Arc<Mesh>>,
+    mesh: Arc<Mesh>,
+    /// Where the image's origin was on screen when the mesh was built, and
+    /// where it is now.
+    built_origin: Pos2,
+    origin: Pos2,
+    /// The screen region (at `built_origin`) whose shapes the mesh holds:
+    /// the canvas and a canvas' worth around it, so a pan stays a move.
+    reach: Rect,
+    /// The first vertex of the label text, which moves by whole pixels.
+    text_from: usize,
+    text_shift: Vec2,
     pub fills: FillCache,
     pub masks: MaskTextures,
+}
+
+impl Default for Layer {
+    fn default() -> Self {
+        Self {
+            key: None,
+            mesh: Arc::default(),
+            built_origin: Pos2::ZERO,
+            origin: Pos2::ZERO,
+            reach: Rect::NOTHING,
+            text_from: 0,
+            text_shift: Vec2::ZERO,
+            fills: FillCache::default(),
+            masks: MaskTextures::default(),
+        }
+    }
 }
 
 fn classes_fingerprint(schema: &LabelSchema) -> u64 {
@@ -297,28 +324,54 @@ impl Layer {
         }
         let key = LayerKey {
             generation: scene.generation(),
-            at: input.at,
-            clip,
+            zoom: input.at.view.zoom,
             excluded: input.excluded,
             pixels_per_point: ctx.pixels_per_point(),
             font_image: ctx.fonts(|f| f.font_image_size()),
             classes: classes_fingerprint(input.schema),
         };
-        if self.key != Some(key) {
-            self.meshes = self.build(painter, input, clip);
-            self.key = Some(key);
+        let origin = input.at.pos(Point::new(0.0, 0.0));
+        let moved = origin - self.built_origin;
+        if self.key != Some(key) || !self.reach.translate(moved).contains_rect(clip) {
+            let reach = clip.expand2(clip.size());
+            let (mesh, text_from) = self.build(painter, input, reach);
+            self.mesh = Arc::new(mesh);
+            (self.key, self.reach, self.text_from) = (Some(key), reach, text_from);
+            (self.built_origin, self.origin, self.text_shift) = (origin, origin, Vec2::ZERO);
+        } else if origin != self.origin {
+            self.move_to(origin, ctx.pixels_per_point());
         }
-        for m in &self.meshes {
-            painter.add(egui::Shape::Mesh(m.clone()));
-        }
+        painter.add(egui::Shape::Mesh(self.mesh.clone()));
     }
 
+    /// Moves the mesh for a panned view: shapes exactly, label text by whole
+    /// physical pixels so that it stays crisp.
+    fn move_to(&mut self, origin: Pos2, pixels_per_point: f32) {
+        let delta = origin - self.origin;
+        let total = origin - self.built_origin;
+        let snapped = (total * pixels_per_point).round() / pixels_per_point;
+        let text_delta = snapped - self.text_shift;
+        let mesh = Arc::make_mut(&mut self.mesh);
+        let split = self.text_from.min(mesh.vertices.len());
+        let (shapes, text) = mesh.vertices.split_at_mut(split);
+        for v in shapes {
+            v.pos += delta;
+        }
+        for v in text {
+            v.pos += text_delta;
+        }
+        self.origin = origin;
+        self.text_shift = snapped;
+    }
+
+    /// The layer's mesh for the shapes within `reach` (screen), and where its
+    /// label text starts.
     fn build(
         &self,
         painter: &egui::Painter,
         input: &LayerInput<'_, '_>,
-        clip: Rect,
-    ) -> Vec<Arc<Mesh>> {
+        reach: Rect,
+    ) -> (Mesh, usize) {
         let styles = Styles::new(input.schema, Some(painter));
         let (mut fills, mut lines, mut label_backgrounds) =
             (Mesh::default(), Mesh::default(), Mesh::default());
@@ -336,7 +389,7 @@ impl Layer {
         lines.indices.reserve(6 * points);
         let mut labels = Vec::new();
         let mut mesher = Mesher::new(input.at, &mut fills, &mut lines);
-        let reach = clip.expand(KEYPOINT_RADIUS + theme::BOX_STROKE_WIDTH);
+        let reach = reach.expand(KEYPOINT_RADIUS + theme::BOX_STROKE_WIDTH);
         for s in &input.scene.shapes {
             if Some(s.id) == input.excluded {
                 continue;
@@ -366,11 +419,18 @@ impl Layer {
             }
         }
         let text = mesh::label_text_mesh(painter.ctx(), &labels);
-        [fills, lines, label_backgrounds, text]
-            .into_iter()
-            .filter(|m| !m.is_empty())
-            .map(Arc::new)
-            .collect()
+        let mut all = fills;
+        all.reserve_vertices(
+            lines.vertices.len() + label_backgrounds.vertices.len() + text.vertices.len(),
+        );
+        all.reserve_triangles(
+            (lines.indices.len() + label_backgrounds.indices.len() + text.indices.len()) / 3,
+        );
+        all.append(lines);
+        all.append(label_backgrounds);
+        let text_from = all.vertices.len();
+        all.append(text);
+        (all, text_from)
     }
 }
 
@@ -413,6 +473,10 @@ mod tests {
     use crate::ui::canvas::scene::SceneShape;
 
     fn frame(scene: &Scene, schema: &LabelSchema, layer: &mut Layer) -> usize {
+        frame_at(scene, schema, layer, CanvasView::default())
+    }
+
+    fn frame_at(scene: &Scene, schema: &LabelSchema, layer: &mut Layer, view: CanvasView) -> usize {
         let ctx = egui::Context::default();
         crate::ui::fonts::install(&ctx);
         let mut vertices = 0;
@@ -424,7 +488,7 @@ mod tests {
             let painter = ui.painter().clone();
             let at = Transform {
                 rect: ui.max_rect(),
-                view: CanvasView::default(),
+                view,
             };
             let skeleton = |_| &[(0usize, 1usize)][..];
             layer.paint(
@@ -497,14 +561,52 @@ mod tests {
             .expect("the mask's texture");
         assert_eq!(mask.bounds, [0.0, 1.0, 2.0, 3.0]);
         // The same scene and view again: the meshes are reused, not rebuilt.
-        let before: Vec<*const Mesh> = layer.meshes.iter().map(Arc::as_ptr).collect();
+        let before = layer.mesh.clone();
         frame(&scene, &schema, &mut layer);
-        let after: Vec<*const Mesh> = layer.meshes.iter().map(Arc::as_ptr).collect();
-        assert_eq!(before, after);
-        // A new scene rebuilds them.
+        assert!(Arc::ptr_eq(&before, &layer.mesh));
+        // A new scene rebuilds it.
         let moved = Scene::new(scene.shapes.clone(), vec![]);
         frame(&moved, &schema, &mut layer);
-        let rebuilt: Vec<*const Mesh> = layer.meshes.iter().map(Arc::as_ptr).collect();
-        assert_ne!(before, rebuilt);
+        assert!(!Arc::ptr_eq(&before, &layer.mesh));
+    }
+
+    #[test]
+    fn a_pan_moves_the_mesh_and_a_zoom_rebuilds_it() {
+        let schema = LabelSchema::with_classes(&["car"]);
+        let square = Shape::Rect(BBox::from_xywh(10.0, 10.0, 50.0, 40.0));
+        let scene = Scene::new(
+            vec![SceneShape::new(AnnotationId(1), ClassId(1), square)],
+            vec![],
+        );
+        let mut layer = Layer::default();
+        let view = CanvasView::default();
+        frame_at(&scene, &schema, &mut layer, view);
+        let first = layer.mesh.vertices[0].pos;
+        let built = Arc::as_ptr(&layer.mesh);
+        let panned = CanvasView {
+            offset: vec2(5.5, -3.0),
+            ..view
+        };
+        frame_at(&scene, &schema, &mut layer, panned);
+        assert_eq!(Arc::as_ptr(&layer.mesh), built, "moved in place");
+        assert_eq!(layer.mesh.vertices[0].pos, first + vec2(5.5, -3.0));
+        // The label text moves by whole pixels.
+        let text = &layer.mesh.vertices[layer.text_from..];
+        assert!(!text.is_empty());
+        assert_eq!(layer.text_shift, vec2(6.0, -3.0));
+        // Back where it was: everything exactly back.
+        frame_at(&scene, &schema, &mut layer, view);
+        assert_eq!(layer.mesh.vertices[0].pos, first);
+        assert_eq!(layer.text_shift, Vec2::ZERO);
+        let zoomed = CanvasView { zoom: 2.0, ..view };
+        frame_at(&scene, &schema, &mut layer, zoomed);
+        assert_eq!(layer.mesh.vertices[0].pos, pos2(20.0, 20.0));
+        // Panned far beyond the canvas: rebuilt for what is there now.
+        let far = CanvasView {
+            offset: vec2(-5000.0, 0.0),
+            ..view
+        };
+        frame_at(&scene, &schema, &mut layer, far);
+        assert!(layer.mesh.vertices.is_empty());
     }
 }
