@@ -18,13 +18,18 @@ const MITER_LIMIT: f32 = 2.0;
 pub const OUTLINE_MIN_STEP: f32 = 0.75;
 
 /// Triangles over `points` (screen) by `indices` (into `points`).
-pub fn fill_indexed(mesh: &mut Mesh, points: &[Pos2], indices: &[u32], color: Color32) {
+pub fn fill_indexed(
+    mesh: &mut Mesh,
+    points: impl ExactSizeIterator<Item = Pos2>,
+    indices: &[u32],
+    color: Color32,
+) {
     if indices.is_empty() {
         return;
     }
     let base = mesh.vertices.len() as u32;
     mesh.vertices
-        .extend(points.iter().map(|&p| epaint::Vertex::untextured(p, color)));
+        .extend(points.map(|p| epaint::Vertex::untextured(p, color)));
     mesh.indices.extend(indices.iter().map(|i| i + base));
 }
 
@@ -84,22 +89,18 @@ pub fn stroke_path(mesh: &mut Mesh, points: &[Pos2], closed: bool, width: f32, c
         return;
     }
     let half = width / 2.0;
-    let normal = |a: Pos2, b: Pos2| {
-        let d = (b - a).normalized();
+    let normal = |i: usize| {
+        let d = (points[(i + 1) % n] - points[i]).normalized();
         vec2(-d.y, d.x)
     };
     let base = mesh.vertices.len() as u32;
     mesh.vertices.reserve(2 * n);
-    for i in 0..n {
-        let p = points[i];
-        let (prev, next) = if closed {
-            (Some(points[(i + n - 1) % n]), Some(points[(i + 1) % n]))
-        } else {
-            ((i > 0).then(|| points[i - 1]), points.get(i + 1).copied())
-        };
-        let offset = match (prev, next) {
-            (Some(a), Some(b)) => {
-                let (n0, n1) = (normal(a, p), normal(p, b));
+    // Each segment's normal once: the one before a point and the one after.
+    let mut before = closed.then(|| normal(n - 1));
+    for (i, &p) in points.iter().enumerate() {
+        let after = (closed || i + 1 < n).then(|| normal(i));
+        let offset = match (before, after) {
+            (Some(n0), Some(n1)) => {
                 let m = n0 + n1;
                 let len = m.length();
                 if len < 1e-3 {
@@ -111,15 +112,16 @@ pub fn stroke_path(mesh: &mut Mesh, points: &[Pos2], closed: bool, width: f32, c
                     m * (half / cos)
                 }
             }
-            (Some(a), None) => normal(a, p) * half,
-            (None, Some(b)) => normal(p, b) * half,
+            (Some(n0), None) => n0 * half,
+            (None, Some(n1)) => n1 * half,
             (None, None) => Vec2::ZERO,
         };
-        if !offset.x.is_finite() || !offset.y.is_finite() {
-            mesh.vertices.push(epaint::Vertex::untextured(p, color));
-            mesh.vertices.push(epaint::Vertex::untextured(p, color));
-            continue;
-        }
+        before = after;
+        let offset = if offset.x.is_finite() && offset.y.is_finite() {
+            offset
+        } else {
+            Vec2::ZERO
+        };
         mesh.vertices
             .push(epaint::Vertex::untextured(p + offset, color));
         mesh.vertices
@@ -275,7 +277,7 @@ mod tests {
     fn fills_share_a_mesh_with_offset_indices() {
         let mut mesh = Mesh::default();
         let tri = [pos2(0.0, 0.0), pos2(4.0, 0.0), pos2(0.0, 4.0)];
-        fill_indexed(&mut mesh, &tri, &[0, 1, 2], Color32::RED);
+        fill_indexed(&mut mesh, tri.into_iter(), &[0, 1, 2], Color32::RED);
         fill_convex(&mut mesh, &tri, Color32::BLUE);
         assert_eq!(mesh.indices, vec![0, 1, 2, 3, 4, 5]);
         assert!(mesh.is_valid());

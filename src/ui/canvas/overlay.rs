@@ -111,13 +111,9 @@ pub fn proposals(
         }
         let is_selected = Some(p.id) == selected;
         if is_selected {
-            let (mut fills, mut lines) = (Mesh::default(), Mesh::default());
-            let look = Look {
-                stroke: Color32::TRANSPARENT,
-                fill: color.gamma_multiply(0.18),
-                width: 0.0,
-            };
-            Mesher::new(at, &mut fills, &mut lines).add(&p.shape, look, None, &[]);
+            let mut fills = Mesh::default();
+            let fill = color.gamma_multiply(0.18);
+            Mesher::default().fill(&mut fills, at, &p.shape, fill, None);
             painter.add(egui::Shape::mesh(fills));
         }
         let width = if is_selected {
@@ -168,7 +164,7 @@ pub struct Highlight<'a, 'k> {
 pub fn highlight(painter: &egui::Painter, at: Transform, h: &Highlight<'_, '_>) {
     let skeleton = |class| (h.keypoints)(class).map_or(&[][..], |k| k.edges);
     let (mut fills, mut lines) = (Mesh::default(), Mesh::default());
-    let mut mesher = Mesher::new(at, &mut fills, &mut lines);
+    let mut mesher = Mesher::default();
     if let Some(s) = h
         .hovered
         .filter(|&id| Some(id) != h.selected)
@@ -180,8 +176,7 @@ pub fn highlight(painter: &egui::Painter, at: Transform, h: &Highlight<'_, '_>) 
             fill: Color32::TRANSPARENT,
             width: theme::BOX_STROKE_WIDTH_HOVERED,
         };
-        let indices = h.fills.get_for(s.id, &s.shape);
-        mesher.add(&s.shape, look, indices, skeleton(s.class));
+        mesher.outline(&mut lines, at, &s.shape, look, skeleton(s.class));
     }
     let selected = h.selected.and_then(|id| h.scene.get(id));
     let shown = match (h.preview, selected) {
@@ -200,7 +195,16 @@ pub fn highlight(painter: &egui::Painter, at: Transform, h: &Highlight<'_, '_>) 
         fill: style.fill_selected,
         width: theme::BOX_STROKE_WIDTH_SELECTED,
     };
-    mesher.add(shape, look, h.fills.get_for(id, shape), skeleton(class));
+    let indices = h.fills.get_for(id, shape);
+    mesher.add(
+        &mut fills,
+        &mut lines,
+        at,
+        shape,
+        look,
+        indices,
+        skeleton(class),
+    );
     painter.add(egui::Shape::mesh(fills));
     painter.add(egui::Shape::mesh(lines));
     if h.editable {

@@ -34,51 +34,67 @@ pub struct ClassStyle {
 
 /// Every class's colours and, when laid out, its name; unknown classes are grey.
 pub struct Styles {
-    colours: HashMap<ClassId, ClassStyle>,
-    names: HashMap<ClassId, Arc<Galley>>,
+    styles: Vec<(ClassStyle, Option<Arc<Galley>>)>,
+    /// A class id's place in `styles`: ids are small numbers, so a table
+    /// (hashing would cost more than the rest of a shape's drawing).
+    place: Vec<Option<u32>>,
+    /// Ids too large for the table.
+    far: HashMap<ClassId, usize>,
 }
+
+/// Ids up to this are looked up in a table.
+const DENSE_IDS: i64 = 1 << 16;
 
 impl Styles {
     /// Colours only; with a `painter`, the names laid out too.
     pub fn new(schema: &LabelSchema, painter: Option<&egui::Painter>) -> Self {
         let font = theme::box_label_font();
-        let colours = schema
-            .classes
-            .iter()
-            .map(|c| {
-                let style = ClassStyle {
-                    stroke: theme::class_color(c.color),
-                    fill: theme::class_fill(c.color, false),
-                    fill_selected: theme::class_fill(c.color, true),
-                };
-                (c.id, style)
-            })
-            .collect();
-        let names = match painter {
-            Some(p) => schema
-                .classes
-                .iter()
-                .map(|c| {
-                    let galley = p.layout_no_wrap(c.name.clone(), font.clone(), Color32::WHITE);
-                    (c.id, galley)
-                })
-                .collect(),
-            None => HashMap::new(),
+        let mut styles = Vec::with_capacity(schema.classes.len());
+        let mut place = Vec::new();
+        let mut far = HashMap::new();
+        for (i, c) in schema.classes.iter().enumerate() {
+            let style = ClassStyle {
+                stroke: theme::class_color(c.color),
+                fill: theme::class_fill(c.color, false),
+                fill_selected: theme::class_fill(c.color, true),
+            };
+            let name =
+                painter.map(|p| p.layout_no_wrap(c.name.clone(), font.clone(), Color32::WHITE));
+            styles.push((style, name));
+            match usize::try_from(c.id.0) {
+                Ok(id) if c.id.0 < DENSE_IDS => {
+                    if place.len() <= id {
+                        place.resize(id + 1, None);
+                    }
+                    place[id] = Some(i as u32);
+                }
+                _ => {
+                    far.insert(c.id, i);
+                }
+            }
+        }
+        Self { styles, place, far }
+    }
+
+    fn find(&self, class: ClassId) -> Option<&(ClassStyle, Option<Arc<Galley>>)> {
+        let i = match usize::try_from(class.0) {
+            Ok(id) if class.0 < DENSE_IDS => (*self.place.get(id)?)? as usize,
+            _ => *self.far.get(&class)?,
         };
-        Self { colours, names }
+        self.styles.get(i)
     }
 
     pub fn get(&self, class: ClassId) -> ClassStyle {
         let grey = |alpha| Color32::from_rgba_unmultiplied(128, 128, 128, alpha);
-        self.colours.get(&class).copied().unwrap_or(ClassStyle {
+        self.find(class).map(|(s, _)| *s).unwrap_or(ClassStyle {
             stroke: Color32::GRAY,
             fill: grey(theme::BOX_FILL_ALPHA),
             fill_selected: grey(theme::BOX_FILL_ALPHA_SELECTED),
         })
     }
 
-    pub fn name(&self, class: ClassId) -> Option<Arc<Galley>> {
-        self.names.get(&class).cloned()
+    pub fn name(&self, class: ClassId) -> Option<&Arc<Galley>> {
+        self.find(class)?.1.as_ref()
     }
 }
 
@@ -111,76 +127,82 @@ pub struct Look {
     pub width: f32,
 }
 
-/// Adds shapes to a fill mesh and a line mesh.
-pub struct Mesher<'a> {
-    pub at: Transform,
-    pub fills: &'a mut Mesh,
-    pub lines: &'a mut Mesh,
-    scratch: Vec<Pos2>,
+/// Adds shapes to meshes: their fills and their outlines, separately, so that
+/// a layer can put every fill under every outline in one mesh.
+#[derive(Default)]
+pub struct Mesher {
     thinned: Vec<Pos2>,
 }
 
-impl<'a> Mesher<'a> {
-    pub fn new(at: Transform, fills: &'a mut Mesh, lines: &'a mut Mesh) -> Self {
-        Self {
-            at,
-            fills,
-            lines,
-            scratch: Vec::new(),
-            thinned: Vec::new(),
-        }
-    }
-
-    fn stroke(&mut self, points: &[Point], closed: bool, width: f32, color: Color32) {
-        let at = self.at;
+impl Mesher {
+    fn stroke(
+        &mut self,
+        mesh: &mut Mesh,
+        at: Transform,
+        points: &[Point],
+        closed: bool,
+        look: Look,
+    ) {
         mesh::thin_into(
             points.iter().map(|&p| at.pos(p)),
             closed,
             OUTLINE_MIN_STEP,
             &mut self.thinned,
         );
-        mesh::stroke_path(self.lines, &self.thinned, closed, width, color);
+        mesh::stroke_path(mesh, &self.thinned, closed, look.width, look.stroke);
     }
 
-    /// `fill_indices`: a polygon's cached triangles (worked out here if `None`);
-    /// `skeleton`: a keypoint class's edges.
-    pub fn add(
+    /// The translucent inside of an area shape. `indices`: a polygon's cached
+    /// triangles (worked out here if `None`).
+    pub fn fill(
         &mut self,
+        mesh: &mut Mesh,
+        at: Transform,
         shape: &Shape,
-        look: Look,
-        fill_indices: Option<&[u32]>,
-        skeleton: &[(usize, usize)],
+        color: Color32,
+        indices: Option<&[u32]>,
     ) {
-        let at = self.at;
         match shape {
-            Shape::Rect(b) => {
-                let r = at.rect_of(*b);
-                self.fills.add_colored_rect(r, look.fill);
-                mesh::outline_rect(self.lines, r, look.width, look.stroke);
-            }
+            Shape::Rect(b) => mesh.add_colored_rect(at.rect_of(*b), color),
             Shape::RotatedRect(r) => {
-                let corners = r.corners().map(|p| at.pos(p));
-                mesh::fill_convex(self.fills, &corners, look.fill);
-                mesh::stroke_path(self.lines, &corners, true, look.width, look.stroke);
+                mesh::fill_convex(mesh, &r.corners().map(|p| at.pos(p)), color)
             }
             Shape::Polygon(poly) => {
-                self.scratch.clear();
-                self.scratch
-                    .extend(poly.points().iter().map(|&p| at.pos(p)));
-                match fill_indices {
-                    Some(indices) => {
-                        mesh::fill_indexed(self.fills, &self.scratch, indices, look.fill)
-                    }
+                let points = poly.points().iter().map(|&p| at.pos(p));
+                match indices {
+                    Some(indices) => mesh::fill_indexed(mesh, points, indices, color),
                     None => {
                         let indices = super::triangulate::polygon_indices(shape);
-                        mesh::fill_indexed(self.fills, &self.scratch, &indices, look.fill);
+                        mesh::fill_indexed(mesh, points, &indices, color);
                     }
                 }
+            }
+            Shape::Polyline(_) | Shape::Keypoints(_) | Shape::Mask(_) => {}
+        }
+    }
+
+    /// The outline, line, or keypoints with their skeleton (`skeleton`: the
+    /// class's edges). Masks are textures (`MaskTextures`), not drawn here.
+    pub fn outline(
+        &mut self,
+        mesh: &mut Mesh,
+        at: Transform,
+        shape: &Shape,
+        look: Look,
+        skeleton: &[(usize, usize)],
+    ) {
+        match shape {
+            Shape::Rect(b) => mesh::outline_rect(mesh, at.rect_of(*b), look.width, look.stroke),
+            Shape::RotatedRect(r) => {
+                let corners = r.corners().map(|p| at.pos(p));
+                mesh::stroke_path(mesh, &corners, true, look.width, look.stroke);
+            }
+            Shape::Polygon(poly) => {
                 for part in poly.parts() {
-                    self.stroke(part, true, look.width, look.stroke);
+                    self.stroke(mesh, at, part, true, look);
                 }
             }
-            Shape::Polyline(points) => self.stroke(points, false, look.width, look.stroke),
+            Shape::Polyline(points) => self.stroke(mesh, at, points, false, look),
             Shape::Keypoints(points) => {
                 for &(a, b) in skeleton {
                     if let (Some(p), Some(q)) = (points.get(a), points.get(b))
@@ -188,25 +210,38 @@ impl<'a> Mesher<'a> {
                         && q.v.is_labelled()
                     {
                         let line = [at.pos(p.point()), at.pos(q.point())];
-                        mesh::stroke_path(self.lines, &line, false, look.width * 0.75, look.stroke);
+                        mesh::stroke_path(mesh, &line, false, look.width * 0.75, look.stroke);
                     }
                 }
                 for k in points {
                     let c = at.pos(k.point());
                     match k.v {
-                        Visibility::Visible => {
-                            mesh::dot(self.lines, c, KEYPOINT_RADIUS, look.stroke)
-                        }
+                        Visibility::Visible => mesh::dot(mesh, c, KEYPOINT_RADIUS, look.stroke),
                         Visibility::Occluded => {
-                            mesh::ring(self.lines, c, KEYPOINT_RADIUS, 1.5, look.stroke)
+                            mesh::ring(mesh, c, KEYPOINT_RADIUS, 1.5, look.stroke)
                         }
                         Visibility::NotLabelled => {}
                     }
                 }
             }
-            // Drawn as textures (`MaskTextures`).
             Shape::Mask(_) => {}
         }
+    }
+
+    /// Both: the fill into `fills`, the outline into `lines`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn add(
+        &mut self,
+        fills: &mut Mesh,
+        lines: &mut Mesh,
+        at: Transform,
+        shape: &Shape,
+        look: Look,
+        indices: Option<&[u32]>,
+        skeleton: &[(usize, usize)],
+    ) {
+        self.fill(fills, at, shape, look.fill, indices);
+        self.outline(lines, at, shape, look, skeleton);
     }
 }
 
@@ -365,52 +400,60 @@ impl Layer {
     }
 
     /// The layer's mesh for the shapes within `reach` (screen), and where its
-    /// label text starts.
+    /// label text starts. The last mesh's buffers are reused when nothing
+    /// else holds it: no fresh pages to fault in for a mesh this size.
     fn build(
-        &self,
+        &mut self,
         painter: &egui::Painter,
         input: &LayerInput<'_, '_>,
         reach: Rect,
     ) -> (Mesh, usize) {
         let styles = Styles::new(input.schema, Some(painter));
-        let (mut fills, mut lines, mut label_backgrounds) =
-            (Mesh::default(), Mesh::default(), Mesh::default());
-        // Room for every vertex up front: growing by doubling would copy the
-        // meshes several times over.
-        let points: usize = input
+        let mut mesh = match Arc::get_mut(&mut self.mesh) {
+            Some(old) => std::mem::take(old),
+            None => Mesh::default(),
+        };
+        mesh.clear();
+        let reach = reach.expand(KEYPOINT_RADIUS + theme::BOX_STROKE_WIDTH);
+        let at = input.at;
+        let visible: Vec<(usize, Rect)> = input
             .scene
             .shapes
             .iter()
-            .map(|s| point_count(&s.shape))
+            .enumerate()
+            .filter(|(_, s)| Some(s.id) != input.excluded)
+            .map(|(i, s)| (i, at.rect_of(s.bounds())))
+            .filter(|(_, r)| r.intersects(reach))
+            .collect();
+        // Room for every vertex up front: growing by doubling would copy it
+        // several times over. Outlines take two vertices a point, fills one.
+        let points: usize = visible
+            .iter()
+            .map(|&(i, _)| point_count(&input.scene.shapes[i].shape))
             .sum();
-        fills.vertices.reserve(points);
-        fills.indices.reserve(3 * points);
-        lines.vertices.reserve(2 * points);
-        lines.indices.reserve(6 * points);
+        mesh.reserve_vertices(3 * points + 40 * visible.len());
+        mesh.reserve_triangles(3 * points + 20 * visible.len());
+        let mut mesher = Mesher::default();
+        // Every fill under every outline.
+        for &(i, _) in &visible {
+            let s = &input.scene.shapes[i];
+            let indices = self.fills.at(i);
+            mesher.fill(&mut mesh, at, &s.shape, styles.get(s.class).fill, indices);
+        }
         let mut labels = Vec::new();
-        let mut mesher = Mesher::new(input.at, &mut fills, &mut lines);
-        let reach = reach.expand(KEYPOINT_RADIUS + theme::BOX_STROKE_WIDTH);
-        for s in &input.scene.shapes {
-            if Some(s.id) == input.excluded {
-                continue;
-            }
-            let r = input.at.rect_of(s.bounds());
-            if !r.intersects(reach) {
-                continue;
-            }
+        let mut label_backgrounds = Mesh::default();
+        for &(i, r) in &visible {
+            let s = &input.scene.shapes[i];
             let style = styles.get(s.class);
             let look = Look {
                 stroke: style.stroke,
                 fill: style.fill,
                 width: theme::BOX_STROKE_WIDTH,
             };
-            let indices = self.fills.get(s.id).map(|i| &i[..]);
-            mesher.add(&s.shape, look, indices, (input.skeleton)(s.class));
+            mesher.outline(&mut mesh, at, &s.shape, look, (input.skeleton)(s.class));
             if let Some(galley) = styles.name(s.class).filter(|_| labelled(&s.shape, r)) {
-                let pos = pos2(
-                    r.min.x,
-                    (r.min.y - galley.size().y).max(input.at.rect.min.y),
-                );
+                let galley = galley.clone();
+                let pos = pos2(r.min.x, (r.min.y - galley.size().y).max(at.rect.min.y));
                 label_backgrounds.add_colored_rect(
                     Rect::from_min_size(pos, galley.size() + vec2(6.0, 0.0)),
                     style.stroke.gamma_multiply(0.85),
@@ -418,19 +461,10 @@ impl Layer {
                 labels.push((pos + vec2(3.0, 0.0), galley));
             }
         }
-        let text = mesh::label_text_mesh(painter.ctx(), &labels);
-        let mut all = fills;
-        all.reserve_vertices(
-            lines.vertices.len() + label_backgrounds.vertices.len() + text.vertices.len(),
-        );
-        all.reserve_triangles(
-            (lines.indices.len() + label_backgrounds.indices.len() + text.indices.len()) / 3,
-        );
-        all.append(lines);
-        all.append(label_backgrounds);
-        let text_from = all.vertices.len();
-        all.append(text);
-        (all, text_from)
+        mesh.append(label_backgrounds);
+        let text_from = mesh.vertices.len();
+        mesh.append(mesh::label_text_mesh(painter.ctx(), &labels));
+        (mesh, text_from)
     }
 }
 

@@ -102,6 +102,8 @@ pub fn polygon_indices(shape: &Shape) -> Vec<u32> {
 pub struct FillCache {
     generation: u64,
     fills: HashMap<AnnotationId, (u64, Arc<[u32]>)>,
+    /// The same, by position in the scene: no hashing while painting.
+    in_order: Vec<Option<Arc<[u32]>>>,
 }
 
 impl FillCache {
@@ -113,8 +115,10 @@ impl FillCache {
         }
         self.generation = scene.generation();
         let mut old = std::mem::take(&mut self.fills);
+        self.in_order.clear();
         for s in &scene.shapes {
             let Shape::Polygon(poly) = &s.shape else {
+                self.in_order.push(None);
                 continue;
             };
             let print = fingerprint(poly.points());
@@ -122,8 +126,14 @@ impl FillCache {
                 Some((p, indices)) if p == print => (p, indices),
                 _ => (print, polygon_indices(&s.shape).into()),
             };
+            self.in_order.push(Some(entry.1.clone()));
             self.fills.insert(s.id, entry);
         }
+    }
+
+    /// The triangles of the scene's shape at `index`.
+    pub fn at(&self, index: usize) -> Option<&[u32]> {
+        self.in_order.get(index)?.as_deref()
     }
 
     pub fn get(&self, id: AnnotationId) -> Option<&Arc<[u32]>> {
