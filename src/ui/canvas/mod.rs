@@ -346,7 +346,7 @@ impl CanvasState {
                 scene: input.scene,
                 schema: input.schema,
                 at,
-                excluded: preview.map(|(id, _)| id),
+                preview,
                 skeleton: &skeleton,
             },
         );

@@ -327,7 +327,9 @@ pub struct LayerInput<'a, 'k> {
     pub scene: &'a Scene,
     pub schema: &'a LabelSchema,
     pub at: Transform,
-    pub excluded: Option<AnnotationId>,
+    /// The shape being dragged, as it is now: the mesh leaves it out (the
+    /// overlay draws it), a mask's texture follows it.
+    pub preview: Option<(AnnotationId, &'a Shape)>,
     /// The skeleton edges of a class.
     pub skeleton: &'a dyn Fn(ClassId) -> &'k [(usize, usize)],
 }
@@ -341,15 +343,22 @@ impl Layer {
         let colours = Styles::new(input.schema, None);
         self.masks.refresh(ctx, scene, |c| colours.get(c).stroke);
         let clip = painter.clip_rect();
+        let excluded = input.preview.map(|(id, _)| id);
         for s in &scene.shapes {
             if let Shape::Mask(_) = &s.shape
-                && Some(s.id) != input.excluded
                 && let Some(m) = self.masks.get(s.id)
             {
+                let (dx, dy) = match input.preview {
+                    Some((id, shape)) if id == s.id => {
+                        let (now, was) = (shape.bounds(), s.bounds());
+                        (now.min_x - was.min_x, now.min_y - was.min_y)
+                    }
+                    _ => (0.0, 0.0),
+                };
                 let [x0, y0, x1, y1] = m.bounds;
                 let r = Rect::from_min_max(
-                    input.at.pos(Point::new(x0, y0)),
-                    input.at.pos(Point::new(x1, y1)),
+                    input.at.pos(Point::new(x0 + dx, y0 + dy)),
+                    input.at.pos(Point::new(x1 + dx, y1 + dy)),
                 );
                 if r.intersects(clip) {
                     let uv = Rect::from_min_max(Pos2::ZERO, pos2(1.0, 1.0));
@@ -360,7 +369,7 @@ impl Layer {
         let key = LayerKey {
             generation: scene.generation(),
             zoom: input.at.view.zoom,
-            excluded: input.excluded,
+            excluded,
             pixels_per_point: ctx.pixels_per_point(),
             font_image: ctx.fonts(|f| f.font_image_size()),
             classes: classes_fingerprint(input.schema),
@@ -421,7 +430,7 @@ impl Layer {
             .shapes
             .iter()
             .enumerate()
-            .filter(|(_, s)| Some(s.id) != input.excluded)
+            .filter(|(_, s)| Some(s.id) != input.preview.map(|(id, _)| id))
             .map(|(i, s)| (i, at.rect_of(s.bounds())))
             .filter(|(_, r)| r.intersects(reach))
             .collect();
@@ -531,7 +540,7 @@ mod tests {
                     scene,
                     schema,
                     at,
-                    excluded: None,
+                    preview: None,
                     skeleton: &skeleton,
                 },
             );
