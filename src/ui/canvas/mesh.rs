@@ -184,13 +184,12 @@ pub fn ring(mesh: &mut Mesh, c: Pos2, radius: f32, width: f32, color: Color32) {
     stroke_path(mesh, &octagon(c, radius), true, width, color);
 }
 
-/// Label texts as one textured mesh over the font atlas. Thousands of separate
+/// Label texts added to `mesh`, textured by the font atlas. Thousands of separate
 /// text shapes cost the tessellator far more than copying their glyph quads.
-pub fn label_text_mesh(ctx: &egui::Context, labels: &[(Pos2, Arc<Galley>)]) -> Mesh {
+pub fn label_text(mesh: &mut Mesh, ctx: &egui::Context, labels: &[(Pos2, Arc<Galley>)]) {
     let [tw, th] = ctx.fonts(|f| f.font_image_size());
     let uv_scale = vec2(1.0 / tw.max(1) as f32, 1.0 / th.max(1) as f32);
     let ppp = ctx.pixels_per_point();
-    let mut mesh = Mesh::default();
     for (pos, galley) in labels {
         // Snap to physical pixels as egui does for text, so glyphs stay crisp.
         let origin = pos2((pos.x * ppp).round() / ppp, (pos.y * ppp).round() / ppp);
@@ -207,7 +206,6 @@ pub fn label_text_mesh(ctx: &egui::Context, labels: &[(Pos2, Arc<Galley>)]) -> M
                 }));
         }
     }
-    mesh
 }
 
 #[cfg(test)]

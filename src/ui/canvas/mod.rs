@@ -6,11 +6,13 @@
 //! - `scene`: the drawn model, `(id, class, Shape)` with cached bounds;
 //! - `hit`: which shape is under the pointer;
 //! - `tools`: one state machine per tool, in image pixels, without egui;
-//! - `paint` (cached meshes of every annotation), `overlay` (selection,
-//!   handles, drafts, proposals, hints), `mesh`, `triangulate` and `mask`
-//!   (textures of RLE masks): the drawing.
+//! - `layer` (every annotation's meshes, kept between frames), `paint`
+//!   (styles, shapes into meshes), `overlay` (selection, handles, drafts,
+//!   proposals, hints), `mesh`, `triangulate` and `mask` (textures of RLE
+//!   masks): the drawing.
 
 pub mod hit;
+pub mod layer;
 pub mod mask;
 pub mod mesh;
 pub mod overlay;
@@ -31,8 +33,9 @@ use super::theme;
 use crate::model::Visibility;
 use crate::model::{AnnotationId, BBox, ClassId, LabelSchema, Point, ProposalId, VertexRef};
 use eframe::egui::{self, Color32, CursorIcon, PointerButton, Pos2, Rect, Sense, Vec2, pos2};
+use layer::{Layer, LayerInput};
 use overlay::Highlight;
-use paint::{Layer, LayerInput, Styles, Transform};
+use paint::{Styles, Transform};
 use rust_i18n::t;
 use tools::edit::Grip;
 use tools::{ToolContext, ToolEvent, Tools};
