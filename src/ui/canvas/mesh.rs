@@ -80,6 +80,20 @@ pub fn thin_into(
     }
 }
 
+/// The unit normal of the segment `a` → `b` (zero for a point). Plain
+/// `sqrt`, not `hypot`: this runs for every vertex of every outline.
+#[inline]
+fn unit_normal(a: Pos2, b: Pos2) -> Vec2 {
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    let len_sq = dx * dx + dy * dy;
+    if len_sq > 0.0 {
+        let inv = 1.0 / len_sq.sqrt();
+        vec2(-dy * inv, dx * inv)
+    } else {
+        Vec2::ZERO
+    }
+}
+
 /// A line `width` wide along `points`, mitred at the corners; `closed` joins
 /// the last point to the first. Consecutive points must differ (see
 /// [`thin_into`]).
@@ -89,10 +103,7 @@ pub fn stroke_path(mesh: &mut Mesh, points: &[Pos2], closed: bool, width: f32, c
         return;
     }
     let half = width / 2.0;
-    let normal = |i: usize| {
-        let d = (points[(i + 1) % n] - points[i]).normalized();
-        vec2(-d.y, d.x)
-    };
+    let normal = |i: usize| unit_normal(points[i], points[(i + 1) % n]);
     let base = mesh.vertices.len() as u32;
     mesh.vertices.reserve(2 * n);
     // Each segment's normal once: the one before a point and the one after.
@@ -102,12 +113,12 @@ pub fn stroke_path(mesh: &mut Mesh, points: &[Pos2], closed: bool, width: f32, c
         let offset = match (before, after) {
             (Some(n0), Some(n1)) => {
                 let m = n0 + n1;
-                let len = m.length();
-                if len < 1e-3 {
+                let len_sq = m.x * m.x + m.y * m.y;
+                if len_sq < 1e-6 {
                     // Folds back on itself: the first segment's normal.
                     n0 * half
                 } else {
-                    let m = m / len;
+                    let m = m / len_sq.sqrt();
                     let cos = m.dot(n1).max(1.0 / MITER_LIMIT);
                     m * (half / cos)
                 }
@@ -117,11 +128,6 @@ pub fn stroke_path(mesh: &mut Mesh, points: &[Pos2], closed: bool, width: f32, c
             (None, None) => Vec2::ZERO,
         };
         before = after;
-        let offset = if offset.x.is_finite() && offset.y.is_finite() {
-            offset
-        } else {
-            Vec2::ZERO
-        };
         mesh.vertices
             .push(epaint::Vertex::untextured(p + offset, color));
         mesh.vertices
