@@ -741,7 +741,9 @@ impl Workspace {
             return Vec::new();
         }
         let (tool, selected) = (self.tool, self.selected);
-        let visibility_key = self.canvas.wants_visibility_key(tool, selected);
+        let visibility_key = self
+            .canvas
+            .wants_visibility_key(tool, selected, &self.cache.scene);
         let actions =
             keymap.triggered_where(ctx, |a| a != Action::CycleVisibility || visibility_key);
         for &a in &actions {

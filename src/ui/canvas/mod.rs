@@ -167,8 +167,13 @@ impl CanvasState {
 
     /// Whether the visibility key is the canvas's now (otherwise it stays a
     /// project hotkey).
-    pub fn wants_visibility_key(&self, tool: Tool, selected: Option<AnnotationId>) -> bool {
-        self.tools.wants_visibility_key(tool, selected)
+    pub fn wants_visibility_key(
+        &self,
+        tool: Tool,
+        selected: Option<AnnotationId>,
+        scene: &Scene,
+    ) -> bool {
+        self.tools.wants_visibility_key(tool, selected, scene)
     }
 
     pub fn show(&mut self, ui: &mut egui::Ui, input: &CanvasInput) -> Vec<CanvasAction> {

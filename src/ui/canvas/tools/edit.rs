@@ -194,7 +194,7 @@ impl Editor {
     }
 
     /// Whether the editor takes this event (the tool does not see it then).
-    pub fn claims(&self, cx: &ToolContext, event: ToolEvent, _select_tool: bool) -> bool {
+    pub fn claims(&self, cx: &ToolContext, event: ToolEvent) -> bool {
         self.decide(cx, event).is_some()
     }
 
@@ -620,7 +620,15 @@ mod tests {
         let mut w = World::with(vec![(1, kp)]).selecting(1);
         // Without a selected point the key does nothing.
         assert_eq!(w.key(Tool::Select, ToolKey::CycleVisibility), vec![]);
+        assert!(
+            !w.tools
+                .wants_visibility_key(Tool::Select, w.selected, &w.scene)
+        );
         assert_eq!(w.click(Tool::Select, (60.0, 21.0)), vec![]);
+        assert!(
+            w.tools
+                .wants_visibility_key(Tool::Select, w.selected, &w.scene)
+        );
         let actions = w.key(Tool::Select, ToolKey::CycleVisibility);
         let Shape::Keypoints(k) = modified(&actions) else {
             panic!()

@@ -248,7 +248,7 @@ impl Tools {
             self.handle_tool(tool, cx, event, out);
             return;
         }
-        if cx.editable && self.editor.claims(cx, event, tool == Tool::Select) {
+        if cx.editable && self.editor.claims(cx, event) {
             self.editor.handle(cx, event, out);
             return;
         }
@@ -282,10 +282,18 @@ impl Tools {
         }
     }
 
-    /// Whether the visibility key means something now: a keypoint is selected,
-    /// or the keypoint tool is placing points.
-    pub fn wants_visibility_key(&self, tool: Tool, selected: Option<AnnotationId>) -> bool {
-        tool == Tool::Keypoints || self.editor.selected_vertex(selected).is_some()
+    /// Whether the visibility key means something now: a keypoint of the
+    /// selected shape is selected, or the keypoint tool is placing points.
+    pub fn wants_visibility_key(
+        &self,
+        tool: Tool,
+        selected: Option<AnnotationId>,
+        scene: &Scene,
+    ) -> bool {
+        let keypoints = selected
+            .and_then(|id| scene.get(id))
+            .is_some_and(|s| matches!(s.shape, Shape::Keypoints(_)));
+        tool == Tool::Keypoints || (keypoints && self.editor.selected_vertex(selected).is_some())
     }
 
     /// Drops whatever was under way (a new item, another tool).

@@ -222,6 +222,11 @@ mod tests {
         assert_eq!(w.click(Tool::Polygon, (80.0, 10.0)), vec![]);
         assert!(!w.tools.is_drawing(Tool::Polygon));
         assert!(w.tools.editor.selected_vertex(w.selected).is_some());
+        // A polygon's vertex leaves the visibility key to the project.
+        assert!(
+            !w.tools
+                .wants_visibility_key(Tool::Polygon, w.selected, &w.scene)
+        );
         // Elsewhere a click starts a new polygon, even inside the selected one.
         w.click(Tool::Polygon, (60.0, 20.0));
         assert!(w.tools.is_drawing(Tool::Polygon));
