@@ -744,8 +744,7 @@ impl Workspace {
         let visibility_key = self
             .canvas
             .wants_visibility_key(tool, selected, &self.cache.scene);
-        let actions =
-            keymap.triggered_where(ctx, |a| a != Action::CycleVisibility || visibility_key);
+        let actions = keymap.triggered_where(ctx, |a| !a.is_contextual() || visibility_key);
         for &a in &actions {
             self.handle_action(a);
         }
