@@ -60,10 +60,25 @@ pub enum Action {
     ClassPicker,
     /// Open the picker on the image labels (a text project's document classes).
     LabelPicker,
+    RotatedBoxTool,
+    PolygonTool,
+    PolylineTool,
+    KeypointsTool,
+    /// Turn the selected rotated box 1° counter-clockwise.
+    RotateLeft,
+    /// Turn the selected rotated box 1° clockwise.
+    RotateRight,
+    /// Turn the selected rotated box 15° counter-clockwise.
+    RotateLeftFast,
+    /// Turn the selected rotated box 15° clockwise.
+    RotateRightFast,
+    /// The selected keypoint's visibility: visible → occluded → not labelled;
+    /// with the keypoint tool, the next point's (pressed twice: skip it).
+    CycleVisibility,
 }
 
 impl Action {
-    pub const ALL: [Action; 26] = [
+    pub const ALL: [Action; 35] = [
         Action::PrevItem,
         Action::NextItem,
         Action::DoneAndNext,
@@ -90,6 +105,15 @@ impl Action {
         Action::ReadingReset,
         Action::ClassPicker,
         Action::LabelPicker,
+        Action::RotatedBoxTool,
+        Action::PolygonTool,
+        Action::PolylineTool,
+        Action::KeypointsTool,
+        Action::RotateLeft,
+        Action::RotateRight,
+        Action::RotateLeftFast,
+        Action::RotateRightFast,
+        Action::CycleVisibility,
     ];
 
     /// The translation key of the action's name, for menus and the help screen.
@@ -121,7 +145,24 @@ impl Action {
             Action::ReadingReset => "action.reading_reset",
             Action::ClassPicker => "action.class_picker",
             Action::LabelPicker => "action.label_picker",
+            Action::RotatedBoxTool => "tool.rotated_box",
+            Action::PolygonTool => "tool.polygon",
+            Action::PolylineTool => "tool.polyline",
+            Action::KeypointsTool => "tool.keypoints",
+            Action::RotateLeft => "action.rotate_left",
+            Action::RotateRight => "action.rotate_right",
+            Action::RotateLeftFast => "action.rotate_left_fast",
+            Action::RotateRightFast => "action.rotate_right_fast",
+            Action::CycleVisibility => "action.cycle_visibility",
         }
+    }
+
+    /// Whether the action may share its key with a project hotkey: it takes
+    /// the key only while it means something (the visibility key, while a
+    /// keypoint is selected or placed), and otherwise leaves it to the project
+    /// (`V` is also the fourth image label's key by default).
+    pub fn is_contextual(self) -> bool {
+        self == Action::CycleVisibility
     }
 
     /// Whether holding the key down repeats the action. Actions that change
@@ -246,6 +287,8 @@ impl Shortcut {
             Key::Minus => "-",
             Key::Equals => "=",
             Key::Slash => "/",
+            Key::Comma => ",",
+            Key::Period => ".",
             other => other.name(),
         };
         self.join(command, key)
@@ -521,10 +564,21 @@ impl KeyMap {
     /// modifiers logically (an extra Shift is ignored), so the most specific
     /// binding is tried first: Ctrl+Shift+Z is Redo, never Undo.
     pub fn triggered(&self, ctx: &egui::Context) -> Vec<Action> {
+        self.triggered_where(ctx, |_| true)
+    }
+
+    /// As [`KeyMap::triggered`], for the actions `active` allows; the keys of
+    /// the others are left for the widgets and the project's hotkeys.
+    pub fn triggered_where(
+        &self,
+        ctx: &egui::Context,
+        active: impl Fn(Action) -> bool,
+    ) -> Vec<Action> {
         if ctx.text_edit_focused() {
             return Vec::new();
         }
-        let mut ordered: Vec<&(Action, Shortcut)> = self.bindings.iter().collect();
+        let mut ordered: Vec<&(Action, Shortcut)> =
+            self.bindings.iter().filter(|(a, _)| active(*a)).collect();
         ordered.sort_by_key(|(_, s)| std::cmp::Reverse(s.specificity()));
         ctx.input_mut(|input| {
             let mut actions = Vec::new();
@@ -652,6 +706,58 @@ mod tests {
             Some(Action::LabelPicker)
         );
         assert!(keymap.shortcut_text(Action::ClassPicker).starts_with("/, "));
+        // The shape tools and the rotation keys: `,` and `.` turn by 1°, with
+        // Shift by 15°.
+        for (key, action) in [
+            ("T", Action::RotatedBoxTool),
+            ("O", Action::PolygonTool),
+            ("L", Action::PolylineTool),
+            ("K", Action::KeypointsTool),
+            (",", Action::RotateLeft),
+            (".", Action::RotateRight),
+            ("Shift+,", Action::RotateLeftFast),
+            ("Shift+.", Action::RotateRightFast),
+            ("V", Action::CycleVisibility),
+        ] {
+            assert_eq!(keymap.action_for(&sc(key)), Some(action), "{key}");
+        }
+        assert_eq!(keymap.shortcut_text(Action::RotateRightFast), "Shift+.");
+    }
+
+    #[test]
+    fn a_contextual_action_leaves_its_key_when_it_has_nothing_to_do() {
+        let keymap = KeyMap::default();
+        let ctx = egui::Context::default();
+        let v = || vec![key_event(Key::V, Modifiers::NONE)];
+        let mut seen = Vec::new();
+        for active in [false, true] {
+            let raw = egui::RawInput {
+                events: v(),
+                ..Default::default()
+            };
+            pass(&ctx, raw, |ui| {
+                let actions = keymap.triggered_where(ui.ctx(), |a| !a.is_contextual() || active);
+                let left = ui.input(|i| i.events.len());
+                seen.push((actions, left));
+            });
+            // Let go of V, so the next press is not a repeat.
+            let release = egui::Event::Key {
+                key: Key::V,
+                physical_key: None,
+                pressed: false,
+                repeat: false,
+                modifiers: Modifiers::NONE,
+            };
+            pass(
+                &ctx,
+                egui::RawInput {
+                    events: vec![release],
+                    ..Default::default()
+                },
+                |_| {},
+            );
+        }
+        assert_eq!(seen, vec![(vec![], 1), (vec![Action::CycleVisibility], 0)]);
     }
 
     #[test]
@@ -670,7 +776,11 @@ mod tests {
         let mut checked = 0;
         for hotkey in hotkeys {
             let shortcut = sc(&hotkey);
-            assert_eq!(keymap.action_for(&shortcut), None, "{hotkey} is taken");
+            let taken = keymap.action_for(&shortcut);
+            assert!(
+                taken.is_none_or(Action::is_contextual),
+                "{hotkey} is taken by {taken:?}"
+            );
             checked += 1;
         }
         assert!(checked >= 9 + 7);
@@ -864,14 +974,14 @@ mod tests {
                 key_event(Key::D, Modifiers::NONE),
                 key_event(Key::ArrowLeft, Modifiers::NONE),
                 key_event(Key::Enter, Modifiers::NONE),
-                key_event(Key::K, Modifiers::NONE),
+                key_event(Key::J, Modifiers::NONE),
             ],
         );
         assert_eq!(
             actions,
             vec![Action::NextItem, Action::PrevItem, Action::DoneAndNext]
         );
-        assert_eq!(left, 1, "the unbound K must stay for the widgets");
+        assert_eq!(left, 1, "the unbound J must stay for the widgets");
     }
 
     #[test]

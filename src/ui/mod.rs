@@ -4,7 +4,6 @@
 
 pub mod app;
 pub mod canvas;
-pub mod canvas_view;
 pub mod class_panel;
 pub mod class_picker;
 pub mod dashboard;

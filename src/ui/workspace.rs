@@ -1,7 +1,9 @@
 //! The open project: item list on the left, canvas in the centre, classes and
 //! labels on the right, status bar below. Turns keys and canvas actions into edits.
 
-use super::canvas::{CanvasAction, CanvasInput, CanvasState, Picture, Tool};
+use super::canvas::{
+    CanvasAction, CanvasInput, CanvasState, Picture, Scene, Tool, ToolKey, kind_name, no_keypoints,
+};
 use super::class_panel;
 use super::class_picker::{ClassPicker, PickLists, Picked, PickerMode, PickerOutcome, filter};
 use super::item_list::ItemList;
@@ -16,7 +18,9 @@ use crate::model::{
     AnnotationId, BoxAnnotation, ClassId, Edit, ImageLabelMode, Item, ItemId, ItemStatus, LabelId,
     NewBox, NewComment, NewSpan,
 };
-use crate::model::{Comment, CommentTarget, Proposal, ProposalId, SpanId, SpanRef};
+use crate::model::{
+    Comment, CommentTarget, Proposal, ProposalId, Shape, ShapeKind, SpanId, SpanRef,
+};
 use crate::project::{ItemQuery, LogEntry, Project, ProjectError, ProjectKind};
 use eframe::egui::{self, Vec2};
 use rust_i18n::t;
@@ -39,6 +43,8 @@ struct ItemCache {
     proposals: Vec<Proposal>,
     /// The item's latest edit-log entries, newest first.
     history: Vec<LogEntry>,
+    /// The boxes and proposals as the canvas draws them.
+    scene: Scene,
 }
 
 /// Entries of the history kept for the current item.
@@ -205,10 +211,14 @@ impl Workspace {
                 comments: project.comments(item)?,
                 proposals: project.proposals(item)?,
                 history: project.history(Some(item), HISTORY_ROWS)?,
+                scene: Scene::default(),
             })
         };
         self.cache = match read() {
-            Ok(cache) => cache,
+            Ok(mut cache) => {
+                cache.scene = Scene::from_boxes(&cache.boxes, &cache.proposals);
+                cache
+            }
             Err(e) => {
                 self.message = Some(e.to_string());
                 ItemCache {
@@ -582,23 +592,67 @@ impl Workspace {
         }
     }
 
+    /// Whether annotations of this kind can be stored. Until annotations carry
+    /// a `Shape`, only boxes: the other tools are registered but refuse to start.
+    pub fn can_store(&self, kind: ShapeKind) -> bool {
+        kind == ShapeKind::Rect
+    }
+
+    fn cannot_store(&mut self, kind: ShapeKind) {
+        self.message = Some(t!("canvas.cannot_store", shape = kind_name(kind)).into_owned());
+    }
+
+    /// Picks a tool, unless it draws shapes the project cannot store yet.
+    pub fn set_tool(&mut self, tool: Tool) {
+        match tool.creates() {
+            Some(kind) if !self.can_store(kind) => self.cannot_store(kind),
+            _ => self.tool = tool,
+        }
+    }
+
+    /// A shape is being drawn or dragged on the canvas: Enter, Esc and Delete
+    /// are the canvas's.
+    fn canvas_busy(&self) -> bool {
+        !self.is_text() && self.canvas.is_busy(self.tool)
+    }
+
+    fn vertex_selected(&self) -> bool {
+        !self.is_text() && self.canvas.selected_vertex(self.selected).is_some()
+    }
+
     fn handle_action(&mut self, action: Action) {
         match action {
             Action::PrevItem => self.step(-1),
             Action::NextItem => self.step(1),
+            Action::DoneAndNext if self.canvas_busy() => self.canvas.queue_key(ToolKey::Finish),
             Action::DoneAndNext => self.done_and_next(),
             Action::CopyPrevBoxes => self.copy_previous_boxes(),
             Action::Undo => self.undo(),
             Action::Redo => self.redo(),
+            Action::Delete if self.canvas_busy() || self.vertex_selected() => {
+                self.canvas.queue_key(ToolKey::Delete)
+            }
             Action::Delete => self.delete_selected(),
-            Action::BoxTool => self.tool = Tool::Box,
-            Action::SelectTool => self.tool = Tool::Select,
+            Action::BoxTool => self.set_tool(Tool::Box),
+            Action::SelectTool => self.set_tool(Tool::Select),
+            Action::RotatedBoxTool => self.set_tool(Tool::RotatedBox),
+            Action::PolygonTool => self.set_tool(Tool::Polygon),
+            Action::PolylineTool => self.set_tool(Tool::Polyline),
+            Action::KeypointsTool => self.set_tool(Tool::Keypoints),
+            Action::RotateLeft => self.canvas.queue_key(ToolKey::Rotate(-1.0)),
+            Action::RotateRight => self.canvas.queue_key(ToolKey::Rotate(1.0)),
+            Action::RotateLeftFast => self.canvas.queue_key(ToolKey::Rotate(-15.0)),
+            Action::RotateRightFast => self.canvas.queue_key(ToolKey::Rotate(15.0)),
+            Action::CycleVisibility => self.canvas.queue_key(ToolKey::CycleVisibility),
             Action::Fit => self.canvas.fit_pending = true,
             Action::ZoomIn => self.canvas.zoom_centre(1.25),
             Action::ZoomOut => self.canvas.zoom_centre(0.8),
             Action::AcceptProposal => self.accept_selected_proposal(),
             Action::RejectProposal => self.reject_selected_proposal(),
             Action::AcceptProposalsAbove => self.accept_proposals_above(),
+            Action::Deselect if self.canvas_busy() || self.vertex_selected() => {
+                self.canvas.queue_key(ToolKey::Cancel)
+            }
             Action::Deselect => {
                 self.selected = None;
                 self.selected_proposal = None;
@@ -686,7 +740,11 @@ impl Workspace {
         if ctx.text_edit_focused() || self.picker.is_some() {
             return Vec::new();
         }
-        let actions = keymap.triggered(ctx);
+        let (tool, selected) = (self.tool, self.selected);
+        let visibility_key = self
+            .canvas
+            .wants_visibility_key(tool, selected, &self.cache.scene);
+        let actions = keymap.triggered_where(ctx, |a| !a.is_contextual() || visibility_key);
         for &a in &actions {
             self.handle_action(a);
         }
@@ -786,14 +844,14 @@ impl Workspace {
         let input = CanvasInput {
             picture,
             image_size: Vec2::new(item.width as f32, item.height as f32),
-            boxes: &self.cache.boxes,
+            scene: &self.cache.scene,
             schema: self.project.schema(),
             selected: self.selected,
             tool: self.tool,
             draw_class: self.active_class,
+            keypoints: &no_keypoints,
             editable,
             commented: &commented,
-            proposals: &self.cache.proposals,
             selected_proposal: self.selected_proposal,
             proposal_threshold: self.proposal_threshold,
         };
@@ -811,21 +869,28 @@ impl Workspace {
                         self.active_class = Some(b.class);
                     }
                 }
-                CanvasAction::Create(bbox) => {
-                    if let Some(class) = self.active_class {
-                        let edit = Edit::AddBoxes(vec![NewBox {
-                            item: item.id,
-                            class,
-                            bbox,
-                            attributes: Default::default(),
-                        }]);
-                        if let Some(applied) = self.apply(edit) {
-                            self.selected = applied.created.first().copied();
-                        }
+                CanvasAction::Create {
+                    class,
+                    shape: Shape::Rect(bbox),
+                } => {
+                    let edit = Edit::AddBoxes(vec![NewBox {
+                        item: item.id,
+                        class,
+                        bbox,
+                        attributes: Default::default(),
+                    }]);
+                    if let Some(applied) = self.apply(edit) {
+                        self.selected = applied.created.first().copied();
                     }
                 }
-                CanvasAction::SetGeometry { id, bbox } => {
+                CanvasAction::Modify {
+                    id,
+                    shape: Shape::Rect(bbox),
+                } => {
                     self.apply(Edit::SetBoxGeometry { id, bbox });
+                }
+                CanvasAction::Create { shape, .. } | CanvasAction::Modify { shape, .. } => {
+                    self.cannot_store(shape.kind());
                 }
             }
         }

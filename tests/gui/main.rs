@@ -9,6 +9,7 @@ mod media_fixtures;
 
 mod annotate;
 mod box_attributes;
+mod canvas_tools;
 mod class_picker;
 mod cvat;
 mod cvat_subsets;

@@ -1,0 +1,113 @@
+//! The canvas tools through the real UI: the select tool moves any box in one
+//! undo step, Esc drops a box half drawn, tools for shapes the project cannot
+//! store yet say so, and the keypoint visibility key leaves `V` to the image
+//! labels while no keypoint is selected.
+
+use crate::common;
+use crate::common::gui::{
+    app_boxes, app_config, drag_on_image as drag, image_point, primary_button, start,
+};
+use eframe::egui::{Event, Key, Modifiers};
+use egui_kittest::Harness;
+use shugu::model::LabelId;
+use shugu::ui::Startup;
+use shugu::ui::app::ShuguApp;
+use shugu::ui::canvas::Tool;
+use shugu::ui::i18n::Language;
+
+fn harness(labels: &[&str]) -> (common::Fixture, Harness<'static, ShuguApp>) {
+    let f = common::image_project(&[("a.png", 400, 300)], &["car", "bike"], labels, false);
+    let config = app_config(f.root.path(), "alice", Language::English, vec![]);
+    let h = start(config, Startup::Open(f.project.clone()));
+    (f, h)
+}
+
+fn press(h: &mut Harness<ShuguApp>, modifiers: Modifiers, key: Key) {
+    h.key_press_modifiers(modifiers, key);
+    h.run();
+}
+
+fn corners(h: &Harness<ShuguApp>) -> Vec<[f32; 4]> {
+    app_boxes(h)
+        .iter()
+        .map(|b| [b.bbox.min_x, b.bbox.min_y, b.bbox.max_x, b.bbox.max_y].map(f32::round))
+        .collect()
+}
+
+#[test]
+fn the_select_tool_moves_any_box_in_one_undo_step() {
+    let (_f, mut h) = harness(&[]);
+    drag(&mut h, (20.0, 20.0), (80.0, 60.0));
+    drag(&mut h, (200.0, 100.0), (300.0, 200.0));
+    press(&mut h, Modifiers::NONE, Key::Escape);
+    assert_eq!(h.state().workspace().unwrap().selected, None);
+    press(&mut h, Modifiers::NONE, Key::Q);
+    assert_eq!(h.state().workspace().unwrap().tool, Tool::Select);
+    // The first box, not selected, is dragged by its inside.
+    drag(&mut h, (50.0, 40.0), (60.0, 70.0));
+    assert_eq!(
+        corners(&h),
+        vec![[30.0, 50.0, 90.0, 90.0], [200.0, 100.0, 300.0, 200.0]]
+    );
+    let moved = app_boxes(&h)[0].id;
+    assert_eq!(h.state().workspace().unwrap().selected, Some(moved));
+    // A drag on empty image draws nothing with the select tool.
+    drag(&mut h, (350.0, 20.0), (390.0, 60.0));
+    assert_eq!(app_boxes(&h).len(), 2);
+    press(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(
+        corners(&h),
+        vec![[20.0, 20.0, 80.0, 60.0], [200.0, 100.0, 300.0, 200.0]]
+    );
+}
+
+#[test]
+fn esc_drops_a_box_being_drawn_and_keeps_the_selection() {
+    let (_f, mut h) = harness(&[]);
+    drag(&mut h, (20.0, 20.0), (80.0, 60.0));
+    let first = app_boxes(&h)[0].id;
+    let (a, b) = (image_point(&h, 150.0, 100.0), image_point(&h, 250.0, 200.0));
+    h.event(Event::PointerMoved(a));
+    h.run();
+    primary_button(&mut h, a, true);
+    for i in 1..=3 {
+        h.event(Event::PointerMoved(a + (b - a) * (i as f32 / 3.0)));
+        h.run();
+    }
+    press(&mut h, Modifiers::NONE, Key::Escape);
+    h.event(Event::PointerMoved(b));
+    h.run();
+    primary_button(&mut h, b, false);
+    assert_eq!(app_boxes(&h).len(), 1, "the box half drawn was dropped");
+    assert_eq!(h.state().workspace().unwrap().selected, Some(first));
+}
+
+#[test]
+fn a_tool_for_shapes_the_project_cannot_store_says_so() {
+    let (_f, mut h) = harness(&[]);
+    for key in [Key::O, Key::L, Key::T, Key::K] {
+        press(&mut h, Modifiers::NONE, key);
+        let ws = h.state().workspace().unwrap();
+        assert_eq!(ws.tool, Tool::Box, "{key:?}");
+        let message = ws.message.clone().unwrap_or_default();
+        assert!(message.contains("cannot store"), "{key:?}: {message}");
+    }
+    let ws = h.state_mut().workspace_mut().unwrap();
+    ws.message = None;
+    press(&mut h, Modifiers::NONE, Key::O);
+    let message = h.state().workspace().unwrap().message.clone().unwrap();
+    assert!(message.contains("polygons"), "{message}");
+    // The box tool still draws.
+    press(&mut h, Modifiers::NONE, Key::W);
+    drag(&mut h, (20.0, 20.0), (80.0, 60.0));
+    assert_eq!(app_boxes(&h).len(), 1);
+}
+
+#[test]
+fn v_stays_the_fourth_image_labels_key_while_no_keypoint_is_selected() {
+    let (_f, mut h) = harness(&["day", "night", "dusk", "dawn"]);
+    press(&mut h, Modifiers::NONE, Key::V);
+    let ws = h.state().workspace().unwrap();
+    let item = ws.current_item().unwrap().id;
+    assert_eq!(ws.project.image_labels(item).unwrap(), vec![LabelId(4)]);
+}
