@@ -1,0 +1,158 @@
+//! The importers under test, each reached the way the CLI reaches it: the
+//! `jobs` read (or plan) function on the input, against a temporary project
+//! made once per importer, and when asked the store step too (the plan
+//! applied through `Project::apply`, then undone).
+
+mod images;
+mod text;
+
+use crate::rng::Rng;
+use shugu::jobs::scan::BackgroundScan;
+use shugu::model::LabelSchema;
+use shugu::project::Project;
+use std::path::{Path, PathBuf};
+
+/// One file to mutate: the seed's bytes and where it goes.
+pub struct Seed {
+    /// The dataset folder the file belongs to, for importers that read a
+    /// folder; `None` for importers that read one file.
+    pub template: Option<PathBuf>,
+    /// Relative to the template, or the file's name.
+    pub file: String,
+    pub bytes: Vec<u8>,
+}
+
+impl Seed {
+    fn from_file(template: Option<&Path>, file: &str, path: &Path) -> anyhow::Result<Seed> {
+        Ok(Seed {
+            template: template.map(Path::to_path_buf),
+            file: file.to_string(),
+            bytes: std::fs::read(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,
+        })
+    }
+
+    /// Every text file of a dataset folder (images are left alone).
+    fn all_in(template: &Path) -> anyhow::Result<Vec<Seed>> {
+        crate::workspace::files_under(template)
+            .iter()
+            .filter(|f| !is_image(f))
+            .map(|f| Seed::from_file(Some(template), f, &template.join(f)))
+            .collect()
+    }
+}
+
+fn is_image(name: &str) -> bool {
+    let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+    matches!(
+        ext.to_ascii_lowercase().as_str(),
+        "png" | "jpg" | "jpeg" | "bmp" | "gif" | "webp" | "tif" | "tiff"
+    )
+}
+
+pub trait Importer {
+    fn seeds(&self) -> &[Seed];
+    /// Reads `input` (a file, or a dataset folder when the seeds have a
+    /// template) as the CLI would. With `store`, the result is also stored in
+    /// the project and undone again. Errors are the importer refusing the
+    /// input, which is fine; only panics, hangs and memory are failures.
+    fn run(&mut self, input: &Path, rng: &mut Rng, store: bool) -> anyhow::Result<()>;
+    /// Makes the project afresh (after a panic, or when it has grown).
+    fn reset(&mut self) -> anyhow::Result<()>;
+}
+
+/// The importers by name, in the order they run.
+pub const NAMES: &[&str] = &[
+    "coco",
+    "coco-results",
+    "yolo",
+    "voc",
+    "cvat",
+    "labelme",
+    "label-studio",
+    "label-studio-text",
+    "doccano",
+    "jsonl",
+    "texts",
+];
+
+/// Sets up the importer `name` in the work folder `work`.
+pub fn make(name: &str, work: &Path) -> anyhow::Result<Box<dyn Importer>> {
+    std::fs::create_dir_all(work)?;
+    Ok(match name {
+        "coco" => Box::new(images::coco(work)?),
+        "coco-results" => Box::new(images::coco_results(work)?),
+        "yolo" => Box::new(images::yolo(work)?),
+        "voc" => Box::new(images::voc(work)?),
+        "cvat" => Box::new(images::cvat(work)?),
+        "labelme" => Box::new(images::labelme(work)?),
+        "label-studio" => Box::new(images::label_studio(work)?),
+        "label-studio-text" | "doccano" | "jsonl" => Box::new(text::Labelled::new(name, work)?),
+        "texts" => Box::new(text::Texts::new(work)?),
+        _ => anyhow::bail!(
+            "unknown importer `{name}`; the importers: {}",
+            NAMES.join(", ")
+        ),
+    })
+}
+
+/// An image project over a copy of some fixture images, remade on reset.
+pub struct ImageProject {
+    pub project: Project,
+    dir: PathBuf,
+    images: PathBuf,
+    schema: LabelSchema,
+    /// Stores since the project was made.
+    stores: usize,
+}
+
+/// Stores after which the project (whose schema grows with every import's
+/// new classes) is made afresh.
+const STORES_PER_PROJECT: usize = 200;
+
+impl ImageProject {
+    /// Copies `fixture_images` to `work/images` and makes a project over them.
+    pub fn new(work: &Path, fixture_images: &Path, schema: LabelSchema) -> anyhow::Result<Self> {
+        let images = work.join("images");
+        crate::workspace::remove_any(&images)?;
+        crate::workspace::copy_tree(fixture_images, &images)?;
+        let dir = work.join("project");
+        let project = scanned(&dir, &images, schema.clone())?;
+        Ok(ImageProject {
+            project,
+            dir,
+            images,
+            schema,
+            stores: 0,
+        })
+    }
+
+    pub fn reset(&mut self) -> anyhow::Result<()> {
+        self.project = scanned(&self.dir, &self.images, self.schema.clone())?;
+        self.stores = 0;
+        Ok(())
+    }
+
+    /// Undoes the store that just succeeded, and remakes the project now
+    /// and then.
+    pub fn stored(&mut self) -> anyhow::Result<()> {
+        self.project.undo()?;
+        self.stores += 1;
+        if self.stores >= STORES_PER_PROJECT {
+            self.reset()?;
+        }
+        Ok(())
+    }
+}
+
+fn scanned(dir: &Path, images: &Path, schema: LabelSchema) -> anyhow::Result<Project> {
+    // The old project is dropped (its lock released) by the caller's
+    // assignment only after this returns, so make the new one beside it.
+    let fresh = dir.with_extension("new");
+    crate::workspace::remove_any(&fresh)?;
+    let mut project = Project::create(&fresh, "fuzz", images, schema)?;
+    BackgroundScan::start(project.image_root()).finish_into(&mut project, |_| {})?;
+    drop(project);
+    crate::workspace::remove_any(dir)?;
+    std::fs::rename(&fresh, dir)?;
+    Ok(Project::open(dir, shugu::project::Access::ReadWrite)?)
+}

@@ -1,0 +1,208 @@
+//! One importer fuzzed for a while in this process: inputs made from its
+//! seeds, written where it reads them, run under the bounds, failures saved.
+
+use crate::guard::{self, Running};
+use crate::mutate::{Env, Syntax, mutate};
+use crate::rng::{Rng, hash_name};
+use crate::targets::{self, Importer};
+use crate::workspace::{Dataset, change_entries, files_under, outside_dir, remove_any};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+pub struct Options {
+    pub importer: String,
+    pub duration: Duration,
+    pub seed: u64,
+    pub timeout: Duration,
+    pub budget: usize,
+    /// Also change the dataset's entries (links, folders, long names).
+    pub links: bool,
+    /// One input in this many is also stored in the project.
+    pub store_every: usize,
+    /// Stop after this many inputs.
+    pub inputs: usize,
+}
+
+/// Saved inputs per distinct panic place; the rest are only counted.
+const SAVED_PER_PANIC: usize = 3;
+
+static TRIED: AtomicUsize = AtomicUsize::new(0);
+static STORED: AtomicUsize = AtomicUsize::new(0);
+static FAILED: AtomicUsize = AtomicUsize::new(0);
+/// The longest one input took, in milliseconds.
+static SLOWEST_MS: AtomicUsize = AtomicUsize::new(0);
+
+/// The worker's figures, as the supervisor reads them.
+pub fn write_stats(file: &Path, seconds: f64) {
+    let (_, peak) = guard::memory();
+    let text = format!(
+        "tried={} stored={} failed={} peak={peak} slowest_ms={} seconds={seconds:.3}\n",
+        TRIED.load(Ordering::SeqCst),
+        STORED.load(Ordering::SeqCst),
+        FAILED.load(Ordering::SeqCst),
+        SLOWEST_MS.load(Ordering::SeqCst),
+    );
+    let _ = std::fs::write(file, text);
+}
+
+/// Where the input being run is, for the supervisor when this process dies.
+fn write_current(work: &Path, case: &Path) {
+    let _ = std::fs::write(work.join("current"), case.to_string_lossy().as_bytes());
+}
+
+/// The place of a panic ("panicked at src/x.rs:1:2"), which identifies it.
+fn panic_place(panic: &str) -> &str {
+    panic.split(" (thread").next().unwrap_or(panic)
+}
+
+/// Fuzzes `options.importer` in `work`; returns the process's exit code.
+pub fn run(options: &Options, work: &Path) -> anyhow::Result<i32> {
+    let stats = work.join("stats");
+    let started = Instant::now();
+    {
+        let stats = stats.clone();
+        guard::install(
+            options.timeout,
+            options.budget,
+            Box::new(move || write_stats(&stats, started.elapsed().as_secs_f64())),
+        );
+    }
+    let outside = outside_dir()?;
+    let outside_text = outside.to_string_lossy().into_owned();
+    let env = Env {
+        outside: &outside_text,
+    };
+    let mut importer = targets::make(&options.importer, &work.join("setup"))?;
+    let seeds: Vec<(Option<PathBuf>, String, Vec<u8>)> = importer
+        .seeds()
+        .iter()
+        .map(|s| (s.template.clone(), s.file.clone(), s.bytes.clone()))
+        .collect();
+    anyhow::ensure!(!seeds.is_empty(), "{} has no seeds", options.importer);
+    guard::reset_peak();
+    let case_dir = work.join("case");
+    let mut dataset = Dataset::new(case_dir.clone());
+    let mut files_of: HashMap<PathBuf, Vec<String>> = HashMap::new();
+    let mut rng = Rng::new(options.seed ^ hash_name(&options.importer));
+    let mut panics: HashMap<String, usize> = HashMap::new();
+    let mut last_case = PathBuf::new();
+    let mut last_stats = Instant::now();
+    let fuzz_start = Instant::now();
+    while fuzz_start.elapsed() < options.duration && TRIED.load(Ordering::SeqCst) < options.inputs {
+        let (template, file, seed) = rng.pick(&seeds);
+        let (_, _, other) = rng.pick(&seeds);
+        let bytes = mutate(seed, other, Syntax::of(file), &env, &mut rng);
+        let case = match template {
+            Some(template) => {
+                dataset.start(template)?;
+                dataset.write(file, &bytes)?;
+                if options.links && rng.chance(1, 6) {
+                    let files = files_of
+                        .entry(template.clone())
+                        .or_insert_with(|| files_under(template));
+                    // A change the file system refuses is just not made.
+                    let _ = change_entries(&mut dataset, files, file, &outside, &mut rng);
+                }
+                case_dir.clone()
+            }
+            None => {
+                let case = case_dir.join(file);
+                if case != last_case {
+                    remove_any(&case_dir)?;
+                    std::fs::create_dir_all(&case_dir)?;
+                }
+                std::fs::write(&case, &bytes)?;
+                case
+            }
+        };
+        if case != last_case {
+            write_current(work, &case);
+            last_case = case.clone();
+        }
+        let store = rng.chance(1, options.store_every.max(1));
+        let mut input_rng = Rng::new(rng.next_u64());
+        let running = Running {
+            importer: options.importer.clone(),
+            label: format!(
+                "input #{} of seed {}",
+                TRIED.load(Ordering::SeqCst) + 1,
+                options.seed
+            ),
+            case: case.clone(),
+            save: true,
+        };
+        let input_start = Instant::now();
+        let found = guard::run_input(running, || {
+            // The importer refusing an input is fine.
+            let _ = importer.run(&case, &mut input_rng, store);
+        });
+        SLOWEST_MS.fetch_max(input_start.elapsed().as_millis() as usize, Ordering::SeqCst);
+        let tried = TRIED.fetch_add(1, Ordering::SeqCst) + 1;
+        STORED.fetch_add(usize::from(store), Ordering::SeqCst);
+        if let Some(first) = found.first() {
+            FAILED.fetch_add(1, Ordering::SeqCst);
+            let seen = panics.entry(panic_place(first).to_string()).or_insert(0);
+            *seen += 1;
+            if *seen <= SAVED_PER_PANIC {
+                let saved = crate::failures::save(&options.importer, &case);
+                let what = format!(
+                    "input #{tried} of seed {}{}: {}",
+                    options.seed,
+                    if store { " (stored)" } else { "" },
+                    found.join("\n    ")
+                );
+                crate::failures::report(&options.importer, &what, &saved);
+            }
+            importer.reset()?;
+        }
+        dataset.restore()?;
+        if last_stats.elapsed() > Duration::from_secs(1) {
+            write_stats(&stats, started.elapsed().as_secs_f64());
+            last_stats = Instant::now();
+        }
+    }
+    write_stats(&stats, fuzz_start.elapsed().as_secs_f64());
+    for (place, n) in &panics {
+        eprintln!("{}: {n} input(s) {place}", options.importer);
+    }
+    Ok(if panics.is_empty() { 0 } else { 1 })
+}
+
+/// Runs one saved input once, under the same bounds; returns the exit code.
+pub fn replay(
+    importer_name: &str,
+    input: &Path,
+    options: &Options,
+    work: &Path,
+) -> anyhow::Result<i32> {
+    guard::install(options.timeout, options.budget, Box::new(|| {}));
+    outside_dir()?;
+    let mut importer: Box<dyn Importer> = targets::make(importer_name, work)?;
+    let mut rng = Rng::new(options.seed);
+    let running = Running {
+        importer: importer_name.to_string(),
+        label: "replayed input".into(),
+        case: input.to_path_buf(),
+        save: false,
+    };
+    let mut outcome = Ok(());
+    let panics = guard::run_input(running, || outcome = importer.run(input, &mut rng, true));
+    if panics.is_empty() {
+        match outcome {
+            Ok(()) => println!(
+                "{importer_name}: read {} without a problem",
+                input.display()
+            ),
+            Err(e) => println!(
+                "{importer_name}: refused {} cleanly: {e:#}",
+                input.display()
+            ),
+        }
+        Ok(0)
+    } else {
+        crate::failures::report(importer_name, &panics.join("\n    "), input);
+        Ok(1)
+    }
+}
