@@ -44,6 +44,7 @@ const USAGE: &str =
                     [--seed N] [--inputs N] [--timeout SECONDS] [--memory-mib N]
                     [--store-every N] [--no-links]
        fuzz_imports --replay FILE --importer NAME
+       fuzz_imports --seeds [--importer NAME]...
        fuzz_imports --list
 
   --minutes N, --seconds N   how long each importer runs (default 10 seconds)
@@ -56,6 +57,7 @@ const USAGE: &str =
   --inputs N                 stop each importer after N inputs (same seed: same inputs)
   --no-links                 leave the datasets' entries alone (no links, long names)
   --replay FILE              run one saved input (a file or a dataset folder) once
+  --seeds                    read every seed unchanged and say what each gave
 
 Failing inputs go to target/fuzz-failures/<importer>-<n>[.ext]; exit status 0 only
 when nothing failed.";
@@ -76,6 +78,8 @@ struct Args {
     links: bool,
     replay: Option<PathBuf>,
     list: bool,
+    /// Read every seed unchanged and say what it gave.
+    seeds: bool,
     /// Internal: run one importer in this process, in this work folder.
     worker: Option<PathBuf>,
 }
@@ -93,6 +97,7 @@ fn parse_args() -> Result<Args, String> {
         links: true,
         replay: None,
         list: false,
+        seeds: false,
         worker: None,
     };
     let mut it = std::env::args().skip(1);
@@ -115,6 +120,7 @@ fn parse_args() -> Result<Args, String> {
             "--no-links" => args.links = false,
             "--replay" => args.replay = Some(PathBuf::from(value()?)),
             "--list" => args.list = true,
+            "--seeds" => args.seeds = true,
             "--worker" => args.worker = Some(PathBuf::from(value()?)),
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument {other}")),
@@ -153,6 +159,8 @@ fn main() -> ExitCode {
         run_worker(&args, work)
     } else if let Some(input) = &args.replay {
         replay(&args, input)
+    } else if args.seeds {
+        show_seeds(&args)
     } else {
         supervise(&args)
     };
@@ -196,6 +204,15 @@ fn replay(args: &Args, input: &Path) -> anyhow::Result<i32> {
     let code = worker::replay(importer, input, &worker_options(args, importer, 0.0), &work);
     let _ = workspace::remove_any(&run_dir());
     code
+}
+
+fn show_seeds(args: &Args) -> anyhow::Result<i32> {
+    for importer in &args.importers {
+        let work = run_dir().join(importer);
+        worker::show_seeds(importer, &worker_options(args, importer, 0.0), &work)?;
+    }
+    let _ = workspace::remove_any(&run_dir());
+    Ok(0)
 }
 
 fn run_dir() -> PathBuf {

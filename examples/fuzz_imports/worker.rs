@@ -4,7 +4,7 @@
 use crate::guard::{self, Running};
 use crate::mutate::{Env, Syntax, mutate};
 use crate::rng::{Rng, hash_name};
-use crate::targets::{self, Importer};
+use crate::targets::{self, Importer, Input};
 use crate::workspace::{Dataset, change_entries, files_under, outside_dir, remove_any};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -136,7 +136,12 @@ pub fn run(options: &Options, work: &Path) -> anyhow::Result<i32> {
         let input_start = Instant::now();
         let found = guard::run_input(running, || {
             // The importer refusing an input is fine.
-            let _ = importer.run(&case, &mut input_rng, store);
+            let _ = importer.run(Input {
+                path: &case,
+                template: template.as_deref(),
+                rng: &mut input_rng,
+                store,
+            });
         });
         SLOWEST_MS.fetch_max(input_start.elapsed().as_millis() as usize, Ordering::SeqCst);
         let tried = TRIED.fetch_add(1, Ordering::SeqCst) + 1;
@@ -187,14 +192,20 @@ pub fn replay(
         case: input.to_path_buf(),
         save: false,
     };
-    let mut outcome = Ok(());
-    let panics = guard::run_input(running, || outcome = importer.run(input, &mut rng, true));
+    let mut outcome = Ok(String::new());
+    // A saved dataset folder is a whole copy, its images included.
+    let images = input.is_dir().then_some(input);
+    let panics = guard::run_input(running, || {
+        outcome = importer.run(Input {
+            path: input,
+            template: images,
+            rng: &mut rng,
+            store: true,
+        });
+    });
     if panics.is_empty() {
         match outcome {
-            Ok(()) => println!(
-                "{importer_name}: read {} without a problem",
-                input.display()
-            ),
+            Ok(read) => println!("{importer_name}: {}: {read}; stored", input.display()),
             Err(e) => println!(
                 "{importer_name}: refused {} cleanly: {e:#}",
                 input.display()
@@ -205,4 +216,44 @@ pub fn replay(
         crate::failures::report(importer_name, &panics.join("\n    "), input);
         Ok(1)
     }
+}
+
+/// Reads every seed of `importer_name` unchanged and says what each gave:
+/// the check that the harness reaches the importer with inputs it takes.
+pub fn show_seeds(importer_name: &str, options: &Options, work: &Path) -> anyhow::Result<i32> {
+    guard::install(options.timeout, options.budget, Box::new(|| {}));
+    let mut importer = targets::make(importer_name, &work.join("setup"))?;
+    let seeds: Vec<(Option<PathBuf>, String, Vec<u8>)> = importer
+        .seeds()
+        .iter()
+        .map(|s| (s.template.clone(), s.file.clone(), s.bytes.clone()))
+        .collect();
+    let mut dataset = Dataset::new(work.join("case"));
+    let mut rng = Rng::new(options.seed);
+    for (template, file, bytes) in &seeds {
+        let case = match template {
+            Some(template) => {
+                dataset.start(template)?;
+                dataset.dir.clone()
+            }
+            None => {
+                let case = work.join("case").join(file);
+                remove_any(&work.join("case"))?;
+                std::fs::create_dir_all(work.join("case"))?;
+                std::fs::write(&case, bytes)?;
+                case
+            }
+        };
+        let input = Input {
+            path: &case,
+            template: template.as_deref(),
+            rng: &mut rng,
+            store: true,
+        };
+        match importer.run(input) {
+            Ok(read) => println!("{importer_name} {file}: {read}"),
+            Err(e) => println!("{importer_name} {file}: refused: {e:#}"),
+        }
+    }
+    Ok(0)
 }

@@ -1,7 +1,7 @@
 //! The image importers: COCO, COCO results, YOLO, VOC, CVAT, labelme and
 //! Label Studio image tasks, on projects over the fixtures' images.
 
-use super::{ImageProject, Importer, Seed};
+use super::{ImageProject, Importer, Input, Seed};
 use crate::rng::Rng;
 use crate::workspace::{copy_tree, repo_path};
 use serde_json::{Value, json};
@@ -17,9 +17,9 @@ use shugu::jobs::yolo::{OutsidePolicy, YoloImportOptions, apply_yolo_plan, read_
 use shugu::jobs::{coco, cvat, label_studio_images, labelme, voc};
 use shugu::model::{Item, LabelSchema};
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-fn fixture(rel: &str) -> std::path::PathBuf {
+fn fixture(rel: &str) -> PathBuf {
     repo_path(&format!("tests/fixtures/{rel}"))
 }
 
@@ -44,7 +44,7 @@ fn box_options(rng: &mut Rng) -> BoxImportOptions {
 
 /// Copies a fixture dataset to `work/templates/<name>`, the folder inputs
 /// are made from.
-fn template(work: &Path, fixture_rel: &str, name: &str) -> anyhow::Result<std::path::PathBuf> {
+fn template(work: &Path, fixture_rel: &str, name: &str) -> anyhow::Result<PathBuf> {
     let to = work.join("templates").join(name);
     crate::workspace::remove_any(&to)?;
     copy_tree(&fixture(fixture_rel), &to)?;
@@ -58,12 +58,18 @@ fn store_box_labels(
     plan: BoxLabelPlan,
     rng: &mut Rng,
     store: bool,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<String> {
+    let read = read_summary(plan.boxes.len(), plan.problems.len());
     if store {
         apply_box_label_plan(&mut project.project, plan, rng.chance(1, 2))?;
         project.stored()?;
     }
-    Ok(())
+    Ok(read)
+}
+
+/// What a read found, for `--replay`.
+fn read_summary(boxes: usize, problems: usize) -> String {
+    format!("{boxes} boxes planned, {problems} problems reported")
 }
 
 fn no_progress() -> impl FnMut(shugu::jobs::Progress) {
@@ -73,9 +79,9 @@ fn no_progress() -> impl FnMut(shugu::jobs::Progress) {
 /// The COCO importers' project: the CVAT fixture's images, and the COCO
 /// files our exporter writes for them once the CVAT fixture is imported
 /// (boxes with attributes), in the forms other tools write too.
-fn coco_project(work: &Path) -> anyhow::Result<(ImageProject, Value)> {
-    let images = fixture("cvat/dataset/images");
-    let mut scratch = ImageProject::new(&work.join("scratch"), &images, LabelSchema::default())?;
+fn coco_project(work: &Path) -> anyhow::Result<(PathBuf, LabelSchema, Value)> {
+    let images = copy_images(work, &fixture("cvat/dataset/images"))?;
+    let mut scratch = ImageProject::new(work.join("scratch"), &images, LabelSchema::default())?;
     let plan = cvat::read_cvat(
         &fixture("cvat/dataset/annotations.xml"),
         scratch.project.items(),
@@ -90,8 +96,7 @@ fn coco_project(work: &Path) -> anyhow::Result<(ImageProject, Value)> {
     let out = work.join("scratch/instances.json");
     coco::export_coco(&scratch.project, &out)?;
     let exported: Value = serde_json::from_slice(&std::fs::read(&out)?)?;
-    let project = ImageProject::new(work, &images, LabelSchema::default())?;
-    Ok((project, exported))
+    Ok((images, scratch.project.schema().clone(), exported))
 }
 
 fn json_seed(file: &str, value: &Value) -> anyhow::Result<Seed> {
@@ -103,8 +108,7 @@ fn json_seed(file: &str, value: &Value) -> anyhow::Result<Seed> {
 }
 
 /// COCO 2017's shape of the same file: every annotation with a polygon or an
-/// RLE `segmentation`, `area` and `iscrowd`, and `attributes` an empty list
-/// (as some tools write when there are none).
+/// RLE `segmentation`, `area` and `iscrowd`.
 fn coco_2017(exported: &Value) -> Value {
     let mut file = exported.clone();
     if let Some(anns) = file["annotations"].as_array_mut() {
@@ -122,9 +126,18 @@ fn coco_2017(exported: &Value) -> Value {
                 ann["area"] = json!(w * h);
                 ann["iscrowd"] = json!(u8::from(i % 3 == 2));
             }
-            if i % 2 == 1 {
-                ann["attributes"] = json!([]);
-            }
+        }
+    }
+    file
+}
+
+/// The file with `attributes` an empty list where there are none, as some
+/// tools write it.
+fn attributes_as_list(exported: &Value) -> Value {
+    let mut file = exported.clone();
+    if let Some(anns) = file["annotations"].as_array_mut() {
+        for ann in anns.iter_mut().skip(1).step_by(2) {
+            ann["attributes"] = json!([]);
         }
     }
     file
@@ -174,13 +187,36 @@ fn fixture_coco_seeds() -> anyhow::Result<Vec<Seed>> {
 }
 
 /// Reads an input (and stores it when asked) against the project.
-type Run = fn(&mut ImageProject, &Path, &mut Rng, bool) -> anyhow::Result<()>;
+type Run = fn(&mut ImageProject, &Path, &mut Rng, bool) -> anyhow::Result<String>;
 
-/// An image importer: its project, its seeds and how it reads an input.
+/// An image importer: its seeds, how it reads an input, and a project per
+/// folder of images its inputs are for.
 pub struct ImageImporter {
-    project: ImageProject,
+    work: PathBuf,
+    /// The images a file input is for; a dataset folder's are its template's.
+    images: Option<PathBuf>,
+    schema: LabelSchema,
+    projects: Vec<(PathBuf, ImageProject)>,
     seeds: Vec<Seed>,
     run: Run,
+}
+
+impl ImageImporter {
+    fn new(work: &Path, images: Option<PathBuf>, seeds: Vec<Seed>, run: Run) -> Self {
+        ImageImporter {
+            work: work.to_path_buf(),
+            images,
+            schema: LabelSchema::default(),
+            projects: Vec::new(),
+            seeds,
+            run,
+        }
+    }
+
+    fn with_schema(mut self, schema: LabelSchema) -> Self {
+        self.schema = schema;
+        self
+    }
 }
 
 impl Importer for ImageImporter {
@@ -188,29 +224,50 @@ impl Importer for ImageImporter {
         &self.seeds
     }
 
-    fn run(&mut self, input: &Path, rng: &mut Rng, store: bool) -> anyhow::Result<()> {
-        (self.run)(&mut self.project, input, rng, store)
+    fn run(&mut self, input: Input) -> anyhow::Result<String> {
+        let Some(images) = input.template.or(self.images.as_deref()) else {
+            anyhow::bail!("no images for {}", input.path.display());
+        };
+        let at = match self.projects.iter().position(|(i, _)| i == images) {
+            Some(at) => at,
+            None => {
+                let dir = self.work.join(format!("project-{}", self.projects.len()));
+                let project = ImageProject::new(dir, images, self.schema.clone())?;
+                self.projects.push((images.to_path_buf(), project));
+                self.projects.len() - 1
+            }
+        };
+        let project = &mut self.projects[at].1;
+        (self.run)(project, input.path, input.rng, input.store)
     }
 
     fn reset(&mut self) -> anyhow::Result<()> {
-        self.project.reset()
+        self.projects
+            .iter_mut()
+            .try_for_each(|(_, project)| project.reset())
     }
 }
 
+/// Copies fixture images to `work/images`: a project over them never
+/// touches the repository's files.
+fn copy_images(work: &Path, fixture_images: &Path) -> anyhow::Result<PathBuf> {
+    let images = work.join("images");
+    crate::workspace::remove_any(&images)?;
+    copy_tree(fixture_images, &images)?;
+    Ok(images)
+}
+
 pub fn coco(work: &Path) -> anyhow::Result<ImageImporter> {
-    let (project, exported) = coco_project(work)?;
+    let (images, _, exported) = coco_project(work)?;
     let mut seeds = vec![
         json_seed("instances_export.json", &exported)?,
         json_seed("instances_2017.json", &coco_2017(&exported))?,
+        json_seed("attributes_list.json", &attributes_as_list(&exported))?,
         json_seed("label_studio_coco.json", &coco_names(&exported, true))?,
         json_seed("supervision_coco.json", &coco_names(&exported, false))?,
     ];
     seeds.extend(fixture_coco_seeds()?);
-    Ok(ImageImporter {
-        project,
-        seeds,
-        run: run_coco,
-    })
+    Ok(ImageImporter::new(work, Some(images), seeds, run_coco))
 }
 
 fn run_coco(
@@ -218,12 +275,14 @@ fn run_coco(
     input: &Path,
     rng: &mut Rng,
     store: bool,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<String> {
     let bytes = std::fs::read(input)?;
     let targets = lookup(project.project.items());
     let find = |name: &str| targets.get(name).copied();
+    let mut read = String::from("not parsed");
     if let Ok(file) = parse_coco(&bytes) {
-        plan_import(&file, find);
+        let plan = plan_import(&file, find);
+        read = read_summary(plan.boxes.len(), plan.problems.len());
     }
     // The streaming path, in chunks that end anywhere.
     if let Ok(header) = parse_coco_header(&bytes) {
@@ -239,7 +298,7 @@ fn run_coco(
         coco::import_coco(&mut project.project, input)?;
         project.stored()?;
     }
-    Ok(())
+    Ok(read)
 }
 
 /// A COCO results file (what pycocotools' `loadRes` reads) for the
@@ -265,14 +324,13 @@ fn results(exported: &Value) -> Value {
 }
 
 pub fn coco_results(work: &Path) -> anyhow::Result<ImageImporter> {
-    let (project, exported) = coco_project(work)?;
-    Ok(ImageImporter {
-        project,
-        seeds: vec![json_seed("results.json", &results(&exported))?],
-        run: |project, input, rng, store| {
-            read_and_store_predictions(project, input, PredictionFormat::CocoResults, rng, store)
-        },
-    })
+    let (images, schema, exported) = coco_project(work)?;
+    let seeds = vec![json_seed("results.json", &results(&exported))?];
+    // Predictions name the project's own classes.
+    let importer = ImageImporter::new(work, Some(images), seeds, |project, input, rng, store| {
+        read_and_store_predictions(project, input, PredictionFormat::CocoResults, rng, store)
+    });
+    Ok(importer.with_schema(schema))
 }
 
 fn read_and_store_predictions(
@@ -281,7 +339,7 @@ fn read_and_store_predictions(
     format: PredictionFormat,
     rng: &mut Rng,
     store: bool,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<String> {
     let options: PredictionOptions = options(rng);
     let p = &project.project;
     let read = read_predictions(
@@ -292,21 +350,18 @@ fn read_and_store_predictions(
         options,
         &mut no_progress(),
     )?;
+    let summary = read_summary(read.plan.proposals.len(), read.problems.len());
     if store {
         apply_predictions(&mut project.project, read, "fuzz", options)?;
         project.stored()?;
     }
-    Ok(())
+    Ok(summary)
 }
 
 pub fn yolo(work: &Path) -> anyhow::Result<ImageImporter> {
     let mut seeds = Seed::all_in(&template(work, "yolo/ultralytics", "ultralytics")?)?;
     seeds.extend(Seed::all_in(&template(work, "yolo/darknet", "darknet")?)?);
-    Ok(ImageImporter {
-        project: ImageProject::new(work, &fixture("yolo"), LabelSchema::default())?,
-        seeds,
-        run: run_yolo,
-    })
+    Ok(ImageImporter::new(work, None, seeds, run_yolo))
 }
 
 fn run_yolo(
@@ -314,7 +369,7 @@ fn run_yolo(
     input: &Path,
     rng: &mut Rng,
     store: bool,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<String> {
     if rng.chance(1, 8) {
         // Predictions read the same folder, with scores.
         return read_and_store_predictions(project, input, PredictionFormat::Yolo, rng, store);
@@ -325,11 +380,12 @@ fn run_yolo(
         options(rng),
         &mut no_progress(),
     )?;
+    let read = read_summary(plan.boxes.len(), plan.problems.len());
     if store {
         apply_yolo_plan(&mut project.project, plan)?;
         project.stored()?;
     }
-    Ok(())
+    Ok(read)
 }
 
 /// VOC's and CVAT's read: the schema's classes are known ones.
@@ -347,7 +403,7 @@ fn read_with_schema(
     input: &Path,
     rng: &mut Rng,
     store: bool,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<String> {
     let p = &project.project;
     let plan = read(
         input,
@@ -360,49 +416,52 @@ fn read_with_schema(
 }
 
 pub fn voc(work: &Path) -> anyhow::Result<ImageImporter> {
-    let images = fixture("voc/detection/JPEGImages");
-    Ok(ImageImporter {
-        project: ImageProject::new(work, &images, LabelSchema::with_classes(&["car"]))?,
-        seeds: Seed::all_in(&template(work, "voc/detection", "detection")?)?,
-        run: |project, input, rng, store| {
-            read_with_schema(voc::read_voc, project, input, rng, store)
-        },
-    })
+    let seeds = Seed::all_in(&template(work, "voc/detection", "detection")?)?;
+    let importer = ImageImporter::new(work, None, seeds, |project, input, rng, store| {
+        read_with_schema(voc::read_voc, project, input, rng, store)
+    });
+    Ok(importer.with_schema(LabelSchema::with_classes(&["car"])))
 }
 
 pub fn cvat(work: &Path) -> anyhow::Result<ImageImporter> {
     let dir = fixture("cvat/dataset");
-    Ok(ImageImporter {
-        project: ImageProject::new(work, &dir.join("images"), LabelSchema::default())?,
-        seeds: files(&dir, &["annotations.xml", "annotations_datumaro.xml"])?,
-        run: |project, input, rng, store| {
-            read_with_schema(cvat::read_cvat, project, input, rng, store)
-        },
-    })
+    let images = copy_images(work, &dir.join("images"))?;
+    let seeds = files(&dir, &["annotations.xml", "annotations_datumaro.xml"])?;
+    Ok(ImageImporter::new(
+        work,
+        Some(images),
+        seeds,
+        |project, input, rng, store| read_with_schema(cvat::read_cvat, project, input, rng, store),
+    ))
 }
 
 pub fn labelme(work: &Path) -> anyhow::Result<ImageImporter> {
-    Ok(ImageImporter {
-        project: ImageProject::new(work, &fixture("labelme/dataset"), LabelSchema::default())?,
-        seeds: Seed::all_in(&template(work, "labelme/dataset", "labelme")?)?,
-        run: |project, input, rng, store| {
+    let seeds = Seed::all_in(&template(work, "labelme/dataset", "labelme")?)?;
+    Ok(ImageImporter::new(
+        work,
+        None,
+        seeds,
+        |project, input, rng, store| {
             let plan = labelme::read_labelme(input, project.project.items(), &mut no_progress())?;
             store_box_labels(project, plan, rng, store)
         },
-    })
+    ))
 }
 
 pub fn label_studio(work: &Path) -> anyhow::Result<ImageImporter> {
     let dir = fixture("label_studio");
-    Ok(ImageImporter {
-        project: ImageProject::new(work, &fixture("labelme/dataset"), LabelSchema::default())?,
-        seeds: files(&dir, &["tasks.json", "converter_tasks.json"])?,
-        run: |project, input, rng, store| {
+    let images = copy_images(work, &fixture("labelme/dataset"))?;
+    let seeds = files(&dir, &["tasks.json", "converter_tasks.json"])?;
+    Ok(ImageImporter::new(
+        work,
+        Some(images),
+        seeds,
+        |project, input, rng, store| {
             let items = project.project.items();
             let plan = label_studio_images::read_label_studio_images(input, items)?;
             store_box_labels(project, plan, rng, store)
         },
-    })
+    ))
 }
 
 fn files(dir: &Path, names: &[&str]) -> anyhow::Result<Vec<Seed>> {

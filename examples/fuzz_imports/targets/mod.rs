@@ -49,13 +49,24 @@ fn is_image(name: &str) -> bool {
     )
 }
 
+/// One input to read.
+pub struct Input<'a> {
+    /// A file, or a dataset folder when the seeds have a template.
+    pub path: &'a Path,
+    /// The folder a dataset was made from, unchanged: its images are the
+    /// project's items.
+    pub template: Option<&'a Path>,
+    pub rng: &'a mut Rng,
+    /// Also store what was read in the project (and undo it again).
+    pub store: bool,
+}
+
 pub trait Importer {
     fn seeds(&self) -> &[Seed];
-    /// Reads `input` (a file, or a dataset folder when the seeds have a
-    /// template) as the CLI would. With `store`, the result is also stored in
-    /// the project and undone again. Errors are the importer refusing the
-    /// input, which is fine; only panics, hangs and memory are failures.
-    fn run(&mut self, input: &Path, rng: &mut Rng, store: bool) -> anyhow::Result<()>;
+    /// Reads the input as the CLI would and says what it found. Errors are
+    /// the importer refusing the input, which is fine; only panics, hangs and
+    /// memory are failures.
+    fn run(&mut self, input: Input) -> anyhow::Result<String>;
     /// Makes the project afresh (after a panic, or when it has grown).
     fn reset(&mut self) -> anyhow::Result<()>;
 }
@@ -95,7 +106,7 @@ pub fn make(name: &str, work: &Path) -> anyhow::Result<Box<dyn Importer>> {
     })
 }
 
-/// An image project over a copy of some fixture images, remade on reset.
+/// An image project over a folder of images, remade on reset.
 pub struct ImageProject {
     pub project: Project,
     dir: PathBuf,
@@ -110,17 +121,13 @@ pub struct ImageProject {
 const STORES_PER_PROJECT: usize = 200;
 
 impl ImageProject {
-    /// Copies `fixture_images` to `work/images` and makes a project over them.
-    pub fn new(work: &Path, fixture_images: &Path, schema: LabelSchema) -> anyhow::Result<Self> {
-        let images = work.join("images");
-        crate::workspace::remove_any(&images)?;
-        crate::workspace::copy_tree(fixture_images, &images)?;
-        let dir = work.join("project");
-        let project = scanned(&dir, &images, schema.clone())?;
+    /// Makes a project in `dir` over the images in `images`.
+    pub fn new(dir: PathBuf, images: &Path, schema: LabelSchema) -> anyhow::Result<Self> {
+        let project = scanned(&dir, images, schema.clone())?;
         Ok(ImageProject {
             project,
             dir,
-            images,
+            images: images.to_path_buf(),
             schema,
             stores: 0,
         })

@@ -2,8 +2,7 @@
 //! files (doccano, Label Studio text tasks, our JSONL), read by the format's
 //! reader and, when asked, imported into a text project.
 
-use super::{Importer, Seed};
-use crate::rng::Rng;
+use super::{Importer, Input, Seed};
 use crate::workspace::{copy_tree, remove_any, repo_path};
 use serde_json::{Value, json};
 use shugu::formats::text::{LabelledFormat, LabelledReader, TextRecordReader, TextSource};
@@ -84,7 +83,6 @@ pub struct Labelled {
     project: Project,
     dir: PathBuf,
     seeds: Vec<Seed>,
-    stores: usize,
 }
 
 impl Labelled {
@@ -128,7 +126,6 @@ impl Labelled {
             project,
             dir,
             seeds,
-            stores: 0,
         })
     }
 }
@@ -138,25 +135,36 @@ impl Importer for Labelled {
         &self.seeds
     }
 
-    fn run(&mut self, input: &Path, rng: &mut Rng, store: bool) -> anyhow::Result<()> {
-        let bytes = std::fs::read(input)?;
-        let unit = *rng.pick(&UNITS);
-        LabelledReader::new(&bytes, self.format, unit)?.for_each(drop);
-        if store {
-            let unit = rng.chance(1, 2).then_some(unit);
-            self.stores += 1;
+    fn run(&mut self, input: Input) -> anyhow::Result<String> {
+        let bytes = std::fs::read(input.path)?;
+        let unit = *input.rng.pick(&UNITS);
+        let (mut records, mut spans, mut problems) = (0, 0, 0);
+        for record in LabelledReader::new(&bytes, self.format, unit)? {
+            match record {
+                Ok(r) => {
+                    records += 1;
+                    spans += r.spans.len();
+                    problems += r.problems.len();
+                }
+                Err(_) => problems += 1,
+            }
+        }
+        if input.store {
+            let unit = input.rng.chance(1, 2).then_some(unit);
             if self.project.items().len() > MAX_ITEMS {
                 self.reset()?;
             }
             import_labelled(
                 &mut self.project,
-                input,
+                input.path,
                 self.format,
                 unit,
                 &mut no_progress(),
             )?;
         }
-        Ok(())
+        Ok(format!(
+            "{records} records with {spans} spans read, {problems} problems reported"
+        ))
     }
 
     fn reset(&mut self) -> anyhow::Result<()> {
@@ -239,20 +247,27 @@ impl Importer for Texts {
         &self.seeds
     }
 
-    fn run(&mut self, input: &Path, rng: &mut Rng, store: bool) -> anyhow::Result<()> {
-        let field = *rng.pick(&[None, Some("text"), Some("shop"), Some("id")]);
-        let bytes = std::fs::read(input)?;
-        let source = TextSource::from_path(input, field)?;
-        TextRecordReader::new(&bytes, &source)?.for_each(drop);
-        if store {
+    fn run(&mut self, input: Input) -> anyhow::Result<String> {
+        let field = *input
+            .rng
+            .pick(&[None, Some("text"), Some("shop"), Some("id")]);
+        let bytes = std::fs::read(input.path)?;
+        let source = TextSource::from_path(input.path, field)?;
+        let (texts, problems): (Vec<_>, Vec<_>) =
+            TextRecordReader::new(&bytes, &source)?.partition(Result::is_ok);
+        if input.store {
             // An empty project takes a file through the fresh database
             // build, one with items through the ordinary insert.
-            if rng.chance(1, 3) || self.project.items().len() > MAX_ITEMS {
+            if input.rng.chance(1, 3) || self.project.items().len() > MAX_ITEMS {
                 self.reset()?;
             }
-            import_texts(&mut self.project, input, field, &mut no_progress())?;
+            import_texts(&mut self.project, input.path, field, &mut no_progress())?;
         }
-        Ok(())
+        Ok(format!(
+            "{} texts read (field {field:?}), {} problems reported",
+            texts.len(),
+            problems.len()
+        ))
     }
 
     fn reset(&mut self) -> anyhow::Result<()> {
