@@ -230,7 +230,14 @@ struct Totals {
     peak: usize,
     slowest_ms: usize,
     seconds: f64,
-    notes: Vec<String>,
+    /// Ends of a worker other than the time running out, counted by kind.
+    notes: std::collections::BTreeMap<String, usize>,
+}
+
+impl Totals {
+    fn note(&mut self, what: &str) {
+        *self.notes.entry(what.to_string()).or_insert(0) += 1;
+    }
 }
 
 fn read_stats(file: &Path, totals: &mut Totals) {
@@ -306,17 +313,17 @@ fn supervise(args: &Args) -> anyhow::Result<i32> {
             match status.code() {
                 Some(0) => break,
                 Some(1) => break,
-                Some(guard::EXIT_HANG) => totals.notes.push("a hang".into()),
-                Some(guard::EXIT_MEMORY) => totals.notes.push("over the memory bound".into()),
+                Some(guard::EXIT_HANG) => totals.note("hang"),
+                Some(guard::EXIT_MEMORY) => totals.note("over the memory bound"),
                 Some(4) => {
-                    totals.notes.push("could not run (see above)".into());
+                    totals.note("could not run (see above)");
                     totals.failed += 1;
                     break;
                 }
                 _ => {
                     // The worker died without reporting: save what it was reading.
                     totals.failed += 1;
-                    totals.notes.push(format!("a crash ({status})"));
+                    totals.note(&format!("crash ({status})"));
                     let current = std::fs::read_to_string(work.join("current")).unwrap_or_default();
                     let saved = failures::save(importer, Path::new(&current));
                     failures::report(importer, &format!("the worker died: {status}"), &saved);
@@ -336,7 +343,12 @@ fn supervise(args: &Args) -> anyhow::Result<i32> {
             if totals.notes.is_empty() {
                 String::new()
             } else {
-                format!(" ({})", totals.notes.join(", "))
+                let notes: Vec<String> = totals
+                    .notes
+                    .iter()
+                    .map(|(note, n)| format!("{n}× {note}"))
+                    .collect();
+                format!(" ({})", notes.join(", "))
             }
         );
         rows.push((importer.clone(), totals));

@@ -8,6 +8,7 @@ use crate::targets::{self, Importer, Input};
 use crate::workspace::{Dataset, change_entries, files_under, outside_dir, remove_any};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -34,8 +35,13 @@ static FAILED: AtomicUsize = AtomicUsize::new(0);
 /// The longest one input took, in milliseconds.
 static SLOWEST_MS: AtomicUsize = AtomicUsize::new(0);
 
+/// When the first input started: the figures count from here, not from the
+/// setup.
+static FUZZ_START: OnceLock<Instant> = OnceLock::new();
+
 /// The worker's figures, as the supervisor reads them.
-pub fn write_stats(file: &Path, seconds: f64) {
+pub fn write_stats(file: &Path) {
+    let seconds = FUZZ_START.get().map_or(0.0, |t| t.elapsed().as_secs_f64());
     let (_, peak) = guard::memory();
     let text = format!(
         "tried={} stored={} failed={} peak={peak} slowest_ms={} seconds={seconds:.3}\n",
@@ -60,13 +66,12 @@ fn panic_place(panic: &str) -> &str {
 /// Fuzzes `options.importer` in `work`; returns the process's exit code.
 pub fn run(options: &Options, work: &Path) -> anyhow::Result<i32> {
     let stats = work.join("stats");
-    let started = Instant::now();
     {
         let stats = stats.clone();
         guard::install(
             options.timeout,
             options.budget,
-            Box::new(move || write_stats(&stats, started.elapsed().as_secs_f64())),
+            Box::new(move || write_stats(&stats)),
         );
     }
     let outside = outside_dir()?;
@@ -89,7 +94,7 @@ pub fn run(options: &Options, work: &Path) -> anyhow::Result<i32> {
     let mut panics: HashMap<String, usize> = HashMap::new();
     let mut last_case = PathBuf::new();
     let mut last_stats = Instant::now();
-    let fuzz_start = Instant::now();
+    let fuzz_start = *FUZZ_START.get_or_init(Instant::now);
     while fuzz_start.elapsed() < options.duration && TRIED.load(Ordering::SeqCst) < options.inputs {
         let (template, file, seed) = rng.pick(&seeds);
         let (_, _, other) = rng.pick(&seeds);
@@ -123,13 +128,15 @@ pub fn run(options: &Options, work: &Path) -> anyhow::Result<i32> {
         }
         let store = rng.chance(1, options.store_every.max(1));
         let mut input_rng = Rng::new(rng.next_u64());
+        let label = format!(
+            "input #{} of seed {}{}",
+            TRIED.load(Ordering::SeqCst) + 1,
+            options.seed,
+            if store { " (stored)" } else { "" }
+        );
         let running = Running {
             importer: options.importer.clone(),
-            label: format!(
-                "input #{} of seed {}",
-                TRIED.load(Ordering::SeqCst) + 1,
-                options.seed
-            ),
+            label: label.clone(),
             case: case.clone(),
             save: true,
         };
@@ -144,7 +151,7 @@ pub fn run(options: &Options, work: &Path) -> anyhow::Result<i32> {
             });
         });
         SLOWEST_MS.fetch_max(input_start.elapsed().as_millis() as usize, Ordering::SeqCst);
-        let tried = TRIED.fetch_add(1, Ordering::SeqCst) + 1;
+        TRIED.fetch_add(1, Ordering::SeqCst);
         STORED.fetch_add(usize::from(store), Ordering::SeqCst);
         if let Some(first) = found.first() {
             FAILED.fetch_add(1, Ordering::SeqCst);
@@ -152,23 +159,18 @@ pub fn run(options: &Options, work: &Path) -> anyhow::Result<i32> {
             *seen += 1;
             if *seen <= SAVED_PER_PANIC {
                 let saved = crate::failures::save(&options.importer, &case);
-                let what = format!(
-                    "input #{tried} of seed {}{}: {}",
-                    options.seed,
-                    if store { " (stored)" } else { "" },
-                    found.join("\n    ")
-                );
+                let what = format!("{label}: {}", found.join("\n    "));
                 crate::failures::report(&options.importer, &what, &saved);
             }
             importer.reset()?;
         }
         dataset.restore()?;
         if last_stats.elapsed() > Duration::from_secs(1) {
-            write_stats(&stats, started.elapsed().as_secs_f64());
+            write_stats(&stats);
             last_stats = Instant::now();
         }
     }
-    write_stats(&stats, fuzz_start.elapsed().as_secs_f64());
+    write_stats(&stats);
     for (place, n) in &panics {
         eprintln!("{}: {n} input(s) {place}", options.importer);
     }
