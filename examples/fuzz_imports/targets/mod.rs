@@ -140,9 +140,12 @@ impl ImageProject {
     }
 
     /// Undoes the store that just succeeded, and remakes the project now
-    /// and then.
+    /// and then. An edit that was applied and cannot be undone is a failure
+    /// of the store side, reported as a panic.
     pub fn stored(&mut self) -> anyhow::Result<()> {
-        self.project.undo()?;
+        if let Err(e) = self.project.undo() {
+            panic!("undoing the import that was just stored failed: {e}");
+        }
         self.stores += 1;
         if self.stores >= STORES_PER_PROJECT {
             self.reset()?;
