@@ -53,9 +53,10 @@ pub fn save(importer: &str, case: &Path) -> PathBuf {
     }
 }
 
-pub fn report(importer: &str, what: &str, saved: &Path) {
+pub fn report(importer: &str, what: &str, saved: &Path, images: Option<&Path>) {
+    let images = images.map_or(String::new(), |i| format!(" --images {}", i.display()));
     eprintln!(
-        "FAIL {importer}: {what}\n  input: {}\n  replay: cargo run --release --example fuzz_imports -- --replay {} --importer {importer}",
+        "FAIL {importer}: {what}\n  input: {}\n  replay: cargo run --release --example fuzz_imports -- --replay {} --importer {importer}{images}",
         saved.display(),
         saved.display()
     );

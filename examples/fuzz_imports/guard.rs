@@ -106,6 +106,8 @@ pub struct Running {
     pub label: String,
     /// The input as the importer reads it: a file or a dataset folder.
     pub case: PathBuf,
+    /// The images a file input was read against, when it had its own.
+    pub images: Option<PathBuf>,
     /// Copy it to the failures folder when it fails (not when replaying).
     pub save: bool,
 }
@@ -209,7 +211,8 @@ fn watchdog(watch: &'static Watch) {
                 } else {
                     r.case.clone()
                 };
-                crate::failures::report(&r.importer, &format!("{}: {what}", r.label), &saved);
+                let what = format!("{}: {what}", r.label);
+                crate::failures::report(&r.importer, &what, &saved, r.images.as_deref());
             }
             None => eprintln!("FAIL (between inputs): {what}"),
         }

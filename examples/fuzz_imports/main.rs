@@ -43,7 +43,7 @@ const USAGE: &str =
     "usage: fuzz_imports [--minutes N | --seconds N | --total-seconds N] [--importer NAME]...
                     [--seed N] [--inputs N] [--timeout SECONDS] [--memory-mib N]
                     [--store-every N] [--no-links]
-       fuzz_imports --replay FILE --importer NAME
+       fuzz_imports --replay FILE --importer NAME [--images DIR]
        fuzz_imports --seeds [--importer NAME]...
        fuzz_imports --list
 
@@ -57,6 +57,7 @@ const USAGE: &str =
   --inputs N                 stop each importer after N inputs (same seed: same inputs)
   --no-links                 leave the datasets' entries alone (no links, long names)
   --replay FILE              run one saved input (a file or a dataset folder) once
+  --images DIR               with --replay: the images the file was read against
   --seeds                    read every seed unchanged and say what each gave
 
 Failing inputs go to target/fuzz-failures/<importer>-<n>[.ext]; exit status 0 only
@@ -77,6 +78,8 @@ struct Args {
     inputs: Option<usize>,
     links: bool,
     replay: Option<PathBuf>,
+    /// The images a replayed file was read against, when it had its own.
+    images: Option<PathBuf>,
     list: bool,
     /// Read every seed unchanged and say what it gave.
     seeds: bool,
@@ -96,6 +99,7 @@ fn parse_args() -> Result<Args, String> {
         inputs: None,
         links: true,
         replay: None,
+        images: None,
         list: false,
         seeds: false,
         worker: None,
@@ -119,6 +123,7 @@ fn parse_args() -> Result<Args, String> {
             "--inputs" => args.inputs = Some(number(value()?)? as usize),
             "--no-links" => args.links = false,
             "--replay" => args.replay = Some(PathBuf::from(value()?)),
+            "--images" => args.images = Some(PathBuf::from(value()?)),
             "--list" => args.list = true,
             "--seeds" => args.seeds = true,
             "--worker" => args.worker = Some(PathBuf::from(value()?)),
@@ -201,7 +206,8 @@ fn replay(args: &Args, input: &Path) -> anyhow::Result<i32> {
         anyhow::bail!("--replay needs the --importer that read the input");
     };
     let work = run_dir().join("replay");
-    let code = worker::replay(importer, input, &worker_options(args, importer, 0.0), &work);
+    let options = worker_options(args, importer, 0.0);
+    let code = worker::replay(importer, input, args.images.as_deref(), &options, &work);
     let _ = workspace::remove_any(&run_dir());
     code
 }
@@ -326,7 +332,8 @@ fn supervise(args: &Args) -> anyhow::Result<i32> {
                     totals.note(&format!("crash ({status})"));
                     let current = std::fs::read_to_string(work.join("current")).unwrap_or_default();
                     let saved = failures::save(importer, Path::new(&current));
-                    failures::report(importer, &format!("the worker died: {status}"), &saved);
+                    let what = format!("the worker died: {status}");
+                    failures::report(importer, &what, &saved, None);
                 }
             }
             if matches!(status.code(), Some(guard::EXIT_HANG | guard::EXIT_MEMORY)) {

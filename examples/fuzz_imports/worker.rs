@@ -4,7 +4,7 @@
 use crate::guard::{self, Running};
 use crate::mutate::{Env, Syntax, mutate};
 use crate::rng::{Rng, hash_name};
-use crate::targets::{self, Importer, Input};
+use crate::targets::{self, Importer, Input, Seed};
 use crate::workspace::{Dataset, change_entries, files_under, outside_dir, remove_any};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -58,6 +58,47 @@ fn write_current(work: &Path, case: &Path) {
     let _ = std::fs::write(work.join("current"), case.to_string_lossy().as_bytes());
 }
 
+/// Where inputs are written for the importer to read: a dataset made from
+/// its template, or a file alone.
+struct Cases {
+    dataset: Dataset,
+    files: PathBuf,
+    /// The file case last written; `files` holds only it.
+    file: PathBuf,
+}
+
+impl Cases {
+    fn new(work: &Path) -> Self {
+        Cases {
+            dataset: Dataset::new(work.join("case-dataset")),
+            files: work.join("case-file"),
+            file: PathBuf::new(),
+        }
+    }
+
+    /// Writes `bytes` as `seed`'s file and returns what the importer reads.
+    fn write(&mut self, seed: &Seed, bytes: &[u8]) -> std::io::Result<PathBuf> {
+        self.dataset.restore()?;
+        match &seed.template {
+            Some(template) => {
+                self.dataset.start(template)?;
+                self.dataset.write(&seed.file, bytes)?;
+                Ok(self.dataset.dir.clone())
+            }
+            None => {
+                let case = self.files.join(&seed.file);
+                if case != self.file {
+                    remove_any(&self.files)?;
+                    std::fs::create_dir_all(&self.files)?;
+                    self.file = case.clone();
+                }
+                std::fs::write(&case, bytes)?;
+                Ok(case)
+            }
+        }
+    }
+}
+
 /// The place of a panic ("panicked at src/x.rs:1:2"), which identifies it.
 fn panic_place(panic: &str) -> &str {
     panic.split(" (thread").next().unwrap_or(panic)
@@ -80,15 +121,10 @@ pub fn run(options: &Options, work: &Path) -> anyhow::Result<i32> {
         outside: &outside_text,
     };
     let mut importer = targets::make(&options.importer, &work.join("setup"))?;
-    let seeds: Vec<(Option<PathBuf>, String, Vec<u8>)> = importer
-        .seeds()
-        .iter()
-        .map(|s| (s.template.clone(), s.file.clone(), s.bytes.clone()))
-        .collect();
+    let seeds: Vec<Seed> = importer.seeds().to_vec();
     anyhow::ensure!(!seeds.is_empty(), "{} has no seeds", options.importer);
     guard::reset_peak();
-    let case_dir = work.join("case");
-    let mut dataset = Dataset::new(case_dir.clone());
+    let mut cases = Cases::new(work);
     let mut files_of: HashMap<PathBuf, Vec<String>> = HashMap::new();
     let mut rng = Rng::new(options.seed ^ hash_name(&options.importer));
     let mut panics: HashMap<String, usize> = HashMap::new();
@@ -96,32 +132,20 @@ pub fn run(options: &Options, work: &Path) -> anyhow::Result<i32> {
     let mut last_stats = Instant::now();
     let fuzz_start = *FUZZ_START.get_or_init(Instant::now);
     while fuzz_start.elapsed() < options.duration && TRIED.load(Ordering::SeqCst) < options.inputs {
-        let (template, file, seed) = rng.pick(&seeds);
-        let (_, _, other) = rng.pick(&seeds);
-        let bytes = mutate(seed, other, Syntax::of(file), &env, &mut rng);
-        let case = match template {
-            Some(template) => {
-                dataset.start(template)?;
-                dataset.write(file, &bytes)?;
-                if options.links && rng.chance(1, 6) {
-                    let files = files_of
-                        .entry(template.clone())
-                        .or_insert_with(|| files_under(template));
-                    // A change the file system refuses is just not made.
-                    let _ = change_entries(&mut dataset, files, file, &outside, &mut rng);
-                }
-                case_dir.clone()
-            }
-            None => {
-                let case = case_dir.join(file);
-                if case != last_case {
-                    remove_any(&case_dir)?;
-                    std::fs::create_dir_all(&case_dir)?;
-                }
-                std::fs::write(&case, &bytes)?;
-                case
-            }
-        };
+        let seed = rng.pick(&seeds);
+        let other = &rng.pick(&seeds).bytes;
+        let bytes = mutate(&seed.bytes, other, Syntax::of(&seed.file), &env, &mut rng);
+        let case = cases.write(seed, &bytes)?;
+        if let Some(template) = &seed.template
+            && options.links
+            && rng.chance(1, 6)
+        {
+            let files = files_of
+                .entry(template.clone())
+                .or_insert_with(|| files_under(template));
+            // A change the file system refuses is just not made.
+            let _ = change_entries(&mut cases.dataset, files, &seed.file, &outside, &mut rng);
+        }
         if case != last_case {
             write_current(work, &case);
             last_case = case.clone();
@@ -134,10 +158,14 @@ pub fn run(options: &Options, work: &Path) -> anyhow::Result<i32> {
             options.seed,
             if store { " (stored)" } else { "" }
         );
+        // A file with images of its own replays on them; a dataset is saved
+        // whole, its images included.
+        let images = seed.images.as_deref().filter(|_| seed.template.is_none());
         let running = Running {
             importer: options.importer.clone(),
             label: label.clone(),
             case: case.clone(),
+            images: images.map(Path::to_path_buf),
             save: true,
         };
         let input_start = Instant::now();
@@ -145,7 +173,7 @@ pub fn run(options: &Options, work: &Path) -> anyhow::Result<i32> {
             // The importer refusing an input is fine.
             let _ = importer.run(Input {
                 path: &case,
-                template: template.as_deref(),
+                images: seed.images.as_deref(),
                 rng: &mut input_rng,
                 store,
             });
@@ -160,11 +188,10 @@ pub fn run(options: &Options, work: &Path) -> anyhow::Result<i32> {
             if *seen <= SAVED_PER_PANIC {
                 let saved = crate::failures::save(&options.importer, &case);
                 let what = format!("{label}: {}", found.join("\n    "));
-                crate::failures::report(&options.importer, &what, &saved);
+                crate::failures::report(&options.importer, &what, &saved, images);
             }
             importer.reset()?;
         }
-        dataset.restore()?;
         if last_stats.elapsed() > Duration::from_secs(1) {
             write_stats(&stats);
             last_stats = Instant::now();
@@ -178,9 +205,11 @@ pub fn run(options: &Options, work: &Path) -> anyhow::Result<i32> {
 }
 
 /// Runs one saved input once, under the same bounds; returns the exit code.
+/// `images` are the project's images for a file input that had its own.
 pub fn replay(
     importer_name: &str,
     input: &Path,
+    images: Option<&Path>,
     options: &Options,
     work: &Path,
 ) -> anyhow::Result<i32> {
@@ -192,15 +221,16 @@ pub fn replay(
         importer: importer_name.to_string(),
         label: "replayed input".into(),
         case: input.to_path_buf(),
+        images: None,
         save: false,
     };
     let mut outcome = Ok(String::new());
     // A saved dataset folder is a whole copy, its images included.
-    let images = input.is_dir().then_some(input);
+    let images = images.or(input.is_dir().then_some(input));
     let panics = guard::run_input(running, || {
         outcome = importer.run(Input {
             path: input,
-            template: images,
+            images,
             rng: &mut rng,
             store: true,
         });
@@ -215,7 +245,7 @@ pub fn replay(
         }
         Ok(0)
     } else {
-        crate::failures::report(importer_name, &panics.join("\n    "), input);
+        crate::failures::report(importer_name, &panics.join("\n    "), input, images);
         Ok(1)
     }
 }
@@ -225,36 +255,20 @@ pub fn replay(
 pub fn show_seeds(importer_name: &str, options: &Options, work: &Path) -> anyhow::Result<i32> {
     guard::install(options.timeout, options.budget, Box::new(|| {}));
     let mut importer = targets::make(importer_name, &work.join("setup"))?;
-    let seeds: Vec<(Option<PathBuf>, String, Vec<u8>)> = importer
-        .seeds()
-        .iter()
-        .map(|s| (s.template.clone(), s.file.clone(), s.bytes.clone()))
-        .collect();
-    let mut dataset = Dataset::new(work.join("case"));
+    let seeds: Vec<Seed> = importer.seeds().to_vec();
+    let mut cases = Cases::new(work);
     let mut rng = Rng::new(options.seed);
-    for (template, file, bytes) in &seeds {
-        let case = match template {
-            Some(template) => {
-                dataset.start(template)?;
-                dataset.dir.clone()
-            }
-            None => {
-                let case = work.join("case").join(file);
-                remove_any(&work.join("case"))?;
-                std::fs::create_dir_all(work.join("case"))?;
-                std::fs::write(&case, bytes)?;
-                case
-            }
-        };
+    for seed in &seeds {
+        let case = cases.write(seed, &seed.bytes)?;
         let input = Input {
             path: &case,
-            template: template.as_deref(),
+            images: seed.images.as_deref(),
             rng: &mut rng,
             store: true,
         };
         match importer.run(input) {
-            Ok(read) => println!("{importer_name} {file}: {read}"),
-            Err(e) => println!("{importer_name} {file}: refused: {e:#}"),
+            Ok(read) => println!("{importer_name} {}: {read}", seed.file),
+            Err(e) => println!("{importer_name} {}: refused: {e:#}", seed.file),
         }
     }
     Ok(0)

@@ -6,17 +6,17 @@ use crate::rng::Rng;
 use crate::workspace::{copy_tree, repo_path};
 use serde_json::{Value, json};
 use shugu::formats::coco::{
-    ImportPlanner, ImportTarget, parse_coco, parse_coco_header, plan_import,
+    COCO_FOLDERS, ImportPlanner, ImportTarget, parse_coco, parse_coco_header, plan_import,
     stream_coco_annotations,
 };
-use shugu::jobs::box_labels::{BoxImportOptions, BoxLabelPlan, apply_box_label_plan};
+use shugu::formats::label_paths::{PathMatcher, relative_problem};
+use shugu::jobs::box_labels::{BoxImportOptions, BoxLabelPlan, LabelOptions, apply_box_label_plan};
 use shugu::jobs::predictions::{
     PredictionFormat, PredictionOptions, apply_predictions, read_predictions,
 };
 use shugu::jobs::yolo::{OutsidePolicy, YoloImportOptions, apply_yolo_plan, read_yolo};
 use shugu::jobs::{coco, cvat, label_studio_images, labelme, voc};
 use shugu::model::{Item, LabelSchema};
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 fn fixture(rel: &str) -> PathBuf {
@@ -39,6 +39,14 @@ fn box_options(rng: &mut Rng) -> BoxImportOptions {
     BoxImportOptions {
         outside: o.outside,
         add_unknown_classes: o.add_unknown_classes,
+        multi_label: rng.chance(1, 2),
+    }
+}
+
+fn label_options(rng: &mut Rng) -> LabelOptions {
+    LabelOptions {
+        add_unknown: rng.chance(1, 2),
+        multi_label: rng.chance(1, 2),
     }
 }
 
@@ -61,7 +69,7 @@ fn store_box_labels(
 ) -> anyhow::Result<String> {
     let read = read_summary(plan.boxes.len(), plan.problems.len());
     if store {
-        apply_box_label_plan(&mut project.project, plan, rng.chance(1, 2))?;
+        apply_box_label_plan(&mut project.project, plan, label_options(rng))?;
         project.stored()?;
     }
     Ok(read)
@@ -82,17 +90,23 @@ fn no_progress() -> impl FnMut(shugu::jobs::Progress) {
 fn coco_project(work: &Path) -> anyhow::Result<(PathBuf, LabelSchema, Value)> {
     let images = copy_images(work, &fixture("cvat/dataset/images"))?;
     let mut scratch = ImageProject::new(work.join("scratch"), &images, LabelSchema::default())?;
+    let p = &scratch.project;
     let plan = cvat::read_cvat(
         &fixture("cvat/dataset/annotations.xml"),
-        scratch.project.items(),
-        scratch.project.schema(),
+        p.items(),
+        &p.image_root(),
+        p.schema(),
         BoxImportOptions {
             add_unknown_classes: true,
             ..Default::default()
         },
         &mut no_progress(),
     )?;
-    apply_box_label_plan(&mut scratch.project, plan, true)?;
+    let labels = LabelOptions {
+        add_unknown: true,
+        multi_label: true,
+    };
+    apply_box_label_plan(&mut scratch.project, plan, labels)?;
     let out = work.join("scratch/instances.json");
     coco::export_coco(&scratch.project, &out)?;
     let exported: Value = serde_json::from_slice(&std::fs::read(&out)?)?;
@@ -100,11 +114,7 @@ fn coco_project(work: &Path) -> anyhow::Result<(PathBuf, LabelSchema, Value)> {
 }
 
 fn json_seed(file: &str, value: &Value) -> anyhow::Result<Seed> {
-    Ok(Seed {
-        template: None,
-        file: file.to_string(),
-        bytes: serde_json::to_vec_pretty(value)?,
-    })
+    Ok(Seed::file(file, serde_json::to_vec_pretty(value)?))
 }
 
 /// COCO 2017's shape of the same file: every annotation with a polygon or an
@@ -161,29 +171,73 @@ fn coco_names(exported: &Value, url: bool) -> Value {
     file
 }
 
-fn lookup(items: &[Item]) -> HashMap<String, ImportTarget> {
-    items
-        .iter()
-        .filter(|it| !it.is_broken())
-        .map(|it| {
-            let target = ImportTarget {
-                item: it.id,
-                width: it.width,
-                height: it.height,
-            };
-            (it.rel_path.clone(), target)
-        })
-        .collect()
+/// The project's items as `jobs::coco` looks COCO file names up.
+fn lookup(items: &[Item], image_root: &Path) -> PathMatcher<ImportTarget> {
+    let targets = items.iter().filter(|it| !it.is_broken()).map(|it| {
+        let target = ImportTarget {
+            item: it.id,
+            width: it.width,
+            height: it.height,
+        };
+        (it.rel_path.clone(), target)
+    });
+    PathMatcher::new(targets, &COCO_FOLDERS).with_root(image_root)
 }
 
-/// Any COCO files other fixtures hold.
-fn fixture_coco_seeds() -> anyhow::Result<Vec<Seed>> {
+/// The COCO files of the fixtures (`tests/fixtures/coco`), each with blank
+/// images named and sized as its `images` list says, made once under
+/// `target/fuzz-work/images/` so that a saved input replays on them.
+/// `results` turns each into a COCO results file instead.
+fn fixture_coco_seeds(results: Option<fn(&Value) -> Value>) -> anyhow::Result<Vec<Seed>> {
     let dir = fixture("coco");
-    crate::workspace::files_under(&dir)
-        .iter()
-        .filter(|f| f.ends_with(".json"))
-        .map(|f| Seed::from_file(None, f.rsplit('/').next().unwrap_or(f), &dir.join(f)))
-        .collect()
+    let mut seeds = Vec::new();
+    for rel in crate::workspace::files_under(&dir) {
+        let bytes = std::fs::read(dir.join(&rel))?;
+        let Ok(file) = serde_json::from_slice::<Value>(&bytes) else {
+            continue;
+        };
+        if !file["images"].is_array() {
+            continue;
+        }
+        let stem = rel.trim_end_matches(".json").replace('/', "-");
+        let images = crate::workspace::target_dir()
+            .join("fuzz-work/images")
+            .join(&stem);
+        blank_images(&file, &images)?;
+        let seed = match results {
+            Some(results) => json_seed(&format!("{stem}-results.json"), &results(&file))?,
+            None => Seed::file(&format!("{stem}.json"), bytes),
+        };
+        seeds.push(Seed {
+            images: Some(images),
+            ..seed
+        });
+    }
+    Ok(seeds)
+}
+
+/// A blank image for every entry of a COCO file's `images` with a safe name
+/// and a size up to 8192 pixels a side, unless it is there already.
+fn blank_images(file: &Value, dir: &Path) -> anyhow::Result<()> {
+    for image in file["images"].as_array().into_iter().flatten() {
+        let (Some(name), Some(width), Some(height)) = (
+            image["file_name"].as_str(),
+            image["width"].as_u64().and_then(|w| u32::try_from(w).ok()),
+            image["height"].as_u64().and_then(|h| u32::try_from(h).ok()),
+        ) else {
+            continue;
+        };
+        let fits = (1..=8192).contains(&width) && (1..=8192).contains(&height);
+        let path = dir.join(name);
+        if !fits || relative_problem(name).is_some() || path.exists() {
+            continue;
+        }
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        image::GrayImage::new(width, height).save(&path)?;
+    }
+    Ok(())
 }
 
 /// Reads an input (and stores it when asked) against the project.
@@ -225,7 +279,7 @@ impl Importer for ImageImporter {
     }
 
     fn run(&mut self, input: Input) -> anyhow::Result<String> {
-        let Some(images) = input.template.or(self.images.as_deref()) else {
+        let Some(images) = input.images.or(self.images.as_deref()) else {
             anyhow::bail!("no images for {}", input.path.display());
         };
         let at = match self.projects.iter().position(|(i, _)| i == images) {
@@ -248,10 +302,12 @@ impl Importer for ImageImporter {
     }
 }
 
-/// Copies fixture images to `work/images`: a project over them never
+/// Copies fixture images to `work/images/<their folder's name>` (names in
+/// label files may start with that folder): a project over them never
 /// touches the repository's files.
 fn copy_images(work: &Path, fixture_images: &Path) -> anyhow::Result<PathBuf> {
-    let images = work.join("images");
+    let name = fixture_images.file_name().unwrap_or_default();
+    let images = work.join("images").join(name);
     crate::workspace::remove_any(&images)?;
     copy_tree(fixture_images, &images)?;
     Ok(images)
@@ -266,7 +322,7 @@ pub fn coco(work: &Path) -> anyhow::Result<ImageImporter> {
         json_seed("label_studio_coco.json", &coco_names(&exported, true))?,
         json_seed("supervision_coco.json", &coco_names(&exported, false))?,
     ];
-    seeds.extend(fixture_coco_seeds()?);
+    seeds.extend(fixture_coco_seeds(None)?);
     Ok(ImageImporter::new(work, Some(images), seeds, run_coco))
 }
 
@@ -277,16 +333,18 @@ fn run_coco(
     store: bool,
 ) -> anyhow::Result<String> {
     let bytes = std::fs::read(input)?;
-    let targets = lookup(project.project.items());
-    let find = |name: &str| targets.get(name).copied();
+    let p = &project.project;
+    let targets = lookup(p.items(), &p.image_root());
+    let find = |name: &str| targets.find(name);
+    let defs = &p.schema().box_attributes;
     let mut read = String::from("not parsed");
     if let Ok(file) = parse_coco(&bytes) {
         let plan = plan_import(&file, find);
-        read = read_summary(plan.boxes.len(), plan.problems.len());
+        read = read_summary(plan.annotations.len(), plan.problems.len());
     }
     // The streaming path, in chunks that end anywhere.
     if let Ok(header) = parse_coco_header(&bytes) {
-        let mut planner = ImportPlanner::new(&header, find);
+        let mut planner = ImportPlanner::new(&header, find).with_attribute_defs(defs);
         let chunk = 1 + rng.small(64);
         let _ = stream_coco_annotations(&bytes, chunk, &mut |anns| {
             planner.plan(&anns);
@@ -323,9 +381,37 @@ fn results(exported: &Value) -> Value {
     )
 }
 
+/// A results file that names images and classes (`file_name`,
+/// `category_name`), for a COCO file whose ids are not the project's.
+fn results_by_name(file: &Value) -> Value {
+    let name_of = |list: &str, key: &str, id: &Value| {
+        file[list]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|entry| entry["id"] == *id)
+            .map_or(Value::Null, |entry| entry[key].clone())
+    };
+    let records = file["annotations"].as_array().into_iter().flatten();
+    Value::Array(
+        records
+            .enumerate()
+            .map(|(i, a)| {
+                json!({
+                    "file_name": name_of("images", "file_name", &a["image_id"]),
+                    "category_name": name_of("categories", "name", &a["category_id"]),
+                    "bbox": a["bbox"],
+                    "score": 0.05 + (i % 19) as f64 * 0.05,
+                })
+            })
+            .collect(),
+    )
+}
+
 pub fn coco_results(work: &Path) -> anyhow::Result<ImageImporter> {
     let (images, schema, exported) = coco_project(work)?;
-    let seeds = vec![json_seed("results.json", &results(&exported))?];
+    let mut seeds = vec![json_seed("results.json", &results(&exported))?];
+    seeds.extend(fixture_coco_seeds(Some(results_by_name))?);
     // Predictions name the project's own classes.
     let importer = ImageImporter::new(work, Some(images), seeds, |project, input, rng, store| {
         read_and_store_predictions(project, input, PredictionFormat::CocoResults, rng, store)
@@ -346,6 +432,7 @@ fn read_and_store_predictions(
         input,
         format,
         p.items(),
+        &p.image_root(),
         p.schema(),
         options,
         &mut no_progress(),
@@ -374,9 +461,11 @@ fn run_yolo(
         // Predictions read the same folder, with scores.
         return read_and_store_predictions(project, input, PredictionFormat::Yolo, rng, store);
     }
+    let p = &project.project;
     let plan = read_yolo(
         input,
-        project.project.items(),
+        p.items(),
+        &p.image_root(),
         options(rng),
         &mut no_progress(),
     )?;
@@ -392,6 +481,7 @@ fn run_yolo(
 type SchemaRead = fn(
     &Path,
     &[Item],
+    &Path,
     &LabelSchema,
     BoxImportOptions,
     &mut dyn FnMut(shugu::jobs::Progress),
@@ -408,6 +498,7 @@ fn read_with_schema(
     let plan = read(
         input,
         p.items(),
+        &p.image_root(),
         p.schema(),
         box_options(rng),
         &mut no_progress(),
@@ -416,7 +507,13 @@ fn read_with_schema(
 }
 
 pub fn voc(work: &Path) -> anyhow::Result<ImageImporter> {
-    let seeds = Seed::all_in(&template(work, "voc/detection", "detection")?)?;
+    let mut seeds = Seed::all_in(&template(work, "voc/detection", "detection")?)?;
+    // labelImg's layout: each XML beside its image.
+    seeds.extend(Seed::all_in(&template(
+        work,
+        "voc/labelimg/photos",
+        "labelimg",
+    )?)?);
     let importer = ImageImporter::new(work, None, seeds, |project, input, rng, store| {
         read_with_schema(voc::read_voc, project, input, rng, store)
     });
@@ -426,7 +523,9 @@ pub fn voc(work: &Path) -> anyhow::Result<ImageImporter> {
 pub fn cvat(work: &Path) -> anyhow::Result<ImageImporter> {
     let dir = fixture("cvat/dataset");
     let images = copy_images(work, &dir.join("images"))?;
-    let seeds = files(&dir, &["annotations.xml", "annotations_datumaro.xml"])?;
+    let mut seeds = files(&dir, &["annotations.xml", "annotations_datumaro.xml"])?;
+    // datumaro's layout: a folder with one XML per subset.
+    seeds.extend(Seed::all_in(&template(work, "cvat/subsets", "subsets")?)?);
     Ok(ImageImporter::new(
         work,
         Some(images),
@@ -442,7 +541,15 @@ pub fn labelme(work: &Path) -> anyhow::Result<ImageImporter> {
         None,
         seeds,
         |project, input, rng, store| {
-            let plan = labelme::read_labelme(input, project.project.items(), &mut no_progress())?;
+            let p = &project.project;
+            let outside = options(rng).outside;
+            let plan = labelme::read_labelme(
+                input,
+                p.items(),
+                &p.image_root(),
+                outside,
+                &mut no_progress(),
+            )?;
             store_box_labels(project, plan, rng, store)
         },
     ))
@@ -457,16 +564,19 @@ pub fn label_studio(work: &Path) -> anyhow::Result<ImageImporter> {
         Some(images),
         seeds,
         |project, input, rng, store| {
-            let items = project.project.items();
-            let plan = label_studio_images::read_label_studio_images(input, items)?;
+            let p = &project.project;
+            let outside = options(rng).outside;
+            let plan = label_studio_images::read_label_studio_images(
+                input,
+                p.items(),
+                &p.image_root(),
+                outside,
+            )?;
             store_box_labels(project, plan, rng, store)
         },
     ))
 }
 
 fn files(dir: &Path, names: &[&str]) -> anyhow::Result<Vec<Seed>> {
-    names
-        .iter()
-        .map(|f| Seed::from_file(None, f, &dir.join(f)))
-        .collect()
+    names.iter().map(|f| Seed::read(f, &dir.join(f))).collect()
 }

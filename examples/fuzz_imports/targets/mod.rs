@@ -13,6 +13,7 @@ use shugu::project::Project;
 use std::path::{Path, PathBuf};
 
 /// One file to mutate: the seed's bytes and where it goes.
+#[derive(Clone)]
 pub struct Seed {
     /// The dataset folder the file belongs to, for importers that read a
     /// folder; `None` for importers that read one file.
@@ -20,23 +21,40 @@ pub struct Seed {
     /// Relative to the template, or the file's name.
     pub file: String,
     pub bytes: Vec<u8>,
+    /// The images the project is made over: the template's, or for a file
+    /// its own when the importer's usual ones do not fit it.
+    pub images: Option<PathBuf>,
 }
 
 impl Seed {
-    fn from_file(template: Option<&Path>, file: &str, path: &Path) -> anyhow::Result<Seed> {
-        Ok(Seed {
-            template: template.map(Path::to_path_buf),
+    /// A file read alone, for the importer's usual images.
+    fn file(file: &str, bytes: Vec<u8>) -> Seed {
+        Seed {
+            template: None,
             file: file.to_string(),
-            bytes: std::fs::read(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,
-        })
+            bytes,
+            images: None,
+        }
     }
 
-    /// Every text file of a dataset folder (images are left alone).
+    fn read(file: &str, path: &Path) -> anyhow::Result<Seed> {
+        let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        Ok(Seed::file(file, bytes))
+    }
+
+    /// Every text file of a dataset folder (images are left alone), each
+    /// read with the folder and for its images.
     fn all_in(template: &Path) -> anyhow::Result<Vec<Seed>> {
         crate::workspace::files_under(template)
             .iter()
             .filter(|f| !is_image(f))
-            .map(|f| Seed::from_file(Some(template), f, &template.join(f)))
+            .map(|f| {
+                Ok(Seed {
+                    template: Some(template.to_path_buf()),
+                    images: Some(template.to_path_buf()),
+                    ..Seed::read(f, &template.join(f))?
+                })
+            })
             .collect()
     }
 }
@@ -53,9 +71,9 @@ fn is_image(name: &str) -> bool {
 pub struct Input<'a> {
     /// A file, or a dataset folder when the seeds have a template.
     pub path: &'a Path,
-    /// The folder a dataset was made from, unchanged: its images are the
-    /// project's items.
-    pub template: Option<&'a Path>,
+    /// The images the project's items are (the seed's); `None`: the
+    /// importer's usual ones.
+    pub images: Option<&'a Path>,
     pub rng: &'a mut Rng,
     /// Also store what was read in the project (and undo it again).
     pub store: bool,

@@ -116,11 +116,7 @@ impl Labelled {
             ),
             _ => (LabelledFormat::Jsonl, "export.jsonl", jsonl),
         };
-        let seeds = vec![Seed {
-            template: None,
-            file: file.into(),
-            bytes,
-        }];
+        let seeds = vec![Seed::file(file, bytes)];
         Ok(Labelled {
             format,
             project,
@@ -195,21 +191,13 @@ fn delimited(jsonl: &[u8]) -> anyhow::Result<Vec<Seed>> {
         for r in &records {
             writer.write_record([field(r, "id"), field(r, "text"), field(r, "shop")])?;
         }
-        seeds.push(Seed {
-            template: None,
-            file: file.into(),
-            bytes: writer.into_inner()?,
-        });
+        seeds.push(Seed::file(file, writer.into_inner()?));
     }
     let lines: String = records
         .iter()
         .map(|r| format!("{}\n", field(r, "text")))
         .collect();
-    seeds.push(Seed {
-        template: None,
-        file: "reviews.txt".into(),
-        bytes: lines.into_bytes(),
-    });
+    seeds.push(Seed::file("reviews.txt", lines.into_bytes()));
     Ok(seeds)
 }
 
@@ -225,11 +213,7 @@ impl Texts {
         let reviews = repo_path("examples/demo_text/reviews.jsonl");
         let jsonl = std::fs::read(&reviews)?;
         let mut seeds = delimited(&jsonl)?;
-        seeds.push(Seed {
-            template: None,
-            file: "reviews.jsonl".into(),
-            bytes: jsonl,
-        });
+        seeds.push(Seed::file("reviews.jsonl", jsonl));
         let dir = work.join("project-0");
         remove_any(&dir)?;
         let project = Project::create_text(&dir, "fuzz", LabelSchema::default())?;
