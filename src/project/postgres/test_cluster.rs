@@ -186,11 +186,12 @@ impl Cluster {
             creating: Mutex::new(()),
             stopped: AtomicBool::new(false),
         };
+        // First, so that the folder goes whenever this process dies from now on.
+        cluster.spawn_watchdog();
         if let Err(why) = cluster.init_and_start() {
             cluster.stop();
             return Err(why);
         }
-        cluster.spawn_watchdog();
         Ok(cluster)
     }
 
@@ -213,8 +214,17 @@ impl Cluster {
 
     fn init_and_start(&mut self) -> Result<(), String> {
         let pwfile = self.dir.join("pwfile");
-        std::fs::write(&pwfile, &self.superuser_password)
-            .map_err(|e| format!("cannot write {}: {e}", pwfile.display()))?;
+        {
+            use std::io::Write;
+            use std::os::unix::fs::OpenOptionsExt;
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(&pwfile)
+                .and_then(|mut f| f.write_all(self.superuser_password.as_bytes()))
+                .map_err(|e| format!("cannot write {}: {e}", pwfile.display()))?;
+        }
         if self.as_postgres {
             let chown = Command::new("chown")
                 .args(["-R", "postgres"])
@@ -281,11 +291,14 @@ impl Cluster {
 
     /// A process of its own (its own process group, so a Ctrl-C of the test
     /// run does not end it first) that stops the server and deletes its
-    /// folder once this process is gone, however it went.
+    /// folder once this process is gone, however it went. It gives a start
+    /// cut short a moment to write the server's pid file first.
     fn spawn_watchdog(&self) {
         let pid_file = self.dir.join("data").join("postmaster.pid");
         let script = format!(
             "while kill -0 {parent} 2>/dev/null; do sleep 1; done
+             [ -d {dir} ] || exit 0
+             sleep 2
              pm=$(head -n 1 {pid_file} 2>/dev/null)
              if [ -n \"$pm\" ]; then
                kill -QUIT \"$pm\" 2>/dev/null
