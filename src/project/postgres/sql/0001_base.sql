@@ -7,9 +7,10 @@
 --   and the edit log, and only the status of an item; the label schema, the
 --   project, items themselves and texts are the admin's; nobody rewrites
 --   the edit log or the lease history;
--- * `items_before_update`: only reviewers accept or reject an item, or move
---   an accepted one; each item's version goes up once per transaction that
---   changes it or its rows; submitting and deciding end the item's lease;
+-- * `items_after_update`: only reviewers accept or reject an item, or move
+--   an accepted one; submitting and deciding end the item's lease;
+--   `items_stamp`: each item's version goes up once per transaction that
+--   changes it or its rows;
 -- * `rows_changed`: nobody but an admin changes an item, or its rows, that
 --   is leased to someone else;
 -- * `edit_log_before_insert`: the author of an entry is the login, except
@@ -261,23 +262,24 @@ CREATE FUNCTION shugu.lease_rows() RETURNS trigger
 CREATE TRIGGER lease_history AFTER INSERT OR UPDATE OR DELETE ON shugu.leases
     FOR EACH ROW EXECUTE FUNCTION shugu.lease_rows();
 
--- The login that holds an unexpired lease on the item, if another does.
-CREATE FUNCTION shugu.other_holder(item bigint) RETURNS text
-    LANGUAGE sql STABLE SET search_path = pg_catalog
-    AS $$
-        SELECT holder || ' until ' || to_char(expires_at, 'YYYY-MM-DD HH24:MI:SS TZ')
-          FROM shugu.leases
-         WHERE item_id = item AND holder <> session_user AND expires_at > now()
-    $$;
-
-CREATE FUNCTION shugu.refuse_if_leased(item bigint) RETURNS void
+-- Refuses the statement when another login holds an unexpired lease on one
+-- of `touched`, unless the login is an admin.
+CREATE FUNCTION shugu.refuse_leased(touched bigint[]) RETURNS void
     LANGUAGE plpgsql STABLE SET search_path = pg_catalog
     AS $$
     DECLARE
-        holder text := shugu.other_holder(item);
+        leased record;
     BEGIN
-        IF holder IS NOT NULL AND NOT shugu.is_member('admin') THEN
-            RAISE EXCEPTION 'item % is leased to %; only they may change it now', item, holder
+        IF touched IS NULL OR shugu.is_member('admin') THEN
+            RETURN;
+        END IF;
+        SELECT l.item_id, l.holder, l.expires_at INTO leased
+          FROM shugu.leases l JOIN unnest(touched) AS t(id) ON l.item_id = t.id
+         WHERE l.holder <> session_user AND l.expires_at > now()
+         LIMIT 1;
+        IF FOUND THEN
+            RAISE EXCEPTION 'item % is leased to % until %; only they may change it now',
+                leased.item_id, leased.holder, to_char(leased.expires_at, 'YYYY-MM-DD HH24:MI:SS TZ')
                 USING ERRCODE = 'insufficient_privilege';
         END IF;
     END
@@ -389,47 +391,68 @@ CREATE FUNCTION shugu.release(items bigint[]) RETURNS SETOF bigint
 
 -- Status rules, versions and leases on items -----------------------------
 
-CREATE FUNCTION shugu.items_before_update() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER SET search_path = shugu, pg_catalog
+-- Per row, only assignments (a bulk status change runs it for every item):
+-- the version, who changed the item and when, who submitted it.
+CREATE FUNCTION shugu.items_stamp() RETURNS trigger
+    LANGUAGE plpgsql
     AS $$
     BEGIN
-        PERFORM shugu.refuse_if_leased(OLD.id);
-        IF NEW.status IS DISTINCT FROM OLD.status THEN
-            IF (NEW.status IN ('accepted', 'rejected') OR OLD.status = 'accepted')
-               AND NOT shugu.is_member('reviewer') THEN
-                RAISE EXCEPTION 'only a reviewer may accept or reject item %, or reopen it once accepted', OLD.id
-                    USING ERRCODE = 'insufficient_privilege';
-            END IF;
-            IF NEW.status = 'submitted' AND OLD.status IN ('new', 'in_progress') THEN
-                NEW.annotator := session_user;
-            END IF;
-            IF NEW.status IN ('submitted', 'accepted', 'rejected') THEN
-                DELETE FROM shugu.leases WHERE item_id = OLD.id;
-            END IF;
-        END IF;
-        IF OLD.changed_tx IS DISTINCT FROM pg_current_xact_id() THEN
+        IF OLD.changed_tx IS DISTINCT FROM pg_catalog.pg_current_xact_id() THEN
             NEW.version := OLD.version + 1;
         ELSE
             NEW.version := OLD.version;
         END IF;
-        NEW.changed_tx := pg_current_xact_id();
+        NEW.changed_tx := pg_catalog.pg_current_xact_id();
         NEW.changed_by := session_user;
-        NEW.changed_at := now();
+        NEW.changed_at := pg_catalog.now();
+        IF NEW.status = 'submitted' AND OLD.status IN ('new', 'in_progress') THEN
+            NEW.annotator := session_user;
+        END IF;
         RETURN NEW;
     END
     $$;
-CREATE TRIGGER items_rules BEFORE UPDATE ON shugu.items
-    FOR EACH ROW EXECUTE FUNCTION shugu.items_before_update();
+CREATE TRIGGER items_stamp BEFORE UPDATE ON shugu.items
+    FOR EACH ROW EXECUTE FUNCTION shugu.items_stamp();
+
+-- Per statement: the lease rule, the status rule, and the end of the leases
+-- of items submitted or decided.
+CREATE FUNCTION shugu.items_after_update() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = shugu, pg_catalog
+    AS $$
+    DECLARE
+        touched bigint[];
+        decided bigint;
+    BEGIN
+        SELECT array_agg(id) INTO touched FROM new_rows;
+        PERFORM shugu.refuse_leased(touched);
+        IF NOT shugu.is_member('reviewer') THEN
+            SELECT n.id INTO decided FROM old_rows o JOIN new_rows n USING (id)
+             WHERE n.status IS DISTINCT FROM o.status
+               AND (n.status IN ('accepted', 'rejected') OR o.status = 'accepted')
+             LIMIT 1;
+            IF FOUND THEN
+                RAISE EXCEPTION 'only a reviewer may accept or reject item %, or reopen it once accepted', decided
+                    USING ERRCODE = 'insufficient_privilege';
+            END IF;
+        END IF;
+        DELETE FROM shugu.leases l USING old_rows o JOIN new_rows n USING (id)
+         WHERE l.item_id = n.id AND n.status IS DISTINCT FROM o.status
+           AND n.status IN ('submitted', 'accepted', 'rejected');
+        RETURN NULL;
+    END
+    $$;
+CREATE TRIGGER items_rules AFTER UPDATE ON shugu.items
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION shugu.items_after_update();
 
 -- After a statement on a table of an item's rows: refuses it when it touched
 -- an item leased to someone else (unless an admin made it), and counts the
--- items' versions up, once per transaction, through `items_before_update`.
+-- items' versions up, once per transaction, through `items_stamp`.
 CREATE FUNCTION shugu.rows_changed() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = shugu, pg_catalog
     AS $$
     DECLARE
         touched bigint[];
-        leased record;
     BEGIN
         IF TG_OP = 'INSERT' THEN
             SELECT array_agg(DISTINCT item_id) INTO touched FROM new_rows;
@@ -442,17 +465,7 @@ CREATE FUNCTION shugu.rows_changed() RETURNS trigger
         IF touched IS NULL THEN
             RETURN NULL;
         END IF;
-        IF NOT shugu.is_member('admin') THEN
-            SELECT l.item_id, l.holder, l.expires_at INTO leased
-              FROM shugu.leases l JOIN unnest(touched) AS t(id) ON l.item_id = t.id
-             WHERE l.holder <> session_user AND l.expires_at > now()
-             LIMIT 1;
-            IF FOUND THEN
-                RAISE EXCEPTION 'item % is leased to % until %; only they may change it now',
-                    leased.item_id, leased.holder, to_char(leased.expires_at, 'YYYY-MM-DD HH24:MI:SS TZ')
-                    USING ERRCODE = 'insufficient_privilege';
-            END IF;
-        END IF;
+        PERFORM shugu.refuse_leased(touched);
         UPDATE shugu.items i SET changed_tx = pg_current_xact_id()
           FROM unnest(touched) AS t(id)
          WHERE i.id = t.id AND i.changed_tx IS DISTINCT FROM pg_current_xact_id();
@@ -491,17 +504,22 @@ CREATE FUNCTION shugu.notify_ids() RETURNS trigger
     LANGUAGE plpgsql SET search_path = pg_catalog
     AS $$
     DECLARE
+        changed text := CASE TG_OP WHEN 'DELETE' THEN 'old_rows' ELSE 'new_rows' END;
+        how_many bigint;
         ids text;
     BEGIN
-        IF TG_OP = 'DELETE' THEN
-            SELECT string_agg(DISTINCT (to_jsonb(o) ->> TG_ARGV[1]), ',') INTO ids FROM old_rows o;
+        EXECUTE format('SELECT count(*) FROM %I', changed) INTO how_many;
+        IF how_many = 0 THEN
+            RETURN NULL;
+        END IF;
+        -- A payload stays well under PostgreSQL's 8000 bytes.
+        IF how_many > 500 THEN
+            ids := '*';
         ELSE
-            SELECT string_agg(DISTINCT (to_jsonb(n) ->> TG_ARGV[1]), ',') INTO ids FROM new_rows n;
+            EXECUTE format('SELECT string_agg(DISTINCT %I::text, '','') FROM %I', TG_ARGV[1], changed)
+               INTO ids;
         END IF;
-        IF ids IS NOT NULL THEN
-            PERFORM pg_notify('shugu_changes',
-                TG_ARGV[0] || ' ' || CASE WHEN length(ids) <= 7000 THEN ids ELSE '*' END);
-        END IF;
+        PERFORM pg_notify('shugu_changes', TG_ARGV[0] || ' ' || ids);
         RETURN NULL;
     END
     $$;
