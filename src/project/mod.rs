@@ -22,6 +22,7 @@ mod manifest;
 #[cfg(test)]
 mod memory_store;
 mod packages;
+pub mod postgres;
 #[allow(clippy::module_inception)] // `project::project` holds the `Project` type
 mod project;
 mod quality;

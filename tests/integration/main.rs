@@ -26,6 +26,7 @@ mod media_loader;
 mod media_scan;
 mod older_databases;
 mod packages;
+mod pg_db_init;
 mod project_edits;
 mod project_scale;
 mod project_text;
