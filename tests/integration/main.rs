@@ -20,6 +20,8 @@ mod cvat;
 mod cvat_subsets;
 mod export_companions;
 mod import_names;
+mod infer_ocr;
+mod infer_support;
 mod labelme_label_studio;
 mod media_jpeg_end;
 mod media_loader;

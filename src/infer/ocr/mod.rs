@@ -64,6 +64,26 @@ impl Default for OcrConfig {
     }
 }
 
+/// The box of a line from its corners (top-left, top-right, bottom-right,
+/// bottom-left): centred on them, its width along the top edge's direction, each
+/// side the mean of the two opposite edges.
+fn line_box(corners: [Pt; 4]) -> RotatedRect {
+    let [p0, p1, p2, p3] = corners;
+    let d = |a: Pt, b: Pt| (a.0 - b.0).hypot(a.1 - b.1);
+    let cx = corners.iter().map(|p| p.0).sum::<f64>() / 4.0;
+    let cy = corners.iter().map(|p| p.1).sum::<f64>() / 4.0;
+    let angle = (p1.1 - p0.1 + p2.1 - p3.1)
+        .atan2(p1.0 - p0.0 + p2.0 - p3.0)
+        .to_degrees();
+    RotatedRect::new(
+        cx as f32,
+        cy as f32,
+        ((d(p0, p1) + d(p3, p2)) / 2.0) as f32,
+        ((d(p0, p3) + d(p1, p2)) / 2.0) as f32,
+        angle as f32,
+    )
+}
+
 /// The recognition model with its dictionary.
 pub struct Recognizer {
     model: OnnxModel,
@@ -210,7 +230,7 @@ impl OcrPredictor {
     fn shape(&self, corners: [Pt; 4]) -> Option<Shape> {
         let points = corners.map(|(x, y)| Point::new(x as f32, y as f32));
         let shape = match self.config.shape {
-            TextShape::RotatedRect => Shape::RotatedRect(RotatedRect::from_corners(points)),
+            TextShape::RotatedRect => Shape::RotatedRect(line_box(corners)),
             TextShape::Polygon => Shape::Polygon(Polygon::new(points.to_vec())),
         };
         shape.is_valid().then_some(shape)

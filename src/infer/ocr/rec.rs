@@ -29,12 +29,12 @@ pub fn ctc_decode(scores: &[f32], classes: usize, characters: &[String]) -> (Str
     let (mut sum, mut n) = (0f32, 0usize);
     let mut previous = usize::MAX;
     for step in scores.chunks_exact(classes) {
-        let (best, p) = step
-            .iter()
-            .enumerate()
-            .fold((0, f32::NEG_INFINITY), |(bi, bp), (i, &v)| {
-                if v > bp { (i, v) } else { (bi, bp) }
-            });
+        let (best, p) =
+            step.iter()
+                .enumerate()
+                .fold((0, f32::NEG_INFINITY), |(bi, bp), (i, &v)| {
+                    if v > bp { (i, v) } else { (bi, bp) }
+                });
         if best != 0 && best != previous {
             if let Some(c) = characters.get(best) {
                 text.push_str(c);
