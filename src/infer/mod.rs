@@ -11,15 +11,22 @@
 //! - [`catalog`]: the model list (RON) and the X-AnyLabeling YAML importer;
 //! - [`server`]: clients of the X-AnyLabeling server and the Label Studio ML backend.
 
+pub mod catalog;
 pub mod classify;
 pub mod error;
 pub mod image;
 pub mod kind;
 pub mod metadata;
 pub mod ocr;
+mod open;
 pub mod predictor;
 pub mod runtime;
+pub mod server;
 pub mod yolo;
 
 pub use error::InferError;
-pub use predictor::{ImageInput, ImageLabel, Prediction, Predictions, Predictor, TEXT_ATTRIBUTE};
+pub use image::{LoadedImage, load_image};
+pub use open::open_predictor;
+pub use predictor::{
+    ImageInput, ImageLabel, Prediction, Predictions, Predictor, TEXT_ATTRIBUTE, predict_file,
+};

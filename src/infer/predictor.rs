@@ -107,3 +107,34 @@ pub trait Predictor: Send {
 
     fn predict(&mut self, image: &ImageInput<'_>) -> Result<Predictions, InferError>;
 }
+
+/// Runs `predictor` on the image file at `path` (`key`: its path relative to the
+/// image root): decodes it when the predictor reads pixels (as large as it
+/// wants them), else only reads its size.
+pub fn predict_file(
+    predictor: &mut dyn Predictor,
+    path: &Path,
+    key: &str,
+) -> Result<Predictions, InferError> {
+    if predictor.needs_pixels() {
+        let loaded = super::image::load_image(path, predictor.max_side())?;
+        let input = ImageInput {
+            path,
+            key,
+            pixels: Some(&loaded.pixels),
+            width: loaded.width,
+            height: loaded.height,
+        };
+        predictor.predict(&input)
+    } else {
+        let info = crate::media::probe(path)?;
+        let input = ImageInput {
+            path,
+            key,
+            pixels: None,
+            width: info.width,
+            height: info.height,
+        };
+        predictor.predict(&input)
+    }
+}

@@ -90,15 +90,20 @@ pub fn locate_library(options: &RuntimeOptions) -> Result<PathBuf, InferError> {
     let env = std::env::var_os("ORT_DYLIB_PATH")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from);
-    let beside = std::env::current_exe()
+    let exe_dir = std::env::current_exe()
         .ok()
         .and_then(|exe| exe.parent().map(Path::to_path_buf));
-    let beside = beside.into_iter().flat_map(|dir| [dir.join("lib"), dir]);
-    let candidates: Vec<PathBuf> = env
-        .into_iter()
-        .chain(options.library.clone())
-        .chain(beside)
-        .collect();
+    find_library(env, options.library.clone(), exe_dir)
+}
+
+/// [`locate_library`] with its three places given.
+pub fn find_library(
+    env: Option<PathBuf>,
+    settings: Option<PathBuf>,
+    exe_dir: Option<PathBuf>,
+) -> Result<PathBuf, InferError> {
+    let beside = exe_dir.into_iter().flat_map(|dir| [dir.join("lib"), dir]);
+    let candidates: Vec<PathBuf> = env.into_iter().chain(settings).chain(beside).collect();
     candidates
         .iter()
         .find_map(|p| library_at(p))

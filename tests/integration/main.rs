@@ -20,6 +20,7 @@ mod cvat;
 mod cvat_subsets;
 mod export_companions;
 mod import_names;
+mod infer_models;
 mod infer_ocr;
 mod infer_support;
 mod labelme_label_studio;
