@@ -195,3 +195,55 @@ fn missing_library_and_model_say_how_to_get_them() {
         "{msg}"
     );
 }
+
+#[test]
+fn xanylabeling_yaml_files_become_list_entries_that_run() {
+    use shugu::infer::catalog::import_xanylabeling_yaml;
+    let dir = fixture("xanylabeling");
+    let yolox = import_xanylabeling_yaml(&dir.join("yolox_s_local.yaml")).unwrap();
+    assert_eq!(yolox.name, "YOLOX");
+    assert_eq!(
+        (yolox.kind, yolox.layout),
+        (ModelKind::Yolo, Some(YoloLayout::Yolox { p6: false }))
+    );
+    assert_eq!(yolox.files.model, Some(dir.join("../yolox_tiny.onnx")));
+    assert_eq!(yolox.classes, ["person", "bicycle"]);
+    assert_eq!(
+        (yolox.thresholds.confidence, yolox.thresholds.iou),
+        (Some(0.25), Some(0.45))
+    );
+    let got = boxes(&predict(&yolox, 64, 64));
+    assert_eq!(
+        got.iter().map(|b| b.0.as_str()).collect::<Vec<_>>(),
+        ["bicycle", "person"]
+    );
+
+    let cls = import_xanylabeling_yaml(&dir.join("yolov8s_cls_local.yaml")).unwrap();
+    assert_eq!(cls.kind, ModelKind::Classify);
+    assert_eq!(cls.classes, ["tench", "class_1", "great white shark"]);
+    assert_eq!(predict(&cls, 32, 32).labels[0].class, "great white shark");
+
+    let msg = import_xanylabeling_yaml(&dir.join("ch_ppocr_v4.yaml"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        msg.contains("ch_ppocr_v4.yaml")
+            && msg.contains("downloads nothing")
+            && msg.contains("ch_PP-OCRv4_det_infer.onnx"),
+        "{msg}"
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let sam = tmp.path().join("sam.yaml");
+    std::fs::write(&sam, "type: segment_anything\nmodel_path: x.onnx\n").unwrap();
+    let msg = import_xanylabeling_yaml(&sam).unwrap_err().to_string();
+    assert!(
+        msg.contains("`segment_anything` is not one Shugu runs"),
+        "{msg}"
+    );
+    std::fs::write(&sam, ": : not yaml [").unwrap();
+    let msg = import_xanylabeling_yaml(&sam).unwrap_err().to_string();
+    assert!(
+        msg.contains("sam.yaml") && msg.contains("not an X-AnyLabeling model file"),
+        "{msg}"
+    );
+}

@@ -22,6 +22,7 @@ mod export_companions;
 mod import_names;
 mod infer_models;
 mod infer_ocr;
+mod infer_servers;
 mod infer_support;
 mod labelme_label_studio;
 mod media_jpeg_end;
