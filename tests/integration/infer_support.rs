@@ -34,10 +34,12 @@ pub fn onnxruntime_capi() -> PathBuf {
     )
 }
 
-/// The models folder of the `rapidocr-onnxruntime` wheel.
+/// The models folder of the `rapidocr-onnxruntime` wheel (found without importing
+/// it: `run-all.sh` installs it without its dependencies).
 pub fn rapidocr_models() -> PathBuf {
     python_path(
-        "import rapidocr_onnxruntime, os; print(os.path.join(os.path.dirname(rapidocr_onnxruntime.__file__), 'models'))",
+        "import importlib.util as u, os; spec = u.find_spec('rapidocr_onnxruntime'); \
+         print(os.path.join(spec.submodule_search_locations[0], 'models'))",
     )
 }
 
