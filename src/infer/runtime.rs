@@ -120,23 +120,20 @@ pub struct Runtime {
     cuda_available: bool,
 }
 
-static RUNTIME: OnceLock<Result<Runtime, InferError>> = OnceLock::new();
+static RUNTIME: OnceLock<Runtime> = OnceLock::new();
 static INIT: Mutex<()> = Mutex::new(());
 
 impl Runtime {
-    /// Loads the library once per process; later calls return the same result
+    /// Loads the library once per process; later calls return the same runtime
     /// whatever their options say about the library (a process cannot swap it).
+    /// A failure is not kept: the next call looks again (after Settings changed).
     pub fn get(options: &RuntimeOptions) -> Result<&'static Runtime, InferError> {
         let _guard = INIT.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(done) = RUNTIME.get() {
-            return done.as_ref().map_err(Clone::clone);
+            return Ok(done);
         }
-        let library = locate_library(options)?;
-        let loaded = Self::load(library);
-        RUNTIME
-            .get_or_init(|| loaded)
-            .as_ref()
-            .map_err(Clone::clone)
+        let runtime = Self::load(locate_library(options)?)?;
+        Ok(RUNTIME.get_or_init(|| runtime))
     }
 
     fn load(library: PathBuf) -> Result<Runtime, InferError> {
