@@ -7,7 +7,7 @@
 //!
 //! - `coco import 100k images 1M boxes`: `import_coco` (read, `parse_coco_header`,
 //!   then `stream_coco_annotations` + `ImportPlanner` on one thread feeding
-//!   `Project::add_boxes_streamed` on the other, one transaction) into a fresh
+//!   `Project::add_annotations_streamed` on the other, one transaction) into a fresh
 //!   copy of a project that has the items and no boxes. Copying and opening the
 //!   project is setup, untimed.
 //! - `coco export 100k images 1M boxes`: `export_coco` of a project holding those

@@ -274,10 +274,11 @@ pub fn append_proposals(file: &mut CocoFile, items: &[Item], proposals: &[Propos
         let Some(&image_id) = image_of.get(&p.item) else {
             continue;
         };
-        if !categories.contains(&p.class.0) || !p.bbox.is_proper() {
+        let bbox = p.shape.bounds();
+        if !categories.contains(&p.class.0) || !bbox.is_proper() {
             continue;
         }
-        let [x, y, w, h] = p.bbox.to_xywh().map(f64::from);
+        let [x, y, w, h] = bbox.to_xywh().map(f64::from);
         let (w, h) = (round4(w), round4(h));
         file.annotations.push(CocoAnnotation {
             id: next_id,

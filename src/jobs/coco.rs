@@ -12,7 +12,7 @@ use crate::formats::coco::{
 pub use crate::formats::coco::{LeftOutBox, LeftOutClass};
 use crate::formats::label_paths::PathMatcher;
 use crate::formats::predictions::append_proposals;
-use crate::model::{Item, ItemId, NewBox};
+use crate::model::{Item, ItemId, NewAnnotation};
 use crate::project::{Project, stage_file};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -85,7 +85,7 @@ pub fn export_coco_with(
         }
     };
     let included: HashSet<ItemId> = items.iter().map(|i| i.id).collect();
-    let mut boxes = project.all_boxes()?;
+    let mut boxes = project.all_annotations()?;
     if scope != ItemScope::All {
         boxes.retain(|b| included.contains(&b.item));
     }
@@ -196,7 +196,7 @@ pub fn import_coco(project: &mut Project, file: &Path) -> Result<ImportReport, J
         )
         .with_root(&project.image_root());
         ImportPlanner::new(&header, |name| targets.find(name))
-            .with_attribute_defs(&project.schema().box_attributes)
+            .with_attribute_defs(&project.schema().attributes)
     };
     drop(header);
 
@@ -217,11 +217,9 @@ pub fn import_coco(project: &mut Project, file: &Path) -> Result<ImportReport, J
                     .filter_map(|b| {
                         let class = class_of.get(b.category).copied().flatten()?;
                         // Keypoints without a box are counted in the plan's shapes.
-                        Some(NewBox {
-                            item: b.item,
-                            class,
-                            bbox: b.bbox?,
+                        Some(NewAnnotation {
                             attributes: b.attributes,
+                            ..NewAnnotation::rect(b.item, class, b.bbox?)
                         })
                     })
                     .collect();
@@ -234,7 +232,7 @@ pub fn import_coco(project: &mut Project, file: &Path) -> Result<ImportReport, J
         },
         // The chunks are handed over, so they are dropped as soon as the
         // store stops taking them, and the parser's next send fails.
-        |chunks| project.add_boxes_streamed(chunks.map(|chunk| chunk.and_then(|c| c))),
+        |chunks| project.add_annotations_streamed(chunks.map(|chunk| chunk.and_then(|c| c))),
     );
     // A parser that stopped early explains why the store gave up.
     let outcome = planner.and_then(|planner| Ok((applied?, planner)));

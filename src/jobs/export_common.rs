@@ -3,7 +3,7 @@
 //! may be replaced.
 
 use crate::formats::coco::OUTSIDE_TOLERANCE_PX;
-use crate::model::{BoxAnnotation, ClassId, Item, ItemId, LabelId};
+use crate::model::{Annotation, ClassId, Item, ItemId, LabelId};
 use crate::project::Project;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -83,7 +83,7 @@ pub(crate) fn companion_path(out: &Path, suffix: &str) -> PathBuf {
 }
 
 /// Boxes sorted by item, grouped per item.
-pub(crate) fn group_by_item(sorted: &[BoxAnnotation]) -> HashMap<ItemId, &[BoxAnnotation]> {
+pub(crate) fn group_by_item(sorted: &[Annotation]) -> HashMap<ItemId, &[Annotation]> {
     let mut groups = HashMap::new();
     for run in sorted.chunk_by(|a, b| a.item == b.item) {
         groups.insert(run[0].item, run);
@@ -105,27 +105,28 @@ pub(crate) fn unusable(item: &Item) -> Option<String> {
 /// Why a box cannot be exported (its class is not in `classes`, or it does
 /// not fit its image), if it cannot.
 pub(crate) fn box_problem<V>(
-    b: &BoxAnnotation,
+    b: &Annotation,
     item: &Item,
     classes: &HashMap<ClassId, V>,
 ) -> Option<String> {
     let tol = OUTSIDE_TOLERANCE_PX as f32;
     let (w, h) = (item.width as f32, item.height as f32);
+    let bbox = b.bounds();
     if !classes.contains_key(&b.class) {
         Some(format!(
             "box {}: class id {} is not in the schema",
             b.id, b.class
         ))
-    } else if !b.bbox.is_proper()
-        || b.bbox.min_x < -tol
-        || b.bbox.min_y < -tol
-        || b.bbox.max_x > w + tol
-        || b.bbox.max_y > h + tol
+    } else if !bbox.is_proper()
+        || bbox.min_x < -tol
+        || bbox.min_y < -tol
+        || bbox.max_x > w + tol
+        || bbox.max_y > h + tol
     {
         Some(format!(
             "box {}: {:?} does not fit the {}×{} image",
             b.id,
-            b.bbox.to_xywh(),
+            bbox.to_xywh(),
             item.width,
             item.height
         ))
@@ -182,7 +183,7 @@ pub(crate) fn read_capped(path: &Path, max: u64) -> Result<Vec<u8>, String> {
 /// by item (group them with [`group_by_item`]) and image labels per item.
 pub(crate) struct ExportData<'a> {
     pub class_name: HashMap<ClassId, &'a str>,
-    pub boxes: Vec<BoxAnnotation>,
+    pub boxes: Vec<Annotation>,
     pub labels: HashMap<ItemId, Vec<LabelId>>,
 }
 
@@ -194,7 +195,7 @@ impl<'a> ExportData<'a> {
             .iter()
             .map(|c| (c.id, c.name.as_str()))
             .collect();
-        let mut boxes = project.all_boxes()?;
+        let mut boxes = project.all_annotations()?;
         boxes.sort_unstable_by_key(|b| (b.item, b.id));
         let labels = project.all_image_labels()?.into_iter().collect();
         Ok(Self {

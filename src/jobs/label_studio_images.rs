@@ -146,7 +146,7 @@ pub fn export_label_studio_images(
                 None => out_boxes.push(LsBoxOut {
                     id: b.id.0,
                     label: class_name.get(&b.class).copied().unwrap_or_default(),
-                    bbox: b.bbox.clamped(item.width as f32, item.height as f32),
+                    bbox: b.bounds().clamped(item.width as f32, item.height as f32),
                 }),
             }
         }

@@ -1079,7 +1079,7 @@ fn coco_notice(out: &std::path::Path, r: &ExportReport) -> String {
         "export.done",
         path = out.display(),
         images = r.images,
-        boxes = r.annotations
+        annotations = r.annotations
     )
     .into_owned();
     if let Some(kept) = &r.labels_file_kept {

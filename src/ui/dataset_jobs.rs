@@ -643,12 +643,17 @@ fn classify_notice(out: &Path, r: &ClassifyExportReport) -> String {
     text
 }
 
-fn export_notice(out: &Path, images: usize, boxes: usize, left_out: &[(String, String)]) -> String {
+fn export_notice(
+    out: &Path,
+    images: usize,
+    annotations: usize,
+    left_out: &[(String, String)],
+) -> String {
     let mut text = t!(
         "export.done",
         path = out.display(),
         images = images,
-        boxes = boxes
+        annotations = annotations
     )
     .into_owned();
     push_left_out(&mut text, left_out);

@@ -172,8 +172,13 @@ pub fn file_menu_job(h: &mut Harness<ShuguApp>, item: &str) -> String {
 }
 
 /// The open project's boxes, as the app sees them.
-pub fn app_boxes(h: &Harness<ShuguApp>) -> Vec<shugu::model::BoxAnnotation> {
-    h.state().workspace().unwrap().project.all_boxes().unwrap()
+pub fn app_boxes(h: &Harness<ShuguApp>) -> Vec<shugu::model::Annotation> {
+    h.state()
+        .workspace()
+        .unwrap()
+        .project
+        .all_annotations()
+        .unwrap()
 }
 
 /// Undoes the last edit through the workspace, as Ctrl+Z does.

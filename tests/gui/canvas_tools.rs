@@ -30,7 +30,15 @@ fn press(h: &mut Harness<ShuguApp>, modifiers: Modifiers, key: Key) {
 fn corners(h: &Harness<ShuguApp>) -> Vec<[f32; 4]> {
     app_boxes(h)
         .iter()
-        .map(|b| [b.bbox.min_x, b.bbox.min_y, b.bbox.max_x, b.bbox.max_y].map(f32::round))
+        .map(|b| {
+            [
+                b.bounds().min_x,
+                b.bounds().min_y,
+                b.bounds().max_x,
+                b.bounds().max_y,
+            ]
+            .map(f32::round)
+        })
         .collect()
 }
 

@@ -93,11 +93,11 @@ fn expected(dir: &Path) -> Expected {
         .map(|it| (it.rel_path.clone(), (it.width, it.height)))
         .collect();
     let mut boxes: Vec<_> = project
-        .all_boxes()
+        .all_annotations()
         .unwrap()
         .iter()
         .map(|b| {
-            let [x, y, w, h] = b.bbox.to_xywh();
+            let [x, y, w, h] = b.bounds().to_xywh();
             let class = schema.class(b.class).unwrap().name.clone();
             (path_of(b.item), class, [x, y, w, h].map(f64::from))
         })

@@ -188,7 +188,7 @@ fn export_new_import_export_gives_the_same_boxes_and_categories() {
 
     // The boxes are attributed to --author.
     let project = Project::open(&fresh, Access::ReadOnly).unwrap();
-    let all = project.all_boxes().unwrap();
+    let all = project.all_annotations().unwrap();
     assert_eq!(all.len(), box_count);
     assert!(all.iter().all(|b| b.provenance.author == "小王"));
 }
@@ -273,12 +273,12 @@ fn a_partly_damaged_file_imports_the_good_boxes_and_reports_the_rest() {
     );
     let class = |name: &str| project.schema().class_by_name(name).unwrap().id;
     let mut got: Vec<(String, _, [f32; 4])> = project
-        .all_boxes()
+        .all_annotations()
         .unwrap()
         .iter()
         .map(|b| {
             let path = project.item(b.item).unwrap().rel_path.clone();
-            (path, b.class, b.bbox.to_xywh())
+            (path, b.class, b.bounds().to_xywh())
         })
         .collect();
     got.sort_by(|a, b| (&a.0, a.1, a.2).partial_cmp(&(&b.0, b.1, b.2)).unwrap());
@@ -359,7 +359,7 @@ fn a_file_that_is_not_coco_fails_naming_it_and_changes_nothing() {
     assert!(text(&out.stderr).contains(&missing.display().to_string()));
 
     let project = Project::open(&fresh, Access::ReadOnly).unwrap();
-    assert!(project.all_boxes().unwrap().is_empty());
+    assert!(project.all_annotations().unwrap().is_empty());
     assert!(project.schema().classes.is_empty(), "no classes were added");
 }
 
@@ -378,7 +378,7 @@ fn undo_removes_a_whole_import_in_one_step() {
     assert_eq!(report.boxes, box_count);
     assert!(report.problems.is_empty(), "{:?}", report.problems);
     assert_eq!(report.shapes, Default::default());
-    let imported = project.all_boxes().unwrap();
+    let imported = project.all_annotations().unwrap();
     assert_eq!(imported.len(), box_count);
     let annotated = project
         .items()
@@ -392,7 +392,7 @@ fn undo_removes_a_whole_import_in_one_step() {
 
     assert!(project.undo().unwrap().is_some());
     assert!(
-        project.all_boxes().unwrap().is_empty(),
+        project.all_annotations().unwrap().is_empty(),
         "one undo removes all"
     );
     assert!(
@@ -403,13 +403,13 @@ fn undo_removes_a_whole_import_in_one_step() {
 
     // Redo brings back the same boxes with the same ids.
     assert!(project.redo().unwrap().is_some());
-    assert_eq!(project.all_boxes().unwrap(), imported);
+    assert_eq!(project.all_annotations().unwrap(), imported);
     assert!(project.undo().unwrap().is_some());
     drop(project);
 
     // The undo is on disk, not only in memory.
     let project = Project::open(&fresh, Access::ReadOnly).unwrap();
-    assert!(project.all_boxes().unwrap().is_empty());
+    assert!(project.all_annotations().unwrap().is_empty());
     assert!(project.items().iter().all(|i| i.status == ItemStatus::New));
 }
 
@@ -443,7 +443,7 @@ fn an_error_deep_in_the_annotations_stores_nothing_of_the_import() {
     let err = import_coco(&mut project, &file).unwrap_err().to_string();
     assert!(err.contains(&file.display().to_string()), "{err}");
     assert!(err.contains(&format!("annotations[{bad_at}]")), "{err}");
-    assert!(project.all_boxes().unwrap().is_empty());
+    assert!(project.all_annotations().unwrap().is_empty());
     assert!(!project.can_undo());
     assert!(
         project.schema().classes.is_empty(),
@@ -452,7 +452,7 @@ fn an_error_deep_in_the_annotations_stores_nothing_of_the_import() {
     assert!(project.items().iter().all(|i| i.status == ItemStatus::New));
     drop(project);
     let reopened = Project::open(&fresh, Access::ReadOnly).unwrap();
-    assert!(reopened.all_boxes().unwrap().is_empty());
+    assert!(reopened.all_annotations().unwrap().is_empty());
     assert!(reopened.schema().classes.is_empty());
 }
 

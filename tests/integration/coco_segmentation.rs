@@ -20,13 +20,13 @@ type Boxes = Vec<(String, String, [f64; 4])>;
 fn project_boxes(dir: &Path) -> Boxes {
     let p = Project::open(dir, Access::ReadOnly).unwrap();
     let mut out: Boxes = p
-        .all_boxes()
+        .all_annotations()
         .unwrap()
         .into_iter()
         .map(|b| {
             let item = p.item(b.item).unwrap().rel_path.clone();
             let class = p.schema().class(b.class).unwrap().name.clone();
-            (item, class, b.bbox.to_xywh().map(f64::from))
+            (item, class, b.bounds().to_xywh().map(f64::from))
         })
         .collect();
     out.sort_by(|a, b| a.partial_cmp(b).unwrap());
@@ -164,8 +164,8 @@ fn attribute_problems_are_per_annotation_and_the_rest_imports() {
         );
     }
     let p = Project::open(&fx.project, Access::ReadOnly).unwrap();
-    let mut boxes = p.all_boxes().unwrap();
-    boxes.sort_by(|a, b| a.bbox.min_x.total_cmp(&b.bbox.min_x));
+    let mut boxes = p.all_annotations().unwrap();
+    boxes.sort_by(|a, b| a.bounds().min_x.total_cmp(&b.bounds().min_x));
     let attrs: Vec<Vec<(String, AttrValue)>> = boxes
         .iter()
         .map(|b| b.attributes.clone().into_iter().collect())

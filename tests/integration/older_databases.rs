@@ -55,7 +55,7 @@ fn every_older_image_database_answers_stats_and_export_read_only() {
     for_every_older_version("images", |name, dir| {
         let stats = stats_json(dir);
         assert_eq!(stats["items"], 9, "{name}: {stats}");
-        assert_eq!(stats["boxes"], 11, "{name}: {stats}");
+        assert_eq!(stats["annotations"], 11, "{name}: {stats}");
         assert_eq!(stats["items_submitted"], 3, "{name}: done became submitted");
 
         let out = dir.join("export.json");
@@ -66,7 +66,7 @@ fn every_older_image_database_answers_stats_and_export_read_only() {
 
         let project = Project::open(dir, Access::ReadOnly).unwrap();
         assert!(project.is_read_only());
-        assert_eq!(project.all_boxes().unwrap().len(), 11, "{name}");
+        assert_eq!(project.all_annotations().unwrap().len(), 11, "{name}");
     });
 }
 
@@ -135,11 +135,11 @@ fn check_v6_review(project: &Project) {
         by_path("cat-chelsea.jpg"),
         by_path("coffee.jpg"),
     );
-    let boxes = project.all_boxes().unwrap();
+    let boxes = project.all_annotations().unwrap();
     let summary: Vec<(i64, i64, i64, [f32; 4], &str)> = boxes
         .iter()
         .map(|b| {
-            let bb = b.bbox;
+            let bb = b.bounds();
             (
                 b.id.0,
                 b.item.0,
@@ -178,12 +178,15 @@ fn check_v6_review(project: &Project) {
     assert_eq!(comments.len(), 2);
     assert_eq!(comments[0].target, None);
     assert_eq!(comments[0].body, "check the helmet 头盔");
-    assert_eq!(comments[1].target, Some(CommentTarget::Box(boxes[0].id)));
+    assert_eq!(
+        comments[1].target,
+        Some(CommentTarget::Annotation(boxes[0].id))
+    );
 
     let waiting = project.proposals(coffee).unwrap();
     let waiting: Vec<(i64, f32, BBox, &str)> = waiting
         .iter()
-        .map(|p| (p.id.0, p.score, p.bbox, p.source.as_str()))
+        .map(|p| (p.id.0, p.score, p.bounds(), p.source.as_str()))
         .collect();
     assert_eq!(
         waiting,
@@ -202,12 +205,12 @@ fn check_v6_review(project: &Project) {
             ),
         ]
     );
-    let origin = project.box_origin(boxes[5].id).unwrap().unwrap();
+    let origin = project.annotation_origin(boxes[5].id).unwrap().unwrap();
     assert_eq!(
         (origin.source.as_str(), origin.score),
         ("detector-v1", 0.93)
     );
-    assert_eq!(project.box_origin(boxes[0].id).unwrap(), None);
+    assert_eq!(project.annotation_origin(boxes[0].id).unwrap(), None);
 
     let log = project.history(None, 100).unwrap();
     let kinds: Vec<&str> = log.iter().rev().map(|e| e.kind.as_str()).collect();
@@ -243,10 +246,20 @@ fn check_v6_review(project: &Project) {
         (v.item, v.annotator.as_str(), v.kind),
         (astronaut, "bo", VersionKind::Overlap)
     );
-    let theirs: Vec<f32> = v.body.boxes.iter().map(|b| b.bbox.max_x).collect();
+    let theirs: Vec<f32> = v
+        .body
+        .annotations
+        .iter()
+        .map(|b| b.bounds().max_x)
+        .collect();
     assert_eq!(theirs, vec![298.0, 471.25]);
-    assert!(v.body.boxes.iter().all(|b| b.provenance.author == "bo"));
-    assert_eq!(v.body.boxes[0].attributes, boxes[0].attributes);
+    assert!(
+        v.body
+            .annotations
+            .iter()
+            .all(|b| b.provenance.author == "bo")
+    );
+    assert_eq!(v.body.annotations[0].attributes, boxes[0].attributes);
 }
 
 #[test]
@@ -263,8 +276,8 @@ fn a_version_6_project_keeps_every_box_attribute_comment_proposal_and_history_en
     let item = project.items()[0].id;
     let class = project.schema().classes[0].id;
     let added = project
-        .apply(shugu::model::Edit::AddBoxes(vec![
-            shugu::model::NewBox::new(
+        .apply(shugu::model::Edit::AddAnnotations(vec![
+            shugu::model::NewAnnotation::rect(
                 item,
                 class,
                 shugu::model::BBox::from_corners([1.0, 1.0], [9.0, 9.0]),
@@ -275,7 +288,7 @@ fn a_version_6_project_keeps_every_box_attribute_comment_proposal_and_history_en
     drop(project);
 
     let project = Project::open(&dir, Access::ReadWrite).unwrap();
-    assert_eq!(project.all_boxes().unwrap().len(), 7);
+    assert_eq!(project.all_annotations().unwrap().len(), 7);
 }
 
 #[test]
@@ -283,18 +296,21 @@ fn a_version_6_work_package_keeps_its_source_floors_and_starting_states() {
     let (_tmp, dir) = fixture_copy("v6-package");
     let mut project = Project::open(&dir, Access::ReadWrite).unwrap();
     let info = project.package_info().unwrap().unwrap();
-    assert_eq!((info.annotator.as_str(), info.box_floor), ("li", 6));
+    assert_eq!((info.annotator.as_str(), info.annotation_floor), ("li", 6));
     assert_eq!(project.id_floors().unwrap().0, 6);
     let items = project.package_items().unwrap();
     assert_eq!(items.len(), 9);
-    let started: usize = items.iter().map(|(_, _, base)| base.boxes.len()).sum();
+    let started: usize = items
+        .iter()
+        .map(|(_, _, base)| base.annotations.len())
+        .sum();
     assert_eq!(started, 3);
-    assert_eq!(project.all_boxes().unwrap().len(), 3);
+    assert_eq!(project.all_annotations().unwrap().len(), 3);
     let item = project.items()[1].id;
     let class = project.schema().classes[0].id;
     let added = project
-        .apply(shugu::model::Edit::AddBoxes(vec![
-            shugu::model::NewBox::new(
+        .apply(shugu::model::Edit::AddAnnotations(vec![
+            shugu::model::NewAnnotation::rect(
                 item,
                 class,
                 shugu::model::BBox::from_corners([1.0, 1.0], [9.0, 9.0]),

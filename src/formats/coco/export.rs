@@ -5,7 +5,7 @@ use super::export_shape::coco_bbox;
 use super::file::{CocoAnnotation, CocoCategory, CocoFile, CocoImage, CocoInfo};
 use super::paths::relative_problem;
 use super::segmentation::Segmentation;
-use crate::model::{AnnotationId, BBox, BoxAnnotation, ClassId, Item, ItemId, LabelSchema};
+use crate::model::{Annotation, AnnotationId, BBox, ClassId, Item, ItemId, LabelSchema};
 use std::collections::{HashMap, HashSet};
 
 pub struct CocoExportInput<'a> {
@@ -14,7 +14,7 @@ pub struct CocoExportInput<'a> {
     /// Boxes in any order. Boxes of items not in `items` are not exported
     /// (counted in [`CocoExport::boxes_of_other_items`]), so a caller can export a
     /// subset of the items without filtering the boxes.
-    pub boxes: &'a [BoxAnnotation],
+    pub boxes: &'a [Annotation],
     pub schema: &'a LabelSchema,
     pub description: String,
     /// ISO 8601, supplied by the caller so that the output is reproducible.
@@ -286,14 +286,14 @@ fn categories(schema: &LabelSchema) -> (Vec<CocoCategory>, Vec<LeftOutClass>) {
 
 /// The box as it will be written, or why it cannot be.
 fn exportable_box(
-    b: &BoxAnnotation,
+    b: &Annotation,
     class_ids: &HashSet<ClassId>,
     width: u32,
     height: u32,
 ) -> Result<BBox, String> {
     let (w, h) = (width as f32, height as f32);
     let tol = OUTSIDE_TOLERANCE_PX as f32;
-    let bbox = b.bbox;
+    let bbox = b.bounds();
     if !class_ids.contains(&b.class) {
         Err(format!(
             "its class id {} is not a category of the export (see the left-out classes)",

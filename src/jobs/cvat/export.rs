@@ -86,7 +86,7 @@ pub fn export_cvat(
                 let flag = value.as_bool().is_some();
                 *free.entry(key).or_insert(flag) &= flag;
             }
-            out_boxes.push((name, b.bbox.clamped(w, h), &b.attributes));
+            out_boxes.push((name, b.bounds().clamped(w, h), &b.attributes));
         }
         let tags: Vec<&str> = labels
             .get(&item.id)
@@ -106,7 +106,7 @@ pub fn export_cvat(
     }
     report.written.images = images.len();
     let defined: Vec<AttributeSpec> = schema
-        .box_attributes
+        .attributes
         .iter()
         .filter(|d| d.name != OCCLUDED)
         .map(attribute_spec)

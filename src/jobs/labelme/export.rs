@@ -92,7 +92,7 @@ fn only_json(path: &Path) -> bool {
 
 fn item_boxes<'a>(
     item: &Item,
-    boxes: Option<&[crate::model::BoxAnnotation]>,
+    boxes: Option<&[crate::model::Annotation]>,
     class_name: &HashMap<ClassId, &'a str>,
     report: &mut LabelmeExportReport,
 ) -> Vec<(&'a str, crate::model::BBox)> {
@@ -102,7 +102,7 @@ fn item_boxes<'a>(
             Some(reason) => report.left_out_boxes.push((item.rel_path.clone(), reason)),
             None => {
                 let name = class_name.get(&b.class).copied().unwrap_or_default();
-                let bbox = b.bbox.clamped(item.width as f32, item.height as f32);
+                let bbox = b.bounds().clamped(item.width as f32, item.height as f32);
                 shapes.push((name, bbox));
                 report.boxes += 1;
             }

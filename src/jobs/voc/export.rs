@@ -64,7 +64,7 @@ pub fn export_voc(
                 Some(reason) => report.left_out_boxes.push((item.rel_path.clone(), reason)),
                 None => {
                     let name = class_name.get(&b.class).copied().unwrap_or_default();
-                    objects.push((name, b.bbox.clamped(w, h), &b.attributes));
+                    objects.push((name, b.bounds().clamped(w, h), &b.attributes));
                 }
             }
         }

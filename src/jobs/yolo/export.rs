@@ -46,7 +46,7 @@ pub fn export_yolo(
         .map(|(i, c)| (c.id, i))
         .collect();
     let names: Vec<&str> = schema.classes.iter().map(|c| c.name.as_str()).collect();
-    let mut boxes = project.all_boxes()?;
+    let mut boxes = project.all_annotations()?;
     boxes.sort_unstable_by_key(|b| (b.item, b.id));
     let by_item = group_by_item(&boxes);
 
@@ -78,7 +78,7 @@ pub fn export_yolo(
             match box_problem(b, item, &class_index) {
                 Some(reason) => report.left_out_boxes.push((item.rel_path.clone(), reason)),
                 None => {
-                    let bbox = b.bbox.clamped(item.width as f32, item.height as f32);
+                    let bbox = b.bounds().clamped(item.width as f32, item.height as f32);
                     format_label_line(
                         &mut text,
                         class_index[&b.class],

@@ -2,12 +2,10 @@ use super::{boxed, item, schema, xywh};
 use crate::formats::coco::{
     CocoExport, CocoExportInput, LeftOutItem, build_export, parse_coco, write_coco,
 };
-use crate::model::{
-    AnnotationId, BoxAnnotation, ClassDef, ClassId, Item, ItemId, LabelSchema, Rgb,
-};
+use crate::model::{Annotation, AnnotationId, ClassDef, ClassId, Item, ItemId, LabelSchema, Rgb};
 use serde_json::{Value, json};
 
-fn export(items: &[Item], boxes: &[BoxAnnotation], schema: &LabelSchema) -> CocoExport {
+fn export(items: &[Item], boxes: &[Annotation], schema: &LabelSchema) -> CocoExport {
     let input = CocoExportInput {
         items,
         boxes,
@@ -213,12 +211,7 @@ fn writes_short_decimals_not_widened_f32_noise() {
 
 #[test]
 fn leaves_out_classes_whose_ids_coco_cannot_take() {
-    let class = |id: i64, name: &str| ClassDef {
-        id: ClassId(id),
-        name: name.into(),
-        color: Rgb(0, 0, 0),
-        hotkey: None,
-    };
+    let class = |id: i64, name: &str| ClassDef::new(ClassId(id), name, Rgb(0, 0, 0));
     // A hand-edited manifest: id 0, and id 2 twice.
     let schema = LabelSchema {
         classes: vec![

@@ -2,10 +2,10 @@ use super::{boxed, found_as, item, schema};
 use crate::formats::coco::{
     CocoExportInput, ImportTarget, build_export, parse_coco, plan_import, write_coco,
 };
-use crate::model::{BBox, BoxAnnotation, Item, ItemId, Shape};
+use crate::model::{Annotation, BBox, Item, ItemId, Shape};
 
 /// A deterministic spread of awkward coordinates (no RNG dependency).
-fn awkward_boxes(items: &[Item]) -> Vec<BoxAnnotation> {
+fn awkward_boxes(items: &[Item]) -> Vec<Annotation> {
     let mut boxes = Vec::new();
     let mut state: u32 = 12345;
     let mut next = || {
@@ -84,7 +84,7 @@ fn export_then_import_gives_the_same_boxes() {
         .iter()
         .map(|b| {
             let name = schema.class(b.class).map_or("", |c| c.name.as_str());
-            (b.item, name, b.bbox)
+            (b.item, name, b.bounds())
         })
         .collect();
     expected.sort_by(|a, b| {
