@@ -92,7 +92,7 @@ fn coco_io(c: &mut Criterion) {
             || fresh_copy(&template),
             |(tmp, mut project)| {
                 let report = import_coco(&mut project, &coco).unwrap();
-                assert_eq!(report.boxes, BOXES);
+                assert_eq!(report.annotations, BOXES);
                 // Returned, so that closing the project and deleting the copy
                 // happen outside the timing.
                 (tmp, project)

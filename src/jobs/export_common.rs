@@ -1,9 +1,11 @@
-//! Pieces shared by the per-image exports (YOLO, labelme, Label Studio):
-//! which items and boxes can be written, and the check that an output folder
-//! may be replaced.
+//! Pieces shared by the per-image exports (YOLO, VOC, CVAT, labelme, Label
+//! Studio): which items and annotations can be written, and the check that an
+//! output folder may be replaced. These formats hold boxes only (for now): a
+//! shape of another kind is written as its bounding box, and the report says
+//! so for each one.
 
 use crate::formats::coco::OUTSIDE_TOLERANCE_PX;
-use crate::model::{Annotation, ClassId, Item, ItemId, LabelId};
+use crate::model::{Annotation, BBox, ClassId, Item, ItemId, LabelId, Shape};
 use crate::project::Project;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -17,8 +19,11 @@ pub struct ImageExportReport {
     pub boxes: usize,
     /// Items left out, with the reason.
     pub left_out: Vec<(String, String)>,
-    /// Boxes left out (outside their image, or of a class not in the schema).
-    pub left_out_boxes: Vec<(String, String)>,
+    /// Annotations left out (outside their image, without an area, or of a
+    /// class not in the schema), by image path.
+    pub left_out_annotations: Vec<(String, String)>,
+    /// Annotations of another shape written as their bounding box, by image path.
+    pub as_boxes: Vec<(String, String)>,
 }
 
 /// Refuses an existing `out` that holds entries `is_own` does not recognise,
@@ -102,20 +107,26 @@ pub(crate) fn unusable(item: &Item) -> Option<String> {
     }
 }
 
-/// Why a box cannot be exported (its class is not in `classes`, or it does
-/// not fit its image), if it cannot.
-pub(crate) fn box_problem<V>(
-    b: &Annotation,
+/// The box an annotation is written as in a box-only format: a box as it
+/// is, another shape as its bounding box (noted in `as_boxes`), clamped to
+/// the image; `None` when it cannot be written (its class is not in
+/// `classes`, or its box does not fit its image), noted in `left_out`. Notes
+/// are by image path.
+pub(crate) fn box_to_write<V>(
+    a: &Annotation,
     item: &Item,
     classes: &HashMap<ClassId, V>,
-) -> Option<String> {
+    left_out: &mut Vec<(String, String)>,
+    as_boxes: &mut Vec<(String, String)>,
+) -> Option<BBox> {
     let tol = OUTSIDE_TOLERANCE_PX as f32;
     let (w, h) = (item.width as f32, item.height as f32);
-    let bbox = b.bounds();
-    if !classes.contains_key(&b.class) {
+    let bbox = a.bounds();
+    let kind = a.shape.kind().as_str();
+    let problem = if !classes.contains_key(&a.class) {
         Some(format!(
-            "box {}: class id {} is not in the schema",
-            b.id, b.class
+            "{kind} {}: class id {} is not in the schema",
+            a.id, a.class
         ))
     } else if !bbox.is_proper()
         || bbox.min_x < -tol
@@ -124,15 +135,29 @@ pub(crate) fn box_problem<V>(
         || bbox.max_y > h + tol
     {
         Some(format!(
-            "box {}: {:?} does not fit the {}×{} image",
-            b.id,
+            "{kind} {}: its box {:?} does not fit the {}×{} image",
+            a.id,
             bbox.to_xywh(),
             item.width,
             item.height
         ))
     } else {
         None
+    };
+    if let Some(problem) = problem {
+        left_out.push((item.rel_path.clone(), problem));
+        return None;
     }
+    if !matches!(a.shape, Shape::Rect(_)) {
+        as_boxes.push((
+            item.rel_path.clone(),
+            format!(
+                "{kind} {} was written as its bounding box: the format holds boxes only",
+                a.id
+            ),
+        ));
+    }
+    Some(bbox.clamped(w, h))
 }
 
 /// Files under `root` whose name ends with `.ext`, sorted, as `/`-separated

@@ -190,7 +190,7 @@ fn stats_json_has_the_counts() {
         coco.as_os_str(),
     ]);
     let (stdout, _) = assert_ok(&out);
-    assert!(stdout.contains("imported 2 boxes"), "{stdout}");
+    assert!(stdout.contains("imported 2 annotations"), "{stdout}");
     assert!(stdout.contains("added classes: 鸟 bird"), "{stdout}");
 
     let stats = stats_json(&folder.project());
@@ -234,7 +234,7 @@ fn export_leaves_out_broken_items_and_says_which() {
         out_file.as_os_str(),
     ]);
     let (stdout, stderr) = assert_ok(&out);
-    assert!(stdout.contains("2 images, 0 boxes"), "{stdout}");
+    assert!(stdout.contains("2 images, 0 annotations"), "{stdout}");
     assert!(
         stderr.contains(
             "left out 3 unreadable image(s) (once a file is whole, `shugu rescan` reads it again):"

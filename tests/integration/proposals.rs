@@ -403,7 +403,7 @@ fn exports_leave_proposals_out_unless_asked() {
 
     let (stdout, with) = export("with.json", &["--include-proposals"]);
     assert!(
-        stdout.contains("1 boxes") && stdout.contains("2 unreviewed proposals"),
+        stdout.contains("1 annotations") && stdout.contains("2 unreviewed proposals"),
         "{stdout}"
     );
     assert_eq!(with.len(), 3);

@@ -201,7 +201,7 @@ fn yolo_to_coco_to_yolo_is_stable_to_1e_6() {
     s.export(&first, "coco", &coco);
     let second = s.project("second");
     let (stdout, _) = s.import(&second, "coco", &coco);
-    assert!(stdout.contains("imported 6 boxes"), "{stdout}");
+    assert!(stdout.contains("imported 6 annotations"), "{stdout}");
     let out = s.path("yolo-again");
     s.export(&second, "yolo", &out);
     assert_labels_stable(&s.path("dataset"), &ULTRA_LABELS, &out, &ULTRA_LABELS);

@@ -53,14 +53,14 @@ fn export_then_import_gives_the_same_boxes() {
     ];
     let boxes = awkward_boxes(&items);
     let schema = schema();
-    let export = build_export(&CocoExportInput {
+    let export = build_export(CocoExportInput {
         items: &items,
-        boxes: &boxes,
+        annotations: boxes.clone(),
         schema: &schema,
         description: String::new(),
         date_created: String::new(),
     });
-    assert!(export.left_out.is_empty() && export.left_out_boxes.is_empty());
+    assert!(export.left_out.is_empty() && export.left_out_annotations.is_empty());
     let mut bytes = Vec::new();
     write_coco(&export.file, &mut bytes).expect("writing to a Vec succeeds");
 
@@ -131,9 +131,9 @@ fn box_attributes_go_into_the_annotation_and_come_back() {
         .insert("colour".into(), AttrValue::Text("红".into()));
     let plain = boxed(2, 1, 2, BBox::from_corners([5.0, 5.0], [9.0, 9.0]));
     let schema = schema();
-    let export = build_export(&CocoExportInput {
+    let export = build_export(CocoExportInput {
         items: &items,
-        boxes: &[b.clone(), plain],
+        annotations: vec![b.clone(), plain],
         schema: &schema,
         description: String::new(),
         date_created: String::new(),
