@@ -2,9 +2,11 @@
 //! item's model proposals (threshold, accept all, reject all), and the selected
 //! annotation.
 
-use super::canvas::{class_color, score_text};
+use super::canvas::{Tool, class_color, score_text};
 use super::workspace::Workspace;
-use crate::model::{Annotation, AttrValue, AttributeKind, CommentTarget, Edit, ImageLabelMode};
+use crate::model::{
+    Annotation, AttrValue, AttributeKind, CommentTarget, Edit, ImageLabelMode, Visibility,
+};
 use eframe::egui::{self, RichText};
 use rust_i18n::t;
 
@@ -31,6 +33,9 @@ pub fn show(ui: &mut egui::Ui, ws: &mut Workspace) {
         }
     }
 
+    if !text {
+        next_keypoint(ui, ws, &schema);
+    }
     add_class_field(ui, ws);
 
     if !schema.image_labels.is_empty() {
@@ -75,6 +80,32 @@ pub fn show(ui: &mut egui::Ui, ws: &mut Workspace) {
     ui.separator();
     comments(ui, ws);
     history(ui, ws);
+}
+
+/// With the keypoint tool, which of the class's points the next click places.
+fn next_keypoint(ui: &mut egui::Ui, ws: &Workspace, schema: &crate::model::LabelSchema) {
+    let names = ws
+        .active_class
+        .and_then(|c| schema.class(c))
+        .map(|c| c.keypoints.as_slice())
+        .unwrap_or_default();
+    let next = ws
+        .canvas
+        .next_keypoint
+        .filter(|_| ws.tool == Tool::Keypoints);
+    let Some((index, visibility)) = next else {
+        return;
+    };
+    let Some(name) = names.get(index) else {
+        return;
+    };
+    let key = if visibility == Visibility::Occluded {
+        "panel.next_keypoint_occluded"
+    } else {
+        "panel.next_keypoint"
+    };
+    let text = t!(key, name = name, index = index + 1, count = names.len());
+    ui.label(RichText::new(text).strong());
 }
 
 /// The review comments of the current item: a rejection's reason shows here

@@ -2,7 +2,7 @@
 //! labels on the right, status bar below. Turns keys and canvas actions into edits.
 
 use super::canvas::{
-    CanvasAction, CanvasInput, CanvasState, Picture, Scene, Tool, ToolKey, kind_name, no_keypoints,
+    CanvasAction, CanvasInput, CanvasState, KeypointSpec, Picture, Scene, Tool, ToolKey, kind_name,
 };
 use super::class_panel;
 use super::class_picker::{ClassPicker, PickLists, Picked, PickerMode, PickerOutcome, filter};
@@ -602,21 +602,38 @@ impl Workspace {
         }
     }
 
-    /// Whether annotations of this kind can be stored. Until annotations carry
-    /// a `Shape`, only boxes: the other tools are registered but refuse to start.
+    /// Why a new annotation of this kind cannot be made now, if it cannot:
+    /// the class it would get (the active one) does not take the kind, or,
+    /// for keypoints, names no points; without an active class, when no class
+    /// takes the kind.
+    fn cannot_store(&self, kind: ShapeKind) -> Option<String> {
+        let schema = self.project.schema();
+        let shape = kind_name(kind);
+        let Some(class) = self.active_class.and_then(|c| schema.class(c)) else {
+            let any = schema.classes.iter().any(|c| c.takes(kind));
+            return (!any).then(|| t!("canvas.no_class_takes", shape = shape).into_owned());
+        };
+        if !class.takes(kind) {
+            Some(t!("canvas.cannot_store", class = class.name, shape = shape).into_owned())
+        } else if kind == ShapeKind::Keypoints && class.keypoints.is_empty() {
+            Some(t!("canvas.no_keypoint_names", class = class.name).into_owned())
+        } else {
+            None
+        }
+    }
+
+    /// Whether annotations of this kind can be made now (see
+    /// [`Self::set_tool`]): the tools of the other kinds refuse to start.
     pub fn can_store(&self, kind: ShapeKind) -> bool {
-        kind == ShapeKind::Rect
+        self.cannot_store(kind).is_none()
     }
 
-    fn cannot_store(&mut self, kind: ShapeKind) {
-        self.message = Some(t!("canvas.cannot_store", shape = kind_name(kind)).into_owned());
-    }
-
-    /// Picks a tool, unless it draws shapes the project cannot store yet.
+    /// Picks a tool, unless it draws shapes the active class cannot take
+    /// (then the status bar says why).
     pub fn set_tool(&mut self, tool: Tool) {
-        match tool.creates() {
-            Some(kind) if !self.can_store(kind) => self.cannot_store(kind),
-            _ => self.tool = tool,
+        match tool.creates().and_then(|kind| self.cannot_store(kind)) {
+            Some(why) => self.message = Some(why),
+            None => self.tool = tool,
         }
     }
 
@@ -851,6 +868,14 @@ impl Workspace {
             .iter()
             .filter_map(Comment::on_annotation)
             .collect();
+        let schema = self.project.schema();
+        let keypoints = |class| {
+            let c = schema.class(class).filter(|c| !c.keypoints.is_empty())?;
+            Some(KeypointSpec {
+                names: &c.keypoints,
+                edges: &c.skeleton,
+            })
+        };
         let input = CanvasInput {
             picture,
             image_size: Vec2::new(item.width as f32, item.height as f32),
@@ -859,7 +884,7 @@ impl Workspace {
             selected: self.selected,
             tool: self.tool,
             draw_class: self.active_class,
-            keypoints: &no_keypoints,
+            keypoints: &keypoints,
             editable,
             commented: &commented,
             selected_proposal: self.selected_proposal,

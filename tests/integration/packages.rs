@@ -657,3 +657,96 @@ fn a_merge_of_several_packages_is_all_or_nothing_and_one_undo() {
     project.redo().unwrap();
     assert_eq!(project.all_annotations().unwrap().len(), 6);
 }
+
+#[test]
+fn shapes_go_through_a_package_and_agreement_compares_them() {
+    use shugu::model::{Keypoint, Point, Polygon, ShapeKind, Visibility};
+    let f = image_project(
+        &[("1.jpg", 100, 100), ("2.jpg", 100, 100)],
+        &["region", "hand"],
+        &[],
+        false,
+    );
+    let hand = ClassId(2);
+    let triangle = |tip: f32| {
+        Shape::Polygon(Polygon::new(vec![
+            Point::new(10.0, 10.0),
+            Point::new(50.0, 10.0),
+            Point::new(30.0, tip),
+        ]))
+    };
+    let pose = |dx: f32| {
+        Shape::Keypoints(vec![
+            Keypoint::new(20.0 + dx, 20.0, Visibility::Visible),
+            Keypoint::new(60.0 + dx, 70.0, Visibility::Visible),
+        ])
+    };
+    let mut source = open(&f.project, "lead");
+    source
+        .update_schema(|s| {
+            s.classes[1].shapes = vec![ShapeKind::Keypoints];
+            s.classes[1].keypoints = vec!["wrist".into(), "tip".into()];
+        })
+        .unwrap();
+    let items: Vec<ItemId> = source.items().iter().map(|i| i.id).collect();
+    let carried = source
+        .apply(Edit::AddAnnotations(vec![NewAnnotation::new(
+            items[0],
+            CAR,
+            triangle(40.0),
+        )]))
+        .unwrap()
+        .created[0];
+    drop(source);
+
+    let out = f.root.path().join("out");
+    let packages = split(&f.project, &["a", "b"], 100.0, &out);
+    for (pkg, (name, tip, dx)) in packages.iter().zip([("a", 50.0, 0.0), ("b", 40.0, 2.0)]) {
+        let mut p = open(pkg, name);
+        let r = roles(pkg);
+        let (first, second) = (r["1.jpg"].0, r["2.jpg"].0);
+        let on_first = p.annotations(first).unwrap();
+        assert_eq!(on_first[0].id, carried, "carried under its id");
+        if tip != 40.0 {
+            // One vertex dragged: one edit of the shape.
+            p.apply(Edit::SetShape {
+                id: carried,
+                shape: triangle(tip),
+            })
+            .unwrap();
+        }
+        p.apply(Edit::AddAnnotations(vec![NewAnnotation::new(
+            second,
+            hand,
+            pose(dx),
+        )]))
+        .unwrap();
+    }
+    merge(&f.project, &packages);
+    let source = Project::open(&f.project, Access::ReadOnly).unwrap();
+    let versions = source.item_versions().unwrap();
+    let of = |item: ItemId, who: &str| {
+        versions
+            .iter()
+            .find(|v| v.item == item && v.annotator == who)
+            .unwrap_or_else(|| panic!("{who}'s version of {item}"))
+            .body
+            .annotations
+            .iter()
+            .map(|a| a.shape.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(of(items[0], "a"), [triangle(50.0)]);
+    assert_eq!(of(items[0], "b"), [triangle(40.0)]);
+    assert_eq!(of(items[1], "a"), [pose(0.0)]);
+    assert_eq!(of(items[1], "b"), [pose(2.0)]);
+
+    // Agreement: the triangles by IoU, the poses by OKS with the default sigma.
+    let iou = triangle(50.0).iou(&triangle(40.0)).unwrap();
+    let oks = pose(0.0).similarity(&pose(2.0), &[0.1, 0.1]).unwrap();
+    assert!(iou > 0.5 && oks > 0.5, "both pairs match: {iou} {oks}");
+    let report = source.agreement_report().unwrap();
+    assert_eq!(report.overlap_items, 2);
+    close(report.pairs[0].f1, 1.0);
+    close(report.pairs[0].mean_similarity, (iou + oks) / 2.0);
+}
