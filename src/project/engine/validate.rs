@@ -47,11 +47,12 @@ fn check_attributes(schema: &LabelSchema, attrs: &Attributes) -> Result<(), Proj
     Ok(())
 }
 
-/// A shape of `class`, clamped to its item's image, or why it cannot go
-/// there: a kind the class does not take, keypoints the class does not name,
-/// a broken image, a shape that is not finite or has too few points, or
-/// nothing of it inside the image.
-fn fitted_shape(class: &ClassDef, item: &Item, shape: &Shape) -> Result<Shape, ProjectError> {
+/// Clamps a shape of `class` to its item's image in place, or says why it
+/// cannot go there: a kind the class does not take, keypoints the class does
+/// not name, a broken image, a shape that is not finite or has too few
+/// points, or nothing of it inside the image. A shape inside the image is
+/// not touched (nor copied: a million-polygon import checks every one).
+fn fit_shape(class: &ClassDef, item: &Item, shape: &mut Shape) -> Result<(), ProjectError> {
     if let Some(refusal) = class.refusal(shape) {
         return Err(invalid(refusal));
     }
@@ -72,29 +73,30 @@ fn fitted_shape(class: &ClassDef, item: &Item, shape: &Shape) -> Result<Shape, P
             "the {kind} has no area, too few points or a coordinate that is not finite"
         )));
     }
-    if let Shape::Keypoints(points) = shape
+    if let Shape::Keypoints(points) = &*shape
         && !points.iter().any(|k| k.v.is_labelled())
     {
         return Err(invalid("the keypoints have no labelled point".into()));
     }
     let (w, h) = (item.width as f32, item.height as f32);
-    let inside = match shape {
+    let inside = match &*shape {
         Shape::Mask(m) => (m.width(), m.height()) == (item.width, item.height),
         _ => shape.bounds().is_within(w, h),
     };
     if inside {
         // Untouched: clamping refits a rotated box, which would move it by
         // rounding on every edit.
-        return Ok(shape.clone());
+        return Ok(());
     }
-    shape.clamped(w, h).ok_or_else(|| {
+    *shape = shape.clamped(w, h).ok_or_else(|| {
         invalid(format!(
             "the {kind} at {:?} has nothing inside the {}×{} image",
             shape.bounds().to_xywh(),
             item.width,
             item.height
         ))
-    })
+    })?;
+    Ok(())
 }
 
 /// A shape of a known class that takes it, with attributes the schema
@@ -107,21 +109,21 @@ pub(in crate::project) fn check_new_annotation(
     items: &[Item],
     a: &mut NewAnnotation,
 ) -> Result<(), ProjectError> {
-    a.shape = placed_shape(schema, items, a.item, a.class, &a.attributes, &a.shape)?;
-    Ok(())
+    place_shape(schema, items, a.item, a.class, &a.attributes, &mut a.shape)
 }
 
-fn placed_shape(
+/// The checks of [`check_new_annotation`], of one annotation's parts.
+fn place_shape(
     schema: &LabelSchema,
     items: &[Item],
     item: ItemId,
     class: ClassId,
     attributes: &Attributes,
-    shape: &Shape,
-) -> Result<Shape, ProjectError> {
+    shape: &mut Shape,
+) -> Result<(), ProjectError> {
     let class = check_class(schema, class)?;
     check_attributes(schema, attributes)?;
-    fitted_shape(class, existing_item(items, item)?, shape)
+    fit_shape(class, existing_item(items, item)?, shape)
 }
 
 /// What an edit is checked against: the schema, the items (in id order) and
@@ -141,14 +143,15 @@ impl Checker<'_> {
         check_class(self.schema, class)
     }
 
-    /// `shape` as an annotation of `class` on `item`, clamped to its image.
-    fn fitted_shape(
+    /// `shape` made fit to be an annotation of `class` on `item` (clamped to
+    /// its image), or why it cannot be one.
+    fn fit_shape(
         &self,
         item: ItemId,
         class: ClassId,
-        shape: &Shape,
-    ) -> Result<Shape, ProjectError> {
-        fitted_shape(self.check_class(class)?, self.existing_item(item)?, shape)
+        shape: &mut Shape,
+    ) -> Result<(), ProjectError> {
+        fit_shape(self.check_class(class)?, self.existing_item(item)?, shape)
     }
 
     fn stored_annotation(&self, id: AnnotationId) -> Result<Annotation, ProjectError> {
@@ -200,23 +203,15 @@ impl Checker<'_> {
             Edit::DeleteAnnotations(ids) => Edit::DeleteAnnotations(ids),
             Edit::CopyAnnotations(mut copied) => {
                 for a in &mut copied {
-                    a.shape = placed_shape(
-                        self.schema,
-                        self.items,
-                        a.item,
-                        a.class,
-                        &a.attributes,
-                        &a.shape,
-                    )?;
+                    let (schema, items) = (self.schema, self.items);
+                    place_shape(schema, items, a.item, a.class, &a.attributes, &mut a.shape)?;
                 }
                 Edit::CopyAnnotations(copied)
             }
-            Edit::SetShape { id, shape } => {
+            Edit::SetShape { id, mut shape } => {
                 let a = self.stored_annotation(id)?;
-                Edit::SetShape {
-                    id,
-                    shape: self.fitted_shape(a.item, a.class, &shape)?,
-                }
+                self.fit_shape(a.item, a.class, &mut shape)?;
+                Edit::SetShape { id, shape }
             }
             Edit::SetAnnotationClass { id, class } => {
                 let a = self.stored_annotation(id)?;
@@ -329,7 +324,7 @@ impl Checker<'_> {
             }
             Edit::AddProposals(mut proposals) => {
                 for p in &mut proposals {
-                    p.shape = self.fitted_shape(p.item, p.class, &p.shape)?;
+                    self.fit_shape(p.item, p.class, &mut p.shape)?;
                     if !(0.0..=1.0).contains(&p.score) {
                         return Err(invalid(format!(
                             "a proposal's score must be between 0 and 1, not {}",
@@ -353,13 +348,13 @@ impl Checker<'_> {
             Edit::DeleteProposals(ids) => Edit::DeleteProposals(ids),
             Edit::AcceptProposals(ids) => {
                 for &id in &ids {
-                    let p = self
+                    let mut p = self
                         .store
                         .proposal(id)?
                         .ok_or_else(|| invalid(format!("there is no proposal with id {id}")))?;
                     // The schema may have lost the class, or changed what it
                     // takes, since the import.
-                    self.fitted_shape(p.item, p.class, &p.shape)?;
+                    self.fit_shape(p.item, p.class, &mut p.shape)?;
                 }
                 Edit::AcceptProposals(ids)
             }
