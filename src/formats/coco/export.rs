@@ -4,7 +4,7 @@
 
 use super::OUTSIDE_TOLERANCE_PX;
 use super::export_shape::{ShapeRecord, coco_geometry, group_records};
-use super::file::{CocoCategory, CocoFile, CocoImage, CocoInfo};
+use super::file::{CocoAnnotation, CocoCategory, CocoFile, CocoImage, CocoInfo};
 use super::import::CategoryKeypoints;
 use super::paths::relative_problem;
 use crate::model::{
@@ -248,45 +248,39 @@ pub fn build_export(input: CocoExportInput) -> CocoExport {
     }
     placed.sort_unstable_by_key(|p| (p.image, p.id));
 
-    let mut annotations = Vec::with_capacity(placed.len());
-    let mut converted = Vec::new();
+    let mut out = Records {
+        annotations: Vec::with_capacity(placed.len()),
+        converted: Vec::new(),
+        left_out: left_out_annotations,
+        keypoint_counts,
+    };
     for record in records(placed) {
-        let (class, image) = (record[0].class, record[0].image);
-        let crowd = record.iter().any(|p| is_crowd(&p.attributes));
-        let mut owners: Vec<(AnnotationId, ItemId, Attributes)> = Vec::with_capacity(record.len());
-        let tagged: Vec<(usize, Cow<Shape>)> = record
-            .into_iter()
-            .enumerate()
-            .map(|(k, p)| {
-                owners.push((p.id, p.item, p.attributes));
-                (k, Cow::Owned(p.shape))
-            })
-            .collect();
-        let count = keypoint_counts.get(&class).copied().unwrap_or(0);
-        let grouped: Vec<(Vec<usize>, ShapeRecord)> = group_records(tagged, crowd);
-        for (tags, shapes) in grouped {
-            let note = |k: usize, reason: String| ExportNote {
-                annotation: owners[k].0,
-                item: owners[k].1,
-                reason,
-            };
-            match coco_geometry(shapes, count) {
-                Ok(geometry) => {
-                    if let Some(how) = geometry.converted {
-                        converted.push(note(tags[0], how.to_string()));
-                    }
-                    let mut attributes = owners[tags[0]].2.clone();
-                    attributes.remove(CROWD_ATTRIBUTE);
-                    let id = annotations.len() as i64 + 1;
-                    let image_id = i64::from(image) + 1;
-                    annotations.push(geometry.into_annotation(id, image_id, class.0, attributes));
-                }
-                Err(reason) => {
-                    left_out_annotations.extend(tags.iter().map(|&k| note(k, reason.clone())));
-                }
+        match record {
+            Record::One(p) => {
+                let crowd = is_crowd(&p.attributes);
+                let shapes = match p.shape {
+                    Shape::Keypoints(points) => ShapeRecord {
+                        region: None,
+                        keypoints: Some(Cow::Owned(points)),
+                        crowd,
+                    },
+                    region => ShapeRecord {
+                        region: Some(Cow::Owned(region)),
+                        keypoints: None,
+                        crowd,
+                    },
+                };
+                out.push(p.class, p.image, shapes, &[(p.id, p.item)], p.attributes);
             }
+            Record::Group(group) => out.push_group(group),
         }
     }
+    let Records {
+        annotations,
+        converted,
+        left_out: left_out_annotations,
+        ..
+    } = out;
 
     let file = CocoFile {
         info: CocoInfo {
@@ -312,26 +306,102 @@ pub fn build_export(input: CocoExportInput) -> CocoExport {
     }
 }
 
+/// One COCO record to write: an annotation alone (most are), or a group.
+enum Record {
+    One(Placed),
+    Group(Vec<Placed>),
+}
+
 /// The placed annotations (sorted by image and id) as records: each
 /// annotation alone, or with the others of its class and group on its
 /// image, in the order of their first annotation.
-fn records(placed: Vec<Placed>) -> Vec<Vec<Placed>> {
-    let mut records: Vec<Vec<Placed>> = Vec::with_capacity(placed.len());
+fn records(placed: Vec<Placed>) -> Vec<Record> {
+    let mut records: Vec<Record> = Vec::with_capacity(placed.len());
     let mut open: HashMap<(u32, ClassId, GroupId), usize> = HashMap::new();
     for p in placed {
         let Some(group) = p.group else {
-            records.push(vec![p]);
+            records.push(Record::One(p));
             continue;
         };
         match open.get(&(p.image, p.class, group)) {
-            Some(&k) => records[k].push(p),
+            Some(&k) => {
+                if let Record::Group(members) = &mut records[k] {
+                    members.push(p);
+                }
+            }
             None => {
                 open.insert((p.image, p.class, group), records.len());
-                records.push(vec![p]);
+                records.push(Record::Group(vec![p]));
             }
         }
     }
     records
+}
+
+/// The COCO annotations written so far, and the notes of what was not.
+struct Records {
+    annotations: Vec<CocoAnnotation>,
+    converted: Vec<ExportNote>,
+    left_out: Vec<ExportNote>,
+    keypoint_counts: HashMap<ClassId, usize>,
+}
+
+impl Records {
+    /// Writes one record of `shapes`, made of the annotations `owners`
+    /// (region first), with `attributes` (the crowd flag taken out: it is
+    /// `iscrowd`); or notes why each of them was left out.
+    fn push(
+        &mut self,
+        class: ClassId,
+        image: u32,
+        shapes: ShapeRecord,
+        owners: &[(AnnotationId, ItemId)],
+        mut attributes: Attributes,
+    ) {
+        let note = |(annotation, item): (AnnotationId, ItemId), reason: String| ExportNote {
+            annotation,
+            item,
+            reason,
+        };
+        let count = self.keypoint_counts.get(&class).copied().unwrap_or(0);
+        match coco_geometry(shapes, count) {
+            Ok(geometry) => {
+                if let Some(how) = geometry.converted {
+                    self.converted.push(note(owners[0], how.to_string()));
+                }
+                attributes.remove(CROWD_ATTRIBUTE);
+                let id = self.annotations.len() as i64 + 1;
+                let image_id = i64::from(image) + 1;
+                let written = geometry.into_annotation(id, image_id, class.0, attributes);
+                self.annotations.push(written);
+            }
+            Err(reason) => {
+                let notes = owners.iter().map(|&o| note(o, reason.clone()));
+                self.left_out.extend(notes);
+            }
+        }
+    }
+
+    /// The records of a group's shapes ([`group_records`]), each with its
+    /// first annotation's attributes.
+    fn push_group(&mut self, group: Vec<Placed>) {
+        let (class, image) = (group[0].class, group[0].image);
+        let crowd = group.iter().any(|p| is_crowd(&p.attributes));
+        let mut owners: Vec<((AnnotationId, ItemId), Attributes)> = Vec::with_capacity(group.len());
+        let tagged: Vec<(usize, Cow<Shape>)> = group
+            .into_iter()
+            .enumerate()
+            .map(|(k, p)| {
+                owners.push(((p.id, p.item), p.attributes));
+                (k, Cow::Owned(p.shape))
+            })
+            .collect();
+        for (tags, shapes) in group_records(tagged, crowd) {
+            let ids: Vec<(AnnotationId, ItemId)> = tags.iter().map(|&k| owners[k].0).collect();
+            let attributes = owners[tags[0]].1.clone();
+            self.push(class, image, shapes, &ids, attributes);
+        }
+    }
 }
 
 /// The schema classes as categories, by id, and the classes whose ids COCO
