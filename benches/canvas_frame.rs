@@ -9,8 +9,7 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use eframe::egui::{self, Rect, Vec2, pos2};
 use shugu::model::{
-    AnnotationId, BBox, BoxAnnotation, ClassId, ItemId, LabelSchema, Point, Polygon, Provenance,
-    Shape,
+    Annotation, AnnotationId, BBox, ClassId, ItemId, LabelSchema, Point, Polygon, Provenance, Shape,
 };
 use shugu::ui::canvas::{CanvasInput, CanvasState, Picture, Scene, SceneShape, Tool, no_keypoints};
 
@@ -36,15 +35,21 @@ fn schema() -> LabelSchema {
 }
 
 fn boxes(n: usize) -> Scene {
-    let boxes: Vec<BoxAnnotation> = (0..n)
+    let boxes: Vec<Annotation> = (0..n)
         .map(|i| {
             let x = (i * 37 % 1850) as f32;
             let y = (i * 53 % 1020) as f32;
-            BoxAnnotation {
+            Annotation {
                 id: AnnotationId(i as i64 + 1),
                 item: ItemId(1),
                 class: ClassId((i % 10) as i64 + 1),
-                bbox: BBox::from_xywh(x, y, 20.0 + (i % 50) as f32, 15.0 + (i % 40) as f32),
+                shape: Shape::Rect(BBox::from_xywh(
+                    x,
+                    y,
+                    20.0 + (i % 50) as f32,
+                    15.0 + (i % 40) as f32,
+                )),
+                group: None,
                 provenance: Provenance {
                     author: "bench".into(),
                     created_ms: 0,
@@ -55,7 +60,7 @@ fn boxes(n: usize) -> Scene {
             }
         })
         .collect();
-    Scene::from_boxes(&boxes, &[])
+    Scene::from_annotations(&boxes, &[])
 }
 
 /// `n` concave polygons of `vertices` points (wavy rings, like traced

@@ -7,7 +7,7 @@
 //!
 //! - `coco import 100k images 1M boxes`: `import_coco` (read, `parse_coco_header`,
 //!   then `stream_coco_annotations` + `ImportPlanner` on one thread feeding
-//!   `Project::add_boxes_streamed` on the other, one transaction) into a fresh
+//!   `Project::add_annotations_streamed` on the other, one transaction) into a fresh
 //!   copy of a project that has the items and no boxes. Copying and opening the
 //!   project is setup, untimed.
 //! - `coco export 100k images 1M boxes`: `export_coco` of a project holding those
@@ -92,7 +92,7 @@ fn coco_io(c: &mut Criterion) {
             || fresh_copy(&template),
             |(tmp, mut project)| {
                 let report = import_coco(&mut project, &coco).unwrap();
-                assert_eq!(report.boxes, BOXES);
+                assert_eq!(report.annotations, BOXES);
                 // Returned, so that closing the project and deleting the copy
                 // happen outside the timing.
                 (tmp, project)

@@ -83,8 +83,8 @@ fn export_file(header: &CocoFile, planned: &[PlannedAnnotation]) -> CocoFile {
         .enumerate()
         .map(|(k, a)| {
             // Shapes read from the store are owned, and moved into the file.
-            let shapes = a.shapes.clone().into_iter().map(Cow::Owned);
-            let Ok([record]) = <[_; 1]>::try_from(group_records(shapes, a.crowd)) else {
+            let shapes = a.shapes.clone().into_iter().map(|s| ((), Cow::Owned(s)));
+            let Ok([(_, record)]) = <[_; 1]>::try_from(group_records(shapes, a.crowd)) else {
                 panic!("a COCO record gives one region and its keypoints");
             };
             coco_geometry(record, 0).unwrap().into_annotation(

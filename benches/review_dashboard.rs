@@ -15,14 +15,16 @@
 //!   whole of `compute`.
 //!
 //! The project is built once through the project API (untimed): items with
-//! `add_items`, each annotator's boxes with `add_boxes_streamed` under their
+//! `add_items`, each annotator's boxes with `add_annotations_streamed` under their
 //! name, statuses with `SetStatus` edits, and the versions a merge of work
 //! packages keeps (5k overlap items with two versions, 1k golden items) for
 //! the agreement figures. Target: each under 500 ms.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use eframe::egui;
-use shugu::model::{BBox, ClassId, Edit, ItemId, ItemStatus, LabelSchema, NewBox, VersionKind};
+use shugu::model::{
+    BBox, ClassId, Edit, ItemId, ItemStatus, LabelSchema, NewAnnotation, Shape, VersionKind,
+};
 use shugu::project::{ItemQuery, NewItem, Project};
 use shugu::ui::dashboard::Dashboard;
 use std::hint::black_box;
@@ -65,27 +67,28 @@ fn build(dir: &Path) -> Project {
     let per_annotator = ITEMS / ANNOTATORS;
     for (a, mine) in ids.chunks(per_annotator).enumerate() {
         project.set_author(&annotator(a));
-        let boxes: Vec<NewBox> = mine
+        let boxes: Vec<NewAnnotation> = mine
             .iter()
             .flat_map(|&item| {
                 (0..BOXES_PER_ITEM).map(move |b| {
                     let x = (b * 150) as f32;
-                    NewBox {
+                    NewAnnotation {
                         item,
                         class: ClassId(1 + ((item.0 as usize + b) % 20) as i64),
-                        bbox: BBox {
+                        shape: Shape::Rect(BBox {
                             min_x: x,
                             min_y: 100.0,
                             max_x: x + 120.0,
                             max_y: 300.0,
-                        },
+                        }),
+                        group: None,
                         attributes: Default::default(),
                     }
                 })
             })
             .collect();
         project
-            .add_boxes_streamed(
+            .add_annotations_streamed(
                 boxes
                     .chunks(16_384)
                     .map(|c| Ok::<_, shugu::project::ProjectError>(c.to_vec())),
@@ -156,9 +159,8 @@ fn add_quality_versions(project: &mut Project, ids: &[ItemId]) {
         });
         if overlap {
             let mut other = snapshot;
-            for b in &mut other.boxes {
-                b.bbox.min_x += 12.0;
-                b.bbox.max_x += 12.0;
+            for b in &mut other.annotations {
+                b.shape = b.shape.translated(12.0, 0.0);
             }
             edits.push(Edit::SetItemVersion {
                 item,
@@ -183,7 +185,7 @@ fn review_dashboard(c: &mut Criterion) {
     let project = build(&work.path().join("project"));
     let stats = project.stats().unwrap();
     assert_eq!(stats.items, ITEMS);
-    assert_eq!(stats.boxes, (ITEMS * BOXES_PER_ITEM) as u64);
+    assert_eq!(stats.annotations, (ITEMS * BOXES_PER_ITEM) as u64);
     assert_eq!(stats.annotators.len(), ANNOTATORS);
     assert_eq!(stats.throughput.len(), ANNOTATORS);
     assert_eq!(stats.agreement.overlap_items, ITEMS / 20);

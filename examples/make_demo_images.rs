@@ -4,7 +4,7 @@
 //! `cargo run --example make_demo_images` (deletes and recreates project.ron and shugu.db).
 
 use shugu::jobs::scan::BackgroundScan;
-use shugu::model::{BBox, Edit, ItemStatus, LabelSchema, NewBox};
+use shugu::model::{BBox, Edit, ItemStatus, LabelSchema, NewAnnotation};
 use shugu::project::Project;
 use std::path::Path;
 
@@ -116,11 +116,11 @@ fn main() -> anyhow::Result<()> {
             .iter()
             .filter_map(|(c, [x0, y0, x1, y1])| {
                 class(&project, c).map(|class| {
-                    NewBox::new(item, class, BBox::from_corners([*x0, *y0], [*x1, *y1]))
+                    NewAnnotation::rect(item, class, BBox::from_corners([*x0, *y0], [*x1, *y1]))
                 })
             })
             .collect();
-        project.apply(Edit::AddBoxes(new))?;
+        project.apply(Edit::AddAnnotations(new))?;
         if let Some(l) = label(&project, image_label) {
             project.apply(Edit::SetImageLabels {
                 item,
@@ -135,6 +135,9 @@ fn main() -> anyhow::Result<()> {
         }
     }
     let stats = project.stats()?;
-    println!("{} boxes, {} done", stats.boxes, stats.items_submitted);
+    println!(
+        "{} annotations, {} done",
+        stats.annotations, stats.items_submitted
+    );
     Ok(())
 }

@@ -103,7 +103,7 @@ fn review_images(dir: &Path) -> anyhow::Result<()> {
     let Some(cat) = by_name(&project, "cat-chelsea.jpg") else {
         bail!("cat-chelsea.jpg is not in the demo project");
     };
-    let Some(first_eye) = project.boxes(cat)?.first().map(|b| b.id) else {
+    let Some(first_eye) = project.annotations(cat)?.first().map(|b| b.id) else {
         bail!("the demo's cat has no boxes");
     };
     project.apply(Edit::Batch(vec![
@@ -119,7 +119,7 @@ fn review_images(dir: &Path) -> anyhow::Result<()> {
             },
             NewComment {
                 item: cat,
-                target: Some(CommentTarget::Box(first_eye)),
+                target: Some(CommentTarget::Annotation(first_eye)),
                 body: "框太松，请贴紧眼睛 — tighten this box to the eye".into(),
             },
         ]),

@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod formats;
+pub mod infer;
 pub mod jobs;
 pub mod media;
 pub mod model;

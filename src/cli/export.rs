@@ -28,7 +28,7 @@ pub fn run(
         );
     }
     let text_format = match format {
-        Format::Coco => return export_boxes(&project, output, scope, include_proposals),
+        Format::Coco => return export_coco_file(&project, output, scope, include_proposals),
         Format::CocoResults => anyhow::bail!(
             "coco-results is an import format (a model's predictions); export coco, with --include-proposals to add the proposals"
         ),
@@ -51,7 +51,8 @@ pub fn run(
                 r.val,
                 r.classes
             );
-            return report_left_out(&r.left_out, &[]);
+            print_notes(&[("left out", "image(s)", &r.left_out)]);
+            return Ok(());
         }
         Format::Labelme => {
             let r = export_labelme(&project, output, scope, &mut progress_line("exporting"))?;
@@ -70,7 +71,7 @@ pub fn run(
                 r.written.boxes,
                 r.tags
             );
-            return report_left_out(&r.written.left_out, &r.written.left_out_boxes);
+            return report_left_out(&r.written);
         }
         Format::Labelstudio if project.kind() == ProjectKind::Images => {
             let r = export_label_studio_images(&project, output, scope)?;
@@ -80,7 +81,7 @@ pub fn run(
                 r.images,
                 r.boxes
             );
-            return report_left_out(&r.left_out, &r.left_out_boxes);
+            return report_left_out(&r);
         }
         Format::Jsonl => TextExportFormat::Jsonl,
         Format::Doccano => {
@@ -122,7 +123,7 @@ pub fn run(
     Ok(())
 }
 
-fn export_boxes(
+fn export_coco_file(
     project: &Project,
     output: &Path,
     scope: ItemScope,
@@ -130,7 +131,7 @@ fn export_boxes(
 ) -> anyhow::Result<()> {
     let report = export_coco_with(project, output, scope, include_proposals)?;
     println!(
-        "wrote {}: {} images, {} boxes",
+        "wrote {}: {} images, {} annotations",
         output.display(),
         report.images,
         report.annotations - report.proposals
@@ -172,13 +173,17 @@ fn export_boxes(
             eprintln!("  class id {} ({}): {}", c.class, c.name, c.reason);
         }
     }
-    if !report.left_out_boxes.is_empty() {
-        eprintln!("left out {} box(es):", report.left_out_boxes.len());
-        for b in &report.left_out_boxes {
+    let notes = [
+        ("left out", &report.left_out_annotations),
+        ("converted", &report.converted),
+    ];
+    for (what, notes) in notes.into_iter().filter(|(_, n)| !n.is_empty()) {
+        eprintln!("{what} {} annotation(s):", notes.len());
+        for n in notes {
             let path = project
-                .item(b.item)
-                .map_or_else(|| format!("item {}", b.item), |it| it.rel_path.clone());
-            eprintln!("  box id {} on {path}: {}", b.annotation, b.reason);
+                .item(n.item)
+                .map_or_else(|| format!("item {}", n.item), |it| it.rel_path.clone());
+            eprintln!("  annotation id {} on {path}: {}", n.annotation, n.reason);
         }
     }
     Ok(())
@@ -198,24 +203,36 @@ fn export_yolo_folder(project: &Project, output: &Path, scope: ItemScope) -> any
         report.images,
         report.boxes
     );
-    report_left_out(&report.left_out, &report.left_out_boxes)
+    print_notes(&[
+        ("left out", "image(s)", &report.left_out),
+        ("left out", "annotation(s)", &report.left_out_annotations),
+        ("wrote", "other shape(s) as boxes", &report.as_boxes),
+    ]);
+    Ok(())
 }
 
-/// Prints the images and boxes an export left out, with the reasons.
-fn report_left_out(images: &[(String, String)], boxes: &[(String, String)]) -> anyhow::Result<()> {
-    if !images.is_empty() {
-        eprintln!("left out {} image(s):", images.len());
-        for (path, reason) in images {
-            eprintln!("  {path}: {reason}");
-        }
-    }
-    if !boxes.is_empty() {
-        eprintln!("left out {} box(es):", boxes.len());
-        for (path, reason) in boxes {
-            eprintln!("  {path}: {reason}");
-        }
-    }
+/// Prints the images and annotations an export left out, and the shapes it
+/// wrote as their boxes, with the reasons.
+fn report_left_out(r: &crate::jobs::ImageExportReport) -> anyhow::Result<()> {
+    print_notes(&[
+        ("left out", "image(s)", &r.left_out),
+        ("left out", "annotation(s)", &r.left_out_annotations),
+        ("wrote", "other shape(s) as boxes", &r.as_boxes),
+    ]);
     Ok(())
+}
+
+/// Notes by image path: `(path, note)`.
+type Notes = Vec<(String, String)>;
+
+/// Each non-empty list of notes, headed by what happened to how many.
+fn print_notes(lists: &[(&str, &str, &Notes)]) {
+    for (done, what, notes) in lists.iter().filter(|(_, _, n)| !n.is_empty()) {
+        eprintln!("{done} {} {what}:", notes.len());
+        for (path, note) in notes.iter() {
+            eprintln!("  {path}: {note}");
+        }
+    }
 }
 
 /// What a per-image export (labelme, VOC) wrote and left out.
@@ -230,5 +247,5 @@ fn report_image_export(
         r.images,
         r.boxes
     );
-    report_left_out(&r.left_out, &r.left_out_boxes)
+    report_left_out(r)
 }

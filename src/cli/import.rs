@@ -33,7 +33,7 @@ pub fn run(dir: &Path, file: &Path, import: Import, yolo: YoloImportOptions) -> 
         multi_label: import.multi_label,
     };
     let labelled = match format {
-        Format::Coco => return import_boxes(&mut project, file),
+        Format::Coco => return import_coco_file(&mut project, file),
         Format::Yolo => return import_yolo_folder(&mut project, file, yolo),
         Format::Labelme => {
             let report = import_labelme(
@@ -165,13 +165,21 @@ fn import_predictions(
     Ok(())
 }
 
-fn import_boxes(project: &mut Project, file: &Path) -> anyhow::Result<()> {
+fn import_coco_file(project: &mut Project, file: &Path) -> anyhow::Result<()> {
     let report = import_coco(project, file)?;
-    println!("imported {} boxes from {}", report.boxes, file.display());
+    let kinds: Vec<String> = report
+        .kinds
+        .iter()
+        .map(|(kind, n)| format!("{n} {}", kind.as_str()))
+        .collect();
+    println!(
+        "imported {} annotations from {} ({})",
+        report.annotations,
+        file.display(),
+        kinds.join(", ")
+    );
     print_added("classes", &report.new_classes);
-    for line in report.shapes.summary() {
-        eprintln!("{line}");
-    }
+    print_added("keypoint names to classes", &report.keypoint_classes);
     if !report.problems.is_empty() {
         eprintln!("{} record(s) not imported:", report.problems.len());
         for p in &report.problems {

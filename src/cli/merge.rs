@@ -9,11 +9,11 @@ pub fn run(dir: &Path, packages: &[PathBuf]) -> anyhow::Result<()> {
     let mut conflicts = 0;
     for m in &merged {
         println!(
-            "{} ({}): {} items changed, {} boxes and {} spans added, {} versions kept, {} conflicts",
+            "{} ({}): {} items changed, {} annotations and {} spans added, {} versions kept, {} conflicts",
             m.dir.display(),
             m.annotator,
             m.changed,
-            m.copied_boxes,
+            m.copied_annotations,
             m.copied_spans,
             m.versions,
             m.conflicts.len()

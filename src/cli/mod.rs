@@ -3,6 +3,7 @@
 //! Errors go to stderr and make the exit code non-zero; per-record problems of an
 //! import or export are listed on stderr and the rest of the work goes on.
 
+mod db;
 mod export;
 mod import;
 mod merge;
@@ -197,6 +198,11 @@ pub enum Command {
         #[arg(required = true)]
         packages: Vec<PathBuf>,
     },
+    /// Team projects on a PostgreSQL server: set up a database, give users roles
+    Db {
+        #[command(subcommand)]
+        command: db::DbCommand,
+    },
 }
 
 /// Runs a headless command.
@@ -312,6 +318,7 @@ pub fn run(command: Command) -> anyhow::Result<()> {
             output,
         } => split::run(&dir, split_list(&annotators), overlap, &output),
         Command::Merge { dir, packages } => merge::run(&dir, &packages),
+        Command::Db { command } => db::run(command),
     }
 }
 

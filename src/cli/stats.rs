@@ -27,10 +27,22 @@ pub fn run(dir: &Path, json: bool) -> anyhow::Result<()> {
     let (annotations, count, per_class) = if text {
         ("spans", stats.spans, &stats.spans_per_class)
     } else {
-        ("boxes", stats.boxes, &stats.boxes_per_class)
+        (
+            "annotations",
+            stats.annotations,
+            &stats.annotations_per_class,
+        )
     };
     println!("{annotations:<12} {count}");
     print_counts(per_class);
+    if !text && !stats.annotations_per_kind.is_empty() {
+        let kinds: Vec<String> = stats
+            .annotations_per_kind
+            .iter()
+            .map(|k| format!("{} {}", k.kind, k.count))
+            .collect();
+        println!("  by shape: {}", kinds.join(", "));
+    }
     let labels: u64 = stats.labels_per_class.iter().map(|c| c.count).sum();
     let labels_name = if text { "doc classes" } else { "image labels" };
     println!("{labels_name:<12} {labels}");

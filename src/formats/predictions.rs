@@ -15,12 +15,12 @@
 //! read by the YOLO reader; see `jobs::predictions`.
 
 use super::coco::{
-    COCO_FOLDERS, CocoAnnotation, CocoFile, ImportProblem, Segmentation, export_image_ids, round4,
+    COCO_FOLDERS, CocoFile, ImportProblem, ShapeRecord, coco_geometry, export_image_ids, round4,
 };
 use super::json_fields::{finite, number, parse_json_allowing_nan};
 use super::label_paths::{PathMatch, PathMatcher};
 use super::yolo::{OutsidePolicy, place_corners};
-use crate::model::{BBox, ClassId, Item, ItemId, LabelSchema, Proposal};
+use crate::model::{BBox, ClassId, Item, ItemId, LabelSchema, Proposal, Shape};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::Path;
@@ -259,40 +259,39 @@ fn class_name(record: &Value, schema: &LabelSchema) -> Result<String, String> {
 }
 
 /// Appends unreviewed proposals to a COCO export built from `items`, as
-/// annotations with their `score` (ids after the boxes'). Proposals of items
-/// the export left out, or of classes it has no category for, are not
-/// written. Returns how many were.
+/// annotations with their `score` (ids after the annotations'), each shape
+/// as the export writes an annotation of it ([`coco_geometry`]). Proposals of
+/// items the export left out, of classes it has no category for, or of shapes
+/// COCO cannot hold, are not written. Returns how many were.
 pub fn append_proposals(file: &mut CocoFile, items: &[Item], proposals: &[Proposal]) -> usize {
     let image_of: HashMap<ItemId, i64> = export_image_ids(items)
         .into_iter()
         .map(|(image, item)| (item, image))
         .collect();
-    let categories: std::collections::HashSet<i64> = file.categories.iter().map(|c| c.id).collect();
+    let keypoint_counts: HashMap<i64, usize> = file
+        .categories
+        .iter()
+        .map(|c| (c.id, c.keypoints.len()))
+        .collect();
     let mut next_id = file.annotations.iter().map(|a| a.id).max().unwrap_or(0) + 1;
     let before = file.annotations.len();
     for p in proposals {
-        let Some(&image_id) = image_of.get(&p.item) else {
+        let (Some(&image_id), Some(&count)) =
+            (image_of.get(&p.item), keypoint_counts.get(&p.class.0))
+        else {
             continue;
         };
-        if !categories.contains(&p.class.0) || !p.bbox.is_proper() {
+        let record = match &p.shape {
+            Shape::Keypoints(points) => ShapeRecord::of(None, Some(points), false),
+            region => ShapeRecord::of(Some(region), None, false),
+        };
+        let Ok(geometry) = coco_geometry(record, count) else {
             continue;
-        }
-        let [x, y, w, h] = p.bbox.to_xywh().map(f64::from);
-        let (w, h) = (round4(w), round4(h));
-        file.annotations.push(CocoAnnotation {
-            id: next_id,
-            image_id,
-            category_id: p.class.0,
-            bbox: Some([round4(x), round4(y), w, h]),
-            area: Some(round4(w * h)),
-            iscrowd: false,
-            segmentation: Segmentation::Empty,
-            keypoints: Default::default(),
-            num_keypoints: None,
-            score: Some(round4(f64::from(p.score))),
-            attributes: Default::default(),
-            attribute_problems: Vec::new(),
-        });
+        };
+        let mut annotation =
+            geometry.into_annotation(next_id, image_id, p.class.0, Default::default());
+        annotation.score = Some(round4(f64::from(p.score)));
+        file.annotations.push(annotation);
         next_id += 1;
     }
     file.annotations.len() - before

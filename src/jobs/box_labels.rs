@@ -14,7 +14,7 @@ use crate::formats::label_paths::{
 use crate::formats::yolo::{OutsidePolicy, place_corners};
 use crate::model::{
     AttributeDef, Attributes, BBox, Edit, ImageLabelMode, Item, ItemId, LabelId, LabelSchema,
-    NewBox, Rgb, leave_out_refused,
+    NewAnnotation, Rgb, Shape, leave_out_refused,
 };
 use crate::project::Project;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -594,8 +594,7 @@ pub fn apply_box_label_plan(
             project.update_schema(|s| {
                 s.classes.retain(|c| !new_classes.contains(&c.name));
                 s.image_labels.retain(|l| !new_labels.contains(&l.name));
-                s.box_attributes
-                    .retain(|a| !new_attributes.contains(&a.name));
+                s.attributes.retain(|a| !new_attributes.contains(&a.name));
             })?;
             return Err(err);
         }
@@ -633,7 +632,7 @@ fn build_edit(
             .class_by_name(name)
             .ok_or_else(|| JobError::Failed(format!("class {name} is missing from the schema")))?;
         let mut attributes = b.attributes.clone();
-        leave_out_refused(&mut attributes, &schema.box_attributes, |message| {
+        leave_out_refused(&mut attributes, &schema.attributes, |message| {
             let file = project
                 .item(b.item)
                 .map_or_else(|| format!("item {}", b.item), |it| it.rel_path.clone());
@@ -643,11 +642,9 @@ fn build_edit(
                 message,
             });
         });
-        boxes.push(NewBox {
-            item: b.item,
-            class: class.id,
-            bbox: b.bbox,
+        boxes.push(NewAnnotation {
             attributes,
+            ..NewAnnotation::new(b.item, class.id, Shape::Rect(b.bbox))
         });
     }
     plan.problems.extend(problems);
@@ -666,7 +663,7 @@ fn build_edit(
     }
     let box_count = boxes.len();
     if !boxes.is_empty() {
-        edits.push(Edit::AddBoxes(boxes));
+        edits.push(Edit::AddAnnotations(boxes));
     }
     for (item, names) in &labels.by_item {
         let mut ids = if merge {

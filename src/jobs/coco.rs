@@ -5,14 +5,17 @@ use super::handoff::handoff;
 use super::safe_read::read_named;
 use super::{ItemScope, JobError, add_missing_classes};
 use crate::formats::coco::{
-    COCO_FOLDERS, CocoAnnotation, CocoExportInput, ImportPlanner, ImportProblem, ImportTarget,
-    ShapesAsBoxes, build_export, parse_coco_header, stream_coco_annotations, write_coco,
-    write_image_labels_jsonl,
+    COCO_FOLDERS, CategoryKeypoints, CocoAnnotation, CocoExportInput, ImportPlanner, ImportProblem,
+    ImportTarget, PlannedAnnotation, build_export, parse_coco_header, stream_coco_annotations,
+    write_coco, write_image_labels_jsonl,
 };
-pub use crate::formats::coco::{LeftOutBox, LeftOutClass};
+pub use crate::formats::coco::{ExportNote, LeftOutClass};
 use crate::formats::label_paths::PathMatcher;
 use crate::formats::predictions::append_proposals;
-use crate::model::{Item, ItemId, NewBox};
+use crate::model::{
+    AttrValue, CROWD_ATTRIBUTE, ClassDef, ClassId, GroupId, Item, ItemId, NewAnnotation, Shape,
+    ShapeKind,
+};
 use crate::project::{Project, stage_file};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -31,9 +34,11 @@ pub struct ExportReport {
     pub labelled_images: usize,
     /// Items left out, with the reason (unreadable images).
     pub left_out: Vec<(String, String)>,
-    /// Boxes of exported images that could not be written as valid COCO boxes
-    /// (outside their image, no area, or of a left-out class).
-    pub left_out_boxes: Vec<LeftOutBox>,
+    /// Annotations of exported images that COCO cannot hold (outside their
+    /// image, no area, a polyline, or of a left-out class).
+    pub left_out_annotations: Vec<ExportNote>,
+    /// Annotations written in another form (a rotated box as its polygon).
+    pub converted: Vec<ExportNote>,
     /// Schema classes that cannot be COCO categories (only a hand-edited manifest
     /// has these: an id below 1, or one id twice).
     pub left_out_classes: Vec<LeftOutClass>,
@@ -46,7 +51,9 @@ pub fn labels_path(out: &Path) -> PathBuf {
     companion_path(out, "labels.jsonl")
 }
 
-/// Writes the project's boxes as COCO instances to `out`, and image-level labels
+/// Writes the project's annotations as COCO instances to `out` (every shape
+/// COCO holds: boxes, polygons, masks, keypoints; rotated boxes as their
+/// polygons), and image-level labels
 /// to a sibling `*.labels.jsonl`. Both files are written in full before either
 /// is put in place; an existing labels file is replaced only by one of this
 /// export, never deleted.
@@ -85,18 +92,18 @@ pub fn export_coco_with(
         }
     };
     let included: HashSet<ItemId> = items.iter().map(|i| i.id).collect();
-    let mut boxes = project.all_boxes()?;
+    let mut annotations = project.all_annotations()?;
     if scope != ItemScope::All {
-        boxes.retain(|b| included.contains(&b.item));
+        annotations.retain(|a| included.contains(&a.item));
     }
     let input = CocoExportInput {
         items,
-        boxes: &boxes,
+        annotations,
         schema: project.schema(),
         description: project.name().to_string(),
         date_created: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
     };
-    let mut export = build_export(&input);
+    let mut export = build_export(input);
     let proposals = if include_proposals {
         append_proposals(&mut export.file, items, &project.all_proposals()?)
     } else {
@@ -136,7 +143,8 @@ pub fn export_coco_with(
             .into_iter()
             .map(|l| (l.rel_path, l.reason))
             .collect(),
-        left_out_boxes: export.left_out_boxes,
+        left_out_annotations: export.left_out_annotations,
+        converted: export.converted,
         left_out_classes: export.left_out_classes,
         proposals,
     })
@@ -145,11 +153,14 @@ pub fn export_coco_with(
 /// What an import brought in and what it could not take.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImportReport {
-    pub boxes: usize,
+    /// Annotations stored: a record's region and its keypoints are two.
+    pub annotations: usize,
+    /// Of those, how many of each shape kind, kinds without any left out.
+    pub kinds: Vec<(ShapeKind, usize)>,
     pub new_classes: Vec<String>,
+    /// Classes given the point names and skeleton of their category.
+    pub keypoint_classes: Vec<String>,
     pub problems: Vec<ImportProblem>,
-    /// Polygons and masks imported as their boxes, crowd regions as plain boxes.
-    pub shapes: ShapesAsBoxes,
 }
 
 /// COCO files larger than this are refused (the file is read whole; COCO
@@ -164,12 +175,19 @@ fn file_error(file: &Path, e: impl std::fmt::Display) -> JobError {
     JobError::Failed(format!("{}: {e}", file.display()))
 }
 
-/// Imports the boxes of a COCO file into the project as one undoable edit. Images
-/// are matched by `file_name` as any label file's names are
-/// ([`crate::formats::label_paths`]); categories missing from
-/// the schema are added as classes when at least one of their boxes is imported.
-/// Polygons and masks come in as their boxes (counted in the report); attribute
-/// values the schema refuses are left out and reported by annotation.
+/// Imports the annotations of a COCO file into the project as one undoable
+/// edit. Images are matched by `file_name` as any label file's names are
+/// ([`crate::formats::label_paths`]); categories missing from the schema are
+/// added as classes when at least one of their records is imported, and a
+/// class without keypoint names takes its category's (with the skeleton).
+///
+/// Every usable shape is kept: a record's polygon (every part) or RLE mask,
+/// else its bbox as a box, and its keypoints; a record that gives two shapes
+/// (a person's region and keypoints) stores them as one group, and a crowd
+/// record's region carries the attribute [`CROWD_ATTRIBUTE`]. Shapes a class
+/// cannot take (a kind it does not take, keypoints it does not name), and
+/// attribute values the schema refuses, are left out and reported by
+/// annotation.
 ///
 /// The file is read in two passes: images and categories first, then the
 /// annotations in chunks on a thread of their own, each chunk stored in the
@@ -196,49 +214,47 @@ pub fn import_coco(project: &mut Project, file: &Path) -> Result<ImportReport, J
         )
         .with_root(&project.image_root());
         ImportPlanner::new(&header, |name| targets.find(name))
-            .with_attribute_defs(&project.schema().box_attributes)
+            .with_attribute_defs(&project.schema().attributes)
     };
     drop(header);
 
-    // Boxes are stored as they arrive, so every category needs its class first;
-    // the classes no imported box turned out to use are removed again after.
+    // Annotations are stored as they arrive, so every category needs its
+    // class first; the classes no imported record turned out to use are
+    // removed again after.
     let names = planner.category_names();
     let (added, class_of) = add_missing_classes(project, &names)?;
+    let keypoint_classes = name_keypoints(project, &class_of, &planner.category_keypoints())?;
+    let classes: Vec<Option<ClassDef>> = class_of
+        .iter()
+        .map(|c| c.and_then(|id| project.schema().class(id).cloned()))
+        .collect();
 
-    let (applied, planner) = handoff(
+    let (applied, parsed) = handoff(
         &format!("parsing {}", file.display()),
         CHUNKS_IN_FLIGHT,
         |sender| {
             let mut planner = planner;
+            let mut stored = Stored::default();
             let mut send_chunk = |chunk: Vec<CocoAnnotation>| {
-                let boxes = planner
-                    .plan(&chunk)
-                    .into_iter()
-                    .filter_map(|b| {
-                        let class = class_of.get(b.category).copied().flatten()?;
-                        // Keypoints without a box are counted in the plan's shapes.
-                        Some(NewBox {
-                            item: b.item,
-                            class,
-                            bbox: b.bbox?,
-                            attributes: b.attributes,
-                        })
-                    })
-                    .collect();
-                sender.send(Ok(boxes))
+                let planned = planner.plan(&chunk);
+                let mut new = Vec::with_capacity(planned.len() + planned.len() / 4);
+                for record in planned {
+                    stored.add(record, &classes, &mut new);
+                }
+                sender.send(Ok(new))
             };
             if let Err(e) = stream_coco_annotations(&bytes, IMPORT_CHUNK, &mut send_chunk) {
                 sender.send(Err(file_error(file, e)));
             }
-            planner
+            (planner, stored)
         },
         // The chunks are handed over, so they are dropped as soon as the
         // store stops taking them, and the parser's next send fails.
-        |chunks| project.add_boxes_streamed(chunks.map(|chunk| chunk.and_then(|c| c))),
+        |chunks| project.add_annotations_streamed(chunks.map(|chunk| chunk.and_then(|c| c))),
     );
     // A parser that stopped early explains why the store gave up.
-    let outcome = planner.and_then(|planner| Ok((applied?, planner)));
-    let (applied, planner) = match outcome {
+    let outcome = parsed.and_then(|parsed| Ok((applied?, parsed)));
+    let (applied, (planner, stored)) = match outcome {
         Ok(done) => done,
         Err(err) => {
             if !added.is_empty() {
@@ -247,7 +263,7 @@ pub fn import_coco(project: &mut Project, file: &Path) -> Result<ImportReport, J
             return Err(err);
         }
     };
-    let plan = planner.finish();
+    let mut plan = planner.finish();
     let unused: Vec<&String> = added
         .iter()
         .filter(|name| !plan.categories.contains(name))
@@ -261,10 +277,95 @@ pub fn import_coco(project: &mut Project, file: &Path) -> Result<ImportReport, J
         .filter(|name| added.contains(name))
         .cloned()
         .collect();
+    plan.problems.extend(stored.refused);
     Ok(ImportReport {
-        boxes: applied.created.len(),
+        annotations: applied.created.len(),
+        kinds: ShapeKind::ALL
+            .into_iter()
+            .zip(stored.kinds)
+            .filter(|&(_, n)| n > 0)
+            .collect(),
         new_classes,
+        keypoint_classes,
         problems: plan.problems,
-        shapes: plan.shapes,
     })
+}
+
+/// Gives each class without keypoint names the names and skeleton of its
+/// category, when the category has them; returns the classes so named.
+fn name_keypoints(
+    project: &mut Project,
+    class_of: &[Option<ClassId>],
+    keypoints: &[CategoryKeypoints],
+) -> Result<Vec<String>, JobError> {
+    let unnamed: Vec<(ClassId, &CategoryKeypoints)> = class_of
+        .iter()
+        .zip(keypoints)
+        .filter_map(|(class, k)| {
+            let class = (*class)?;
+            let def = project.schema().class(class)?;
+            (def.keypoints.is_empty() && !k.is_empty()).then_some((class, k))
+        })
+        .collect();
+    if unnamed.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut named = Vec::with_capacity(unnamed.len());
+    project.update_schema(|s| {
+        for (class, k) in &unnamed {
+            if let Some(c) = s.classes.iter_mut().find(|c| c.id == *class) {
+                c.keypoints = k.names.clone();
+                c.skeleton = k.skeleton.iter().map(|&[a, b]| (a, b)).collect();
+                named.push(c.name.clone());
+            }
+        }
+    })?;
+    Ok(named)
+}
+
+/// What the parsing thread hands the store, counted, and the shapes it left
+/// out because their class cannot take them.
+#[derive(Default)]
+struct Stored {
+    /// By [`ShapeKind::ALL`] position.
+    kinds: [usize; ShapeKind::ALL.len()],
+    refused: Vec<ImportProblem>,
+}
+
+impl Stored {
+    /// The annotations of one planned record, each shape its class takes;
+    /// a crowd record's region carries the crowd flag.
+    fn add(
+        &mut self,
+        planned: PlannedAnnotation,
+        classes: &[Option<ClassDef>],
+        out: &mut Vec<NewAnnotation>,
+    ) {
+        let Some(class) = classes.get(planned.category).and_then(Option::as_ref) else {
+            return;
+        };
+        for shape in planned.shapes {
+            if let Some(reason) = class.refusal(&shape) {
+                self.refused.push(ImportProblem {
+                    record: format!("annotation id {}", planned.id),
+                    message: format!("left out its {}: {reason}", shape.kind().as_str()),
+                });
+                continue;
+            }
+            let mut attributes = planned.attributes.clone();
+            if planned.crowd && !matches!(shape, Shape::Keypoints(_)) {
+                attributes.insert(CROWD_ATTRIBUTE.to_string(), AttrValue::Bool(true));
+            }
+            if let Some(k) = ShapeKind::ALL.iter().position(|&k| k == shape.kind()) {
+                self.kinds[k] += 1;
+            }
+            out.push(NewAnnotation {
+                item: planned.item,
+                class: class.id,
+                shape,
+                group: planned.group.map(GroupId),
+                attributes,
+            });
+        }
+    }
 }

@@ -1,9 +1,11 @@
-//! Pieces shared by the per-image exports (YOLO, labelme, Label Studio):
-//! which items and boxes can be written, and the check that an output folder
-//! may be replaced.
+//! Pieces shared by the per-image exports (YOLO, VOC, CVAT, labelme, Label
+//! Studio): which items and annotations can be written, and the check that an
+//! output folder may be replaced. These formats hold boxes only (for now): a
+//! shape of another kind is written as its bounding box, and the report says
+//! so for each one.
 
 use crate::formats::coco::OUTSIDE_TOLERANCE_PX;
-use crate::model::{BoxAnnotation, ClassId, Item, ItemId, LabelId};
+use crate::model::{Annotation, BBox, ClassId, Item, ItemId, LabelId, Shape};
 use crate::project::Project;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -17,8 +19,11 @@ pub struct ImageExportReport {
     pub boxes: usize,
     /// Items left out, with the reason.
     pub left_out: Vec<(String, String)>,
-    /// Boxes left out (outside their image, or of a class not in the schema).
-    pub left_out_boxes: Vec<(String, String)>,
+    /// Annotations left out (outside their image, without an area, or of a
+    /// class not in the schema), by image path.
+    pub left_out_annotations: Vec<(String, String)>,
+    /// Annotations of another shape written as their bounding box, by image path.
+    pub as_boxes: Vec<(String, String)>,
 }
 
 /// Refuses an existing `out` that holds entries `is_own` does not recognise,
@@ -83,7 +88,7 @@ pub(crate) fn companion_path(out: &Path, suffix: &str) -> PathBuf {
 }
 
 /// Boxes sorted by item, grouped per item.
-pub(crate) fn group_by_item(sorted: &[BoxAnnotation]) -> HashMap<ItemId, &[BoxAnnotation]> {
+pub(crate) fn group_by_item(sorted: &[Annotation]) -> HashMap<ItemId, &[Annotation]> {
     let mut groups = HashMap::new();
     for run in sorted.chunk_by(|a, b| a.item == b.item) {
         groups.insert(run[0].item, run);
@@ -102,36 +107,57 @@ pub(crate) fn unusable(item: &Item) -> Option<String> {
     }
 }
 
-/// Why a box cannot be exported (its class is not in `classes`, or it does
-/// not fit its image), if it cannot.
-pub(crate) fn box_problem<V>(
-    b: &BoxAnnotation,
+/// The box an annotation is written as in a box-only format: a box as it
+/// is, another shape as its bounding box (noted in `as_boxes`), clamped to
+/// the image; `None` when it cannot be written (its class is not in
+/// `classes`, or its box does not fit its image), noted in `left_out`. Notes
+/// are by image path.
+pub(crate) fn box_to_write<V>(
+    a: &Annotation,
     item: &Item,
     classes: &HashMap<ClassId, V>,
-) -> Option<String> {
+    left_out: &mut Vec<(String, String)>,
+    as_boxes: &mut Vec<(String, String)>,
+) -> Option<BBox> {
     let tol = OUTSIDE_TOLERANCE_PX as f32;
     let (w, h) = (item.width as f32, item.height as f32);
-    if !classes.contains_key(&b.class) {
+    let bbox = a.bounds();
+    let kind = a.shape.kind().as_str();
+    let problem = if !classes.contains_key(&a.class) {
         Some(format!(
-            "box {}: class id {} is not in the schema",
-            b.id, b.class
+            "{kind} {}: class id {} is not in the schema",
+            a.id, a.class
         ))
-    } else if !b.bbox.is_proper()
-        || b.bbox.min_x < -tol
-        || b.bbox.min_y < -tol
-        || b.bbox.max_x > w + tol
-        || b.bbox.max_y > h + tol
+    } else if !bbox.is_proper()
+        || bbox.min_x < -tol
+        || bbox.min_y < -tol
+        || bbox.max_x > w + tol
+        || bbox.max_y > h + tol
     {
         Some(format!(
-            "box {}: {:?} does not fit the {}×{} image",
-            b.id,
-            b.bbox.to_xywh(),
+            "{kind} {}: its box {:?} does not fit the {}×{} image",
+            a.id,
+            bbox.to_xywh(),
             item.width,
             item.height
         ))
     } else {
         None
+    };
+    if let Some(problem) = problem {
+        left_out.push((item.rel_path.clone(), problem));
+        return None;
     }
+    if !matches!(a.shape, Shape::Rect(_)) {
+        as_boxes.push((
+            item.rel_path.clone(),
+            format!(
+                "{kind} {} was written as its bounding box: the format holds boxes only",
+                a.id
+            ),
+        ));
+    }
+    Some(bbox.clamped(w, h))
 }
 
 /// Files under `root` whose name ends with `.ext`, sorted, as `/`-separated
@@ -182,7 +208,7 @@ pub(crate) fn read_capped(path: &Path, max: u64) -> Result<Vec<u8>, String> {
 /// by item (group them with [`group_by_item`]) and image labels per item.
 pub(crate) struct ExportData<'a> {
     pub class_name: HashMap<ClassId, &'a str>,
-    pub boxes: Vec<BoxAnnotation>,
+    pub boxes: Vec<Annotation>,
     pub labels: HashMap<ItemId, Vec<LabelId>>,
 }
 
@@ -194,7 +220,7 @@ impl<'a> ExportData<'a> {
             .iter()
             .map(|c| (c.id, c.name.as_str()))
             .collect();
-        let mut boxes = project.all_boxes()?;
+        let mut boxes = project.all_annotations()?;
         boxes.sort_unstable_by_key(|b| (b.item, b.id));
         let labels = project.all_image_labels()?.into_iter().collect();
         Ok(Self {

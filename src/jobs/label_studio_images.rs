@@ -6,7 +6,7 @@ use super::box_labels::{
     BoxImportOptions, BoxLabelPlan, BoxLabelReport, BoxPlacer, LabelOptions, PlannedLabels,
     RecordClaims, Target, apply_box_label_plan, find_item, item_matcher,
 };
-use super::export_common::{ExportData, box_problem, group_by_item, read_capped, unusable};
+use super::export_common::{ExportData, box_to_write, group_by_item, read_capped, unusable};
 use super::{ItemScope, JobError};
 use crate::formats::label_paths::PathMatcher;
 use crate::formats::label_studio_images::{
@@ -141,13 +141,13 @@ pub fn export_label_studio_images(
         }
         let mut out_boxes = Vec::new();
         for b in by_item.get(&item.id).copied().unwrap_or_default() {
-            match box_problem(b, item, &class_name) {
-                Some(reason) => report.left_out_boxes.push((item.rel_path.clone(), reason)),
-                None => out_boxes.push(LsBoxOut {
+            let (left_out, as_boxes) = (&mut report.left_out_annotations, &mut report.as_boxes);
+            if let Some(bbox) = box_to_write(b, item, &class_name, left_out, as_boxes) {
+                out_boxes.push(LsBoxOut {
                     id: b.id.0,
                     label: class_name.get(&b.class).copied().unwrap_or_default(),
-                    bbox: b.bbox.clamped(item.width as f32, item.height as f32),
-                }),
+                    bbox,
+                });
             }
         }
         report.boxes += out_boxes.len();

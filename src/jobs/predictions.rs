@@ -10,7 +10,7 @@ use super::yolo::{YoloImportOptions, read_yolo};
 use super::{JobError, Progress, add_missing_classes};
 use crate::formats::coco::ImportProblem;
 use crate::formats::predictions::{PlannedProposal, PredictionPlan, plan_coco_results};
-use crate::model::{Edit, Item, LabelSchema, NewProposal};
+use crate::model::{Edit, Item, LabelSchema, NewProposal, Shape};
 use crate::project::Project;
 use std::path::Path;
 
@@ -195,7 +195,7 @@ pub fn apply_predictions(
             Some(NewProposal {
                 item: p.item,
                 class: class_of.get(p.class).copied().flatten()?,
-                bbox: p.bbox,
+                shape: Shape::Rect(p.bbox),
                 score: p.score,
                 source: source.to_string(),
             })

@@ -100,7 +100,7 @@ impl AttributeDef {
 }
 
 /// Why a box cannot carry attribute `name` = `value` under the definitions
-/// `defs` (a schema's `box_attributes`), if it cannot: a blank name, or a value
+/// `defs` (a schema's `attributes`), if it cannot: a blank name, or a value
 /// its definition refuses. `Project::apply` refuses such an edit; imports
 /// leave the attribute out and report why.
 pub fn attribute_refusal(defs: &[AttributeDef], name: &str, value: &AttrValue) -> Option<String> {

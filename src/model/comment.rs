@@ -4,11 +4,13 @@ use serde::{Deserialize, Serialize};
 /// What a review comment is pinned to, besides its item.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CommentTarget {
-    Box(AnnotationId),
+    /// An annotation (a shape); version 6 databases called it a box.
+    #[serde(alias = "Box")]
+    Annotation(AnnotationId),
     Span(SpanId),
 }
 
-/// A reviewer's note on an item, or on one box or span of it; a rejection's
+/// A reviewer's note on an item, or on one annotation or span of it; a rejection's
 /// reason is one too.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Comment {
@@ -21,10 +23,10 @@ pub struct Comment {
 }
 
 impl Comment {
-    /// The box the comment is pinned to, if it is.
-    pub fn on_box(&self) -> Option<AnnotationId> {
+    /// The annotation the comment is pinned to, if it is.
+    pub fn on_annotation(&self) -> Option<AnnotationId> {
         match self.target {
-            Some(CommentTarget::Box(id)) => Some(id),
+            Some(CommentTarget::Annotation(id)) => Some(id),
             _ => None,
         }
     }

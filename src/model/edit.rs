@@ -1,53 +1,35 @@
 use super::{
-    AcceptedProposal, AnnotationId, Attributes, BBox, BoxAnnotation, ClassId, Comment, CommentId,
-    ImageLabelMode, ItemId, ItemSnapshot, ItemStatus, LabelId, NewComment, NewProposal, NewSpan,
-    Proposal, ProposalId, SpanAnnotation, SpanRef, VersionKind,
+    AcceptedProposal, Annotation, AnnotationId, Attributes, ClassId, Comment, CommentId,
+    ImageLabelMode, ItemId, ItemSnapshot, ItemStatus, LabelId, NewAnnotation, NewComment,
+    NewProposal, NewSpan, Proposal, ProposalId, Shape, SpanAnnotation, SpanRef, VersionKind,
 };
 use serde::{Deserialize, Serialize};
-
-/// A box to be created; the project assigns its id and provenance.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct NewBox {
-    pub item: ItemId,
-    pub class: ClassId,
-    pub bbox: BBox,
-    #[serde(default, skip_serializing_if = "Attributes::is_empty")]
-    pub attributes: Attributes,
-}
-
-impl NewBox {
-    /// A box without attributes.
-    pub fn new(item: ItemId, class: ClassId, bbox: BBox) -> Self {
-        Self {
-            item,
-            class,
-            bbox,
-            attributes: Attributes::new(),
-        }
-    }
-}
 
 /// One change to the annotations. Every change goes through `Project::apply`,
 /// which validates it, stores it, and keeps its inverse for undo.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Edit {
-    AddBoxes(Vec<NewBox>),
-    /// Re-creates boxes with their original ids and provenance (the inverse of a delete).
-    RestoreBoxes(Vec<BoxAnnotation>),
-    DeleteBoxes(Vec<AnnotationId>),
-    /// Adds boxes made in another project (a work package) under new ids,
-    /// keeping their class, place and provenance; their `id` is ignored.
-    CopyBoxes(Vec<BoxAnnotation>),
-    SetBoxGeometry {
+    AddAnnotations(Vec<NewAnnotation>),
+    /// Re-creates annotations with their original ids and provenance (the
+    /// inverse of a delete).
+    RestoreAnnotations(Vec<Annotation>),
+    DeleteAnnotations(Vec<AnnotationId>),
+    /// Adds annotations made in another project (a work package) under new
+    /// ids, keeping their class, shape, group and provenance; their `id` is
+    /// ignored.
+    CopyAnnotations(Vec<Annotation>),
+    /// Replaces an annotation's shape (moved, resized, turned, a vertex or
+    /// keypoint changed): one gesture on the canvas, one edit.
+    SetShape {
         id: AnnotationId,
-        bbox: BBox,
+        shape: Shape,
     },
-    SetBoxClass {
+    SetAnnotationClass {
         id: AnnotationId,
         class: ClassId,
     },
-    /// Replaces all attributes of a box.
-    SetBoxAttributes {
+    /// Replaces all attributes of an annotation.
+    SetAnnotationAttributes {
         id: AnnotationId,
         attributes: Attributes,
     },
@@ -111,14 +93,15 @@ pub enum Edit {
     RestoreProposals(Vec<Proposal>),
     /// Deletes proposals: how an annotator rejects them.
     DeleteProposals(Vec<ProposalId>),
-    /// Turns each proposal into a normal box authored by the edit's author and
-    /// deletes the proposal; the box's origin (model and score) is recorded.
+    /// Turns each proposal into a normal annotation authored by the edit's
+    /// author and deletes the proposal; the annotation's origin (model and
+    /// score) is recorded.
     AcceptProposals(Vec<ProposalId>),
-    /// The inverse of an acceptance: deletes the boxes and their origins and
-    /// restores the proposals under their ids.
+    /// The inverse of an acceptance: deletes the annotations and their
+    /// origins and restores the proposals under their ids.
     UnacceptProposals(Vec<AcceptedProposal>),
-    /// Redoes an acceptance: restores the boxes with their ids, provenance and
-    /// origins, and deletes the proposals again.
+    /// Redoes an acceptance: restores the annotations with their ids,
+    /// provenance and origins, and deletes the proposals again.
     RestoreAccepted(Vec<AcceptedProposal>),
     /// Several edits that undo and redo as one step.
     Batch(Vec<Edit>),
@@ -128,13 +111,13 @@ impl Edit {
     /// A short stable name for the audit trail.
     pub fn kind(&self) -> &'static str {
         match self {
-            Edit::AddBoxes(_) => "add_boxes",
-            Edit::RestoreBoxes(_) => "restore_boxes",
-            Edit::DeleteBoxes(_) => "delete_boxes",
-            Edit::CopyBoxes(_) => "copy_boxes",
-            Edit::SetBoxGeometry { .. } => "set_box_geometry",
-            Edit::SetBoxClass { .. } => "set_box_class",
-            Edit::SetBoxAttributes { .. } => "set_box_attributes",
+            Edit::AddAnnotations(_) => "add_annotations",
+            Edit::RestoreAnnotations(_) => "restore_annotations",
+            Edit::DeleteAnnotations(_) => "delete_annotations",
+            Edit::CopyAnnotations(_) => "copy_annotations",
+            Edit::SetShape { .. } => "set_shape",
+            Edit::SetAnnotationClass { .. } => "set_annotation_class",
+            Edit::SetAnnotationAttributes { .. } => "set_annotation_attributes",
             Edit::AddSpans(_) => "add_spans",
             Edit::RestoreSpans(_) => "restore_spans",
             Edit::DeleteSpans(_) => "delete_spans",
@@ -161,10 +144,10 @@ impl Edit {
     /// True when the edit changes nothing at all.
     pub fn is_empty(&self) -> bool {
         match self {
-            Edit::AddBoxes(v) => v.is_empty(),
-            Edit::RestoreBoxes(v) => v.is_empty(),
-            Edit::DeleteBoxes(v) => v.is_empty(),
-            Edit::CopyBoxes(v) => v.is_empty(),
+            Edit::AddAnnotations(v) => v.is_empty(),
+            Edit::RestoreAnnotations(v) => v.is_empty(),
+            Edit::DeleteAnnotations(v) => v.is_empty(),
+            Edit::CopyAnnotations(v) => v.is_empty(),
             Edit::AddSpans(v) => v.is_empty(),
             Edit::RestoreSpans(v) => v.is_empty(),
             Edit::DeleteSpans(v) => v.is_empty(),

@@ -20,8 +20,14 @@ id_type!(
     ItemId
 );
 id_type!(
-    /// A box (or other geometry) annotation. Assigned once, never reused.
+    /// An annotation of an image (a shape). Assigned once, never reused.
     AnnotationId
+);
+id_type!(
+    /// Shapes of one item that belong together (a person's region and keypoints).
+    /// Numbered by whoever made them (an import takes the file's group or record
+    /// id), so only equal within one item means anything.
+    GroupId
 );
 id_type!(
     /// A text span annotation. Assigned once, never reused.
@@ -32,7 +38,7 @@ id_type!(
     CommentId
 );
 id_type!(
-    /// A box or span class of the label schema. Stable for the life of the project.
+    /// A class of the label schema (of shapes, or of spans). Stable for the life of the project.
     ClassId
 );
 id_type!(

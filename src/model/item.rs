@@ -1,4 +1,4 @@
-use super::{AnnotationId, Attributes, BBox, ClassId, ItemId};
+use super::ItemId;
 use serde::{Deserialize, Serialize};
 
 /// Where an item is in the annotation workflow:
@@ -73,17 +73,4 @@ pub struct Provenance {
     pub created_ms: i64,
     pub updated_by: String,
     pub updated_ms: i64,
-}
-
-/// A bounding box with its class and provenance.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct BoxAnnotation {
-    pub id: AnnotationId,
-    pub item: ItemId,
-    pub class: ClassId,
-    pub bbox: BBox,
-    pub provenance: Provenance,
-    /// Free or schema-defined attributes (difficult, occluded, colour, …).
-    #[serde(default, skip_serializing_if = "Attributes::is_empty")]
-    pub attributes: Attributes,
 }

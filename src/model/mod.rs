@@ -2,6 +2,7 @@
 //! values that change them. Depends on nothing but serde, and `i_overlay` for
 //! the overlap of polygons.
 
+mod annotation;
 mod attributes;
 mod comment;
 mod edit;
@@ -15,20 +16,24 @@ pub mod shape;
 mod span;
 mod text;
 
+pub use annotation::{Annotation, CROWD_ATTRIBUTE, NewAnnotation, is_crowd};
 pub use attributes::{
     AttrValue, AttributeDef, AttributeKind, Attributes, attribute_refusal, leave_out_refused,
 };
 pub use comment::{Comment, CommentTarget, NewComment};
-pub use edit::{Edit, NewBox};
+pub use edit::Edit;
 pub use geometry::BBox;
-pub use ids::{AnnotationId, ClassId, CommentId, ItemId, LabelId, ProposalId, SpanId};
-pub use item::{BoxAnnotation, Item, ItemStatus, Provenance};
+pub use ids::{AnnotationId, ClassId, CommentId, GroupId, ItemId, LabelId, ProposalId, SpanId};
+pub use item::{Item, ItemStatus, Provenance};
 pub use package::{
-    BoxKey, ItemSnapshot, ItemVersion, PackageInfo, PackageRole, SpanKey, VersionKind, box_key,
-    span_key,
+    AnnotationKey, ItemSnapshot, ItemVersion, PackageInfo, PackageRole, SpanKey, VersionKind,
+    annotation_key, span_key,
 };
-pub use proposal::{AcceptedProposal, BoxOrigin, NewProposal, Proposal};
-pub use schema::{ClassDef, ImageLabelDef, ImageLabelMode, LabelSchema, Rgb};
+pub use proposal::{AcceptedProposal, AnnotationOrigin, NewProposal, Proposal};
+pub use schema::{
+    COCO_PERSON_KEYPOINTS, ClassDef, DEFAULT_KEYPOINT_SIGMA, ImageLabelDef, ImageLabelMode,
+    LabelSchema, Rgb,
+};
 pub use shape::{
     COCO_PERSON_SIGMAS, EdgeHit, Keypoint, Point, Polygon, Rle, RleError, RotatedRect, Shape,
     ShapeDecodeError, ShapeKind, VertexRef, Visibility, mask_to_polygon, oks,

@@ -2,7 +2,7 @@
 //! annotator's version of an item kept beside the item, and the role an item
 //! plays in a package.
 
-use super::{Attributes, BoxAnnotation, ItemId, ItemStatus, LabelId, SpanAnnotation};
+use super::{Annotation, Attributes, ItemId, ItemStatus, LabelId, SpanAnnotation};
 use serde::{Deserialize, Serialize};
 
 /// An item's annotations and status at one moment, as kept in versions and in
@@ -10,8 +10,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ItemSnapshot {
     pub status: ItemStatus,
-    #[serde(default)]
-    pub boxes: Vec<BoxAnnotation>,
+    /// Version 6 databases wrote them as `boxes` (each with a `bbox`).
+    #[serde(default, alias = "boxes")]
+    pub annotations: Vec<Annotation>,
     #[serde(default)]
     pub spans: Vec<SpanAnnotation>,
     /// Image labels, or document classes of a text.
@@ -23,7 +24,7 @@ impl ItemSnapshot {
     pub fn empty() -> Self {
         Self {
             status: ItemStatus::New,
-            boxes: Vec::new(),
+            annotations: Vec::new(),
             spans: Vec::new(),
             labels: Vec::new(),
         }
@@ -32,41 +33,44 @@ impl ItemSnapshot {
     /// True when nobody has worked on it: new, without annotations.
     pub fn is_untouched(&self) -> bool {
         self.status == ItemStatus::New
-            && self.boxes.is_empty()
+            && self.annotations.is_empty()
             && self.spans.is_empty()
             && self.labels.is_empty()
     }
 
-    /// The same annotations and status, whatever the ids: boxes and spans are
-    /// compared by class, place, attributes, author and creation time.
+    /// The same annotations and status, whatever the ids: annotations are
+    /// compared by class, shape (its stored bytes), attributes, author and
+    /// creation time, spans by class, range, author and creation time.
     pub fn same_content(&self, other: &ItemSnapshot) -> bool {
         self.content_key() == other.content_key()
     }
 
     fn content_key(&self) -> ContentKey {
-        let mut boxes: Vec<_> = self.boxes.iter().map(box_key).collect();
-        boxes.sort_unstable();
+        let mut annotations: Vec<_> = self.annotations.iter().map(annotation_key).collect();
+        annotations.sort_unstable();
         let mut spans: Vec<_> = self.spans.iter().map(span_key).collect();
         spans.sort_unstable();
         let mut labels = self.labels.clone();
         labels.sort_unstable();
         labels.dedup();
-        (self.status.as_str(), boxes, spans, labels)
+        (self.status.as_str(), annotations, spans, labels)
     }
 }
 
-type ContentKey = (&'static str, Vec<BoxKey>, Vec<SpanKey>, Vec<LabelId>);
+type ContentKey = (&'static str, Vec<AnnotationKey>, Vec<SpanKey>, Vec<LabelId>);
 
-/// A box without its ids: class, corner bits, author, creation time, attributes.
-pub type BoxKey = (i64, [u32; 4], String, i64, Attributes);
+/// An annotation without its ids: class, the shape's bytes
+/// ([`crate::model::Shape::encode`], so equal bits, as stored), author,
+/// creation time, attributes. The group is left out: its number is whatever
+/// an import gave, and no edit changes it.
+pub type AnnotationKey = (i64, Vec<u8>, String, i64, Attributes);
 /// A span without its ids: class, range, author, creation time.
 pub type SpanKey = (i64, u32, u32, String, i64);
 
-pub fn box_key(b: &BoxAnnotation) -> BoxKey {
-    let bb = &b.bbox;
+pub fn annotation_key(b: &Annotation) -> AnnotationKey {
     (
         b.class.0,
-        [bb.min_x, bb.min_y, bb.max_x, bb.max_y].map(f32::to_bits),
+        b.shape.to_bytes(),
         b.provenance.author.clone(),
         b.provenance.created_ms,
         b.attributes.clone(),
@@ -170,8 +174,10 @@ pub struct PackageInfo {
     pub source_dir: String,
     pub annotator: String,
     pub split_ms: i64,
-    /// The largest box and span ids the source had ever given out: boxes and
-    /// spans of the package above these were made in it.
-    pub box_floor: i64,
+    /// The largest annotation and span ids the source had ever given out:
+    /// annotations and spans of the package above these were made in it.
+    /// (Version 6 called it `box_floor`.)
+    #[serde(alias = "box_floor")]
+    pub annotation_floor: i64,
     pub span_floor: i64,
 }

@@ -1,22 +1,29 @@
-//! Model predictions waiting for review (pre-labels): a proposal is a box a
+//! Model predictions waiting for review (pre-labels): a proposal is a shape a
 //! model suggested, with its score and the model's name. An annotator accepts
-//! it (it becomes a normal box authored by them, its origin recorded) or
-//! rejects it (it is deleted).
+//! it (it becomes a normal annotation authored by them, its origin recorded)
+//! or rejects it (it is deleted).
 
-use super::{AnnotationId, BBox, BoxAnnotation, ClassId, ItemId, ProposalId};
+use super::{Annotation, AnnotationId, ClassId, ItemId, ProposalId, Shape};
 use serde::{Deserialize, Serialize};
 
-/// A box a model proposed for an item, not yet reviewed.
+/// A shape a model proposed for an item, not yet reviewed.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Proposal {
     pub id: ProposalId,
     pub item: ItemId,
     pub class: ClassId,
-    pub bbox: BBox,
+    pub shape: Shape,
     /// The model's confidence, 0..=1.
     pub score: f32,
     /// The model's name (by default the predictions file or folder name).
     pub source: String,
+}
+
+impl Proposal {
+    /// The box around the shape (derived, see [`Shape::bounds`]).
+    pub fn bounds(&self) -> super::BBox {
+        self.shape.bounds()
+    }
 }
 
 /// A proposal to be stored; the project assigns its id.
@@ -24,28 +31,28 @@ pub struct Proposal {
 pub struct NewProposal {
     pub item: ItemId,
     pub class: ClassId,
-    pub bbox: BBox,
+    pub shape: Shape,
     pub score: f32,
     pub source: String,
 }
 
-/// Where an accepted box came from: the model and the score it gave.
+/// Where an accepted annotation came from: the model and the score it gave.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct BoxOrigin {
+pub struct AnnotationOrigin {
     pub source: String,
     pub score: f32,
 }
 
-/// An accepted proposal and the box it became: what undo and redo of an
-/// acceptance need to put either side back under its original id.
+/// An accepted proposal and the annotation it became: what undo and redo of
+/// an acceptance need to put either side back under its original id.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AcceptedProposal {
     pub proposal: Proposal,
-    pub accepted: BoxAnnotation,
+    pub accepted: Annotation,
 }
 
 impl AcceptedProposal {
-    pub fn box_id(&self) -> AnnotationId {
+    pub fn annotation_id(&self) -> AnnotationId {
         self.accepted.id
     }
 }

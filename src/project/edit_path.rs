@@ -1,15 +1,15 @@
 //! The one edit path: an edit is validated, run by the engine as one
 //! transaction of the store, and its inverse goes on the undo stack; undo
 //! and redo apply inverses the same way. Groups of edits
-//! ([`Project::apply_together`]) and boxes streamed in chunks
-//! ([`Project::add_boxes_streamed`]) are one transaction and one step.
+//! ([`Project::apply_together`]) and annotations streamed in chunks
+//! ([`Project::add_annotations_streamed`]) are one transaction and one step.
 
-use super::engine::validate::{Checker, check_new_box};
+use super::engine::validate::{Checker, check_new_annotation};
 use super::engine::{self, EditContext, StoredEdit};
 use super::history::History;
 use super::manifest::MANIFEST_FILE;
 use super::{Applied, Project, ProjectError, now_ms};
-use crate::model::{Edit, ImageLabelMode, ItemId, NewBox};
+use crate::model::{Edit, ImageLabelMode, ItemId, NewAnnotation};
 
 /// Puts a step on one of the history's stacks.
 type PushStep = fn(&mut History, Edit);
@@ -90,14 +90,15 @@ impl Project {
         }
     }
 
-    /// Adds boxes that arrive in chunks (an import that is still being read) as
-    /// one edit: each box is checked and clamped as in [`Edit::AddBoxes`], all
-    /// of them go into one transaction, and they are one step of undo. An `Err`
+    /// Adds annotations that arrive in chunks (an import that is still being
+    /// read) as one edit: each is checked and clamped as in
+    /// [`Edit::AddAnnotations`], all of them go into one transaction, and they
+    /// are one step of undo. An `Err`
     /// from `chunks` abandons the edit, nothing is stored, and that error is
     /// returned.
-    pub fn add_boxes_streamed<E: From<ProjectError>>(
+    pub fn add_annotations_streamed<E: From<ProjectError>>(
         &mut self,
-        chunks: impl IntoIterator<Item = Result<Vec<NewBox>, E>>,
+        chunks: impl IntoIterator<Item = Result<Vec<NewAnnotation>, E>>,
     ) -> Result<Applied, E> {
         self.check_writable()?;
         let mut chunks = chunks.into_iter();
@@ -109,7 +110,7 @@ impl Project {
             author,
             ..
         } = self;
-        let mut next_chunk = || -> Result<Option<Vec<NewBox>>, ProjectError> {
+        let mut next_chunk = || -> Result<Option<Vec<NewAnnotation>>, ProjectError> {
             let mut chunk = match chunks.next() {
                 None => return Ok(None),
                 Some(Ok(chunk)) => chunk,
@@ -118,8 +119,8 @@ impl Project {
                     return Err(ProjectError::InvalidEdit("the edit was abandoned".into()));
                 }
             };
-            for b in &mut chunk {
-                check_new_box(&manifest.schema, items, b)?;
+            for a in &mut chunk {
+                check_new_annotation(&manifest.schema, items, a)?;
             }
             Ok(Some(chunk))
         };
@@ -128,7 +129,7 @@ impl Project {
             time_ms: now_ms(),
             origin: "edit",
         };
-        let stored = match engine::add_boxes_streamed(store.as_mut(), &mut next_chunk, &ctx) {
+        let stored = match engine::add_annotations_streamed(store.as_mut(), &mut next_chunk, &ctx) {
             Ok(stored) => stored,
             Err(err) => return Err(abandoned.unwrap_or_else(|| err.into())),
         };

@@ -22,6 +22,7 @@ mod manifest;
 #[cfg(test)]
 mod memory_store;
 mod packages;
+pub mod postgres;
 #[allow(clippy::module_inception)] // `project::project` holds the `Project` type
 mod project;
 mod quality;
@@ -37,9 +38,11 @@ pub use labelled_texts::{LabelledAdded, LabelledText, ResolvedChunk, TextResolve
 pub use manifest::{FORMAT_VERSION, MANIFEST_FILE, Manifest, ProjectKind};
 pub use packages::stable_hash;
 pub use project::{Access, Applied, DB_FILE, Project};
-pub use quality::{AgreementReport, AnnotatorQuality, MATCH_IOU, PairAgreement};
+pub use quality::{AgreementReport, AnnotatorQuality, MATCH_SIMILARITY, PairAgreement};
 pub use sqlite::DB_VERSION;
-pub use stats::{AnnotatorStats, AnnotatorThroughput, ClassCount, HourCount, ProjectStats};
+pub use stats::{
+    AnnotatorStats, AnnotatorThroughput, ClassCount, HourCount, KindCount, ProjectStats,
+};
 pub use store::{Census, LogEntry, NewItem, NewTextItem, PackageItem, SpanExtent, Store, TextRow};
 
 /// Milliseconds since the Unix epoch, the time unit of provenance and the edit log.

@@ -17,17 +17,17 @@ impl Project {
             .ok_or_else(|| ProjectError::InvalidEdit(format!("there is no item with id {item}")))?;
         Ok(ItemSnapshot {
             status,
-            boxes: self.store().boxes_of(item)?,
+            annotations: self.store().annotations_of(item)?,
             spans: self.store().spans_of(item)?,
             labels: self.store().image_labels_of(item)?,
         })
     }
 
-    /// A box by id, on whatever item.
+    /// An annotation by id, on whatever item.
     pub fn annotation(
         &self,
         id: crate::model::AnnotationId,
-    ) -> Result<Option<crate::model::BoxAnnotation>, ProjectError> {
+    ) -> Result<Option<crate::model::Annotation>, ProjectError> {
         self.store().annotation(id)
     }
 
@@ -71,7 +71,7 @@ impl Project {
         self.store().item_versions()
     }
 
-    /// The largest box and span ids the project ever gave out.
+    /// The largest annotation and span ids the project ever gave out.
     pub fn id_floors(&self) -> Result<(i64, i64), ProjectError> {
         self.store().id_floors()
     }
@@ -86,7 +86,7 @@ impl Project {
         self.store().package_items()
     }
 
-    /// Makes this project a work package. New boxes and spans get ids above
+    /// Makes this project a work package. New annotations and spans get ids above
     /// `info`'s floors from then on.
     pub fn mark_as_package(
         &mut self,

@@ -13,8 +13,8 @@ use super::manifest::{MANIFEST_FILE, Manifest, ProjectKind};
 use super::sqlite::SqliteStore;
 use super::store::{LogEntry, NewItem, SpanExtent, Store, TextRow};
 use crate::model::{
-    AnnotationId, BoxAnnotation, BoxOrigin, ClassId, Comment, Item, ItemId, LabelId, LabelSchema,
-    Proposal, ProposalId, SpanAnnotation, SpanId, SpanRef, TextDoc,
+    Annotation, AnnotationId, AnnotationOrigin, ClassId, Comment, Item, ItemId, LabelId,
+    LabelSchema, Proposal, ProposalId, SpanAnnotation, SpanId, SpanRef, TextDoc,
 };
 use std::path::{Path, PathBuf};
 
@@ -35,7 +35,7 @@ pub enum Access {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Applied {
     pub touched: Vec<ItemId>,
-    /// Ids of boxes the edit created, in order.
+    /// Ids of annotations the edit created, in order.
     pub created: Vec<AnnotationId>,
     /// Ids of spans the edit created, in order.
     pub created_spans: Vec<SpanId>,
@@ -342,8 +342,9 @@ impl Project {
         ids
     }
 
-    pub fn boxes(&self, item: ItemId) -> Result<Vec<BoxAnnotation>, ProjectError> {
-        self.store.boxes_of(item)
+    /// An item's annotations, by id.
+    pub fn annotations(&self, item: ItemId) -> Result<Vec<Annotation>, ProjectError> {
+        self.store.annotations_of(item)
     }
 
     /// An item's model proposals waiting for review, best score first.
@@ -360,13 +361,18 @@ impl Project {
         self.store.all_proposals()
     }
 
-    /// The model and score a box came from, when it was an accepted proposal.
-    pub fn box_origin(&self, id: AnnotationId) -> Result<Option<BoxOrigin>, ProjectError> {
-        self.store.box_origin(id)
+    /// The model and score an annotation came from, when it was an accepted
+    /// proposal.
+    pub fn annotation_origin(
+        &self,
+        id: AnnotationId,
+    ) -> Result<Option<AnnotationOrigin>, ProjectError> {
+        self.store.annotation_origin(id)
     }
 
-    pub fn all_boxes(&self) -> Result<Vec<BoxAnnotation>, ProjectError> {
-        self.store.all_boxes()
+    /// Every annotation, ordered by item then id.
+    pub fn all_annotations(&self) -> Result<Vec<Annotation>, ProjectError> {
+        self.store.all_annotations()
     }
 
     /// The content of a text item; `None` for an image item.
@@ -415,12 +421,12 @@ impl Project {
         self.store.all_image_labels()
     }
 
-    /// Everyone who made a box or span, by name.
+    /// Everyone who made an annotation or span, by name.
     pub fn annotators(&self) -> Result<Vec<String>, ProjectError> {
         self.store.annotators()
     }
 
-    /// Items with a box or span made by `author` (a review queue per annotator).
+    /// Items with an annotation or span made by `author` (a review queue per annotator).
     pub fn items_by_author(&self, author: &str) -> Result<Vec<ItemId>, ProjectError> {
         self.store.items_by_author(author)
     }

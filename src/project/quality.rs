@@ -3,25 +3,29 @@
 //! trusted answer. The figures are the pure ones of [`crate::quality`].
 
 use super::{Project, ProjectError, ProjectKind};
-use crate::model::{ImageLabelMode, ItemId, ItemSnapshot, LabelId, VersionKind};
-use crate::quality::{box_agreement, cohens_kappa, span_agreement};
+use crate::model::{ClassId, ImageLabelMode, ItemId, ItemSnapshot, LabelId, Shape, VersionKind};
+use crate::quality::{cohens_kappa, shape_agreement, span_agreement};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
-/// Boxes of the same class match at this IoU or more.
-pub const MATCH_IOU: f64 = 0.5;
+/// Annotations of the same class match at this similarity or more: IoU for
+/// areas, OKS for keypoints, the polyline score for lines
+/// ([`Shape::similarity`]).
+pub const MATCH_SIMILARITY: f64 = 0.5;
 
-/// One annotator's figures. F1 is box F1 at IoU ≥ 0.5 for images, exact span
-/// F1 for texts; `agreement_f1` and `mean_iou` are averaged over the
-/// annotator's overlap pairs (an item and one other annotator of it).
+/// One annotator's figures. F1 is the F1 of annotations matched at a
+/// similarity of at least 0.5 for images, exact span F1 for texts;
+/// `agreement_f1` and `mean_similarity` are averaged over the annotator's
+/// overlap pairs (an item and one other annotator of it).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct AnnotatorQuality {
     pub name: String,
     /// Overlap items this annotator and someone else both did.
     pub overlap_items: usize,
     pub agreement_f1: Option<f64>,
-    /// Mean IoU of matched boxes over the overlap pairs that matched any.
-    pub mean_iou: Option<f64>,
+    /// Mean similarity (IoU for areas, OKS for keypoints) of matched
+    /// annotations, over the overlap pairs that matched any.
+    pub mean_similarity: Option<f64>,
     /// Cohen's kappa of single image labels / document classes against the
     /// other annotators, for single-label projects.
     pub kappa: Option<f64>,
@@ -39,7 +43,7 @@ pub struct PairAgreement {
     pub items: usize,
     /// Mean F1 over the items.
     pub f1: Option<f64>,
-    pub mean_iou: Option<f64>,
+    pub mean_similarity: Option<f64>,
     pub kappa: Option<f64>,
 }
 
@@ -57,30 +61,56 @@ pub struct AgreementReport {
 /// Two versions of one item compared.
 struct Compared {
     f1: f64,
-    iou: Option<f64>,
+    similarity: Option<f64>,
 }
 
-fn compare(kind: ProjectKind, a: &ItemSnapshot, b: &ItemSnapshot) -> Compared {
-    match kind {
-        ProjectKind::Images => {
-            let boxes = |s: &ItemSnapshot| s.boxes.iter().map(|x| (x.class, x.bbox)).collect();
-            let (ba, bb): (Vec<_>, Vec<_>) = (boxes(a), boxes(b));
-            let agreement = box_agreement(&ba, &bb, MATCH_IOU);
-            Compared {
-                f1: agreement.f1,
-                iou: agreement.mean_iou,
-            }
+/// What versions of an item are compared by: the project's kind and the OKS
+/// sigmas of its keypoint classes.
+struct Comparison {
+    kind: ProjectKind,
+    sigmas: HashMap<ClassId, Vec<f64>>,
+}
+
+impl Comparison {
+    fn of(project: &Project) -> Self {
+        let sigmas = project
+            .schema()
+            .classes
+            .iter()
+            .filter(|c| !c.keypoints.is_empty())
+            .map(|c| (c.id, c.keypoint_sigmas()))
+            .collect();
+        Self {
+            kind: project.kind(),
+            sigmas,
         }
-        ProjectKind::Text => {
-            let spans =
-                |s: &ItemSnapshot| s.spans.iter().map(|x| (x.start, x.end, x.class)).collect();
-            let (sa, sb): (Vec<_>, Vec<_>) = (spans(a), spans(b));
-            Compared {
-                f1: span_agreement(&sa, &sb).exact_f1,
-                iou: None,
+    }
+
+    fn compare(&self, a: &ItemSnapshot, b: &ItemSnapshot) -> Compared {
+        match self.kind {
+            ProjectKind::Images => {
+                let (sa, sb) = (shapes_of(a), shapes_of(b));
+                let agreement = shape_agreement(&sa, &sb, MATCH_SIMILARITY, &self.sigmas);
+                Compared {
+                    f1: agreement.f1,
+                    similarity: agreement.mean_similarity,
+                }
+            }
+            ProjectKind::Text => {
+                let spans =
+                    |s: &ItemSnapshot| s.spans.iter().map(|x| (x.start, x.end, x.class)).collect();
+                let (sa, sb): (Vec<_>, Vec<_>) = (spans(a), spans(b));
+                Compared {
+                    f1: span_agreement(&sa, &sb).exact_f1,
+                    similarity: None,
+                }
             }
         }
     }
+}
+
+fn shapes_of(s: &ItemSnapshot) -> Vec<(ClassId, &Shape)> {
+    s.annotations.iter().map(|a| (a.class, &a.shape)).collect()
 }
 
 fn single_label(s: &ItemSnapshot) -> Option<LabelId> {
@@ -99,14 +129,14 @@ fn mean(values: &[f64]) -> Option<f64> {
 struct Tally {
     items: usize,
     f1: Vec<f64>,
-    iou: Vec<f64>,
+    similarity: Vec<f64>,
     labels: Vec<(LabelId, LabelId)>,
 }
 
 impl Tally {
     fn add(&mut self, c: &Compared, labels: Option<(LabelId, LabelId)>) {
         self.f1.push(c.f1);
-        self.iou.extend(c.iou);
+        self.similarity.extend(c.similarity);
         self.labels.extend(labels);
     }
 
@@ -125,7 +155,11 @@ type PairRow<'a> = (
 );
 
 impl Project {
-    fn overlap_pairs<'a>(&self, versions: &'a [crate::model::ItemVersion]) -> Vec<PairRow<'a>> {
+    fn overlap_pairs<'a>(
+        &self,
+        versions: &'a [crate::model::ItemVersion],
+        comparison: &Comparison,
+    ) -> Vec<PairRow<'a>> {
         let mut by_item: BTreeMap<ItemId, Vec<&crate::model::ItemVersion>> = BTreeMap::new();
         for v in versions.iter().filter(|v| v.kind == VersionKind::Overlap) {
             by_item.entry(v.item).or_default().push(v);
@@ -135,7 +169,7 @@ impl Project {
             for (i, a) in vs.iter().enumerate() {
                 for b in &vs[i + 1..] {
                     let labels = single_label(&a.body).zip(single_label(&b.body));
-                    let c = compare(self.kind(), &a.body, &b.body);
+                    let c = comparison.compare(&a.body, &b.body);
                     rows.push((item, a.annotator.as_str(), b.annotator.as_str(), c, labels));
                 }
             }
@@ -164,9 +198,10 @@ impl Project {
         &self,
     ) -> Result<(Vec<AnnotatorQuality>, AgreementReport), ProjectError> {
         let versions = self.item_versions()?;
-        let rows = self.overlap_pairs(&versions);
+        let comparison = Comparison::of(self);
+        let rows = self.overlap_pairs(&versions, &comparison);
         let golden: std::collections::HashSet<ItemId> = self.golden_items()?.into_iter().collect();
-        let quality = self.annotator_quality_of(&versions, &rows, &golden)?;
+        let quality = self.annotator_quality_of(&versions, &rows, &golden, &comparison)?;
         let report = self.agreement_of(&rows, golden.len());
         Ok((quality, report))
     }
@@ -176,6 +211,7 @@ impl Project {
         versions: &[crate::model::ItemVersion],
         rows: &[PairRow<'_>],
         golden: &std::collections::HashSet<ItemId>,
+        comparison: &Comparison,
     ) -> Result<Vec<AnnotatorQuality>, ProjectError> {
         let mut tallies: BTreeMap<&str, Tally> = BTreeMap::new();
         let mut items: HashMap<&str, std::collections::HashSet<ItemId>> = HashMap::new();
@@ -195,7 +231,7 @@ impl Project {
                 golden_f1
                     .entry(&v.annotator)
                     .or_default()
-                    .push(compare(self.kind(), &v.body, &answer).f1);
+                    .push(comparison.compare(&v.body, &answer).f1);
                 tallies.entry(&v.annotator).or_default();
             }
         }
@@ -208,7 +244,7 @@ impl Project {
                     name: name.to_string(),
                     overlap_items: items.get(name).map_or(0, |s| s.len()),
                     agreement_f1: mean(&t.f1),
-                    mean_iou: mean(&t.iou),
+                    mean_similarity: mean(&t.similarity),
                     kappa: t.kappa(single),
                     golden_items: g.len(),
                     golden_accuracy: mean(g),
@@ -243,7 +279,7 @@ impl Project {
                     second: b.to_string(),
                     items: t.items,
                     f1: mean(&t.f1),
-                    mean_iou: mean(&t.iou),
+                    mean_similarity: mean(&t.similarity),
                     kappa: t.kappa(single),
                 })
                 .collect(),

@@ -3,7 +3,7 @@
 
 use super::quality::{AgreementReport, AnnotatorQuality};
 use super::{Project, ProjectError};
-use crate::model::{ClassId, ItemId, ItemStatus};
+use crate::model::{ClassId, ItemId, ItemStatus, ShapeKind};
 use serde::Serialize;
 
 /// How many annotations of one class the project has.
@@ -14,8 +14,16 @@ pub struct ClassCount {
     pub count: u64,
 }
 
+/// How many annotations of one shape kind the project has.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct KindCount {
+    /// The kind's stable name (`rect`, `polygon`, …, see [`ShapeKind::as_str`]).
+    pub kind: &'static str,
+    pub count: u64,
+}
+
 /// One annotator's items by their review status now. An item counts for
-/// everyone who made a box or span on it.
+/// everyone who made an annotation or span on it.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct AnnotatorStats {
     pub name: String,
@@ -59,8 +67,11 @@ pub struct ProjectStats {
     pub items_accepted: usize,
     pub items_rejected: usize,
     pub items_broken: usize,
-    pub boxes: u64,
-    pub boxes_per_class: Vec<ClassCount>,
+    pub annotations: u64,
+    pub annotations_per_class: Vec<ClassCount>,
+    /// Annotations of each shape kind the project has, in [`ShapeKind::ALL`]
+    /// order.
+    pub annotations_per_kind: Vec<KindCount>,
     pub spans: u64,
     pub spans_per_class: Vec<ClassCount>,
     /// Image labels, or the document classes of a text project.
@@ -141,7 +152,7 @@ impl Project {
                 })
                 .collect()
         };
-        // The census reads every box and span; on a connection of its own it
+        // The census reads every annotation and span; on a connection of its own it
         // runs beside the quality figures instead of before them.
         let reader = self.store.reader();
         let (census, quality) = std::thread::scope(|scope| {
@@ -154,7 +165,15 @@ impl Project {
             _ => self.store.census()?,
         };
         let (quality, agreement) = quality?;
-        let boxes_per_class = class_counts(census.boxes_per_class);
+        let annotations_per_class = class_counts(census.annotations_per_class);
+        let annotations_per_kind = census
+            .annotations_per_kind
+            .iter()
+            .map(|&(kind, count): &(ShapeKind, u64)| KindCount {
+                kind: kind.as_str(),
+                count,
+            })
+            .collect();
         let spans_per_class = class_counts(census.spans_per_class);
         let labels_per_class = self
             .store
@@ -177,8 +196,9 @@ impl Project {
             items_accepted: count(ItemStatus::Accepted),
             items_rejected: count(ItemStatus::Rejected),
             items_broken: self.items.iter().filter(|i| i.is_broken()).count(),
-            boxes: boxes_per_class.iter().map(|c| c.count).sum(),
-            boxes_per_class,
+            annotations: annotations_per_class.iter().map(|c| c.count).sum(),
+            annotations_per_class,
+            annotations_per_kind,
             spans: spans_per_class.iter().map(|c| c.count).sum(),
             spans_per_class,
             annotators: self.annotator_stats(census.items_by_annotator),

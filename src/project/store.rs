@@ -1,8 +1,8 @@
 use super::ProjectError;
 use crate::model::{
-    AnnotationId, BoxAnnotation, BoxOrigin, ClassId, Comment, CommentId, Item, ItemId,
-    ItemSnapshot, ItemStatus, LabelId, NewBox, NewProposal, Proposal, ProposalId, SpanAnnotation,
-    SpanRef, TextDoc, VersionKind,
+    Annotation, AnnotationId, AnnotationOrigin, ClassId, Comment, CommentId, Item, ItemId,
+    ItemSnapshot, ItemStatus, LabelId, NewAnnotation, NewProposal, Proposal, ProposalId, ShapeKind,
+    SpanAnnotation, SpanRef, TextDoc, VersionKind,
 };
 
 /// An item found by a folder scan, before it has an id.
@@ -57,16 +57,19 @@ pub struct AddedTexts {
 /// The error for a row inserted under an id that is in use (undo of a
 /// delete, when something took the id since), worded the same by every store.
 pub fn id_taken(what: &str, id: impl std::fmt::Display) -> ProjectError {
-    ProjectError::InvalidEdit(format!("a {what} with id {id} already exists"))
+    ProjectError::InvalidEdit(format!("{what} id {id} is already in use"))
 }
 
-/// Who made which annotations of which class: what the dashboard counts.
+/// Who made which annotations of which class and kind: what the dashboard counts.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Census {
-    /// Boxes of each class, by class id.
-    pub boxes_per_class: Vec<(ClassId, u64)>,
+    /// Annotations of each class, by class id.
+    pub annotations_per_class: Vec<(ClassId, u64)>,
+    /// Annotations of each shape kind, in [`ShapeKind::ALL`] order, kinds
+    /// without any left out.
+    pub annotations_per_kind: Vec<(ShapeKind, u64)>,
     pub spans_per_class: Vec<(ClassId, u64)>,
-    /// Each annotator with the items they made a box or span on, by name and item.
+    /// Each annotator with the items they made an annotation or span on, by name and item.
     pub items_by_annotator: Vec<(String, Vec<ItemId>)>,
 }
 
@@ -81,11 +84,9 @@ pub trait Store {
     /// Sets the size and error of the items at these paths, in one
     /// transaction; returns the items that changed, as they are now.
     fn update_item_facts(&mut self, items: &[NewItem]) -> Result<Vec<Item>, ProjectError>;
-    fn annotation(
-        &self,
-        id: crate::model::AnnotationId,
-    ) -> Result<Option<BoxAnnotation>, ProjectError>;
-    fn boxes_of(&self, item: ItemId) -> Result<Vec<BoxAnnotation>, ProjectError>;
+    fn annotation(&self, id: AnnotationId) -> Result<Option<Annotation>, ProjectError>;
+    /// An item's annotations, by id.
+    fn annotations_of(&self, item: ItemId) -> Result<Vec<Annotation>, ProjectError>;
     fn proposal(
         &self,
         id: crate::model::ProposalId,
@@ -96,20 +97,18 @@ pub trait Store {
     fn all_proposals(&self) -> Result<Vec<crate::model::Proposal>, ProjectError>;
     /// Items with proposals, ascending.
     fn items_with_proposals(&self) -> Result<Vec<ItemId>, ProjectError>;
-    /// The model and score of a box that was an accepted proposal.
-    fn box_origin(
-        &self,
-        id: crate::model::AnnotationId,
-    ) -> Result<Option<crate::model::BoxOrigin>, ProjectError>;
-    /// Every box, ordered by item then id.
-    fn all_boxes(&self) -> Result<Vec<BoxAnnotation>, ProjectError>;
+    /// The model and score of an annotation that was an accepted proposal.
+    fn annotation_origin(&self, id: AnnotationId)
+    -> Result<Option<AnnotationOrigin>, ProjectError>;
+    /// Every annotation, ordered by item then id.
+    fn all_annotations(&self) -> Result<Vec<Annotation>, ProjectError>;
     fn image_labels_of(&self, item: ItemId) -> Result<Vec<LabelId>, ProjectError>;
     /// Every item's image-level labels, ordered by item.
     fn all_image_labels(&self) -> Result<Vec<(ItemId, Vec<LabelId>)>, ProjectError>;
     fn items_with_class(&self, class: ClassId) -> Result<Vec<ItemId>, ProjectError>;
-    /// Everyone who made a box or span, by name.
+    /// Everyone who made an annotation or span, by name.
     fn annotators(&self) -> Result<Vec<String>, ProjectError>;
-    /// Items with a box or span made by `author`.
+    /// Items with an annotation or span made by `author`.
     fn items_by_author(&self, author: &str) -> Result<Vec<ItemId>, ProjectError>;
     /// Annotations per class and each annotator's items, in one pass.
     fn census(&self) -> Result<Census, ProjectError>;
@@ -178,7 +177,7 @@ pub trait Store {
     fn golden_items(&self) -> Result<Vec<ItemId>, ProjectError>;
     /// Every kept version of an item, ordered by item, kind and annotator.
     fn item_versions(&self) -> Result<Vec<crate::model::ItemVersion>, ProjectError>;
-    /// The largest box and span ids ever given out.
+    /// The largest annotation and span ids ever given out.
     fn id_floors(&self) -> Result<(i64, i64), ProjectError>;
     /// Records that the project is a work package (see [`PackageItem`]) and
     /// moves its id sequences up to `info`'s floors.
@@ -212,30 +211,31 @@ pub trait StoreTx {
         to: ItemStatus,
     ) -> Result<Vec<ItemId>, ProjectError>;
 
-    fn box_row(&mut self, id: AnnotationId) -> Result<Option<BoxAnnotation>, ProjectError>;
-    /// Inserts new boxes under new ids, authored and created by `stamp`;
-    /// returns their ids in order.
-    fn add_boxes(
+    fn annotation_row(&mut self, id: AnnotationId) -> Result<Option<Annotation>, ProjectError>;
+    /// Inserts new annotations under new ids, authored and created by
+    /// `stamp`; returns their ids in order.
+    fn add_annotations(
         &mut self,
-        new: &[NewBox],
+        new: &[NewAnnotation],
         stamp: Stamp,
     ) -> Result<Vec<AnnotationId>, ProjectError>;
-    /// Inserts a box as it is (its `id` ignored) under `id`, or a new id
-    /// when `None`; returns the id.
-    fn insert_box(
+    /// Inserts an annotation as it is (its `id` ignored) under `id`, or a
+    /// new id when `None`; returns the id.
+    fn insert_annotation(
         &mut self,
         id: Option<AnnotationId>,
-        b: &BoxAnnotation,
+        a: &Annotation,
     ) -> Result<AnnotationId, ProjectError>;
-    /// Writes a box over the row with its id, which exists.
-    fn update_box(&mut self, b: &BoxAnnotation) -> Result<(), ProjectError>;
-    /// Deletes a box; returns it as it was.
-    fn delete_box(&mut self, id: AnnotationId) -> Result<Option<BoxAnnotation>, ProjectError>;
-    /// Records (`Some`) or forgets (`None`) the model and score a box came from.
-    fn set_box_origin(
+    /// Writes an annotation over the row with its id, which exists.
+    fn update_annotation(&mut self, a: &Annotation) -> Result<(), ProjectError>;
+    /// Deletes an annotation; returns it as it was.
+    fn delete_annotation(&mut self, id: AnnotationId) -> Result<Option<Annotation>, ProjectError>;
+    /// Records (`Some`) or forgets (`None`) the model and score an
+    /// annotation came from.
+    fn set_annotation_origin(
         &mut self,
         id: AnnotationId,
-        origin: Option<&BoxOrigin>,
+        origin: Option<&AnnotationOrigin>,
     ) -> Result<(), ProjectError>;
 
     /// A text item's spans, in any order; `None` for an item without text.

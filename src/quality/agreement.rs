@@ -1,73 +1,89 @@
-//! Inter-annotator agreement: boxes matched by IoU, Cohen's kappa for
-//! single-label classes, span F1 for text.
+//! Inter-annotator agreement: annotations matched by how alike their shapes
+//! are ([`Shape::similarity`]: IoU for areas, OKS for keypoints, a distance
+//! score for polylines), Cohen's kappa for single-label classes, span F1 for
+//! text.
 
-use crate::model::{BBox, ClassId};
+use crate::model::{ClassId, DEFAULT_KEYPOINT_SIGMA, Shape};
 use std::collections::HashMap;
 use std::hash::Hash;
 
-/// Two annotators' boxes on the same items, compared.
+/// Two annotators' annotations on the same items, compared.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct BoxAgreement {
-    /// Pairs of boxes of the same class with IoU at least the threshold.
+pub struct ShapeAgreement {
+    /// Pairs of the same class whose similarity is at least the threshold.
     pub matched: usize,
     pub only_first: usize,
     pub only_second: usize,
-    /// 2·matched / (boxes of both); 1 when neither drew anything.
+    /// 2·matched / (annotations of both); 1 when neither drew anything.
     pub f1: f64,
-    /// Mean IoU of the matched pairs; `None` without any.
-    pub mean_iou: Option<f64>,
+    /// Mean similarity of the matched pairs (their IoU, for area shapes);
+    /// `None` without any.
+    pub mean_similarity: Option<f64>,
 }
 
-/// Intersection over union of two boxes; 0 when either has no area.
-pub fn iou(a: &BBox, b: &BBox) -> f64 {
-    let w = (a.max_x.min(b.max_x) - a.min_x.max(b.min_x)).max(0.0) as f64;
-    let h = (a.max_y.min(b.max_y) - a.min_y.max(b.min_y)).max(0.0) as f64;
-    let inter = w * h;
-    let area = |r: &BBox| ((r.max_x - r.min_x).max(0.0) * (r.max_y - r.min_y).max(0.0)) as f64;
-    let union = area(a) + area(b) - inter;
-    if union <= 0.0 { 0.0 } else { inter / union }
+/// The OKS sigmas of a keypoint class's points: the schema's
+/// ([`crate::model::ClassDef::keypoint_sigmas`]) when it names as many points
+/// as the shape has, else [`DEFAULT_KEYPOINT_SIGMA`] each.
+fn sigmas_for<'a>(
+    given: Option<&'a Vec<f64>>,
+    points: usize,
+    default: &'a mut Vec<f64>,
+) -> &'a [f64] {
+    match given {
+        Some(s) if s.len() == points => s,
+        _ => {
+            default.clear();
+            default.resize(points, DEFAULT_KEYPOINT_SIGMA);
+            default
+        }
+    }
 }
 
-/// Matches one item's boxes of two annotators greedily: the pair of the same
-/// class with the highest IoU first, then the next among the rest, down to
-/// `threshold` (0.5 is the usual). Sum several items with [`BoxAgreement::add`].
-pub fn box_agreement(
-    first: &[(ClassId, BBox)],
-    second: &[(ClassId, BBox)],
+/// Matches one item's annotations of two annotators greedily: the pair of the
+/// same class with the highest similarity first, then the next among the rest,
+/// down to `threshold` (0.5 is the usual). `sigmas` holds each keypoint
+/// class's OKS sigmas. Sum several items with [`ShapeAgreement::add`].
+pub fn shape_agreement(
+    first: &[(ClassId, &Shape)],
+    second: &[(ClassId, &Shape)],
     threshold: f64,
-) -> BoxAgreement {
+    sigmas: &HashMap<ClassId, Vec<f64>>,
+) -> ShapeAgreement {
     let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
+    let mut default = Vec::new();
     for (i, (ca, a)) in first.iter().enumerate() {
         for (j, (cb, b)) in second.iter().enumerate() {
-            let v = iou(a, b);
-            if ca == cb && v >= threshold {
+            if ca != cb {
+                continue;
+            }
+            let points = match a {
+                Shape::Keypoints(points) => points.len(),
+                _ => 0,
+            };
+            let sigmas = sigmas_for(sigmas.get(ca), points, &mut default);
+            if let Some(v) = a.similarity(b, sigmas).filter(|v| *v >= threshold) {
                 pairs.push((v, i, j));
             }
         }
     }
     pairs.sort_by(|x, y| y.0.total_cmp(&x.0));
     let (mut used_a, mut used_b) = (vec![false; first.len()], vec![false; second.len()]);
-    let (mut matched, mut iou_sum) = (0, 0.0);
+    let (mut matched, mut sum) = (0, 0.0);
     for (v, i, j) in pairs {
         if !used_a[i] && !used_b[j] {
             used_a[i] = true;
             used_b[j] = true;
             matched += 1;
-            iou_sum += v;
+            sum += v;
         }
     }
-    BoxAgreement::from_counts(
-        matched,
-        first.len() - matched,
-        second.len() - matched,
-        iou_sum,
-    )
+    ShapeAgreement::from_counts(matched, first.len() - matched, second.len() - matched, sum)
 }
 
-impl BoxAgreement {
-    fn from_counts(matched: usize, only_first: usize, only_second: usize, iou_sum: f64) -> Self {
+impl ShapeAgreement {
+    fn from_counts(matched: usize, only_first: usize, only_second: usize, sum: f64) -> Self {
         let total = 2 * matched + only_first + only_second;
-        BoxAgreement {
+        ShapeAgreement {
             matched,
             only_first,
             only_second,
@@ -76,14 +92,14 @@ impl BoxAgreement {
             } else {
                 2.0 * matched as f64 / total as f64
             },
-            mean_iou: (matched > 0).then(|| iou_sum / matched as f64),
+            mean_similarity: (matched > 0).then(|| sum / matched as f64),
         }
     }
 
     /// The agreement over two sets of items together.
-    pub fn add(&self, other: &BoxAgreement) -> BoxAgreement {
-        let sum = |a: &BoxAgreement| a.mean_iou.unwrap_or(0.0) * a.matched as f64;
-        BoxAgreement::from_counts(
+    pub fn add(&self, other: &ShapeAgreement) -> ShapeAgreement {
+        let sum = |a: &ShapeAgreement| a.mean_similarity.unwrap_or(0.0) * a.matched as f64;
+        ShapeAgreement::from_counts(
             self.matched + other.matched,
             self.only_first + other.only_first,
             self.only_second + other.only_second,
@@ -166,6 +182,7 @@ pub fn span_agreement(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{BBox, Keypoint, Point, Polygon, Visibility};
 
     fn close(a: f64, b: f64) {
         assert!((a - b).abs() < 1e-4, "{a} is not {b}");
@@ -206,18 +223,20 @@ mod tests {
         );
     }
 
-    fn bx(x0: f32, y0: f32, x1: f32, y1: f32) -> BBox {
-        BBox::from_corners([x0, y0], [x1, y1])
+    fn bx(x0: f32, y0: f32, x1: f32, y1: f32) -> Shape {
+        Shape::Rect(BBox::from_corners([x0, y0], [x1, y1]))
+    }
+
+    fn agreement(first: &[(ClassId, Shape)], second: &[(ClassId, Shape)]) -> ShapeAgreement {
+        let a: Vec<(ClassId, &Shape)> = first.iter().map(|(c, s)| (*c, s)).collect();
+        let b: Vec<(ClassId, &Shape)> = second.iter().map(|(c, s)| (*c, s)).collect();
+        shape_agreement(&a, &b, 0.5, &HashMap::new())
     }
 
     #[test]
     fn boxes_match_by_class_and_iou() {
         let car = ClassId(1);
         let person = ClassId(2);
-        close(
-            iou(&bx(0.0, 0.0, 10.0, 10.0), &bx(5.0, 0.0, 15.0, 10.0)),
-            50.0 / 150.0,
-        );
         let first = [
             (car, bx(0.0, 0.0, 10.0, 10.0)),
             (car, bx(20.0, 20.0, 30.0, 30.0)),
@@ -231,15 +250,15 @@ mod tests {
             // IoU 1/3 with the person: below 0.5.
             (person, bx(45.0, 40.0, 55.0, 50.0)),
         ];
-        let a = box_agreement(&first, &second, 0.5);
+        let a = agreement(&first, &second);
         assert_eq!((a.matched, a.only_first, a.only_second), (1, 2, 2));
         close(a.f1, 2.0 / 6.0);
-        close(a.mean_iou.unwrap(), 0.81);
-        let both = a.add(&box_agreement(&first[..1], &second[..1], 0.5));
+        close(a.mean_similarity.unwrap(), 0.81);
+        let both = a.add(&agreement(&first[..1], &second[..1]));
         assert_eq!(both.matched, 2);
         close(both.f1, 4.0 / 8.0);
-        let empty = box_agreement(&[], &[], 0.5);
-        assert_eq!((empty.f1, empty.mean_iou), (1.0, None));
+        let empty = agreement(&[], &[]);
+        assert_eq!((empty.f1, empty.mean_similarity), (1.0, None));
     }
 
     #[test]
@@ -248,9 +267,79 @@ mod tests {
         // The second's box overlaps both of the first's; it goes to the better one.
         let first = [(c, bx(0.0, 0.0, 10.0, 10.0)), (c, bx(2.0, 0.0, 12.0, 10.0))];
         let second = [(c, bx(2.0, 0.0, 12.0, 10.0))];
-        let a = box_agreement(&first, &second, 0.5);
+        let a = agreement(&first, &second);
         assert_eq!(a.matched, 1);
-        close(a.mean_iou.unwrap(), 1.0);
+        close(a.mean_similarity.unwrap(), 1.0);
+    }
+
+    #[test]
+    fn a_polygon_matches_a_box_by_the_area_they_share() {
+        let c = ClassId(1);
+        // A triangle, half of the box.
+        let triangle = Shape::Polygon(Polygon::new(vec![
+            Point::new(0.0, 0.0),
+            Point::new(10.0, 0.0),
+            Point::new(0.0, 10.0),
+        ]));
+        let a = agreement(&[(c, bx(0.0, 0.0, 10.0, 10.0))], &[(c, triangle.clone())]);
+        assert_eq!(a.matched, 1);
+        close(a.mean_similarity.unwrap(), 0.5);
+        // Keypoints are never matched with a region.
+        let points = Shape::Keypoints(vec![Keypoint::new(1.0, 1.0, Visibility::Visible)]);
+        assert_eq!(agreement(&[(c, triangle)], &[(c, points)]).matched, 0);
+    }
+
+    #[test]
+    fn keypoints_match_by_oks_with_the_class_sigmas() {
+        let c = ClassId(1);
+        let kp = |dx: f32| {
+            Shape::Keypoints(vec![
+                Keypoint::new(0.0 + dx, 0.0, Visibility::Visible),
+                Keypoint::new(100.0 + dx, 100.0, Visibility::Visible),
+                Keypoint::new(0.0, 0.0, Visibility::NotLabelled),
+            ])
+        };
+        let refs = [kp(0.0), kp(2.0), kp(40.0)];
+        let pair = |a: &Shape, b: &Shape, sigmas: &HashMap<ClassId, Vec<f64>>| {
+            shape_agreement(&[(c, a)], &[(c, b)], 0.5, sigmas)
+        };
+        let none = HashMap::new();
+        let same = pair(&refs[0], &refs[0], &none);
+        close(same.mean_similarity.unwrap(), 1.0);
+        // 2 px on a 100×100 pose with the default sigma 0.1: exp(-4 / (2·0.04·10⁴)).
+        let near = pair(&refs[0], &refs[1], &none);
+        close(near.mean_similarity.unwrap(), (-4.0f64 / 800.0).exp());
+        assert_eq!(pair(&refs[0], &refs[2], &none).matched, 0, "40 px is far");
+        // Stricter sigmas judge the same 2 px harder: exp(-4 / (2·0.0004·10⁴)).
+        let strict: HashMap<ClassId, Vec<f64>> = [(c, vec![0.01; 3])].into();
+        let strict = pair(&refs[0], &refs[1], &strict);
+        close(strict.mean_similarity.unwrap_or(0.0), (-4.0f64 / 8.0).exp());
+    }
+
+    #[test]
+    fn polylines_match_by_their_mean_distance_against_their_length() {
+        let c = ClassId(1);
+        let line = |y: f32| Shape::Polyline(vec![Point::new(0.0, y), Point::new(100.0, y)]);
+        // A line drawn with more vertices along the same path is the same line.
+        let along = Shape::Polyline(vec![
+            Point::new(0.0, 0.0),
+            Point::new(40.0, 0.0),
+            Point::new(100.0, 0.0),
+        ]);
+        close(
+            agreement(&[(c, line(0.0))], &[(c, along)])
+                .mean_similarity
+                .unwrap(),
+            1.0,
+        );
+        // 5 px apart on 100 px: exp(-25 / (2·10²)).
+        let near = agreement(&[(c, line(0.0))], &[(c, line(5.0))]);
+        close(near.mean_similarity.unwrap(), (-25.0f64 / 200.0).exp());
+        assert_eq!(agreement(&[(c, line(0.0))], &[(c, line(15.0))]).matched, 0);
+        assert_eq!(
+            agreement(&[(c, line(0.0))], &[(c, bx(0.0, 0.0, 9.0, 9.0))]).matched,
+            0
+        );
     }
 
     #[test]

@@ -3,6 +3,4 @@
 
 mod agreement;
 
-pub use agreement::{
-    BoxAgreement, SpanAgreement, box_agreement, cohens_kappa, iou, span_agreement,
-};
+pub use agreement::{ShapeAgreement, SpanAgreement, cohens_kappa, shape_agreement, span_agreement};

@@ -1079,19 +1079,29 @@ fn coco_notice(out: &std::path::Path, r: &ExportReport) -> String {
         "export.done",
         path = out.display(),
         images = r.images,
-        boxes = r.annotations
+        annotations = r.annotations
     )
     .into_owned();
     if let Some(kept) = &r.labels_file_kept {
         text.push('\n');
         text.push_str(&t!("export.labels_kept", path = kept.display()));
     }
-    if !r.left_out.is_empty() {
-        text.push('\n');
-        text.push_str(&t!("export.left_out", n = r.left_out.len()));
-        for (path, reason) in r.left_out.iter().take(20) {
-            text.push_str(&format!("\n  {path}: {reason}"));
-        }
-    }
+    let annotation_notes = |notes: &[crate::jobs::coco::ExportNote]| -> Vec<(String, String)> {
+        notes
+            .iter()
+            .map(|n| (format!("annotation {}", n.annotation), n.reason.clone()))
+            .collect()
+    };
+    super::dataset_jobs::push_notes(&mut text, "export.left_out", &r.left_out);
+    super::dataset_jobs::push_notes(
+        &mut text,
+        "export.left_out_annotations",
+        &annotation_notes(&r.left_out_annotations),
+    );
+    super::dataset_jobs::push_notes(
+        &mut text,
+        "export.converted",
+        &annotation_notes(&r.converted),
+    );
     text
 }

@@ -1,10 +1,12 @@
-//! The right-hand panel: box classes with their hotkeys, image-level labels, the
+//! The right-hand panel: classes with their hotkeys, image-level labels, the
 //! item's model proposals (threshold, accept all, reject all), and the selected
-//! box.
+//! annotation.
 
-use super::canvas::{class_color, score_text};
+use super::canvas::{Tool, class_color, score_text};
 use super::workspace::Workspace;
-use crate::model::{AttrValue, AttributeKind, BoxAnnotation, CommentTarget, Edit, ImageLabelMode};
+use crate::model::{
+    Annotation, AttrValue, AttributeKind, CommentTarget, Edit, ImageLabelMode, Visibility,
+};
 use eframe::egui::{self, RichText};
 use rust_i18n::t;
 
@@ -31,6 +33,9 @@ pub fn show(ui: &mut egui::Ui, ws: &mut Workspace) {
         }
     }
 
+    if !text {
+        next_keypoint(ui, ws, &schema);
+    }
     add_class_field(ui, ws);
 
     if !schema.image_labels.is_empty() {
@@ -70,11 +75,37 @@ pub fn show(ui: &mut egui::Ui, ws: &mut Workspace) {
         selected_span(ui, ws, &schema);
     } else {
         proposals(ui, ws, &schema);
-        selected_box(ui, ws, &schema);
+        selected_annotation(ui, ws, &schema);
     }
     ui.separator();
     comments(ui, ws);
     history(ui, ws);
+}
+
+/// With the keypoint tool, which of the class's points the next click places.
+fn next_keypoint(ui: &mut egui::Ui, ws: &Workspace, schema: &crate::model::LabelSchema) {
+    let names = ws
+        .active_class
+        .and_then(|c| schema.class(c))
+        .map(|c| c.keypoints.as_slice())
+        .unwrap_or_default();
+    let next = ws
+        .canvas
+        .next_keypoint
+        .filter(|_| ws.tool == Tool::Keypoints);
+    let Some((index, visibility)) = next else {
+        return;
+    };
+    let Some(name) = names.get(index) else {
+        return;
+    };
+    let key = if visibility == Visibility::Occluded {
+        "panel.next_keypoint_occluded"
+    } else {
+        "panel.next_keypoint"
+    };
+    let text = t!(key, name = name, index = index + 1, count = names.len());
+    ui.label(RichText::new(text).strong());
 }
 
 /// The review comments of the current item: a rejection's reason shows here
@@ -88,7 +119,9 @@ fn comments(ui: &mut egui::Ui, ws: &mut Workspace) {
     for c in comments {
         let on = match c.target {
             None => String::new(),
-            Some(CommentTarget::Box(id)) => format!("{} #{id}: ", t!("review.on_box")),
+            Some(CommentTarget::Annotation(id)) => {
+                format!("{} #{id}: ", t!("review.on_annotation"))
+            }
             Some(CommentTarget::Span(id)) => format!("{} #{id}: ", t!("review.on_span")),
         };
         ui.label(RichText::new(format!("{on}{}", c.body)).strong());
@@ -120,18 +153,22 @@ fn history(ui: &mut egui::Ui, ws: &mut Workspace) {
         });
 }
 
-/// An edit-log kind in words: `undo:add_boxes` → "undo: added boxes".
+/// An edit-log kind in words: `undo:add_annotations` → "undo: added
+/// annotations". Kinds of logs written before shapes (`add_boxes`, …) read as
+/// their annotation counterparts.
 fn describe_change(kind: &str) -> String {
     let (origin, kind) = match kind.split_once(':') {
         Some((origin, kind)) => (Some(origin), kind),
         None => (None, kind),
     };
     let words = match kind {
-        "add_boxes" => t!("history.add_boxes"),
-        "restore_boxes" => t!("history.restore_boxes"),
-        "delete_boxes" => t!("history.delete_boxes"),
-        "set_box_geometry" => t!("history.set_box_geometry"),
-        "set_box_class" | "set_span_class" => t!("history.set_class"),
+        "add_annotations" | "copy_annotations" | "add_boxes" | "copy_boxes" => {
+            t!("history.add_annotations")
+        }
+        "restore_annotations" | "restore_boxes" => t!("history.restore_annotations"),
+        "delete_annotations" | "delete_boxes" => t!("history.delete_annotations"),
+        "set_shape" | "set_box_geometry" => t!("history.set_shape"),
+        "set_annotation_class" | "set_box_class" | "set_span_class" => t!("history.set_class"),
         "add_spans" => t!("history.add_spans"),
         "restore_spans" => t!("history.restore_spans"),
         "delete_spans" => t!("history.delete_spans"),
@@ -144,7 +181,7 @@ fn describe_change(kind: &str) -> String {
         "delete_proposals" => t!("history.delete_proposals"),
         "accept_proposals" | "restore_accepted" => t!("history.accept_proposals"),
         "unaccept_proposals" => t!("history.unaccept_proposals"),
-        "set_box_attributes" => t!("history.set_box_attributes"),
+        "set_annotation_attributes" | "set_box_attributes" => t!("history.set_attributes"),
         other => other.to_string().into(),
     };
     match origin {
@@ -213,21 +250,26 @@ fn proposals(ui: &mut egui::Ui, ws: &mut Workspace, schema: &crate::model::Label
     ui.separator();
 }
 
-/// The selected box of an image project: its geometry, class and provenance.
-fn selected_box(ui: &mut egui::Ui, ws: &mut Workspace, schema: &crate::model::LabelSchema) {
+/// The selected annotation of an image project: its shape, class and
+/// provenance.
+fn selected_annotation(ui: &mut egui::Ui, ws: &mut Workspace, schema: &crate::model::LabelSchema) {
     ui.heading(t!("panel.selected"));
     let selected = ws
         .selected
-        .and_then(|id| ws.boxes().iter().find(|b| b.id == id).cloned());
+        .and_then(|id| ws.annotations().iter().find(|a| a.id == id).cloned());
     match selected {
         None => {
-            ui.label(RichText::new(t!("box.none_selected")).weak());
+            ui.label(RichText::new(t!("annotation.none_selected")).weak());
         }
         Some(b) => {
-            let [x, y, w, h] = b.bbox.to_xywh();
-            ui.label(format!("#{}  x {x:.1}  y {y:.1}  w {w:.1}  h {h:.1}", b.id));
+            let [x, y, w, h] = b.bounds().to_xywh();
+            let kind = b.shape.kind().as_str();
+            ui.label(format!(
+                "#{} {kind}  x {x:.1}  y {y:.1}  w {w:.1}  h {h:.1}",
+                b.id
+            ));
             let mut class = b.class;
-            egui::ComboBox::from_label(t!("box.class"))
+            egui::ComboBox::from_label(t!("annotation.class"))
                 .selected_text(
                     schema
                         .class(class)
@@ -240,9 +282,9 @@ fn selected_box(ui: &mut egui::Ui, ws: &mut Workspace, schema: &crate::model::La
                     }
                 });
             if class != b.class {
-                ws.apply(Edit::SetBoxClass { id: b.id, class });
+                ws.apply(Edit::SetAnnotationClass { id: b.id, class });
             }
-            box_attributes(ui, ws, schema, &b);
+            attributes(ui, ws, schema, &b);
             ui.label(
                 RichText::new(format!(
                     "{} · {}",
@@ -251,7 +293,7 @@ fn selected_box(ui: &mut egui::Ui, ws: &mut Workspace, schema: &crate::model::La
                 ))
                 .weak(),
             );
-            if let Ok(Some(origin)) = ws.project.box_origin(b.id) {
+            if let Ok(Some(origin)) = ws.project.annotation_origin(b.id) {
                 ui.label(
                     RichText::new(t!(
                         "proposals.origin",
@@ -261,7 +303,7 @@ fn selected_box(ui: &mut egui::Ui, ws: &mut Workspace, schema: &crate::model::La
                     .weak(),
                 );
             }
-            if ui.button(t!("box.delete")).clicked() {
+            if ui.button(t!("annotation.delete")).clicked() {
                 ws.delete_selected();
             }
             comment_field(ui, ws);
@@ -269,25 +311,26 @@ fn selected_box(ui: &mut egui::Ui, ws: &mut Workspace, schema: &crate::model::La
     }
 }
 
-/// The selected box's attributes: the schema's first (a checkbox for a flag, a
-/// combo box for one of a list, a text field for text), then the box's free keys.
-/// A change replaces the box's attributes through `Edit::SetBoxAttributes`.
-fn box_attributes(
+/// The selected annotation's attributes: the schema's first (a checkbox for a
+/// flag, a combo box for one of a list, a text field for text), then the
+/// annotation's free keys. A change replaces its attributes through
+/// `Edit::SetAnnotationAttributes`.
+fn attributes(
     ui: &mut egui::Ui,
     ws: &mut Workspace,
     schema: &crate::model::LabelSchema,
-    b: &BoxAnnotation,
+    b: &Annotation,
 ) {
     let free = b
         .attributes
         .iter()
         .filter(|(name, _)| schema.attribute(name).is_none());
-    if schema.box_attributes.is_empty() && free.clone().next().is_none() {
+    if schema.attributes.is_empty() && free.clone().next().is_none() {
         return;
     }
-    ui.label(RichText::new(t!("box.attributes")).strong());
+    ui.label(RichText::new(t!("annotation.attributes")).strong());
     let mut changed = None;
-    for def in &schema.box_attributes {
+    for def in &schema.attributes {
         let value = b
             .attributes
             .get(&def.name)
@@ -324,7 +367,7 @@ fn box_attributes(
     if let Some((name, value)) = changed {
         let mut attributes = b.attributes.clone();
         attributes.insert(name, value);
-        ws.apply(Edit::SetBoxAttributes {
+        ws.apply(Edit::SetAnnotationAttributes {
             id: b.id,
             attributes,
         });
@@ -343,11 +386,11 @@ fn bool_field(ui: &mut egui::Ui, name: &str, value: &AttrValue) -> Option<AttrVa
 /// a word is one edit rather than one per key; the new value then.
 fn text_field(
     ui: &mut egui::Ui,
-    b: &BoxAnnotation,
+    b: &Annotation,
     name: &str,
     value: &AttrValue,
 ) -> Option<AttrValue> {
-    let id = ui.scope_id().with(("box_attribute", b.id.0, name));
+    let id = ui.scope_id().with(("attribute", b.id.0, name));
     let current = value.to_text();
     let mut draft = ui
         .data(|d| d.get_temp::<String>(id))
@@ -393,13 +436,13 @@ fn selected_span(ui: &mut egui::Ui, ws: &mut Workspace, schema: &crate::model::L
         ))
         .weak(),
     );
-    if ui.button(t!("box.delete")).clicked() {
+    if ui.button(t!("annotation.delete")).clicked() {
         ws.delete_selected();
     }
     comment_field(ui, ws);
 }
 
-/// A field to pin a review comment to the selected box or span.
+/// A field to pin a review comment to the selected annotation or span.
 fn comment_field(ui: &mut egui::Ui, ws: &mut Workspace) {
     if ws.project.is_read_only() {
         return;

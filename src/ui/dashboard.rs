@@ -3,10 +3,11 @@
 //! rate, agreement on overlap items and accuracy on golden items. The figures
 //! are those of `shugu stats --json`, computed on a worker thread.
 
+use super::canvas::kind_name;
 use super::item_list::status_name;
 use super::theme;
 use super::worker::Worker;
-use crate::model::{ItemStatus, LabelSchema};
+use crate::model::{ItemStatus, LabelSchema, ShapeKind};
 use crate::project::{Access, Project, ProjectStats};
 use eframe::egui::{self, Color32, RichText};
 use egui_plot::{Bar, BarChart, Corner, Legend, Line, Plot, PlotPoint, Text, uniform_grid_spacer};
@@ -228,6 +229,12 @@ fn summary(ui: &mut egui::Ui, stats: &ProjectStats) {
         figure(ui, status_name(ItemStatus::Accepted), stats.items_accepted);
         figure(ui, status_name(ItemStatus::Rejected), stats.items_rejected);
         figure(ui, t!("dashboard.annotators"), stats.annotators.len());
+        // Annotations of each shape kind (none in a text project).
+        for k in &stats.annotations_per_kind {
+            if let Some(kind) = ShapeKind::parse(k.kind) {
+                figure(ui, kind_name(kind).into(), k.count as usize);
+            }
+        }
     });
 }
 
@@ -370,7 +377,7 @@ fn labels_per_class(
     let annotations = if text {
         &stats.spans_per_class
     } else {
-        &stats.boxes_per_class
+        &stats.annotations_per_class
     };
     let mut bars: Vec<(String, f64, Color32)> = annotations
         .iter()

@@ -25,7 +25,7 @@ use crate::jobs::yolo::{
     ClassifyExportOptions, ClassifyExportReport, YoloImportOptions, YoloImportPlan,
     apply_yolo_plan, export_yolo, export_yolo_classify, read_yolo,
 };
-use crate::jobs::{ItemScope, JobError};
+use crate::jobs::{ImageExportReport, ItemScope, JobError};
 use crate::model::{ImageLabelMode, Item, LabelSchema};
 use crate::project::{Access, Project};
 use eframe::egui;
@@ -431,31 +431,33 @@ impl DatasetJob {
         let failed = t!("export.failed").into_owned();
         Self::run(target.title(), out, failed, move |out, report| {
             let mut progress = progress_sender(report);
-            let boxes = |images, boxes, left_out: Vec<(String, String)>| {
-                export_notice(out, images, boxes, &left_out)
-            };
+            let boxes = |r: ImageExportReport| export_notice(out, &r);
             let result = Project::open(&dir, Access::ReadOnly)
                 .map_err(JobError::from)
                 .and_then(|p| match target {
                     ExportTarget::Dataset(DatasetFormat::Yolo) => {
-                        export_yolo(&p, out, ItemScope::All, &mut progress)
-                            .map(|r| boxes(r.images, r.boxes, r.left_out))
+                        export_yolo(&p, out, ItemScope::All, &mut progress).map(|r| {
+                            boxes(ImageExportReport {
+                                images: r.images,
+                                boxes: r.boxes,
+                                left_out: r.left_out,
+                                left_out_annotations: r.left_out_annotations,
+                                as_boxes: r.as_boxes,
+                            })
+                        })
                     }
                     ExportTarget::Dataset(DatasetFormat::Voc) => {
-                        export_voc(&p, out, ItemScope::All, &mut progress)
-                            .map(|r| boxes(r.images, r.boxes, r.left_out))
+                        export_voc(&p, out, ItemScope::All, &mut progress).map(boxes)
                     }
                     ExportTarget::Dataset(DatasetFormat::Cvat) => {
                         export_cvat(&p, out, ItemScope::All, &mut progress)
-                            .map(|r| boxes(r.written.images, r.written.boxes, r.written.left_out))
+                            .map(|r| boxes(r.written))
                     }
                     ExportTarget::Dataset(DatasetFormat::Labelme) => {
-                        export_labelme(&p, out, ItemScope::All, &mut progress)
-                            .map(|r| boxes(r.images, r.boxes, r.left_out))
+                        export_labelme(&p, out, ItemScope::All, &mut progress).map(boxes)
                     }
                     ExportTarget::Dataset(DatasetFormat::LabelStudio) => {
-                        export_label_studio_images(&p, out, ItemScope::All)
-                            .map(|r| boxes(r.images, r.boxes, r.left_out))
+                        export_label_studio_images(&p, out, ItemScope::All).map(boxes)
                     }
                     ExportTarget::YoloClassify => export_yolo_classify(
                         &p,
@@ -643,26 +645,39 @@ fn classify_notice(out: &Path, r: &ClassifyExportReport) -> String {
     text
 }
 
-fn export_notice(out: &Path, images: usize, boxes: usize, left_out: &[(String, String)]) -> String {
+/// What a box-only export wrote, left out and wrote as boxes.
+fn export_notice(out: &Path, r: &ImageExportReport) -> String {
     let mut text = t!(
         "export.done",
         path = out.display(),
-        images = images,
-        boxes = boxes
+        images = r.images,
+        annotations = r.boxes
     )
     .into_owned();
-    push_left_out(&mut text, left_out);
+    push_left_out(&mut text, &r.left_out);
+    push_notes(
+        &mut text,
+        "export.left_out_annotations",
+        &r.left_out_annotations,
+    );
+    push_notes(&mut text, "export.as_boxes", &r.as_boxes);
     text
 }
 
 /// Adds the count of items an export left out and the first
 /// [`SHOWN_PROBLEMS`] of them with the reason.
 fn push_left_out(text: &mut String, left_out: &[(String, String)]) {
-    if !left_out.is_empty() {
+    push_notes(text, "export.left_out", left_out);
+}
+
+/// Adds a line `key` says of how many `notes` there are, then the first
+/// [`SHOWN_PROBLEMS`] of them (image, note).
+pub(super) fn push_notes(text: &mut String, key: &str, notes: &[(String, String)]) {
+    if !notes.is_empty() {
         text.push('\n');
-        text.push_str(&t!("export.left_out", n = left_out.len()));
-        for (path, reason) in left_out.iter().take(SHOWN_PROBLEMS) {
-            text.push_str(&format!("\n  {path}: {reason}"));
+        text.push_str(&t!(key, n = notes.len()));
+        for (path, note) in notes.iter().take(SHOWN_PROBLEMS) {
+            text.push_str(&format!("\n  {path}: {note}"));
         }
     }
 }

@@ -22,7 +22,10 @@ pub enum Action {
     PrevItem,
     NextItem,
     DoneAndNext,
-    CopyPrevBoxes,
+    /// Copies the previous item's annotations (every shape). Keymaps written
+    /// before shapes call it `CopyPrevBoxes`.
+    #[serde(alias = "CopyPrevBoxes")]
+    CopyPrevAnnotations,
     Undo,
     Redo,
     Delete,
@@ -82,7 +85,7 @@ impl Action {
         Action::PrevItem,
         Action::NextItem,
         Action::DoneAndNext,
-        Action::CopyPrevBoxes,
+        Action::CopyPrevAnnotations,
         Action::Undo,
         Action::Redo,
         Action::Delete,
@@ -122,7 +125,7 @@ impl Action {
             Action::PrevItem => "action.prev",
             Action::NextItem => "action.next",
             Action::DoneAndNext => "action.done_next",
-            Action::CopyPrevBoxes => "action.copy_prev",
+            Action::CopyPrevAnnotations => "action.copy_prev",
             Action::Undo => "action.undo",
             Action::Redo => "action.redo",
             Action::Delete => "action.delete",
@@ -860,7 +863,7 @@ mod tests {
         let (keymap, warning) = KeyMap::load_or_default(&path);
         assert_eq!(
             keymap.conflicts(),
-            vec![(sc("D"), Action::NextItem, Action::CopyPrevBoxes)]
+            vec![(sc("D"), Action::NextItem, Action::CopyPrevAnnotations)]
         );
         let warning = warning.expect("a warning");
         assert!(warning.contains("D"), "{warning}");

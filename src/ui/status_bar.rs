@@ -62,8 +62,8 @@ pub fn show(ui: &mut egui::Ui, ws: &mut Workspace) {
                 ui.separator();
             }
         } else {
-            let boxes = ws.boxes().len();
-            ui.label(t!("status.boxes", count = boxes));
+            let annotations = ws.annotations().len();
+            ui.label(t!("status.annotations", count = annotations));
             ui.separator();
             ui.label(t!(
                 "status.zoom",

@@ -2,7 +2,7 @@
 //! labels on the right, status bar below. Turns keys and canvas actions into edits.
 
 use super::canvas::{
-    CanvasAction, CanvasInput, CanvasState, Picture, Scene, Tool, ToolKey, kind_name, no_keypoints,
+    CanvasAction, CanvasInput, CanvasState, KeypointSpec, Picture, Scene, Tool, ToolKey, kind_name,
 };
 use super::class_panel;
 use super::class_picker::{ClassPicker, PickLists, Picked, PickerMode, PickerOutcome, filter};
@@ -15,12 +15,10 @@ use super::text_pane::TextPane;
 use crate::jobs::scan::{BackgroundScan, SkippedFile, broken_paths};
 use crate::media::{ImageLoader, LoadState};
 use crate::model::{
-    AnnotationId, BoxAnnotation, ClassId, Edit, ImageLabelMode, Item, ItemId, ItemStatus, LabelId,
-    NewBox, NewComment, NewSpan,
+    Annotation, AnnotationId, ClassId, Edit, ImageLabelMode, Item, ItemId, ItemStatus, LabelId,
+    NewAnnotation, NewComment, NewSpan,
 };
-use crate::model::{
-    Comment, CommentTarget, Proposal, ProposalId, Shape, ShapeKind, SpanId, SpanRef,
-};
+use crate::model::{Comment, CommentTarget, Proposal, ProposalId, ShapeKind, SpanId, SpanRef};
 use crate::project::{ItemQuery, LogEntry, Project, ProjectError, ProjectKind};
 use eframe::egui::{self, Vec2};
 use rust_i18n::t;
@@ -32,18 +30,19 @@ const REJECT_REASONS: [&str; 3] = [
     "review.reason_loose",
 ];
 
-/// The boxes and labels of the current item, re-read when the project changes.
+/// The annotations and labels of the current item, re-read when the project
+/// changes.
 #[derive(Default)]
 struct ItemCache {
     key: Option<(ItemId, u64)>,
-    boxes: Vec<BoxAnnotation>,
+    annotations: Vec<Annotation>,
     labels: Vec<LabelId>,
     comments: Vec<Comment>,
     /// Model proposals waiting for review, best score first.
     proposals: Vec<Proposal>,
     /// The item's latest edit-log entries, newest first.
     history: Vec<LogEntry>,
-    /// The boxes and proposals as the canvas draws them.
+    /// The annotations and proposals as the canvas draws them.
     scene: Scene,
 }
 
@@ -61,7 +60,8 @@ pub struct Workspace {
     pub text: TextPane,
     pub tool: Tool,
     pub selected: Option<AnnotationId>,
-    /// The class of the next box, and of the selected box when a digit is pressed.
+    /// The class of the next shape, and of the selected annotation when a digit
+    /// is pressed.
     pub active_class: Option<ClassId>,
     pub items: ItemList,
     cache: ItemCache,
@@ -77,9 +77,10 @@ pub struct Workspace {
     pub reviewer: bool,
     /// The reason being written for a rejection, while its window is open.
     pub rejecting: Option<String>,
-    /// A comment being written for the selected box or span.
+    /// A comment being written for the selected annotation or span.
     pub comment_draft: String,
-    /// The selected model proposal (a box and a proposal are never both selected).
+    /// The selected model proposal (an annotation and a proposal are never
+    /// both selected).
     pub selected_proposal: Option<ProposalId>,
     /// Proposals scoring at least this are accepted all at once, and drawn
     /// fully; weaker ones are drawn faintly.
@@ -164,10 +165,10 @@ impl Workspace {
         self.current.and_then(|i| self.project.items().get(i))
     }
 
-    /// The boxes of the current item (cached per project revision).
-    pub fn boxes(&mut self) -> &[BoxAnnotation] {
+    /// The annotations of the current item (cached per project revision).
+    pub fn annotations(&mut self) -> &[Annotation] {
         self.refresh_cache();
-        &self.cache.boxes
+        &self.cache.annotations
     }
 
     pub fn image_labels(&mut self) -> &[LabelId] {
@@ -206,7 +207,7 @@ impl Workspace {
         let read = || -> Result<ItemCache, ProjectError> {
             Ok(ItemCache {
                 key,
-                boxes: project.boxes(item)?,
+                annotations: project.annotations(item)?,
                 labels: project.image_labels(item)?,
                 comments: project.comments(item)?,
                 proposals: project.proposals(item)?,
@@ -216,7 +217,7 @@ impl Workspace {
         };
         self.cache = match read() {
             Ok(mut cache) => {
-                cache.scene = Scene::from_boxes(&cache.boxes, &cache.proposals);
+                cache.scene = Scene::from_annotations(&cache.annotations, &cache.proposals);
                 cache
             }
             Err(e) => {
@@ -228,7 +229,7 @@ impl Workspace {
             }
         };
         if let Some(sel) = self.selected
-            && !self.cache.boxes.iter().any(|b| b.id == sel)
+            && !self.cache.annotations.iter().any(|a| a.id == sel)
         {
             self.selected = None;
         }
@@ -334,8 +335,8 @@ impl Workspace {
         self.project.kind() == ProjectKind::Text
     }
 
-    /// Digit hotkey. Images: set the class of the selected box, and of the next
-    /// box. Texts: make the selected characters a span of the class, or else
+    /// Digit hotkey. Images: set the class of the selected annotation, and of
+    /// the next shape. Texts: make the selected characters a span of the class, or else
     /// change the class of the selected span.
     pub fn pick_class(&mut self, class: ClassId) {
         self.active_class = Some(class);
@@ -343,7 +344,7 @@ impl Workspace {
         if self.is_text() {
             self.label_text(class);
         } else if let Some(id) = self.selected {
-            self.apply(Edit::SetBoxClass { id, class });
+            self.apply(Edit::SetAnnotationClass { id, class });
         }
     }
 
@@ -386,8 +387,8 @@ impl Workspace {
         self.apply(Edit::SetImageLabels { item, labels });
     }
 
-    /// Accepts the selected proposal: it becomes a box by the annotator, and
-    /// the box is selected.
+    /// Accepts the selected proposal: it becomes an annotation by the
+    /// annotator, and it is selected.
     pub fn accept_selected_proposal(&mut self) {
         let Some(id) = self.selected_proposal else {
             return;
@@ -443,7 +444,7 @@ impl Workspace {
             };
             self.apply(Edit::DeleteSpans(vec![SpanRef { item, id }]));
         } else if let Some(id) = self.selected.take() {
-            self.apply(Edit::DeleteBoxes(vec![id]));
+            self.apply(Edit::DeleteAnnotations(vec![id]));
         }
     }
 
@@ -500,14 +501,14 @@ impl Workspace {
         }
     }
 
-    /// Pins the comment being written to the selected box or span.
+    /// Pins the comment being written to the selected annotation or span.
     pub fn comment_on_selection(&mut self) {
         let Some(item) = self.current_item().map(|i| i.id) else {
             return;
         };
         let target = match (self.text.selected, self.selected) {
             (Some(span), _) => CommentTarget::Span(span),
-            (None, Some(b)) => CommentTarget::Box(b),
+            (None, Some(a)) => CommentTarget::Annotation(a),
             (None, None) => return,
         };
         let edit = Edit::AddComments(vec![NewComment {
@@ -562,51 +563,77 @@ impl Workspace {
         }
     }
 
-    /// Copies the boxes of the previous item in the list onto this one, as one step.
-    pub fn copy_previous_boxes(&mut self) {
+    /// Copies the annotations of the previous item in the list onto this one
+    /// (every shape, with its group and attributes, clamped to this image), as
+    /// one step. Shapes with nothing inside this image are left out and counted.
+    pub fn copy_previous_annotations(&mut self) {
         let Some(pos) = self.current.filter(|&p| p > 0) else {
             return;
         };
         let items = self.project.items();
         let (prev, here) = (items[pos - 1].id, items[pos].id);
-        let boxes = match self.project.boxes(prev) {
-            Ok(b) => b,
+        let previous = match self.project.annotations(prev) {
+            Ok(a) => a,
             Err(e) => {
                 self.message = Some(e.to_string());
                 return;
             }
         };
         let (w, h) = (items[pos].width as f32, items[pos].height as f32);
-        let new: Vec<NewBox> = boxes
+        let count = previous.len();
+        let new: Vec<NewAnnotation> = previous
             .into_iter()
-            .map(|b| NewBox {
-                item: here,
-                class: b.class,
-                bbox: b.bbox.clamped(w, h),
-                attributes: b.attributes.clone(),
+            .filter_map(|a| {
+                Some(NewAnnotation {
+                    item: here,
+                    class: a.class,
+                    shape: a.shape.clamped(w, h)?,
+                    group: a.group,
+                    attributes: a.attributes,
+                })
             })
-            .filter(|b| b.bbox.is_proper())
             .collect();
-        if let Some(applied) = self.apply(Edit::AddBoxes(new)) {
+        let outside = count - new.len();
+        if let Some(applied) = self.apply(Edit::AddAnnotations(new)) {
             self.selected = applied.created.last().copied();
+            if outside > 0 {
+                self.message = Some(t!("workspace.copy_left_out", n = outside).into_owned());
+            }
         }
     }
 
-    /// Whether annotations of this kind can be stored. Until annotations carry
-    /// a `Shape`, only boxes: the other tools are registered but refuse to start.
+    /// Why a new annotation of this kind cannot be made now, if it cannot:
+    /// the class it would get (the active one) does not take the kind, or,
+    /// for keypoints, names no points; without an active class, when no class
+    /// takes the kind.
+    fn cannot_store(&self, kind: ShapeKind) -> Option<String> {
+        let schema = self.project.schema();
+        let shape = kind_name(kind);
+        let Some(class) = self.active_class.and_then(|c| schema.class(c)) else {
+            let any = schema.classes.iter().any(|c| c.takes(kind));
+            return (!any).then(|| t!("canvas.no_class_takes", shape = shape).into_owned());
+        };
+        if !class.takes(kind) {
+            Some(t!("canvas.cannot_store", class = class.name, shape = shape).into_owned())
+        } else if kind == ShapeKind::Keypoints && class.keypoints.is_empty() {
+            Some(t!("canvas.no_keypoint_names", class = class.name).into_owned())
+        } else {
+            None
+        }
+    }
+
+    /// Whether annotations of this kind can be made now (see
+    /// [`Self::set_tool`]): the tools of the other kinds refuse to start.
     pub fn can_store(&self, kind: ShapeKind) -> bool {
-        kind == ShapeKind::Rect
+        self.cannot_store(kind).is_none()
     }
 
-    fn cannot_store(&mut self, kind: ShapeKind) {
-        self.message = Some(t!("canvas.cannot_store", shape = kind_name(kind)).into_owned());
-    }
-
-    /// Picks a tool, unless it draws shapes the project cannot store yet.
+    /// Picks a tool, unless it draws shapes the active class cannot take
+    /// (then the status bar says why).
     pub fn set_tool(&mut self, tool: Tool) {
-        match tool.creates() {
-            Some(kind) if !self.can_store(kind) => self.cannot_store(kind),
-            _ => self.tool = tool,
+        match tool.creates().and_then(|kind| self.cannot_store(kind)) {
+            Some(why) => self.message = Some(why),
+            None => self.tool = tool,
         }
     }
 
@@ -626,7 +653,7 @@ impl Workspace {
             Action::NextItem => self.step(1),
             Action::DoneAndNext if self.canvas_busy() => self.canvas.queue_key(ToolKey::Finish),
             Action::DoneAndNext => self.done_and_next(),
-            Action::CopyPrevBoxes => self.copy_previous_boxes(),
+            Action::CopyPrevAnnotations => self.copy_previous_annotations(),
             Action::Undo => self.undo(),
             Action::Redo => self.redo(),
             Action::Delete if self.canvas_busy() || self.vertex_selected() => {
@@ -839,8 +866,16 @@ impl Workspace {
             .cache
             .comments
             .iter()
-            .filter_map(Comment::on_box)
+            .filter_map(Comment::on_annotation)
             .collect();
+        let schema = self.project.schema();
+        let keypoints = |class| {
+            let c = schema.class(class).filter(|c| !c.keypoints.is_empty())?;
+            Some(KeypointSpec {
+                names: &c.keypoints,
+                edges: &c.skeleton,
+            })
+        };
         let input = CanvasInput {
             picture,
             image_size: Vec2::new(item.width as f32, item.height as f32),
@@ -849,7 +884,7 @@ impl Workspace {
             selected: self.selected,
             tool: self.tool,
             draw_class: self.active_class,
-            keypoints: &no_keypoints,
+            keypoints: &keypoints,
             editable,
             commented: &commented,
             selected_proposal: self.selected_proposal,
@@ -865,32 +900,19 @@ impl Workspace {
                 CanvasAction::Select(id) => {
                     self.selected = id;
                     self.selected_proposal = None;
-                    if let Some(b) = self.cache.boxes.iter().find(|b| Some(b.id) == id) {
+                    if let Some(b) = self.cache.annotations.iter().find(|b| Some(b.id) == id) {
                         self.active_class = Some(b.class);
                     }
                 }
-                CanvasAction::Create {
-                    class,
-                    shape: Shape::Rect(bbox),
-                } => {
-                    let edit = Edit::AddBoxes(vec![NewBox {
-                        item: item.id,
-                        class,
-                        bbox,
-                        attributes: Default::default(),
-                    }]);
+                CanvasAction::Create { class, shape } => {
+                    let edit =
+                        Edit::AddAnnotations(vec![NewAnnotation::new(item.id, class, shape)]);
                     if let Some(applied) = self.apply(edit) {
                         self.selected = applied.created.first().copied();
                     }
                 }
-                CanvasAction::Modify {
-                    id,
-                    shape: Shape::Rect(bbox),
-                } => {
-                    self.apply(Edit::SetBoxGeometry { id, bbox });
-                }
-                CanvasAction::Create { shape, .. } | CanvasAction::Modify { shape, .. } => {
-                    self.cannot_store(shape.kind());
+                CanvasAction::Modify { id, shape } => {
+                    self.apply(Edit::SetShape { id, shape });
                 }
             }
         }

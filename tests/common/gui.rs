@@ -66,6 +66,19 @@ fn start_with(
     h
 }
 
+/// The app opened on `f`'s project, with its settings in `f`'s folder and
+/// `alice` the author.
+pub fn open_app(f: &crate::common::Fixture) -> Harness<'static, ShuguApp> {
+    let config = app_config(f.root.path(), "alice", Language::English, vec![]);
+    start(config, Startup::Open(f.project.clone()))
+}
+
+/// Presses a key with `modifiers` and lets the app settle.
+pub fn press(h: &mut Harness<ShuguApp>, modifiers: Modifiers, key: eframe::egui::Key) {
+    h.key_press_modifiers(modifiers, key);
+    h.run();
+}
+
 /// Steps frames until `done` holds: work on a worker thread shows a progress
 /// window or spinner that repaints every frame, so `run()` would not settle.
 pub fn wait_for(h: &mut Harness<ShuguApp>, done: impl Fn(&ShuguApp) -> bool) {
@@ -172,8 +185,13 @@ pub fn file_menu_job(h: &mut Harness<ShuguApp>, item: &str) -> String {
 }
 
 /// The open project's boxes, as the app sees them.
-pub fn app_boxes(h: &Harness<ShuguApp>) -> Vec<shugu::model::BoxAnnotation> {
-    h.state().workspace().unwrap().project.all_boxes().unwrap()
+pub fn app_boxes(h: &Harness<ShuguApp>) -> Vec<shugu::model::Annotation> {
+    h.state()
+        .workspace()
+        .unwrap()
+        .project
+        .all_annotations()
+        .unwrap()
 }
 
 /// Undoes the last edit through the workspace, as Ctrl+Z does.

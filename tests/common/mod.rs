@@ -123,10 +123,10 @@ pub type BoxesWithAttributes =
 
 pub fn boxes_with_attributes(p: &Project) -> BoxesWithAttributes {
     let mut boxes = BoxesWithAttributes::new();
-    for b in p.all_boxes().unwrap() {
+    for b in p.all_annotations().unwrap() {
         let item = p.item(b.item).unwrap().rel_path.clone();
         let class = p.schema().class(b.class).unwrap().name.clone();
-        let r = b.bbox;
+        let r = b.bounds();
         boxes
             .entry((item, class))
             .or_default()

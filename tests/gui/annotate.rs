@@ -27,10 +27,10 @@ fn press_mod(h: &mut Harness<ShuguApp>, modifiers: Modifiers, key: Key) {
     h.run();
 }
 
-fn current_boxes(h: &Harness<ShuguApp>) -> Vec<shugu::model::BoxAnnotation> {
+fn current_boxes(h: &Harness<ShuguApp>) -> Vec<shugu::model::Annotation> {
     let ws = h.state().workspace().unwrap();
     let item = ws.current_item().unwrap().id;
-    ws.project.boxes(item).unwrap()
+    ws.project.annotations(item).unwrap()
 }
 
 fn assert_close(b: BBox, expected: [f32; 4], tol: f32) {
@@ -66,7 +66,7 @@ fn draw_classify_move_resize_undo_redo() {
     drag(&mut h, (50.0, 40.0), (150.0, 120.0));
     let boxes = current_boxes(&h);
     assert_eq!(boxes.len(), 1);
-    assert_close(boxes[0].bbox, [50.0, 40.0, 150.0, 120.0], 0.6);
+    assert_close(boxes[0].bounds(), [50.0, 40.0, 150.0, 120.0], 0.6);
     assert_eq!(boxes[0].class, ClassId(1));
     assert_eq!(boxes[0].provenance.author, "alice");
     let id = boxes[0].id;
@@ -78,28 +78,48 @@ fn draw_classify_move_resize_undo_redo() {
 
     // Move it by dragging its inside.
     drag(&mut h, (100.0, 80.0), (130.0, 90.0));
-    assert_close(current_boxes(&h)[0].bbox, [80.0, 50.0, 180.0, 130.0], 0.6);
+    assert_close(
+        current_boxes(&h)[0].bounds(),
+        [80.0, 50.0, 180.0, 130.0],
+        0.6,
+    );
 
     // Resize by the bottom-right corner handle, past the image edge: clamped.
     drag(&mut h, (180.0, 130.0), (450.0, 200.0));
-    assert_close(current_boxes(&h)[0].bbox, [80.0, 50.0, 400.0, 200.0], 0.6);
+    assert_close(
+        current_boxes(&h)[0].bounds(),
+        [80.0, 50.0, 400.0, 200.0],
+        0.6,
+    );
 
     // Resize by the left edge handle.
     drag(&mut h, (80.0, 125.0), (60.0, 125.0));
-    assert_close(current_boxes(&h)[0].bbox, [60.0, 50.0, 400.0, 200.0], 0.6);
+    assert_close(
+        current_boxes(&h)[0].bounds(),
+        [60.0, 50.0, 400.0, 200.0],
+        0.6,
+    );
 
     // Undo three geometry steps and the class change, then redo them.
     let ctrl = Modifiers::COMMAND;
     for _ in 0..3 {
         press_mod(&mut h, ctrl, Key::Z);
     }
-    assert_close(current_boxes(&h)[0].bbox, [50.0, 40.0, 150.0, 120.0], 0.6);
+    assert_close(
+        current_boxes(&h)[0].bounds(),
+        [50.0, 40.0, 150.0, 120.0],
+        0.6,
+    );
     press_mod(&mut h, ctrl, Key::Z);
     assert_eq!(current_boxes(&h)[0].class, ClassId(1));
     press_mod(&mut h, ctrl | Modifiers::SHIFT, Key::Z);
     assert_eq!(current_boxes(&h)[0].class, ClassId(2));
     press_mod(&mut h, ctrl, Key::Y);
-    assert_close(current_boxes(&h)[0].bbox, [80.0, 50.0, 180.0, 130.0], 0.6);
+    assert_close(
+        current_boxes(&h)[0].bounds(),
+        [80.0, 50.0, 180.0, 130.0],
+        0.6,
+    );
 
     // Undo everything, including the drawing; redo brings the same box back.
     for _ in 0..3 {
@@ -155,7 +175,7 @@ fn image_labels_navigation_copy_previous_and_done() {
     press(&mut h, Key::P);
     let copied = current_boxes(&h);
     assert_eq!(copied.len(), 2);
-    assert_close(copied[0].bbox, [10.0, 10.0, 60.0, 50.0], 0.6);
+    assert_close(copied[0].bounds(), [10.0, 10.0, 60.0, 50.0], 0.6);
     assert_eq!(copied[1].class, ClassId(3));
 
     // One undo removes the whole copy.
@@ -175,7 +195,7 @@ fn image_labels_navigation_copy_previous_and_done() {
     assert!(
         clamped
             .iter()
-            .all(|b| b.bbox.max_x <= 200.0 && b.bbox.max_y <= 100.0)
+            .all(|b| b.bounds().max_x <= 200.0 && b.bounds().max_y <= 100.0)
     );
 
     // Previous item with the left arrow.
@@ -194,7 +214,7 @@ fn reopening_restores_the_item_and_everything_on_it() {
     }
     let h = harness(&f);
     assert_eq!(h.state().workspace().unwrap().current, Some(1));
-    assert_close(current_boxes(&h)[0].bbox, [20.0, 20.0, 80.0, 90.0], 0.6);
+    assert_close(current_boxes(&h)[0].bounds(), [20.0, 20.0, 80.0, 90.0], 0.6);
 }
 
 #[test]

@@ -1,4 +1,4 @@
-//! Box attributes: stored with their box, changed through `Edit::SetBoxAttributes`
+//! Box attributes: stored with their box, changed through `Edit::SetAnnotationAttributes`
 //! (undo, redo, reopen), checked against the schema, added to databases made
 //! before they existed, and toggled in the right-hand panel.
 
@@ -6,7 +6,7 @@ use crate::common;
 use crate::common::gui::{app_config, start};
 use egui_kittest::kittest::Queryable;
 use shugu::model::{
-    AttrValue, AttributeDef, AttributeKind, Attributes, BBox, ClassId, Edit, NewBox,
+    AttrValue, AttributeDef, AttributeKind, Attributes, BBox, ClassId, Edit, NewAnnotation,
 };
 use shugu::project::{Access, Project};
 use shugu::ui::Startup;
@@ -45,49 +45,52 @@ fn attributes_set_undo_redo_and_persist() {
     let mut project = Project::open(&f.project, Access::ReadWrite).unwrap();
     let item = project.items()[0].id;
     let first = attrs(&[("difficult", AttrValue::Bool(true)), ("pose", text("Left"))]);
-    let mut new = NewBox::new(
+    let mut new = NewAnnotation::rect(
         item,
         ClassId(1),
         BBox::from_corners([1.0, 2.0], [30.0, 40.0]),
     );
     new.attributes = first.clone();
-    let id = project.apply(Edit::AddBoxes(vec![new])).unwrap().created[0];
-    assert_eq!(project.boxes(item).unwrap()[0].attributes, first);
+    let id = project
+        .apply(Edit::AddAnnotations(vec![new]))
+        .unwrap()
+        .created[0];
+    assert_eq!(project.annotations(item).unwrap()[0].attributes, first);
 
     let second = attrs(&[
         ("occluded", AttrValue::Bool(true)),
         ("note", text("半遮挡")),
     ]);
     project
-        .apply(Edit::SetBoxAttributes {
+        .apply(Edit::SetAnnotationAttributes {
             id,
             attributes: second.clone(),
         })
         .unwrap();
-    assert_eq!(project.boxes(item).unwrap()[0].attributes, second);
+    assert_eq!(project.annotations(item).unwrap()[0].attributes, second);
     let log = project.history(Some(item), 10).unwrap();
-    assert!(log.iter().any(|e| e.kind == "set_box_attributes"));
+    assert!(log.iter().any(|e| e.kind == "set_annotation_attributes"));
 
     project.undo().unwrap();
-    assert_eq!(project.boxes(item).unwrap()[0].attributes, first);
+    assert_eq!(project.annotations(item).unwrap()[0].attributes, first);
     project.redo().unwrap();
-    assert_eq!(project.boxes(item).unwrap()[0].attributes, second);
+    assert_eq!(project.annotations(item).unwrap()[0].attributes, second);
 
     // Deleting and undoing the delete brings the attributes back too.
-    project.apply(Edit::DeleteBoxes(vec![id])).unwrap();
+    project.apply(Edit::DeleteAnnotations(vec![id])).unwrap();
     project.undo().unwrap();
-    assert_eq!(project.boxes(item).unwrap()[0].attributes, second);
+    assert_eq!(project.annotations(item).unwrap()[0].attributes, second);
 
     // A value that does not fit the schema is refused, with the reason.
     let err = project
-        .apply(Edit::SetBoxAttributes {
+        .apply(Edit::SetAnnotationAttributes {
             id,
             attributes: attrs(&[("pose", text("Upside down"))]),
         })
         .unwrap_err();
     assert!(err.to_string().contains("Frontal, Left"), "{err}");
     let err = project
-        .apply(Edit::SetBoxAttributes {
+        .apply(Edit::SetAnnotationAttributes {
             id,
             attributes: attrs(&[("occluded", text("yes"))]),
         })
@@ -96,44 +99,40 @@ fn attributes_set_undo_redo_and_persist() {
 
     drop(project);
     let project = Project::open(&f.project, Access::ReadWrite).unwrap();
-    assert_eq!(project.boxes(item).unwrap()[0].attributes, second);
-    assert_eq!(project.schema().box_attributes.len(), 2);
+    assert_eq!(project.annotations(item).unwrap()[0].attributes, second);
+    assert_eq!(project.schema().attributes.len(), 2);
 }
 
 #[test]
 fn a_database_without_the_attributes_column_is_migrated() {
-    let f = common::image_project(&[("a.png", 64, 48)], &["car"], &[], false);
-    let item = {
-        let mut project = Project::open(&f.project, Access::ReadWrite).unwrap();
-        let item = project.items()[0].id;
-        let b = NewBox::new(item, ClassId(1), BBox::from_corners([1.0, 1.0], [9.0, 9.0]));
-        project.apply(Edit::AddBoxes(vec![b])).unwrap();
-        item
-    };
-    // Make it look like a version 2 database: no `attrs` column.
-    {
-        let conn = rusqlite::Connection::open(f.project.join("shugu.db")).unwrap();
-        conn.execute_batch("ALTER TABLE boxes DROP COLUMN attrs; PRAGMA user_version = 2;")
-            .unwrap();
+    // Version 2 had no `boxes.attrs`; its demo, as that version wrote it.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("v2");
+    std::fs::create_dir_all(&dir).unwrap();
+    let from = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/old_databases/v2-images");
+    for file in ["project.ron", "shugu.db"] {
+        std::fs::copy(from.join(file), dir.join(file)).unwrap();
     }
     // Read-only (an export), it is read through a moved copy: no attributes.
     {
-        let project = Project::open(&f.project, Access::ReadOnly).unwrap();
+        let project = Project::open(&dir, Access::ReadOnly).unwrap();
         assert!(project.is_read_only());
-        assert!(project.all_boxes().unwrap()[0].attributes.is_empty());
-        assert!(project.boxes(item).unwrap()[0].attributes.is_empty());
+        let all = project.all_annotations().unwrap();
+        assert_eq!(all.len(), 11);
+        assert!(all.iter().all(|a| a.attributes.is_empty()));
     }
-    let mut project = Project::open(&f.project, Access::ReadWrite).unwrap();
-    let b = project.boxes(item).unwrap().remove(0);
+    let mut project = Project::open(&dir, Access::ReadWrite).unwrap();
+    let b = project.all_annotations().unwrap().remove(0);
     assert!(b.attributes.is_empty());
     let set = attrs(&[("truncated", AttrValue::Bool(true))]);
     project
-        .apply(Edit::SetBoxAttributes {
+        .apply(Edit::SetAnnotationAttributes {
             id: b.id,
             attributes: set.clone(),
         })
         .unwrap();
-    assert_eq!(project.boxes(item).unwrap()[0].attributes, set);
+    assert_eq!(project.annotations(b.item).unwrap()[0].attributes, set);
 }
 
 #[test]
@@ -142,12 +141,15 @@ fn panel_toggles_a_bool_attribute_of_the_selected_box() {
     let (item, id) = {
         let mut project = Project::open(&f.project, Access::ReadWrite).unwrap();
         let item = project.items()[0].id;
-        let b = NewBox::new(
+        let b = NewAnnotation::rect(
             item,
             ClassId(1),
             BBox::from_corners([4.0, 4.0], [20.0, 20.0]),
         );
-        let id = project.apply(Edit::AddBoxes(vec![b])).unwrap().created[0];
+        let id = project
+            .apply(Edit::AddAnnotations(vec![b]))
+            .unwrap()
+            .created[0];
         (item, id)
     };
     let config = app_config(f.root.path(), "alice", Language::English, vec![]);
@@ -157,7 +159,7 @@ fn panel_toggles_a_bool_attribute_of_the_selected_box() {
 
     let boxes = |h: &egui_kittest::Harness<shugu::ui::app::ShuguApp>| {
         let ws = h.state().workspace().unwrap();
-        ws.project.boxes(item).unwrap()
+        ws.project.annotations(item).unwrap()
     };
     h.get_by_label("occluded").click();
     h.run();

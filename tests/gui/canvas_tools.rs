@@ -1,36 +1,36 @@
 //! The canvas tools through the real UI: the select tool moves any box in one
-//! undo step, Esc drops a box half drawn, tools for shapes the project cannot
-//! store yet say so, and the keypoint visibility key leaves `V` to the image
+//! undo step, Esc drops a box half drawn, tools for shapes the active class
+//! cannot take say so, and the keypoint visibility key leaves `V` to the image
 //! labels while no keypoint is selected.
 
 use crate::common;
 use crate::common::gui::{
-    app_boxes, app_config, drag_on_image as drag, image_point, primary_button, start,
+    app_boxes, drag_on_image as drag, image_point, open_app, press, primary_button,
 };
 use eframe::egui::{Event, Key, Modifiers};
 use egui_kittest::Harness;
 use shugu::model::LabelId;
-use shugu::ui::Startup;
 use shugu::ui::app::ShuguApp;
 use shugu::ui::canvas::Tool;
-use shugu::ui::i18n::Language;
 
 fn harness(labels: &[&str]) -> (common::Fixture, Harness<'static, ShuguApp>) {
     let f = common::image_project(&[("a.png", 400, 300)], &["car", "bike"], labels, false);
-    let config = app_config(f.root.path(), "alice", Language::English, vec![]);
-    let h = start(config, Startup::Open(f.project.clone()));
+    let h = open_app(&f);
     (f, h)
-}
-
-fn press(h: &mut Harness<ShuguApp>, modifiers: Modifiers, key: Key) {
-    h.key_press_modifiers(modifiers, key);
-    h.run();
 }
 
 fn corners(h: &Harness<ShuguApp>) -> Vec<[f32; 4]> {
     app_boxes(h)
         .iter()
-        .map(|b| [b.bbox.min_x, b.bbox.min_y, b.bbox.max_x, b.bbox.max_y].map(f32::round))
+        .map(|b| {
+            [
+                b.bounds().min_x,
+                b.bounds().min_y,
+                b.bounds().max_x,
+                b.bounds().max_y,
+            ]
+            .map(f32::round)
+        })
         .collect()
 }
 
@@ -83,22 +83,39 @@ fn esc_drops_a_box_being_drawn_and_keeps_the_selection() {
 }
 
 #[test]
-fn a_tool_for_shapes_the_project_cannot_store_says_so() {
-    let (_f, mut h) = harness(&[]);
-    for key in [Key::O, Key::L, Key::T, Key::K] {
+fn a_tool_for_shapes_the_class_cannot_take_says_so() {
+    let (f, mut h) = harness(&[]);
+    // Every tool starts for a class that takes any shape, but keypoints
+    // need the class's point names.
+    for (key, tool) in [
+        (Key::O, Tool::Polygon),
+        (Key::L, Tool::Polyline),
+        (Key::T, Tool::RotatedBox),
+    ] {
         press(&mut h, Modifiers::NONE, key);
-        let ws = h.state().workspace().unwrap();
-        assert_eq!(ws.tool, Tool::Box, "{key:?}");
-        let message = ws.message.clone().unwrap_or_default();
-        assert!(message.contains("cannot store"), "{key:?}: {message}");
+        assert_eq!(h.state().workspace().unwrap().tool, tool, "{key:?}");
     }
-    let ws = h.state_mut().workspace_mut().unwrap();
-    ws.message = None;
+    press(&mut h, Modifiers::NONE, Key::K);
+    let ws = h.state().workspace().unwrap();
+    assert_eq!(ws.tool, Tool::RotatedBox, "the keypoint tool did not start");
+    let message = ws.message.clone().unwrap_or_default();
+    assert!(message.contains("car names no keypoints"), "{message}");
+
+    // A class that takes boxes only refuses the other tools, and says which.
+    drop(h);
+    {
+        let mut p =
+            shugu::project::Project::open(&f.project, shugu::project::Access::ReadWrite).unwrap();
+        p.update_schema(|s| s.classes[0].shapes = vec![shugu::model::ShapeKind::Rect])
+            .unwrap();
+    }
+    let mut h = open_app(&f);
     press(&mut h, Modifiers::NONE, Key::O);
-    let message = h.state().workspace().unwrap().message.clone().unwrap();
-    assert!(message.contains("polygons"), "{message}");
+    let ws = h.state().workspace().unwrap();
+    assert_eq!(ws.tool, Tool::Box);
+    let message = ws.message.clone().unwrap_or_default();
+    assert_eq!(message, "Class car does not take polygons");
     // The box tool still draws.
-    press(&mut h, Modifiers::NONE, Key::W);
     drag(&mut h, (20.0, 20.0), (80.0, 60.0));
     assert_eq!(app_boxes(&h).len(), 1);
 }

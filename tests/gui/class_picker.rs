@@ -9,7 +9,7 @@ use crate::common::gui::{app_config, click_image, drag_on_image, select_chars, s
 use eframe::egui::{Event, Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use shugu::model::{BBox, ClassId, Edit, LabelSchema, NewBox};
+use shugu::model::{BBox, ClassId, Edit, LabelSchema, NewAnnotation};
 use shugu::project::{Access, Project};
 use shugu::ui::Startup;
 use shugu::ui::app::{AppConfig, ShuguApp};
@@ -126,7 +126,7 @@ fn fixture() -> common::Fixture {
     let item = project.items()[0].id;
     let bbox = BBox::from_corners([50.0, 40.0], [150.0, 120.0]);
     project
-        .apply(Edit::AddBoxes(vec![NewBox::new(
+        .apply(Edit::AddAnnotations(vec![NewAnnotation::rect(
             item,
             class_id("person"),
             bbox,
@@ -185,7 +185,7 @@ fn box_classes(h: &Harness<ShuguApp>) -> Vec<ClassId> {
     let ws = h.state().workspace().unwrap();
     let item = ws.current_item().unwrap().id;
     ws.project
-        .boxes(item)
+        .annotations(item)
         .unwrap()
         .iter()
         .map(|b| b.class)

@@ -38,7 +38,7 @@ fn import_and_export_cvat_from_the_file_menu() {
         "{notice}"
     );
     let project = &h.state().workspace().unwrap().project;
-    let boxes = project.all_boxes().unwrap();
+    let boxes = project.all_annotations().unwrap();
     assert_eq!(boxes.len(), 5);
     assert!(boxes.iter().all(|b| b.provenance.author == "alice"));
     let occluded = boxes
@@ -54,7 +54,7 @@ fn import_and_export_cvat_from_the_file_menu() {
     h.state_mut().workspace_mut().unwrap().undo();
     h.run();
     let project = &h.state().workspace().unwrap().project;
-    assert!(project.all_boxes().unwrap().is_empty());
+    assert!(project.all_annotations().unwrap().is_empty());
     assert!(
         project
             .all_image_labels()
@@ -66,7 +66,7 @@ fn import_and_export_cvat_from_the_file_menu() {
     h.run();
 
     let notice = file_menu_job(&mut h, "Export CVAT XML…");
-    assert!(notice.contains("4 images and 5 boxes"), "{notice}");
+    assert!(notice.contains("4 images and 5 annotations"), "{notice}");
     let written = parse_cvat(&std::fs::read(&out).unwrap()).unwrap();
     assert_eq!(written.images.len(), 4);
     assert_eq!(

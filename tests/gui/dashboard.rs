@@ -79,3 +79,39 @@ fn the_dashboard_computes_its_figures_off_the_ui_thread() {
     assert!(!h.state().dashboard.is_updating());
     assert!(h.query_by_label("updating…").is_none());
 }
+
+#[test]
+fn the_dashboard_counts_the_annotations_of_each_shape_kind() {
+    use shugu::model::{BBox, ClassId, NewAnnotation, Point, Polygon, Shape};
+    let f = common::three_images();
+    {
+        let mut p =
+            shugu::project::Project::open(&f.project, shugu::project::Access::ReadWrite).unwrap();
+        let item = p.items()[0].id;
+        let triangle = Polygon::new(vec![
+            Point::new(1.0, 1.0),
+            Point::new(9.0, 1.0),
+            Point::new(5.0, 8.0),
+        ]);
+        let new = vec![
+            NewAnnotation::new(item, ClassId(1), Shape::Polygon(triangle)),
+            NewAnnotation::rect(item, ClassId(1), BBox::from_xywh(1.0, 1.0, 4.0, 4.0)),
+            NewAnnotation::rect(item, ClassId(1), BBox::from_xywh(2.0, 2.0, 4.0, 4.0)),
+        ];
+        p.apply(Edit::AddAnnotations(new)).unwrap();
+    }
+    let config = app_config(f.root.path(), "alice", Language::English, vec![]);
+    let mut h = start(config, Startup::Open(f.project.clone()));
+    h.key_press(Key::F9);
+    h.run();
+    wait_for(&mut h, |app| app.dashboard.figures().is_some());
+    let stats = h.state().dashboard.figures().unwrap().as_ref().unwrap();
+    let kinds: Vec<(&str, u64)> = stats
+        .annotations_per_kind
+        .iter()
+        .map(|k| (k.kind, k.count))
+        .collect();
+    assert_eq!(kinds, [("rect", 2), ("polygon", 1)]);
+    h.get_by_label("boxes");
+    h.get_by_label("polygons");
+}

@@ -35,10 +35,10 @@ fn labelme_and_label_studio_from_the_file_menu() {
     let notice = file_menu_job(&mut h, "Import labelme…");
     assert!(notice.starts_with("Imported 3 boxes"), "{notice}");
     let project = &h.state().workspace().unwrap().project;
-    assert_eq!(project.all_boxes().unwrap().len(), 3);
+    assert_eq!(project.all_annotations().unwrap().len(), 3);
     assert!(
         project
-            .all_boxes()
+            .all_annotations()
             .unwrap()
             .iter()
             .all(|b| b.provenance.author == "alice")
@@ -53,13 +53,13 @@ fn labelme_and_label_studio_from_the_file_menu() {
     assert!(notice.starts_with("Imported 3 boxes"), "{notice}");
 
     let notice = file_menu_job(&mut h, "Export labelme…");
-    assert!(notice.contains("2 images and 3 boxes"), "{notice}");
+    assert!(notice.contains("2 images and 3 annotations"), "{notice}");
     let b: serde_json::Value =
         serde_json::from_slice(&std::fs::read(labelme_out.join("sub/b.json")).unwrap()).unwrap();
     assert_eq!(b["shapes"][0]["shape_type"], "rectangle");
 
     let notice = file_menu_job(&mut h, "Export Label Studio JSON…");
-    assert!(notice.contains("2 images and 3 boxes"), "{notice}");
+    assert!(notice.contains("2 images and 3 annotations"), "{notice}");
     let tasks: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&tasks_out).unwrap()).unwrap();
     assert_eq!(tasks.as_array().map(Vec::len), Some(2));

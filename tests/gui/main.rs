@@ -20,6 +20,7 @@ mod proposals;
 mod reading;
 mod rescan;
 mod review;
+mod shape_tools;
 mod start_and_errors;
 mod text;
 mod text_view;

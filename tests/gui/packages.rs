@@ -8,7 +8,8 @@ use crate::common::gui::{app_config, start, start_allowing_missing_glyphs, wait_
 use eframe::egui::{Event, Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use shugu::model::{BBox, ClassId, Edit, ItemStatus, NewBox};
+use shugu::model::Shape;
+use shugu::model::{BBox, ClassId, Edit, ItemStatus, NewAnnotation};
 use shugu::project::{Access, Project};
 use shugu::ui::Startup;
 use shugu::ui::app::ShuguApp;
@@ -58,10 +59,11 @@ fn split_from_the_file_menu_then_merge_an_annotators_work_back() {
             .map(|i| (i.id, i.rel_path.clone()))
             .collect();
         for (item, _) in &items {
-            li.apply(Edit::AddBoxes(vec![NewBox {
+            li.apply(Edit::AddAnnotations(vec![NewAnnotation {
                 item: *item,
                 class: ClassId(1),
-                bbox: BBox::from_corners([2.0, 2.0], [20.0, 15.0]),
+                shape: Shape::Rect(BBox::from_corners([2.0, 2.0], [20.0, 15.0])),
+                group: None,
                 attributes: Default::default(),
             }]))
             .unwrap();
@@ -89,7 +91,7 @@ fn split_from_the_file_menu_then_merge_an_annotators_work_back() {
             .find(|i| &i.rel_path == path)
             .unwrap();
         assert_eq!(item.status, ItemStatus::Submitted, "{path}");
-        let boxes = ws.project.boxes(item.id).unwrap();
+        let boxes = ws.project.annotations(item.id).unwrap();
         assert_eq!(boxes.len(), 1, "{path}");
         assert_eq!(boxes[0].provenance.author, "li");
     }

@@ -12,7 +12,7 @@ use eframe::egui::accesskit::Role;
 use eframe::egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use shugu::model::{BBox, ClassId, ItemId, Proposal};
+use shugu::model::{Annotation, BBox, ClassId, ItemId, Proposal, Shape};
 use shugu::ui::Startup;
 use shugu::ui::app::ShuguApp;
 use shugu::ui::dialogs::FakeDialogs;
@@ -38,6 +38,15 @@ fn proposals_of(h: &Harness<ShuguApp>, item: ItemId) -> Vec<Proposal> {
         .unwrap()
         .project
         .proposals(item)
+        .unwrap()
+}
+
+fn annotations_of(h: &Harness<ShuguApp>, item: ItemId) -> Vec<Annotation> {
+    h.state()
+        .workspace()
+        .unwrap()
+        .project
+        .annotations(item)
         .unwrap()
 }
 
@@ -112,12 +121,12 @@ fn import_select_accept_by_key_accept_above_threshold_and_reject() {
     h.key_press(Key::E);
     h.run();
     let ws = h.state().workspace().unwrap();
-    let boxes = ws.project.boxes(a).unwrap();
+    let boxes = ws.project.annotations(a).unwrap();
     assert_eq!(boxes.len(), 1);
-    assert_eq!((boxes[0].bbox, boxes[0].class), (weak.bbox, CAR));
+    assert_eq!((boxes[0].bounds(), boxes[0].class), (weak.bounds(), CAR));
     assert_eq!(boxes[0].provenance.author, "小李");
     assert_eq!(ws.selected, Some(boxes[0].id), "the new box is selected");
-    let origin = ws.project.box_origin(boxes[0].id).unwrap().unwrap();
+    let origin = ws.project.annotation_origin(boxes[0].id).unwrap().unwrap();
     assert_eq!(
         (origin.source.as_str(), origin.score),
         ("yolov8n-preds", 0.6)
@@ -132,14 +141,14 @@ fn import_select_accept_by_key_accept_above_threshold_and_reject() {
     h.get_by_label("Accept all ≥ threshold (2)").click();
     h.run();
     let ws = h.state().workspace().unwrap();
-    let boxes = ws.project.boxes(a).unwrap();
+    let boxes = ws.project.annotations(a).unwrap();
     assert_eq!(boxes.len(), 3);
     let mut got: Vec<(ClassId, BBox, String, f32)> = boxes
         .iter()
         .map(|b| {
-            let o = ws.project.box_origin(b.id).unwrap().unwrap();
+            let o = ws.project.annotation_origin(b.id).unwrap().unwrap();
             assert_eq!(b.provenance.author, "小李");
-            (b.class, b.bbox, o.source, o.score)
+            (b.class, b.bounds(), o.source, o.score)
         })
         .collect();
     got.sort_by(|x, y| x.3.total_cmp(&y.3));
@@ -172,10 +181,7 @@ fn import_select_accept_by_key_accept_above_threshold_and_reject() {
     assert_eq!(proposals_of(&h, a).len(), 3);
     h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
     h.run();
-    assert_eq!(
-        h.state().workspace().unwrap().project.boxes(a).unwrap(),
-        boxes
-    );
+    assert_eq!(annotations_of(&h, a), boxes);
 
     // Shift+E rejects the last one: no box, no proposal.
     click_image(&mut h, 170.0, 75.0);
@@ -186,16 +192,7 @@ fn import_select_accept_by_key_accept_above_threshold_and_reject() {
     h.key_press_modifiers(Modifiers::SHIFT, Key::E);
     h.run();
     assert!(proposals_of(&h, a).is_empty());
-    assert_eq!(
-        h.state()
-            .workspace()
-            .unwrap()
-            .project
-            .boxes(a)
-            .unwrap()
-            .len(),
-        3
-    );
+    assert_eq!(annotations_of(&h, a).len(), 3);
     assert!(
         h.query_by_role_and_label(Role::Slider, "Score threshold")
             .is_none(),
@@ -214,7 +211,7 @@ fn ctrl_e_accepts_above_the_threshold_and_delete_rejects_the_selected_one() {
         let at = |x: f32, score: f32| NewProposal {
             item: a,
             class: CAR,
-            bbox: BBox::from_xywh(x, 10.0, 30.0, 30.0),
+            shape: Shape::Rect(BBox::from_xywh(x, 10.0, 30.0, 30.0)),
             score,
             source: "detr".into(),
         };
@@ -235,17 +232,14 @@ fn ctrl_e_accepts_above_the_threshold_and_delete_rejects_the_selected_one() {
     // The default threshold is 0.5: Ctrl+E takes the 0.7 one only.
     h.key_press_modifiers(Modifiers::COMMAND, Key::E);
     h.run();
-    let boxes = h.state().workspace().unwrap().project.boxes(a).unwrap();
+    let boxes = annotations_of(&h, a);
     assert_eq!(boxes.len(), 1);
-    assert_eq!(boxes[0].bbox, BBox::from_xywh(10.0, 10.0, 30.0, 30.0));
+    assert_eq!(boxes[0].bounds(), BBox::from_xywh(10.0, 10.0, 30.0, 30.0));
     // Delete rejects a selected proposal, not a box.
     click_image(&mut h, 130.0, 20.0);
     h.key_press(Key::Delete);
     h.run();
     let left: Vec<f32> = proposals_of(&h, a).iter().map(|p| p.score).collect();
     assert_eq!(left, vec![0.4]);
-    assert_eq!(
-        h.state().workspace().unwrap().project.boxes(a).unwrap(),
-        boxes
-    );
+    assert_eq!(annotations_of(&h, a), boxes);
 }

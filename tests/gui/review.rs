@@ -6,7 +6,8 @@ use crate::common::gui::{app_config, click_image, start, wait_for};
 use eframe::egui::{Event, Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use shugu::model::{BBox, ClassId, CommentTarget, Edit, ItemStatus, NewBox};
+use shugu::model::Shape;
+use shugu::model::{BBox, ClassId, CommentTarget, Edit, ItemStatus, NewAnnotation};
 use shugu::project::{Access, Project};
 use shugu::ui::Startup;
 use shugu::ui::app::ShuguApp;
@@ -30,10 +31,11 @@ fn a_reviewer_accepts_one_item_and_rejects_another_with_a_reason() {
         project.set_author("alice");
         let c = project.items()[2].id;
         let boxed = project
-            .apply(Edit::AddBoxes(vec![NewBox {
+            .apply(Edit::AddAnnotations(vec![NewAnnotation {
                 item: c,
                 class: ClassId(1),
-                bbox: BBox::from_corners([10.0, 8.0], [30.0, 22.0]),
+                shape: Shape::Rect(BBox::from_corners([10.0, 8.0], [30.0, 22.0])),
+                group: None,
                 attributes: Default::default(),
             }]))
             .unwrap()
@@ -94,7 +96,7 @@ fn a_reviewer_accepts_one_item_and_rejects_another_with_a_reason() {
     let c = h.state().workspace().unwrap().project.items()[2].id;
     let pinned = h.state().workspace().unwrap().project.comments(c).unwrap();
     assert_eq!(pinned.len(), 1);
-    assert_eq!(pinned[0].target, Some(CommentTarget::Box(boxed)));
+    assert_eq!(pinned[0].target, Some(CommentTarget::Annotation(boxed)));
     assert_eq!(pinned[0].body, "box is 3 px too wide");
     h.get_by_label_contains("box is 3 px too wide");
 
@@ -166,10 +168,11 @@ fn the_item_list_filters_by_annotator() {
             project.set_author(author);
             let item = project.items()[index].id;
             project
-                .apply(Edit::AddBoxes(vec![NewBox {
+                .apply(Edit::AddAnnotations(vec![NewAnnotation {
                     item,
                     class: ClassId(1),
-                    bbox: BBox::from_corners([1.0, 1.0], [9.0, 9.0]),
+                    shape: Shape::Rect(BBox::from_corners([1.0, 1.0], [9.0, 9.0])),
+                    group: None,
                     attributes: Default::default(),
                 }]))
                 .unwrap();

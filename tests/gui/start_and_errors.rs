@@ -96,8 +96,8 @@ fn broken_images_are_listed_and_refuse_boxes() {
     });
     h.run();
     let ws = h.state().workspace().unwrap();
-    assert!(ws.project.boxes(item.id).unwrap().is_empty());
-    assert!(ws.project.all_boxes().unwrap().is_empty());
+    assert!(ws.project.annotations(item.id).unwrap().is_empty());
+    assert!(ws.project.all_annotations().unwrap().is_empty());
 }
 
 #[test]

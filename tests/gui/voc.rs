@@ -46,7 +46,7 @@ fn import_and_export_pascal_voc_from_the_file_menu() {
     );
     assert!(notice.starts_with("Imported 6 boxes"), "{notice}");
     let project = &h.state().workspace().unwrap().project;
-    let boxes = project.all_boxes().unwrap();
+    let boxes = project.all_annotations().unwrap();
     assert_eq!(boxes.len(), 6);
     assert!(boxes.iter().all(|b| b.provenance.author == "alice"));
     let difficult = boxes
@@ -62,7 +62,7 @@ fn import_and_export_pascal_voc_from_the_file_menu() {
     h.run();
 
     let notice = file_menu_job(&mut h, "Export Pascal VOC…");
-    assert!(notice.contains("4 images and 6 boxes"), "{notice}");
+    assert!(notice.contains("4 images and 6 annotations"), "{notice}");
     assert!(out.join("Annotations/street_01.xml").is_file());
     assert!(out.join("labelmap.txt").is_file());
 }

@@ -166,8 +166,12 @@ fn stats_json_has_the_counts() {
     assert_eq!(stats["items_in_progress"], 0, "{stats}");
     assert_eq!(stats["items_submitted"], 0, "{stats}");
     assert_eq!(stats["items_broken"], 3, "{stats}");
-    assert_eq!(stats["boxes"], 0, "{stats}");
-    assert_eq!(stats["boxes_per_class"], serde_json::json!([]), "{stats}");
+    assert_eq!(stats["annotations"], 0, "{stats}");
+    assert_eq!(
+        stats["annotations_per_class"],
+        serde_json::json!([]),
+        "{stats}"
+    );
 
     // Two boxes on the Unicode-named JPEG, one of a class the project lacks.
     let coco = folder.tmp.path().join("boxes.json");
@@ -186,14 +190,14 @@ fn stats_json_has_the_counts() {
         coco.as_os_str(),
     ]);
     let (stdout, _) = assert_ok(&out);
-    assert!(stdout.contains("imported 2 boxes"), "{stdout}");
+    assert!(stdout.contains("imported 2 annotations"), "{stdout}");
     assert!(stdout.contains("added classes: 鸟 bird"), "{stdout}");
 
     let stats = stats_json(&folder.project());
     assert_eq!(stats["items_new"], 4, "{stats}");
     assert_eq!(stats["items_in_progress"], 1, "{stats}");
-    assert_eq!(stats["boxes"], 2, "{stats}");
-    let per_class: Vec<(String, u64)> = stats["boxes_per_class"]
+    assert_eq!(stats["annotations"], 2, "{stats}");
+    let per_class: Vec<(String, u64)> = stats["annotations_per_class"]
         .as_array()
         .unwrap()
         .iter()
@@ -214,7 +218,8 @@ fn stats_json_has_the_counts() {
     let (stdout, _) = assert_ok(&out);
     assert!(stdout.contains("items        5"), "{stdout}");
     assert!(stdout.contains("unreadable 3"), "{stdout}");
-    assert!(stdout.contains("boxes        2"), "{stdout}");
+    assert!(stdout.contains("annotations  2"), "{stdout}");
+    assert!(stdout.contains("by shape: rect 2"), "{stdout}");
 }
 
 #[test]
@@ -229,7 +234,7 @@ fn export_leaves_out_broken_items_and_says_which() {
         out_file.as_os_str(),
     ]);
     let (stdout, stderr) = assert_ok(&out);
-    assert!(stdout.contains("2 images, 0 boxes"), "{stdout}");
+    assert!(stdout.contains("2 images, 0 annotations"), "{stdout}");
     assert!(
         stderr.contains(
             "left out 3 unreadable image(s) (once a file is whole, `shugu rescan` reads it again):"

@@ -4,7 +4,8 @@
 use crate::common;
 use crate::common::cli::{shugu, text};
 use serde_json::Value;
-use shugu::model::{BBox, ClassId, Edit, ItemStatus, LabelSchema, NewBox, NewSpan, TextDoc};
+use shugu::model::Shape;
+use shugu::model::{BBox, ClassId, Edit, ItemStatus, LabelSchema, NewAnnotation, NewSpan, TextDoc};
 use shugu::project::{Access, NewTextItem, Project};
 use std::path::Path;
 
@@ -33,10 +34,11 @@ fn coco_export_of_accepted_items_only() {
     ];
     for (&item, status) in items.iter().zip(statuses) {
         project
-            .apply(Edit::AddBoxes(vec![NewBox {
+            .apply(Edit::AddAnnotations(vec![NewAnnotation {
                 item,
                 class: ClassId(1),
-                bbox: BBox::from_corners([1.0, 1.0], [10.0, 10.0]),
+                shape: Shape::Rect(BBox::from_corners([1.0, 1.0], [10.0, 10.0])),
+                group: None,
                 attributes: Default::default(),
             }]))
             .unwrap();

@@ -4,7 +4,8 @@
 use crate::common;
 use crate::common::cli::{fails_cleanly, open_when_free, shugu, succeeds};
 use crate::common::image_project;
-use shugu::model::{BBox, ClassId, Edit, NewBox};
+use shugu::model::Shape;
+use shugu::model::{BBox, ClassId, Edit, NewAnnotation};
 use shugu::project::{Access, Project};
 use std::path::Path;
 
@@ -12,10 +13,11 @@ fn add_box(dir: &Path, author: &str, item: usize) {
     let mut p = open_when_free(dir);
     p.set_author(author);
     let item = p.items()[item].id;
-    p.apply(Edit::AddBoxes(vec![NewBox {
+    p.apply(Edit::AddAnnotations(vec![NewAnnotation {
         item,
         class: ClassId(1),
-        bbox: BBox::from_corners([1.0, 1.0], [9.0, 9.0]),
+        shape: Shape::Rect(BBox::from_corners([1.0, 1.0], [9.0, 9.0])),
+        group: None,
         attributes: Default::default(),
     }]))
     .unwrap();
@@ -58,7 +60,7 @@ fn split_and_merge_round_trip_through_the_binary() {
     let count = || {
         Project::open(&f.project, Access::ReadOnly)
             .unwrap()
-            .all_boxes()
+            .all_annotations()
             .unwrap()
             .len()
     };

@@ -93,11 +93,11 @@ fn expected(dir: &Path) -> Expected {
         .map(|it| (it.rel_path.clone(), (it.width, it.height)))
         .collect();
     let mut boxes: Vec<_> = project
-        .all_boxes()
+        .all_annotations()
         .unwrap()
         .iter()
         .map(|b| {
-            let [x, y, w, h] = b.bbox.to_xywh();
+            let [x, y, w, h] = b.bounds().to_xywh();
             let class = schema.class(b.class).unwrap().name.clone();
             (path_of(b.item), class, [x, y, w, h].map(f64::from))
         })
@@ -229,9 +229,9 @@ fn demo_export_through_the_api_loads_in_pycocotools_with_ap_1() {
     assert_eq!(report.annotations, want.boxes.len());
     assert!(report.left_out.is_empty(), "{:?}", report.left_out);
     assert!(
-        report.left_out_boxes.is_empty(),
+        report.left_out_annotations.is_empty(),
         "{:?}",
-        report.left_out_boxes
+        report.left_out_annotations
     );
     assert!(report.left_out_classes.is_empty());
     let labels = labels_path(&out);
@@ -277,7 +277,7 @@ fn demo_export_through_the_cli_loads_in_pycocotools_with_ap_1() {
     let want = expected(&dir);
     assert!(
         stdout.contains(&format!(
-            "{} images, {} boxes",
+            "{} images, {} annotations",
             want.images.len(),
             want.boxes.len()
         )),

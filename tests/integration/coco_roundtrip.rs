@@ -8,7 +8,7 @@
 use crate::common::cli::{copy_dir, shugu, text};
 use serde_json::{Value, json};
 use shugu::jobs::coco::import_coco;
-use shugu::model::ItemStatus;
+use shugu::model::{ItemStatus, ShapeKind};
 use shugu::project::{Access, Project};
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
@@ -161,7 +161,7 @@ fn export_new_import_export_gives_the_same_boxes_and_categories() {
     );
     assert!(
         stdout.contains(&format!(
-            "imported {box_count} boxes from {}",
+            "imported {box_count} annotations from {}",
             first.display()
         )),
         "{stdout}"
@@ -188,7 +188,7 @@ fn export_new_import_export_gives_the_same_boxes_and_categories() {
 
     // The boxes are attributed to --author.
     let project = Project::open(&fresh, Access::ReadOnly).unwrap();
-    let all = project.all_boxes().unwrap();
+    let all = project.all_annotations().unwrap();
     assert_eq!(all.len(), box_count);
     assert!(all.iter().all(|b| b.provenance.author == "小王"));
 }
@@ -235,7 +235,10 @@ fn a_partly_damaged_file_imports_the_good_boxes_and_reports_the_rest() {
     let out = shugu(["import".as_ref(), fresh.as_os_str(), file.as_os_str()]);
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
     assert!(out.status.success(), "partial import exits 0: {stderr}");
-    assert!(stdout.contains("imported 5 boxes"), "{stdout}");
+    assert!(
+        stdout.contains("imported 5 annotations") && stdout.contains("(2 rect, 2 polygon, 1 mask)"),
+        "{stdout}"
+    );
     assert!(
         stdout.contains("added classes: 猫 cat, person, 树 tree (polygons only)"),
         "{stdout}"
@@ -247,10 +250,6 @@ fn a_partly_damaged_file_imports_the_good_boxes_and_reports_the_rest() {
         "image id 3 (../../etc/passwd): not in the project; its 1 annotation was skipped",
         // dangling category id
         "annotation id 4: category id 99 is not in the file",
-        // polygons and RLE masks imported as their boxes, counted in one summary
-        "2 polygon and 1 RLE mask annotation(s) were imported as their boxes",
-        "1 of those boxes were derived from the polygon or mask",
-        "1 crowd region(s) (iscrowd=1) were imported as plain boxes",
         // a box beyond the border is reported, not clamped
         "annotation id 7: box [600, 400, 100, 100] lies outside the 640×427 image",
         "4 record(s) not imported:",
@@ -272,13 +271,13 @@ fn a_partly_damaged_file_imports_the_good_boxes_and_reports_the_rest() {
         "a category without imported boxes adds no class"
     );
     let class = |name: &str| project.schema().class_by_name(name).unwrap().id;
-    let mut got: Vec<(String, _, [f32; 4])> = project
-        .all_boxes()
+    let mut got: Vec<(String, _, [f32; 4], &str)> = project
+        .all_annotations()
         .unwrap()
         .iter()
         .map(|b| {
             let path = project.item(b.item).unwrap().rel_path.clone();
-            (path, b.class, b.bbox.to_xywh())
+            (path, b.class, b.bounds().to_xywh(), b.shape.kind().as_str())
         })
         .collect();
     got.sort_by(|a, b| (&a.0, a.1, a.2).partial_cmp(&(&b.0, b.1, b.2)).unwrap());
@@ -288,28 +287,34 @@ fn a_partly_damaged_file_imports_the_good_boxes_and_reports_the_rest() {
             (
                 "astronaut.jpg".into(),
                 class("猫 cat"),
-                [10.0, 20.0, 30.0, 40.0]
+                [10.0, 20.0, 30.0, 40.0],
+                "rect"
             ),
-            // No bbox: the extent of its two polygons.
+            // Its two parts, one polygon.
             (
                 "astronaut.jpg".into(),
                 class("树 tree (polygons only)"),
-                [1.0, 1.0, 29.0, 29.0]
+                [1.0, 1.0, 29.0, 29.0],
+                "polygon"
+            ),
+            // The crowd mask: its first ten pixels, down the first column.
+            (
+                "space/rocket-launch.jpg".into(),
+                class("person"),
+                [0.0, 0.0, 1.0, 10.0],
+                "mask"
             ),
             (
                 "space/rocket-launch.jpg".into(),
                 class("person"),
-                [0.0, 0.0, 50.0, 50.0]
+                [1.5, 2.25, 100.75, 50.5],
+                "rect"
             ),
             (
                 "space/rocket-launch.jpg".into(),
                 class("person"),
-                [1.5, 2.25, 100.75, 50.5]
-            ),
-            (
-                "space/rocket-launch.jpg".into(),
-                class("person"),
-                [10.0, 10.0, 20.0, 20.0]
+                [10.0, 10.0, 20.0, 20.0],
+                "polygon"
             ),
         ]
     );
@@ -359,7 +364,7 @@ fn a_file_that_is_not_coco_fails_naming_it_and_changes_nothing() {
     assert!(text(&out.stderr).contains(&missing.display().to_string()));
 
     let project = Project::open(&fresh, Access::ReadOnly).unwrap();
-    assert!(project.all_boxes().unwrap().is_empty());
+    assert!(project.all_annotations().unwrap().is_empty());
     assert!(project.schema().classes.is_empty(), "no classes were added");
 }
 
@@ -375,10 +380,10 @@ fn undo_removes_a_whole_import_in_one_step() {
     let mut project = Project::open(&fresh, Access::ReadWrite).unwrap();
     assert!(!project.can_undo());
     let report = import_coco(&mut project, &first).unwrap();
-    assert_eq!(report.boxes, box_count);
+    assert_eq!(report.annotations, box_count);
     assert!(report.problems.is_empty(), "{:?}", report.problems);
-    assert_eq!(report.shapes, Default::default());
-    let imported = project.all_boxes().unwrap();
+    assert_eq!(report.kinds, [(ShapeKind::Rect, box_count)]);
+    let imported = project.all_annotations().unwrap();
     assert_eq!(imported.len(), box_count);
     let annotated = project
         .items()
@@ -392,7 +397,7 @@ fn undo_removes_a_whole_import_in_one_step() {
 
     assert!(project.undo().unwrap().is_some());
     assert!(
-        project.all_boxes().unwrap().is_empty(),
+        project.all_annotations().unwrap().is_empty(),
         "one undo removes all"
     );
     assert!(
@@ -403,13 +408,13 @@ fn undo_removes_a_whole_import_in_one_step() {
 
     // Redo brings back the same boxes with the same ids.
     assert!(project.redo().unwrap().is_some());
-    assert_eq!(project.all_boxes().unwrap(), imported);
+    assert_eq!(project.all_annotations().unwrap(), imported);
     assert!(project.undo().unwrap().is_some());
     drop(project);
 
     // The undo is on disk, not only in memory.
     let project = Project::open(&fresh, Access::ReadOnly).unwrap();
-    assert!(project.all_boxes().unwrap().is_empty());
+    assert!(project.all_annotations().unwrap().is_empty());
     assert!(project.items().iter().all(|i| i.status == ItemStatus::New));
 }
 
@@ -443,7 +448,7 @@ fn an_error_deep_in_the_annotations_stores_nothing_of_the_import() {
     let err = import_coco(&mut project, &file).unwrap_err().to_string();
     assert!(err.contains(&file.display().to_string()), "{err}");
     assert!(err.contains(&format!("annotations[{bad_at}]")), "{err}");
-    assert!(project.all_boxes().unwrap().is_empty());
+    assert!(project.all_annotations().unwrap().is_empty());
     assert!(!project.can_undo());
     assert!(
         project.schema().classes.is_empty(),
@@ -452,7 +457,7 @@ fn an_error_deep_in_the_annotations_stores_nothing_of_the_import() {
     assert!(project.items().iter().all(|i| i.status == ItemStatus::New));
     drop(project);
     let reopened = Project::open(&fresh, Access::ReadOnly).unwrap();
-    assert!(reopened.all_boxes().unwrap().is_empty());
+    assert!(reopened.all_annotations().unwrap().is_empty());
     assert!(reopened.schema().classes.is_empty());
 }
 

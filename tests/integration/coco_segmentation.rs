@@ -1,9 +1,10 @@
 //! COCO files whose annotations carry segmentations (every annotation of COCO
 //! 2017's `instances_*.json` does), through the real `shugu` binary: each
-//! annotation's box is imported, derived from its polygon or RLE mask when the
-//! bbox is missing or has no area, and the shapes not kept are counted in one
-//! summary, not reported one by one. Also per-annotation attribute problems:
-//! `"attributes": []`, wrong-typed values and values the schema refuses.
+//! annotation's polygon or RLE mask is imported as it is (its box, derived,
+//! where pycocotools puts it), a crowd region with the `is_crowd` flag, and a
+//! record without a usable segmentation as its bbox. Also per-annotation
+//! attribute problems: `"attributes": []`, wrong-typed values and values the
+//! schema refuses.
 
 use crate::common::cli::{shugu, succeeds, text};
 use crate::common::image_project;
@@ -17,16 +18,19 @@ const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/coco"
 /// (file name, category, [x, y, w, h]) sorted, as the project holds them.
 type Boxes = Vec<(String, String, [f64; 4])>;
 
-fn project_boxes(dir: &Path) -> Boxes {
+/// Each annotation's image, class, box and shape kind, and whether it is a
+/// crowd, sorted.
+fn project_shapes(dir: &Path) -> Vec<(String, String, [f64; 4], &'static str, bool)> {
     let p = Project::open(dir, Access::ReadOnly).unwrap();
-    let mut out: Boxes = p
-        .all_boxes()
+    let mut out: Vec<_> = p
+        .all_annotations()
         .unwrap()
         .into_iter()
-        .map(|b| {
-            let item = p.item(b.item).unwrap().rel_path.clone();
-            let class = p.schema().class(b.class).unwrap().name.clone();
-            (item, class, b.bbox.to_xywh().map(f64::from))
+        .map(|a| {
+            let item = p.item(a.item).unwrap().rel_path.clone();
+            let class = p.schema().class(a.class).unwrap().name.clone();
+            let bbox = a.bounds().to_xywh().map(f64::from);
+            (item, class, bbox, a.shape.kind().as_str(), a.is_crowd())
         })
         .collect();
     out.sort_by(|a, b| a.partial_cmp(b).unwrap());
@@ -64,7 +68,7 @@ fn import(project: &Path, file: &Path) -> (String, String) {
 }
 
 #[test]
-fn polygons_and_rle_masks_import_as_their_boxes_with_one_summary() {
+fn polygons_and_rle_masks_import_as_themselves() {
     let fx = image_project(
         &[
             ("000000000139.jpg", 640, 426),
@@ -77,27 +81,27 @@ fn polygons_and_rle_masks_import_as_their_boxes_with_one_summary() {
     );
     let file = Path::new(FIXTURE).join("instances_segm.json");
     let (stdout, stderr) = import(&fx.project, &file);
-    assert!(stdout.contains("imported 9 boxes"), "{stdout}\n{stderr}");
-    let got = project_boxes(&fx.project);
+    assert!(
+        stdout.contains("imported 9 annotations from")
+            && stdout.contains("(1 rect, 4 polygon, 4 mask)"),
+        "{stdout}\n{stderr}"
+    );
+    assert!(stderr.is_empty(), "every shape is kept: {stderr}");
+    let got = project_shapes(&fx.project);
     let want = expected_boxes();
     assert_eq!(got.len(), want.len(), "{got:?}");
     for (g, w) in got.iter().zip(&want) {
         assert_eq!((&g.0, &g.1), (&w.0, &w.1));
+        // The shape's own extent; COCO's bbox rounds it to two decimals.
         for k in 0..4 {
-            assert!((g.2[k] - w.2[k]).abs() < 1e-3, "{g:?} != {w:?}");
+            assert!((g.2[k] - w.2[k]).abs() < 0.02, "{g:?} != {w:?}");
         }
     }
-    // One summary of what was not kept, nothing per annotation.
-    assert!(!stderr.contains("annotation id"), "{stderr}");
-    assert_eq!(
-        stderr.lines().collect::<Vec<_>>(),
-        [
-            "4 polygon and 4 RLE mask annotation(s) were imported as their boxes; \
-             the shapes themselves are not kept (this version imports boxes only)",
-            "4 of those boxes were derived from the polygon or mask (no bbox, or one of no area)",
-            "2 crowd region(s) (iscrowd=1) were imported as plain boxes",
-        ],
-    );
+    let kinds: Vec<&str> = got.iter().map(|g| g.3).collect();
+    assert_eq!(kinds.iter().filter(|k| **k == "polygon").count(), 4);
+    assert_eq!(kinds.iter().filter(|k| **k == "mask").count(), 4);
+    let crowds: Vec<&str> = got.iter().filter(|g| g.4).map(|g| g.3).collect();
+    assert_eq!(crowds, ["mask", "mask"], "{got:?}");
 }
 
 /// A small COCO file of three boxes on `a.png` with the given `attributes`
@@ -150,7 +154,10 @@ fn attribute_problems_are_per_annotation_and_the_rest_imports() {
     )
     .unwrap();
     let (stdout, stderr) = import(&fx.project, &file);
-    assert!(stdout.contains("imported 5 boxes"), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("imported 5 annotations"),
+        "{stdout}\n{stderr}"
+    );
     for expected in [
         "annotation id 2: attribute \"occluded\" takes true or false, not \"maybe\"; the attribute was left out",
         "annotation id 3: attribute \"colour\" takes one of red, blue, not \"green\"; the attribute was left out",
@@ -164,8 +171,8 @@ fn attribute_problems_are_per_annotation_and_the_rest_imports() {
         );
     }
     let p = Project::open(&fx.project, Access::ReadOnly).unwrap();
-    let mut boxes = p.all_boxes().unwrap();
-    boxes.sort_by(|a, b| a.bbox.min_x.total_cmp(&b.bbox.min_x));
+    let mut boxes = p.all_annotations().unwrap();
+    boxes.sort_by(|a, b| a.bounds().min_x.total_cmp(&b.bounds().min_x));
     let attrs: Vec<Vec<(String, AttrValue)>> = boxes
         .iter()
         .map(|b| b.attributes.clone().into_iter().collect())

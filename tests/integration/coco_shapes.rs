@@ -165,8 +165,8 @@ fn write_back(name: &str) {
         .iter()
         .zip(ids)
         .map(|(a, id)| {
-            let shapes = a.shapes.iter().map(Cow::Borrowed);
-            let Ok([record]) = <[_; 1]>::try_from(group_records(shapes, a.crowd)) else {
+            let shapes = a.shapes.iter().map(|s| ((), Cow::Borrowed(s)));
+            let Ok([(_, record)]) = <[_; 1]>::try_from(group_records(shapes, a.crowd)) else {
                 panic!("annotation id {id}: one record");
             };
             let points = plan.category_keypoints[a.category].names.len();

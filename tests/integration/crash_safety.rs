@@ -11,9 +11,10 @@
 
 #![cfg(unix)]
 
+use shugu::model::Shape;
 use shugu::model::{
     AnnotationId, BBox, ClassId, Edit, ImageLabelMode, ItemId, ItemStatus, LabelId, LabelSchema,
-    NewBox,
+    NewAnnotation,
 };
 use shugu::project::{Access, DB_FILE, NewItem, Project};
 use std::collections::{BTreeMap, BTreeSet};
@@ -46,10 +47,10 @@ struct Model {
 impl Model {
     fn read(project: &Project) -> Self {
         let boxes = project
-            .all_boxes()
+            .all_annotations()
             .unwrap()
             .into_iter()
-            .map(|b| (b.id, (b.item, b.class, b.bbox)))
+            .map(|b| (b.id, (b.item, b.class, b.bounds())))
             .collect();
         let labels = project
             .all_image_labels()
@@ -81,20 +82,20 @@ impl Model {
     /// boxes in order.
     fn apply(&mut self, edit: &Edit, created: &mut dyn Iterator<Item = AnnotationId>) {
         match edit {
-            Edit::AddBoxes(new) => {
+            Edit::AddAnnotations(new) => {
                 for n in new {
                     let id = created.next().expect("an id for every new box");
-                    let old = self.boxes.insert(id, (n.item, n.class, n.bbox));
+                    let old = self.boxes.insert(id, (n.item, n.class, n.shape.bounds()));
                     assert!(old.is_none(), "id {id} given twice");
                     self.in_progress.insert(n.item);
                 }
             }
-            Edit::SetBoxGeometry { id, bbox } => {
+            Edit::SetShape { id, shape } => {
                 let b = self.boxes.get_mut(id).expect("moved box exists");
-                b.2 = *bbox;
+                b.2 = shape.bounds();
                 self.in_progress.insert(b.0);
             }
-            Edit::DeleteBoxes(ids) => {
+            Edit::DeleteAnnotations(ids) => {
                 for id in ids {
                     let (item, _, _) = self.boxes.remove(id).expect("deleted box exists");
                     self.in_progress.insert(item);
@@ -169,10 +170,10 @@ fn project_item_view(
     item: ItemId,
 ) -> (Vec<(AnnotationId, ClassId, BBox)>, Vec<LabelId>) {
     let boxes = project
-        .boxes(item)
+        .annotations(item)
         .unwrap()
         .into_iter()
-        .map(|b| (b.id, b.class, b.bbox))
+        .map(|b| (b.id, b.class, b.bounds()))
         .collect();
     (boxes, project.image_labels(item).unwrap())
 }
@@ -216,20 +217,21 @@ fn random_edit(rng: &mut Rng, model: &Model) -> Edit {
     let item = ItemId(1 + rng.below(ITEMS as u64) as i64);
     let ids: Vec<AnnotationId> = model.boxes.keys().copied().collect();
     let pick = |rng: &mut Rng| ids[rng.below(ids.len() as u64) as usize];
-    let new_box = |rng: &mut Rng| NewBox {
+    let new_box = |rng: &mut Rng| NewAnnotation {
         item: ItemId(1 + rng.below(ITEMS as u64) as i64),
         class: ClassId(1 + rng.below(2) as i64),
-        bbox: rng.bbox(),
+        shape: Shape::Rect(rng.bbox()),
+        group: None,
         attributes: Default::default(),
     };
     let roll = if ids.len() < 2 { 0 } else { rng.below(100) };
     match roll {
-        0..=34 => Edit::AddBoxes((0..1 + rng.below(3)).map(|_| new_box(rng)).collect()),
-        35..=59 => Edit::SetBoxGeometry {
+        0..=34 => Edit::AddAnnotations((0..1 + rng.below(3)).map(|_| new_box(rng)).collect()),
+        35..=59 => Edit::SetShape {
             id: pick(rng),
-            bbox: rng.bbox(),
+            shape: Shape::Rect(rng.bbox()),
         },
-        60..=74 => Edit::DeleteBoxes(vec![pick(rng)]),
+        60..=74 => Edit::DeleteAnnotations(vec![pick(rng)]),
         75..=89 => Edit::SetImageLabels {
             item,
             labels: (1..=LABELS)
@@ -240,14 +242,14 @@ fn random_edit(rng: &mut Rng, model: &Model) -> Edit {
         _ => {
             // Several changes that must survive a crash together or not at all.
             let (a, b) = (pick(rng), pick(rng));
-            let mut parts = vec![Edit::SetBoxGeometry {
+            let mut parts = vec![Edit::SetShape {
                 id: a,
-                bbox: rng.bbox(),
+                shape: Shape::Rect(rng.bbox()),
             }];
             if a != b {
-                parts.push(Edit::DeleteBoxes(vec![b]));
+                parts.push(Edit::DeleteAnnotations(vec![b]));
             }
-            parts.push(Edit::AddBoxes(vec![new_box(rng), new_box(rng)]));
+            parts.push(Edit::AddAnnotations(vec![new_box(rng), new_box(rng)]));
             parts.push(Edit::SetImageLabels {
                 item,
                 labels: vec![LabelId(1 + rng.below(LABELS as u64) as i64)],

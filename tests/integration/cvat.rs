@@ -53,7 +53,7 @@ fn content(dir: &Path) -> Content {
         classes: schema.classes.iter().map(|c| c.name.clone()).collect(),
         tags,
         attributes: schema
-            .box_attributes
+            .attributes
             .iter()
             .map(|a| (a.name.clone(), a.kind.clone()))
             .collect(),

@@ -174,7 +174,7 @@ fn several_tags_on_a_single_label_project_take_multi_label() {
     assert!(report.switched_to_multi_label);
     p.undo().unwrap();
     assert_eq!(p.schema().image_label_mode, ImageLabelMode::Single);
-    assert!(p.all_boxes().unwrap().is_empty());
+    assert!(p.all_annotations().unwrap().is_empty());
     assert!(
         p.all_image_labels()
             .unwrap()
@@ -183,7 +183,7 @@ fn several_tags_on_a_single_label_project_take_multi_label() {
     );
     p.redo().unwrap();
     assert_eq!(p.schema().image_label_mode, ImageLabelMode::Multi);
-    assert_eq!(p.all_boxes().unwrap().len(), 2);
+    assert_eq!(p.all_annotations().unwrap().len(), 2);
 
     // Back to one label per image only while no image has several.
     let back = Edit::SetImageLabelMode {

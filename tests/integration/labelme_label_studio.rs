@@ -138,13 +138,13 @@ fn labelme_import_is_one_undo_step_and_unknown_flags_are_reported() {
             .any(|pr| pr.message.contains("`night`"))
     );
     assert!(
-        p.all_boxes()
+        p.all_annotations()
             .unwrap()
             .iter()
             .all(|b| b.provenance.author == "alice")
     );
     p.undo().unwrap();
-    assert!(p.all_boxes().unwrap().is_empty());
+    assert!(p.all_annotations().unwrap().is_empty());
 }
 
 #[test]
@@ -541,7 +541,7 @@ fn several_labelme_flags_on_a_single_label_project_ask_for_multi_label() {
             .iter()
             .all(|(_, l)| l.is_empty())
     );
-    assert!(p.all_boxes().unwrap().is_empty());
+    assert!(p.all_annotations().unwrap().is_empty());
     p.redo().unwrap();
     assert_eq!(p.schema().image_label_mode, ImageLabelMode::Multi);
     drop(p);

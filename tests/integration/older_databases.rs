@@ -55,7 +55,7 @@ fn every_older_image_database_answers_stats_and_export_read_only() {
     for_every_older_version("images", |name, dir| {
         let stats = stats_json(dir);
         assert_eq!(stats["items"], 9, "{name}: {stats}");
-        assert_eq!(stats["boxes"], 11, "{name}: {stats}");
+        assert_eq!(stats["annotations"], 11, "{name}: {stats}");
         assert_eq!(stats["items_submitted"], 3, "{name}: done became submitted");
 
         let out = dir.join("export.json");
@@ -66,7 +66,7 @@ fn every_older_image_database_answers_stats_and_export_read_only() {
 
         let project = Project::open(dir, Access::ReadOnly).unwrap();
         assert!(project.is_read_only());
-        assert_eq!(project.all_boxes().unwrap().len(), 11, "{name}");
+        assert_eq!(project.all_annotations().unwrap().len(), 11, "{name}");
     });
 }
 
@@ -111,4 +111,211 @@ fn the_shipped_demos_are_at_the_current_version() {
             "{demo}: {manifest}"
         );
     }
+}
+
+/// A copy of the fixture `name` in a temporary folder.
+fn fixture_copy(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    let from = repo().join("tests/fixtures/old_databases").join(name);
+    for file in [MANIFEST_FILE, DB_FILE] {
+        std::fs::copy(from.join(file), dir.join(file)).unwrap();
+    }
+    (tmp, dir)
+}
+
+/// What `make_v6_review.rs` stored, read back through the project.
+fn check_v6_review(project: &Project) {
+    use shugu::model::{AttrValue, BBox, CommentTarget, ItemStatus, VersionKind};
+    let items = project.items();
+    let by_path = |p: &str| items.iter().find(|i| i.rel_path == p).unwrap().id;
+    let (astronaut, cat, coffee) = (
+        by_path("astronaut.jpg"),
+        by_path("cat-chelsea.jpg"),
+        by_path("coffee.jpg"),
+    );
+    let boxes = project.all_annotations().unwrap();
+    let summary: Vec<(i64, i64, i64, [f32; 4], &str)> = boxes
+        .iter()
+        .map(|b| {
+            let bb = b.bounds();
+            (
+                b.id.0,
+                b.item.0,
+                b.class.0,
+                [bb.min_x, bb.min_y, bb.max_x, bb.max_y],
+                b.provenance.author.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            (1, astronaut.0, 2, [153.0, 15.0, 302.0, 162.0], "ana"),
+            (2, astronaut.0, 4, [350.5, 0.0, 475.25, 290.0], "ana"),
+            (3, cat.0, 5, [134.0, 86.0, 210.0, 146.0], "ana"),
+            (4, cat.0, 5, [294.0, 109.0, 343.0, 166.0], "ana"),
+            (5, cat.0, 1, [20.0, 10.0, 440.0, 300.0], "ana"),
+            (6, coffee.0, 3, [172.0, 17.0, 411.0, 306.0], "ana"),
+        ]
+    );
+    let face = &boxes[0].attributes;
+    assert_eq!(face.get("occluded"), Some(&AttrValue::Bool(true)));
+    assert_eq!(face.get("pose"), Some(&AttrValue::Text("side".into())));
+    assert_eq!(
+        face.get("note"),
+        Some(&AttrValue::Text("helmet glare 反光".into()))
+    );
+    assert_eq!(
+        boxes[2].attributes.get("occluded"),
+        Some(&AttrValue::Bool(false))
+    );
+    assert!(boxes[1].attributes.is_empty());
+    assert!(boxes[2].provenance.updated_ms >= boxes[2].provenance.created_ms);
+
+    let comments = project.comments(astronaut).unwrap();
+    assert_eq!(comments.len(), 2);
+    assert_eq!(comments[0].target, None);
+    assert_eq!(comments[0].body, "check the helmet 头盔");
+    assert_eq!(
+        comments[1].target,
+        Some(CommentTarget::Annotation(boxes[0].id))
+    );
+
+    let waiting = project.proposals(coffee).unwrap();
+    let waiting: Vec<(i64, f32, BBox, &str)> = waiting
+        .iter()
+        .map(|p| (p.id.0, p.score, p.bounds(), p.source.as_str()))
+        .collect();
+    assert_eq!(
+        waiting,
+        vec![
+            (
+                3,
+                0.55,
+                BBox::from_corners([200.0, 40.0], [380.0, 280.0]),
+                "detector-v1"
+            ),
+            (
+                4,
+                0.31,
+                BBox::from_corners([5.0, 200.0], [90.0, 300.0]),
+                "detector-v1"
+            ),
+        ]
+    );
+    let origin = project.annotation_origin(boxes[5].id).unwrap().unwrap();
+    assert_eq!(
+        (origin.source.as_str(), origin.score),
+        ("detector-v1", 0.93)
+    );
+    assert_eq!(project.annotation_origin(boxes[0].id).unwrap(), None);
+
+    let log = project.history(None, 100).unwrap();
+    let kinds: Vec<&str> = log.iter().rev().map(|e| e.kind.as_str()).collect();
+    assert_eq!(
+        kinds[..15],
+        [
+            "add_boxes",
+            "set_box_geometry",
+            "add_boxes",
+            "set_box_class",
+            "set_box_attributes",
+            "add_comments",
+            "add_proposals",
+            "accept_proposals",
+            "delete_proposals",
+            "set_status",
+            "undo:set_status",
+            "redo:set_status",
+            "set_status",
+            "set_golden",
+            "set_item_version",
+        ]
+    );
+    let status = |id| project.item(id).unwrap().status;
+    assert_eq!(status(astronaut), ItemStatus::Accepted);
+    assert_eq!(status(cat), ItemStatus::Submitted);
+    assert_eq!(project.golden_items().unwrap(), vec![cat]);
+
+    let versions = project.item_versions().unwrap();
+    assert_eq!(versions.len(), 1);
+    let v = &versions[0];
+    assert_eq!(
+        (v.item, v.annotator.as_str(), v.kind),
+        (astronaut, "bo", VersionKind::Overlap)
+    );
+    let theirs: Vec<f32> = v
+        .body
+        .annotations
+        .iter()
+        .map(|b| b.bounds().max_x)
+        .collect();
+    assert_eq!(theirs, vec![298.0, 471.25]);
+    assert!(
+        v.body
+            .annotations
+            .iter()
+            .all(|b| b.provenance.author == "bo")
+    );
+    assert_eq!(v.body.annotations[0].attributes, boxes[0].attributes);
+}
+
+#[test]
+fn a_version_6_project_keeps_every_box_attribute_comment_proposal_and_history_entry() {
+    let (_tmp, dir) = fixture_copy("v6-review");
+    let project = Project::open(&dir, Access::ReadOnly).unwrap();
+    check_v6_review(&project);
+    drop(project);
+
+    let mut project = Project::open(&dir, Access::ReadWrite).unwrap();
+    assert_eq!(user_version(&dir.join(DB_FILE)), DB_VERSION);
+    check_v6_review(&project);
+    // Ids are never reused: the next box comes after every box ever made.
+    let item = project.items()[0].id;
+    let class = project.schema().classes[0].id;
+    let added = project
+        .apply(shugu::model::Edit::AddAnnotations(vec![
+            shugu::model::NewAnnotation::rect(
+                item,
+                class,
+                shugu::model::BBox::from_corners([1.0, 1.0], [9.0, 9.0]),
+            ),
+        ]))
+        .unwrap();
+    assert_eq!(added.created[0].0, 7);
+    drop(project);
+
+    let project = Project::open(&dir, Access::ReadWrite).unwrap();
+    assert_eq!(project.all_annotations().unwrap().len(), 7);
+}
+
+#[test]
+fn a_version_6_work_package_keeps_its_source_floors_and_starting_states() {
+    let (_tmp, dir) = fixture_copy("v6-package");
+    let mut project = Project::open(&dir, Access::ReadWrite).unwrap();
+    let info = project.package_info().unwrap().unwrap();
+    assert_eq!((info.annotator.as_str(), info.annotation_floor), ("li", 6));
+    assert_eq!(project.id_floors().unwrap().0, 6);
+    let items = project.package_items().unwrap();
+    assert_eq!(items.len(), 9);
+    let started: usize = items
+        .iter()
+        .map(|(_, _, base)| base.annotations.len())
+        .sum();
+    assert_eq!(started, 3);
+    assert_eq!(project.all_annotations().unwrap().len(), 3);
+    let item = project.items()[1].id;
+    let class = project.schema().classes[0].id;
+    let added = project
+        .apply(shugu::model::Edit::AddAnnotations(vec![
+            shugu::model::NewAnnotation::rect(
+                item,
+                class,
+                shugu::model::BBox::from_corners([1.0, 1.0], [9.0, 9.0]),
+            ),
+        ]))
+        .unwrap();
+    assert!(added.created[0].0 > 6, "{:?}", added.created);
 }

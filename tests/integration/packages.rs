@@ -6,9 +6,10 @@
 use crate::common;
 use crate::common::image_project;
 use shugu::jobs::packages::{SplitOptions, merge_packages, split_project};
+use shugu::model::Shape;
 use shugu::model::{
-    AnnotationId, BBox, BoxAnnotation, ClassId, Edit, ItemId, ItemStatus, LabelId, LabelSchema,
-    NewBox, NewSpan, PackageRole, TextDoc, VersionKind, box_key,
+    Annotation, AnnotationId, BBox, ClassId, Edit, ItemId, ItemStatus, LabelId, LabelSchema,
+    NewAnnotation, NewSpan, PackageRole, TextDoc, VersionKind, annotation_key,
 };
 use shugu::project::{Access, NewTextItem, Project};
 use std::collections::{HashMap, HashSet};
@@ -28,10 +29,11 @@ fn open(dir: &Path, author: &str) -> Project {
 }
 
 fn add_box(p: &mut Project, item: ItemId, class: ClassId, bbox: BBox) -> AnnotationId {
-    p.apply(Edit::AddBoxes(vec![NewBox {
+    p.apply(Edit::AddAnnotations(vec![NewAnnotation {
         item,
         class,
-        bbox,
+        shape: Shape::Rect(bbox),
+        group: None,
         attributes: Default::default(),
     }]))
     .unwrap()
@@ -78,7 +80,7 @@ fn state(dir: &Path) -> String {
         .collect();
     format!(
         "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{}",
-        p.all_boxes().unwrap(),
+        p.all_annotations().unwrap(),
         p.all_spans().unwrap(),
         p.items(),
         p.item_versions().unwrap(),
@@ -107,7 +109,7 @@ fn split_then_merge_brings_every_annotation_back_once() {
     }
     // An id given out and deleted: packages must still start above it.
     let gone = add_box(&mut source, items[20], CAR, bx(0.0, 0.0, 5.0, 5.0));
-    source.apply(Edit::DeleteBoxes(vec![gone])).unwrap();
+    source.apply(Edit::DeleteAnnotations(vec![gone])).unwrap();
     drop(source);
 
     let out = f.root.path().join("packages");
@@ -148,15 +150,15 @@ fn split_then_merge_brings_every_annotation_back_once() {
             std::fs::canonicalize(&f.images).unwrap()
         );
         let info = p.package_info().unwrap().unwrap();
-        assert_eq!(info.box_floor, gone.0);
-        for b in p.all_boxes().unwrap() {
+        assert_eq!(info.annotation_floor, gone.0);
+        for b in p.all_annotations().unwrap() {
             assert!(carried.contains(&b.id));
             assert_eq!(b.provenance.author, "lead");
         }
     }
 
     // Each annotator labels their package: a person box on every item, submitted.
-    let mut new_boxes: HashMap<String, Vec<BoxAnnotation>> = HashMap::new();
+    let mut new_boxes: HashMap<String, Vec<Annotation>> = HashMap::new();
     for (pkg, name) in packages.iter().zip(["ana", "bo", "chen"]) {
         let mut p = open(pkg, name);
         let ids: Vec<ItemId> = p.items().iter().map(|i| i.id).collect();
@@ -177,7 +179,12 @@ fn split_then_merge_brings_every_annotation_back_once() {
     // ana moves a carried box on an item of hers alone, bo deletes one.
     let carried_on = |pkg: usize| -> (ItemId, AnnotationId) {
         let p = Project::open(&packages[pkg], Access::ReadOnly).unwrap();
-        let car = |item: ItemId| p.boxes(item).unwrap().into_iter().find(|b| b.class == CAR);
+        let car = |item: ItemId| {
+            p.annotations(item)
+                .unwrap()
+                .into_iter()
+                .find(|b| b.class == CAR)
+        };
         let (item, b) = all_roles[pkg]
             .values()
             .filter(|(_, r)| *r == PackageRole::Assigned)
@@ -187,34 +194,34 @@ fn split_then_merge_brings_every_annotation_back_once() {
     };
     let (_, moved) = carried_on(0);
     open(&packages[0], "ana")
-        .apply(Edit::SetBoxGeometry {
+        .apply(Edit::SetShape {
             id: moved,
-            bbox: bx(2.0, 2.0, 12.0, 12.0),
+            shape: Shape::Rect(bx(2.0, 2.0, 12.0, 12.0)),
         })
         .unwrap();
     let (_, deleted) = carried_on(1);
     open(&packages[1], "bo")
-        .apply(Edit::DeleteBoxes(vec![deleted]))
+        .apply(Edit::DeleteAnnotations(vec![deleted]))
         .unwrap();
 
     let merged = merge(&f.project, &packages);
     assert!(merged.iter().all(|m| m.conflicts.is_empty()), "{merged:?}");
     let source = Project::open(&f.project, Access::ReadOnly).unwrap();
-    let boxes = source.all_boxes().unwrap();
+    let boxes = source.all_annotations().unwrap();
     // Carried boxes: once each, the moved one moved, the deleted one gone.
     for id in &carried {
         let n = boxes.iter().filter(|b| b.id == *id).count();
         assert_eq!(n, usize::from(*id != deleted), "box {id}");
     }
     assert_eq!(
-        boxes.iter().find(|b| b.id == moved).unwrap().bbox,
+        boxes.iter().find(|b| b.id == moved).unwrap().bounds(),
         bx(2.0, 2.0, 12.0, 12.0)
     );
     // New boxes: one per item, by the package's annotator with its time; on an
     // overlap item the first annotator by name wins and both versions are kept.
-    let persons: Vec<&BoxAnnotation> = boxes.iter().filter(|b| b.class == PERSON).collect();
+    let persons: Vec<&Annotation> = boxes.iter().filter(|b| b.class == PERSON).collect();
     assert_eq!(persons.len(), 33);
-    let keys: HashSet<_> = boxes.iter().map(|b| (b.item, box_key(b))).collect();
+    let keys: HashSet<_> = boxes.iter().map(|b| (b.item, annotation_key(b))).collect();
     assert_eq!(keys.len(), boxes.len(), "no duplicates");
     for b in &persons {
         let path = &path_of[&b.item];
@@ -223,7 +230,7 @@ fn split_then_merge_brings_every_annotation_back_once() {
             .iter()
             .find(|n| n.provenance.created_ms == b.provenance.created_ms)
             .expect("the package's own box");
-        assert_eq!(made.bbox, b.bbox);
+        assert_eq!(made.bounds(), b.bounds());
         let holders: Vec<&str> = ["ana", "bo", "chen"]
             .into_iter()
             .zip(&all_roles)
@@ -266,12 +273,16 @@ fn split_then_merge_brings_every_annotation_back_once() {
     let merged = merge(&f.project, &packages[2..]);
     assert_eq!(merged[0].conflicts, vec![path.clone()]);
     let source = Project::open(&f.project, Access::ReadOnly).unwrap();
-    let on_item = source.boxes(src_item).unwrap();
+    let on_item = source.annotations(src_item).unwrap();
     assert!(
         on_item.iter().any(|b| b.id == reviewer_box),
         "the project's state is kept"
     );
-    assert!(!on_item.iter().any(|b| b.bbox == bx(30.0, 20.0, 39.0, 29.0)));
+    assert!(
+        !on_item
+            .iter()
+            .any(|b| b.bounds() == bx(30.0, 20.0, 39.0, 29.0))
+    );
     let kept = source.item_versions().unwrap();
     let conflict = kept
         .iter()
@@ -281,9 +292,9 @@ fn split_then_merge_brings_every_annotation_back_once() {
     assert!(
         conflict
             .body
-            .boxes
+            .annotations
             .iter()
-            .any(|b| b.bbox == bx(30.0, 20.0, 39.0, 29.0))
+            .any(|b| b.bounds() == bx(30.0, 20.0, 39.0, 29.0))
     );
     let comments = source.comments(src_item).unwrap();
     assert_eq!(comments.len(), 1);
@@ -443,7 +454,10 @@ fn agreement_and_golden_accuracy_match_hand_computed_values() {
         let p = Project::open(pkg, Access::ReadOnly).unwrap();
         let (golden, _) = r["4.jpg"];
         assert_eq!(r["4.jpg"].1, PackageRole::Golden);
-        assert!(p.boxes(golden).unwrap().is_empty(), "the answer is hidden");
+        assert!(
+            p.annotations(golden).unwrap().is_empty(),
+            "the answer is hidden"
+        );
     }
     // (item, boxes, label) per annotator.
     type Work = Vec<(&'static str, Vec<(ClassId, BBox)>, Option<LabelId>)>;
@@ -488,7 +502,7 @@ fn agreement_and_golden_accuracy_match_hand_computed_values() {
     merge(&f.project, &packages);
     let source = Project::open(&f.project, Access::ReadOnly).unwrap();
     // The trusted answer is untouched; both answers are kept.
-    let answer = source.boxes(items[3]).unwrap();
+    let answer = source.annotations(items[3]).unwrap();
     assert_eq!(answer.len(), 1);
     assert_eq!(answer[0].provenance.author, "lead");
     let q = source.annotator_quality().unwrap();
@@ -500,7 +514,7 @@ fn agreement_and_golden_accuracy_match_hand_computed_values() {
         assert_eq!(x.overlap_items, 3);
         // Item F1s 1, 0 and 1 (both empty): mean 2/3.
         close(x.agreement_f1, 2.0 / 3.0);
-        close(x.mean_iou, 0.81);
+        close(x.mean_similarity, 0.81);
         // Labels (day, day), (night, day), (night, night): observed 2/3,
         // chance 1/3·2/3 + 2/3·1/3 = 4/9, kappa (2/3 − 4/9)/(1 − 4/9) = 0.4.
         close(x.kappa, 0.4);
@@ -570,7 +584,7 @@ fn a_merge_brings_the_packages_audit_trail_and_pace_figures_along() {
         .map(|e| (e.kind.as_str(), e.author.as_str()))
         .collect();
     assert!(kinds.contains(&("set_status", "li")), "{kinds:?}");
-    assert!(kinds.contains(&("add_boxes", "li")), "{kinds:?}");
+    assert!(kinds.contains(&("add_annotations", "li")), "{kinds:?}");
     let submitted = trail.iter().find(|e| e.kind == "set_status").unwrap();
     let detail: serde_json::Value = serde_json::from_str(&submitted.detail).unwrap();
     assert_eq!(detail["package"], "li");
@@ -619,7 +633,7 @@ fn a_merge_of_several_packages_is_all_or_nothing_and_one_undo() {
         .to_string();
     assert!(message.contains("gone.jpg"), "{message}");
     assert!(
-        project.all_boxes().unwrap().is_empty(),
+        project.all_annotations().unwrap().is_empty(),
         "nothing of li's package is kept"
     );
     assert!(!project.can_undo());
@@ -633,13 +647,106 @@ fn a_merge_of_several_packages_is_all_or_nothing_and_one_undo() {
     let mut project = open(&f.project, "lead");
     let merged = merge_packages(&mut project, &packages).unwrap();
     assert_eq!(merged.len(), 2);
-    assert_eq!(project.all_boxes().unwrap().len(), 6);
+    assert_eq!(project.all_annotations().unwrap().len(), 6);
     project.undo().unwrap();
     assert!(
-        project.all_boxes().unwrap().is_empty(),
+        project.all_annotations().unwrap().is_empty(),
         "one undo takes both back"
     );
     assert!(!project.can_undo());
     project.redo().unwrap();
-    assert_eq!(project.all_boxes().unwrap().len(), 6);
+    assert_eq!(project.all_annotations().unwrap().len(), 6);
+}
+
+#[test]
+fn shapes_go_through_a_package_and_agreement_compares_them() {
+    use shugu::model::{Keypoint, Point, Polygon, ShapeKind, Visibility};
+    let f = image_project(
+        &[("1.jpg", 100, 100), ("2.jpg", 100, 100)],
+        &["region", "hand"],
+        &[],
+        false,
+    );
+    let hand = ClassId(2);
+    let triangle = |tip: f32| {
+        Shape::Polygon(Polygon::new(vec![
+            Point::new(10.0, 10.0),
+            Point::new(50.0, 10.0),
+            Point::new(30.0, tip),
+        ]))
+    };
+    let pose = |dx: f32| {
+        Shape::Keypoints(vec![
+            Keypoint::new(20.0 + dx, 20.0, Visibility::Visible),
+            Keypoint::new(60.0 + dx, 70.0, Visibility::Visible),
+        ])
+    };
+    let mut source = open(&f.project, "lead");
+    source
+        .update_schema(|s| {
+            s.classes[1].shapes = vec![ShapeKind::Keypoints];
+            s.classes[1].keypoints = vec!["wrist".into(), "tip".into()];
+        })
+        .unwrap();
+    let items: Vec<ItemId> = source.items().iter().map(|i| i.id).collect();
+    let carried = source
+        .apply(Edit::AddAnnotations(vec![NewAnnotation::new(
+            items[0],
+            CAR,
+            triangle(40.0),
+        )]))
+        .unwrap()
+        .created[0];
+    drop(source);
+
+    let out = f.root.path().join("out");
+    let packages = split(&f.project, &["a", "b"], 100.0, &out);
+    for (pkg, (name, tip, dx)) in packages.iter().zip([("a", 50.0, 0.0), ("b", 40.0, 2.0)]) {
+        let mut p = open(pkg, name);
+        let r = roles(pkg);
+        let (first, second) = (r["1.jpg"].0, r["2.jpg"].0);
+        let on_first = p.annotations(first).unwrap();
+        assert_eq!(on_first[0].id, carried, "carried under its id");
+        if tip != 40.0 {
+            // One vertex dragged: one edit of the shape.
+            p.apply(Edit::SetShape {
+                id: carried,
+                shape: triangle(tip),
+            })
+            .unwrap();
+        }
+        p.apply(Edit::AddAnnotations(vec![NewAnnotation::new(
+            second,
+            hand,
+            pose(dx),
+        )]))
+        .unwrap();
+    }
+    merge(&f.project, &packages);
+    let source = Project::open(&f.project, Access::ReadOnly).unwrap();
+    let versions = source.item_versions().unwrap();
+    let of = |item: ItemId, who: &str| {
+        versions
+            .iter()
+            .find(|v| v.item == item && v.annotator == who)
+            .unwrap_or_else(|| panic!("{who}'s version of {item}"))
+            .body
+            .annotations
+            .iter()
+            .map(|a| a.shape.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(of(items[0], "a"), [triangle(50.0)]);
+    assert_eq!(of(items[0], "b"), [triangle(40.0)]);
+    assert_eq!(of(items[1], "a"), [pose(0.0)]);
+    assert_eq!(of(items[1], "b"), [pose(2.0)]);
+
+    // Agreement: the triangles by IoU, the poses by OKS with the default sigma.
+    let iou = triangle(50.0).iou(&triangle(40.0)).unwrap();
+    let oks = pose(0.0).similarity(&pose(2.0), &[0.1, 0.1]).unwrap();
+    assert!(iou > 0.5 && oks > 0.5, "both pairs match: {iou} {oks}");
+    let report = source.agreement_report().unwrap();
+    assert_eq!(report.overlap_items, 2);
+    close(report.pairs[0].f1, 1.0);
+    close(report.pairs[0].mean_similarity, (iou + oks) / 2.0);
 }

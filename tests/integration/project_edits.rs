@@ -2,12 +2,13 @@
 //! redo, image labels, item status, the audit trail, persistence across reopening,
 //! the manifest version check and the single-writer lock.
 
+use shugu::model::Shape;
 use shugu::model::{
-    AnnotationId, BBox, BoxAnnotation, ClassId, Edit, ImageLabelMode, ItemId, ItemStatus, LabelId,
-    LabelSchema, NewBox,
+    Annotation, AnnotationId, BBox, ClassId, Edit, ImageLabelMode, ItemId, ItemStatus, LabelId,
+    LabelSchema, NewAnnotation,
 };
 use shugu::project::{
-    Access, FORMAT_VERSION, MANIFEST_FILE, NewItem, Project, ProjectError, now_ms,
+    Access, DB_VERSION, FORMAT_VERSION, MANIFEST_FILE, NewItem, Project, ProjectError, now_ms,
 };
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
@@ -76,10 +77,11 @@ fn bx(x0: f32, y0: f32, x1: f32, y1: f32) -> BBox {
 
 fn add(project: &mut Project, item: ItemId, class: ClassId, bbox: BBox) -> AnnotationId {
     let applied = project
-        .apply(Edit::AddBoxes(vec![NewBox {
+        .apply(Edit::AddAnnotations(vec![NewAnnotation {
             item,
             class,
-            bbox,
+            shape: Shape::Rect(bbox),
+            group: None,
             attributes: Default::default(),
         }]))
         .unwrap();
@@ -87,9 +89,9 @@ fn add(project: &mut Project, item: ItemId, class: ClassId, bbox: BBox) -> Annot
     applied.created[0]
 }
 
-fn the_box(project: &Project, id: AnnotationId) -> BoxAnnotation {
+fn the_box(project: &Project, id: AnnotationId) -> Annotation {
     project
-        .all_boxes()
+        .all_annotations()
         .unwrap()
         .into_iter()
         .find(|b| b.id == id)
@@ -103,10 +105,10 @@ fn status(project: &Project, item: ItemId) -> ItemStatus {
 /// What must survive undo/redo exactly: everything but the `updated_*` provenance.
 fn shape(project: &Project) -> Vec<(AnnotationId, ItemId, ClassId, BBox)> {
     project
-        .all_boxes()
+        .all_annotations()
         .unwrap()
         .into_iter()
-        .map(|b| (b.id, b.item, b.class, b.bbox))
+        .map(|b| (b.id, b.item, b.class, b.bounds()))
         .collect()
 }
 
@@ -127,17 +129,19 @@ fn add_boxes_assigns_ids_and_provenance() {
     let before = now_ms();
     let applied = f
         .project
-        .apply(Edit::AddBoxes(vec![
-            NewBox {
+        .apply(Edit::AddAnnotations(vec![
+            NewAnnotation {
                 item: f.a,
                 class: CAR,
-                bbox: bx(0.0, 0.0, 1.0, 1.0),
+                shape: Shape::Rect(bx(0.0, 0.0, 1.0, 1.0)),
+                group: None,
                 attributes: Default::default(),
             },
-            NewBox {
+            NewAnnotation {
                 item: f.b,
                 class: PEDESTRIAN,
-                bbox: bx(10.5, 20.25, 30.0, 40.0),
+                shape: Shape::Rect(bx(10.5, 20.25, 30.0, 40.0)),
+                group: None,
                 attributes: Default::default(),
             },
         ]))
@@ -151,12 +155,12 @@ fn add_boxes_assigns_ids_and_provenance() {
     touched.sort();
     assert_eq!(touched, vec![f.a, f.b]);
 
-    let boxes_a = f.project.boxes(f.a).unwrap();
+    let boxes_a = f.project.annotations(f.a).unwrap();
     assert_eq!(boxes_a.len(), 1);
     let first = &boxes_a[0];
     assert_eq!(first.id, applied.created[0]);
     assert_eq!((first.item, first.class), (f.a, CAR));
-    assert_eq!(first.bbox, bx(0.0, 0.0, 1.0, 1.0));
+    assert_eq!(first.bounds(), bx(0.0, 0.0, 1.0, 1.0));
     let p = &first.provenance;
     assert_eq!(
         (p.author.as_str(), p.updated_by.as_str()),
@@ -167,14 +171,14 @@ fn add_boxes_assigns_ids_and_provenance() {
 
     let second = the_box(&f.project, applied.created[1]);
     assert_eq!((second.item, second.class), (f.b, PEDESTRIAN));
-    assert_eq!(second.bbox, bx(10.5, 20.25, 30.0, 40.0));
+    assert_eq!(second.bounds(), bx(10.5, 20.25, 30.0, 40.0));
 
     // A later change by someone else keeps the creator and records the updater.
     f.project.set_author("bob");
     f.project
-        .apply(Edit::SetBoxGeometry {
+        .apply(Edit::SetShape {
             id: first.id,
-            bbox: bx(2.0, 2.0, 3.0, 3.0),
+            shape: Shape::Rect(bx(2.0, 2.0, 3.0, 3.0)),
         })
         .unwrap();
     let moved = the_box(&f.project, first.id);
@@ -189,28 +193,32 @@ fn boxes_are_clamped_to_the_image() {
     let mut f = fixture();
     // a.jpg is 100×80.
     let id = add(&mut f.project, f.a, CAR, bx(-10.0, -5.0, 50.0, 200.0));
-    assert_eq!(the_box(&f.project, id).bbox, bx(0.0, 0.0, 50.0, 80.0));
+    assert_eq!(the_box(&f.project, id).bounds(), bx(0.0, 0.0, 50.0, 80.0));
 
     f.project
-        .apply(Edit::SetBoxGeometry {
+        .apply(Edit::SetShape {
             id,
-            bbox: bx(90.0, 70.0, 130.0, 95.0),
+            shape: Shape::Rect(bx(90.0, 70.0, 130.0, 95.0)),
         })
         .unwrap();
-    assert_eq!(the_box(&f.project, id).bbox, bx(90.0, 70.0, 100.0, 80.0));
+    assert_eq!(
+        the_box(&f.project, id).bounds(),
+        bx(90.0, 70.0, 100.0, 80.0)
+    );
 }
 
 #[test]
 fn boxes_without_area_in_the_image_are_refused() {
     let mut f = fixture();
-    let outside = Edit::AddBoxes(vec![NewBox {
+    let outside = Edit::AddAnnotations(vec![NewAnnotation {
         item: f.a,
         class: CAR,
-        bbox: bx(150.0, 10.0, 200.0, 50.0),
+        shape: Shape::Rect(bx(150.0, 10.0, 200.0, 50.0)),
+        group: None,
         attributes: Default::default(),
     }]);
     let message = invalid_message(f.project.apply(outside));
-    assert!(message.contains("no area inside"), "{message}");
+    assert!(message.contains("nothing inside"), "{message}");
     assert!(message.contains("100×80"), "{message}");
 
     // Touching the border only, zero-sized, and non-finite boxes are refused too.
@@ -224,20 +232,22 @@ fn boxes_without_area_in_the_image_are_refused() {
             max_y: 10.0,
         },
     ] {
-        let edit = Edit::AddBoxes(vec![NewBox {
+        let edit = Edit::AddAnnotations(vec![NewAnnotation {
             item: f.a,
             class: CAR,
-            bbox,
+            shape: Shape::Rect(bbox),
+            group: None,
             attributes: Default::default(),
         }]);
         invalid_message(f.project.apply(edit));
     }
 
     // An image that could not be read cannot be annotated.
-    let on_broken = Edit::AddBoxes(vec![NewBox {
+    let on_broken = Edit::AddAnnotations(vec![NewAnnotation {
         item: f.broken,
         class: CAR,
-        bbox: bx(0.0, 0.0, 1.0, 1.0),
+        shape: Shape::Rect(bx(0.0, 0.0, 1.0, 1.0)),
+        group: None,
         attributes: Default::default(),
     }]);
     let message = invalid_message(f.project.apply(on_broken));
@@ -245,21 +255,22 @@ fn boxes_without_area_in_the_image_are_refused() {
 
     // Moving an existing box out of its image is refused and leaves it where it was.
     let id = add(&mut f.project, f.a, CAR, bx(1.0, 1.0, 2.0, 2.0));
-    invalid_message(f.project.apply(Edit::SetBoxGeometry {
+    invalid_message(f.project.apply(Edit::SetShape {
         id,
-        bbox: bx(-50.0, -50.0, -1.0, -1.0),
+        shape: Shape::Rect(bx(-50.0, -50.0, -1.0, -1.0)),
     }));
-    assert_eq!(the_box(&f.project, id).bbox, bx(1.0, 1.0, 2.0, 2.0));
-    assert_eq!(f.project.all_boxes().unwrap().len(), 1);
+    assert_eq!(the_box(&f.project, id).bounds(), bx(1.0, 1.0, 2.0, 2.0));
+    assert_eq!(f.project.all_annotations().unwrap().len(), 1);
 }
 
 #[test]
 fn unknown_classes_items_and_boxes_are_refused() {
     let mut f = fixture();
-    let unknown_class = Edit::AddBoxes(vec![NewBox {
+    let unknown_class = Edit::AddAnnotations(vec![NewAnnotation {
         item: f.a,
         class: ClassId(3),
-        bbox: bx(0.0, 0.0, 5.0, 5.0),
+        shape: Shape::Rect(bx(0.0, 0.0, 5.0, 5.0)),
+        group: None,
         attributes: Default::default(),
     }]);
     let message = invalid_message(f.project.apply(unknown_class));
@@ -268,47 +279,48 @@ fn unknown_classes_items_and_boxes_are_refused() {
         "{message}"
     );
 
-    let unknown_item = Edit::AddBoxes(vec![NewBox {
+    let unknown_item = Edit::AddAnnotations(vec![NewAnnotation {
         item: ItemId(999),
         class: CAR,
-        bbox: bx(0.0, 0.0, 5.0, 5.0),
+        shape: Shape::Rect(bx(0.0, 0.0, 5.0, 5.0)),
+        group: None,
         attributes: Default::default(),
     }]);
     assert!(invalid_message(f.project.apply(unknown_item)).contains("999"));
 
     let id = add(&mut f.project, f.a, CAR, bx(0.0, 0.0, 5.0, 5.0));
-    invalid_message(f.project.apply(Edit::SetBoxClass {
+    invalid_message(f.project.apply(Edit::SetAnnotationClass {
         id,
         class: ClassId(42),
     }));
     assert_eq!(the_box(&f.project, id).class, CAR);
 
     let missing = AnnotationId(id.0 + 100);
-    invalid_message(f.project.apply(Edit::SetBoxClass {
+    invalid_message(f.project.apply(Edit::SetAnnotationClass {
         id: missing,
         class: CAR,
     }));
-    invalid_message(f.project.apply(Edit::SetBoxGeometry {
+    invalid_message(f.project.apply(Edit::SetShape {
         id: missing,
-        bbox: bx(0.0, 0.0, 1.0, 1.0),
+        shape: Shape::Rect(bx(0.0, 0.0, 1.0, 1.0)),
     }));
     // A delete that names one missing box deletes nothing.
-    invalid_message(f.project.apply(Edit::DeleteBoxes(vec![id, missing])));
-    assert_eq!(f.project.boxes(f.a).unwrap().len(), 1);
+    invalid_message(f.project.apply(Edit::DeleteAnnotations(vec![id, missing])));
+    assert_eq!(f.project.annotations(f.a).unwrap().len(), 1);
 
     // A batch with one bad part changes nothing.
     let batch = Edit::Batch(vec![
-        Edit::SetBoxGeometry {
+        Edit::SetShape {
             id,
-            bbox: bx(10.0, 10.0, 20.0, 20.0),
+            shape: Shape::Rect(bx(10.0, 10.0, 20.0, 20.0)),
         },
-        Edit::SetBoxClass {
+        Edit::SetAnnotationClass {
             id,
             class: ClassId(7),
         },
     ]);
     invalid_message(f.project.apply(batch));
-    assert_eq!(the_box(&f.project, id).bbox, bx(0.0, 0.0, 5.0, 5.0));
+    assert_eq!(the_box(&f.project, id).bounds(), bx(0.0, 0.0, 5.0, 5.0));
 
     // None of the refused edits reached the undo stack or the audit trail.
     assert_eq!(f.project.history(None, 100).unwrap().len(), 1);
@@ -325,21 +337,21 @@ fn geometry_class_and_delete_undo_and_redo() {
 
     // Geometry.
     f.project
-        .apply(Edit::SetBoxGeometry {
+        .apply(Edit::SetShape {
             id,
-            bbox: bx(20.0, 20.0, 60.0, 70.0),
+            shape: Shape::Rect(bx(20.0, 20.0, 60.0, 70.0)),
         })
         .unwrap();
-    assert_eq!(the_box(&f.project, id).bbox, bx(20.0, 20.0, 60.0, 70.0));
+    assert_eq!(the_box(&f.project, id).bounds(), bx(20.0, 20.0, 60.0, 70.0));
     let undone = f.project.undo().unwrap().unwrap();
     assert_eq!(undone.touched, vec![f.b]);
-    assert_eq!(the_box(&f.project, id).bbox, bx(10.0, 10.0, 50.0, 50.0));
+    assert_eq!(the_box(&f.project, id).bounds(), bx(10.0, 10.0, 50.0, 50.0));
     f.project.redo().unwrap().unwrap();
-    assert_eq!(the_box(&f.project, id).bbox, bx(20.0, 20.0, 60.0, 70.0));
+    assert_eq!(the_box(&f.project, id).bounds(), bx(20.0, 20.0, 60.0, 70.0));
 
     // Class.
     f.project
-        .apply(Edit::SetBoxClass {
+        .apply(Edit::SetAnnotationClass {
             id,
             class: PEDESTRIAN,
         })
@@ -354,25 +366,33 @@ fn geometry_class_and_delete_undo_and_redo() {
     let before_delete = the_box(&f.project, id);
     let other_before = the_box(&f.project, other);
     f.project.set_author("bob");
-    f.project.apply(Edit::DeleteBoxes(vec![id])).unwrap();
-    assert_eq!(f.project.boxes(f.b).unwrap(), vec![other_before.clone()]);
+    f.project.apply(Edit::DeleteAnnotations(vec![id])).unwrap();
+    assert_eq!(
+        f.project.annotations(f.b).unwrap(),
+        vec![other_before.clone()]
+    );
     f.project.undo().unwrap().unwrap();
     assert_eq!(
-        f.project.boxes(f.b).unwrap(),
+        f.project.annotations(f.b).unwrap(),
         vec![before_delete.clone(), other_before.clone()]
     );
     f.project.redo().unwrap().unwrap();
-    assert_eq!(f.project.boxes(f.b).unwrap(), vec![other_before.clone()]);
+    assert_eq!(
+        f.project.annotations(f.b).unwrap(),
+        vec![other_before.clone()]
+    );
     f.project.undo().unwrap().unwrap();
     assert_eq!(the_box(&f.project, id), before_delete);
     assert_eq!(before_delete.provenance.author, "alice");
 
     // Deleting several boxes at once undoes as one step.
-    f.project.apply(Edit::DeleteBoxes(vec![other, id])).unwrap();
-    assert!(f.project.boxes(f.b).unwrap().is_empty());
+    f.project
+        .apply(Edit::DeleteAnnotations(vec![other, id]))
+        .unwrap();
+    assert!(f.project.annotations(f.b).unwrap().is_empty());
     f.project.undo().unwrap().unwrap();
     assert_eq!(
-        f.project.boxes(f.b).unwrap(),
+        f.project.annotations(f.b).unwrap(),
         vec![before_delete, other_before]
     );
 
@@ -380,13 +400,15 @@ fn geometry_class_and_delete_undo_and_redo() {
     let added = add(&mut f.project, f.a, CAR, bx(0.0, 0.0, 9.0, 9.0));
     let added_box = the_box(&f.project, added);
     f.project.undo().unwrap().unwrap();
-    assert!(f.project.boxes(f.a).unwrap().is_empty());
+    assert!(f.project.annotations(f.a).unwrap().is_empty());
     let redone = f.project.redo().unwrap().unwrap();
     assert!(redone.touched.contains(&f.a));
-    assert_eq!(f.project.boxes(f.a).unwrap(), vec![added_box]);
+    assert_eq!(f.project.annotations(f.a).unwrap(), vec![added_box]);
 
     // A fresh box never reuses an id, not even one that was deleted and not restored.
-    f.project.apply(Edit::DeleteBoxes(vec![added])).unwrap();
+    f.project
+        .apply(Edit::DeleteAnnotations(vec![added]))
+        .unwrap();
     let fresh = add(&mut f.project, f.a, CAR, bx(0.0, 0.0, 9.0, 9.0));
     assert!(fresh > added, "{fresh} reuses an id <= {added}");
 }
@@ -399,20 +421,21 @@ fn undo_depth_is_unlimited() {
     let mut last: Option<AnnotationId> = None;
     for step in 0..STEPS {
         let edit = match (step % 3, last) {
-            (0, _) | (_, None) => Edit::AddBoxes(vec![NewBox {
+            (0, _) | (_, None) => Edit::AddAnnotations(vec![NewAnnotation {
                 item: f.b,
                 class: CAR,
-                bbox: bx(0.0, 0.0, 10.0, 10.0),
+                shape: Shape::Rect(bx(0.0, 0.0, 10.0, 10.0)),
+                group: None,
                 attributes: Default::default(),
             }]),
             (1, Some(id)) => {
                 let offset = (step % 600) as f32;
-                Edit::SetBoxGeometry {
+                Edit::SetShape {
                     id,
-                    bbox: bx(offset, 1.0, offset + 20.0, 30.0),
+                    shape: Shape::Rect(bx(offset, 1.0, offset + 20.0, 30.0)),
                 }
             }
-            (_, Some(id)) => Edit::SetBoxClass {
+            (_, Some(id)) => Edit::SetAnnotationClass {
                 id,
                 class: if step % 2 == 0 { PEDESTRIAN } else { CAR },
             },
@@ -423,7 +446,10 @@ fn undo_depth_is_unlimited() {
         }
         snapshots.push(shape(&f.project));
     }
-    assert_eq!(f.project.all_boxes().unwrap().len(), STEPS.div_ceil(3));
+    assert_eq!(
+        f.project.all_annotations().unwrap().len(),
+        STEPS.div_ceil(3)
+    );
 
     for expected in snapshots[..STEPS].iter().rev() {
         assert!(f.project.undo().unwrap().is_some());
@@ -458,14 +484,20 @@ fn a_new_edit_clears_the_redo_stack() {
     let third = add(&mut f.project, f.a, PEDESTRIAN, bx(30.0, 30.0, 40.0, 40.0));
     assert!(!f.project.can_redo());
     assert!(f.project.redo().unwrap().is_none());
-    let ids: Vec<_> = f.project.boxes(f.a).unwrap().iter().map(|b| b.id).collect();
+    let ids: Vec<_> = f
+        .project
+        .annotations(f.a)
+        .unwrap()
+        .iter()
+        .map(|b| b.id)
+        .collect();
     assert_eq!(ids, vec![first, third]);
     assert!(third > second);
 
     // An edit that changes nothing is not a step and keeps the redo stack.
     f.project.undo().unwrap().unwrap();
     assert!(f.project.can_redo());
-    f.project.apply(Edit::AddBoxes(vec![])).unwrap();
+    f.project.apply(Edit::AddAnnotations(vec![])).unwrap();
     assert!(f.project.can_redo());
 }
 
@@ -480,23 +512,25 @@ fn a_batch_undoes_and_redoes_as_one_step() {
     let applied = f
         .project
         .apply(Edit::Batch(vec![
-            Edit::AddBoxes(vec![
-                NewBox {
+            Edit::AddAnnotations(vec![
+                NewAnnotation {
                     item: f.a,
                     class: CAR,
-                    bbox: bx(1.0, 1.0, 2.0, 2.0),
+                    shape: Shape::Rect(bx(1.0, 1.0, 2.0, 2.0)),
+                    group: None,
                     attributes: Default::default(),
                 },
-                NewBox {
+                NewAnnotation {
                     item: f.a,
                     class: PEDESTRIAN,
-                    bbox: bx(3.0, 3.0, 4.0, 4.0),
+                    shape: Shape::Rect(bx(3.0, 3.0, 4.0, 4.0)),
+                    group: None,
                     attributes: Default::default(),
                 },
             ]),
-            Edit::SetBoxGeometry {
+            Edit::SetShape {
                 id: keep,
-                bbox: bx(100.0, 100.0, 200.0, 200.0),
+                shape: Shape::Rect(bx(100.0, 100.0, 200.0, 200.0)),
             },
             Edit::SetImageLabels {
                 item: f.a,
@@ -531,7 +565,7 @@ fn a_batch_undoes_and_redoes_as_one_step() {
     f.project.undo().unwrap().unwrap();
     f.project.undo().unwrap().unwrap();
     assert!(!f.project.can_undo());
-    assert!(f.project.all_boxes().unwrap().is_empty());
+    assert!(f.project.all_annotations().unwrap().is_empty());
     assert_eq!(status(&f.project, f.b), ItemStatus::New);
 }
 
@@ -672,9 +706,9 @@ fn first_annotation_moves_new_to_in_progress() {
         .unwrap();
     assert_eq!(status(&f.project, f.a), ItemStatus::Submitted);
     f.project
-        .apply(Edit::SetBoxGeometry {
+        .apply(Edit::SetShape {
             id,
-            bbox: bx(1.0, 1.0, 5.0, 5.0),
+            shape: Shape::Rect(bx(1.0, 1.0, 5.0, 5.0)),
         })
         .unwrap();
     assert_eq!(status(&f.project, f.a), ItemStatus::Submitted);
@@ -690,9 +724,9 @@ fn first_annotation_moves_new_to_in_progress() {
             status: ItemStatus::New,
         })
         .unwrap();
-    f.project.apply(Edit::DeleteBoxes(vec![id])).unwrap();
+    f.project.apply(Edit::DeleteAnnotations(vec![id])).unwrap();
     f.project.undo().unwrap().unwrap();
-    assert_eq!(f.project.boxes(f.a).unwrap().len(), 1);
+    assert_eq!(f.project.annotations(f.a).unwrap().len(), 1);
     assert_eq!(status(&f.project, f.a), ItemStatus::New);
 
     // A status set in the same step wins over the automatic one.
@@ -703,10 +737,11 @@ fn first_annotation_moves_new_to_in_progress() {
                 item: c,
                 status: ItemStatus::New,
             },
-            Edit::AddBoxes(vec![NewBox {
+            Edit::AddAnnotations(vec![NewAnnotation {
                 item: c,
                 class: CAR,
-                bbox: bx(0.0, 0.0, 1.0, 1.0),
+                shape: Shape::Rect(bx(0.0, 0.0, 1.0, 1.0)),
+                group: None,
                 attributes: Default::default(),
             }]),
         ]))
@@ -735,9 +770,9 @@ fn history_records_author_and_kind() {
     f.project.set_author("alice");
     add(&mut f.project, f.a, CAR, bx(0.0, 0.0, 10.0, 10.0));
     f.project
-        .apply(Edit::SetBoxGeometry {
+        .apply(Edit::SetShape {
             id,
-            bbox: bx(5.0, 5.0, 15.0, 15.0),
+            shape: Shape::Rect(bx(5.0, 5.0, 15.0, 15.0)),
         })
         .unwrap();
     f.project.set_author("bob");
@@ -759,28 +794,24 @@ fn history_records_author_and_kind() {
         summary,
         vec![
             ("bob", "set_status"),
-            ("bob", "redo:set_box_geometry"),
-            ("bob", "undo:set_box_geometry"),
-            ("alice", "set_box_geometry"),
-            ("annotator", "add_boxes"),
+            ("bob", "redo:set_shape"),
+            ("bob", "undo:set_shape"),
+            ("alice", "set_shape"),
+            ("annotator", "add_annotations"),
         ]
     );
     assert!(log.iter().all(|e| e.item == Some(f.b)));
     assert!(log.windows(2).all(|w| w[0].seq > w[1].seq));
     assert!(log.windows(2).all(|w| w[0].time_ms >= w[1].time_ms));
     assert!(log[..4].iter().all(|e| e.time_ms >= start));
-    assert!(
-        log[3].detail.contains("SetBoxGeometry"),
-        "{}",
-        log[3].detail
-    );
+    assert!(log[3].detail.contains("SetShape"), "{}", log[3].detail);
 
     assert_eq!(f.project.history(Some(f.b), 2).unwrap(), log[..2].to_vec());
     let of_a = f.project.history(Some(f.a), 100).unwrap();
     assert_eq!(of_a.len(), 1);
     assert_eq!(
         (of_a[0].author.as_str(), of_a[0].kind.as_str()),
-        ("alice", "add_boxes")
+        ("alice", "add_annotations")
     );
     assert_eq!(f.project.history(None, 100).unwrap().len(), 6);
     assert!(f.project.history(Some(f.broken), 100).unwrap().is_empty());
@@ -810,23 +841,26 @@ fn reopening_restores_every_box_label_and_status() {
     f.project.set_author("张三");
     let ids = f
         .project
-        .apply(Edit::AddBoxes(vec![
-            NewBox {
+        .apply(Edit::AddAnnotations(vec![
+            NewAnnotation {
                 item: f.a,
                 class: CAR,
-                bbox: bx(0.5, 0.25, 99.75, 79.5),
+                shape: Shape::Rect(bx(0.5, 0.25, 99.75, 79.5)),
+                group: None,
                 attributes: Default::default(),
             },
-            NewBox {
+            NewAnnotation {
                 item: f.b,
                 class: PEDESTRIAN,
-                bbox: bx(1.0 / 3.0, 0.1, 639.9, 479.99),
+                shape: Shape::Rect(bx(1.0 / 3.0, 0.1, 639.9, 479.99)),
+                group: None,
                 attributes: Default::default(),
             },
-            NewBox {
+            NewAnnotation {
                 item: f.b,
                 class: CAR,
-                bbox: bx(7.0, 8.0, 9.0, 10.0),
+                shape: Shape::Rect(bx(7.0, 8.0, 9.0, 10.0)),
+                group: None,
                 attributes: Default::default(),
             },
         ]))
@@ -834,7 +868,7 @@ fn reopening_restores_every_box_label_and_status() {
         .created;
     f.project.set_author("李四");
     f.project
-        .apply(Edit::SetBoxClass {
+        .apply(Edit::SetAnnotationClass {
             id: ids[2],
             class: PEDESTRIAN,
         })
@@ -852,9 +886,11 @@ fn reopening_restores_every_box_label_and_status() {
         })
         .unwrap();
     // The highest id is deleted: it must not come back for a new box after reopening.
-    f.project.apply(Edit::DeleteBoxes(vec![ids[2]])).unwrap();
+    f.project
+        .apply(Edit::DeleteAnnotations(vec![ids[2]]))
+        .unwrap();
 
-    let boxes = f.project.all_boxes().unwrap();
+    let boxes = f.project.all_annotations().unwrap();
     let labels = f.project.all_image_labels().unwrap();
     let items = f.project.items().to_vec();
     let stats = f.project.stats().unwrap();
@@ -865,7 +901,7 @@ fn reopening_restores_every_box_label_and_status() {
 
     let mut project = Project::open(&f.dir, Access::ReadWrite).unwrap();
     assert!(!project.is_read_only());
-    assert_eq!(project.all_boxes().unwrap(), boxes);
+    assert_eq!(project.all_annotations().unwrap(), boxes);
     assert_eq!(project.all_image_labels().unwrap(), labels);
     assert_eq!(project.items(), &items[..]);
     assert_eq!(project.stats().unwrap(), stats);
@@ -977,9 +1013,12 @@ fn one_writer_at_a_time_and_read_only_readers() {
 
     let mut reader = Project::open(&f.dir, Access::ReadWriteOrReadOnly).unwrap();
     assert!(reader.is_read_only());
-    assert_eq!(reader.boxes(f.a).unwrap(), f.project.boxes(f.a).unwrap());
+    assert_eq!(
+        reader.annotations(f.a).unwrap(),
+        f.project.annotations(f.a).unwrap()
+    );
     assert_eq!(reader.current_item(), Some(f.a));
-    let err = reader.apply(Edit::DeleteBoxes(vec![id])).unwrap_err();
+    let err = reader.apply(Edit::DeleteAnnotations(vec![id])).unwrap_err();
     assert!(matches!(err, ProjectError::ReadOnly), "{err:?}");
     assert!(matches!(reader.undo(), Err(ProjectError::ReadOnly)));
     assert!(matches!(reader.redo(), Err(ProjectError::ReadOnly)));
@@ -999,15 +1038,18 @@ fn one_writer_at_a_time_and_read_only_readers() {
 
     // The reader sees what the writer saves after it opened.
     let later = add(&mut f.project, f.b, PEDESTRIAN, bx(1.0, 1.0, 2.0, 2.0));
-    assert_eq!(reader.boxes(f.b).unwrap(), f.project.boxes(f.b).unwrap());
-    assert_eq!(reader.boxes(f.b).unwrap()[0].id, later);
+    assert_eq!(
+        reader.annotations(f.b).unwrap(),
+        f.project.annotations(f.b).unwrap()
+    );
+    assert_eq!(reader.annotations(f.b).unwrap()[0].id, later);
 
     // Once the writer is gone, the next one gets the lock, even with a reader open.
     drop(f.project);
     let mut writer = Project::open(&f.dir, Access::ReadWrite).unwrap();
     assert!(!writer.is_read_only());
-    writer.apply(Edit::DeleteBoxes(vec![id])).unwrap();
-    assert!(reader.boxes(f.a).unwrap().is_empty());
+    writer.apply(Edit::DeleteAnnotations(vec![id])).unwrap();
+    assert!(reader.annotations(f.a).unwrap().is_empty());
     drop(writer);
 
     let upgraded = Project::open(&f.dir, Access::ReadWriteOrReadOnly).unwrap();
@@ -1018,7 +1060,7 @@ fn one_writer_at_a_time_and_read_only_readers() {
     // Read-only access never takes the lock, and reads a closed project too.
     let read_only = Project::open(&f.dir, Access::ReadOnly).unwrap();
     assert!(read_only.is_read_only());
-    assert_eq!(read_only.all_boxes().unwrap().len(), 1);
+    assert_eq!(read_only.all_annotations().unwrap().len(), 1);
     let writer = Project::open(&f.dir, Access::ReadWrite).unwrap();
     assert!(!writer.is_read_only());
 }
@@ -1042,22 +1084,23 @@ fn stats_count_items_boxes_and_labels() {
         (4, 4, 0, 0)
     );
     assert_eq!(empty.items_broken, 1);
-    assert_eq!(empty.boxes, 0);
-    assert!(empty.boxes_per_class.is_empty() && empty.labels_per_class.is_empty());
+    assert_eq!(empty.annotations, 0);
+    assert!(empty.annotations_per_class.is_empty() && empty.labels_per_class.is_empty());
 
     let boxes = |item, class, n: usize| {
-        (0..n).map(move |i| NewBox {
+        (0..n).map(move |i| NewAnnotation {
             item,
             class,
-            bbox: bx(i as f32, 0.0, i as f32 + 1.0, 1.0),
+            shape: Shape::Rect(bx(i as f32, 0.0, i as f32 + 1.0, 1.0)),
+            group: None,
             attributes: Default::default(),
         })
     };
-    let new: Vec<NewBox> = boxes(f.a, CAR, 3)
+    let new: Vec<NewAnnotation> = boxes(f.a, CAR, 3)
         .chain(boxes(f.b, CAR, 2))
         .chain(boxes(f.b, PEDESTRIAN, 4))
         .collect();
-    f.project.apply(Edit::AddBoxes(new)).unwrap();
+    f.project.apply(Edit::AddAnnotations(new)).unwrap();
     f.project
         .apply(Edit::SetImageLabels {
             item: c,
@@ -1082,9 +1125,9 @@ fn stats_count_items_boxes_and_labels() {
         (1, 2, 1)
     );
     assert_eq!(stats.items_broken, 1);
-    assert_eq!(stats.boxes, 9);
+    assert_eq!(stats.annotations, 9);
     let per_class: Vec<(i64, &str, u64)> = stats
-        .boxes_per_class
+        .annotations_per_class
         .iter()
         .map(|c| (c.id, c.name.as_str(), c.count))
         .collect();
@@ -1109,13 +1152,14 @@ fn stats_count_items_boxes_and_labels() {
 fn boxes_streamed_in_chunks_are_one_checked_durable_undo_step() {
     let mut f = fixture();
     let (a, b) = (f.a, f.b);
-    let new = |item, class, bbox| NewBox {
+    let new = |item, class, bbox| NewAnnotation {
         item,
         class,
-        bbox,
+        shape: Shape::Rect(bbox),
+        group: None,
         attributes: Default::default(),
     };
-    let chunks: Vec<Result<Vec<NewBox>, ProjectError>> = vec![
+    let chunks: Vec<Result<Vec<NewAnnotation>, ProjectError>> = vec![
         Ok(vec![new(a, CAR, bx(1.0, 1.0, 10.0, 10.0))]),
         Ok(vec![]),
         // Clamped to the 640×480 image, as a plain AddBoxes would be.
@@ -1124,44 +1168,45 @@ fn boxes_streamed_in_chunks_are_one_checked_durable_undo_step() {
             new(a, CAR, bx(2.0, 2.0, 3.0, 3.0)),
         ]),
     ];
-    let applied = f.project.add_boxes_streamed(chunks).unwrap();
+    let applied = f.project.add_annotations_streamed(chunks).unwrap();
     assert_eq!(applied.created.len(), 3);
     assert_eq!(applied.touched, vec![a, b]);
     assert_eq!(
-        the_box(&f.project, applied.created[1]).bbox,
+        the_box(&f.project, applied.created[1]).bounds(),
         bx(600.0, 400.0, 640.0, 480.0)
     );
     assert_eq!(status(&f.project, a), ItemStatus::InProgress);
     assert_eq!(status(&f.project, b), ItemStatus::InProgress);
     let log = f.project.history(None, 1).unwrap();
-    assert_eq!(log[0].kind, "add_boxes");
+    assert_eq!(log[0].kind, "add_annotations");
     assert!(log[0].detail.contains("\"count\":3"), "{}", log[0].detail);
 
     // Durable: a reopened project has them.
     let dir = f.dir.clone();
     drop(f.project);
     let mut project = Project::open(&dir, Access::ReadWrite).unwrap();
-    assert_eq!(project.all_boxes().unwrap().len(), 3);
+    assert_eq!(project.all_annotations().unwrap().len(), 3);
 
     // Reopened, there is no undo history; stream again and undo that one step.
-    let again: Vec<Result<Vec<NewBox>, ProjectError>> =
+    let again: Vec<Result<Vec<NewAnnotation>, ProjectError>> =
         vec![Ok(vec![new(b, CAR, bx(5.0, 5.0, 6.0, 6.0))])];
-    project.add_boxes_streamed(again).unwrap();
-    assert_eq!(project.all_boxes().unwrap().len(), 4);
+    project.add_annotations_streamed(again).unwrap();
+    assert_eq!(project.all_annotations().unwrap().len(), 4);
     project.undo().unwrap().expect("one step to undo");
-    assert_eq!(project.all_boxes().unwrap().len(), 3);
+    assert_eq!(project.all_annotations().unwrap().len(), 3);
     project.redo().unwrap().expect("one step to redo");
-    assert_eq!(project.all_boxes().unwrap().len(), 4);
+    assert_eq!(project.all_annotations().unwrap().len(), 4);
 }
 
 #[test]
 fn an_abandoned_or_invalid_stream_stores_nothing() {
     let mut f = fixture();
     let (a, broken) = (f.a, f.broken);
-    let new = |item, class| NewBox {
+    let new = |item, class| NewAnnotation {
         item,
         class,
-        bbox: bx(1.0, 1.0, 10.0, 10.0),
+        shape: Shape::Rect(bx(1.0, 1.0, 10.0, 10.0)),
+        group: None,
         attributes: Default::default(),
     };
 
@@ -1175,30 +1220,31 @@ fn an_abandoned_or_invalid_stream_stores_nothing() {
             Stop::Project(e)
         }
     }
-    let abandoned: Vec<Result<Vec<NewBox>, Stop>> = vec![
+    let abandoned: Vec<Result<Vec<NewAnnotation>, Stop>> = vec![
         Ok(vec![new(a, CAR)]),
         Err(Stop::Reader("the file is truncated")),
         Ok(vec![new(a, CAR)]),
     ];
-    match f.project.add_boxes_streamed(abandoned) {
+    match f.project.add_annotations_streamed(abandoned) {
         Err(Stop::Reader(why)) => assert_eq!(why, "the file is truncated"),
         Err(Stop::Project(e)) => panic!("expected the reader's error, got {e}"),
         Ok(applied) => panic!("expected the reader's error, got {applied:?}"),
     }
 
-    let invalid: Vec<Result<Vec<NewBox>, ProjectError>> =
+    let invalid: Vec<Result<Vec<NewAnnotation>, ProjectError>> =
         vec![Ok(vec![new(a, CAR)]), Ok(vec![new(broken, CAR)])];
-    let message = invalid_message(f.project.add_boxes_streamed(invalid));
+    let message = invalid_message(f.project.add_annotations_streamed(invalid));
     assert!(message.contains("broken.jpg"), "{message}");
-    let unknown_class: Vec<Result<Vec<NewBox>, ProjectError>> = vec![Ok(vec![new(a, ClassId(99))])];
-    let message = invalid_message(f.project.add_boxes_streamed(unknown_class));
+    let unknown_class: Vec<Result<Vec<NewAnnotation>, ProjectError>> =
+        vec![Ok(vec![new(a, ClassId(99))])];
+    let message = invalid_message(f.project.add_annotations_streamed(unknown_class));
     assert!(message.contains("no class with id 99"), "{message}");
 
-    let nothing: Vec<Result<Vec<NewBox>, ProjectError>> = vec![Ok(vec![]), Ok(vec![])];
-    let applied = f.project.add_boxes_streamed(nothing).unwrap();
+    let nothing: Vec<Result<Vec<NewAnnotation>, ProjectError>> = vec![Ok(vec![]), Ok(vec![])];
+    let applied = f.project.add_annotations_streamed(nothing).unwrap();
     assert!(applied.created.is_empty());
 
-    assert!(f.project.all_boxes().unwrap().is_empty());
+    assert!(f.project.all_annotations().unwrap().is_empty());
     assert_eq!(status(&f.project, a), ItemStatus::New);
     assert!(
         !f.project.can_undo(),
@@ -1244,7 +1290,7 @@ fn done_items_of_an_earlier_version_open_as_submitted() {
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 6, "the current layout");
+    assert_eq!(version, DB_VERSION, "the current layout");
 }
 
 #[test]
@@ -1292,19 +1338,19 @@ fn review_comments_pin_to_items_and_boxes_and_undo() {
             },
             Edit::AddComments(vec![
                 comment(a, None, "missed object"),
-                comment(a, Some(CommentTarget::Box(on_a)), "loose box"),
+                comment(a, Some(CommentTarget::Annotation(on_a)), "loose box"),
             ]),
         ]))
         .unwrap();
     let comments = f.project.comments(a).unwrap();
     let bodies: Vec<&str> = comments.iter().map(|c| c.body.as_str()).collect();
     assert_eq!(bodies, ["missed object", "loose box"]);
-    assert_eq!(comments[1].target, Some(CommentTarget::Box(on_a)));
+    assert_eq!(comments[1].target, Some(CommentTarget::Annotation(on_a)));
     assert_eq!(comments[0].author, f.project.author());
 
     let message = invalid_message(f.project.apply(Edit::AddComments(vec![comment(
         b,
-        Some(CommentTarget::Box(on_a)),
+        Some(CommentTarget::Annotation(on_a)),
         "wrong item",
     )])));
     assert!(message.contains("is not on item"), "{message}");

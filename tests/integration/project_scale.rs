@@ -2,7 +2,10 @@
 //! `AddBoxes` edits. Checks counts, ordering and undo of the big edits; it measures
 //! nothing.
 
-use shugu::model::{AnnotationId, BBox, ClassId, Edit, ItemId, ItemStatus, LabelSchema, NewBox};
+use shugu::model::Shape;
+use shugu::model::{
+    AnnotationId, BBox, ClassId, Edit, ItemId, ItemStatus, LabelSchema, NewAnnotation,
+};
 use shugu::project::{Access, NewItem, Project};
 use std::collections::BTreeSet;
 
@@ -21,7 +24,7 @@ fn class_for(item: ItemId, edit: usize) -> ClassId {
 
 /// `per_item` boxes on every item. Odd edits walk the items backwards, so new ids
 /// do not follow item order and `all_boxes` has to sort.
-fn boxes_edit(items: &[ItemId], edit: usize, per_item: usize) -> Vec<NewBox> {
+fn boxes_edit(items: &[ItemId], edit: usize, per_item: usize) -> Vec<NewAnnotation> {
     let mut order: Vec<ItemId> = items.to_vec();
     if edit % 2 == 1 {
         order.reverse();
@@ -31,10 +34,11 @@ fn boxes_edit(items: &[ItemId], edit: usize, per_item: usize) -> Vec<NewBox> {
         .flat_map(|&item| {
             (0..per_item).map(move |k| {
                 let x = (k * 10 + edit * 100) as f32;
-                NewBox {
+                NewAnnotation {
                     item,
                     class: class_for(item, edit),
-                    bbox: BBox::from_xywh(x, 5.0, 8.0, 8.0),
+                    shape: Shape::Rect(BBox::from_xywh(x, 5.0, 8.0, 8.0)),
+                    group: None,
                     attributes: Default::default(),
                 }
             })
@@ -43,7 +47,7 @@ fn boxes_edit(items: &[ItemId], edit: usize, per_item: usize) -> Vec<NewBox> {
 }
 
 fn assert_ordered_by_item_then_id(project: &Project, expected_len: usize) {
-    let boxes = project.all_boxes().unwrap();
+    let boxes = project.all_annotations().unwrap();
     assert_eq!(boxes.len(), expected_len);
     assert!(
         boxes
@@ -84,7 +88,7 @@ fn twenty_thousand_items_two_hundred_thousand_boxes() {
     let mut created: Vec<Vec<AnnotationId>> = Vec::new();
     for (edit, &n) in per_item.iter().enumerate() {
         let applied = project
-            .apply(Edit::AddBoxes(boxes_edit(&items, edit, n)))
+            .apply(Edit::AddAnnotations(boxes_edit(&items, edit, n)))
             .unwrap();
         assert_eq!(applied.created.len(), ITEMS * n);
         if edit == 0 {
@@ -105,10 +109,10 @@ fn twenty_thousand_items_two_hundred_thousand_boxes() {
         ),
         (0, ITEMS, 0)
     );
-    assert_eq!(stats.boxes, 200_000);
+    assert_eq!(stats.annotations, 200_000);
     let sevenths = items.iter().filter(|i| i.0 % 7 == 0).count();
     let per_class: Vec<(i64, u64)> = stats
-        .boxes_per_class
+        .annotations_per_class
         .iter()
         .map(|c| (c.id, c.count))
         .collect();
@@ -119,7 +123,7 @@ fn twenty_thousand_items_two_hundred_thousand_boxes() {
     );
 
     assert_ordered_by_item_then_id(&project, 200_000);
-    let boxes = project.all_boxes().unwrap();
+    let boxes = project.all_annotations().unwrap();
     assert_eq!(boxes.iter().map(|b| b.id).collect::<BTreeSet<_>>(), all_ids);
     assert!(
         boxes
@@ -127,7 +131,7 @@ fn twenty_thousand_items_two_hundred_thousand_boxes() {
             .zip(&items)
             .all(|(chunk, item)| { chunk.iter().all(|b| b.item == *item) })
     );
-    assert_eq!(project.boxes(items[7]).unwrap().len(), 10);
+    assert_eq!(project.annotations(items[7]).unwrap().len(), 10);
 
     let mut with_pedestrians = project.items_with_class(PEDESTRIAN).unwrap();
     with_pedestrians.sort();
@@ -141,21 +145,25 @@ fn twenty_thousand_items_two_hundred_thousand_boxes() {
     // new again.
     project.undo().unwrap().unwrap();
     project.undo().unwrap().unwrap();
-    assert_eq!(project.stats().unwrap().boxes, 100_000);
+    assert_eq!(project.stats().unwrap().annotations, 100_000);
     let undone = project.undo().unwrap().unwrap();
     assert_eq!(undone.touched.len(), ITEMS);
     assert!(!project.can_undo());
     let stats = project.stats().unwrap();
-    assert_eq!(stats.boxes, 0);
+    assert_eq!(stats.annotations, 0);
     assert_eq!(stats.items_new, ITEMS);
-    assert!(project.all_boxes().unwrap().is_empty());
+    assert!(project.all_annotations().unwrap().is_empty());
     assert!(project.items_with_class(CAR).unwrap().is_empty());
     assert!(project.items_with_class(PEDESTRIAN).unwrap().is_empty());
 
     // Redo brings the big edit back with the same ids; it survives reopening.
     project.redo().unwrap().unwrap();
-    let redone: BTreeSet<AnnotationId> =
-        project.all_boxes().unwrap().iter().map(|b| b.id).collect();
+    let redone: BTreeSet<AnnotationId> = project
+        .all_annotations()
+        .unwrap()
+        .iter()
+        .map(|b| b.id)
+        .collect();
     assert_eq!(redone, created[0].iter().copied().collect());
     drop(project);
 
@@ -169,10 +177,10 @@ fn twenty_thousand_items_two_hundred_thousand_boxes() {
     );
     assert_ordered_by_item_then_id(&project, 100_000);
     let stats = project.stats().unwrap();
-    assert_eq!(stats.boxes, 100_000);
+    assert_eq!(stats.annotations, 100_000);
     assert_eq!(
         stats
-            .boxes_per_class
+            .annotations_per_class
             .iter()
             .map(|c| c.count)
             .collect::<Vec<_>>(),

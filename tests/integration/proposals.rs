@@ -6,6 +6,7 @@ use crate::common;
 use shugu::jobs::predictions::{
     PredictionFormat, PredictionOptions, PredictionReport, import_predictions,
 };
+use shugu::model::Shape;
 use shugu::model::{BBox, ClassId, Edit, ItemId, ItemStatus, NewProposal, ProposalId};
 use shugu::project::Project;
 
@@ -15,7 +16,7 @@ fn proposal(item: ItemId, x: f32, score: f32) -> NewProposal {
     NewProposal {
         item,
         class: CAR,
-        bbox: BBox::from_xywh(x, 2.0, 10.0, 8.0),
+        shape: Shape::Rect(BBox::from_xywh(x, 2.0, 10.0, 8.0)),
         score,
         source: "yolov8n".into(),
     }
@@ -47,14 +48,14 @@ fn accept_reject_undo_redo_and_reopen() {
     .unwrap();
     // Proposals are not annotations: the item stays new and has no boxes.
     assert_eq!(p.item(a).unwrap().status, ItemStatus::New);
-    assert!(p.boxes(a).unwrap().is_empty());
+    assert!(p.annotations(a).unwrap().is_empty());
     let props = p.proposals(a).unwrap();
     assert_eq!(
         props.iter().map(|p| p.score).collect::<Vec<_>>(),
         vec![0.95, 0.85, 0.5],
         "best score first"
     );
-    assert_eq!(props[1].bbox.max_x, 40.0, "clamped to the image");
+    assert_eq!(props[1].bounds().max_x, 40.0, "clamped to the image");
     drop(p);
 
     // The annotator accepts the best one.
@@ -62,12 +63,12 @@ fn accept_reject_undo_redo_and_reopen() {
     let best = p.proposals(a).unwrap()[0].clone();
     let applied = p.apply(Edit::AcceptProposals(vec![best.id])).unwrap();
     assert_eq!(applied.created.len(), 1);
-    let boxes = p.boxes(a).unwrap();
+    let boxes = p.annotations(a).unwrap();
     assert_eq!(boxes.len(), 1);
     let b = &boxes[0];
-    assert_eq!((b.bbox, b.class), (best.bbox, best.class));
+    assert_eq!((b.bounds(), b.class), (best.bounds(), best.class));
     assert_eq!(b.provenance.author, "小王");
-    let origin = p.box_origin(b.id).unwrap().unwrap();
+    let origin = p.annotation_origin(b.id).unwrap().unwrap();
     assert_eq!((origin.source.as_str(), origin.score), ("yolov8n", 0.95));
     assert_eq!(p.proposals(a).unwrap().len(), 2);
     assert_eq!(p.item(a).unwrap().status, ItemStatus::InProgress);
@@ -85,24 +86,24 @@ fn accept_reject_undo_redo_and_reopen() {
     p.undo().unwrap();
     assert_eq!(proposal_ids(&p, a).len(), 2);
     p.undo().unwrap();
-    assert!(p.boxes(a).unwrap().is_empty());
-    assert!(p.box_origin(b.id).unwrap().is_none());
+    assert!(p.annotations(a).unwrap().is_empty());
+    assert!(p.annotation_origin(b.id).unwrap().is_none());
     assert_eq!(p.proposals(a).unwrap()[0], best);
     assert_eq!(p.item(a).unwrap().status, ItemStatus::New);
 
     // Redo: the same box id, author and origin again.
     p.redo().unwrap();
-    let again = p.boxes(a).unwrap();
+    let again = p.annotations(a).unwrap();
     assert_eq!(again, boxes);
-    assert_eq!(p.box_origin(b.id).unwrap(), Some(origin.clone()));
+    assert_eq!(p.annotation_origin(b.id).unwrap(), Some(origin.clone()));
     assert_eq!(p.item(a).unwrap().status, ItemStatus::InProgress);
     p.redo().unwrap();
     drop(p);
 
     // Everything survives reopening.
     let p = open(&fx.project, "someone");
-    assert_eq!(p.boxes(a).unwrap(), boxes);
-    assert_eq!(p.box_origin(b.id).unwrap(), Some(origin));
+    assert_eq!(p.annotations(a).unwrap(), boxes);
+    assert_eq!(p.annotation_origin(b.id).unwrap(), Some(origin));
     let left = p.proposals(a).unwrap();
     assert_eq!(left.len(), 1);
     assert_eq!(left[0].score, 0.85);
@@ -124,13 +125,13 @@ fn deleting_an_accepted_box_and_undoing_keeps_its_origin() {
         .unwrap();
     let id = proposal_ids(&p, a)[0];
     let b = p.apply(Edit::AcceptProposals(vec![id])).unwrap().created[0];
-    p.apply(Edit::DeleteBoxes(vec![b])).unwrap();
+    p.apply(Edit::DeleteAnnotations(vec![b])).unwrap();
     assert!(
-        p.box_origin(b).unwrap().is_none(),
+        p.annotation_origin(b).unwrap().is_none(),
         "no origin for a deleted box"
     );
     p.undo().unwrap();
-    assert_eq!(p.box_origin(b).unwrap().unwrap().source, "yolov8n");
+    assert_eq!(p.annotation_origin(b).unwrap().unwrap().source, "yolov8n");
 }
 
 #[test]
@@ -157,10 +158,10 @@ fn bad_proposals_are_refused_with_a_reason() {
         ),
         (
             NewProposal {
-                bbox: BBox::from_xywh(f32::NAN, 0.0, 1.0, 1.0),
+                shape: Shape::Rect(BBox::from_xywh(f32::NAN, 0.0, 1.0, 1.0)),
                 ..proposal(a, 1.0, 0.5)
             },
-            "non-finite",
+            "not finite",
         ),
     ];
     for (bad, word) in cases {
@@ -324,8 +325,14 @@ fn cli_imports_yolo_predictions_and_coco_results_as_proposals() {
     );
     // YOLO centre 0.5,0.5 size 0.25×0.5 on 40×30 → 15..25 × 7.5..22.5
     let first = all.iter().find(|x| x.score == 0.88).unwrap();
-    assert_eq!(first.bbox, BBox::from_corners([15.0, 7.5], [25.0, 22.5]));
-    assert!(p.all_boxes().unwrap().is_empty(), "proposals are not boxes");
+    assert_eq!(
+        first.bounds(),
+        BBox::from_corners([15.0, 7.5], [25.0, 22.5])
+    );
+    assert!(
+        p.all_annotations().unwrap().is_empty(),
+        "proposals are not boxes"
+    );
     drop(p);
 
     let out = shugu([
@@ -396,7 +403,7 @@ fn exports_leave_proposals_out_unless_asked() {
 
     let (stdout, with) = export("with.json", &["--include-proposals"]);
     assert!(
-        stdout.contains("1 boxes") && stdout.contains("2 unreviewed proposals"),
+        stdout.contains("1 annotations") && stdout.contains("2 unreviewed proposals"),
         "{stdout}"
     );
     assert_eq!(with.len(), 3);

@@ -31,7 +31,7 @@ fn import(project: &Path, dataset: &Path, extra: &[&str]) -> (bool, String, Stri
 fn box_count(project: &Path) -> usize {
     Project::open(project, Access::ReadOnly)
         .unwrap()
-        .all_boxes()
+        .all_annotations()
         .unwrap()
         .len()
 }

@@ -201,7 +201,7 @@ fn yolo_to_coco_to_yolo_is_stable_to_1e_6() {
     s.export(&first, "coco", &coco);
     let second = s.project("second");
     let (stdout, _) = s.import(&second, "coco", &coco);
-    assert!(stdout.contains("imported 6 boxes"), "{stdout}");
+    assert!(stdout.contains("imported 6 annotations"), "{stdout}");
     let out = s.path("yolo-again");
     s.export(&second, "yolo", &out);
     assert_labels_stable(&s.path("dataset"), &ULTRA_LABELS, &out, &ULTRA_LABELS);
@@ -221,10 +221,10 @@ fn an_import_is_one_undo_step_by_the_current_author() {
     )
     .unwrap();
     assert_eq!(report.boxes, 6);
-    let boxes = project.all_boxes().unwrap();
+    let boxes = project.all_annotations().unwrap();
     assert!(boxes.iter().all(|b| b.provenance.author == "阿明"));
     assert!(project.undo().unwrap().is_some());
-    assert!(project.all_boxes().unwrap().is_empty());
+    assert!(project.all_annotations().unwrap().is_empty());
     assert!(!project.can_undo(), "one step");
 }
 
@@ -250,7 +250,7 @@ fn nfd_image_names_match_nfc_label_names() {
     )
     .unwrap();
     assert_eq!(report.boxes, 1, "{:?}", report.problems);
-    let b = project.all_boxes().unwrap()[0].bbox;
+    let b = project.all_annotations().unwrap()[0].bounds();
     assert_eq!(
         [b.min_x, b.min_y, b.max_x, b.max_y],
         [40.0, 30.0, 60.0, 50.0]

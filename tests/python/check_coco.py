@@ -8,12 +8,17 @@ Usage: check_coco.py GT.json [--labels LABELS.jsonl]
    unique (they are the project's stable class ids, so a deleted class may
    leave a gap); every annotation has iscrowd, area and a proper bbox inside
    its image, and refers to an existing image and category; file names are
-   relative to the image root.
+   relative to the image root. A box's area is w*h; a polygon's parts are
+   lists of at least three points and its area their shoelace sum; an RLE
+   mask is its image's size and its area its pixel count; keypoints are one
+   triple per point of their category, num_keypoints the labelled ones.
 2. Loads the file with pycocotools.coco.COCO.
 3. Turns the ground truth into detections (score 1.0), loads them with
-   loadRes and runs COCOeval(gt, dt, "bbox"): AP@[.5:.95] must be 1.0.
-   For images with more than 100 boxes, AP is taken at maxDets = the largest
-   per-image box count, so crowded images do not lower the score.
+   loadRes and runs COCOeval(gt, dt, kind): AP@[.5:.95] must be 1.0 for
+   "bbox", for "segm" over the annotations with a segmentation, and for
+   "keypoints" over the categories that name keypoints, when there are any.
+   For images with more than 100 annotations, AP is taken at maxDets = the
+   largest per-image count, so crowded images do not lower the score.
 
 With --labels, also checks the image-level labels file written beside it:
 one JSON object per line with a file_name from the COCO images and a
@@ -25,6 +30,7 @@ Prints one summary line on success (exit 0). On a failed check prints
 
 import argparse
 import contextlib
+import copy
 import io
 import json
 import math
@@ -86,6 +92,7 @@ def check_structure(data):
               f"category id {cat['id']}: no name")
         check("supercategory" in cat, f"category id {cat['id']}: no supercategory")
     category_ids = {c["id"] for c in cats}
+    keypoint_names = {c["id"]: c.get("keypoints") or [] for c in cats}
 
     for ann in anns:
         rec = f"annotation id {ann['id']}"
@@ -106,10 +113,36 @@ def check_structure(data):
               and x + w <= iw + TOLERANCE_PX and y + h <= ih + TOLERANCE_PX,
               f"{rec}: bbox {bbox} lies outside the {iw}x{ih} image")
         check(is_number(ann["area"]) and ann["area"] >= 0, f"{rec}: bad area {ann['area']!r}")
-        if ann["segmentation"] == []:
-            check(math.isclose(ann["area"], w * h, rel_tol=1e-3, abs_tol=1e-3),
-                  f"{rec}: area {ann['area']} of a box is not w*h = {w * h}")
+        segmentation = ann["segmentation"]
+        if segmentation == []:
+            if ann.get("keypoints") is None:
+                check(math.isclose(ann["area"], w * h, rel_tol=1e-3, abs_tol=1e-3),
+                      f"{rec}: area {ann['area']} of a box is not w*h = {w * h}")
+        elif isinstance(segmentation, list):
+            check(all(isinstance(p, list) and len(p) >= 6 and len(p) % 2 == 0
+                      and all(is_number(v) for v in p) for p in segmentation),
+                  f"{rec}: a polygon part is not three or more pairs of numbers")
+            area = sum(shoelace(p) for p in segmentation)
+            check(math.isclose(ann["area"], area, rel_tol=1e-3, abs_tol=1e-2),
+                  f"{rec}: area {ann['area']} of a polygon is not its shoelace area {area}")
+        else:
+            check(isinstance(segmentation, dict) and segmentation.get("size") == [ih, iw],
+                  f"{rec}: an RLE mask must be its {iw}x{ih} image's size")
+        if "keypoints" in ann:
+            points = ann["keypoints"]
+            names = keypoint_names.get(ann["category_id"], [])
+            check(isinstance(points, list) and len(points) == 3 * len(names),
+                  f"{rec}: {len(points)} keypoint values for {len(names)} named points")
+            labelled = sum(1 for v in points[2::3] if v > 0)
+            check(ann.get("num_keypoints") == labelled,
+                  f"{rec}: num_keypoints {ann.get('num_keypoints')} != {labelled} labelled")
     return sizes
+
+
+def shoelace(flat):
+    xs, ys = flat[0::2], flat[1::2]
+    n = len(xs)
+    return abs(sum(xs[i] * ys[(i + 1) % n] - xs[(i + 1) % n] * ys[i] for i in range(n))) / 2
 
 
 def check_labels(path, file_names):
@@ -133,34 +166,68 @@ def check_labels(path, file_names):
     return lines
 
 
-def self_eval(path):
-    """AP@[.5:.95] of the ground truth against itself, or None without annotations."""
+def detection(gt, a, kind):
+    """A detection of score 1.0 made from ground-truth annotation `a`."""
+    d = {"image_id": a["image_id"], "category_id": a["category_id"], "score": 1.0}
+    if kind == "bbox":
+        d["bbox"] = list(a["bbox"])
+    elif kind == "segm":
+        d["segmentation"] = gt.annToRLE(a)
+    else:
+        d["keypoints"] = a["keypoints"]
+    return d
+
+
+def with_segmentation(gt):
+    """A COCO object of `gt`'s file with only the annotations that have a
+    segmentation (pycocotools cannot make a mask of a box's `[]`)."""
     from pycocotools.coco import COCO
+
+    dataset = copy.deepcopy(gt.dataset)
+    dataset["annotations"] = [a for a in dataset["annotations"] if a["segmentation"]]
+    out = COCO()
+    out.dataset = dataset
+    with contextlib.redirect_stdout(io.StringIO()):
+        out.createIndex()
+    return out
+
+
+def self_eval(gt, kind):
+    """AP@[.5:.95] of the ground truth against itself for `kind`, or None
+    without annotations to evaluate."""
     from pycocotools.cocoeval import COCOeval
 
-    with contextlib.redirect_stdout(io.StringIO()):
-        gt = COCO(path)
+    if kind == "segm":
+        gt = with_segmentation(gt)
     anns = [a for a in gt.dataset["annotations"] if not a["iscrowd"]]
+    cat_ids = None
+    if kind == "segm":
+        anns = [a for a in anns if a["segmentation"]]
+    elif kind == "keypoints":
+        cat_ids = [c["id"] for c in gt.dataset["categories"] if c.get("keypoints")]
+        anns = [a for a in anns if a["category_id"] in cat_ids and a.get("num_keypoints", 0) > 0]
     if not anns:
-        return gt, None
-    dets = [{"image_id": a["image_id"], "category_id": a["category_id"],
-             "bbox": list(a["bbox"]), "score": 1.0} for a in anns]
+        return None
+    dets = [detection(gt, a, kind) for a in anns]
     most_per_image = max(Counter(a["image_id"] for a in anns).values())
     with contextlib.redirect_stdout(io.StringIO()):
         dt = gt.loadRes(dets)
-        ev = COCOeval(gt, dt, "bbox")
+        ev = COCOeval(gt, dt, kind)
+        if cat_ids:
+            ev.params.catIds = cat_ids
         if most_per_image > 100:
-            ev.params.maxDets = [1, 10, most_per_image]
+            ev.params.maxDets = [1, 10, most_per_image] if kind != "keypoints" else [most_per_image]
         ev.evaluate()
         ev.accumulate()
         ev.summarize()
     if most_per_image <= 100:
-        return gt, float(ev.stats[0])
-    # summarize() reads stats[0] at a hard-wired maxDets=100, so with more boxes
-    # per image take AP@[.5:.95] over all areas at the raised maxDets directly.
+        return float(ev.stats[0])
+    # summarize() reads stats[0] at a hard-wired maxDets=100, so with more
+    # annotations per image take AP@[.5:.95] over all areas at the raised
+    # maxDets directly.
     precision = ev.eval["precision"][:, :, :, ev.params.areaRngLbl.index("all"), -1]
     valid = precision[precision > -1]
-    return gt, float(valid.mean()) if valid.size else -1.0
+    return float(valid.mean()) if valid.size else -1.0
 
 
 def main():
@@ -179,10 +246,18 @@ def main():
     try:
         sizes = check_structure(data)
         del data
-        gt, ap = self_eval(args.gt)
-        if ap is not None:
-            check(abs(ap - 1.0) <= 1e-9,
-                  f"COCOeval of the ground truth against itself gives AP@[.5:.95] = {ap!r}, not 1.0")
+        from pycocotools.coco import COCO
+
+        with contextlib.redirect_stdout(io.StringIO()):
+            gt = COCO(args.gt)
+        aps = {}
+        for kind in ("bbox", "segm", "keypoints"):
+            ap = self_eval(gt, kind)
+            if ap is not None:
+                check(abs(ap - 1.0) <= 1e-9,
+                      f"COCOeval {kind} of the ground truth against itself gives "
+                      f"AP@[.5:.95] = {ap!r}, not 1.0")
+                aps[kind] = ap
         label_lines = None
         if args.labels:
             names = {img["file_name"] for img in gt.dataset["images"]}
@@ -191,9 +266,10 @@ def main():
         print(f"check_coco: FAIL: {args.gt}: {e}", file=sys.stderr)
         return 1
 
+    evaluated = ", ".join(f"{kind} AP@[.5:.95] = {ap:.6f}" for kind, ap in aps.items())
     summary = (f"check_coco: OK {args.gt}: {len(sizes)} images, "
                f"{len(gt.dataset['annotations'])} annotations, {len(gt.dataset['categories'])} categories, "
-               + (f"AP@[.5:.95] = {ap:.6f}" if ap is not None else "no annotations to evaluate"))
+               + (evaluated or "no annotations to evaluate"))
     if label_lines is not None:
         summary += f", {label_lines} label lines"
     print(summary)

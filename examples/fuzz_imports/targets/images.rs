@@ -336,7 +336,7 @@ fn run_coco(
     let p = &project.project;
     let targets = lookup(p.items(), &p.image_root());
     let find = |name: &str| targets.find(name);
-    let defs = &p.schema().box_attributes;
+    let defs = &p.schema().attributes;
     let mut read = String::from("not parsed");
     if let Ok(file) = parse_coco(&bytes) {
         let plan = plan_import(&file, find);

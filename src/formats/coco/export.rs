@@ -1,37 +1,44 @@
-//! Building a COCO file from the model (checklist: `DESIGN.md` §7).
+//! Building a COCO file from the model (checklist: `DESIGN.md` §7): every
+//! shape COCO holds, an annotation's group (a person's region and keypoints)
+//! as one record.
 
 use super::OUTSIDE_TOLERANCE_PX;
-use super::export_shape::coco_bbox;
+use super::export_shape::{ShapeRecord, coco_geometry, group_records};
 use super::file::{CocoAnnotation, CocoCategory, CocoFile, CocoImage, CocoInfo};
+use super::import::CategoryKeypoints;
 use super::paths::relative_problem;
-use super::segmentation::Segmentation;
-use crate::model::{AnnotationId, BBox, BoxAnnotation, ClassId, Item, ItemId, LabelSchema};
+use crate::model::{
+    Annotation, AnnotationId, Attributes, CROWD_ATTRIBUTE, ClassId, GroupId, Item, ItemId,
+    LabelSchema, Shape, is_crowd,
+};
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 pub struct CocoExportInput<'a> {
     /// The items to export, in the order their images should appear.
     pub items: &'a [Item],
-    /// Boxes in any order. Boxes of items not in `items` are not exported
-    /// (counted in [`CocoExport::boxes_of_other_items`]), so a caller can export a
-    /// subset of the items without filtering the boxes.
-    pub boxes: &'a [BoxAnnotation],
+    /// Annotations in any order; their shapes move into the file.
+    /// Annotations of items not in `items` are not exported (counted in
+    /// [`CocoExport::annotations_of_other_items`]), so a caller can export a
+    /// subset of the items without filtering the annotations.
+    pub annotations: Vec<Annotation>,
     pub schema: &'a LabelSchema,
     pub description: String,
     /// ISO 8601, supplied by the caller so that the output is reproducible.
     pub date_created: String,
 }
 
-/// An item that is not in the export, with its boxes.
+/// An item that is not in the export, with its annotations.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LeftOutItem {
     pub item: ItemId,
     pub rel_path: String,
     pub reason: String,
-    /// How many of its boxes were therefore left out too.
-    pub boxes: usize,
+    /// How many of its annotations were therefore left out too.
+    pub annotations: usize,
 }
 
-/// A schema class that cannot be a COCO category. Its boxes are left out too.
+/// A schema class that cannot be a COCO category. Its annotations are left out too.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LeftOutClass {
     pub class: ClassId,
@@ -39,9 +46,11 @@ pub struct LeftOutClass {
     pub reason: String,
 }
 
-/// A box of an exported item that could not be written as a valid COCO box.
+/// An annotation of an exported item that COCO cannot hold (outside its
+/// image, no area, a polyline, a left-out class), or that was written in
+/// another form, and why.
 #[derive(Clone, Debug, PartialEq)]
-pub struct LeftOutBox {
+pub struct ExportNote {
     pub annotation: AnnotationId,
     pub item: ItemId,
     pub reason: String,
@@ -51,10 +60,13 @@ pub struct LeftOutBox {
 pub struct CocoExport {
     pub file: CocoFile,
     pub left_out: Vec<LeftOutItem>,
-    pub left_out_boxes: Vec<LeftOutBox>,
+    pub left_out_annotations: Vec<ExportNote>,
+    /// Annotations written in another form (a rotated box as the polygon of
+    /// its corners), said so nothing changes silently.
+    pub converted: Vec<ExportNote>,
     /// Only a hand-edited schema has these (ids below 1, or one id twice).
     pub left_out_classes: Vec<LeftOutClass>,
-    pub boxes_of_other_items: usize,
+    pub annotations_of_other_items: usize,
 }
 
 /// Why an item cannot be exported as a COCO image, if it cannot. Shared with the
@@ -85,7 +97,7 @@ pub(crate) fn round4(v: f64) -> f64 {
     (v * 10_000.0).round() / 10_000.0 + 0.0
 }
 
-/// Where an item's boxes go while building.
+/// Where an item's annotations go while building.
 #[derive(Clone, Copy)]
 enum Slot {
     /// Index into `images`.
@@ -95,7 +107,7 @@ enum Slot {
 }
 
 /// The exported images of `items` and the items left out, with where each
-/// item's boxes go.
+/// item's annotations go.
 struct Images {
     images: Vec<CocoImage>,
     left_out: Vec<LeftOutItem>,
@@ -126,7 +138,7 @@ fn assign_images(items: &[Item]) -> Images {
                     item: item.id,
                     rel_path: item.rel_path.clone(),
                     reason,
-                    boxes: 0,
+                    annotations: 0,
                 });
                 Slot::LeftOut(left_out.len() - 1)
             }
@@ -163,16 +175,36 @@ pub fn export_image_ids(items: &[Item]) -> HashMap<i64, ItemId> {
         .collect()
 }
 
+/// An annotation that fits its image, with the shape to write.
+struct Placed {
+    image: u32,
+    id: AnnotationId,
+    item: ItemId,
+    class: ClassId,
+    group: Option<GroupId>,
+    shape: Shape,
+    attributes: Attributes,
+}
+
 /// Builds the COCO file. Image ids are 1..=N in item order, annotation ids
-/// 1..=M ordered by image, then by our annotation id; category ids are our stable
-/// `ClassId`s and every schema class is listed.
+/// 1..=M ordered by image, then by our annotation id (a group at its first);
+/// category ids are our stable `ClassId`s and every schema class is listed,
+/// a keypoint class with its point names and skeleton.
 ///
-/// Never fails: what cannot be exported validly (broken items, boxes outside
-/// their image or of unknown classes, classes with unusable ids) is left out and
-/// listed in the result, so the caller can report it.
-pub fn build_export(input: &CocoExportInput) -> CocoExport {
+/// The annotations of one class and group on an image are one record (a
+/// region and its keypoints, see [`group_records`]); the record's attributes
+/// are its first annotation's, its crowd flag ([`CROWD_ATTRIBUTE`]) written as
+/// `iscrowd`.
+///
+/// Never fails: what cannot be exported validly (broken items, shapes outside
+/// their image or of unknown classes, polylines, classes with unusable ids) is
+/// left out and listed in the result, so the caller can report it.
+pub fn build_export(input: CocoExportInput) -> CocoExport {
     let (categories, left_out_classes) = categories(input.schema);
-    let class_ids: HashSet<ClassId> = categories.iter().map(|c| ClassId(c.id)).collect();
+    let keypoint_counts: HashMap<ClassId, usize> = categories
+        .iter()
+        .map(|c| (ClassId(c.id), c.keypoints.len()))
+        .collect();
 
     let Images {
         images,
@@ -180,64 +212,84 @@ pub fn build_export(input: &CocoExportInput) -> CocoExport {
         slots,
     } = assign_images(input.items);
 
-    // (image index, our annotation id, position in `boxes`, bbox to write)
-    let mut kept: Vec<(u32, i64, u32, BBox)> = Vec::with_capacity(input.boxes.len());
-    let mut left_out_boxes = Vec::new();
-    let mut boxes_of_other_items = 0;
-    for (pos, b) in input.boxes.iter().enumerate() {
-        let image = match slots.get(&b.item) {
+    let mut placed: Vec<Placed> = Vec::with_capacity(input.annotations.len());
+    let mut left_out_annotations = Vec::new();
+    let mut annotations_of_other_items = 0;
+    for a in input.annotations {
+        let image = match slots.get(&a.item) {
             None => {
-                boxes_of_other_items += 1;
+                annotations_of_other_items += 1;
                 continue;
             }
             Some(Slot::LeftOut(k)) => {
-                left_out[*k].boxes += 1;
+                left_out[*k].annotations += 1;
                 continue;
             }
             Some(Slot::Image(i)) => *i,
         };
         let img = &images[image as usize];
-        match exportable_box(b, &class_ids, img.width, img.height) {
-            Ok(bbox) => kept.push((image, b.id.0, pos as u32, bbox)),
-            Err(reason) => left_out_boxes.push(LeftOutBox {
-                annotation: b.id,
-                item: b.item,
+        let known = keypoint_counts.contains_key(&a.class);
+        match exportable_shape(a.shape, a.class, known, img.width, img.height) {
+            Ok(shape) => placed.push(Placed {
+                image,
+                id: a.id,
+                item: a.item,
+                class: a.class,
+                group: a.group,
+                shape,
+                attributes: a.attributes,
+            }),
+            Err(reason) => left_out_annotations.push(ExportNote {
+                annotation: a.id,
+                item: a.item,
                 reason,
             }),
         }
     }
-    kept.sort_unstable_by_key(|&(image, id, pos, _)| (image, id, pos));
+    placed.sort_unstable_by_key(|p| (p.image, p.id));
 
-    let annotations = kept
-        .iter()
-        .enumerate()
-        .map(|(k, &(image, _, pos, bbox))| {
-            let [x, y, w, h] = coco_bbox(&bbox);
-            CocoAnnotation {
-                id: k as i64 + 1,
-                image_id: i64::from(image) + 1,
-                category_id: input.boxes[pos as usize].class.0,
-                bbox: Some([x, y, w, h]),
-                area: Some(round4(w * h)),
-                iscrowd: false,
-                segmentation: Segmentation::Empty,
-                keypoints: Default::default(),
-                num_keypoints: None,
-                score: None,
-                attributes: input.boxes[pos as usize].attributes.clone(),
-                attribute_problems: Vec::new(),
+    let mut out = Records {
+        annotations: Vec::with_capacity(placed.len()),
+        converted: Vec::new(),
+        left_out: left_out_annotations,
+        keypoint_counts,
+    };
+    for record in records(placed) {
+        match record {
+            Record::One(p) => {
+                let crowd = is_crowd(&p.attributes);
+                let shapes = match p.shape {
+                    Shape::Keypoints(points) => ShapeRecord {
+                        region: None,
+                        keypoints: Some(Cow::Owned(points)),
+                        crowd,
+                    },
+                    region => ShapeRecord {
+                        region: Some(Cow::Owned(region)),
+                        keypoints: None,
+                        crowd,
+                    },
+                };
+                out.push(p.class, p.image, shapes, &[(p.id, p.item)], p.attributes);
             }
-        })
-        .collect();
+            Record::Group(group) => out.push_group(group),
+        }
+    }
+    let Records {
+        annotations,
+        converted,
+        left_out: left_out_annotations,
+        ..
+    } = out;
 
     let file = CocoFile {
         info: CocoInfo {
-            description: input.description.clone(),
+            description: input.description,
             url: String::new(),
             version: "1.0".to_string(),
             year: input.date_created.get(..4).and_then(|y| y.parse().ok()),
             contributor: String::new(),
-            date_created: input.date_created.clone(),
+            date_created: input.date_created,
         },
         licenses: Vec::new(),
         images,
@@ -247,9 +299,108 @@ pub fn build_export(input: &CocoExportInput) -> CocoExport {
     CocoExport {
         file,
         left_out,
-        left_out_boxes,
+        left_out_annotations,
+        converted,
         left_out_classes,
-        boxes_of_other_items,
+        annotations_of_other_items,
+    }
+}
+
+/// One COCO record to write: an annotation alone (most are), or a group.
+enum Record {
+    One(Placed),
+    Group(Vec<Placed>),
+}
+
+/// The placed annotations (sorted by image and id) as records: each
+/// annotation alone, or with the others of its class and group on its
+/// image, in the order of their first annotation.
+fn records(placed: Vec<Placed>) -> Vec<Record> {
+    let mut records: Vec<Record> = Vec::with_capacity(placed.len());
+    let mut open: HashMap<(u32, ClassId, GroupId), usize> = HashMap::new();
+    for p in placed {
+        let Some(group) = p.group else {
+            records.push(Record::One(p));
+            continue;
+        };
+        match open.get(&(p.image, p.class, group)) {
+            Some(&k) => {
+                if let Record::Group(members) = &mut records[k] {
+                    members.push(p);
+                }
+            }
+            None => {
+                open.insert((p.image, p.class, group), records.len());
+                records.push(Record::Group(vec![p]));
+            }
+        }
+    }
+    records
+}
+
+/// The COCO annotations written so far, and the notes of what was not.
+struct Records {
+    annotations: Vec<CocoAnnotation>,
+    converted: Vec<ExportNote>,
+    left_out: Vec<ExportNote>,
+    keypoint_counts: HashMap<ClassId, usize>,
+}
+
+impl Records {
+    /// Writes one record of `shapes`, made of the annotations `owners`
+    /// (region first), with `attributes` (the crowd flag taken out: it is
+    /// `iscrowd`); or notes why each of them was left out.
+    fn push(
+        &mut self,
+        class: ClassId,
+        image: u32,
+        shapes: ShapeRecord,
+        owners: &[(AnnotationId, ItemId)],
+        mut attributes: Attributes,
+    ) {
+        let note = |(annotation, item): (AnnotationId, ItemId), reason: String| ExportNote {
+            annotation,
+            item,
+            reason,
+        };
+        let count = self.keypoint_counts.get(&class).copied().unwrap_or(0);
+        match coco_geometry(shapes, count) {
+            Ok(geometry) => {
+                if let Some(how) = geometry.converted {
+                    self.converted.push(note(owners[0], how.to_string()));
+                }
+                attributes.remove(CROWD_ATTRIBUTE);
+                let id = self.annotations.len() as i64 + 1;
+                let image_id = i64::from(image) + 1;
+                let written = geometry.into_annotation(id, image_id, class.0, attributes);
+                self.annotations.push(written);
+            }
+            Err(reason) => {
+                let notes = owners.iter().map(|&o| note(o, reason.clone()));
+                self.left_out.extend(notes);
+            }
+        }
+    }
+
+    /// The records of a group's shapes ([`group_records`]), each with its
+    /// first annotation's attributes.
+    fn push_group(&mut self, group: Vec<Placed>) {
+        let (class, image) = (group[0].class, group[0].image);
+        let crowd = group.iter().any(|p| is_crowd(&p.attributes));
+        let mut owners: Vec<((AnnotationId, ItemId), Attributes)> = Vec::with_capacity(group.len());
+        let tagged: Vec<(usize, Cow<Shape>)> = group
+            .into_iter()
+            .enumerate()
+            .map(|(k, p)| {
+                owners.push(((p.id, p.item), p.attributes));
+                (k, Cow::Owned(p.shape))
+            })
+            .collect();
+        for (tags, shapes) in group_records(tagged, crowd) {
+            let ids: Vec<(AnnotationId, ItemId)> = tags.iter().map(|&k| owners[k].0).collect();
+            let attributes = owners[tags[0]].1.clone();
+            self.push(class, image, shapes, &ids, attributes);
+        }
     }
 }
 
@@ -266,12 +417,16 @@ fn categories(schema: &LabelSchema) -> (Vec<CocoCategory>, Vec<LeftOutClass>) {
         } else if !seen.insert(class.id) {
             "an earlier class has the same id"
         } else {
-            out.push(CocoCategory {
+            let category = CocoCategory {
                 id: class.id.0,
                 name: class.name.clone(),
                 supercategory: String::new(),
                 ..Default::default()
-            });
+            };
+            out.push(category.with_keypoints(&CategoryKeypoints {
+                names: class.keypoints.clone(),
+                skeleton: class.skeleton.iter().map(|&(a, b)| [a, b]).collect(),
+            }));
             continue;
         };
         left_out.push(LeftOutClass {
@@ -284,38 +439,49 @@ fn categories(schema: &LabelSchema) -> (Vec<CocoCategory>, Vec<LeftOutClass>) {
     (out, left_out)
 }
 
-/// The box as it will be written, or why it cannot be.
-fn exportable_box(
-    b: &BoxAnnotation,
-    class_ids: &HashSet<ClassId>,
+/// The shape as it will be written (clamped to its image when it reaches
+/// past the border by no more than the tolerance), or why it cannot be.
+fn exportable_shape(
+    shape: Shape,
+    class: ClassId,
+    known_class: bool,
     width: u32,
     height: u32,
-) -> Result<BBox, String> {
+) -> Result<Shape, String> {
     let (w, h) = (width as f32, height as f32);
     let tol = OUTSIDE_TOLERANCE_PX as f32;
-    let bbox = b.bbox;
-    if !class_ids.contains(&b.class) {
-        Err(format!(
-            "its class id {} is not a category of the export (see the left-out classes)",
-            b.class
-        ))
-    } else if !bbox.is_proper() {
-        Err(format!("the box {:?} has no area", bbox.to_xywh()))
-    } else if bbox.min_x < -tol || bbox.min_y < -tol || bbox.max_x > w + tol || bbox.max_y > h + tol
-    {
-        Err(format!(
-            "the box {:?} lies outside the {width}×{height} image",
-            bbox.to_xywh()
-        ))
-    } else {
-        let clamped = bbox.clamped(w, h);
-        if clamped.is_proper() {
-            Ok(clamped)
-        } else {
-            Err(format!(
-                "the box {:?} has no area inside the {width}×{height} image",
-                bbox.to_xywh()
-            ))
-        }
+    let kind = shape.kind().as_str();
+    let b = shape.bounds();
+    let at = || format!("{:?}", b.to_xywh());
+    if !known_class {
+        return Err(format!(
+            "its class id {class} is not a category of the export (see the left-out classes)"
+        ));
     }
+    if !shape.is_valid() {
+        return Err(format!(
+            "the {kind} at {} has no area, too few points or a coordinate that is not finite",
+            at()
+        ));
+    }
+    let inside = match &shape {
+        Shape::Mask(m) => (m.width(), m.height()) == (width, height),
+        _ => b.is_within(w, h),
+    };
+    if inside {
+        return Ok(shape);
+    }
+    let far = b.min_x < -tol || b.min_y < -tol || b.max_x > w + tol || b.max_y > h + tol;
+    if far && !matches!(shape, Shape::Mask(_)) {
+        return Err(format!(
+            "the {kind} at {} lies outside the {width}×{height} image",
+            at()
+        ));
+    }
+    shape.clamped(w, h).ok_or_else(|| {
+        format!(
+            "the {kind} at {} has no area inside the {width}×{height} image",
+            at()
+        )
+    })
 }

@@ -199,41 +199,65 @@ fn region_segmentation(
 /// The COCO records of the shapes of one group (annotations of one class and
 /// item that belong together, as a person's polygon and keypoints): the first
 /// region with the first keypoints, then each further region or set of
-/// keypoints alone. Shapes without a group are each a group of one.
-pub fn group_records<'a>(
-    shapes: impl IntoIterator<Item = Cow<'a, Shape>>,
+/// keypoints alone. Shapes without a group are each a group of one. Each
+/// shape comes with a tag (its annotation, say), and each record with the
+/// tags of its shapes, region first.
+pub fn group_records<'a, T>(
+    shapes: impl IntoIterator<Item = (T, Cow<'a, Shape>)>,
     crowd: bool,
-) -> Vec<ShapeRecord<'a>> {
+) -> Vec<(Vec<T>, ShapeRecord<'a>)> {
     let mut regions = Vec::new();
     let mut keypoints = Vec::new();
-    for shape in shapes {
+    for (tag, shape) in shapes {
         match shape {
-            Cow::Owned(Shape::Keypoints(points)) => keypoints.push(Cow::Owned(points)),
+            Cow::Owned(Shape::Keypoints(points)) => keypoints.push((tag, Cow::Owned(points))),
             Cow::Borrowed(Shape::Keypoints(points)) => {
-                keypoints.push(Cow::Borrowed(points.as_slice()));
+                keypoints.push((tag, Cow::Borrowed(points.as_slice())));
             }
-            region => regions.push(region),
+            region => regions.push((tag, region)),
         }
     }
     let (mut regions, mut keypoints) = (regions.into_iter(), keypoints.into_iter());
-    let first = ShapeRecord {
-        region: regions.next(),
-        keypoints: keypoints.next(),
-        crowd,
-    };
+    let (first_region, first_points) = (regions.next(), keypoints.next());
     let mut records = Vec::new();
-    if first.region.is_some() || first.keypoints.is_some() {
-        records.push(first);
+    if first_region.is_some() || first_points.is_some() {
+        let mut tags = Vec::with_capacity(2);
+        let region = first_region.map(|(tag, r)| {
+            tags.push(tag);
+            r
+        });
+        let points = first_points.map(|(tag, p)| {
+            tags.push(tag);
+            p
+        });
+        records.push((
+            tags,
+            ShapeRecord {
+                region,
+                keypoints: points,
+                crowd,
+            },
+        ));
     }
-    records.extend(regions.map(|region| ShapeRecord {
-        region: Some(region),
-        keypoints: None,
-        crowd,
+    records.extend(regions.map(|(tag, region)| {
+        (
+            vec![tag],
+            ShapeRecord {
+                region: Some(region),
+                keypoints: None,
+                crowd,
+            },
+        )
     }));
-    records.extend(keypoints.map(|points| ShapeRecord {
-        region: None,
-        keypoints: Some(points),
-        crowd,
+    records.extend(keypoints.map(|(tag, points)| {
+        (
+            vec![tag],
+            ShapeRecord {
+                region: None,
+                keypoints: Some(points),
+                crowd,
+            },
+        )
     }));
     records
 }

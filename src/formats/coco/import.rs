@@ -6,7 +6,7 @@ use super::file::{CocoAnnotation, CocoCategory, CocoFile};
 use super::import_records::{Categories, Images, Lookup, SeenIds};
 use super::import_shapes::{RecordShapes, record_shapes};
 use crate::formats::label_paths::PathMatch;
-use crate::model::{AttributeDef, Attributes, BBox, ItemId, Shape, leave_out_refused};
+use crate::model::{AttributeDef, Attributes, ItemId, Shape, leave_out_refused};
 
 /// The project item a COCO image matched, with its EXIF-oriented size.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,6 +21,8 @@ pub struct ImportTarget {
 /// annotation of the record's class.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PlannedAnnotation {
+    /// The record's COCO id, which problems name.
+    pub id: i64,
     pub item: ItemId,
     /// The category: an index into [`CocoImportPlan::categories`] (an index, not
     /// a name, so a million records don't carry a million copies of a few names).
@@ -35,11 +37,6 @@ pub struct PlannedAnnotation {
     /// (datumaro's and CVAT's `group`): an export writes them as one record again.
     pub group: Option<i64>,
     pub attributes: Attributes,
-    /// The box a box-only store keeps of the record until annotations carry
-    /// shapes: the record's bbox, or when it is missing or has no area the
-    /// region's bounds (pycocotools' `toBbox` for masks). `None` for keypoints
-    /// without a box; such records are counted in [`ShapesAsBoxes::without_box`].
-    pub bbox: Option<BBox>,
 }
 
 /// One record that was not imported, or was imported with a caveat.
@@ -91,81 +88,6 @@ pub struct CocoImportPlan {
     pub annotations: Vec<PlannedAnnotation>,
     /// Category problems first, then images, then annotations, each in file order.
     pub problems: Vec<ImportProblem>,
-    /// What a box-only store leaves out of the planned annotations, counted
-    /// rather than reported one by one (COCO 2017 has a polygon on every one).
-    pub shapes: ShapesAsBoxes,
-}
-
-/// What a store that keeps boxes only leaves out of the planned annotations.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct ShapesAsBoxes {
-    /// Records whose region is a polygon.
-    pub polygons: usize,
-    /// Records whose region is an RLE mask.
-    pub masks: usize,
-    /// Of those, boxes derived from the shape: the bbox was missing or had no area.
-    pub derived: usize,
-    /// Crowd regions (`iscrowd: 1`), whose flag is not kept.
-    pub crowd: usize,
-    /// Records with keypoints, which are not kept.
-    pub keypoints: usize,
-    /// Of those, records with keypoints and no box, not stored at all.
-    pub without_box: usize,
-}
-
-impl ShapesAsBoxes {
-    /// One line per kind of loss, in the user's terms; none when nothing was lost.
-    pub fn summary(&self) -> Vec<String> {
-        let mut lines = Vec::new();
-        if self.polygons + self.masks > 0 {
-            lines.push(format!(
-                "{} polygon and {} RLE mask annotation(s) were imported as their boxes; \
-                 the shapes themselves are not kept (this version imports boxes only)",
-                self.polygons, self.masks
-            ));
-        }
-        if self.derived > 0 {
-            lines.push(format!(
-                "{} of those boxes were derived from the polygon or mask (no bbox, or one of no area)",
-                self.derived
-            ));
-        }
-        if self.crowd > 0 {
-            lines.push(format!(
-                "{} crowd region(s) (iscrowd=1) were imported as plain boxes",
-                self.crowd
-            ));
-        }
-        if self.keypoints > 0 {
-            lines.push(format!(
-                "the keypoints of {} annotation(s) are not kept (this version imports boxes only); \
-                 {} of them have no box and were not imported",
-                self.keypoints, self.without_box
-            ));
-        }
-        lines
-    }
-
-    fn count(&mut self, planned: &PlannedAnnotation, given_box: bool) {
-        let region = match planned.shapes.first() {
-            Some(Shape::Polygon(_)) => &mut self.polygons,
-            Some(Shape::Mask(_)) => &mut self.masks,
-            _ => &mut 0,
-        };
-        *region += 1;
-        let has_region = matches!(
-            planned.shapes.first(),
-            Some(Shape::Polygon(_) | Shape::Mask(_))
-        );
-        self.derived += usize::from(has_region && !given_box);
-        self.crowd += usize::from(planned.crowd && planned.bbox.is_some());
-        let keypoints = planned
-            .shapes
-            .iter()
-            .any(|s| matches!(s, Shape::Keypoints(_)));
-        self.keypoints += usize::from(keypoints);
-        self.without_box += usize::from(planned.bbox.is_none());
-    }
 }
 
 /// Plans the import of a parsed COCO file.
@@ -203,7 +125,6 @@ pub struct ImportPlanner {
     categories: Categories,
     seen: SeenIds,
     annotation_problems: Vec<ImportProblem>,
-    shapes: ShapesAsBoxes,
     /// The project's attribute definitions: values they refuse are left out.
     attribute_defs: Vec<AttributeDef>,
 }
@@ -218,7 +139,6 @@ impl ImportPlanner {
             categories: Categories::read(header),
             seen: SeenIds::default(),
             annotation_problems: Vec::new(),
-            shapes: ShapesAsBoxes::default(),
             attribute_defs: Vec::new(),
         }
     }
@@ -275,7 +195,6 @@ impl ImportPlanner {
             category_keypoints,
             annotations: Vec::new(),
             problems,
-            shapes: self.shapes,
         }
     }
 
@@ -307,11 +226,7 @@ impl ImportPlanner {
             Lookup::Skipped => return None,
             Lookup::Found(k) => k,
         };
-        let RecordShapes {
-            shapes,
-            problems,
-            given_box,
-        } = record_shapes(
+        let RecordShapes { shapes, problems } = record_shapes(
             ann,
             target,
             self.categories.name_of(category),
@@ -328,23 +243,15 @@ impl ImportPlanner {
         }
         let attributes = self.accepted_attributes(ann);
         self.categories.used[category] = true;
-        let bbox = given_box.or_else(|| {
-            shapes
-                .first()
-                .filter(|s| !matches!(s, Shape::Keypoints(_)))
-                .map(Shape::bounds)
-        });
-        let planned = PlannedAnnotation {
+        Some(PlannedAnnotation {
+            id: ann.id,
             item: target.item,
             category,
             group: (shapes.len() > 1).then_some(ann.id),
             shapes,
             crowd: ann.iscrowd,
             attributes,
-            bbox,
-        };
-        self.shapes.count(&planned, given_box.is_some());
-        Some(planned)
+        })
     }
 
     /// The annotation's attributes the project's definitions take; the

@@ -30,8 +30,6 @@ use crate::model::{BBox, Keypoint, Polygon, Shape};
 pub(super) struct RecordShapes {
     pub shapes: Vec<Shape>,
     pub problems: Vec<String>,
-    /// The given bbox, checked, when it was usable.
-    pub given_box: Option<BBox>,
 }
 
 /// The shapes of `ann` on `target`'s image, for a category whose points are
@@ -52,7 +50,6 @@ pub(super) fn record_shapes(
         Err(clause) => region_fault = Some(clause),
     }
     let given = ann.bbox.map(|xywh| checked_box(xywh, w, h));
-    out.given_box = given.as_ref().and_then(|b| b.as_ref().ok()).copied();
 
     let keypoints = keypoints(ann, w, h, category_name, category, &mut out.problems);
     let keypoint_shape = match keypoints {

@@ -1,23 +1,21 @@
 //! COCO object detection files (`instances_*.json`), both ways.
 //!
-//! - Export: [`build_export`] turns items, boxes and the label schema into a
+//! - Export: [`build_export`] turns items, annotations and the label schema into a
 //!   [`CocoFile`] that follows the exporter checklist in `DESIGN.md` §7, and
 //!   [`write_coco`] serialises it. Image-level labels are not COCO geometry; they
 //!   go to a JSON Lines file beside it ([`write_image_labels_jsonl`]).
 //! - Import: [`parse_coco`] reads the bytes leniently (optional fields may be
 //!   missing; errors name the record, line and column), and [`plan_import`]
 //!   matches images to project items by `file_name` and checks every annotation,
-//!   returning the boxes to add and a list of problems. Nothing is changed
-//!   behind the user's back: a box more than [`OUTSIDE_TOLERANCE_PX`] beyond its
-//!   image is reported, not clamped. An annotation with a polygon or an RLE
-//!   mask (compressed or not) is imported as its `bbox`, or, when that is
-//!   missing or has no area, as the box around the polygon's points or the
-//!   mask's pixels (pycocotools' `toBbox`); the shapes are counted
-//!   ([`ShapesAsBoxes`]), not kept. Attribute values of the wrong type, and
-//!   values the project's definitions refuse, are left out per annotation.
+//!   returning the shapes to add (a record's polygon of every part or RLE mask,
+//!   else its bbox, and its keypoints, grouped) and a list of problems. Nothing
+//!   is changed behind the user's back: a box more than [`OUTSIDE_TOLERANCE_PX`]
+//!   beyond its image is reported, not clamped. Attribute values of the wrong
+//!   type, and values the project's definitions refuse, are left out per
+//!   annotation.
 //!
 //! Both directions report per record instead of failing: an export lists the
-//! items, boxes and classes it left out, an import plan lists its problems.
+//! items, annotations and classes it left out, an import plan lists its problems.
 //!
 //! The module opens no files: callers hand in bytes, readers or writers.
 
@@ -41,14 +39,14 @@ mod write;
 pub use error::CocoError;
 pub(crate) use export::round4;
 pub use export::{
-    CocoExport, CocoExportInput, LeftOutBox, LeftOutClass, LeftOutItem, build_export,
+    CocoExport, CocoExportInput, ExportNote, LeftOutClass, LeftOutItem, build_export,
     export_image_ids,
 };
 pub use export_shape::{CocoGeometry, ShapeRecord, coco_bbox, coco_geometry, group_records};
 pub use file::{CocoAnnotation, CocoCategory, CocoFile, CocoImage, CocoInfo, CocoLicense};
 pub use import::{
     CategoryKeypoints, CocoImportPlan, ImportPlanner, ImportProblem, ImportTarget,
-    PlannedAnnotation, ShapesAsBoxes, plan_import,
+    PlannedAnnotation, plan_import,
 };
 pub use keypoints::CocoKeypoints;
 pub use labels::write_image_labels_jsonl;

@@ -4,7 +4,7 @@
 //! not copied.
 
 use super::super::export_common::{
-    ExportData, ImageExportReport, box_problem, group_by_item, unusable,
+    ExportData, ImageExportReport, box_to_write, group_by_item, unusable,
 };
 use super::super::{ItemScope, JobError, Progress};
 use crate::formats::cvat::{
@@ -66,16 +66,13 @@ pub fn export_cvat(
                 .push((item.rel_path.clone(), reason));
             continue;
         }
-        let (w, h) = (item.width as f32, item.height as f32);
         let mut out_boxes = Vec::new();
         for b in by_item.get(&item.id).copied().unwrap_or_default() {
-            if let Some(reason) = box_problem(b, item, &class_name) {
-                report
-                    .written
-                    .left_out_boxes
-                    .push((item.rel_path.clone(), reason));
+            let written = &mut report.written;
+            let (left_out, as_boxes) = (&mut written.left_out_annotations, &mut written.as_boxes);
+            let Some(bbox) = box_to_write(b, item, &class_name, left_out, as_boxes) else {
                 continue;
-            }
+            };
             let name = class_name.get(&b.class).copied().unwrap_or_default();
             let undefined = b
                 .attributes
@@ -86,7 +83,7 @@ pub fn export_cvat(
                 let flag = value.as_bool().is_some();
                 *free.entry(key).or_insert(flag) &= flag;
             }
-            out_boxes.push((name, b.bbox.clamped(w, h), &b.attributes));
+            out_boxes.push((name, bbox, &b.attributes));
         }
         let tags: Vec<&str> = labels
             .get(&item.id)
@@ -106,7 +103,7 @@ pub fn export_cvat(
     }
     report.written.images = images.len();
     let defined: Vec<AttributeSpec> = schema
-        .box_attributes
+        .attributes
         .iter()
         .filter(|d| d.name != OCCLUDED)
         .map(attribute_spec)

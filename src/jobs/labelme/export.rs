@@ -2,7 +2,7 @@
 //! folders, the whole folder replaced atomically.
 
 use super::super::export_common::{
-    ExportData, ImageExportReport, box_problem, check_output, group_by_item, unusable, write_files,
+    ExportData, ImageExportReport, box_to_write, check_output, group_by_item, unusable, write_files,
 };
 use super::super::{ItemScope, JobError, Progress};
 use crate::formats::labelme::labelme_json;
@@ -92,20 +92,17 @@ fn only_json(path: &Path) -> bool {
 
 fn item_boxes<'a>(
     item: &Item,
-    boxes: Option<&[crate::model::BoxAnnotation]>,
+    boxes: Option<&[crate::model::Annotation]>,
     class_name: &HashMap<ClassId, &'a str>,
     report: &mut LabelmeExportReport,
 ) -> Vec<(&'a str, crate::model::BBox)> {
     let mut shapes = Vec::new();
     for b in boxes.unwrap_or_default() {
-        match box_problem(b, item, class_name) {
-            Some(reason) => report.left_out_boxes.push((item.rel_path.clone(), reason)),
-            None => {
-                let name = class_name.get(&b.class).copied().unwrap_or_default();
-                let bbox = b.bbox.clamped(item.width as f32, item.height as f32);
-                shapes.push((name, bbox));
-                report.boxes += 1;
-            }
+        let (left_out, as_boxes) = (&mut report.left_out_annotations, &mut report.as_boxes);
+        if let Some(bbox) = box_to_write(b, item, class_name, left_out, as_boxes) {
+            let name = class_name.get(&b.class).copied().unwrap_or_default();
+            shapes.push((name, bbox));
+            report.boxes += 1;
         }
     }
     shapes

@@ -2,20 +2,20 @@
 //! package's version of it), keeping ids and provenance where it can.
 
 use crate::model::{
-    AnnotationId, BoxAnnotation, Edit, ItemId, ItemSnapshot, SpanAnnotation, SpanId, SpanRef,
-    box_key, span_key,
+    Annotation, AnnotationId, Edit, ItemId, ItemSnapshot, SpanAnnotation, SpanId, SpanRef,
+    annotation_key, span_key,
 };
 use std::collections::HashMap;
 
 /// What the project the edits go to knows.
 pub struct Ids<'a> {
-    /// Boxes and spans at or below these ids were carried from the project
-    /// into the package; above, they were made in the package.
-    pub box_floor: i64,
+    /// Annotations and spans at or below these ids were carried from the
+    /// project into the package; above, they were made in the package.
+    pub annotation_floor: i64,
     pub span_floor: i64,
-    /// Whether a box id is in use anywhere in the project, and a span id on
-    /// the item (a span never moves to another item).
-    pub box_exists: &'a dyn Fn(AnnotationId) -> bool,
+    /// Whether an annotation id is in use anywhere in the project, and a span
+    /// id on the item (a span never moves to another item).
+    pub annotation_exists: &'a dyn Fn(AnnotationId) -> bool,
     pub span_exists: &'a dyn Fn(SpanId) -> bool,
 }
 
@@ -87,28 +87,29 @@ pub fn converge(
 ) -> Vec<Edit> {
     let mut edits = Vec::new();
     let (pairs, gone, new) = pair(
-        &current.boxes,
-        &target.boxes,
-        |b| b.id.0,
-        ids.box_floor,
-        box_key,
+        &current.annotations,
+        &target.annotations,
+        |a| a.id.0,
+        ids.annotation_floor,
+        annotation_key,
     );
-    edits.push(Edit::DeleteBoxes(gone.iter().map(|b| b.id).collect()));
+    edits.push(Edit::DeleteAnnotations(gone.iter().map(|a| a.id).collect()));
     for (c, t) in pairs {
-        if c.bbox != t.bbox {
-            edits.push(Edit::SetBoxGeometry {
+        // By content, as snapshots are compared: the same bits, not nearly equal.
+        if c.shape.to_bytes() != t.shape.to_bytes() {
+            edits.push(Edit::SetShape {
                 id: c.id,
-                bbox: t.bbox,
+                shape: t.shape.clone(),
             });
         }
         if c.class != t.class {
-            edits.push(Edit::SetBoxClass {
+            edits.push(Edit::SetAnnotationClass {
                 id: c.id,
                 class: t.class,
             });
         }
         if c.attributes != t.attributes {
-            edits.push(Edit::SetBoxAttributes {
+            edits.push(Edit::SetAnnotationAttributes {
                 id: c.id,
                 attributes: t.attributes.clone(),
             });
@@ -116,11 +117,11 @@ pub fn converge(
     }
     let (restore, copy) = restore_or_copy(
         new,
-        |b| b.id.0 <= ids.box_floor && !(ids.box_exists)(b.id),
-        |b| BoxAnnotation { item, ..b.clone() },
+        |a| a.id.0 <= ids.annotation_floor && !(ids.annotation_exists)(a.id),
+        |a| Annotation { item, ..a.clone() },
     );
-    edits.push(Edit::RestoreBoxes(restore));
-    edits.push(Edit::CopyBoxes(copy));
+    edits.push(Edit::RestoreAnnotations(restore));
+    edits.push(Edit::CopyAnnotations(copy));
 
     let (pairs, gone, new) = pair(
         &current.spans,
@@ -169,15 +170,16 @@ pub fn converge(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{AttrValue, BBox, ClassId, ItemStatus, Provenance};
+    use crate::model::{AttrValue, BBox, ClassId, ItemStatus, Provenance, Shape};
 
     #[test]
-    fn an_attribute_change_in_a_package_comes_back_as_set_box_attributes() {
-        let carried = BoxAnnotation {
+    fn an_attribute_change_in_a_package_comes_back_as_set_annotation_attributes() {
+        let carried = Annotation {
             id: AnnotationId(7),
             item: ItemId(1),
             class: ClassId(1),
-            bbox: BBox::from_corners([1.0, 1.0], [5.0, 5.0]),
+            shape: Shape::Rect(BBox::from_corners([1.0, 1.0], [5.0, 5.0])),
+            group: None,
             provenance: Provenance {
                 author: "li".into(),
                 created_ms: 1,
@@ -190,28 +192,28 @@ mod tests {
         changed
             .attributes
             .insert("occluded".into(), AttrValue::Bool(true));
-        let snapshot = |b: BoxAnnotation| ItemSnapshot {
+        let snapshot = |a: Annotation| ItemSnapshot {
             status: ItemStatus::InProgress,
-            boxes: vec![b],
+            annotations: vec![a],
             spans: Vec::new(),
             labels: Vec::new(),
         };
         let (current, target) = (snapshot(carried), snapshot(changed.clone()));
         assert!(!current.same_content(&target));
         let ids = Ids {
-            box_floor: 10,
+            annotation_floor: 10,
             span_floor: 0,
-            box_exists: &|_| true,
+            annotation_exists: &|_| true,
             span_exists: &|_| false,
         };
         let edits = converge(ItemId(1), &current, &target, &ids);
         let set: Vec<_> = edits
             .iter()
-            .filter(|e| matches!(e, Edit::SetBoxAttributes { .. }))
+            .filter(|e| matches!(e, Edit::SetAnnotationAttributes { .. }))
             .collect();
         assert_eq!(
             set,
-            [&Edit::SetBoxAttributes {
+            [&Edit::SetAnnotationAttributes {
                 id: AnnotationId(7),
                 attributes: changed.attributes,
             }]

@@ -42,7 +42,7 @@ pub struct PackageMerged {
     pub dir: PathBuf,
     /// Items whose state the merge changed here.
     pub changed: usize,
-    pub copied_boxes: usize,
+    pub copied_annotations: usize,
     pub copied_spans: usize,
     /// Overlap and golden versions kept (new or changed).
     pub versions: usize,
@@ -130,7 +130,7 @@ fn check_belongs(source: &Project, package: &LoadedPackage) -> Result<(), JobErr
     let schema = source.schema();
     for it in &package.items {
         let now = &it.now;
-        let classes = now.boxes.iter().map(|b| b.class);
+        let classes = now.annotations.iter().map(|a| a.class);
         if let Some(c) = classes
             .chain(now.spans.iter().map(|s| s.class))
             .find(|&c| schema.class(c).is_none())
@@ -150,10 +150,10 @@ fn check_belongs(source: &Project, package: &LoadedPackage) -> Result<(), JobErr
     Ok(())
 }
 
-/// An item's snapshot with its boxes and spans moved onto `item`.
+/// An item's snapshot with its annotations and spans moved onto `item`.
 fn on_item(snapshot: &ItemSnapshot, item: ItemId) -> ItemSnapshot {
     let mut s = snapshot.clone();
-    s.boxes.iter_mut().for_each(|b| b.item = item);
+    s.annotations.iter_mut().for_each(|a| a.item = item);
     s.spans.iter_mut().for_each(|sp| sp.item = item);
     s
 }
@@ -203,15 +203,15 @@ impl Planner<'_> {
         target: &ItemSnapshot,
         info: &PackageInfo,
     ) {
-        let box_exists = |id| self.source.annotation(id).ok().flatten().is_some();
+        let annotation_exists = |id| self.source.annotation(id).ok().flatten().is_some();
         let span_exists = |id| {
             let at = SpanRef { item, id };
             self.source.span(at).ok().flatten().is_some()
         };
         let ids = Ids {
-            box_floor: info.box_floor,
+            annotation_floor: info.annotation_floor,
             span_floor: info.span_floor,
-            box_exists: &box_exists,
+            annotation_exists: &annotation_exists,
             span_exists: &span_exists,
         };
         let edits = converge(item, current, target, &ids);
@@ -220,7 +220,7 @@ impl Planner<'_> {
         }
         for e in &edits {
             match e {
-                Edit::CopyBoxes(b) => self.report.copied_boxes += b.len(),
+                Edit::CopyAnnotations(a) => self.report.copied_annotations += a.len(),
                 Edit::CopySpans(s) => self.report.copied_spans += s.len(),
                 _ => {}
             }

@@ -111,7 +111,7 @@ pub fn split_project(
             source.dir().display()
         ))
     })?;
-    let (box_floor, span_floor) = source.id_floors()?;
+    let (annotation_floor, span_floor) = source.id_floors()?;
     let golden: HashSet<ItemId> = source.golden_items()?.into_iter().collect();
     let ids: Vec<ItemId> = source.items().iter().map(|i| i.id).collect();
     let assignment = assign(
@@ -134,7 +134,7 @@ pub fn split_project(
             source_dir: source_dir.clone(),
             annotator: annotator.clone(),
             split_ms: now_ms(),
-            box_floor,
+            annotation_floor,
             span_floor,
         };
         let dir = options.out_dir.join(annotator);
@@ -257,11 +257,14 @@ fn add_items(
 /// The edits that give a package item the source item's annotations, with
 /// their ids and provenance, and its status.
 fn carry(base: &ItemSnapshot, item: ItemId) -> Vec<Edit> {
-    let mut boxes = base.boxes.clone();
-    boxes.iter_mut().for_each(|b| b.item = item);
+    let mut annotations = base.annotations.clone();
+    annotations.iter_mut().for_each(|a| a.item = item);
     let mut spans = base.spans.clone();
     spans.iter_mut().for_each(|s| s.item = item);
-    let mut edits = vec![Edit::RestoreBoxes(boxes), Edit::RestoreSpans(spans)];
+    let mut edits = vec![
+        Edit::RestoreAnnotations(annotations),
+        Edit::RestoreSpans(spans),
+    ];
     if !base.labels.is_empty() {
         edits.push(Edit::SetImageLabels {
             item,

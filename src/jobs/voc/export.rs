@@ -3,7 +3,7 @@
 //! `labelmap.txt`, the whole folder replaced atomically. Images are not copied.
 
 use super::super::export_common::{
-    ExportData, ImageExportReport, box_problem, check_output, group_by_item, unusable, write_files,
+    ExportData, ImageExportReport, box_to_write, check_output, group_by_item, unusable, write_files,
 };
 use super::super::{ItemScope, JobError, Progress};
 use crate::formats::voc::{labelmap_txt, voc_xml};
@@ -57,15 +57,12 @@ pub fn export_voc(
             continue;
         }
         taken.insert(id, &item.rel_path);
-        let (w, h) = (item.width as f32, item.height as f32);
         let mut objects = Vec::new();
         for b in by_item.get(&item.id).copied().unwrap_or_default() {
-            match box_problem(b, item, &class_name) {
-                Some(reason) => report.left_out_boxes.push((item.rel_path.clone(), reason)),
-                None => {
-                    let name = class_name.get(&b.class).copied().unwrap_or_default();
-                    objects.push((name, b.bbox.clamped(w, h), &b.attributes));
-                }
+            let (left_out, as_boxes) = (&mut report.left_out_annotations, &mut report.as_boxes);
+            if let Some(bbox) = box_to_write(b, item, &class_name, left_out, as_boxes) {
+                let name = class_name.get(&b.class).copied().unwrap_or_default();
+                objects.push((name, bbox, &b.attributes));
             }
         }
         report.boxes += objects.len();

@@ -62,7 +62,7 @@ pub fn read_voc(
     }
     let total = Some(files.len());
     progress(Progress { done: 0, total });
-    let mut placer = BoxPlacer::new(known, options).with_attribute_defs(&schema.box_attributes);
+    let mut placer = BoxPlacer::new(known, options).with_attribute_defs(&schema.attributes);
     let mut claims = RecordClaims::default();
     for (step, chunk) in files.chunks(FILES_PER_STEP).enumerate() {
         let parsed: Vec<Result<VocFile, String>> = chunk

@@ -3,7 +3,7 @@
 //! boxes), the whole folder replaced atomically.
 
 use super::super::export_common::{
-    box_problem, check_output, group_by_item, unusable, write_files,
+    box_to_write, check_output, group_by_item, unusable, write_files,
 };
 use super::super::{ItemScope, JobError, Progress};
 use crate::formats::yolo::{format_label_line, label_path_for, split_names, write_data_yaml};
@@ -19,8 +19,11 @@ pub struct YoloExportReport {
     pub classes: usize,
     /// Items left out, with the reason (unreadable, or a label path taken).
     pub left_out: Vec<(String, String)>,
-    /// Boxes left out (outside their image, or of a class not in the schema).
-    pub left_out_boxes: Vec<(String, String)>,
+    /// Annotations left out (outside their image, without an area, or of a
+    /// class not in the schema), by image path.
+    pub left_out_annotations: Vec<(String, String)>,
+    /// Annotations of another shape written as their bounding box, by image path.
+    pub as_boxes: Vec<(String, String)>,
 }
 
 /// What an existing output folder may hold for an export to replace it.
@@ -46,7 +49,7 @@ pub fn export_yolo(
         .map(|(i, c)| (c.id, i))
         .collect();
     let names: Vec<&str> = schema.classes.iter().map(|c| c.name.as_str()).collect();
-    let mut boxes = project.all_boxes()?;
+    let mut boxes = project.all_annotations()?;
     boxes.sort_unstable_by_key(|b| (b.item, b.id));
     let by_item = group_by_item(&boxes);
 
@@ -75,19 +78,16 @@ pub fn export_yolo(
         taken.insert(label.clone(), &item.rel_path);
         let mut text = String::new();
         for b in by_item.get(&item.id).copied().unwrap_or_default() {
-            match box_problem(b, item, &class_index) {
-                Some(reason) => report.left_out_boxes.push((item.rel_path.clone(), reason)),
-                None => {
-                    let bbox = b.bbox.clamped(item.width as f32, item.height as f32);
-                    format_label_line(
-                        &mut text,
-                        class_index[&b.class],
-                        &bbox,
-                        item.width,
-                        item.height,
-                    );
-                    report.boxes += 1;
-                }
+            let (left_out, as_boxes) = (&mut report.left_out_annotations, &mut report.as_boxes);
+            if let Some(bbox) = box_to_write(b, item, &class_index, left_out, as_boxes) {
+                format_label_line(
+                    &mut text,
+                    class_index[&b.class],
+                    &bbox,
+                    item.width,
+                    item.height,
+                );
+                report.boxes += 1;
             }
         }
         files.push((label, text));

@@ -2,7 +2,7 @@
 
 use super::super::{JobError, Progress, add_missing_classes};
 use super::read::{YoloImportOptions, YoloImportPlan, YoloProblem, read_yolo};
-use crate::model::NewBox;
+use crate::model::NewAnnotation;
 use crate::project::Project;
 use std::path::Path;
 
@@ -54,16 +54,11 @@ pub fn apply_yolo_plan(
                 let class = class_of.get(b.class).copied().flatten().ok_or_else(|| {
                     JobError::Failed(format!("class {} is missing from the schema", b.class))
                 })?;
-                Ok(NewBox {
-                    item: b.item,
-                    class,
-                    bbox: b.bbox,
-                    attributes: Default::default(),
-                })
+                Ok(NewAnnotation::rect(b.item, class, b.bbox))
             })
             .collect::<Result<Vec<_>, JobError>>()
     });
-    let applied = match project.add_boxes_streamed(chunks) {
+    let applied = match project.add_annotations_streamed(chunks) {
         Ok(applied) => applied,
         Err(err) => {
             if !added.is_empty() {

@@ -16,6 +16,7 @@ mod rle;
 mod rle_grid;
 mod rle_poly;
 mod rotated;
+mod similarity;
 #[cfg(test)]
 mod tests;
 
@@ -30,6 +31,7 @@ pub use polygon::Polygon;
 pub use rle::{Rle, RleError};
 pub use rle_poly::{MAX_OUTLINE_STEPS, f32_as_written};
 pub use rotated::RotatedRect;
+pub use similarity::{MIN_KEYPOINT_AREA, POLYLINE_KAPPA};
 
 use serde::{Deserialize, Serialize};
 

@@ -2,7 +2,7 @@
 //! the status rule over runs of items, and the audit text of large edits.
 
 use super::OpenStore;
-use crate::model::{BBox, ClassId, Edit, ItemId, ItemStatus, LabelId, NewBox};
+use crate::model::{BBox, ClassId, Edit, ItemId, ItemStatus, LabelId, NewAnnotation, Shape};
 use crate::project::Store;
 use crate::project::engine::{EditContext, StoredEdit};
 use crate::project::store::NewItem;
@@ -49,43 +49,45 @@ fn ctx() -> EditContext<'static> {
 pub(super) fn bulk_added_boxes_get_their_ids_in_order_across_chunks(open: OpenStore) {
     let (_tmp, mut store, items) = store_with_items(open, 3);
     // A first small edit, so the bulk ids don't start at 1.
-    let one = NewBox {
+    let one = NewAnnotation {
         item: items[0],
         class: ClassId(1),
-        bbox: BBox::from_xywh(1.0, 1.0, 1.0, 1.0),
+        shape: Shape::Rect(BBox::from_xywh(1.0, 1.0, 1.0, 1.0)),
+        group: None,
         attributes: Default::default(),
     };
-    apply(&mut store, &Edit::AddBoxes(vec![one]), &ctx());
+    apply(&mut store, &Edit::AddAnnotations(vec![one]), &ctx());
     let n = 2 * 512 + 77;
-    let new: Vec<NewBox> = (0..n)
-        .map(|k| NewBox {
+    let new: Vec<NewAnnotation> = (0..n)
+        .map(|k| NewAnnotation {
             item: items[k % 3],
             class: ClassId(1 + (k % 5) as i64),
-            bbox: BBox::from_xywh(k as f32, 0.5, 1.0 + k as f32 / 8.0, 2.0),
+            shape: Shape::Rect(BBox::from_xywh(k as f32, 0.5, 1.0 + k as f32 / 8.0, 2.0)),
+            group: None,
             attributes: Default::default(),
         })
         .collect();
-    let stored = apply(&mut store, &Edit::AddBoxes(new.clone()), &ctx());
+    let stored = apply(&mut store, &Edit::AddAnnotations(new.clone()), &ctx());
     assert_eq!(stored.created.len(), n);
     for (k, (id, want)) in stored.created.iter().zip(&new).enumerate() {
         let got = store.annotation(*id).unwrap().unwrap();
         assert_eq!(
-            (got.item, got.class, got.bbox),
-            (want.item, want.class, want.bbox),
+            (got.item, got.class, got.bounds()),
+            (want.item, want.class, want.shape.bounds()),
             "box {k}"
         );
         assert_eq!(got.provenance.author, "测试");
         assert_eq!(got.provenance.created_ms, 1234);
         assert_eq!(got.provenance.updated_by, "测试");
     }
-    assert_eq!(store.all_boxes().unwrap().len(), n + 1);
+    assert_eq!(store.all_annotations().unwrap().len(), n + 1);
     // The inverse deletes exactly these boxes.
     let Edit::Batch(parts) = &stored.inverse else {
         panic!("the first boxes on new items also carry status changes");
     };
-    assert_eq!(parts[0], Edit::DeleteBoxes(stored.created.clone()));
+    assert_eq!(parts[0], Edit::DeleteAnnotations(stored.created.clone()));
     apply(&mut store, &stored.inverse, &undo_ctx());
-    assert_eq!(store.all_boxes().unwrap().len(), 1);
+    assert_eq!(store.all_annotations().unwrap().len(), 1);
 }
 
 pub(super) fn first_boxes_start_progress_only_on_new_items_in_runs_and_gaps(open: OpenStore) {
@@ -102,10 +104,11 @@ pub(super) fn first_boxes_start_progress_only_on_new_items_in_runs_and_gaps(open
     let boxes_on = |idx: &[usize]| {
         idx.iter()
             .map(|&i| {
-                Edit::AddBoxes(vec![NewBox {
+                Edit::AddAnnotations(vec![NewAnnotation {
                     item: items[i],
                     class: ClassId(1),
-                    bbox: BBox::from_xywh(0.0, 0.0, 5.0, 5.0),
+                    shape: Shape::Rect(BBox::from_xywh(0.0, 0.0, 5.0, 5.0)),
+                    group: None,
                     attributes: Default::default(),
                 }])
             })
@@ -226,21 +229,22 @@ pub(super) fn many_item_edits_undo_to_what_each_item_had(open: OpenStore) {
 
 pub(super) fn large_edits_are_logged_as_a_count(open: OpenStore) {
     let (_tmp, mut store, items) = store_with_items(open, 1);
-    let new: Vec<NewBox> = (0..1000)
-        .map(|k| NewBox {
+    let new: Vec<NewAnnotation> = (0..1000)
+        .map(|k| NewAnnotation {
             item: items[0],
             class: ClassId(1),
-            bbox: BBox::from_xywh(k as f32, 0.0, 1.0, 1.0),
+            shape: Shape::Rect(BBox::from_xywh(k as f32, 0.0, 1.0, 1.0)),
+            group: None,
             attributes: Default::default(),
         })
         .collect();
-    apply(&mut store, &Edit::AddBoxes(new.clone()), &ctx());
-    apply(&mut store, &Edit::AddBoxes(new[..1].to_vec()), &ctx());
+    apply(&mut store, &Edit::AddAnnotations(new.clone()), &ctx());
+    apply(&mut store, &Edit::AddAnnotations(new[..1].to_vec()), &ctx());
     let log = store.log_of(None, 10).unwrap();
     assert_eq!(log.len(), 2);
     let small: Edit = serde_json::from_str(&log[0].detail).unwrap();
-    assert_eq!(small, Edit::AddBoxes(new[..1].to_vec()));
+    assert_eq!(small, Edit::AddAnnotations(new[..1].to_vec()));
     let big: serde_json::Value = serde_json::from_str(&log[1].detail).unwrap();
     assert_eq!(big["count"], 1000);
-    assert_eq!(big["kind"], Edit::AddBoxes(vec![]).kind());
+    assert_eq!(big["kind"], Edit::AddAnnotations(vec![]).kind());
 }

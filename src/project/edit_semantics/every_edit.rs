@@ -3,9 +3,9 @@
 
 use super::{AUTHOR, Fixture, OpenStore, fixture};
 use crate::model::{
-    AttrValue, BBox, BoxAnnotation, BoxOrigin, ClassId, Comment, CommentTarget, Edit,
-    ImageLabelMode, ItemId, ItemStatus, ItemVersion, LabelId, NewBox, NewComment, NewProposal,
-    NewSpan, Proposal, SpanAnnotation, SpanRef, VersionKind,
+    Annotation, AnnotationOrigin, AttrValue, BBox, ClassId, Comment, CommentTarget, Edit,
+    ImageLabelMode, ItemId, ItemStatus, ItemVersion, LabelId, NewAnnotation, NewComment,
+    NewProposal, NewSpan, Proposal, Shape, SpanAnnotation, SpanRef, VersionKind,
 };
 use crate::project::{Applied, LogEntry, Project, ProjectError};
 
@@ -17,7 +17,7 @@ const WALKER: ClassId = ClassId(2);
 #[derive(Debug, PartialEq)]
 pub(super) struct World {
     pub(super) statuses: Vec<(ItemId, ItemStatus)>,
-    boxes: Vec<(BoxAnnotation, Option<BoxOrigin>)>,
+    boxes: Vec<(Annotation, Option<AnnotationOrigin>)>,
     spans: Vec<SpanAnnotation>,
     labels: Vec<(ItemId, Vec<LabelId>)>,
     comments: Vec<Comment>,
@@ -34,10 +34,10 @@ impl World {
         let mut stored = p.store().statuses().unwrap();
         stored.sort_by_key(|(id, _)| *id);
         assert_eq!(statuses, stored, "the item list shows what the store holds");
-        let boxes = (p.all_boxes().unwrap().into_iter())
+        let boxes = (p.all_annotations().unwrap().into_iter())
             .map(|mut b| {
                 b.provenance.updated_ms = 0;
-                let origin = p.box_origin(b.id).unwrap();
+                let origin = p.annotation_origin(b.id).unwrap();
                 (b, origin)
             })
             .collect();
@@ -114,8 +114,8 @@ fn status(p: &Project, item: ItemId) -> ItemStatus {
     p.item(item).unwrap().status
 }
 
-fn new_box(item: ItemId, class: ClassId, x: f32) -> NewBox {
-    NewBox::new(item, class, BBox::from_xywh(x, 10.0, 20.0, 20.0))
+fn new_box(item: ItemId, class: ClassId, x: f32) -> NewAnnotation {
+    NewAnnotation::rect(item, class, BBox::from_xywh(x, 10.0, 20.0, 20.0))
 }
 
 pub(super) fn every_edit_applies_undoes_and_redoes(open: OpenStore) {
@@ -130,7 +130,7 @@ pub(super) fn every_edit_applies_undoes_and_redoes(open: OpenStore) {
     // Boxes; the first on an item starts it.
     let added = cycle(
         p,
-        Edit::AddBoxes(vec![
+        Edit::AddAnnotations(vec![
             new_box(a, CAR, 10.0),
             new_box(a, WALKER, 40.0),
             new_box(b, CAR, 10.0),
@@ -146,10 +146,16 @@ pub(super) fn every_edit_applies_undoes_and_redoes(open: OpenStore) {
     );
     assert_eq!(p.annotation(b0).unwrap().unwrap().provenance.author, AUTHOR);
     let bbox = BBox::from_xywh(12.0, 14.0, 20.0, 20.0);
-    cycle(p, Edit::SetBoxGeometry { id: b0, bbox });
     cycle(
         p,
-        Edit::SetBoxClass {
+        Edit::SetShape {
+            id: b0,
+            shape: Shape::Rect(bbox),
+        },
+    );
+    cycle(
+        p,
+        Edit::SetAnnotationClass {
             id: b0,
             class: WALKER,
         },
@@ -159,17 +165,17 @@ pub(super) fn every_edit_applies_undoes_and_redoes(open: OpenStore) {
         ("occluded".to_string(), AttrValue::Bool(true)),
     ]
     .into();
-    cycle(p, Edit::SetBoxAttributes { id: b0, attributes });
+    cycle(p, Edit::SetAnnotationAttributes { id: b0, attributes });
     let mut elsewhere = p.annotation(b2).unwrap().unwrap();
     elsewhere.provenance.author = "package annotator".into();
     elsewhere.provenance.created_ms = 5;
-    let copied = cycle(p, Edit::CopyBoxes(vec![elsewhere]));
+    let copied = cycle(p, Edit::CopyAnnotations(vec![elsewhere]));
     let copy = p.annotation(copied.created[0]).unwrap().unwrap();
     assert!(copy.id > b2, "a copy gets a new id");
     assert_eq!(copy.provenance.author, "package annotator");
     let was = p.annotation(b1).unwrap().unwrap();
-    cycle(p, Edit::DeleteBoxes(vec![b1]));
-    cycle(p, Edit::RestoreBoxes(vec![was.clone()]));
+    cycle(p, Edit::DeleteAnnotations(vec![b1]));
+    cycle(p, Edit::RestoreAnnotations(vec![was.clone()]));
     assert_eq!(p.annotation(b1).unwrap(), Some(was));
 
     // Spans.
@@ -269,7 +275,7 @@ pub(super) fn every_edit_applies_undoes_and_redoes(open: OpenStore) {
         p,
         Edit::AddComments(vec![
             note(a, None, "看一下"),
-            note(a, Some(CommentTarget::Box(b0)), "too tight"),
+            note(a, Some(CommentTarget::Annotation(b0)), "too tight"),
             note(t1, Some(CommentTarget::Span(s0)), "wrong class"),
         ]),
     );
@@ -314,7 +320,7 @@ pub(super) fn proposals_are_not_annotations_until_accepted(open: OpenStore) {
     let proposal = |class, score| NewProposal {
         item: d,
         class,
-        bbox: BBox::from_xywh(5.0, 5.0, 30.0, 30.0),
+        shape: Shape::Rect(BBox::from_xywh(5.0, 5.0, 30.0, 30.0)),
         score,
         source: "yolov8n".into(),
     };
@@ -335,10 +341,10 @@ pub(super) fn proposals_are_not_annotations_until_accepted(open: OpenStore) {
     assert_eq!(status(p, d), ItemStatus::InProgress);
     let made = p.annotation(accepted.created[0]).unwrap().unwrap();
     assert_eq!(
-        (made.class, made.bbox, made.provenance.author.as_str()),
-        (CAR, best.bbox, AUTHOR)
+        (made.class, made.bounds(), made.provenance.author.as_str()),
+        (CAR, best.bounds(), AUTHOR)
     );
-    let origin = p.box_origin(made.id).unwrap().unwrap();
+    let origin = p.annotation_origin(made.id).unwrap().unwrap();
     assert_eq!((origin.source.as_str(), origin.score), ("yolov8n", 0.9));
     assert_eq!(p.proposals(d).unwrap(), [worst]);
 }
@@ -350,7 +356,7 @@ pub(super) fn an_explicit_status_wins_over_the_rule(open: OpenStore) {
     cycle(
         p,
         Edit::Batch(vec![
-            Edit::AddBoxes(vec![new_box(a, CAR, 1.0), new_box(b, CAR, 1.0)]),
+            Edit::AddAnnotations(vec![new_box(a, CAR, 1.0), new_box(b, CAR, 1.0)]),
             Edit::SetStatus {
                 item: a,
                 status: ItemStatus::Submitted,
@@ -362,7 +368,7 @@ pub(super) fn an_explicit_status_wins_over_the_rule(open: OpenStore) {
         (ItemStatus::Submitted, ItemStatus::InProgress)
     );
     // An item already past new is not moved back by a later box.
-    cycle(p, Edit::AddBoxes(vec![new_box(a, WALKER, 50.0)]));
+    cycle(p, Edit::AddAnnotations(vec![new_box(a, WALKER, 50.0)]));
     assert_eq!(status(p, a), ItemStatus::Submitted);
 }
 

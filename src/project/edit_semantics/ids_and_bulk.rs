@@ -5,15 +5,15 @@
 use super::every_edit::{World, log_len, newest_entry};
 use super::{AUTHOR, OpenStore, empty_project, fixture, text_item};
 use crate::model::{
-    BBox, ClassId, CommentId, Edit, ItemId, ItemStatus, LabelId, NewBox, NewComment, NewProposal,
-    NewSpan, SpanRef,
+    BBox, ClassId, CommentId, Edit, ItemId, ItemStatus, LabelId, NewAnnotation, NewComment,
+    NewProposal, NewSpan, Shape, SpanRef,
 };
 use crate::project::{Applied, LabelledText, Project, ProjectError};
 
 const CAR: ClassId = ClassId(1);
 
-fn a_box(item: ItemId) -> NewBox {
-    NewBox::new(item, CAR, BBox::from_xywh(1.0, 1.0, 10.0, 10.0))
+fn a_box(item: ItemId) -> NewAnnotation {
+    NewAnnotation::rect(item, CAR, BBox::from_xywh(1.0, 1.0, 10.0, 10.0))
 }
 
 fn refused(result: Result<impl std::fmt::Debug, ProjectError>) -> String {
@@ -27,7 +27,7 @@ fn a_proposal(item: ItemId) -> NewProposal {
     NewProposal {
         item,
         class: CAR,
-        bbox: BBox::from_xywh(1.0, 1.0, 5.0, 5.0),
+        shape: Shape::Rect(BBox::from_xywh(1.0, 1.0, 5.0, 5.0)),
         score: 0.5,
         source: "m".into(),
     }
@@ -63,7 +63,7 @@ pub(super) fn ids_are_never_reused(open: OpenStore) {
         body: "again".into(),
     };
     let cases: [(&str, Edit, IdOf); 4] = [
-        ("box", Edit::AddBoxes(vec![a_box(a)]), &|_, done| {
+        ("box", Edit::AddAnnotations(vec![a_box(a)]), &|_, done| {
             done.created[0].0
         }),
         ("span", Edit::AddSpans(vec![span]), &|_, done| {
@@ -82,8 +82,8 @@ pub(super) fn ids_are_never_reused(open: OpenStore) {
         let (first, second) = ids_after_undo(p, edit, id_of);
         assert!(second > first, "{what} {second} after the undone {first}");
     }
-    let last_box = p.all_boxes().unwrap()[0].id;
-    p.apply(Edit::DeleteBoxes(vec![last_box])).unwrap();
+    let last_box = p.all_annotations().unwrap()[0].id;
+    p.apply(Edit::DeleteAnnotations(vec![last_box])).unwrap();
     p.undo().unwrap();
     assert!(
         p.annotation(last_box).unwrap().is_some(),
@@ -96,7 +96,10 @@ pub(super) fn a_restore_onto_a_taken_id_is_refused_and_changes_nothing(open: Ope
     let p = &mut f.project;
     let [a, ..] = f.images;
     let t1 = f.texts[0];
-    let id = p.apply(Edit::AddBoxes(vec![a_box(a)])).unwrap().created[0];
+    let id = p
+        .apply(Edit::AddAnnotations(vec![a_box(a)]))
+        .unwrap()
+        .created[0];
     let span = NewSpan {
         item: t1,
         class: CAR,
@@ -115,8 +118,8 @@ pub(super) fn a_restore_onto_a_taken_id_is_refused_and_changes_nothing(open: Ope
     let logged = log_len(p);
 
     let the_box = p.annotation(id).unwrap().unwrap();
-    let why = refused(p.apply(Edit::RestoreBoxes(vec![the_box])));
-    assert_eq!(why, format!("a box with id {id} already exists"));
+    let why = refused(p.apply(Edit::RestoreAnnotations(vec![the_box])));
+    assert_eq!(why, format!("annotation id {id} is already in use"));
     let the_span = p
         .span(SpanRef {
             item: t1,
@@ -125,18 +128,15 @@ pub(super) fn a_restore_onto_a_taken_id_is_refused_and_changes_nothing(open: Ope
         .unwrap()
         .unwrap();
     let why = refused(p.apply(Edit::RestoreSpans(vec![the_span])));
-    assert_eq!(why, format!("a span with id {span_id} already exists"));
+    assert_eq!(why, format!("span id {span_id} is already in use"));
     let comment = p.comments(a).unwrap().remove(0);
     let why = refused(p.apply(Edit::RestoreComments(vec![comment.clone()])));
-    assert_eq!(
-        why,
-        format!("a comment with id {} already exists", comment.id)
-    );
+    assert_eq!(why, format!("comment id {} is already in use", comment.id));
     let proposal = p.proposals(a).unwrap().remove(0);
     let why = refused(p.apply(Edit::RestoreProposals(vec![proposal.clone()])));
     assert_eq!(
         why,
-        format!("a proposal with id {} already exists", proposal.id)
+        format!("proposal id {} is already in use", proposal.id)
     );
 
     assert_eq!(World::of(p), before);
@@ -151,7 +151,7 @@ pub(super) fn a_failed_edit_changes_nothing(open: OpenStore) {
     let logged = log_len(p);
     // The boxes go in and start the item before the delete fails.
     let edit = Edit::Batch(vec![
-        Edit::AddBoxes(vec![a_box(a)]),
+        Edit::AddAnnotations(vec![a_box(a)]),
         Edit::SetStatus {
             item: b,
             status: ItemStatus::Submitted,
@@ -171,7 +171,7 @@ pub(super) fn a_group_is_stored_whole_or_not_at_all(open: OpenStore) {
     let before = World::of(p);
     let logged = log_len(p);
     let failed: Result<(), ProjectError> = p.apply_together(|p| {
-        p.apply(Edit::AddBoxes(vec![a_box(a)]))?;
+        p.apply(Edit::AddAnnotations(vec![a_box(a)]))?;
         p.apply(Edit::SetStatus {
             item: b,
             status: ItemStatus::Submitted,
@@ -186,7 +186,7 @@ pub(super) fn a_group_is_stored_whole_or_not_at_all(open: OpenStore) {
     assert!(!p.can_undo());
 
     p.apply_together(|p| -> Result<(), ProjectError> {
-        p.apply(Edit::AddBoxes(vec![a_box(a)]))?;
+        p.apply(Edit::AddAnnotations(vec![a_box(a)]))?;
         p.apply(Edit::SetStatus {
             item: b,
             status: ItemStatus::Submitted,
@@ -210,7 +210,7 @@ pub(super) fn streamed_boxes_are_one_edit_and_one_step(open: OpenStore) {
     let before = World::of(p);
     let logged = log_len(p);
 
-    let abandoned = p.add_boxes_streamed([
+    let abandoned = p.add_annotations_streamed([
         Ok(vec![a_box(a)]),
         Err(ProjectError::InvalidEdit("the reader failed".into())),
     ]);
@@ -219,7 +219,7 @@ pub(super) fn streamed_boxes_are_one_edit_and_one_step(open: OpenStore) {
 
     let chunks = [vec![a_box(a), a_box(a)], vec![], vec![a_box(b), a_box(c)]];
     let applied = p
-        .add_boxes_streamed(chunks.map(Ok::<_, ProjectError>))
+        .add_annotations_streamed(chunks.map(Ok::<_, ProjectError>))
         .unwrap();
     assert_eq!(applied.created.len(), 4);
     assert!(applied.created.windows(2).all(|w| w[0] < w[1]));
@@ -234,9 +234,9 @@ pub(super) fn streamed_boxes_are_one_edit_and_one_step(open: OpenStore) {
     let entry = newest_entry(p);
     assert_eq!(
         (entry.kind.as_str(), entry.author.as_str()),
-        ("add_boxes", AUTHOR)
+        ("add_annotations", AUTHOR)
     );
-    assert_eq!(entry.detail, r#"{"count":4,"kind":"add_boxes"}"#);
+    assert_eq!(entry.detail, r#"{"count":4,"kind":"add_annotations"}"#);
     assert_eq!(log_len(p), logged + 1);
 
     p.undo().unwrap();

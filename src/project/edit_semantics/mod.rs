@@ -8,6 +8,7 @@
 mod engine_level;
 mod every_edit;
 mod ids_and_bulk;
+mod shapes;
 
 use super::memory_store::MemoryStore;
 use super::sqlite::SqliteStore;
@@ -57,6 +58,10 @@ on_every_store!(
     ids_and_bulk::streamed_boxes_are_one_edit_and_one_step,
     ids_and_bulk::labelled_texts_into_an_empty_project,
     ids_and_bulk::labelled_texts_with_an_edit_of_texts_already_there,
+    shapes::every_shape_kind_is_added_set_undone_and_redone,
+    shapes::shapes_are_held_to_their_class_and_clamped_to_their_image,
+    shapes::a_proposed_polygon_is_accepted_as_it_was_proposed,
+    shapes::streamed_shapes_keep_their_kinds_and_order,
 );
 
 const AUTHOR: &str = "测试员";

@@ -29,7 +29,7 @@ pub(super) fn log_item(touched: &[ItemId]) -> Option<ItemId> {
 /// The audit-trail text of an edit: its JSON, or a count when it is large.
 pub(super) fn detail(edit: &Edit) -> String {
     // Serialise into a buffer that refuses to grow past the limit, so a
-    // million-box import is summarised without first being written out whole.
+    // million-annotation import is summarised without first being written out whole.
     let mut json = Capped(Vec::with_capacity(MAX_LOGGED_DETAIL));
     if serde_json::to_writer(&mut json, edit).is_ok()
         && let Ok(text) = String::from_utf8(json.0)
@@ -37,9 +37,10 @@ pub(super) fn detail(edit: &Edit) -> String {
         return text;
     }
     let count = match edit {
-        Edit::AddBoxes(v) => v.len(),
-        Edit::RestoreBoxes(v) => v.len(),
-        Edit::DeleteBoxes(v) => v.len(),
+        Edit::AddAnnotations(v) => v.len(),
+        Edit::RestoreAnnotations(v) => v.len(),
+        Edit::DeleteAnnotations(v) => v.len(),
+        Edit::CopyAnnotations(v) => v.len(),
         Edit::AddProposals(v) => v.len(),
         Edit::RestoreProposals(v) => v.len(),
         Edit::DeleteProposals(v) => v.len(),

@@ -6,7 +6,7 @@
 use super::EditContext;
 use super::spans;
 use crate::model::{
-    AcceptedProposal, AnnotationId, BoxAnnotation, BoxOrigin, Comment, CommentId, Edit,
+    AcceptedProposal, Annotation, AnnotationId, AnnotationOrigin, Comment, CommentId, Edit,
     ImageLabelMode, ItemId, NewProposal, Proposal, ProposalId, Provenance, SpanAnnotation, SpanId,
     SpanRef,
 };
@@ -42,8 +42,8 @@ fn invalid(message: String) -> ProjectError {
     ProjectError::InvalidEdit(message)
 }
 
-fn no_box(id: AnnotationId) -> ProjectError {
-    invalid(format!("there is no box with id {id}"))
+fn no_annotation(id: AnnotationId) -> ProjectError {
+    invalid(format!("there is no annotation with id {id}"))
 }
 
 fn no_item(id: ItemId) -> ProjectError {
@@ -94,43 +94,44 @@ impl<T: PartialEq> Grouped<T> {
     }
 }
 
-/// A box read for a change, or the error that it is not there.
-fn existing_box(tx: &mut dyn StoreTx, id: AnnotationId) -> Result<BoxAnnotation, ProjectError> {
-    tx.box_row(id)?.ok_or_else(|| no_box(id))
+/// An annotation read for a change, or the error that it is not there.
+fn existing_annotation(tx: &mut dyn StoreTx, id: AnnotationId) -> Result<Annotation, ProjectError> {
+    tx.annotation_row(id)?.ok_or_else(|| no_annotation(id))
 }
 
-/// Changes a box with `change`, marked as updated by the edit's author;
-/// returns the box as it was.
-fn change_box(
+/// Changes an annotation with `change`, marked as updated by the edit's
+/// author; returns the annotation as it was.
+fn change_annotation(
     tx: &mut dyn StoreTx,
     id: AnnotationId,
     ctx: &EditContext,
-    change: impl FnOnce(&mut BoxAnnotation),
-) -> Result<BoxAnnotation, ProjectError> {
-    let old = existing_box(tx, id)?;
+    change: impl FnOnce(&mut Annotation),
+) -> Result<Annotation, ProjectError> {
+    let old = existing_annotation(tx, id)?;
     let mut new = old.clone();
     change(&mut new);
     new.provenance.updated_by = ctx.author.to_string();
     new.provenance.updated_ms = ctx.time_ms;
-    tx.update_box(&new)?;
+    tx.update_annotation(&new)?;
     Ok(old)
 }
 
-/// The origin an accepted proposal gives its box.
-fn origin_of(p: &Proposal) -> BoxOrigin {
-    BoxOrigin {
+/// The origin an accepted proposal gives its annotation.
+fn origin_of(p: &Proposal) -> AnnotationOrigin {
+    AnnotationOrigin {
         source: p.source.clone(),
         score: p.score,
     }
 }
 
-/// The box an accepted proposal becomes, authored by the edit's author.
-fn accepted_box(p: &Proposal, ctx: &EditContext) -> BoxAnnotation {
-    BoxAnnotation {
+/// The annotation an accepted proposal becomes, authored by the edit's author.
+fn accepted_annotation(p: &Proposal, ctx: &EditContext) -> Annotation {
+    Annotation {
         id: AnnotationId(0),
         item: p.item,
         class: p.class,
-        bbox: p.bbox,
+        shape: p.shape.clone(),
+        group: None,
         attributes: Default::default(),
         provenance: Provenance {
             author: ctx.author.to_string(),
@@ -146,7 +147,7 @@ fn proposal_row(p: &Proposal) -> NewProposal {
     NewProposal {
         item: p.item,
         class: p.class,
-        bbox: p.bbox,
+        shape: p.shape.clone(),
         score: p.score,
         source: p.source.clone(),
     }
@@ -170,64 +171,64 @@ pub(in crate::project) fn execute(
     ch: &mut Changes,
 ) -> Result<Edit, ProjectError> {
     Ok(match edit {
-        Edit::AddBoxes(new) => {
-            let ids = tx.add_boxes(new, ctx.stamp())?;
+        Edit::AddAnnotations(new) => {
+            let ids = tx.add_annotations(new, ctx.stamp())?;
             let mut last = None;
             for n in new {
-                // Boxes usually come grouped by item; skip the set for repeats.
+                // Annotations usually come grouped by item; skip the set for repeats.
                 if last != Some(n.item) {
                     ch.annotated.insert(n.item);
                     last = Some(n.item);
                 }
             }
             ch.created.extend(&ids);
-            Edit::DeleteBoxes(ids)
+            Edit::DeleteAnnotations(ids)
         }
-        Edit::RestoreBoxes(boxes) => {
-            for b in boxes {
-                tx.insert_box(Some(b.id), b)?;
-                ch.annotated.insert(b.item);
+        Edit::RestoreAnnotations(restored) => {
+            for a in restored {
+                tx.insert_annotation(Some(a.id), a)?;
+                ch.annotated.insert(a.item);
             }
-            Edit::DeleteBoxes(boxes.iter().map(|b| b.id).collect())
+            Edit::DeleteAnnotations(restored.iter().map(|a| a.id).collect())
         }
-        Edit::DeleteBoxes(ids) => {
+        Edit::DeleteAnnotations(ids) => {
             let mut removed = Vec::with_capacity(ids.len());
             for &id in ids {
-                let b = tx.delete_box(id)?.ok_or_else(|| no_box(id))?;
-                ch.annotated.insert(b.item);
-                removed.push(b);
+                let a = tx.delete_annotation(id)?.ok_or_else(|| no_annotation(id))?;
+                ch.annotated.insert(a.item);
+                removed.push(a);
             }
-            Edit::RestoreBoxes(removed)
+            Edit::RestoreAnnotations(removed)
         }
-        Edit::CopyBoxes(boxes) => {
-            let mut ids = Vec::with_capacity(boxes.len());
-            for b in boxes {
-                ids.push(tx.insert_box(None, b)?);
-                ch.annotated.insert(b.item);
+        Edit::CopyAnnotations(copied) => {
+            let mut ids = Vec::with_capacity(copied.len());
+            for a in copied {
+                ids.push(tx.insert_annotation(None, a)?);
+                ch.annotated.insert(a.item);
             }
             ch.created.extend(&ids);
-            Edit::DeleteBoxes(ids)
+            Edit::DeleteAnnotations(ids)
         }
-        Edit::SetBoxGeometry { id, bbox } => {
-            let old = change_box(tx, *id, ctx, |b| b.bbox = *bbox)?;
+        Edit::SetShape { id, shape } => {
+            let old = change_annotation(tx, *id, ctx, |a| a.shape = shape.clone())?;
             ch.annotated.insert(old.item);
-            Edit::SetBoxGeometry {
+            Edit::SetShape {
                 id: *id,
-                bbox: old.bbox,
+                shape: old.shape,
             }
         }
-        Edit::SetBoxClass { id, class } => {
-            let old = change_box(tx, *id, ctx, |b| b.class = *class)?;
+        Edit::SetAnnotationClass { id, class } => {
+            let old = change_annotation(tx, *id, ctx, |a| a.class = *class)?;
             ch.annotated.insert(old.item);
-            Edit::SetBoxClass {
+            Edit::SetAnnotationClass {
                 id: *id,
                 class: old.class,
             }
         }
-        Edit::SetBoxAttributes { id, attributes } => {
-            let old = change_box(tx, *id, ctx, |b| b.attributes = attributes.clone())?;
+        Edit::SetAnnotationAttributes { id, attributes } => {
+            let old = change_annotation(tx, *id, ctx, |a| a.attributes = attributes.clone())?;
             ch.annotated.insert(old.item);
-            Edit::SetBoxAttributes {
+            Edit::SetAnnotationAttributes {
                 id: *id,
                 attributes: old.attributes,
             }
@@ -406,34 +407,33 @@ pub(in crate::project) fn execute(
             let mut accepted = Vec::with_capacity(ids.len());
             for &id in ids {
                 let proposal = delete_proposal(tx, id)?;
-                let mut b = accepted_box(&proposal, ctx);
-                b.id = tx.insert_box(None, &b)?;
-                tx.set_box_origin(b.id, Some(&origin_of(&proposal)))?;
-                ch.annotated.insert(b.item);
-                ch.created.push(b.id);
+                let mut a = accepted_annotation(&proposal, ctx);
+                a.id = tx.insert_annotation(None, &a)?;
+                tx.set_annotation_origin(a.id, Some(&origin_of(&proposal)))?;
+                ch.annotated.insert(a.item);
+                ch.created.push(a.id);
                 accepted.push(AcceptedProposal {
                     proposal,
-                    accepted: b,
+                    accepted: a,
                 });
             }
             Edit::UnacceptProposals(accepted)
         }
         Edit::UnacceptProposals(accepted) => {
             for a in accepted {
-                let b = tx
-                    .delete_box(a.box_id())?
-                    .ok_or_else(|| no_box(a.box_id()))?;
-                tx.set_box_origin(b.id, None)?;
+                let id = a.annotation_id();
+                let removed = tx.delete_annotation(id)?.ok_or_else(|| no_annotation(id))?;
+                tx.set_annotation_origin(id, None)?;
                 restore_proposal(tx, &a.proposal)?;
-                ch.annotated.insert(b.item);
+                ch.annotated.insert(removed.item);
             }
             Edit::RestoreAccepted(accepted.clone())
         }
         Edit::RestoreAccepted(accepted) => {
             for a in accepted {
                 delete_proposal(tx, a.proposal.id)?;
-                tx.insert_box(Some(a.accepted.id), &a.accepted)?;
-                tx.set_box_origin(a.box_id(), Some(&origin_of(&a.proposal)))?;
+                tx.insert_annotation(Some(a.accepted.id), &a.accepted)?;
+                tx.set_annotation_origin(a.annotation_id(), Some(&origin_of(&a.proposal)))?;
                 ch.annotated.insert(a.accepted.item);
             }
             Edit::UnacceptProposals(accepted.clone())

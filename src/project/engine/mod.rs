@@ -16,7 +16,7 @@ pub(super) mod validate;
 
 use super::ProjectError;
 use super::store::{AddedTexts, LogEntry, PackedTexts, Stamp, Store, StoreTx};
-use crate::model::{AnnotationId, Edit, Item, ItemId, NewBox, SpanId};
+use crate::model::{AnnotationId, Edit, Item, ItemId, NewAnnotation, SpanId};
 use execute::Changes;
 use std::collections::BTreeSet;
 
@@ -50,7 +50,7 @@ pub struct StoredEdit {
     pub inverse: Edit,
     /// Every item whose annotations or status changed.
     pub touched: Vec<ItemId>,
-    /// Ids given to new boxes, in the order of the edit.
+    /// Ids given to new annotations, in the order of the edit.
     pub created: Vec<AnnotationId>,
     /// Ids given to new spans, in the order of the edit.
     pub created_spans: Vec<SpanId>,
@@ -59,7 +59,7 @@ pub struct StoredEdit {
 impl StoredEdit {
     fn nothing() -> Self {
         StoredEdit {
-            inverse: Edit::DeleteBoxes(Vec::new()),
+            inverse: Edit::DeleteAnnotations(Vec::new()),
             touched: Vec::new(),
             created: Vec::new(),
             created_spans: Vec::new(),
@@ -89,14 +89,14 @@ fn unfinished() -> ProjectError {
     ProjectError::InvalidEdit("the store did not run the edit".into())
 }
 
-/// Adds boxes that arrive in chunks (each already validated) as one
-/// transaction, stored and logged as one `AddBoxes` edit of them all.
+/// Adds annotations that arrive in chunks (each already validated) as one
+/// transaction, stored and logged as one `AddAnnotations` edit of them all.
 /// `next_chunk` gives the next chunk, or `None` at the end; an error from it
-/// rolls the whole edit back. The items the boxes start are put in progress
+/// rolls the whole edit back. The items the annotations start are put in progress
 /// chunk by chunk, while the next chunk is read.
-pub(super) fn add_boxes_streamed(
+pub(super) fn add_annotations_streamed(
     store: &mut dyn Store,
-    next_chunk: &mut dyn FnMut() -> Result<Option<Vec<NewBox>>, ProjectError>,
+    next_chunk: &mut dyn FnMut() -> Result<Option<Vec<NewAnnotation>>, ProjectError>,
     ctx: &EditContext,
 ) -> Result<StoredEdit, ProjectError> {
     let mut stored = StoredEdit::nothing();
@@ -105,7 +105,7 @@ pub(super) fn add_boxes_streamed(
         let mut started = Vec::new();
         while let Some(chunk) = next_chunk()? {
             let mut chunk_changes = Changes::default();
-            execute::execute(tx, &Edit::AddBoxes(chunk), ctx, &mut chunk_changes)?;
+            execute::execute(tx, &Edit::AddAnnotations(chunk), ctx, &mut chunk_changes)?;
             if ctx.is_fresh() {
                 let candidates: Vec<ItemId> = chunk_changes.annotated.iter().copied().collect();
                 started.extend(status_rule::start(tx, &candidates)?);
@@ -117,9 +117,9 @@ pub(super) fn add_boxes_streamed(
             // Nothing stored, nothing to log.
             return Ok(());
         }
-        let kind = Edit::AddBoxes(Vec::new()).kind();
+        let kind = Edit::AddAnnotations(Vec::new()).kind();
         let detail = audit::count_detail(kind, ch.created.len());
-        let inverse = Edit::DeleteBoxes(ch.created.clone());
+        let inverse = Edit::DeleteAnnotations(ch.created.clone());
         stored = finish(tx, kind, detail, inverse, ch, Some(started), ctx)?;
         Ok(())
     })?;

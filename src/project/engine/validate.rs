@@ -1,12 +1,12 @@
 //! Checks an edit against the schema and the items before it is stored, and
-//! returns it normalised: boxes clamped to their image, label lists sorted
+//! returns it normalised: shapes clamped to their image, label lists sorted
 //! and de-duplicated. Reads what it needs of the annotations through the
 //! [`Store`]'s queries, so every backend refuses the same edits with the
 //! same words.
 
 use crate::model::{
-    AnnotationId, Attributes, BBox, ClassId, CommentTarget, Edit, ImageLabelMode, Item, ItemId,
-    LabelId, LabelSchema, NewBox, NewComment, NewSpan, SpanRef,
+    Annotation, AnnotationId, Attributes, ClassDef, ClassId, CommentTarget, Edit, ImageLabelMode,
+    Item, ItemId, LabelId, LabelSchema, NewAnnotation, NewComment, NewSpan, Shape, SpanRef,
 };
 use crate::project::{ProjectError, Store};
 use std::collections::HashMap;
@@ -26,19 +26,19 @@ fn existing_item(items: &[Item], id: ItemId) -> Result<&Item, ProjectError> {
         .ok_or_else(|| invalid(format!("there is no item with id {id}")))
 }
 
-fn check_class(schema: &LabelSchema, class: ClassId) -> Result<(), ProjectError> {
-    match schema.class(class) {
-        Some(_) => Ok(()),
-        None => Err(invalid(format!("there is no class with id {class}"))),
-    }
+fn check_class(schema: &LabelSchema, class: ClassId) -> Result<&ClassDef, ProjectError> {
+    schema
+        .class(class)
+        .ok_or_else(|| invalid(format!("there is no class with id {class}")))
 }
 
-/// Box attributes fit the schema: names are not blank, and the attributes the
-/// schema defines hold values of their kind (free keys take any value).
+/// Annotation attributes fit the schema: names are not blank, and the
+/// attributes the schema defines hold values of their kind (free keys take
+/// any value).
 fn check_attributes(schema: &LabelSchema, attrs: &Attributes) -> Result<(), ProjectError> {
     for (name, value) in attrs {
         if name.trim().is_empty() {
-            return Err(invalid("a box attribute needs a name".into()));
+            return Err(invalid("an annotation attribute needs a name".into()));
         }
         if let Some(problem) = schema.attribute(name).and_then(|def| def.problem(value)) {
             return Err(invalid(problem));
@@ -47,53 +47,83 @@ fn check_attributes(schema: &LabelSchema, attrs: &Attributes) -> Result<(), Proj
     Ok(())
 }
 
-/// The box clamped to its item's image, or why it cannot go there.
-fn fitted_box(item: &Item, bbox: BBox) -> Result<BBox, ProjectError> {
+/// Clamps a shape of `class` to its item's image in place, or says why it
+/// cannot go there: a kind the class does not take, keypoints the class does
+/// not name, a broken image, a shape that is not finite or has too few
+/// points, or nothing of it inside the image. A shape inside the image is
+/// not touched (nor copied: a million-polygon import checks every one).
+fn fit_shape(class: &ClassDef, item: &Item, shape: &mut Shape) -> Result<(), ProjectError> {
+    if let Some(refusal) = class.refusal(shape) {
+        return Err(invalid(refusal));
+    }
     if item.is_broken() {
         return Err(invalid(format!(
             "{}: the image cannot be read, so it cannot be annotated",
             item.rel_path
         )));
     }
-    if !bbox.is_finite() {
-        return Err(invalid("the box has non-finite coordinates".into()));
-    }
-    let fitted = bbox.clamped(item.width as f32, item.height as f32);
-    if !fitted.is_proper() {
+    let kind = shape.kind().as_str();
+    if !shape.bounds().is_finite() {
         return Err(invalid(format!(
-            "the box {:?} has no area inside the {}×{} image",
-            bbox.to_xywh(),
-            item.width,
-            item.height
+            "the {kind} has a coordinate that is not finite"
         )));
     }
-    Ok(fitted)
-}
-
-/// A box of a known class with attributes the schema admits, on an item
-/// whose image it is clamped to: what [`Edit::AddBoxes`] asks of each box,
-/// and [`Project::add_boxes_streamed`](crate::project::Project::add_boxes_streamed)
-/// of each box of each chunk.
-pub(in crate::project) fn check_new_box(
-    schema: &LabelSchema,
-    items: &[Item],
-    b: &mut NewBox,
-) -> Result<(), ProjectError> {
-    b.bbox = placed_box(schema, items, b.item, b.class, &b.attributes, b.bbox)?;
+    if !shape.is_valid() {
+        return Err(invalid(format!(
+            "the {kind} has no area, too few points or a coordinate that is not finite"
+        )));
+    }
+    if let Shape::Keypoints(points) = &*shape
+        && !points.iter().any(|k| k.v.is_labelled())
+    {
+        return Err(invalid("the keypoints have no labelled point".into()));
+    }
+    let (w, h) = (item.width as f32, item.height as f32);
+    let inside = match &*shape {
+        Shape::Mask(m) => (m.width(), m.height()) == (item.width, item.height),
+        _ => shape.bounds().is_within(w, h),
+    };
+    if inside {
+        // Untouched: clamping refits a rotated box, which would move it by
+        // rounding on every edit.
+        return Ok(());
+    }
+    *shape = shape.clamped(w, h).ok_or_else(|| {
+        invalid(format!(
+            "the {kind} at {:?} has nothing inside the {}×{} image",
+            shape.bounds().to_xywh(),
+            item.width,
+            item.height
+        ))
+    })?;
     Ok(())
 }
 
-fn placed_box(
+/// A shape of a known class that takes it, with attributes the schema
+/// admits, on an item whose image it is clamped to: what
+/// [`Edit::AddAnnotations`] asks of each annotation, and
+/// [`Project::add_annotations_streamed`](crate::project::Project::add_annotations_streamed)
+/// of each annotation of each chunk.
+pub(in crate::project) fn check_new_annotation(
+    schema: &LabelSchema,
+    items: &[Item],
+    a: &mut NewAnnotation,
+) -> Result<(), ProjectError> {
+    place_shape(schema, items, a.item, a.class, &a.attributes, &mut a.shape)
+}
+
+/// The checks of [`check_new_annotation`], of one annotation's parts.
+fn place_shape(
     schema: &LabelSchema,
     items: &[Item],
     item: ItemId,
     class: ClassId,
     attributes: &Attributes,
-    bbox: BBox,
-) -> Result<BBox, ProjectError> {
-    check_class(schema, class)?;
+    shape: &mut Shape,
+) -> Result<(), ProjectError> {
+    let class = check_class(schema, class)?;
     check_attributes(schema, attributes)?;
-    fitted_box(existing_item(items, item)?, bbox)
+    fit_shape(class, existing_item(items, item)?, shape)
 }
 
 /// What an edit is checked against: the schema, the items (in id order) and
@@ -109,20 +139,26 @@ impl Checker<'_> {
         existing_item(self.items, id)
     }
 
-    fn check_class(&self, class: ClassId) -> Result<(), ProjectError> {
+    fn check_class(&self, class: ClassId) -> Result<&ClassDef, ProjectError> {
         check_class(self.schema, class)
     }
 
-    fn fitted_box(&self, item: ItemId, bbox: BBox) -> Result<BBox, ProjectError> {
-        fitted_box(self.existing_item(item)?, bbox)
+    /// `shape` made fit to be an annotation of `class` on `item` (clamped to
+    /// its image), or why it cannot be one.
+    fn fit_shape(
+        &self,
+        item: ItemId,
+        class: ClassId,
+        shape: &mut Shape,
+    ) -> Result<(), ProjectError> {
+        fit_shape(self.check_class(class)?, self.existing_item(item)?, shape)
     }
 
-    fn box_item(&self, id: AnnotationId) -> Result<ItemId, ProjectError> {
-        // Boxes of one item are few; the store answers by primary key.
+    fn stored_annotation(&self, id: AnnotationId) -> Result<Annotation, ProjectError> {
+        // The store answers by primary key.
         self.store
             .annotation(id)?
-            .map(|b| b.item)
-            .ok_or_else(|| invalid(format!("there is no box with id {id}")))
+            .ok_or_else(|| invalid(format!("there is no annotation with id {id}")))
     }
 
     /// Item-level labels sorted and deduplicated, each in the schema, and
@@ -152,47 +188,42 @@ impl Checker<'_> {
     /// mode in effect, which a batch may switch part way.
     pub fn edit(&self, edit: Edit, mode: &mut ImageLabelMode) -> Result<Edit, ProjectError> {
         Ok(match edit {
-            Edit::AddBoxes(mut boxes) => {
-                for b in &mut boxes {
-                    check_new_box(self.schema, self.items, b)?;
+            Edit::AddAnnotations(mut new) => {
+                for a in &mut new {
+                    check_new_annotation(self.schema, self.items, a)?;
                 }
-                Edit::AddBoxes(boxes)
+                Edit::AddAnnotations(new)
             }
-            Edit::RestoreBoxes(boxes) => {
-                for b in &boxes {
-                    self.existing_item(b.item)?;
+            Edit::RestoreAnnotations(restored) => {
+                for a in &restored {
+                    self.existing_item(a.item)?;
                 }
-                Edit::RestoreBoxes(boxes)
+                Edit::RestoreAnnotations(restored)
             }
-            Edit::DeleteBoxes(ids) => Edit::DeleteBoxes(ids),
-            Edit::CopyBoxes(mut boxes) => {
-                for b in &mut boxes {
-                    b.bbox = placed_box(
-                        self.schema,
-                        self.items,
-                        b.item,
-                        b.class,
-                        &b.attributes,
-                        b.bbox,
-                    )?;
+            Edit::DeleteAnnotations(ids) => Edit::DeleteAnnotations(ids),
+            Edit::CopyAnnotations(mut copied) => {
+                for a in &mut copied {
+                    let (schema, items) = (self.schema, self.items);
+                    place_shape(schema, items, a.item, a.class, &a.attributes, &mut a.shape)?;
                 }
-                Edit::CopyBoxes(boxes)
+                Edit::CopyAnnotations(copied)
             }
-            Edit::SetBoxGeometry { id, bbox } => {
-                let item = self.box_item(id)?;
-                Edit::SetBoxGeometry {
-                    id,
-                    bbox: self.fitted_box(item, bbox)?,
+            Edit::SetShape { id, mut shape } => {
+                let a = self.stored_annotation(id)?;
+                self.fit_shape(a.item, a.class, &mut shape)?;
+                Edit::SetShape { id, shape }
+            }
+            Edit::SetAnnotationClass { id, class } => {
+                let a = self.stored_annotation(id)?;
+                if let Some(refusal) = self.check_class(class)?.refusal(&a.shape) {
+                    return Err(invalid(refusal));
                 }
+                Edit::SetAnnotationClass { id, class }
             }
-            Edit::SetBoxClass { id, class } => {
-                self.check_class(class)?;
-                Edit::SetBoxClass { id, class }
-            }
-            Edit::SetBoxAttributes { id, attributes } => {
-                self.box_item(id)?;
+            Edit::SetAnnotationAttributes { id, attributes } => {
+                self.stored_annotation(id)?;
                 check_attributes(self.schema, &attributes)?;
-                Edit::SetBoxAttributes { id, attributes }
+                Edit::SetAnnotationAttributes { id, attributes }
             }
             Edit::AddSpans(spans) => {
                 self.check_new_spans(&spans)?;
@@ -293,8 +324,7 @@ impl Checker<'_> {
             }
             Edit::AddProposals(mut proposals) => {
                 for p in &mut proposals {
-                    self.check_class(p.class)?;
-                    p.bbox = self.fitted_box(p.item, p.bbox)?;
+                    self.fit_shape(p.item, p.class, &mut p.shape)?;
                     if !(0.0..=1.0).contains(&p.score) {
                         return Err(invalid(format!(
                             "a proposal's score must be between 0 and 1, not {}",
@@ -318,13 +348,13 @@ impl Checker<'_> {
             Edit::DeleteProposals(ids) => Edit::DeleteProposals(ids),
             Edit::AcceptProposals(ids) => {
                 for &id in &ids {
-                    let p = self
+                    let mut p = self
                         .store
                         .proposal(id)?
                         .ok_or_else(|| invalid(format!("there is no proposal with id {id}")))?;
-                    // The schema may have lost the class since the import.
-                    self.check_class(p.class)?;
-                    self.fitted_box(p.item, p.bbox)?;
+                    // The schema may have lost the class, or changed what it
+                    // takes, since the import.
+                    self.fit_shape(p.item, p.class, &mut p.shape)?;
                 }
                 Edit::AcceptProposals(ids)
             }
@@ -387,7 +417,7 @@ impl Checker<'_> {
         Ok(())
     }
 
-    /// A comment needs words, and its box or span must be on its item.
+    /// A comment needs words, and its annotation or span must be on its item.
     fn check_comment(&self, c: &NewComment) -> Result<(), ProjectError> {
         self.existing_item(c.item)?;
         if c.body.trim().is_empty() {
@@ -395,7 +425,7 @@ impl Checker<'_> {
         }
         let on_item = match c.target {
             None => true,
-            Some(CommentTarget::Box(id)) => {
+            Some(CommentTarget::Annotation(id)) => {
                 self.store.annotation(id)?.is_some_and(|b| b.item == c.item)
             }
             Some(CommentTarget::Span(id)) => {

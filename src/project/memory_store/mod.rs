@@ -9,8 +9,9 @@ mod rows;
 use super::ProjectError;
 use super::store::{Census, LogEntry, NewItem, PackageItem, SpanExtent, Store, StoreTx, TextRow};
 use crate::model::{
-    AnnotationId, BoxAnnotation, BoxOrigin, ClassId, Comment, Item, ItemId, ItemStatus,
-    ItemVersion, LabelId, PackageInfo, Proposal, ProposalId, SpanAnnotation, SpanRef, TextDoc,
+    Annotation, AnnotationId, AnnotationOrigin, ClassId, Comment, Item, ItemId, ItemStatus,
+    ItemVersion, LabelId, PackageInfo, Proposal, ProposalId, ShapeKind, SpanAnnotation, SpanRef,
+    TextDoc,
 };
 use rows::Rows;
 use std::collections::{BTreeMap, BTreeSet};
@@ -75,16 +76,16 @@ impl Store for MemoryStore {
         Ok(changed)
     }
 
-    fn annotation(&self, id: AnnotationId) -> Result<Option<BoxAnnotation>, ProjectError> {
-        Ok(self.rows.boxes.get(&id).cloned())
+    fn annotation(&self, id: AnnotationId) -> Result<Option<Annotation>, ProjectError> {
+        Ok(self.rows.annotations.get(&id).cloned())
     }
 
-    fn boxes_of(&self, item: ItemId) -> Result<Vec<BoxAnnotation>, ProjectError> {
+    fn annotations_of(&self, item: ItemId) -> Result<Vec<Annotation>, ProjectError> {
         Ok(self
             .rows
-            .boxes
+            .annotations
             .values()
-            .filter(|b| b.item == item)
+            .filter(|a| a.item == item)
             .cloned()
             .collect())
     }
@@ -113,14 +114,17 @@ impl Store for MemoryStore {
         Ok(items.into_iter().collect())
     }
 
-    fn box_origin(&self, id: AnnotationId) -> Result<Option<BoxOrigin>, ProjectError> {
-        let exists = self.rows.boxes.contains_key(&id);
+    fn annotation_origin(
+        &self,
+        id: AnnotationId,
+    ) -> Result<Option<AnnotationOrigin>, ProjectError> {
+        let exists = self.rows.annotations.contains_key(&id);
         Ok(self.rows.origins.get(&id).filter(|_| exists).cloned())
     }
 
-    fn all_boxes(&self) -> Result<Vec<BoxAnnotation>, ProjectError> {
-        let mut all: Vec<BoxAnnotation> = self.rows.boxes.values().cloned().collect();
-        all.sort_by_key(|b| (b.item, b.id));
+    fn all_annotations(&self) -> Result<Vec<Annotation>, ProjectError> {
+        let mut all: Vec<Annotation> = self.rows.annotations.values().cloned().collect();
+        all.sort_by_key(|a| (a.item, a.id));
         Ok(all)
     }
 
@@ -137,7 +141,7 @@ impl Store for MemoryStore {
     }
 
     fn annotators(&self) -> Result<Vec<String>, ProjectError> {
-        let names: BTreeSet<&str> = self.rows.annotations().map(|(_, _, a)| a).collect();
+        let names: BTreeSet<&str> = self.rows.annotated().map(|(_, _, a)| a).collect();
         Ok(names.into_iter().map(str::to_string).collect())
     }
 
@@ -154,14 +158,22 @@ impl Store for MemoryStore {
             counts.into_iter().collect()
         };
         let mut by_author: BTreeMap<String, BTreeSet<ItemId>> = BTreeMap::new();
-        for (item, _, author) in self.rows.annotations() {
+        for (item, _, author) in self.rows.annotated() {
             by_author
                 .entry(author.to_string())
                 .or_default()
                 .insert(item);
         }
         Ok(Census {
-            boxes_per_class: count(self.rows.boxes.values().map(|b| b.class).collect()),
+            annotations_per_class: count(self.rows.annotations.values().map(|a| a.class).collect()),
+            annotations_per_kind: ShapeKind::ALL
+                .into_iter()
+                .map(|k| {
+                    let of_kind = self.rows.annotations.values();
+                    (k, of_kind.filter(|a| a.shape.kind() == k).count() as u64)
+                })
+                .filter(|&(_, n)| n > 0)
+                .collect(),
             spans_per_class: count(
                 self.rows
                     .spans
@@ -384,7 +396,7 @@ impl Store for MemoryStore {
     }
 
     fn id_floors(&self) -> Result<(i64, i64), ProjectError> {
-        Ok((self.rows.last_box, self.rows.last_span))
+        Ok((self.rows.last_annotation, self.rows.last_span))
     }
 
     fn write_package(
@@ -396,7 +408,7 @@ impl Store for MemoryStore {
         for item in items {
             self.rows.package_items.insert(item.0, item.clone());
         }
-        self.rows.last_box = self.rows.last_box.max(info.box_floor);
+        self.rows.last_annotation = self.rows.last_annotation.max(info.annotation_floor);
         self.rows.last_span = self.rows.last_span.max(info.span_floor);
         Ok(())
     }

@@ -1,9 +1,9 @@
 //! The rows of the in-memory store, and its row operations.
 
 use crate::model::{
-    AnnotationId, BoxAnnotation, BoxOrigin, ClassId, Comment, CommentId, Item, ItemId,
-    ItemSnapshot, ItemStatus, LabelId, NewBox, NewProposal, PackageInfo, Proposal, ProposalId,
-    Provenance, SpanAnnotation, SpanRef, TextDoc, VersionKind,
+    Annotation, AnnotationId, AnnotationOrigin, ClassId, Comment, CommentId, Item, ItemId,
+    ItemSnapshot, ItemStatus, LabelId, NewAnnotation, NewProposal, PackageInfo, Proposal,
+    ProposalId, Provenance, SpanAnnotation, SpanRef, TextDoc, VersionKind,
 };
 use crate::project::ProjectError;
 use crate::project::sqlite::span_pack;
@@ -18,8 +18,8 @@ use std::collections::{BTreeMap, BTreeSet};
 pub(super) struct Rows {
     /// In id order.
     pub(super) items: Vec<Item>,
-    pub(super) boxes: BTreeMap<AnnotationId, BoxAnnotation>,
-    pub(super) origins: BTreeMap<AnnotationId, BoxOrigin>,
+    pub(super) annotations: BTreeMap<AnnotationId, Annotation>,
+    pub(super) origins: BTreeMap<AnnotationId, AnnotationOrigin>,
     pub(super) texts: BTreeMap<ItemId, TextDoc>,
     /// A text item's spans, in (start, end, id) order.
     pub(super) spans: BTreeMap<ItemId, Vec<SpanAnnotation>>,
@@ -35,7 +35,7 @@ pub(super) struct Rows {
     pub(super) package_items: BTreeMap<ItemId, PackageItem>,
     /// The largest ids ever given out: ids are never reused.
     pub(super) last_item: i64,
-    pub(super) last_box: i64,
+    pub(super) last_annotation: i64,
     pub(super) last_span: i64,
     pub(super) last_comment: i64,
     pub(super) last_proposal: i64,
@@ -136,19 +136,19 @@ impl Rows {
         Ok(item)
     }
 
-    /// Every annotation's item, class and author: boxes, then spans.
-    pub(super) fn annotations(&self) -> impl Iterator<Item = (ItemId, ClassId, &str)> {
-        let boxes = self
-            .boxes
+    /// Every annotation's item, class and author: shapes, then spans.
+    pub(super) fn annotated(&self) -> impl Iterator<Item = (ItemId, ClassId, &str)> {
+        let shapes = self
+            .annotations
             .values()
-            .map(|b| (b.item, b.class, b.provenance.author.as_str()));
+            .map(|a| (a.item, a.class, a.provenance.author.as_str()));
         let spans = self.spans.values().flatten();
-        boxes.chain(spans.map(|s| (s.item, s.class, s.provenance.author.as_str())))
+        shapes.chain(spans.map(|s| (s.item, s.class, s.provenance.author.as_str())))
     }
 
     pub(super) fn items_where(&self, keep: impl Fn(ClassId, &str) -> bool) -> Vec<ItemId> {
         let items: BTreeSet<ItemId> = self
-            .annotations()
+            .annotated()
             .filter(|(_, class, author)| keep(*class, author))
             .map(|(item, _, _)| item)
             .collect();
@@ -183,13 +183,13 @@ impl StoreTx for Rows {
         Ok(changed)
     }
 
-    fn box_row(&mut self, id: AnnotationId) -> Result<Option<BoxAnnotation>, ProjectError> {
-        Ok(self.boxes.get(&id).cloned())
+    fn annotation_row(&mut self, id: AnnotationId) -> Result<Option<Annotation>, ProjectError> {
+        Ok(self.annotations.get(&id).cloned())
     }
 
-    fn add_boxes(
+    fn add_annotations(
         &mut self,
-        new: &[NewBox],
+        new: &[NewAnnotation],
         stamp: Stamp,
     ) -> Result<Vec<AnnotationId>, ProjectError> {
         let provenance = Provenance {
@@ -200,46 +200,47 @@ impl StoreTx for Rows {
         };
         new.iter()
             .map(|n| {
-                let b = BoxAnnotation {
+                let a = Annotation {
                     id: AnnotationId(0),
                     item: n.item,
                     class: n.class,
-                    bbox: n.bbox,
+                    shape: n.shape.clone(),
+                    group: n.group,
                     attributes: n.attributes.clone(),
                     provenance: provenance.clone(),
                 };
-                self.insert_box(None, &b)
+                self.insert_annotation(None, &a)
             })
             .collect()
     }
 
-    fn insert_box(
+    fn insert_annotation(
         &mut self,
         id: Option<AnnotationId>,
-        b: &BoxAnnotation,
+        a: &Annotation,
     ) -> Result<AnnotationId, ProjectError> {
-        if let Some(id) = id.filter(|id| self.boxes.contains_key(id)) {
-            return Err(id_taken("box", id));
+        if let Some(id) = id.filter(|id| self.annotations.contains_key(id)) {
+            return Err(id_taken("annotation", id));
         }
-        let id = AnnotationId(next_id(&mut self.last_box, id.map(|id| id.0)));
-        self.boxes.insert(id, BoxAnnotation { id, ..b.clone() });
+        let id = AnnotationId(next_id(&mut self.last_annotation, id.map(|id| id.0)));
+        self.annotations.insert(id, Annotation { id, ..a.clone() });
         Ok(id)
     }
 
-    fn update_box(&mut self, b: &BoxAnnotation) -> Result<(), ProjectError> {
-        self.boxes.insert(b.id, b.clone());
+    fn update_annotation(&mut self, a: &Annotation) -> Result<(), ProjectError> {
+        self.annotations.insert(a.id, a.clone());
         Ok(())
     }
 
-    fn delete_box(&mut self, id: AnnotationId) -> Result<Option<BoxAnnotation>, ProjectError> {
-        // The origin stays, as in SQLite: the box may come back under its id.
-        Ok(self.boxes.remove(&id))
+    fn delete_annotation(&mut self, id: AnnotationId) -> Result<Option<Annotation>, ProjectError> {
+        // The origin stays, as in SQLite: the annotation may come back under its id.
+        Ok(self.annotations.remove(&id))
     }
 
-    fn set_box_origin(
+    fn set_annotation_origin(
         &mut self,
         id: AnnotationId,
-        origin: Option<&BoxOrigin>,
+        origin: Option<&AnnotationOrigin>,
     ) -> Result<(), ProjectError> {
         match origin {
             Some(origin) => self.origins.insert(id, origin.clone()),
@@ -376,7 +377,7 @@ impl StoreTx for Rows {
             id,
             item: p.item,
             class: p.class,
-            bbox: p.bbox,
+            shape: p.shape.clone(),
             score: p.score,
             source: p.source.clone(),
         };

@@ -1,9 +1,10 @@
 //! Questions the dashboard and the review queue ask: who submitted how much
 //! when and which items changed lately (from the edit log), and who made which
-//! annotations of which class (one pass over boxes and spans).
+//! annotations of which class and shape kind (one pass over annotations and
+//! spans).
 
 use super::text;
-use crate::model::{ClassId, ItemId};
+use crate::model::{ClassId, ItemId, ShapeKind};
 use crate::project::ProjectError;
 use crate::project::store::{Census, LogEntry};
 use rusqlite::Connection;
@@ -91,21 +92,29 @@ impl Tally {
     }
 }
 
-/// One pass over the boxes.
-fn count_boxes(conn: &Connection, tally: &mut Tally) -> Result<(), ProjectError> {
-    let mut stmt = conn.prepare("SELECT item_id, class_id, author FROM boxes")?;
+/// One pass over the annotations; returns how many there are of each
+/// shape kind code.
+fn count_annotations(conn: &Connection, tally: &mut Tally) -> Result<[u64; 256], ProjectError> {
+    let mut per_kind = [0u64; 256];
+    let mut stmt = conn.prepare("SELECT item_id, class_id, author, kind FROM annotations")?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let author = r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?;
         tally.add(r.get(0)?, r.get(1)?, author);
+        per_kind[r.get::<_, i64>(3)?.clamp(0, 255) as usize] += 1;
     }
-    Ok(())
+    Ok(per_kind)
 }
 
 pub(super) fn census(conn: &Connection) -> Result<Census, ProjectError> {
     let mut tally = Tally::default();
-    count_boxes(conn, &mut tally)?;
-    let boxes_per_class = tally.take_classes();
+    let per_kind = count_annotations(conn, &mut tally)?;
+    let annotations_per_class = tally.take_classes();
+    let annotations_per_kind = ShapeKind::ALL
+        .into_iter()
+        .map(|k| (k, per_kind[usize::from(k.code())]))
+        .filter(|&(_, n)| n > 0)
+        .collect();
     text::for_each_span(conn, &mut |item, s| {
         tally.add(item.0, s.class.0, s.author);
         Ok(())
@@ -122,7 +131,8 @@ pub(super) fn census(conn: &Connection) -> Result<Census, ProjectError> {
         .collect();
     items_by_annotator.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(Census {
-        boxes_per_class,
+        annotations_per_class,
+        annotations_per_kind,
         spans_per_class,
         items_by_annotator,
     })

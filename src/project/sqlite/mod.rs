@@ -5,7 +5,8 @@
 //! when it returns and survives a crash or power loss.
 
 mod activity;
-mod boxes;
+mod annotations;
+mod boxes_to_shapes;
 mod fresh;
 mod items;
 mod labels;
@@ -24,8 +25,8 @@ pub use packages::PackageItem;
 pub use text::{SpanExtent, TextRow};
 
 use crate::model::{
-    AnnotationId, BoxAnnotation, BoxOrigin, ClassId, Item, ItemId, ItemStatus, LabelId, Proposal,
-    ProposalId, SpanAnnotation, SpanRef, TextDoc,
+    Annotation, AnnotationId, AnnotationOrigin, ClassId, Item, ItemId, ItemStatus, LabelId,
+    Proposal, ProposalId, SpanAnnotation, SpanRef, TextDoc,
 };
 use crate::project::ProjectError;
 use crate::project::store::{Census, LogEntry, NewItem, Store, StoreTx};
@@ -41,8 +42,10 @@ use std::path::{Path, PathBuf};
 /// migrations look at the tables rather than the version. 4: span packs of
 /// layout 2 (see [`span_pack`]); layout 1 is still read. 5: texts in blocks
 /// of consecutive items (`text_blocks`), edited spans in `span_packs`. 6:
-/// imported document classes in blocks too (see [`labels`]).
-pub const DB_VERSION: i64 = 6;
+/// imported document classes in blocks too (see [`labels`]). 7: annotations
+/// carry a shape (`annotations`, its kind and encoded geometry; `boxes` moved
+/// there as rects by [`boxes_to_shapes`]), and so do proposals.
+pub const DB_VERSION: i64 = 7;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS image_labels(
@@ -106,6 +109,7 @@ impl SqliteStore {
                 items::rename_done_to_submitted(&conn)?;
             }
             text_layouts::move_forward(&mut conn)?;
+            boxes_to_shapes::move_forward(&mut conn)?;
             conn.pragma_update(None, "user_version", DB_VERSION)?;
         }
         Ok(Self {
@@ -139,9 +143,8 @@ impl SqliteStore {
 /// version 2.
 pub(super) fn create_tables(conn: &Connection) -> Result<(), ProjectError> {
     conn.execute_batch(items::ITEMS_SCHEMA)?;
-    conn.execute_batch(boxes::BOXES_SCHEMA)?;
+    conn.execute_batch(annotations::ANNOTATIONS_SCHEMA)?;
     conn.execute_batch(SCHEMA)?;
-    boxes::add_box_attributes_column(conn)?;
     conn.execute_batch(text::TEXT_SCHEMA)?;
     conn.execute_batch(labels::LABELS_SCHEMA)?;
     conn.execute_batch(review::REVIEW_SCHEMA)?;
@@ -151,15 +154,15 @@ pub(super) fn create_tables(conn: &Connection) -> Result<(), ProjectError> {
 }
 
 impl SqliteStore {
-    /// The items with a box that `box_query` (one parameter) selects or a span
-    /// that `span_matches`, in order.
+    /// The items with an annotation that `query` (one parameter) selects or
+    /// a span that `span_matches`, in order.
     fn items_with_annotation(
         &self,
-        box_query: &str,
+        query: &str,
         param: impl rusqlite::ToSql,
         span_matches: &dyn Fn(&span_pack::PackedSpan) -> bool,
     ) -> Result<Vec<ItemId>, ProjectError> {
-        let mut stmt = self.conn.prepare_cached(box_query)?;
+        let mut stmt = self.conn.prepare_cached(query)?;
         let rows = stmt.query_map([param], |r| Ok(ItemId(r.get(0)?)))?;
         let mut items: Vec<ItemId> = rows.collect::<Result<_, _>>()?;
         text::for_each_span(&self.conn, &mut |item, s| {
@@ -226,8 +229,8 @@ impl Store for SqliteStore {
         text::all_span_extents(&self.conn)
     }
 
-    fn annotation(&self, id: AnnotationId) -> Result<Option<BoxAnnotation>, ProjectError> {
-        boxes::find_box(&self.conn, id)
+    fn annotation(&self, id: AnnotationId) -> Result<Option<Annotation>, ProjectError> {
+        annotations::find_annotation(&self.conn, id)
     }
 
     fn proposal(&self, id: ProposalId) -> Result<Option<Proposal>, ProjectError> {
@@ -246,16 +249,19 @@ impl Store for SqliteStore {
         proposals::items_with_proposals(&self.conn)
     }
 
-    fn box_origin(&self, id: AnnotationId) -> Result<Option<BoxOrigin>, ProjectError> {
-        proposals::box_origin(&self.conn, id)
+    fn annotation_origin(
+        &self,
+        id: AnnotationId,
+    ) -> Result<Option<AnnotationOrigin>, ProjectError> {
+        proposals::annotation_origin(&self.conn, id)
     }
 
-    fn boxes_of(&self, item: ItemId) -> Result<Vec<BoxAnnotation>, ProjectError> {
-        boxes::boxes_of(&self.conn, item)
+    fn annotations_of(&self, item: ItemId) -> Result<Vec<Annotation>, ProjectError> {
+        annotations::annotations_of(&self.conn, item)
     }
 
-    fn all_boxes(&self) -> Result<Vec<BoxAnnotation>, ProjectError> {
-        boxes::all_boxes(&self.conn)
+    fn all_annotations(&self) -> Result<Vec<Annotation>, ProjectError> {
+        annotations::all_annotations(&self.conn)
     }
 
     fn image_labels_of(&self, item: ItemId) -> Result<Vec<LabelId>, ProjectError> {
@@ -268,14 +274,16 @@ impl Store for SqliteStore {
 
     fn items_with_class(&self, class: ClassId) -> Result<Vec<ItemId>, ProjectError> {
         self.items_with_annotation(
-            "SELECT DISTINCT item_id FROM boxes WHERE class_id = ?1",
+            "SELECT DISTINCT item_id FROM annotations WHERE class_id = ?1",
             class.0,
             &|s| s.class == class,
         )
     }
 
     fn annotators(&self) -> Result<Vec<String>, ProjectError> {
-        let mut stmt = self.conn.prepare("SELECT DISTINCT author FROM boxes")?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT DISTINCT author FROM annotations")?;
         let rows = stmt.query_map([], |r| r.get(0))?;
         let mut names: BTreeSet<String> = rows.collect::<Result<_, _>>()?;
         text::for_each_span(&self.conn, &mut |_, s| {
@@ -289,7 +297,7 @@ impl Store for SqliteStore {
 
     fn items_by_author(&self, author: &str) -> Result<Vec<ItemId>, ProjectError> {
         self.items_with_annotation(
-            "SELECT DISTINCT item_id FROM boxes WHERE author = ?1",
+            "SELECT DISTINCT item_id FROM annotations WHERE author = ?1",
             author,
             &|s| s.author == author,
         )

@@ -3,6 +3,7 @@
 //! package, where it came from (`package_info`) and its items' roles and
 //! starting states (`package_items`).
 
+use super::annotations::raise_sequence;
 use super::text;
 use crate::model::{ItemId, ItemSnapshot, ItemVersion, PackageInfo, PackageRole, VersionKind};
 use crate::project::ProjectError;
@@ -160,7 +161,7 @@ pub(super) fn item_versions(conn: &Connection) -> Result<Vec<ItemVersion>, Proje
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// The largest box and span ids ever given out (`sqlite_sequence`).
+/// The largest annotation and span ids ever given out (`sqlite_sequence`).
 pub(super) fn id_floors(conn: &Connection) -> Result<(i64, i64), ProjectError> {
     let seq = |table: &str| -> Result<i64, ProjectError> {
         Ok(conn
@@ -169,7 +170,7 @@ pub(super) fn id_floors(conn: &Connection) -> Result<(i64, i64), ProjectError> {
             .optional()?
             .unwrap_or(0))
     };
-    Ok((seq("boxes")?, text::last_span_id(conn)?))
+    Ok((seq("annotations")?, text::last_span_id(conn)?))
 }
 
 /// One item of a package: its id in the package, its role, and the state it
@@ -177,7 +178,7 @@ pub(super) fn id_floors(conn: &Connection) -> Result<(i64, i64), ProjectError> {
 pub type PackageItem = (ItemId, PackageRole, ItemSnapshot);
 
 /// Records that this project is a package, and moves its id sequences up to
-/// the source's so new boxes and spans get ids the source never had.
+/// the source's so new annotations and spans get ids the source never had.
 pub(super) fn write_package(
     conn: &mut Connection,
     info: &PackageInfo,
@@ -197,16 +198,7 @@ pub(super) fn write_package(
             insert.execute(params![item.0, role.as_str(), to_json(base)?])?;
         }
     }
-    let updated = tx.execute(
-        "UPDATE sqlite_sequence SET seq = MAX(seq, ?1) WHERE name = 'boxes'",
-        [info.box_floor],
-    )?;
-    if updated == 0 {
-        tx.execute(
-            "INSERT INTO sqlite_sequence(name, seq) VALUES('boxes', ?1)",
-            [info.box_floor],
-        )?;
-    }
+    raise_sequence(&tx, "annotations", info.annotation_floor)?;
     text::raise_span_floor(&tx, info.span_floor)?;
     tx.commit()?;
     Ok(())

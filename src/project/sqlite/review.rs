@@ -1,7 +1,8 @@
 //! Review comments in the SQLite store (`comments`): a note on an item, or on
-//! one box or span of it.
+//! one annotation or span of it (`target_kind` `annotation` or `span`;
+//! version 6 wrote `box`, moved forward with the boxes).
 
-use super::boxes::{delete_found, taken_id};
+use super::annotations::{delete_found, taken_id};
 use crate::model::{AnnotationId, Comment, CommentId, CommentTarget, ItemId, SpanId};
 use crate::project::ProjectError;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -24,7 +25,7 @@ const COLUMNS: &str = "id, item_id, target_kind, target_id, body, author, create
 fn target_columns(target: Option<CommentTarget>) -> (Option<&'static str>, Option<i64>) {
     match target {
         None => (None, None),
-        Some(CommentTarget::Box(id)) => (Some("box"), Some(id.0)),
+        Some(CommentTarget::Annotation(id)) => (Some("annotation"), Some(id.0)),
         Some(CommentTarget::Span(id)) => (Some("span"), Some(id.0)),
     }
 }
@@ -33,7 +34,7 @@ fn row_to_comment(r: &rusqlite::Row) -> rusqlite::Result<Comment> {
     let kind: Option<String> = r.get(2)?;
     let target_id: Option<i64> = r.get(3)?;
     let target = match (kind.as_deref(), target_id) {
-        (Some("box"), Some(id)) => Some(CommentTarget::Box(AnnotationId(id))),
+        (Some("annotation"), Some(id)) => Some(CommentTarget::Annotation(AnnotationId(id))),
         (Some("span"), Some(id)) => Some(CommentTarget::Span(SpanId(id))),
         _ => None,
     };

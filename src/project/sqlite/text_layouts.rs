@@ -12,7 +12,7 @@ use crate::model::{ClassId, ItemId, Provenance, SpanAnnotation, SpanId};
 use crate::project::ProjectError;
 use rusqlite::{Connection, params};
 
-fn has_table(conn: &Connection, name: &str) -> Result<bool, ProjectError> {
+pub(super) fn has_table(conn: &Connection, name: &str) -> Result<bool, ProjectError> {
     Ok(conn
         .prepare_cached("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1")?
         .exists([name])?)

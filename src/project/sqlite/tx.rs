@@ -2,7 +2,7 @@
 //! statement or two on the transaction's connection.
 
 use super::activity;
-use super::boxes;
+use super::annotations;
 use super::items;
 use super::labels::{self, LabelReader};
 use super::packages;
@@ -10,8 +10,9 @@ use super::proposals;
 use super::review;
 use super::text;
 use crate::model::{
-    AnnotationId, BoxAnnotation, BoxOrigin, Comment, CommentId, ItemId, ItemSnapshot, ItemStatus,
-    LabelId, NewBox, NewProposal, Proposal, ProposalId, SpanAnnotation, VersionKind,
+    Annotation, AnnotationId, AnnotationOrigin, Comment, CommentId, ItemId, ItemSnapshot,
+    ItemStatus, LabelId, NewAnnotation, NewProposal, Proposal, ProposalId, SpanAnnotation,
+    VersionKind,
 };
 use crate::project::ProjectError;
 use crate::project::store::{AddedTexts, LogEntry, PackedTexts, Stamp, StoreTx};
@@ -60,42 +61,42 @@ impl StoreTx for SqliteTx<'_> {
         Ok(changed)
     }
 
-    fn box_row(&mut self, id: AnnotationId) -> Result<Option<BoxAnnotation>, ProjectError> {
-        boxes::find_box(self.conn, id)
+    fn annotation_row(&mut self, id: AnnotationId) -> Result<Option<Annotation>, ProjectError> {
+        annotations::find_annotation(self.conn, id)
     }
 
-    fn add_boxes(
+    fn add_annotations(
         &mut self,
-        new: &[NewBox],
+        new: &[NewAnnotation],
         stamp: Stamp,
     ) -> Result<Vec<AnnotationId>, ProjectError> {
         self.rows += new.len();
-        boxes::insert_new_boxes(self.conn, new, stamp)
+        annotations::insert_new_annotations(self.conn, new, stamp)
     }
 
-    fn insert_box(
+    fn insert_annotation(
         &mut self,
         id: Option<AnnotationId>,
-        b: &BoxAnnotation,
+        a: &Annotation,
     ) -> Result<AnnotationId, ProjectError> {
         self.rows += 1;
-        boxes::insert_box(self.conn, id, b)
+        annotations::insert_annotation(self.conn, id, a)
     }
 
-    fn update_box(&mut self, b: &BoxAnnotation) -> Result<(), ProjectError> {
+    fn update_annotation(&mut self, a: &Annotation) -> Result<(), ProjectError> {
         self.rows += 1;
-        boxes::update_box(self.conn, b)
+        annotations::update_annotation(self.conn, a)
     }
 
-    fn delete_box(&mut self, id: AnnotationId) -> Result<Option<BoxAnnotation>, ProjectError> {
+    fn delete_annotation(&mut self, id: AnnotationId) -> Result<Option<Annotation>, ProjectError> {
         self.rows += 1;
-        boxes::delete_box(self.conn, id)
+        annotations::delete_annotation(self.conn, id)
     }
 
-    fn set_box_origin(
+    fn set_annotation_origin(
         &mut self,
         id: AnnotationId,
-        origin: Option<&BoxOrigin>,
+        origin: Option<&AnnotationOrigin>,
     ) -> Result<(), ProjectError> {
         match origin {
             Some(origin) => proposals::set_origin(self.conn, id, origin),

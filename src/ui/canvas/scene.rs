@@ -5,7 +5,7 @@
 //! A scene is built when the item or the project changes (not every frame);
 //! each new scene gets a new generation, which the canvas's caches key on.
 
-use crate::model::{AnnotationId, BBox, BoxAnnotation, ClassId, Proposal, ProposalId, Shape};
+use crate::model::{Annotation, AnnotationId, BBox, ClassId, Proposal, ProposalId, Shape};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// A shape on the canvas with its id, class and what is derived from it once:
@@ -83,16 +83,16 @@ impl Scene {
         }
     }
 
-    /// Today's annotations are boxes: each becomes a `Shape::Rect`.
-    pub fn from_boxes(boxes: &[BoxAnnotation], proposals: &[Proposal]) -> Self {
+    /// An item's annotations and proposals, each with its shape.
+    pub fn from_annotations(annotations: &[Annotation], proposals: &[Proposal]) -> Self {
         Self::new(
-            boxes
+            annotations
                 .iter()
-                .map(|b| SceneShape::new(b.id, b.class, Shape::Rect(b.bbox)))
+                .map(|a| SceneShape::new(a.id, a.class, a.shape.clone()))
                 .collect(),
             proposals
                 .iter()
-                .map(|p| SceneProposal::with(p.id, p.class, Shape::Rect(p.bbox), p.score))
+                .map(|p| SceneProposal::with(p.id, p.class, p.shape.clone(), p.score))
                 .collect(),
         )
     }

@@ -2,20 +2,18 @@ use super::{boxed, item, schema, xywh};
 use crate::formats::coco::{
     CocoExport, CocoExportInput, LeftOutItem, build_export, parse_coco, write_coco,
 };
-use crate::model::{
-    AnnotationId, BoxAnnotation, ClassDef, ClassId, Item, ItemId, LabelSchema, Rgb,
-};
+use crate::model::{Annotation, AnnotationId, ClassDef, ClassId, Item, ItemId, LabelSchema, Rgb};
 use serde_json::{Value, json};
 
-fn export(items: &[Item], boxes: &[BoxAnnotation], schema: &LabelSchema) -> CocoExport {
+fn export(items: &[Item], boxes: &[Annotation], schema: &LabelSchema) -> CocoExport {
     let input = CocoExportInput {
         items,
-        boxes,
+        annotations: boxes.to_vec(),
         schema,
         description: "测试 export".into(),
         date_created: "2025-03-04T05:06:07Z".into(),
     };
-    build_export(&input)
+    build_export(input)
 }
 
 #[test]
@@ -32,7 +30,7 @@ fn follows_the_coco_checklist() {
         boxed(8, 40, 2, xywh(0.5, 0.25, 12.5, 1.0)),
     ];
     let out = export(&items, &boxes, &schema());
-    assert!(out.left_out.is_empty() && out.left_out_boxes.is_empty());
+    assert!(out.left_out.is_empty() && out.left_out_annotations.is_empty());
     let mut bytes = Vec::new();
     write_coco(&out.file, &mut bytes).expect("writing to a Vec succeeds");
     let text = String::from_utf8(bytes).expect("UTF-8");
@@ -125,7 +123,7 @@ fn leaves_out_broken_items_with_their_boxes() {
     let left: Vec<(i64, &str, usize)> = out
         .left_out
         .iter()
-        .map(|l| (l.item.0, l.rel_path.as_str(), l.boxes))
+        .map(|l| (l.item.0, l.rel_path.as_str(), l.annotations))
         .collect();
     assert_eq!(
         left,
@@ -142,7 +140,7 @@ fn leaves_out_broken_items_with_their_boxes() {
             item: ItemId(2),
             rel_path: "bad.jpg".into(),
             reason: "the image cannot be read: not a JPEG".into(),
-            boxes: 2,
+            annotations: 2,
         }
     );
     assert_eq!(out.left_out[1].reason, "the image size is unknown (0×0)");
@@ -158,7 +156,7 @@ fn leaves_out_broken_items_with_their_boxes() {
     assert_eq!(images, [(1, "ok.jpg"), (2, "ok2.jpg")]);
     assert_eq!(out.file.annotations.len(), 1);
     assert_eq!(out.file.annotations[0].image_id, 2);
-    assert_eq!(out.boxes_of_other_items, 1);
+    assert_eq!(out.annotations_of_other_items, 1);
 }
 
 #[test]
@@ -172,7 +170,7 @@ fn leaves_out_boxes_that_would_make_invalid_coco() {
     ];
     let out = export(&items, &boxes, &schema());
     let left: Vec<(AnnotationId, &str)> = out
-        .left_out_boxes
+        .left_out_annotations
         .iter()
         .map(|b| (b.annotation, b.reason.as_str()))
         .collect();
@@ -183,10 +181,14 @@ fn leaves_out_boxes_that_would_make_invalid_coco() {
                 AnnotationId(1),
                 "its class id 7 is not a category of the export (see the left-out classes)"
             ),
-            (AnnotationId(2), "the box [1.0, 1.0, 0.0, 5.0] has no area"),
+            (
+                AnnotationId(2),
+                "the rect at [1.0, 1.0, 0.0, 5.0] has no area, too few points or a coordinate \
+                 that is not finite"
+            ),
             (
                 AnnotationId(3),
-                "the box [90.0, 10.0, 20.0, 10.0] lies outside the 100×50 image"
+                "the rect at [90.0, 10.0, 20.0, 10.0] lies outside the 100×50 image"
             ),
         ]
     );
@@ -213,12 +215,7 @@ fn writes_short_decimals_not_widened_f32_noise() {
 
 #[test]
 fn leaves_out_classes_whose_ids_coco_cannot_take() {
-    let class = |id: i64, name: &str| ClassDef {
-        id: ClassId(id),
-        name: name.into(),
-        color: Rgb(0, 0, 0),
-        hotkey: None,
-    };
+    let class = |id: i64, name: &str| ClassDef::new(ClassId(id), name, Rgb(0, 0, 0));
     // A hand-edited manifest: id 0, and id 2 twice.
     let schema = LabelSchema {
         classes: vec![
@@ -253,8 +250,8 @@ fn leaves_out_classes_whose_ids_coco_cannot_take() {
         .map(|c| (c.id, c.name.as_str()))
         .collect();
     assert_eq!(categories, [(1, "a"), (2, "a")]);
-    assert_eq!(out.left_out_boxes.len(), 1);
-    assert_eq!(out.left_out_boxes[0].annotation, AnnotationId(1));
+    assert_eq!(out.left_out_annotations.len(), 1);
+    assert_eq!(out.left_out_annotations[0].annotation, AnnotationId(1));
     assert_eq!(out.file.annotations.len(), 1);
     assert_eq!(out.file.annotations[0].category_id, 2);
 }
@@ -303,4 +300,100 @@ fn as_floats(value: &serde_json::Value) -> serde_json::Value {
         }
         other => other.clone(),
     }
+}
+
+#[test]
+fn a_group_is_one_record_with_its_crowd_flag_and_keypoints() {
+    use crate::model::{
+        AttrValue, CROWD_ATTRIBUTE, GroupId, Keypoint, Point, Polygon, RotatedRect, Shape,
+        Visibility,
+    };
+    let mut schema = schema();
+    schema.classes[1].keypoints = vec!["head".into(), "tail".into()];
+    schema.classes[1].skeleton = vec![(0, 1)];
+    let shaped = |id: i64, class: i64, shape: Shape, group: Option<i64>| Annotation {
+        shape,
+        group: group.map(GroupId),
+        ..boxed(id, 1, class, xywh(0.0, 0.0, 1.0, 1.0))
+    };
+    let triangle = Shape::Polygon(Polygon::new(vec![
+        Point::new(10.0, 10.0),
+        Point::new(30.0, 10.0),
+        Point::new(20.0, 30.0),
+    ]));
+    let points = Shape::Keypoints(vec![
+        Keypoint::new(12.0, 12.0, Visibility::Visible),
+        Keypoint::NOT_LABELLED,
+    ]);
+    let mut crowd = shaped(1, 2, triangle.clone(), Some(7));
+    crowd
+        .attributes
+        .insert(CROWD_ATTRIBUTE.into(), AttrValue::Bool(true));
+    crowd
+        .attributes
+        .insert("occluded".into(), AttrValue::Bool(false));
+    let annotations = [
+        crowd,
+        shaped(2, 1, triangle.clone(), None),
+        shaped(3, 2, points, Some(7)),
+        shaped(
+            4,
+            1,
+            Shape::Polyline(vec![Point::new(1.0, 1.0), Point::new(9.0, 9.0)]),
+            None,
+        ),
+        shaped(
+            5,
+            1,
+            Shape::RotatedRect(RotatedRect::new(50.0, 50.0, 20.0, 10.0, 30.0)),
+            None,
+        ),
+    ];
+    let out = export(&[item(1, "a.jpg", 100, 100)], &annotations, &schema);
+    let written: Vec<(i64, i64, bool, Option<u32>)> = out
+        .file
+        .annotations
+        .iter()
+        .map(|a| (a.id, a.category_id, a.iscrowd, a.num_keypoints))
+        .collect();
+    // The group of 1 and 3 first (its first annotation's place), then 2, then 5.
+    assert_eq!(
+        written,
+        [
+            (1, 2, true, Some(1)),
+            (2, 1, false, None),
+            (3, 1, false, None)
+        ]
+    );
+    let first = &out.file.annotations[0];
+    assert!(
+        !first.attributes.contains_key(CROWD_ATTRIBUTE),
+        "the flag is iscrowd, not an attribute: {:?}",
+        first.attributes
+    );
+    assert_eq!(
+        first.attributes.get("occluded"),
+        Some(&AttrValue::Bool(false))
+    );
+    assert_eq!(first.bbox, Some([10.0, 10.0, 20.0, 20.0]));
+    let category = &out.file.categories[1];
+    assert_eq!(
+        (category.keypoints.as_slice(), category.skeleton.as_slice()),
+        (&["head".to_string(), "tail".to_string()][..], &[[1, 2]][..])
+    );
+    let left: Vec<(i64, &str)> = out
+        .left_out_annotations
+        .iter()
+        .map(|n| (n.annotation.0, n.reason.as_str()))
+        .collect();
+    assert_eq!(left, [(4, "COCO has no polylines")]);
+    let converted: Vec<(i64, &str)> = out
+        .converted
+        .iter()
+        .map(|n| (n.annotation.0, n.reason.as_str()))
+        .collect();
+    assert_eq!(
+        converted,
+        [(5, "a rotated box, written as the polygon of its corners")]
+    );
 }

@@ -1,8 +1,7 @@
 use super::xywh;
 use crate::formats::coco::{
     COCO_FOLDERS, CocoAnnotation, CocoFile, CocoImportPlan, CocoRle, ImportPlanner, ImportProblem,
-    ImportTarget, PlannedAnnotation, RleCounts, Segmentation, ShapesAsBoxes, parse_coco,
-    plan_import,
+    ImportTarget, PlannedAnnotation, RleCounts, Segmentation, parse_coco, plan_import,
 };
 use crate::formats::label_paths::{PathMatch, PathMatcher};
 use crate::model::{BBox, ItemId, Shape};
@@ -52,15 +51,15 @@ fn ann(id: i64, image: i64, category: i64, bbox: &str) -> String {
 }
 
 /// A plain box of category 0 on item `item`.
-fn planned_box(item: i64, bbox: BBox) -> PlannedAnnotation {
+fn planned_box(id: i64, item: i64, bbox: BBox) -> PlannedAnnotation {
     PlannedAnnotation {
+        id,
         item: ItemId(item),
         category: 0,
         shapes: vec![Shape::Rect(bbox)],
         crowd: false,
         group: None,
         attributes: Default::default(),
-        bbox: Some(bbox),
     }
 }
 
@@ -78,8 +77,8 @@ fn plans_boxes_onto_matched_items() {
     assert_eq!(
         p.annotations,
         [
-            planned_box(2, BBox::from_corners([10.0, 20.0], [40.0, 60.5])),
-            planned_box(1, BBox::from_corners([0.0, 0.0], [640.0, 480.0])),
+            planned_box(1, 2, BBox::from_corners([10.0, 20.0], [40.0, 60.5])),
+            planned_box(2, 1, BBox::from_corners([0.0, 0.0], [640.0, 480.0])),
         ]
     );
 }
@@ -124,7 +123,7 @@ fn reports_dangling_image_and_category_ids_per_record() {
 }
 
 #[test]
-fn imports_polygons_and_masks_as_their_boxes_and_counts_them() {
+fn imports_polygons_and_masks_as_themselves() {
     // pycocotools: mask.toBbox of {"size": [480, 640], "counts": "RXi84jgb0"}
     // (rows 2..5, column 600: `mask.encode` of that mask) is [600, 2, 1, 4].
     let p = plan(&with_annotations(
@@ -145,17 +144,6 @@ fn imports_polygons_and_masks_as_their_boxes_and_counts_them() {
             "segmentation": {"counts": [], "size": [480, 640]}}"#,
     ));
     assert_eq!(
-        p.shapes,
-        ShapesAsBoxes {
-            polygons: 2,
-            masks: 3,
-            derived: 3,
-            crowd: 2,
-            keypoints: 0,
-            without_box: 0,
-        }
-    );
-    assert_eq!(
         problems(&p),
         [
             (
@@ -174,25 +162,35 @@ fn imports_polygons_and_masks_as_their_boxes_and_counts_them() {
             ),
         ]
     );
-    let planned: Vec<(i64, [f32; 4])> = p
+    let planned: Vec<(i64, &str, bool, [f32; 4])> = p
         .annotations
         .iter()
-        .zip([1, 2, 3, 4, 5, 6, 7, 8])
-        .map(|(b, id)| (id, b.bbox.expect("a box").to_xywh()))
+        .map(|a| {
+            assert_eq!(a.shapes.len(), 1, "{a:?}");
+            let shape = &a.shapes[0];
+            (
+                a.id,
+                shape.kind().as_str(),
+                a.crowd,
+                shape.bounds().to_xywh(),
+            )
+        })
         .collect();
     assert_eq!(
         planned,
         [
-            (1, [1.0, 1.0, 2.0, 2.0]),
-            (2, [1.0, 1.0, 2.0, 2.0]),
-            (3, [1.0, 1.0, 2.0, 2.0]),
-            (4, [1.0, 1.0, 2.0, 2.0]),
-            (5, [3.0, 3.0, 2.0, 2.0]),
-            // The points' extent.
-            (6, [10.0, 20.5, 20.0, 19.5]),
+            (1, "polygon", false, [1.0, 1.0, 2.0, 2.0]),
+            // The first four pixels of the first column.
+            (2, "mask", true, [0.0, 0.0, 1.0, 4.0]),
+            // No usable segmentation: the bbox.
+            (3, "rect", false, [1.0, 1.0, 2.0, 2.0]),
+            (4, "rect", false, [1.0, 1.0, 2.0, 2.0]),
+            (5, "rect", true, [3.0, 3.0, 2.0, 2.0]),
+            // Both parts, one shape.
+            (6, "polygon", false, [10.0, 20.5, 20.0, 19.5]),
             // Pixels 963..965 of a 480-high column-major mask: x 2, y 3..4.
-            (7, [2.0, 3.0, 1.0, 2.0]),
-            (8, [600.0, 2.0, 1.0, 4.0]),
+            (7, "mask", false, [2.0, 3.0, 1.0, 2.0]),
+            (8, "mask", false, [600.0, 2.0, 1.0, 4.0]),
         ]
     );
     assert_eq!(p.categories, ["car", "行人"]);
@@ -265,11 +263,8 @@ fn reports_boxes_outside_the_image_and_clamps_only_within_tolerance() {
             ),
         ]
     );
-    let planned: Vec<Option<BBox>> = p.annotations.iter().map(|b| b.bbox).collect();
-    assert_eq!(
-        planned,
-        [Some(BBox::from_corners([0.0, 0.0], [640.0, 480.0]))]
-    );
+    let planned: Vec<BBox> = p.annotations.iter().map(|a| a.shapes[0].bounds()).collect();
+    assert_eq!(planned, [BBox::from_corners([0.0, 0.0], [640.0, 480.0])]);
 }
 
 #[test]

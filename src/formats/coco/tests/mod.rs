@@ -10,7 +10,8 @@ mod shapes;
 use super::ImportTarget;
 use crate::formats::label_paths::{MatchLevel, Matched, PathMatch};
 use crate::model::{
-    AnnotationId, BBox, BoxAnnotation, ClassId, Item, ItemId, ItemStatus, LabelSchema, Provenance,
+    Annotation, AnnotationId, BBox, ClassId, Item, ItemId, ItemStatus, LabelSchema, Provenance,
+    Shape,
 };
 
 /// What a lookup of `name` answers when the project has `target` there.
@@ -36,12 +37,13 @@ fn item(id: i64, rel_path: &str, width: u32, height: u32) -> Item {
     }
 }
 
-fn boxed(id: i64, item: i64, class: i64, bbox: BBox) -> BoxAnnotation {
-    BoxAnnotation {
+fn boxed(id: i64, item: i64, class: i64, bbox: BBox) -> Annotation {
+    Annotation {
         id: AnnotationId(id),
         item: ItemId(item),
         class: ClassId(class),
-        bbox,
+        shape: Shape::Rect(bbox),
+        group: None,
         provenance: Provenance {
             author: "tester".into(),
             created_ms: 0,

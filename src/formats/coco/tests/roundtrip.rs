@@ -2,10 +2,10 @@ use super::{boxed, found_as, item, schema};
 use crate::formats::coco::{
     CocoExportInput, ImportTarget, build_export, parse_coco, plan_import, write_coco,
 };
-use crate::model::{BBox, BoxAnnotation, Item, ItemId, Shape};
+use crate::model::{Annotation, BBox, Item, ItemId, Shape};
 
 /// A deterministic spread of awkward coordinates (no RNG dependency).
-fn awkward_boxes(items: &[Item]) -> Vec<BoxAnnotation> {
+fn awkward_boxes(items: &[Item]) -> Vec<Annotation> {
     let mut boxes = Vec::new();
     let mut state: u32 = 12345;
     let mut next = || {
@@ -53,14 +53,14 @@ fn export_then_import_gives_the_same_boxes() {
     ];
     let boxes = awkward_boxes(&items);
     let schema = schema();
-    let export = build_export(&CocoExportInput {
+    let export = build_export(CocoExportInput {
         items: &items,
-        boxes: &boxes,
+        annotations: boxes.clone(),
         schema: &schema,
         description: String::new(),
         date_created: String::new(),
     });
-    assert!(export.left_out.is_empty() && export.left_out_boxes.is_empty());
+    assert!(export.left_out.is_empty() && export.left_out_annotations.is_empty());
     let mut bytes = Vec::new();
     write_coco(&export.file, &mut bytes).expect("writing to a Vec succeeds");
 
@@ -84,7 +84,7 @@ fn export_then_import_gives_the_same_boxes() {
         .iter()
         .map(|b| {
             let name = schema.class(b.class).map_or("", |c| c.name.as_str());
-            (b.item, name, b.bbox)
+            (b.item, name, b.bounds())
         })
         .collect();
     expected.sort_by(|a, b| {
@@ -131,9 +131,9 @@ fn box_attributes_go_into_the_annotation_and_come_back() {
         .insert("colour".into(), AttrValue::Text("红".into()));
     let plain = boxed(2, 1, 2, BBox::from_corners([5.0, 5.0], [9.0, 9.0]));
     let schema = schema();
-    let export = build_export(&CocoExportInput {
+    let export = build_export(CocoExportInput {
         items: &items,
-        boxes: &[b.clone(), plain],
+        annotations: vec![b.clone(), plain],
         schema: &schema,
         description: String::new(),
         date_created: String::new(),

@@ -4,8 +4,8 @@
 
 use crate::formats::coco::{
     COCO_FOLDERS, CategoryKeypoints, CocoImportPlan, CocoKeypoints, CocoRle, ImportTarget,
-    RleCounts, Segmentation, ShapeRecord, ShapesAsBoxes, coco_geometry, group_records, parse_coco,
-    plan_import, write_coco,
+    RleCounts, Segmentation, ShapeRecord, coco_geometry, group_records, parse_coco, plan_import,
+    write_coco,
 };
 use crate::formats::label_paths::PathMatcher;
 use crate::model::{BBox, ItemId, Keypoint, Point, Polygon, Rle, RotatedRect, Shape, Visibility};
@@ -92,18 +92,9 @@ fn a_person_record_gives_its_polygon_and_keypoints_as_one_group() {
             ]),
         ]
     );
-    assert_eq!(person.bbox, Some(BBox::from_xywh(10.0, 20.0, 30.0, 40.0)));
     let car = &p.annotations[1];
     assert_eq!((car.category, car.group), (1, None));
     assert!(matches!(car.shapes.as_slice(), [Shape::Polygon(_)]));
-    assert_eq!(
-        p.shapes,
-        ShapesAsBoxes {
-            polygons: 2,
-            keypoints: 1,
-            ..Default::default()
-        }
-    );
 }
 
 #[test]
@@ -132,9 +123,6 @@ fn keypoints_keep_their_box_beside_them_and_none_labelled_are_no_shape() {
     );
     let groups: Vec<Option<i64>> = p.annotations.iter().map(|a| a.group).collect();
     assert_eq!(groups, [Some(1), None, None]);
-    // Until annotations carry shapes, the keypoints-only record has no box to store.
-    assert_eq!(p.annotations[1].bbox, None);
-    assert_eq!((p.shapes.keypoints, p.shapes.without_box), (2, 1));
 }
 
 #[test]
@@ -157,8 +145,11 @@ fn crowd_masks_read_from_counts_or_compressed_strings() {
         [Shape::Mask(m)] => assert_eq!(m.counts(), [288_002, 4, 19_194]),
         other => panic!("a mask, not {other:?}"),
     }
-    // No bbox: pycocotools' toBbox of the mask.
-    assert_eq!(compressed.bbox, Some(BBox::from_xywh(600.0, 2.0, 1.0, 4.0)));
+    // pycocotools' toBbox of the mask.
+    assert_eq!(
+        compressed.shapes[0].bounds(),
+        BBox::from_xywh(600.0, 2.0, 1.0, 4.0)
+    );
 }
 
 #[test]
@@ -348,7 +339,7 @@ fn keypoints_that_do_not_fit_their_category_are_left_out_and_said_why() {
     let alone: Vec<&[Shape]> = p
         .annotations
         .iter()
-        .filter(|a| a.bbox.is_none())
+        .filter(|a| a.shapes.iter().all(|s| matches!(s, Shape::Keypoints(_))))
         .map(|a| a.shapes.as_slice())
         .collect();
     assert_eq!(
@@ -487,12 +478,13 @@ fn a_group_pairs_its_region_with_its_keypoints() {
     let region = Shape::Rect(BBox::from_xywh(1.0, 1.0, 2.0, 2.0));
     let other = Shape::Mask(square_mask());
     let points = Shape::Keypoints(vec![kp(1.0, 1.0, Visibility::Visible)]);
-    let shapes = [&points, &region, &other].map(Cow::Borrowed);
+    let shapes = [(1, &points), (2, &region), (3, &other)].map(|(t, s)| (t, Cow::Borrowed(s)));
     let records = group_records(shapes, true);
-    let summary: Vec<(Option<&str>, bool, bool)> = records
+    let summary: Vec<(&[i32], Option<&str>, bool, bool)> = records
         .iter()
-        .map(|r| {
+        .map(|(tags, r)| {
             (
+                tags.as_slice(),
                 r.region.as_deref().map(|s| s.kind().as_str()),
                 r.keypoints.is_some(),
                 r.crowd,
@@ -501,9 +493,12 @@ fn a_group_pairs_its_region_with_its_keypoints() {
         .collect();
     assert_eq!(
         summary,
-        [(Some("rect"), true, true), (Some("mask"), false, true)]
+        [
+            (&[2, 1][..], Some("rect"), true, true),
+            (&[3][..], Some("mask"), false, true)
+        ]
     );
-    assert!(group_records([], false).is_empty());
+    assert!(group_records::<i32>([], false).is_empty());
 }
 
 /// Shapes written with the export functions come back from the import as

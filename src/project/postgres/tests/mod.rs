@@ -1,0 +1,69 @@
+//! Tests against a real server: the test binary's private cluster
+//! (`test_cluster`), a database of their own each.
+
+mod connect;
+mod leases;
+mod listen;
+mod migrations;
+mod roles;
+
+use super::test_cluster::{self, TestDb};
+use super::{PgError, RoleKind, RoleNames, grant, init_database};
+use crate::model::ItemId;
+use postgres::Client;
+
+/// A fresh database made by `db init`, with its role names.
+fn project_db(hint: &str) -> (TestDb, RoleNames) {
+    let db = test_cluster::shared().database(hint);
+    let report = init_database(&mut db.superuser(), None).expect("db init");
+    (db, report.roles)
+}
+
+/// A login granted `kind` in the project.
+fn user(db: &TestDb, roles: &RoleNames, short: &str, kind: RoleKind) -> String {
+    let login = db.login(short);
+    grant(&mut db.superuser(), roles, &login, kind).expect("grant");
+    login
+}
+
+/// `n` new items, as an admin's import makes them.
+fn add_items(client: &mut Client, n: i64) -> Vec<ItemId> {
+    client
+        .query(
+            "INSERT INTO shugu.items (rel_path, width, height)
+             SELECT format('img/%s/%s.jpg', txid_current(), g), 640, 480
+               FROM generate_series(1, $1::bigint) g
+             RETURNING id",
+            &[&n],
+        )
+        .expect("items")
+        .iter()
+        .map(|r| ItemId(r.get(0)))
+        .collect()
+}
+
+/// The error of a statement the test expects the server to refuse.
+fn refused(result: Result<impl std::fmt::Debug, postgres::Error>, what: &str) -> String {
+    match result {
+        Ok(ok) => panic!("{what}: the server allowed it ({ok:?})"),
+        Err(e) => {
+            let e = PgError::from(e);
+            assert!(e.is_refused(), "{what}: refused for another reason: {e}");
+            e.to_string()
+        }
+    }
+}
+
+fn status_of(client: &mut Client, item: ItemId) -> String {
+    client
+        .query_one("SELECT status FROM shugu.items WHERE id = $1", &[&item.0])
+        .expect("status")
+        .get(0)
+}
+
+fn version_of(client: &mut Client, item: ItemId) -> i64 {
+    client
+        .query_one("SELECT version FROM shugu.items WHERE id = $1", &[&item.0])
+        .expect("version")
+        .get(0)
+}
