@@ -7,6 +7,9 @@ use std::collections::HashMap;
 use std::hash::Hash;
 use std::ops::Range;
 
+/// Records a refusal names among the others that tie for its item.
+const NAMED_OTHERS: usize = 3;
+
 /// The items the records of one import landed on.
 pub struct ItemClaims<I> {
     by_item: HashMap<I, Vec<usize>>,
@@ -77,19 +80,26 @@ impl<I: Hash + Eq> ItemClaims<I> {
                         claim.path, self.claims[*winner].record
                     ),
                     _ => {
-                        let others: Vec<&str> = numbers
+                        // A few of the others by name: naming all of them in
+                        // each message grows with the square of their number.
+                        let named: Vec<&str> = numbers
                             .iter()
                             .filter(|&&n| n != number)
+                            .take(NAMED_OTHERS)
                             .map(|&n| self.claims[n].record.as_str())
                             .collect();
-                        let (verb, none) = match others.len() {
-                            1 => ("does", "neither"),
+                        let more = numbers.len() - 1 - named.len();
+                        let others = match more {
+                            0 => named.join(" and "),
+                            _ => format!("{} and {more} more", named.join(", ")),
+                        };
+                        let (verb, none) = match numbers.len() {
+                            2 => ("does", "neither"),
                             _ => ("do", "none of them"),
                         };
                         format!(
-                            "lands on the image `{}` as {} {verb}; {none} is imported",
-                            claim.path,
-                            others.join(" and ")
+                            "lands on the image `{}` as {others} {verb}; {none} is imported",
+                            claim.path
                         )
                     }
                 };
@@ -174,6 +184,27 @@ mod tests {
         assert!(refused[0].message.contains("as images/a.txt does; neither"));
         assert_eq!(refused[1].claim, 2);
         assert!(refused[1].message.contains("as labels/a.txt does; neither"));
+    }
+
+    #[test]
+    fn many_equal_matches_name_a_few_others_each() {
+        // A file that repeats one image's record many times (a fuzzer found a
+        // CVAT file of 20,000): every message naming every other record took
+        // gigabytes.
+        let mut claims = ItemClaims::default();
+        for i in 0..2000 {
+            claims.claim(1, format!("image {i}"), &matched("a.jpg", MatchLevel::Key));
+        }
+        let refused = claims.refused();
+        assert_eq!(refused.len(), 2000);
+        assert!(
+            refused[0].message.ends_with(
+                "as image 1, image 2, image 3 and 1996 more do; none of them is imported"
+            ),
+            "{}",
+            refused[0].message
+        );
+        assert!(refused.iter().all(|r| r.message.len() < 200));
     }
 
     #[test]
