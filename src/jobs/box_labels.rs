@@ -79,6 +79,10 @@ pub struct BoxLabelPlan {
     /// Colours the dataset gives its classes (VOC's `labelmap.txt`), given to
     /// the classes the import adds.
     pub class_colors: HashMap<String, Rgb>,
+    /// The names the dataset's own class list declares (VOC's
+    /// `labelmap.txt`, CVAT's `<meta>` labels): taken without asking, where
+    /// other names the project lacks need `--add-unknown-classes`.
+    pub declared: Vec<String>,
 }
 
 impl BoxLabelPlan {

@@ -78,7 +78,7 @@ pub struct Census {
 /// (validation, its inverse, the new → in progress rule, the audit text) is
 /// decided above it, in `project::engine`, once for every backend;
 /// a store only runs the row operations of `StoreTx` it is handed.
-pub trait Store {
+pub trait Store: Send {
     fn items(&self) -> Result<Vec<Item>, ProjectError>;
     fn insert_items(&mut self, items: &[NewItem]) -> Result<Vec<Item>, ProjectError>;
     /// Sets the size and error of the items at these paths, in one

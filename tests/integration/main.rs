@@ -20,6 +20,7 @@ mod crash_safety;
 mod cvat;
 mod cvat_subsets;
 mod export_companions;
+mod format_registry;
 mod import_names;
 mod infer_models;
 mod infer_ocr;

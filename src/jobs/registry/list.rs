@@ -1,0 +1,314 @@
+//! The formats themselves. To add one: its jobs functions, an adapter in
+//! `import.rs`/`export.rs` (or `text.rs`), an entry here, its menu labels
+//! and dialog titles in `locales/` (`menu.import_{key}`, …), and
+//! `cargo run --example readme_formats` for the README.
+
+use super::Carries::{self, *};
+use super::FormatOption::*;
+use super::Settled::{Asked, Default, MenuEntry};
+use super::{
+    ExportSpec, FileType, Format, ImportSpec, Importer, OptionUse, Place, export, import, opt, text,
+};
+use crate::model::ShapeKind::{Keypoints, Mask, Polygon, Rect, RotatedRect};
+use crate::project::ProjectKind::{Images, Text};
+
+const JSON: FileType = FileType {
+    filter: "JSON",
+    extensions: &["json"],
+    default_name: "{name}.json",
+};
+
+const COCO_FILE: FileType = FileType {
+    filter: "COCO JSON",
+    extensions: &["json"],
+    default_name: "{name}.coco.json",
+};
+
+const CVAT_FILE: FileType = FileType {
+    filter: "CVAT XML",
+    extensions: &["xml"],
+    default_name: "annotations.xml",
+};
+
+const LABEL_STUDIO_FILE: FileType = FileType {
+    filter: "Label Studio JSON",
+    extensions: &["json"],
+    default_name: "tasks.json",
+};
+
+const JSONL: FileType = FileType {
+    filter: "JSON Lines",
+    extensions: &["jsonl", "json"],
+    default_name: "{name}.jsonl",
+};
+
+const SKIP_OUTSIDE: OptionUse = opt(SkipOutside, Default, "");
+const MULTI_LABEL: OptionUse = opt(MultiLabel, Asked, "");
+const READ_OFFSETS: OptionUse = opt(Offsets, Default, "");
+const WRITE_OFFSETS: OptionUse = opt(Offsets, Default, "default: codepoint");
+
+const BOXES: &[Carries] = &[Shape(Rect), Attributes];
+const BOXES_AND_LABELS: &[Carries] = &[Shape(Rect), Attributes, ImageLabels];
+
+pub(super) static FORMATS: &[Format] = &[
+    Format {
+        name: "coco",
+        key: "coco",
+        title: "COCO",
+        kind: Images,
+        about: "COCO instances JSON: boxes, polygons, RLE masks and keypoints with their categories; image labels in a `.labels.jsonl` beside an export",
+        carries: &[
+            Shape(Rect),
+            Shape(RotatedRect),
+            Shape(Polygon),
+            Shape(Mask),
+            Shape(Keypoints),
+            Attributes,
+            ImageLabels,
+        ],
+        import: Some(ImportSpec {
+            place: Place::File(COCO_FILE),
+            options: &[],
+            run: Importer::Direct(import::coco),
+        }),
+        export: Some(ExportSpec {
+            place: Place::File(COCO_FILE),
+            options: &[opt(IncludeProposals, Default, "")],
+            run: export::coco,
+        }),
+    },
+    Format {
+        name: "coco-results",
+        key: "coco_results",
+        title: "COCO results",
+        kind: Images,
+        about: "a model's predictions as a COCO results JSON array ({image_id or file_name, category_id, bbox, score}), imported as proposals",
+        carries: &[Shape(Rect), Proposals],
+        import: Some(ImportSpec {
+            place: Place::File(JSON),
+            options: &[
+                opt(
+                    AddUnknownClasses,
+                    Asked,
+                    "add the classes the project lacks",
+                ),
+                SKIP_OUTSIDE,
+                opt(Source, Default, ""),
+            ],
+            run: Importer::Planned(import::coco_results),
+        }),
+        export: None,
+    },
+    Format {
+        name: "yolo",
+        key: "yolo",
+        title: "YOLO",
+        kind: Images,
+        about: "a YOLO dataset folder: data.yaml or classes.txt, one label .txt per image; with --as-proposals, a model's predictions with a score column",
+        carries: &[Shape(Rect), Proposals],
+        import: Some(ImportSpec {
+            place: Place::Folder,
+            options: &[
+                opt(
+                    AddUnknownClasses,
+                    Default,
+                    "add class ids the class list does not name, as classes `class<id>`",
+                ),
+                SKIP_OUTSIDE,
+                opt(AsProposals, MenuEntry, ""),
+                opt(Source, Default, "with --as-proposals"),
+            ],
+            run: Importer::Planned(import::yolo),
+        }),
+        export: Some(ExportSpec {
+            place: Place::Folder,
+            options: &[],
+            run: export::yolo,
+        }),
+    },
+    Format {
+        name: "yolo-cls",
+        key: "yolo_cls",
+        title: "YOLO classification",
+        kind: Images,
+        about: "Ultralytics classification folders: `train/<label>/` and `val/<label>/` holding each image under its one image label",
+        carries: &[ImageLabels],
+        import: None,
+        export: Some(ExportSpec {
+            place: Place::Folder,
+            options: &[opt(Val, Default, ""), opt(Link, Default, "")],
+            run: export::yolo_classify,
+        }),
+    },
+    Format {
+        name: "voc",
+        key: "voc",
+        title: "Pascal VOC",
+        kind: Images,
+        about: "a Pascal VOC root: Annotations/*.xml with 1-based pixel corners, ImageSets/Main, labelmap.txt; difficult/truncated/occluded as attributes (without Annotations/, every .xml below the folder, as labelImg saves them)",
+        carries: BOXES,
+        import: Some(ImportSpec {
+            place: Place::Folder,
+            options: &[
+                opt(
+                    AddUnknownClasses,
+                    Asked,
+                    "classes neither the project nor labelmap.txt names",
+                ),
+                SKIP_OUTSIDE,
+            ],
+            run: Importer::Planned(import::voc),
+        }),
+        export: Some(ExportSpec {
+            place: Place::Folder,
+            options: &[],
+            run: export::voc,
+        }),
+    },
+    Format {
+        name: "cvat",
+        key: "cvat",
+        title: "CVAT for images 1.1",
+        kind: Images,
+        about: "a CVAT for images 1.1 XML file: boxes with occluded and attributes, tags as image labels; or a folder of them, one per subset, as datumaro writes them",
+        carries: BOXES_AND_LABELS,
+        import: Some(ImportSpec {
+            place: Place::FileOrFolder(CVAT_FILE),
+            options: &[
+                opt(
+                    AddUnknownClasses,
+                    Asked,
+                    "labels neither the project nor the file's `<meta>` declares",
+                ),
+                SKIP_OUTSIDE,
+                MULTI_LABEL,
+            ],
+            run: Importer::Planned(import::cvat),
+        }),
+        export: Some(ExportSpec {
+            place: Place::File(CVAT_FILE),
+            options: &[],
+            run: export::cvat,
+        }),
+    },
+    Format {
+        name: "labelme",
+        key: "labelme",
+        title: "labelme",
+        kind: Images,
+        about: "a folder of labelme JSON files, one per image: rectangles, flags as image labels",
+        carries: BOXES_AND_LABELS,
+        import: Some(ImportSpec {
+            place: Place::Folder,
+            options: &[
+                opt(
+                    AddUnknownClasses,
+                    Asked,
+                    "flags the schema lacks, as image labels",
+                ),
+                SKIP_OUTSIDE,
+                MULTI_LABEL,
+            ],
+            run: Importer::Planned(import::labelme),
+        }),
+        export: Some(ExportSpec {
+            place: Place::Folder,
+            options: &[],
+            run: export::labelme,
+        }),
+    },
+    Format {
+        name: "labelstudio",
+        key: "label_studio",
+        title: "Label Studio (images)",
+        kind: Images,
+        about: "a Label Studio JSON export of image tasks: rectanglelabels, choices as image labels",
+        carries: &[Shape(Rect), ImageLabels],
+        import: Some(ImportSpec {
+            place: Place::File(LABEL_STUDIO_FILE),
+            options: &[
+                opt(
+                    AddUnknownClasses,
+                    Asked,
+                    "choices the schema lacks, as image labels",
+                ),
+                SKIP_OUTSIDE,
+                MULTI_LABEL,
+            ],
+            run: Importer::Planned(import::label_studio_images),
+        }),
+        export: Some(ExportSpec {
+            place: Place::File(LABEL_STUDIO_FILE),
+            options: &[],
+            run: export::label_studio_images,
+        }),
+    },
+    Format {
+        name: "jsonl",
+        key: "jsonl",
+        title: "Shugu JSONL",
+        kind: Text,
+        about: "Shugu's JSONL: text, labels, spans, offset_unit, meta per line",
+        carries: &[Spans, DocClasses],
+        import: Some(ImportSpec {
+            place: Place::File(JSONL),
+            options: &[READ_OFFSETS],
+            run: Importer::Direct(text::import_jsonl),
+        }),
+        export: Some(ExportSpec {
+            place: Place::File(JSONL),
+            options: &[WRITE_OFFSETS],
+            run: text::export_jsonl,
+        }),
+    },
+    Format {
+        name: "doccano",
+        key: "doccano",
+        title: "doccano",
+        kind: Text,
+        about: "doccano JSONL, UTF-16 offsets (on import unless --offsets says otherwise)",
+        carries: &[Spans, DocClasses],
+        import: Some(ImportSpec {
+            place: Place::File(JSONL),
+            options: &[READ_OFFSETS],
+            run: Importer::Direct(text::import_doccano),
+        }),
+        export: Some(ExportSpec {
+            place: Place::File(JSONL),
+            options: &[opt(
+                Offsets,
+                Default,
+                "utf16 only: doccano counts UTF-16 units",
+            )],
+            run: text::export_doccano,
+        }),
+    },
+    Format {
+        name: "labelstudio",
+        key: "label_studio_text",
+        title: "Label Studio (texts)",
+        kind: Text,
+        about: "a Label Studio JSON export of text tasks: labels as spans, choices as document classes",
+        carries: &[Spans, DocClasses],
+        import: Some(ImportSpec {
+            place: Place::File(LABEL_STUDIO_FILE),
+            options: &[READ_OFFSETS],
+            run: Importer::Direct(text::import_label_studio),
+        }),
+        export: None,
+    },
+    Format {
+        name: "hf",
+        key: "hf",
+        title: "Hugging Face classification",
+        kind: Text,
+        about: "Hugging Face classification JSONL (text, label, label_text) and the class names in a `.labels.json` beside it",
+        carries: &[DocClasses],
+        import: None,
+        export: Some(ExportSpec {
+            place: Place::File(JSONL),
+            options: &[],
+            run: text::export_hf,
+        }),
+    },
+];
