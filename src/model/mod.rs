@@ -1,6 +1,24 @@
 //! Plain data: items, annotations, the label schema, geometry and the `Edit`
 //! values that change them. Depends on nothing but serde, and `i_overlay` for
 //! the overlap of polygons.
+//!
+//! # Conventions every module keeps
+//!
+//! - **Image coordinates** are `f32` pixels of the *displayed* image: EXIF
+//!   orientation already applied. The origin is the top-left corner and the
+//!   axes are continuous, so a box over exactly the first pixel is x 0..1. A
+//!   box is stored as its min/max corners ([`BBox`]); formats convert at their
+//!   edge (COCO `[x, y, w, h]`, VOC's 1-based corners, normalised YOLO).
+//! - **Text spans** are Unicode code-point offsets `[start, end)` of the text
+//!   exactly as stored: what egui's cursor, Python, spaCy and Label Studio count.
+//!   Byte offsets appear only to slice a `&str`; files that count otherwise
+//!   (doccano: UTF-16 units) name their [`OffsetUnit`]. Text is never
+//!   normalised (CRLF, NFC) behind the user's back.
+//! - **Ids** are stable integers, given once and never reused (an undone delete
+//!   comes back under its old id). Class ids and colours are stable for the life
+//!   of the project: renaming a class never reorders the others.
+//! - **Provenance**: every annotation knows its author and its created and
+//!   updated times; every review decision its reviewer, comment and time.
 
 mod annotation;
 mod attributes;

@@ -2,7 +2,7 @@ use super::{ClassId, ItemId, Provenance, SpanId};
 use serde::{Deserialize, Serialize};
 
 /// A labelled range of a text item, `[start, end)` in Unicode code points of the
-/// text exactly as stored (`DESIGN.md` §2).
+/// text exactly as stored (the conventions in [`crate::model`]).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SpanAnnotation {
     pub id: SpanId,

@@ -3,7 +3,7 @@ use std::fmt;
 use std::str::FromStr;
 
 /// The unit a file counts text offsets in. Spans are stored in code points
-/// (`DESIGN.md` §2); the other units exist for files written by other tools:
+/// (the conventions in [`crate::model`]); the other units exist for files written by other tools:
 /// doccano counts UTF-16 code units, byte offsets come from Rust or C tools.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

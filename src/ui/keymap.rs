@@ -681,7 +681,7 @@ mod tests {
             );
         }
         assert_eq!(keymap.conflicts(), vec![]);
-        // The bindings asked for in DESIGN §5.
+        // The bindings users come to the tool expecting (README, Keys).
         assert_eq!(keymap.action_for(&sc("W")), Some(Action::BoxTool));
         assert_eq!(keymap.action_for(&sc("B")), Some(Action::BoxTool));
         assert_eq!(keymap.action_for(&sc("A")), Some(Action::PrevItem));

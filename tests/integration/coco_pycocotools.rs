@@ -1,4 +1,4 @@
-//! COCO exports of the demo project, checked by pycocotools (DESIGN.md §7): the
+//! COCO exports of the demo project, checked by pycocotools (the exporter checklist in `src/formats/coco/mod.rs`): the
 //! file loads, passes the structural checks of `tests/python/check_coco.py`, and
 //! COCOeval of the ground truth against itself gives AP 1.0. Once through
 //! `export_coco`, once through the real `shugu export` binary.

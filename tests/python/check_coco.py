@@ -3,7 +3,7 @@
 
 Usage: check_coco.py GT.json [--labels LABELS.jsonl]
 
-1. Structure (DESIGN.md section 7): the five top-level keys are present; image
+1. Structure (the exporter checklist in src/formats/coco/mod.rs): the five top-level keys are present; image
    and annotation ids start at 1 and are unique; category ids are >= 1 and
    unique (they are the project's stable class ids, so a deleted class may
    leave a gap); every annotation has iscrowd, area and a proper bbox inside

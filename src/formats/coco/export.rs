@@ -1,4 +1,4 @@
-//! Building a COCO file from the model (checklist: `DESIGN.md` §7): every
+//! Building a COCO file from the model (the exporter checklist in [`crate::formats::coco`]): every
 //! shape COCO holds, an annotation's group (a person's region and keypoints)
 //! as one record.
 

@@ -10,7 +10,7 @@
 //!   three.
 //! - `bbox` is derived from the shape: the region's bounds (`toBbox` for masks),
 //!   else the labelled keypoints'.
-//! - `area` (`DESIGN.md` §7): w×h for a box, the shoelace area of the parts for
+//! - `area` (the exporter checklist of [`crate::formats::coco`]): w×h for a box, the shoelace area of the parts for
 //!   a polygon (as COCO 2017's own polygon areas), the pixel count for a mask;
 //!   for keypoints alone, the area of the box `loadRes` would put around them
 //!   ([`Shape::coco_area`]). COCOeval uses `area` only to sort annotations into

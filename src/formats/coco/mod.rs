@@ -1,7 +1,7 @@
 //! COCO object detection files (`instances_*.json`), both ways.
 //!
 //! - Export: [`build_export`] turns items, annotations and the label schema into a
-//!   [`CocoFile`] that follows the exporter checklist in `DESIGN.md` §7, and
+//!   [`CocoFile`] that follows the exporter checklist below, and
 //!   [`write_coco`] serialises it. Image-level labels are not COCO geometry; they
 //!   go to a JSON Lines file beside it ([`write_image_labels_jsonl`]).
 //! - Import: [`parse_coco`] reads the bytes leniently (optional fields may be
@@ -18,6 +18,25 @@
 //! items, annotations and classes it left out, an import plan lists its problems.
 //!
 //! The module opens no files: callers hand in bytes, readers or writers.
+//!
+//! # Exporter checklist
+//!
+//! What a COCO file must hold for the training tools to load it the first time
+//! (rvimage's exports break most of these: ids from 0, no `iscrowd`, box areas
+//! for polygons):
+//! - `info`, `licenses`, `images`, `annotations` and `categories` are always present.
+//! - Image, annotation and category ids start at 1 and are unique in the file.
+//! - `bbox` is `[x, y, w, h]`, float, absolute pixels, with no ±1.
+//! - `area` is the shoelace area for polygons, the pixel count for masks and
+//!   w×h for boxes. `iscrowd` is always present (0; 1 for a crowd RLE mask).
+//!   Keypoints are `[x, y, v]` triples with `num_keypoints`, and their category
+//!   carries the `keypoints` names and the `skeleton`.
+//! - `width`/`height` are the EXIF-oriented size; `file_name` is relative to the
+//!   image root.
+//! - Image-level labels are not geometry-less annotations: they go to a JSON
+//!   Lines file beside the COCO file.
+//! - Every export is loaded by pycocotools in the tests, and COCOeval of the
+//!   file against itself gives 1.0 (`tests/integration/coco_pycocotools.rs`).
 
 mod annotation_de;
 mod error;

@@ -1,6 +1,6 @@
 //! Text datasets, both ways: the texts to annotate, labelled imports, exports.
 //!
-//! Spans are Unicode code-point offsets `[start, end)` (`DESIGN.md` §2). Files
+//! Spans are Unicode code-point offsets `[start, end)` (the conventions in [`crate::model`]). Files
 //! from other tools count in other units ([`OffsetUnit`]); [`offsets`] converts
 //! them and refuses an offset that falls inside a character instead of moving it.
 //! Text is never normalised: CRLF, combining accents and the rest stay as read.
