@@ -136,8 +136,9 @@ mod tests {
     #[test]
     fn every_entry_has_its_label_and_title_in_every_language() {
         // What a missing key looks up as, so the check below can tell.
-        let missing = t!("menu.import_no_such_format", locale = "en");
-        assert!(missing.ends_with("menu.import_no_such_format"), "{missing}");
+        let absent = "menu.import_no_such_format";
+        let missing = t!(absent, locale = "en");
+        assert!(missing.ends_with(absent), "{missing}");
         for kind in [ProjectKind::Images, ProjectKind::Text] {
             for direction in [Direction::Import, Direction::Export] {
                 for entry in menu_entries(kind, direction) {

@@ -112,7 +112,7 @@ pub(super) static FORMATS: &[Format] = &[
                 opt(
                     AddUnknownClasses,
                     Default,
-                    "add class ids the class list does not name, as classes `class<id>`",
+                    "add class ids the class list does not name, as classes `class<id>`; with --as-proposals also the classes the project lacks, which the GUI's predictions entry asks about",
                 ),
                 SKIP_OUTSIDE,
                 opt(AsProposals, MenuEntry, ""),
