@@ -1,0 +1,178 @@
+//! The PostgreSQL store beyond the edit-semantics suite (which it passes,
+//! see `project::edit_semantics`): what only a server does — item versions,
+//! the login as author, span ids under concurrency, the schema's version.
+
+use super::super::store::SchemaOnServer;
+use super::super::{PgStore, ProjectRow, RoleKind};
+use super::{add_items, project_db, user, version_of};
+use crate::model::{BBox, ClassId, Edit, ItemId, LabelSchema, NewAnnotation, Shape};
+use crate::project::engine::{self, EditContext};
+use crate::project::store::{SchemaHome, Store};
+use crate::project::{ProjectError, ProjectKind};
+
+fn ctx(author: &str) -> EditContext<'_> {
+    EditContext {
+        author,
+        time_ms: 1_000,
+        origin: "edit",
+    }
+}
+
+fn rect_on(item: ItemId) -> NewAnnotation {
+    NewAnnotation {
+        item,
+        class: ClassId(1),
+        shape: Shape::Rect(BBox::from_xywh(1.0, 2.0, 3.0, 4.0)),
+        group: None,
+        attributes: Default::default(),
+    }
+}
+
+fn project_row() -> ProjectRow {
+    ProjectRow {
+        name: "p".into(),
+        kind: ProjectKind::Images,
+        image_root: None,
+        identity: "id".into(),
+    }
+}
+
+#[test]
+fn every_write_counts_up_the_version_of_each_item_it_touches_once() {
+    let (db, roles) = project_db("versions");
+    let items = add_items(&mut db.superuser(), 3);
+    let admin = user(&db, &roles, "boss", RoleKind::Admin);
+    let mut store = PgStore::open(db.connector(&admin)).unwrap();
+    let mut su = db.superuser();
+    let before: Vec<i64> = items.iter().map(|&i| version_of(&mut su, i)).collect();
+
+    // One transaction of several changes to item 0 (an annotation, its
+    // class, the status rule) and one to item 1.
+    let edit = Edit::Batch(vec![
+        Edit::AddAnnotations(vec![rect_on(items[0]), rect_on(items[0])]),
+        Edit::AddAnnotations(vec![rect_on(items[1])]),
+    ]);
+    let stored = engine::apply(&mut store, &edit, &ctx("x")).unwrap();
+    let after: Vec<i64> = items.iter().map(|&i| version_of(&mut su, i)).collect();
+    assert_eq!(after, [before[0] + 1, before[1] + 1, before[2]]);
+
+    // Each later write touching an item counts once more: a shape, a delete.
+    let id = stored.created[0];
+    let moved = Edit::SetShape {
+        id,
+        shape: Shape::Rect(BBox::from_xywh(5.0, 5.0, 1.0, 1.0)),
+    };
+    engine::apply(&mut store, &moved, &ctx("x")).unwrap();
+    engine::apply(&mut store, &Edit::DeleteAnnotations(vec![id]), &ctx("x")).unwrap();
+    assert_eq!(version_of(&mut su, items[0]), before[0] + 3);
+    assert_eq!(version_of(&mut su, items[2]), before[2]);
+    // A failed write counts nothing.
+    let gone = Edit::DeleteAnnotations(vec![id]);
+    assert!(engine::apply(&mut store, &gone, &ctx("x")).is_err());
+    assert_eq!(version_of(&mut su, items[0]), before[0] + 3);
+}
+
+#[test]
+fn the_log_and_the_project_name_the_login_whatever_the_client_says() {
+    let (db, roles) = project_db("log author");
+    let items = add_items(&mut db.superuser(), 1);
+    let ann = user(&db, &roles, "ann", RoleKind::Annotator);
+    let admin = user(&db, &roles, "boss", RoleKind::Admin);
+    for login in [&ann, &admin] {
+        let mut store = PgStore::open(db.connector(login)).unwrap();
+        assert_eq!(Store::login(&store), Some(login.as_str()));
+        let edit = Edit::AddAnnotations(vec![rect_on(items[0])]);
+        engine::apply(&mut store, &edit, &ctx("someone else")).unwrap();
+        let entry = store.log_of(Some(items[0]), 1).unwrap().remove(0);
+        assert_eq!(&entry.author, login, "{entry:?}");
+    }
+}
+
+#[test]
+fn span_ids_taken_at_once_by_many_writers_are_consecutive_and_never_shared() {
+    let (db, roles) = project_db("span ids");
+    let ann = user(&db, &roles, "ann", RoleKind::Annotator);
+    let runs: Vec<Vec<(i64, i64)>> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..4_i64)
+            .map(|w: i64| {
+                let connector = db.connector(&ann);
+                s.spawn(move || {
+                    let mut client = connector.open().unwrap();
+                    (0..25_i64)
+                        .map(|k| {
+                            let n = 1 + (w * 7 + k) % 13;
+                            let first: i64 = client
+                                .query_one("SELECT shugu.take_span_ids($1)", &[&n])
+                                .unwrap()
+                                .get(0);
+                            (first, first + n - 1)
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().unwrap()).collect()
+    });
+    let mut all: Vec<(i64, i64)> = runs.into_iter().flatten().collect();
+    all.sort_unstable();
+    for pair in all.windows(2) {
+        assert!(pair[0].1 < pair[1].0, "overlapping runs {pair:?}");
+    }
+    let store = PgStore::open(db.connector(&ann)).unwrap();
+    assert_eq!(store.next_span_id().unwrap(), all.last().unwrap().1 + 1);
+}
+
+#[test]
+fn a_schema_changed_elsewhere_since_it_was_read_is_not_overwritten() {
+    let (db, roles) = project_db("schema version");
+    let admin = user(&db, &roles, "boss", RoleKind::Admin);
+    let mut store = PgStore::open(db.connector(&admin)).unwrap();
+    store
+        .create_project(&project_row(), &LabelSchema::with_classes(&["car"]))
+        .unwrap();
+    let (schema, version) = store.label_schema().unwrap();
+    let mut here = SchemaOnServer::new(db.connector(&admin), version);
+    let mut there = SchemaOnServer::new(db.connector(&admin), version);
+    let mut with_bus = schema.clone();
+    with_bus.add_class("bus");
+    here.save(&with_bus).unwrap();
+    let mut with_truck = schema.clone();
+    with_truck.add_class("truck");
+    let err = there.save(&with_truck).unwrap_err();
+    assert!(matches!(err, ProjectError::InvalidEdit(_)), "{err}");
+    assert!(err.to_string().contains("another workstation"), "{err}");
+    assert_eq!(
+        store.label_schema().unwrap(),
+        (with_bus.clone(), version + 1)
+    );
+    // The workstation that saved goes on from its own version.
+    with_bus.add_class("行人");
+    here.save(&with_bus).unwrap();
+    assert_eq!(store.label_schema().unwrap().0, with_bus);
+}
+
+#[test]
+fn an_annotator_cannot_change_the_schema_or_make_items() {
+    let (db, roles) = project_db("annotator limits");
+    let admin = user(&db, &roles, "boss", RoleKind::Admin);
+    let ann = user(&db, &roles, "ann", RoleKind::Annotator);
+    let mut store = PgStore::open(db.connector(&admin)).unwrap();
+    store
+        .create_project(&project_row(), &LabelSchema::default())
+        .unwrap();
+    let (_, version) = store.label_schema().unwrap();
+    let mut annotators = SchemaOnServer::new(db.connector(&ann), version);
+    let err = annotators
+        .save(&LabelSchema::with_classes(&["x"]))
+        .unwrap_err();
+    assert!(err.to_string().contains("permission denied"), "{err}");
+    let mut as_annotator = PgStore::open(db.connector(&ann)).unwrap();
+    let new = crate::project::NewItem {
+        rel_path: "a.jpg".into(),
+        width: 1,
+        height: 1,
+        error: None,
+    };
+    assert!(as_annotator.insert_items(&[new]).is_err());
+    assert!(store.items().unwrap().is_empty());
+}
