@@ -20,13 +20,23 @@ use std::path::Path;
 /// Connects to the database `database` names, with the password from the
 /// environment or the password file.
 pub(crate) fn connect(database: &str) -> Result<(Connector, postgres::Client), ProjectError> {
+    connect_with(database, Credentials::from_env())
+}
+
+fn connect_with(
+    database: &str,
+    mut credentials: Credentials,
+) -> Result<(Connector, postgres::Client), ProjectError> {
     let url = DbUrl::parse(database)?;
-    let mut credentials = Credentials::from_env();
     Ok(Connector::connect(&url, &mut credentials)?)
 }
 
 fn store_for(database: &str) -> Result<PgStore, ProjectError> {
-    let (connector, client) = connect(database)?;
+    store_with(database, Credentials::from_env())
+}
+
+fn store_with(database: &str, credentials: Credentials) -> Result<PgStore, ProjectError> {
+    let (connector, client) = connect_with(database, credentials)?;
     PgStore::with_client(connector, client)
 }
 
@@ -175,6 +185,24 @@ impl Project {
         let project = open(dir, database, Access::ReadWrite)?;
         write_manifest(dir, database)?;
         Ok(project)
+    }
+
+    /// [`Project::open`] with the credentials a team project connects with
+    /// (a password prompt, a test's password) instead of the environment's;
+    /// a project of its own folder opens as it always does.
+    pub fn open_with(
+        dir: &Path,
+        access: Access,
+        credentials: Credentials,
+    ) -> Result<Self, ProjectError> {
+        let path = dir.join(MANIFEST_FILE);
+        if !path.is_file() {
+            return Err(ProjectError::NotAProject(dir.to_path_buf()));
+        }
+        match Manifest::load(&path)?.database {
+            Some(database) => assemble(dir, &database, store_with(&database, credentials)?, access),
+            None => Project::open(dir, access),
+        }
     }
 
     /// The database a team project's manifest names; `None` for a project
