@@ -271,7 +271,8 @@ impl ServerRows for PgTx<'_> {
         items: &[Item],
         texts: &[(ItemId, TextDoc)],
     ) -> Result<(), ProjectError> {
-        text::copy_text_items(self.conn, items, texts.iter().map(|(i, d)| (*i, d)))
+        let docs: Vec<(ItemId, &TextDoc)> = texts.iter().map(|(i, d)| (*i, d)).collect();
+        text::copy_text_items(self.conn, items, &docs)
     }
 
     fn copy_annotations(&mut self, all: &[Annotation]) -> Result<(), ProjectError> {

@@ -266,13 +266,33 @@ pub(super) fn copy_spans<'s>(
     Ok(())
 }
 
+/// PostgreSQL's `text` cannot hold U+0000, which SQLite and JSON can: a
+/// text that has it is refused by name rather than by the server's words.
+fn refuse_nul(items: &[Item], docs: &[(ItemId, &TextDoc)]) -> Result<(), ProjectError> {
+    let has_nul = |s: Option<&str>| s.is_some_and(|s| s.contains('\0'));
+    let Some((item, _)) = docs.iter().find(|(_, d)| {
+        has_nul(Some(&d.text)) || has_nul(d.ext_id.as_deref()) || has_nul(d.meta.as_deref())
+    }) else {
+        return Ok(());
+    };
+    let path = items
+        .iter()
+        .find(|i| i.id == *item)
+        .map_or("a text", |i| i.rel_path.as_str());
+    Err(ProjectError::InvalidEdit(format!(
+        "{path}: holds the character U+0000, which a team project's database cannot store; \
+         nothing was stored (remove it from the file and import again)"
+    )))
+}
+
 /// Text items with their texts, by binary `COPY`: `(id, rel_path, status)`
 /// and the text of each.
-pub(super) fn copy_text_items<'t>(
+pub(super) fn copy_text_items(
     c: &mut Conn,
     items: &[Item],
-    docs: impl IntoIterator<Item = (ItemId, &'t TextDoc)>,
+    docs: &[(ItemId, &TextDoc)],
 ) -> Result<(), ProjectError> {
+    refuse_nul(items, docs)?;
     c.copy_in(
         "COPY shugu.items (id, rel_path, width, height, status, error) FROM STDIN (FORMAT binary)",
         &[
@@ -338,11 +358,12 @@ pub(super) fn insert_texts(
             added.classified.push(item);
         }
     }
-    copy_text_items(
-        c,
-        &added.items,
-        texts.iter().zip(&ids).map(|(t, &id)| (ItemId(id), &t.doc)),
-    )?;
+    let docs: Vec<(ItemId, &TextDoc)> = texts
+        .iter()
+        .zip(&ids)
+        .map(|(t, &id)| (ItemId(id), &t.doc))
+        .collect();
+    copy_text_items(c, &added.items, &docs)?;
     if !spans.is_empty() {
         copy_spans(c, &spans)?;
     }

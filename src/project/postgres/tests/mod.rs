@@ -13,7 +13,8 @@ use super::{PgError, PgStore, ProjectRow, RoleKind, RoleNames, grant, init_datab
 use crate::model::{ItemId, LabelSchema};
 use crate::project::ProjectKind;
 use postgres::Client;
-use std::sync::OnceLock;
+use std::collections::BTreeSet;
+use std::sync::Mutex;
 
 /// A fresh database made by `db init`, with its role names.
 fn project_db(hint: &str) -> (TestDb, RoleNames) {
@@ -29,11 +30,12 @@ fn user(db: &TestDb, roles: &RoleNames, short: &str, kind: RoleKind) -> String {
     login
 }
 
-/// The login `name` on the shared cluster (password: the same), made once:
-/// logins belong to the cluster, not to one test's database.
-fn shared_login(name: &str) -> &'static str {
-    static MADE: OnceLock<String> = OnceLock::new();
-    MADE.get_or_init(|| {
+/// The login `name` on the shared cluster (password: the same), made once
+/// per test binary: logins belong to the cluster, not to one database.
+fn shared_login(name: &str) -> String {
+    static MADE: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
+    let mut made = MADE.lock().unwrap_or_else(|e| e.into_inner());
+    if !made.contains(name) {
         let sql = format!(
             "CREATE ROLE {} LOGIN PASSWORD '{}'",
             super::quote_ident(name),
@@ -45,8 +47,9 @@ fn shared_login(name: &str) -> &'static str {
         {
             panic!("test cluster: {sql}: {e}");
         }
-        name.to_string()
-    })
+        made.insert(name.to_string());
+    }
+    name.to_string()
 }
 
 /// A store on a fresh project database whose login, `login` (made once
@@ -54,8 +57,8 @@ fn shared_login(name: &str) -> &'static str {
 pub(in crate::project) fn suite_store(login: &str) -> PgStore {
     let (db, roles) = project_db("suite");
     let login = shared_login(login);
-    grant(&mut db.superuser(), &roles, login, RoleKind::Admin).expect("grant");
-    let connector = db.cluster.connector(&db.name, login, login);
+    grant(&mut db.superuser(), &roles, &login, RoleKind::Admin).expect("grant");
+    let connector = db.cluster.connector(&db.name, &login, &login);
     let mut store = PgStore::open(connector).expect("open the PostgreSQL store");
     let row = ProjectRow {
         name: "suite".into(),

@@ -176,3 +176,35 @@ fn an_annotator_cannot_change_the_schema_or_make_items() {
     assert!(as_annotator.insert_items(&[new]).is_err());
     assert!(store.items().unwrap().is_empty());
 }
+
+#[test]
+fn a_text_holding_nul_is_refused_by_name_and_nothing_is_stored() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = super::suite_store("写手");
+    let mut project = crate::project::Project::create_with(
+        &tmp.path().join("p"),
+        "p",
+        tmp.path(),
+        LabelSchema::default(),
+        |_| Ok(Box::new(store)),
+    )
+    .unwrap();
+    let text = |key: &str, body: &str| crate::project::NewTextItem {
+        rel_path: key.into(),
+        doc: crate::model::TextDoc {
+            ext_id: None,
+            text: body.into(),
+            meta: None,
+        },
+    };
+    let err = project
+        .add_text_items(&[text("a.jsonl:1", "fine"), text("a.jsonl:2", "bad\0byte")])
+        .unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.contains("a.jsonl:2") && message.contains("U+0000"),
+        "{message}"
+    );
+    assert!(project.items().is_empty());
+    assert!(project.store().items().unwrap().is_empty());
+}
