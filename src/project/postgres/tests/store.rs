@@ -208,3 +208,81 @@ fn a_text_holding_nul_is_refused_by_name_and_nothing_is_stored() {
     assert!(project.items().is_empty());
     assert!(project.store().items().unwrap().is_empty());
 }
+
+#[test]
+fn an_annotators_grants_cover_the_edits_of_annotating() {
+    use crate::model::{CommentTarget, ItemStatus, LabelId, NewComment, NewProposal, NewSpan};
+    use crate::project::store::NewTextItem;
+    let (db, roles) = project_db("annotator edits");
+    let admin = user(&db, &roles, "boss", RoleKind::Admin);
+    let ann = user(&db, &roles, "ann", RoleKind::Annotator);
+    let tmp = tempfile::tempdir().unwrap();
+    // The admin makes the items, images and a text.
+    let mut made = crate::project::Project::create_with(
+        &tmp.path().join("p"),
+        "p",
+        tmp.path(),
+        LabelSchema::with_classes(&["car"]),
+        |_| Ok(Box::new(PgStore::open(db.connector(&admin))?)),
+    )
+    .unwrap();
+    let images = add_items(&mut db.superuser(), 1);
+    let text = made
+        .add_text_items(&[NewTextItem {
+            rel_path: "t:1".into(),
+            doc: crate::model::TextDoc {
+                ext_id: None,
+                text: "上海和北京".into(),
+                meta: None,
+            },
+        }])
+        .unwrap()[0];
+    let mut store = PgStore::open(db.connector(&ann)).unwrap();
+    let proposal = NewProposal {
+        item: images[0],
+        class: ClassId(1),
+        shape: Shape::Rect(BBox::from_xywh(1.0, 1.0, 5.0, 5.0)),
+        score: 0.8,
+        source: "m".into(),
+    };
+    let first = engine::apply(
+        &mut store,
+        &Edit::Batch(vec![
+            Edit::AddAnnotations(vec![rect_on(images[0])]),
+            Edit::AddProposals(vec![proposal.clone(), proposal]),
+            Edit::AddSpans(vec![NewSpan {
+                item: text,
+                class: ClassId(1),
+                start: 0,
+                end: 2,
+            }]),
+            Edit::SetImageLabels {
+                item: images[0],
+                labels: vec![LabelId(1)],
+            },
+        ]),
+        &ctx("x"),
+    )
+    .expect("an annotator annotates");
+    let proposal = store.proposals_of(images[0]).unwrap()[0].id;
+    let second = Edit::Batch(vec![
+        Edit::AcceptProposals(vec![proposal]),
+        Edit::AddComments(vec![NewComment {
+            item: images[0],
+            target: Some(CommentTarget::Annotation(first.created[0])),
+            body: "ok?".into(),
+        }]),
+        Edit::SetStatus {
+            item: images[0],
+            status: ItemStatus::Submitted,
+        },
+    ]);
+    let stored = engine::apply(&mut store, &second, &ctx("x")).expect("and submits");
+    // And undoes it all, as the same login.
+    engine::apply(&mut store, &stored.inverse, &ctx("x")).expect("undo");
+    engine::apply(&mut store, &first.inverse, &ctx("x")).expect("undo");
+    assert!(store.all_annotations().unwrap().is_empty());
+    assert!(store.all_spans().unwrap().is_empty());
+    assert_eq!(store.all_proposals().unwrap().len(), 0);
+    assert_eq!(store.item_status(images[0]).unwrap(), Some(ItemStatus::New));
+}
