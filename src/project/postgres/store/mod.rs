@@ -184,6 +184,13 @@ impl PgStore {
         f(self.live(&mut slot)?)
     }
 
+    /// Runs `sql` on the store's connection, as a test's stand-in for a
+    /// statement that fails.
+    #[cfg(test)]
+    pub(in crate::project::postgres) fn run_sql(&self, sql: &str) -> Result<(), ProjectError> {
+        self.with_conn(|c| Ok(c.client.batch_execute(sql)?))
+    }
+
     /// Runs `work` in one transaction (a savepoint inside a group): all of
     /// it is stored when it returns `Ok`, none of it otherwise.
     fn transaction<T>(
@@ -499,7 +506,13 @@ impl Store for PgStore {
             ));
         }
         let ended = self.with_conn(|c| {
-            if commit && c.client.batch_execute("COMMIT").is_ok() {
+            // A statement of the group that failed outside a write's
+            // savepoint aborted it, and COMMIT would then roll back without
+            // an error: the probe fails instead.
+            if commit
+                && c.client.batch_execute("SELECT 1").is_ok()
+                && c.client.batch_execute("COMMIT").is_ok()
+            {
                 return Ok(true);
             }
             c.client.batch_execute("ROLLBACK")?;

@@ -286,3 +286,19 @@ fn an_annotators_grants_cover_the_edits_of_annotating() {
     assert_eq!(store.all_proposals().unwrap().len(), 0);
     assert_eq!(store.item_status(images[0]).unwrap(), Some(ItemStatus::New));
 }
+
+#[test]
+fn a_group_whose_transaction_the_server_aborted_is_not_reported_stored() {
+    let (db, roles) = project_db("aborted group");
+    let admin = user(&db, &roles, "boss", RoleKind::Admin);
+    let items = add_items(&mut db.superuser(), 1);
+    let mut store = PgStore::open(db.connector(&admin)).unwrap();
+    store.begin_group().unwrap();
+    let edit = Edit::AddAnnotations(vec![rect_on(items[0])]);
+    engine::apply(&mut store, &edit, &ctx("x")).unwrap();
+    // A read of the group that the server refuses aborts its transaction.
+    store.run_sql("SELECT 1/0").unwrap_err();
+    let err = store.end_group(true).unwrap_err();
+    assert!(err.to_string().contains("none of them was kept"), "{err}");
+    assert!(store.all_annotations().unwrap().is_empty());
+}
