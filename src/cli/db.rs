@@ -2,9 +2,10 @@
 //! Passwords come from `PGPASSWORD` or the password file, as for `psql`.
 
 use crate::project::postgres::{
-    Connector, Credentials, DbUrl, RoleKind, RoleNames, grant, init_database,
+    Connector, Credentials, DbUrl, RoleKind, RoleNames, grant, init_database, push_project,
 };
 use clap::{Subcommand, ValueEnum};
+use std::path::PathBuf;
 
 #[derive(Debug, Subcommand)]
 pub enum DbCommand {
@@ -26,6 +27,20 @@ pub enum DbCommand {
         user: String,
         #[arg(long, value_enum)]
         role: Role,
+    },
+    /// Move a project of its own folder onto a team server with its history:
+    /// every item, annotation, proposal, span, label, comment and edit-log entry,
+    /// in one transaction. SRC stays as it was; DIR becomes the team project's
+    /// folder
+    Push {
+        /// The project folder to move
+        src: PathBuf,
+        /// The team project's folder to make
+        dir: PathBuf,
+        /// postgres://USER@HOST:PORT/DB: a database set up by `shugu db init`,
+        /// holding no project yet, USER one of its admins
+        #[arg(long)]
+        db: String,
     },
 }
 
@@ -103,6 +118,21 @@ pub fn run(command: DbCommand) -> anyhow::Result<()> {
                 kind.as_str(),
                 connector.target(),
                 names.name(kind)
+            );
+            Ok(())
+        }
+        DbCommand::Push { src, dir, db } => {
+            let moved = push_project(&src, &dir, &db)?;
+            println!(
+                "moved {} onto {db}: {} items, {} annotations, {} spans, {} proposals, {} comments, {} edit-log entries; its team folder is {}",
+                src.display(),
+                moved.items,
+                moved.annotations,
+                moved.spans,
+                moved.proposals,
+                moved.comments,
+                moved.log_entries,
+                dir.display()
             );
             Ok(())
         }

@@ -51,8 +51,9 @@ pub enum Command {
     New {
         /// The project folder to create
         dir: PathBuf,
-        /// The image folder (scanned recursively)
-        #[arg(long, required_unless_present = "text", conflicts_with = "text")]
+        /// The image folder (scanned recursively); on a team server, a folder
+        /// every workstation reaches
+        #[arg(long, required_unless_present_any = ["text", "db"], conflicts_with = "text")]
         images: Option<PathBuf>,
         /// A file of texts: .jsonl/.ndjson, .csv, .tsv (with a header) or .txt (one per line)
         #[arg(long)]
@@ -75,6 +76,13 @@ pub enum Command {
         /// The project's name (default: the folder name)
         #[arg(long)]
         name: Option<String>,
+        /// Make a team project on a PostgreSQL server: postgres://USER@HOST:PORT/DB,
+        /// a database set up by `shugu db init`, USER one of its admins. The
+        /// password comes from PGPASSWORD or ~/.pgpass and is never written into the
+        /// project. Without --images or --text: join the project the database
+        /// holds (another workstation's folder)
+        #[arg(long)]
+        db: Option<String>,
     },
     /// Import annotations into a project
     Import {
@@ -172,6 +180,7 @@ pub fn run(command: Command) -> anyhow::Result<()> {
             multi_label,
             overlapping_spans,
             name,
+            db,
         } => {
             let labels = new::Labels {
                 classes: split_list(&classes),
@@ -179,12 +188,16 @@ pub fn run(command: Command) -> anyhow::Result<()> {
                 multi_label,
                 overlapping_spans,
             };
+            let db = db.as_deref();
             match (images, text) {
-                (_, Some(text)) => new::run_text(&dir, &text, text_field.as_deref(), labels, name),
-                (Some(images), None) => new::run(&dir, &images, labels, name),
-                (None, None) => {
-                    anyhow::bail!("say what to annotate: --images FOLDER or --text FILE")
+                (_, Some(text)) => {
+                    new::run_text(&dir, &text, text_field.as_deref(), labels, name, db)
                 }
+                (Some(images), None) => new::run(&dir, &images, labels, name, db),
+                (None, None) => match db {
+                    Some(db) => new::join(&dir, db),
+                    None => anyhow::bail!("say what to annotate: --images FOLDER or --text FILE"),
+                },
             }
         }
         Command::Import {

@@ -1,6 +1,6 @@
 use super::progress_line;
 use crate::jobs::scan::{BackgroundScan, ScanSummary, SkipReason, broken_paths};
-use crate::jobs::text::{describe, new_text_project};
+use crate::jobs::text::{describe, new_team_text_project, new_text_project};
 use crate::model::{ImageLabelMode, LabelSchema};
 use crate::project::{Access, Project, ProjectKind};
 use std::io::{IsTerminal, Write};
@@ -40,12 +40,22 @@ fn project_name(dir: &Path, name: Option<String>) -> String {
     })
 }
 
-pub fn run(dir: &Path, images: &Path, labels: Labels, name: Option<String>) -> anyhow::Result<()> {
+/// `shugu new DIR --images FOLDER [--db URL]`.
+pub fn run(
+    dir: &Path,
+    images: &Path,
+    labels: Labels,
+    name: Option<String>,
+    db: Option<&str>,
+) -> anyhow::Result<()> {
     if !images.is_dir() {
         anyhow::bail!("{}: not a folder of images", images.display());
     }
     let name = project_name(dir, name);
-    let mut project = Project::create(dir, &name, images, labels.schema())?;
+    let mut project = match db {
+        Some(db) => Project::create_on_server(dir, &name, images, labels.schema(), db)?,
+        None => Project::create(dir, &name, images, labels.schema())?,
+    };
     let mut scan_job = BackgroundScan::start(project.image_root());
     let summary = scan_with_progress(&mut scan_job, &mut project)?;
     println!(
@@ -145,25 +155,38 @@ fn report_scan(summary: &ScanSummary) {
     }
 }
 
+/// `shugu new DIR --db URL` without anything to annotate: another
+/// workstation's folder of the team project the database holds.
+pub fn join(dir: &Path, db: &str) -> anyhow::Result<()> {
+    let project = Project::join_server(dir, db)?;
+    println!(
+        "joined project {:?} in {}: {} items, edits by {}",
+        project.name(),
+        dir.display(),
+        project.items().len(),
+        project.author()
+    );
+    Ok(())
+}
+
 pub fn run_text(
     dir: &Path,
     file: &Path,
     text_field: Option<&str>,
     labels: Labels,
     name: Option<String>,
+    db: Option<&str>,
 ) -> anyhow::Result<()> {
     if !file.exists() {
         anyhow::bail!("{}: no such file of texts", file.display());
     }
     let name = project_name(dir, name);
-    let (project, report) = new_text_project(
-        dir,
-        &name,
-        labels.schema(),
-        file,
-        text_field,
-        &mut progress_line("reading"),
-    )?;
+    let progress = &mut progress_line("reading");
+    let schema = labels.schema();
+    let (project, report) = match db {
+        Some(db) => new_team_text_project(dir, &name, schema, file, text_field, db, progress)?,
+        None => new_text_project(dir, &name, schema, file, text_field, progress)?,
+    };
     println!(
         "created text project {:?} in {}: {} texts from {}",
         project.name(),

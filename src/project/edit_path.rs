@@ -7,7 +7,7 @@
 use super::engine::validate::{Checker, check_new_annotation};
 use super::engine::{self, EditContext, StoredEdit};
 use super::history::History;
-use super::manifest::MANIFEST_FILE;
+use super::project::save_manifest;
 use super::{Applied, Project, ProjectError, now_ms};
 use crate::model::{Edit, ImageLabelMode, ItemId, NewAnnotation};
 
@@ -81,7 +81,7 @@ impl Project {
                 self.history.restore(checkpoint);
                 if self.manifest != manifest {
                     self.manifest = manifest;
-                    self.manifest.save(&self.dir.join(MANIFEST_FILE))?;
+                    save_manifest(&self.manifest, &self.dir, &mut self.schema_home)?;
                 }
                 self.reload_items()?;
                 self.revision += 1;

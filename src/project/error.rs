@@ -30,6 +30,9 @@ pub enum ProjectError {
     ReadOnly,
     #[error("annotation database: {0}")]
     Db(#[from] rusqlite::Error),
+    /// A team project's PostgreSQL server said no, or could not be reached.
+    #[error("{0}")]
+    Server(#[from] super::postgres::PgError),
     #[error("invalid edit: {0}")]
     InvalidEdit(String),
 }

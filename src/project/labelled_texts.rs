@@ -5,7 +5,7 @@
 //! of the texts the project already had.
 
 use super::engine::{self, EditContext, status_rule};
-use super::manifest::MANIFEST_FILE;
+use super::project::save_manifest;
 use super::store::{NewTextItem, PackedTexts, ResolvedText, TextPacker};
 use super::{Project, ProjectError, now_ms};
 use crate::model::{Edit, ImageLabelMode, ItemId, LabelSchema};
@@ -217,7 +217,7 @@ impl Project {
             let mut mode = self.schema().image_label_mode;
             let edit = self.validated(edit, &mut mode)?;
             if self.manifest.schema != original_schema {
-                self.manifest.save(&self.dir.join(MANIFEST_FILE))?;
+                save_manifest(&self.manifest, &self.dir, &mut self.schema_home)?;
             }
             let then = (!edit.is_empty()).then_some(edit);
             self.store_resolved(chunks.into_iter().map(Ok), then)
@@ -236,7 +236,7 @@ impl Project {
         }
         let mut manifest = self.manifest.clone();
         manifest.schema = original;
-        if manifest.save(&self.dir.join(MANIFEST_FILE)).is_ok() {
+        if save_manifest(&manifest, &self.dir, &mut self.schema_home).is_ok() {
             self.manifest = manifest;
         }
         self.revision += 1;
@@ -251,12 +251,13 @@ impl Project {
     ) -> Result<LabelledAdded, E> {
         let mut chunks = chunks.into_iter();
         let mut abandoned: Option<E> = None;
-        let manifest_path = self.dir.join(MANIFEST_FILE);
         let mut added = LabelledAdded::default();
         let Project {
+            dir,
             store,
             manifest,
             author,
+            schema_home,
             ..
         } = self;
         let mut next_chunk = || -> Result<Option<PackedTexts>, ProjectError> {
@@ -271,7 +272,7 @@ impl Project {
             // The classes a chunk adds are saved before its spans refer to them.
             if let Some(schema) = chunk.schema {
                 manifest.schema = schema;
-                manifest.save(&manifest_path)?;
+                save_manifest(manifest, dir, schema_home)?;
             }
             added.new_classes.extend(chunk.new_classes);
             added.new_doc_classes.extend(chunk.new_doc_classes);

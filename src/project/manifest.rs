@@ -3,9 +3,15 @@ use crate::model::LabelSchema;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
-/// The newest manifest format this version reads and writes. 2 added `kind`
-/// (text projects); a version-1 manifest is an image project.
+/// The format of a project's manifest. 2 added `kind` (text projects); a
+/// version-1 manifest is an image project.
 pub const FORMAT_VERSION: u32 = 2;
+/// The format of a team project's manifest, the newest this version reads:
+/// it names the project's PostgreSQL database and holds nothing else (the
+/// name, the kind, the image folder and the label schema live in the
+/// database). An older Shugu refuses it as newer instead of making a
+/// database of its own beside it.
+pub const TEAM_FORMAT_VERSION: u32 = 3;
 pub const MANIFEST_FILE: &str = "project.ron";
 
 /// `project.ron`: what the project is, where its data lives, and its label schema.
@@ -20,6 +26,18 @@ pub struct Manifest {
     #[serde(default)]
     pub kind: ProjectKind,
     pub schema: LabelSchema,
+    /// A team project's database, `postgres://USER@HOST:PORT/DB` (never a
+    /// password); `None` for a project of its own folder.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub database: Option<String>,
+}
+
+/// A team project's manifest as written: only the database.
+#[derive(Serialize, Deserialize)]
+#[serde(rename = "Manifest")]
+struct TeamManifestFile {
+    format_version: u32,
+    database: String,
 }
 
 /// What a project's items are.
@@ -50,6 +68,20 @@ impl Manifest {
             image_root: image_root.to_string(),
             kind: ProjectKind::Images,
             schema,
+            database: None,
+        }
+    }
+
+    /// A team project's manifest: it names the database, whose project
+    /// fills in the rest.
+    pub fn team(database: &str) -> Self {
+        Self {
+            format_version: TEAM_FORMAT_VERSION,
+            name: String::new(),
+            image_root: String::new(),
+            kind: ProjectKind::Images,
+            schema: LabelSchema::default(),
+            database: Some(database.to_string()),
         }
     }
 
@@ -65,24 +97,38 @@ impl Manifest {
             message: e.to_string(),
         };
         let probe: VersionProbe = ron::from_str(text).map_err(bad)?;
-        if probe.format_version > FORMAT_VERSION {
+        if probe.format_version > TEAM_FORMAT_VERSION {
             return Err(ProjectError::NewerFormat {
                 path: path.to_path_buf(),
                 found: probe.format_version,
-                supported: FORMAT_VERSION,
+                supported: TEAM_FORMAT_VERSION,
             });
+        }
+        if probe.format_version == TEAM_FORMAT_VERSION {
+            let team: TeamManifestFile = ron::from_str(text).map_err(bad)?;
+            return Ok(Self::team(&team.database));
         }
         // Older formats are migrated here, one version step at a time, once there are any.
         ron::from_str(text).map_err(bad)
     }
 
+    /// Writes the manifest; a team project's only names its database.
     pub fn save(&self, path: &Path) -> Result<(), ProjectError> {
         let config = ron::ser::PrettyConfig::new().struct_names(true);
-        let text =
-            ron::ser::to_string_pretty(self, config).map_err(|e| ProjectError::Manifest {
-                path: path.to_path_buf(),
-                message: e.to_string(),
-            })?;
+        let text = match &self.database {
+            Some(database) => {
+                let file = TeamManifestFile {
+                    format_version: TEAM_FORMAT_VERSION,
+                    database: database.clone(),
+                };
+                ron::ser::to_string_pretty(&file, config)
+            }
+            None => ron::ser::to_string_pretty(self, config),
+        }
+        .map_err(|e| ProjectError::Manifest {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
         write_atomic(path, |w| w.write_all(text.as_bytes()))
     }
 }
@@ -119,6 +165,26 @@ mod tests {
         let m = Manifest::parse(text, Path::new("p/project.ron")).unwrap();
         assert_eq!(m.kind, ProjectKind::Images);
         assert!(!m.schema.allow_overlapping_spans);
+    }
+
+    #[test]
+    fn a_team_manifest_names_its_database_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(MANIFEST_FILE);
+        let mut m = Manifest::team("postgres://标注员@10.0.0.5:5432/街景");
+        // What the database filled in is not written back.
+        m.name = "街景".into();
+        m.schema = LabelSchema::with_classes(&["car"]);
+        m.save(&path).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains("format_version: 3"), "{text}");
+        assert!(!text.contains("car") && !text.contains("name"), "{text}");
+        let back = Manifest::load(&path).unwrap();
+        assert_eq!(back, Manifest::team("postgres://标注员@10.0.0.5:5432/街景"));
+        let nameless =
+            "Manifest(format_version: 3, name: \"x\", image_root: \"i\", schema: (classes: []))";
+        let err = Manifest::parse(nameless, Path::new("p/project.ron")).unwrap_err();
+        assert!(err.to_string().contains("database"), "{err}");
     }
 
     #[test]

@@ -37,17 +37,7 @@ impl Project {
         if let Some(uid) = self.stored_identity()? {
             return Ok(uid);
         }
-        let seed = format!(
-            "{}|{}|{}",
-            self.dir().display(),
-            now_ms(),
-            std::process::id()
-        );
-        let uid = format!(
-            "{:016x}{:08x}",
-            stable_hash(seed.as_bytes()),
-            std::process::id()
-        );
+        let uid = new_identity(&self.dir().display().to_string());
         self.store_mut()?.set_session_value(UID_KEY, &uid)?;
         Ok(uid)
     }
@@ -95,6 +85,16 @@ impl Project {
     ) -> Result<(), ProjectError> {
         self.store_mut()?.write_package(info, items)
     }
+}
+
+/// A new project identity, from where the project is and when it is made.
+pub(super) fn new_identity(place: &str) -> String {
+    let seed = format!("{place}|{}|{}", now_ms(), std::process::id());
+    format!(
+        "{:016x}{:08x}",
+        stable_hash(seed.as_bytes()),
+        std::process::id()
+    )
 }
 
 /// FNV-1a, 64 bits: a stable hash (unlike `std`'s, which may change between

@@ -11,7 +11,7 @@ use super::history::History;
 use super::lock::ProjectLock;
 use super::manifest::{MANIFEST_FILE, Manifest, ProjectKind};
 use super::sqlite::SqliteStore;
-use super::store::{LogEntry, NewItem, SpanExtent, Store, TextRow};
+use super::store::{LogEntry, NewItem, SchemaHome, SpanExtent, Store, TextRow};
 use crate::model::{
     Annotation, AnnotationId, AnnotationOrigin, ClassId, Comment, Item, ItemId, LabelId,
     LabelSchema, Proposal, ProposalId, SpanAnnotation, SpanId, SpanRef, TextDoc,
@@ -70,7 +70,12 @@ pub struct Project {
     pub(super) author: String,
     pub(super) items: Vec<Item>,
     pub(super) revision: u64,
-    pub(super) lock: Option<ProjectLock>,
+    /// Held while the project is open, for its single writer.
+    pub(super) _lock: Option<ProjectLock>,
+    pub(super) read_only: bool,
+    /// Where the label schema is saved when not in the manifest file (a
+    /// team project's database).
+    pub(super) schema_home: Option<Box<dyn SchemaHome>>,
 }
 
 impl std::fmt::Debug for Project {
@@ -103,6 +108,19 @@ fn relative_path(from: &Path, to: &Path) -> PathBuf {
         rel.push(".");
     }
     rel
+}
+
+/// Saves a changed manifest: its file, or, for a project whose schema lives
+/// in its store's database, the schema there (the file only names it).
+pub(super) fn save_manifest(
+    manifest: &Manifest,
+    dir: &Path,
+    schema_home: &mut Option<Box<dyn SchemaHome>>,
+) -> Result<(), ProjectError> {
+    match schema_home {
+        Some(home) => home.save(&manifest.schema),
+        None => manifest.save(&dir.join(MANIFEST_FILE)),
+    }
 }
 
 /// The SQLite store of the project in `dir`, made when missing.
@@ -185,6 +203,9 @@ impl Project {
             return Err(ProjectError::NotAProject(dir.to_path_buf()));
         }
         let manifest = Manifest::load(&manifest_path)?;
+        if let Some(database) = &manifest.database {
+            return super::postgres::open_team(dir, database, access);
+        }
         let lock = match access {
             Access::ReadOnly => None,
             Access::ReadWrite => Some(ProjectLock::acquire(dir)?),
@@ -198,21 +219,24 @@ impl Project {
         Self::assemble(dir, manifest, Box::new(store), lock)
     }
 
-    fn assemble(
+    pub(super) fn assemble(
         dir: &Path,
         manifest: Manifest,
         store: Box<dyn Store>,
         lock: Option<ProjectLock>,
     ) -> Result<Self, ProjectError> {
+        let author = store.login().unwrap_or("annotator").to_string();
         let mut project = Self {
             dir: dir.to_path_buf(),
             manifest,
             store,
             history: History::default(),
-            author: String::from("annotator"),
+            author,
             items: Vec::new(),
             revision: 0,
-            lock,
+            read_only: lock.is_none(),
+            _lock: lock,
+            schema_home: None,
         };
         project.reload_items()?;
         Ok(project)
@@ -250,7 +274,7 @@ impl Project {
     }
 
     pub fn is_read_only(&self) -> bool {
-        self.lock.is_none()
+        self.read_only
     }
 
     /// The absolute image folder.
@@ -272,8 +296,12 @@ impl Project {
         &self.author
     }
 
-    /// Sets who the following edits are attributed to.
+    /// Sets who the following edits are attributed to. On a team project
+    /// they are the database login's, and this changes nothing.
     pub fn set_author(&mut self, author: &str) {
+        if self.store.login().is_some() {
+            return;
+        }
         let trimmed = author.trim();
         if !trimmed.is_empty() {
             self.author = trimmed.to_string();
@@ -491,7 +519,7 @@ impl Project {
         self.check_writable()?;
         let mut manifest = self.manifest.clone();
         change(&mut manifest.schema);
-        manifest.save(&self.dir.join(MANIFEST_FILE))?;
+        save_manifest(&manifest, &self.dir, &mut self.schema_home)?;
         self.manifest = manifest;
         self.revision += 1;
         Ok(())

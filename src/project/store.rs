@@ -189,6 +189,19 @@ pub trait Store: Send {
     /// `Some` when the project is a work package.
     fn package_info(&self) -> Result<Option<crate::model::PackageInfo>, ProjectError>;
     fn package_items(&self) -> Result<Vec<PackageItem>, ProjectError>;
+    /// The login every edit is attributed to, when the store decides it (a
+    /// team project's server: the database login, which no setting changes).
+    fn login(&self) -> Option<&str> {
+        None
+    }
+}
+
+/// Where a project's label schema is kept when its manifest only names its
+/// store (a team project's database, so that every workstation reads the
+/// same one). A handle of its own, so the schema can be saved while a
+/// transaction of the store is open (a text import adding classes).
+pub trait SchemaHome: Send {
+    fn save(&mut self, schema: &crate::model::LabelSchema) -> Result<(), ProjectError>;
 }
 
 /// The row operations of one write transaction ([`Store::write`]). Each does

@@ -3,13 +3,14 @@
 //! document classes, as the SQLite store keeps them (see
 //! [`text_block`](super::sqlite::text_block) and
 //! [`span_pack`](super::sqlite::span_pack)), so the storing thread only
-//! inserts rows. A store that keeps texts otherwise reads a chunk back (as
-//! `memory_store` does).
+//! inserts rows. A store that keeps texts otherwise reads a chunk back
+//! ([`PackedTexts::unpack`], as the PostgreSQL and in-memory stores do).
 
+use super::ProjectError;
 use super::sqlite::span_pack::{self, PackedSpan};
-use super::sqlite::text_block::{Block, Blocks, TextRecord};
+use super::sqlite::text_block::{self, Block, Blocks, TextRecord};
 use super::store::NewTextItem;
-use crate::model::{ClassId, ItemId, ItemStatus, LabelId, SpanId};
+use crate::model::{ClassId, ItemId, ItemStatus, LabelId, SpanAnnotation, SpanId, TextDoc};
 
 /// A text record to add with its labels, resolved to schema ids and checked.
 #[derive(Clone, Debug, PartialEq)]
@@ -54,6 +55,67 @@ impl PackedTexts {
     pub(super) fn first_span(&self) -> i64 {
         self.first_span
     }
+
+    /// The chunk's texts in order, with their spans and document classes.
+    pub(super) fn unpack(self) -> Result<Vec<UnpackedText>, ProjectError> {
+        let mut out: Vec<UnpackedText> = self
+            .texts
+            .into_iter()
+            .map(|t| UnpackedText {
+                rel_path: t.rel_path,
+                status: t.status,
+                doc: TextDoc {
+                    ext_id: None,
+                    text: String::new(),
+                    meta: None,
+                },
+                spans: Vec::new(),
+                labels: Vec::new(),
+            })
+            .collect();
+        fn at(out: &mut [UnpackedText], item: ItemId) -> Result<&mut UnpackedText, ProjectError> {
+            usize::try_from(item.0)
+                .ok()
+                .and_then(|position| out.get_mut(position))
+                .ok_or_else(|| {
+                    ProjectError::InvalidEdit("a packed chunk of texts is damaged".into())
+                })
+        }
+        for block in &self.blocks {
+            text_block::for_each_text(&block.texts, block.first, |item, t| {
+                at(&mut out, item)?.doc = TextDoc {
+                    ext_id: t.ext_id.map(str::to_string),
+                    text: t.text.to_string(),
+                    meta: t.meta.map(str::to_string),
+                };
+                Ok(true)
+            })?;
+            if let Some(spans) = &block.spans {
+                text_block::for_each_pack(spans, block.first, |item, pack| {
+                    at(&mut out, item)?.spans = span_pack::spans_of(item, pack)?;
+                    Ok(true)
+                })?;
+            }
+            if let Some(labels) = &block.labels {
+                text_block::for_each_labels(labels, block.first, |item, ids| {
+                    at(&mut out, item)?.labels = ids;
+                    Ok(true)
+                })?;
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// One text of a chunk read back from its blocks ([`PackedTexts::unpack`]);
+/// its spans' `item` is its position in the chunk.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct UnpackedText {
+    pub rel_path: String,
+    pub status: ItemStatus,
+    pub doc: TextDoc,
+    pub spans: Vec<SpanAnnotation>,
+    pub labels: Vec<LabelId>,
 }
 
 /// Resolved texts packed into blocks with their spans and document classes,

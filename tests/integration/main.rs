@@ -33,6 +33,7 @@ mod media_scan;
 mod older_databases;
 mod packages;
 mod pg_db_init;
+mod pg_projects;
 mod project_edits;
 mod project_scale;
 mod project_text;

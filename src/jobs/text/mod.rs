@@ -8,7 +8,7 @@ mod sort;
 
 pub use export::{TextExportFormat, TextExportReport, export_text, export_text_scoped};
 pub use import::{LabelledImportReport, import_labelled};
-pub use records::{TextsReport, import_texts, new_text_project};
+pub use records::{TextsReport, import_texts, new_team_text_project, new_text_project};
 
 use crate::formats::text::RecordProblem;
 use serde_json::{Map, Value};

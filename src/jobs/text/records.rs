@@ -83,12 +83,40 @@ pub fn new_text_project(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<(Project, TextsReport), JobError> {
     Project::create_text_with(dir, name, schema, |project| {
-        let report = import_texts(project, file, text_field, progress)?;
-        if report.added == 0 {
-            return Err(nothing_read(file, &report.problems));
-        }
-        Ok(report)
+        fill_new_project(project, file, text_field, progress)
     })
+}
+
+/// [`new_text_project`] as a team project in the PostgreSQL database
+/// `database` names (`shugu new DIR --text FILE --db URL`): made whole or
+/// not at all there too ([`Project::create_text_on_server_with`]).
+pub fn new_team_text_project(
+    dir: &Path,
+    name: &str,
+    schema: LabelSchema,
+    file: &Path,
+    text_field: Option<&str>,
+    database: &str,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<(Project, TextsReport), JobError> {
+    Project::create_text_on_server_with(dir, name, schema, database, |project| {
+        fill_new_project(project, file, text_field, progress)
+    })
+}
+
+/// Every record of `file` into a project being made; a file of which no
+/// record could be read fails it.
+fn fill_new_project(
+    project: &mut Project,
+    file: &Path,
+    text_field: Option<&str>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<TextsReport, JobError> {
+    let report = import_texts(project, file, text_field, progress)?;
+    if report.added == 0 {
+        return Err(nothing_read(file, &report.problems));
+    }
+    Ok(report)
 }
 
 /// Why a file gave no texts: its first problems, or that it has no records.

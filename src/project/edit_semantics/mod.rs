@@ -29,8 +29,16 @@ fn memory(_dir: &Path) -> Box<dyn Store> {
     Box::new(MemoryStore::default())
 }
 
+/// A PostgreSQL store on a fresh database of the test binary's private
+/// cluster, whose login is an administrator named [`AUTHOR`] (a team
+/// project's edits are its login's).
+#[cfg(unix)]
+fn postgres(_dir: &Path) -> Box<dyn Store> {
+    Box::new(super::postgres::suite_store(AUTHOR))
+}
+
 /// Runs each named test of the suite on each store, as `sqlite::test`,
-/// `memory::test`.
+/// `memory::test`, `postgres::test`.
 macro_rules! on_every_store {
     ($($module:ident :: $test:ident),* $(,)?) => {
         mod sqlite {
@@ -38,6 +46,10 @@ macro_rules! on_every_store {
         }
         mod memory {
             $( #[test] fn $test() { super::$module::$test(super::memory) } )*
+        }
+        #[cfg(unix)]
+        mod postgres {
+            $( #[test] fn $test() { super::$module::$test(super::postgres) } )*
         }
     };
 }

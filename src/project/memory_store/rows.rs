@@ -6,8 +6,6 @@ use crate::model::{
     ProposalId, Provenance, SpanAnnotation, SpanRef, TextDoc, VersionKind,
 };
 use crate::project::ProjectError;
-use crate::project::sqlite::span_pack;
-use crate::project::sqlite::text_block;
 use crate::project::store::{
     AddedTexts, LogEntry, PackageItem, PackedTexts, Stamp, StoreTx, id_taken,
 };
@@ -46,65 +44,6 @@ fn next_id(last: &mut i64, id: Option<i64>) -> i64 {
     let id = id.unwrap_or(*last + 1);
     *last = (*last).max(id);
     id
-}
-
-/// One text of a chunk read back from its blocks; its spans' `item` is its
-/// position in the chunk.
-#[derive(Clone, Debug, PartialEq)]
-struct UnpackedText {
-    rel_path: String,
-    status: ItemStatus,
-    doc: TextDoc,
-    spans: Vec<SpanAnnotation>,
-    labels: Vec<LabelId>,
-}
-
-/// The chunk's texts in order, with their spans and document classes.
-fn unpack(chunk: PackedTexts) -> Result<Vec<UnpackedText>, ProjectError> {
-    let mut out: Vec<UnpackedText> = chunk
-        .texts
-        .into_iter()
-        .map(|t| UnpackedText {
-            rel_path: t.rel_path,
-            status: t.status,
-            doc: TextDoc {
-                ext_id: None,
-                text: String::new(),
-                meta: None,
-            },
-            spans: Vec::new(),
-            labels: Vec::new(),
-        })
-        .collect();
-    fn at(out: &mut [UnpackedText], item: ItemId) -> Result<&mut UnpackedText, ProjectError> {
-        usize::try_from(item.0)
-            .ok()
-            .and_then(|position| out.get_mut(position))
-            .ok_or_else(|| ProjectError::InvalidEdit("a packed chunk of texts is damaged".into()))
-    }
-    for block in &chunk.blocks {
-        text_block::for_each_text(&block.texts, block.first, |item, t| {
-            at(&mut out, item)?.doc = TextDoc {
-                ext_id: t.ext_id.map(str::to_string),
-                text: t.text.to_string(),
-                meta: t.meta.map(str::to_string),
-            };
-            Ok(true)
-        })?;
-        if let Some(spans) = &block.spans {
-            text_block::for_each_pack(spans, block.first, |item, pack| {
-                at(&mut out, item)?.spans = span_pack::spans_of(item, pack)?;
-                Ok(true)
-            })?;
-        }
-        if let Some(labels) = &block.labels {
-            text_block::for_each_labels(labels, block.first, |item, ids| {
-                at(&mut out, item)?.labels = ids;
-                Ok(true)
-            })?;
-        }
-    }
-    Ok(out)
 }
 
 impl Rows {
@@ -273,7 +212,7 @@ impl StoreTx for Rows {
 
     fn insert_texts(&mut self, chunk: PackedTexts) -> Result<AddedTexts, ProjectError> {
         let mut added = AddedTexts::default();
-        for text in unpack(chunk)? {
+        for text in chunk.unpack()? {
             let mut item = self.add_item(&text.rel_path, 0, 0)?;
             item.status = text.status;
             self.set_status(item.id, text.status)?;

@@ -18,11 +18,18 @@ pub struct Migration {
 
 /// Every migration, in order; the last one's version is the schema version
 /// this program works with.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "base",
-    sql: include_str!("sql/0001_base.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "base",
+        sql: include_str!("sql/0001_base.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "store",
+        sql: include_str!("sql/0002_store.sql"),
+    },
+];
 
 pub fn latest_version() -> i32 {
     MIGRATIONS.last().map_or(0, |m| m.version)

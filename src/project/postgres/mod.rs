@@ -11,6 +11,10 @@
 //! asks for TLS (`sslmode=require` and stronger) is refused with a message
 //! rather than silently sent in clear.
 //!
+//! Above them, the store of a team project's rows (`store`, [`PgStore`]),
+//! team projects themselves — made, joined and opened (`team`) — and a
+//! project of its own folder moved onto a server with its history (`push`).
+//!
 //! `test_cluster` starts a private server for tests (see its documentation).
 
 mod credentials;
@@ -21,12 +25,17 @@ mod listen;
 mod migrate;
 mod pgpass;
 mod pool;
+mod push;
 mod roles;
+mod store;
+mod team;
 #[doc(hidden)]
 #[cfg(unix)]
 pub mod test_cluster;
 #[cfg(all(test, unix))]
 mod tests;
+#[cfg(all(test, unix))]
+pub(super) use tests::suite_store;
 mod url;
 
 pub use credentials::{Connector, Credentials, Prompt};
@@ -37,5 +46,8 @@ pub use listen::{CHANNEL, Change, Listener, parse_payload};
 pub use migrate::{Migration, check_schema, latest_version, schema_version};
 pub use pgpass::{PassFileAnswer, PassKey};
 pub use pool::{Pool, PooledClient};
+pub use push::{PushReport, push_project};
 pub use roles::{RoleKind, RoleNames, grant, quote_ident};
+pub use store::{PgStore, ProjectRow};
+pub(super) use team::open as open_team;
 pub use url::{DEFAULT_PORT, DbUrl};

@@ -6,11 +6,15 @@ mod leases;
 mod listen;
 mod migrations;
 mod roles;
+mod store;
 
 use super::test_cluster::{self, TestDb};
-use super::{PgError, RoleKind, RoleNames, grant, init_database};
-use crate::model::ItemId;
+use super::{PgError, PgStore, ProjectRow, RoleKind, RoleNames, grant, init_database};
+use crate::model::{ItemId, LabelSchema};
+use crate::project::ProjectKind;
 use postgres::Client;
+use std::collections::BTreeSet;
+use std::sync::Mutex;
 
 /// A fresh database made by `db init`, with its role names.
 fn project_db(hint: &str) -> (TestDb, RoleNames) {
@@ -24,6 +28,48 @@ fn user(db: &TestDb, roles: &RoleNames, short: &str, kind: RoleKind) -> String {
     let login = db.login(short);
     grant(&mut db.superuser(), roles, &login, kind).expect("grant");
     login
+}
+
+/// The login `name` on the shared cluster (password: the same), made once
+/// per test binary: logins belong to the cluster, not to one database.
+fn shared_login(name: &str) -> String {
+    static MADE: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
+    let mut made = MADE.lock().unwrap_or_else(|e| e.into_inner());
+    if !made.contains(name) {
+        let sql = format!(
+            "CREATE ROLE {} LOGIN PASSWORD '{}'",
+            super::quote_ident(name),
+            name.replace('\'', "''")
+        );
+        if let Err(e) = test_cluster::shared()
+            .superuser("postgres")
+            .batch_execute(&sql)
+        {
+            panic!("test cluster: {sql}: {e}");
+        }
+        made.insert(name.to_string());
+    }
+    name.to_string()
+}
+
+/// A store on a fresh project database whose login, `login` (made once
+/// per test binary), is an administrator; the project row is there.
+pub(in crate::project) fn suite_store(login: &str) -> PgStore {
+    let (db, roles) = project_db("suite");
+    let login = shared_login(login);
+    grant(&mut db.superuser(), &roles, &login, RoleKind::Admin).expect("grant");
+    let connector = db.cluster.connector(&db.name, &login, &login);
+    let mut store = PgStore::open(connector).expect("open the PostgreSQL store");
+    let row = ProjectRow {
+        name: "suite".into(),
+        kind: ProjectKind::Images,
+        image_root: None,
+        identity: db.name.clone(),
+    };
+    store
+        .create_project(&row, &LabelSchema::default())
+        .expect("the project row");
+    store
 }
 
 /// `n` new items, as an admin's import makes them.
