@@ -20,7 +20,7 @@ use super::coco::{
 use super::json_fields::{finite, number, parse_json_allowing_nan};
 use super::label_paths::{PathMatch, PathMatcher};
 use super::yolo::{OutsidePolicy, place_corners};
-use crate::model::{BBox, ClassId, Item, ItemId, LabelSchema, Proposal, Shape};
+use crate::model::{ClassId, Item, ItemId, LabelSchema, Proposal, Shape};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::Path;
@@ -31,7 +31,7 @@ pub struct PlannedProposal {
     pub item: ItemId,
     /// Index into [`PredictionPlan::class_names`].
     pub class: usize,
-    pub bbox: BBox,
+    pub shape: Shape,
     pub score: f32,
 }
 
@@ -175,7 +175,7 @@ fn plan_record(
     plan.proposals.push(PlannedProposal {
         item: item.id,
         class,
-        bbox: placed.bbox,
+        shape: Shape::Rect(placed.bbox),
         score: score as f32,
     });
     if placed.clamped {
@@ -341,7 +341,7 @@ mod tests {
         assert_eq!(plan.class_names, vec!["person", "truck"]);
         assert_eq!(plan.proposals.len(), 2);
         assert_eq!(plan.proposals[0].item, ItemId(12));
-        assert_eq!(plan.proposals[1].bbox.max_x, 100.0, "clamped");
+        assert_eq!(plan.proposals[1].shape.bounds().max_x, 100.0, "clamped");
         assert_eq!(plan.clamped, 1);
         let records: Vec<&str> = plan.problems.iter().map(|p| p.record.as_str()).collect();
         assert_eq!(

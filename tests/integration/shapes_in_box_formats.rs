@@ -10,7 +10,7 @@ use shugu::jobs::cvat::export_cvat;
 use shugu::jobs::label_studio_images::export_label_studio_images;
 use shugu::jobs::labelme::export_labelme;
 use shugu::jobs::voc::export_voc;
-use shugu::jobs::yolo::export_yolo;
+use shugu::jobs::yolo::{YoloExportOptions, export_yolo};
 use shugu::model::{
     BBox, ClassId, Edit, Keypoint, NewAnnotation, Point, Polygon, RotatedRect, Shape, Visibility,
 };
@@ -76,8 +76,9 @@ fn box_formats_write_other_shapes_as_their_boxes_and_say_so() {
     let out = |name: &str| fx.root.path().join(name);
     let none = &mut |_| {};
 
-    let yolo = export_yolo(&p, &out("yolo"), ItemScope::All, none).unwrap();
-    assert_said(yolo.boxes, &yolo.as_boxes, &yolo.left_out_annotations);
+    let detect = YoloExportOptions::default();
+    let yolo = export_yolo(&p, &out("yolo"), ItemScope::All, detect, none).unwrap();
+    assert_said(yolo.rows, &yolo.as_boxes, &yolo.left_out_annotations);
     let voc = export_voc(&p, &out("voc"), ItemScope::All, none).unwrap();
     assert_said(voc.boxes, &voc.as_boxes, &voc.left_out_annotations);
     let cvat = export_cvat(&p, &out("cvat.xml"), ItemScope::All, none).unwrap();
