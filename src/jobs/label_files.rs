@@ -14,6 +14,7 @@ use crate::formats::label_paths::{
 };
 use crate::model::{
     Attributes, ClassDef, ClassId, GroupId, Item, ItemId, NewAnnotation, Shape, ShapeKind,
+    leave_out_refused,
 };
 use crate::project::Project;
 use rayon::prelude::*;
@@ -268,7 +269,8 @@ const CHUNK: usize = 16_384;
 /// Stores a plan: classes the schema lacks are added (and removed again if
 /// storing fails), a keypoint class without point names gets the plan's,
 /// then every shape its class takes in one transaction that is one undo
-/// step; the others are reported, by item.
+/// step; the others, and attribute values the schema's definitions refuse,
+/// are left out and reported, by item.
 pub fn apply_label_file_plan(
     project: &mut Project,
     mut plan: LabelFilePlan,
@@ -281,10 +283,11 @@ pub fn apply_label_file_plan(
         .collect();
     let mut kinds = [0usize; ShapeKind::ALL.len()];
     let mut refused: Vec<(ItemId, String)> = Vec::new();
+    let attribute_defs = project.schema().attributes.clone();
     let mut shapes = std::mem::take(&mut plan.shapes).into_iter();
     let chunks = std::iter::from_fn(|| {
         let mut chunk = Vec::with_capacity(CHUNK.min(shapes.len()));
-        for s in shapes.by_ref() {
+        for mut s in shapes.by_ref() {
             let Some(class) = classes.get(s.class).and_then(Option::as_ref) else {
                 continue;
             };
@@ -293,6 +296,9 @@ pub fn apply_label_file_plan(
                 refused.push((s.item, format!("a {kind} was left out: {reason}")));
                 continue;
             }
+            leave_out_refused(&mut s.attributes, &attribute_defs, |reason| {
+                refused.push((s.item, reason));
+            });
             if let Some(k) = ShapeKind::ALL.iter().position(|&k| k == s.shape.kind()) {
                 kinds[k] += 1;
             }
