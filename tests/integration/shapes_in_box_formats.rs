@@ -18,7 +18,7 @@ use shugu::project::{Access, Project};
 
 /// A 100×80 image with a box, a triangle, a rotated box, two keypoints and a
 /// level line (a box of no height).
-fn project_with_shapes() -> crate::common::Fixture {
+pub(crate) fn project_with_shapes() -> crate::common::Fixture {
     let fx = image_project(&[("a.png", 100, 80)], &["thing"], &[], false);
     let mut p = Project::open(&fx.project, Access::ReadWrite).unwrap();
     let item = p.items()[0].id;

@@ -545,3 +545,87 @@ fn two_value_keypoints_are_read_as_ultralytics_masks_them() {
         "{stderr}"
     );
 }
+
+#[test]
+fn every_layout_says_what_it_converted_or_left_out() {
+    use shugu::jobs::ItemScope;
+    use shugu::jobs::dota::export_dota;
+    use shugu::jobs::yolo::{LayoutChoice, YoloExportOptions, export_yolo};
+    // A box, a triangle, a rotated box, two keypoints and a level line.
+    let fx = crate::shapes_in_box_formats::project_with_shapes();
+    let p = Project::open(&fx.project, Access::ReadOnly).unwrap();
+    let none = &mut |_| {};
+    let said = |list: &[(String, String)]| -> Vec<String> {
+        list.iter().map(|(_, note)| note.clone()).collect()
+    };
+    let export = |layout, name: &str| {
+        let out = fx.root.path().join(name);
+        let options = YoloExportOptions { layout };
+        let report = export_yolo(&p, &out, ItemScope::All, options, &mut |_| {});
+        (report.unwrap(), out)
+    };
+
+    let (seg, out) = export(LayoutChoice::Segment, "seg");
+    assert_eq!(seg.rows, 3);
+    assert_eq!(
+        said(&seg.converted),
+        ["rotated_rect 3: written as the polygon of its corners"]
+    );
+    let left_out = said(&seg.left_out_annotations);
+    assert_eq!(left_out.len(), 2, "{left_out:?}");
+    assert!(
+        left_out[0].starts_with("keypoints 4: a keypoints has no area"),
+        "{left_out:?}"
+    );
+    assert!(left_out[1].starts_with("polyline 5:"), "{left_out:?}");
+    let labels = std::fs::read_to_string(out.join("labels/a.txt")).unwrap();
+    assert!(
+        labels
+            .lines()
+            .any(|l| l == "0 0.2 0.125 0.4 0.125 0.3 0.375"),
+        "{labels}"
+    );
+
+    let (obb, out) = export(LayoutChoice::Obb, "obb");
+    assert_eq!(obb.rows, 3);
+    assert_eq!(
+        said(&obb.converted),
+        ["polygon 2: written as its minimum-area rotated box"]
+    );
+    assert_eq!(obb.left_out_annotations.len(), 2);
+    let labels = std::fs::read_to_string(out.join("labels/a.txt")).unwrap();
+    // The box as itself, turned 0°.
+    assert!(
+        labels
+            .lines()
+            .any(|l| l == "0 0.01 0.025 0.11 0.025 0.11 0.15 0.01 0.15"),
+        "{labels}"
+    );
+
+    let (pose, out) = export(LayoutChoice::Pose, "pose");
+    assert_eq!(pose.rows, 4, "each shape of no group is a pose of its own");
+    let as_boxes = said(&pose.as_boxes);
+    assert_eq!(as_boxes.len(), 2, "{as_boxes:?}");
+    assert_eq!(said(&pose.left_out_annotations).len(), 1);
+    let yaml = std::fs::read_to_string(out.join("data.yaml")).unwrap();
+    assert!(
+        yaml.contains("kpt_shape: [2, 3]") && yaml.contains("flip_idx: [0, 1]"),
+        "{yaml}"
+    );
+    let labels = std::fs::read_to_string(out.join("labels/a.txt")).unwrap();
+    // The keypoints' row: the box around them, then x y v.
+    assert!(
+        labels
+            .lines()
+            .any(|l| l == "0 0.1 0.75 0.1 0.25 0.05 0.625 2 0.15 0.875 1"),
+        "{labels}"
+    );
+
+    let dota = export_dota(&p, &fx.root.path().join("dota"), ItemScope::All, none).unwrap();
+    assert_eq!(dota.boxes, 3);
+    assert_eq!(
+        said(&dota.converted),
+        ["polygon 2: written as its minimum-area rotated box"]
+    );
+    assert_eq!(dota.left_out_annotations.len(), 2);
+}
