@@ -52,6 +52,9 @@ pub fn run(
                 ("left out", "annotation(s)", &r.left_out_annotations),
                 ("wrote", "other shape(s) as oriented boxes", &r.converted),
             ]);
+            for (name, written) in &r.renamed_classes {
+                eprintln!("class {name:?} is written {written:?}: a DOTA class name is one column");
+            }
             return Ok(());
         }
         Format::YoloCls => {

@@ -11,7 +11,8 @@
 //!   a rectangle a rotated box, any other quadrilateral a 4-point polygon.
 //! - Writing ([`push_dota_line`]): the corners of
 //!   [`crate::formats::yolo::shape_corners`], the class name with any
-//!   whitespace made `_` (a name is one column), `difficult` as 0 or 1.
+//!   whitespace made `-` (a name is one column, and DOTA spells `storage tank`
+//!   `storage-tank`), `difficult` as 0 or 1.
 //!
 //! Like the YOLO module it opens no files.
 
@@ -97,16 +98,16 @@ fn parse_line(text: &str, line: usize) -> Result<Option<(DotaRow, Option<String>
     Ok(Some((row, (!notes.is_empty()).then(|| notes.join("; ")))))
 }
 
-/// A class name as one DOTA column (whitespace made `_`, an empty name `_`),
+/// A class name as one DOTA column (whitespace made `-`, an empty name `-`),
 /// and whether it had to change.
 pub fn dota_class_name(name: &str) -> (String, bool) {
     let column: String = name
         .trim()
         .chars()
-        .map(|c| if c.is_whitespace() { '_' } else { c })
+        .map(|c| if c.is_whitespace() { '-' } else { c })
         .collect();
     let column = if column.is_empty() {
-        "_".to_string()
+        "-".to_string()
     } else {
         column
     };
@@ -165,7 +166,7 @@ mod tests {
         assert!(changed);
         let mut out = String::new();
         push_dota_line(&mut out, &corners, &name, true);
-        assert_eq!(out, "1.5 2.25 10 2 10 7.125 0.1 7 small_vehicle 1\n");
+        assert_eq!(out, "1.5 2.25 10 2 10 7.125 0.1 7 small-vehicle 1\n");
         let (rows, problems) = parse_dota_file(out.as_bytes());
         assert!(problems.is_empty());
         assert_eq!(rows[0].corners, corners);

@@ -179,7 +179,7 @@ pub struct DotaExportReport {
     pub left_out_annotations: Vec<(String, String)>,
     /// Regions written as their minimum-area rotated box, by image path.
     pub converted: Vec<(String, String)>,
-    /// Class names written otherwise (whitespace made `_`): (name, as written).
+    /// Class names written otherwise (whitespace made `-`): (name, as written).
     pub renamed_classes: Vec<(String, String)>,
 }
 

@@ -13,8 +13,10 @@
 //!   [`parse_list_file`] reads a split list (one image path a line) and reports
 //!   paths that would leave the dataset root instead of returning them.
 //! - Geometry: [`row_shapes`] turns a row into shapes in pixels (a box, a
-//!   polygon, a rotated box from the four corners, a pose's box and
-//!   keypoints), clamped or skipped past the image; [`to_bbox`] and
+//!   polygon, four corners as [`quad_shape`] reads them: a rectangle a rotated
+//!   box, any other quadrilateral a 4-point polygon; a pose's box and
+//!   keypoints), clamped or skipped past the image; [`shape_corners`] gives
+//!   any region's four corners back (DOTA shares both); [`to_bbox`] and
 //!   [`format_label_line`] convert boxes both ways; [`push_segment_row`],
 //!   [`push_obb_row`] and [`push_pose_row`] write the other layouts
 //!   ([`merge_multi_segment`] joins a polygon's parts as Ultralytics does).
