@@ -15,14 +15,11 @@
 //! `benches/compare_yolo_seg_import.sh` runs this next to datumaro's `yolo`
 //! importer on the same folder. Target: faster than datumaro.
 
-#[path = "common/box_import.rs"]
-mod box_import;
 #[path = "common/project_copy.rs"]
 mod project_copy;
 #[path = "common/synthetic_dataset.rs"]
 mod synthetic_dataset;
 
-use box_import::{BOXES, IMAGES};
 use criterion::{BatchSize, Criterion, SamplingMode, criterion_group, criterion_main};
 use project_copy::fresh_copy;
 use shugu::jobs::yolo::{YoloImportOptions, import_yolo};
@@ -30,6 +27,10 @@ use shugu::model::ShapeKind;
 use std::path::PathBuf;
 use std::time::Duration;
 use synthetic_dataset::{dataset, make_template};
+
+/// Images and polygons of the generated dataset (its script's defaults).
+const IMAGES: usize = 100_000;
+const POLYGONS: usize = 1_000_000;
 
 #[global_allocator]
 static ALLOCATOR: shugu::Allocator = shugu::ALLOCATOR;
@@ -62,7 +63,7 @@ fn yolo_seg_io(c: &mut Criterion) {
                 .unwrap();
                 assert_eq!(
                     report.kinds,
-                    [(ShapeKind::Polygon, BOXES)],
+                    [(ShapeKind::Polygon, POLYGONS)],
                     "{:?}",
                     report.problems.first()
                 );
