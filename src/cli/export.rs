@@ -2,11 +2,14 @@ use super::{Format, default_format, progress_line};
 use crate::jobs::ItemScope;
 use crate::jobs::coco::export_coco_with;
 use crate::jobs::cvat::export_cvat;
+use crate::jobs::dota::export_dota;
 use crate::jobs::label_studio_images::export_label_studio_images;
 use crate::jobs::labelme::export_labelme;
 use crate::jobs::text::{TextExportFormat, export_text_scoped};
 use crate::jobs::voc::export_voc;
-use crate::jobs::yolo::{ClassifyExportOptions, export_yolo, export_yolo_classify};
+use crate::jobs::yolo::{
+    ClassifyExportOptions, LayoutChoice, YoloExportOptions, export_yolo, export_yolo_classify,
+};
 use crate::model::OffsetUnit;
 use crate::project::{Access, Project, ProjectKind};
 use std::path::Path;
@@ -32,7 +35,28 @@ pub fn run(
         Format::CocoResults => anyhow::bail!(
             "coco-results is an import format (a model's predictions); export coco, with --include-proposals to add the proposals"
         ),
-        Format::Yolo => return export_yolo_folder(&project, output, scope),
+        Format::Yolo | Format::YoloSeg | Format::YoloObb | Format::YoloPose => {
+            let layout = format.yolo_layout().unwrap_or(LayoutChoice::Detect);
+            return export_yolo_folder(&project, output, scope, layout);
+        }
+        Format::Dota => {
+            let r = export_dota(&project, output, scope, &mut progress_line("exporting"))?;
+            println!(
+                "wrote {}: {} label files under labelTxt/, {} oriented boxes",
+                output.display(),
+                r.images,
+                r.boxes
+            );
+            print_notes(&[
+                ("left out", "image(s)", &r.left_out),
+                ("left out", "annotation(s)", &r.left_out_annotations),
+                ("wrote", "other shape(s) as oriented boxes", &r.converted),
+            ]);
+            for (name, written) in &r.renamed_classes {
+                eprintln!("class {name:?} is written {written:?}: a DOTA class name is one column");
+            }
+            return Ok(());
+        }
         Format::YoloCls => {
             if project.kind() == ProjectKind::Text {
                 anyhow::bail!("yolo-cls is a layout of image folders; export text projects as hf");
@@ -189,24 +213,31 @@ fn export_coco_file(
     Ok(())
 }
 
-fn export_yolo_folder(project: &Project, output: &Path, scope: ItemScope) -> anyhow::Result<()> {
+fn export_yolo_folder(
+    project: &Project,
+    output: &Path,
+    scope: ItemScope,
+    layout: LayoutChoice,
+) -> anyhow::Result<()> {
     let report = export_yolo(
         project,
         output,
         scope,
+        YoloExportOptions { layout },
         &mut super::progress_line("exporting"),
     )?;
     println!(
-        "wrote {}: data.yaml ({} classes) and {} label files, {} boxes",
+        "wrote {}: data.yaml ({} classes) and {} label files, {} rows",
         output.display(),
         report.classes,
         report.images,
-        report.boxes
+        report.rows
     );
     print_notes(&[
         ("left out", "image(s)", &report.left_out),
         ("left out", "annotation(s)", &report.left_out_annotations),
         ("wrote", "other shape(s) as boxes", &report.as_boxes),
+        ("converted", "shape(s)", &report.converted),
     ]);
     Ok(())
 }

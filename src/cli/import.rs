@@ -3,6 +3,8 @@ use crate::formats::text::LabelledFormat;
 use crate::jobs::box_labels::{BoxImportOptions, BoxLabelReport};
 use crate::jobs::coco::import_coco;
 use crate::jobs::cvat::import_cvat;
+use crate::jobs::dota::import_dota;
+use crate::jobs::label_files::LabelFileReport;
 use crate::jobs::label_studio_images::import_label_studio_images;
 use crate::jobs::labelme::import_labelme;
 use crate::jobs::predictions::{PredictionFormat, PredictionOptions};
@@ -34,7 +36,18 @@ pub fn run(dir: &Path, file: &Path, import: Import, yolo: YoloImportOptions) -> 
     };
     let labelled = match format {
         Format::Coco => return import_coco_file(&mut project, file),
-        Format::Yolo => return import_yolo_folder(&mut project, file, yolo),
+        Format::Yolo | Format::YoloSeg | Format::YoloObb | Format::YoloPose => {
+            return import_yolo_folder(&mut project, file, yolo);
+        }
+        Format::Dota => {
+            let report = import_dota(
+                &mut project,
+                file,
+                yolo.outside,
+                &mut progress_line("reading DOTA labels"),
+            )?;
+            return print_label_files(file, "DOTA", &report);
+        }
         Format::Labelme => {
             let report = import_labelme(
                 &mut project,
@@ -195,21 +208,38 @@ fn import_yolo_folder(
     options: YoloImportOptions,
 ) -> anyhow::Result<()> {
     let report = import_yolo(project, root, options, &mut progress_line("reading labels"))?;
-    println!(
-        "imported {} boxes from {} ({} label files, {} matched to images; classes from {})",
-        report.boxes,
-        root.display(),
-        report.label_files,
-        report.matched_files,
-        report.class_file
-    );
-    print_added("classes", &report.new_classes);
+    print_label_files(root, "YOLO", &report)?;
     if report.with_confidence > 0 {
         println!(
-            "{} box(es) carried a confidence (6th column), which boxes do not keep; import with --as-proposals to keep predictions as proposals",
+            "{} row(s) carried a confidence (the column after the shape), which annotations do not keep; import with --as-proposals to keep predictions as proposals",
             report.with_confidence
         );
     }
+    Ok(())
+}
+
+/// What an import of label files (YOLO, DOTA) stored and could not take.
+fn print_label_files(root: &Path, what: &str, report: &LabelFileReport) -> anyhow::Result<()> {
+    let kinds: Vec<String> = report
+        .kinds
+        .iter()
+        .map(|(kind, n)| format!("{n} {}", kind.as_str()))
+        .collect();
+    let classes = if report.class_file.is_empty() {
+        String::new()
+    } else {
+        format!("; classes from {}", report.class_file)
+    };
+    println!(
+        "imported {} annotations ({}) from {} ({} {what} label files, {} matched to images{classes})",
+        report.annotations,
+        kinds.join(", "),
+        root.display(),
+        report.label_files,
+        report.matched_files,
+    );
+    print_added("classes", &report.new_classes);
+    print_added("keypoint names to classes", &report.keypoint_classes);
     print_problems(&report.problems);
     Ok(())
 }

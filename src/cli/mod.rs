@@ -11,7 +11,7 @@ mod new;
 mod split;
 mod stats;
 
-use crate::jobs::yolo::ClassifyExportOptions;
+use crate::jobs::yolo::{ClassifyExportOptions, LayoutChoice};
 use crate::jobs::{ItemScope, split_list};
 use crate::model::{ItemStatus, OffsetUnit};
 use crate::project::ProjectKind;
@@ -46,8 +46,25 @@ pub enum Format {
     Labelstudio,
     /// Hugging Face classification JSONL plus labels.json (export only)
     Hf,
-    /// YOLO dataset folder (image projects): data.yaml or classes.txt, one label .txt per image
+    /// YOLO dataset folder (image projects): data.yaml or classes.txt, one label .txt per image.
+    /// Import reads every Ultralytics layout, told apart by data.yaml and the rows' columns;
+    /// export writes detection boxes (other shapes as their bounding box)
     Yolo,
+    /// YOLO segmentation (image projects): `cls x1 y1 x2 y2 …` polygons; import reads every
+    /// file as segmentation, export writes polygons (several parts joined as Ultralytics
+    /// joins them, boxes and rotated boxes as their corners, masks as their outline)
+    YoloSeg,
+    /// YOLO oriented boxes (image projects): `cls x1 y1 … x4 y4`; export writes rotated boxes
+    /// by their corners, boxes at 0°, 4-point polygons as they are, other regions as their
+    /// minimum-area rotated box
+    YoloObb,
+    /// YOLO pose (image projects): `cls cx cy w h` then `x y v` per keypoint, with kpt_shape,
+    /// flip_idx and kpt_names in data.yaml
+    YoloPose,
+    /// DOTA oriented boxes (image projects): labelTxt/<image>.txt beside images/, a line
+    /// `x1 y1 x2 y2 x3 y3 x4 y4 class difficult` in pixels (`imagesource:`/`gsd:` lines kept
+    /// out); difficult as a box attribute
+    Dota,
     /// Ultralytics classification folders (image projects, export only):
     /// train/<label>/ and val/<label>/ holding each image under its one image label
     YoloCls,
@@ -139,7 +156,7 @@ pub enum Command {
         #[arg(long)]
         multi_label: bool,
         /// Import a model's predictions as proposals for annotators to accept or
-        /// reject, not as boxes: YOLO label files with a score column
+        /// reject, not as annotations: YOLO label files (any layout) with a score column
         /// (`--format coco-results` always imports proposals)
         #[arg(long)]
         as_proposals: bool,
@@ -161,7 +178,8 @@ pub enum Command {
         /// accepted or rejected (default: all items)
         #[arg(long, value_parser = parse_status)]
         status: Option<ItemStatus>,
-        /// Output file (a folder for yolo, yolo-cls, labelme and voc; annotations.xml for cvat)
+        /// Output file (a folder for yolo, yolo-seg, yolo-obb, yolo-pose, yolo-cls, dota,
+        /// labelme and voc; annotations.xml for cvat)
         #[arg(short, long)]
         output: PathBuf,
         /// yolo-cls: the share of images put under val/, e.g. 10% (chosen by a
@@ -266,16 +284,20 @@ pub fn run(command: Command) -> anyhow::Result<()> {
                     crate::jobs::yolo::OutsidePolicy::Clamp
                 },
                 add_unknown_classes,
+                // `yolo` reads each file as data.yaml and its rows say.
+                layout: format
+                    .filter(|f| *f != Format::Yolo)
+                    .and_then(Format::yolo_layout),
             };
             let proposals = match (format, as_proposals) {
                 (Some(Format::CocoResults), _) => {
                     Some(crate::jobs::predictions::PredictionFormat::CocoResults)
                 }
-                (Some(Format::Yolo), true) => {
+                (Some(f), true) if f.yolo_layout().is_some() => {
                     Some(crate::jobs::predictions::PredictionFormat::Yolo)
                 }
                 (_, true) => anyhow::bail!(
-                    "--as-proposals reads model predictions: give --format yolo (or --format coco-results)"
+                    "--as-proposals reads model predictions: give --format yolo, yolo-seg, yolo-obb or yolo-pose (or --format coco-results)"
                 ),
                 _ => None,
             };
@@ -343,6 +365,19 @@ fn parse_status(name: &str) -> Result<ItemStatus, String> {
             names.join(", ")
         )
     })
+}
+
+impl Format {
+    /// The YOLO layout the format names, for the YOLO formats.
+    fn yolo_layout(self) -> Option<LayoutChoice> {
+        match self {
+            Format::Yolo => Some(LayoutChoice::Detect),
+            Format::YoloSeg => Some(LayoutChoice::Segment),
+            Format::YoloObb => Some(LayoutChoice::Obb),
+            Format::YoloPose => Some(LayoutChoice::Pose),
+            _ => None,
+        }
+    }
 }
 
 /// The format a command uses when none is given.

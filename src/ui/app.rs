@@ -609,12 +609,17 @@ impl ShuguApp {
                     ws.start_rescan(&ctx, true);
                 }
                 let formats = [
-                    (DatasetFormat::Yolo, t!("menu.export_yolo")),
-                    (DatasetFormat::Voc, t!("menu.export_voc")),
-                    (DatasetFormat::Cvat, t!("menu.export_cvat")),
-                    (DatasetFormat::Labelme, t!("menu.export_labelme")),
-                    (DatasetFormat::LabelStudio, t!("menu.export_label_studio")),
-                ];
+                    DatasetFormat::Yolo,
+                    DatasetFormat::YoloSeg,
+                    DatasetFormat::YoloObb,
+                    DatasetFormat::YoloPose,
+                    DatasetFormat::Dota,
+                    DatasetFormat::Voc,
+                    DatasetFormat::Cvat,
+                    DatasetFormat::Labelme,
+                    DatasetFormat::LabelStudio,
+                ]
+                .map(|f| (f, f.export_label()));
                 ui.add_enabled_ui(open, |ui| {
                     ui.menu_button(t!("menu.import"), |ui| {
                         for (format, _) in &formats {
@@ -661,7 +666,7 @@ impl ShuguApp {
                         }
                         for (format, export) in &formats {
                             if ui
-                                .add_enabled(images && idle, egui::Button::new(export.as_ref()))
+                                .add_enabled(images && idle, egui::Button::new(export.as_str()))
                                 .clicked()
                             {
                                 self.start_dataset_export(ExportTarget::Dataset(*format));

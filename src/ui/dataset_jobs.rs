@@ -1,5 +1,5 @@
-//! File → Import / Export YOLO…, Pascal VOC…, CVAT XML…, labelme… and Label
-//! Studio…, and Import
+//! File → Import / Export YOLO… (and its segmentation, OBB and pose layouts),
+//! DOTA…, Pascal VOC…, CVAT XML…, labelme… and Label Studio…, and Import
 //! predictions… (a COCO results file or a YOLO folder with scores, as
 //! proposals): the dataset folder (or the one file of CVAT, Label Studio and
 //! COCO results; CVAT also takes a folder of XML files, one per subset)
@@ -14,6 +14,8 @@ use super::worker::{Progress, Worker, progress_window};
 use crate::formats::yolo::OutsidePolicy;
 use crate::jobs::box_labels::{BoxLabelPlan, LabelOptions, apply_box_label_plan};
 use crate::jobs::cvat::{CvatImportOptions, export_cvat, read_cvat};
+use crate::jobs::dota::{export_dota, read_dota};
+use crate::jobs::label_files::{LabelFilePlan, apply_label_file_plan};
 use crate::jobs::label_studio_images::{export_label_studio_images, read_label_studio_images};
 use crate::jobs::labelme::{export_labelme, read_labelme};
 use crate::jobs::predictions::{
@@ -22,11 +24,11 @@ use crate::jobs::predictions::{
 };
 use crate::jobs::voc::{VocImportOptions, export_voc, read_voc};
 use crate::jobs::yolo::{
-    ClassifyExportOptions, ClassifyExportReport, YoloImportOptions, YoloImportPlan,
-    apply_yolo_plan, export_yolo, export_yolo_classify, read_yolo,
+    ClassifyExportOptions, ClassifyExportReport, LayoutChoice, YoloExportOptions,
+    YoloImportOptions, export_yolo, export_yolo_classify, read_yolo,
 };
 use crate::jobs::{ImageExportReport, ItemScope, JobError};
-use crate::model::{ImageLabelMode, Item, LabelSchema};
+use crate::model::{ImageLabelMode, Item, LabelSchema, ShapeKind};
 use crate::project::{Access, Project};
 use eframe::egui;
 use rust_i18n::t;
@@ -35,7 +37,15 @@ use std::path::{Path, PathBuf};
 /// The dataset formats the File menu imports and exports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DatasetFormat {
+    /// YOLO: the import reads every layout as data.yaml and the rows say; the
+    /// export writes detection boxes.
     Yolo,
+    /// YOLO segmentation, oriented boxes and pose: read and written in that layout.
+    YoloSeg,
+    YoloObb,
+    YoloPose,
+    /// DOTA oriented boxes, `labelTxt/`.
+    Dota,
     Voc,
     /// One XML file rather than a folder (or a folder of them, one per subset).
     Cvat,
@@ -74,7 +84,11 @@ impl ExportTarget {
 impl DatasetFormat {
     pub fn import_title(self) -> String {
         match self {
-            DatasetFormat::Yolo => t!("yolo.import_title"),
+            DatasetFormat::Yolo
+            | DatasetFormat::YoloSeg
+            | DatasetFormat::YoloObb
+            | DatasetFormat::YoloPose => t!("yolo.import_title"),
+            DatasetFormat::Dota => t!("dota.import_title"),
             DatasetFormat::Voc => t!("voc.import_title"),
             DatasetFormat::Cvat => t!("cvat.import_title"),
             DatasetFormat::Labelme => t!("labelme.import_title"),
@@ -85,7 +99,11 @@ impl DatasetFormat {
 
     fn export_title(self) -> String {
         match self {
-            DatasetFormat::Yolo => t!("yolo.export_title"),
+            DatasetFormat::Yolo
+            | DatasetFormat::YoloSeg
+            | DatasetFormat::YoloObb
+            | DatasetFormat::YoloPose => t!("yolo.export_title"),
+            DatasetFormat::Dota => t!("dota.export_title"),
             DatasetFormat::Voc => t!("voc.export_title"),
             DatasetFormat::Cvat => t!("cvat.export_title"),
             DatasetFormat::Labelme => t!("labelme.export_title"),
@@ -100,7 +118,13 @@ impl DatasetFormat {
         match self {
             DatasetFormat::Cvat => Some(("CVAT XML", "xml", "annotations.xml")),
             DatasetFormat::LabelStudio => Some(("Label Studio JSON", "json", "tasks.json")),
-            DatasetFormat::Yolo | DatasetFormat::Voc | DatasetFormat::Labelme => None,
+            DatasetFormat::Yolo
+            | DatasetFormat::YoloSeg
+            | DatasetFormat::YoloObb
+            | DatasetFormat::YoloPose
+            | DatasetFormat::Dota
+            | DatasetFormat::Voc
+            | DatasetFormat::Labelme => None,
         }
     }
 
@@ -110,6 +134,10 @@ impl DatasetFormat {
     pub fn import_entries(self) -> Vec<(String, String, Pick)> {
         let label = match self {
             DatasetFormat::Yolo => t!("menu.import_yolo"),
+            DatasetFormat::YoloSeg => t!("menu.import_yolo_seg"),
+            DatasetFormat::YoloObb => t!("menu.import_yolo_obb"),
+            DatasetFormat::YoloPose => t!("menu.import_yolo_pose"),
+            DatasetFormat::Dota => t!("menu.import_dota"),
             DatasetFormat::Voc => t!("menu.import_voc"),
             DatasetFormat::Cvat => t!("menu.import_cvat"),
             DatasetFormat::Labelme => t!("menu.import_labelme"),
@@ -133,10 +161,41 @@ impl DatasetFormat {
     fn name(self) -> &'static str {
         match self {
             DatasetFormat::Yolo => "yolo",
+            DatasetFormat::YoloSeg => "yolo-seg",
+            DatasetFormat::YoloObb => "yolo-obb",
+            DatasetFormat::YoloPose => "yolo-pose",
+            DatasetFormat::Dota => "dota",
             DatasetFormat::Voc => "voc",
             DatasetFormat::Cvat => "cvat",
             DatasetFormat::Labelme => "labelme",
             DatasetFormat::LabelStudio => "labelstudio",
+        }
+    }
+
+    /// The menu label of the export.
+    pub fn export_label(self) -> String {
+        match self {
+            DatasetFormat::Yolo => t!("menu.export_yolo"),
+            DatasetFormat::YoloSeg => t!("menu.export_yolo_seg"),
+            DatasetFormat::YoloObb => t!("menu.export_yolo_obb"),
+            DatasetFormat::YoloPose => t!("menu.export_yolo_pose"),
+            DatasetFormat::Dota => t!("menu.export_dota"),
+            DatasetFormat::Voc => t!("menu.export_voc"),
+            DatasetFormat::Cvat => t!("menu.export_cvat"),
+            DatasetFormat::Labelme => t!("menu.export_labelme"),
+            DatasetFormat::LabelStudio => t!("menu.export_label_studio"),
+        }
+        .into_owned()
+    }
+
+    /// The YOLO layout of a YOLO format.
+    fn yolo_layout(self) -> Option<LayoutChoice> {
+        match self {
+            DatasetFormat::Yolo => Some(LayoutChoice::Detect),
+            DatasetFormat::YoloSeg => Some(LayoutChoice::Segment),
+            DatasetFormat::YoloObb => Some(LayoutChoice::Obb),
+            DatasetFormat::YoloPose => Some(LayoutChoice::Pose),
+            _ => None,
         }
     }
 
@@ -155,7 +214,8 @@ pub enum Pick {
 
 /// A dataset read on the worker thread, to store on the UI thread.
 pub enum ReadPlan {
-    Yolo(YoloImportPlan),
+    /// YOLO (any layout) or DOTA: a folder of label files.
+    LabelFiles(DatasetFormat, LabelFilePlan),
     /// VOC, CVAT, labelme or Label Studio.
     BoxLabels(DatasetFormat, BoxLabelPlan),
 }
@@ -163,8 +223,7 @@ pub enum ReadPlan {
 impl ReadPlan {
     pub fn format(&self) -> DatasetFormat {
         match self {
-            ReadPlan::Yolo(_) => DatasetFormat::Yolo,
-            ReadPlan::BoxLabels(format, _) => *format,
+            ReadPlan::LabelFiles(format, _) | ReadPlan::BoxLabels(format, _) => *format,
         }
     }
 
@@ -216,14 +275,17 @@ impl ReadPlan {
             plan.leave_out_classes(unknown, &root.display().to_string());
         }
         let summary = match self {
-            ReadPlan::Yolo(plan) => apply_yolo_plan(project, plan).map(|r| ImportSummary {
-                format,
-                boxes: r.boxes,
-                files: r.matched_files,
-                new_classes: r.new_classes,
-                problems: r.problems.iter().map(ToString::to_string).collect(),
-                labels: LabelNotes::default(),
-            }),
+            ReadPlan::LabelFiles(_, plan) => {
+                apply_label_file_plan(project, plan).map(|r| ImportSummary {
+                    format,
+                    boxes: r.annotations,
+                    kinds: Some(r.kinds),
+                    files: r.matched_files,
+                    new_classes: r.new_classes,
+                    problems: r.problems.iter().map(ToString::to_string).collect(),
+                    labels: LabelNotes::default(),
+                })
+            }
             ReadPlan::BoxLabels(format, plan) => {
                 let labels = LabelOptions {
                     add_unknown: adds_labels(format),
@@ -232,6 +294,7 @@ impl ReadPlan {
                 apply_box_label_plan(project, plan, labels).map(|r| ImportSummary {
                     format,
                     boxes: r.boxes,
+                    kinds: None,
                     files: r.matched,
                     new_classes: r.new_classes,
                     problems: r.problems.iter().map(ToString::to_string).collect(),
@@ -338,14 +401,28 @@ impl DatasetJob {
         Self::run(format.import_title(), root, failed, move |root, report| {
             let mut progress = progress_sender(report);
             let plan = match format {
-                DatasetFormat::Yolo => read_yolo(
+                DatasetFormat::Yolo
+                | DatasetFormat::YoloSeg
+                | DatasetFormat::YoloObb
+                | DatasetFormat::YoloPose => {
+                    let options = YoloImportOptions {
+                        // `Yolo` reads each file as data.yaml and its rows say.
+                        layout: format
+                            .yolo_layout()
+                            .filter(|_| format != DatasetFormat::Yolo),
+                        ..YoloImportOptions::default()
+                    };
+                    read_yolo(root, &items, &image_root, options, &mut progress)
+                        .map(|plan| ReadPlan::LabelFiles(format, plan))
+                }
+                DatasetFormat::Dota => read_dota(
                     root,
                     &items,
                     &image_root,
-                    YoloImportOptions::default(),
+                    OutsidePolicy::Clamp,
                     &mut progress,
                 )
-                .map(ReadPlan::Yolo),
+                .map(|plan| ReadPlan::LabelFiles(format, plan)),
                 DatasetFormat::Voc => read_voc(
                     root,
                     &items,
@@ -435,15 +512,37 @@ impl DatasetJob {
             let result = Project::open(&dir, Access::ReadOnly)
                 .map_err(JobError::from)
                 .and_then(|p| match target {
-                    ExportTarget::Dataset(DatasetFormat::Yolo) => {
-                        export_yolo(&p, out, ItemScope::All, &mut progress).map(|r| {
-                            boxes(ImageExportReport {
+                    ExportTarget::Dataset(
+                        format @ (DatasetFormat::Yolo
+                        | DatasetFormat::YoloSeg
+                        | DatasetFormat::YoloObb
+                        | DatasetFormat::YoloPose),
+                    ) => {
+                        let layout = format.yolo_layout().unwrap_or(LayoutChoice::Detect);
+                        let options = YoloExportOptions { layout };
+                        export_yolo(&p, out, ItemScope::All, options, &mut progress).map(|r| {
+                            let mut text = boxes(ImageExportReport {
+                                images: r.images,
+                                boxes: r.rows,
+                                left_out: r.left_out,
+                                left_out_annotations: r.left_out_annotations,
+                                as_boxes: r.as_boxes,
+                            });
+                            push_notes(&mut text, "export.converted", &r.converted);
+                            text
+                        })
+                    }
+                    ExportTarget::Dataset(DatasetFormat::Dota) => {
+                        export_dota(&p, out, ItemScope::All, &mut progress).map(|r| {
+                            let mut text = boxes(ImageExportReport {
                                 images: r.images,
                                 boxes: r.boxes,
                                 left_out: r.left_out,
                                 left_out_annotations: r.left_out_annotations,
-                                as_boxes: r.as_boxes,
-                            })
+                                as_boxes: Vec::new(),
+                            });
+                            push_notes(&mut text, "export.converted", &r.converted);
+                            text
                         })
                     }
                     ExportTarget::Dataset(DatasetFormat::Voc) => {
@@ -532,6 +631,8 @@ const SHOWN_PROBLEMS: usize = 20;
 struct ImportSummary {
     format: DatasetFormat,
     boxes: usize,
+    /// The annotations of each shape kind, for the formats of any shape.
+    kinds: Option<Vec<(ShapeKind, usize)>>,
     /// Files matched to images (CVAT: images matched to items).
     files: usize,
     new_classes: Vec<String>,
@@ -553,9 +654,22 @@ struct LabelNotes {
 impl ImportSummary {
     fn notice(&self, root: &Path) -> String {
         let (boxes, files, path) = (self.boxes, self.files, root.display());
-        let mut text = match self.format {
+        let mut text = match (self.format, &self.kinds) {
+            (_, Some(kinds)) => {
+                let kinds: Vec<String> = kinds
+                    .iter()
+                    .map(|(kind, n)| format!("{n} {}", kind.as_str()))
+                    .collect();
+                t!(
+                    "dataset.import_done_shapes",
+                    n = boxes,
+                    kinds = kinds.join(", "),
+                    files = files,
+                    path = path
+                )
+            }
             // One file: what matched is images, not label files.
-            DatasetFormat::Cvat => t!(
+            (DatasetFormat::Cvat, None) => t!(
                 "cvat.import_done",
                 boxes = boxes,
                 images = files,

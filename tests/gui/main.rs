@@ -26,3 +26,4 @@ mod text;
 mod text_view;
 mod voc;
 mod workers;
+mod yolo_shapes;
