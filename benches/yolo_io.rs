@@ -39,7 +39,7 @@ fn yolo_io(c: &mut Criterion) {
     bench_box_import(c, &bench, |project, data| {
         let report = import_yolo(project, data, YoloImportOptions::default(), &mut |_| {}).unwrap();
         (
-            report.boxes,
+            report.annotations,
             report.problems.first().map(|p| format!("{p:?}")),
         )
     });

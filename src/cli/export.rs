@@ -1,5 +1,6 @@
 use super::{format_for, progress_line};
 use crate::jobs::coco::ExportReport as CocoExportReport;
+use crate::jobs::dota::DotaExportReport;
 use crate::jobs::registry::{self, Direction, ExportOptions, ExportReport, FormatOption};
 use crate::jobs::text::TextExportReport;
 use crate::jobs::yolo::{ClassifyExportReport, YoloExportReport};
@@ -27,6 +28,7 @@ pub fn run(
     match report {
         ExportReport::Coco(r) => print_coco(&project, output, &r, options.include_proposals),
         ExportReport::Yolo(r) => print_yolo(output, &r),
+        ExportReport::Dota(r) => print_dota(output, &r),
         ExportReport::Images { files, report } => report_image_export(output, files, &report),
         ExportReport::Cvat(r) => {
             println!(
@@ -142,17 +144,35 @@ fn print_coco(
 
 fn print_yolo(output: &Path, report: &YoloExportReport) {
     println!(
-        "wrote {}: data.yaml ({} classes) and {} label files, {} boxes",
+        "wrote {}: data.yaml ({} classes) and {} label files, {} rows",
         output.display(),
         report.classes,
         report.images,
-        report.boxes
+        report.rows
     );
     print_notes(&[
         ("left out", "image(s)", &report.left_out),
         ("left out", "annotation(s)", &report.left_out_annotations),
         ("wrote", "other shape(s) as boxes", &report.as_boxes),
+        ("converted", "shape(s)", &report.converted),
     ]);
+}
+
+fn print_dota(output: &Path, r: &DotaExportReport) {
+    println!(
+        "wrote {}: {} label files under labelTxt/, {} oriented boxes",
+        output.display(),
+        r.images,
+        r.boxes
+    );
+    print_notes(&[
+        ("left out", "image(s)", &r.left_out),
+        ("left out", "annotation(s)", &r.left_out_annotations),
+        ("wrote", "other shape(s) as oriented boxes", &r.converted),
+    ]);
+    for (name, written) in &r.renamed_classes {
+        eprintln!("class {name:?} is written {written:?}: a DOTA class name is one column");
+    }
 }
 
 /// Prints the images and annotations an export left out, and the shapes it

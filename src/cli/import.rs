@@ -1,10 +1,10 @@
 use super::{format_for, progress_line};
 use crate::jobs::box_labels::BoxLabelReport;
 use crate::jobs::coco::ImportReport as CocoImportReport;
+use crate::jobs::label_files::LabelFileReport;
 use crate::jobs::predictions::PredictionReport;
 use crate::jobs::registry::{self, Direction, FormatOption, ImportOptions, ImportReport};
 use crate::jobs::text::{LabelledImportReport, describe};
-use crate::jobs::yolo::YoloImportReport;
 use crate::project::{Access, Project};
 use std::path::Path;
 
@@ -35,7 +35,7 @@ pub fn run(
     )?;
     match report {
         ImportReport::Coco(r) => print_coco(file, &r),
-        ImportReport::Yolo(r) => print_yolo(file, &r),
+        ImportReport::LabelFiles { what, report } => print_label_files(file, what, &report),
         ImportReport::BoxLabels { records, report } => print_box_labels(file, records, &report),
         ImportReport::Predictions(r) => print_predictions(file, &r),
         ImportReport::Labelled(r) => print_labelled(file, &r),
@@ -110,19 +110,31 @@ fn print_coco(file: &Path, report: &CocoImportReport) {
     }
 }
 
-fn print_yolo(root: &Path, report: &YoloImportReport) {
+/// What an import of label files (YOLO, DOTA) stored and could not take.
+fn print_label_files(root: &Path, what: &str, report: &LabelFileReport) {
+    let kinds: Vec<String> = report
+        .kinds
+        .iter()
+        .map(|(kind, n)| format!("{n} {}", kind.as_str()))
+        .collect();
+    let classes = if report.class_file.is_empty() {
+        String::new()
+    } else {
+        format!("; classes from {}", report.class_file)
+    };
     println!(
-        "imported {} boxes from {} ({} label files, {} matched to images; classes from {})",
-        report.boxes,
+        "imported {} annotations ({}) from {} ({} {what} label files, {} matched to images{classes})",
+        report.annotations,
+        kinds.join(", "),
         root.display(),
         report.label_files,
         report.matched_files,
-        report.class_file
     );
     print_added("classes", &report.new_classes);
+    print_added("keypoint names to classes", &report.keypoint_classes);
     if report.with_confidence > 0 {
         println!(
-            "{} box(es) carried a confidence (6th column), which boxes do not keep; import with --as-proposals to keep predictions as proposals",
+            "{} row(s) carried a confidence (the column after the shape), which annotations do not keep; import with --as-proposals to keep predictions as proposals",
             report.with_confidence
         );
     }

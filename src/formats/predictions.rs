@@ -2,7 +2,11 @@
 //! reads the file and stores the plan.
 //!
 //! A COCO *results* file is a JSON array of
-//! `{"image_id" | "file_name", "category_id" | "category_name", "bbox": [x, y, w, h], "score"}`.
+//! `{"image_id" | "file_name", "category_id" | "category_name", "bbox": [x, y, w, h], "score"}`,
+//! instance segmentation results with a `segmentation` too (polygons, or an
+//! RLE mask of the image's size, compressed as pycocotools writes it), which
+//! becomes the proposal's shape as a COCO dataset's would (a segmentation
+//! that gives none is reported and its `bbox` taken).
 //! `image_id` means the image ids of this project's COCO export (items in
 //! order, unreadable ones left out: [`export_image_ids`]), `category_id` the
 //! project's class ids, as that export writes them. `file_name` is matched
@@ -15,12 +19,14 @@
 //! read by the YOLO reader; see `jobs::predictions`.
 
 use super::coco::{
-    COCO_FOLDERS, CocoFile, ImportProblem, ShapeRecord, coco_geometry, export_image_ids, round4,
+    COCO_FOLDERS, CocoFile, ImportProblem, Segmentation, ShapeRecord, coco_geometry,
+    export_image_ids, round4, segmentation_region,
 };
 use super::json_fields::{finite, number, parse_json_allowing_nan};
 use super::label_paths::{PathMatch, PathMatcher};
 use super::yolo::{OutsidePolicy, place_corners};
-use crate::model::{BBox, ClassId, Item, ItemId, LabelSchema, Proposal, Shape};
+use crate::model::{ClassId, Item, ItemId, LabelSchema, Proposal, Shape};
+use serde::Deserialize;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::Path;
@@ -31,7 +37,7 @@ pub struct PlannedProposal {
     pub item: ItemId,
     /// Index into [`PredictionPlan::class_names`].
     pub class: usize,
-    pub bbox: BBox,
+    pub shape: Shape,
     pub score: f32,
 }
 
@@ -147,6 +153,51 @@ fn plan_record(
     }
     let item = find_item(record, images)?;
     let class = class_name(record, schema)?;
+    let score = finite(record, "score")?;
+    if !(0.0..=1.0).contains(&score) {
+        return Err(format!("`score` is {score}; scores lie between 0 and 1"));
+    }
+    // A segmentation (instance segmentation results) is the proposal's
+    // shape, as in a COCO dataset; without one, or when it gives none, the box.
+    let mut notes = Vec::new();
+    let region = match record.get("segmentation") {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => Segmentation::deserialize(v)
+            .map_err(|e| format!("its segmentation cannot be read ({e})"))
+            .and_then(|s| segmentation_region(&s, item.width, item.height, &mut notes)),
+    };
+    let (shape, clamped) = match region {
+        Ok(Some(shape)) => (shape, false),
+        Ok(None) => record_box(record, item, outside)?,
+        Err(clause) => {
+            let placed = record_box(record, item, outside)?;
+            notes.push(format!("{clause}; its bbox was taken"));
+            placed
+        }
+    };
+    let class = plan.class_index(&class);
+    plan.proposals.push(PlannedProposal {
+        item: item.id,
+        class,
+        shape,
+        score: score as f32,
+    });
+    if clamped {
+        plan.clamped += 1;
+        notes.push(format!(
+            "the box reaches outside the {}×{} image {}; it was clamped",
+            item.width, item.height, item.rel_path
+        ));
+    }
+    Ok((!notes.is_empty()).then(|| notes.join("; ")))
+}
+
+/// The record's `bbox` placed on its image, and whether it was clamped.
+fn record_box(
+    record: &Value,
+    item: &Item,
+    outside: OutsidePolicy,
+) -> Result<(Shape, bool), String> {
     let bbox = match record.get("bbox") {
         Some(Value::Array(v)) if v.len() == 4 => {
             let mut xywh = [0f64; 4];
@@ -166,26 +217,8 @@ fn plan_record(
             "the box {bbox:?} has no area (width and height must be positive)"
         ));
     }
-    let score = finite(record, "score")?;
-    if !(0.0..=1.0).contains(&score) {
-        return Err(format!("`score` is {score}; scores lie between 0 and 1"));
-    }
     let placed = place_corners([x, y, x + w, y + h], item.width, item.height, outside)?;
-    let class = plan.class_index(&class);
-    plan.proposals.push(PlannedProposal {
-        item: item.id,
-        class,
-        bbox: placed.bbox,
-        score: score as f32,
-    });
-    if placed.clamped {
-        plan.clamped += 1;
-        return Ok(Some(format!(
-            "the box {bbox:?} reaches outside the {}×{} image {}; it was clamped",
-            item.width, item.height, item.rel_path
-        )));
-    }
-    Ok(None)
+    Ok((Shape::Rect(placed.bbox), placed.clamped))
 }
 
 /// The record's item, by `image_id` or else `file_name`.
@@ -300,7 +333,7 @@ pub fn append_proposals(file: &mut CocoFile, items: &[Item], proposals: &[Propos
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::ItemStatus;
+    use crate::model::{BBox, ItemStatus};
 
     fn root() -> &'static Path {
         Path::new("/data/images")
@@ -341,7 +374,7 @@ mod tests {
         assert_eq!(plan.class_names, vec!["person", "truck"]);
         assert_eq!(plan.proposals.len(), 2);
         assert_eq!(plan.proposals[0].item, ItemId(12));
-        assert_eq!(plan.proposals[1].bbox.max_x, 100.0, "clamped");
+        assert_eq!(plan.proposals[1].shape.bounds().max_x, 100.0, "clamped");
         assert_eq!(plan.clamped, 1);
         let records: Vec<&str> = plan.problems.iter().map(|p| p.record.as_str()).collect();
         assert_eq!(
@@ -387,5 +420,44 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.contains("dataset file"), "{err}");
+    }
+
+    #[test]
+    fn segmentation_results_become_proposals_of_their_shape() {
+        let items = [item(1, "a.jpg", None)];
+        let schema = LabelSchema::with_classes(&["car"]);
+        let mask =
+            crate::model::Rle::from_bbox(50, 100, &BBox::from_xywh(10.0, 5.0, 20.0, 10.0)).unwrap();
+        let json = format!(
+            r#"[
+            {{"image_id": 1, "category_id": 1, "bbox": [1, 2, 10, 5], "score": 0.9,
+              "segmentation": [[1, 2, 11, 2, 6, 7]]}},
+            {{"image_id": 1, "category_id": 1, "bbox": [10, 5, 20, 10], "score": 0.8,
+              "segmentation": {{"size": [50, 100], "counts": "{}"}}}},
+            {{"image_id": 1, "category_id": 1, "bbox": [1, 2, 10, 5], "score": 0.7,
+              "segmentation": {{"size": [60, 100], "counts": "{}"}}}},
+            {{"image_id": 1, "category_id": 1, "bbox": [1, 2, 10, 5], "score": 0.6, "segmentation": []}}
+        ]"#,
+            mask.to_compressed(),
+            mask.to_compressed()
+        );
+        let plan = plan_coco_results(
+            json.as_bytes(),
+            &items,
+            root(),
+            &schema,
+            OutsidePolicy::Clamp,
+        )
+        .unwrap();
+        let kinds: Vec<&str> = plan
+            .proposals
+            .iter()
+            .map(|p| p.shape.kind().as_str())
+            .collect();
+        assert_eq!(kinds, ["polygon", "mask", "rect", "rect"]);
+        assert_eq!(plan.proposals[1].shape, Shape::Mask(mask));
+        assert_eq!(plan.problems.len(), 1, "{:?}", plan.problems);
+        assert_eq!(plan.problems[0].record, "record [2]");
+        assert!(plan.problems[0].message.contains("its bbox was taken"));
     }
 }

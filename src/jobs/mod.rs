@@ -5,8 +5,10 @@
 pub mod box_labels;
 pub mod coco;
 pub mod cvat;
+pub mod dota;
 mod export_common;
 mod handoff;
+pub mod label_files;
 pub use export_common::ImageExportReport;
 pub mod label_studio_images;
 pub mod labelme;

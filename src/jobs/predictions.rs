@@ -10,13 +10,16 @@ use super::yolo::{YoloImportOptions, read_yolo};
 use super::{JobError, Progress, add_missing_classes};
 use crate::formats::coco::ImportProblem;
 use crate::formats::predictions::{PlannedProposal, PredictionPlan, plan_coco_results};
-use crate::model::{Edit, Item, LabelSchema, NewProposal, Shape};
+use crate::model::{Edit, Item, LabelSchema, NewProposal};
 use crate::project::Project;
 use std::path::Path;
 
 /// A COCO results file is parsed whole; larger ones are refused. (About 5
 /// million detections; the parsed file takes several times its size in memory.)
 const MAX_RESULTS_FILE: u64 = 1 << 30;
+
+/// Proposals refused by their class listed one by one; the rest are counted.
+const MAX_REFUSALS_LISTED: usize = 100;
 
 /// What a predictions file is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -120,27 +123,27 @@ pub fn read_predictions(
                 ..PredictionsRead::default()
             };
             let mut out_of_range = 0;
-            for b in &yolo.boxes {
-                let score = b.confidence.unwrap_or(1.0);
-                read.without_score += usize::from(b.confidence.is_none());
+            read.plan.records = yolo.shapes.len();
+            for planned in yolo.shapes {
+                let score = planned.confidence.unwrap_or(1.0);
+                read.without_score += usize::from(planned.confidence.is_none());
                 if !(0.0..=1.0).contains(&score) {
                     out_of_range += 1;
                     continue;
                 }
                 read.plan.proposals.push(PlannedProposal {
-                    item: b.item,
-                    class: b.class,
-                    bbox: b.bbox,
+                    item: planned.item,
+                    class: planned.class,
+                    shape: planned.shape,
                     score,
                 });
             }
             if out_of_range > 0 {
                 read.problems.push(format!(
-                    "{shown}: {out_of_range} boxes have a score outside 0..1; they were skipped"
+                    "{shown}: {out_of_range} shapes have a score outside 0..1; they were skipped"
                 ));
             }
             read.plan.class_names = yolo.class_names;
-            read.plan.records = yolo.boxes.len();
             read.plan.clamped = yolo.clamped;
             Ok(read)
         }
@@ -188,19 +191,38 @@ pub fn apply_predictions(
         .iter()
         .map(|name| project.schema().class_by_name(name).map(|c| c.id))
         .collect();
-    let proposals: Vec<NewProposal> = plan
-        .proposals
-        .iter()
-        .filter_map(|p| {
-            Some(NewProposal {
-                item: p.item,
-                class: class_of.get(p.class).copied().flatten()?,
-                shape: Shape::Rect(p.bbox),
-                score: p.score,
-                source: source.to_string(),
-            })
-        })
-        .collect();
+    let mut refused = 0;
+    let mut proposals: Vec<NewProposal> = Vec::with_capacity(plan.proposals.len());
+    for p in plan.proposals {
+        let Some(class) = class_of.get(p.class).copied().flatten() else {
+            continue;
+        };
+        if let Some(reason) = project
+            .schema()
+            .class(class)
+            .and_then(|c| c.refusal(&p.shape))
+        {
+            refused += 1;
+            if refused <= MAX_REFUSALS_LISTED {
+                let kind = p.shape.kind().as_str();
+                problems.push(format!("a proposed {kind} was left out: {reason}"));
+            }
+            continue;
+        }
+        proposals.push(NewProposal {
+            item: p.item,
+            class,
+            shape: p.shape,
+            score: p.score,
+            source: source.to_string(),
+        });
+    }
+    if refused > MAX_REFUSALS_LISTED {
+        problems.push(format!(
+            "{} more proposals were left out because their class does not take their shape",
+            refused - MAX_REFUSALS_LISTED
+        ));
+    }
     let count = proposals.len();
     if let Err(err) = project.apply(Edit::AddProposals(proposals)) {
         if !added.is_empty() {

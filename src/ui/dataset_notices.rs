@@ -3,10 +3,12 @@
 
 use crate::jobs::box_labels::BoxLabelReport;
 use crate::jobs::coco::{ExportReport as CocoExportReport, ImportReport as CocoImportReport};
+use crate::jobs::dota::DotaExportReport;
+use crate::jobs::label_files::LabelFileReport;
 use crate::jobs::predictions::PredictionReport;
 use crate::jobs::registry::{ExportReport, Format, ImportReport};
 use crate::jobs::text::{LabelledImportReport, TextExportReport, describe};
-use crate::jobs::yolo::{ClassifyExportReport, YoloExportReport, YoloImportReport};
+use crate::jobs::yolo::{ClassifyExportReport, YoloExportReport};
 use crate::jobs::{ImageExportReport, JobError};
 use crate::model::ShapeKind;
 use rust_i18n::t;
@@ -24,7 +26,7 @@ pub fn import_notice(
     match report {
         Err(e) => format!("{}: {e}", import_failed(format)),
         Ok(ImportReport::Coco(r)) => coco_import(format, path, &r),
-        Ok(ImportReport::Yolo(r)) => yolo_import(format, path, &r),
+        Ok(ImportReport::LabelFiles { report, .. }) => label_files_import(format, path, &report),
         Ok(ImportReport::BoxLabels { report, .. }) => box_labels_import(format, path, &report),
         Ok(ImportReport::Predictions(r)) => predictions_notice(path, &r),
         Ok(ImportReport::Labelled(r)) => labelled_import(format, path, &r),
@@ -42,6 +44,7 @@ pub fn export_notice(out: &Path, report: Result<ExportReport, JobError>) -> Stri
         Err(e) => export_failed(&e),
         Ok(ExportReport::Coco(r)) => coco_export(out, &r),
         Ok(ExportReport::Yolo(r)) => yolo_export(out, &r),
+        Ok(ExportReport::Dota(r)) => dota_export(out, &r),
         Ok(ExportReport::Images { report, .. }) => image_export(out, &report),
         Ok(ExportReport::Cvat(r)) => image_export(out, &r.written),
         Ok(ExportReport::Classify(r)) => classify_export(out, &r),
@@ -84,15 +87,21 @@ fn coco_import(format: &Format, path: &Path, r: &CocoImportReport) -> String {
     text
 }
 
-fn yolo_import(format: &Format, path: &Path, r: &YoloImportReport) -> String {
+fn label_files_import(format: &Format, path: &Path, r: &LabelFileReport) -> String {
     let mut text = t!(
-        "dataset.import_done",
-        boxes = r.boxes,
+        "dataset.import_done_shapes",
+        n = r.annotations,
+        kinds = kinds_text(&r.kinds),
         files = r.matched_files,
         path = path.display()
     )
     .into_owned();
     push_new_classes(&mut text, &r.new_classes);
+    if !r.keypoint_classes.is_empty() {
+        text.push('\n');
+        let names = r.keypoint_classes.join(", ");
+        text.push_str(&t!("coco.keypoint_classes", names = names));
+    }
     push_format_problems(&mut text, format, &r.problems);
     text
 }
@@ -230,16 +239,33 @@ fn coco_export(out: &Path, r: &CocoExportReport) -> String {
 }
 
 fn yolo_export(out: &Path, r: &YoloExportReport) -> String {
-    image_export(
+    let mut text = image_export(
+        out,
+        &ImageExportReport {
+            images: r.images,
+            boxes: r.rows,
+            left_out: r.left_out.clone(),
+            left_out_annotations: r.left_out_annotations.clone(),
+            as_boxes: r.as_boxes.clone(),
+        },
+    );
+    push_notes(&mut text, "export.converted", &r.converted);
+    text
+}
+
+fn dota_export(out: &Path, r: &DotaExportReport) -> String {
+    let mut text = image_export(
         out,
         &ImageExportReport {
             images: r.images,
             boxes: r.boxes,
             left_out: r.left_out.clone(),
             left_out_annotations: r.left_out_annotations.clone(),
-            as_boxes: r.as_boxes.clone(),
+            as_boxes: Vec::new(),
         },
-    )
+    );
+    push_notes(&mut text, "export.converted", &r.converted);
+    text
 }
 
 /// What an export of annotations per image wrote, left out and wrote as

@@ -28,3 +28,4 @@ mod text_formats;
 mod text_view;
 mod voc;
 mod workers;
+mod yolo_shapes;

@@ -47,3 +47,4 @@ mod voc;
 mod yolo_bad_input;
 mod yolo_classify;
 mod yolo_roundtrip;
+mod yolo_shapes;

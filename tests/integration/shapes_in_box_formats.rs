@@ -10,7 +10,7 @@ use shugu::jobs::cvat::export_cvat;
 use shugu::jobs::label_studio_images::export_label_studio_images;
 use shugu::jobs::labelme::export_labelme;
 use shugu::jobs::voc::export_voc;
-use shugu::jobs::yolo::export_yolo;
+use shugu::jobs::yolo::{YoloExportOptions, export_yolo};
 use shugu::model::{
     BBox, ClassId, Edit, Keypoint, NewAnnotation, Point, Polygon, RotatedRect, Shape, Visibility,
 };
@@ -18,7 +18,7 @@ use shugu::project::{Access, Project};
 
 /// A 100×80 image with a box, a triangle, a rotated box, two keypoints and a
 /// level line (a box of no height).
-fn project_with_shapes() -> crate::common::Fixture {
+pub(crate) fn project_with_shapes() -> crate::common::Fixture {
     let fx = image_project(&[("a.png", 100, 80)], &["thing"], &[], false);
     let mut p = Project::open(&fx.project, Access::ReadWrite).unwrap();
     let item = p.items()[0].id;
@@ -76,8 +76,9 @@ fn box_formats_write_other_shapes_as_their_boxes_and_say_so() {
     let out = |name: &str| fx.root.path().join(name);
     let none = &mut |_| {};
 
-    let yolo = export_yolo(&p, &out("yolo"), ItemScope::All, none).unwrap();
-    assert_said(yolo.boxes, &yolo.as_boxes, &yolo.left_out_annotations);
+    let detect = YoloExportOptions::default();
+    let yolo = export_yolo(&p, &out("yolo"), ItemScope::All, detect, none).unwrap();
+    assert_said(yolo.rows, &yolo.as_boxes, &yolo.left_out_annotations);
     let voc = export_voc(&p, &out("voc"), ItemScope::All, none).unwrap();
     assert_said(voc.boxes, &voc.as_boxes, &voc.left_out_annotations);
     let cvat = export_cvat(&p, &out("cvat.xml"), ItemScope::All, none).unwrap();

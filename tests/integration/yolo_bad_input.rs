@@ -84,8 +84,7 @@ fn damaged_lines_and_files_are_reported_by_file_and_line() {
     );
     assert!(!stderr.contains("panicked"), "{stderr}");
     for expected in [
-        "labels/a.txt:2: expected 5 columns (class cx cy w h) or 6 (with a confidence), found 4",
-        "labels/b.txt:1: 7 columns look like a segmentation polygon",
+        "labels/a.txt:2: expected 5 columns (class cx cy w h) or more, found 4",
         "labels/b.txt:2: cx `half` (column 2) is not a number",
         "labels/c.txt:1: cx `NaN` (column 2) is not a finite number",
         "labels/c.txt:2: the box has no area: width -0.2 and height 0.2 must be positive",
@@ -101,13 +100,14 @@ fn damaged_lines_and_files_are_reported_by_file_and_line() {
             "missing `{expected}` in:\n{stderr}"
         );
     }
-    // a:1, c:3, e:2, f:2 (clamped) and f:3 (with a confidence).
-    assert!(stdout.contains("imported 5 boxes"), "{stdout}");
+    // a:1, c:3, e:2, f:2 (clamped) and f:3 (with a confidence); b:1 has 7
+    // columns, a triangle, which makes b.txt a segmentation file.
     assert!(
-        stdout.contains("1 box(es) carried a confidence"),
+        stdout.contains("imported 6 annotations (5 rect, 1 polygon)"),
         "{stdout}"
     );
-    assert_eq!(box_count(&fx.project), 5);
+    assert!(stdout.contains("1 row(s) carried a confidence"), "{stdout}");
+    assert_eq!(box_count(&fx.project), 6);
 }
 
 #[test]
@@ -165,7 +165,7 @@ fn hostile_paths_are_reported_and_never_opened() {
         );
     }
     assert!(!stderr.contains("train.txt:1"), "{stderr}");
-    assert!(stdout.contains("imported 0 boxes"), "{stdout}");
+    assert!(stdout.contains("imported 0 annotations"), "{stdout}");
     assert_eq!(box_count(&fx.project), 0);
 }
 
@@ -214,7 +214,7 @@ fn class_ids_above_65535_are_reported_not_indexed() {
     for expected in [
         "data.yaml: class id 4294967295 (`huge`) is above 65535, the largest Shugu takes; its boxes are skipped",
         "data.yaml: class id 65536 (`big`) is above 65535",
-        "labels/a.txt:2: class id 65536 is above 65535, the largest Shugu takes; the box was skipped",
+        "labels/a.txt:2: class id 65536 is above 65535, the largest Shugu takes; the row was skipped",
         "labels/a.txt:3: class id 4294967295 is above 65535",
         "labels/a.txt:4: class id 70000 is above 65535",
     ] {
@@ -223,7 +223,7 @@ fn class_ids_above_65535_are_reported_not_indexed() {
             "missing `{expected}` in:\n{stderr}"
         );
     }
-    assert!(stdout.contains("imported 1 boxes"), "{stdout}");
+    assert!(stdout.contains("imported 1 annotations"), "{stdout}");
     assert!(stdout.contains("added classes: car, bus\n"), "{stdout}");
 }
 
@@ -253,7 +253,7 @@ fn a_class_list_of_more_than_65536_names_keeps_the_first_65536() {
           the largest Shugu takes; they were left out"
         ]
     );
-    assert_eq!(plan.boxes.len(), 1);
+    assert_eq!(plan.shapes.len(), 1);
 }
 
 /// A link to a file outside the dataset, a FIFO and a file over its cap, as
@@ -311,5 +311,5 @@ fn class_and_list_files_are_read_only_when_regular_files_inside_and_small() {
         "{stderr}"
     );
     assert!(!stderr.contains("secret"), "{stderr}");
-    assert!(stdout.contains("imported 1 boxes"), "{stdout}");
+    assert!(stdout.contains("imported 1 annotations"), "{stdout}");
 }

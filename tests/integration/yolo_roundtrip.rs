@@ -127,7 +127,7 @@ fn ultralytics_import_export_import_keeps_boxes_and_classes() {
     let s = Setup::new("ultralytics");
     let first = s.project("first");
     let (stdout, stderr) = s.import(&first, "yolo", &s.path("dataset"));
-    assert!(stdout.contains("imported 6 boxes"), "{stdout}");
+    assert!(stdout.contains("imported 6 annotations"), "{stdout}");
     assert!(stdout.contains("classes from data.yaml"), "{stdout}");
     assert!(stderr.is_empty(), "no problems expected: {stderr}");
     let (boxes, classes) = boxes_of(&first);
@@ -151,7 +151,10 @@ fn ultralytics_import_export_import_keeps_boxes_and_classes() {
 
     let second = s.project("second");
     let (stdout, stderr) = s.import(&second, "yolo", &out);
-    assert!(stdout.contains("imported 6 boxes"), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("imported 6 annotations"),
+        "{stdout}\n{stderr}"
+    );
     let (again, classes_again) = boxes_of(&second);
     assert_eq!(classes_again, classes);
     assert_same_boxes(&boxes, &again);
@@ -166,7 +169,7 @@ fn darknet_layout_with_labels_beside_the_images() {
     let s = Setup::new("darknet");
     let first = s.project("first");
     let (stdout, stderr) = s.import(&first, "yolo", &s.path("dataset"));
-    assert!(stdout.contains("imported 6 boxes"), "{stdout}");
+    assert!(stdout.contains("imported 6 annotations"), "{stdout}");
     assert!(stdout.contains("classes from obj.names"), "{stdout}");
     assert!(
         stderr.is_empty(),
@@ -220,7 +223,7 @@ fn an_import_is_one_undo_step_by_the_current_author() {
         &mut |_| {},
     )
     .unwrap();
-    assert_eq!(report.boxes, 6);
+    assert_eq!(report.annotations, 6);
     let boxes = project.all_annotations().unwrap();
     assert!(boxes.iter().all(|b| b.provenance.author == "阿明"));
     assert!(project.undo().unwrap().is_some());
@@ -249,7 +252,7 @@ fn nfd_image_names_match_nfc_label_names() {
         &mut |_| {},
     )
     .unwrap();
-    assert_eq!(report.boxes, 1, "{:?}", report.problems);
+    assert_eq!(report.annotations, 1, "{:?}", report.problems);
     let b = project.all_annotations().unwrap()[0].bounds();
     assert_eq!(
         [b.min_x, b.min_y, b.max_x, b.max_y],

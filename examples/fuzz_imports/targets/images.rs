@@ -31,6 +31,7 @@ fn options(rng: &mut Rng) -> YoloImportOptions {
             OutsidePolicy::Skip
         },
         add_unknown_classes: rng.chance(1, 2),
+        layout: None,
     }
 }
 
@@ -469,7 +470,7 @@ fn run_yolo(
         options(rng),
         &mut no_progress(),
     )?;
-    let read = read_summary(plan.boxes.len(), plan.problems.len());
+    let read = read_summary(plan.shapes.len(), plan.problems.len());
     if store {
         apply_yolo_plan(&mut project.project, plan)?;
         project.stored()?;

@@ -44,7 +44,7 @@ pub(super) fn record_shapes(
     let mut out = RecordShapes::default();
     // A clause about the segmentation, when it gave no region.
     let mut region_fault = None;
-    match region(&ann.segmentation, w, h, &mut out.problems) {
+    match segmentation_region(&ann.segmentation, w, h, &mut out.problems) {
         Ok(Some(shape)) => out.shapes.push(shape),
         Ok(None) => {}
         Err(clause) => region_fault = Some(clause),
@@ -95,8 +95,8 @@ pub(super) fn record_shapes(
 
 /// The region of a segmentation on a `w`×`h` image: `Ok(None)` for none,
 /// `Err` with a clause saying why it gives none. Parts left out are noted in
-/// `notes`.
-fn region(
+/// `notes`. COCO results files (`formats::predictions`) read theirs here too.
+pub fn segmentation_region(
     segmentation: &Segmentation,
     w: u32,
     h: u32,

@@ -67,6 +67,7 @@ pub use import::{
     CategoryKeypoints, CocoImportPlan, ImportPlanner, ImportProblem, ImportTarget,
     PlannedAnnotation, plan_import,
 };
+pub use import_shapes::segmentation_region;
 pub use keypoints::CocoKeypoints;
 pub use labels::write_image_labels_jsonl;
 pub use parse::{parse_coco, parse_coco_header, stream_coco_annotations};

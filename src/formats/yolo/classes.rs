@@ -1,6 +1,7 @@
 //! Class names: `data.yaml` (Ultralytics) or a names file (`classes.txt`, `obj.names`).
 
 use super::labels::LineProblem;
+use super::layout::{KptShape, YoloLayout};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::fmt;
@@ -20,6 +21,14 @@ pub struct DataYaml {
     /// Class ids that could not be taken (above [`MAX_CLASS_ID`], not whole
     /// numbers), by line (0 in a `data.yaml`, which does not keep lines).
     pub problems: Vec<LineProblem>,
+    /// A pose dataset's `kpt_shape: [K, D]`.
+    pub kpt_shape: Option<KptShape>,
+    /// A pose dataset's point names by class id (`kpt_names`, as Ultralytics'
+    /// own dataset files give them).
+    pub kpt_names: Vec<(u32, Vec<String>)>,
+    /// The layout a `task:` entry names (`detect`, `segment`, `obb`, `pose`;
+    /// `pose` only with a `kpt_shape`).
+    pub task: Option<YoloLayout>,
 }
 
 /// `names`: a list, or a map of ids to names whose keys are kept as written
@@ -122,6 +131,39 @@ struct RawDataYaml {
     train: Option<Split>,
     val: Option<Split>,
     test: Option<Split>,
+    kpt_shape: Option<Vec<f64>>,
+    kpt_names: Option<KptNames>,
+    task: Option<String>,
+}
+
+/// `kpt_names`: a map of class ids to point names (or a list, by class id).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum KptNames {
+    Map(std::collections::BTreeMap<u64, Vec<String>>),
+    List(Vec<Vec<String>>),
+}
+
+/// The largest `kpt_shape` point count taken.
+const MAX_KEYPOINTS: u64 = 4096;
+
+/// `kpt_shape: [K, D]` with K from 1 and D 2 or 3.
+fn kpt_shape(values: &[f64]) -> Result<KptShape, String> {
+    let whole = |v: &f64| (v.fract() == 0.0 && *v >= 0.0 && *v < 1e9).then_some(*v as u64);
+    match values {
+        [k, d] => match (whole(k), whole(d)) {
+            (Some(k), Some(d)) if (1..=MAX_KEYPOINTS).contains(&k) && (d == 2 || d == 3) => {
+                Ok(KptShape {
+                    points: k as usize,
+                    dims: d as usize,
+                })
+            }
+            _ => Err(format!(
+                "`kpt_shape` must be [K, 2] or [K, 3] with K from 1 to {MAX_KEYPOINTS} points"
+            )),
+        },
+        _ => Err("`kpt_shape` must be a list of two numbers, [K, D]".into()),
+    }
 }
 
 /// "`what` above 65535, the largest Shugu takes; `then`", at `line`.
@@ -180,10 +222,42 @@ pub fn parse_data_yaml(text: &str) -> Result<DataYaml, String> {
             Split::Many(list) => splits.extend(list),
         }
     }
+    let kpt_shape = raw.kpt_shape.as_deref().map(kpt_shape).transpose()?;
+    let kpt_names = match raw.kpt_names {
+        Some(KptNames::Map(map)) => map
+            .into_iter()
+            .filter(|(id, _)| *id <= u64::from(MAX_CLASS_ID))
+            .map(|(id, names)| (id as u32, names))
+            .collect(),
+        Some(KptNames::List(list)) => (0..).zip(list).collect(),
+        None => Vec::new(),
+    };
+    let task = match raw.task.as_deref().map(str::trim) {
+        None => None,
+        Some("detect") => Some(YoloLayout::Detect),
+        Some("segment") => Some(YoloLayout::Segment),
+        Some("obb") => Some(YoloLayout::Obb),
+        Some("pose") => {
+            let shape = kpt_shape.ok_or("`task: pose` needs a `kpt_shape: [K, D]`")?;
+            Some(YoloLayout::Pose(shape))
+        }
+        Some(other) => {
+            problems.push(LineProblem {
+                line: 0,
+                message: format!(
+                    "`task: {other}` is not detect, segment, obb or pose; the label files tell the layout"
+                ),
+            });
+            None
+        }
+    };
     Ok(DataYaml {
         names,
         splits,
         problems,
+        kpt_shape,
+        kpt_names,
+        task,
     })
 }
 
@@ -262,5 +336,6 @@ pub fn parse_class_names(text: &str) -> Result<DataYaml, String> {
         names: names.into_iter().map(|n| Some(n.to_string())).collect(),
         splits: Vec::new(),
         problems,
+        ..DataYaml::default()
     })
 }

@@ -1,7 +1,19 @@
 //! Where an export puts each label file, and the `data.yaml` it writes.
 
+use super::layout::KptShape;
 use std::collections::BTreeSet;
 use std::io::Write;
+
+/// What a pose dataset's `data.yaml` adds: `kpt_shape`, `flip_idx` and the
+/// point names of each keypoint class (`kpt_names`, as Ultralytics' own pose
+/// datasets give them).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PoseYaml {
+    pub kpt_shape: KptShape,
+    pub flip_idx: Vec<usize>,
+    /// By class id.
+    pub kpt_names: Vec<(usize, Vec<String>)>,
+}
 
 /// The label file of an item: its relative path with the first `images`
 /// folder left out, under `labels/`, with `.txt` for the extension.
@@ -37,9 +49,11 @@ pub fn split_names<'a>(label_paths: impl IntoIterator<Item = &'a str>) -> Vec<St
 /// Writes an Ultralytics `data.yaml`: `path`, a `train`/`val`/`test` entry
 /// for the splits it recognises, `nc` and `names` as an id → name map. Names
 /// are written as JSON strings, which YAML reads as double-quoted scalars.
+/// A pose dataset adds [`PoseYaml`]'s keys.
 pub fn write_data_yaml(
     names: &[&str],
     splits: &[String],
+    pose: Option<&PoseYaml>,
     w: &mut dyn Write,
 ) -> std::io::Result<()> {
     writeln!(
@@ -79,6 +93,21 @@ pub fn write_data_yaml(
     writeln!(w, "names:")?;
     for (id, name) in names.iter().enumerate() {
         writeln!(w, "  {id}: {}", quoted(name))?;
+    }
+    if let Some(pose) = pose {
+        let KptShape { points, dims } = pose.kpt_shape;
+        writeln!(w, "kpt_shape: [{points}, {dims}]")?;
+        let flip: Vec<String> = pose.flip_idx.iter().map(usize::to_string).collect();
+        writeln!(w, "flip_idx: [{}]", flip.join(", "))?;
+        if !pose.kpt_names.is_empty() {
+            writeln!(w, "kpt_names:")?;
+            for (id, names) in &pose.kpt_names {
+                writeln!(w, "  {id}:")?;
+                for name in names {
+                    writeln!(w, "    - {}", quoted(name))?;
+                }
+            }
+        }
     }
     Ok(())
 }

@@ -1,20 +1,24 @@
-//! Label files (a box a line) and split list files (an image path a line).
+//! Label files (a row of numbers a line) and split list files (an image path a line).
 
 use super::classes::MAX_CLASS_ID;
 use crate::formats::label_paths::relative_problem;
 
-/// One box line of a label file, normalised to the image size.
+/// One row of a label file: a class id and the numbers after it, as written
+/// (normalised to the image size). What they mean depends on the layout
+/// ([`super::YoloLayout`]): a box, a polygon, an oriented box or a pose.
 #[derive(Clone, Debug, PartialEq)]
-pub struct YoloBox {
+pub struct YoloRow {
     /// 1-based line number.
     pub line: usize,
     pub class: u32,
-    pub cx: f64,
-    pub cy: f64,
-    pub w: f64,
-    pub h: f64,
-    /// The 6th column of prediction files.
-    pub confidence: Option<f32>,
+    pub values: Vec<f64>,
+}
+
+impl YoloRow {
+    /// Columns on the line, the class included.
+    pub fn columns(&self) -> usize {
+        self.values.len() + 1
+    }
 }
 
 /// A line that could not be taken, or was taken with a caveat.
@@ -25,27 +29,40 @@ pub struct LineProblem {
     pub message: String,
 }
 
-const COLUMNS: [&str; 6] = ["class", "cx", "cy", "w", "h", "confidence"];
+/// Parses a label file into rows of at least five columns. Lines that cannot
+/// be read (a column that is not a finite number, a class id that is not a
+/// whole number) are reported and skipped; blank lines are ignored. A file
+/// that is not UTF-8 text (UTF-16, or binary) is one problem on line 0 and no
+/// rows. A 6-column row whose last column (a detection's confidence) is not a
+/// number keeps its box, with a note.
+pub fn parse_label_file(bytes: &[u8]) -> (Vec<YoloRow>, Vec<LineProblem>) {
+    parse_lines(bytes, parse_row)
+}
 
-/// Parses a label file. Lines that cannot be read as boxes are reported and
-/// skipped; blank lines are ignored. A file that is not UTF-8 text (UTF-16, or
-/// binary) is one problem on line 0 and no boxes.
-pub fn parse_label_file(bytes: &[u8]) -> (Vec<YoloBox>, Vec<LineProblem>) {
-    let mut boxes = Vec::new();
+/// Reads a text file of one record a line with `parse` (given the line's
+/// text and 1-based number: a record and perhaps a note, `None` for a line
+/// that holds none, or why the line was left out), collecting what it gives
+/// and the problems by line. A UTF-8 BOM is skipped; a file that is not
+/// UTF-8 text (UTF-16, or binary) is one problem on line 0 and no records.
+pub fn parse_lines<T>(
+    bytes: &[u8],
+    mut parse: impl FnMut(&str, usize) -> Result<Option<(T, Option<String>)>, String>,
+) -> (Vec<T>, Vec<LineProblem>) {
+    let mut records = Vec::new();
     let mut problems = Vec::new();
     if let Some(message) = encoding_problem(bytes) {
         problems.push(LineProblem { line: 0, message });
-        return (boxes, problems);
+        return (records, problems);
     }
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     for (index, raw) in bytes.split(|&b| b == b'\n').enumerate() {
         let line = index + 1;
         let parsed = std::str::from_utf8(raw)
             .map_err(|_| "the line is not UTF-8 text".to_string())
-            .and_then(|text| parse_box_line(text, line));
+            .and_then(|text| parse(text, line));
         match parsed {
-            Ok(Some((b, note))) => {
-                boxes.push(b);
+            Ok(Some((record, note))) => {
+                records.push(record);
                 if let Some(message) = note {
                     problems.push(LineProblem { line, message });
                 }
@@ -54,12 +71,12 @@ pub fn parse_label_file(bytes: &[u8]) -> (Vec<YoloBox>, Vec<LineProblem>) {
             Err(message) => problems.push(LineProblem { line, message }),
         }
     }
-    (boxes, problems)
+    (records, problems)
 }
 
 fn encoding_problem(bytes: &[u8]) -> Option<String> {
     if bytes.starts_with(b"\xff\xfe") || bytes.starts_with(b"\xfe\xff") {
-        Some("the file is UTF-16 text; YOLO label files are ASCII (UTF-8)".into())
+        Some("the file is UTF-16 text; label files are ASCII (UTF-8)".into())
     } else if bytes.contains(&0) {
         Some("the file holds NUL bytes: it is not a text label file".into())
     } else {
@@ -67,60 +84,48 @@ fn encoding_problem(bytes: &[u8]) -> Option<String> {
     }
 }
 
-/// A box and, when its confidence had to be dropped, why. `Ok(None)` for a blank line.
-fn parse_box_line(text: &str, line: usize) -> Result<Option<(YoloBox, Option<String>)>, String> {
-    let mut columns = [""; 6];
-    let mut count = 0;
-    for part in text.split_ascii_whitespace() {
-        if count < columns.len() {
-            columns[count] = part;
-        }
-        count += 1;
-    }
-    match count {
-        0 => return Ok(None),
-        5 | 6 => {}
-        n if n > 6 && n % 2 == 1 => {
-            return Err(format!(
-                "{n} columns look like a segmentation polygon; only boxes \
-                 (class cx cy w h, and an optional confidence) are imported"
-            ));
-        }
-        n => {
-            return Err(format!(
-                "expected 5 columns (class cx cy w h) or 6 (with a confidence), found {n}"
-            ));
+/// A row and, when a detection's confidence had to be dropped, why.
+/// `Ok(None)` for a blank line.
+fn parse_row(text: &str, line: usize) -> Result<Option<(YoloRow, Option<String>)>, String> {
+    let mut parts = text.split_ascii_whitespace();
+    let Some(first) = parts.next() else {
+        return Ok(None);
+    };
+    let mut values = Vec::with_capacity(8);
+    let mut bad = None;
+    for (k, part) in parts.enumerate() {
+        match parse_number(part, k + 2) {
+            Ok(v) => values.push(v),
+            Err(message) => {
+                bad.get_or_insert((k, message));
+                values.push(f64::NAN);
+            }
         }
     }
-    let class = parse_class(columns[0])?;
-    let mut values = [0f64; 4];
-    for (k, value) in values.iter_mut().enumerate() {
-        *value = parse_number(columns[k + 1], k + 1)?;
-    }
-    let [cx, cy, w, h] = values;
-    if w <= 0.0 || h <= 0.0 {
+    let count = values.len() + 1;
+    if count < 5 {
         return Err(format!(
-            "the box has no area: width {w} and height {h} must be positive"
+            "expected 5 columns (class cx cy w h) or more, found {count}"
         ));
     }
-    let (confidence, note) = if count == 6 {
-        match parse_number(columns[5], 5) {
-            Ok(c) => (Some(c as f32), None),
-            Err(message) => (None, Some(format!("{message}; the box is kept without it"))),
+    let class = parse_class(first)?;
+    let note = match bad {
+        None => None,
+        // A detection's 6th column is its confidence: the box stands without it.
+        Some((4, message)) if count == 6 => {
+            values.pop();
+            Some(format!("{message}; the box is kept without it"))
         }
-    } else {
-        (None, None)
+        Some((_, message)) => return Err(message),
     };
-    let yolo = YoloBox {
-        line,
-        class,
-        cx,
-        cy,
-        w,
-        h,
-        confidence,
-    };
-    Ok(Some((yolo, note)))
+    Ok(Some((
+        YoloRow {
+            line,
+            class,
+            values,
+        },
+        note,
+    )))
 }
 
 fn parse_class(text: &str) -> Result<u32, String> {
@@ -134,7 +139,7 @@ fn parse_class(text: &str) -> Result<u32, String> {
     match id {
         Some(id) if id <= u64::from(MAX_CLASS_ID) => Ok(id as u32),
         Some(id) => Err(format!(
-            "class id {id} is above {MAX_CLASS_ID}, the largest Shugu takes; the box was skipped"
+            "class id {id} is above {MAX_CLASS_ID}, the largest Shugu takes; the row was skipped"
         )),
         None => Err(format!(
             "class id `{text}` is not a non-negative whole number"
@@ -142,18 +147,16 @@ fn parse_class(text: &str) -> Result<u32, String> {
     }
 }
 
+/// The number in 1-based `column`; the first five columns are named.
 fn parse_number(text: &str, column: usize) -> Result<f64, String> {
-    let name = COLUMNS[column];
+    const NAMES: [&str; 6] = ["class", "cx", "cy", "w", "h", "confidence"];
+    let name = NAMES.get(column - 1).copied().unwrap_or("value");
     match text.parse::<f64>() {
         Ok(v) if v.is_finite() => Ok(v),
         Ok(_) => Err(format!(
-            "{name} `{text}` (column {}) is not a finite number",
-            column + 1
+            "{name} `{text}` (column {column}) is not a finite number"
         )),
-        Err(_) => Err(format!(
-            "{name} `{text}` (column {}) is not a number",
-            column + 1
-        )),
+        Err(_) => Err(format!("{name} `{text}` (column {column}) is not a number")),
     }
 }
 

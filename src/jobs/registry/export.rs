@@ -4,13 +4,14 @@
 
 use crate::jobs::coco::{ExportReport as CocoExportReport, export_coco_with};
 use crate::jobs::cvat::{CvatExportReport, export_cvat};
+use crate::jobs::dota::{DotaExportReport, export_dota};
 use crate::jobs::label_studio_images::export_label_studio_images;
 use crate::jobs::labelme::export_labelme;
 use crate::jobs::text::TextExportReport;
 use crate::jobs::voc::export_voc;
 use crate::jobs::yolo::{
-    ClassifyExportOptions, ClassifyExportReport, YoloExportReport, export_yolo,
-    export_yolo_classify,
+    ClassifyExportOptions, ClassifyExportReport, LayoutChoice, YoloExportOptions, YoloExportReport,
+    export_yolo, export_yolo_classify,
 };
 use crate::jobs::{ImageExportReport, ItemScope, JobError, Progress};
 use crate::model::OffsetUnit;
@@ -38,6 +39,7 @@ pub type ExportFn =
 pub enum ExportReport {
     Coco(CocoExportReport),
     Yolo(YoloExportReport),
+    Dota(DotaExportReport),
     /// VOC, labelme, Label Studio: `files` names what `images` counts.
     Images {
         files: &'static str,
@@ -74,13 +76,61 @@ pub(super) fn coco(
     export_coco_with(project, out, options.scope, options.include_proposals).map(ExportReport::Coco)
 }
 
+/// A YOLO export in `layout`.
+fn yolo_in(
+    layout: LayoutChoice,
+    project: &Project,
+    out: &Path,
+    options: &ExportOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ExportReport, JobError> {
+    let yolo = YoloExportOptions { layout };
+    export_yolo(project, out, options.scope, yolo, progress).map(ExportReport::Yolo)
+}
+
 pub(super) fn yolo(
     project: &Project,
     out: &Path,
     options: &ExportOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<ExportReport, JobError> {
-    export_yolo(project, out, options.scope, progress).map(ExportReport::Yolo)
+    yolo_in(LayoutChoice::Detect, project, out, options, progress)
+}
+
+pub(super) fn yolo_seg(
+    project: &Project,
+    out: &Path,
+    options: &ExportOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ExportReport, JobError> {
+    yolo_in(LayoutChoice::Segment, project, out, options, progress)
+}
+
+pub(super) fn yolo_obb(
+    project: &Project,
+    out: &Path,
+    options: &ExportOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ExportReport, JobError> {
+    yolo_in(LayoutChoice::Obb, project, out, options, progress)
+}
+
+pub(super) fn yolo_pose(
+    project: &Project,
+    out: &Path,
+    options: &ExportOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ExportReport, JobError> {
+    yolo_in(LayoutChoice::Pose, project, out, options, progress)
+}
+
+pub(super) fn dota(
+    project: &Project,
+    out: &Path,
+    options: &ExportOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ExportReport, JobError> {
+    export_dota(project, out, options.scope, progress).map(ExportReport::Dota)
 }
 
 pub(super) fn yolo_classify(

@@ -10,6 +10,8 @@ use crate::jobs::box_labels::{BoxImportOptions, BoxLabelPlan, BoxLabelReport, La
 use crate::jobs::box_labels::{ImportProblem, apply_box_label_plan};
 use crate::jobs::coco::{ImportReport as CocoImportReport, import_coco};
 use crate::jobs::cvat::read_cvat;
+use crate::jobs::dota::read_dota;
+use crate::jobs::label_files::{LabelFilePlan, LabelFileReport, apply_label_file_plan};
 use crate::jobs::label_studio_images::read_label_studio_images;
 use crate::jobs::labelme::read_labelme;
 use crate::jobs::predictions::{
@@ -18,9 +20,7 @@ use crate::jobs::predictions::{
 };
 use crate::jobs::text::LabelledImportReport;
 use crate::jobs::voc::read_voc;
-use crate::jobs::yolo::{
-    YoloImportOptions, YoloImportPlan, YoloImportReport, apply_yolo_plan, read_yolo,
-};
+use crate::jobs::yolo::{LayoutChoice, YoloImportOptions, read_yolo};
 use crate::jobs::{JobError, Progress};
 use crate::model::{ImageLabelMode, Item, LabelSchema, OffsetUnit};
 use crate::project::Project;
@@ -63,10 +63,13 @@ impl ImportOptions {
         }
     }
 
-    fn yolo(&self) -> YoloImportOptions {
+    /// The YOLO read's options: every file in `layout`, or each as
+    /// `data.yaml` and its rows say.
+    fn yolo(&self, layout: Option<LayoutChoice>) -> YoloImportOptions {
         YoloImportOptions {
             outside: self.outside,
             add_unknown_classes: self.add_unknown_classes,
+            layout,
         }
     }
 
@@ -123,7 +126,11 @@ pub enum Importer {
 #[derive(Debug)]
 pub enum ImportReport {
     Coco(CocoImportReport),
-    Yolo(YoloImportReport),
+    /// YOLO (any layout) or DOTA: `what` names the label files.
+    LabelFiles {
+        what: &'static str,
+        report: LabelFileReport,
+    },
     /// VOC, CVAT, labelme, Label Studio: `records` names what the import
     /// counts as records ("labelme files", "tasks").
     BoxLabels {
@@ -174,7 +181,10 @@ pub struct ImportPlan {
 }
 
 enum Read {
-    Yolo(YoloImportPlan),
+    LabelFiles {
+        plan: LabelFilePlan,
+        what: &'static str,
+    },
     BoxLabels {
         plan: BoxLabelPlan,
         /// Whether classes the project lacks need a decision (else, like
@@ -206,7 +216,7 @@ impl ImportPlan {
     /// whether to add.
     pub fn unknown(&self, schema: &LabelSchema) -> Vec<(String, usize)> {
         match &self.read {
-            Read::Yolo(_) => Vec::new(),
+            Read::LabelFiles { .. } => Vec::new(),
             Read::Predictions { read, .. } => read.unknown_classes(schema),
             Read::BoxLabels {
                 plan, asks_classes, ..
@@ -223,7 +233,7 @@ impl ImportPlan {
     pub fn settle_unknown(&mut self, schema: &LabelSchema, add: bool) {
         let shown = self.path.display().to_string();
         match &mut self.read {
-            Read::Yolo(_) => {}
+            Read::LabelFiles { .. } => {}
             Read::Predictions { options, .. } => options.add_unknown_classes = add,
             Read::BoxLabels {
                 plan, asks_classes, ..
@@ -255,7 +265,10 @@ impl ImportPlan {
     /// Stores the settled plan through the edit path, as one undo step.
     pub fn apply(self, project: &mut Project, multi_label: bool) -> Result<ImportReport, JobError> {
         match self.read {
-            Read::Yolo(plan) => apply_yolo_plan(project, plan).map(ImportReport::Yolo),
+            Read::LabelFiles { plan, what } => {
+                let report = apply_label_file_plan(project, plan)?;
+                Ok(ImportReport::LabelFiles { what, report })
+            }
             Read::BoxLabels { plan, records, .. } => {
                 // What the project lacks was settled above.
                 let labels = LabelOptions {
@@ -359,12 +372,13 @@ fn box_labels(
     )
 }
 
-pub(super) fn read_predictions_as(
+fn read_predictions_as(
     request: &ReadRequest,
     format: PredictionFormat,
+    layout: Option<LayoutChoice>,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<ImportPlan, JobError> {
-    let options = request.options.yolo();
+    let options = request.options.yolo(layout);
     let read = read_predictions(
         request.path,
         format,
@@ -391,19 +405,68 @@ pub(super) fn coco_results(
     request: &ReadRequest,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<ImportPlan, JobError> {
-    read_predictions_as(request, PredictionFormat::CocoResults, progress)
+    read_predictions_as(request, PredictionFormat::CocoResults, None, progress)
+}
+
+/// A YOLO folder read in `layout` (`None`: each file as `data.yaml` and its
+/// rows say), or its predictions with `--as-proposals`.
+fn yolo_in(
+    request: &ReadRequest,
+    layout: Option<LayoutChoice>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ImportPlan, JobError> {
+    if request.options.as_proposals {
+        return read_predictions_as(request, PredictionFormat::Yolo, layout, progress);
+    }
+    let r = request;
+    let options = r.options.yolo(layout);
+    let read = read_yolo(r.path, r.items, r.image_root, options, progress)?;
+    let read = Read::LabelFiles {
+        plan: read,
+        what: "YOLO",
+    };
+    Ok(plan(request, read))
 }
 
 pub(super) fn yolo(
     request: &ReadRequest,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<ImportPlan, JobError> {
-    if request.options.as_proposals {
-        return read_predictions_as(request, PredictionFormat::Yolo, progress);
-    }
+    yolo_in(request, None, progress)
+}
+
+pub(super) fn yolo_seg(
+    request: &ReadRequest,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ImportPlan, JobError> {
+    yolo_in(request, Some(LayoutChoice::Segment), progress)
+}
+
+pub(super) fn yolo_obb(
+    request: &ReadRequest,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ImportPlan, JobError> {
+    yolo_in(request, Some(LayoutChoice::Obb), progress)
+}
+
+pub(super) fn yolo_pose(
+    request: &ReadRequest,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ImportPlan, JobError> {
+    yolo_in(request, Some(LayoutChoice::Pose), progress)
+}
+
+pub(super) fn dota(
+    request: &ReadRequest,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ImportPlan, JobError> {
     let r = request;
-    let read = read_yolo(r.path, r.items, r.image_root, r.options.yolo(), progress)?;
-    Ok(plan(request, Read::Yolo(read)))
+    let read = read_dota(r.path, r.items, r.image_root, r.options.outside, progress)?;
+    let read = Read::LabelFiles {
+        plan: read,
+        what: "DOTA",
+    };
+    Ok(plan(request, read))
 }
 
 /// How VOC and CVAT read: against the schema, with their own class list.

@@ -47,6 +47,19 @@ const MULTI_LABEL: OptionUse = opt(MultiLabel, Asked, "");
 const READ_OFFSETS: OptionUse = opt(Offsets, Default, "");
 const WRITE_OFFSETS: OptionUse = opt(Offsets, Default, "default: codepoint");
 
+/// The YOLO layouts' import options: `--as-proposals` reads the layout's
+/// predictions, each a menu entry of its own in the GUI.
+const YOLO_IMPORT: &[OptionUse] = &[
+    opt(
+        AddUnknownClasses,
+        Default,
+        "add class ids the class list does not name, as classes `class<id>`; with --as-proposals also the classes the project lacks, which the GUI's predictions entries ask about",
+    ),
+    SKIP_OUTSIDE,
+    opt(AsProposals, MenuEntry, ""),
+    opt(Source, Default, "with --as-proposals"),
+];
+
 const BOXES: &[Carries] = &[Shape(Rect), Attributes];
 const BOXES_AND_LABELS: &[Carries] = &[Shape(Rect), Attributes, ImageLabels];
 
@@ -104,26 +117,95 @@ pub(super) static FORMATS: &[Format] = &[
         key: "yolo",
         title: "YOLO",
         kind: Images,
-        about: "a YOLO dataset folder: data.yaml or classes.txt, one label .txt per image; with --as-proposals, a model's predictions with a score column",
-        carries: &[Shape(Rect), Proposals],
+        about: "a YOLO dataset folder: data.yaml or classes.txt, one label .txt per image; the import reads every Ultralytics layout, told apart by data.yaml and the rows' columns, the export writes detection boxes (other shapes as their bounding box); with --as-proposals, a model's predictions with a score column",
+        carries: &[
+            Shape(Rect),
+            Shape(RotatedRect),
+            Shape(Polygon),
+            Shape(Keypoints),
+            Proposals,
+        ],
         import: Some(ImportSpec {
             place: Place::Folder,
-            options: &[
-                opt(
-                    AddUnknownClasses,
-                    Default,
-                    "add class ids the class list does not name, as classes `class<id>`; with --as-proposals also the classes the project lacks, which the GUI's predictions entry asks about",
-                ),
-                SKIP_OUTSIDE,
-                opt(AsProposals, MenuEntry, ""),
-                opt(Source, Default, "with --as-proposals"),
-            ],
+            options: YOLO_IMPORT,
             run: Importer::Planned(import::yolo),
         }),
         export: Some(ExportSpec {
             place: Place::Folder,
             options: &[],
             run: export::yolo,
+        }),
+    },
+    Format {
+        name: "yolo-seg",
+        key: "yolo_seg",
+        title: "YOLO segmentation",
+        kind: Images,
+        about: "YOLO segmentation, `cls x1 y1 x2 y2 …`: the import reads every file as polygons, the export writes polygons (several parts joined as Ultralytics joins them, boxes and rotated boxes as their corners, masks as their outline)",
+        carries: &[Shape(Polygon), Proposals],
+        import: Some(ImportSpec {
+            place: Place::Folder,
+            options: YOLO_IMPORT,
+            run: Importer::Planned(import::yolo_seg),
+        }),
+        export: Some(ExportSpec {
+            place: Place::Folder,
+            options: &[],
+            run: export::yolo_seg,
+        }),
+    },
+    Format {
+        name: "yolo-obb",
+        key: "yolo_obb",
+        title: "YOLO oriented boxes",
+        kind: Images,
+        about: "YOLO oriented boxes, `cls x1 y1 … x4 y4`: rotated boxes by their corners (a quadrilateral that is no rectangle as a 4-point polygon); the export writes boxes at 0° and other regions as their minimum-area rotated box",
+        carries: &[Shape(RotatedRect), Shape(Polygon), Proposals],
+        import: Some(ImportSpec {
+            place: Place::Folder,
+            options: YOLO_IMPORT,
+            run: Importer::Planned(import::yolo_obb),
+        }),
+        export: Some(ExportSpec {
+            place: Place::Folder,
+            options: &[],
+            run: export::yolo_obb,
+        }),
+    },
+    Format {
+        name: "yolo-pose",
+        key: "yolo_pose",
+        title: "YOLO pose",
+        kind: Images,
+        about: "YOLO pose, `cls cx cy w h` then `x y v` per keypoint, with kpt_shape, flip_idx and kpt_names in data.yaml",
+        carries: &[Shape(Rect), Shape(Keypoints), Proposals],
+        import: Some(ImportSpec {
+            place: Place::Folder,
+            options: YOLO_IMPORT,
+            run: Importer::Planned(import::yolo_pose),
+        }),
+        export: Some(ExportSpec {
+            place: Place::Folder,
+            options: &[],
+            run: export::yolo_pose,
+        }),
+    },
+    Format {
+        name: "dota",
+        key: "dota",
+        title: "DOTA",
+        kind: Images,
+        about: "DOTA oriented boxes: `labelTxt/<image>.txt` beside `images/`, a line `x1 y1 x2 y2 x3 y3 x4 y4 class difficult` in pixels (`imagesource:`/`gsd:` lines kept out); difficult as an attribute",
+        carries: &[Shape(RotatedRect), Shape(Polygon), Attributes],
+        import: Some(ImportSpec {
+            place: Place::Folder,
+            options: &[SKIP_OUTSIDE],
+            run: Importer::Planned(import::dota),
+        }),
+        export: Some(ExportSpec {
+            place: Place::Folder,
+            options: &[],
+            run: export::dota,
         }),
     },
     Format {

@@ -2,74 +2,54 @@
 //! inside the dataset root ([`crate::jobs::safe_read`]): list-file entries and
 //! `data.yaml` entries that would leave it are reported, symbolic links are
 //! not followed, and class and list files have a size cap.
+//!
+//! Which layout the rows are in is decided as [`crate::formats::yolo::layout`]
+//! says: the format the user names, else `data.yaml` (`kpt_shape`, `task`),
+//! else each file by its rows, and the files whose rows cannot tell (boxes
+//! and 9-column rows only) by the whole dataset once every file is read.
 
 use super::super::export_common::files_with_ext;
-use super::super::safe_read::{LIST_FILE_CAP, SIDE_FILE_CAP, read_found, read_inside};
+use super::super::label_files::{
+    FileProblem, FolderImport, LabelFilePlan, PlannedShape, Target, matcher,
+};
+use super::super::safe_read::{LIST_FILE_CAP, SIDE_FILE_CAP, read_inside};
 use super::super::{JobError, Progress};
-use crate::formats::label_paths::{
-    ItemClaims, PathMatch, PathMatcher, Refused, relative_problem, remove_ranges,
-};
+use crate::formats::label_paths::{Matched, PathMatch, PathMatcher, relative_problem};
 use crate::formats::yolo::{
-    DataYaml, FORMAT_FOLDERS, OutsidePolicy, YoloBox, parse_class_names, parse_data_yaml,
-    parse_label_file, parse_list_file, to_bbox,
+    DataYaml, FORMAT_FOLDERS, KptShape, LineProblem, OutsidePolicy, RowShapes, YoloLayout, YoloRow,
+    file_layout, parse_class_names, parse_data_yaml, parse_label_file, parse_list_file, read_row,
+    row_shapes,
 };
-use crate::model::{BBox, Item, ItemId};
+use crate::model::{GroupId, Item, Shape};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
-use std::ops::Range;
 use std::path::Path;
 
+/// How a YOLO folder is read: one struct for every layout.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct YoloImportOptions {
     pub outside: OutsidePolicy,
     /// Add class ids the class list does not name as classes `class<id>`,
-    /// instead of reporting and skipping their boxes.
+    /// instead of reporting and skipping their rows.
     pub add_unknown_classes: bool,
+    /// The layout to read every file in (`--format yolo-seg`, `yolo-obb`,
+    /// `yolo-pose`); `None` tells it from `data.yaml` and the rows.
+    pub layout: Option<LayoutChoice>,
+}
+
+/// A layout the user names; a pose's `kpt_shape` comes from `data.yaml`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LayoutChoice {
+    Detect,
+    Segment,
+    Obb,
+    Pose,
 }
 
 /// Something the import could not take (or took with a caveat), by file and line.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct YoloProblem {
-    /// Relative to the dataset root, `/` separators.
-    pub file: String,
-    /// 1-based; 0 for the file as a whole.
-    pub line: usize,
-    pub message: String,
-}
-
-impl std::fmt::Display for YoloProblem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.line {
-            0 => write!(f, "{}: {}", self.file, self.message),
-            n => write!(f, "{}:{n}: {}", self.file, self.message),
-        }
-    }
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct PlannedYoloBox {
-    pub item: ItemId,
-    /// Index into [`YoloImportPlan::class_names`].
-    pub class: usize,
-    pub bbox: BBox,
-    pub confidence: Option<f32>,
-}
-
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct YoloImportPlan {
-    /// The class file it read (`data.yaml`, `classes.txt`, …).
-    pub class_file: String,
-    /// The dataset's classes by YOLO id, then any unknown ids added by the options.
-    pub class_names: Vec<String>,
-    pub boxes: Vec<PlannedYoloBox>,
-    pub problems: Vec<YoloProblem>,
-    pub label_files: usize,
-    pub matched_files: usize,
-    /// Boxes with a 6th column (prediction files). The confidences are read and
-    /// kept in the plan; the project does not store them yet.
-    pub with_confidence: usize,
-    pub clamped: usize,
-}
+pub type YoloProblem = FileProblem;
+/// A YOLO folder read: its shapes by class id, and what it could not take.
+pub type YoloImportPlan = LabelFilePlan;
 
 /// Class files, in the order they are looked for.
 const CLASS_FILES: [&str; 5] = [
@@ -81,20 +61,17 @@ const CLASS_FILES: [&str; 5] = [
 ];
 /// Darknet's split lists at the root.
 const ROOT_LISTS: [&str; 4] = ["train.txt", "val.txt", "valid.txt", "test.txt"];
-/// Label files larger than this are reported, not read.
-const LABEL_FILE_CAP: u64 = 256 << 20;
-/// Label files read in parallel between progress reports.
-const FILES_PER_STEP: usize = 4096;
 
 fn fail(file: &Path, e: impl std::fmt::Display) -> JobError {
     JobError::Failed(format!("{}: {e}", file.display()))
 }
 
-/// Reads the dataset at `root` and plans its boxes onto `items`, the
+/// Reads the dataset at `root` and plans its rows onto `items`, the
 /// project's items under `image_root` (matched by relative path, see
 /// [`crate::formats::label_paths`]; two label files on one item are reported
-/// and never merged). Fails only when there is no readable class list;
-/// everything else is a problem in the plan.
+/// and never merged). Fails only when there is no readable class list, or
+/// `yolo-pose` is asked of a dataset without a `kpt_shape`; everything else
+/// is a problem in the plan.
 pub fn read_yolo(
     root: &Path,
     items: &[Item],
@@ -109,38 +86,158 @@ pub fn read_yolo(
         ));
     }
     let (class_file, classes) = read_classes(root)?;
+    let known =
+        known_layout(&classes, options.layout).map_err(|e| fail(&root.join(&class_file), e))?;
     let DataYaml {
         names,
         splits,
         problems,
+        kpt_shape,
+        kpt_names,
+        ..
     } = classes;
-    let mut plan = YoloImportPlan {
-        class_file: class_file.clone(),
-        ..Default::default()
+    let mut import = FolderImport::new(
+        root,
+        matcher(items, image_root, &FORMAT_FOLDERS),
+        LabelFilePlan {
+            class_file: class_file.clone(),
+            ..Default::default()
+        },
+    );
+    for p in problems {
+        import.plan.problem(&class_file, p.line, p.message);
+    }
+    let not_labels = side_files(root, &class_file, splits, &mut import);
+    let files = label_files(root, &not_labels, &mut import.plan);
+    let mut classes = ClassMap::new(&names, &class_file, options.add_unknown_classes);
+    let mut pending: Vec<PendingFile> = Vec::new();
+    let mut seen_polygons = false;
+    import.read(
+        &files,
+        progress,
+        |bytes: Vec<u8>, target| read_file(&bytes, target, known, options.outside),
+        |plan, rel, matched, file| match file {
+            FileRead::Read(read) => {
+                seen_polygons |= read.layout == YoloLayout::Segment;
+                plan_rows(plan, rel, matched.value, read, &mut classes);
+            }
+            FileRead::Pending(rows, problems) => {
+                pending.push((rel.to_string(), matched.clone(), rows, problems));
+            }
+        },
+    );
+    // The files whose rows could not tell, read as the rest of the dataset says.
+    if !pending.is_empty() {
+        let layout = if seen_polygons {
+            YoloLayout::Segment
+        } else {
+            YoloLayout::Obb
+        };
+        let why = if seen_polygons {
+            "other files of the dataset hold longer polygons"
+        } else {
+            "no file of the dataset holds a longer polygon"
+        };
+        import.plan.problem(
+            ".",
+            0,
+            format!(
+                "{} label file(s) hold only rows of 9 columns (or 10, with a confidence), which are \
+                 oriented boxes (YOLO-OBB) or 4-point polygons (YOLO segmentation); they were read as {} \
+                 because {why} (import with --format yolo-obb or yolo-seg to say which)",
+                pending.len(),
+                layout.rows(),
+            ),
+        );
+        let outside = options.outside;
+        let read: Vec<RowsRead> = pending
+            .par_iter()
+            .map(|(_, matched, rows, problems)| {
+                rows_in(layout, rows, problems.clone(), matched.value, outside)
+            })
+            .collect();
+        for ((rel, matched, _, _), read) in pending.into_iter().zip(read) {
+            import.take(&rel, matched, |plan, rel, m| {
+                plan_rows(plan, rel, m.value, read, &mut classes)
+            });
+        }
+    }
+    let mut plan = import.finish();
+    if let Some(k) = kpt_shape {
+        plan.keypoint_names = pose_names(k, &kpt_names, &classes, &plan);
+    }
+    plan.class_names = classes.names;
+    Ok(plan)
+}
+
+/// The layout every file is read in, when the user or `data.yaml` says.
+fn known_layout(
+    classes: &DataYaml,
+    choice: Option<LayoutChoice>,
+) -> Result<Option<YoloLayout>, String> {
+    let pose = |shape: Option<KptShape>| {
+        shape
+            .map(YoloLayout::Pose)
+            .ok_or("yolo-pose needs the dataset's `kpt_shape: [K, D]` in data.yaml (K points of D = 2 or 3 values)")
     };
-    plan.problems
-        .extend(problems.into_iter().map(|p| YoloProblem {
-            file: class_file.clone(),
-            line: p.line,
-            message: p.message,
-        }));
-    let matcher = PathMatcher::new(
-        items
-            .iter()
-            .filter(|it| !it.is_broken())
-            .map(|it| (it.rel_path.clone(), (it.id, it.width, it.height))),
-        &FORMAT_FOLDERS,
-    )
-    .with_root(image_root);
+    Ok(match choice {
+        Some(LayoutChoice::Detect) => Some(YoloLayout::Detect),
+        Some(LayoutChoice::Segment) => Some(YoloLayout::Segment),
+        Some(LayoutChoice::Obb) => Some(YoloLayout::Obb),
+        Some(LayoutChoice::Pose) => Some(pose(classes.kpt_shape)?),
+        None => classes.task.or(classes.kpt_shape.map(YoloLayout::Pose)),
+    })
+}
+
+/// The point names of each class with poses in the plan: `kpt_names` from
+/// `data.yaml`, else Ultralytics' own default, the numbers `0` to `K-1`.
+fn pose_names(
+    k: KptShape,
+    kpt_names: &[(u32, Vec<String>)],
+    classes: &ClassMap,
+    plan: &LabelFilePlan,
+) -> Vec<(usize, Vec<String>)> {
+    let mut posed: Vec<usize> = plan
+        .shapes
+        .iter()
+        .filter(|s| matches!(s.shape, crate::model::Shape::Keypoints(_)))
+        .map(|s| s.class)
+        .collect();
+    posed.sort_unstable();
+    posed.dedup();
+    posed
+        .into_iter()
+        .map(|index| {
+            let named = classes
+                .ids_of(index)
+                .find_map(|id| kpt_names.iter().find(|(c, _)| *c == id))
+                .filter(|(_, names)| names.len() == k.points);
+            let names = named.map_or_else(
+                || (0..k.points).map(|i| i.to_string()).collect(),
+                |(_, names)| names.clone(),
+            );
+            (index, names)
+        })
+        .collect()
+}
+
+/// Checks the split lists (`data.yaml` entries and Darknet's lists at the
+/// root) and returns the `.txt` files that are not label files.
+fn side_files(
+    root: &Path,
+    class_file: &str,
+    splits: Vec<String>,
+    import: &mut FolderImport,
+) -> HashSet<String> {
     let mut not_labels: HashSet<String> = CLASS_FILES.iter().map(|f| f.to_string()).collect();
     for split in splits {
         let entry = split.trim_start_matches("./").replace('\\', "/");
         if let Some(reason) = relative_problem(&entry) {
-            plan.problems.push(YoloProblem {
-                file: class_file.clone(),
-                line: 0,
-                message: format!("`{split}`: {reason}; it was not opened"),
-            });
+            import.plan.problem(
+                class_file,
+                0,
+                format!("`{split}`: {reason}; it was not opened"),
+            );
         } else if entry.ends_with(".txt") {
             not_labels.insert(entry);
         }
@@ -149,34 +246,11 @@ pub fn read_yolo(
         not_labels.insert(list.to_string());
     }
     for list in &not_labels {
-        if !list.ends_with(".txt") || list == "classes.txt" {
-            continue;
+        if list.ends_with(".txt") && list != "classes.txt" {
+            check_list_file(root, list, &import.matcher, &mut import.plan);
         }
-        check_list_file(root, list, &matcher, &mut plan.problems);
     }
-
-    let files = label_files(root, &not_labels, &mut plan.problems);
-    plan.label_files = files.len();
-    let mut classes = ClassMap::new(&names, &class_file, options.add_unknown_classes);
-    let mut claims = FileClaims::default();
-    let total = Some(files.len());
-    progress(Progress { done: 0, total });
-    for (step, chunk) in files.chunks(FILES_PER_STEP).enumerate() {
-        let parsed: Vec<ParsedFile> = chunk
-            .par_iter()
-            .map(|rel| read_label_file(root, rel, &matcher))
-            .collect();
-        for file in parsed {
-            plan_file(file, &mut classes, options, &mut claims, &mut plan);
-        }
-        progress(Progress {
-            done: (step * FILES_PER_STEP + chunk.len()).min(files.len()),
-            total,
-        });
-    }
-    claims.settle(&mut plan);
-    plan.class_names = classes.names;
-    Ok(plan)
+    not_labels
 }
 
 /// The first class file there is, by name, and what it says. A class file
@@ -205,31 +279,22 @@ fn read_classes(root: &Path) -> Result<(String, DataYaml), JobError> {
     ))
 }
 
-type Target = (ItemId, u32, u32);
-
 /// Reports the entries of a split list that are unsafe or name no project image.
 fn check_list_file(
     root: &Path,
     list: &str,
     matcher: &PathMatcher<Target>,
-    problems: &mut Vec<YoloProblem>,
+    plan: &mut LabelFilePlan,
 ) {
-    let problem = |line, message| YoloProblem {
-        file: list.to_string(),
-        line,
-        message,
-    };
     let bytes = match read_inside(root, list, LIST_FILE_CAP) {
         Ok(Some(bytes)) => bytes,
         Ok(None) => return,
-        Err(message) => return problems.push(problem(0, message)),
+        Err(message) => return plan.problem(list, 0, message),
     };
     let (paths, line_problems) = parse_list_file(&bytes);
-    problems.extend(
-        line_problems
-            .into_iter()
-            .map(|p| problem(p.line, p.message)),
-    );
+    for p in line_problems {
+        plan.problem(list, p.line, p.message);
+    }
     for (line, image) in paths {
         // Darknet writes entries relative to its own folder, whose `data/`
         // holds the dataset (`data/obj_train_data/a.jpg`).
@@ -239,190 +304,187 @@ fn check_list_file(
         };
         match found {
             PathMatch::Found(_) => {}
-            PathMatch::NotFound => problems.push(problem(
-                line,
-                format!("image `{image}` is not in the project"),
-            )),
-            PathMatch::Ambiguous(candidates) => problems.push(problem(
+            PathMatch::NotFound => {
+                plan.problem(list, line, format!("image `{image}` is not in the project"));
+            }
+            PathMatch::Ambiguous(candidates) => plan.problem(
+                list,
                 line,
                 format!("image `{image}` could be any of {}", candidates.join(", ")),
-            )),
+            ),
         }
     }
 }
 
 /// The `.txt` files under `root` other than class and list files.
-fn label_files(
-    root: &Path,
-    not_labels: &HashSet<String>,
-    problems: &mut Vec<YoloProblem>,
-) -> Vec<String> {
+fn label_files(root: &Path, not_labels: &HashSet<String>, plan: &mut LabelFilePlan) -> Vec<String> {
     let (files, errors) = files_with_ext(root, "txt");
-    problems.extend(errors.into_iter().map(|(file, message)| YoloProblem {
-        file,
-        line: 0,
-        message,
-    }));
+    for (file, message) in errors {
+        plan.problem(&file, 0, message);
+    }
     files
         .into_iter()
         .filter(|rel| !not_labels.contains(rel))
         .collect()
 }
 
-struct ParsedFile {
-    rel: String,
-    target: PathMatch<Target>,
-    read: Result<(Vec<YoloBox>, Vec<crate::formats::yolo::LineProblem>), String>,
+/// One label file: read in a layout, or its rows kept until the dataset decides.
+enum FileRead {
+    Read(RowsRead),
+    Pending(Vec<YoloRow>, Vec<LineProblem>),
 }
 
-fn read_label_file(root: &Path, rel: &str, matcher: &PathMatcher<Target>) -> ParsedFile {
-    let target = matcher.find(rel);
-    let read = match target {
-        PathMatch::Found(_) => {
-            read_found(&root.join(rel), LABEL_FILE_CAP).map(|bytes| parse_label_file(&bytes))
-        }
-        _ => Ok((Vec::new(), Vec::new())),
-    };
-    ParsedFile {
-        rel: rel.to_string(),
-        target,
-        read,
+/// A file whose rows cannot tell their layout: its path, item, rows and
+/// problems, until the rest of the dataset decides.
+type PendingFile = (String, Matched<Target>, Vec<YoloRow>, Vec<LineProblem>);
+
+/// A row read: its line, class id, and its shapes and confidence or why it
+/// was left out.
+type RowRead = (usize, u32, Result<(RowShapes, Option<f32>), String>);
+
+/// A file's rows as shapes in pixels.
+struct RowsRead {
+    layout: YoloLayout,
+    rows: Vec<RowRead>,
+    problems: Vec<LineProblem>,
+}
+
+/// Parses a label file (on a worker thread) and reads its rows in `known`
+/// layout, or the one its rows tell, or keeps them for later.
+fn read_file(
+    bytes: &[u8],
+    target: Target,
+    known: Option<YoloLayout>,
+    outside: OutsidePolicy,
+) -> FileRead {
+    let (rows, problems) = parse_label_file(bytes);
+    let layout = known.or_else(|| file_layout(rows.iter().map(YoloRow::columns)));
+    match layout {
+        Some(layout) => FileRead::Read(rows_in(layout, &rows, problems, target, outside)),
+        None => FileRead::Pending(rows, problems),
     }
 }
 
-/// The label files that landed on each item, and the boxes each planned.
-#[derive(Default)]
-struct FileClaims {
-    claims: ItemClaims<ItemId>,
-    /// Per claim: the file and its boxes in the plan.
-    planned: Vec<(String, Range<usize>)>,
-}
-
-impl FileClaims {
-    /// Leaves out the boxes of the files that lose their item, and reports each.
-    fn settle(self, plan: &mut YoloImportPlan) {
-        let refused = self.claims.refused();
-        let mut ranges = Vec::with_capacity(refused.len());
-        for Refused { claim, message } in refused {
-            let (file, boxes) = &self.planned[claim];
-            plan.problems.push(YoloProblem {
-                file: file.clone(),
-                line: 0,
-                message,
+fn rows_in(
+    layout: YoloLayout,
+    rows: &[YoloRow],
+    mut problems: Vec<LineProblem>,
+    (_, width, height): Target,
+    outside: OutsidePolicy,
+) -> RowsRead {
+    if (width == 0 || height == 0) && !rows.is_empty() {
+        problems.push(LineProblem {
+            line: 0,
+            message: "the project does not know this image's size (is the file readable?)".into(),
+        });
+        return RowsRead {
+            layout,
+            rows: Vec::new(),
+            problems,
+        };
+    }
+    let (mut boxes, mut others) = (Vec::new(), Vec::new());
+    let read = rows
+        .iter()
+        .map(|row| {
+            let shapes = read_row(row, layout).and_then(|record| {
+                if record.geometry.is_box() {
+                    boxes.push(row.line);
+                } else {
+                    others.push(row.line);
+                }
+                let shapes = row_shapes(&record.geometry, width, height, outside)?;
+                Ok((shapes, record.confidence))
             });
-            plan.matched_files = plan.matched_files.saturating_sub(1);
-            ranges.push(boxes.clone());
+            (row.line, row.class, shapes)
+        })
+        .collect();
+    // A file that mixes boxes with other rows: each row was read as its
+    // columns say, and the fewer kind is named line by line (Ultralytics
+    // refuses such a file).
+    if !boxes.is_empty() && !others.is_empty() {
+        let rows = layout.rows();
+        let (lines, what) = if boxes.len() <= others.len() {
+            (
+                boxes,
+                format!("a box (5 columns) in a file of {rows}: read as a box"),
+            )
+        } else {
+            (
+                others,
+                format!("a row of {rows} in a file of boxes: read as its columns say"),
+            )
+        };
+        for line in lines {
+            problems.push(LineProblem {
+                line,
+                message: format!("{what} (Ultralytics refuses files that mix them)"),
+            });
         }
-        remove_ranges(&mut plan.boxes, &ranges);
+        problems.sort_by_key(|p| p.line);
+    }
+    RowsRead {
+        layout,
+        rows: read,
+        problems,
     }
 }
 
-fn plan_file(
-    file: ParsedFile,
-    classes: &mut ClassMap,
-    options: YoloImportOptions,
-    claims: &mut FileClaims,
-    plan: &mut YoloImportPlan,
-) {
-    let rel = file.rel;
-    let problem = |line, message| YoloProblem {
-        file: rel.clone(),
-        line,
-        message,
-    };
-    let matched = match file.target {
-        PathMatch::Found(matched) => matched,
-        PathMatch::NotFound => {
-            plan.problems.push(problem(
-                0,
-                "no image in the project matches this label file".into(),
-            ));
-            return;
-        }
-        PathMatch::Ambiguous(candidates) => {
-            plan.problems.push(problem(
-                0,
-                format!(
-                    "several images match this label file ({}); it was skipped",
-                    candidates.join(", ")
-                ),
-            ));
-            return;
-        }
-    };
-    let (boxes, line_problems) = match file.read {
-        Ok(read) => read,
-        Err(e) => {
-            plan.problems
-                .push(problem(0, format!("cannot be read: {e}")));
-            return;
-        }
-    };
-    plan.matched_files += 1;
-    plan.problems.extend(
-        line_problems
-            .into_iter()
-            .map(|p| problem(p.line, p.message)),
-    );
-    let start = plan.boxes.len();
-    plan_boxes(&rel, boxes, matched.value, classes, options, plan);
-    // A file without boxes cannot merge into another.
-    if plan.boxes.len() > start {
-        claims.claims.claim(matched.value.0, rel.as_str(), &matched);
-        claims.planned.push((rel, start..plan.boxes.len()));
-    }
-}
-
-fn plan_boxes(
+/// Plans a file's rows: classes by id, a pose's box and keypoints as one
+/// group (numbered by the row's line), notes and problems by line.
+fn plan_rows(
+    plan: &mut LabelFilePlan,
     rel: &str,
-    boxes: Vec<YoloBox>,
     (item, width, height): Target,
+    read: RowsRead,
     classes: &mut ClassMap,
-    options: YoloImportOptions,
-    plan: &mut YoloImportPlan,
 ) {
-    let problem = |line, message| YoloProblem {
-        file: rel.to_string(),
-        line,
-        message,
-    };
-    if width == 0 || height == 0 {
-        if !boxes.is_empty() {
-            plan.problems.push(problem(
-                0,
-                "the project does not know this image's size (is the file readable?)".into(),
-            ));
-        }
-        return;
+    for p in read.problems {
+        plan.problem(rel, p.line, p.message);
     }
-    for b in boxes {
-        let class = match classes.index(b.class) {
-            Ok(class) => class,
+    for (line, class_id, shapes) in read.rows {
+        let (shapes, confidence) = match shapes {
+            Ok(read) => read,
             Err(message) => {
-                plan.problems.push(problem(b.line, message));
+                plan.problem(rel, line, message);
                 continue;
             }
         };
-        match to_bbox(&b, width, height, options.outside) {
-            Ok(placed) => {
-                if placed.clamped {
-                    plan.clamped += 1;
-                    plan.problems.push(problem(
-                        b.line,
-                        format!(
-                            "the box reaches outside the {width}×{height} image; it was clamped"
-                        ),
-                    ));
-                }
-                plan.with_confidence += usize::from(b.confidence.is_some());
-                plan.boxes.push(PlannedYoloBox {
-                    item,
-                    class,
-                    bbox: placed.bbox,
-                    confidence: b.confidence,
-                });
+        let class = match classes.index(class_id) {
+            Ok(class) => class,
+            Err(message) => {
+                plan.problem(rel, line, message);
+                continue;
             }
-            Err(message) => plan.problems.push(problem(b.line, message)),
+        };
+        for note in shapes.notes {
+            plan.problem(rel, line, note);
+        }
+        if shapes.clamped {
+            plan.clamped += 1;
+            let what = match shapes.shapes.as_slice() {
+                [Shape::Rect(_)] => "box",
+                [Shape::Polygon(_)] => "polygon",
+                [Shape::RotatedRect(_)] => "oriented box",
+                _ => "pose",
+            };
+            plan.problem(
+                rel,
+                line,
+                format!("the {what} reaches outside the {width}×{height} image; it was clamped"),
+            );
+        }
+        plan.with_confidence += usize::from(confidence.is_some());
+        let group = (shapes.shapes.len() > 1).then_some(GroupId(line as i64));
+        for shape in shapes.shapes {
+            plan.shapes.push(PlannedShape {
+                item,
+                class,
+                shape,
+                group,
+                attributes: Default::default(),
+                confidence,
+            });
         }
     }
 }
@@ -465,6 +527,22 @@ impl ClassMap {
         }
     }
 
+    /// The YOLO ids that map to class `index`.
+    fn ids_of(&self, index: usize) -> impl Iterator<Item = u32> + '_ {
+        let listed = self
+            .by_id
+            .iter()
+            .enumerate()
+            .filter(move |(_, slot)| **slot == Some(index))
+            .map(|(id, _)| id as u32);
+        let added = self
+            .added
+            .iter()
+            .filter(move |(_, slot)| **slot == index)
+            .map(|(id, _)| *id);
+        listed.chain(added)
+    }
+
     fn index(&mut self, id: u32) -> Result<usize, String> {
         if let Some(Some(slot)) = self.by_id.get(id as usize) {
             return Ok(*slot);
@@ -474,7 +552,7 @@ impl ClassMap {
         }
         if !self.add_unknown {
             return Err(format!(
-                "class id {id} is not named in {} ({} classes); the box was skipped \
+                "class id {id} is not named in {} ({} classes); the row was skipped \
                  (--add-unknown-classes adds it as `class{id}`)",
                 self.class_file,
                 self.by_id.len()
