@@ -239,32 +239,31 @@ fn coco_export(out: &Path, r: &CocoExportReport) -> String {
 }
 
 fn yolo_export(out: &Path, r: &YoloExportReport) -> String {
-    let mut text = image_export(
-        out,
-        &ImageExportReport {
-            images: r.images,
-            boxes: r.rows,
-            left_out: r.left_out.clone(),
-            left_out_annotations: r.left_out_annotations.clone(),
-            as_boxes: r.as_boxes.clone(),
-        },
-    );
-    push_notes(&mut text, "export.converted", &r.converted);
-    text
+    let written = ImageExportReport {
+        images: r.images,
+        boxes: r.rows,
+        left_out: r.left_out.clone(),
+        left_out_annotations: r.left_out_annotations.clone(),
+        as_boxes: r.as_boxes.clone(),
+    };
+    converted_export(out, &written, &r.converted)
 }
 
 fn dota_export(out: &Path, r: &DotaExportReport) -> String {
-    let mut text = image_export(
-        out,
-        &ImageExportReport {
-            images: r.images,
-            boxes: r.boxes,
-            left_out: r.left_out.clone(),
-            left_out_annotations: r.left_out_annotations.clone(),
-            as_boxes: Vec::new(),
-        },
-    );
-    push_notes(&mut text, "export.converted", &r.converted);
+    let written = ImageExportReport {
+        images: r.images,
+        boxes: r.boxes,
+        left_out: r.left_out.clone(),
+        left_out_annotations: r.left_out_annotations.clone(),
+        as_boxes: Vec::new(),
+    };
+    converted_export(out, &written, &r.converted)
+}
+
+/// [`image_export`], then the annotations written in another form.
+fn converted_export(out: &Path, r: &ImageExportReport, converted: &[(String, String)]) -> String {
+    let mut text = image_export(out, r);
+    push_notes(&mut text, "export.converted", converted);
     text
 }
 
