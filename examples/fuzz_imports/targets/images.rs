@@ -11,10 +11,14 @@ use shugu::formats::coco::{
 };
 use shugu::formats::label_paths::{PathMatcher, relative_problem};
 use shugu::jobs::box_labels::{BoxImportOptions, BoxLabelPlan, LabelOptions, apply_box_label_plan};
+use shugu::jobs::dota::read_dota;
+use shugu::jobs::label_files::apply_label_file_plan;
 use shugu::jobs::predictions::{
     PredictionFormat, PredictionOptions, apply_predictions, read_predictions,
 };
-use shugu::jobs::yolo::{OutsidePolicy, YoloImportOptions, apply_yolo_plan, read_yolo};
+use shugu::jobs::yolo::{
+    LayoutChoice, OutsidePolicy, YoloImportOptions, apply_yolo_plan, read_yolo,
+};
 use shugu::jobs::{coco, cvat, label_studio_images, labelme, voc};
 use shugu::model::{Item, LabelSchema};
 use std::path::{Path, PathBuf};
@@ -31,6 +35,13 @@ fn options(rng: &mut Rng) -> YoloImportOptions {
             OutsidePolicy::Skip
         },
         add_unknown_classes: rng.chance(1, 2),
+        layout: match rng.below(5) {
+            0 => Some(LayoutChoice::Detect),
+            1 => Some(LayoutChoice::Segment),
+            2 => Some(LayoutChoice::Obb),
+            3 => Some(LayoutChoice::Pose),
+            _ => None,
+        },
     }
 }
 
@@ -448,7 +459,47 @@ fn read_and_store_predictions(
 pub fn yolo(work: &Path) -> anyhow::Result<ImageImporter> {
     let mut seeds = Seed::all_in(&template(work, "yolo/ultralytics", "ultralytics")?)?;
     seeds.extend(Seed::all_in(&template(work, "yolo/darknet", "darknet")?)?);
+    for layout in ["seg", "obb", "pose"] {
+        let fixture = format!("yolo_shapes/{layout}");
+        seeds.extend(Seed::all_in(&template(work, &fixture, layout)?)?);
+    }
     Ok(ImageImporter::new(work, None, seeds, run_yolo))
+}
+
+/// DOTA: the Ultralytics OBB fixture's original DOTA files, in `labelTxt/`
+/// beside their images.
+pub fn dota(work: &Path) -> anyhow::Result<ImageImporter> {
+    let to = work.join("templates").join("dota");
+    crate::workspace::remove_any(&to)?;
+    copy_tree(&fixture("yolo_shapes/obb/images/train"), &to.join("images"))?;
+    copy_tree(
+        &fixture("yolo_shapes/obb/labels/train_original"),
+        &to.join("labelTxt"),
+    )?;
+    let seeds = Seed::all_in(&to)?;
+    Ok(ImageImporter::new(work, None, seeds, run_dota))
+}
+
+fn run_dota(
+    project: &mut ImageProject,
+    input: &Path,
+    rng: &mut Rng,
+    store: bool,
+) -> anyhow::Result<String> {
+    let p = &project.project;
+    let plan = read_dota(
+        input,
+        p.items(),
+        &p.image_root(),
+        options(rng).outside,
+        &mut no_progress(),
+    )?;
+    let read = read_summary(plan.shapes.len(), plan.problems.len());
+    if store {
+        apply_label_file_plan(&mut project.project, plan)?;
+        project.stored()?;
+    }
+    Ok(read)
 }
 
 fn run_yolo(
@@ -469,7 +520,7 @@ fn run_yolo(
         options(rng),
         &mut no_progress(),
     )?;
-    let read = read_summary(plan.boxes.len(), plan.problems.len());
+    let read = read_summary(plan.shapes.len(), plan.problems.len());
     if store {
         apply_yolo_plan(&mut project.project, plan)?;
         project.stored()?;
