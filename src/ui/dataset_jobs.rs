@@ -231,7 +231,7 @@ impl ReadPlan {
                 };
                 apply_box_label_plan(project, plan, labels).map(|r| ImportSummary {
                     format,
-                    boxes: r.boxes,
+                    boxes: r.annotations,
                     files: r.matched,
                     new_classes: r.new_classes,
                     problems: r.problems.iter().map(ToString::to_string).collect(),

@@ -129,7 +129,7 @@ fn labelme_import_is_one_undo_step_and_unknown_flags_are_reported() {
     let mut p = open_when_free(&dir);
     p.set_author("alice");
     let report = import_labelme(&mut p, &data, options(false), &mut |_| {}).unwrap();
-    assert_eq!(report.boxes, 3);
+    assert_eq!(report.annotations, 3);
     assert_eq!(report.labelled_items, 0);
     assert!(
         report
@@ -210,7 +210,7 @@ fn bad_labelme_files_are_reported_by_name_and_the_rest_imported() {
     );
     let mut p = open_when_free(&dir);
     let report = import_labelme(&mut p, &data, options(true), &mut |_| {}).unwrap();
-    assert_eq!(report.boxes, 3, "the good files still import");
+    assert_eq!(report.annotations, 3, "the good files still import");
     let text: Vec<String> = report.problems.iter().map(|p| p.to_string()).collect();
     let has = |file: &str, needle: &str| {
         assert!(
@@ -292,7 +292,7 @@ fn label_studio_tasks_written_by_label_studio_converter_import_exactly() {
     let file = Path::new(FIXTURES).join("label_studio/converter_tasks.json");
     let report = import_label_studio_images(&mut p, &file, options(true)).unwrap();
     assert!(report.problems.is_empty(), "{:?}", report.problems);
-    assert_eq!((report.matched, report.boxes), (2, 3));
+    assert_eq!((report.matched, report.annotations), (2, 3));
     drop(p);
     let (boxes, labels) = state(&dir);
     assert!(labels.is_empty());

@@ -192,7 +192,7 @@ fn plan_files(
         .filter(|n| !plan.class_names.contains(n) && !tagged.contains(n.as_str()))
         .cloned()
         .collect();
-    if !plan.boxes.is_empty() {
+    if !plan.shapes.is_empty() {
         plan.attribute_defs.push(AttributeDef::bool(OCCLUDED));
     }
 }
@@ -437,7 +437,7 @@ mod tests {
              <image name=\"a.jpg\"><tag label=\"fog\"/></image></annotations>"
         );
         let p = plan(&xml, &LabelSchema::default());
-        assert!(p.boxes.is_empty() && p.labels.is_empty());
+        assert!(p.shapes.is_empty() && p.labels.is_empty());
         let said = |what: &str| p.problems.iter().any(|q| q.to_string().contains(what));
         assert!(said("f.xml: image 0 (`b.jpg`): several images match"));
         assert!(said(
@@ -459,7 +459,7 @@ mod tests {
             p.problems
         );
         assert_eq!(
-            p.boxes[0].item,
+            p.shapes[0].item,
             ItemId(3),
             "y/b.jpg, not the ambiguous b.jpg"
         );
@@ -485,8 +485,8 @@ mod tests {
                 &mut p,
                 &mut |_| {},
             );
-            assert_eq!(p.boxes.len(), 1, "{name}: {:?}", p.problems);
-            assert_eq!(p.boxes[0].item, ItemId(3), "{name}");
+            assert_eq!(p.shapes.len(), 1, "{name}: {:?}", p.problems);
+            assert_eq!(p.shapes[0].item, ItemId(3), "{name}");
         }
         let default = source("default.xml".into(), CvatFile::default());
         assert_eq!(default.subset, None);
