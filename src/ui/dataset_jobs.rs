@@ -443,6 +443,7 @@ impl DatasetJob {
                                 left_out: r.left_out,
                                 left_out_annotations: r.left_out_annotations,
                                 as_boxes: r.as_boxes,
+                                ..ImageExportReport::default()
                             })
                         })
                     }
@@ -645,7 +646,8 @@ fn classify_notice(out: &Path, r: &ClassifyExportReport) -> String {
     text
 }
 
-/// What a box-only export wrote, left out and wrote as boxes.
+/// What a per-image export wrote, left out, wrote as boxes or in another
+/// form.
 fn export_notice(out: &Path, r: &ImageExportReport) -> String {
     let mut text = t!(
         "export.done",
@@ -661,6 +663,7 @@ fn export_notice(out: &Path, r: &ImageExportReport) -> String {
         &r.left_out_annotations,
     );
     push_notes(&mut text, "export.as_boxes", &r.as_boxes);
+    push_notes(&mut text, "export.converted", &r.converted);
     text
 }
 

@@ -3,15 +3,16 @@
 //! an `<image name>` is only a name to match, never opened.
 
 use super::super::box_labels::{
-    BoxImportOptions, BoxLabelPlan, BoxLabelReport, BoxPlacer, LabelOptions, PlannedLabels,
-    RecordClaims, Target, apply_box_label_plan, check_size, find_item, item_matcher,
+    BoxImportOptions, BoxLabelPlan, BoxLabelReport, BoxPlacer, ClassKeypoints, LabelOptions,
+    PlannedLabels, RecordClaims, ShapeIn, Target, apply_box_label_plan, check_size, find_item,
+    item_matcher,
 };
 use super::super::export_common::{files_with_ext, read_capped};
 use super::super::safe_read::read_found;
 use super::super::{JobError, Progress};
 use crate::formats::cvat::{CvatFile, CvatLabel, OCCLUDED, attribute_def, parse_cvat};
 use crate::formats::label_paths::PathMatcher;
-use crate::model::{AttributeDef, AttributeKind, Item, LabelSchema};
+use crate::model::{AttributeDef, AttributeKind, GroupId, Item, LabelSchema};
 use crate::project::Project;
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
@@ -38,7 +39,7 @@ struct Source {
 }
 
 /// Reads the CVAT file `path`, or every `.xml` file under the folder `path`,
-/// and plans their boxes and tags onto `items`, the project's items under
+/// and plans their shapes and tags onto `items`, the project's items under
 /// `image_root`. Labels declared in a file's `<meta>` or the schema are taken;
 /// others only with `add_unknown_classes`.
 pub fn read_cvat(
@@ -141,9 +142,10 @@ fn read_folder(root: &Path, plan: &mut BoxLabelPlan) -> Result<Vec<Source>, JobE
     Ok(sources)
 }
 
-/// Plans every file onto the items, then keeps the classes boxes use (in
-/// the files' label order) and the attribute definitions of their labels,
-/// and names the labels nothing uses.
+/// Plans every file onto the items, then keeps the classes shapes use (in
+/// the files' label order), the attribute definitions of their labels and
+/// the points and edges of their skeletons, and names the labels nothing
+/// uses.
 fn plan_files(
     sources: Vec<Source>,
     matcher: &PathMatcher<Target>,
@@ -181,6 +183,17 @@ fn plan_files(
     let order: Vec<&str> = labels.iter().map(|(_, l)| l.name.as_str()).collect();
     plan.keep_used_classes(&order);
     plan_attributes(&labels, plan);
+    for (_, label) in &labels {
+        if let Some(skeleton) = &label.skeleton
+            && plan.class_names.contains(&label.name)
+        {
+            let declared = ClassKeypoints {
+                names: skeleton.points.clone(),
+                skeleton: skeleton.edges.clone(),
+            };
+            plan.class_keypoints.insert(label.name.clone(), declared);
+        }
+    }
     let tagged: HashSet<&str> = plan
         .labels
         .iter()
@@ -217,6 +230,13 @@ fn plan_file(
         plan.problem(shown, p.at.clone(), p.message.clone());
     }
     plan.count_skipped(file.skipped.clone());
+    for (kind, n) in &file.converted {
+        plan.problem(
+            shown,
+            "",
+            format!("{n} {kind}(s) were imported as polygons on their outline: a project has no {kind} shape"),
+        );
+    }
     let mut known: HashSet<String> = file.labels.iter().map(|l| l.name.clone()).collect();
     let mut known_tags = known.clone();
     known.extend(schema.classes.iter().map(|c| c.name.clone()));
@@ -251,9 +271,15 @@ fn plan_file(
         plan.matched += 1;
         let mark = plan.mark();
         check_size(plan, (shown, &place), image.size, target);
-        for b in image.boxes {
-            let at = (shown, || format!("{place}, box {}", b.index));
-            placer.place(plan, at, target, &b.label, b.bbox, b.attributes);
+        for s in image.shapes {
+            let (element, index) = (s.element, s.index);
+            let at = (shown, || format!("{place}, {element} {index}"));
+            let shape = ShapeIn {
+                shape: s.shape,
+                group: s.group.map(GroupId),
+                attributes: s.attributes,
+            };
+            placer.place_shape(plan, at, target, &s.label, shape);
         }
         let mut names = Vec::new();
         for tag in image.tags {
@@ -285,7 +311,7 @@ fn plan_file(
     }
 }
 
-/// The attribute definitions of the labels that are box classes, merged
+/// The attribute definitions of the labels that are classes, merged
 /// across labels: one-of values are joined, and a name declared with
 /// another type keeps its first declaration (noted).
 fn plan_attributes(labels: &[(String, CvatLabel)], plan: &mut BoxLabelPlan) {
