@@ -5,9 +5,9 @@
 
 use crate::model::MaskPatch;
 
-/// The largest rectangle a mask may claim (the pixels of a 2³¹-pixel image),
+/// The largest rectangle a mask may claim (a 134-megapixel image),
 /// checked before anything is allocated.
-const MAX_PATCH_PIXELS: u64 = 1 << 31;
+const MAX_PATCH_PIXELS: u64 = 1 << 27;
 
 /// The patch a `<mask>`'s attributes describe; `Err` says why there is none.
 /// Runs that stop short of the rectangle leave the rest unset.

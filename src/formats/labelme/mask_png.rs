@@ -8,7 +8,7 @@ use base64::engine::general_purpose::STANDARD;
 use image::{ExtendedColorType, ImageEncoder, ImageFormat, Limits};
 
 /// The largest mask image read, in pixels.
-const MAX_PIXELS: u64 = 1 << 28;
+const MAX_PIXELS: u64 = 1 << 27;
 
 /// The patch a shape's `mask` holds, its top-left pixel at `(left, top)`.
 pub fn decode_mask(data: &str, left: u32, top: u32) -> Result<MaskPatch, String> {

@@ -212,6 +212,18 @@ impl BoxLabelPlan {
             .count()
     }
 
+    /// Notes (at `file`) the shapes read as polygons on their outline
+    /// (CVAT's ellipses, labelme's circles), counted per kind.
+    pub fn note_converted(&mut self, file: &str, converted: &BTreeMap<String, usize>) {
+        for (kind, n) in converted {
+            self.problem(
+                file,
+                "",
+                format!("{n} {kind}(s) were imported as polygons on their outline: a project has no {kind} shape"),
+            );
+        }
+    }
+
     pub fn count_skipped(&mut self, skipped: BTreeMap<String, usize>) {
         for (kind, n) in skipped {
             *self.skipped.entry(kind).or_default() += n;

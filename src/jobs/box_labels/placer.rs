@@ -24,9 +24,14 @@ pub struct ShapeIn {
 
 impl ShapeIn {
     pub fn new(shape: impl Into<FileShape>, attributes: Attributes) -> Self {
+        Self::grouped(shape.into(), None, attributes)
+    }
+
+    /// A shape in the file's group `group` (a file's number).
+    pub fn grouped(shape: FileShape, group: Option<i64>, attributes: Attributes) -> Self {
         Self {
-            shape: shape.into(),
-            group: None,
+            shape,
+            group: group.map(GroupId),
             attributes,
         }
     }

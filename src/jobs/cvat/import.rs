@@ -12,7 +12,7 @@ use super::super::safe_read::read_found;
 use super::super::{JobError, Progress};
 use crate::formats::cvat::{CvatFile, CvatLabel, OCCLUDED, attribute_def, parse_cvat};
 use crate::formats::label_paths::PathMatcher;
-use crate::model::{AttributeDef, AttributeKind, GroupId, Item, LabelSchema};
+use crate::model::{AttributeDef, AttributeKind, Item, LabelSchema};
 use crate::project::Project;
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
@@ -230,13 +230,7 @@ fn plan_file(
         plan.problem(shown, p.at.clone(), p.message.clone());
     }
     plan.count_skipped(file.skipped.clone());
-    for (kind, n) in &file.converted {
-        plan.problem(
-            shown,
-            "",
-            format!("{n} {kind}(s) were imported as polygons on their outline: a project has no {kind} shape"),
-        );
-    }
+    plan.note_converted(shown, &file.converted);
     let mut known: HashSet<String> = file.labels.iter().map(|l| l.name.clone()).collect();
     let mut known_tags = known.clone();
     known.extend(schema.classes.iter().map(|c| c.name.clone()));
@@ -274,11 +268,7 @@ fn plan_file(
         for s in image.shapes {
             let (element, index) = (s.element, s.index);
             let at = (shown, || format!("{place}, {element} {index}"));
-            let shape = ShapeIn {
-                shape: s.shape,
-                group: s.group.map(GroupId),
-                attributes: s.attributes,
-            };
+            let shape = ShapeIn::grouped(s.shape, s.group, s.attributes);
             placer.place_shape(plan, at, target, &s.label, shape);
         }
         let mut names = Vec::new();
@@ -318,10 +308,10 @@ fn plan_attributes(labels: &[(String, CvatLabel)], plan: &mut BoxLabelPlan) {
     // Attribute name → the label and input type that declared it first.
     let mut declared_by: BTreeMap<String, (String, &str)> = BTreeMap::new();
     let mut notes = Vec::new();
-    let boxed = labels
+    let classes = labels
         .iter()
         .filter(|(_, l)| plan.class_names.contains(&l.name));
-    for (shown, label) in boxed {
+    for (shown, label) in classes {
         for spec in &label.attributes {
             let def = attribute_def(spec);
             let Some(first) = plan.attribute_defs.iter_mut().find(|d| d.name == def.name) else {

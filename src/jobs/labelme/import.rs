@@ -12,7 +12,7 @@ use super::super::{JobError, Progress};
 use crate::formats::label_paths::{Matched, PathMatcher, resolve_in_root};
 use crate::formats::labelme::{LabelmeFile, parse_labelme};
 use crate::formats::yolo::OutsidePolicy;
-use crate::model::{GroupId, Item};
+use crate::model::Item;
 use crate::project::Project;
 use std::path::{Path, PathBuf};
 
@@ -192,22 +192,12 @@ fn plan_file(
             format!("{n} shape(s) of type `{kind}` skipped: labelme draws no such shape"),
         );
     }
-    for (kind, n) in &file.converted {
-        plan.problem(
-            rel,
-            "",
-            format!("{n} {kind}(s) were imported as polygons on their outline: a project has no {kind} shape"),
-        );
-    }
+    plan.note_converted(rel, &file.converted);
     plan.count_skipped(file.skipped);
     for s in file.shapes {
         let index = s.index;
         let at = (rel, || format!("shape {index}"));
-        let shape = ShapeIn {
-            shape: s.shape,
-            group: s.group.map(GroupId),
-            attributes: s.attributes,
-        };
+        let shape = ShapeIn::grouped(s.shape, s.group, s.attributes);
         placer.place_shape(plan, at, target, &s.label, shape);
     }
     if !file.flags.is_empty() {
