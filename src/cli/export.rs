@@ -89,7 +89,7 @@ pub fn run(
         Format::Cvat => {
             let r = export_cvat(&project, output, scope, &mut progress_line("exporting"))?;
             println!(
-                "wrote {}: {} images, {} boxes, {} tags",
+                "wrote {}: {} images, {} annotations, {} tags",
                 output.display(),
                 r.written.images,
                 r.written.boxes,
@@ -249,6 +249,7 @@ fn report_left_out(r: &crate::jobs::ImageExportReport) -> anyhow::Result<()> {
         ("left out", "image(s)", &r.left_out),
         ("left out", "annotation(s)", &r.left_out_annotations),
         ("wrote", "other shape(s) as boxes", &r.as_boxes),
+        ("wrote", "shape(s) in another form", &r.converted),
     ]);
     Ok(())
 }
@@ -273,7 +274,7 @@ fn report_image_export(
     r: &crate::jobs::ImageExportReport,
 ) -> anyhow::Result<()> {
     println!(
-        "wrote {}: {} {files}, {} boxes",
+        "wrote {}: {} {files}, {} annotations",
         output.display(),
         r.images,
         r.boxes

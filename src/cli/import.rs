@@ -11,7 +11,7 @@ use crate::jobs::predictions::{PredictionFormat, PredictionOptions};
 use crate::jobs::text::{describe, import_labelled};
 use crate::jobs::voc::import_voc;
 use crate::jobs::yolo::{YoloImportOptions, import_yolo};
-use crate::model::OffsetUnit;
+use crate::model::{OffsetUnit, ShapeKind};
 use crate::project::{Access, Project, ProjectKind};
 use std::path::Path;
 
@@ -180,16 +180,11 @@ fn import_predictions(
 
 fn import_coco_file(project: &mut Project, file: &Path) -> anyhow::Result<()> {
     let report = import_coco(project, file)?;
-    let kinds: Vec<String> = report
-        .kinds
-        .iter()
-        .map(|(kind, n)| format!("{n} {}", kind.as_str()))
-        .collect();
     println!(
         "imported {} annotations from {} ({})",
         report.annotations,
         file.display(),
-        kinds.join(", ")
+        kind_counts(&report.kinds)
     );
     print_added("classes", &report.new_classes);
     print_added("keypoint names to classes", &report.keypoint_classes);
@@ -244,10 +239,20 @@ fn print_label_files(root: &Path, what: &str, report: &LabelFileReport) -> anyho
     Ok(())
 }
 
+/// `3 rect, 2 polygon`.
+fn kind_counts(kinds: &[(ShapeKind, usize)]) -> String {
+    let counts: Vec<String> = kinds
+        .iter()
+        .map(|(kind, n)| format!("{n} {}", kind.as_str()))
+        .collect();
+    counts.join(", ")
+}
+
 fn print_box_labels(from: &Path, records: &str, report: &BoxLabelReport) -> anyhow::Result<()> {
     println!(
-        "imported {} boxes and image labels on {} images from {} ({} {records}, {} matched to images)",
-        report.boxes,
+        "imported {} annotations ({}) and image labels on {} images from {} ({} {records}, {} matched to images)",
+        report.annotations,
+        kind_counts(&report.kinds),
         report.labelled_items,
         from.display(),
         report.records,
@@ -255,7 +260,8 @@ fn print_box_labels(from: &Path, records: &str, report: &BoxLabelReport) -> anyh
     );
     print_added("classes", &report.new_classes);
     print_added("image labels", &report.new_labels);
-    print_added("box attributes", &report.new_attributes);
+    print_added("attributes", &report.new_attributes);
+    print_added("keypoint names to classes", &report.keypoint_classes);
     if report.switched_to_multi_label {
         println!(
             "switched the project to multi-label image labels: some images got several (one undo step with the import)"

@@ -293,8 +293,8 @@ impl ReadPlan {
                 };
                 apply_box_label_plan(project, plan, labels).map(|r| ImportSummary {
                     format,
-                    boxes: r.boxes,
-                    kinds: None,
+                    boxes: r.annotations,
+                    kinds: Some(r.kinds),
                     files: r.matched,
                     new_classes: r.new_classes,
                     problems: r.problems.iter().map(ToString::to_string).collect(),
@@ -521,28 +521,26 @@ impl DatasetJob {
                         let layout = format.yolo_layout().unwrap_or(LayoutChoice::Detect);
                         let options = YoloExportOptions { layout };
                         export_yolo(&p, out, ItemScope::All, options, &mut progress).map(|r| {
-                            let mut text = boxes(ImageExportReport {
+                            boxes(ImageExportReport {
                                 images: r.images,
                                 boxes: r.rows,
                                 left_out: r.left_out,
                                 left_out_annotations: r.left_out_annotations,
                                 as_boxes: r.as_boxes,
-                            });
-                            push_notes(&mut text, "export.converted", &r.converted);
-                            text
+                                converted: r.converted,
+                            })
                         })
                     }
                     ExportTarget::Dataset(DatasetFormat::Dota) => {
                         export_dota(&p, out, ItemScope::All, &mut progress).map(|r| {
-                            let mut text = boxes(ImageExportReport {
+                            boxes(ImageExportReport {
                                 images: r.images,
                                 boxes: r.boxes,
                                 left_out: r.left_out,
                                 left_out_annotations: r.left_out_annotations,
                                 as_boxes: Vec::new(),
-                            });
-                            push_notes(&mut text, "export.converted", &r.converted);
-                            text
+                                converted: r.converted,
+                            })
                         })
                     }
                     ExportTarget::Dataset(DatasetFormat::Voc) => {
@@ -759,7 +757,8 @@ fn classify_notice(out: &Path, r: &ClassifyExportReport) -> String {
     text
 }
 
-/// What a box-only export wrote, left out and wrote as boxes.
+/// What a per-image export wrote, left out, wrote as boxes or in another
+/// form.
 fn export_notice(out: &Path, r: &ImageExportReport) -> String {
     let mut text = t!(
         "export.done",
@@ -775,6 +774,7 @@ fn export_notice(out: &Path, r: &ImageExportReport) -> String {
         &r.left_out_annotations,
     );
     push_notes(&mut text, "export.as_boxes", &r.as_boxes);
+    push_notes(&mut text, "export.converted", &r.converted);
     text
 }
 

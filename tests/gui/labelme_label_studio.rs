@@ -31,11 +31,11 @@ fn labelme_and_label_studio_from_the_file_menu() {
         },
     );
 
-    // labelme: three rectangles and the true flags, one undo step.
+    // labelme: three rectangles, a polygon and the true flags, one undo step.
     let notice = file_menu_job(&mut h, "Import labelme…");
-    assert!(notice.starts_with("Imported 3 boxes"), "{notice}");
+    assert!(notice.starts_with("Imported 4 annotations"), "{notice}");
     let project = &h.state().workspace().unwrap().project;
-    assert_eq!(project.all_annotations().unwrap().len(), 3);
+    assert_eq!(project.all_annotations().unwrap().len(), 4);
     assert!(
         project
             .all_annotations()
@@ -50,7 +50,7 @@ fn labelme_and_label_studio_from_the_file_menu() {
 
     // Label Studio tasks written by label-studio-converter: three boxes.
     let notice = file_menu_job(&mut h, "Import Label Studio JSON…");
-    assert!(notice.starts_with("Imported 3 boxes"), "{notice}");
+    assert!(notice.starts_with("Imported 3 annotations"), "{notice}");
 
     let notice = file_menu_job(&mut h, "Export labelme…");
     assert!(notice.contains("2 images and 3 annotations"), "{notice}");

@@ -18,6 +18,7 @@ mod coco_segmentation;
 mod coco_shapes;
 mod crash_safety;
 mod cvat;
+mod cvat_labelme_shapes;
 mod cvat_subsets;
 mod export_companions;
 mod import_names;

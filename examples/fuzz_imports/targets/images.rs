@@ -78,7 +78,7 @@ fn store_box_labels(
     rng: &mut Rng,
     store: bool,
 ) -> anyhow::Result<String> {
-    let read = read_summary(plan.boxes.len(), plan.problems.len());
+    let read = read_summary(plan.shapes.len(), plan.problems.len());
     if store {
         apply_box_label_plan(&mut project.project, plan, label_options(rng))?;
         project.stored()?;
