@@ -76,7 +76,7 @@ pub fn run(
         Format::Labelstudio if project.kind() == ProjectKind::Images => {
             let r = export_label_studio_images(&project, output, scope)?;
             println!(
-                "wrote {}: {} tasks, {} boxes",
+                "wrote {}: {} tasks, {} annotations",
                 output.display(),
                 r.images,
                 r.boxes
