@@ -8,18 +8,20 @@ use super::box_labels::{
     BoxImportOptions, BoxLabelPlan, BoxLabelReport, BoxPlacer, ClassKeypoints, LabelOptions,
     PlannedLabels, RecordClaims, ShapeIn, Target, apply_box_label_plan, find_item, item_matcher,
 };
-use super::export_common::{ExportData, group_by_item, read_capped, shape_to_write, unusable};
+use super::export_common::{
+    ExportData, companion_path, group_by_item, read_capped, shape_to_write, unusable,
+};
 use super::{ItemScope, JobError};
 use crate::formats::label_paths::PathMatcher;
 use crate::formats::label_studio_images::{
-    KeypointClasses, LsGeometry, LsShapeOut, LsTask, keypoint_classes, parse_image_tasks,
-    task_annotations, task_json,
+    KeypointClasses, LsGeometry, LsShapeOut, LsTask, keypoint_classes, label_config,
+    parse_image_tasks, task_annotations, task_json,
 };
 use crate::formats::yolo::OutsidePolicy;
-use crate::model::{AttributeKind, GroupId, Item, LabelId, LabelSchema};
-use crate::project::{Project, write_atomic};
+use crate::model::{AttrValue, AttributeDef, AttributeKind, GroupId, Item, LabelId, LabelSchema};
+use crate::project::{Project, stage_file};
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Export files larger than this are refused.
 const MAX_FILE: u64 = 2 << 30;
@@ -168,8 +170,16 @@ fn plan_task(
 /// What the export wrote: `images` tasks, `boxes` annotations of every shape.
 pub type LsExportReport = super::export_common::ImageExportReport;
 
-/// Writes the items in `scope` as a Label Studio task list to `out`
-/// (atomically). `data.image` is the item's path relative to the image root.
+/// `tasks.json` → `tasks.label_config.xml`, as label-studio-converter names
+/// the config of the tasks it writes.
+pub fn label_config_path(out: &Path) -> PathBuf {
+    companion_path(out, "label_config.xml")
+}
+
+/// Writes the items in `scope` as a Label Studio task list to `out`, and
+/// beside it the labelling config that reads it ([`label_config_path`]);
+/// both are written in full before either is put in place. `data.image` is
+/// the item's path relative to the image root.
 pub fn export_label_studio_images(
     project: &Project,
     out: &Path,
@@ -249,8 +259,50 @@ pub fn export_label_studio_images(
         tasks.push(task);
     }
     report.images = tasks.len();
-    write_atomic(out, |w| {
+    let keypoints_by_name: Vec<&str> = annotations
+        .iter()
+        .filter(|a| matches!(a.shape, crate::model::Shape::Keypoints(_)))
+        .filter_map(|a| class_name.get(&a.class).copied())
+        .filter(|c| {
+            schema
+                .class_by_name(c)
+                .is_some_and(|c| c.keypoints.is_empty())
+        })
+        .collect();
+    let config = label_config(
+        &schema_with_attributes(schema, &annotations),
+        &keypoints_by_name,
+    );
+    let output = stage_file(out, |w| {
         serde_json::to_writer_pretty(&mut *w, &tasks).map_err(std::io::Error::other)
     })?;
+    let config_output = stage_file(&label_config_path(out), |w| w.write_all(config.as_bytes()))?;
+    // The file the user named goes in place first: when that fails, nothing changed.
+    output.persist()?;
+    config_output.persist()?;
     Ok(report)
+}
+
+/// The schema with a definition for each attribute the annotations carry
+/// that it does not define (a flag or text, as the first value is), so the
+/// labelling config has a tag for every attribute the tasks hold.
+fn schema_with_attributes(
+    schema: &LabelSchema,
+    annotations: &[crate::model::Annotation],
+) -> LabelSchema {
+    let mut schema = schema.clone();
+    for (name, value) in annotations.iter().flat_map(|a| &a.attributes) {
+        if schema.attribute(name).is_none() {
+            let kind = match value {
+                AttrValue::Bool(_) => AttributeKind::Bool,
+                AttrValue::Text(_) => AttributeKind::Text,
+            };
+            schema.attributes.push(AttributeDef {
+                name: name.clone(),
+                kind,
+                default: None,
+            });
+        }
+    }
+    schema
 }

@@ -2,8 +2,9 @@
 //! (`tests/fixtures/label_studio/make_shape_fixtures.py`): a Label Studio
 //! server's JSON export with rotated rectangles, polygons, an unfinished
 //! polygon, keypoints under their person's box, an ellipse, a brush and
-//! per-region classifications (`ls_shapes.json`), and label-studio-sdk's COCO
-//! import (`converter_from_coco.json`). Round trips go import → export →
+//! per-region classifications (`ls_shapes.json`), label-studio-sdk's COCO
+//! import (`converter_from_coco.json`), and our own export as a Label Studio
+//! server exports it again (`ls_shapes.through_label_studio.json`). Round trips go import → export →
 //! import into a new project; the COCO cross-check needs a Python with
 //! pycocotools (`$SHUGU_PYTHON`, as `tests/run-all.sh` sets it).
 
@@ -341,6 +342,19 @@ fn label_studio_shapes_round_trip_through_our_export() {
     assert!(converted[0].contains("polyline"), "{converted:?}");
     let schema = p.schema().clone();
     drop(p);
+    // Beside it, the labelling config that reads it (`through_label_studio.py`
+    // makes a Label Studio project with it).
+    let config = std::fs::read_to_string(tmp.path().join("ls.label_config.xml")).unwrap();
+    for tag in [
+        "<RectangleLabels name=\"label\"",
+        "<PolygonLabels name=\"polygon\"",
+        "<Label value=\"nose\" model_index=\"0\"/>",
+        "<BrushLabels name=\"brush\"",
+        "<Choices name=\"state\" toName=\"image\" perRegion=\"true\"><Choice value=\"moving\"/>",
+        "<TextArea name=\"note\"",
+    ] {
+        assert!(config.contains(tag), "{tag}: {config}");
+    }
 
     let again = project(tmp.path(), "p2", Vec::new());
     let report = import(&again, &out);
@@ -363,6 +377,26 @@ fn label_studio_shapes_round_trip_through_our_export() {
         crate::common::image_label_names(&p2),
         crate::common::image_label_names(&Project::open(&first, Access::ReadOnly).unwrap())
     );
+}
+
+/// `ls_shapes.through_label_studio.json` is our export of `ls_shapes.json`
+/// imported into a Label Studio server and exported by it
+/// (`through_label_studio.py`, which also checks that label-studio-sdk
+/// decodes its brush and converts its polygons): read back, it is the same.
+#[test]
+fn our_export_through_label_studio_reads_back_the_same() {
+    let tmp = tempfile::tempdir().unwrap();
+    let first = project(tmp.path(), "p1", Vec::new());
+    import(&first, &fixture("ls_shapes.json"));
+    let again = project(tmp.path(), "p2", Vec::new());
+    let report = import(&again, &fixture("ls_shapes.through_label_studio.json"));
+    assert_eq!(
+        report.problems.len(),
+        1,
+        "the polyline: {:?}",
+        report.problems
+    );
+    assert_same(&kept(&first), &kept(&again));
 }
 
 #[test]

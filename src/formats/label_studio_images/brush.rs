@@ -40,10 +40,22 @@ impl Bits<'_> {
     }
 }
 
-/// The `width` × `height` mask a brush's RLE bytes hold, as the patch of the
-/// whole image: its pixels whose alpha is not 0. Fails when the bytes do not
-/// hold an image of that size, or end early.
-pub fn decode_brush(rle: &[u8], width: u32, height: u32) -> Result<MaskPatch, String> {
+/// A brush decoded onto an image's grid.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BrushMask {
+    /// The part of the brush's image that lies on the grid, at its top-left.
+    pub patch: MaskPatch,
+    /// Set pixels of the brush's image that lie outside the grid.
+    pub cut: u64,
+}
+
+/// The pixels whose alpha is not 0 of the `width` × `height` image (`size`) a
+/// brush's RLE bytes hold, put on a `grid` (the project's image) at its
+/// top-left corner: what lies outside is cut off and counted, so no more than
+/// the grid is ever allocated. Fails when the bytes do not hold an image of
+/// that size, or end early.
+pub fn decode_brush(rle: &[u8], size: (u32, u32), grid: (u32, u32)) -> Result<BrushMask, String> {
+    let (width, height) = size;
     let mut bits = Bits { bytes: rle, at: 0 };
     let num = u64::from(bits.read(32)?);
     let expected = u64::from(width) * u64::from(height) * 4;
@@ -57,7 +69,7 @@ pub fn decode_brush(rle: &[u8], width: u32, height: u32) -> Result<MaskPatch, St
     for size in &mut sizes {
         *size = bits.read(4)? + 1;
     }
-    let mut alpha = vec![0u8; (width as usize) * (height as usize)];
+    let mut mask = Grid::new(size, grid);
     let mut i = 0u64;
     while i < num {
         let repeat = bits.read(1)? == 1;
@@ -66,26 +78,71 @@ pub fn decode_brush(rle: &[u8], width: u32, height: u32) -> Result<MaskPatch, St
         // the converter's slice stops: the image ends where it ends.
         let j = (i + 1 + u64::from(bits.read(size)?)).min(num);
         if repeat {
-            let set = u8::from(bits.read(word)? != 0);
-            if set == 1 {
-                alpha[(i / 4) as usize..(j / 4) as usize].fill(1);
+            if bits.read(word)? != 0 {
+                mask.set(i / 4..j / 4);
             }
         } else {
             for index in i..j {
                 if bits.read(word)? != 0 && index % 4 == 3 {
-                    alpha[(index / 4) as usize] = 1;
+                    mask.set(index / 4..index / 4 + 1);
                 }
             }
         }
         i = j;
     }
-    Ok(MaskPatch {
-        left: 0,
-        top: 0,
-        width,
-        height,
-        rows: alpha,
+    Ok(BrushMask {
+        patch: MaskPatch {
+            left: 0,
+            top: 0,
+            width: mask.w,
+            height: mask.h,
+            rows: mask.rows,
+        },
+        cut: mask.cut,
     })
+}
+
+/// The part of a `width`-wide image that lies on a grid, row-major.
+struct Grid {
+    width: u64,
+    w: u32,
+    h: u32,
+    rows: Vec<u8>,
+    cut: u64,
+}
+
+impl Grid {
+    fn new((width, height): (u32, u32), (grid_w, grid_h): (u32, u32)) -> Self {
+        let (w, h) = (width.min(grid_w), height.min(grid_h));
+        Self {
+            width: u64::from(width),
+            w,
+            h,
+            rows: vec![0; w as usize * h as usize],
+            cut: 0,
+        }
+    }
+
+    /// Sets the image's pixels `pixels` (row-major indices), row by row.
+    fn set(&mut self, pixels: std::ops::Range<u64>) {
+        let mut p = pixels.start;
+        while p < pixels.end {
+            let (y, x) = (p / self.width, p % self.width);
+            let end = (p - x + self.width).min(pixels.end);
+            let x_end = x + (end - p);
+            let inside = if y < u64::from(self.h) {
+                x.min(u64::from(self.w))..x_end.min(u64::from(self.w))
+            } else {
+                0..0
+            };
+            if !inside.is_empty() {
+                let row = y as usize * self.w as usize;
+                self.rows[row + inside.start as usize..row + inside.end as usize].fill(1);
+            }
+            self.cut += (end - p) - (inside.end - inside.start);
+            p = end;
+        }
+    }
 }
 
 /// Appends the low `n` bits of `v`, most significant first.
@@ -145,6 +202,12 @@ pub fn encode_brush(mask: &Rle) -> Result<Vec<u8>, RleError> {
 mod tests {
     use super::*;
 
+    fn pack(bits: &[bool]) -> Vec<u8> {
+        bits.chunks(8)
+            .map(|b| (0..8).fold(0u8, |acc, k| (acc << 1) | u8::from(b.get(k) == Some(&true))))
+            .collect()
+    }
+
     /// A 3×4 mask with the middle two pixels of the second row set.
     fn small() -> Rle {
         let mut rows = vec![0u8; 12];
@@ -158,10 +221,9 @@ mod tests {
         // `brush.mask2rle` of that mask (label-studio-sdk 2.1.2).
         let converter = [0, 0, 0, 48, 57, 27, 254, 19, 0, 159, 255, 9, 128, 0];
         assert_eq!(encode_brush(&small()).unwrap(), converter);
-        assert_eq!(
-            decode_brush(&converter, 4, 3).unwrap().rows,
-            small().decode_row_major()
-        );
+        let decoded = decode_brush(&converter, (4, 3), (4, 3)).unwrap();
+        assert_eq!(decoded.patch.rows, small().decode_row_major());
+        assert_eq!(decoded.cut, 0);
     }
 
     #[test]
@@ -182,32 +244,44 @@ mod tests {
         push_bits(&mut bits, 0b1_00, 3);
         push_bits(&mut bits, 3, 3);
         push_bits(&mut bits, 0, 8);
-        bits.extend(std::iter::repeat_n(false, 8 - bits.len() % 8));
-        let bytes: Vec<u8> = bits
-            .chunks(8)
-            .map(|b| b.iter().fold(0u8, |acc, &x| (acc << 1) | u8::from(x)))
-            .collect();
-        assert_eq!(decode_brush(&bytes, 2, 2).unwrap().rows, [0, 1, 1, 0]);
+        let bytes = pack(&bits);
+        assert_eq!(
+            decode_brush(&bytes, (2, 2), (2, 2)).unwrap().patch.rows,
+            [0, 1, 1, 0]
+        );
 
         // A run longer than 2^16 values takes several chunks.
         let big = Rle::encode_row_major(200, 200, &vec![1; 40_000]).unwrap();
         let bytes = encode_brush(&big).unwrap();
-        assert_eq!(
-            decode_brush(&bytes, 200, 200).unwrap().rows,
-            vec![1; 40_000]
-        );
+        let whole = decode_brush(&bytes, (200, 200), (200, 200)).unwrap();
+        assert_eq!(whole.patch.rows, vec![1; 40_000]);
+        // On a smaller image, the rest is cut off and counted.
+        let on_small = decode_brush(&bytes, (200, 200), (150, 120)).unwrap();
+        assert_eq!(on_small.patch.rows, vec![1; 150 * 120]);
+        assert_eq!((on_small.patch.width, on_small.patch.height), (150, 120));
+        assert_eq!(on_small.cut, 40_000 - 150 * 120);
     }
 
     #[test]
     fn bytes_of_another_size_or_cut_short_are_refused() {
         let bytes = encode_brush(&small()).unwrap();
-        let wrong = decode_brush(&bytes, 4, 4).unwrap_err();
+        let wrong = decode_brush(&bytes, (4, 4), (4, 4)).unwrap_err();
         assert!(
             wrong.contains("48 values") && wrong.contains("4×4"),
             "{wrong}"
         );
-        let cut = decode_brush(&bytes[..9], 4, 3).unwrap_err();
+        let cut = decode_brush(&bytes[..9], (4, 3), (4, 3)).unwrap_err();
         assert!(cut.contains("ends early"), "{cut}");
-        assert!(decode_brush(&[], 1, 1).unwrap_err().contains("ends early"));
+        let empty = decode_brush(&[], (1, 1), (1, 1)).unwrap_err();
+        assert!(empty.contains("ends early"), "{empty}");
+        // A tiny file that claims a vast image allocates no more than the grid.
+        let mut vast = Vec::new();
+        push_bits(&mut vast, 4 * 30_000 * 30_000, 32);
+        push_bits(&mut vast, 7, 5);
+        for size in [16, 16, 16, 16] {
+            push_bits(&mut vast, size - 1, 4);
+        }
+        let err = decode_brush(&pack(&vast), (30_000, 30_000), (10, 10)).unwrap_err();
+        assert!(err.contains("ends early"), "{err}");
     }
 }

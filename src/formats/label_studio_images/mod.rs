@@ -16,16 +16,19 @@
 //! [`parse_image_tasks`] reads the file (each task or result it cannot take is
 //! a problem, the rest is kept); [`keypoint_classes`] and [`task_annotations`]
 //! turn a task's regions into shapes in pixels, grouped by `parentID`;
-//! [`task_json`] writes one task. No I/O.
+//! [`task_json`] writes one task and [`label_config`] the labelling config
+//! that reads them. No I/O.
 
 mod brush;
+mod config;
 mod objects;
 mod read;
 #[cfg(test)]
 mod tests;
 mod write;
 
-pub use brush::{decode_brush, encode_brush};
+pub use brush::{BrushMask, decode_brush, encode_brush};
+pub use config::label_config;
 pub use objects::{KeypointClasses, LsAnnotation, keypoint_classes, task_annotations};
 pub use write::{LsShapeOut, LsTaskNotes, task_json};
 

@@ -316,6 +316,12 @@ pub fn task_annotations(
             LsGeometry::Polygon { closed: true, .. } => {
                 region_part(region, size).map(|p| Built::Parts(vec![p]))
             }
+            LsGeometry::Brush(bytes) => brush_mask(bytes, size, image).map(|(mask, note)| {
+                if let Some(note) = note {
+                    fail(note);
+                }
+                Built::Done(mask)
+            }),
             _ => region_shape(region, size).map(Built::Done),
         };
         match built {
@@ -452,8 +458,28 @@ fn region_part(region: &LsRegion, size: (u32, u32)) -> Result<Vec<Point>, String
     Ok(points.iter().map(|&p| pixel(p, size)).collect())
 }
 
-/// A region other than a point or a closed polygon as a shape, in pixels of
-/// `size` (a brush as the patch of the whole image it covers).
+/// A brush of a `size` image as the patch it covers on the `image`, and a
+/// note of the set pixels cut off beyond it.
+fn brush_mask(
+    bytes: &[u8],
+    size: (u32, u32),
+    image: (u32, u32),
+) -> Result<(FileShape, Option<String>), String> {
+    let brush = decode_brush(bytes, size, image)?;
+    if !brush.patch.rows.contains(&1) {
+        return Err("the brush has no pixel set inside the image; skipped".into());
+    }
+    let note = (brush.cut > 0).then(|| {
+        format!(
+            "{} pixel(s) of the brush lie outside the {}×{} image; they were cut off",
+            brush.cut, image.0, image.1
+        )
+    });
+    Ok((FileShape::Mask(brush.patch), note))
+}
+
+/// A region other than a point, a closed polygon or a brush as a shape, in pixels of
+/// `size`.
 fn region_shape(region: &LsRegion, size: (u32, u32)) -> Result<FileShape, String> {
     let (w, h) = (f64::from(size.0), f64::from(size.1));
     match &region.geometry {
@@ -499,13 +525,7 @@ fn region_shape(region: &LsRegion, size: (u32, u32)) -> Result<FileShape, String
             .map(|p| Shape::Polygon(p).into())
             .ok_or_else(|| "the ellipse's numbers make no outline".to_string())
         }
-        LsGeometry::Brush(bytes) => {
-            let patch = decode_brush(bytes, size.0, size.1)?;
-            if !patch.rows.contains(&1) {
-                return Err("the brush mask has no pixel set".into());
-            }
-            Ok(FileShape::Mask(patch))
-        }
+        LsGeometry::Brush(_) => Err("a brush is not decoded here".into()),
         LsGeometry::Point { .. } => Err("a point is not a region".into()),
     }
 }

@@ -1,6 +1,8 @@
 use super::*;
 use crate::formats::file_shape::FileShape;
-use crate::model::{Keypoint, Point, Polygon, RotatedRect, Shape, Visibility};
+use crate::model::{
+    Keypoint, LabelSchema, Point, Polygon, RotatedRect, Shape, ShapeKind, Visibility,
+};
 
 #[test]
 fn percentages_convert_exactly() {
@@ -273,4 +275,110 @@ fn shapes_written_read_back_the_same() {
     assert_eq!(back[2].attributes, attributes);
     let groups: Vec<Option<u32>> = back.iter().map(|a| a.group).collect();
     assert_eq!(groups, [Some(1), None, None, None, Some(1), None]);
+}
+
+#[test]
+fn odd_links_and_points_are_reported_never_a_panic() {
+    let (shapes, problems, tasks) = shapes_of(
+        br#"[{"data": {"image": "a.png"}, "annotations": [{"result": [
+              {"id": "a", "parentID": "b", "type": "keypointlabels", "value": {"x": 1, "y": 1, "keypointlabels": ["tip"]}},
+              {"id": "b", "parentID": "a", "type": "keypointlabels", "value": {"x": 2, "y": 2, "keypointlabels": ["tip"]}},
+              {"id": "c", "parentID": "c", "type": "rectanglelabels", "value": {"x": 0, "y": 0, "width": 10, "height": 10, "rectanglelabels": ["box"]}},
+              {"id": "h", "type": "rectanglelabels", "value": {"x": 0, "y": 0, "width": 10, "height": 10, "rectanglelabels": ["hand"]}},
+              {"id": "h1", "parentID": "h", "type": "keypointlabels", "value": {"x": 5, "y": 5, "keypointlabels": ["thumb"]}},
+              {"id": "h2", "parentID": "h", "type": "keypointlabels", "value": {"x": 6, "y": 6, "keypointlabels": ["thumb"]}},
+              {"id": "p", "type": "polygonlabels", "value": {"points": [[1, 1], [2, 2]], "polygonlabels": ["lake"]}},
+              {"id": "q", "type": "polygonlabels", "value": {"points": [[1]], "polygonlabels": ["lake"]}},
+              {"id": "l", "type": "polygonlabels", "value": {"points": [[1, 1]], "closed": false, "polygonlabels": ["lane"]}},
+              {"id": "r", "type": "brushlabels", "value": {"format": "rle", "rle": [300], "brushlabels": ["sky"]}},
+              {"id": "s", "type": "brushlabels", "value": {"format": "png", "brushlabels": ["sky"]}},
+              {"id": "e", "type": "ellipselabels", "value": {"x": 5, "y": 5, "radiusX": 0, "radiusY": 2, "ellipselabels": ["ball"]}},
+              {"id": "t", "type": "rectangle", "value": {"x": 0, "y": 0, "width": 1, "height": 1}},
+              {"id": "t", "type": "labels", "value": {"labels": ["tag"]}},
+              {"id": "u", "type": "rectangle", "value": {"x": 0, "y": 0, "width": 1, "height": 1}},
+              {"id": "x", "type": "textarea", "from_name": "note", "value": {"text": ["no region"]}},
+              {"type": "choices", "value": {"choices": [3]}}
+            ]}]}]"#,
+        (100, 100),
+    );
+    let parse: Vec<(&str, &str)> = tasks
+        .problems
+        .iter()
+        .map(|p| {
+            (
+                p.at.rsplit(' ').next().unwrap_or_default(),
+                p.message.as_str(),
+            )
+        })
+        .collect();
+    let bad_at: Vec<&str> = parse.iter().map(|(r, _)| *r).collect();
+    assert_eq!(bad_at, ["7", "9", "10", "11", "14", "16"], "{parse:?}");
+    assert_eq!(tasks.skipped.get("textarea"), Some(&1));
+    let later: Vec<String> = problems
+        .iter()
+        .map(|p| format!("{}: {}", p.at, p.message))
+        .collect();
+    assert!(
+        later
+            .iter()
+            .any(|p| p.contains("result 5") && p.contains("a second point `thumb`")),
+        "{later:?}"
+    );
+    assert!(
+        later
+            .iter()
+            .any(|p| p.contains("result 6") && p.contains("fewer than 3")),
+        "{later:?}"
+    );
+    assert!(
+        later
+            .iter()
+            .any(|p| p.contains("result 8") && p.contains("fewer than 2")),
+        "{later:?}"
+    );
+    let kept: Vec<&str> = shapes.iter().map(|a| a.class.as_str()).collect();
+    assert_eq!(
+        kept,
+        ["tip", "tip", "box", "hand", "hand", "tag"],
+        "{later:?}"
+    );
+}
+
+#[test]
+fn the_labelling_config_names_every_tag_the_tasks_use() {
+    use crate::model::{AttributeDef, AttributeKind, ClassDef, ClassId, Rgb};
+    let mut schema = LabelSchema::default();
+    let mut person = ClassDef::new(ClassId(1), "person", Rgb(1, 2, 3));
+    person.keypoints = vec!["nose".into(), "eye".into()];
+    let mut car = ClassDef::new(ClassId(2), "car & co", Rgb(1, 2, 3));
+    car.shapes = vec![ShapeKind::Rect];
+    let tip = ClassDef::new(ClassId(3), "tip", Rgb(1, 2, 3));
+    schema.classes = vec![person, car, tip];
+    schema.add_image_label("night");
+    schema.attributes = vec![
+        AttributeDef::bool("moving"),
+        AttributeDef {
+            name: "colour".into(),
+            kind: AttributeKind::OneOf(vec!["red".into(), "blue".into()]),
+            default: None,
+        },
+        AttributeDef {
+            name: "note".into(),
+            kind: AttributeKind::Text,
+            default: None,
+        },
+    ];
+    let config = label_config(&schema, &["tip"]);
+    for tag in [
+        r#"<RectangleLabels name="label" toName="image"><Label value="person"/><Label value="car &amp; co"/><Label value="tip"/></RectangleLabels>"#,
+        r#"<PolygonLabels name="polygon" toName="image"><Label value="person"/><Label value="tip"/></PolygonLabels>"#,
+        r#"<KeyPointLabels name="keypoint" toName="image"><Label value="nose" model_index="0"/><Label value="eye" model_index="1"/><Label value="tip" model_index="2"/></KeyPointLabels>"#,
+        r#"<Choices name="choice" toName="image" choice="single"><Choice value="night"/></Choices>"#,
+        r#"<Choices name="moving" toName="image" perRegion="true"><Choice value="true"/><Choice value="false"/></Choices>"#,
+        r#"<Choices name="colour" toName="image" perRegion="true"><Choice value="red"/><Choice value="blue"/></Choices>"#,
+        r#"<TextArea name="note" toName="image" perRegion="true"/>"#,
+    ] {
+        assert!(config.contains(tag), "{tag} not in\n{config}");
+    }
+    assert!(config.starts_with("<View>\n  <Image name=\"image\" value=\"$image\"/>"));
 }
