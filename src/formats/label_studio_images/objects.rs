@@ -16,8 +16,9 @@
 //!
 //! The points of a class without a parent and without points under them are
 //! one object per task, as label-studio-converter's COCO export takes them.
-//! A closed polygon under a closed polygon of its label is another part of it
-//! (Shugu's export writes a polygon's parts so).
+//! A closed polygon under a closed polygon of its label, its id the other's
+//! followed by `_N`, is another part of it (Shugu's export writes a polygon's
+//! parts so).
 
 use super::{LsGeometry, LsProblem, LsRegion, LsTask, LsTasks, brush::decode_brush};
 use crate::formats::file_shape::FileShape;
@@ -388,23 +389,21 @@ fn point_place<'a>(
 }
 
 /// The region whose polygon region `i` is a further part of: a closed
-/// polygon under a closed polygon of its label, followed up.
+/// polygon directly under a closed polygon of its label, its id the parent's
+/// followed by `_N`, as Shugu's export writes a polygon's further parts. A
+/// polygon drawn under another in Label Studio has an id of its own and stays
+/// a polygon of its own (in the group).
 fn polygon_owner(regions: &[LsRegion], tree: &Tree, i: usize) -> Option<usize> {
+    let p = tree.parent[i]?;
+    let (part, owner) = (&regions[i], &regions[p]);
     let closed = |r: &LsRegion| matches!(r.geometry, LsGeometry::Polygon { closed: true, .. });
-    let mut at = i;
-    for _ in 0..regions.len() {
-        match tree.parent[at] {
-            Some(p)
-                if closed(&regions[p])
-                    && closed(&regions[at])
-                    && regions[p].label == regions[i].label =>
-            {
-                at = p
-            }
-            _ => break,
-        }
-    }
-    (at != i).then_some(at)
+    let number = part
+        .id
+        .as_deref()?
+        .strip_prefix(owner.id.as_deref()?)?
+        .strip_prefix('_')?;
+    let numbered = !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit());
+    (numbered && closed(part) && closed(owner) && part.label == owner.label).then_some(p)
 }
 
 /// Numbers the roots that hold two shapes or more, in order, and makes the shapes.

@@ -165,6 +165,8 @@ fn polygon_parts_unfinished_polygons_and_attributes() {
                "value": {"points": [[0, 0], [10, 0], [10, 10]], "polygonlabels": ["lake"]}},
               {"id": "p", "type": "choices", "from_name": "frozen", "value": {"choices": ["true"]}},
               {"id": "p", "type": "textarea", "from_name": "note", "value": {"text": ["deep", "cold"]}},
+              {"id": "pond", "parentID": "p", "type": "polygonlabels", "original_width": 100, "original_height": 100,
+               "value": {"points": [[20, 20], [30, 20], [30, 30]], "polygonlabels": ["lake"]}},
               {"id": "line", "type": "polygonlabels", "original_width": 100, "original_height": 100,
                "value": {"points": [[0, 90], [90, 90]], "closed": false, "polygonlabels": ["road"]}}
             ]}]}]"#,
@@ -177,7 +179,11 @@ fn polygon_parts_unfinished_polygons_and_attributes() {
         p(&[[50.0, 50.0], [60.0, 50.0], [60.0, 60.0]]),
     ]);
     assert_eq!(shape(&shapes[0]), &Shape::Polygon(lake));
-    assert_eq!(shapes[0].group, None, "one shape is no group");
+    // A lake drawn under it in Label Studio (an id of its own) is a polygon
+    // of its own, in its group.
+    let pond = p(&[[20.0, 20.0], [30.0, 20.0], [30.0, 30.0]]);
+    assert_eq!(shape(&shapes[1]), &Shape::Polygon(Polygon::new(pond)));
+    assert_eq!((shapes[0].group, shapes[1].group), (Some(1), Some(1)));
     let attrs: Vec<(&str, String)> = shapes[0]
         .attributes
         .iter()
@@ -191,7 +197,7 @@ fn polygon_parts_unfinished_polygons_and_attributes() {
         ]
     );
     assert_eq!(
-        shape(&shapes[1]),
+        shape(&shapes[2]),
         &Shape::Polyline(p(&[[0.0, 90.0], [90.0, 90.0]]))
     );
 }
@@ -227,6 +233,11 @@ fn shapes_written_read_back_the_same() {
             Keypoint::new(6.0, 8.0, Visibility::Visible),
         ]),
         Shape::Mask(mask),
+        Shape::Polygon(Polygon::new(vec![
+            Point::new(20.0, 1.0),
+            Point::new(25.0, 1.0),
+            Point::new(25.0, 5.0),
+        ])),
     ];
     let out: Vec<LsShapeOut> = shapes
         .iter()
@@ -235,7 +246,11 @@ fn shapes_written_read_back_the_same() {
             id: i as i64 + 1,
             label: if i == 4 { "fish" } else { "thing" },
             shape: s,
-            group: (i == 0 || i == 4).then_some(7),
+            group: match i {
+                0 | 4 => Some(7),
+                2 | 6 => Some(3),
+                _ => None,
+            },
             attributes: if i == 2 { &attributes } else { &none },
             point_names: if i == 4 { &names } else { &[] },
         })
@@ -274,7 +289,11 @@ fn shapes_written_read_back_the_same() {
     assert_eq!(visibility, [Visibility::Occluded, Visibility::Visible]);
     assert_eq!(back[2].attributes, attributes);
     let groups: Vec<Option<u32>> = back.iter().map(|a| a.group).collect();
-    assert_eq!(groups, [Some(1), None, None, None, Some(1), None]);
+    // Two polygons of one class in a group stay two polygons, one of two parts.
+    assert_eq!(
+        groups,
+        [Some(1), None, Some(2), None, Some(1), None, Some(2)]
+    );
 }
 
 #[test]
