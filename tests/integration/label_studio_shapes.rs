@@ -9,6 +9,7 @@
 //! pycocotools (`$SHUGU_PYTHON`, as `tests/run-all.sh` sets it).
 
 use crate::common::cli::{copy_dir, open_when_free, run_python_check};
+use shugu::formats::label_studio_images::{decode_brush, encode_brush};
 use shugu::jobs::ItemScope;
 use shugu::jobs::box_labels::{BoxImportOptions, BoxLabelReport};
 use shugu::jobs::coco::export_coco;
@@ -16,7 +17,7 @@ use shugu::jobs::label_studio_images::{export_label_studio_images, import_label_
 use shugu::jobs::scan::BackgroundScan;
 use shugu::model::{
     AttrValue, Attributes, BBox, ClassDef, ClassId, ImageLabelMode, Keypoint, LabelSchema, Point,
-    Polygon, Rgb, Shape, ShapeKind, Visibility,
+    Polygon, Rgb, Rle, Shape, ShapeKind, Visibility,
 };
 use shugu::project::{Access, Project};
 use std::collections::BTreeMap;
@@ -475,4 +476,42 @@ fn label_studio_polygons_and_brushes_give_the_converters_coco_masks() {
             "lane".as_ref(),
         ],
     );
+}
+
+/// `brush_rle_pack.json` was packed by @thi.ng/rle-pack, the encoder Label
+/// Studio's frontend saves brushes with (`make_brush_rle_pack.mjs`): an
+/// anti-aliased disc, whose edge makes the literal chunks label-studio-sdk's
+/// encoder never writes. It decodes to the pixels whose alpha is not 0, as
+/// the SDK's `decode_rle` gives them, and our encoding of that mask decodes
+/// the same.
+#[test]
+fn a_brush_packed_by_label_studios_own_encoder_decodes() {
+    let file: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(fixture("brush_rle_pack.json")).unwrap()).unwrap();
+    let number = |v: &serde_json::Value| v.as_u64().unwrap();
+    let (w, h) = (
+        number(&file["width"]) as u32,
+        number(&file["height"]) as u32,
+    );
+    let rle: Vec<u8> = file["rle"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| number(b) as u8)
+        .collect();
+    let mut want = Vec::new();
+    for (i, run) in file["row_major_runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+    {
+        want.extend(std::iter::repeat_n((i % 2) as u8, number(run) as usize));
+    }
+    let brush = decode_brush(&rle, (w, h), (w, h)).unwrap();
+    assert_eq!((brush.patch.rows.len(), brush.cut), (want.len(), 0));
+    assert_eq!(brush.patch.rows, want);
+    let mask = Rle::encode_row_major(h, w, &want).unwrap();
+    let again = decode_brush(&encode_brush(&mask).unwrap(), (w, h), (w, h)).unwrap();
+    assert_eq!(again.patch.rows, want);
 }
