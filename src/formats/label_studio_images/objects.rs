@@ -204,11 +204,7 @@ pub fn task_annotations(
     let regions = &task.regions;
     let tree = Tree::new(regions);
     let mut problems = Vec::new();
-    let mut entries: Vec<Entry> = Vec::new();
-    // Entry of each region that starts one; of each keypoint object.
-    let mut entry_of: HashMap<usize, usize> = HashMap::new();
-    let mut objects: HashMap<(&str, Option<usize>), usize> = HashMap::new();
-    let mut in_turn: HashMap<(&str, Option<usize>), usize> = HashMap::new();
+    let mut built = Builder::default();
     let owners: Vec<Option<usize>> = (0..regions.len())
         .map(|i| polygon_owner(regions, &tree, i))
         .collect();
@@ -219,127 +215,155 @@ pub fn task_annotations(
     for i in order {
         let region = &regions[i];
         let size = region.original.unwrap_or(image);
-        if size != image {
-            problems.push(LsProblem {
-                at: region.at.clone(),
-                message: format!(
-                    "original size {}×{} differs from the project's {}×{}; converted with {}×{}",
-                    size.0, size.1, image.0, image.1, size.0, size.1
-                ),
-            });
-        }
-        let mut fail = |message: String| {
+        let mut say = |message: String| {
             problems.push(LsProblem {
                 at: region.at.clone(),
                 message,
             })
         };
-        if let LsGeometry::Point { at, hidden } = region.geometry {
-            let place = match point_place(regions, &tree, i, classes) {
-                Ok(place) => place,
-                Err(message) => {
-                    fail(message);
-                    continue;
-                }
-            };
-            let object_root = (tree.root[i] != i || tree.has_children[i]).then_some(tree.root[i]);
-            let (class, slot, count) = match place {
-                PointPlace::Alone => (region.label.as_str(), 0, 1),
-                PointPlace::Named(class, slot) => (class, slot, names_len(classes, class)),
-                PointPlace::InTurn(class, count) => {
-                    let turn = in_turn.entry((class, object_root)).or_default();
-                    let slot = *turn % count;
-                    if slot == 0 && *turn > 0 {
-                        // The class's points are all there: the next object starts.
-                        objects.remove(&(class, object_root));
-                    }
-                    *turn += 1;
-                    (class, slot, count)
-                }
-            };
-            let key = (class, object_root);
-            let e = match (matches!(place, PointPlace::Alone), objects.get(&key)) {
-                (false, Some(&e)) => e,
-                _ => {
-                    entries.push(Entry {
-                        at: region.at.clone(),
-                        class: class.to_string(),
-                        built: Built::Points(vec![Keypoint::default(); count]),
-                        root: object_root,
-                        attributes: Attributes::new(),
-                    });
-                    objects.insert(key, entries.len() - 1);
-                    entries.len() - 1
-                }
-            };
-            let entry = &mut entries[e];
-            let Built::Points(points) = &mut entry.built else {
-                continue;
-            };
-            if points[slot].v.is_labelled() {
-                fail(format!(
-                    "a second point `{}` in one `{class}` object; it was left out",
-                    region.label
-                ));
-                continue;
-            }
-            let p = pixel(at, size);
-            points[slot] = match hidden {
-                // label-studio-converter's COCO import: COCO's unlabelled point.
-                true if at == [0.0, 0.0] => Keypoint::default(),
-                true => Keypoint::new(p.x, p.y, Visibility::Occluded),
-                false => Keypoint::new(p.x, p.y, Visibility::Visible),
-            };
-            for (name, value) in &region.attributes {
-                entry
-                    .attributes
-                    .entry(name.clone())
-                    .or_insert(value.clone());
-            }
-            continue;
+        if size != image {
+            say(format!(
+                "original size {}×{} differs from the project's {}×{}; converted with {}×{}",
+                size.0, size.1, image.0, image.1, size.0, size.1
+            ));
         }
-        if let Some(owner) = owners[i] {
-            let Some(&e) = entry_of.get(&owner) else {
-                fail(format!(
-                    "a further part of the polygon at {}, which was left out; it was left out too",
-                    regions[owner].at
-                ));
-                continue;
-            };
-            match (&mut entries[e].built, region_part(region, size)) {
-                (Built::Parts(parts), Ok(part)) => parts.push(part),
-                (_, Err(message)) => fail(message),
-                _ => {}
-            }
-            continue;
-        }
-        let built = match &region.geometry {
-            LsGeometry::Polygon { closed: true, .. } => {
-                region_part(region, size).map(|p| Built::Parts(vec![p]))
-            }
-            LsGeometry::Brush(bytes) => brush_mask(bytes, size, image).map(|(mask, note)| {
+        let outcome = match (&region.geometry, owners[i]) {
+            (LsGeometry::Point { .. }, _) => built.point(regions, &tree, i, classes, size),
+            (_, Some(owner)) => built.part(regions, owner, i, size),
+            (LsGeometry::Polygon { closed: true, .. }, None) => region_part(region, size)
+                .map(|p| built.region(i, region, tree.root[i], Built::Parts(vec![p]))),
+            (LsGeometry::Brush(bytes), None) => brush_mask(bytes, size, image).map(|(m, note)| {
                 if let Some(note) = note {
-                    fail(note);
+                    say(note);
                 }
-                Built::Done(mask)
+                built.region(i, region, tree.root[i], Built::Done(m));
             }),
-            _ => region_shape(region, size).map(Built::Done),
+            (_, None) => region_shape(region, size)
+                .map(|shape| built.region(i, region, tree.root[i], Built::Done(shape))),
         };
-        match built {
-            Ok(built) => {
-                entry_of.insert(i, entries.len());
-                entries.push(Entry {
-                    at: region.at.clone(),
-                    class: region.label.clone(),
-                    built,
-                    root: Some(tree.root[i]),
-                    attributes: region.attributes.clone(),
-                });
-            }
-            Err(message) => fail(message),
+        if let Err(message) = outcome {
+            say(message);
         }
     }
-    (number_groups(entries), problems)
+    (number_groups(built.entries), problems)
+}
+
+/// The shapes of a task as they are built.
+#[derive(Default)]
+struct Builder<'a> {
+    entries: Vec<Entry>,
+    /// The entry each region that starts one made.
+    entry_of: HashMap<usize, usize>,
+    /// The entry of each keypoint object: class, and the region at the top of
+    /// its points' links (`None`: the points of the class under nothing).
+    objects: HashMap<(&'a str, Option<usize>), usize>,
+    /// Points placed so far of each object of points labelled with their class.
+    in_turn: HashMap<(&'a str, Option<usize>), usize>,
+}
+
+impl<'a> Builder<'a> {
+    fn region(&mut self, i: usize, region: &LsRegion, root: usize, built: Built) {
+        self.entry_of.insert(i, self.entries.len());
+        self.entries.push(Entry {
+            at: region.at.clone(),
+            class: region.label.clone(),
+            built,
+            root: Some(root),
+            attributes: region.attributes.clone(),
+        });
+    }
+
+    /// Region `i`, a further part of the polygon region `owner`.
+    fn part(
+        &mut self,
+        regions: &[LsRegion],
+        owner: usize,
+        i: usize,
+        size: (u32, u32),
+    ) -> Result<(), String> {
+        let Some(&e) = self.entry_of.get(&owner) else {
+            return Err(format!(
+                "a further part of the polygon at {}, which was left out; it was left out too",
+                regions[owner].at
+            ));
+        };
+        let part = region_part(&regions[i], size)?;
+        if let Built::Parts(parts) = &mut self.entries[e].built {
+            parts.push(part);
+        }
+        Ok(())
+    }
+
+    /// The point region `i`, into its object's keypoints.
+    fn point(
+        &mut self,
+        regions: &'a [LsRegion],
+        tree: &Tree,
+        i: usize,
+        classes: &'a KeypointClasses,
+        size: (u32, u32),
+    ) -> Result<(), String> {
+        let region = &regions[i];
+        let LsGeometry::Point { at, hidden } = region.geometry else {
+            return Err("not a point".into());
+        };
+        let root = (tree.root[i] != i || tree.has_children[i]).then_some(tree.root[i]);
+        let (class, slot, count) = match point_place(regions, tree, i, classes)? {
+            PointPlace::Alone => (region.label.as_str(), 0, 1),
+            PointPlace::Named(class, slot) => (class, slot, names_len(classes, class)),
+            PointPlace::InTurn(class, count) => {
+                let turn = self.in_turn.entry((class, root)).or_default();
+                let slot = *turn % count;
+                if slot == 0 && *turn > 0 {
+                    // The class's points are all there: the next object starts.
+                    self.objects.remove(&(class, root));
+                }
+                *turn += 1;
+                (class, slot, count)
+            }
+        };
+        let alone = count == 1 && classes.names(class).is_none();
+        let e = match self.objects.get(&(class, root)) {
+            Some(&e) if !alone => e,
+            _ => {
+                self.entries.push(Entry {
+                    at: region.at.clone(),
+                    class: class.to_string(),
+                    built: Built::Points(vec![Keypoint::default(); count]),
+                    root,
+                    attributes: Attributes::new(),
+                });
+                if !alone {
+                    self.objects.insert((class, root), self.entries.len() - 1);
+                }
+                self.entries.len() - 1
+            }
+        };
+        let entry = &mut self.entries[e];
+        let Built::Points(points) = &mut entry.built else {
+            return Err("not a keypoint object".into());
+        };
+        if points[slot].v.is_labelled() {
+            return Err(format!(
+                "a second point `{}` in one `{class}` object; it was left out",
+                region.label
+            ));
+        }
+        let p = pixel(at, size);
+        points[slot] = match hidden {
+            // label-studio-converter's COCO import: COCO's unlabelled point.
+            true if at == [0.0, 0.0] => Keypoint::default(),
+            true => Keypoint::new(p.x, p.y, Visibility::Occluded),
+            false => Keypoint::new(p.x, p.y, Visibility::Visible),
+        };
+        for (name, value) in &region.attributes {
+            entry
+                .attributes
+                .entry(name.clone())
+                .or_insert(value.clone());
+        }
+        Ok(())
+    }
 }
 
 fn names_len(classes: &KeypointClasses, class: &str) -> usize {
