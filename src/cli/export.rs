@@ -2,7 +2,7 @@ use super::{Format, default_format, progress_line};
 use crate::jobs::ItemScope;
 use crate::jobs::coco::export_coco_with;
 use crate::jobs::cvat::export_cvat;
-use crate::jobs::label_studio_images::{export_label_studio_images, label_config_path};
+use crate::jobs::label_studio_images::export_label_studio_images;
 use crate::jobs::labelme::export_labelme;
 use crate::jobs::text::{TextExportFormat, export_text_scoped};
 use crate::jobs::voc::export_voc;
@@ -83,7 +83,7 @@ pub fn run(
             );
             println!(
                 "wrote {}: the labelling config that reads them",
-                label_config_path(output).display()
+                crate::jobs::label_studio_images::label_config_path(output).display()
             );
             return report_left_out(&r);
         }
