@@ -18,7 +18,9 @@ use crate::formats::label_studio_images::{
     parse_image_tasks, task_annotations, task_json,
 };
 use crate::formats::yolo::OutsidePolicy;
-use crate::model::{AttrValue, AttributeDef, AttributeKind, GroupId, Item, LabelId, LabelSchema};
+use crate::model::{
+    AttrValue, AttributeDef, AttributeKind, GroupId, Item, LabelId, LabelSchema, Shape,
+};
 use crate::project::{Project, stage_file};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -77,6 +79,19 @@ pub fn read_label_studio_images(
         plan_task(&name, task, context, (&mut placer, &mut claims), &mut plan);
     }
     claims.settle(&mut plan);
+    let alone = plan
+        .shapes
+        .iter()
+        .filter(|s| matches!(&s.shape, Shape::Keypoints(k) if k.len() == 1))
+        .filter(|s| classes.names(&plan.class_names[s.class]).is_none())
+        .count();
+    if alone > 0 {
+        plan.problem(
+            &name,
+            "",
+            format!("{alone} point(s) under no region and of no keypoint class imported as one-point keypoints of their label"),
+        );
+    }
     Ok(plan)
 }
 
@@ -261,7 +276,7 @@ pub fn export_label_studio_images(
     report.images = tasks.len();
     let keypoints_by_name: Vec<&str> = annotations
         .iter()
-        .filter(|a| matches!(a.shape, crate::model::Shape::Keypoints(_)))
+        .filter(|a| matches!(a.shape, Shape::Keypoints(_)))
         .filter_map(|a| class_name.get(&a.class).copied())
         .filter(|c| {
             schema

@@ -515,3 +515,38 @@ fn a_brush_packed_by_label_studios_own_encoder_decodes() {
     let again = decode_brush(&encode_brush(&mask).unwrap(), (w, h), (w, h)).unwrap();
     assert_eq!(again.patch.rows, want);
 }
+
+/// Into a project without the person class, label-studio-sdk's COCO import
+/// gives its points as one-point keypoints of `person`, said once; COCO's
+/// unlabelled point (hidden at 0, 0) is no shape and is said, and the rest
+/// imports (it once made the whole import fail as an invalid edit).
+#[test]
+fn points_of_no_keypoint_class_are_one_point_keypoints_and_said() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = project(tmp.path(), "p", Vec::new());
+    let report = import(&dir, &fixture("converter_from_coco.json"));
+    let problems: Vec<String> = report.problems.iter().map(|p| p.to_string()).collect();
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert!(
+        problems[0].contains(
+            "task 1, annotation 0, result 3: no point of this `person` object is labelled"
+        ),
+        "{problems:?}"
+    );
+    assert!(problems[1].ends_with("2 point(s) under no region and of no keypoint class imported as one-point keypoints of their label"), "{problems:?}");
+    let items = kept(&dir);
+    let points: Vec<&Shape> = items["sub/b.png"]
+        .iter()
+        .filter(|k| k.class == "person" && k.shape.kind() == ShapeKind::Keypoints)
+        .map(|k| &k.shape)
+        .collect();
+    let want = [
+        Shape::Keypoints(vec![Keypoint::new(20.0, 10.0, Visibility::Visible)]),
+        Shape::Keypoints(vec![Keypoint::new(16.0, 8.0, Visibility::Occluded)]),
+    ];
+    assert_eq!(points.len(), 2, "{points:?}");
+    assert!(
+        points.iter().zip(&want).all(|(a, b)| close(a, b, 1e-4)),
+        "{points:?}"
+    );
+}

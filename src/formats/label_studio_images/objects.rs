@@ -245,7 +245,23 @@ pub fn task_annotations(
             say(message);
         }
     }
-    (number_groups(built.entries), problems)
+    // COCO's unlabelled points (label-studio-converter writes them hidden at
+    // 0, 0) label nothing: an object of only those is no shape.
+    let (entries, unlabelled): (Vec<Entry>, Vec<Entry>) =
+        built.entries.into_iter().partition(|e| match &e.built {
+            Built::Points(points) => points.iter().any(|k| k.v.is_labelled()),
+            _ => true,
+        });
+    for e in unlabelled {
+        problems.push(LsProblem {
+            at: e.at,
+            message: format!(
+                "no point of this `{}` object is labelled (hidden at 0, 0: COCO's unlabelled points); left out",
+                e.class
+            ),
+        });
+    }
+    (number_groups(entries), problems)
 }
 
 /// The shapes of a task as they are built.
