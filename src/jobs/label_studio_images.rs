@@ -79,6 +79,13 @@ pub fn read_label_studio_images(
         plan_task(&name, task, context, (&mut placer, &mut claims), &mut plan);
     }
     claims.settle(&mut plan);
+    note_classless_points(&classes, &name, &mut plan);
+    Ok(plan)
+}
+
+/// Says, once per file, how many points went in as one-point keypoints of
+/// their own label (no region above them, no keypoint class naming them).
+fn note_classless_points(classes: &KeypointClasses, file: &str, plan: &mut BoxLabelPlan) {
     let alone = plan
         .shapes
         .iter()
@@ -87,12 +94,11 @@ pub fn read_label_studio_images(
         .count();
     if alone > 0 {
         plan.problem(
-            &name,
+            file,
             "",
             format!("{alone} point(s) under no region and of no keypoint class imported as one-point keypoints of their label"),
         );
     }
-    Ok(plan)
 }
 
 /// Says, once per file, which regions became a shape of another kind.
