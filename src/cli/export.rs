@@ -100,10 +100,14 @@ pub fn run(
         Format::Labelstudio if project.kind() == ProjectKind::Images => {
             let r = export_label_studio_images(&project, output, scope)?;
             println!(
-                "wrote {}: {} tasks, {} boxes",
+                "wrote {}: {} tasks, {} annotations",
                 output.display(),
                 r.images,
                 r.boxes
+            );
+            println!(
+                "wrote {}: the labelling config that reads them",
+                crate::jobs::label_studio_images::label_config_path(output).display()
             );
             return report_left_out(&r);
         }

@@ -456,7 +456,8 @@ impl DatasetJob {
                 )
                 .map(|plan| ReadPlan::BoxLabels(format, plan)),
                 DatasetFormat::LabelStudio => {
-                    read_label_studio_images(root, &items, &image_root, OutsidePolicy::Clamp)
+                    let outside = OutsidePolicy::Clamp;
+                    read_label_studio_images(root, &items, &image_root, &schema, outside)
                         .map(|plan| ReadPlan::BoxLabels(format, plan))
                 }
             };

@@ -162,18 +162,30 @@ fn label_studio_import_converts_percentages_and_round_trips() {
     let file = Path::new(FIXTURES).join("label_studio/tasks.json");
     let report = import_label_studio_images(&mut p, &file, options(true)).unwrap();
     assert_eq!(report.matched, 2);
-    assert_eq!(report.skipped.get("polygonlabels"), Some(&1));
-    assert!(
-        report
-            .problems
-            .iter()
-            .any(|pr| pr.message.contains("rotated") && pr.at == "task 0, annotation 0, result 1")
-    );
+    assert!(report.skipped.is_empty(), "{:?}", report.skipped);
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
     drop(p);
     let first = state(&dir);
+    // The second car is turned 30° about its corner (32, 24): 6.4×4.8 at 30°.
+    let cars = &first.0[&("a.png".to_string(), "car".to_string())];
+    assert_eq!(cars[0], [4.0, 6.0, 30.0, 18.0]);
+    let (sin, cos) = 30f32.to_radians().sin_cos();
+    let turned = [
+        32.0 - 4.8 * sin,
+        24.0,
+        32.0 + 6.4 * cos,
+        24.0 + 6.4 * sin + 4.8 * cos,
+    ];
+    assert!(
+        cars[1]
+            .iter()
+            .zip(turned)
+            .all(|(a, b)| (a - b).abs() < 1e-4),
+        "{cars:?} {turned:?}"
+    );
     assert_eq!(
-        first.0[&("a.png".to_string(), "car".to_string())],
-        vec![[4.0, 6.0, 30.0, 18.0]]
+        first.0[&("a.png".to_string(), "road".to_string())],
+        vec![[0.0, 0.0, 6.4, 4.8]]
     );
     assert_eq!(
         first.0[&("sub/b.png".to_string(), "person".to_string())],
@@ -184,7 +196,7 @@ fn label_studio_import_converts_percentages_and_round_trips() {
     let p = Project::open(&dir, Access::ReadOnly).unwrap();
     let out = tmp.path().join("ls.json");
     let exported = export_label_studio_images(&p, &out, ItemScope::All).unwrap();
-    assert_eq!(exported.boxes, 2);
+    assert_eq!(exported.boxes, 4);
     let again = project_over(tmp.path(), "p2", &tmp.path().join("dataset"));
     let mut p2 = open_when_free(&again);
     let report = import_label_studio_images(&mut p2, &out, options(true)).unwrap();

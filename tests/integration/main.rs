@@ -26,6 +26,7 @@ mod infer_models;
 mod infer_ocr;
 mod infer_servers;
 mod infer_support;
+mod label_studio_shapes;
 mod labelme_label_studio;
 mod media_jpeg_end;
 mod media_loader;

@@ -577,6 +577,17 @@ pub fn cvat(work: &Path) -> anyhow::Result<ImageImporter> {
     let mut seeds = files(&dir, &["annotations.xml", "annotations_datumaro.xml"])?;
     // datumaro's layout: a folder with one XML per subset.
     seeds.extend(Seed::all_in(&template(work, "cvat/subsets", "subsets")?)?);
+    // Every shape CVAT writes, over images of their own.
+    for (fixture_rel, name) in [
+        ("cvat/shapes", "cvat-shapes"),
+        ("cvat/skeleton", "skeleton"),
+    ] {
+        let to = template(work, fixture_rel, name)?;
+        seeds.push(Seed {
+            images: Some(to.join("images")),
+            ..Seed::read("annotations.xml", &to.join("annotations.xml"))?
+        });
+    }
     Ok(ImageImporter::new(
         work,
         Some(images),
@@ -586,7 +597,12 @@ pub fn cvat(work: &Path) -> anyhow::Result<ImageImporter> {
 }
 
 pub fn labelme(work: &Path) -> anyhow::Result<ImageImporter> {
-    let seeds = Seed::all_in(&template(work, "labelme/dataset", "labelme")?)?;
+    let mut seeds = Seed::all_in(&template(work, "labelme/dataset", "labelme")?)?;
+    seeds.extend(Seed::all_in(&template(
+        work,
+        "labelme/shapes",
+        "labelme-shapes",
+    )?)?);
     Ok(ImageImporter::new(
         work,
         None,
@@ -609,7 +625,17 @@ pub fn labelme(work: &Path) -> anyhow::Result<ImageImporter> {
 pub fn label_studio(work: &Path) -> anyhow::Result<ImageImporter> {
     let dir = fixture("label_studio");
     let images = copy_images(work, &fixture("labelme/dataset"))?;
-    let seeds = files(&dir, &["tasks.json", "converter_tasks.json"])?;
+    let seeds = files(
+        &dir,
+        &[
+            "tasks.json",
+            "converter_tasks.json",
+            "ls_shapes.json",
+            "ls_shapes.through_label_studio.json",
+            "converter_from_coco.json",
+            "brush_rle_pack.json",
+        ],
+    )?;
     Ok(ImageImporter::new(
         work,
         Some(images),
@@ -621,6 +647,7 @@ pub fn label_studio(work: &Path) -> anyhow::Result<ImageImporter> {
                 input,
                 p.items(),
                 &p.image_root(),
+                p.schema(),
                 outside,
             )?;
             store_box_labels(project, plan, rng, store)
