@@ -43,7 +43,8 @@ pub fn decode_mask(
         let n: u64 = run
             .parse()
             .map_err(|_| format!("run {i} of rle is \"{run}\", not a whole number"))?;
-        if at + n > pixels {
+        // `at` never passes `pixels`, so this cannot overflow where `at + n` can.
+        if n > pixels - at {
             return Err(format!(
                 "the rle runs cover more than the {width}×{height} pixels of the mask"
             ));
@@ -83,6 +84,12 @@ pub fn encode_mask(rows: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_run_of_the_largest_number_is_refused_without_overflow() {
+        let err = decode_mask("3, 18446744073709551615", "0", "0", "2", "2").unwrap_err();
+        assert!(err.contains("cover more than the 2×2 pixels"), "{err}");
+    }
 
     #[test]
     fn runs_start_unset_and_fill_the_rectangle_row_by_row() {
