@@ -240,7 +240,10 @@ fn broken_files_are_reported_by_name_and_the_rest_imported() {
     assert!(l.contains("--add-unknown-classes"), "{l}");
 
     // The good files' six boxes and the clamped one; nothing from the rest.
-    assert!(stdout.contains("imported 7 annotations"), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("imported 7 annotations"),
+        "{stdout}\n{stderr}"
+    );
     let got = boxes(&project);
     assert_eq!(
         got[&("empty_03.png".to_string(), "car".to_string())][0].0,
@@ -256,7 +259,10 @@ fn broken_files_are_reported_by_name_and_the_rest_imported() {
         &s.path("dataset"),
         &["--skip-outside", "--add-unknown-classes"],
     );
-    assert!(stdout.contains("imported 7 annotations"), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("imported 7 annotations"),
+        "{stdout}\n{stderr}"
+    );
     assert!(stderr.contains("skipped"), "{stderr}");
     assert!(class_names(&again).contains(&"truck".to_string()));
     assert!(!boxes(&again).contains_key(&("empty_03.png".to_string(), "car".to_string())));
@@ -353,7 +359,10 @@ fn a_labelimg_folder_with_xml_beside_the_images_imports() {
     let project = s.project("p");
     // No labelmap.txt names the classes (labelImg keeps them in the program).
     let (stdout, stderr) = s.import(&project, &photos, &["--add-unknown-classes"]);
-    assert!(stdout.contains("imported 4 annotations"), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("imported 4 annotations"),
+        "{stdout}\n{stderr}"
+    );
     assert_eq!(boxes(&project), labelimg_boxes());
     let problems: Vec<&str> = stderr.lines().filter(|l| l.contains(".xml")).collect();
     assert_eq!(
