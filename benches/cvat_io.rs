@@ -39,7 +39,7 @@ fn cvat_io(c: &mut Criterion) {
         let report =
             import_cvat(project, &file, CvatImportOptions::default(), &mut |_| {}).unwrap();
         (
-            report.boxes,
+            report.annotations,
             report.problems.first().map(|p| format!("{p:?}")),
         )
     });

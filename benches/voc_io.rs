@@ -40,7 +40,7 @@ fn voc_io(c: &mut Criterion) {
     bench_box_import(c, &bench, |project, data| {
         let report = import_voc(project, data, VocImportOptions::default(), &mut |_| {}).unwrap();
         (
-            report.boxes,
+            report.annotations,
             report.problems.first().map(|p| format!("{p:?}")),
         )
     });

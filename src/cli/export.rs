@@ -29,10 +29,19 @@ pub fn run(
         ExportReport::Coco(r) => print_coco(&project, output, &r, options.include_proposals),
         ExportReport::Yolo(r) => print_yolo(output, &r),
         ExportReport::Dota(r) => print_dota(output, &r),
-        ExportReport::Images { files, report } => report_image_export(output, files, &report),
+        ExportReport::Images {
+            files,
+            report,
+            beside,
+        } => {
+            report_image_export(output, files, &report);
+            if let Some((path, what)) = beside {
+                println!("wrote {}: {what}", path.display());
+            }
+        }
         ExportReport::Cvat(r) => {
             println!(
-                "wrote {}: {} images, {} boxes, {} tags",
+                "wrote {}: {} images, {} annotations, {} tags",
                 output.display(),
                 r.written.images,
                 r.written.boxes,
@@ -182,6 +191,7 @@ fn report_left_out(r: &crate::jobs::ImageExportReport) {
         ("left out", "image(s)", &r.left_out),
         ("left out", "annotation(s)", &r.left_out_annotations),
         ("wrote", "other shape(s) as boxes", &r.as_boxes),
+        ("wrote", "shape(s) in another form", &r.converted),
     ]);
 }
 
@@ -201,7 +211,7 @@ fn print_notes(lists: &[(&str, &str, &Notes)]) {
 /// What a per-image export (labelme, VOC, Label Studio) wrote and left out.
 fn report_image_export(output: &Path, files: &str, r: &crate::jobs::ImageExportReport) {
     println!(
-        "wrote {}: {} {files}, {} boxes",
+        "wrote {}: {} {files}, {} annotations",
         output.display(),
         r.images,
         r.boxes

@@ -5,6 +5,7 @@ use crate::jobs::label_files::LabelFileReport;
 use crate::jobs::predictions::PredictionReport;
 use crate::jobs::registry::{self, Direction, FormatOption, ImportOptions, ImportReport};
 use crate::jobs::text::{LabelledImportReport, describe};
+use crate::model::ShapeKind;
 use crate::project::{Access, Project};
 use std::path::Path;
 
@@ -89,16 +90,11 @@ fn print_predictions(path: &Path, report: &PredictionReport) {
 }
 
 fn print_coco(file: &Path, report: &CocoImportReport) {
-    let kinds: Vec<String> = report
-        .kinds
-        .iter()
-        .map(|(kind, n)| format!("{n} {}", kind.as_str()))
-        .collect();
     println!(
         "imported {} annotations from {} ({})",
         report.annotations,
         file.display(),
-        kinds.join(", ")
+        kind_counts(&report.kinds)
     );
     print_added("classes", &report.new_classes);
     print_added("keypoint names to classes", &report.keypoint_classes);
@@ -112,11 +108,6 @@ fn print_coco(file: &Path, report: &CocoImportReport) {
 
 /// What an import of label files (YOLO, DOTA) stored and could not take.
 fn print_label_files(root: &Path, what: &str, report: &LabelFileReport) {
-    let kinds: Vec<String> = report
-        .kinds
-        .iter()
-        .map(|(kind, n)| format!("{n} {}", kind.as_str()))
-        .collect();
     let classes = if report.class_file.is_empty() {
         String::new()
     } else {
@@ -125,7 +116,7 @@ fn print_label_files(root: &Path, what: &str, report: &LabelFileReport) {
     println!(
         "imported {} annotations ({}) from {} ({} {what} label files, {} matched to images{classes})",
         report.annotations,
-        kinds.join(", "),
+        kind_counts(&report.kinds),
         root.display(),
         report.label_files,
         report.matched_files,
@@ -141,10 +132,20 @@ fn print_label_files(root: &Path, what: &str, report: &LabelFileReport) {
     print_problems(&report.problems);
 }
 
+/// `3 rect, 2 polygon`.
+fn kind_counts(kinds: &[(ShapeKind, usize)]) -> String {
+    let counts: Vec<String> = kinds
+        .iter()
+        .map(|(kind, n)| format!("{n} {}", kind.as_str()))
+        .collect();
+    counts.join(", ")
+}
+
 fn print_box_labels(from: &Path, records: &str, report: &BoxLabelReport) {
     println!(
-        "imported {} boxes and image labels on {} images from {} ({} {records}, {} matched to images)",
-        report.boxes,
+        "imported {} annotations ({}) and image labels on {} images from {} ({} {records}, {} matched to images)",
+        report.annotations,
+        kind_counts(&report.kinds),
         report.labelled_items,
         from.display(),
         report.records,
@@ -152,7 +153,8 @@ fn print_box_labels(from: &Path, records: &str, report: &BoxLabelReport) {
     );
     print_added("classes", &report.new_classes);
     print_added("image labels", &report.new_labels);
-    print_added("box attributes", &report.new_attributes);
+    print_added("attributes", &report.new_attributes);
+    print_added("keypoint names to classes", &report.keypoint_classes);
     if report.switched_to_multi_label {
         println!(
             "switched the project to multi-label image labels: some images got several (one undo step with the import)"

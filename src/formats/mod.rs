@@ -3,6 +3,7 @@
 pub mod coco;
 pub mod cvat;
 pub mod dota;
+pub mod file_shape;
 pub mod json_fields;
 pub mod label_paths;
 pub mod label_studio_images;

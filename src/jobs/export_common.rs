@@ -1,12 +1,14 @@
 //! Pieces shared by the per-image exports (YOLO, VOC, CVAT, labelme, Label
 //! Studio): which items and annotations can be written, and the check that an
-//! output folder may be replaced. These formats hold boxes only (for now): a
-//! shape of another kind is written as its bounding box, and the report says
-//! so for each one.
+//! output folder may be replaced. The formats that hold boxes only write a
+//! shape of another kind as its bounding box ([`box_to_write`]), and the
+//! report says so for each one; those that hold every shape (CVAT, labelme)
+//! write it as it is ([`shape_to_write`]).
 
 use crate::formats::coco::OUTSIDE_TOLERANCE_PX;
 use crate::model::{Annotation, BBox, ClassId, Item, ItemId, LabelId, Shape};
 use crate::project::Project;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -16,6 +18,7 @@ use std::path::{Path, PathBuf};
 pub struct ImageExportReport {
     /// Images written: labelme files, or Label Studio tasks.
     pub images: usize,
+    /// Annotations written (boxes, in the formats that hold boxes only).
     pub boxes: usize,
     /// Items left out, with the reason.
     pub left_out: Vec<(String, String)>,
@@ -24,6 +27,10 @@ pub struct ImageExportReport {
     pub left_out_annotations: Vec<(String, String)>,
     /// Annotations of another shape written as their bounding box, by image path.
     pub as_boxes: Vec<(String, String)>,
+    /// Annotations written in another form the format has (a polygon of
+    /// several parts as several polygons, keypoints without their
+    /// unlabelled points), by image path.
+    pub converted: Vec<(String, String)>,
 }
 
 /// Refuses an existing `out` that holds entries `is_own` does not recognise,
@@ -107,28 +114,24 @@ pub(crate) fn unusable(item: &Item) -> Option<String> {
     }
 }
 
-/// The box an annotation is written as in a box-only format: a box as it
-/// is, another shape as its bounding box (noted in `as_boxes`), clamped to
-/// the image; `None` when it cannot be written (its class is not in
-/// `classes`, or its box does not fit its image), noted in `left_out`. Notes
-/// are by image path.
-pub(crate) fn box_to_write<V>(
+/// Why an annotation cannot be written, if it cannot: its class is not in
+/// `classes`, or its shape reaches past its image further than the
+/// tolerance (or, with `needs_area`, its box has no area).
+fn unwritable<V>(
     a: &Annotation,
     item: &Item,
     classes: &HashMap<ClassId, V>,
-    left_out: &mut Vec<(String, String)>,
-    as_boxes: &mut Vec<(String, String)>,
-) -> Option<BBox> {
+    (bbox, needs_area): (BBox, bool),
+) -> Option<String> {
     let tol = OUTSIDE_TOLERANCE_PX as f32;
     let (w, h) = (item.width as f32, item.height as f32);
-    let bbox = a.bounds();
     let kind = a.shape.kind().as_str();
-    let problem = if !classes.contains_key(&a.class) {
+    if !classes.contains_key(&a.class) {
         Some(format!(
             "{kind} {}: class id {} is not in the schema",
             a.id, a.class
         ))
-    } else if !bbox.is_proper()
+    } else if (needs_area && !bbox.is_proper())
         || bbox.min_x < -tol
         || bbox.min_y < -tol
         || bbox.max_x > w + tol
@@ -143,8 +146,60 @@ pub(crate) fn box_to_write<V>(
         ))
     } else {
         None
+    }
+}
+
+/// The shape an annotation is written as in a format that holds every
+/// shape: as it is, or clamped to the image when it overhangs by less than
+/// the tolerance; `None` when it cannot be written (noted in `left_out`,
+/// by image path).
+pub(crate) fn shape_to_write<'a, V>(
+    a: &'a Annotation,
+    item: &Item,
+    classes: &HashMap<ClassId, V>,
+    left_out: &mut Vec<(String, String)>,
+) -> Option<Cow<'a, Shape>> {
+    let bbox = a.bounds();
+    if let Some(problem) = unwritable(a, item, classes, (bbox, a.shape.kind().has_area())) {
+        left_out.push((item.rel_path.clone(), problem));
+        return None;
+    }
+    let (w, h) = (item.width as f32, item.height as f32);
+    let mask_fits = match &a.shape {
+        Shape::Mask(m) => (m.width(), m.height()) == (item.width, item.height),
+        _ => true,
     };
-    if let Some(problem) = problem {
+    if mask_fits && bbox.min_x >= 0.0 && bbox.min_y >= 0.0 && bbox.max_x <= w && bbox.max_y <= h {
+        return Some(Cow::Borrowed(&a.shape));
+    }
+    match a.shape.clamped(w, h) {
+        Some(shape) => Some(Cow::Owned(shape)),
+        None => {
+            let kind = a.shape.kind().as_str();
+            let problem = format!("{kind} {}: nothing of it is inside its image", a.id);
+            left_out.push((item.rel_path.clone(), problem));
+            None
+        }
+    }
+}
+
+/// The box an annotation is written as in a box-only format: a box as it
+/// is, another shape as its bounding box (noted in `as_boxes`), clamped to
+/// the image; `None` when it cannot be written (its class is not in
+/// `classes`, or its box does not fit its image), noted in `left_out`. Notes
+/// are by image path.
+pub(crate) fn box_to_write<V>(
+    a: &Annotation,
+    item: &Item,
+    classes: &HashMap<ClassId, V>,
+    left_out: &mut Vec<(String, String)>,
+    as_boxes: &mut Vec<(String, String)>,
+) -> Option<BBox> {
+    let (w, h) = (item.width as f32, item.height as f32);
+    let bbox = a.bounds();
+    let kind = a.shape.kind().as_str();
+    // A box-only format needs an area even of lines and points.
+    if let Some(problem) = unwritable(a, item, classes, (bbox, true)) {
         left_out.push((item.rel_path.clone(), problem));
         return None;
     }

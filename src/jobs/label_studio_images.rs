@@ -1,60 +1,129 @@
 //! Label Studio JSON for image projects: import (tasks matched to items by
-//! `data.image`) and export (one task per item). The import goes through the
-//! shared [`BoxLabelPlan`] and is stored as one undoable edit.
+//! `data.image`, every region as its shape, keypoints assembled into their
+//! classes' objects, `parentID` links as groups) and export (one task per
+//! item, every shape as the regions Label Studio writes). The import goes
+//! through the shared [`BoxLabelPlan`] and is stored as one undoable edit.
 
 use super::box_labels::{
-    BoxImportOptions, BoxLabelPlan, BoxLabelReport, BoxPlacer, LabelOptions, PlannedLabels,
-    RecordClaims, Target, apply_box_label_plan, find_item, item_matcher,
+    BoxImportOptions, BoxLabelPlan, BoxLabelReport, BoxPlacer, ClassKeypoints, LabelOptions,
+    PlannedLabels, RecordClaims, ShapeIn, Target, apply_box_label_plan, find_item, item_matcher,
 };
-use super::export_common::{ExportData, box_to_write, group_by_item, read_capped, unusable};
+use super::export_common::{
+    ExportData, companion_path, group_by_item, read_capped, shape_to_write, unusable,
+};
 use super::{ItemScope, JobError};
 use crate::formats::label_paths::PathMatcher;
 use crate::formats::label_studio_images::{
-    LsBoxOut, LsTask, parse_image_tasks, percent_to_bbox, task_json,
+    KeypointClasses, LsGeometry, LsShapeOut, LsTask, keypoint_classes, label_config,
+    parse_image_tasks, task_annotations, task_json,
 };
 use crate::formats::yolo::OutsidePolicy;
-use crate::model::{Attributes, Item, LabelId};
-use crate::project::{Project, write_atomic};
+use crate::model::{
+    AttrValue, AttributeDef, AttributeKind, GroupId, Item, LabelId, LabelSchema, Shape,
+};
+use crate::project::{Project, stage_file};
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Export files larger than this are refused.
 const MAX_FILE: u64 = 2 << 30;
 
 /// Reads a Label Studio export and plans its tasks onto `items`, the
-/// project's items under `image_root`; rectangles reaching outside their
-/// image are clamped or skipped as `outside` says.
+/// project's items under `image_root`, with `schema`'s keypoint classes and
+/// attribute definitions; shapes reaching outside their image are clamped or
+/// skipped as `outside` says.
 pub fn read_label_studio_images(
     file: &Path,
     items: &[Item],
     image_root: &Path,
+    schema: &LabelSchema,
     outside: OutsidePolicy,
 ) -> Result<BoxLabelPlan, JobError> {
     let name = file.display().to_string();
-    let tasks = read_capped(file, MAX_FILE)
+    let mut tasks = read_capped(file, MAX_FILE)
         .and_then(|bytes| parse_image_tasks(&bytes))
         .map_err(|e| JobError::Failed(format!("{name}: {e}")))?;
     let matcher = item_matcher(items, image_root, &[]);
     let mut plan = BoxLabelPlan::default();
-    for p in tasks.problems {
-        plan.problem(&name, p.at, p.message);
+    for p in tasks.problems.iter() {
+        plan.problem(&name, p.at.clone(), p.message.clone());
     }
     for (kind, n) in &tasks.skipped {
         plan.problem(
             &name,
             "",
-            format!("{n} {kind} result(s) skipped: only rectanglelabels and choices are imported"),
+            format!("{n} {kind} result(s) skipped: Shugu takes regions, their per-region classifications and choices"),
         );
     }
+    let known = schema
+        .classes
+        .iter()
+        .map(|c| (c.name.as_str(), c.keypoints.as_slice()));
+    let classes = keypoint_classes(&tasks, known);
+    for (class, names) in &classes.declared {
+        let names = names.clone();
+        let keypoints = ClassKeypoints {
+            names,
+            skeleton: Vec::new(),
+        };
+        plan.class_keypoints.insert(class.clone(), keypoints);
+    }
+    note_conversions(&tasks.tasks, &name, &mut plan);
+    plan.attribute_defs = std::mem::take(&mut tasks.attribute_defs);
     plan.count_skipped(tasks.skipped);
-    let mut placer = BoxPlacer::any_class(outside);
+    let mut placer = BoxPlacer::any_class(outside).with_attribute_defs(&schema.attributes);
     let mut claims = RecordClaims::default();
-    for task in tasks.tasks {
+    for task in &tasks.tasks {
         plan.records += 1;
-        plan_task(&name, task, &matcher, (&mut placer, &mut claims), &mut plan);
+        let context = (&matcher, &classes);
+        plan_task(&name, task, context, (&mut placer, &mut claims), &mut plan);
     }
     claims.settle(&mut plan);
+    note_classless_points(&classes, &name, &mut plan);
     Ok(plan)
+}
+
+/// Says, once per file, how many points went in as one-point keypoints of
+/// their own label (no region above them, no keypoint class naming them).
+fn note_classless_points(classes: &KeypointClasses, file: &str, plan: &mut BoxLabelPlan) {
+    let alone = plan
+        .shapes
+        .iter()
+        .filter(|s| matches!(&s.shape, Shape::Keypoints(k) if k.len() == 1))
+        .filter(|s| classes.names(&plan.class_names[s.class]).is_none())
+        .count();
+    if alone > 0 {
+        plan.problem(
+            file,
+            "",
+            format!("{alone} point(s) under no region and of no keypoint class imported as one-point keypoints of their label"),
+        );
+    }
+}
+
+/// Says, once per file, which regions became a shape of another kind.
+fn note_conversions(tasks: &[LsTask], file: &str, plan: &mut BoxLabelPlan) {
+    let regions = || tasks.iter().flat_map(|t| &t.regions);
+    let ellipses = regions()
+        .filter(|r| matches!(r.geometry, LsGeometry::Ellipse { .. }))
+        .count();
+    let unfinished = regions()
+        .filter(|r| matches!(r.geometry, LsGeometry::Polygon { closed: false, .. }))
+        .count();
+    if ellipses > 0 {
+        plan.problem(
+            file,
+            "",
+            format!("{ellipses} ellipse(s) imported as polygons: Shugu has no ellipse shape"),
+        );
+    }
+    if unfinished > 0 {
+        plan.problem(
+            file,
+            "",
+            format!("{unfinished} unfinished polygon(s) (`closed: false`) imported as polylines"),
+        );
+    }
 }
 
 /// Reads and stores a Label Studio export, as the current author;
@@ -65,7 +134,13 @@ pub fn import_label_studio_images(
     options: BoxImportOptions,
 ) -> Result<BoxLabelReport, JobError> {
     let image_root = project.image_root();
-    let plan = read_label_studio_images(file, project.items(), &image_root, options.outside)?;
+    let plan = read_label_studio_images(
+        file,
+        project.items(),
+        &image_root,
+        project.schema(),
+        options.outside,
+    )?;
     let labels = LabelOptions {
         add_unknown: options.add_unknown_classes,
         multi_label: options.multi_label,
@@ -77,8 +152,8 @@ pub fn import_label_studio_images(
 /// is matched as a name only ([`crate::formats::label_paths`]), never opened.
 fn plan_task(
     file: &str,
-    task: LsTask,
-    matcher: &PathMatcher<Target>,
+    task: &LsTask,
+    (matcher, classes): (&PathMatcher<Target>, &KeypointClasses),
     (placer, claims): (&mut BoxPlacer, &mut RecordClaims),
     plan: &mut BoxLabelPlan,
 ) {
@@ -91,30 +166,41 @@ fn plan_task(
     let (_, width, height) = target;
     plan.matched += 1;
     let mark = plan.mark();
-    for rect in task.rects {
-        let (w, h) = rect.original.unwrap_or((width, height));
-        if (w, h) != (width, height) {
-            plan.problem(file, &rect.at, format!("original size {w}×{h} differs from the project's {width}×{height}; converted with {w}×{h}"));
-        }
-        let bbox = percent_to_bbox(rect.percent, w, h);
-        let at = (file, || rect.at.clone());
-        placer.place(plan, at, target, &rect.label, bbox, Attributes::new());
+    let (shapes, problems) = task_annotations(task, (width, height), classes);
+    for p in problems {
+        plan.problem(file, p.at, p.message);
+    }
+    for a in shapes {
+        let shape = ShapeIn {
+            shape: a.shape,
+            group: a.group.map(|g| GroupId(i64::from(g))),
+            attributes: a.attributes,
+        };
+        placer.place_shape(plan, (file, || a.at.clone()), target, &a.class, shape);
     }
     if !task.choices.is_empty() {
         plan.labels.push(PlannedLabels {
             item: target.0,
-            names: task.choices,
+            names: task.choices.clone(),
             file: format!("{file}: {at}"),
         });
     }
     claims.claim(plan, mark, (file, &at), &matched);
 }
 
-/// What the export wrote: `images` tasks.
+/// What the export wrote: `images` tasks, `boxes` annotations of every shape.
 pub type LsExportReport = super::export_common::ImageExportReport;
 
-/// Writes the items in `scope` as a Label Studio task list to `out`
-/// (atomically). `data.image` is the item's path relative to the image root.
+/// `tasks.json` → `tasks.label_config.xml`, as label-studio-converter names
+/// the config of the tasks it writes.
+pub fn label_config_path(out: &Path) -> PathBuf {
+    companion_path(out, "label_config.xml")
+}
+
+/// Writes the items in `scope` as a Label Studio task list to `out`, and
+/// beside it the labelling config that reads it ([`label_config_path`]);
+/// both are written in full before either is put in place. `data.image` is
+/// the item's path relative to the image root.
 pub fn export_label_studio_images(
     project: &Project,
     out: &Path,
@@ -122,16 +208,26 @@ pub fn export_label_studio_images(
 ) -> Result<LsExportReport, JobError> {
     let ExportData {
         class_name,
-        boxes,
+        boxes: annotations,
         labels,
     } = ExportData::read(project)?;
-    let by_item = group_by_item(&boxes);
-    let label_name: HashMap<LabelId, &str> = project
-        .schema()
+    let by_item = group_by_item(&annotations);
+    let schema = project.schema();
+    let label_name: HashMap<LabelId, &str> = schema
         .image_labels
         .iter()
         .map(|l| (l.id, l.name.as_str()))
         .collect();
+    let point_names: HashMap<_, &[String]> = schema
+        .classes
+        .iter()
+        .map(|c| (c.id, c.keypoints.as_slice()))
+        .collect();
+    let choice_attribute = |name: &str| {
+        schema
+            .attribute(name)
+            .is_some_and(|d| matches!(d.kind, AttributeKind::OneOf(_)))
+    };
     let mut report = LsExportReport::default();
     let mut tasks = Vec::new();
     for item in project.items().iter().filter(|i| scope.includes(i)) {
@@ -139,35 +235,95 @@ pub fn export_label_studio_images(
             report.left_out.push((item.rel_path.clone(), reason));
             continue;
         }
-        let mut out_boxes = Vec::new();
-        for b in by_item.get(&item.id).copied().unwrap_or_default() {
-            let (left_out, as_boxes) = (&mut report.left_out_annotations, &mut report.as_boxes);
-            if let Some(bbox) = box_to_write(b, item, &class_name, left_out, as_boxes) {
-                out_boxes.push(LsBoxOut {
-                    id: b.id.0,
-                    label: class_name.get(&b.class).copied().unwrap_or_default(),
-                    bbox,
-                });
-            }
-        }
-        report.boxes += out_boxes.len();
+        let on_item = by_item.get(&item.id).copied().unwrap_or_default();
+        let written: Vec<_> = on_item
+            .iter()
+            .filter_map(|a| {
+                let shape = shape_to_write(a, item, &class_name, &mut report.left_out_annotations)?;
+                Some((a, shape))
+            })
+            .collect();
+        let shapes: Vec<LsShapeOut> = written
+            .iter()
+            .map(|(a, shape)| LsShapeOut {
+                id: a.id.0,
+                label: class_name.get(&a.class).copied().unwrap_or_default(),
+                shape,
+                group: a.group.map(|g| g.0),
+                attributes: &a.attributes,
+                point_names: point_names.get(&a.class).copied().unwrap_or_default(),
+            })
+            .collect();
         let choices: Vec<&str> = labels
             .get(&item.id)
             .into_iter()
             .flatten()
             .filter_map(|l| label_name.get(l).copied())
             .collect();
-        tasks.push(task_json(
+        let (task, notes) = task_json(
             item.id.0,
             &item.rel_path,
             (item.width, item.height),
-            &out_boxes,
+            &shapes,
             &choices,
-        ));
+            &choice_attribute,
+        );
+        report.boxes += shapes.len() - notes.left_out.len();
+        let note =
+            |(id, note): (i64, String)| (item.rel_path.clone(), format!("annotation {id}: {note}"));
+        report
+            .converted
+            .extend(notes.converted.into_iter().map(note));
+        report
+            .left_out_annotations
+            .extend(notes.left_out.into_iter().map(note));
+        tasks.push(task);
     }
     report.images = tasks.len();
-    write_atomic(out, |w| {
+    let keypoints_by_name: Vec<&str> = annotations
+        .iter()
+        .filter(|a| matches!(a.shape, Shape::Keypoints(_)))
+        .filter_map(|a| class_name.get(&a.class).copied())
+        .filter(|c| {
+            schema
+                .class_by_name(c)
+                .is_some_and(|c| c.keypoints.is_empty())
+        })
+        .collect();
+    let config = label_config(
+        &schema_with_attributes(schema, &annotations),
+        &keypoints_by_name,
+    );
+    let output = stage_file(out, |w| {
         serde_json::to_writer_pretty(&mut *w, &tasks).map_err(std::io::Error::other)
     })?;
+    let config_output = stage_file(&label_config_path(out), |w| w.write_all(config.as_bytes()))?;
+    // The file the user named goes in place first: when that fails, nothing changed.
+    output.persist()?;
+    config_output.persist()?;
     Ok(report)
+}
+
+/// The schema with a definition for each attribute the annotations carry
+/// that it does not define (a flag or text, as the first value is), so the
+/// labelling config has a tag for every attribute the tasks hold.
+fn schema_with_attributes(
+    schema: &LabelSchema,
+    annotations: &[crate::model::Annotation],
+) -> LabelSchema {
+    let mut schema = schema.clone();
+    for (name, value) in annotations.iter().flat_map(|a| &a.attributes) {
+        if schema.attribute(name).is_none() {
+            let kind = match value {
+                AttrValue::Bool(_) => AttributeKind::Bool,
+                AttrValue::Text(_) => AttributeKind::Text,
+            };
+            schema.attributes.push(AttributeDef {
+                name: name.clone(),
+                kind,
+                default: None,
+            });
+        }
+    }
+    schema
 }

@@ -53,8 +53,9 @@ pub use schema::{
     LabelSchema, Rgb,
 };
 pub use shape::{
-    COCO_PERSON_SIGMAS, EdgeHit, Keypoint, Point, Polygon, Rle, RleError, RotatedRect, Shape,
-    ShapeDecodeError, ShapeKind, VertexRef, Visibility, mask_to_polygon, oks,
+    COCO_PERSON_SIGMAS, EdgeHit, Keypoint, MaskPatch, Point, Polygon, Rle, RleError, RotatedRect,
+    Shape, ShapeDecodeError, ShapeKind, VertexRef, Visibility, ellipse_polygon, mask_to_polygon,
+    oks,
 };
 pub use span::{NewSpan, SpanAnnotation, SpanRef, TextDoc};
 pub use text::{OffsetUnit, UnknownOffsetUnit};

@@ -73,11 +73,7 @@ fn coco_import(format: &Format, path: &Path, r: &CocoImportReport) -> String {
     )
     .into_owned();
     push_new_classes(&mut text, &r.new_classes);
-    if !r.keypoint_classes.is_empty() {
-        text.push('\n');
-        let names = r.keypoint_classes.join(", ");
-        text.push_str(&t!("coco.keypoint_classes", names = names));
-    }
+    push_keypoint_classes(&mut text, &r.keypoint_classes);
     let problems: Vec<String> = r
         .problems
         .iter()
@@ -97,35 +93,24 @@ fn label_files_import(format: &Format, path: &Path, r: &LabelFileReport) -> Stri
     )
     .into_owned();
     push_new_classes(&mut text, &r.new_classes);
-    if !r.keypoint_classes.is_empty() {
-        text.push('\n');
-        let names = r.keypoint_classes.join(", ");
-        text.push_str(&t!("coco.keypoint_classes", names = names));
-    }
+    push_keypoint_classes(&mut text, &r.keypoint_classes);
     push_format_problems(&mut text, format, &r.problems);
     text
 }
 
 fn box_labels_import(format: &Format, path: &Path, r: &BoxLabelReport) -> String {
-    let (boxes, files, path) = (r.boxes, r.matched, path.display());
+    let (n, files, path) = (r.annotations, r.matched, path.display());
     let mut text = if format.name == "cvat" {
         // One file: what matched is images, not label files.
-        t!(
-            "cvat.import_done",
-            boxes = boxes,
-            images = files,
-            path = path
-        )
+        t!("cvat.import_done", boxes = n, images = files, path = path)
     } else {
-        t!(
-            "dataset.import_done",
-            boxes = boxes,
-            files = files,
-            path = path
-        )
+        let kinds = kinds_text(&r.kinds);
+        let key = "dataset.import_done_shapes";
+        t!(key, n = n, kinds = kinds, files = files, path = path)
     }
     .into_owned();
     push_new_classes(&mut text, &r.new_classes);
+    push_keypoint_classes(&mut text, &r.keypoint_classes);
     if !r.unused_labels.is_empty() {
         text.push('\n');
         let names = r.unused_labels.join(", ");
@@ -192,6 +177,14 @@ fn push_new_classes(text: &mut String, names: &[String]) {
     }
 }
 
+/// Adds a line naming the classes an import gave keypoint names, if any.
+fn push_keypoint_classes(text: &mut String, names: &[String]) {
+    if !names.is_empty() {
+        text.push('\n');
+        text.push_str(&t!("coco.keypoint_classes", names = names.join(", ")));
+    }
+}
+
 /// Adds the heading of `format`'s problems and the first of them, if any.
 fn push_format_problems(text: &mut String, format: &Format, problems: &[impl std::fmt::Display]) {
     let heading = t!("dataset.problems", n = problems.len(), format = format.name);
@@ -245,8 +238,9 @@ fn yolo_export(out: &Path, r: &YoloExportReport) -> String {
         left_out: r.left_out.clone(),
         left_out_annotations: r.left_out_annotations.clone(),
         as_boxes: r.as_boxes.clone(),
+        converted: r.converted.clone(),
     };
-    converted_export(out, &written, &r.converted)
+    image_export(out, &written)
 }
 
 fn dota_export(out: &Path, r: &DotaExportReport) -> String {
@@ -256,19 +250,13 @@ fn dota_export(out: &Path, r: &DotaExportReport) -> String {
         left_out: r.left_out.clone(),
         left_out_annotations: r.left_out_annotations.clone(),
         as_boxes: Vec::new(),
+        converted: r.converted.clone(),
     };
-    converted_export(out, &written, &r.converted)
+    image_export(out, &written)
 }
 
-/// [`image_export`], then the annotations written in another form.
-fn converted_export(out: &Path, r: &ImageExportReport, converted: &[(String, String)]) -> String {
-    let mut text = image_export(out, r);
-    push_notes(&mut text, "export.converted", converted);
-    text
-}
-
-/// What an export of annotations per image wrote, left out and wrote as
-/// boxes.
+/// What an export of annotations per image wrote, left out, and wrote as
+/// boxes or in another form.
 fn image_export(out: &Path, r: &ImageExportReport) -> String {
     let mut text = t!(
         "export.done",
@@ -284,6 +272,7 @@ fn image_export(out: &Path, r: &ImageExportReport) -> String {
         &r.left_out_annotations,
     );
     push_notes(&mut text, "export.as_boxes", &r.as_boxes);
+    push_notes(&mut text, "export.converted", &r.converted);
     text
 }
 

@@ -30,12 +30,12 @@ fn import_and_export_cvat_from_the_file_menu() {
     // them: they are added without asking, as the CLI adds them.
     let notice = file_menu_job(&mut h, "Import CVAT XML…");
     assert!(
-        notice.starts_with("Imported 5 boxes onto 4 images from"),
+        notice.starts_with("Imported 7 annotations onto 4 images from"),
         "{notice}"
     );
     let project = &h.state().workspace().unwrap().project;
     let boxes = project.all_annotations().unwrap();
-    assert_eq!(boxes.len(), 5);
+    assert_eq!(boxes.len(), 7, "five boxes, a polygon and a polyline");
     assert!(boxes.iter().all(|b| b.provenance.author == "alice"));
     let occluded = boxes
         .iter()
@@ -56,12 +56,12 @@ fn import_and_export_cvat_from_the_file_menu() {
     h.run();
 
     let notice = file_menu_job(&mut h, "Export CVAT XML…");
-    assert!(notice.contains("4 images and 5 annotations"), "{notice}");
+    assert!(notice.contains("4 images and 7 annotations"), "{notice}");
     let written = parse_cvat(&std::fs::read(&out).unwrap()).unwrap();
     assert_eq!(written.images.len(), 4);
     assert_eq!(
-        written.images.iter().map(|i| i.boxes.len()).sum::<usize>(),
-        5
+        written.images.iter().map(|i| i.shapes.len()).sum::<usize>(),
+        7
     );
     assert_eq!(
         written.images.iter().map(|i| i.tags.len()).sum::<usize>(),

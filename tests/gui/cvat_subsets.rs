@@ -77,7 +77,7 @@ fn a_cvat_folder_imports_and_switches_the_project_to_multi_label() {
         "Switch to multi-label and import",
     );
     assert!(
-        notice.starts_with("Imported 3 boxes onto 3 images"),
+        notice.starts_with("Imported 3 annotations onto 3 images"),
         "{notice}"
     );
     assert!(
@@ -85,7 +85,7 @@ fn a_cvat_folder_imports_and_switches_the_project_to_multi_label() {
         "{notice}"
     );
     assert!(
-        notice.contains("Not added, as no box or tag uses them: truck"),
+        notice.contains("Not added, as no annotation or tag uses them: truck"),
         "{notice}"
     );
     assert_eq!(mode(&h), ImageLabelMode::Multi);
@@ -107,7 +107,7 @@ fn declining_multi_label_imports_the_rest_and_says_so() {
         ..FakeDialogs::default()
     });
     let notice = import_answering(&mut h, "Import CVAT XML…", "Import without their labels");
-    assert!(notice.starts_with("Imported 2 boxes"), "{notice}");
+    assert!(notice.starts_with("Imported 2 annotations"), "{notice}");
     assert!(
         notice.contains("1 images got several image labels"),
         "{notice}"

@@ -43,7 +43,7 @@ fn labelme_and_label_studio_from_the_file_menu() {
     // and leaves the flags out, each one reported.
     let notice =
         file_menu_job_answering(&mut h, "Import labelme…", "night (", "Import without them");
-    assert!(notice.starts_with("Imported 3 boxes"), "{notice}");
+    assert!(notice.starts_with("Imported 4 annotations"), "{notice}");
     assert!(
         notice.contains("image label `night` is not in the project's schema"),
         "{notice}"
@@ -54,16 +54,16 @@ fn labelme_and_label_studio_from_the_file_menu() {
     undo_in_app(&mut h);
     assert!(app_boxes(&h).is_empty());
 
-    // labelme: three rectangles and the true flags, one undo step.
+    // labelme: three rectangles, a polygon and the true flags, one undo step.
     let notice = file_menu_job_answering(
         &mut h,
         "Import labelme…",
         "night (",
         "Add these classes and import",
     );
-    assert!(notice.starts_with("Imported 3 boxes"), "{notice}");
+    assert!(notice.starts_with("Imported 4 annotations"), "{notice}");
     let project = &h.state().workspace().unwrap().project;
-    assert_eq!(project.all_annotations().unwrap().len(), 3);
+    assert_eq!(project.all_annotations().unwrap().len(), 4);
     assert!(
         project
             .all_annotations()
@@ -78,7 +78,7 @@ fn labelme_and_label_studio_from_the_file_menu() {
 
     // Label Studio tasks written by label-studio-converter: three boxes.
     let notice = file_menu_job(&mut h, "Import Label Studio JSON…");
-    assert!(notice.starts_with("Imported 3 boxes"), "{notice}");
+    assert!(notice.starts_with("Imported 3 annotations"), "{notice}");
 
     let notice = file_menu_job(&mut h, "Export labelme…");
     assert!(notice.contains("2 images and 3 annotations"), "{notice}");

@@ -39,7 +39,7 @@ fn import_and_export_pascal_voc_from_the_file_menu() {
         "(how many use each)",
         "Import without them",
     );
-    assert!(notice.starts_with("Imported 0 boxes"), "{notice}");
+    assert!(notice.starts_with("Imported 0 annotations"), "{notice}");
     assert!(notice.contains("is not in the project; its"), "{notice}");
     assert!(app_boxes(&h).is_empty());
 
@@ -49,7 +49,7 @@ fn import_and_export_pascal_voc_from_the_file_menu() {
         "car (",
         "Add these classes and import",
     );
-    assert!(notice.starts_with("Imported 6 boxes"), "{notice}");
+    assert!(notice.starts_with("Imported 6 annotations"), "{notice}");
     let project = &h.state().workspace().unwrap().project;
     let boxes = project.all_annotations().unwrap();
     assert_eq!(boxes.len(), 6);

@@ -71,7 +71,8 @@ fn t(s: &str) -> AttrValue {
     AttrValue::Text(s.into())
 }
 
-/// The boxes of `annotations.xml`, in our continuous corners (CVAT's own).
+/// The boxes of `annotations.xml`, in our continuous corners (CVAT's own),
+/// and the boxes around its polygon and polyline.
 fn fixture_boxes() -> Boxes {
     use AttrValue::Bool;
     let entries = [
@@ -112,8 +113,20 @@ fn fixture_boxes() -> Boxes {
         (
             "café_04.png",
             "行人",
+            [0.0, 0.0, 20.0, 10.0],
+            attrs(&[("occluded", Bool(false))]),
+        ),
+        (
+            "café_04.png",
+            "行人",
             [60.0, 40.0, 64.0, 48.0],
             attrs(&[("occluded", Bool(true))]),
+        ),
+        (
+            "train/street_01.png",
+            "bicycle",
+            [1.0, 1.0, 30.0, 30.0],
+            attrs(&[("occluded", Bool(false))]),
         ),
     ];
     let mut out = Boxes::new();
@@ -214,13 +227,12 @@ fn cvat_round_trip_keeps_boxes_classes_attributes_and_tags() {
     let s = setup();
     let first = s.project("first");
     let (stdout, stderr) = s.import(&first, &s.path("dataset/annotations.xml"), &[]);
-    assert!(stdout.contains("imported 5 boxes"), "{stdout}");
-    assert!(stdout.contains("4 matched to images"), "{stdout}");
-    assert_eq!(
-        stderr.trim(),
-        "skipped (boxes only): 1 polygon, 1 polyline",
-        "the datumaro fixture imports cleanly but for the skipped shapes"
+    assert!(
+        stdout.contains("imported 7 annotations (5 rect, 1 polygon, 1 polyline)"),
+        "{stdout}"
     );
+    assert!(stdout.contains("4 matched to images"), "{stdout}");
+    assert_eq!(stderr.trim(), "", "the datumaro fixture imports cleanly");
     let got = content(&first);
     assert_eq!(got.boxes, fixture_boxes());
     assert_eq!(got.classes, ["car", "行人", "bicycle"]);
@@ -243,7 +255,7 @@ fn cvat_round_trip_keeps_boxes_classes_attributes_and_tags() {
 
     let out = s.path("exported.xml");
     let said = s.export(&first, "cvat", &out);
-    assert!(said.contains("4 images, 5 boxes, 2 tags"), "{said}");
+    assert!(said.contains("4 images, 7 annotations, 2 tags"), "{said}");
     check_structure(&std::fs::read_to_string(&out).unwrap());
 
     let second = s.project("second");
@@ -260,7 +272,7 @@ fn datumaros_own_file_declares_text_attributes() {
     let s = setup();
     let project = s.project("p");
     let (stdout, _) = s.import(&project, &s.path("dataset/annotations_datumaro.xml"), &[]);
-    assert!(stdout.contains("imported 5 boxes"), "{stdout}");
+    assert!(stdout.contains("imported 7 annotations"), "{stdout}");
     let got = content(&project);
     assert!(
         got.attributes
@@ -413,7 +425,10 @@ fn unsafe_names_unknown_labels_and_outside_boxes_are_reported_and_the_rest_impor
         "{l}"
     );
     // The NFD name, the clamped box and street_01's box; nothing from the rest.
-    assert!(stdout.contains("imported 3 boxes"), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("imported 3 annotations"),
+        "{stdout}\n{stderr}"
+    );
     assert!(stdout.contains("8 images, 3 matched"), "{stdout}");
     let got = content(&project);
     let key = |image: &str| (image.to_string(), "car".to_string());
@@ -432,7 +447,10 @@ fn unsafe_names_unknown_labels_and_outside_boxes_are_reported_and_the_rest_impor
     // Asked to, the import skips the outside box and adds the unknown label.
     let again = s.project("again");
     let (stdout, stderr) = s.import(&again, &path, &["--skip-outside", "--add-unknown-classes"]);
-    assert!(stdout.contains("imported 3 boxes"), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("imported 3 annotations"),
+        "{stdout}\n{stderr}"
+    );
     assert!(
         line_in(&stderr, "empty_03.png").contains("skipped"),
         "{stderr}"
@@ -465,8 +483,11 @@ fn values_the_projects_definitions_refuse_are_left_out_and_the_scope_picks_items
         .unwrap();
     }
     let (stdout, stderr) = s.import(&project, &s.path("dataset/annotations.xml"), &[]);
-    assert!(stdout.contains("imported 5 boxes"), "{stdout}\n{stderr}");
-    let l = line_in(&stderr, "train/street_01.png: a `car` box");
+    assert!(
+        stdout.contains("imported 7 annotations"),
+        "{stdout}\n{stderr}"
+    );
+    let l = line_in(&stderr, "train/street_01.png: a `car` rect");
     assert!(l.contains("\"colour\"") && l.contains("left out"), "{l}");
     let got = content(&project);
     let car = &got.boxes[&("train/street_01.png".to_string(), "car".to_string())][0].1;
@@ -502,7 +523,7 @@ fn values_the_projects_definitions_refuse_are_left_out_and_the_scope_picks_items
         "-o".as_ref(),
         out.as_os_str(),
     ]));
-    assert!(said.contains("1 images, 1 boxes, 1 tags"), "{said}");
+    assert!(said.contains("1 images, 2 annotations, 1 tags"), "{said}");
     let xml = std::fs::read_to_string(&out).unwrap();
     let doc = roxmltree::Document::parse(&xml).unwrap();
     let names: Vec<_> = elements(doc.root_element(), "image")

@@ -68,7 +68,10 @@ fn a_folder_of_subset_files_imports_each_onto_its_subset() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = project(tmp.path(), "p", &["--multi-label"]);
     let (stdout, stderr) = import_ok(&dir, Path::new(SUBSETS), "cvat", &[]);
-    assert!(stdout.contains("imported 3 boxes"), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("imported 3 annotations (3 rect)"),
+        "{stdout}\n{stderr}"
+    );
     assert!(stdout.contains("3 images, 3 matched"), "{stdout}\n{stderr}");
     let got = held(&dir);
     assert_eq!(

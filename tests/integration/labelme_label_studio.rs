@@ -74,6 +74,11 @@ fn expected_fixture_state() -> State {
         ("sub/b.png".into(), "car".into()),
         vec![[1.0, 2.0, 39.0, 29.0]],
     );
+    // The box around a.json's polygon.
+    boxes.insert(
+        ("a.png".into(), "road".into()),
+        vec![[0.0, 40.0, 64.0, 48.0]],
+    );
     let mut labels = BTreeMap::new();
     labels.insert("a.png".to_string(), vec!["night".to_string()]);
     labels.insert("sub/b.png".to_string(), vec!["rain".to_string()]);
@@ -93,7 +98,10 @@ fn labelme_round_trip_through_the_cli() {
     ]);
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
     assert!(out.status.success(), "{stdout}\n{stderr}");
-    assert!(stderr.contains("1 polygon"), "{stderr}");
+    assert!(
+        !stderr.contains("skipped"),
+        "the polygon is imported too: {stderr}"
+    );
     assert_eq!(state(&dir), expected_fixture_state());
 
     let export = tmp.path().join("export");
@@ -129,7 +137,7 @@ fn labelme_import_is_one_undo_step_and_unknown_flags_are_reported() {
     let mut p = open_when_free(&dir);
     p.set_author("alice");
     let report = import_labelme(&mut p, &data, options(false), &mut |_| {}).unwrap();
-    assert_eq!(report.boxes, 3);
+    assert_eq!(report.annotations, 4);
     assert_eq!(report.labelled_items, 0);
     assert!(
         report
@@ -154,18 +162,30 @@ fn label_studio_import_converts_percentages_and_round_trips() {
     let file = Path::new(FIXTURES).join("label_studio/tasks.json");
     let report = import_label_studio_images(&mut p, &file, options(true)).unwrap();
     assert_eq!(report.matched, 2);
-    assert_eq!(report.skipped.get("polygonlabels"), Some(&1));
-    assert!(
-        report
-            .problems
-            .iter()
-            .any(|pr| pr.message.contains("rotated") && pr.at == "task 0, annotation 0, result 1")
-    );
+    assert!(report.skipped.is_empty(), "{:?}", report.skipped);
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
     drop(p);
     let first = state(&dir);
+    // The second car is turned 30° about its corner (32, 24): 6.4×4.8 at 30°.
+    let cars = &first.0[&("a.png".to_string(), "car".to_string())];
+    assert_eq!(cars[0], [4.0, 6.0, 30.0, 18.0]);
+    let (sin, cos) = 30f32.to_radians().sin_cos();
+    let turned = [
+        32.0 - 4.8 * sin,
+        24.0,
+        32.0 + 6.4 * cos,
+        24.0 + 6.4 * sin + 4.8 * cos,
+    ];
+    assert!(
+        cars[1]
+            .iter()
+            .zip(turned)
+            .all(|(a, b)| (a - b).abs() < 1e-4),
+        "{cars:?} {turned:?}"
+    );
     assert_eq!(
-        first.0[&("a.png".to_string(), "car".to_string())],
-        vec![[4.0, 6.0, 30.0, 18.0]]
+        first.0[&("a.png".to_string(), "road".to_string())],
+        vec![[0.0, 0.0, 6.4, 4.8]]
     );
     assert_eq!(
         first.0[&("sub/b.png".to_string(), "person".to_string())],
@@ -176,7 +196,7 @@ fn label_studio_import_converts_percentages_and_round_trips() {
     let p = Project::open(&dir, Access::ReadOnly).unwrap();
     let out = tmp.path().join("ls.json");
     let exported = export_label_studio_images(&p, &out, ItemScope::All).unwrap();
-    assert_eq!(exported.boxes, 2);
+    assert_eq!(exported.boxes, 4);
     let again = project_over(tmp.path(), "p2", &tmp.path().join("dataset"));
     let mut p2 = open_when_free(&again);
     let report = import_label_studio_images(&mut p2, &out, options(true)).unwrap();
@@ -210,7 +230,7 @@ fn bad_labelme_files_are_reported_by_name_and_the_rest_imported() {
     );
     let mut p = open_when_free(&dir);
     let report = import_labelme(&mut p, &data, options(true), &mut |_| {}).unwrap();
-    assert_eq!(report.boxes, 3, "the good files still import");
+    assert_eq!(report.annotations, 4, "the good files still import");
     let text: Vec<String> = report.problems.iter().map(|p| p.to_string()).collect();
     let has = |file: &str, needle: &str| {
         assert!(
@@ -292,7 +312,7 @@ fn label_studio_tasks_written_by_label_studio_converter_import_exactly() {
     let file = Path::new(FIXTURES).join("label_studio/converter_tasks.json");
     let report = import_label_studio_images(&mut p, &file, options(true)).unwrap();
     assert!(report.problems.is_empty(), "{:?}", report.problems);
-    assert_eq!((report.matched, report.boxes), (2, 3));
+    assert_eq!((report.matched, report.annotations), (2, 3));
     drop(p);
     let (boxes, labels) = state(&dir);
     assert!(labels.is_empty());
@@ -373,7 +393,10 @@ fn labelme_boxes_outside_the_image_are_clamped_or_skipped_per_shape() {
     damage_labelme(&data);
     let (ok, stdout, stderr) = import_cli(&dir, &data, "labelme", &["--add-unknown-classes"]);
     assert!(ok, "{stdout}\n{stderr}");
-    assert!(stdout.contains("imported 5 boxes"), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("imported 6 annotations (5 rect, 1 polygon)"),
+        "{stdout}\n{stderr}"
+    );
     for (shape, needle) in [
         (3, "clamped"),
         (4, "no area inside the 64×48 image"),
@@ -398,7 +421,10 @@ fn labelme_boxes_outside_the_image_are_clamped_or_skipped_per_shape() {
     let again = project_over(tmp.path(), "p2", &data);
     let (ok, stdout, stderr) = import_cli(&again, &data, "labelme", &["--skip-outside"]);
     assert!(ok, "{stdout}\n{stderr}");
-    assert!(stdout.contains("imported 3 boxes"), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("imported 4 annotations (3 rect, 1 polygon)"),
+        "{stdout}\n{stderr}"
+    );
     for shape in [3, 5] {
         let l = line_with(&stderr, &format!("a.json: shape {shape}:"));
         assert!(l.contains("outside") && l.contains("skipped"), "{l}");
@@ -436,7 +462,10 @@ fn label_studio_boxes_outside_the_image_are_clamped_or_skipped_per_result() {
 
     let (ok, stdout, stderr) = import_cli(&dir, &file, "labelstudio", &[]);
     assert!(ok, "{stdout}\n{stderr}");
-    assert!(stdout.contains("imported 5 boxes"), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("imported 5 annotations"),
+        "{stdout}\n{stderr}"
+    );
     for (result, needle) in [
         (2, "clamped"),
         (3, "no area inside"),
@@ -455,7 +484,10 @@ fn label_studio_boxes_outside_the_image_are_clamped_or_skipped_per_result() {
     let again = project_over(tmp.path(), "p2", &data);
     let (ok, stdout, stderr) = import_cli(&again, &file, "labelstudio", &["--skip-outside"]);
     assert!(ok, "{stdout}\n{stderr}");
-    assert!(stdout.contains("imported 3 boxes"), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("imported 3 annotations"),
+        "{stdout}\n{stderr}"
+    );
     let l = line_with(&stderr, "result 2:");
     assert!(l.contains("skipped"), "{l}");
 }

@@ -1,7 +1,7 @@
-//! The formats that hold boxes only (YOLO, Pascal VOC, CVAT, labelme, Label
-//! Studio) export a shape of another kind as its bounding box, and say so for
-//! each one, never silently; a shape whose box has no area is left out, and
-//! said too. COCO writes the shapes themselves.
+//! The formats that hold boxes only (YOLO, Pascal VOC) export a shape of
+//! another kind as its bounding box, and say so for each one, never
+//! silently; a shape whose box has no area is left out, and said too. COCO,
+//! CVAT, labelme and Label Studio write the shapes themselves.
 
 use crate::common::cli::{export_run, text};
 use crate::common::image_project;
@@ -69,6 +69,20 @@ fn assert_said(written: usize, as_boxes: &[(String, String)], left_out: &[(Strin
     assert!(left_out[0].contains("polyline"), "{left_out:?}");
 }
 
+/// What the formats that hold every shape must say: all five written, the
+/// keypoints without their occluded point's visibility (a class without
+/// point names), and nothing as a box.
+fn assert_shapes_written(w: &shugu::jobs::ImageExportReport) {
+    assert_eq!(w.boxes, 5, "{:?}", w.left_out_annotations);
+    assert!(w.as_boxes.is_empty() && w.left_out_annotations.is_empty());
+    let converted = notes(&w.converted);
+    assert_eq!(converted.len(), 1, "{converted:?}");
+    assert!(
+        converted[0].starts_with("a.png: keypoints "),
+        "{converted:?}"
+    );
+}
+
 #[test]
 fn box_formats_write_other_shapes_as_their_boxes_and_say_so() {
     let fx = project_with_shapes();
@@ -82,16 +96,24 @@ fn box_formats_write_other_shapes_as_their_boxes_and_say_so() {
     let voc = export_voc(&p, &out("voc"), ItemScope::All, none).unwrap();
     assert_said(voc.boxes, &voc.as_boxes, &voc.left_out_annotations);
     let cvat = export_cvat(&p, &out("cvat.xml"), ItemScope::All, none).unwrap();
-    let w = &cvat.written;
-    assert_said(w.boxes, &w.as_boxes, &w.left_out_annotations);
+    assert_shapes_written(&cvat.written);
     let labelme = export_labelme(&p, &out("labelme"), ItemScope::All, none).unwrap();
-    assert_said(
-        labelme.boxes,
-        &labelme.as_boxes,
-        &labelme.left_out_annotations,
-    );
+    assert_shapes_written(&labelme);
+    // Label Studio holds every shape: the line goes out as an unfinished
+    // polygon, the keypoints of a class without point names as single points.
     let ls = export_label_studio_images(&p, &out("ls.json"), ItemScope::All).unwrap();
-    assert_said(ls.boxes, &ls.as_boxes, &ls.left_out_annotations);
+    assert_eq!(ls.boxes, 5);
+    assert!(ls.as_boxes.is_empty() && ls.left_out_annotations.is_empty());
+    let converted = notes(&ls.converted);
+    assert_eq!(converted.len(), 2, "{converted:?}");
+    assert!(
+        converted.iter().any(|n| n.contains("names no points")),
+        "{converted:?}"
+    );
+    assert!(
+        converted.iter().any(|n| n.contains("polyline")),
+        "{converted:?}"
+    );
 
     // The triangle's box, in YOLO's normalised centre form.
     let labels = std::fs::read_to_string(out("yolo").join("labels/a.txt")).unwrap();

@@ -100,7 +100,7 @@ fn voc_round_trip_keeps_boxes_classes_and_attributes() {
     let s = setup();
     let first = s.project("first");
     let (stdout, stderr) = s.import(&first, &s.path("dataset"), &[]);
-    assert!(stdout.contains("imported 6 boxes"), "{stdout}");
+    assert!(stdout.contains("imported 6 annotations"), "{stdout}");
     assert!(
         stderr.is_empty(),
         "the datumaro fixture imports cleanly: {stderr}"
@@ -240,7 +240,10 @@ fn broken_files_are_reported_by_name_and_the_rest_imported() {
     assert!(l.contains("--add-unknown-classes"), "{l}");
 
     // The good files' six boxes and the clamped one; nothing from the rest.
-    assert!(stdout.contains("imported 7 boxes"), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("imported 7 annotations"),
+        "{stdout}\n{stderr}"
+    );
     let got = boxes(&project);
     assert_eq!(
         got[&("empty_03.png".to_string(), "car".to_string())][0].0,
@@ -256,7 +259,10 @@ fn broken_files_are_reported_by_name_and_the_rest_imported() {
         &s.path("dataset"),
         &["--skip-outside", "--add-unknown-classes"],
     );
-    assert!(stdout.contains("imported 7 boxes"), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("imported 7 annotations"),
+        "{stdout}\n{stderr}"
+    );
     assert!(stderr.contains("skipped"), "{stderr}");
     assert!(class_names(&again).contains(&"truck".to_string()));
     assert!(!boxes(&again).contains_key(&("empty_03.png".to_string(), "car".to_string())));
@@ -287,7 +293,7 @@ fn labelmap_entries_no_box_uses_are_not_added_and_colours_apply() {
     .unwrap();
     let project = s.project("p");
     let (stdout, _) = s.import(&project, &s.path("dataset"), &[]);
-    assert!(stdout.contains("imported 6 boxes"), "{stdout}");
+    assert!(stdout.contains("imported 6 annotations"), "{stdout}");
     // In the labelmap's order, only the classes boxes use.
     assert_eq!(class_names(&project), ["car", "行人", "bicycle"]);
     let p = Project::open(&project, Access::ReadOnly).unwrap();
@@ -353,7 +359,10 @@ fn a_labelimg_folder_with_xml_beside_the_images_imports() {
     let project = s.project("p");
     // No labelmap.txt names the classes (labelImg keeps them in the program).
     let (stdout, stderr) = s.import(&project, &photos, &["--add-unknown-classes"]);
-    assert!(stdout.contains("imported 4 boxes"), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("imported 4 annotations"),
+        "{stdout}\n{stderr}"
+    );
     assert_eq!(boxes(&project), labelimg_boxes());
     let problems: Vec<&str> = stderr.lines().filter(|l| l.contains(".xml")).collect();
     assert_eq!(
@@ -368,7 +377,7 @@ fn a_labelimg_folder_with_xml_beside_the_images_imports() {
     // The dataset root holding photos/ works too, and a folder with no XML fails clearly.
     let again = s.project("again");
     let (stdout, _) = s.import(&again, &s.path("dataset"), &["--add-unknown-classes"]);
-    assert!(stdout.contains("imported 4 boxes"), "{stdout}");
+    assert!(stdout.contains("imported 4 annotations"), "{stdout}");
     let empty = s.path("empty");
     std::fs::create_dir_all(&empty).unwrap();
     let stderr = fails_cleanly(&shugu(import_args(&again, &empty, "voc", &[])));
@@ -396,7 +405,7 @@ fn a_labelmap_that_is_a_fifo_or_a_link_is_reported_not_read() {
     );
     let stdout = succeeds(&out);
     let stderr = text(&out.stderr);
-    assert!(stdout.contains("imported 6 boxes"), "{stdout}");
+    assert!(stdout.contains("imported 6 annotations"), "{stdout}");
     assert!(
         stderr.contains("labelmap.txt: it is not a regular file"),
         "{stderr}"
@@ -431,7 +440,7 @@ fn an_attribute_value_the_schema_refuses_is_reported_by_file_and_object() {
         .unwrap();
     }
     let (stdout, stderr) = s.import(&project, &s.path("dataset"), &[]);
-    assert!(stdout.contains("imported 6 boxes"), "{stdout}");
+    assert!(stdout.contains("imported 6 annotations"), "{stdout}");
     assert!(
         stderr.contains(
             "Annotations/street_01.xml: object 0: attribute \"difficult\" takes text, not true; \

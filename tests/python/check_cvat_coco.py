@@ -9,7 +9,9 @@ of the CVAT file finds the COCO annotation on the image with the same
 file_name and category name, and requires its bbox to be exactly
 [xtl, ytl, xbr - xtl, ybr - ytl] (CVAT's coordinates are continuous pixels,
 no ±1) and its "attributes" to carry occluded as a boolean equal to
-occluded="1". Every COCO annotation must be matched.
+occluded="1". For every <polygon> it requires an annotation whose mask
+(pycocotools' annToMask) covers the polygon's own mask (frPyObjects of its
+points) with IoU >= 0.99. Every COCO annotation must be matched.
 Exit 0 with a summary line, 1 with "check_cvat_coco: FAIL: ..." on stderr.
 """
 
@@ -18,7 +20,16 @@ import io
 import sys
 import xml.etree.ElementTree as ET
 
+import numpy as np
+from pycocotools import mask as mask_utils
 from pycocotools.coco import COCO
+
+MIN_IOU = 0.99
+
+
+def iou(a, b):
+    union = np.logical_or(a, b).sum()
+    return np.logical_and(a, b).sum() / union if union else 0.0
 
 
 def fail(message):
@@ -53,9 +64,25 @@ def main():
             if occluded is not (box.get("occluded") == "1"):
                 fail(f"{file_name}: {label}: occluded is {occluded!r}, CVAT says {box.get('occluded')}")
             del unmatched[found["id"]]
+        width, height = int(image.get("width")), int(image.get("height"))
+        for polygon in image.iter("polygon"):
+            boxes += 1
+            label = polygon.get("label")
+            flat = [float(v) for pair in polygon.get("points").split(";") for v in pair.split(",")]
+            want = mask_utils.decode(mask_utils.merge(mask_utils.frPyObjects([flat], height, width)))
+            found = None
+            for a in unmatched.values():
+                if (name_of_image[a["image_id"]] == file_name
+                        and name_of[a["category_id"]] == label
+                        and iou(coco.annToMask(a), want) >= MIN_IOU):
+                    found = a
+                    break
+            if found is None:
+                fail(f"{file_name}: {label} polygon {flat} has no COCO annotation of IoU >= {MIN_IOU}")
+            del unmatched[found["id"]]
     if unmatched:
         fail(f"{len(unmatched)} COCO annotation(s) are not in the CVAT file: {list(unmatched.values())[:3]}")
-    print(f"check_cvat_coco: {boxes} CVAT boxes match their COCO annotations exactly")
+    print(f"check_cvat_coco: {boxes} CVAT boxes and polygons match their COCO annotations")
 
 
 if __name__ == "__main__":

@@ -11,10 +11,14 @@ use shugu::formats::coco::{
 };
 use shugu::formats::label_paths::{PathMatcher, relative_problem};
 use shugu::jobs::box_labels::{BoxImportOptions, BoxLabelPlan, LabelOptions, apply_box_label_plan};
+use shugu::jobs::dota::read_dota;
+use shugu::jobs::label_files::apply_label_file_plan;
 use shugu::jobs::predictions::{
     PredictionFormat, PredictionOptions, apply_predictions, read_predictions,
 };
-use shugu::jobs::yolo::{OutsidePolicy, YoloImportOptions, apply_yolo_plan, read_yolo};
+use shugu::jobs::yolo::{
+    LayoutChoice, OutsidePolicy, YoloImportOptions, apply_yolo_plan, read_yolo,
+};
 use shugu::jobs::{coco, cvat, label_studio_images, labelme, voc};
 use shugu::model::{Item, LabelSchema};
 use std::path::{Path, PathBuf};
@@ -31,7 +35,13 @@ fn options(rng: &mut Rng) -> YoloImportOptions {
             OutsidePolicy::Skip
         },
         add_unknown_classes: rng.chance(1, 2),
-        layout: None,
+        layout: match rng.below(5) {
+            0 => Some(LayoutChoice::Detect),
+            1 => Some(LayoutChoice::Segment),
+            2 => Some(LayoutChoice::Obb),
+            3 => Some(LayoutChoice::Pose),
+            _ => None,
+        },
     }
 }
 
@@ -68,7 +78,7 @@ fn store_box_labels(
     rng: &mut Rng,
     store: bool,
 ) -> anyhow::Result<String> {
-    let read = read_summary(plan.boxes.len(), plan.problems.len());
+    let read = read_summary(plan.shapes.len(), plan.problems.len());
     if store {
         apply_box_label_plan(&mut project.project, plan, label_options(rng))?;
         project.stored()?;
@@ -449,7 +459,47 @@ fn read_and_store_predictions(
 pub fn yolo(work: &Path) -> anyhow::Result<ImageImporter> {
     let mut seeds = Seed::all_in(&template(work, "yolo/ultralytics", "ultralytics")?)?;
     seeds.extend(Seed::all_in(&template(work, "yolo/darknet", "darknet")?)?);
+    for layout in ["seg", "obb", "pose"] {
+        let fixture = format!("yolo_shapes/{layout}");
+        seeds.extend(Seed::all_in(&template(work, &fixture, layout)?)?);
+    }
     Ok(ImageImporter::new(work, None, seeds, run_yolo))
+}
+
+/// DOTA: the Ultralytics OBB fixture's original DOTA files, in `labelTxt/`
+/// beside their images.
+pub fn dota(work: &Path) -> anyhow::Result<ImageImporter> {
+    let to = work.join("templates").join("dota");
+    crate::workspace::remove_any(&to)?;
+    copy_tree(&fixture("yolo_shapes/obb/images/train"), &to.join("images"))?;
+    copy_tree(
+        &fixture("yolo_shapes/obb/labels/train_original"),
+        &to.join("labelTxt"),
+    )?;
+    let seeds = Seed::all_in(&to)?;
+    Ok(ImageImporter::new(work, None, seeds, run_dota))
+}
+
+fn run_dota(
+    project: &mut ImageProject,
+    input: &Path,
+    rng: &mut Rng,
+    store: bool,
+) -> anyhow::Result<String> {
+    let p = &project.project;
+    let plan = read_dota(
+        input,
+        p.items(),
+        &p.image_root(),
+        options(rng).outside,
+        &mut no_progress(),
+    )?;
+    let read = read_summary(plan.shapes.len(), plan.problems.len());
+    if store {
+        apply_label_file_plan(&mut project.project, plan)?;
+        project.stored()?;
+    }
+    Ok(read)
 }
 
 fn run_yolo(
@@ -527,6 +577,17 @@ pub fn cvat(work: &Path) -> anyhow::Result<ImageImporter> {
     let mut seeds = files(&dir, &["annotations.xml", "annotations_datumaro.xml"])?;
     // datumaro's layout: a folder with one XML per subset.
     seeds.extend(Seed::all_in(&template(work, "cvat/subsets", "subsets")?)?);
+    // Every shape CVAT writes, over images of their own.
+    for (fixture_rel, name) in [
+        ("cvat/shapes", "cvat-shapes"),
+        ("cvat/skeleton", "skeleton"),
+    ] {
+        let to = template(work, fixture_rel, name)?;
+        seeds.push(Seed {
+            images: Some(to.join("images")),
+            ..Seed::read("annotations.xml", &to.join("annotations.xml"))?
+        });
+    }
     Ok(ImageImporter::new(
         work,
         Some(images),
@@ -536,7 +597,12 @@ pub fn cvat(work: &Path) -> anyhow::Result<ImageImporter> {
 }
 
 pub fn labelme(work: &Path) -> anyhow::Result<ImageImporter> {
-    let seeds = Seed::all_in(&template(work, "labelme/dataset", "labelme")?)?;
+    let mut seeds = Seed::all_in(&template(work, "labelme/dataset", "labelme")?)?;
+    seeds.extend(Seed::all_in(&template(
+        work,
+        "labelme/shapes",
+        "labelme-shapes",
+    )?)?);
     Ok(ImageImporter::new(
         work,
         None,
@@ -559,7 +625,17 @@ pub fn labelme(work: &Path) -> anyhow::Result<ImageImporter> {
 pub fn label_studio(work: &Path) -> anyhow::Result<ImageImporter> {
     let dir = fixture("label_studio");
     let images = copy_images(work, &fixture("labelme/dataset"))?;
-    let seeds = files(&dir, &["tasks.json", "converter_tasks.json"])?;
+    let seeds = files(
+        &dir,
+        &[
+            "tasks.json",
+            "converter_tasks.json",
+            "ls_shapes.json",
+            "ls_shapes.through_label_studio.json",
+            "converter_from_coco.json",
+            "brush_rle_pack.json",
+        ],
+    )?;
     Ok(ImageImporter::new(
         work,
         Some(images),
@@ -571,6 +647,7 @@ pub fn label_studio(work: &Path) -> anyhow::Result<ImageImporter> {
                 input,
                 p.items(),
                 &p.image_root(),
+                p.schema(),
                 outside,
             )?;
             store_box_labels(project, plan, rng, store)

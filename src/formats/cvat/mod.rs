@@ -1,36 +1,55 @@
 //! CVAT for images 1.1 XML: one `annotations.xml` for a whole task or
 //! project. `<meta>` declares the labels and, per label, the attributes with
-//! their input type (`checkbox`, `select`, `radio`, `text`, `number`); each
-//! `<image id name width height>` holds `<box label xtl ytl xbr ybr occluded>`
-//! with `<attribute name="…">value</attribute>` children, and `<tag label>`s.
+//! their input type (`checkbox`, `select`, `radio`, `text`, `number`), and a
+//! skeleton label its points (labels whose `<parent>` it is) and edges (its
+//! `<svg>`); each `<image id name width height>` holds shapes with
+//! `<attribute name="…">value</attribute>` children, and `<tag label>`s.
 //!
 //! **Coordinates are continuous pixels**: `xtl="10" xbr="110"` is our box
 //! x 10..110, with no ±1 (unlike Pascal VOC).
 //!
-//! - [`parse_cvat`] reads a file: the labels and their attribute specs, and
-//!   per image its boxes (attributes typed by the label's spec: checkbox →
-//!   flag, select / radio → one of its values, text / number → text;
-//!   `occluded` → the flag `occluded`) and tags. Polygons, polylines, points,
-//!   ellipses, masks, cuboids, skeletons and tracks are counted per type and
-//!   left out; each box or image it cannot take is reported, the rest kept.
-//!   The task's `<subset>` is kept: a task's images lie in its subset's
-//!   folder when a dataset has several.
-//! - [`cvat_xml`] writes one.
+//! - [`parse_cvat`] reads a file: the labels with their attribute specs and
+//!   skeletons, and per image its shapes and tags. `<box>` (turned by its
+//!   `rotation`: a rotated box), `<polygon>`, `<polyline>`, `<points>`
+//!   (keypoints, all visible), `<mask>` (CVAT's own run-length encoding of
+//!   the rectangle `left`, `top`, `width`, `height`, row by row, starting
+//!   with a run of unset pixels) and `<skeleton>` (keypoints in the order of
+//!   its label's points: `outside` ones not labelled, `occluded` ones
+//!   labelled but not visible) are read as they are; `<ellipse>` becomes a
+//!   polygon on it ([`crate::model::ellipse_polygon`]) and is counted in
+//!   [`CvatFile::converted`]. A shape's `occluded` is the flag
+//!   [`OCCLUDED`], a `z_order` other than 0 the text attribute [`Z_ORDER`],
+//!   `group_id` its group, and its `<attribute>`s are typed by its label's
+//!   spec (checkbox → flag, select / radio → one of its values, text /
+//!   number → text). Cuboids and tracks are counted per type and left out;
+//!   each shape or image it cannot take is reported, the rest kept. The
+//!   task's `<subset>` is kept: a task's images lie in its subset's folder
+//!   when a dataset has several.
+//! - [`cvat_xml`] writes one, every shape as CVAT writes it (a polygon of
+//!   several parts as one `<polygon>` per part).
 //! - [`attribute_def`] turns a spec into the schema's attribute definition.
 //!
 //! No I/O: the job (`jobs::cvat`) reads and writes the file.
 
+mod mask_rle;
 mod parse;
+mod parse_shape;
+mod skeleton;
 mod write;
 
+pub use mask_rle::{decode_mask, encode_mask};
 pub use parse::parse_cvat;
-pub use write::{CvatImageOut, cvat_xml};
+pub use write::{CvatImageOut, CvatShapeOut, cvat_xml};
 
-use crate::model::{AttrValue, AttributeDef, AttributeKind, Attributes, BBox, Rgb};
+use super::file_shape::FileShape;
+use crate::model::{AttrValue, AttributeDef, AttributeKind, Attributes, Rgb};
 use std::collections::BTreeMap;
 
 /// The flag CVAT keeps on every shape, imported as a bool attribute.
 pub const OCCLUDED: &str = "occluded";
+/// The drawing order CVAT keeps on every shape, imported as a text
+/// attribute when it is not 0.
+pub const Z_ORDER: &str = "z_order";
 
 /// How CVAT asks for an attribute's value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -83,18 +102,34 @@ pub struct CvatLabel {
     pub name: String,
     /// `<color>#rrggbb</color>`, when given and readable.
     pub color: Option<Rgb>,
-    /// `<type>` (CVAT 2: `any`, `rectangle`, `tag`, `polygon`, …), when given.
+    /// `<type>` (CVAT 2: `any`, `rectangle`, `tag`, `polygon`, `skeleton`,
+    /// …), when given.
     pub kind: Option<String>,
     pub attributes: Vec<AttributeSpec>,
+    /// A skeleton label's points and edges.
+    pub skeleton: Option<CvatSkeleton>,
 }
 
-/// One `<box>` that could be read.
+/// The points of a skeleton label (the labels whose `<parent>` it is, in
+/// `<meta>` order) and its edges (0-based indices into them), from its
+/// `<svg>`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CvatSkeleton {
+    pub points: Vec<String>,
+    pub edges: Vec<(usize, usize)>,
+}
+
+/// One shape that could be read.
 #[derive(Clone, Debug, PartialEq)]
-pub struct CvatBox {
-    /// The `<box>`'s index in its image, from 0.
+pub struct CvatShape {
+    /// The element's name (`box`, `polygon`, …) and its index among the
+    /// image's elements of that name, from 0.
+    pub element: &'static str,
     pub index: usize,
     pub label: String,
-    pub bbox: BBox,
+    pub shape: FileShape,
+    /// `group_id`, when not 0.
+    pub group: Option<i64>,
     pub attributes: Attributes,
 }
 
@@ -110,7 +145,7 @@ pub struct CvatImage {
     pub subset: Option<String>,
     /// `width` and `height` when both are given and above 0.
     pub size: Option<(u32, u32)>,
-    pub boxes: Vec<CvatBox>,
+    pub shapes: Vec<CvatShape>,
     /// Tag labels, in order.
     pub tags: Vec<String>,
 }
@@ -134,8 +169,10 @@ pub struct CvatFile {
     pub labels: Vec<CvatLabel>,
     pub images: Vec<CvatImage>,
     pub problems: Vec<CvatProblem>,
-    /// Shapes this reader does not take (`polygon`, `mask`, `track`, …), per type.
+    /// Shapes this reader does not take (`cuboid`, `track`), per type.
     pub skipped: BTreeMap<String, usize>,
+    /// Shapes read as another kind (`ellipse`, read as a polygon), per type.
+    pub converted: BTreeMap<String, usize>,
 }
 
 impl CvatFile {

@@ -1,14 +1,12 @@
-use super::{
-    AttributeSpec, CvatBox, CvatFile, CvatImage, CvatLabel, CvatProblem, InputType, OCCLUDED,
-};
-use crate::formats::xml::{box_corners, child, child_text, children, decode, flag, parse_document};
-use crate::model::{AttrValue, Attributes, BBox, Rgb};
+use super::parse_shape::{SHAPES, read_shape};
+use super::skeleton::read_edges;
+use super::{AttributeSpec, CvatFile, CvatImage, CvatLabel, CvatProblem, CvatSkeleton, InputType};
+use crate::formats::xml::{child, child_text, children, decode, parse_document};
+use crate::model::Rgb;
 use roxmltree::Node;
 
 /// Shapes of CVAT for images this reader counts and leaves out.
-const OTHER_SHAPES: [&str; 8] = [
-    "polygon", "polyline", "points", "ellipse", "mask", "cuboid", "skeleton", "track",
-];
+const OTHER_SHAPES: [&str; 2] = ["cuboid", "track"];
 
 /// Reads a CVAT for images 1.1 file.
 pub fn parse_cvat(bytes: &[u8]) -> Result<CvatFile, String> {
@@ -57,13 +55,15 @@ pub fn parse_cvat(bytes: &[u8]) -> Result<CvatFile, String> {
 }
 
 /// The labels of `<meta>`: under `<task>`, `<project>` or `<job>`, in order,
-/// each name once.
+/// each name once; a label with a `<parent>` is a point of that skeleton.
 fn read_labels(meta: Node, file: &mut CvatFile) {
     let labels = meta.descendants().filter(|n| {
         n.is_element()
             && n.tag_name().name() == "label"
             && n.parent().is_some_and(|p| p.tag_name().name() == "labels")
     });
+    let mut points: Vec<(String, String)> = Vec::new();
+    let mut svgs: Vec<(String, String)> = Vec::new();
     for (index, node) in labels.enumerate() {
         let at = format!("<meta> label {index}");
         let Some(name) = child(node, "name")
@@ -76,14 +76,26 @@ fn read_labels(meta: Node, file: &mut CvatFile) {
             });
             continue;
         };
+        if let Some(parent) = child_text(node, "parent") {
+            points.push((parent, name));
+            continue;
+        }
         if name.trim().is_empty() || file.label(&name).is_some() {
             continue;
         }
+        let kind = child_text(node, "type");
+        if kind.as_deref() == Some("skeleton") {
+            let svg = child(node, "svg")
+                .and_then(|n| n.text())
+                .unwrap_or_default();
+            svgs.push((name.clone(), svg.to_string()));
+        }
         let mut label = CvatLabel {
             color: child_text(node, "color").and_then(|c| parse_color(&c)),
-            kind: child_text(node, "type"),
+            kind,
             name,
             attributes: Vec::new(),
+            skeleton: None,
         };
         if let Some(block) = child(node, "attributes") {
             for attr in children(block, "attribute") {
@@ -97,6 +109,23 @@ fn read_labels(meta: Node, file: &mut CvatFile) {
             }
         }
         file.labels.push(label);
+    }
+    for (name, svg) in svgs {
+        let points: Vec<String> = points
+            .iter()
+            .filter(|(parent, _)| *parent == name)
+            .map(|(_, point)| point.clone())
+            .collect();
+        let (edges, notes) = read_edges(&svg, &points);
+        for message in notes {
+            file.problems.push(CvatProblem {
+                at: format!("<meta> label `{name}`"),
+                message,
+            });
+        }
+        if let Some(label) = file.labels.iter_mut().find(|l| l.name == name) {
+            label.skeleton = Some(CvatSkeleton { points, edges });
+        }
     }
 }
 
@@ -176,28 +205,34 @@ fn read_image(node: Node, index: usize, file: &mut CvatFile) {
         size,
         ..CvatImage::default()
     };
-    let mut box_index = 0;
-    for shape in node.children().filter(Node::is_element) {
-        match shape.tag_name().name() {
-            "box" => {
-                let at = format!("{place}, box {box_index}");
-                box_index += 1;
-                match read_box(shape, file) {
-                    Ok((mut b, notes)) => {
-                        b.index = box_index - 1;
-                        image.boxes.push(b);
-                        file.problems
-                            .extend(notes.into_iter().map(|message| CvatProblem {
-                                at: at.clone(),
-                                message,
-                            }));
+    let mut counts = [0usize; SHAPES.len()];
+    for node in node.children().filter(Node::is_element) {
+        let tag = node.tag_name().name();
+        if let Some(kind) = SHAPES.iter().position(|s| *s == tag) {
+            let index = counts[kind];
+            counts[kind] += 1;
+            let at = format!("{place}, {tag} {index}");
+            match read_shape(node, SHAPES[kind], file) {
+                Ok((mut shape, notes)) => {
+                    shape.index = index;
+                    if tag == "ellipse" {
+                        *file.converted.entry(tag.to_string()).or_default() += 1;
                     }
-                    Err(message) => file.problems.push(CvatProblem { at, message }),
+                    image.shapes.push(shape);
+                    file.problems
+                        .extend(notes.into_iter().map(|message| CvatProblem {
+                            at: at.clone(),
+                            message,
+                        }));
                 }
+                Err(message) => file.problems.push(CvatProblem { at, message }),
             }
-            "tag" => match shape.attribute("label").filter(|l| !l.trim().is_empty()) {
+            continue;
+        }
+        match tag {
+            "tag" => match node.attribute("label").filter(|l| !l.trim().is_empty()) {
                 Some(label) => {
-                    if children(shape, "attribute").next().is_some() {
+                    if children(node, "attribute").next().is_some() {
                         file.problems.push(CvatProblem {
                             at: place.clone(),
                             message: format!(
@@ -219,98 +254,4 @@ fn read_image(node: Node, index: usize, file: &mut CvatFile) {
         }
     }
     file.images.push(image);
-}
-
-/// One box and notes on what of it was ignored, or why it cannot be taken.
-fn read_box(node: Node, file: &CvatFile) -> Result<(CvatBox, Vec<String>), String> {
-    let label = node
-        .attribute("label")
-        .filter(|l| !l.trim().is_empty())
-        .ok_or("the box has no label; skipped")?
-        .to_string();
-    let [x0, y0, x1, y1] = box_corners(["xtl", "ytl", "xbr", "ybr"], |key| {
-        node.attribute(key)
-            .map(str::to_string)
-            .ok_or_else(|| format!("the box has no {key}; skipped"))
-    })?;
-    if let Some(rotation) = node.attribute("rotation")
-        && rotation
-            .trim()
-            .parse::<f64>()
-            .map_or(true, |r| r % 360.0 != 0.0)
-    {
-        return Err(format!(
-            "the box is rotated by {rotation}°; rotated boxes are not supported; skipped"
-        ));
-    }
-    let mut notes = Vec::new();
-    let mut attributes = Attributes::new();
-    if let Some(text) = node.attribute(OCCLUDED) {
-        match flag(text) {
-            Some(on) => {
-                attributes.insert(OCCLUDED.to_string(), AttrValue::Bool(on));
-            }
-            None => notes.push(format!("occluded is \"{text}\", not 0 or 1; ignored")),
-        }
-    }
-    let specs = file
-        .label(&label)
-        .map(|l| l.attributes.as_slice())
-        .unwrap_or_default();
-    for attr in children(node, "attribute") {
-        let Some(name) = attr.attribute("name").filter(|n| !n.trim().is_empty()) else {
-            notes.push("an <attribute> has no name; ignored".into());
-            continue;
-        };
-        let value = attr.text().unwrap_or_default().trim();
-        match typed_value(specs.iter().find(|s| s.name == name), value) {
-            Ok(v) => {
-                attributes.insert(name.to_string(), v);
-            }
-            Err(reason) => notes.push(format!("attribute `{name}`: {reason}; ignored")),
-        }
-    }
-    let bbox = BBox {
-        min_x: x0 as f32,
-        min_y: y0 as f32,
-        max_x: x1 as f32,
-        max_y: y1 as f32,
-    };
-    Ok((
-        CvatBox {
-            index: 0,
-            label,
-            bbox,
-            attributes,
-        },
-        notes,
-    ))
-}
-
-/// A value as its spec types it; undeclared `true`/`false` are flags (as
-/// datumaro writes them), other undeclared values text.
-fn typed_value(spec: Option<&AttributeSpec>, value: &str) -> Result<AttrValue, String> {
-    let Some(spec) = spec else {
-        return Ok(match value {
-            "true" | "True" => AttrValue::Bool(true),
-            "false" | "False" => AttrValue::Bool(false),
-            _ => AttrValue::Text(value.to_string()),
-        });
-    };
-    match spec.input_type {
-        InputType::Checkbox => flag(value)
-            .map(AttrValue::Bool)
-            .ok_or_else(|| format!("\"{value}\" is not true or false")),
-        InputType::Select | InputType::Radio => {
-            if spec.values.iter().any(|v| v == value) {
-                Ok(AttrValue::Text(value.to_string()))
-            } else {
-                Err(format!(
-                    "\"{value}\" is not one of its values ({})",
-                    spec.values.join(", ")
-                ))
-            }
-        }
-        InputType::Text | InputType::Number => Ok(AttrValue::Text(value.to_string())),
-    }
 }

@@ -3,8 +3,9 @@
 //! an `<image name>` is only a name to match, never opened.
 
 use super::super::box_labels::{
-    BoxImportOptions, BoxLabelPlan, BoxLabelReport, BoxPlacer, LabelOptions, PlannedLabels,
-    RecordClaims, Target, apply_box_label_plan, check_size, find_item, item_matcher,
+    BoxImportOptions, BoxLabelPlan, BoxLabelReport, BoxPlacer, ClassKeypoints, LabelOptions,
+    PlannedLabels, RecordClaims, ShapeIn, Target, apply_box_label_plan, check_size, find_item,
+    item_matcher,
 };
 use super::super::export_common::{files_with_ext, read_capped};
 use super::super::safe_read::read_found;
@@ -38,7 +39,7 @@ struct Source {
 }
 
 /// Reads the CVAT file `path`, or every `.xml` file under the folder `path`,
-/// and plans their boxes and tags onto `items`, the project's items under
+/// and plans their shapes and tags onto `items`, the project's items under
 /// `image_root`. Labels declared in a file's `<meta>` or the schema are taken;
 /// others only with `add_unknown_classes`.
 pub fn read_cvat(
@@ -141,9 +142,10 @@ fn read_folder(root: &Path, plan: &mut BoxLabelPlan) -> Result<Vec<Source>, JobE
     Ok(sources)
 }
 
-/// Plans every file onto the items, then keeps the classes boxes use (in
-/// the files' label order) and the attribute definitions of their labels,
-/// and names the labels nothing uses.
+/// Plans every file onto the items, then keeps the classes shapes use (in
+/// the files' label order), the attribute definitions of their labels and
+/// the points and edges of their skeletons, and names the labels nothing
+/// uses.
 fn plan_files(
     sources: Vec<Source>,
     matcher: &PathMatcher<Target>,
@@ -181,6 +183,17 @@ fn plan_files(
     let order: Vec<&str> = labels.iter().map(|(_, l)| l.name.as_str()).collect();
     plan.keep_used_classes(&order);
     plan_attributes(&labels, plan);
+    for (_, label) in &labels {
+        if let Some(skeleton) = &label.skeleton
+            && plan.class_names.contains(&label.name)
+        {
+            let declared = ClassKeypoints {
+                names: skeleton.points.clone(),
+                skeleton: skeleton.edges.clone(),
+            };
+            plan.class_keypoints.insert(label.name.clone(), declared);
+        }
+    }
     let tagged: HashSet<&str> = plan
         .labels
         .iter()
@@ -192,7 +205,7 @@ fn plan_files(
         .filter(|n| !plan.class_names.contains(n) && !tagged.contains(n.as_str()))
         .cloned()
         .collect();
-    if !plan.boxes.is_empty() {
+    if !plan.shapes.is_empty() {
         plan.attribute_defs.push(AttributeDef::bool(OCCLUDED));
     }
     plan.declared = labels.into_iter().map(|(_, l)| l.name).collect();
@@ -218,6 +231,7 @@ fn plan_file(
         plan.problem(shown, p.at.clone(), p.message.clone());
     }
     plan.count_skipped(file.skipped.clone());
+    plan.note_converted(shown, &file.converted);
     let mut known: HashSet<String> = file.labels.iter().map(|l| l.name.clone()).collect();
     let mut known_tags = known.clone();
     known.extend(schema.classes.iter().map(|c| c.name.clone()));
@@ -252,9 +266,11 @@ fn plan_file(
         plan.matched += 1;
         let mark = plan.mark();
         check_size(plan, (shown, &place), image.size, target);
-        for b in image.boxes {
-            let at = (shown, || format!("{place}, box {}", b.index));
-            placer.place(plan, at, target, &b.label, b.bbox, b.attributes);
+        for s in image.shapes {
+            let (element, index) = (s.element, s.index);
+            let at = (shown, || format!("{place}, {element} {index}"));
+            let shape = ShapeIn::grouped(s.shape, s.group, s.attributes);
+            placer.place_shape(plan, at, target, &s.label, shape);
         }
         let mut names = Vec::new();
         for tag in image.tags {
@@ -286,17 +302,17 @@ fn plan_file(
     }
 }
 
-/// The attribute definitions of the labels that are box classes, merged
+/// The attribute definitions of the labels that are classes, merged
 /// across labels: one-of values are joined, and a name declared with
 /// another type keeps its first declaration (noted).
 fn plan_attributes(labels: &[(String, CvatLabel)], plan: &mut BoxLabelPlan) {
     // Attribute name → the label and input type that declared it first.
     let mut declared_by: BTreeMap<String, (String, &str)> = BTreeMap::new();
     let mut notes = Vec::new();
-    let boxed = labels
+    let classes = labels
         .iter()
         .filter(|(_, l)| plan.class_names.contains(&l.name));
-    for (shown, label) in boxed {
+    for (shown, label) in classes {
         for spec in &label.attributes {
             let def = attribute_def(spec);
             let Some(first) = plan.attribute_defs.iter_mut().find(|d| d.name == def.name) else {
@@ -438,7 +454,7 @@ mod tests {
              <image name=\"a.jpg\"><tag label=\"fog\"/></image></annotations>"
         );
         let p = plan(&xml, &LabelSchema::default());
-        assert!(p.boxes.is_empty() && p.labels.is_empty());
+        assert!(p.shapes.is_empty() && p.labels.is_empty());
         let said = |what: &str| p.problems.iter().any(|q| q.to_string().contains(what));
         assert!(said("f.xml: image 0 (`b.jpg`): several images match"));
         assert!(said(
@@ -460,7 +476,7 @@ mod tests {
             p.problems
         );
         assert_eq!(
-            p.boxes[0].item,
+            p.shapes[0].item,
             ItemId(3),
             "y/b.jpg, not the ambiguous b.jpg"
         );
@@ -486,8 +502,8 @@ mod tests {
                 &mut p,
                 &mut |_| {},
             );
-            assert_eq!(p.boxes.len(), 1, "{name}: {:?}", p.problems);
-            assert_eq!(p.boxes[0].item, ItemId(3), "{name}");
+            assert_eq!(p.shapes.len(), 1, "{name}: {:?}", p.problems);
+            assert_eq!(p.shapes[0].item, ItemId(3), "{name}");
         }
         let default = source("default.xml".into(), CvatFile::default());
         assert_eq!(default.subset, None);

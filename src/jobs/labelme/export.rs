@@ -1,13 +1,16 @@
 //! Writing one labelme file per exported image, in a tree mirroring the image
-//! folders, the whole folder replaced atomically.
+//! folders, the whole folder replaced atomically; every shape as labelme
+//! draws it.
 
 use super::super::export_common::{
-    ExportData, ImageExportReport, box_to_write, check_output, group_by_item, unusable, write_files,
+    ExportData, ImageExportReport, check_output, group_by_item, shape_to_write, unusable,
+    write_files,
 };
 use super::super::{ItemScope, JobError, Progress};
-use crate::formats::labelme::labelme_json;
-use crate::model::{ClassId, Item};
+use crate::formats::labelme::{LabelmeShapeOut, labelme_json};
+use crate::model::{Annotation, ClassId, Item, Shape, Visibility};
 use crate::project::{Project, write_dir_atomic};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -53,12 +56,21 @@ pub fn export_labelme(
             continue;
         }
         taken.insert(json_path.clone(), item.rel_path.clone());
-        let shapes = item_boxes(
+        let written = item_shapes(
             item,
             by_item.get(&item.id).copied(),
             &class_name,
             &mut report,
         );
+        let shapes: Vec<LabelmeShapeOut> = written
+            .iter()
+            .map(|(label, a, shape)| LabelmeShapeOut {
+                label,
+                shape,
+                group: a.group.map(|g| g.0),
+                attributes: &a.attributes,
+            })
+            .collect();
         let set = labels.get(&item.id).cloned().unwrap_or_default();
         let flags: Vec<(&str, bool)> = schema
             .image_labels
@@ -90,22 +102,47 @@ fn only_json(path: &Path) -> bool {
         })
 }
 
-fn item_boxes<'a>(
+/// The annotations of an item that can be written, each with its class
+/// name and shape; what is left out or written in another form is noted in
+/// `report`.
+fn item_shapes<'a>(
     item: &Item,
-    boxes: Option<&[crate::model::Annotation]>,
+    annotations: Option<&'a [Annotation]>,
     class_name: &HashMap<ClassId, &'a str>,
     report: &mut LabelmeExportReport,
-) -> Vec<(&'a str, crate::model::BBox)> {
+) -> Vec<(&'a str, &'a Annotation, Cow<'a, Shape>)> {
     let mut shapes = Vec::new();
-    for b in boxes.unwrap_or_default() {
-        let (left_out, as_boxes) = (&mut report.left_out_annotations, &mut report.as_boxes);
-        if let Some(bbox) = box_to_write(b, item, class_name, left_out, as_boxes) {
-            let name = class_name.get(&b.class).copied().unwrap_or_default();
-            shapes.push((name, bbox));
-            report.boxes += 1;
+    for a in annotations.unwrap_or_default() {
+        let Some(shape) = shape_to_write(a, item, class_name, &mut report.left_out_annotations)
+        else {
+            continue;
+        };
+        if let Some(note) = written_otherwise(&shape) {
+            let note = format!("{} {}: {note}", shape.kind().as_str(), a.id);
+            report.converted.push((item.rel_path.clone(), note));
         }
+        let name = class_name.get(&a.class).copied().unwrap_or_default();
+        shapes.push((name, a, shape));
+        report.boxes += 1;
     }
     shapes
+}
+
+/// How a shape is written other than as it is, if it is: a polygon of
+/// several parts as one labelme polygon each, keypoints as their labelled
+/// points, all visible (labelme's points have no visibility).
+fn written_otherwise(shape: &Shape) -> Option<String> {
+    match shape {
+        Shape::Polygon(p) if p.part_count() > 1 => Some(format!(
+            "a polygon of {} parts was written as {} polygons (labelme's have one part)",
+            p.part_count(),
+            p.part_count()
+        )),
+        Shape::Keypoints(points) if points.iter().any(|k| k.v != Visibility::Visible) => Some(
+            "keypoints were written as their labelled points, all visible: labelme's points keep no visibility".to_string(),
+        ),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 
 use super::super::box_labels::{
     BoxImportOptions, BoxLabelPlan, BoxLabelReport, BoxPlacer, LabelOptions, PlannedLabels,
-    RecordClaims, Target, apply_box_label_plan, check_size, find_item, item_matcher,
+    RecordClaims, ShapeIn, Target, apply_box_label_plan, check_size, find_item, item_matcher,
 };
 use super::super::export_common::files_with_ext;
 use super::super::safe_read::read_found;
@@ -12,7 +12,7 @@ use super::super::{JobError, Progress};
 use crate::formats::label_paths::{Matched, PathMatcher, resolve_in_root};
 use crate::formats::labelme::{LabelmeFile, parse_labelme};
 use crate::formats::yolo::OutsidePolicy;
-use crate::model::{Attributes, Item};
+use crate::model::Item;
 use crate::project::Project;
 use std::path::{Path, PathBuf};
 
@@ -21,8 +21,8 @@ use std::path::{Path, PathBuf};
 const MAX_FILE: u64 = 512 << 20;
 
 /// Reads the labelme files under `root` and plans them onto `items`, the
-/// project's items under `image_root`; rectangles reaching outside their
-/// image are clamped or skipped as `outside` says.
+/// project's items under `image_root`; shapes reaching outside their image
+/// are clamped or skipped as `outside` says.
 pub fn read_labelme(
     root: &Path,
     items: &[Item],
@@ -189,14 +189,16 @@ fn plan_file(
         plan.problem(
             rel,
             "",
-            format!("{n} {kind} shape(s) skipped: only rectangles are imported"),
+            format!("{n} shape(s) of type `{kind}` skipped: labelme draws no such shape"),
         );
     }
+    plan.note_converted(rel, &file.converted);
     plan.count_skipped(file.skipped);
-    for rect in file.rects {
-        let at = (rel, || format!("shape {}", rect.shape));
-        let attributes = Attributes::new();
-        placer.place(plan, at, target, &rect.label, rect.bbox, attributes);
+    for s in file.shapes {
+        let index = s.index;
+        let at = (rel, || format!("shape {index}"));
+        let shape = ShapeIn::grouped(s.shape, s.group, s.attributes);
+        placer.place_shape(plan, at, target, &s.label, shape);
     }
     if !file.flags.is_empty() {
         plan.labels.push(PlannedLabels {

@@ -1,7 +1,7 @@
 //! labelme import and export between a project and a folder of labelme JSON
 //! files (one per image, in a tree mirroring the image folders).
 //!
-//! [`read_labelme`] walks the folder (no links followed) and plans boxes and
+//! [`read_labelme`] walks the folder (no links followed) and plans shapes and
 //! image labels without touching the project; [`apply_box_label_plan`] stores
 //! the plan as one undoable edit; [`import_labelme`] does both.
 //! [`export_labelme`] fills a temporary folder that replaces the output at once.

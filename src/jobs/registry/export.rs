@@ -5,7 +5,7 @@
 use crate::jobs::coco::{ExportReport as CocoExportReport, export_coco_with};
 use crate::jobs::cvat::{CvatExportReport, export_cvat};
 use crate::jobs::dota::{DotaExportReport, export_dota};
-use crate::jobs::label_studio_images::export_label_studio_images;
+use crate::jobs::label_studio_images::{export_label_studio_images, label_config_path};
 use crate::jobs::labelme::export_labelme;
 use crate::jobs::text::TextExportReport;
 use crate::jobs::voc::export_voc;
@@ -16,7 +16,7 @@ use crate::jobs::yolo::{
 use crate::jobs::{ImageExportReport, ItemScope, JobError, Progress};
 use crate::model::OffsetUnit;
 use crate::project::Project;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The export options, whatever the format; each format reads the ones it
 /// takes.
@@ -40,10 +40,12 @@ pub enum ExportReport {
     Coco(CocoExportReport),
     Yolo(YoloExportReport),
     Dota(DotaExportReport),
-    /// VOC, labelme, Label Studio: `files` names what `images` counts.
+    /// VOC, labelme, Label Studio: `files` names what `images` counts;
+    /// `beside`, a file written beside the output and what it is.
     Images {
         files: &'static str,
         report: ImageExportReport,
+        beside: Option<(PathBuf, &'static str)>,
     },
     Cvat(CvatExportReport),
     Classify(ClassifyExportReport),
@@ -153,6 +155,7 @@ pub(super) fn voc(
     Ok(ExportReport::Images {
         files: "VOC annotation files",
         report,
+        beside: None,
     })
 }
 
@@ -175,6 +178,7 @@ pub(super) fn labelme(
     Ok(ExportReport::Images {
         files: "labelme files",
         report,
+        beside: None,
     })
 }
 
@@ -188,5 +192,9 @@ pub(super) fn label_studio_images(
     Ok(ExportReport::Images {
         files: "tasks",
         report,
+        beside: Some((
+            label_config_path(out),
+            "the labelling config that reads them",
+        )),
     })
 }

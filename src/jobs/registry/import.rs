@@ -521,7 +521,8 @@ pub(super) fn label_studio_images(
     _progress: &mut dyn FnMut(Progress),
 ) -> Result<ImportPlan, JobError> {
     let r = request;
-    let read = read_label_studio_images(r.path, r.items, r.image_root, r.options.outside)?;
+    let outside = r.options.outside;
+    let read = read_label_studio_images(r.path, r.items, r.image_root, r.schema, outside)?;
     Ok(box_labels(request, read, false, "tasks"))
 }
 

@@ -9,7 +9,7 @@ use super::Settled::{Asked, Default, MenuEntry};
 use super::{
     ExportSpec, FileType, Format, ImportSpec, Importer, OptionUse, Place, export, import, opt, text,
 };
-use crate::model::ShapeKind::{Keypoints, Mask, Polygon, Rect, RotatedRect};
+use crate::model::ShapeKind::{Keypoints, Mask, Polygon, Polyline, Rect, RotatedRect};
 use crate::project::ProjectKind::{Images, Text};
 
 const JSON: FileType = FileType {
@@ -61,7 +61,16 @@ const YOLO_IMPORT: &[OptionUse] = &[
 ];
 
 const BOXES: &[Carries] = &[Shape(Rect), Attributes];
-const BOXES_AND_LABELS: &[Carries] = &[Shape(Rect), Attributes, ImageLabels];
+const EVERY_SHAPE_AND_LABELS: &[Carries] = &[
+    Shape(Rect),
+    Shape(RotatedRect),
+    Shape(Polygon),
+    Shape(Polyline),
+    Shape(Keypoints),
+    Shape(Mask),
+    Attributes,
+    ImageLabels,
+];
 
 pub(super) static FORMATS: &[Format] = &[
     Format {
@@ -252,8 +261,8 @@ pub(super) static FORMATS: &[Format] = &[
         key: "cvat",
         title: "CVAT for images 1.1",
         kind: Images,
-        about: "a CVAT for images 1.1 XML file: boxes with occluded and attributes, tags as image labels; or a folder of them, one per subset, as datumaro writes them",
-        carries: BOXES_AND_LABELS,
+        about: "a CVAT for images 1.1 XML file, or a folder of them, one per subset, as datumaro writes them: boxes (rotated too), polygons, polylines, points, masks (CVAT's RLE), skeletons as keypoints, ellipses as polygons; occluded, z_order and attributes; tags as image labels",
+        carries: EVERY_SHAPE_AND_LABELS,
         import: Some(ImportSpec {
             place: Place::FileOrFolder(CVAT_FILE),
             options: &[
@@ -278,8 +287,8 @@ pub(super) static FORMATS: &[Format] = &[
         key: "labelme",
         title: "labelme",
         kind: Images,
-        about: "a folder of labelme JSON files, one per image: rectangles, flags as image labels",
-        carries: BOXES_AND_LABELS,
+        about: "a folder of labelme JSON files, one per image: rectangles, oriented rectangles, polygons, lines and linestrips, points, masks (base64 PNG), circles as polygons; group_id, shape flags and description kept; file flags as image labels",
+        carries: EVERY_SHAPE_AND_LABELS,
         import: Some(ImportSpec {
             place: Place::Folder,
             options: &[
@@ -304,8 +313,8 @@ pub(super) static FORMATS: &[Format] = &[
         key: "label_studio",
         title: "Label Studio (images)",
         kind: Images,
-        about: "a Label Studio JSON export of image tasks: rectanglelabels, choices as image labels",
-        carries: &[Shape(Rect), ImageLabels],
+        about: "a Label Studio JSON export of image tasks: rectangles (rotated too), polygons (unfinished ones as polylines), keypoints, brushes (RLE), ellipses as polygons, per-region choices and text as attributes, choices as image labels; the export writes the labelling config beside the tasks",
+        carries: EVERY_SHAPE_AND_LABELS,
         import: Some(ImportSpec {
             place: Place::File(LABEL_STUDIO_FILE),
             options: &[

@@ -5,23 +5,41 @@ use super::{Direction, FORMATS, Format, FormatOption, Settled, kind_name};
 /// `--help` of a format option in `direction`: what it does, then what it
 /// does for each format that takes it, when that needs saying.
 pub fn option_help(option: FormatOption, direction: Direction) -> String {
-    let mut text = capitalised(option.about());
-    let mut takers = Vec::new();
-    for f in FORMATS {
-        if let Some(o) = f.options(direction).iter().find(|o| o.option == option) {
-            let name = with_kind(f);
-            let entry = if o.here.is_empty() {
-                name
+    let takers: Vec<String> = by_note(option, direction)
+        .into_iter()
+        .map(|(here, formats)| {
+            let names: Vec<String> = formats.iter().map(|f| with_kind(f)).collect();
+            if here.is_empty() {
+                names.join(", ")
             } else {
-                format!("{name}: {}", o.here)
-            };
-            if !takers.contains(&entry) {
-                takers.push(entry);
+                format!("{}: {here}", names.join(", "))
             }
+        })
+        .collect();
+    format!(
+        "{}. Formats: {}",
+        capitalised(option.about()),
+        takers.join("; ")
+    )
+}
+
+/// The formats that take `option` in `direction`, grouped by what it does
+/// for them, in table order.
+fn by_note(
+    option: FormatOption,
+    direction: Direction,
+) -> Vec<(&'static str, Vec<&'static Format>)> {
+    let mut groups: Vec<(&'static str, Vec<&'static Format>)> = Vec::new();
+    for f in FORMATS {
+        let Some(o) = f.options(direction).iter().find(|o| o.option == option) else {
+            continue;
+        };
+        match groups.iter_mut().find(|(here, _)| *here == o.here) {
+            Some((_, formats)) => formats.push(f),
+            None => groups.push((o.here, vec![f])),
         }
     }
-    text.push_str(&format!(". Formats: {}", takers.join("; ")));
-    text
+    groups
 }
 
 /// A format's name, with its kind of project when the name serves both.
@@ -117,13 +135,14 @@ pub fn markdown_table() -> String {
             if users.is_empty() {
                 continue;
             }
-            let formats: Vec<String> = users
-                .iter()
-                .map(|(f, o)| {
-                    if o.here.is_empty() {
-                        md_name(f)
+            let formats: Vec<String> = by_note(option, direction)
+                .into_iter()
+                .map(|(here, formats)| {
+                    let names: Vec<String> = formats.iter().map(|f| md_name(f)).collect();
+                    if here.is_empty() {
+                        names.join(", ")
                     } else {
-                        format!("{} ({})", md_name(f), md(o.here))
+                        format!("{} ({})", names.join(", "), md(here))
                     }
                 })
                 .collect();

@@ -7,6 +7,7 @@
 
 mod codec;
 mod contour;
+mod ellipse;
 mod handles;
 mod keypoints;
 mod overlay;
@@ -23,12 +24,14 @@ mod tests;
 use super::BBox;
 pub use codec::{SHAPE_CODEC_VERSION, ShapeDecodeError};
 pub use contour::mask_to_polygon;
+pub use ellipse::{ELLIPSE_TOLERANCE_PX, ellipse_polygon};
 pub use handles::{EdgeHit, VertexRef};
 pub use keypoints::{
     COCO_PERSON_SIGMAS, Keypoint, Visibility, coco_result_bbox, labelled_bounds, oks,
 };
 pub use polygon::Polygon;
 pub use rle::{Rle, RleError};
+pub use rle_grid::MaskPatch;
 pub use rle_poly::{MAX_OUTLINE_STEPS, f32_as_written};
 pub use rotated::RotatedRect;
 pub use similarity::{MIN_KEYPOINT_AREA, POLYLINE_KAPPA};

@@ -181,3 +181,41 @@ fn outlines_rasterise_back_to_the_same_mask() {
         assert!(simple.points().len() <= polygon.points().len());
     }
 }
+
+#[test]
+fn patches_go_onto_the_image_and_come_back_cut_to_their_pixels() {
+    let image = drawn(&[
+        "......", //
+        "..##..", //
+        "..#...", //
+        "......",
+    ]);
+    let patch = image.patch().unwrap();
+    assert_eq!(
+        (patch.left, patch.top, patch.width, patch.height),
+        (2, 1, 2, 2)
+    );
+    assert_eq!(patch.rows, [1, 1, 1, 0]);
+    let back = Rle::from_patch((4, 6), (2, 1), (patch.width, patch.height), &patch.rows);
+    assert_eq!(back, Ok(image.clone()));
+    // A larger patch with empty margins gives the same mask.
+    let padded = [0, 0, 0, 0, 0, 1, 1, 0, 0, 1, 0, 0];
+    assert_eq!(Rle::from_patch((4, 6), (1, 0), (4, 3), &padded), Ok(image));
+    // What falls outside the image is cut off, on every side.
+    let cut = Rle::from_patch((2, 2), (-1, -1), (3, 3), &[1; 9]).unwrap();
+    assert_eq!(cut, drawn(&["##", "##"]));
+    let beyond = Rle::from_patch((2, 2), (5, 0), (1, 1), &[1]).unwrap();
+    assert_eq!((beyond.area(), beyond.patch()), (0, None));
+    assert_eq!(
+        Rle::from_patch((2, 2), (0, 0), (2, 2), &[1, 1, 1]),
+        Err(RleError::MaskLength {
+            expected: 4,
+            found: 3
+        })
+    );
+    // A run across columns spans whole columns.
+    let tall = drawn(&[".##", ".##", ".##"]);
+    let p = tall.patch().unwrap();
+    assert_eq!((p.left, p.top, p.width, p.height), (1, 0, 2, 3));
+    assert!(p.rows.iter().all(|&v| v == 1));
+}
