@@ -23,7 +23,10 @@ pub fn run(
     let mut project = Project::open(dir, Access::ReadWrite)?;
     project.set_author(author);
     let format = format_for(&project, format, Direction::Import, given)?;
-    if options.source.is_some() && !options.as_proposals && format.name != "coco-results" {
+    let optional_proposals = format
+        .settles(Direction::Import, FormatOption::AsProposals)
+        .is_some();
+    if options.source.is_some() && optional_proposals && !options.as_proposals {
         anyhow::bail!("--source names the model of imported proposals: add --as-proposals");
     }
     let what = format!("reading {}", format.title);

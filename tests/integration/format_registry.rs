@@ -167,6 +167,18 @@ fn a_flag_the_format_does_not_take_is_refused_by_name() {
             && stderr.contains("cvat, labelme, labelstudio"),
         "{stderr}"
     );
+    // `--source` names the model of proposals: with YOLO, only as proposals.
+    let out = shugu([
+        "import".as_ref(),
+        fx.project.as_os_str(),
+        fx.images.as_os_str(),
+        "--format".as_ref(),
+        "yolo-seg".as_ref(),
+        "--source".as_ref(),
+        "m".as_ref(),
+    ]);
+    let stderr = fails_cleanly(&out);
+    assert!(stderr.contains("add --as-proposals"), "{stderr}");
     let out = shugu([
         "export".as_ref(),
         fx.project.as_os_str(),
