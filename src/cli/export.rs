@@ -1,93 +1,45 @@
-use super::{Format, default_format, progress_line};
-use crate::jobs::ItemScope;
-use crate::jobs::coco::export_coco_with;
-use crate::jobs::cvat::export_cvat;
-use crate::jobs::dota::export_dota;
-use crate::jobs::label_studio_images::export_label_studio_images;
-use crate::jobs::labelme::export_labelme;
-use crate::jobs::text::{TextExportFormat, export_text_scoped};
-use crate::jobs::voc::export_voc;
-use crate::jobs::yolo::{
-    ClassifyExportOptions, LayoutChoice, YoloExportOptions, export_yolo, export_yolo_classify,
-};
-use crate::model::OffsetUnit;
-use crate::project::{Access, Project, ProjectKind};
+use super::{format_for, progress_line};
+use crate::jobs::coco::ExportReport as CocoExportReport;
+use crate::jobs::dota::DotaExportReport;
+use crate::jobs::registry::{self, Direction, ExportOptions, ExportReport, FormatOption};
+use crate::jobs::text::TextExportReport;
+use crate::jobs::yolo::{ClassifyExportReport, YoloExportReport};
+use crate::project::{Access, Project};
 use std::path::Path;
 
+/// `shugu export`: writes the project at `dir` to `output` as the format
+/// called `format` (by default the project's usual one).
 pub fn run(
     dir: &Path,
-    format: Option<Format>,
-    offsets: Option<OffsetUnit>,
-    scope: ItemScope,
-    classify: ClassifyExportOptions,
+    format: Option<&str>,
+    given: &[FormatOption],
+    options: &ExportOptions,
     output: &Path,
-    include_proposals: bool,
 ) -> anyhow::Result<()> {
     let project = Project::open(dir, Access::ReadOnly)?;
-    let format = format.unwrap_or(default_format(project.kind()));
-    if include_proposals && format != Format::Coco {
-        anyhow::bail!(
-            "--include-proposals writes model proposals with their scores into a COCO export; use --format coco"
-        );
-    }
-    let text_format = match format {
-        Format::Coco => return export_coco_file(&project, output, scope, include_proposals),
-        Format::CocoResults => anyhow::bail!(
-            "coco-results is an import format (a model's predictions); export coco, with --include-proposals to add the proposals"
-        ),
-        Format::Yolo | Format::YoloSeg | Format::YoloObb | Format::YoloPose => {
-            let layout = format.yolo_layout().unwrap_or(LayoutChoice::Detect);
-            return export_yolo_folder(&project, output, scope, layout);
-        }
-        Format::Dota => {
-            let r = export_dota(&project, output, scope, &mut progress_line("exporting"))?;
-            println!(
-                "wrote {}: {} label files under labelTxt/, {} oriented boxes",
-                output.display(),
-                r.images,
-                r.boxes
-            );
-            print_notes(&[
-                ("left out", "image(s)", &r.left_out),
-                ("left out", "annotation(s)", &r.left_out_annotations),
-                ("wrote", "other shape(s) as oriented boxes", &r.converted),
-            ]);
-            for (name, written) in &r.renamed_classes {
-                eprintln!("class {name:?} is written {written:?}: a DOTA class name is one column");
+    let format = format_for(&project, format, Direction::Export, given)?;
+    let report = registry::export(
+        format,
+        &project,
+        output,
+        options,
+        &mut progress_line("exporting"),
+    )?;
+    match report {
+        ExportReport::Coco(r) => print_coco(&project, output, &r, options.include_proposals),
+        ExportReport::Yolo(r) => print_yolo(output, &r),
+        ExportReport::Dota(r) => print_dota(output, &r),
+        ExportReport::Images {
+            files,
+            report,
+            beside,
+        } => {
+            report_image_export(output, files, &report);
+            if let Some((path, what)) = beside {
+                println!("wrote {}: {what}", path.display());
             }
-            return Ok(());
         }
-        Format::YoloCls => {
-            if project.kind() == ProjectKind::Text {
-                anyhow::bail!("yolo-cls is a layout of image folders; export text projects as hf");
-            }
-            let r = export_yolo_classify(
-                &project,
-                output,
-                scope,
-                classify,
-                &mut super::progress_line("exporting"),
-            )?;
-            println!(
-                "wrote {}: {} training and {} validation images in {} class folders",
-                output.display(),
-                r.train,
-                r.val,
-                r.classes
-            );
-            print_notes(&[("left out", "image(s)", &r.left_out)]);
-            return Ok(());
-        }
-        Format::Labelme => {
-            let r = export_labelme(&project, output, scope, &mut progress_line("exporting"))?;
-            return report_image_export(output, "labelme files", &r);
-        }
-        Format::Voc => {
-            let r = export_voc(&project, output, scope, &mut progress_line("exporting"))?;
-            return report_image_export(output, "VOC annotation files", &r);
-        }
-        Format::Cvat => {
-            let r = export_cvat(&project, output, scope, &mut progress_line("exporting"))?;
+        ExportReport::Cvat(r) => {
             println!(
                 "wrote {}: {} images, {} annotations, {} tags",
                 output.display(),
@@ -95,41 +47,26 @@ pub fn run(
                 r.written.boxes,
                 r.tags
             );
-            return report_left_out(&r.written);
+            report_left_out(&r.written);
         }
-        Format::Labelstudio if project.kind() == ProjectKind::Images => {
-            let r = export_label_studio_images(&project, output, scope)?;
-            println!(
-                "wrote {}: {} tasks, {} annotations",
-                output.display(),
-                r.images,
-                r.boxes
-            );
-            println!(
-                "wrote {}: the labelling config that reads them",
-                crate::jobs::label_studio_images::label_config_path(output).display()
-            );
-            return report_left_out(&r);
-        }
-        Format::Jsonl => TextExportFormat::Jsonl,
-        Format::Doccano => {
-            if offsets.is_some_and(|u| u != OffsetUnit::Utf16) {
-                anyhow::bail!("doccano files count offsets in UTF-16 units; leave out --offsets");
-            }
-            TextExportFormat::Doccano
-        }
-        Format::Hf => TextExportFormat::HuggingFace,
-        Format::Labelstudio => {
-            anyhow::bail!("Label Studio is an import format for text projects; export jsonl")
-        }
-    };
-    let report = export_text_scoped(
-        &project,
-        output,
-        text_format,
-        offsets.unwrap_or_default(),
-        scope,
-    )?;
+        ExportReport::Classify(r) => print_classify(output, &r),
+        ExportReport::Text(r) => print_text(output, &r),
+    }
+    Ok(())
+}
+
+fn print_classify(output: &Path, r: &ClassifyExportReport) {
+    println!(
+        "wrote {}: {} training and {} validation images in {} class folders",
+        output.display(),
+        r.train,
+        r.val,
+        r.classes
+    );
+    print_notes(&[("left out", "image(s)", &r.left_out)]);
+}
+
+fn print_text(output: &Path, report: &TextExportReport) {
     println!(
         "wrote {}: {} texts, {} spans",
         output.display(),
@@ -148,16 +85,14 @@ pub fn run(
             report.without_class, report.with_several_classes
         );
     }
-    Ok(())
 }
 
-fn export_coco_file(
+fn print_coco(
     project: &Project,
     output: &Path,
-    scope: ItemScope,
+    report: &CocoExportReport,
     include_proposals: bool,
-) -> anyhow::Result<()> {
-    let report = export_coco_with(project, output, scope, include_proposals)?;
+) {
     println!(
         "wrote {}: {} images, {} annotations",
         output.display(),
@@ -214,22 +149,9 @@ fn export_coco_file(
             eprintln!("  annotation id {} on {path}: {}", n.annotation, n.reason);
         }
     }
-    Ok(())
 }
 
-fn export_yolo_folder(
-    project: &Project,
-    output: &Path,
-    scope: ItemScope,
-    layout: LayoutChoice,
-) -> anyhow::Result<()> {
-    let report = export_yolo(
-        project,
-        output,
-        scope,
-        YoloExportOptions { layout },
-        &mut super::progress_line("exporting"),
-    )?;
+fn print_yolo(output: &Path, report: &YoloExportReport) {
     println!(
         "wrote {}: data.yaml ({} classes) and {} label files, {} rows",
         output.display(),
@@ -243,19 +165,34 @@ fn export_yolo_folder(
         ("wrote", "other shape(s) as boxes", &report.as_boxes),
         ("converted", "shape(s)", &report.converted),
     ]);
-    Ok(())
+}
+
+fn print_dota(output: &Path, r: &DotaExportReport) {
+    println!(
+        "wrote {}: {} label files under labelTxt/, {} oriented boxes",
+        output.display(),
+        r.images,
+        r.boxes
+    );
+    print_notes(&[
+        ("left out", "image(s)", &r.left_out),
+        ("left out", "annotation(s)", &r.left_out_annotations),
+        ("wrote", "other shape(s) as oriented boxes", &r.converted),
+    ]);
+    for (name, written) in &r.renamed_classes {
+        eprintln!("class {name:?} is written {written:?}: a DOTA class name is one column");
+    }
 }
 
 /// Prints the images and annotations an export left out, and the shapes it
 /// wrote as their boxes, with the reasons.
-fn report_left_out(r: &crate::jobs::ImageExportReport) -> anyhow::Result<()> {
+fn report_left_out(r: &crate::jobs::ImageExportReport) {
     print_notes(&[
         ("left out", "image(s)", &r.left_out),
         ("left out", "annotation(s)", &r.left_out_annotations),
         ("wrote", "other shape(s) as boxes", &r.as_boxes),
         ("wrote", "shape(s) in another form", &r.converted),
     ]);
-    Ok(())
 }
 
 /// Notes by image path: `(path, note)`.
@@ -271,12 +208,8 @@ fn print_notes(lists: &[(&str, &str, &Notes)]) {
     }
 }
 
-/// What a per-image export (labelme, VOC) wrote and left out.
-fn report_image_export(
-    output: &Path,
-    files: &str,
-    r: &crate::jobs::ImageExportReport,
-) -> anyhow::Result<()> {
+/// What a per-image export (labelme, VOC, Label Studio) wrote and left out.
+fn report_image_export(output: &Path, files: &str, r: &crate::jobs::ImageExportReport) {
     println!(
         "wrote {}: {} {files}, {} annotations",
         output.display(),

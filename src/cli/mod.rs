@@ -11,18 +11,21 @@ mod new;
 mod split;
 mod stats;
 
-use crate::jobs::yolo::{ClassifyExportOptions, LayoutChoice};
+use crate::jobs::registry::{
+    self, Direction, ExportOptions, FormatOption, ImportOptions, option_help,
+};
+use crate::jobs::yolo::{ClassifyExportOptions, OutsidePolicy};
 use crate::jobs::{ItemScope, split_list};
 use crate::model::{ItemStatus, OffsetUnit};
-use crate::project::ProjectKind;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::builder::{PossibleValue, PossibleValuesParser};
+use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
 #[command(
     name = "shugu",
     version,
-    about = "Shugu (数谷标注): label images with boxes and classes, texts with spans and classes; export COCO, YOLO, Pascal VOC, CVAT, labelme, Label Studio and JSONL",
+    about = "Shugu (数谷标注): label images with shapes and classes, texts with spans and classes; import and export them in the formats `shugu import --help` and `shugu export --help` list",
     long_about = "Shugu (数谷标注): a desktop annotation tool.\n\nRun without a command to open the start screen."
 )]
 pub struct Cli {
@@ -30,54 +33,14 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// COCO instances JSON (image projects)
-    Coco,
-    /// COCO results JSON, a model's predictions (import only, as proposals):
-    /// [{image_id or file_name, category_id, bbox, score}]
-    CocoResults,
-    /// Shugu's JSONL: text, labels, spans, offset_unit, meta (text projects)
-    Jsonl,
-    /// doccano JSONL (text projects; UTF-16 offsets unless --offsets says otherwise)
-    Doccano,
-    /// Label Studio JSON: text projects import only; image projects both ways
-    /// (rectanglelabels and choices)
-    Labelstudio,
-    /// Hugging Face classification JSONL plus labels.json (export only)
-    Hf,
-    /// YOLO dataset folder (image projects): data.yaml or classes.txt, one label .txt per image.
-    /// Import reads every Ultralytics layout, told apart by data.yaml and the rows' columns;
-    /// export writes detection boxes (other shapes as their bounding box)
-    Yolo,
-    /// YOLO segmentation (image projects): `cls x1 y1 x2 y2 …` polygons; import reads every
-    /// file as segmentation, export writes polygons (several parts joined as Ultralytics
-    /// joins them, boxes and rotated boxes as their corners, masks as their outline)
-    YoloSeg,
-    /// YOLO oriented boxes (image projects): `cls x1 y1 … x4 y4`; export writes rotated boxes
-    /// by their corners, boxes at 0°, 4-point polygons as they are, other regions as their
-    /// minimum-area rotated box
-    YoloObb,
-    /// YOLO pose (image projects): `cls cx cy w h` then `x y v` per keypoint, with kpt_shape,
-    /// flip_idx and kpt_names in data.yaml
-    YoloPose,
-    /// DOTA oriented boxes (image projects): labelTxt/<image>.txt beside images/, a line
-    /// `x1 y1 x2 y2 x3 y3 x4 y4 class difficult` in pixels (`imagesource:`/`gsd:` lines kept
-    /// out); difficult as a box attribute
-    Dota,
-    /// Ultralytics classification folders (image projects, export only):
-    /// train/<label>/ and val/<label>/ holding each image under its one image label
-    YoloCls,
-    /// labelme JSON folder (image projects): one .json per image, rectangles and flags
-    Labelme,
-    /// Pascal VOC root (image projects): Annotations/*.xml with 1-based pixel corners,
-    /// ImageSets/Main, labelmap.txt; difficult/truncated/occluded as box attributes.
-    /// Without Annotations/, every .xml below the folder (labelImg saves one beside each image)
-    Voc,
-    /// CVAT for images 1.1 XML file (image projects): boxes with occluded and
-    /// attributes, tags as image labels; or a folder of them, one per subset,
-    /// as datumaro writes them
-    Cvat,
+/// `--format`: the registry's names for `direction`, each with its line of
+/// help.
+fn format_values(direction: Direction) -> PossibleValuesParser {
+    PossibleValuesParser::new(
+        registry::names(direction)
+            .into_iter()
+            .map(|name| PossibleValue::new(name).help(registry::name_help(name, direction))),
+    )
 }
 
 #[derive(Debug, Subcommand)]
@@ -126,72 +89,44 @@ pub enum Command {
         dir: PathBuf,
         file: PathBuf,
         /// Default: coco for image projects, jsonl for text projects
-        #[arg(long, value_enum)]
-        format: Option<Format>,
-        /// What the file's text offsets count: codepoint, utf16 or byte
-        /// (default: utf16 for doccano, codepoint otherwise)
-        #[arg(long)]
+        #[arg(long, value_parser = format_values(Direction::Import))]
+        format: Option<String>,
+        #[arg(long, help = option_help(FormatOption::Offsets, Direction::Import))]
         offsets: Option<OffsetUnit>,
-        /// Who the imported boxes are attributed to
+        /// Who the imported annotations are attributed to
         #[arg(long, default_value = "import")]
         author: String,
-        /// YOLO: add class ids the class list does not name as classes `class<id>`
-        /// (default: report and skip their boxes). VOC: add classes that neither the
-        /// project nor labelmap.txt names (default: report and skip their boxes).
-        /// labelme and Label Studio: add image labels (flags, choices) the schema
-        /// lacks (default: report them)
-        #[arg(long)]
+        #[arg(long, help = option_help(FormatOption::AddUnknownClasses, Direction::Import))]
         add_unknown_classes: bool,
-        /// CVAT: add labels that neither the project nor the file's <meta> declares
-        /// (default: report and skip their boxes and tags).
-        /// YOLO, VOC, CVAT, labelme, Label Studio and predictions: skip boxes that
-        /// reach outside their image (default: clamp them); either way each one is
-        /// reported
-        #[arg(long)]
+        #[arg(long, help = option_help(FormatOption::SkipOutside, Direction::Import))]
         skip_outside: bool,
-        /// CVAT, labelme and Label Studio: when images get several image labels
-        /// (tags, flags, choices) and the project takes one per image, switch the
-        /// project to several, as part of the import's undo step (default: leave
-        /// those images' labels out and say how many)
-        #[arg(long)]
+        #[arg(long, help = option_help(FormatOption::MultiLabel, Direction::Import))]
         multi_label: bool,
-        /// Import a model's predictions as proposals for annotators to accept or
-        /// reject, not as annotations: YOLO label files (any layout) with a score column
-        /// (`--format coco-results` always imports proposals)
-        #[arg(long)]
+        #[arg(long, help = option_help(FormatOption::AsProposals, Direction::Import))]
         as_proposals: bool,
-        /// The model name the proposals record (default: the file or folder name)
-        #[arg(long)]
+        #[arg(long, help = option_help(FormatOption::Source, Direction::Import))]
         source: Option<String>,
     },
     /// Export a project's annotations
     Export {
         dir: PathBuf,
         /// Default: coco for image projects, jsonl for text projects
-        #[arg(long, value_enum)]
-        format: Option<Format>,
-        /// The unit of exported text offsets: codepoint (default), utf16 or byte.
-        /// doccano files are always UTF-16
-        #[arg(long)]
+        #[arg(long, value_parser = format_values(Direction::Export))]
+        format: Option<String>,
+        #[arg(long, help = option_help(FormatOption::Offsets, Direction::Export))]
         offsets: Option<OffsetUnit>,
         /// Export only the items with this status: new, in_progress, submitted,
         /// accepted or rejected (default: all items)
         #[arg(long, value_parser = parse_status)]
         status: Option<ItemStatus>,
-        /// Output file (a folder for yolo, yolo-seg, yolo-obb, yolo-pose, yolo-cls, dota,
-        /// labelme and voc; annotations.xml for cvat)
+        /// Output file, or folder for the formats written as one
         #[arg(short, long)]
         output: PathBuf,
-        /// yolo-cls: the share of images put under val/, e.g. 10% (chosen by a
-        /// hash of each image's path, so the split is stable)
-        #[arg(long, default_value = "10%", value_parser = crate::jobs::parse_percent)]
-        val: f64,
-        /// yolo-cls: hard-link the images into the dataset instead of copying them
-        #[arg(long)]
+        #[arg(long, value_parser = crate::jobs::parse_percent, help = option_help(FormatOption::Val, Direction::Export))]
+        val: Option<f64>,
+        #[arg(long, help = option_help(FormatOption::Link, Direction::Export))]
         link: bool,
-        /// COCO: add the unreviewed model proposals as annotations with their
-        /// `score` (default: exports hold only boxes)
-        #[arg(long)]
+        #[arg(long, help = option_help(FormatOption::IncludeProposals, Direction::Export))]
         include_proposals: bool,
     },
     /// Read again the images that could not be read (a file copied since, or
@@ -277,47 +212,28 @@ pub fn run(command: Command) -> anyhow::Result<()> {
             as_proposals,
             source,
         } => {
-            let yolo = crate::jobs::yolo::YoloImportOptions {
+            let given = [
+                (add_unknown_classes, FormatOption::AddUnknownClasses),
+                (skip_outside, FormatOption::SkipOutside),
+                (multi_label, FormatOption::MultiLabel),
+                (as_proposals, FormatOption::AsProposals),
+                (source.is_some(), FormatOption::Source),
+                (offsets.is_some(), FormatOption::Offsets),
+            ];
+            let options = ImportOptions {
                 outside: if skip_outside {
-                    crate::jobs::yolo::OutsidePolicy::Skip
+                    OutsidePolicy::Skip
                 } else {
-                    crate::jobs::yolo::OutsidePolicy::Clamp
+                    OutsidePolicy::Clamp
                 },
                 add_unknown_classes,
-                // `yolo` reads each file as data.yaml and its rows say.
-                layout: format
-                    .filter(|f| *f != Format::Yolo)
-                    .and_then(Format::yolo_layout),
+                multi_label,
+                as_proposals,
+                source,
+                offsets,
             };
-            let proposals = match (format, as_proposals) {
-                (Some(Format::CocoResults), _) => {
-                    Some(crate::jobs::predictions::PredictionFormat::CocoResults)
-                }
-                (Some(f), true) if f.yolo_layout().is_some() => {
-                    Some(crate::jobs::predictions::PredictionFormat::Yolo)
-                }
-                (_, true) => anyhow::bail!(
-                    "--as-proposals reads model predictions: give --format yolo, yolo-seg, yolo-obb or yolo-pose (or --format coco-results)"
-                ),
-                _ => None,
-            };
-            match proposals {
-                Some(kind) => import::run_predictions(&dir, &file, kind, &author, yolo, source),
-                None if source.is_some() => {
-                    anyhow::bail!(
-                        "--source names the model of imported proposals: add --as-proposals"
-                    )
-                }
-                None => {
-                    let import = import::Import {
-                        format,
-                        offsets,
-                        author: &author,
-                        multi_label,
-                    };
-                    import::run(&dir, &file, import, yolo)
-                }
-            }
+            let given = given_options(&given);
+            import::run(&dir, &file, format.as_deref(), &author, &given, &options)
         }
         Command::Export {
             dir,
@@ -329,19 +245,27 @@ pub fn run(command: Command) -> anyhow::Result<()> {
             link,
             include_proposals,
         } => {
-            let scope = status.map_or(ItemScope::All, ItemScope::Status);
-            let classify = ClassifyExportOptions {
-                val_percent: val,
-                link,
+            let given = [
+                (offsets.is_some(), FormatOption::Offsets),
+                (val.is_some(), FormatOption::Val),
+                (link, FormatOption::Link),
+                (include_proposals, FormatOption::IncludeProposals),
+            ];
+            let options = ExportOptions {
+                scope: status.map_or(ItemScope::All, ItemScope::Status),
+                offsets,
+                include_proposals,
+                classify: ClassifyExportOptions {
+                    val_percent: val.unwrap_or(ClassifyExportOptions::default().val_percent),
+                    link,
+                },
             };
             export::run(
                 &dir,
-                format,
-                offsets,
-                scope,
-                classify,
+                format.as_deref(),
+                &given_options(&given),
+                &options,
                 &output,
-                include_proposals,
             )
         }
         Command::Rescan { dir } => new::rescan(&dir),
@@ -367,25 +291,30 @@ fn parse_status(name: &str) -> Result<ItemStatus, String> {
     })
 }
 
-impl Format {
-    /// The YOLO layout the format names, for the YOLO formats.
-    fn yolo_layout(self) -> Option<LayoutChoice> {
-        match self {
-            Format::Yolo => Some(LayoutChoice::Detect),
-            Format::YoloSeg => Some(LayoutChoice::Segment),
-            Format::YoloObb => Some(LayoutChoice::Obb),
-            Format::YoloPose => Some(LayoutChoice::Pose),
-            _ => None,
-        }
-    }
+/// The options among `flags` that were given.
+fn given_options(flags: &[(bool, FormatOption)]) -> Vec<FormatOption> {
+    flags
+        .iter()
+        .filter(|(given, _)| *given)
+        .map(|(_, option)| *option)
+        .collect()
 }
 
-/// The format a command uses when none is given.
-fn default_format(kind: ProjectKind) -> Format {
-    match kind {
-        ProjectKind::Images => Format::Coco,
-        ProjectKind::Text => Format::Jsonl,
-    }
+/// The format called `name` (by default the project's usual one) for
+/// `project`, with the options `given` checked against it.
+fn format_for(
+    project: &crate::project::Project,
+    name: Option<&str>,
+    direction: Direction,
+    given: &[FormatOption],
+) -> anyhow::Result<&'static registry::Format> {
+    let kind = project.kind();
+    let format = match name {
+        Some(name) => registry::resolve(name, kind, direction).map_err(anyhow::Error::msg)?,
+        None => registry::default_format(kind),
+    };
+    registry::check_options(format, direction, given).map_err(anyhow::Error::msg)?;
+    Ok(format)
 }
 
 /// A progress line on stderr, redrawn in place when stderr is a terminal.

@@ -14,6 +14,7 @@ pub mod label_studio_images;
 pub mod labelme;
 pub mod packages;
 pub mod predictions;
+pub mod registry;
 pub mod safe_read;
 pub mod scan;
 pub mod text;

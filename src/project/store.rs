@@ -78,7 +78,7 @@ pub struct Census {
 /// (validation, its inverse, the new → in progress rule, the audit text) is
 /// decided above it, in `project::engine`, once for every backend;
 /// a store only runs the row operations of `StoreTx` it is handed.
-pub trait Store {
+pub trait Store: Send {
     fn items(&self) -> Result<Vec<Item>, ProjectError>;
     fn insert_items(&mut self, items: &[NewItem]) -> Result<Vec<Item>, ProjectError>;
     /// Sets the size and error of the items at these paths, in one
@@ -200,7 +200,7 @@ pub trait Store {
 /// store (a team project's database, so that every workstation reads the
 /// same one). A handle of its own, so the schema can be saved while a
 /// transaction of the store is open (a text import adding classes).
-pub trait SchemaHome {
+pub trait SchemaHome: Send {
     fn save(&mut self, schema: &crate::model::LabelSchema) -> Result<(), ProjectError>;
 }
 

@@ -3,25 +3,22 @@
 
 use super::dashboard::Dashboard;
 use super::dataset_jobs::{
-    DatasetFormat, DatasetJob, DatasetOutcome, ExportTarget, Pick, ReadPlan, multi_label_question,
-    predictions_notice, yes_no_question,
+    DatasetJob, DatasetOutcome, Snapshot, multi_label_question, yes_no_question,
 };
+use super::dataset_notices::import_notice;
 use super::dialogs::Dialogs;
+use super::format_menu::{MenuEntry, Pick, menu_entries};
 use super::i18n;
 use super::keymap::{Action, KeyMap};
 use super::packages::{PackagesDone, PackagesUi, merge_notice};
 use super::settings::{Role, Settings};
 use super::start_screen::{self, StartChoice};
 use super::text_import::TextImportJob;
-use super::worker::Worker;
 use super::workspace::Workspace;
 use super::{Startup, fonts, theme};
-use crate::jobs::coco::{ExportReport, export_coco};
 use crate::jobs::packages::{SplitOptions, merge_loaded};
-use crate::jobs::predictions::{PredictionFormat, PredictionOptions, apply_predictions};
-use crate::jobs::text::{TextExportFormat, export_text};
+use crate::jobs::registry::{Direction, ImportPlan, Importer};
 use crate::model::LabelSchema;
-use crate::model::OffsetUnit;
 use crate::project::{Access, Project};
 use eframe::egui::{self, RichText};
 use rust_i18n::t;
@@ -53,41 +50,26 @@ pub enum Screen {
     Workspace(Box<Workspace>),
 }
 
-/// An export running on a worker thread; it ends with the notice to show.
-struct ExportJob {
-    output: PathBuf,
-    worker: Worker<String>,
-}
-
-/// Predictions read on a worker thread, with the classes they name that the
-/// project lacks (and how many predictions use each).
-struct PendingClasses {
-    read: PendingRead,
-    path: PathBuf,
+/// A read dataset waiting for the answers to what the import asks: the
+/// classes and image labels it names that the project lacks, then whether to
+/// switch the project to several image labels per image.
+struct PendingImport {
+    plan: Box<ImportPlan>,
+    entry: MenuEntry,
     unknown: Vec<(String, usize)>,
-    /// The answer about `unknown`, once given.
-    add_classes: Option<bool>,
-    /// Images the read gives several image labels in a project that takes one.
-    several_labels: usize,
+    /// Images given several image labels in a single-label project, once
+    /// what the project lacks is settled.
+    several_labels: Option<usize>,
 }
 
-impl PendingClasses {
+impl PendingImport {
     fn asks_classes(&self) -> bool {
-        self.add_classes.is_none() && !self.unknown.is_empty()
+        self.several_labels.is_none()
     }
 
     fn asks_multi_label(&self) -> bool {
-        !self.asks_classes() && self.several_labels > 0
+        self.several_labels.is_some_and(|n| n > 0)
     }
-}
-
-/// What waits in [`PendingClasses`]: predictions, or a dataset's plan.
-enum PendingRead {
-    Predictions {
-        read: Box<crate::jobs::predictions::PredictionsRead>,
-        source: String,
-    },
-    Dataset(Box<ReadPlan>),
 }
 
 pub struct ShuguApp {
@@ -105,17 +87,15 @@ pub struct ShuguApp {
     pub shown_title: String,
     show_keys: bool,
     pub dashboard: Dashboard,
-    export: Option<ExportJob>,
     /// A notice shown until dismissed (export results, open errors).
     pub notice: Option<String>,
     /// A text file being read into a new project.
     text_import: Option<TextImportJob>,
     /// Splitting into and merging work packages.
     packages: PackagesUi,
-    /// A YOLO import being read, or a YOLO export being written.
-    /// Read predictions that name classes the project lacks, waiting for the
-    /// user to say whether to add them.
-    pending_classes: Option<PendingClasses>,
+    /// A read dataset waiting for the answers to its questions.
+    pending_import: Option<PendingImport>,
+    /// An import being read or stored, or an export being written.
     dataset_job: Option<DatasetJob>,
 }
 
@@ -161,11 +141,10 @@ impl ShuguApp {
             shown_title: String::new(),
             show_keys: false,
             dashboard: Dashboard::default(),
-            export: None,
             notice: (!warnings.is_empty()).then(|| warnings.join("\n")),
             text_import: None,
             packages: PackagesUi::default(),
-            pending_classes: None,
+            pending_import: None,
             dataset_job: None,
         };
         if let Startup::Open(dir) = startup {
@@ -257,56 +236,6 @@ impl ShuguApp {
         self.screen = Screen::Workspace(Box::new(ws));
     }
 
-    fn start_export(&mut self) {
-        let Some(ws) = self.workspace() else { return };
-        let dir = ws.project.dir().to_path_buf();
-        let text = ws.is_text();
-        let (default, filter, extension) = if text {
-            (
-                format!("{}.jsonl", ws.project.name()),
-                "JSON Lines",
-                "jsonl",
-            )
-        } else {
-            (
-                format!("{}.coco.json", ws.project.name()),
-                "COCO JSON",
-                "json",
-            )
-        };
-        let Some(output) =
-            self.dialogs
-                .save_file(&t!("export.title"), &default, filter, &[extension])
-        else {
-            return;
-        };
-        let out = output.clone();
-        // The export reads its own read-only connection: every edit is already
-        // committed, and the UI stays responsive while it runs.
-        let worker = Worker::spawn("export", move |_| {
-            match Project::open(&dir, Access::ReadOnly) {
-                Err(e) => export_failed(&e),
-                Ok(p) if text => {
-                    match export_text(&p, &out, TextExportFormat::Jsonl, OffsetUnit::CodePoint) {
-                        Ok(r) => t!(
-                            "export.done_text",
-                            path = out.display(),
-                            texts = r.items,
-                            spans = r.spans
-                        )
-                        .into_owned(),
-                        Err(e) => export_failed(&e),
-                    }
-                }
-                Ok(p) => match export_coco(&p, &out) {
-                    Ok(r) => coco_notice(&out, &r),
-                    Err(e) => export_failed(&e),
-                },
-            }
-        });
-        self.export = Some(ExportJob { output, worker });
-    }
-
     fn poll_text_import(&mut self, ctx: &egui::Context) {
         let Some(job) = &mut self.text_import else {
             return;
@@ -367,49 +296,57 @@ impl ShuguApp {
         self.notice = Some(notice);
     }
 
-    fn start_dataset_import(&mut self, format: DatasetFormat, title: &str, pick: Pick) {
-        let Some(ws) = self.workspace() else { return };
-        let items = ws.project.items().to_vec();
-        let image_root = ws.project.image_root();
-        let schema = ws.project.schema().clone();
-        let picked = match pick {
-            Pick::File(filter, ext) => self.dialogs.pick_file(title, filter, &[ext]),
-            Pick::Folder => self.dialogs.pick_folder(title),
+    /// File → Import ▸ `entry`: picks the file or folder, then reads it on
+    /// a worker thread, or for a direct import lends the project to one.
+    fn start_dataset_import(&mut self, entry: MenuEntry) {
+        let title = entry.title();
+        let picked = match entry.pick {
+            Pick::File(file) => self.dialogs.pick_file(&title, file.filter, file.extensions),
+            Pick::Folder => self.dialogs.pick_folder(&title),
         };
-        if let Some(root) = picked {
-            self.dataset_job = Some(DatasetJob::read(format, root, items, image_root, schema));
+        let Some(path) = picked else { return };
+        let Some(ws) = self.workspace_mut() else {
+            return;
+        };
+        let direct = matches!(
+            entry.format.import.as_ref().map(|i| i.run),
+            Some(Importer::Direct(_))
+        );
+        if !direct {
+            let snapshot = Snapshot::of(&ws.project);
+            self.dataset_job = Some(DatasetJob::read(entry, path, snapshot));
+            return;
+        }
+        // The import holds the project on its thread; the workspace shows a
+        // read-only view of it until the project comes back.
+        match Project::open(ws.project.dir(), Access::ReadOnly) {
+            Ok(view) => {
+                let project = std::mem::replace(&mut ws.project, view);
+                self.dataset_job = Some(DatasetJob::store(entry.format, title, path, project));
+            }
+            Err(e) => {
+                let failed = super::dataset_notices::import_failed(entry.format);
+                self.notice = Some(format!("{failed}: {e}"));
+            }
         }
     }
 
-    /// File → Import predictions…: a COCO results file or a YOLO folder,
-    /// read on a worker thread and stored as proposals.
-    fn start_predictions_import(&mut self, format: PredictionFormat) {
-        let Some(ws) = self.workspace() else { return };
-        let items = ws.project.items().to_vec();
-        let image_root = ws.project.image_root();
-        let schema = ws.project.schema().clone();
-        let title = t!("predictions.title");
-        let picked = match format {
-            PredictionFormat::CocoResults => self.dialogs.pick_file(&title, "JSON", &["json"]),
-            PredictionFormat::Yolo => self.dialogs.pick_folder(&title),
-        };
-        if let Some(path) = picked {
-            self.dataset_job = Some(DatasetJob::read_predictions(
-                path, format, items, image_root, schema,
-            ));
-        }
-    }
-
-    fn start_dataset_export(&mut self, target: ExportTarget) {
+    /// File → Export ▸ `entry`: picks where to, then writes on a worker
+    /// thread.
+    fn start_dataset_export(&mut self, entry: MenuEntry) {
         let Some(ws) = self.workspace() else { return };
         let dir = ws.project.dir().to_path_buf();
-        let title = target.title();
-        let picked = match target.file() {
-            Some((filter, ext, name)) => self.dialogs.save_file(&title, name, filter, &[ext]),
-            None => self.dialogs.pick_folder(&title),
+        let title = entry.title();
+        let picked = match entry.pick {
+            Pick::File(file) => {
+                let name = file.default_name_for(ws.project.name());
+                self.dialogs
+                    .save_file(&title, &name, file.filter, file.extensions)
+            }
+            Pick::Folder => self.dialogs.pick_folder(&title),
         };
         if let Some(out) = picked {
-            self.dataset_job = Some(DatasetJob::export(target, dir, out));
+            self.dataset_job = Some(DatasetJob::export(entry.format, title, dir, out));
         }
     }
 
@@ -419,7 +356,8 @@ impl ShuguApp {
         self.dataset_job = Some(job);
     }
 
-    /// A finished read is stored here, on the UI thread, through the edit path.
+    /// A finished read is settled and stored here, on the UI thread,
+    /// through the edit path; a direct import's project comes back.
     fn poll_dataset_job(&mut self, ctx: &egui::Context) {
         let Some(job) = &mut self.dataset_job else {
             return;
@@ -428,91 +366,111 @@ impl ShuguApp {
             job.show(ctx);
             return;
         };
-        let folder = job.folder().to_path_buf();
+        let lent = job.lent().map(Path::to_path_buf);
         self.dataset_job = None;
-        let Some(ws) = self.workspace() else { return };
-        let schema = ws.project.schema();
-        let pending = match outcome {
+        match outcome {
             DatasetOutcome::Notice(text) => {
                 self.notice = Some(text);
-                return;
+                if let Some(dir) = lent {
+                    self.take_back(&dir, None);
+                }
             }
-            DatasetOutcome::Read(plan) => PendingClasses {
-                unknown: plan.unknown_classes(schema),
-                several_labels: plan.images_with_several_labels(schema),
-                read: PendingRead::Dataset(plan),
-                path: folder,
-                add_classes: None,
-            },
-            DatasetOutcome::Predictions { read, source } => PendingClasses {
-                unknown: read.unknown_classes(schema),
-                read: PendingRead::Predictions { read, source },
-                path: folder,
-                add_classes: None,
-                several_labels: 0,
-            },
-        };
-        self.ask_or_store(pending);
+            DatasetOutcome::Stored { project, notice } => {
+                self.notice = Some(notice);
+                if let Some(dir) = lent {
+                    self.take_back(&dir, Some(*project));
+                }
+            }
+            DatasetOutcome::Read { plan, entry } => {
+                let Some(ws) = self.workspace() else { return };
+                let pending = PendingImport {
+                    unknown: plan.unknown(ws.project.schema()),
+                    plan,
+                    entry,
+                    several_labels: None,
+                };
+                self.ask_or_store(pending, None);
+            }
+        }
     }
 
-    /// Keeps a read for the next question, or stores it when none is left.
-    fn ask_or_store(&mut self, pending: PendingClasses) {
-        if pending.asks_classes() || pending.asks_multi_label() {
-            self.pending_classes = Some(pending);
+    /// Puts the project a direct import held back into the workspace open
+    /// on `dir`, or, when the import's thread lost it, opens it again.
+    fn take_back(&mut self, dir: &Path, project: Option<Project>) {
+        let author = self.author();
+        let Some(ws) = self.workspace_mut().filter(|ws| ws.project.dir() == dir) else {
+            return;
+        };
+        let project = match project {
+            Some(project) => Ok(project),
+            None => Project::open(dir, Access::ReadWriteOrReadOnly).map(|mut p| {
+                p.set_author(&author);
+                p
+            }),
+        };
+        match project {
+            Ok(project) => ws.project = project,
+            Err(e) => ws.message = Some(e.to_string()),
+        }
+    }
+
+    /// Asks the next question of a read, or stores it when none is left:
+    /// `add` is the answer about what the project lacks, once given.
+    fn ask_or_store(&mut self, mut pending: PendingImport, add: Option<bool>) {
+        let Some(ws) = self.workspace_mut() else {
+            return;
+        };
+        if pending.several_labels.is_none() {
+            let add = match add {
+                Some(add) => add,
+                None if pending.unknown.is_empty() => false,
+                None => {
+                    self.pending_import = Some(pending);
+                    return;
+                }
+            };
+            let schema = ws.project.schema();
+            pending.plan.settle_unknown(schema, add);
+            pending.several_labels = Some(pending.plan.images_with_several_labels(schema));
+        }
+        if pending.asks_multi_label() {
+            self.pending_import = Some(pending);
         } else {
             self.notice = Some(self.store_read(pending, false));
         }
     }
 
-    /// Whether read predictions wait for the user to say whether to add the
-    /// classes they name that the project lacks.
+    /// Whether a read waits for the user to say whether to add the classes
+    /// or image labels it names that the project lacks.
     pub fn asks_about_unknown_classes(&self) -> bool {
-        self.pending_classes
+        self.pending_import
             .as_ref()
-            .is_some_and(PendingClasses::asks_classes)
+            .is_some_and(PendingImport::asks_classes)
     }
 
     /// Whether a read dataset waits for the user to say whether to switch
     /// the project to several image labels per image.
     pub fn asks_about_multi_label(&self) -> bool {
-        self.pending_classes
+        self.pending_import
             .as_ref()
-            .is_some_and(PendingClasses::asks_multi_label)
+            .is_some_and(PendingImport::asks_multi_label)
     }
 
-    /// Stores read predictions as proposals, or a read dataset, adding the
-    /// classes the project lacks or leaving their boxes out, and switching
-    /// the project to multi-label if `multi_label`; returns the notice.
-    fn store_read(&mut self, pending: PendingClasses, multi_label: bool) -> String {
-        let add_classes = pending.add_classes.unwrap_or(false);
+    /// Stores a settled read, switching the project to multi-label if
+    /// `multi_label`; returns the notice.
+    fn store_read(&mut self, pending: PendingImport, multi_label: bool) -> String {
         let Some(ws) = self.workspace_mut() else {
             return String::new();
         };
-        match pending.read {
-            PendingRead::Predictions { read, source } => {
-                let options = PredictionOptions {
-                    add_unknown_classes: add_classes,
-                    ..PredictionOptions::default()
-                };
-                match apply_predictions(&mut ws.project, *read, &source, options) {
-                    Ok(report) => predictions_notice(&pending.path, &report),
-                    Err(e) => format!("{}: {e}", t!("predictions.failed")),
-                }
-            }
-            PendingRead::Dataset(plan) => plan.apply(
-                &mut ws.project,
-                &pending.path,
-                &pending.unknown,
-                add_classes,
-                multi_label,
-            ),
-        }
+        let path = pending.plan.path().to_path_buf();
+        let result = pending.plan.apply(&mut ws.project, multi_label);
+        import_notice(pending.entry.format, &path, result)
     }
 
-    /// Asks whether to add the classes read predictions name and the project
-    /// lacks, then stores them either way (or not at all, on cancel).
+    /// Asks whether to add the classes or image labels a read names that
+    /// the project lacks, then goes on either way (or stops, on cancel).
     fn unknown_classes_window(&mut self, ctx: &egui::Context) {
-        let Some(pending) = self.pending_classes.as_ref().filter(|p| p.asks_classes()) else {
+        let Some(pending) = self.pending_import.as_ref().filter(|p| p.asks_classes()) else {
             return;
         };
         let names: Vec<String> = pending
@@ -520,29 +478,24 @@ impl ShuguApp {
             .iter()
             .map(|(name, n)| format!("{name} ({n})"))
             .collect();
-        let (title, question) = match &pending.read {
-            PendingRead::Predictions { .. } => (
-                t!("predictions.title").into_owned(),
-                t!("predictions.unknown_classes", names = names.join(", ")),
-            ),
-            PendingRead::Dataset(plan) => (
-                plan.format().import_title(),
-                t!("dataset.unknown_classes", names = names.join(", ")),
-            ),
+        let names = names.join(", ");
+        let question = if pending.plan.is_predictions() {
+            t!("predictions.unknown_classes", names = names)
+        } else {
+            t!("dataset.unknown_classes", names = names)
         };
         let choice = yes_no_question(
             ctx,
-            ("unknown_prediction_classes", &title),
+            ("unknown_prediction_classes", &pending.entry.title()),
             &question,
             &t!("predictions.add_classes"),
             &t!("predictions.without_classes"),
         );
         let Some(choice) = choice else { return };
-        if let Some(mut pending) = self.pending_classes.take()
+        if let Some(pending) = self.pending_import.take()
             && let Some(add) = choice
         {
-            pending.add_classes = Some(add);
-            self.ask_or_store(pending);
+            self.ask_or_store(pending, Some(add));
         }
     }
 
@@ -551,32 +504,21 @@ impl ShuguApp {
     /// (or not at all, on cancel).
     fn multi_label_window(&mut self, ctx: &egui::Context) {
         let Some(pending) = self
-            .pending_classes
+            .pending_import
             .as_ref()
             .filter(|p| p.asks_multi_label())
         else {
             return;
         };
-        let title = match &pending.read {
-            PendingRead::Dataset(plan) => plan.format().import_title(),
-            PendingRead::Predictions { .. } => t!("predictions.title").into_owned(),
-        };
-        let Some(choice) = multi_label_question(ctx, &title, pending.several_labels) else {
+        let several = pending.several_labels.unwrap_or_default();
+        let Some(choice) = multi_label_question(ctx, &pending.entry.title(), several) else {
             return;
         };
-        if let Some(pending) = self.pending_classes.take()
+        if let Some(pending) = self.pending_import.take()
             && let Some(switch) = choice
         {
             self.notice = Some(self.store_read(pending, switch));
         }
-    }
-
-    fn poll_export(&mut self) {
-        let Some(end) = self.export.as_mut().and_then(|job| job.worker.poll()) else {
-            return;
-        };
-        self.notice = Some(end.unwrap_or_else(|e| export_failed(&e)));
-        self.export = None;
     }
 
     fn menu_bar(&mut self, ui: &mut egui::Ui) {
@@ -596,7 +538,7 @@ impl ShuguApp {
                 let writable = self.workspace().is_some_and(|w| !w.project.is_read_only());
                 let free = writable && !self.packages.busy();
                 let images = self.workspace().is_some_and(|w| !w.is_text());
-                let idle = self.dataset_job.is_none() && self.export.is_none();
+                let idle = self.dataset_job.is_none() && self.pending_import.is_none();
                 let scanning = self.workspace().is_some_and(|w| w.scan.is_some());
                 if ui
                     .add_enabled(
@@ -608,80 +550,39 @@ impl ShuguApp {
                 {
                     ws.start_rescan(&ctx, true);
                 }
-                let formats = [
-                    DatasetFormat::Yolo,
-                    DatasetFormat::YoloSeg,
-                    DatasetFormat::YoloObb,
-                    DatasetFormat::YoloPose,
-                    DatasetFormat::Dota,
-                    DatasetFormat::Voc,
-                    DatasetFormat::Cvat,
-                    DatasetFormat::Labelme,
-                    DatasetFormat::LabelStudio,
-                ]
-                .map(|f| (f, f.export_label()));
+                let kind = self.workspace().map(|w| w.project.kind());
                 ui.add_enabled_ui(open, |ui| {
-                    ui.menu_button(t!("menu.import"), |ui| {
-                        for (format, _) in &formats {
-                            for (label, title, pick) in format.import_entries() {
+                    for (direction, label) in [
+                        (Direction::Import, t!("menu.import")),
+                        (Direction::Export, t!("menu.export")),
+                    ] {
+                        ui.menu_button(label, |ui| {
+                            let entries =
+                                kind.map_or_else(Vec::new, |k| menu_entries(k, direction));
+                            let mut predictions = false;
+                            for entry in entries {
+                                if entry.is_predictions() && !predictions {
+                                    predictions = true;
+                                    ui.separator();
+                                }
+                                let enabled = match direction {
+                                    Direction::Export => idle,
+                                    // A direct import takes the project from
+                                    // the workspace, scan and all.
+                                    Direction::Import => idle && free && !scanning,
+                                };
                                 if ui
-                                    .add_enabled(images && idle, egui::Button::new(label))
+                                    .add_enabled(enabled, egui::Button::new(entry.label()))
                                     .clicked()
                                 {
-                                    self.start_dataset_import(*format, &title, pick);
+                                    match direction {
+                                        Direction::Import => self.start_dataset_import(entry),
+                                        Direction::Export => self.start_dataset_export(entry),
+                                    }
                                 }
                             }
-                        }
-                        ui.separator();
-                        for (format, label) in [
-                            (
-                                PredictionFormat::CocoResults,
-                                t!("menu.import_coco_results"),
-                            ),
-                            (PredictionFormat::Yolo, t!("menu.import_yolo_predictions")),
-                        ] {
-                            if ui
-                                .add_enabled(images && idle && free, egui::Button::new(label))
-                                .clicked()
-                            {
-                                self.start_predictions_import(format);
-                            }
-                        }
-                    });
-                    ui.menu_button(t!("menu.export"), |ui| {
-                        if ui
-                            .add_enabled(
-                                self.export.is_none(),
-                                egui::Button::new(
-                                    if self.workspace().is_some_and(|w| w.is_text()) {
-                                        t!("menu.export_jsonl")
-                                    } else {
-                                        t!("menu.export_coco")
-                                    },
-                                ),
-                            )
-                            .clicked()
-                        {
-                            self.start_export();
-                        }
-                        for (format, export) in &formats {
-                            if ui
-                                .add_enabled(images && idle, egui::Button::new(export.as_str()))
-                                .clicked()
-                            {
-                                self.start_dataset_export(ExportTarget::Dataset(*format));
-                            }
-                        }
-                        if ui
-                            .add_enabled(
-                                images && idle,
-                                egui::Button::new(t!("menu.export_yolo_cls")),
-                            )
-                            .clicked()
-                        {
-                            self.start_dataset_export(ExportTarget::YoloClassify);
-                        }
-                    });
+                        });
+                    }
                 });
                 ui.separator();
                 if ui
@@ -761,11 +662,6 @@ impl ShuguApp {
                 ui.separator();
                 ui.add(egui::Spinner::new());
                 ui.label(t!("packages.working"));
-            }
-            if let Some(job) = &self.export {
-                ui.separator();
-                ui.add(egui::Spinner::new());
-                ui.label(format!("{} {}", t!("export.title"), job.output.display()));
             }
         });
     }
@@ -985,7 +881,6 @@ impl ShuguApp {
     /// One frame of the whole UI; also what the tests drive.
     pub fn frame(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
-        self.poll_export();
         self.poll_packages();
         self.poll_text_import(&ctx);
         self.poll_dataset_job(&ctx);
@@ -1051,7 +946,7 @@ impl ShuguApp {
         if let Some((names, overlap)) = self.packages.form_ui(&ctx) {
             self.start_split(names, overlap);
         }
-        if self.export.is_some() || self.packages.busy() {
+        if self.dataset_job.is_some() || self.packages.busy() {
             ctx.request_repaint_after(std::time::Duration::from_millis(100));
         }
     }
@@ -1072,41 +967,4 @@ fn zoom_window(ctx: &egui::Context, action: Action) {
         Action::ReadingReset => ctx.set_zoom_factor(1.0),
         _ => {}
     }
-}
-
-fn export_failed(e: &dyn std::fmt::Display) -> String {
-    format!("{}: {e}", t!("export.failed"))
-}
-
-/// What a COCO export wrote and left out, for the notice.
-fn coco_notice(out: &std::path::Path, r: &ExportReport) -> String {
-    let mut text = t!(
-        "export.done",
-        path = out.display(),
-        images = r.images,
-        annotations = r.annotations
-    )
-    .into_owned();
-    if let Some(kept) = &r.labels_file_kept {
-        text.push('\n');
-        text.push_str(&t!("export.labels_kept", path = kept.display()));
-    }
-    let annotation_notes = |notes: &[crate::jobs::coco::ExportNote]| -> Vec<(String, String)> {
-        notes
-            .iter()
-            .map(|n| (format!("annotation {}", n.annotation), n.reason.clone()))
-            .collect()
-    };
-    super::dataset_jobs::push_notes(&mut text, "export.left_out", &r.left_out);
-    super::dataset_jobs::push_notes(
-        &mut text,
-        "export.left_out_annotations",
-        &annotation_notes(&r.left_out_annotations),
-    );
-    super::dataset_jobs::push_notes(
-        &mut text,
-        "export.converted",
-        &annotation_notes(&r.converted),
-    );
-    text
 }

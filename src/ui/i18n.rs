@@ -202,7 +202,6 @@ mod tests {
         "settings.author",
         "settings.keymap_file",
         "settings.close",
-        "export.title",
         "export.done",
         "export.left_out",
         "export.labels_kept",

@@ -194,6 +194,13 @@ pub fn app_boxes(h: &Harness<ShuguApp>) -> Vec<shugu::model::Annotation> {
         .unwrap()
 }
 
+/// Whether no item of the open project has an image label.
+pub fn app_has_no_image_labels(h: &Harness<ShuguApp>) -> bool {
+    let project = &h.state().workspace().unwrap().project;
+    let labels = project.all_image_labels().unwrap();
+    labels.iter().all(|(_, l)| l.is_empty())
+}
+
 /// Undoes the last edit through the workspace, as Ctrl+Z does.
 pub fn undo_in_app(h: &mut Harness<ShuguApp>) {
     h.state_mut().workspace_mut().unwrap().undo();

@@ -63,6 +63,14 @@ pub fn image_project(
     }
 }
 
+/// The images `tests/fixtures/coco/instances_segm.json` names, with their
+/// sizes.
+pub const COCO_SEGM_IMAGES: [(&str, u32, u32); 3] = [
+    ("000000000139.jpg", 640, 426),
+    ("000000000285.jpg", 586, 640),
+    ("000000000632.jpg", 640, 483),
+];
+
 /// A text project at `dir` with `schema` and one text, `text` (record `r1`
 /// of `r.jsonl`).
 pub fn one_text_project(dir: &Path, schema: LabelSchema, text: &str) {

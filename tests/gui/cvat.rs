@@ -2,7 +2,7 @@
 //! fixture's file is read on a worker thread and stored through the edit path
 //! (one undo step: boxes, attributes and tags), then written back out.
 
-use crate::common::gui::{app_over_dataset_copy, file_menu_job, file_menu_job_answering};
+use crate::common::gui::{app_has_no_image_labels, app_over_dataset_copy, file_menu_job};
 use shugu::formats::cvat::parse_cvat;
 use shugu::model::{AttrValue, LabelSchema};
 use shugu::ui::dialogs::FakeDialogs;
@@ -26,13 +26,9 @@ fn import_and_export_cvat_from_the_file_menu() {
         },
     );
 
-    // The file's labels are not in the project yet: the app asks first.
-    let notice = file_menu_job_answering(
-        &mut h,
-        "Import CVAT XML…",
-        "(annotations of each)",
-        "Add these classes and import",
-    );
+    // The file's labels are not in the project yet, but its <meta> declares
+    // them: they are added without asking, as the CLI adds them.
+    let notice = file_menu_job(&mut h, "Import CVAT XML…");
     assert!(
         notice.starts_with("Imported 7 annotations onto 4 images from"),
         "{notice}"
@@ -55,13 +51,7 @@ fn import_and_export_cvat_from_the_file_menu() {
     h.run();
     let project = &h.state().workspace().unwrap().project;
     assert!(project.all_annotations().unwrap().is_empty());
-    assert!(
-        project
-            .all_image_labels()
-            .unwrap()
-            .iter()
-            .all(|(_, l)| l.is_empty())
-    );
+    assert!(app_has_no_image_labels(&h));
     h.state_mut().workspace_mut().unwrap().redo();
     h.run();
 

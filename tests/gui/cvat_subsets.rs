@@ -21,14 +21,14 @@ fn app(tmp: &Path, dialogs: impl FnOnce(&Path) -> FakeDialogs) -> Harness<'stati
     crate::common::gui::app_over_dataset_copy(tmp, fixture, "images", schema, dialogs).1
 }
 
-/// Clicks File → `item`, adds the classes the app asks about, then waits for
-/// the multi-label question, checks it, clicks `answer` and returns the notice.
+/// Clicks File → `item` (the files declare their labels, so nothing is asked
+/// about them), waits for the multi-label question, checks it, clicks
+/// `answer` and returns the notice.
 fn import_answering(h: &mut Harness<'static, ShuguApp>, item: &str, answer: &str) -> String {
     open_file_menu_for(h, item);
     h.get_by_label(item).click();
-    wait_for(h, ShuguApp::asks_about_unknown_classes);
-    h.get_by_label("Add these classes and import").click();
     wait_for(h, ShuguApp::asks_about_multi_label);
+    assert!(!h.state().asks_about_unknown_classes());
     h.get_by_label_contains(
         "1 images have several image labels, and this project takes one per image",
     );

@@ -3,7 +3,10 @@
 //! label-studio-converter are read on a worker thread, stored through the edit
 //! path as one undo step, and written back out.
 
-use crate::common::gui::{app_boxes, app_over_dataset_copy, file_menu_job, undo_in_app};
+use crate::common::gui::{
+    app_boxes, app_has_no_image_labels, app_over_dataset_copy, file_menu_job,
+    file_menu_job_answering, undo_in_app,
+};
 use shugu::model::{ImageLabelMode, LabelSchema};
 use shugu::ui::dialogs::FakeDialogs;
 use std::path::Path;
@@ -25,14 +28,39 @@ fn labelme_and_label_studio_from_the_file_menu() {
         ".",
         schema,
         |dataset| FakeDialogs {
-            folders: vec![dataset.to_path_buf(), labelme_out.clone()],
+            folders: vec![
+                dataset.to_path_buf(),
+                dataset.to_path_buf(),
+                labelme_out.clone(),
+            ],
             files: vec![Path::new(FIXTURES).join("label_studio/converter_tasks.json")],
             save_paths: vec![tasks_out.clone()],
         },
     );
 
+    // The flags are image labels the schema lacks: the app asks, as
+    // `--add-unknown-classes` says in the CLI. Declining imports the boxes
+    // and leaves the flags out, each one reported.
+    let notice =
+        file_menu_job_answering(&mut h, "Import labelme…", "night (", "Import without them");
+    assert!(notice.starts_with("Imported 4 annotations"), "{notice}");
+    assert!(
+        notice.contains("image label `night` is not in the project's schema"),
+        "{notice}"
+    );
+    let project = &h.state().workspace().unwrap().project;
+    assert!(project.schema().image_labels.is_empty());
+    assert!(app_has_no_image_labels(&h));
+    undo_in_app(&mut h);
+    assert!(app_boxes(&h).is_empty());
+
     // labelme: three rectangles, a polygon and the true flags, one undo step.
-    let notice = file_menu_job(&mut h, "Import labelme…");
+    let notice = file_menu_job_answering(
+        &mut h,
+        "Import labelme…",
+        "night (",
+        "Add these classes and import",
+    );
     assert!(notice.starts_with("Imported 4 annotations"), "{notice}");
     let project = &h.state().workspace().unwrap().project;
     assert_eq!(project.all_annotations().unwrap().len(), 4);

@@ -20,9 +20,14 @@ fn import_and_export_pascal_voc_from_the_file_menu() {
         Path::new(FIXTURE),
         "JPEGImages",
         LabelSchema::default(),
-        |dataset| FakeDialogs {
-            folders: vec![dataset.to_path_buf(), dataset.to_path_buf(), out.clone()],
-            ..FakeDialogs::default()
+        |dataset| {
+            // Without labelmap.txt the dataset declares no classes, so the
+            // ones the project lacks are asked about.
+            std::fs::remove_file(dataset.join("labelmap.txt")).unwrap();
+            FakeDialogs {
+                folders: vec![dataset.to_path_buf(), dataset.to_path_buf(), out.clone()],
+                ..FakeDialogs::default()
+            }
         },
     );
 
@@ -31,7 +36,7 @@ fn import_and_export_pascal_voc_from_the_file_menu() {
     let notice = file_menu_job_answering(
         &mut h,
         "Import Pascal VOC…",
-        "(annotations of each)",
+        "(how many use each)",
         "Import without them",
     );
     assert!(notice.starts_with("Imported 0 annotations"), "{notice}");
@@ -41,7 +46,7 @@ fn import_and_export_pascal_voc_from_the_file_menu() {
     let notice = file_menu_job_answering(
         &mut h,
         "Import Pascal VOC…",
-        "(annotations of each)",
+        "car (",
         "Add these classes and import",
     );
     assert!(notice.starts_with("Imported 6 annotations"), "{notice}");

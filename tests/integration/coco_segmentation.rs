@@ -7,7 +7,7 @@
 //! schema refuses.
 
 use crate::common::cli::{shugu, succeeds, text};
-use crate::common::image_project;
+use crate::common::{COCO_SEGM_IMAGES, image_project};
 use serde_json::Value;
 use shugu::model::{AttrValue, AttributeDef, AttributeKind};
 use shugu::project::{Access, Project};
@@ -69,16 +69,7 @@ fn import(project: &Path, file: &Path) -> (String, String) {
 
 #[test]
 fn polygons_and_rle_masks_import_as_themselves() {
-    let fx = image_project(
-        &[
-            ("000000000139.jpg", 640, 426),
-            ("000000000285.jpg", 586, 640),
-            ("000000000632.jpg", 640, 483),
-        ],
-        &[],
-        &[],
-        false,
-    );
+    let fx = image_project(&COCO_SEGM_IMAGES, &[], &[], false);
     let file = Path::new(FIXTURE).join("instances_segm.json");
     let (stdout, stderr) = import(&fx.project, &file);
     assert!(

@@ -21,6 +21,7 @@ mod cvat;
 mod cvat_labelme_shapes;
 mod cvat_subsets;
 mod export_companions;
+mod format_registry;
 mod import_names;
 mod infer_models;
 mod infer_ocr;

@@ -97,6 +97,10 @@ pub struct BoxLabelPlan {
     /// names takes them, and the plan's keypoints of the class are in the
     /// order of these names.
     pub class_keypoints: HashMap<String, ClassKeypoints>,
+    /// The names the dataset's own class list declares (VOC's
+    /// `labelmap.txt`, CVAT's `<meta>` labels): taken without asking, where
+    /// other names the project lacks need `--add-unknown-classes`.
+    pub declared: Vec<String>,
 }
 
 impl BoxLabelPlan {

@@ -208,6 +208,7 @@ fn plan_files(
     if !plan.shapes.is_empty() {
         plan.attribute_defs.push(AttributeDef::bool(OCCLUDED));
     }
+    plan.declared = labels.into_iter().map(|(_, l)| l.name).collect();
 }
 
 /// Plans one file's images; `step` is told of the images done.

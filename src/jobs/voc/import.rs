@@ -99,6 +99,7 @@ pub fn read_voc(
         .iter()
         .filter_map(|e| Some((e.name.clone(), e.color?)))
         .collect();
+    plan.declared = labelmap.into_iter().map(|e| e.name).collect();
     Ok(plan)
 }
 
