@@ -36,6 +36,10 @@ pub struct LogEntry {
     pub detail: String,
 }
 
+/// Items with the version each had (a store with many writers counts one
+/// more per transaction that changes an item; see [`StoreTx::check_versions`]).
+pub type Versions = Vec<(ItemId, i64)>;
+
 /// Who writes a row, and when: the provenance that new rows get.
 #[derive(Clone, Copy, Debug)]
 pub struct Stamp<'a> {
@@ -309,4 +313,19 @@ pub trait StoreTx {
 
     /// Appends an entry to the audit trail; its `seq` is the store's to give.
     fn append_log(&mut self, entry: &LogEntry) -> Result<(), ProjectError>;
+
+    /// The last step of every write, with the items it changed: refuses it
+    /// ([`ProjectError::Conflict`], and nothing is stored) when another
+    /// writer changed one of `touched` since this one last read it, or —
+    /// for an undo or redo, which passes `step` (the versions the step's
+    /// own write left) — since that write. Returns the versions this write
+    /// leaves. A store with one writer has nothing to check.
+    fn check_versions(
+        &mut self,
+        touched: &[ItemId],
+        step: Option<&[(ItemId, i64)]>,
+    ) -> Result<Versions, ProjectError> {
+        let _ = (touched, step);
+        Ok(Vec::new())
+    }
 }

@@ -48,7 +48,7 @@ fn no_project(store: &PgStore) -> ProjectError {
 }
 
 /// The project of the database `store` is connected to, at `dir`.
-fn assemble(
+pub(super) fn assemble(
     dir: &Path,
     database: &str,
     store: PgStore,

@@ -1,6 +1,7 @@
 //! Tests against a real server: the test binary's private cluster
 //! (`test_cluster`), a database of their own each.
 
+mod conflicts;
 mod connect;
 mod leases;
 mod listen;
