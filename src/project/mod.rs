@@ -7,6 +7,7 @@
 //! its author and time, and its inverse goes on the undo stack. The store
 //! (`store::Store`, SQLite in `sqlite`) holds rows and answers queries only.
 
+mod assignment;
 mod atomic_file;
 mod create_whole;
 mod edit_path;
@@ -31,6 +32,7 @@ mod stats;
 mod store;
 mod text_pack;
 
+pub use assignment::{Queue, WorkQueue};
 pub use atomic_file::{StagedFile, stage_file, write_atomic, write_dir_atomic};
 pub use error::ProjectError;
 pub use item_query::{ItemQuery, StatusFilter};

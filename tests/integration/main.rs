@@ -31,6 +31,7 @@ mod media_loader;
 mod media_scan;
 mod older_databases;
 mod packages;
+mod pg_claim;
 mod pg_db_init;
 mod pg_projects;
 mod project_edits;

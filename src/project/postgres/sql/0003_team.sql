@@ -30,3 +30,40 @@ CREATE OR REPLACE FUNCTION shugu.items_stamp() RETURNS trigger
         RETURN NEW;
     END
     $$;
+
+-- * An accepted annotation's origin (`annotation_origins`, keyed by the
+--   annotation, version 2) is part of its item like the annotation itself:
+--   nobody but an admin changes it while the item is leased to someone else.
+
+CREATE FUNCTION shugu.origins_changed() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = shugu, pg_catalog
+    AS $$
+    DECLARE
+        touched bigint[];
+    BEGIN
+        IF TG_OP = 'INSERT' THEN
+            SELECT array_agg(DISTINCT a.item_id) INTO touched
+              FROM new_rows o JOIN shugu.annotations a ON a.id = o.annotation_id;
+        ELSIF TG_OP = 'DELETE' THEN
+            SELECT array_agg(DISTINCT a.item_id) INTO touched
+              FROM old_rows o JOIN shugu.annotations a ON a.id = o.annotation_id;
+        ELSE
+            SELECT array_agg(DISTINCT a.item_id) INTO touched
+              FROM (SELECT annotation_id FROM new_rows
+                    UNION SELECT annotation_id FROM old_rows) AS o
+              JOIN shugu.annotations a ON a.id = o.annotation_id;
+        END IF;
+        PERFORM shugu.refuse_leased(touched);
+        RETURN NULL;
+    END
+    $$;
+CREATE TRIGGER annotation_origins_inserted AFTER INSERT ON shugu.annotation_origins
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION shugu.origins_changed();
+CREATE TRIGGER annotation_origins_updated AFTER UPDATE ON shugu.annotation_origins
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION shugu.origins_changed();
+CREATE TRIGGER annotation_origins_deleted AFTER DELETE ON shugu.annotation_origins
+    REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION shugu.origins_changed();
+REVOKE ALL ON FUNCTION shugu.origins_changed() FROM PUBLIC;

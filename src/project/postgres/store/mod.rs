@@ -21,8 +21,10 @@ mod review;
 mod text;
 mod tx;
 mod versions;
+mod work_queue;
 
 pub use project_row::{ProjectRow, SchemaOnServer};
+pub use work_queue::LeasesOnServer;
 
 use super::credentials::Connector;
 use super::error::PgError;

@@ -4,11 +4,10 @@
 //! since it was read is refused naming the item and who changed it, and the
 //! item reads again; undo undoes one's own edits only.
 
-use super::super::team::assemble;
-use super::super::{PgStore, ProjectRow, RoleKind};
-use super::{add_items, project_db, user};
-use crate::model::{BBox, ClassId, Edit, ItemId, LabelSchema, NewAnnotation, Shape};
-use crate::project::{Access, Project, ProjectError, ProjectKind};
+use super::super::RoleKind;
+use super::team;
+use crate::model::{BBox, ClassId, Edit, ItemId, NewAnnotation, Shape};
+use crate::project::ProjectError;
 use postgres::Client;
 
 fn rect(x: f32) -> Shape {
@@ -22,51 +21,6 @@ fn new_box(item: ItemId, x: f32) -> NewAnnotation {
         shape: rect(x),
         group: None,
         attributes: Default::default(),
-    }
-}
-
-/// A team project with two items and the classes car (1) and person (2).
-struct Team {
-    db: super::TestDb,
-    roles: super::RoleNames,
-    items: Vec<ItemId>,
-    _dirs: tempfile::TempDir,
-}
-
-fn team(hint: &str) -> Team {
-    let (db, roles) = project_db(hint);
-    let admin = user(&db, &roles, "boss", RoleKind::Admin);
-    let mut store = PgStore::open(db.connector(&admin)).unwrap();
-    let row = ProjectRow {
-        name: "signs".into(),
-        kind: ProjectKind::Images,
-        image_root: Some("/srv/images".into()),
-        identity: db.name.clone(),
-    };
-    store
-        .create_project(&row, &LabelSchema::with_classes(&["car", "person"]))
-        .unwrap();
-    let items = add_items(&mut db.superuser(), 2);
-    Team {
-        db,
-        roles,
-        items,
-        _dirs: tempfile::tempdir().unwrap(),
-    }
-}
-
-impl Team {
-    /// A workstation of a new login granted `kind`: the project opened on it.
-    fn workstation(&self, short: &str, kind: RoleKind) -> Project {
-        let login = user(&self.db, &self.roles, short, kind);
-        let store = PgStore::open(self.db.connector(&login)).unwrap();
-        let url = self.db.url(&login).to_string();
-        let dir = self._dirs.path().join(short);
-        assemble(&dir, &url, store, Access::ReadWrite).unwrap()
-    }
-
-    fn superuser(&self) -> Client {
-        self.db.superuser()
     }
 }
 
@@ -99,7 +53,7 @@ fn conflict(result: Result<impl std::fmt::Debug, ProjectError>) -> (ItemId, Stri
 
 #[test]
 fn the_second_writer_of_an_item_is_refused_and_reads_it_again() {
-    let team = team("two writers");
+    let team = team("two writers", 2);
     let item = team.items[0];
     let mut alice = team.workstation("alice", RoleKind::Annotator);
     let mut bob = team.workstation("bob", RoleKind::Annotator);
@@ -178,7 +132,7 @@ fn the_second_writer_of_an_item_is_refused_and_reads_it_again() {
 
 #[test]
 fn a_writers_own_edits_undo_and_redo_one_after_another() {
-    let team = team("own undo");
+    let team = team("own undo", 2);
     let item = team.items[1];
     let mut alice = team.workstation("alice", RoleKind::Annotator);
     let mut bob = team.workstation("bob", RoleKind::Annotator);
@@ -216,7 +170,7 @@ fn a_writers_own_edits_undo_and_redo_one_after_another() {
 #[test]
 fn of_writes_at_once_on_what_all_read_exactly_one_is_stored() {
     const WRITERS: usize = 4;
-    let team = team("at once");
+    let team = team("at once", 2);
     let item = team.items[0];
     let mut setup = team.workstation("setup", RoleKind::Annotator);
     let id = setup

@@ -1,4 +1,4 @@
-use super::super::{Queue, RoleKind, claim, heartbeat, leases, release};
+use super::super::{Queue, RoleKind, claim, heartbeat, leases, overlapping_leases, release};
 use super::{add_items, project_db, refused, status_of, user};
 use crate::model::ItemId;
 use std::collections::HashSet;
@@ -174,16 +174,6 @@ fn concurrent_claims_never_lease_one_item_twice() {
     assert_eq!(all.len(), distinct.len(), "an item was claimed twice");
     assert_eq!(distinct.len() as i64, ITEMS, "every item was claimed");
     assert!(claimed.iter().filter(|c| !c.is_empty()).count() > 1);
-    let overlaps: i64 = db
-        .superuser()
-        .query_one(
-            "SELECT count(*) FROM shugu.lease_history a JOIN shugu.lease_history b
-               ON a.item_id = b.item_id AND a.id < b.id
-              AND a.taken_at < coalesce(b.ended_at, 'infinity')
-              AND b.taken_at < coalesce(a.ended_at, 'infinity')",
-            &[],
-        )
-        .unwrap()
-        .get(0);
-    assert_eq!(overlaps, 0);
+    let overlaps = overlapping_leases(&mut db.superuser()).unwrap();
+    assert!(overlaps.is_empty(), "{overlaps:?}");
 }
