@@ -34,6 +34,7 @@ mod packages;
 mod pg_claim;
 mod pg_db_init;
 mod pg_projects;
+mod pg_stress;
 mod project_edits;
 mod project_scale;
 mod project_text;

@@ -96,7 +96,7 @@ impl Team {
     }
 
     /// Opens a team project folder with the administrator's password.
-    fn open(&self, dir: &Path) -> Project {
+    pub fn open(&self, dir: &Path) -> Project {
         let mut credentials = Credentials::none();
         credentials.password = Some(self.admin.clone());
         Project::open_with(dir, Access::ReadWrite, credentials).expect("open the team project")

@@ -31,6 +31,61 @@ CREATE OR REPLACE FUNCTION shugu.items_stamp() RETURNS trigger
     END
     $$;
 
+-- * A claim never comes back short while the queue still has items: a
+--   candidate can be leased by another claim that committed after this
+--   one's look at the leases and before it locked the item, and is then
+--   lost (the lease insert finds theirs); the phase is looked at again, with
+--   a fresh view, until it gives nothing or loses nothing.
+
+CREATE OR REPLACE FUNCTION shugu.claim(queue text, how_many integer, ttl interval) RETURNS SETOF bigint
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = shugu, pg_catalog
+    AS $$
+    DECLARE
+        me text := session_user;
+        wanted integer := how_many;
+        phase text;
+        candidate bigint;
+        seen integer;
+        lost integer;
+    BEGIN
+        IF queue IS NULL OR queue NOT IN ('annotate', 'review') THEN
+            RAISE EXCEPTION 'unknown queue %', queue USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        IF how_many IS NULL OR how_many < 1 OR how_many > 1000 THEN
+            RAISE EXCEPTION 'a claim takes 1 to 1000 items, not %', how_many
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        PERFORM shugu.check_ttl(ttl);
+        IF NOT shugu.is_member(CASE queue WHEN 'review' THEN 'reviewer' ELSE 'annotator' END) THEN
+            RAISE EXCEPTION '% may not take items to %', me, queue
+                USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        FOREACH phase IN ARRAY (CASE queue WHEN 'review' THEN ARRAY['review']
+                                           ELSE ARRAY['rework', 'open'] END) LOOP
+            LOOP
+                EXIT WHEN wanted = 0;
+                seen := 0;
+                lost := 0;
+                FOR candidate IN SELECT * FROM shugu.lock_claimable(phase, me, wanted) LOOP
+                    seen := seen + 1;
+                    -- The item row is locked: no other claim reaches its lease now.
+                    DELETE FROM shugu.leases WHERE item_id = candidate AND expires_at <= now();
+                    INSERT INTO shugu.leases (item_id, holder, queue, taken_at, expires_at)
+                    VALUES (candidate, me, queue, now(), now() + ttl)
+                    ON CONFLICT (item_id) DO NOTHING;
+                    IF FOUND THEN
+                        wanted := wanted - 1;
+                        RETURN NEXT candidate;
+                    ELSE
+                        lost := lost + 1;
+                    END IF;
+                END LOOP;
+                EXIT WHEN seen = 0 OR lost = 0;
+            END LOOP;
+        END LOOP;
+    END
+    $$;
+
 -- * An accepted annotation's origin (`annotation_origins`, keyed by the
 --   annotation, version 2) is part of its item like the annotation itself:
 --   nobody but an admin changes it while the item is leased to someone else.
