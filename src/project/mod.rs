@@ -18,6 +18,7 @@ mod error;
 mod history;
 mod item_query;
 mod labelled_texts;
+mod live;
 mod lock;
 mod manifest;
 #[cfg(test)]
@@ -37,6 +38,7 @@ pub use atomic_file::{StagedFile, stage_file, write_atomic, write_dir_atomic};
 pub use error::ProjectError;
 pub use item_query::{ItemQuery, StatusFilter};
 pub use labelled_texts::{LabelledAdded, LabelledText, ResolvedChunk, TextResolver};
+pub use live::{LiveFeed, TakenChanges};
 pub use manifest::{FORMAT_VERSION, MANIFEST_FILE, Manifest, ProjectKind};
 pub use packages::stable_hash;
 pub use project::{Access, Applied, DB_FILE, Project};

@@ -198,6 +198,11 @@ pub trait Store {
     fn login(&self) -> Option<&str> {
         None
     }
+    /// Starts hearing the changes other writers commit (a team project's
+    /// server); `None` for a store with one writer.
+    fn live_feed(&self) -> Result<Option<super::LiveFeed>, ProjectError> {
+        Ok(None)
+    }
 }
 
 /// Where a project's label schema is kept when its manifest only names its
@@ -206,6 +211,11 @@ pub trait Store {
 /// transaction of the store is open (a text import adding classes).
 pub trait SchemaHome {
     fn save(&mut self, schema: &crate::model::LabelSchema) -> Result<(), ProjectError>;
+    /// The schema as saved now (another workstation changed it); `None`
+    /// when only this workstation changes it.
+    fn reload(&mut self) -> Result<Option<crate::model::LabelSchema>, ProjectError> {
+        Ok(None)
+    }
 }
 
 /// The row operations of one write transaction ([`Store::write`]). Each does

@@ -22,6 +22,7 @@ mod rescan;
 mod review;
 mod shape_tools;
 mod start_and_errors;
+mod team;
 mod text;
 mod text_view;
 mod voc;

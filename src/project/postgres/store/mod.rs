@@ -626,4 +626,9 @@ impl Store for PgStore {
     fn login(&self) -> Option<&str> {
         Some(&self.login)
     }
+
+    fn live_feed(&self) -> Result<Option<crate::project::LiveFeed>, ProjectError> {
+        let (listener, changes) = super::Listener::start(&self.connector)?;
+        Ok(Some(crate::project::LiveFeed::new(listener, changes)))
+    }
 }

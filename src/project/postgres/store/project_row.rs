@@ -150,4 +150,10 @@ impl SchemaHome for SchemaOnServer {
         self.version = save_schema(self.conn.live()?, schema, self.version)?;
         Ok(())
     }
+
+    fn reload(&mut self) -> Result<Option<LabelSchema>, ProjectError> {
+        let (schema, version) = load_schema(self.conn.live()?)?;
+        self.version = version;
+        Ok(Some(schema))
+    }
 }

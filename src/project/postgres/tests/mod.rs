@@ -6,6 +6,7 @@ mod conflicts;
 mod connect;
 mod leases;
 mod listen;
+mod live_changes;
 mod migrations;
 mod roles;
 mod store;
