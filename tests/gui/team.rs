@@ -234,4 +234,15 @@ fn an_annotators_edit_shows_in_a_reviewers_item_list_within_a_second() {
         .map(|i| i.id.0)
         .collect();
     assert_eq!(holders, [(ids[0], rev.clone()), (ids[1], alice.clone())]);
+
+    // The dashboard reads the project again on a worker, with the password
+    // typed for this login: not asked again, nothing failing.
+    b.key_press(eframe::egui::Key::F9);
+    until(&mut b, "the dashboard's figures", |b| {
+        b.state().dashboard.figures().is_some()
+    });
+    match b.state().dashboard.figures() {
+        Some(Ok(stats)) => assert_eq!((stats.items, stats.items_submitted), (3, 1)),
+        other => panic!("{other:?}"),
+    }
 }
