@@ -68,21 +68,27 @@ impl Project {
         Ok(claimed)
     }
 
-    /// Next through a lease: leases the next item of `queue` and then gives
-    /// up the lease on `leaving` (the item worked on, when it was not
-    /// submitted), so the claim does not hand the same item back. `None`
-    /// when the queue is empty; `leaving` is then kept.
+    /// Next through a lease: leases the next item of `queue`, then gives
+    /// up this login's other leases — the items left without submitting
+    /// them (one works on one item at a time) — so the claim does not hand
+    /// the item left back. `None` when the queue is empty; the leases held
+    /// are then kept.
     pub fn claim_next(
         &mut self,
         queue: Queue,
         ttl: Duration,
-        leaving: Option<ItemId>,
     ) -> Result<Option<ItemId>, ProjectError> {
         let Some(next) = self.claim(queue, 1, ttl)?.pop() else {
             return Ok(None);
         };
-        if let Some(leaving) = leaving.filter(|&l| l != next) {
-            self.release(Some(&[leaving]))?;
+        let queue = self.work_queue()?;
+        let left: Vec<ItemId> = queue
+            .heartbeat(ttl)?
+            .into_iter()
+            .filter(|&i| i != next)
+            .collect();
+        if !left.is_empty() {
+            queue.release(Some(&left))?;
         }
         Ok(Some(next))
     }

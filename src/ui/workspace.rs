@@ -325,17 +325,15 @@ impl Workspace {
     }
 
     /// Next on a team project: the next item of the queue — to annotate,
-    /// or in reviewer mode to review — leased to this login; the item left
-    /// is given back unless it was submitted or decided (which ended its
-    /// lease already).
+    /// or in reviewer mode to review — leased to this login; an item left
+    /// without submitting or deciding it is given back.
     fn next_by_lease(&mut self) {
         let queue = if self.reviewer {
             Queue::Review
         } else {
             Queue::Annotate
         };
-        let leaving = self.current_item().map(|i| i.id);
-        let claimed = self.project.claim_next(queue, LEASE, leaving);
+        let claimed = self.project.claim_next(queue, LEASE);
         match self.report(claimed) {
             Some(Some(item)) => {
                 if let Some(pos) = self.project.position(item) {

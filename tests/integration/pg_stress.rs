@@ -167,7 +167,7 @@ fn stress_child() {
         let item = match held {
             Some(item) => item,
             None => {
-                let next = project.claim_next(Queue::Annotate, TTL, None).unwrap();
+                let next = project.claim_next(Queue::Annotate, TTL).unwrap();
                 let Some(item) = next else {
                     let open = project
                         .items()

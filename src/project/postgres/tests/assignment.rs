@@ -51,11 +51,11 @@ fn next_leases_rework_first_and_a_leased_item_is_its_holders_alone() {
     assert!(alice.assigns_work());
 
     assert_eq!(
-        alice.claim_next(Queue::Annotate, TTL, None).unwrap(),
+        alice.claim_next(Queue::Annotate, TTL).unwrap(),
         Some(items[0])
     );
     assert_eq!(
-        bob.claim_next(Queue::Annotate, TTL, None).unwrap(),
+        bob.claim_next(Queue::Annotate, TTL).unwrap(),
         Some(items[1])
     );
     // Bob's edit of Alice's item is refused by the server, naming her.
@@ -74,17 +74,12 @@ fn next_leases_rework_first_and_a_leased_item_is_its_holders_alone() {
 
     // Her Next: item 2, item 1 being Bob's.
     assert_eq!(
-        alice
-            .claim_next(Queue::Annotate, TTL, Some(items[0]))
-            .unwrap(),
+        alice.claim_next(Queue::Annotate, TTL).unwrap(),
         Some(items[2])
     );
     // Reviewing is a reviewer's: Alice's claim of the submitted queue is refused.
     assert!(alice.claim(Queue::Review, 1, TTL).is_err());
-    assert_eq!(
-        rev.claim_next(Queue::Review, TTL, None).unwrap(),
-        Some(items[0])
-    );
+    assert_eq!(rev.claim_next(Queue::Review, TTL).unwrap(), Some(items[0]));
     rev.annotations(items[0]).unwrap();
     rev.apply(Edit::SetStatus {
         item: items[0],
@@ -103,15 +98,12 @@ fn next_leases_rework_first_and_a_leased_item_is_its_holders_alone() {
     // Alice's next Next brings her rejected item back before any new one,
     // and gives back item 2, which she left without submitting.
     assert_eq!(
-        alice
-            .claim_next(Queue::Annotate, TTL, Some(items[2]))
-            .unwrap(),
+        alice.claim_next(Queue::Annotate, TTL).unwrap(),
         Some(items[0])
     );
     assert_eq!(alice.item(items[0]).unwrap().status, ItemStatus::Rejected);
     assert_eq!(
-        bob.claim_next(Queue::Annotate, TTL, Some(items[1]))
-            .unwrap(),
+        bob.claim_next(Queue::Annotate, TTL).unwrap(),
         Some(items[2])
     );
     assert_eq!(
@@ -177,4 +169,25 @@ fn a_project_of_its_own_folder_has_no_leases() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("only on a team project"), "{err}");
+}
+
+#[test]
+fn next_gives_back_every_item_left_without_submitting() {
+    let team = team("next gives back", 4);
+    let items = team.items.clone();
+    let mut alice = team.workstation("alice", RoleKind::Annotator);
+    let mut su = team.superuser();
+    assert_eq!(alice.claim(Queue::Annotate, 2, TTL).unwrap(), items[..2]);
+    assert_eq!(
+        alice.claim_next(Queue::Annotate, TTL).unwrap(),
+        Some(items[2])
+    );
+    assert_eq!(leased(&mut su), [(items[2].0, alice.author().to_string())]);
+    // With nothing left to take, what she holds stays hers.
+    assert_eq!(
+        alice.claim(Queue::Annotate, 5, TTL).unwrap(),
+        [items[0], items[1], items[3]]
+    );
+    assert_eq!(alice.claim_next(Queue::Annotate, TTL).unwrap(), None);
+    assert_eq!(leased(&mut su).len(), 4);
 }
