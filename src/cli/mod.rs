@@ -3,6 +3,7 @@
 //! Errors go to stderr and make the exit code non-zero; per-record problems of an
 //! import or export are listed on stderr and the rest of the work goes on.
 
+mod claim;
 mod db;
 mod export;
 mod import;
@@ -159,6 +160,26 @@ pub enum Command {
         #[arg(required = true)]
         packages: Vec<PathBuf>,
     },
+    /// Lease the next items of a team project to a login, as Next does in the
+    /// GUI: the login's own rejected items first, then new and in-progress ones
+    /// (with --review, submitted ones, for reviewers); prints their paths, one a
+    /// line. Nobody else may change them until the lease ends: on submitting, or
+    /// when it runs out. The password from PGPASSWORD or ~/.pgpass
+    Claim {
+        dir: PathBuf,
+        /// The login to lease to (default: the user the project's address names)
+        #[arg(long = "as", value_name = "NAME")]
+        login: Option<String>,
+        /// How many items
+        #[arg(long, default_value_t = 1)]
+        count: u32,
+        /// How long the leases last: 90s, 30m, 2h (10 seconds to 24 hours)
+        #[arg(long, default_value = "30m", value_parser = crate::project::postgres::parse_ttl)]
+        lease: std::time::Duration,
+        /// Take submitted items to review (reviewers)
+        #[arg(long)]
+        review: bool,
+    },
     /// Team projects on a PostgreSQL server: set up a database, give users roles
     Db {
         #[command(subcommand)]
@@ -277,6 +298,21 @@ pub fn run(command: Command) -> anyhow::Result<()> {
             output,
         } => split::run(&dir, split_list(&annotators), overlap, &output),
         Command::Merge { dir, packages } => merge::run(&dir, &packages),
+        Command::Claim {
+            dir,
+            login,
+            count,
+            lease,
+            review,
+        } => claim::run(
+            &dir,
+            claim::Claim {
+                login: login.as_deref(),
+                count,
+                ttl: lease,
+                review,
+            },
+        ),
         Command::Db { command } => db::run(command),
     }
 }

@@ -1,4 +1,13 @@
 //! COCO export and import between a project and files.
+//!
+//! The import reads the file through `safe_read::read_named` and parses it on
+//! a second thread (handed over through `handoff`, so a panic there is an
+//! error, never a short input) while this thread stores every planned shape
+//! in one streamed edit: a record's region and keypoints as one group, a crowd
+//! region with `is_crowd`. Classes without keypoint names get their
+//! category's points and skeleton; shapes a class cannot take are left out and
+//! named. The export reports what it left out or converted, and writes image
+//! labels to the companion `X.labels.jsonl`.
 
 use super::export_common::companion_path;
 use super::handoff::handoff;

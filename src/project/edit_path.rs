@@ -6,13 +6,13 @@
 
 use super::engine::validate::{Checker, check_new_annotation};
 use super::engine::{self, EditContext, StoredEdit};
-use super::history::History;
+use super::history::{History, Step};
 use super::project::save_manifest;
 use super::{Applied, Project, ProjectError, now_ms};
 use crate::model::{Edit, ImageLabelMode, ItemId, NewAnnotation};
 
 /// Puts a step on one of the history's stacks.
-type PushStep = fn(&mut History, Edit);
+type PushStep = fn(&mut History, Step);
 
 #[derive(Clone, Copy)]
 enum Replay {
@@ -44,9 +44,8 @@ impl Project {
         if edit.is_empty() {
             return Ok(Applied::nothing());
         }
-        let mut stored = self.store_edit(&edit, "edit")?;
-        let inverse = std::mem::replace(&mut stored.inverse, Edit::Batch(Vec::new()));
-        self.history.record(inverse);
+        let mut stored = self.store_edit(&edit, "edit", None)?;
+        self.history.record(stored.take_step());
         Ok(stored.into())
     }
 
@@ -128,6 +127,7 @@ impl Project {
             author,
             time_ms: now_ms(),
             origin: "edit",
+            step: None,
         };
         let stored = match engine::add_annotations_streamed(store.as_mut(), &mut next_chunk, &ctx) {
             Ok(stored) => stored,
@@ -139,12 +139,18 @@ impl Project {
         self.refresh_statuses(&stored.touched)?;
         self.revision += 1;
         let mut stored = stored;
-        let inverse = std::mem::replace(&mut stored.inverse, Edit::Batch(Vec::new()));
-        self.history.record(inverse);
+        self.history.record(stored.take_step());
         Ok(stored.into())
     }
 
-    fn store_edit(&mut self, edit: &Edit, origin: &str) -> Result<StoredEdit, ProjectError> {
+    /// Stores an edit, an undo or a redo (`origin`; for the last two `step`,
+    /// the versions the step's own write left).
+    fn store_edit(
+        &mut self,
+        edit: &Edit,
+        origin: &str,
+        step: Option<&[(ItemId, i64)]>,
+    ) -> Result<StoredEdit, ProjectError> {
         // The schema lives in the manifest, outside the transaction: a switch
         // to several labels per item is saved before the edit, a switch back
         // after it (the store refuses it while an item has several), so the
@@ -160,12 +166,18 @@ impl Project {
             author: &self.author,
             time_ms: now_ms(),
             origin,
+            step,
         };
         let stored = match engine::apply(self.store.as_mut(), edit, &ctx) {
             Ok(stored) => stored,
             Err(e) => {
                 if widen {
                     self.update_schema(|s| s.image_label_mode = ImageLabelMode::Single)?;
+                }
+                if let ProjectError::Conflict { item, .. } = &e {
+                    // Another writer's change: the item is read again.
+                    self.refresh_statuses(&[*item])?;
+                    self.revision += 1;
                 }
                 return Err(e);
             }
@@ -221,22 +233,24 @@ impl Project {
             Replay::Undo => (self.history.take_undo(), "undo"),
             Replay::Redo => (self.history.take_redo(), "redo"),
         };
-        let Some(edit) = taken else {
+        let Some(step) = taken else {
             return Ok(None);
         };
-        let result = self.store_edit(&edit, origin);
+        let result = self.store_edit(&step.edit, origin, Some(&step.versions));
         let (done, failed): (PushStep, PushStep) = match replay {
             Replay::Undo => (History::push_redo, History::push_undo),
             Replay::Redo => (History::push_undo, History::push_redo),
         };
         match result {
             Ok(mut stored) => {
-                let inverse = std::mem::replace(&mut stored.inverse, Edit::Batch(Vec::new()));
-                done(&mut self.history, inverse);
+                done(&mut self.history, stored.take_step());
                 Ok(Some(stored.into()))
             }
+            // Someone else changed an item since the step: it can never be
+            // replayed without overwriting their change, so it goes.
+            Err(e @ ProjectError::Conflict { .. }) => Err(e),
             Err(e) => {
-                failed(&mut self.history, edit);
+                failed(&mut self.history, step);
                 Err(e)
             }
         }

@@ -35,6 +35,31 @@ pub enum ProjectError {
     Server(#[from] super::postgres::PgError),
     #[error("invalid edit: {0}")]
     InvalidEdit(String),
+    /// Someone else changed an item since this workstation read it (an
+    /// edit), or since this workstation's own edit of it (an undo or redo):
+    /// nothing was stored, and the item is read again.
+    #[error("{}", conflict_message(*.item, path, by, *.undoing))]
+    Conflict {
+        item: crate::model::ItemId,
+        /// The item's path in the project.
+        path: String,
+        /// The login that changed it.
+        by: String,
+        /// The refused write was an undo or redo of one's own edit.
+        undoing: bool,
+    },
+}
+
+fn conflict_message(item: crate::model::ItemId, path: &str, by: &str, undoing: bool) -> String {
+    if undoing {
+        format!(
+            "cannot undo: item {item} ({path}) was changed by {by} since your edit, and undoing it would overwrite their change; the step was taken off your undo history"
+        )
+    } else {
+        format!(
+            "item {item} ({path}) was changed by {by} since you read it, so your edit was not saved; look at the item as it is now and make your change again"
+        )
+    }
 }
 
 impl ProjectError {

@@ -283,6 +283,7 @@ impl Project {
             author,
             time_ms: now_ms(),
             origin: "edit",
+            step: None,
         };
         let result =
             engine::add_labelled_texts(store.as_mut(), &mut next_chunk, then.as_ref(), &ctx);
@@ -305,8 +306,7 @@ impl Project {
             self.refresh_statuses(&labelled)?;
         }
         if !stored.touched.is_empty() {
-            let inverse = std::mem::replace(&mut stored.inverse, Edit::Batch(Vec::new()));
-            self.history.record(inverse);
+            self.history.record(stored.take_step());
         }
         Ok(added)
     }

@@ -7,6 +7,7 @@
 //! its author and time, and its inverse goes on the undo stack. The store
 //! (`store::Store`, SQLite in `sqlite`) holds rows and answers queries only.
 
+mod assignment;
 mod atomic_file;
 mod create_whole;
 mod edit_path;
@@ -17,6 +18,7 @@ mod error;
 mod history;
 mod item_query;
 mod labelled_texts;
+mod live;
 mod lock;
 mod manifest;
 #[cfg(test)]
@@ -31,10 +33,12 @@ mod stats;
 mod store;
 mod text_pack;
 
+pub use assignment::{Queue, WorkQueue};
 pub use atomic_file::{StagedFile, stage_file, write_atomic, write_dir_atomic};
 pub use error::ProjectError;
 pub use item_query::{ItemQuery, StatusFilter};
 pub use labelled_texts::{LabelledAdded, LabelledText, ResolvedChunk, TextResolver};
+pub use live::{LiveFeed, TakenChanges};
 pub use manifest::{FORMAT_VERSION, MANIFEST_FILE, Manifest, ProjectKind};
 pub use packages::stable_hash;
 pub use project::{Access, Applied, DB_FILE, Project};

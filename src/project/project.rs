@@ -76,6 +76,8 @@ pub struct Project {
     /// Where the label schema is saved when not in the manifest file (a
     /// team project's database).
     pub(super) schema_home: Option<Box<dyn SchemaHome>>,
+    /// Where items are leased (a team project's server).
+    pub(super) work_queue: Option<Box<dyn super::WorkQueue>>,
 }
 
 impl std::fmt::Debug for Project {
@@ -237,6 +239,7 @@ impl Project {
             read_only: lock.is_none(),
             _lock: lock,
             schema_home: None,
+            work_queue: None,
         };
         project.reload_items()?;
         Ok(project)

@@ -36,6 +36,10 @@ pub struct LogEntry {
     pub detail: String,
 }
 
+/// Items with the version each had (a store with many writers counts one
+/// more per transaction that changes an item; see [`StoreTx::check_versions`]).
+pub type Versions = Vec<(ItemId, i64)>;
+
 /// Who writes a row, and when: the provenance that new rows get.
 #[derive(Clone, Copy, Debug)]
 pub struct Stamp<'a> {
@@ -194,6 +198,11 @@ pub trait Store: Send {
     fn login(&self) -> Option<&str> {
         None
     }
+    /// Starts hearing the changes other writers commit (a team project's
+    /// server); `None` for a store with one writer.
+    fn live_feed(&self) -> Result<Option<super::LiveFeed>, ProjectError> {
+        Ok(None)
+    }
 }
 
 /// Where a project's label schema is kept when its manifest only names its
@@ -202,6 +211,11 @@ pub trait Store: Send {
 /// transaction of the store is open (a text import adding classes).
 pub trait SchemaHome: Send {
     fn save(&mut self, schema: &crate::model::LabelSchema) -> Result<(), ProjectError>;
+    /// The schema as saved now (another workstation changed it); `None`
+    /// when only this workstation changes it.
+    fn reload(&mut self) -> Result<Option<crate::model::LabelSchema>, ProjectError> {
+        Ok(None)
+    }
 }
 
 /// The row operations of one write transaction ([`Store::write`]). Each does
@@ -309,4 +323,19 @@ pub trait StoreTx {
 
     /// Appends an entry to the audit trail; its `seq` is the store's to give.
     fn append_log(&mut self, entry: &LogEntry) -> Result<(), ProjectError>;
+
+    /// The last step of every write, with the items it changed: refuses it
+    /// ([`ProjectError::Conflict`], and nothing is stored) when another
+    /// writer changed one of `touched` since this one last read it, or —
+    /// for an undo or redo, which passes `step` (the versions the step's
+    /// own write left) — since that write. Returns the versions this write
+    /// leaves. A store with one writer has nothing to check.
+    fn check_versions(
+        &mut self,
+        touched: &[ItemId],
+        step: Option<&[(ItemId, i64)]>,
+    ) -> Result<Versions, ProjectError> {
+        let _ = (touched, step);
+        Ok(Vec::new())
+    }
 }

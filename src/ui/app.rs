@@ -13,6 +13,7 @@ use super::keymap::{Action, KeyMap};
 use super::packages::{PackagesDone, PackagesUi, merge_notice};
 use super::settings::{Role, Settings};
 use super::start_screen::{self, StartChoice};
+use super::team::{self, PasswordPrompt, PromptAnswer};
 use super::text_import::TextImportJob;
 use super::workspace::Workspace;
 use super::{Startup, fonts, theme};
@@ -30,6 +31,9 @@ pub struct AppConfig {
     pub settings_path: Option<PathBuf>,
     pub keymap_path: Option<PathBuf>,
     pub demo_projects: Vec<PathBuf>,
+    /// A team project's password may come from `PGPASSWORD` and the
+    /// password file (else it is asked for); off in tests, which always ask.
+    pub pg_environment: bool,
 }
 
 impl AppConfig {
@@ -38,6 +42,7 @@ impl AppConfig {
             settings_path: Settings::default_path(),
             keymap_path: KeyMap::default_path(),
             demo_projects: start_screen::find_demo_projects(),
+            pg_environment: true,
         }
     }
 }
@@ -97,6 +102,8 @@ pub struct ShuguApp {
     pending_import: Option<PendingImport>,
     /// An import being read or stored, or an export being written.
     dataset_job: Option<DatasetJob>,
+    /// A team project's password being asked for.
+    pub password_prompt: Option<PasswordPrompt>,
 }
 
 impl ShuguApp {
@@ -146,6 +153,7 @@ impl ShuguApp {
             packages: PackagesUi::default(),
             pending_import: None,
             dataset_job: None,
+            password_prompt: None,
         };
         if let Startup::Open(dir) = startup {
             app.open_folder(ctx, &dir);
@@ -198,9 +206,30 @@ impl ShuguApp {
     }
 
     fn open_project(&mut self, ctx: &egui::Context, dir: &Path) {
-        match Project::open(dir, Access::ReadWriteOrReadOnly) {
-            Ok(project) => self.enter(ctx, project, false),
-            Err(e) => self.notice = Some(e.to_string()),
+        self.open_with_password(ctx, dir, None);
+    }
+
+    /// Opens a project; a team project whose server wants a password that
+    /// nothing gave (or refused the one typed) asks for it.
+    fn open_with_password(&mut self, ctx: &egui::Context, dir: &Path, password: Option<String>) {
+        match team::open(dir, self.config.pg_environment, password) {
+            Ok(project) => {
+                self.password_prompt = None;
+                self.enter(ctx, project, false);
+            }
+            Err(e) => match team::password_wanted(&e) {
+                Some(target) => {
+                    let typed = self.password_prompt.is_some();
+                    let prompt = self
+                        .password_prompt
+                        .get_or_insert_with(|| PasswordPrompt::new(dir, target));
+                    prompt.error = typed.then(|| e.to_string());
+                }
+                None => {
+                    self.password_prompt = None;
+                    self.notice = Some(e.to_string());
+                }
+            },
         }
     }
 
@@ -730,6 +759,16 @@ impl ShuguApp {
                     }
                 });
         }
+        if let Some(prompt) = &mut self.password_prompt {
+            match prompt.show(ctx) {
+                Some(PromptAnswer::Open(password)) => {
+                    let dir = prompt.dir.clone();
+                    self.open_with_password(ctx, &dir, Some(password));
+                }
+                Some(PromptAnswer::Cancel) => self.password_prompt = None,
+                None => {}
+            }
+        }
         if let Some(dir) = self.offer_create.clone() {
             egui::Window::new(t!("app.title"))
                 .id(egui::Id::unique("offer_create"))
@@ -896,7 +935,9 @@ impl ShuguApp {
         let mut reading_size = self.settings.reading_size;
         // The classes the picker should put first, when they changed.
         let mut recent_picks = None;
-        let modal_open = self.settings.author.is_none() || self.offer_create.is_some();
+        let modal_open = self.settings.author.is_none()
+            || self.offer_create.is_some()
+            || self.password_prompt.is_some();
         match &mut self.screen {
             Screen::Start => {
                 let recent = self.settings.recent_projects.clone();

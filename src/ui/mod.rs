@@ -20,6 +20,7 @@ pub mod scan_report;
 pub mod settings;
 pub mod start_screen;
 pub mod status_bar;
+pub mod team;
 pub mod text_import;
 pub mod text_pane;
 pub mod text_view;

@@ -46,6 +46,13 @@ pub fn show(ui: &mut egui::Ui, ws: &mut Workspace) {
             );
             ui.separator();
         }
+        if let Some(lost) = ws.team.as_ref().and_then(|t| t.lost.as_deref()) {
+            ui.label(
+                RichText::new(t!("team.live_lost", reason = lost))
+                    .color(ui.visuals().warn_fg_color),
+            );
+            ui.separator();
+        }
         let total = ws.project.items().len();
         let n = ws.current.map(|c| c + 1).unwrap_or(0);
         if ws.is_text() {

@@ -11,6 +11,7 @@ use super::keymap::{Action, KeyMap, Shortcut};
 use super::scan_report;
 use super::settings::{MAX_RECENT_PICKS, RecentPicks};
 use super::status_bar;
+use super::team::{LEASE, TeamSession};
 use super::text_pane::TextPane;
 use crate::jobs::scan::{BackgroundScan, SkippedFile, broken_paths};
 use crate::media::{ImageLoader, LoadState};
@@ -19,7 +20,7 @@ use crate::model::{
     NewAnnotation, NewComment, NewSpan,
 };
 use crate::model::{Comment, CommentTarget, Proposal, ProposalId, ShapeKind, SpanId, SpanRef};
-use crate::project::{ItemQuery, LogEntry, Project, ProjectError, ProjectKind};
+use crate::project::{ItemQuery, LogEntry, Project, ProjectError, ProjectKind, Queue};
 use eframe::egui::{self, Vec2};
 use rust_i18n::t;
 
@@ -94,15 +95,26 @@ pub struct Workspace {
     pub recent: RecentPicks,
     /// Whether `recent` changed since the app last saved it.
     pub recent_changed: bool,
+    /// A team project's live changes and leases.
+    pub team: Option<TeamSession>,
 }
 
 /// The proposal threshold a workspace starts with.
 pub const DEFAULT_PROPOSAL_THRESHOLD: f32 = 0.5;
 
 impl Workspace {
-    pub fn new(project: Project, ctx: &egui::Context, texture_budget: usize) -> Self {
-        let current = project
-            .current_item()
+    pub fn new(mut project: Project, ctx: &egui::Context, texture_budget: usize) -> Self {
+        let team = TeamSession::start(&project);
+        // On a team project, the item this login still holds a lease on.
+        let held = match &team {
+            Some(_) => project
+                .heartbeat(LEASE)
+                .ok()
+                .and_then(|h| h.first().copied()),
+            None => None,
+        };
+        let current = held
+            .or(project.current_item())
             .and_then(|id| project.position(id))
             .or(if project.items().is_empty() {
                 None
@@ -134,6 +146,7 @@ impl Workspace {
             pick_lists: PickLists::default(),
             recent: RecentPicks::default(),
             recent_changed: false,
+            team,
             project,
         }
     }
@@ -292,6 +305,10 @@ impl Workspace {
     }
 
     pub fn step(&mut self, step: isize) {
+        if step > 0 && self.team.is_some() {
+            self.next_by_lease();
+            return;
+        }
         let visible = self.items.visible(&self.project);
         if visible.is_empty() {
             return;
@@ -305,6 +322,27 @@ impl Workspace {
         let clamped = target.clamp(0, visible.len() as isize - 1) as usize;
         let pos = visible[clamped];
         self.go_to(pos);
+    }
+
+    /// Next on a team project: the next item of the queue — to annotate,
+    /// or in reviewer mode to review — leased to this login; an item left
+    /// without submitting or deciding it is given back.
+    fn next_by_lease(&mut self) {
+        let queue = if self.reviewer {
+            Queue::Review
+        } else {
+            Queue::Annotate
+        };
+        let claimed = self.project.claim_next(queue, LEASE);
+        match self.report(claimed) {
+            Some(Some(item)) => {
+                if let Some(pos) = self.project.position(item) {
+                    self.go_to(pos);
+                }
+            }
+            Some(None) => self.message = Some(t!("team.nothing_to_claim").into_owned()),
+            None => {}
+        }
     }
 
     pub fn undo(&mut self) {
@@ -944,6 +982,11 @@ impl Workspace {
 
     /// Draws the workspace (below the menu bar, which the app owns).
     pub fn ui(&mut self, ui: &mut egui::Ui) {
+        if let Some(team) = &mut self.team
+            && let Some(e) = team.tick(&mut self.project, ui.ctx())
+        {
+            self.message = Some(e.to_string());
+        }
         self.reject_window(&ui.ctx().clone());
         self.picker_ui(&ui.ctx().clone());
         scan_report::skipped_window(ui.ctx(), &mut self.show_skipped, &self.skipped);

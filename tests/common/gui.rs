@@ -24,6 +24,7 @@ pub fn app_config(dir: &Path, author: &str, language: Language, demos: Vec<PathB
         settings_path: Some(settings_path),
         keymap_path: Some(dir.join("keymap.ron")),
         demo_projects: demos,
+        pg_environment: false,
     }
 }
 

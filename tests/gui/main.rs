@@ -23,6 +23,7 @@ mod rescan;
 mod review;
 mod shape_tools;
 mod start_and_errors;
+mod team;
 mod text;
 mod text_formats;
 mod text_view;

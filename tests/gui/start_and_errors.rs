@@ -129,6 +129,7 @@ fn first_start_asks_for_the_annotator_name_and_keeps_it() {
         settings_path: Some(settings_path.clone()),
         keymap_path: Some(f.root.path().join("keymap.ron")),
         demo_projects: vec![],
+        pg_environment: false,
     };
     let mut h = start(config, Startup::Open(f.project.clone()));
     let field = h

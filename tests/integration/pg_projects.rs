@@ -13,7 +13,7 @@ use shugu::model::{
     NewComment, NewProposal, Point, Polygon, Shape, VersionKind,
 };
 use shugu::project::postgres::test_cluster::{self, TestDb};
-use shugu::project::postgres::{Credentials, RoleKind, grant, init_database};
+use shugu::project::postgres::{Credentials, RoleKind, RoleNames, grant, init_database};
 use shugu::project::{Access, LabelledText, NewTextItem, Project};
 use std::ffi::OsStr;
 use std::path::Path;
@@ -32,14 +32,15 @@ const IMAGES: [(&str, u32, u32); 3] = [
 ];
 
 /// A database made by `db init`, with an administrator login.
-struct Team {
-    _db: TestDb,
+pub(crate) struct Team {
+    pub db: TestDb,
+    roles: RoleNames,
     /// The administrator's login; its password is the same.
-    admin: String,
-    url: String,
+    pub admin: String,
+    pub url: String,
 }
 
-fn team(hint: &str) -> Team {
+pub(crate) fn team(hint: &str) -> Team {
     let cluster = test_cluster::shared();
     let db = cluster.database(hint);
     let report = init_database(&mut db.superuser(), None).expect("db init");
@@ -47,7 +48,8 @@ fn team(hint: &str) -> Team {
     grant(&mut db.superuser(), &report.roles, &admin, RoleKind::Admin).expect("grant");
     let url = format!("postgres://{admin}@127.0.0.1:{}/{}", cluster.port, db.name);
     Team {
-        _db: db,
+        db,
+        roles: report.roles,
         admin,
         url,
     }
@@ -55,14 +57,30 @@ fn team(hint: &str) -> Team {
 
 impl Team {
     /// `shugu ARGS` as the administrator's workstation runs it.
-    fn shugu<I: IntoIterator<Item = S>, S: AsRef<OsStr>>(&self, args: I) -> Output {
+    pub fn shugu<I: IntoIterator<Item = S>, S: AsRef<OsStr>>(&self, args: I) -> Output {
+        self.shugu_as(&self.admin, args)
+    }
+
+    /// `shugu ARGS` with `login`'s password (the login's name) in PGPASSWORD.
+    pub fn shugu_as<I: IntoIterator<Item = S>, S: AsRef<OsStr>>(
+        &self,
+        login: &str,
+        args: I,
+    ) -> Output {
         Command::new(env!("CARGO_BIN_EXE_shugu"))
             .args(args)
-            .env("PGPASSWORD", &self.admin)
+            .env("PGPASSWORD", login)
             .env("PGPASSFILE", "/nonexistent/pgpass")
             .env_remove("PGUSER")
             .output()
             .unwrap()
+    }
+
+    /// A new login (password: its name) granted `kind` in the project.
+    pub fn user(&self, short: &str, kind: RoleKind) -> String {
+        let login = self.db.login(short);
+        grant(&mut self.db.superuser(), &self.roles, &login, kind).expect("grant");
+        login
     }
 
     /// `shugu db push SRC DIR --db URL`.
@@ -78,14 +96,14 @@ impl Team {
     }
 
     /// Opens a team project folder with the administrator's password.
-    fn open(&self, dir: &Path) -> Project {
+    pub fn open(&self, dir: &Path) -> Project {
         let mut credentials = Credentials::none();
         credentials.password = Some(self.admin.clone());
         Project::open_with(dir, Access::ReadWrite, credentials).expect("open the team project")
     }
 }
 
-fn ok(out: &Output) -> String {
+pub(crate) fn ok(out: &Output) -> String {
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
     assert!(out.status.success(), "stdout: {stdout}\nstderr: {stderr}");
     stdout

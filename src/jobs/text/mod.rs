@@ -1,4 +1,14 @@
 //! Text datasets: records to annotate in, labelled files in, labelled files out.
+//!
+//! A labelled file is read in pieces cut after a line break (`pieces`) and
+//! parsed as each arrives; a second thread sorts the records (`sort`: matched
+//! by id, else by text; new ones held to the schema's rules; a doccano `label`
+//! that is one string naming a span class and no document class is reported,
+//! not made a class) and resolves the new ones. Into an empty project the
+//! calling thread streams them into new items; otherwise it stores them with
+//! the matched records' labels in one transaction, so an import is all or
+//! nothing. `new_text_project` makes a project from a file whole or not at
+//! all.
 
 mod export;
 mod import;

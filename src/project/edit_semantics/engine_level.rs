@@ -43,6 +43,7 @@ fn ctx() -> EditContext<'static> {
         author: "测试",
         time_ms: 1234,
         origin: "edit",
+        step: None,
     }
 }
 

@@ -15,7 +15,7 @@ pub(super) mod status_rule;
 pub(super) mod validate;
 
 use super::ProjectError;
-use super::store::{AddedTexts, LogEntry, PackedTexts, Stamp, Store, StoreTx};
+use super::store::{AddedTexts, LogEntry, PackedTexts, Stamp, Store, StoreTx, Versions};
 use crate::model::{AnnotationId, Edit, Item, ItemId, NewAnnotation, SpanId};
 use execute::Changes;
 use std::collections::BTreeSet;
@@ -27,6 +27,9 @@ pub struct EditContext<'a> {
     pub time_ms: i64,
     /// `"edit"`, `"undo"` or `"redo"`, for the audit trail.
     pub origin: &'a str,
+    /// An undo or redo: the item versions the step's own write left, which
+    /// a store with many writers checks nobody else changed since.
+    pub step: Option<&'a [(ItemId, i64)]>,
 }
 
 impl EditContext<'_> {
@@ -54,15 +57,27 @@ pub struct StoredEdit {
     pub created: Vec<AnnotationId>,
     /// Ids given to new spans, in the order of the edit.
     pub created_spans: Vec<SpanId>,
+    /// The versions the write left on the items it touched (empty for a
+    /// store with one writer): what its undo checks.
+    pub versions: Versions,
 }
 
 impl StoredEdit {
+    /// The step of history that undoes it, taken out.
+    pub(super) fn take_step(&mut self) -> super::history::Step {
+        super::history::Step {
+            edit: std::mem::replace(&mut self.inverse, Edit::Batch(Vec::new())),
+            versions: std::mem::take(&mut self.versions),
+        }
+    }
+
     fn nothing() -> Self {
         StoredEdit {
             inverse: Edit::DeleteAnnotations(Vec::new()),
             touched: Vec::new(),
             created: Vec::new(),
             created_spans: Vec::new(),
+            versions: Vec::new(),
         }
     }
 }
@@ -196,7 +211,8 @@ pub(super) fn add_labelled_texts(
 
 /// The common end of every edit's transaction: the first annotation on a new
 /// item puts it in progress (unless the caller did, and says which items it
-/// `started`), and the edit goes into the audit trail.
+/// `started`), the edit goes into the audit trail, and the store checks
+/// that nobody else changed the items meanwhile.
 fn finish(
     tx: &mut dyn StoreTx,
     kind: &str,
@@ -230,10 +246,12 @@ fn finish(
         item: audit::log_item(&touched),
         detail,
     })?;
+    let versions = tx.check_versions(&touched, ctx.step)?;
     Ok(StoredEdit {
         inverse,
         touched,
         created: ch.created,
         created_spans: ch.created_spans,
+        versions,
     })
 }

@@ -1,14 +1,17 @@
 //! Who connects, and with which password, in libpq's order: the login is the
 //! address's user, else `PGUSER`, else the OS user; the password is
-//! `PGPASSWORD`, else the password file's first matching line, else — only
-//! when the server asks for one — the caller's prompt (the GUI's dialog).
-//! Nothing here writes a password anywhere.
+//! `PGPASSWORD`, else the password file's first matching line, else one
+//! typed into a prompt earlier in this process for the same login and
+//! database, else — only when the server asks for one — the caller's prompt
+//! (the GUI's dialog). Nothing here writes a password anywhere.
 
 use super::error::PgError;
 use super::pgpass::{self, PassFileAnswer, PassKey};
 use super::url::DbUrl;
 use postgres::{Client, NoTls};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Mutex;
 
 /// Asked for the password of `user@host:port/db` when the server wants one
 /// and nothing else gave it; `None` when the user cancels.
@@ -78,30 +81,47 @@ impl Credentials {
             })
     }
 
-    /// A password known without asking, and where it came from.
+    /// A password known without asking, and where it came from: the
+    /// environment's, the password file's, or one typed earlier in this
+    /// process for the same login and database.
     fn known_password(&mut self, url: &DbUrl, user: &str) -> Option<(String, String)> {
         if let Some(pw) = &self.password {
             return Some((pw.clone(), "PGPASSWORD".to_string()));
         }
-        let path = self.passfile.as_ref()?;
-        let port = url.port.to_string();
-        let key = PassKey {
-            host: &url.host,
-            port: &port,
-            dbname: &url.dbname,
-            user,
-        };
-        match pgpass::lookup(path, key) {
-            PassFileAnswer::Found { password, line } => {
-                Some((password, format!("{} line {line}", path.display())))
-            }
-            PassFileAnswer::NotFound => None,
-            PassFileAnswer::Ignored(warning) => {
-                self.warnings.push(warning);
-                None
+        if let Some(path) = &self.passfile {
+            let port = url.port.to_string();
+            let key = PassKey {
+                host: &url.host,
+                port: &port,
+                dbname: &url.dbname,
+                user,
+            };
+            match pgpass::lookup(path, key) {
+                PassFileAnswer::Found { password, line } => {
+                    return Some((password, format!("{} line {line}", path.display())));
+                }
+                PassFileAnswer::NotFound => {}
+                PassFileAnswer::Ignored(warning) => self.warnings.push(warning),
             }
         }
+        typed_before(&url.target(user)).map(|pw| (pw, TYPED_BEFORE.to_string()))
     }
+}
+
+/// Passwords typed into a prompt that the server took, by target, so that
+/// the process's later connections to it (an export's, the dashboard's) do
+/// not ask again. Kept in memory only, never written.
+static TYPED: Mutex<BTreeMap<String, String>> = Mutex::new(BTreeMap::new());
+
+/// Where a password typed earlier comes from, in messages.
+const TYPED_BEFORE: &str = "the password typed earlier";
+
+fn typed() -> std::sync::MutexGuard<'static, BTreeMap<String, String>> {
+    TYPED.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn typed_before(target: &str) -> Option<String> {
+    typed().get(target).cloned()
 }
 
 /// The server wanted a password and the configuration had none.
@@ -162,11 +182,17 @@ impl Connector {
                     target: target.clone(),
                 })?;
                 config.password(password.as_bytes());
-                config
+                let client = config
                     .connect(NoTls)
-                    .map_err(|source| refused_or_failed(&target, "the prompt", source))?
+                    .map_err(|source| refused_or_failed(&target, "the prompt", source))?;
+                typed().insert(target.clone(), password);
+                client
             }
             Err(source) => {
+                if known.as_ref().is_some_and(|(_, from)| from == TYPED_BEFORE) {
+                    // Changed on the server since: ask again next time.
+                    typed().remove(&target);
+                }
                 return Err(match known {
                     Some((_, from)) => refused_or_failed(&target, &from, source),
                     None => PgError::Connect { target, source },

@@ -107,6 +107,26 @@ pub fn leases(client: &mut impl GenericClient) -> Result<Vec<Lease>, PgError> {
         .collect())
 }
 
+/// Leases of one item that overlapped in time, from the lease history, as
+/// `(item, earlier holder, later holder)`: none, as long as claims work.
+pub fn overlapping_leases(
+    client: &mut impl GenericClient,
+) -> Result<Vec<(ItemId, String, String)>, PgError> {
+    let rows = client.query(
+        "SELECT a.item_id, a.holder, b.holder
+           FROM shugu.lease_history a JOIN shugu.lease_history b
+             ON a.item_id = b.item_id AND a.id < b.id
+            AND a.taken_at < coalesce(b.ended_at, 'infinity')
+            AND b.taken_at < coalesce(a.ended_at, 'infinity')
+          ORDER BY a.item_id, a.id",
+        &[],
+    )?;
+    Ok(rows
+        .iter()
+        .map(|r| (ItemId(r.get(0)), r.get(1), r.get(2)))
+        .collect())
+}
+
 /// A lease's time-to-live as the command line writes it: a number and a
 /// unit, `90s`, `30m`, `2h` (a bare number is minutes).
 pub fn parse_ttl(text: &str) -> Result<Duration, String> {

@@ -29,6 +29,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "store",
         sql: include_str!("sql/0002_store.sql"),
     },
+    Migration {
+        version: 3,
+        name: "team",
+        sql: include_str!("sql/0003_team.sql"),
+    },
 ];
 
 pub fn latest_version() -> i32 {

@@ -20,7 +20,7 @@
 mod credentials;
 mod error;
 mod init;
-mod lease;
+pub(crate) mod lease;
 mod listen;
 mod migrate;
 mod pgpass;
@@ -41,7 +41,7 @@ mod url;
 pub use credentials::{Connector, Credentials, Prompt};
 pub use error::{PgError, describe};
 pub use init::{InitReport, init_database};
-pub use lease::{Lease, Queue, claim, heartbeat, leases, parse_ttl, release};
+pub use lease::{Lease, Queue, claim, heartbeat, leases, overlapping_leases, parse_ttl, release};
 pub use listen::{CHANNEL, Change, Listener, parse_payload};
 pub use migrate::{Migration, check_schema, latest_version, schema_version};
 pub use pgpass::{PassFileAnswer, PassKey};

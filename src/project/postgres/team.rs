@@ -9,7 +9,7 @@
 //! the server keeps them apart. Every edit is the database login's.
 
 use super::credentials::{Connector, Credentials};
-use super::store::{PgStore, ProjectRow, SchemaOnServer};
+use super::store::{LeasesOnServer, PgStore, ProjectRow, SchemaOnServer};
 use super::url::DbUrl;
 use crate::model::LabelSchema;
 use crate::project::manifest::{MANIFEST_FILE, Manifest, ProjectKind};
@@ -48,7 +48,7 @@ fn no_project(store: &PgStore) -> ProjectError {
 }
 
 /// The project of the database `store` is connected to, at `dir`.
-fn assemble(
+pub(super) fn assemble(
     dir: &Path,
     database: &str,
     store: PgStore,
@@ -62,9 +62,11 @@ fn assemble(
     manifest.image_root = row.image_root.unwrap_or_else(|| ".".into());
     manifest.schema = schema;
     let home = SchemaOnServer::new(store.connector().clone(), version);
+    let leases = LeasesOnServer::new(store.connector().clone());
     let mut project = Project::assemble(dir, manifest, Box::new(store), None)?;
     project.read_only = access == Access::ReadOnly;
     project.schema_home = Some(Box::new(home));
+    project.work_queue = Some(Box::new(leases));
     Ok(project)
 }
 
@@ -203,6 +205,31 @@ impl Project {
             Some(database) => assemble(dir, &database, store_with(&database, credentials)?, access),
             None => Project::open(dir, access),
         }
+    }
+
+    /// Opens the team project in `dir` as `login`, in place of the user its
+    /// manifest's address names (`shugu claim --as`), with `credentials`'
+    /// password for that login.
+    pub fn open_as(
+        dir: &Path,
+        login: &str,
+        credentials: Credentials,
+    ) -> Result<Self, ProjectError> {
+        let path = dir.join(MANIFEST_FILE);
+        if !path.is_file() {
+            return Err(ProjectError::NotAProject(dir.to_path_buf()));
+        }
+        let Some(database) = Manifest::load(&path)?.database else {
+            return Err(ProjectError::InvalidEdit(format!(
+                "{}: a project of its own folder has one annotator; logins are for team projects (on a PostgreSQL server)",
+                dir.display()
+            )));
+        };
+        let mut url = DbUrl::parse(&database)?;
+        url.user = Some(login.to_string());
+        let database = url.to_string();
+        let store = store_with(&database, credentials)?;
+        assemble(dir, &database, store, Access::ReadWrite)
     }
 
     /// The database a team project's manifest names; `None` for a project

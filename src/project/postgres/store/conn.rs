@@ -4,7 +4,7 @@
 
 use crate::model::Provenance;
 use crate::project::ProjectError;
-use crate::project::postgres::PgError;
+use crate::project::postgres::{Connector, PgError};
 use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::{ToSql, Type};
@@ -154,6 +154,30 @@ impl Conn {
             write(&mut writer, row)?;
         }
         Ok(writer.finish()?)
+    }
+}
+
+/// A connection of its own beside the store's (saving the schema, taking
+/// leases), opened when first needed and again when the network dropped it.
+pub(super) struct SideConn {
+    connector: Connector,
+    conn: Option<Conn>,
+}
+
+impl SideConn {
+    pub fn new(connector: Connector) -> Self {
+        SideConn {
+            connector,
+            conn: None,
+        }
+    }
+
+    pub fn live(&mut self) -> Result<&mut Conn, ProjectError> {
+        let conn = match self.conn.take() {
+            Some(conn) if !conn.client.is_closed() => conn,
+            _ => Conn::new(self.connector.open()?),
+        };
+        Ok(self.conn.insert(conn))
     }
 }
 

@@ -20,8 +20,11 @@ mod proposals;
 mod review;
 mod text;
 mod tx;
+mod versions;
+mod work_queue;
 
 pub use project_row::{ProjectRow, SchemaOnServer};
+pub use work_queue::LeasesOnServer;
 
 use super::credentials::Connector;
 use super::error::PgError;
@@ -38,6 +41,7 @@ use crate::project::store::{
 use conn::Conn;
 use std::cell::RefCell;
 use tx::PgTx;
+use versions::{Seen, Written};
 
 /// A team project's rows on a PostgreSQL server.
 pub struct PgStore {
@@ -48,6 +52,10 @@ pub struct PgStore {
     login: String,
     /// A group of writes is open ([`Store::begin_group`]).
     in_group: bool,
+    /// What this workstation knows of item versions.
+    seen: RefCell<Seen>,
+    /// The writes of the open group, taken into `seen` when it commits.
+    group_written: Vec<Written>,
 }
 
 impl std::fmt::Debug for PgStore {
@@ -145,6 +153,8 @@ impl PgStore {
             conn: RefCell::new(Some(conn)),
             login,
             in_group: false,
+            seen: RefCell::default(),
+            group_written: Vec::new(),
         })
     }
 
@@ -194,7 +204,7 @@ impl PgStore {
     /// Runs `work` in one transaction (a savepoint inside a group): all of
     /// it is stored when it returns `Ok`, none of it otherwise.
     fn transaction<T>(
-        &mut self,
+        &self,
         work: impl FnOnce(&mut Conn, &str) -> Result<T, ProjectError>,
     ) -> Result<T, ProjectError> {
         let mut slot = self.conn.try_borrow_mut().map_err(|_| busy())?;
@@ -237,7 +247,43 @@ impl PgStore {
         &mut self,
         work: impl FnOnce(&mut dyn ServerRows) -> Result<T, ProjectError>,
     ) -> Result<T, ProjectError> {
-        self.transaction(|c, login| work(&mut PgTx { conn: c, login }))
+        Ok(self.row_transaction(|tx| work(tx))?.0)
+    }
+
+    /// Runs `work` on a transaction's row operations ([`PgTx`]); returns
+    /// its value and the items it wrote.
+    fn row_transaction<T>(
+        &self,
+        work: impl FnOnce(&mut PgTx) -> Result<T, ProjectError>,
+    ) -> Result<(T, Vec<Written>), ProjectError> {
+        let seen = self.seen.borrow();
+        let mut written = Vec::new();
+        let value = self.transaction(|conn, login| {
+            work(&mut PgTx {
+                conn,
+                login,
+                seen: &seen,
+                written: &mut written,
+            })
+        })?;
+        Ok((value, written))
+    }
+
+    /// Reads an item's rows with `read`, noting the item's version first:
+    /// the version this workstation's next edit of the item expects.
+    fn read_item<T>(
+        &self,
+        item: ItemId,
+        read: impl FnOnce(&mut Conn) -> Result<T, ProjectError>,
+    ) -> Result<T, ProjectError> {
+        self.with_conn(|c| {
+            let version = versions::version_before(c, item)?;
+            let rows = read(c)?;
+            if let Some(version) = version {
+                self.seen.borrow_mut().note_read(item, version);
+            }
+            Ok(rows)
+        })
     }
 }
 
@@ -335,7 +381,7 @@ impl Store for PgStore {
     }
 
     fn annotations_of(&self, item: ItemId) -> Result<Vec<Annotation>, ProjectError> {
-        self.with_conn(|c| annotations::of_item(c, item))
+        self.read_item(item, |c| annotations::of_item(c, item))
     }
 
     fn proposal(&self, id: ProposalId) -> Result<Option<Proposal>, ProjectError> {
@@ -343,7 +389,7 @@ impl Store for PgStore {
     }
 
     fn proposals_of(&self, item: ItemId) -> Result<Vec<Proposal>, ProjectError> {
-        self.with_conn(|c| proposals::of_item(c, item))
+        self.read_item(item, |c| proposals::of_item(c, item))
     }
 
     fn all_proposals(&self) -> Result<Vec<Proposal>, ProjectError> {
@@ -366,7 +412,7 @@ impl Store for PgStore {
     }
 
     fn image_labels_of(&self, item: ItemId) -> Result<Vec<LabelId>, ProjectError> {
-        self.with_conn(|c| labels::labels_of(c, item))
+        self.read_item(item, |c| labels::labels_of(c, item))
     }
 
     fn all_image_labels(&self) -> Result<Vec<(ItemId, Vec<LabelId>)>, ProjectError> {
@@ -413,7 +459,7 @@ impl Store for PgStore {
     }
 
     fn comments_of(&self, item: ItemId) -> Result<Vec<Comment>, ProjectError> {
-        self.with_conn(|c| review::comments_of(c, item))
+        self.read_item(item, |c| review::comments_of(c, item))
     }
 
     fn span(&self, at: SpanRef) -> Result<Option<SpanAnnotation>, ProjectError> {
@@ -421,7 +467,7 @@ impl Store for PgStore {
     }
 
     fn spans_of(&self, item: ItemId) -> Result<Vec<SpanAnnotation>, ProjectError> {
-        self.with_conn(|c| text::spans_of(c, item))
+        self.read_item(item, |c| text::spans_of(c, item))
     }
 
     fn all_spans(&self) -> Result<Vec<SpanAnnotation>, ProjectError> {
@@ -472,7 +518,13 @@ impl Store for PgStore {
         &mut self,
         work: &mut dyn FnMut(&mut dyn StoreTx) -> Result<(), ProjectError>,
     ) -> Result<(), ProjectError> {
-        self.transaction(|conn, login| work(&mut PgTx { conn, login }))
+        let ((), mut written) = self.row_transaction(|tx| work(tx))?;
+        if self.in_group {
+            self.group_written.append(&mut written);
+        } else {
+            self.seen.get_mut().absorb(&written);
+        }
+        Ok(())
     }
 
     fn write_bulk(
@@ -519,7 +571,12 @@ impl Store for PgStore {
             Ok(!commit)
         });
         self.in_group = false;
+        let written = std::mem::take(&mut self.group_written);
         match ended? {
+            true if commit => {
+                self.seen.get_mut().absorb(&written);
+                Ok(())
+            }
             true => Ok(()),
             false => Err(ProjectError::InvalidEdit(
                 "the edits could not be committed; none of them was kept".into(),
@@ -568,5 +625,10 @@ impl Store for PgStore {
 
     fn login(&self) -> Option<&str> {
         Some(&self.login)
+    }
+
+    fn live_feed(&self) -> Result<Option<crate::project::LiveFeed>, ProjectError> {
+        let (listener, changes) = super::Listener::start(&self.connector)?;
+        Ok(Some(crate::project::LiveFeed::new(listener, changes)))
     }
 }

@@ -4,7 +4,7 @@
 //! change made from a schema someone else changed since is refused rather
 //! than lost).
 
-use super::conn::{Conn, bad_row};
+use super::conn::{Conn, SideConn, bad_row};
 use crate::model::LabelSchema;
 use crate::project::postgres::Connector;
 use crate::project::store::SchemaHome;
@@ -131,8 +131,7 @@ pub(super) fn save_schema(
 /// connection of its own (opened when first needed), so a save may happen
 /// while the store's transaction is open, over the version last read.
 pub struct SchemaOnServer {
-    connector: Connector,
-    conn: Option<Conn>,
+    conn: SideConn,
     version: i64,
 }
 
@@ -140,8 +139,7 @@ impl SchemaOnServer {
     /// The schema's home, which the project read at `version`.
     pub fn new(connector: Connector, version: i64) -> Self {
         SchemaOnServer {
-            connector,
-            conn: None,
+            conn: SideConn::new(connector),
             version,
         }
     }
@@ -149,14 +147,13 @@ impl SchemaOnServer {
 
 impl SchemaHome for SchemaOnServer {
     fn save(&mut self, schema: &LabelSchema) -> Result<(), ProjectError> {
-        if self.conn.as_ref().is_some_and(|c| c.client.is_closed()) {
-            self.conn = None;
-        }
-        let conn = match &mut self.conn {
-            Some(conn) => conn,
-            None => self.conn.insert(Conn::new(self.connector.open()?)),
-        };
-        self.version = save_schema(conn, schema, self.version)?;
+        self.version = save_schema(self.conn.live()?, schema, self.version)?;
         Ok(())
+    }
+
+    fn reload(&mut self) -> Result<Option<LabelSchema>, ProjectError> {
+        let (schema, version) = load_schema(self.conn.live()?)?;
+        self.version = version;
+        Ok(Some(schema))
     }
 }

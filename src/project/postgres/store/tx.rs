@@ -2,6 +2,7 @@
 //! each a statement or two on the transaction's connection.
 
 use super::conn::Conn;
+use super::versions::{self, Seen, Written};
 use super::{annotations, items, labels, proposals, review, text};
 use crate::model::{
     Annotation, AnnotationId, AnnotationOrigin, Comment, CommentId, ItemId, ItemSnapshot,
@@ -9,12 +10,15 @@ use crate::model::{
     VersionKind,
 };
 use crate::project::ProjectError;
-use crate::project::store::{AddedTexts, LogEntry, PackedTexts, Stamp, StoreTx};
+use crate::project::store::{AddedTexts, LogEntry, PackedTexts, Stamp, StoreTx, Versions};
 
-/// A transaction's connection, and the login it writes as.
+/// A transaction's connection, the login it writes as, what the
+/// workstation knows of item versions, and the items the transaction wrote.
 pub(super) struct PgTx<'c> {
     pub conn: &'c mut Conn,
     pub login: &'c str,
+    pub seen: &'c Seen,
+    pub written: &'c mut Vec<Written>,
 }
 
 impl StoreTx for PgTx<'_> {
@@ -150,5 +154,13 @@ impl StoreTx for PgTx<'_> {
 
     fn append_log(&mut self, entry: &LogEntry) -> Result<(), ProjectError> {
         super::activity::append_log(self.conn, entry)
+    }
+
+    fn check_versions(
+        &mut self,
+        touched: &[ItemId],
+        step: Option<&[(ItemId, i64)]>,
+    ) -> Result<Versions, ProjectError> {
+        versions::check(self.conn, self.seen, touched, step, self.written)
     }
 }

@@ -33,6 +33,23 @@ fn the_prompt_is_asked_only_when_the_server_wants_a_password() {
     let mut again = connector.open().expect("second connection");
     assert_eq!(session_user(&mut again), login);
     assert_eq!(asked.load(Ordering::SeqCst), 1);
+    // And so does another connecting in this process (an export's, the
+    // dashboard's), without a prompt of its own.
+    let (_, mut later) = Connector::connect(&db.url(&login), &mut Credentials::none())
+        .expect("the password typed before");
+    assert_eq!(session_user(&mut later), login);
+    // Once the server no longer takes it, it is asked for again.
+    db.superuser()
+        .batch_execute(&format!("ALTER ROLE {login} PASSWORD 'changed'"))
+        .unwrap();
+    let err = Connector::connect(&db.url(&login), &mut Credentials::none())
+        .err()
+        .expect("the old password is refused");
+    assert!(err.to_string().contains("typed earlier"), "{err}");
+    let err = Connector::connect(&db.url(&login), &mut Credentials::none())
+        .err()
+        .expect("nothing known now");
+    assert!(matches!(err, PgError::NoPassword { .. }), "{err}");
 }
 
 #[test]

@@ -1,17 +1,21 @@
 //! Tests against a real server: the test binary's private cluster
 //! (`test_cluster`), a database of their own each.
 
+mod assignment;
+mod conflicts;
 mod connect;
 mod leases;
 mod listen;
+mod live_changes;
 mod migrations;
 mod roles;
 mod store;
 
+use super::team::assemble;
 use super::test_cluster::{self, TestDb};
 use super::{PgError, PgStore, ProjectRow, RoleKind, RoleNames, grant, init_database};
 use crate::model::{ItemId, LabelSchema};
-use crate::project::ProjectKind;
+use crate::project::{Access, Project, ProjectKind};
 use postgres::Client;
 use std::collections::BTreeSet;
 use std::sync::Mutex;
@@ -112,4 +116,49 @@ fn version_of(client: &mut Client, item: ItemId) -> i64 {
         .query_one("SELECT version FROM shugu.items WHERE id = $1", &[&item.0])
         .expect("version")
         .get(0)
+}
+
+/// A team project with `items` items and the classes car (1) and person (2).
+pub(super) struct Team {
+    db: TestDb,
+    roles: RoleNames,
+    pub items: Vec<ItemId>,
+    dirs: tempfile::TempDir,
+}
+
+pub(super) fn team(hint: &str, items: i64) -> Team {
+    let (db, roles) = project_db(hint);
+    let admin = user(&db, &roles, "boss", RoleKind::Admin);
+    let mut store = PgStore::open(db.connector(&admin)).unwrap();
+    let row = ProjectRow {
+        name: "signs".into(),
+        kind: ProjectKind::Images,
+        image_root: Some("/srv/images".into()),
+        identity: db.name.clone(),
+    };
+    store
+        .create_project(&row, &LabelSchema::with_classes(&["car", "person"]))
+        .unwrap();
+    let items = add_items(&mut db.superuser(), items);
+    Team {
+        db,
+        roles,
+        items,
+        dirs: tempfile::tempdir().unwrap(),
+    }
+}
+
+impl Team {
+    /// A workstation of a new login granted `kind`: the project opened on it.
+    pub fn workstation(&self, short: &str, kind: RoleKind) -> Project {
+        let login = user(&self.db, &self.roles, short, kind);
+        let store = PgStore::open(self.db.connector(&login)).unwrap();
+        let url = self.db.url(&login).to_string();
+        let dir = self.dirs.path().join(short);
+        assemble(&dir, &url, store, Access::ReadWrite).unwrap()
+    }
+
+    pub fn superuser(&self) -> Client {
+        self.db.superuser()
+    }
 }

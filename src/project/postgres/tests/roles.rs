@@ -309,3 +309,143 @@ fn each_transaction_that_changes_an_item_counts_its_version_up_once() {
     .unwrap();
     assert_eq!(version_of(&mut a, item), seen + 2);
 }
+
+#[test]
+fn an_annotator_cannot_change_remove_or_move_rows_of_an_item_leased_to_someone_else() {
+    let (db, roles) = project_db("leased rows");
+    let items = add_items(&mut db.superuser(), 2);
+    let (held, free) = (items[0].0, items[1].0);
+    let mut su = db.superuser();
+    let rows = su
+        .query(
+            "INSERT INTO shugu.annotations (item_id, class_id, kind, geometry, author, created_ms, updated_by, updated_ms)
+             VALUES ($1, 1, 1, '\\x01'::bytea, 'x', 0, 'x', 0), ($2, 1, 1, '\\x01'::bytea, 'x', 0, 'x', 0)
+             RETURNING id",
+            &[&held, &free],
+        )
+        .unwrap();
+    let (on_held, on_free): (i64, i64) = (rows[0].get(0), rows[1].get(0));
+    su.execute(
+        "INSERT INTO shugu.annotation_origins (annotation_id, source, score) VALUES ($1, 'yolo', 0.9)",
+        &[&on_held],
+    )
+    .unwrap();
+    su.execute(
+        "INSERT INTO shugu.spans (id, item_id, class_id, start_cp, end_cp, author, created_ms, updated_by, updated_ms)
+         VALUES (shugu.take_span_ids(1), $1, 1, 0, 3, 'x', 0, 'x', 0)",
+        &[&held],
+    )
+    .unwrap();
+    su.execute(
+        "INSERT INTO shugu.proposals (item_id, class_id, kind, geometry, score, source)
+         VALUES ($1, 1, 1, '\\x01'::bytea, 0.5, 'yolo')",
+        &[&held],
+    )
+    .unwrap();
+    let alice = user(&db, &roles, "alice", RoleKind::Annotator);
+    let bob = user(&db, &roles, "bob", RoleKind::Annotator);
+    let mut a = db.connect(&alice);
+    let mut b = db.connect(&bob);
+    assert_eq!(
+        claim(&mut a, Queue::Annotate, 1, Duration::from_secs(600)).unwrap(),
+        vec![items[0]]
+    );
+    let before = version_of(&mut su, items[0]);
+    let expiry = |su: &mut postgres::Client| -> String {
+        su.query_one(
+            "SELECT holder || ' ' || expires_at::text FROM shugu.leases WHERE item_id = $1",
+            &[&held],
+        )
+        .unwrap()
+        .get(0)
+    };
+    let lease = expiry(&mut su);
+
+    for (sql, what) in [
+        (
+            "UPDATE shugu.annotations SET geometry = '\\x02'::bytea WHERE item_id = $1",
+            "reshape its annotation",
+        ),
+        (
+            "UPDATE shugu.annotations SET class_id = 2 WHERE item_id = $1",
+            "reclass its annotation",
+        ),
+        (
+            "DELETE FROM shugu.annotations WHERE item_id = $1",
+            "delete its annotation",
+        ),
+        (
+            "UPDATE shugu.spans SET class_id = 2 WHERE item_id = $1",
+            "reclass its span",
+        ),
+        (
+            "DELETE FROM shugu.spans WHERE item_id = $1",
+            "delete its span",
+        ),
+        (
+            "DELETE FROM shugu.proposals WHERE item_id = $1",
+            "reject its proposal",
+        ),
+        (
+            "UPDATE shugu.annotation_origins SET score = 0.1
+              WHERE annotation_id IN (SELECT id FROM shugu.annotations WHERE item_id = $1)",
+            "rewrite its annotation's origin",
+        ),
+        (
+            "DELETE FROM shugu.annotation_origins
+              WHERE annotation_id IN (SELECT id FROM shugu.annotations WHERE item_id = $1)",
+            "erase its annotation's origin",
+        ),
+    ] {
+        let err = refused(b.execute(sql, &[&held]), what);
+        assert!(err.contains(&format!("leased to {alice}")), "{what}: {err}");
+    }
+    // Nor by moving a row onto it, or off it.
+    refused(
+        b.execute(
+            "UPDATE shugu.annotations SET item_id = $1 WHERE id = $2",
+            &[&held, &on_free],
+        ),
+        "move an annotation onto the item",
+    );
+    refused(
+        b.execute(
+            "UPDATE shugu.annotations SET item_id = $1 WHERE id = $2",
+            &[&free, &on_held],
+        ),
+        "move its annotation away",
+    );
+    // Nor can Bob give up or renew Alice's lease: those only reach his own.
+    let released: Vec<i64> = b
+        .query("SELECT shugu.release(ARRAY[$1::bigint])", &[&held])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert!(released.is_empty());
+    b.query("SELECT shugu.heartbeat(interval '20 hours')", &[])
+        .unwrap();
+    assert_eq!(expiry(&mut su), lease);
+
+    // Nothing of it changed the item.
+    assert_eq!(version_of(&mut su, items[0]), before);
+    let kept: (i64, i64, i64, f32) = {
+        let r = su
+            .query_one(
+                "SELECT (SELECT count(*) FROM shugu.annotations WHERE item_id = $1 AND geometry = '\\x01'::bytea AND class_id = 1),
+                        (SELECT count(*) FROM shugu.spans WHERE item_id = $1 AND class_id = 1),
+                        (SELECT count(*) FROM shugu.proposals WHERE item_id = $1),
+                        (SELECT score FROM shugu.annotation_origins WHERE annotation_id = $2)",
+                &[&held, &on_held],
+            )
+            .unwrap();
+        (r.get(0), r.get(1), r.get(2), r.get(3))
+    };
+    assert_eq!(kept, (1, 1, 1, 0.9));
+    // Alice, the holder, may.
+    a.execute(
+        "UPDATE shugu.annotation_origins SET score = 0.5 WHERE annotation_id = $1",
+        &[&on_held],
+    )
+    .expect("the holder");
+}

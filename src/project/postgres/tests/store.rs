@@ -15,6 +15,7 @@ fn ctx(author: &str) -> EditContext<'_> {
         author,
         time_ms: 1_000,
         origin: "edit",
+        step: None,
     }
 }
 
