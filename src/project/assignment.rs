@@ -14,7 +14,7 @@ use std::time::Duration;
 
 /// Where a project's leases are kept (a team project's server), each the
 /// login's, one login per item at a time.
-pub trait WorkQueue {
+pub trait WorkQueue: Send {
     /// Leases up to `count` items of `queue` for `ttl`; returns them in the
     /// order to work on them (none when the queue is empty).
     fn claim(
