@@ -16,10 +16,10 @@ pub struct Claim<'a> {
 
 pub fn run(dir: &Path, claim: Claim) -> anyhow::Result<()> {
     let credentials = Credentials::from_env();
-    let mut project = match claim.login {
+    let mut project = super::with_local_images(match claim.login {
         Some(login) => Project::open_as(dir, login, credentials)?,
         None => Project::open_with(dir, Access::ReadWrite, credentials)?,
-    };
+    })?;
     if !project.assigns_work() {
         anyhow::bail!(
             "{}: a project of its own folder has one annotator and no leases; claim works on team projects (shugu new DIR --db URL)",

@@ -16,7 +16,7 @@ pub fn run(
     options: &ExportOptions,
     output: &Path,
 ) -> anyhow::Result<()> {
-    let project = Project::open(dir, Access::ReadOnly)?;
+    let project = super::open_project(dir, Access::ReadOnly)?;
     let format = format_for(&project, format, Direction::Export, given)?;
     let report = registry::export(
         format,

@@ -6,7 +6,7 @@ use crate::jobs::predictions::PredictionReport;
 use crate::jobs::registry::{self, Direction, FormatOption, ImportOptions, ImportReport};
 use crate::jobs::text::{LabelledImportReport, describe};
 use crate::model::ShapeKind;
-use crate::project::{Access, Project};
+use crate::project::Access;
 use std::path::Path;
 
 /// `shugu import`: reads `file` as the format called `format` (by default
@@ -20,7 +20,7 @@ pub fn run(
     given: &[FormatOption],
     options: &ImportOptions,
 ) -> anyhow::Result<()> {
-    let mut project = Project::open(dir, Access::ReadWrite)?;
+    let mut project = super::open_project(dir, Access::ReadWrite)?;
     project.set_author(author);
     let format = format_for(&project, format, Direction::Import, given)?;
     let optional_proposals = format

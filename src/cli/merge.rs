@@ -1,9 +1,9 @@
 use crate::jobs::packages::merge_packages;
-use crate::project::{Access, Project};
+use crate::project::Access;
 use std::path::{Path, PathBuf};
 
 pub fn run(dir: &Path, packages: &[PathBuf]) -> anyhow::Result<()> {
-    let mut project = Project::open(dir, Access::ReadWrite)?;
+    let mut project = super::open_project(dir, Access::ReadWrite)?;
     project.set_author("merge");
     let merged = merge_packages(&mut project, packages)?;
     let mut conflicts = 0;

@@ -18,9 +18,10 @@ use crate::jobs::registry::{
 use crate::jobs::yolo::{ClassifyExportOptions, OutsidePolicy};
 use crate::jobs::{ItemScope, split_list};
 use crate::model::{ItemStatus, OffsetUnit};
+use crate::project::{Access, IMAGE_MAP_ENV, ImageRootMap, Project};
 use clap::builder::{PossibleValue, PossibleValuesParser};
 use clap::{Parser, Subcommand};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -367,4 +368,20 @@ fn progress_line(what: &str) -> impl FnMut(crate::jobs::Progress) {
             let _ = std::io::stderr().flush();
         }
     }
+}
+
+/// `project` with its images found through this workstation's mappings,
+/// `SHUGU_IMAGE_MAP` (`STORED=LOCAL;…`; see the README's "Team server").
+fn with_local_images(mut project: Project) -> anyhow::Result<Project> {
+    if let Some(text) = std::env::var_os(IMAGE_MAP_ENV) {
+        let map = ImageRootMap::parse(&text.to_string_lossy()).map_err(anyhow::Error::msg)?;
+        project.set_image_map(map);
+    }
+    Ok(project)
+}
+
+/// Opens the project at `dir` with its images found through this
+/// workstation's mappings.
+fn open_project(dir: &Path, access: Access) -> anyhow::Result<Project> {
+    with_local_images(Project::open(dir, access)?)
 }

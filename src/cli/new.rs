@@ -48,6 +48,7 @@ pub fn run(
     name: Option<String>,
     db: Option<&str>,
 ) -> anyhow::Result<()> {
+    crate::project::refuse_url(&images.to_string_lossy()).map_err(anyhow::Error::msg)?;
     if !images.is_dir() {
         anyhow::bail!("{}: not a folder of images", images.display());
     }
@@ -73,7 +74,7 @@ pub fn run(
 /// `shugu rescan`: reads again the files of items that could not be read,
 /// and adds image files that appeared since.
 pub fn rescan(dir: &Path) -> anyhow::Result<()> {
-    let mut project = Project::open(dir, Access::ReadWrite)?;
+    let mut project = super::open_project(dir, Access::ReadWrite)?;
     if project.kind() == ProjectKind::Text {
         anyhow::bail!(
             "{}: a text project has no image folder to scan",

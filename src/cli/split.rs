@@ -1,5 +1,5 @@
 use crate::jobs::packages::{SplitOptions, split_project};
-use crate::project::{Access, Project};
+use crate::project::Access;
 use std::path::Path;
 
 pub fn run(
@@ -8,7 +8,7 @@ pub fn run(
     overlap_percent: f64,
     output: &Path,
 ) -> anyhow::Result<()> {
-    let mut project = Project::open(dir, Access::ReadWrite)?;
+    let mut project = super::open_project(dir, Access::ReadWrite)?;
     project.identity()?;
     let options = SplitOptions {
         annotators,

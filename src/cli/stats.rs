@@ -1,9 +1,9 @@
-use crate::project::{Access, ClassCount, Project, ProjectKind};
+use crate::project::{Access, ClassCount, ProjectKind};
 use anyhow::Context;
 use std::path::Path;
 
 pub fn run(dir: &Path, json: bool) -> anyhow::Result<()> {
-    let project = Project::open(dir, Access::ReadOnly)?;
+    let project = super::open_project(dir, Access::ReadOnly)?;
     let stats = project.stats()?;
     if json {
         println!(

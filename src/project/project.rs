@@ -8,6 +8,7 @@ use super::ProjectError;
 use super::engine::StoredEdit;
 use super::engine::validate::position_in;
 use super::history::History;
+use super::image_root_map::{self, ImageRootMap};
 use super::lock::ProjectLock;
 use super::manifest::{MANIFEST_FILE, Manifest, ProjectKind};
 use super::sqlite::SqliteStore;
@@ -16,7 +17,7 @@ use crate::model::{
     Annotation, AnnotationId, AnnotationOrigin, ClassId, Comment, Item, ItemId, LabelId,
     LabelSchema, Proposal, ProposalId, SpanAnnotation, SpanId, SpanRef, TextDoc,
 };
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 pub const DB_FILE: &str = "shugu.db";
 const CURRENT_ITEM_KEY: &str = "current_item";
@@ -78,6 +79,8 @@ pub struct Project {
     pub(super) schema_home: Option<Box<dyn SchemaHome>>,
     /// Where items are leased (a team project's server).
     pub(super) work_queue: Option<Box<dyn super::WorkQueue>>,
+    /// This workstation's folders for stored image roots.
+    pub(super) image_map: ImageRootMap,
 }
 
 impl std::fmt::Debug for Project {
@@ -130,6 +133,31 @@ fn sqlite_in(dir: &Path) -> Result<Box<dyn Store>, ProjectError> {
     Ok(Box::new(SqliteStore::open(&dir.join(DB_FILE), false)?))
 }
 
+/// Refuses an image root given as a URL (`smb://…`), with the way out.
+pub(super) fn refuse_url_root(root: &Path) -> Result<(), ProjectError> {
+    image_root_map::refuse_url(&root.to_string_lossy()).map_err(|message| {
+        ProjectError::io(
+            root,
+            std::io::Error::new(std::io::ErrorKind::InvalidInput, message),
+        )
+    })
+}
+
+/// `path` with `.` and `..` taken out as text, without asking the disk.
+fn lexically_normal(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if out.file_name().is_some() => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 fn canonical(path: &Path) -> Result<PathBuf, ProjectError> {
     std::fs::canonicalize(path).map_err(|e| ProjectError::io(path, e))
 }
@@ -161,6 +189,7 @@ impl Project {
         if Self::is_project_dir(dir) {
             return Err(ProjectError::AlreadyExists(dir.to_path_buf()));
         }
+        refuse_url_root(image_root)?;
         std::fs::create_dir_all(dir).map_err(|e| ProjectError::io(dir, e))?;
         let dir_abs = canonical(dir)?;
         let root_abs = canonical(image_root)?;
@@ -171,7 +200,7 @@ impl Project {
             ));
         }
         let rel = relative_path(&dir_abs, &root_abs);
-        let root_text = rel.to_string_lossy().replace('\\', "/");
+        let root_text = image_root_map::plain_form(&rel.to_string_lossy()).replace('\\', "/");
         let manifest = Manifest::new(name, &root_text, schema);
         let lock = ProjectLock::acquire(dir)?;
         let store = open_store(dir)?;
@@ -205,6 +234,9 @@ impl Project {
             return Err(ProjectError::NotAProject(dir.to_path_buf()));
         }
         let manifest = Manifest::load(&manifest_path)?;
+        if manifest.kind == ProjectKind::Images {
+            refuse_url_root(Path::new(&manifest.image_root))?;
+        }
         if let Some(database) = &manifest.database {
             return super::postgres::open_team(dir, database, access);
         }
@@ -240,6 +272,7 @@ impl Project {
             _lock: lock,
             schema_home: None,
             work_queue: None,
+            image_map: ImageRootMap::default(),
         };
         project.reload_items()?;
         Ok(project)
@@ -280,14 +313,36 @@ impl Project {
         self.read_only
     }
 
-    /// The absolute image folder.
+    /// The absolute image folder on this workstation: the stored root
+    /// through this workstation's mapping, if one covers it.
     pub fn image_root(&self) -> PathBuf {
-        let root = Path::new(&self.manifest.image_root);
-        if root.is_absolute() {
-            root.to_path_buf()
+        let stored = self.stored_image_root();
+        self.image_map
+            .resolve(&stored.to_string_lossy())
+            .unwrap_or(stored)
+    }
+
+    /// The image root as the project stores it, made absolute against the
+    /// project folder when relative: what a mapping maps.
+    pub fn stored_image_root(&self) -> PathBuf {
+        let root = &self.manifest.image_root;
+        if image_root_map::is_absolute_anywhere(root) {
+            PathBuf::from(root)
         } else {
-            self.dir.join(root)
+            lexically_normal(&self.dir.join(root))
         }
+    }
+
+    /// Resolves image paths through `map` from now on; nothing stored changes.
+    pub fn set_image_map(&mut self, map: ImageRootMap) {
+        self.image_map = map;
+        self.revision += 1;
+    }
+
+    /// False when the project's images are an image folder that this
+    /// workstation cannot reach (a share not mounted, a project moved).
+    pub fn images_reachable(&self) -> bool {
+        self.kind() != ProjectKind::Images || self.image_root().is_dir()
     }
 
     /// The file behind an item.

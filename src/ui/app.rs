@@ -9,6 +9,7 @@ use super::dataset_notices::import_notice;
 use super::dialogs::Dialogs;
 use super::format_menu::{MenuEntry, Pick, menu_entries};
 use super::i18n;
+use super::image_folder::{ImagesAction, UnreachableImages};
 use super::keymap::{Action, KeyMap};
 use super::packages::{PackagesDone, PackagesUi, merge_notice};
 use super::settings::{Role, Settings};
@@ -104,6 +105,8 @@ pub struct ShuguApp {
     dataset_job: Option<DatasetJob>,
     /// A team project's password being asked for.
     pub password_prompt: Option<PasswordPrompt>,
+    /// The open project's image folder, which this workstation cannot reach.
+    pub unreachable_images: Option<UnreachableImages>,
 }
 
 impl ShuguApp {
@@ -154,6 +157,7 @@ impl ShuguApp {
             pending_import: None,
             dataset_job: None,
             password_prompt: None,
+            unreachable_images: None,
         };
         if let Startup::Open(dir) = startup {
             app.open_folder(ctx, &dir);
@@ -248,13 +252,20 @@ impl ShuguApp {
 
     fn enter(&mut self, ctx: &egui::Context, mut project: Project, scan: bool) {
         project.set_author(&self.author());
+        project.set_image_map(self.settings.image_map());
         self.settings.add_recent(project.dir());
         self.save_settings();
         let budget = self.settings.texture_budget_mb.max(64) * 1024 * 1024;
         let mut ws = Workspace::new(project, ctx, budget);
         ws.text.reading_size = self.settings.reading_size;
         ws.recent = self.settings.recent_picks(ws.project.dir());
-        if scan {
+        let reachable = ws.project.images_reachable();
+        self.unreachable_images = (!reachable).then(|| UnreachableImages {
+            stored: ws.project.stored_image_root(),
+        });
+        if !reachable {
+            // Nothing to scan until the folder is found.
+        } else if scan {
             ws.start_scan();
         } else {
             ws.start_rescan(ctx, false);
@@ -334,6 +345,7 @@ impl ShuguApp {
             Pick::Folder => self.dialogs.pick_folder(&title),
         };
         let Some(path) = picked else { return };
+        let images = self.settings.image_map();
         let Some(ws) = self.workspace_mut() else {
             return;
         };
@@ -349,7 +361,8 @@ impl ShuguApp {
         // The import holds the project on its thread; the workspace shows a
         // read-only view of it until the project comes back.
         match Project::open(ws.project.dir(), Access::ReadOnly) {
-            Ok(view) => {
+            Ok(mut view) => {
+                view.set_image_map(images);
                 let project = std::mem::replace(&mut ws.project, view);
                 self.dataset_job = Some(DatasetJob::store(entry.format, title, path, project));
             }
@@ -375,7 +388,13 @@ impl ShuguApp {
             Pick::Folder => self.dialogs.pick_folder(&title),
         };
         if let Some(out) = picked {
-            self.dataset_job = Some(DatasetJob::export(entry.format, title, dir, out));
+            self.dataset_job = Some(DatasetJob::export(
+                entry.format,
+                title,
+                dir,
+                out,
+                self.settings.image_map(),
+            ));
         }
     }
 
@@ -427,6 +446,7 @@ impl ShuguApp {
     /// on `dir`, or, when the import's thread lost it, opens it again.
     fn take_back(&mut self, dir: &Path, project: Option<Project>) {
         let author = self.author();
+        let map = self.settings.image_map();
         let Some(ws) = self.workspace_mut().filter(|ws| ws.project.dir() == dir) else {
             return;
         };
@@ -434,6 +454,7 @@ impl ShuguApp {
             Some(project) => Ok(project),
             None => Project::open(dir, Access::ReadWriteOrReadOnly).map(|mut p| {
                 p.set_author(&author);
+                p.set_image_map(map);
                 p
             }),
         };
@@ -824,6 +845,7 @@ impl ShuguApp {
         }
         self.unknown_classes_window(ctx);
         self.multi_label_window(ctx);
+        self.unreachable_images_window(ctx);
         if let Some(notice) = self.notice.clone() {
             egui::Window::new(t!("app.title"))
                 .id(egui::Id::unique("notice"))
@@ -836,6 +858,47 @@ impl ShuguApp {
                     }
                 });
         }
+    }
+
+    /// The message about an image folder this workstation cannot reach; a
+    /// folder picked there becomes the settings' mapping of the project's
+    /// stored image root.
+    fn unreachable_images_window(&mut self, ctx: &egui::Context) {
+        if self.workspace().is_none() {
+            self.unreachable_images = None;
+        }
+        let Some(prompt) = &self.unreachable_images else {
+            return;
+        };
+        match prompt.show(ctx) {
+            ImagesAction::Nothing => {}
+            ImagesAction::Dismiss => self.unreachable_images = None,
+            ImagesAction::PickFolder => {
+                let stored = prompt.stored.to_string_lossy().into_owned();
+                let Some(local) = self.dialogs.pick_folder(&t!("images.choose_local")) else {
+                    return;
+                };
+                self.settings.map_image_root(&stored, &local);
+                self.save_settings();
+                self.apply_image_map(ctx);
+            }
+        }
+    }
+
+    /// Finds the open project's images through the settings' mappings,
+    /// and reads them again once they are reachable.
+    fn apply_image_map(&mut self, ctx: &egui::Context) {
+        let map = self.settings.image_map();
+        let Some(ws) = self.workspace_mut() else {
+            return;
+        };
+        ws.project.set_image_map(map);
+        let reachable = ws.project.images_reachable();
+        let stored = ws.project.stored_image_root();
+        if reachable {
+            ws.start_rescan(ctx, false);
+        }
+        self.unreachable_images = (!reachable).then_some(UnreachableImages { stored });
     }
 
     fn settings_ui(&mut self, ui: &mut egui::Ui) {
@@ -891,6 +954,10 @@ impl ShuguApp {
                 changed = true;
             }
         });
+        if super::image_folder::mappings_ui(ui, &mut self.settings) {
+            changed = true;
+            self.apply_image_map(&ui.ctx().clone());
+        }
         if changed {
             self.save_settings();
             let author = self.author();

@@ -18,7 +18,7 @@ use crate::jobs::registry::{
     self, ExportOptions, Format, ImportOptions, ImportPlan, Importer, ReadRequest,
 };
 use crate::model::{Item, LabelSchema};
-use crate::project::{Access, Project};
+use crate::project::{Access, ImageRootMap, Project};
 use eframe::egui;
 use rust_i18n::t;
 use std::path::{Path, PathBuf};
@@ -169,13 +169,21 @@ impl DatasetJob {
 
     /// Exports the project at `dir` (its committed state) to `out` as
     /// `format`, with the default options.
-    pub fn export(format: &'static Format, title: String, dir: PathBuf, out: PathBuf) -> Self {
+    /// Images are found through `images`, the workstation's mappings.
+    pub fn export(
+        format: &'static Format,
+        title: String,
+        dir: PathBuf,
+        out: PathBuf,
+        images: ImageRootMap,
+    ) -> Self {
         let failed = t!("export.failed").into_owned();
         Self::run(title, out, failed, move |out, report| {
             let mut progress = progress_sender(report);
             let result = Project::open(&dir, Access::ReadOnly)
                 .map_err(crate::jobs::JobError::from)
-                .and_then(|p| {
+                .and_then(|mut p| {
+                    p.set_image_map(images);
                     registry::export(format, &p, out, &ExportOptions::default(), &mut progress)
                 });
             DatasetOutcome::Notice(export_notice(out, result))

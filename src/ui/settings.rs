@@ -4,6 +4,7 @@
 use super::i18n::Language;
 use super::theme;
 use crate::model::{ClassId, LabelId};
+use crate::project::{ImageRootMap, ImageRootMapping};
 use rust_i18n::t;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -37,6 +38,9 @@ pub struct Settings {
     /// The classes and labels last applied in each recent project, for the
     /// class picker; kept for the projects in `recent_projects` only.
     pub recent_picks: BTreeMap<PathBuf, RecentPicks>,
+    /// This workstation's folders for projects' stored image roots (a share
+    /// mounted here under another name, a project moved from another machine).
+    pub image_roots: Vec<ImageRootMapping>,
 }
 
 /// A project's most recently used classes and image labels (or document
@@ -72,6 +76,7 @@ impl Default for Settings {
             role: Role::Annotator,
             reading_size: theme::READING_SIZE,
             recent_picks: BTreeMap::new(),
+            image_roots: Vec::new(),
         }
     }
 }
@@ -180,6 +185,18 @@ impl Settings {
     }
 
     /// The project's recently used classes and labels.
+    /// The mappings of stored image roots to this workstation's folders.
+    pub fn image_map(&self) -> ImageRootMap {
+        ImageRootMap::new(self.image_roots.clone())
+    }
+
+    /// Finds the images stored under `stored` in `local` from now on.
+    pub fn map_image_root(&mut self, stored: &str, local: &Path) {
+        let mut map = self.image_map();
+        map.set(stored, local);
+        self.image_roots = map.mappings().to_vec();
+    }
+
     pub fn recent_picks(&self, project: &Path) -> RecentPicks {
         self.recent_picks.get(project).cloned().unwrap_or_default()
     }

@@ -9,6 +9,7 @@ mod media_fixtures;
 
 mod cli_basics;
 mod cli_export_status;
+mod cli_image_map;
 mod cli_packages;
 mod cli_text;
 mod coco_project_roundtrip;

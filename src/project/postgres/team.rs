@@ -141,6 +141,7 @@ impl Project {
         schema: LabelSchema,
         database: &str,
     ) -> Result<Self, ProjectError> {
+        crate::project::project::refuse_url_root(image_root)?;
         let root =
             std::fs::canonicalize(image_root).map_err(|e| ProjectError::io(image_root, e))?;
         if !root.is_dir() {
@@ -149,7 +150,8 @@ impl Project {
                 std::io::Error::new(std::io::ErrorKind::NotADirectory, "not a folder"),
             ));
         }
-        let root = root.to_string_lossy().replace('\\', "/");
+        let root = crate::project::image_root_map::plain_form(&root.to_string_lossy());
+        let root = root.replace('\\', "/");
         let row = ProjectRow {
             name: name.to_string(),
             kind: ProjectKind::Images,
