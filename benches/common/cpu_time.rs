@@ -60,11 +60,13 @@ impl CpuTimes {
         out
     }
 
-    /// Prints `cpu time<TAB>id<TAB>median seconds<TAB>runs` to stderr.
+    /// Prints `cpu time<TAB>id<TAB>median seconds<TAB>runs` to stderr, when
+    /// there were runs (a filter may leave the benchmark out).
     pub fn report(&self) {
         let mut sorted = self.seconds.clone();
         sorted.sort_by(f64::total_cmp);
-        let median = sorted.get(sorted.len() / 2).copied().unwrap_or(f64::NAN);
-        eprintln!("cpu time\t{}\t{median:.6}\t{}", self.id, sorted.len());
+        if let Some(median) = sorted.get(sorted.len() / 2) {
+            eprintln!("cpu time\t{}\t{median:.6}\t{}", self.id, sorted.len());
+        }
     }
 }
