@@ -4,8 +4,14 @@
 //! three times: with the view unchanged (the annotation mesh is kept from the
 //! last frame, as while the pointer moves), panned a pixel every frame (the
 //! mesh is moved) and zoomed every frame (the mesh is rebuilt). Then
-//! hit-testing the pointer against the 5,000 polygons.
+//! hit-testing the pointer against the 5,000 polygons. The polygon frames'
+//! median CPU time is printed beside criterion's wall clock
+//! (`common/cpu_time.rs`).
 
+#[path = "common/cpu_time.rs"]
+mod cpu_time;
+
+use cpu_time::{Clock, CpuTimes};
 use criterion::{Criterion, criterion_group, criterion_main};
 use eframe::egui::{self, Rect, Vec2, pos2};
 use shugu::model::{
@@ -183,55 +189,36 @@ fn canvas_frame(c: &mut Criterion) {
     });
 }
 
-/// The thread's CPU time in milliseconds: on a machine shared with other work,
-/// wall time also counts the waits for a core.
-#[cfg(unix)]
-fn cpu_ms() -> f64 {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: clock_gettime writes the timespec it is given and nothing else.
-    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    ts.tv_sec as f64 * 1e3 + ts.tv_nsec as f64 / 1e6
-}
-
 /// Median CPU time of 31 polygon frames per view change, printed beside
-/// criterion's wall-clock figures.
-#[cfg(unix)]
+/// criterion's wall-clock figures under criterion's names.
 fn cpu_time_summary(
     ctx: &egui::Context,
     state: &mut CanvasState,
     scene: &Scene,
     schema: &LabelSchema,
 ) {
-    for (name, change) in [("view unchanged", 0), ("panned", 1), ("zoomed", 2)] {
-        let mut times: Vec<f64> = (0..31)
-            .map(|i| {
-                let sign = if i % 2 == 0 { 1.0 } else { -1.0 };
-                match change {
-                    1 => state.view.pan(Vec2::new(sign, 0.0)),
-                    2 => {
-                        let centre = state.rect.center();
-                        state.view.zoom_at(state.rect, centre, 1.01f32.powf(sign));
-                    }
-                    _ => {}
+    for (name, change) in [
+        ("view unchanged", 0),
+        ("view panned every frame", 1),
+        ("view zoomed every frame", 2),
+    ] {
+        let id = format!("canvas frame: 5000 polygons x 40 vertices + labels, {name}");
+        let mut cpu = CpuTimes::new(&id, Clock::Thread);
+        for i in 0..31 {
+            let sign = if i % 2 == 0 { 1.0 } else { -1.0 };
+            match change {
+                1 => state.view.pan(Vec2::new(sign, 0.0)),
+                2 => {
+                    let centre = state.rect.center();
+                    state.view.zoom_at(state.rect, centre, 1.01f32.powf(sign));
                 }
-                let start = cpu_ms();
-                frame(ctx, state, scene, schema);
-                cpu_ms() - start
-            })
-            .collect();
-        times.sort_by(f64::total_cmp);
-        eprintln!(
-            "canvas frame, 5000 polygons x 40 vertices + labels, {name}: median CPU time {:.2} ms",
-            times[times.len() / 2]
-        );
+                _ => {}
+            }
+            cpu.run(|| frame(ctx, state, scene, schema));
+        }
+        cpu.report();
     }
 }
-
-#[cfg(not(unix))]
-fn cpu_time_summary(_: &egui::Context, _: &mut CanvasState, _: &Scene, _: &LabelSchema) {}
 
 criterion_group!(benches, canvas_frame);
 criterion_main!(benches);

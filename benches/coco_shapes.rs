@@ -1,34 +1,33 @@
 //! COCO shapes at scale: 100k images, 1M annotations shaped like COCO 2017
 //! instances (every non-crowd annotation a polygon of 10–60 vertices, 1% crowd
-//! RLE masks; `benches/gen_synthetic_coco_shapes.py` with its defaults, about
-//! 590 MB, generated once with python3 and cached in `target/bench-data/`).
+//! RLE masks with compressed counts, COCO's 80 categories;
+//! `benches/gen_synthetic_coco_shapes.py` with its defaults, about 590 MB,
+//! generated once with python3 and cached in `target/bench-data/`). Its
+//! images do not exist on disk, so the project is made by `Project::create`
+//! over an empty folder and `add_items` with one item per COCO image. The
+//! steps are `common/coco_bench.rs`'s:
 //!
-//! - `coco shapes parse 100k images 1M annotations/shugu read, parse and plan`:
-//!   what the import's parsing thread does: read the file, `parse_coco_header`,
-//!   match the images, then `stream_coco_annotations` in chunks, each planned
-//!   by `ImportPlanner` into checked shapes. Every annotation must be planned.
-//!   Storing the shapes comes with annotations that carry them.
-//! - `coco shapes export 100k images 1M annotations/shugu geometry and write`:
-//!   the format half of an export of those shapes: `coco_geometry` of each and
-//!   `write_coco` to a file.
+//! - `coco shapes import 100k images 1M annotations/shugu import_coco`; the
+//!   stored rows (polygons and masks) are counted once after it;
+//! - `coco shapes export 100k images 1M annotations/shugu export_coco`.
 //!
-//! `benches/compare_coco_import.sh shapes` runs this next to pycocotools'
-//! `COCO(path)` on the same file. Targets (issue 14): import at least 3× faster
-//! than pycocotools, all 1M stored; export under 3 s.
+//! `benches/compare_shapes.sh` runs this next to pycocotools' `COCO(path)` on
+//! the same file. Targets (issue 14): import at least 3× faster than
+//! pycocotools, all 1M stored; export under 3 s.
 
+#[path = "common/coco_bench.rs"]
+mod coco_bench;
+#[path = "common/cpu_time.rs"]
+mod cpu_time;
 #[path = "common/generated_file.rs"]
 mod generated_file;
+#[path = "common/project_copy.rs"]
+mod project_copy;
 
-use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
+use coco_bench::{CocoBench, import_and_export};
+use criterion::{Criterion, criterion_group, criterion_main};
 use generated_file::generated_file;
-use shugu::formats::coco::{
-    COCO_FOLDERS, CocoFile, ImportPlanner, ImportTarget, PlannedAnnotation, coco_geometry,
-    group_records, parse_coco_header, stream_coco_annotations, write_coco,
-};
-use shugu::formats::label_paths::PathMatcher;
-use shugu::model::ItemId;
-use std::borrow::Cow;
-use std::path::{Path, PathBuf};
+use shugu::model::ShapeKind;
 use std::time::Duration;
 
 #[global_allocator]
@@ -36,109 +35,32 @@ static ALLOCATOR: shugu::Allocator = shugu::ALLOCATOR;
 
 const IMAGES: usize = 100_000;
 const ANNOTATIONS: usize = 1_000_000;
-const DATA_FILE: &str = "synthetic-coco-shapes-100k-1M.json";
-/// As the import hands them from the parsing thread to the storing one.
-const CHUNK: usize = 16_384;
+const DATA_FILE: &str = "synthetic-coco2017-like-100k-1M.json";
 
-fn coco_file() -> PathBuf {
+fn coco_shapes(c: &mut Criterion) {
     let (images, annotations) = (IMAGES.to_string(), ANNOTATIONS.to_string());
-    generated_file(
+    let coco = generated_file(
         DATA_FILE,
         "gen_synthetic_coco_shapes.py",
         &["--images", &images, "--annotations", &annotations],
-    )
-}
-
-/// Reads, parses and plans the file onto a project holding its images, handing
-/// each chunk's planned annotations to `sink`; returns the header.
-fn parse_and_plan(path: &Path, sink: &mut dyn FnMut(Vec<PlannedAnnotation>)) -> CocoFile {
-    let bytes = std::fs::read(path).unwrap();
-    let header = parse_coco_header(&bytes).unwrap();
-    let matcher = PathMatcher::new(
-        header.images.iter().map(|i| {
-            let target = ImportTarget {
-                item: ItemId(i.id),
-                width: i.width,
-                height: i.height,
-            };
-            (i.file_name.clone(), target)
-        }),
-        &COCO_FOLDERS,
     );
-    let mut planner = ImportPlanner::new(&header, |name| matcher.find(name));
-    stream_coco_annotations(&bytes, CHUNK, &mut |chunk| {
-        sink(planner.plan(&chunk));
-        true
-    })
-    .unwrap();
-    let plan = planner.finish();
-    assert!(plan.problems.is_empty(), "{:?}", &plan.problems[..3]);
-    header
-}
-
-/// The COCO annotations of the planned shapes, as an export writes them.
-fn export_file(header: &CocoFile, planned: &[PlannedAnnotation]) -> CocoFile {
-    let annotations = planned
-        .iter()
-        .enumerate()
-        .map(|(k, a)| {
-            // Shapes read from the store are owned, and moved into the file.
-            let shapes = a.shapes.clone().into_iter().map(|s| ((), Cow::Owned(s)));
-            let Ok([(_, record)]) = <[_; 1]>::try_from(group_records(shapes, a.crowd)) else {
-                panic!("a COCO record gives one region and its keypoints");
-            };
-            coco_geometry(record, 0).unwrap().into_annotation(
-                k as i64 + 1,
-                a.item.0,
-                a.category as i64 + 1,
-                a.attributes.clone(),
-            )
-        })
-        .collect();
-    CocoFile {
-        images: header.images.clone(),
-        annotations,
-        categories: header.categories.clone(),
-        ..Default::default()
-    }
-}
-
-fn coco_shapes(c: &mut Criterion) {
-    let coco = coco_file();
-
-    let mut group = c.benchmark_group("coco shapes parse 100k images 1M annotations");
-    group
-        .sample_size(10)
-        .sampling_mode(SamplingMode::Flat)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(30));
-    group.bench_function("shugu read, parse and plan", |b| {
-        b.iter(|| {
-            let mut planned = 0;
-            parse_and_plan(&coco, &mut |chunk| planned += chunk.len());
-            assert_eq!(planned, ANNOTATIONS);
-        });
+    let bench = CocoBench {
+        coco: &coco,
+        images: IMAGES,
+        annotations: ANNOTATIONS,
+        import_group: "coco shapes import 100k images 1M annotations",
+        export_group: "coco shapes export 100k images 1M annotations",
+        import_time: Duration::from_secs(40),
+        export_time: Duration::from_secs(20),
+    };
+    import_and_export(c, &bench, |project| {
+        let stored = project.all_annotations().unwrap();
+        let count = |kind| stored.iter().filter(|a| a.shape.kind() == kind).count();
+        let (polygons, masks) = (count(ShapeKind::Polygon), count(ShapeKind::Mask));
+        assert_eq!(stored.len(), ANNOTATIONS);
+        assert_eq!(polygons + masks, ANNOTATIONS);
+        eprintln!("stored: {polygons} polygons, {masks} masks");
     });
-    group.finish();
-
-    let mut planned = Vec::with_capacity(ANNOTATIONS);
-    let header = parse_and_plan(&coco, &mut |chunk| planned.extend(chunk));
-    let work = tempfile::tempdir().unwrap();
-    let out = work.path().join("export.json");
-    let mut group = c.benchmark_group("coco shapes export 100k images 1M annotations");
-    group
-        .sample_size(10)
-        .sampling_mode(SamplingMode::Flat)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(20));
-    group.bench_function("shugu geometry and write", |b| {
-        b.iter(|| {
-            let file = export_file(&header, &planned);
-            assert_eq!(file.annotations.len(), ANNOTATIONS);
-            write_coco(&file, std::fs::File::create(&out).unwrap()).unwrap();
-        });
-    });
-    group.finish();
 }
 
 criterion_group!(benches, coco_shapes);

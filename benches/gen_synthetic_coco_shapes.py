@@ -2,7 +2,7 @@
 """Writes a deterministic COCO instances file shaped like COCO 2017's, for benchmarks.
 
 Usage: gen_synthetic_coco_shapes.py OUT.json [--images 100000] [--annotations 1000000]
-                                    [--crowd 0.01] [--seed 0]
+                                    [--crowd 0.01] [--rle compressed|runs] [--seed 0]
 
 Like `instances_train2017.json` (448 MB, 118k images, 860k annotations, about
 520 bytes an annotation), with the same keys in the same order:
@@ -16,14 +16,18 @@ Like `instances_train2017.json` (448 MB, 118k images, 860k annotations, about
   as COCO writes them;
 - object sizes drawn as COCO's are spread: about 41% small (under 32² px),
   34% medium and 25% large;
-- --crowd of them (1%) crowd regions (`iscrowd: 1`): an uncompressed RLE over the
-  whole image, `{"counts": [...], "size": [h, w]}` as COCO 2017 writes them, of a
-  blob with a ragged outline, `area` its pixel count and `bbox` pycocotools'
-  toBbox of it;
-- 10 categories (some with Chinese names), annotations ordered by image.
+- --crowd of them (1%) crowd regions (`iscrowd: 1`): an RLE over the whole
+  image of a blob with a ragged outline, `area` its pixel count and `bbox`
+  pycocotools' toBbox of it; its `counts` compressed as pycocotools'
+  `rleToString` writes them (`{"size": [h, w], "counts": "..."}`, the form of
+  `mask.encode`, of LVIS and of results files), or with `--rle runs` as the
+  list of runs COCO 2017's own crowd regions have;
+- COCO's 80 categories with their ids (1..90, with COCO's gaps) and
+  supercategories, person in about three annotations in ten as in COCO 2017 and
+  the others evenly; annotations ordered by image.
 
 The same arguments always give the same bytes. With the defaults the file is
-about 480 MB; it takes a minute or two to write.
+about 600 MB; it takes a minute or two to write.
 """
 
 import argparse
@@ -31,7 +35,40 @@ import math
 import random
 import sys
 
-from synthetic_layout import CATEGORIES
+import json
+
+# COCO 2017's categories: (id, name, supercategory).
+CATEGORIES = [
+    (1, "person", "person"), (2, "bicycle", "vehicle"), (3, "car", "vehicle"),
+    (4, "motorcycle", "vehicle"), (5, "airplane", "vehicle"), (6, "bus", "vehicle"),
+    (7, "train", "vehicle"), (8, "truck", "vehicle"), (9, "boat", "vehicle"),
+    (10, "traffic light", "outdoor"), (11, "fire hydrant", "outdoor"),
+    (13, "stop sign", "outdoor"), (14, "parking meter", "outdoor"), (15, "bench", "outdoor"),
+    (16, "bird", "animal"), (17, "cat", "animal"), (18, "dog", "animal"),
+    (19, "horse", "animal"), (20, "sheep", "animal"), (21, "cow", "animal"),
+    (22, "elephant", "animal"), (23, "bear", "animal"), (24, "zebra", "animal"),
+    (25, "giraffe", "animal"), (27, "backpack", "accessory"), (28, "umbrella", "accessory"),
+    (31, "handbag", "accessory"), (32, "tie", "accessory"), (33, "suitcase", "accessory"),
+    (34, "frisbee", "sports"), (35, "skis", "sports"), (36, "snowboard", "sports"),
+    (37, "sports ball", "sports"), (38, "kite", "sports"), (39, "baseball bat", "sports"),
+    (40, "baseball glove", "sports"), (41, "skateboard", "sports"), (42, "surfboard", "sports"),
+    (43, "tennis racket", "sports"), (44, "bottle", "kitchen"), (46, "wine glass", "kitchen"),
+    (47, "cup", "kitchen"), (48, "fork", "kitchen"), (49, "knife", "kitchen"),
+    (50, "spoon", "kitchen"), (51, "bowl", "kitchen"), (52, "banana", "food"),
+    (53, "apple", "food"), (54, "sandwich", "food"), (55, "orange", "food"),
+    (56, "broccoli", "food"), (57, "carrot", "food"), (58, "hot dog", "food"),
+    (59, "pizza", "food"), (60, "donut", "food"), (61, "cake", "food"),
+    (62, "chair", "furniture"), (63, "couch", "furniture"), (64, "potted plant", "furniture"),
+    (65, "bed", "furniture"), (67, "dining table", "furniture"), (70, "toilet", "furniture"),
+    (72, "tv", "electronic"), (73, "laptop", "electronic"), (74, "mouse", "electronic"),
+    (75, "remote", "electronic"), (76, "keyboard", "electronic"),
+    (77, "cell phone", "electronic"), (78, "microwave", "appliance"), (79, "oven", "appliance"),
+    (80, "toaster", "appliance"), (81, "sink", "appliance"),
+    (82, "refrigerator", "appliance"), (84, "book", "indoor"), (85, "clock", "indoor"),
+    (86, "vase", "indoor"), (87, "scissors", "indoor"), (88, "teddy bear", "indoor"),
+    (89, "hair drier", "indoor"), (90, "toothbrush", "indoor"),
+]
+PERSON_SHARE = 0.3
 
 
 def parse_args():
@@ -40,6 +77,7 @@ def parse_args():
     parser.add_argument("--images", type=int, default=100_000)
     parser.add_argument("--annotations", type=int, default=1_000_000)
     parser.add_argument("--crowd", type=float, default=0.01)
+    parser.add_argument("--rle", choices=("compressed", "runs"), default="compressed")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     if args.images < 1 or args.annotations < 0 or not 0 <= args.crowd <= 1:
@@ -105,7 +143,31 @@ def polygon_annotation(rng, w, h):
     return segmentation, area, bbox, 0
 
 
-def crowd_annotation(rng, w, h):
+def compressed_counts(counts):
+    """pycocotools' `rleToString` (maskApi.c), deltas from two runs back
+    from the fourth run on, as it does."""
+    out = []
+    for i, x in enumerate(counts):
+        if i > 2:
+            x -= counts[i - 2]
+        more = True
+        while more:
+            c = x & 0x1F
+            x >>= 5
+            more = x != -1 if c & 0x10 else x != 0
+            if more:
+                c |= 0x20
+            out.append(chr(c + 48))
+    return "".join(out)
+
+
+def category_id(rng):
+    if rng.random() < PERSON_SHARE:
+        return CATEGORIES[0][0]
+    return CATEGORIES[rng.randrange(1, len(CATEGORIES))][0]
+
+
+def crowd_annotation(rng, w, h, rle):
     """A blob of whole columns, each a run of rows with a ragged edge."""
     side, aspect = object_size(rng, w, h)
     side = max(side, 40)
@@ -126,7 +188,11 @@ def crowd_annotation(rng, w, h):
         ys, ye = min(ys, top), max(ye, bottom)
     counts.append(w * h - previous_end)
     bbox = [float(x0), float(ys), float(bw), float(ye - ys)]
-    segmentation = f'{{"counts":[{",".join(map(str, counts))}],"size":[{h},{w}]}}'
+    if rle == "compressed":
+        # The alphabet holds a backslash, escaped by json.dumps.
+        segmentation = f'{{"size":[{h},{w}],"counts":{json.dumps(compressed_counts(counts))}}}'
+    else:
+        segmentation = f'{{"counts":[{",".join(map(str, counts))}],"size":[{h},{w}]}}'
     return segmentation, float(area), bbox, 1
 
 
@@ -155,23 +221,23 @@ def main():
             for _ in range(count):
                 ann_id += 1
                 if rng.random() < args.crowd:
-                    segmentation, area, bbox, iscrowd = crowd_annotation(rng, w, h)
+                    segmentation, area, bbox, iscrowd = crowd_annotation(rng, w, h, args.rle)
                     crowd += 1
                 else:
                     segmentation, area, bbox, iscrowd = polygon_annotation(rng, w, h)
                 lines.append(
                     f'{{"segmentation":{segmentation},"area":{area!r},"iscrowd":{iscrowd},'
                     f'"image_id":{image_id},"bbox":[{",".join(map(repr, bbox))}],'
-                    f'"category_id":{rng.randint(1, len(CATEGORIES))},"id":{ann_id}}}')
+                    f'"category_id":{category_id(rng)},"id":{ann_id}}}')
             if lines:
                 f.write(("" if first else ",\n") + ",\n".join(lines))
                 first = False
         f.write('\n],\n"categories":[\n')
-        f.write(",\n".join(f'{{"supercategory":"","id":{k},"name":"{name}"}}'
-                           for k, name in enumerate(CATEGORIES, start=1)))
+        f.write(",\n".join(f'{{"supercategory":"{sup}","id":{k},"name":"{name}"}}'
+                           for k, name, sup in CATEGORIES))
         f.write("\n]}\n")
     print(f"wrote {args.out}: {args.images} images, {args.annotations} annotations "
-          f"({crowd} crowd RLE), {len(CATEGORIES)} categories (seed {args.seed})",
+          f"({crowd} crowd RLE, {args.rle}), {len(CATEGORIES)} categories (seed {args.seed})",
           file=sys.stderr)
     return 0
 

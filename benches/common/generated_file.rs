@@ -4,9 +4,15 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// `target/bench-data/`, where the generated data and what the benchmarks
+/// write for other tools to read are kept.
+pub fn bench_data_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data")
+}
+
 /// `target/bench-data/name`, made on first use by `python3 benches/script OUT ARGS…`.
 pub fn generated_file(name: &str, script: &str, args: &[&str]) -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
+    let dir = bench_data_dir();
     let file = dir.join(name);
     if file.is_file() {
         return file;

@@ -461,6 +461,12 @@ impl Project {
         self.store.all_annotations()
     }
 
+    /// Every annotation as an export writes it, ordered by item then id,
+    /// its provenance left empty ([`Store::all_annotations_for_export`]).
+    pub fn all_annotations_for_export(&self) -> Result<Vec<Annotation>, ProjectError> {
+        self.store.all_annotations_for_export()
+    }
+
     /// The content of a text item; `None` for an image item.
     pub fn text(&self, item: ItemId) -> Result<Option<TextDoc>, ProjectError> {
         self.store.text_of(item)

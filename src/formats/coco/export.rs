@@ -12,6 +12,7 @@ use crate::model::{
     LabelSchema, Shape, is_crowd,
 };
 use std::borrow::Cow;
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 
 pub struct CocoExportInput<'a> {
@@ -175,15 +176,15 @@ pub fn export_image_ids(items: &[Item]) -> HashMap<i64, ItemId> {
         .collect()
 }
 
-/// An annotation that fits its image, with the shape to write.
+/// An annotation that fits its image: the image, and the annotation's place
+/// in the input, where its shape (clamped if it reached past the border)
+/// waits to be moved into the file. A million annotations are not moved
+/// into another list on the way.
+#[derive(Clone, Copy)]
 struct Placed {
     image: u32,
     id: AnnotationId,
-    item: ItemId,
-    class: ClassId,
-    group: Option<GroupId>,
-    shape: Shape,
-    attributes: Attributes,
+    index: usize,
 }
 
 /// Builds the COCO file. Image ids are 1..=N in item order, annotation ids
@@ -201,10 +202,12 @@ struct Placed {
 /// left out and listed in the result, so the caller can report it.
 pub fn build_export(input: CocoExportInput) -> CocoExport {
     let (categories, left_out_classes) = categories(input.schema);
-    let keypoint_counts: HashMap<ClassId, usize> = categories
-        .iter()
-        .map(|c| (ClassId(c.id), c.keypoints.len()))
-        .collect();
+    let keypoint_counts = KeypointCounts(
+        categories
+            .iter()
+            .map(|c| (ClassId(c.id), c.keypoints.len()))
+            .collect(),
+    );
 
     let Images {
         images,
@@ -212,32 +215,39 @@ pub fn build_export(input: CocoExportInput) -> CocoExport {
         slots,
     } = assign_images(input.items);
 
-    let mut placed: Vec<Placed> = Vec::with_capacity(input.annotations.len());
+    let mut annotations = input.annotations;
+    let mut placed: Vec<Placed> = Vec::with_capacity(annotations.len());
     let mut left_out_annotations = Vec::new();
     let mut annotations_of_other_items = 0;
-    for a in input.annotations {
-        let image = match slots.get(&a.item) {
+    // An item's annotations mostly come together: its slot is looked up once.
+    let mut last_slot: Option<(ItemId, Option<Slot>)> = None;
+    for (index, a) in annotations.iter_mut().enumerate() {
+        let slot = match last_slot {
+            Some((item, slot)) if item == a.item => slot,
+            _ => {
+                let slot = slots.get(&a.item).copied();
+                last_slot = Some((a.item, slot));
+                slot
+            }
+        };
+        let image = match slot {
             None => {
                 annotations_of_other_items += 1;
                 continue;
             }
             Some(Slot::LeftOut(k)) => {
-                left_out[*k].annotations += 1;
+                left_out[k].annotations += 1;
                 continue;
             }
-            Some(Slot::Image(i)) => *i,
+            Some(Slot::Image(i)) => i,
         };
         let img = &images[image as usize];
-        let known = keypoint_counts.contains_key(&a.class);
-        match exportable_shape(a.shape, a.class, known, img.width, img.height) {
-            Ok(shape) => placed.push(Placed {
+        let known = keypoint_counts.get(a.class).is_some();
+        match exportable_shape(&mut a.shape, a.class, known, img.width, img.height) {
+            Ok(()) => placed.push(Placed {
                 image,
                 id: a.id,
-                item: a.item,
-                class: a.class,
-                group: a.group,
-                shape,
-                attributes: a.attributes,
+                index,
             }),
             Err(reason) => left_out_annotations.push(ExportNote {
                 annotation: a.id,
@@ -254,11 +264,13 @@ pub fn build_export(input: CocoExportInput) -> CocoExport {
         left_out: left_out_annotations,
         keypoint_counts,
     };
-    for record in records(placed) {
+    for record in records(placed, &annotations) {
         match record {
             Record::One(p) => {
-                let crowd = is_crowd(&p.attributes);
-                let shapes = match p.shape {
+                let a = &mut annotations[p.index];
+                let (shape, attributes) = take_shape(a);
+                let crowd = is_crowd(&attributes);
+                let shapes = match shape {
                     Shape::Keypoints(points) => ShapeRecord {
                         region: None,
                         keypoints: Some(Cow::Owned(points)),
@@ -270,9 +282,9 @@ pub fn build_export(input: CocoExportInput) -> CocoExport {
                         crowd,
                     },
                 };
-                out.push(p.class, p.image, shapes, &[(p.id, p.item)], p.attributes);
+                out.push(a.class, p.image, shapes, &[(a.id, a.item)], attributes);
             }
-            Record::Group(group) => out.push_group(group),
+            Record::Group(group) => out.push_group(&group, &mut annotations),
         }
     }
     let Records {
@@ -312,30 +324,55 @@ enum Record {
     Group(Vec<Placed>),
 }
 
-/// The placed annotations (sorted by image and id) as records: each
-/// annotation alone, or with the others of its class and group on its
-/// image, in the order of their first annotation.
-fn records(placed: Vec<Placed>) -> Vec<Record> {
-    let mut records: Vec<Record> = Vec::with_capacity(placed.len());
-    let mut open: HashMap<(u32, ClassId, GroupId), usize> = HashMap::new();
-    for p in placed {
-        let Some(group) = p.group else {
-            records.push(Record::One(p));
-            continue;
-        };
-        match open.get(&(p.image, p.class, group)) {
-            Some(&k) => {
-                if let Record::Group(members) = &mut records[k] {
-                    members.push(p);
-                }
-            }
-            None => {
-                open.insert((p.image, p.class, group), records.len());
-                records.push(Record::Group(vec![p]));
+/// The placed annotations (sorted by image and id) as records, in the order
+/// of their first annotation: each annotation alone, or with the others of
+/// its class and group on its image. The grouped ones are taken out and
+/// merged back in; the others (most, often all) are not moved.
+fn records(
+    mut placed: Vec<Placed>,
+    annotations: &[Annotation],
+) -> impl Iterator<Item = Record> + use<> {
+    let mut groups: Vec<Vec<Placed>> = Vec::new();
+    let mut open: HashMap<(u32, ClassId, Option<GroupId>), usize> = HashMap::new();
+    for p in placed.extract_if(.., |p| annotations[p.index].group.is_some()) {
+        let a = &annotations[p.index];
+        match open.entry((p.image, a.class, a.group)) {
+            Entry::Occupied(k) => groups[*k.get()].push(p),
+            Entry::Vacant(slot) => {
+                slot.insert(groups.len());
+                groups.push(vec![p]);
             }
         }
     }
-    records
+    let mut ones = placed.into_iter().peekable();
+    let mut groups = groups.into_iter().peekable();
+    std::iter::from_fn(move || match (ones.peek(), groups.peek()) {
+        (Some(p), Some(g)) if (g[0].image, g[0].id) < (p.image, p.id) => {
+            groups.next().map(Record::Group)
+        }
+        (Some(_), _) => ones.next().map(Record::One),
+        (None, _) => groups.next().map(Record::Group),
+    })
+}
+
+/// An annotation's shape and attributes, taken out to be moved into the file
+/// (an empty polyline left in its place).
+fn take_shape(a: &mut Annotation) -> (Shape, Attributes) {
+    let shape = std::mem::replace(&mut a.shape, Shape::Polyline(Vec::new()));
+    (shape, std::mem::take(&mut a.attributes))
+}
+
+/// The number of keypoint names of each exported category's class, by class
+/// id (a schema has few classes: a sorted list searched is quicker than a
+/// hash map for a million look-ups).
+struct KeypointCounts(Vec<(ClassId, usize)>);
+
+impl KeypointCounts {
+    /// `None` when the class is not a category of the export.
+    fn get(&self, class: ClassId) -> Option<usize> {
+        let k = self.0.binary_search_by_key(&class, |&(c, _)| c).ok()?;
+        Some(self.0[k].1)
+    }
 }
 
 /// The COCO annotations written so far, and the notes of what was not.
@@ -343,7 +380,7 @@ struct Records {
     annotations: Vec<CocoAnnotation>,
     converted: Vec<ExportNote>,
     left_out: Vec<ExportNote>,
-    keypoint_counts: HashMap<ClassId, usize>,
+    keypoint_counts: KeypointCounts,
 }
 
 impl Records {
@@ -363,7 +400,7 @@ impl Records {
             item,
             reason,
         };
-        let count = self.keypoint_counts.get(&class).copied().unwrap_or(0);
+        let count = self.keypoint_counts.get(class).unwrap_or(0);
         match coco_geometry(shapes, count) {
             Ok(geometry) => {
                 if let Some(how) = geometry.converted {
@@ -384,16 +421,20 @@ impl Records {
 
     /// The records of a group's shapes ([`group_records`]), each with its
     /// first annotation's attributes.
-    fn push_group(&mut self, group: Vec<Placed>) {
-        let (class, image) = (group[0].class, group[0].image);
-        let crowd = group.iter().any(|p| is_crowd(&p.attributes));
+    fn push_group(&mut self, group: &[Placed], annotations: &mut [Annotation]) {
+        let (class, image) = (annotations[group[0].index].class, group[0].image);
+        let crowd = group
+            .iter()
+            .any(|p| is_crowd(&annotations[p.index].attributes));
         let mut owners: Vec<((AnnotationId, ItemId), Attributes)> = Vec::with_capacity(group.len());
         let tagged: Vec<(usize, Cow<Shape>)> = group
-            .into_iter()
+            .iter()
             .enumerate()
             .map(|(k, p)| {
-                owners.push(((p.id, p.item), p.attributes));
-                (k, Cow::Owned(p.shape))
+                let a = &mut annotations[p.index];
+                let (shape, attributes) = take_shape(a);
+                owners.push(((a.id, a.item), attributes));
+                (k, Cow::Owned(shape))
             })
             .collect();
         for (tags, shapes) in group_records(tagged, crowd) {
@@ -439,15 +480,15 @@ fn categories(schema: &LabelSchema) -> (Vec<CocoCategory>, Vec<LeftOutClass>) {
     (out, left_out)
 }
 
-/// The shape as it will be written (clamped to its image when it reaches
-/// past the border by no more than the tolerance), or why it cannot be.
+/// Makes the shape the one to write (clamped to its image when it reaches
+/// past the border by no more than the tolerance), or says why it cannot be.
 fn exportable_shape(
-    shape: Shape,
+    shape: &mut Shape,
     class: ClassId,
     known_class: bool,
     width: u32,
     height: u32,
-) -> Result<Shape, String> {
+) -> Result<(), String> {
     let (w, h) = (width as f32, height as f32);
     let tol = OUTSIDE_TOLERANCE_PX as f32;
     let kind = shape.kind().as_str();
@@ -464,12 +505,12 @@ fn exportable_shape(
             at()
         ));
     }
-    let inside = match &shape {
+    let inside = match shape {
         Shape::Mask(m) => (m.width(), m.height()) == (width, height),
         _ => b.is_within(w, h),
     };
     if inside {
-        return Ok(shape);
+        return Ok(());
     }
     let far = b.min_x < -tol || b.min_y < -tol || b.max_x > w + tol || b.max_y > h + tol;
     if far && !matches!(shape, Shape::Mask(_)) {
@@ -478,10 +519,11 @@ fn exportable_shape(
             at()
         ));
     }
-    shape.clamped(w, h).ok_or_else(|| {
+    *shape = shape.clamped(w, h).ok_or_else(|| {
         format!(
             "the {kind} at {} has no area inside the {width}×{height} image",
             at()
         )
-    })
+    })?;
+    Ok(())
 }

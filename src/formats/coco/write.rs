@@ -1,7 +1,7 @@
 //! Writing a COCO file as compact JSON, fast enough for a million polygons.
 //!
 //! The annotations are serialised in chunks on rayon's threads and written in
-//! order. Numbers that have at most two decimals as an f32 (coordinates, as
+//! order, each batch while the one before is being written. Numbers that have at most two decimals as an f32 (coordinates, as
 //! COCO and our tools write them) or four as an f64 (`bbox` and `area`, which
 //! the export rounds to 1e-4) are written by [`CocoFormatter`] from their
 //! integer hundredths or ten-thousandths; the others by serde_json's own
@@ -37,7 +37,8 @@ pub fn write_coco<W: Write>(file: &CocoFile, w: W) -> Result<(), CocoError> {
         };
         return Err(CocoError::Unwritable { id: a.id, reason });
     }
-    let mut out = BufWriter::with_capacity(1 << 20, w);
+    // Small: the annotations' chunks, larger than this, go past it to `w`.
+    let mut out = BufWriter::with_capacity(1 << 16, w);
     out.write_all(b"{\"info\":")?;
     to_writer(&mut out, &file.info)?;
     out.write_all(b",\"licenses\":")?;
@@ -61,32 +62,53 @@ fn to_writer<W: Write, T: Serialize + ?Sized>(w: W, value: &T) -> Result<(), ser
 }
 
 /// The annotations, comma-separated, serialised a few chunks at a time in
-/// parallel so that memory stays bounded.
+/// parallel so that memory stays bounded; each batch is serialised while
+/// this thread writes the one before.
 fn write_annotations<W: Write>(out: &mut W, annotations: &[CocoAnnotation]) -> io::Result<()> {
     let chunks: Vec<&[CocoAnnotation]> = annotations.chunks(CHUNK).collect();
     let batch = rayon::current_num_threads().max(1) * 2;
     let mut first = true;
+    let mut ready = Vec::new();
     for batch in chunks.chunks(batch) {
-        let serialised: Vec<Result<Vec<u8>, serde_json::Error>> = batch
-            .par_iter()
-            .map(|chunk| {
-                let mut buf = Vec::with_capacity(chunk.iter().map(estimated_len).sum());
-                for (i, a) in chunk.iter().enumerate() {
-                    if i > 0 {
-                        buf.push(b',');
-                    }
-                    to_writer(&mut buf, a)?;
+        let mut next = Vec::new();
+        rayon::in_place_scope(|scope| {
+            scope.spawn(|_| next = serialise(batch));
+            write_serialised(out, &mut first, std::mem::take(&mut ready))
+        })?;
+        ready = next;
+    }
+    write_serialised(out, &mut first, ready)
+}
+
+/// Each chunk's annotations as JSON, comma-separated, on rayon's threads.
+fn serialise(chunks: &[&[CocoAnnotation]]) -> Vec<Result<Vec<u8>, serde_json::Error>> {
+    chunks
+        .par_iter()
+        .map(|chunk| {
+            let mut buf = Vec::with_capacity(chunk.iter().map(estimated_len).sum());
+            for (i, a) in chunk.iter().enumerate() {
+                if i > 0 {
+                    buf.push(b',');
                 }
-                Ok(buf)
-            })
-            .collect();
-        for buf in serialised {
-            if !first {
-                out.write_all(b",")?;
+                to_writer(&mut buf, a)?;
             }
-            first = false;
-            out.write_all(&buf.map_err(io::Error::from)?)?;
+            Ok(buf)
+        })
+        .collect()
+}
+
+/// Writes serialised chunks, a comma before each but the very first.
+fn write_serialised<W: Write>(
+    out: &mut W,
+    first: &mut bool,
+    serialised: Vec<Result<Vec<u8>, serde_json::Error>>,
+) -> io::Result<()> {
+    for buf in serialised {
+        if !*first {
+            out.write_all(b",")?;
         }
+        *first = false;
+        out.write_all(&buf.map_err(io::Error::from)?)?;
     }
     Ok(())
 }

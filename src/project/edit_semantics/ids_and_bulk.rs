@@ -5,8 +5,8 @@
 use super::every_edit::{World, log_len, newest_entry};
 use super::{AUTHOR, OpenStore, empty_project, fixture, text_item};
 use crate::model::{
-    BBox, ClassId, CommentId, Edit, ItemId, ItemStatus, LabelId, NewAnnotation, NewComment,
-    NewProposal, NewSpan, Shape, SpanRef,
+    Annotation, AnnotationId, AttrValue, BBox, ClassId, CommentId, Edit, GroupId, ItemId,
+    ItemStatus, LabelId, NewAnnotation, NewComment, NewProposal, NewSpan, Shape, SpanRef,
 };
 use crate::project::{Applied, LabelledText, Project, ProjectError};
 
@@ -141,6 +141,48 @@ pub(super) fn a_restore_onto_a_taken_id_is_refused_and_changes_nothing(open: Ope
 
     assert_eq!(World::of(p), before);
     assert_eq!(log_len(p), logged);
+}
+
+/// Every annotation comes back ordered by item, then id, whatever order
+/// they were added in (the SQLite store reads them in id order and sorts),
+/// and an export's read gives the same annotations.
+pub(super) fn all_annotations_are_ordered_by_item_then_id(open: OpenStore) {
+    let mut f = fixture(open);
+    let p = &mut f.project;
+    let [a, b, c, _] = f.images;
+    for item in [c, a, b, a, c] {
+        p.apply(Edit::AddAnnotations(vec![a_box(item)])).unwrap();
+    }
+    let mut marked = a_box(b);
+    marked.group = Some(GroupId(3));
+    marked
+        .attributes
+        .insert("occluded".into(), AttrValue::Bool(true));
+    p.apply(Edit::AddAnnotations(vec![marked])).unwrap();
+    let order: Vec<(ItemId, AnnotationId)> = p
+        .all_annotations()
+        .unwrap()
+        .iter()
+        .map(|x| (x.item, x.id))
+        .collect();
+    let mut sorted = order.clone();
+    sorted.sort();
+    assert_eq!(order, sorted);
+    assert_eq!(
+        order.iter().map(|&(item, _)| item).collect::<Vec<_>>(),
+        [a, a, b, b, c, c]
+    );
+
+    // An export's read: the same annotations in the same order, their
+    // provenance empty or whole.
+    let full = p.all_annotations().unwrap();
+    let exported = p.all_annotations_for_export().unwrap();
+    assert_eq!(exported.len(), full.len());
+    for (e, f) in exported.iter().zip(&full) {
+        assert!(e.provenance == f.provenance || e.provenance.author.is_empty());
+        let content = |a: &Annotation| (a.id, a.item, a.class, a.shape.clone(), a.group);
+        assert_eq!((content(e), &e.attributes), (content(f), &f.attributes));
+    }
 }
 
 pub(super) fn a_failed_edit_changes_nothing(open: OpenStore) {

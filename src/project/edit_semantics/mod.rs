@@ -66,6 +66,7 @@ on_every_store!(
     ids_and_bulk::ids_are_never_reused,
     ids_and_bulk::a_restore_onto_a_taken_id_is_refused_and_changes_nothing,
     ids_and_bulk::a_failed_edit_changes_nothing,
+    ids_and_bulk::all_annotations_are_ordered_by_item_then_id,
     ids_and_bulk::a_group_is_stored_whole_or_not_at_all,
     ids_and_bulk::streamed_boxes_are_one_edit_and_one_step,
     ids_and_bulk::labelled_texts_into_an_empty_project,

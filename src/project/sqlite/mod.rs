@@ -264,6 +264,10 @@ impl Store for SqliteStore {
         annotations::all_annotations(&self.conn)
     }
 
+    fn all_annotations_for_export(&self) -> Result<Vec<Annotation>, ProjectError> {
+        annotations::all_annotations_for_export(&self.conn)
+    }
+
     fn image_labels_of(&self, item: ItemId) -> Result<Vec<LabelId>, ProjectError> {
         LabelReader::new().labels(&self.conn, item)
     }
