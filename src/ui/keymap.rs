@@ -78,10 +78,14 @@ pub enum Action {
     /// The selected keypoint's visibility: visible → occluded → not labelled;
     /// with the keypoint tool, the next point's (pressed twice: skip it).
     CycleVisibility,
+    /// AI: run the chosen model on the image on screen (its finds become proposals).
+    RunModel,
+    /// AI: run the chosen model over the items the list shows.
+    RunModelBatch,
 }
 
 impl Action {
-    pub const ALL: [Action; 35] = [
+    pub const ALL: [Action; 37] = [
         Action::PrevItem,
         Action::NextItem,
         Action::DoneAndNext,
@@ -117,6 +121,8 @@ impl Action {
         Action::RotateLeftFast,
         Action::RotateRightFast,
         Action::CycleVisibility,
+        Action::RunModel,
+        Action::RunModelBatch,
     ];
 
     /// The translation key of the action's name, for menus and the help screen.
@@ -157,6 +163,8 @@ impl Action {
             Action::RotateLeftFast => "action.rotate_left_fast",
             Action::RotateRightFast => "action.rotate_right_fast",
             Action::CycleVisibility => "action.cycle_visibility",
+            Action::RunModel => "action.run_model",
+            Action::RunModelBatch => "action.run_model_batch",
         }
     }
 
