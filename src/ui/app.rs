@@ -1,7 +1,7 @@
 //! The application: start screen or workspace, menus, settings, dialogs and
 //! background jobs (export). Owns the settings and the keymap.
 
-use super::ai_assist::{AiAssist, AiRequest, ai_menu};
+use super::ai_assist::{AiAssist, AiRequest, ai_menu, library_setting};
 use super::dashboard::Dashboard;
 use super::dataset_jobs::{
     DatasetJob, DatasetOutcome, Snapshot, multi_label_question, yes_no_question,
@@ -988,26 +988,7 @@ impl ShuguApp {
             changed = true;
             self.apply_image_map(&ui.ctx().clone());
         }
-        ui.horizontal(|ui| {
-            let caption = ui.label(t!("settings.onnxruntime"));
-            let mut path = self
-                .settings
-                .onnxruntime_library
-                .as_ref()
-                .map(|p| p.display().to_string())
-                .unwrap_or_default();
-            let field = ui
-                .add(
-                    egui::TextEdit::singleline(&mut path)
-                        .hint_text(t!("settings.onnxruntime_hint")),
-                )
-                .labelled_by(caption.id);
-            if field.changed() {
-                let path = path.trim();
-                self.settings.onnxruntime_library = (!path.is_empty()).then(|| PathBuf::from(path));
-                changed = true;
-            }
-        });
+        changed |= library_setting(ui, &mut self.settings);
         if changed {
             self.save_settings();
             let author = self.author();

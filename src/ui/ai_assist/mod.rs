@@ -242,6 +242,28 @@ impl AiAssist {
     }
 }
 
+/// Settings → ONNX Runtime library: the file or the folder holding it;
+/// returns whether it changed.
+pub fn library_setting(ui: &mut egui::Ui, settings: &mut Settings) -> bool {
+    ui.horizontal(|ui| {
+        let caption = ui.label(t!("settings.onnxruntime"));
+        let mut path = settings
+            .onnxruntime_library
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        let field = ui
+            .add(egui::TextEdit::singleline(&mut path).hint_text(t!("settings.onnxruntime_hint")))
+            .labelled_by(caption.id);
+        if field.changed() {
+            let path = path.trim();
+            settings.onnxruntime_library = (!path.is_empty()).then(|| PathBuf::from(path));
+        }
+        field.changed()
+    })
+    .inner
+}
+
 /// An entry for a model file the user picked. A PP-OCR detection model
 /// (`*_det_*.onnx`) with its recognition model beside it (`*_rec_*`, as the
 /// rapidocr wheel ships them) becomes OCR with both.
