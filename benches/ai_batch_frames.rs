@@ -57,11 +57,13 @@ fn summary(label: &str, mut frames: Vec<Duration>) {
     frames.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     let at = |q: f64| frames[((frames.len() - 1) as f64 * q).round() as usize];
+    let over = frames.iter().filter(|d| ms(**d) > 16.0).count();
     println!(
-        "{label:<28} {:>5} frames: median {:>6.2} ms, p95 {:>6.2} ms, worst {:>6.2} ms",
+        "{label:<28} {:>5} frames: median {:>6.2} ms, p95 {:>6.2} ms, p99 {:>6.2} ms, worst {:>6.2} ms; {over} over 16 ms",
         frames.len(),
         ms(at(0.5)),
         ms(at(0.95)),
+        ms(at(0.99)),
         ms(frames[frames.len() - 1])
     );
 }

@@ -99,7 +99,7 @@ pub fn run(dir: &Path, args: &PredictArgs) -> anyhow::Result<()> {
         ..RuntimeOptions::default()
     };
     let predictor = open_predictor(&entry, &runtime)?;
-    let decoders = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
+    let decoders = crate::jobs::predict::default_decoders();
     let mut run = PredictRun::start(predictor, tasks, decoders);
     let interactive = std::io::stderr().is_terminal();
     let report = run_to_end(&mut project, &mut run, &mut |run, stored| {

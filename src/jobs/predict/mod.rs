@@ -12,7 +12,7 @@
 mod run;
 mod store;
 
-pub use run::{ImageResult, Opener, PredictRun};
+pub use run::{ImageResult, Opener, PredictRun, default_decoders};
 pub use store::{PredictReport, StoredImage, run_to_end, store_result};
 
 use crate::model::{ItemId, ItemStatus};

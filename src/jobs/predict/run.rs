@@ -18,6 +18,13 @@ use std::time::{Duration, Instant};
 /// run stops: a server that is down fails every image the same way.
 const FAILURES_BEFORE_STOPPING: usize = 3;
 
+/// Decoding threads for a run: one per four cores. Decoding an image takes a
+/// small share of a model's time, and ONNX Runtime's own threads spin on
+/// every core: more decoders than that take cores from the model.
+pub fn default_decoders() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| (n.get() / 4).max(1))
+}
+
 /// One image's outcome.
 #[derive(Debug)]
 pub struct ImageResult {

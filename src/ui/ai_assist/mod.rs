@@ -169,7 +169,7 @@ impl AiAssist {
             ..RuntimeOptions::default()
         };
         let source = entry.source_name();
-        let decoders = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
+        let decoders = crate::jobs::predict::default_decoders();
         let run = PredictRun::open_and_start(
             source,
             Box::new(move || open_predictor(&entry, &runtime)),
