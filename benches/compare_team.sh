@@ -53,8 +53,10 @@ def verdict(ok, text):
     return f"{text}: {'MET' if ok else 'MISSED'}"
 
 for name, key, target in (
-    ("16 annotators, edits (add, move, delete, submit)", "16 annotators: edits", 20),
-    ("16 annotators, their claims (100k items)", "16 annotators: claims, 100k items", None),
+    ("16 annotators at full speed, edits (add, move, delete, submit)", "16 annotators at full speed: edits", 20),
+    ("16 annotators at full speed, their claims (100k items)", "16 annotators at full speed: claims, 100k items", None),
+    ("16 annotators, an edit each every 250 ms", "16 annotators, an edit each every 250 ms: edits", 20),
+    ("16 annotators every 250 ms, their claims", "16 annotators, an edit each every 250 ms: claims, 100k items", None),
     ("claim next on 1M items, one annotator", "claim next, 1M items, one annotator", 20),
 ):
     if key not in latency:
