@@ -26,6 +26,7 @@ mod jpeg_scan;
 mod limits;
 mod loader;
 mod probe;
+mod scaled_jpeg;
 mod scan;
 mod sniff;
 mod texture_cache;
