@@ -73,7 +73,13 @@ fn cmyk_to_rgb(s: [u8; 4], inverted: bool, ycck: bool) -> [u8; 3] {
         (s0, s1, s2)
     };
     // `white` is 1 − ink, in 0..=255.
-    let white = |v: u8| if inverted { u32::from(v) } else { 255 - u32::from(v) };
+    let white = |v: u8| {
+        if inverted {
+            u32::from(v)
+        } else {
+            255 - u32::from(v)
+        }
+    };
     let kw = white(k);
     let mix = |v: u8| ((white(v) * kw + 127) / 255) as u8;
     [mix(c), mix(m), mix(y)]
@@ -97,7 +103,10 @@ mod tests {
     #[test]
     fn adobe_cmyk_is_stored_inverted() {
         // No ink at all is white; full black ink is black.
-        assert_eq!(cmyk_to_rgb([255, 255, 255, 255], true, false), [255, 255, 255]);
+        assert_eq!(
+            cmyk_to_rgb([255, 255, 255, 255], true, false),
+            [255, 255, 255]
+        );
         assert_eq!(cmyk_to_rgb([255, 255, 255, 0], true, false), [0, 0, 0]);
         assert_eq!(cmyk_to_rgb([0, 0, 0, 0], false, false), [255, 255, 255]);
         // Full cyan, no black: red is gone.

@@ -36,7 +36,10 @@ pub(crate) enum ColourModel {
     Rgb,
     /// Four components. `inverted` when an Adobe marker is present (Photoshop stores ink
     /// as 255 − amount); `ycck` when its transform says the first three are YCC.
-    Cmyk { inverted: bool, ycck: bool },
+    Cmyk {
+        inverted: bool,
+        ycck: bool,
+    },
 }
 
 #[derive(Debug)]
@@ -98,7 +101,9 @@ pub(crate) fn read_frame(data: &[u8]) -> Result<Frame, HeaderError> {
         }
         let len = usize::from(u16::from_be_bytes([
             *data.get(pos).ok_or_else(|| corrupt("header ends early"))?,
-            *data.get(pos + 1).ok_or_else(|| corrupt("header ends early"))?,
+            *data
+                .get(pos + 1)
+                .ok_or_else(|| corrupt("header ends early"))?,
         ]));
         let body = data
             .get(pos + 2..pos + len.max(2))
@@ -111,7 +116,9 @@ pub(crate) fn read_frame(data: &[u8]) -> Result<Frame, HeaderError> {
             0xC0 | 0xC1 => frame = Some(read_sof(body)?),
             0xC2 | 0xC6 | 0xCA | 0xCE => return Err(HeaderError::Unsupported("progressive")),
             0xC3 | 0xC5 | 0xC7 | 0xC9 | 0xCB | 0xCD | 0xCF => {
-                return Err(HeaderError::Unsupported("lossless, hierarchical or arithmetic"));
+                return Err(HeaderError::Unsupported(
+                    "lossless, hierarchical or arithmetic",
+                ));
             }
             0xC4 => read_dht(body, &mut dc_tables, &mut ac_tables)?,
             0xDB => read_dqt(body, &mut quant)?,
@@ -152,7 +159,9 @@ fn read_sof(body: &[u8]) -> Result<(usize, usize, Vec<Component>), HeaderError> 
     let height = usize::from(u16::from_be_bytes([head[1], head[2]]));
     let width = usize::from(u16::from_be_bytes([head[3], head[4]]));
     if height == 0 {
-        return Err(HeaderError::Unsupported("height given after the scan (DNL)"));
+        return Err(HeaderError::Unsupported(
+            "height given after the scan (DNL)",
+        ));
     }
     if width == 0 {
         return Err(corrupt("the frame is 0 pixels wide"));
@@ -166,7 +175,9 @@ fn read_sof(body: &[u8]) -> Result<(usize, usize, Vec<Component>), HeaderError> 
         let c = body.get(6 + 3 * i..9 + 3 * i).ok_or_else(short)?;
         let (h, v) = (usize::from(c[1] >> 4), usize::from(c[1] & 15));
         if !(1..=2).contains(&h) || !(1..=2).contains(&v) {
-            return Err(HeaderError::Unsupported("sampling factors other than 1 or 2"));
+            return Err(HeaderError::Unsupported(
+                "sampling factors other than 1 or 2",
+            ));
         }
         if c[2] > 3 {
             return Err(corrupt("quantisation table number over 3"));
@@ -217,7 +228,9 @@ fn read_dht(
     ac: &mut [Option<HuffmanTable>; 4],
 ) -> Result<(), HeaderError> {
     while let Some((&class_id, rest)) = body.split_first() {
-        let counts = rest.get(..16).ok_or_else(|| corrupt("short Huffman table"))?;
+        let counts = rest
+            .get(..16)
+            .ok_or_else(|| corrupt("short Huffman table"))?;
         let total: usize = counts.iter().map(|&c| usize::from(c)).sum();
         let symbols = rest
             .get(16..16 + total)

@@ -11,6 +11,13 @@
 /// Bits looked up at once.
 const FAST_BITS: u32 = 10;
 const FAST_SIZE: usize = 1 << FAST_BITS;
+/// Bits looked up at once when passing over coefficients.
+const SKIP_BITS: u32 = 12;
+const SKIP_SIZE: usize = 1 << SKIP_BITS;
+/// Fields of a skip entry: bits consumed (low 4), end of block (bit 4), positions
+/// advanced (bits 5 and up).
+const SKIP_EOB: u16 = 1 << 4;
+const SKIP_ADVANCE_SHIFT: u16 = 5;
 
 /// One DC or AC table, ready to decode.
 #[derive(Debug, Clone)]
@@ -20,6 +27,9 @@ pub(crate) struct HuffmanTable {
     /// AC only, per prefix: `value << 16 | run << 8 | total length` for a code whose
     /// value bits fit in the prefix too; 0 otherwise.
     fast_ac: Option<Box<[i32; FAST_SIZE]>>,
+    /// AC only, per [`SKIP_BITS`] prefix: how to pass over the coefficients no longer
+    /// kept, several at once (see [`skip_table`]).
+    skip: Option<Box<[u16; SKIP_SIZE]>>,
     /// For lengths 1..=16 (index = length): the first code that is *too large* for this
     /// length, left-aligned in 16 bits (`u32` so that 1 << 16 fits).
     max_code: [u32; 18],
@@ -60,9 +70,11 @@ impl HuffmanTable {
         }
         max_code[17] = u32::MAX;
         let fast_ac = ac.then(|| fast_ac_table(&fast));
+        let skip = ac.then(|| skip_table(&fast));
         Some(HuffmanTable {
             fast,
             fast_ac,
+            skip,
             max_code,
             delta,
             symbols: symbols[..index].to_vec(),
@@ -83,6 +95,43 @@ fn fast_ac_table(fast: &[u16; FAST_SIZE]) -> Box<[i32; FAST_SIZE]> {
             let bits = (prefix as u32 >> (FAST_BITS - length - size)) & ((1 << size) - 1);
             let value = extend(bits, size);
             *slot = value << 16 | (run << 8) as i32 | (length + size) as i32;
+        }
+    }
+    table
+}
+
+/// Per 12-bit prefix, the longest run of whole AC codes *with* their value bits that
+/// it holds (at most four): the bits they take, the zigzag positions they advance
+/// (run + 1 each, 16 for a run of zeros, none for the end of block, which ends the
+/// run). Most coefficients past the kept ones are passed over two or three at a time,
+/// which is what makes the reduced decode faster than a full one. 0 when not even the
+/// first code and its value fit.
+fn skip_table(fast: &[u16; FAST_SIZE]) -> Box<[u16; SKIP_SIZE]> {
+    let mut table = Box::new([0u16; SKIP_SIZE]);
+    for (prefix, slot) in table.iter_mut().enumerate() {
+        let (mut used, mut advance, mut eob) = (0u32, 0u16, false);
+        for _ in 0..4 {
+            let left = SKIP_BITS - used;
+            let rest = ((prefix as u32) << used) & (SKIP_SIZE as u32 - 1);
+            let entry = fast[(rest >> (SKIP_BITS - FAST_BITS)) as usize];
+            let length = u32::from(entry >> 8);
+            if entry == 0 || length > left {
+                break;
+            }
+            let symbol = entry & 0xFF;
+            let (run, size) = (symbol >> 4, u32::from(symbol & 15));
+            if length + size > left {
+                break;
+            }
+            used += length + size;
+            if size == 0 && run != 15 {
+                eob = true;
+                break;
+            }
+            advance += if size == 0 { 16 } else { run + 1 };
+        }
+        if used > 0 {
+            *slot = used as u16 | if eob { SKIP_EOB } else { 0 } | advance << SKIP_ADVANCE_SHIFT;
         }
     }
     table
@@ -111,6 +160,15 @@ pub(crate) struct BitReader<'a> {
     padded: u32,
 }
 
+/// What one AC code says.
+enum AcStep {
+    EndOfBlock,
+    /// A run of zeros (16 positions).
+    Zeros(usize),
+    /// A run of zeros, then a coefficient.
+    Value(usize, i32),
+}
+
 /// A code no table holds: the data is damaged.
 #[derive(Debug)]
 pub(crate) struct BadCode;
@@ -134,7 +192,9 @@ impl<'a> BitReader<'a> {
 
     #[inline(always)]
     fn refill(&mut self) {
-        if self.count > 56 {
+        // 32 bits cover any code and its value; topping up only below that keeps the
+        // eight-byte load off most coefficients.
+        if self.count >= 32 {
             return;
         }
         if let Some(chunk) = self.data.get(self.pos..self.pos + 8) {
@@ -146,7 +206,7 @@ impl<'a> BitReader<'a> {
             let has_ff =
                 inverse.wrapping_sub(0x0101_0101_0101_0101) & !inverse & 0x8080_8080_8080_8080;
             if has_ff == 0 && self.padded == 0 {
-                let bytes = (63 - self.count) / 8;
+                let bytes = (64 - self.count) / 8;
                 self.bits |= (word >> (64 - 8 * bytes)) << (64 - self.count - 8 * bytes);
                 self.count += 8 * bytes;
                 self.pos += bytes as usize;
@@ -251,39 +311,71 @@ impl<'a> BitReader<'a> {
         if let Some(first) = keep.first_mut() {
             *first = prediction.wrapping_mul(i32::from(quant[0]));
         }
-        let Some(fast_ac) = ac.fast_ac.as_deref() else {
+        let (Some(fast_ac), Some(skip)) = (ac.fast_ac.as_deref(), ac.skip.as_deref()) else {
             return Err(BadCode);
         };
         let mut k: usize = 1;
-        while k < 64 {
+        // The kept coefficients, one at a time with their values.
+        while k < keep.len() {
             self.refill();
             let entry = fast_ac[(self.bits >> (64 - FAST_BITS)) as usize];
             if entry != 0 {
                 k += ((entry >> 8) & 15) as usize;
                 self.consume((entry & 0xFF) as u32);
-                if k < keep.len() {
-                    keep[k] = (entry >> 16) * i32::from(quant[k]);
+                if let (Some(slot), Some(&q)) = (keep.get_mut(k), quant.get(k)) {
+                    *slot = (entry >> 16) * i32::from(q);
                 }
                 k += 1;
                 continue;
             }
-            let rs = self.symbol(ac)?;
-            let (run, size) = (usize::from(rs >> 4), u32::from(rs & 15));
-            if size == 0 {
-                if run == 15 {
-                    k += 16;
-                    continue;
+            match self.ac_slow(ac)? {
+                AcStep::EndOfBlock => return Ok(()),
+                AcStep::Zeros(run) => k += run,
+                AcStep::Value(run, value) => {
+                    k += run;
+                    if let (Some(slot), Some(&q)) = (keep.get_mut(k), quant.get(k)) {
+                        *slot = value * i32::from(q);
+                    }
+                    k += 1;
                 }
-                break; // end of block
             }
-            k += run;
-            let value = extend(self.take(size), size);
-            if k < keep.len() {
-                keep[k] = value * i32::from(quant[k.min(63)]);
+        }
+        // The rest only need passing over, several at a time when they fit.
+        while k < 64 {
+            self.refill();
+            let entry = skip[(self.bits >> (64 - SKIP_BITS)) as usize];
+            let advance = usize::from(entry >> SKIP_ADVANCE_SHIFT);
+            // A block whose last coefficient is at 63 has no end-of-block code: a
+            // run must not reach into the next block, and an end of block in it
+            // must come before position 64.
+            let end = if entry & SKIP_EOB != 0 { 63 } else { 64 };
+            if entry != 0 && k + advance <= end {
+                self.consume(u32::from(entry & 15));
+                if entry & SKIP_EOB != 0 {
+                    return Ok(());
+                }
+                k += advance;
+                continue;
             }
-            k += 1;
+            match self.ac_slow(ac)? {
+                AcStep::EndOfBlock => return Ok(()),
+                AcStep::Zeros(run) => k += run,
+                AcStep::Value(run, _) => k += run + 1,
+            }
         }
         Ok(())
+    }
+
+    /// One AC code and its value, the long way.
+    #[inline(always)]
+    fn ac_slow(&mut self, ac: &HuffmanTable) -> Result<AcStep, BadCode> {
+        let rs = self.symbol(ac)?;
+        let (run, size) = (usize::from(rs >> 4), u32::from(rs & 15));
+        Ok(match (size, run) {
+            (0, 15) => AcStep::Zeros(16),
+            (0, _) => AcStep::EndOfBlock,
+            _ => AcStep::Value(run, extend(self.take(size), size)),
+        })
     }
 
     /// Moves past a restart marker: drops the bits left of the interval, then skips to

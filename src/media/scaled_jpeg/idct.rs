@@ -13,9 +13,9 @@ use std::f32::consts::PI;
 /// Coefficients of a block in zigzag order, dequantised; only the first few are kept.
 /// Zigzag index → natural (row × 8 + column) position.
 const ZIGZAG: [usize; 64] = [
-    0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34,
-    27, 20, 13, 6, 7, 14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44,
-    51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,
+    0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20,
+    13, 6, 7, 14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58, 59,
+    52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,
 ];
 
 /// The transform to n×n for one n.
@@ -33,7 +33,11 @@ impl ReducedIdct {
         let mut weights = vec![0.0; n * n];
         for x in 0..n {
             for u in 0..n {
-                let c = if u == 0 { std::f32::consts::FRAC_1_SQRT_2 } else { 1.0 };
+                let c = if u == 0 {
+                    std::f32::consts::FRAC_1_SQRT_2
+                } else {
+                    1.0
+                };
                 let theta = u as f32 * PI / 16.0;
                 let mean_of_run = if u == 0 {
                     1.0
@@ -55,39 +59,41 @@ impl ReducedIdct {
     /// `coefs` into `out` at rows of `stride` bytes.
     #[inline]
     pub fn block(&self, coefs: &[i32], out: &mut [u8], stride: usize) {
-        let n = self.n;
-        if n == 1 {
-            out[0] = clamp(coefs[0] as f32 / 8.0 + 128.0);
-            return;
+        match self.n {
+            1 => out[0] = clamp(coefs[0] as f32 / 8.0 + 128.0),
+            2 => self.block_n::<2>(coefs, out, stride),
+            _ => self.block_n::<4>(coefs, out, stride),
         }
-        // Natural-order coefficients of the n×n corner.
-        let mut f = [0f32; 16];
-        for (k, &c) in coefs.iter().enumerate().take(self.keep) {
+    }
+
+    /// [`Self::block`] for one n, so the loops unroll.
+    #[inline(always)]
+    fn block_n<const N: usize>(&self, coefs: &[i32], out: &mut [u8], stride: usize) {
+        let mut w = [[0f32; N]; N];
+        for (x, row) in w.iter_mut().enumerate() {
+            row.copy_from_slice(&self.weights[x * N..x * N + N]);
+        }
+        // Natural-order coefficients of the N×N corner.
+        let mut f = [[0f32; N]; N];
+        for (k, &c) in coefs.iter().enumerate() {
             let p = ZIGZAG[k];
             let (row, col) = (p / 8, p % 8);
-            if row < n && col < n {
-                f[row * n + col] = c as f32;
+            if row < N && col < N {
+                f[row][col] = c as f32;
             }
         }
         // Columns first (vertical frequencies v → rows y), then rows.
-        let mut tmp = [0f32; 16];
-        for y in 0..n {
-            for u in 0..n {
-                let mut sum = 0.0;
-                for v in 0..n {
-                    sum += self.weights[y * n + v] * f[v * n + u];
-                }
-                tmp[y * n + u] = sum;
+        let mut tmp = [[0f32; N]; N];
+        for y in 0..N {
+            for u in 0..N {
+                tmp[y][u] = (0..N).map(|v| w[y][v] * f[v][u]).sum();
             }
         }
-        for y in 0..n {
-            let row = &mut out[y * stride..y * stride + n];
+        for (y, t) in tmp.iter().enumerate() {
+            let row = &mut out[y * stride..y * stride + N];
             for (x, px) in row.iter_mut().enumerate() {
-                let mut sum = 128.0;
-                for u in 0..n {
-                    sum += self.weights[x * n + u] * tmp[y * n + u];
-                }
-                *px = clamp(sum);
+                let sum: f32 = (0..N).map(|u| w[x][u] * t[u]).sum();
+                *px = clamp(sum + 128.0);
             }
         }
     }
@@ -152,7 +158,10 @@ mod tests {
                     }
                     mean /= (m * m) as f32;
                     let got = f32::from(out[y * n + x]);
-                    assert!((got - mean).abs() <= 0.6, "n={n} ({x},{y}): {got} vs {mean}");
+                    assert!(
+                        (got - mean).abs() <= 0.6,
+                        "n={n} ({x},{y}): {got} vs {mean}"
+                    );
                 }
             }
         }

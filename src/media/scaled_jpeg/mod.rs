@@ -66,7 +66,11 @@ pub(crate) fn decode_scaled(data: &[u8], denominator: u32) -> Result<ScaledImage
         2 => 4,
         4 => 2,
         8 => 1,
-        _ => return Err(ScaledError::Unsupported("a scale other than 1/2, 1/4 or 1/8")),
+        _ => {
+            return Err(ScaledError::Unsupported(
+                "a scale other than 1/2, 1/4 or 1/8",
+            ));
+        }
     };
     let frame = read_frame(data)?;
     let planes = decode_planes(data, &frame, n)?;
@@ -190,5 +194,85 @@ mod tests {
         assert_eq!(scale_denominator(12_000, 9_000, 256, 192), 8);
         assert_eq!(scale_denominator(600, 400, 256, 171), 2);
         assert_eq!(scale_denominator(300, 200, 256, 171), 1);
+    }
+}
+
+#[cfg(test)]
+mod reference_tests {
+    use super::*;
+
+    /// Noisy RGB, so that at high quality most blocks code coefficients up to 63 and
+    /// end without an end-of-block code.
+    fn noisy(width: usize, height: usize) -> Vec<u8> {
+        let mut state = 0x9E37_79B9u32;
+        (0..width * height * 3)
+            .map(|i| {
+                state ^= state << 13;
+                state ^= state >> 17;
+                state ^= state << 5;
+                ((i / 3 % width) as u32 * 255 / width as u32) as u8 ^ (state & 0x0F) as u8
+            })
+            .collect()
+    }
+
+    /// Our reduced decode against zune-jpeg's full one averaged over each n×n cell.
+    fn check(
+        colour: jpeg_encoder::ColorType,
+        pixels: &[u8],
+        w: u16,
+        h: u16,
+        sampling: jpeg_encoder::SamplingFactor,
+    ) {
+        let mut jpeg = Vec::new();
+        let mut encoder = jpeg_encoder::Encoder::new(&mut jpeg, 100);
+        encoder.set_sampling_factor(sampling);
+        encoder.encode(pixels, w, h, colour).unwrap();
+        let mut reference =
+            zune_jpeg::JpegDecoder::new(zune_jpeg::zune_core::bytestream::ZCursor::new(&jpeg));
+        let full = reference.decode().unwrap();
+        let (w, h) = (usize::from(w), usize::from(h));
+        for denominator in [2usize, 4, 8] {
+            let ours = decode_scaled(&jpeg, denominator as u32).unwrap();
+            let sw = ours.width as usize;
+            let (mut total, mut count) = (0.0, 0.0);
+            for y in 0..h / denominator {
+                for x in 0..w / denominator {
+                    for c in 0..3 {
+                        let mut sum = 0u32;
+                        for dy in 0..denominator {
+                            for dx in 0..denominator {
+                                let at =
+                                    ((y * denominator + dy) * w + x * denominator + dx) * 3 + c;
+                                sum += u32::from(full[at]);
+                            }
+                        }
+                        let mean = f64::from(sum) / (denominator * denominator) as f64;
+                        total += (mean - f64::from(ours.rgb[(y * sw + x) * 3 + c])).abs();
+                        count += 1.0;
+                    }
+                }
+            }
+            let diff = total / count;
+            assert!(
+                diff < 3.0,
+                "{colour:?} {sampling:?} 1/{denominator}: mean difference {diff}"
+            );
+        }
+    }
+
+    #[test]
+    fn matches_a_full_decode_averaged() {
+        use jpeg_encoder::{ColorType, SamplingFactor};
+        let (w, h) = (96u16, 64u16);
+        let rgb = noisy(usize::from(w), usize::from(h));
+        for sampling in [
+            SamplingFactor::F_1_1,
+            SamplingFactor::F_2_1,
+            SamplingFactor::F_2_2,
+        ] {
+            check(ColorType::Rgb, &rgb, w, h, sampling);
+        }
+        let grey: Vec<u8> = rgb.chunks(3).map(|p| p[1]).collect();
+        check(ColorType::Luma, &grey, w, h, SamplingFactor::F_1_1);
     }
 }
