@@ -7,6 +7,8 @@
 //! hit-testing the pointer against the 5,000 polygons.
 
 use criterion::{Criterion, criterion_group, criterion_main};
+#[path = "common/cpu_time.rs"]
+mod cpu_time;
 use eframe::egui::{self, Rect, Vec2, pos2};
 use shugu::model::{
     Annotation, AnnotationId, BBox, ClassId, ItemId, LabelSchema, Point, Polygon, Provenance, Shape,
@@ -183,19 +185,6 @@ fn canvas_frame(c: &mut Criterion) {
     });
 }
 
-/// The thread's CPU time in milliseconds: on a machine shared with other work,
-/// wall time also counts the waits for a core.
-#[cfg(unix)]
-fn cpu_ms() -> f64 {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: clock_gettime writes the timespec it is given and nothing else.
-    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    ts.tv_sec as f64 * 1e3 + ts.tv_nsec as f64 / 1e6
-}
-
 /// Median CPU time of 31 polygon frames per view change, printed beside
 /// criterion's wall-clock figures.
 #[cfg(unix)]
@@ -217,9 +206,9 @@ fn cpu_time_summary(
                     }
                     _ => {}
                 }
-                let start = cpu_ms();
+                let start = cpu_time::cpu_ms();
                 frame(ctx, state, scene, schema);
-                cpu_ms() - start
+                cpu_time::cpu_ms() - start
             })
             .collect();
         times.sort_by(f64::total_cmp);

@@ -119,11 +119,11 @@ impl Gallery {
             self.facts_revision = project.revision();
         }
         let item = project.items().get(position)?;
-        if !self.facts.contains_key(&item.id) {
-            let facts = TileFacts::read(project, item).unwrap_or_default();
-            self.facts.insert(item.id, facts);
-        }
-        self.facts.get(&item.id)
+        Some(
+            self.facts
+                .entry(item.id)
+                .or_insert_with(|| TileFacts::read(project, item).unwrap_or_default()),
+        )
     }
 
     /// Draws the grid of `shown` (positions in the project's item list, the item
