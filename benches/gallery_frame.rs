@@ -258,6 +258,8 @@ fn gallery_frame(c: &mut Criterion) {
         "grid: {tiles} tiles in view, {} with their thumbnail",
         gallery.thumbnails_ready()
     );
+    let cpu = cpu_time::median_cpu_ms(31, || grid_frame(&ctx, &mut gallery, &project, &shown));
+    println!("gallery frame, {tiles} tiles: median CPU time {cpu:.2} ms");
     c.bench_function(
         &format!(
             "gallery frame: {tiles} tiles with thumbnails, boxes, labels (build + tessellate)"
