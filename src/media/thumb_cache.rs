@@ -1,7 +1,7 @@
 //! The thumbnails of a project on disk, one small file each, in a folder the caller
 //! names (a project's `cache/thumbnails/`).
 //!
-//! A file's entry is keyed by its path, size and modification time (and the thumbnail
+//! A file's entry is keyed by its canonical path, size and modification time (and the thumbnail
 //! size and this format's version), so a changed or replaced image is simply a miss
 //! and is made again; stale entries are harmless. Entries are written to a temporary
 //! file and renamed into place, so a reader never sees half of one; nothing is synced,
@@ -53,8 +53,10 @@ impl ThumbnailCache {
             .ok()
             .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
             .map_or(0, |d| d.as_nanos());
+        // The same file by any path (relative from the CLI, absolute in the GUI).
+        let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
         let mut hash = Fnv64::new();
-        hash.write(path.as_os_str().as_encoded_bytes());
+        hash.write(canonical.as_os_str().as_encoded_bytes());
         hash.write(&meta.len().to_le_bytes());
         hash.write(&modified.to_le_bytes());
         hash.write(&u64::from(self.max_side).to_le_bytes());
@@ -155,6 +157,9 @@ mod tests {
         assert_eq!(cache.fill(&image).unwrap(), Filled::Made);
         let thumb = cache.load(&image).unwrap();
         assert_eq!((thumb.width(), thumb.height()), (64, 9));
+        // The same file reached by another path is the same entry.
+        let roundabout = dir.path().join("cache").join("..").join("a.png");
+        assert_eq!(cache.fill(&roundabout).unwrap(), Filled::Cached);
     }
 
     #[test]
