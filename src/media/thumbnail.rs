@@ -60,14 +60,9 @@ fn make_unguarded(path: &Path, max_side: u32) -> Result<Thumbnail, MediaError> {
         let scaled = if denominator > 1 && !header.progressive {
             match decode_scaled(&bytes, denominator) {
                 Ok(s) => RgbImage::from_raw(s.width, s.height, s.rgb).map(DynamicImage::from),
-                Err(ScaledError::Unsupported(_)) => None,
-                Err(ScaledError::Corrupt(detail)) => {
-                    return Err(MediaError::Corrupt {
-                        path: MediaError::path_string(path),
-                        format: format_name,
-                        detail,
-                    });
-                }
+                // What the fast path does not take, or finds damaged, the general
+                // decoder gets: it opens what the single view opens, or says why not.
+                Err(ScaledError::Unsupported(_) | ScaledError::Corrupt(_)) => None,
             }
         } else {
             None
