@@ -3,7 +3,10 @@
 //! the Rust decoders at hand does as fast (measured on a camera-like 1920×1080 photo at
 //! quality 90, one core: zune-jpeg's full decode 6.9 ms; jpeg-decoder's `scale` to 1/4
 //! 5.6 ms; libjpeg-turbo without SIMD, through `mozjpeg`, 4.8 ms; Pillow's `draft` to
-//! 1/4 4.0 ms; this module's 1/4, see `benches/thumbnails.rs`).
+//! 1/4 4.0 ms. Re-measured side by side on the shared 2-core machine under load, 100
+//! such photos: jpeg-decoder's 1/4 9.2–12.8 ms, Pillow's `draft` 1/4 5.4 ms, this
+//! module's 1/4 4.8–5.2 ms and 1/8 3.1–3.5 ms; end to end, `shugu thumbnails` is
+//! 1.5–1.6× Pillow on 2 processes, `benches/compare_thumbnails.sh`).
 //!
 //! The entropy decoding cannot be skipped — every coefficient's code must be read to
 //! find the next — so it is made fast ([`huffman`]); everything after it works on the
