@@ -70,3 +70,25 @@ impl CpuTimes {
         }
     }
 }
+
+/// The calling thread's CPU time in milliseconds (0 where the platform has no
+/// such clock).
+#[allow(dead_code)]
+pub fn cpu_ms() -> f64 {
+    let now = Clock::Thread.now() * 1e3;
+    if now.is_nan() { 0.0 } else { now }
+}
+
+/// Median CPU time of `runs` calls of `f`, in milliseconds.
+#[allow(dead_code)]
+pub fn median_cpu_ms(runs: usize, mut f: impl FnMut()) -> f64 {
+    let mut times: Vec<f64> = (0..runs.max(1))
+        .map(|_| {
+            let start = cpu_ms();
+            f();
+            cpu_ms() - start
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    times[times.len() / 2]
+}

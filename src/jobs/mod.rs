@@ -18,6 +18,7 @@ pub mod registry;
 pub mod safe_read;
 pub mod scan;
 pub mod text;
+pub mod thumbnails;
 pub mod voc;
 pub mod yolo;
 

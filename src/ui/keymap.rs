@@ -78,10 +78,16 @@ pub enum Action {
     /// The selected keypoint's visibility: visible → occluded → not labelled;
     /// with the keypoint tool, the next point's (pressed twice: skip it).
     CycleVisibility,
+    /// Switch between the single image and the thumbnail grid.
+    ToggleGallery,
+    /// The grid: select every item shown.
+    SelectAll,
+    /// The grid: submit the selected items.
+    SubmitSelection,
 }
 
 impl Action {
-    pub const ALL: [Action; 35] = [
+    pub const ALL: [Action; 38] = [
         Action::PrevItem,
         Action::NextItem,
         Action::DoneAndNext,
@@ -117,6 +123,9 @@ impl Action {
         Action::RotateLeftFast,
         Action::RotateRightFast,
         Action::CycleVisibility,
+        Action::ToggleGallery,
+        Action::SelectAll,
+        Action::SubmitSelection,
     ];
 
     /// The translation key of the action's name, for menus and the help screen.
@@ -157,6 +166,9 @@ impl Action {
             Action::RotateLeftFast => "action.rotate_left_fast",
             Action::RotateRightFast => "action.rotate_right_fast",
             Action::CycleVisibility => "action.cycle_visibility",
+            Action::ToggleGallery => "action.toggle_gallery",
+            Action::SelectAll => "action.select_all",
+            Action::SubmitSelection => "action.submit_selection",
         }
     }
 
