@@ -67,6 +67,28 @@ fn drag(h: &mut Harness<ShuguApp>, from: Pos2, to: Pos2) {
     primary_button(h, to, false);
 }
 
+/// A click on `pos` with `modifiers`, press and release in one frame: each
+/// frame is a quarter of a second of the harness's time and thumbnails
+/// arriving add frames, so a press and a release frames apart could last past
+/// a click. Two frames first, so it is never the second of a double click.
+fn click(h: &mut Harness<ShuguApp>, pos: Pos2, modifiers: Modifiers) {
+    h.step();
+    h.step();
+    h.event(Event::ModifiersChanged(modifiers));
+    h.event(Event::PointerMoved(pos));
+    for pressed in [true, false] {
+        h.event(Event::PointerButton {
+            pos,
+            button: eframe::egui::PointerButton::Primary,
+            pressed,
+            modifiers,
+        });
+    }
+    h.run();
+    h.event(Event::ModifiersChanged(Modifiers::NONE));
+    h.run();
+}
+
 fn statuses(h: &Harness<ShuguApp>) -> Vec<ItemStatus> {
     let ws = h.state().workspace().unwrap();
     ws.project.items().iter().map(|i| i.status).collect()
@@ -145,27 +167,8 @@ fn a_reviewer_rejects_the_selection_with_one_reason() {
     press(&mut h, Modifiers::NONE, Key::F4);
     // A click, then a Shift-click extends to a range.
     let (one, three) = (tile(&h, 1), tile(&h, 3));
-    h.event(Event::PointerMoved(one.center()));
-    h.run();
-    primary_button(&mut h, one.center(), true);
-    primary_button(&mut h, one.center(), false);
-    h.event(Event::ModifiersChanged(Modifiers::SHIFT));
-    h.event(Event::PointerMoved(three.center()));
-    h.event(Event::PointerButton {
-        pos: three.center(),
-        button: eframe::egui::PointerButton::Primary,
-        pressed: true,
-        modifiers: Modifiers::SHIFT,
-    });
-    h.event(Event::PointerButton {
-        pos: three.center(),
-        button: eframe::egui::PointerButton::Primary,
-        pressed: false,
-        modifiers: Modifiers::SHIFT,
-    });
-    h.run();
-    h.event(Event::ModifiersChanged(Modifiers::NONE));
-    h.run();
+    click(&mut h, one.center(), Modifiers::NONE);
+    click(&mut h, three.center(), Modifiers::SHIFT);
     let selected: Vec<usize> = h
         .state()
         .workspace()
@@ -204,10 +207,7 @@ fn enter_opens_the_focused_item_and_esc_returns_to_the_grid() {
     let mut h = open(&f, false);
     press(&mut h, Modifiers::NONE, Key::F4);
     let four = tile(&h, 4);
-    h.event(Event::PointerMoved(four.center()));
-    h.run();
-    primary_button(&mut h, four.center(), true);
-    primary_button(&mut h, four.center(), false);
+    click(&mut h, four.center(), Modifiers::NONE);
     press(&mut h, Modifiers::NONE, Key::Enter);
     {
         let ws = h.state().workspace().unwrap();
@@ -221,4 +221,45 @@ fn enter_opens_the_focused_item_and_esc_returns_to_the_grid() {
     assert!(ws.gallery_open());
     assert_eq!(ws.gallery.focus, Some(4));
     assert!(ws.gallery.selection.contains(4));
+}
+
+#[test]
+fn arrow_keys_move_through_the_grid_and_shift_extends_the_selection() {
+    let f = six_images();
+    let mut h = open(&f, false);
+    press(&mut h, Modifiers::NONE, Key::F4);
+    let focus = |h: &Harness<ShuguApp>| h.state().workspace().unwrap().gallery.focus;
+    let selected = |h: &Harness<ShuguApp>| -> Vec<usize> {
+        let ws = h.state().workspace().unwrap();
+        ws.gallery.selection.items().collect()
+    };
+    // The grid opens on the item the single view showed; → takes the next one.
+    assert_eq!(focus(&h), Some(0));
+    press(&mut h, Modifiers::NONE, Key::ArrowRight);
+    assert_eq!((focus(&h), selected(&h)), (Some(1), vec![1]));
+    // ↓ goes a row down (as many tiles as a row holds; the last tile when no
+    // row is below), Shift+↑ a row up (nowhere from the first row), selecting
+    // from there to the anchor.
+    let columns = h.state().workspace().unwrap().gallery.columns();
+    assert!(
+        columns >= 2,
+        "the test window holds at least two tiles a row"
+    );
+    press(&mut h, Modifiers::NONE, Key::ArrowDown);
+    let below = (1 + columns).min(5);
+    assert_eq!((focus(&h), selected(&h)), (Some(below), vec![below]));
+    press(&mut h, Modifiers::SHIFT, Key::ArrowUp);
+    let above = below.checked_sub(columns).unwrap_or(below);
+    assert_eq!(focus(&h), Some(above));
+    // The plain ↓ moved the anchor with the focus, as a click does.
+    assert_eq!(selected(&h), (above..=below).collect::<Vec<_>>());
+    // ← past the first tile stays there; Enter opens the focused item.
+    for _ in 0..3 {
+        press(&mut h, Modifiers::NONE, Key::ArrowLeft);
+    }
+    assert_eq!(focus(&h), Some(0));
+    press(&mut h, Modifiers::NONE, Key::Enter);
+    let ws = h.state().workspace().unwrap();
+    assert!(!ws.gallery_open());
+    assert_eq!(ws.current, Some(0));
 }

@@ -9,6 +9,8 @@
 //!   loader's newest-first queue serves the nearest first.
 //! - Selection ([`selection`]): click, Ctrl-click, Shift-click, rubber band, Ctrl+A.
 //!   Bulk actions ([`bulk`]) are each one `Edit::Batch`: one undo step.
+//! - The arrow keys move the focus (with Shift, extending the selection), and the
+//!   grid scrolls to it.
 //! - Enter or a double click opens the item in the single view; Esc there comes back
 //!   to the grid where it was.
 
@@ -71,6 +73,10 @@ pub struct Gallery {
     tiles: Vec<(usize, Rect)>,
     /// How many of them had their thumbnail.
     ready_tiles: usize,
+    /// Tiles a row in the last frame: how far ↑ and ↓ move.
+    columns: usize,
+    /// The focused tile moved by a key: scroll it into view.
+    scroll_to_focus: bool,
 }
 
 impl Default for Gallery {
@@ -89,6 +95,8 @@ impl Default for Gallery {
             facts_revision: 0,
             tiles: Vec::new(),
             ready_tiles: 0,
+            columns: 1,
+            scroll_to_focus: false,
         }
     }
 }
@@ -105,6 +113,32 @@ impl Gallery {
     /// list and its rectangle on screen.
     pub fn tiles(&self) -> &[(usize, Rect)] {
         &self.tiles
+    }
+
+    /// Moves the focus `step` tiles through `shown` (from the first tile when
+    /// none has it), selecting the tile reached, or with `extend` the range from
+    /// the selection's anchor to it; the grid scrolls to it.
+    pub fn move_focus(&mut self, step: isize, extend: bool, shown: &[usize]) {
+        let Some(last) = shown.len().checked_sub(1) else {
+            return;
+        };
+        let to = match self.focus.and_then(|f| shown.iter().position(|&p| p == f)) {
+            // Up from the first row stays; down past the last row ends on the last tile.
+            Some(at) => at.checked_add_signed(step).unwrap_or(at).min(last),
+            None => 0,
+        };
+        let keys = ClickKeys {
+            toggle: false,
+            range: extend,
+        };
+        self.selection.click(shown[to], keys, shown);
+        self.focus = Some(shown[to]);
+        self.scroll_to_focus = true;
+    }
+
+    /// Tiles a row, as last drawn.
+    pub fn columns(&self) -> usize {
+        self.columns
     }
 
     /// How many tiles of the last frame showed their thumbnail.
@@ -162,8 +196,27 @@ impl Gallery {
         if std::mem::take(&mut self.restore_scroll) {
             area = area.vertical_scroll_offset(self.scroll_top);
         }
+        if !ui.ctx().text_edit_focused() {
+            // ↑ and ↓ by a row (← and → are the keymap's previous and next).
+            let columns = self.columns.max(1) as isize;
+            for (key, step) in [
+                (egui::Key::ArrowUp, -columns),
+                (egui::Key::ArrowDown, columns),
+            ] {
+                // Shift first: a pattern without Shift also matches a press with it.
+                for (modifiers, extend) in [
+                    (egui::Modifiers::SHIFT, true),
+                    (egui::Modifiers::NONE, false),
+                ] {
+                    if ui.input_mut(|i| i.consume_key(modifiers, key)) {
+                        self.move_focus(step, extend, shown);
+                    }
+                }
+            }
+        }
         let width = ui.available_width();
         let layout = GridLayout::new(width, self.tile, shown.len());
+        self.columns = layout.columns;
         self.tiles.clear();
         self.ready_tiles = 0;
         let output = area.show_viewport(ui, |ui, viewport| {
@@ -175,6 +228,14 @@ impl Gallery {
                 ui.scope_id().with("tiles"),
                 Sense::click_and_drag(),
             );
+            if std::mem::take(&mut self.scroll_to_focus)
+                && let Some(index) = self.focus.and_then(|f| shown.iter().position(|&p| p == f))
+            {
+                let (x, y) = layout.corner(index);
+                let rect =
+                    Rect::from_min_size(origin + egui::vec2(x, y), egui::Vec2::splat(layout.tile));
+                ui.scroll_to_rect(rect, None);
+            }
             let range = layout.visible(viewport.min.y, viewport.height());
             self.request_thumbnails(project, shown, &range, &layout, viewport);
             let painter = ui.painter_at(ui.clip_rect());

@@ -69,6 +69,11 @@ impl Workspace {
                 self.gallery.selection.select_all(&shown);
             }
             Action::Deselect => self.gallery.selection.clear(),
+            Action::NextItem | Action::PrevItem => {
+                let shown = self.items.visible(&self.project).to_vec();
+                let step = if action == Action::NextItem { 1 } else { -1 };
+                self.gallery.move_focus(step, false, &shown);
+            }
             // Enter, bound to "done and next" in the single view, opens the item.
             Action::DoneAndNext => {
                 let focus = self
