@@ -380,3 +380,20 @@ fn corrupt_png_data_is_an_error_naming_the_format() {
     );
     assert!(message.contains("PNG"), "{message}");
 }
+
+#[test]
+fn huge_jpeg_thumbnail_never_exists_at_full_size() {
+    let dir = tempdir();
+    let path = write(dir.path(), "huge.jpg", &huge_grey_jpeg());
+    let file_len = std::fs::metadata(&path).expect("metadata").len() as usize;
+    let (thumb, largest) =
+        largest_allocation_of(|| shugu::media::make_thumbnail(&path, 256).expect("thumbnail"));
+    assert_eq!((thumb.image.width(), thumb.image.height()), (256, 192));
+    // Decoded whole it would be 108 MB of grey (324 MB as RGB); at 1/8 it is 5 MB
+    // of RGB, and the file itself is read into memory.
+    let limit = file_len.max(1500 * 1125 * 3) * 2;
+    assert!(
+        largest < limit,
+        "largest allocation {largest} bytes (limit {limit})"
+    );
+}

@@ -2,11 +2,10 @@
 //! cores shared with other work, so wall time also counts the waits for a
 //! core; the CPU time a run used says what the code costs whatever the load.
 //! `benches/compare_shapes.sh` reads the lines [`CpuTimes::report`] prints.
+#![allow(dead_code)] // each benchmark uses a part
 
 /// CPU seconds used so far by the whole process (every thread), or by the
 /// calling thread.
-// A benchmark binary uses one of the two.
-#[allow(dead_code)]
 #[derive(Clone, Copy)]
 pub enum Clock {
     Process,
@@ -69,4 +68,24 @@ impl CpuTimes {
             eprintln!("cpu time\t{}\t{median:.6}\t{}", self.id, sorted.len());
         }
     }
+}
+
+/// The calling thread's CPU time in milliseconds (0 where the platform has no
+/// such clock).
+pub fn cpu_ms() -> f64 {
+    let now = Clock::Thread.now() * 1e3;
+    if now.is_nan() { 0.0 } else { now }
+}
+
+/// Median CPU time of `runs` calls of `f`, in milliseconds.
+pub fn median_cpu_ms(runs: usize, mut f: impl FnMut()) -> f64 {
+    let mut times: Vec<f64> = (0..runs.max(1))
+        .map(|_| {
+            let start = cpu_ms();
+            f();
+            cpu_ms() - start
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    times[times.len() / 2]
 }

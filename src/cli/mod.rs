@@ -12,6 +12,7 @@ mod new;
 mod predict;
 mod split;
 mod stats;
+mod thumbnails;
 
 use crate::jobs::registry::{
     self, Direction, ExportOptions, FormatOption, ImportOptions, option_help,
@@ -221,6 +222,14 @@ pub enum Command {
         #[command(subcommand)]
         command: db::DbCommand,
     },
+    /// Make the thumbnails of every item of a project (for the gallery), into its
+    /// cache/ folder; images already done and unchanged are skipped
+    Thumbnails {
+        dir: PathBuf,
+        /// Worker threads (default: one per core)
+        #[arg(long)]
+        threads: Option<usize>,
+    },
 }
 
 /// Runs a headless command.
@@ -375,6 +384,7 @@ pub fn run(command: Command) -> anyhow::Result<()> {
             },
         ),
         Command::Db { command } => db::run(command),
+        Command::Thumbnails { dir, threads } => thumbnails::run(&dir, threads),
     }
 }
 

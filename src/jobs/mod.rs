@@ -19,6 +19,7 @@ pub mod registry;
 pub mod safe_read;
 pub mod scan;
 pub mod text;
+pub mod thumbnails;
 pub mod voc;
 pub mod yolo;
 

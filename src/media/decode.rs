@@ -57,7 +57,7 @@ impl std::fmt::Debug for DecodedImage {
 }
 
 /// Read buffer for decoding formats that stream from the file (PNG, TIFF, …).
-const DECODE_BUFFER: usize = 64 << 10;
+pub(super) const DECODE_BUFFER: usize = 64 << 10;
 
 /// Decodes the image at `path` for display: limits enforced before any pixel buffer is
 /// allocated, EXIF orientation applied, first frame of animations, and downscaled (with
@@ -111,7 +111,7 @@ fn decode_unguarded(path: &Path, max_side: u32) -> Result<DecodedImage, MediaErr
 /// Builds the decoder, enforces the limits, and decodes the first frame. Returns the
 /// image as stored and the orientation to apply: `orientation` if the caller already
 /// knows it, else the decoder's.
-fn decode_pixels<R: BufRead + Seek>(
+pub(super) fn decode_pixels<R: BufRead + Seek>(
     path: &Path,
     format_name: &'static str,
     mut reader: ImageReader<R>,

@@ -12,9 +12,11 @@
 //! whatever the budget. A view showing several images at once should size the budget to
 //! hold all of them.
 
-use super::decode::decode_for_display;
+use super::color_image::to_color_image;
+use super::decode::{DecodedImage, decode_for_display};
 use super::jpeg_scan::ImageWarning;
 use super::texture_cache::TextureCache;
+use super::thumb_cache::ThumbnailCache;
 use super::work_queue::{Job, Priority, WorkQueue};
 use eframe::egui::{Context, TextureHandle, TextureOptions};
 use std::collections::HashSet;
@@ -71,6 +73,36 @@ const MAX_WORKERS: usize = 4;
 /// cannot grow the cache without bound.
 const FAILED_ENTRY_BYTES: usize = 256;
 
+/// What the workers make of a file.
+#[derive(Clone)]
+enum Source {
+    /// The image, downscaled only to the GPU's limit.
+    Display,
+    /// Its thumbnail, from the disk cache or made and stored there.
+    Thumbnails(ThumbnailCache),
+}
+
+impl Source {
+    fn decode(
+        &self,
+        path: &std::path::Path,
+        max_side: u32,
+    ) -> Result<DecodedImage, super::MediaError> {
+        match self {
+            Source::Display => decode_for_display(path, max_side),
+            Source::Thumbnails(cache) => {
+                let image = cache.get_or_make(path)?;
+                Ok(DecodedImage {
+                    full_width: image.width(),
+                    full_height: image.height(),
+                    image: to_color_image(image),
+                    warning: None,
+                })
+            }
+        }
+    }
+}
+
 /// A finished job, sent from a worker to the loader.
 struct Outcome {
     key: u64,
@@ -96,6 +128,18 @@ impl ImageLoader {
     /// Starts `min(available cores, 4)` decoding threads (at least one). Textures are
     /// kept while their total size (width × height × 4 bytes) fits in `budget_bytes`.
     pub fn new(ctx: Context, budget_bytes: usize) -> Self {
+        Self::start(ctx, budget_bytes, Source::Display)
+    }
+
+    /// A loader of thumbnails from `cache` (made there when missing), for a grid: the
+    /// image requested last is served first, so a grid asks for its tiles farthest
+    /// from the middle of the view first and nearest last. `full_width`/`full_height`
+    /// of a ready thumbnail are the thumbnail's own size.
+    pub fn thumbnails(ctx: Context, budget_bytes: usize, cache: ThumbnailCache) -> Self {
+        Self::start(ctx, budget_bytes, Source::Thumbnails(cache))
+    }
+
+    fn start(ctx: Context, budget_bytes: usize, source: Source) -> Self {
         let queue = Arc::new(WorkQueue::default());
         let (sender, outcomes) = channel();
         let count = std::thread::available_parallelism()
@@ -105,9 +149,10 @@ impl ImageLoader {
         let mut start_error = None;
         for i in 0..count {
             let (ctx, queue, sender) = (ctx.clone(), queue.clone(), sender.clone());
+            let source = source.clone();
             let spawned = std::thread::Builder::new()
                 .name(format!("shugu-decode-{i}"))
-                .spawn(move || work(&ctx, &queue, &sender));
+                .spawn(move || work(&ctx, &queue, &sender, &source));
             match spawned {
                 Ok(handle) => workers.push(handle),
                 Err(e) => start_error = Some(format!("cannot start image decoding: {e}")),
@@ -147,6 +192,12 @@ impl ImageLoader {
             self.enqueue(key, path, Priority::Request);
         }
         LoadState::Loading
+    }
+
+    /// The state of `key` if it is loaded or failed, without starting anything.
+    pub fn peek(&mut self, key: u64) -> Option<LoadState> {
+        self.collect_outcomes();
+        self.cache.get(key).cloned()
     }
 
     /// Starts a low-priority load of `key` if it is not loaded or loading, for images
@@ -222,11 +273,11 @@ impl Drop for ImageLoader {
 }
 
 /// The body of a decoding thread.
-fn work(ctx: &Context, queue: &WorkQueue, outcomes: &Sender<Outcome>) {
+fn work(ctx: &Context, queue: &WorkQueue, outcomes: &Sender<Outcome>, source: &Source) {
     while let Some(job) = queue.pop_blocking() {
         // Never upload more than the GPU takes, even if the limit changed since queuing.
         let gpu_side = u32::try_from(ctx.input(|i| i.max_texture_side)).unwrap_or(u32::MAX);
-        let state = match decode_for_display(&job.path, job.max_side.min(gpu_side)) {
+        let state = match source.decode(&job.path, job.max_side.min(gpu_side)) {
             Ok(decoded) => LoadState::Ready {
                 texture: ctx.load_texture(
                     job.path.display().to_string(),

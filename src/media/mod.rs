@@ -8,7 +8,9 @@
 //! - [`probe`]: size and EXIF orientation from the header, no pixels;
 //! - [`scan_folder`]: a recursive, streaming, parallel `probe` of a folder;
 //! - [`decode_for_display`]: pixels, oriented and downscaled to the GPU limit;
-//! - [`ImageLoader`]: `decode_for_display` on worker threads with a texture LRU, for the UI.
+//! - [`ImageLoader`]: `decode_for_display` on worker threads with a texture LRU, for the UI;
+//! - [`make_thumbnail`]: reduced in the DCT domain for JPEG, resampled, upright;
+//!   [`ThumbnailCache`] keeps them on disk.
 //!
 //! Invariants:
 //! - Sizes are always the *displayed* size (EXIF orientation applied), and `probe` and
@@ -26,9 +28,12 @@ mod jpeg_scan;
 mod limits;
 mod loader;
 mod probe;
+mod scaled_jpeg;
 mod scan;
 mod sniff;
 mod texture_cache;
+mod thumb_cache;
+mod thumbnail;
 mod work_queue;
 
 pub use decode::{DecodedImage, decode_for_display};
@@ -41,3 +46,5 @@ pub use scan::{
     ScanEvent, ScanSummary, ScannedFile, SkipReason, SkippedFile, is_image_path, scan_folder,
     skip_reason,
 };
+pub use thumb_cache::{Filled, ThumbnailCache};
+pub use thumbnail::{Thumbnail, decode_thumbnail, encode_thumbnail, fit_within, make_thumbnail};

@@ -711,6 +711,19 @@ impl ShuguApp {
                 }
             });
             ui.menu_button(t!("menu.view"), |ui| {
+                let grid = self.workspace().map(|ws| (ws.gallery_open(), ws.is_text()));
+                let mut checked = grid.is_some_and(|(open, _)| open);
+                let enabled = grid.is_some_and(|(_, text)| !text);
+                if ui
+                    .add_enabled(
+                        enabled,
+                        egui::Checkbox::new(&mut checked, t!("menu.gallery")),
+                    )
+                    .clicked()
+                    && let Some(ws) = self.workspace_mut()
+                {
+                    ws.toggle_gallery();
+                }
                 if ui.button(t!("menu.fit")).clicked()
                     && let Some(ws) = self.workspace_mut()
                 {

@@ -78,6 +78,12 @@ pub enum Action {
     /// The selected keypoint's visibility: visible → occluded → not labelled;
     /// with the keypoint tool, the next point's (pressed twice: skip it).
     CycleVisibility,
+    /// Switch between the single image and the thumbnail grid.
+    ToggleGallery,
+    /// The grid: select every item shown.
+    SelectAll,
+    /// The grid: submit the selected items.
+    SubmitSelection,
     /// AI: run the chosen model on the image on screen (its finds become proposals).
     RunModel,
     /// AI: run the chosen model over the items the list shows.
@@ -85,7 +91,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 37] = [
+    pub const ALL: [Action; 40] = [
         Action::PrevItem,
         Action::NextItem,
         Action::DoneAndNext,
@@ -121,6 +127,9 @@ impl Action {
         Action::RotateLeftFast,
         Action::RotateRightFast,
         Action::CycleVisibility,
+        Action::ToggleGallery,
+        Action::SelectAll,
+        Action::SubmitSelection,
         Action::RunModel,
         Action::RunModelBatch,
     ];
@@ -163,6 +172,9 @@ impl Action {
             Action::RotateLeftFast => "action.rotate_left_fast",
             Action::RotateRightFast => "action.rotate_right_fast",
             Action::CycleVisibility => "action.cycle_visibility",
+            Action::ToggleGallery => "action.toggle_gallery",
+            Action::SelectAll => "action.select_all",
+            Action::SubmitSelection => "action.submit_selection",
             Action::RunModel => "action.run_model",
             Action::RunModelBatch => "action.run_model_batch",
         }

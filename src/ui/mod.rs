@@ -13,6 +13,7 @@ pub mod dataset_notices;
 pub mod dialogs;
 pub mod fonts;
 pub mod format_menu;
+pub mod gallery;
 pub mod i18n;
 pub mod image_folder;
 pub mod item_list;

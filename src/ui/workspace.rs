@@ -6,6 +6,7 @@ use super::canvas::{
 };
 use super::class_panel;
 use super::class_picker::{ClassPicker, PickLists, Picked, PickerMode, PickerOutcome, filter};
+use super::gallery::Gallery;
 use super::item_list::ItemList;
 use super::keymap::{Action, KeyMap, Shortcut};
 use super::scan_report;
@@ -97,6 +98,8 @@ pub struct Workspace {
     pub recent_changed: bool,
     /// A team project's live changes and leases.
     pub team: Option<TeamSession>,
+    /// The thumbnail grid, shown instead of the single view when open.
+    pub gallery: Gallery,
 }
 
 /// The proposal threshold a workspace starts with.
@@ -147,6 +150,7 @@ impl Workspace {
             recent: RecentPicks::default(),
             recent_changed: false,
             team,
+            gallery: Gallery::default(),
             project,
         }
     }
@@ -595,6 +599,7 @@ impl Workspace {
                 }
             });
         match chosen {
+            Some(reason) if self.gallery_open() => self.bulk_reject(&reason),
             Some(reason) => self.reject_and_next(&reason),
             None if open => self.rejecting = Some(reason),
             None => {}
@@ -718,6 +723,17 @@ impl Workspace {
             Action::Deselect if self.canvas_busy() || self.vertex_selected() => {
                 self.canvas.queue_key(ToolKey::Cancel)
             }
+            Action::Deselect
+                if self.gallery.opened_from_grid
+                    && self.selected.is_none()
+                    && self.selected_proposal.is_none()
+                    && self.text.selected.is_none() =>
+            {
+                self.gallery.return_to_grid();
+            }
+            Action::ToggleGallery => self.toggle_gallery(),
+            // The grid's own; see `grid_action`.
+            Action::SelectAll | Action::SubmitSelection => {}
             Action::Deselect => {
                 self.selected = None;
                 self.selected_proposal = None;
@@ -812,6 +828,13 @@ impl Workspace {
             .canvas
             .wants_visibility_key(tool, selected, &self.cache.scene);
         let actions = keymap.triggered_where(ctx, |a| !a.is_contextual() || visibility_key);
+        if self.gallery_open() {
+            for &a in &actions {
+                self.grid_action(a);
+            }
+            self.grid_label_keys(ctx);
+            return actions;
+        }
         for &a in &actions {
             self.handle_action(a);
         }
@@ -862,7 +885,10 @@ impl Workspace {
     }
 
     fn prefetch_neighbours(&mut self) {
-        let Some(pos) = self.current.filter(|_| !self.is_text()) else {
+        let Some(pos) = self
+            .current
+            .filter(|_| !self.is_text() && !self.gallery_open())
+        else {
             return;
         };
         for p in [pos + 1, pos.wrapping_sub(1)] {
@@ -1012,12 +1038,32 @@ impl Workspace {
                 class_panel::show(ui, self);
             });
         egui::CentralPanel::default().show(ui, |ui| {
-            if self.is_text() {
+            if self.gallery_open() {
+                self.gallery_ui(ui);
+            } else if self.is_text() {
                 self.text_ui(ui);
             } else {
                 self.canvas_ui(ui);
             }
         });
+    }
+
+    /// Whether the current item's image is on screen (decoded and uploaded).
+    pub fn shown_image_ready(&mut self) -> bool {
+        self.image_ready(self.current)
+    }
+
+    /// Whether the next item's image has been prefetched.
+    pub fn next_image_ready(&mut self) -> bool {
+        self.image_ready(self.current.map(|p| p + 1))
+    }
+
+    fn image_ready(&mut self, position: Option<usize>) -> bool {
+        let Some(item) = position.and_then(|p| self.project.items().get(p)) else {
+            return false;
+        };
+        let key = item.id.0 as u64;
+        matches!(self.loader.peek(key), Some(LoadState::Ready { .. }))
     }
 
     pub fn filter(&self) -> &ItemQuery {

@@ -16,6 +16,7 @@ mod coco;
 mod cvat;
 mod cvat_subsets;
 mod dashboard;
+mod gallery;
 mod image_folder;
 mod labelme_label_studio;
 mod packages;

@@ -33,6 +33,7 @@ mod labelme_label_studio;
 mod media_jpeg_end;
 mod media_loader;
 mod media_scan;
+mod media_thumbnails;
 mod older_databases;
 mod packages;
 mod pg_claim;

@@ -135,3 +135,21 @@ pub fn poll<T>(mut f: impl FnMut() -> Option<T>) -> Option<T> {
     }
     None
 }
+
+/// A 12000×9000 greyscale JPEG (a 108-megapixel scan): value x/94 + y/72, so a
+/// thumbnail can be checked point by point.
+pub fn huge_grey_jpeg() -> Vec<u8> {
+    const W: usize = 12_000;
+    const H: usize = 9_000;
+    let mut pixels = vec![0u8; W * H];
+    for (y, row) in pixels.chunks_exact_mut(W).enumerate() {
+        for (x, p) in row.iter_mut().enumerate() {
+            *p = (x / 94 + y / 72) as u8;
+        }
+    }
+    let mut out = Vec::new();
+    jpeg_encoder::Encoder::new(&mut out, 75)
+        .encode(&pixels, W as u16, H as u16, jpeg_encoder::ColorType::Luma)
+        .expect("encoding a JPEG in memory");
+    out
+}

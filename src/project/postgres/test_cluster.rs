@@ -15,7 +15,8 @@
 //!
 //! Logins authenticate with SCRAM passwords, the superuser's a random one,
 //! so the tests go through the same password path as a workstation. The
-//! cluster runs with `fsync=off`: it is thrown away.
+//! shared cluster runs with `fsync=off`: it is thrown away. [`shared_durable`]
+//! (benchmarks) writes as a server in production does.
 
 use super::credentials::{Connector, Credentials};
 use super::url::DbUrl;
@@ -42,10 +43,33 @@ static SHARED: OnceLock<Result<Cluster, String>> = OnceLock::new();
 /// The test binary's cluster, started by the first test that asks. Panics
 /// with the reason when it cannot start.
 pub fn shared() -> &'static Cluster {
-    let started = SHARED.get_or_init(|| {
-        let cluster = Cluster::start()?;
-        // SAFETY: `stop_shared` is a plain function that only reads a
-        // static; registering it has no other effect.
+    shared_in(&SHARED, Durability::ThrownAway)
+}
+
+/// A cluster that writes as a production server does (`fsync`, synchronous
+/// commits, full-page writes), for benchmarks whose figures must be those a
+/// team would see. Otherwise as [`shared`].
+pub fn shared_durable() -> &'static Cluster {
+    shared_in(&SHARED_DURABLE, Durability::Durable)
+}
+
+static SHARED_DURABLE: OnceLock<Result<Cluster, String>> = OnceLock::new();
+
+/// Whether the server may lose its data on a crash, to run faster.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Durability {
+    ThrownAway,
+    Durable,
+}
+
+fn shared_in(
+    cell: &'static OnceLock<Result<Cluster, String>>,
+    durability: Durability,
+) -> &'static Cluster {
+    let started = cell.get_or_init(|| {
+        let cluster = Cluster::start(durability)?;
+        // SAFETY: `stop_shared` is a plain function that only reads
+        // statics; registering it has no other effect.
         unsafe {
             libc::atexit(stop_shared);
         }
@@ -58,8 +82,10 @@ pub fn shared() -> &'static Cluster {
 }
 
 extern "C" fn stop_shared() {
-    if let Some(Ok(cluster)) = SHARED.get() {
-        cluster.stop();
+    for cell in [&SHARED, &SHARED_DURABLE] {
+        if let Some(Ok(cluster)) = cell.get() {
+            cluster.stop();
+        }
     }
 }
 
@@ -142,21 +168,25 @@ fn output_text(out: &Output) -> String {
     )
 }
 
-/// The settings of a throw-away test server.
+/// The settings of every test server.
 const SERVER_SETTINGS: &str = "
 listen_addresses = '127.0.0.1'
 unix_socket_directories = ''
+max_connections = 300
+";
+
+/// What a server that is thrown away after the tests may skip.
+const THROWN_AWAY_SETTINGS: &str = "
 fsync = off
 synchronous_commit = off
 full_page_writes = off
-max_connections = 300
 ";
 
 /// How many ports are tried when another process takes the one picked.
 const PORT_TRIES: usize = 8;
 
 impl Cluster {
-    fn start() -> Result<Self, String> {
+    fn start(durability: Durability) -> Result<Self, String> {
         let bin = find_bin()?;
         // SAFETY: geteuid has no preconditions.
         let as_postgres = unsafe { libc::geteuid() } == 0;
@@ -188,7 +218,7 @@ impl Cluster {
         };
         // First, so that the folder goes whenever this process dies from now on.
         cluster.spawn_watchdog();
-        if let Err(why) = cluster.init_and_start() {
+        if let Err(why) = cluster.init_and_start(durability) {
             cluster.stop();
             return Err(why);
         }
@@ -212,7 +242,7 @@ impl Cluster {
             .map_err(|e| format!("cannot run {script:?}: {e}"))
     }
 
-    fn init_and_start(&mut self) -> Result<(), String> {
+    fn init_and_start(&mut self, durability: Durability) -> Result<(), String> {
         let pwfile = self.dir.join("pwfile");
         {
             use std::io::Write;
@@ -254,6 +284,9 @@ impl Cluster {
         let mut settings = std::fs::read_to_string(&conf)
             .map_err(|e| format!("cannot read {}: {e}", conf.display()))?;
         settings.push_str(SERVER_SETTINGS);
+        if durability == Durability::ThrownAway {
+            settings.push_str(THROWN_AWAY_SETTINGS);
+        }
         std::fs::write(&conf, settings)
             .map_err(|e| format!("cannot write {}: {e}", conf.display()))?;
         let log = self.dir.join("log");
@@ -441,5 +474,14 @@ impl TestDb {
 
     pub fn url(&self, user: &str) -> DbUrl {
         self.cluster.url(&self.name, user)
+    }
+
+    /// Drops the database (its connections ended first), for runs that make
+    /// many large ones; the logins stay.
+    pub fn drop_database(&self) {
+        let sql = format!("DROP DATABASE {} WITH (FORCE)", self.name);
+        if let Err(e) = self.cluster.superuser("postgres").batch_execute(&sql) {
+            panic!("test cluster: {sql}: {e}");
+        }
     }
 }
