@@ -96,6 +96,7 @@ fn big_project(root: &Path) -> std::path::PathBuf {
             shape: Shape::Rect(BBox::from_xywh(50.0, 50.0, 100.0, 100.0)),
             score: 0.8,
             source: "bench".into(),
+            attributes: Default::default(),
         });
     }
     project.apply(Edit::AddAnnotations(annotations)).unwrap();

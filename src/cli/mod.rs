@@ -1,5 +1,5 @@
 //! Headless commands for scripts and CI pipelines: `new`, `rescan`, `import`,
-//! `export`, `stats`, `split` and `merge` (work packages).
+//! `export`, `stats`, `split` and `merge` (work packages), `predict` (models).
 //! Errors go to stderr and make the exit code non-zero; per-record problems of an
 //! import or export are listed on stderr and the rest of the work goes on.
 
@@ -9,6 +9,7 @@ mod export;
 mod import;
 mod merge;
 mod new;
+mod predict;
 mod split;
 mod stats;
 mod thumbnails;
@@ -182,6 +183,40 @@ pub enum Command {
         #[arg(long)]
         review: bool,
     },
+    /// Run a model over the project's images and store what it finds as
+    /// proposals (pre-labels) from that model, to accept or reject in review.
+    /// ONNX Runtime is the `onnxruntime` Python wheel's library
+    /// (ORT_DYLIB_PATH, --onnxruntime, or beside the binary); nothing is downloaded
+    Predict {
+        dir: PathBuf,
+        /// The model file (.onnx); for OCR the text detection model
+        #[arg(long, required_unless_present = "server", conflicts_with = "server")]
+        model: Option<PathBuf>,
+        /// OCR: the text recognition model (.onnx); its text goes into the `text` attribute
+        #[arg(long, requires = "model")]
+        rec: Option<PathBuf>,
+        /// A model server instead of a file: http://HOST:PORT
+        #[arg(long)]
+        server: Option<String>,
+        /// The X-AnyLabeling server's model id
+        #[arg(long, requires = "server")]
+        server_model: Option<String>,
+        /// What the model is (default: read from the file; with --server, xanylabeling)
+        #[arg(long, value_enum, default_value_t = predict::KindArg::Auto)]
+        kind: predict::KindArg,
+        /// Which items: all, new (not started) or unlabelled (no annotations, labels or proposals)
+        #[arg(long, default_value = "all", value_parser = crate::jobs::predict::ItemFilter::parse)]
+        items: crate::jobs::predict::ItemFilter,
+        /// The lowest score a prediction keeps, 0..1
+        #[arg(long)]
+        threshold: Option<f32>,
+        /// The model name the proposals record (default: the model file's name)
+        #[arg(long)]
+        source: Option<String>,
+        /// The ONNX Runtime library, or the folder holding it (ORT_DYLIB_PATH wins)
+        #[arg(long, value_name = "PATH")]
+        onnxruntime: Option<PathBuf>,
+    },
     /// Team projects on a PostgreSQL server: set up a database, give users roles
     Db {
         #[command(subcommand)]
@@ -321,6 +356,31 @@ pub fn run(command: Command) -> anyhow::Result<()> {
                 count,
                 ttl: lease,
                 review,
+            },
+        ),
+        Command::Predict {
+            dir,
+            model,
+            rec,
+            server,
+            server_model,
+            kind,
+            items,
+            threshold,
+            source,
+            onnxruntime,
+        } => predict::run(
+            &dir,
+            &predict::PredictArgs {
+                model,
+                rec,
+                server,
+                server_model,
+                kind: kind.into(),
+                items,
+                threshold,
+                source,
+                onnxruntime,
             },
         ),
         Command::Db { command } => db::run(command),

@@ -20,17 +20,7 @@ pub fn open_predictor(
     entry: &ModelEntry,
     runtime: &RuntimeOptions,
 ) -> Result<Box<dyn Predictor>, InferError> {
-    let source = if entry.name.is_empty() {
-        entry
-            .files
-            .model
-            .as_deref()
-            .and_then(Path::file_stem)
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "model".to_owned())
-    } else {
-        entry.name.clone()
-    };
+    let source = entry.source_name();
     match entry.kind {
         ModelKind::XAnyLabelingServer | ModelKind::LabelStudioServer => {
             return open_server(entry, source);

@@ -13,6 +13,7 @@ pub use export_common::ImageExportReport;
 pub mod label_studio_images;
 pub mod labelme;
 pub mod packages;
+pub mod predict;
 pub mod predictions;
 pub mod registry;
 pub mod safe_read;

@@ -215,6 +215,7 @@ pub fn apply_predictions(
             shape: p.shape,
             score: p.score,
             source: source.to_string(),
+            attributes: Default::default(),
         });
     }
     if refused > MAX_REFUSALS_LISTED {

@@ -3,7 +3,7 @@
 //! it (it becomes a normal annotation authored by them, its origin recorded)
 //! or rejects it (it is deleted).
 
-use super::{Annotation, AnnotationId, ClassId, ItemId, ProposalId, Shape};
+use super::{Annotation, AnnotationId, Attributes, ClassId, ItemId, ProposalId, Shape};
 use serde::{Deserialize, Serialize};
 
 /// A shape a model proposed for an item, not yet reviewed.
@@ -17,6 +17,10 @@ pub struct Proposal {
     pub score: f32,
     /// The model's name (by default the predictions file or folder name).
     pub source: String,
+    /// What the model said beyond the shape (an OCR line's `text`); the
+    /// annotation an acceptance makes keeps them.
+    #[serde(default)]
+    pub attributes: Attributes,
 }
 
 impl Proposal {
@@ -34,6 +38,8 @@ pub struct NewProposal {
     pub shape: Shape,
     pub score: f32,
     pub source: String,
+    #[serde(default)]
+    pub attributes: Attributes,
 }
 
 /// Where an accepted annotation came from: the model and the score it gave.

@@ -447,6 +447,27 @@ impl Project {
         self.store.all_proposals()
     }
 
+    /// Items with an annotation, an image label or a proposal waiting: what
+    /// a model run over the unlabelled items leaves out.
+    pub fn labelled_items(&self) -> Result<std::collections::HashSet<ItemId>, ProjectError> {
+        let mut set: std::collections::HashSet<ItemId> = self
+            .store
+            .census()?
+            .items_by_annotator
+            .into_iter()
+            .flat_map(|(_, items)| items)
+            .collect();
+        set.extend(
+            self.store
+                .all_image_labels()?
+                .into_iter()
+                .filter(|(_, labels)| !labels.is_empty())
+                .map(|(item, _)| item),
+        );
+        set.extend(self.store.items_with_proposals()?);
+        Ok(set)
+    }
+
     /// The model and score an annotation came from, when it was an accepted
     /// proposal.
     pub fn annotation_origin(

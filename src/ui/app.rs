@@ -1,6 +1,7 @@
 //! The application: start screen or workspace, menus, settings, dialogs and
 //! background jobs (export). Owns the settings and the keymap.
 
+use super::ai_assist::{AiAssist, AiRequest, ai_menu, library_setting};
 use super::dashboard::Dashboard;
 use super::dataset_jobs::{
     DatasetJob, DatasetOutcome, Snapshot, multi_label_question, yes_no_question,
@@ -107,6 +108,8 @@ pub struct ShuguApp {
     pub password_prompt: Option<PasswordPrompt>,
     /// The open project's image folder, which this workstation cannot reach.
     pub unreachable_images: Option<UnreachableImages>,
+    /// The AI menu: the model list and a model run in progress.
+    pub ai: AiAssist,
 }
 
 impl ShuguApp {
@@ -139,7 +142,10 @@ impl ShuguApp {
             }
             None => KeyMap::default(),
         };
+        let (ai, warning) = AiAssist::load(config.settings_path.as_deref());
+        warnings.extend(warning);
         let mut app = Self {
+            ai,
             author_draft: String::new(),
             settings,
             config,
@@ -184,6 +190,24 @@ impl ShuguApp {
             && let Err(e) = self.settings.save(p)
         {
             self.notice = Some(e);
+        }
+    }
+
+    /// Does what the AI menu or its keys asked.
+    pub fn ai_request(&mut self, request: AiRequest) {
+        let before = (self.settings.ai_model.clone(), self.ai.models.models.len());
+        let ws = match &mut self.screen {
+            Screen::Workspace(ws) => Some(ws.as_mut()),
+            Screen::Start => None,
+        };
+        if let Some(notice) = self
+            .ai
+            .handle(request, self.dialogs.as_mut(), &mut self.settings, ws)
+        {
+            self.notice = Some(notice);
+        }
+        if before != (self.settings.ai_model.clone(), self.ai.models.models.len()) {
+            self.save_settings();
         }
     }
 
@@ -713,6 +737,12 @@ impl ShuguApp {
                     self.dashboard.open = true;
                 }
             });
+            let can_run = self
+                .workspace()
+                .is_some_and(|w| !w.is_text() && !w.project.is_read_only());
+            if let Some(request) = ai_menu(ui, &self.ai, &self.settings, &self.keymap, can_run) {
+                self.ai_request(request);
+            }
             if ui.button(t!("menu.settings")).clicked() {
                 self.show_settings = true;
             }
@@ -971,6 +1001,7 @@ impl ShuguApp {
             changed = true;
             self.apply_image_map(&ui.ctx().clone());
         }
+        changed |= library_setting(ui, &mut self.settings);
         if changed {
             self.save_settings();
             let author = self.author();
@@ -1003,6 +1034,13 @@ impl ShuguApp {
         self.poll_packages();
         self.poll_text_import(&ctx);
         self.poll_dataset_job(&ctx);
+        let ws = match &mut self.screen {
+            Screen::Workspace(ws) => Some(ws.as_mut()),
+            Screen::Start => None,
+        };
+        if let Some(notice) = self.ai.poll(&ctx, ws) {
+            self.notice = Some(notice);
+        }
         let title = self.window_title();
         // Only on change: a viewport command asks for another frame.
         if self.shown_title != title {
@@ -1015,6 +1053,7 @@ impl ShuguApp {
         let mut reading_size = self.settings.reading_size;
         // The classes the picker should put first, when they changed.
         let mut recent_picks = None;
+        let mut ai_request = None;
         let modal_open = self.settings.author.is_none()
             || self.offer_create.is_some()
             || self.password_prompt.is_some();
@@ -1039,6 +1078,12 @@ impl ShuguApp {
                     if actions.contains(&Action::ToggleDashboard) {
                         self.dashboard.open = !self.dashboard.open;
                     }
+                    if actions.contains(&Action::RunModel) && !ws.is_text() {
+                        ai_request = Some(AiRequest::RunCurrent);
+                    }
+                    if actions.contains(&Action::RunModelBatch) && !ws.is_text() {
+                        ai_request = Some(AiRequest::RunBatch(Default::default()));
+                    }
                     for &action in &actions {
                         if ws.is_text() {
                             ws.text.reading_key(action);
@@ -1054,6 +1099,9 @@ impl ShuguApp {
                     recent_picks = Some((ws.project.dir().to_path_buf(), ws.recent.clone()));
                 }
             }
+        }
+        if let Some(request) = ai_request {
+            self.ai_request(request);
         }
         if reading_size != self.settings.reading_size {
             self.settings.reading_size = reading_size;

@@ -397,8 +397,8 @@ fn text_field(
         .unwrap_or_else(|| current.clone());
     let response = ui
         .horizontal(|ui| {
-            ui.label(name);
-            ui.text_edit_singleline(&mut draft)
+            let caption = ui.label(name);
+            ui.text_edit_singleline(&mut draft).labelled_by(caption.id)
         })
         .inner;
     if response.lost_focus() {

@@ -84,10 +84,14 @@ pub enum Action {
     SelectAll,
     /// The grid: submit the selected items.
     SubmitSelection,
+    /// AI: run the chosen model on the image on screen (its finds become proposals).
+    RunModel,
+    /// AI: run the chosen model over the items the list shows.
+    RunModelBatch,
 }
 
 impl Action {
-    pub const ALL: [Action; 38] = [
+    pub const ALL: [Action; 40] = [
         Action::PrevItem,
         Action::NextItem,
         Action::DoneAndNext,
@@ -126,6 +130,8 @@ impl Action {
         Action::ToggleGallery,
         Action::SelectAll,
         Action::SubmitSelection,
+        Action::RunModel,
+        Action::RunModelBatch,
     ];
 
     /// The translation key of the action's name, for menus and the help screen.
@@ -169,6 +175,8 @@ impl Action {
             Action::ToggleGallery => "action.toggle_gallery",
             Action::SelectAll => "action.select_all",
             Action::SubmitSelection => "action.submit_selection",
+            Action::RunModel => "action.run_model",
+            Action::RunModelBatch => "action.run_model_batch",
         }
     }
 

@@ -2,6 +2,7 @@
 //! theme, fonts and translations. It talks to a `Project` and to `media`; every
 //! change to annotations goes through `Project::apply` as an `Edit`.
 
+pub mod ai_assist;
 pub mod app;
 pub mod canvas;
 pub mod class_panel;

@@ -41,6 +41,11 @@ pub struct Settings {
     /// This workstation's folders for projects' stored image roots (a share
     /// mounted here under another name, a project moved from another machine).
     pub image_roots: Vec<ImageRootMapping>,
+    /// The ONNX Runtime library (or the folder holding it, such as the
+    /// `onnxruntime` wheel's `capi`), when `ORT_DYLIB_PATH` does not say.
+    pub onnxruntime_library: Option<PathBuf>,
+    /// The model the AI menu runs, by its name in the model list.
+    pub ai_model: Option<String>,
 }
 
 /// A project's most recently used classes and image labels (or document
@@ -77,6 +82,8 @@ impl Default for Settings {
             reading_size: theme::READING_SIZE,
             recent_picks: BTreeMap::new(),
             image_roots: Vec::new(),
+            onnxruntime_library: None,
+            ai_model: None,
         }
     }
 }

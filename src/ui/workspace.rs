@@ -740,9 +740,11 @@ impl Workspace {
                 self.text.reset();
             }
             // The app's: help and the dashboard are its windows, the reading
-            // size is a setting.
+            // size is a setting, the models are its AI menu's.
             Action::ToggleHelp
             | Action::ToggleDashboard
+            | Action::RunModel
+            | Action::RunModelBatch
             | Action::ReadingLarger
             | Action::ReadingSmaller
             | Action::ReadingReset => {}

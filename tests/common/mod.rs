@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod gui;
+pub mod models;
 
 use shugu::jobs::scan::BackgroundScan;
 use shugu::model::LabelSchema;

@@ -7,6 +7,7 @@ mod common;
 #[path = "../media_fixtures/mod.rs"]
 mod media_fixtures;
 
+mod ai_assist;
 mod annotate;
 mod box_attributes;
 mod canvas_tools;

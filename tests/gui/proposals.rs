@@ -214,6 +214,7 @@ fn ctrl_e_accepts_above_the_threshold_and_delete_rejects_the_selected_one() {
             shape: Shape::Rect(BBox::from_xywh(x, 10.0, 30.0, 30.0)),
             score,
             source: "detr".into(),
+            attributes: Default::default(),
         };
         p.apply(Edit::AddProposals(vec![
             at(10.0, 0.7),

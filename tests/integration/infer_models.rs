@@ -247,3 +247,67 @@ fn xanylabeling_yaml_files_become_list_entries_that_run() {
         "{msg}"
     );
 }
+
+/// `shugu predict` with a detector: `--kind yolo`, `--threshold` and
+/// `--items new` through the CLI; the boxes become proposals of the model's
+/// classes, added to the project, the file's name recorded as the model.
+#[test]
+fn shugu_predict_stores_a_detectors_boxes_above_the_threshold() {
+    use crate::common::cli::{shugu, succeeds};
+    use shugu::project::{Access, Project};
+
+    let dir = tempfile::tempdir().unwrap();
+    let images = dir.path().join("images");
+    std::fs::create_dir(&images).unwrap();
+    RgbImage::from_pixel(128, 64, image::Rgb([255; 3]))
+        .save(images.join("white.png"))
+        .unwrap();
+    let project = dir.path().join("project");
+    succeeds(&shugu([
+        "new".as_ref(),
+        project.as_os_str(),
+        "--images".as_ref(),
+        images.as_os_str(),
+    ]));
+    let model = fixture("yolov8_tiny.onnx");
+    let capi = onnxruntime_capi();
+    let out = succeeds(&shugu([
+        "predict".as_ref(),
+        project.as_os_str(),
+        "--model".as_ref(),
+        model.as_os_str(),
+        "--kind".as_ref(),
+        "yolo".as_ref(),
+        "--threshold".as_ref(),
+        "0.65".as_ref(),
+        "--items".as_ref(),
+        "new".as_ref(),
+        "--onnxruntime".as_ref(),
+        capi.as_os_str(),
+    ]));
+    assert!(out.contains("stored 2 proposals"), "{out}");
+    let p = Project::open(&project, Access::ReadOnly).unwrap();
+    let mut got: Vec<(String, f32, BBox, String)> = p
+        .all_proposals()
+        .unwrap()
+        .into_iter()
+        .map(|q| {
+            let class = p.schema().class(q.class).unwrap().name.clone();
+            (class, q.score, q.shape.bounds(), q.source)
+        })
+        .collect();
+    got.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let model = || "yolov8_tiny".to_owned();
+    assert_eq!(
+        got,
+        vec![
+            ("cat".to_owned(), 0.9, bbox(30.0, 20.0, 50.0, 36.0), model()),
+            (
+                "dog's toy".to_owned(),
+                0.7,
+                bbox(30.0, 22.0, 50.0, 38.0),
+                model()
+            ),
+        ]
+    );
+}

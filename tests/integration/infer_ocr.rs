@@ -84,3 +84,94 @@ fn ocr_reads_a_rendered_line_upright_and_through_exif_rotation() {
     assert_eq!((w, h), (720, 200));
     assert_line_read(&predictions, ink);
 }
+
+/// Acceptance 1 through the CLI and the project: `shugu predict` stores the
+/// line as a proposal with its text, upright and from an EXIF-rotated file;
+/// accepting it keeps the text and records the model.
+#[test]
+fn shugu_predict_stores_the_rendered_line_as_a_proposal_with_its_text() {
+    use crate::common::cli::{shugu, succeeds};
+    use shugu::model::{AttrValue, Edit};
+    use shugu::project::{Access, Project};
+
+    let mut image = RgbImage::from_pixel(720, 200, image::Rgb([255, 255, 255]));
+    let ink = draw_text(&mut image, LINE, 60.0, 110.0, 44.0);
+    let dir = tempfile::tempdir().unwrap();
+    let images = dir.path().join("images");
+    std::fs::create_dir(&images).unwrap();
+    let jpeg = jpeg_bytes(&image, 95);
+    std::fs::write(images.join("line.jpg"), &jpeg).unwrap();
+    let stored = image::imageops::rotate270(&image);
+    std::fs::write(
+        images.join("rotated.jpg"),
+        with_exif_orientation(&jpeg_bytes(&stored, 95), 6),
+    )
+    .unwrap();
+    let project_dir = dir.path().join("project");
+    succeeds(&shugu([
+        "new".as_ref(),
+        project_dir.as_os_str(),
+        "--images".as_ref(),
+        images.as_os_str(),
+    ]));
+    let models = rapidocr_models();
+    let det = models.join("ch_PP-OCRv4_det_infer.onnx");
+    let rec = models.join("ch_PP-OCRv4_rec_infer.onnx");
+    let capi = crate::infer_support::onnxruntime_capi();
+    let predict = |items: &str| {
+        shugu([
+            "predict".as_ref(),
+            project_dir.as_os_str(),
+            "--model".as_ref(),
+            det.as_os_str(),
+            "--rec".as_ref(),
+            rec.as_os_str(),
+            "--onnxruntime".as_ref(),
+            capi.as_os_str(),
+            "--items".as_ref(),
+            items.as_ref(),
+            "--source".as_ref(),
+            "PP-OCRv4".as_ref(),
+        ])
+    };
+    let out = succeeds(&predict("all"));
+    assert!(out.contains("on 2 of 2 images"), "{out}");
+
+    let mut project = Project::open(&project_dir, Access::ReadWrite).unwrap();
+    let text_class = project.schema().class_by_name("text").map(|c| c.id);
+    assert!(text_class.is_some(), "the model's class was added");
+    let items = project.items().to_vec();
+    assert_eq!(items.len(), 2);
+    for item in &items {
+        assert_eq!((item.width, item.height), (720, 200), "{}", item.rel_path);
+        let proposals = project.proposals(item.id).unwrap();
+        let line = proposals.iter().find(|p| {
+            p.attributes.get("text") == Some(&AttrValue::Text(LINE.into()))
+                && p.shape.iou(&Shape::Rect(ink)).is_some_and(|iou| iou >= 0.5)
+        });
+        let Some(line) = line else {
+            panic!(
+                "{}: no proposal reading {LINE:?} over {ink:?}: {proposals:?}",
+                item.rel_path
+            )
+        };
+        assert_eq!(line.source, "PP-OCRv4");
+        assert_eq!(Some(line.class), text_class);
+    }
+
+    // Accepting keeps the text and records the model.
+    let first = project.proposals(items[0].id).unwrap().remove(0);
+    let applied = project
+        .apply(Edit::AcceptProposals(vec![first.id]))
+        .unwrap();
+    let id = applied.created[0];
+    let annotation = project.annotation(id).unwrap().unwrap();
+    assert_eq!(annotation.attributes, first.attributes);
+    let origin = project.annotation_origin(id).unwrap().unwrap();
+    assert_eq!(origin.source, "PP-OCRv4");
+    drop(project);
+
+    // Every item is labelled or proposed now: nothing left to run on.
+    let out = succeeds(&predict("unlabelled"));
+    assert!(out.contains("no unlabelled items"), "{out}");
+}

@@ -359,3 +359,94 @@ fn slow_garbled_failing_or_absent_servers_give_clear_errors() {
     .unwrap_err();
     assert!(msg.contains("only plain http://"), "{msg}");
 }
+
+/// A project of two 200×100 images for `shugu predict --server`.
+fn server_project() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let images = dir.path().join("images");
+    std::fs::create_dir(&images).unwrap();
+    for name in ["a.png", "b.png"] {
+        RgbImage::from_pixel(200, 100, image::Rgb([9, 9, 9]))
+            .save(images.join(name))
+            .unwrap();
+    }
+    let project = dir.path().join("project");
+    crate::common::cli::succeeds(&crate::common::cli::shugu([
+        "new".as_ref(),
+        project.as_os_str(),
+        "--images".as_ref(),
+        images.as_os_str(),
+    ]));
+    (dir, project)
+}
+
+fn predict_with_server(project: &std::path::Path, url: &str) -> std::process::Output {
+    crate::common::cli::shugu([
+        "predict".as_ref(),
+        project.as_os_str(),
+        "--server".as_ref(),
+        url.as_ref(),
+        "--server-model".as_ref(),
+        "yolo11n".as_ref(),
+    ])
+}
+
+fn stored_proposals(project: &std::path::Path) -> usize {
+    let p = shugu::project::Project::open(project, shugu::project::Access::ReadOnly).unwrap();
+    p.all_proposals().unwrap().len()
+}
+
+/// Acceptance 4 through `shugu predict` and the project: a server that is
+/// down or talks garbage fails the command with a clear message and stores
+/// nothing; one that answers stores its shapes as proposals with their text.
+#[test]
+fn shugu_predict_with_a_server_stores_its_shapes_or_nothing_when_it_fails() {
+    let (_dir, project) = server_project();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let down = format!("http://127.0.0.1:{port}");
+    let err = crate::common::cli::fails_cleanly(&predict_with_server(&project, &down));
+    assert!(
+        err.contains("nothing was stored")
+            && err.contains(&down)
+            && err.contains("is the server running"),
+        "{err}"
+    );
+    assert_eq!(stored_proposals(&project), 0);
+
+    let garbage = serve(vec![
+        Reply::Raw(200, "<html>oops</html>"),
+        Reply::Raw(200, "<html>oops</html>"),
+    ]);
+    let err = crate::common::cli::fails_cleanly(&predict_with_server(&project, &garbage.url));
+    assert!(err.contains("not JSON: <html>oops</html>"), "{err}");
+    assert_eq!(stored_proposals(&project), 0);
+
+    let line = json!({"success": true, "data": {"shapes": [
+        {"label": "text", "shape_type": "rectangle", "points": [[10, 20], [90, 20], [90, 40], [10, 40]],
+         "score": 0.9, "description": "数谷 Shugu"}]}});
+    let good = serve(vec![Reply::Json(200, line.clone()), Reply::Json(200, line)]);
+    let out = crate::common::cli::succeeds(&predict_with_server(&project, &good.url));
+    assert!(
+        out.contains("stored 2 proposals") && out.contains("on 2 of 2 images"),
+        "{out}"
+    );
+    good.handle.join().unwrap();
+    let p = shugu::project::Project::open(&project, shugu::project::Access::ReadOnly).unwrap();
+    let all = p.all_proposals().unwrap();
+    assert_eq!(all.len(), 2);
+    for proposal in &all {
+        assert_eq!(proposal.source, "yolo11n");
+        assert_eq!(
+            proposal.attributes.get(TEXT_ATTRIBUTE),
+            Some(&AttrValue::Text("数谷 Shugu".into()))
+        );
+        assert_eq!(
+            proposal.shape,
+            Shape::Rect(BBox::from_corners([10.0, 20.0], [90.0, 40.0]))
+        );
+    }
+}

@@ -40,6 +40,7 @@ mod pg_claim;
 mod pg_db_init;
 mod pg_projects;
 mod pg_stress;
+mod predict_job;
 mod project_edits;
 mod project_scale;
 mod project_text;

@@ -27,7 +27,10 @@ fn db_init_makes_the_roles_and_db_grant_gives_them() {
     let first = shugu_db(su, &["init", &url]);
     assert!(first.status.success(), "{}", text(&first.stderr));
     let out = text(&first.stdout);
-    assert!(out.contains("schema version 3 (applied 1, 2, 3)"), "{out}");
+    assert!(
+        out.contains("schema version 4 (applied 1, 2, 3, 4)"),
+        "{out}"
+    );
     assert!(out.contains(&format!("{}_annotator", db.name)), "{out}");
     let again = shugu_db(su, &["init", &url]);
     assert!(again.status.success(), "{}", text(&again.stderr));

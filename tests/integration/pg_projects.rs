@@ -384,6 +384,7 @@ fn db_push_moves_an_image_project_with_its_history() {
         shape: Shape::Rect(BBox::from_xywh(3.0, 3.0, 9.0, 9.0)),
         score,
         source: "yolo11n".into(),
+        attributes: Default::default(),
     };
     p.apply(Edit::AddProposals(vec![proposal(0.9), proposal(0.4)]))
         .unwrap();

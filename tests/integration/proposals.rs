@@ -19,6 +19,7 @@ fn proposal(item: ItemId, x: f32, score: f32) -> NewProposal {
         shape: Shape::Rect(BBox::from_xywh(x, 2.0, 10.0, 8.0)),
         score,
         source: "yolov8n".into(),
+        attributes: Default::default(),
     }
 }
 
@@ -152,6 +153,7 @@ fn bad_proposals_are_refused_with_a_reason() {
         (
             NewProposal {
                 source: " ".into(),
+                attributes: Default::default(),
                 ..proposal(a, 1.0, 0.5)
             },
             "model",

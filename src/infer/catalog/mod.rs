@@ -172,6 +172,75 @@ impl ModelList {
     }
 }
 
+impl ModelEntry {
+    /// An entry for a model file given directly (`shugu predict --model`, the
+    /// AI menu's "Add a model file"), named after the file. A recognition
+    /// model beside it makes it OCR.
+    pub fn for_file(model: PathBuf, rec: Option<PathBuf>, kind: ModelKind) -> ModelEntry {
+        let name = model
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "model".to_owned());
+        let kind = match (kind, &rec) {
+            (ModelKind::Auto, Some(_)) => ModelKind::Ocr,
+            (kind, _) => kind,
+        };
+        ModelEntry {
+            name,
+            kind,
+            files: ModelFiles {
+                model: Some(model),
+                rec,
+                dictionary: None,
+            },
+            ..ModelEntry::default()
+        }
+    }
+
+    /// An entry for a model server at `url` (`shugu predict --server`).
+    pub fn for_server(url: &str, kind: ModelKind, model: Option<String>) -> ModelEntry {
+        ModelEntry {
+            name: model.clone().unwrap_or_else(|| url.to_owned()),
+            kind,
+            server: Some(ServerConfig {
+                url: url.to_owned(),
+                model,
+                ..ServerConfig::default()
+            }),
+            ..ModelEntry::default()
+        }
+    }
+
+    /// The name proposals record: the entry's name, else its model file's.
+    pub fn source_name(&self) -> String {
+        if !self.name.trim().is_empty() {
+            return self.name.clone();
+        }
+        self.files
+            .model
+            .as_deref()
+            .and_then(Path::file_stem)
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "model".to_owned())
+    }
+
+    /// The lowest score a prediction keeps: a detection's or label's
+    /// confidence, an OCR line's recognition score.
+    pub fn set_min_score(&mut self, score: f32) {
+        // Both: an `Auto` entry's kind is known only once its file is read.
+        self.thresholds.text_score = Some(score);
+        self.thresholds.confidence = Some(score);
+    }
+
+    /// Whether this is a model server rather than a local file.
+    pub fn is_server(&self) -> bool {
+        matches!(
+            self.kind,
+            ModelKind::XAnyLabelingServer | ModelKind::LabelStudioServer
+        )
+    }
+}
+
 impl ModelFiles {
     fn resolve_against(&mut self, base: &Path) {
         for p in [&mut self.model, &mut self.rec, &mut self.dictionary]

@@ -323,6 +323,7 @@ pub(super) fn proposals_are_not_annotations_until_accepted(open: OpenStore) {
         shape: Shape::Rect(BBox::from_xywh(5.0, 5.0, 30.0, 30.0)),
         score,
         source: "yolov8n".into(),
+        attributes: Default::default(),
     };
     cycle(
         p,

@@ -30,6 +30,7 @@ fn a_proposal(item: ItemId) -> NewProposal {
         shape: Shape::Rect(BBox::from_xywh(1.0, 1.0, 5.0, 5.0)),
         score: 0.5,
         source: "m".into(),
+        attributes: Default::default(),
     }
 }
 

@@ -279,19 +279,27 @@ pub(super) fn a_proposed_polygon_is_accepted_as_it_was_proposed(open: OpenStore)
         pt(40.0, 8.0),
         pt(20.0, 30.0),
     ]));
+    let text = crate::model::Attributes::from([(
+        "text".to_owned(),
+        crate::model::AttrValue::Text("数谷 Shugu".into()),
+    )]);
     p.apply(Edit::AddProposals(vec![NewProposal {
         item: a,
         class: CAR,
         shape: polygon.clone(),
         score: 0.8,
         source: "segmenter".into(),
+        attributes: text.clone(),
     }]))
     .unwrap();
     let proposal = p.proposals(a).unwrap().remove(0);
     assert_eq!(proposal.shape, polygon);
+    assert_eq!(proposal.attributes, text);
     let accepted = cycle(p, Edit::AcceptProposals(vec![proposal.id]));
     let annotation = p.annotation(accepted.created[0]).unwrap().unwrap();
     assert_eq!(annotation.shape, polygon);
+    // An OCR line's text goes with it.
+    assert_eq!(annotation.attributes, text);
     let origin = p.annotation_origin(annotation.id).unwrap().unwrap();
     assert_eq!((origin.source.as_str(), origin.score), ("segmenter", 0.8));
 }

@@ -132,7 +132,7 @@ fn accepted_annotation(p: &Proposal, ctx: &EditContext) -> Annotation {
         class: p.class,
         shape: p.shape.clone(),
         group: None,
-        attributes: Default::default(),
+        attributes: p.attributes.clone(),
         provenance: Provenance {
             author: ctx.author.to_string(),
             created_ms: ctx.time_ms,
@@ -150,6 +150,7 @@ fn proposal_row(p: &Proposal) -> NewProposal {
         shape: p.shape.clone(),
         score: p.score,
         source: p.source.clone(),
+        attributes: p.attributes.clone(),
     }
 }
 

@@ -325,6 +325,7 @@ impl Checker<'_> {
             Edit::AddProposals(mut proposals) => {
                 for p in &mut proposals {
                     self.fit_shape(p.item, p.class, &mut p.shape)?;
+                    check_attributes(self.schema, &p.attributes)?;
                     if !(0.0..=1.0).contains(&p.score) {
                         return Err(invalid(format!(
                             "a proposal's score must be between 0 and 1, not {}",

@@ -319,6 +319,7 @@ impl StoreTx for Rows {
             shape: p.shape.clone(),
             score: p.score,
             source: p.source.clone(),
+            attributes: p.attributes.clone(),
         };
         self.proposals.insert(id, proposal);
         Ok(id)

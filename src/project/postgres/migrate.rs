@@ -34,6 +34,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "team",
         sql: include_str!("sql/0003_team.sql"),
     },
+    Migration {
+        version: 4,
+        name: "proposal attributes",
+        sql: include_str!("sql/0004_proposal_attributes.sql"),
+    },
 ];
 
 pub fn latest_version() -> i32 {

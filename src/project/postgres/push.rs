@@ -137,6 +137,7 @@ pub fn push_project(src: &Path, dir: &Path, database: &str) -> Result<PushReport
                 shape: p.shape.clone(),
                 score: p.score,
                 source: p.source.clone(),
+                attributes: p.attributes.clone(),
             };
             rows.insert_proposal(Some(p.id), &row)?;
         }

@@ -41,7 +41,7 @@ pub(super) fn attrs_to_db(attrs: &Attributes) -> Result<Option<String>, ProjectE
 
 /// Stored attributes back; a value this version cannot read is an error
 /// naming the column rather than silently dropped attributes.
-fn attrs_from_db(text: Option<String>, column: usize) -> rusqlite::Result<Attributes> {
+pub(super) fn attrs_from_db(text: Option<String>, column: usize) -> rusqlite::Result<Attributes> {
     match text {
         None => Ok(Attributes::new()),
         Some(t) => serde_json::from_str(&t).map_err(|e| {

@@ -16,7 +16,11 @@ use crate::project::ProjectError;
 use rusqlite::types::Value;
 use rusqlite::{Connection, params_from_iter};
 
-fn has_column(conn: &Connection, table: &str, column: &str) -> Result<bool, ProjectError> {
+pub(super) fn has_column(
+    conn: &Connection,
+    table: &str,
+    column: &str,
+) -> Result<bool, ProjectError> {
     Ok(conn
         .prepare("SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2")?
         .exists([table, column])?)

@@ -44,8 +44,9 @@ use std::path::{Path, PathBuf};
 /// of consecutive items (`text_blocks`), edited spans in `span_packs`. 6:
 /// imported document classes in blocks too (see [`labels`]). 7: annotations
 /// carry a shape (`annotations`, its kind and encoded geometry; `boxes` moved
-/// there as rects by [`boxes_to_shapes`]), and so do proposals.
-pub const DB_VERSION: i64 = 7;
+/// there as rects by [`boxes_to_shapes`]), and so do proposals. 8: proposals
+/// carry attributes (`proposals.attrs`, an OCR line's text).
+pub const DB_VERSION: i64 = 8;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS image_labels(
@@ -110,6 +111,7 @@ impl SqliteStore {
             }
             text_layouts::move_forward(&mut conn)?;
             boxes_to_shapes::move_forward(&mut conn)?;
+            proposals::add_attributes(&conn)?;
             conn.pragma_update(None, "user_version", DB_VERSION)?;
         }
         Ok(Self {

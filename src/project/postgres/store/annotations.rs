@@ -35,7 +35,7 @@ pub(super) fn kind_code(shape: &Shape) -> i16 {
 }
 
 /// Stored attributes: `None` for none.
-fn attrs_to_db(attrs: &Attributes) -> Option<Json<&Attributes>> {
+pub(super) fn attrs_to_db(attrs: &Attributes) -> Option<Json<&Attributes>> {
     (!attrs.is_empty()).then_some(Json(attrs))
 }
 

@@ -1,12 +1,14 @@
 //! `shugu.proposals`: shapes a model suggested, with their score and
-//! source, waiting for review; the shape as in `annotations`.
+//! source, waiting for review; the shape as in `annotations`, the
+//! attributes (an OCR line's text) JSON in `attrs`, NULL for none.
 
-use super::annotations::{kind_code, shape_columns};
+use super::annotations::{attrs_to_db, kind_code, shape_columns};
 use super::conn::Conn;
-use crate::model::{ClassId, ItemId, NewProposal, Proposal, ProposalId};
+use crate::model::{Attributes, ClassId, ItemId, NewProposal, Proposal, ProposalId};
 use crate::project::ProjectError;
 use crate::project::store::id_taken;
 use postgres::Row;
+use postgres::types::Json;
 
 fn row_to_proposal(r: &Row) -> Result<Proposal, ProjectError> {
     Ok(Proposal {
@@ -16,13 +18,17 @@ fn row_to_proposal(r: &Row) -> Result<Proposal, ProjectError> {
         shape: shape_columns(r, 3)?,
         score: r.try_get(5)?,
         source: r.try_get(6)?,
+        attributes: r
+            .try_get::<_, Option<Json<Attributes>>>(7)?
+            .map(|Json(a)| a)
+            .unwrap_or_default(),
     })
 }
 
 macro_rules! select {
     ($rest:literal) => {
         concat!(
-            "SELECT id, item_id, class_id, kind, geometry, score, source FROM shugu.proposals ",
+            "SELECT id, item_id, class_id, kind, geometry, score, source, attrs FROM shugu.proposals ",
             $rest
         )
     };
@@ -63,18 +69,19 @@ pub(super) fn insert(
     p: &NewProposal,
 ) -> Result<ProposalId, ProjectError> {
     let (kind, geometry) = (kind_code(&p.shape), p.shape.to_bytes());
+    let attrs = attrs_to_db(&p.attributes);
     let row = match id {
         Some(id) => c.query_opt(
-            "INSERT INTO shugu.proposals (id, item_id, class_id, kind, geometry, score, source)
-             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING RETURNING id",
+            "INSERT INTO shugu.proposals (id, item_id, class_id, kind, geometry, score, source, attrs)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING RETURNING id",
             &[
-                &id.0, &p.item.0, &p.class.0, &kind, &geometry, &p.score, &p.source,
+                &id.0, &p.item.0, &p.class.0, &kind, &geometry, &p.score, &p.source, &attrs,
             ],
         )?,
         None => c.query_opt(
-            "INSERT INTO shugu.proposals (item_id, class_id, kind, geometry, score, source)
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-            &[&p.item.0, &p.class.0, &kind, &geometry, &p.score, &p.source],
+            "INSERT INTO shugu.proposals (item_id, class_id, kind, geometry, score, source, attrs)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            &[&p.item.0, &p.class.0, &kind, &geometry, &p.score, &p.source, &attrs],
         )?,
     };
     match row {
@@ -87,7 +94,7 @@ pub(super) fn insert(
 pub(super) fn delete(c: &mut Conn, id: ProposalId) -> Result<Option<Proposal>, ProjectError> {
     c.query_opt(
         "DELETE FROM shugu.proposals WHERE id = $1
-         RETURNING id, item_id, class_id, kind, geometry, score, source",
+         RETURNING id, item_id, class_id, kind, geometry, score, source, attrs",
         &[&id.0],
     )?
     .map(|r| row_to_proposal(&r))

@@ -245,6 +245,7 @@ fn an_annotators_grants_cover_the_edits_of_annotating() {
         shape: Shape::Rect(BBox::from_xywh(1.0, 1.0, 5.0, 5.0)),
         score: 0.8,
         source: "m".into(),
+        attributes: Default::default(),
     };
     let first = engine::apply(
         &mut store,
