@@ -267,7 +267,7 @@ impl Store for SqliteStore {
     }
 
     fn all_annotations_for_export(&self) -> Result<Vec<Annotation>, ProjectError> {
-        annotations::all_annotations_for_export(&self.conn)
+        annotations::all_annotations_for_export(&self.conn, &self.path)
     }
 
     fn image_labels_of(&self, item: ItemId) -> Result<Vec<LabelId>, ProjectError> {
