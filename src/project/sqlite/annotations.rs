@@ -161,6 +161,15 @@ pub(super) fn all_annotations_for_export(
     conn: &Connection,
     path: &Path,
 ) -> Result<Vec<Annotation>, ProjectError> {
+    read_for_export(conn, path, SPLIT_READ_ROWS)
+}
+
+/// [`all_annotations_for_export`], read in two halves from `split_from` rows.
+fn read_for_export(
+    conn: &Connection,
+    path: &Path,
+    split_from: i64,
+) -> Result<Vec<Annotation>, ProjectError> {
     let (count, lo, hi): (i64, Option<i64>, Option<i64>) = conn.query_row(
         "SELECT COUNT(*), MIN(id), MAX(id) FROM annotations",
         [],
@@ -169,7 +178,7 @@ pub(super) fn all_annotations_for_export(
     let (Some(lo), Some(hi)) = (lo, hi) else {
         return Ok(Vec::new());
     };
-    if count < SPLIT_READ_ROWS {
+    if count < split_from {
         return read_all(conn, EXPORT_COLUMNS, row_to_exported);
     }
     let mid = lo + (hi - lo) / 2 + 1;
@@ -453,4 +462,45 @@ pub(super) fn insert_new_annotations(
         ids.extend((first..=last).map(AnnotationId));
     }
     Ok(ids)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{BBox, ClassDef, ClassId, Edit, LabelSchema, NewAnnotation, Rgb, Shape};
+    use crate::project::{NewItem, Project};
+
+    #[test]
+    fn the_export_read_in_two_halves_is_the_whole_table_in_item_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let images = dir.path().join("images");
+        std::fs::create_dir_all(&images).unwrap();
+        let mut schema = LabelSchema::default();
+        schema
+            .classes
+            .push(ClassDef::new(ClassId(1), "car", Rgb(1, 2, 3)));
+        let root = dir.path().join("p");
+        let mut project = Project::create(&root, "t", &images, schema).unwrap();
+        let new = |n: u32| NewItem {
+            rel_path: format!("{n}.jpg"),
+            width: 100,
+            height: 100,
+            error: None,
+        };
+        let items = project.add_items(&[new(1), new(2), new(3)]).unwrap();
+        // Ids interleave across items, so id order is not item order.
+        for k in 0..30u32 {
+            let item = items[(k as usize * 7) % 3];
+            let shape = Shape::Rect(BBox::from_xywh(k as f32, 1.0, 5.0, 5.0));
+            let edit = Edit::AddAnnotations(vec![NewAnnotation::new(item, ClassId(1), shape)]);
+            project.apply(edit).unwrap();
+        }
+        drop(project);
+        let path = root.join(crate::project::DB_FILE);
+        let conn = Connection::open(&path).unwrap();
+        let whole = read_all(&conn, EXPORT_COLUMNS, row_to_exported).unwrap();
+        assert_eq!(whole.len(), 30);
+        assert_eq!(read_for_export(&conn, &path, 1).unwrap(), whole);
+        assert_eq!(read_for_export(&conn, &path, i64::MAX).unwrap(), whole);
+    }
 }
