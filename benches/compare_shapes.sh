@@ -68,29 +68,15 @@ load_after="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 
 python3 - "$target/criterion" "$stamp" "$log" "$shapes_py" "$boxes_py" \
   "$shapes_export_py" "$boxes_export_py" "$load_before" "$load_after" <<'EOF'
-import json, os, sys
+import json, sys
+sys.path.insert(0, "benches/common")
+from criterion_figures import cpu_times, estimates
 
 criterion, stamp, log = sys.argv[1:4]
 shapes_py, boxes_py, shapes_export_py, boxes_export_py = map(json.loads, sys.argv[4:8])
 load_before, load_after = sys.argv[8:10]
-since = os.path.getmtime(stamp)
-
-# criterion's estimates written by this run, by full benchmark id.
-wall = {}
-for root, _, files in os.walk(criterion):
-    if os.path.basename(root) == "new" and "estimates.json" in files:
-        est_path = os.path.join(root, "estimates.json")
-        if os.path.getmtime(est_path) < since:
-            continue
-        full_id = json.load(open(os.path.join(root, "benchmark.json")))["full_id"]
-        est = json.load(open(est_path))
-        wall[full_id] = (est["mean"]["point_estimate"] / 1e9, est["median"]["point_estimate"] / 1e9)
-
-cpu = {}
-for line in open(log, encoding="utf-8", errors="replace"):
-    parts = line.rstrip("\n").split("\t")
-    if len(parts) == 4 and parts[0] == "cpu time":
-        cpu[parts[1]] = float(parts[2])
+wall = estimates(criterion, stamp)
+cpu = cpu_times(log)
 
 missing = []
 def ours(full_id):

@@ -25,27 +25,17 @@ cargo bench --bench pg_team 2>&1 | tee "$log" >&2
 load_after="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 
 python3 - "$target/criterion" "$stamp" "$log" "$load_before" "$load_after" <<'PY'
-import json, os, sys
+import sys
+sys.path.insert(0, "benches/common")
+from criterion_figures import cpu_times, estimates, log_lines
 
 criterion, stamp, log, load_before, load_after = sys.argv[1:6]
-since = os.path.getmtime(stamp)
-wall = {}
-for root, _, files in os.walk(criterion):
-    if os.path.basename(root) == "new" and "estimates.json" in files:
-        est_path = os.path.join(root, "estimates.json")
-        if os.path.getmtime(est_path) < since:
-            continue
-        full_id = json.load(open(os.path.join(root, "benchmark.json")))["full_id"]
-        est = json.load(open(est_path))
-        wall[full_id] = est["mean"]["point_estimate"] / 1e9
-
-latency, cpu = {}, {}
-for line in open(log, encoding="utf-8", errors="replace"):
-    parts = line.rstrip("\n").split("\t")
+wall = {k: mean for k, (mean, _) in estimates(criterion, stamp).items()}
+cpu = cpu_times(log)
+latency = {}
+for parts in log_lines(log):
     if len(parts) == 7 and parts[0] == "latency":
         latency[parts[1]] = dict(zip(("count", "per_s", "p50", "p99", "max"), map(float, parts[2:])))
-    if len(parts) == 4 and parts[0] == "cpu time":
-        cpu[parts[1]] = float(parts[2])
 
 rows, verdicts, missing = [], [], []
 def verdict(ok, text):

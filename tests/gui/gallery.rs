@@ -89,6 +89,18 @@ fn click(h: &mut Harness<ShuguApp>, pos: Pos2, modifiers: Modifiers) {
     h.run();
 }
 
+/// The selected items, in project order.
+fn selection(h: &Harness<ShuguApp>) -> Vec<usize> {
+    let ws = h.state().workspace().unwrap();
+    ws.gallery.selection.items().collect()
+}
+
+/// The items of the tiles drawn in the last frame.
+fn shown_tiles(h: &Harness<ShuguApp>) -> Vec<usize> {
+    let ws = h.state().workspace().unwrap();
+    ws.gallery.tiles().iter().map(|t| t.0).collect()
+}
+
 fn statuses(h: &Harness<ShuguApp>) -> Vec<ItemStatus> {
     let ws = h.state().workspace().unwrap();
     ws.project.items().iter().map(|i| i.status).collect()
@@ -100,43 +112,20 @@ fn the_grid_shows_the_filtered_items_and_a_band_label_is_one_undo_step() {
     let mut h = open(&f, false);
     press(&mut h, Modifiers::NONE, Key::F4);
     assert!(h.state().workspace().unwrap().gallery_open());
-    let all: Vec<usize> = h
-        .state()
-        .workspace()
-        .unwrap()
-        .gallery
-        .tiles()
-        .iter()
-        .map(|t| t.0)
-        .collect();
+    let all = shown_tiles(&h);
     assert_eq!(all, [0, 1, 2, 3, 4, 5]);
 
     // The item list's status filter drives the grid.
     h.state_mut().workspace_mut().unwrap().items.filter.status =
         StatusFilter::Is(ItemStatus::Submitted);
     h.run();
-    let shown: Vec<usize> = h
-        .state()
-        .workspace()
-        .unwrap()
-        .gallery
-        .tiles()
-        .iter()
-        .map(|t| t.0)
-        .collect();
+    let shown = shown_tiles(&h);
     assert_eq!(shown, [0, 1, 2, 3]);
 
     // A band from inside the first tile to inside the third.
     let (a, c) = (tile(&h, 0), tile(&h, 2));
     drag(&mut h, a.center(), c.center());
-    let selected: Vec<usize> = h
-        .state()
-        .workspace()
-        .unwrap()
-        .gallery
-        .selection
-        .items()
-        .collect();
+    let selected = selection(&h);
     assert_eq!(selected, [0, 1, 2]);
 
     press(&mut h, Modifiers::NONE, Key::Z);
@@ -169,14 +158,7 @@ fn a_reviewer_rejects_the_selection_with_one_reason() {
     let (one, three) = (tile(&h, 1), tile(&h, 3));
     click(&mut h, one.center(), Modifiers::NONE);
     click(&mut h, three.center(), Modifiers::SHIFT);
-    let selected: Vec<usize> = h
-        .state()
-        .workspace()
-        .unwrap()
-        .gallery
-        .selection
-        .items()
-        .collect();
+    let selected = selection(&h);
     assert_eq!(selected, [1, 2, 3]);
 
     press(&mut h, Modifiers::NONE, Key::R);
@@ -229,10 +211,7 @@ fn arrow_keys_move_through_the_grid_and_shift_extends_the_selection() {
     let mut h = open(&f, false);
     press(&mut h, Modifiers::NONE, Key::F4);
     let focus = |h: &Harness<ShuguApp>| h.state().workspace().unwrap().gallery.focus;
-    let selected = |h: &Harness<ShuguApp>| -> Vec<usize> {
-        let ws = h.state().workspace().unwrap();
-        ws.gallery.selection.items().collect()
-    };
+    let selected = selection;
     // The grid opens on the item the single view showed; → takes the next one.
     assert_eq!(focus(&h), Some(0));
     press(&mut h, Modifiers::NONE, Key::ArrowRight);
