@@ -45,10 +45,12 @@ impl std::fmt::Display for FileProblem {
 #[derive(Clone, Debug, PartialEq)]
 pub struct PlannedShape {
     pub item: ItemId,
-    /// Index into [`LabelFilePlan::class_names`].
+    /// Index into the plan's class names ([`LabelFilePlan::class_names`],
+    /// `BoxLabelPlan::class_names`).
     pub class: usize,
     pub shape: Shape,
-    /// A pose's box and keypoints share one (the row's line number).
+    /// Shapes that belong together: a pose's box and keypoints (the row's
+    /// line number), CVAT's and labelme's `group_id`.
     pub group: Option<GroupId>,
     pub attributes: Attributes,
     /// A prediction's score (the column after a YOLO row's geometry).

@@ -19,7 +19,7 @@ pub use claims::{PlanMark, RecordClaims};
 pub use placer::{BoxPlacer, ShapeIn, Target, check_size, find_item, fit_to_image, item_matcher};
 
 use crate::formats::yolo::OutsidePolicy;
-use crate::model::{AttributeDef, Attributes, GroupId, ItemId, Rgb, Shape};
+use crate::model::{AttributeDef, ItemId, Rgb};
 use std::collections::{BTreeMap, HashMap};
 
 /// Something an import could not take (or took with a caveat).
@@ -43,17 +43,8 @@ impl std::fmt::Display for ImportProblem {
     }
 }
 
-/// A shape placed on its item, of a class by name.
-#[derive(Clone, Debug, PartialEq)]
-pub struct PlannedShape {
-    pub item: ItemId,
-    /// Index into [`BoxLabelPlan::class_names`].
-    pub class: usize,
-    pub shape: Shape,
-    /// The group the file puts it in (CVAT's and labelme's `group_id`).
-    pub group: Option<GroupId>,
-    pub attributes: Attributes,
-}
+/// A shape placed on its item: the label files' own (without a score here).
+pub use super::label_files::PlannedShape;
 
 /// Image labels by name for one item, and the file that set them.
 #[derive(Clone, Debug, PartialEq)]
@@ -263,7 +254,7 @@ pub struct LabelOptions {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::BBox;
+    use crate::model::{Attributes, BBox, Shape};
 
     fn planned(plan: &mut BoxLabelPlan, item: i64, class: &str) {
         let class = plan.class(class);
@@ -273,6 +264,7 @@ mod tests {
             shape: Shape::Rect(BBox::from_corners([0.0, 0.0], [1.0, 1.0])),
             group: None,
             attributes: Attributes::new(),
+            confidence: None,
         });
     }
 

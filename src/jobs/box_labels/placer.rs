@@ -132,6 +132,7 @@ impl BoxPlacer {
                     shape,
                     group,
                     attributes,
+                    confidence: None,
                 });
             }
             Err(message) => plan.problem(file, at(), message),
